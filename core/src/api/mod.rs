@@ -1,0 +1,285 @@
+//! The JSON operation API: every operation of the library, callable by name
+//! with a JSON request and answering with a JSON response.
+//!
+//! The Python and WebAssembly bindings, the command line and the shared test
+//! vectors all go through [`call`], so they see the same types and the same
+//! problems.
+//!
+//! # Request
+//!
+//! ```json
+//! {"format": "xuetong.request/1", "locale": "zh-CN", "input": {...}, "options": {...}}
+//! ```
+//!
+//! `format` is optional; when present it must be `xuetong.request/1`.
+//! `locale` (`en` by default, or `zh-CN`) picks the language of problem
+//! messages. `input` is the operation's input, and problem paths start at it.
+//! `options` holds operation settings and may be left out.
+//!
+//! # Response
+//!
+//! ```json
+//! {"format": "xuetong.response/1", "ok": true, "value": {...}}
+//! {"format": "xuetong.response/1", "ok": false, "problems": [{"code": ..., "path": [...], "message": ..., "params": {...}}]}
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! let response = xuetong::api::call(
+//!     "validate_learner",
+//!     r#"{"locale": "zh-CN", "input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e"}}"#,
+//! );
+//! let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+//! assert_eq!(response["ok"], false);
+//! assert_eq!(response["problems"][0]["code"], "required");
+//! assert_eq!(response["problems"][0]["path"], serde_json::json!(["display_name"]));
+//! assert_eq!(response["problems"][0]["message"], "缺少必填字段 display_name");
+//! ```
+
+mod catalogue;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::problem::{Locale, Path, Problem, Problems};
+
+/// The `format` of a request document.
+pub const REQUEST_FORMAT: &str = "xuetong.request/1";
+/// The `format` of a response document.
+pub const RESPONSE_FORMAT: &str = "xuetong.response/1";
+
+/// What an operation receives: its input and options, already separated
+/// from the envelope.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// The operation's input.
+    pub input: &'a Value,
+    /// The operation's options: an object, empty when the request has none.
+    pub options: &'a Map<String, Value>,
+    /// The language of problem messages.
+    pub locale: Locale,
+}
+
+/// The function behind an operation.
+pub type Handler = fn(&Request<'_>) -> Result<Value, Problems>;
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// The name it is called by.
+    pub name: &'static str,
+    /// What it does, in one sentence.
+    pub summary: &'static str,
+    /// The function that runs it.
+    pub handler: Handler,
+}
+
+/// Every module's operations. A module with operations adds its slice here.
+static ALL: &[&[Operation]] = &[catalogue::OPERATIONS, validate::OPERATIONS];
+
+/// Every operation, in the order they are documented.
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    ALL.iter().flat_map(|operations| operations.iter())
+}
+
+/// The result of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Response {
+    /// The operation succeeded with this value.
+    Ok(Value),
+    /// The request or its input had these problems.
+    Problems(Problems),
+}
+
+impl Response {
+    /// The JSON form of the response.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("format".into(), RESPONSE_FORMAT.into());
+        match self {
+            Response::Ok(value) => {
+                object.insert("ok".into(), true.into());
+                object.insert("value".into(), value.clone());
+            }
+            Response::Problems(problems) => {
+                object.insert("ok".into(), false.into());
+                object.insert(
+                    "problems".into(),
+                    serde_json::to_value(problems).unwrap_or(Value::Array(Vec::new())),
+                );
+            }
+        }
+        Value::Object(object)
+    }
+}
+
+/// Runs `operation` on a request given as JSON text and returns the
+/// response as JSON text. Never panics on any input: every failure is a
+/// response with problems.
+pub fn call(operation: &str, request: &str) -> String {
+    let response = match serde_json::from_str::<Value>(request) {
+        Ok(request) => call_value(operation, &request),
+        Err(error) => Response::Problems(
+            Problem::new(crate::problem::codes::MALFORMED_JSON, Path::root())
+                .with("detail", error.to_string())
+                .into(),
+        ),
+    };
+    response.to_json().to_string()
+}
+
+/// Runs `operation` on a request given as a JSON value.
+pub fn call_value(operation: &str, request: &Value) -> Response {
+    let locale = request_locale(request);
+    let result = run(operation, request);
+    match result {
+        Ok(value) => Response::Ok(value),
+        Err(mut problems) => {
+            problems.localize(locale.unwrap_or_default());
+            Response::Problems(problems)
+        }
+    }
+}
+
+/// The locale a request asks for, when it names a valid one.
+fn request_locale(request: &Value) -> Option<Locale> {
+    request.get("locale")?.as_str().and_then(Locale::parse)
+}
+
+fn run(operation: &str, request: &Value) -> Result<Value, Problems> {
+    let Some(found) = operations().find(|candidate| candidate.name == operation) else {
+        return Err(Problem::new(codes::UNKNOWN_OPERATION, Path::root())
+            .with("operation", operation)
+            .into());
+    };
+    let empty = Map::new();
+    let envelope = read_envelope(request, &empty)?;
+    (found.handler)(&envelope)
+}
+
+/// Separates a request envelope into its parts, reporting every problem of
+/// the envelope itself.
+fn read_envelope<'a>(
+    request: &'a Value,
+    empty: &'a Map<String, Value>,
+) -> Result<Request<'a>, Problems> {
+    let invalid =
+        |detail: String| Problem::new(codes::INVALID_REQUEST, Path::root()).with("detail", detail);
+    let Value::Object(object) = request else {
+        return Err(invalid("the request must be a JSON object with an input field".into()).into());
+    };
+    let mut problems = Problems::new();
+    for key in object.keys() {
+        if !matches!(key.as_str(), "format" | "locale" | "input" | "options") {
+            problems.push(invalid(format!(
+                "unknown request field \"{key}\"; a request has format, locale, input and options"
+            )));
+        }
+    }
+    match object.get("format") {
+        None => {}
+        Some(Value::String(format)) if format == REQUEST_FORMAT => {}
+        Some(other) => problems.push(
+            Problem::new(
+                crate::problem::codes::UNSUPPORTED_FORMAT,
+                Path::root().join("format"),
+            )
+            .with("expected", REQUEST_FORMAT)
+            .with(
+                "value",
+                other
+                    .as_str()
+                    .map_or_else(|| other.to_string(), str::to_owned),
+            ),
+        ),
+    }
+    let locale = match object.get("locale") {
+        None => Locale::En,
+        Some(Value::String(tag)) => Locale::parse(tag).unwrap_or_else(|| {
+            problems.push(invalid(format!(
+                "locale must be \"en\" or \"zh-CN\", got \"{tag}\""
+            )));
+            Locale::En
+        }),
+        Some(other) => {
+            problems.push(invalid(format!(
+                "locale must be \"en\" or \"zh-CN\", got {other}"
+            )));
+            Locale::En
+        }
+    };
+    let options = match object.get("options") {
+        None | Some(Value::Null) => empty,
+        Some(Value::Object(options)) => options,
+        Some(other) => {
+            problems.push(invalid(format!("options must be an object, got {other}")));
+            empty
+        }
+    };
+    let input = match object.get("input") {
+        Some(input) => input,
+        None => {
+            problems.push(invalid("the request has no input field".into()));
+            &Value::Null
+        }
+    };
+    problems.into_result(Request {
+        input,
+        options,
+        locale,
+    })
+}
+
+/// Reads an option of an operation, reporting an invalid one under the path
+/// `["options", name]`.
+///
+/// # Errors
+///
+/// Returns `invalid_request` when the option does not have the expected form.
+pub fn option<T: for<'de> Deserialize<'de>>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    match request.options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => serde_json::from_value(value.clone())
+            .map(Some)
+            .map_err(|error| {
+                Problem::new(
+                    codes::INVALID_REQUEST,
+                    Path::root().join("options").join(name),
+                )
+                .with("detail", format!("option {name}: {error}"))
+                .into()
+            }),
+    }
+}
+
+/// Serializes an operation's result, reporting a failure (which would be a
+/// bug) as a problem instead of panicking.
+pub fn to_value<T: Serialize>(value: &T) -> Result<Value, Problems> {
+    serde_json::to_value(value).map_err(|error| {
+        Problem::new(codes::INVALID_REQUEST, Path::root())
+            .with(
+                "detail",
+                format!("the result could not be written as JSON: {error}"),
+            )
+            .into()
+    })
+}
+
+/// Codes of the request envelope.
+pub mod codes {
+    crate::define_codes! {
+        /// An operation name that the API does not have.
+        UNKNOWN_OPERATION = "unknown_operation",
+            en: "unknown operation \"{operation}\"; call list_operations for the operations there are",
+            zh: "未知操作“{operation}”；调用 list_operations 查看可用操作";
+        /// A request envelope that is not as documented.
+        INVALID_REQUEST = "invalid_request",
+            en: "invalid request: {detail}",
+            zh: "请求无效：{detail}";
+    }
+}

@@ -1,0 +1,408 @@
+//! Linking the rows of a bundle: duplicate ids, references between files,
+//! the venue tree, categories and session times.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use chrono_tz::Tz;
+
+use crate::field::FieldValue;
+use crate::id::{ClubId, CourseId, InstructorId, LearnerId, SessionId, VenueId};
+use crate::model::{CategoryDef, Taxonomy, Venue, VenueTier};
+use crate::problem::Problem;
+use crate::schedule::{TimedSession, session_times};
+
+use super::read::{line_path, locate};
+use super::{Bundle, RawRows, ReadReport, Row, codes};
+
+/// Links `rows` into `bundle`, rejecting rows whose ids repeat or whose
+/// references do not resolve.
+pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) {
+    let mut linker = Linker { report };
+
+    bundle.categories = records(linker.categories(rows.categories));
+    let taxonomy = Taxonomy::extended(&bundle.categories).unwrap_or_default();
+
+    bundle.venues = records(linker.venues(rows.venues));
+    let venue_zones: HashMap<VenueId, Tz> = bundle
+        .venues
+        .iter()
+        .map(|venue| (venue.id, venue.time_zone))
+        .collect();
+
+    let file = "learners.csv";
+    let learners = linker.unique(file, rows.learners, |learner| learner.id);
+    bundle.learners = records(linker.keep(file, learners, |learner, check| {
+        check.optional(
+            "home_venue_id",
+            learner.home_venue_id,
+            &venue_zones,
+            "venues.csv",
+        );
+    }));
+    let learner_ids: HashSet<LearnerId> =
+        bundle.learners.iter().map(|learner| learner.id).collect();
+
+    let file = "instructors.csv";
+    let instructors = linker.unique(file, rows.instructors, |instructor| instructor.id);
+    bundle.instructors = records(linker.keep(file, instructors, |instructor, check| {
+        check.optional(
+            "home_venue_id",
+            instructor.home_venue_id,
+            &venue_zones,
+            "venues.csv",
+        );
+    }));
+    let instructor_ids: HashSet<InstructorId> = bundle
+        .instructors
+        .iter()
+        .map(|instructor| instructor.id)
+        .collect();
+
+    let file = "clubs.csv";
+    let clubs = linker.unique(file, rows.clubs, |club| club.id);
+    bundle.clubs = records(linker.keep(file, clubs, |club, check| {
+        check.optional(
+            "community_venue_id",
+            club.community_venue_id,
+            &venue_zones,
+            "venues.csv",
+        );
+        check.optional(
+            "guiding_venue_id",
+            club.guiding_venue_id,
+            &venue_zones,
+            "venues.csv",
+        );
+    }));
+    let club_ids: HashSet<ClubId> = bundle.clubs.iter().map(|club| club.id).collect();
+
+    let file = "courses.csv";
+    let courses = linker.unique(file, rows.courses, |course| course.id);
+    bundle.courses = records(linker.keep(file, courses, |course, check| {
+        check.required(
+            "provider_venue_id",
+            course.provider_venue_id,
+            &venue_zones,
+            "venues.csv",
+        );
+        if !taxonomy.contains(&course.category) {
+            check.problem(
+                Problem::new(
+                    crate::model::codes::UNKNOWN_CATEGORY,
+                    check.path("category"),
+                )
+                .with("field", "category")
+                .with("value", course.category.as_str()),
+            );
+        }
+    }));
+    let course_ids: HashSet<CourseId> = bundle.courses.iter().map(|course| course.id).collect();
+
+    let file = "sessions.csv";
+    let sessions = linker.unique(file, rows.sessions, |session| session.id);
+    let sessions = linker.keep(file, sessions, |session, check| {
+        check.optional("course_id", session.course_id(), &course_ids, "courses.csv");
+        check.optional("club_id", session.club_id(), &club_ids, "clubs.csv");
+        check.required("venue_id", session.venue_id, &venue_zones, "venues.csv");
+        for instructor in &session.instructor_ids {
+            check.required(
+                "instructor_ids",
+                *instructor,
+                &instructor_ids,
+                "instructors.csv",
+            );
+        }
+    });
+    bundle.sessions = linker.timed(file, sessions, &venue_zones);
+    let session_ids: HashSet<SessionId> = bundle
+        .sessions
+        .iter()
+        .map(|timed| timed.session.id)
+        .collect();
+
+    let file = "enrolments.csv";
+    let enrolments = linker.unique(file, rows.enrolments, |enrolment| enrolment.id);
+    bundle.enrolments = records(linker.keep(file, enrolments, |enrolment, check| {
+        check.required(
+            "learner_id",
+            enrolment.learner_id,
+            &learner_ids,
+            "learners.csv",
+        );
+        check.required("course_id", enrolment.course_id, &course_ids, "courses.csv");
+    }));
+
+    let file = "excusals.csv";
+    let excusals = linker.unique(file, rows.excusals, |excusal| excusal.id);
+    bundle.excusals = records(linker.keep(file, excusals, |excusal, check| {
+        check.required(
+            "learner_id",
+            excusal.learner_id,
+            &learner_ids,
+            "learners.csv",
+        );
+        check.required(
+            "session_id",
+            excusal.session_id,
+            &session_ids,
+            "sessions.csv",
+        );
+    }));
+
+    let file = "outcomes.csv";
+    let outcomes = linker.unique(file, rows.outcomes, |outcome| outcome.id);
+    bundle.outcomes = records(linker.keep(file, outcomes, |outcome, check| {
+        check.required(
+            "learner_id",
+            outcome.learner_id,
+            &learner_ids,
+            "learners.csv",
+        );
+        check.optional("course_id", outcome.course_id, &course_ids, "courses.csv");
+        check.optional("club_id", outcome.club_id, &club_ids, "clubs.csv");
+        check.optional(
+            "session_id",
+            outcome.session_id,
+            &session_ids,
+            "sessions.csv",
+        );
+        if let Some(category) = &outcome.category
+            && !taxonomy.contains(category)
+        {
+            check.problem(
+                Problem::new(
+                    crate::model::codes::UNKNOWN_CATEGORY,
+                    check.path("category"),
+                )
+                .with("field", "category")
+                .with("value", category.as_str()),
+            );
+        }
+    }));
+
+    let file = "scans.csv";
+    bundle.scans = records(linker.unique(file, rows.scans, |scan| scan.id));
+}
+
+fn records<T>(rows: Vec<Row<T>>) -> Vec<T> {
+    rows.into_iter().map(|row| row.record).collect()
+}
+
+/// A set of known ids, whatever it maps them to.
+trait Known<Id> {
+    fn knows(&self, id: &Id) -> bool;
+}
+
+impl<Id: Eq + Hash> Known<Id> for HashSet<Id> {
+    fn knows(&self, id: &Id) -> bool {
+        self.contains(id)
+    }
+}
+
+impl<Id: Eq + Hash, V> Known<Id> for HashMap<Id, V> {
+    fn knows(&self, id: &Id) -> bool {
+        self.contains_key(id)
+    }
+}
+
+/// Collects the problems of one row while its references are checked.
+struct RowCheck<'a> {
+    file: &'a str,
+    line: u64,
+    problems: Vec<Problem>,
+}
+
+impl RowCheck<'_> {
+    fn path(&self, field: &'static str) -> crate::problem::Path {
+        line_path(self.file, self.line).join(field)
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(locate(problem, self.file, self.line));
+    }
+
+    fn required<Id: FieldValue>(
+        &mut self,
+        field: &'static str,
+        id: Id,
+        known: &impl Known<Id>,
+        target: &str,
+    ) {
+        if !known.knows(&id) {
+            let problem = Problem::new(codes::UNKNOWN_REFERENCE, self.path(field))
+                .with("field", field)
+                .with("value", id.to_text())
+                .with("target", target);
+            self.problem(problem);
+        }
+    }
+
+    fn optional<Id: FieldValue>(
+        &mut self,
+        field: &'static str,
+        id: Option<Id>,
+        known: &impl Known<Id>,
+        target: &str,
+    ) {
+        if let Some(id) = id {
+            self.required(field, id, known, target);
+        }
+    }
+}
+
+struct Linker<'a> {
+    report: &'a mut ReadReport,
+}
+
+impl Linker<'_> {
+    /// Moves a row from accepted to rejected in the file's counts.
+    fn reject(&mut self, file: &str, problems: impl IntoIterator<Item = Problem>) {
+        self.report.problems.extend(problems);
+        if let Some(counts) = self.report.file_mut(file) {
+            counts.rows_accepted = counts.rows_accepted.saturating_sub(1);
+            counts.rows_rejected += 1;
+        }
+    }
+
+    /// Keeps the first row of each id and rejects the later ones.
+    fn unique<T, Id: Eq + Hash + FieldValue>(
+        &mut self,
+        file: &str,
+        rows: Vec<Row<T>>,
+        id_of: impl Fn(&T) -> Id,
+    ) -> Vec<Row<T>> {
+        let mut first_lines: HashMap<Id, u64> = HashMap::with_capacity(rows.len());
+        let mut kept = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = id_of(&row.record);
+            if let Some(first_line) = first_lines.get(&id) {
+                let problem =
+                    Problem::new(codes::DUPLICATE_KEY, line_path(file, row.line).join("id"))
+                        .with("value", id.to_text())
+                        .with("first_line", *first_line);
+                self.reject(file, [locate(problem, file, row.line)]);
+                continue;
+            }
+            first_lines.insert(id, row.line);
+            kept.push(row);
+        }
+        kept
+    }
+
+    /// Keeps the rows that pass `check` and rejects the others.
+    fn keep<T>(
+        &mut self,
+        file: &str,
+        rows: Vec<Row<T>>,
+        mut check: impl FnMut(&T, &mut RowCheck<'_>),
+    ) -> Vec<Row<T>> {
+        let mut kept = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut row_check = RowCheck {
+                file,
+                line: row.line,
+                problems: Vec::new(),
+            };
+            check(&row.record, &mut row_check);
+            if row_check.problems.is_empty() {
+                kept.push(row);
+            } else {
+                self.reject(file, row_check.problems);
+            }
+        }
+        kept
+    }
+
+    fn categories(&mut self, rows: Vec<Row<CategoryDef>>) -> Vec<Row<CategoryDef>> {
+        let file = "categories.csv";
+        let rows = self.unique(file, rows, |definition| definition.key.clone());
+        let defined: HashSet<_> = rows.iter().map(|row| row.record.key.clone()).collect();
+        let built_in = Taxonomy::built_in();
+        self.keep(file, rows, |definition, check| {
+            if let Some(parent) = &definition.parent
+                && !defined.contains(parent)
+                && !built_in.contains(parent)
+            {
+                check.problem(
+                    Problem::new(crate::model::codes::UNKNOWN_CATEGORY, check.path("parent"))
+                        .with("field", "parent")
+                        .with("value", parent.as_str()),
+                );
+            }
+        })
+    }
+
+    fn venues(&mut self, rows: Vec<Row<Venue>>) -> Vec<Row<Venue>> {
+        let file = "venues.csv";
+        let rows = self.unique(file, rows, |venue| venue.id);
+        let tiers: HashMap<VenueId, VenueTier> = rows
+            .iter()
+            .map(|row| (row.record.id, row.record.tier))
+            .collect();
+        self.keep(file, rows, |venue, check| {
+            let Some(parent) = venue.parent_id else {
+                return;
+            };
+            match tiers.get(&parent) {
+                None => check.required("parent_id", parent, &tiers, file),
+                Some(parent_tier) if !parent_tier_allowed(venue.tier, *parent_tier) => {
+                    check.problem(
+                        Problem::new(codes::INVALID_PARENT_TIER, check.path("parent_id"))
+                            .with("tier", venue.tier.as_str())
+                            .with("parent_tier", parent_tier.as_str()),
+                    );
+                }
+                Some(_) => {}
+            }
+        })
+    }
+
+    fn timed(
+        &mut self,
+        file: &str,
+        sessions: Vec<Row<crate::model::Session>>,
+        venue_zones: &HashMap<VenueId, Tz>,
+    ) -> Vec<TimedSession> {
+        let mut timed = Vec::with_capacity(sessions.len());
+        for Row {
+            line,
+            record: session,
+        } in sessions
+        {
+            match session_times(&session, venue_zones.get(&session.venue_id).copied()) {
+                Ok(times) => timed.push(TimedSession { session, times }),
+                Err(problems) => {
+                    let located: Vec<Problem> = problems
+                        .into_iter()
+                        .map(|mut problem| {
+                            let mut segments = vec![file.to_owned().into()];
+                            segments.push(line.into());
+                            segments.extend(problem.path.0);
+                            problem.path = crate::problem::Path(segments);
+                            locate(problem, file, line)
+                        })
+                        .collect();
+                    self.reject(file, located);
+                }
+            }
+        }
+        timed
+    }
+}
+
+/// Whether a venue of `tier` may belong to a venue of `parent_tier`: each
+/// tier belongs to a higher one (district, street, community, cultural hall,
+/// in that order), and an online venue may belong to any venue but an online
+/// one. Because every step up the tree goes to a strictly higher tier, the
+/// venue tree cannot contain a cycle.
+fn parent_tier_allowed(tier: VenueTier, parent_tier: VenueTier) -> bool {
+    let rank = |tier: VenueTier| match tier {
+        VenueTier::District => 0,
+        VenueTier::Street => 1,
+        VenueTier::Community => 2,
+        VenueTier::CulturalHall => 3,
+        VenueTier::Online => 4,
+    };
+    tier == VenueTier::Online && parent_tier != VenueTier::Online || rank(parent_tier) < rank(tier)
+}

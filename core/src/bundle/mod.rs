@@ -1,0 +1,396 @@
+//! The season bundle: a season's records as a folder of CSV files plus an
+//! optional rules file.
+//!
+//! | file | records | required |
+//! |---|---|---|
+//! | `venues.csv` | [`Venue`] | yes |
+//! | `courses.csv` | [`Course`] | yes |
+//! | `sessions.csv` | [`Session`] | yes |
+//! | `learners.csv` | [`Learner`] | no |
+//! | `instructors.csv` | [`Instructor`] | no |
+//! | `categories.csv` | [`CategoryDef`], extending the built-in taxonomy | no |
+//! | `clubs.csv` | [`Club`] | no |
+//! | `enrolments.csv` | [`Enrolment`] | no |
+//! | `scans.csv` | [`Scan`] | no |
+//! | `excusals.csv` | [`Excusal`] | no |
+//! | `outcomes.csv` | [`Outcome`] | no |
+//! | `rules.json` | credit rules, read by the credit engine | no |
+//!
+//! Reading returns what it read *and* a [`ReadReport`] that accounts for
+//! every row: each is accepted or rejected with at least one problem naming
+//! the file, the line and the field. After each file is read on its own, rows
+//! whose references do not resolve are rejected in dependency order (venues,
+//! then learners, instructors and clubs, then courses, sessions, and what
+//! refers to them). Scans are the exception: a scan for an unknown session or
+//! learner is kept, because the attendance engine reports it as a rejected
+//! scan with its own reason.
+
+mod encoding;
+mod link;
+mod read;
+mod report;
+mod source;
+mod write;
+
+use std::io;
+
+use thiserror::Error;
+
+use crate::model::{
+    CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
+    Taxonomy, Venue,
+};
+use crate::problem::Problem;
+use crate::record::Record;
+use crate::schedule::TimedSession;
+
+pub use encoding::Encoding;
+pub use read::Row;
+pub use report::{FileReport, ReadReport};
+pub use source::{BundleSink, BundleSource, MemoryBundle};
+pub use write::write_records;
+
+/// The name of the optional rules file.
+pub const RULES_FILE: &str = "rules.json";
+
+/// The CSV files of a bundle and whether each must be present, in reading
+/// order.
+pub const CSV_FILES: &[(&str, bool)] = &[
+    ("categories.csv", false),
+    ("venues.csv", true),
+    ("learners.csv", false),
+    ("instructors.csv", false),
+    ("clubs.csv", false),
+    ("courses.csv", true),
+    ("sessions.csv", true),
+    ("enrolments.csv", false),
+    ("excusals.csv", false),
+    ("outcomes.csv", false),
+    ("scans.csv", false),
+];
+
+/// A season's records, as read from a bundle.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bundle {
+    /// Categories that extend the built-in taxonomy.
+    pub categories: Vec<CategoryDef>,
+    /// Venues of the learning network.
+    pub venues: Vec<Venue>,
+    /// Learners.
+    pub learners: Vec<Learner>,
+    /// Instructors.
+    pub instructors: Vec<Instructor>,
+    /// Learning clubs.
+    pub clubs: Vec<Club>,
+    /// Courses.
+    pub courses: Vec<Course>,
+    /// Sessions with their instants.
+    pub sessions: Vec<TimedSession>,
+    /// Enrolments.
+    pub enrolments: Vec<Enrolment>,
+    /// Excusals.
+    pub excusals: Vec<Excusal>,
+    /// Learning outcomes recorded outside attendance.
+    pub outcomes: Vec<Outcome>,
+    /// Check-in and check-out scans.
+    pub scans: Vec<Scan>,
+    /// The text of `rules.json`, when the bundle has one.
+    pub rules: Option<String>,
+}
+
+impl Bundle {
+    /// The taxonomy of the bundle: the built-in categories extended by
+    /// `categories.csv`.
+    pub fn taxonomy(&self) -> Taxonomy {
+        Taxonomy::extended(&self.categories).unwrap_or_default()
+    }
+}
+
+/// A failure to read or write a bundle at all, as opposed to problems in its
+/// rows (which go to the [`ReadReport`]).
+#[derive(Debug, Error)]
+pub enum BundleError {
+    /// A file could not be listed, opened, read or written.
+    #[error("failed to {action} {file}: {source}; check that it exists and is readable")]
+    Io {
+        /// What was being done: `list`, `read` or `write`.
+        action: &'static str,
+        /// The file (or the bundle, for listing).
+        file: String,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Reads a bundle and reports every problem of every file and row.
+///
+/// # Errors
+///
+/// Returns [`BundleError::Io`] only when a file cannot be read at all.
+/// Problems in the data are not errors: they are in the [`ReadReport`], and
+/// the rows they concern are left out of the [`Bundle`].
+///
+/// # Example
+///
+/// ```
+/// use xuetong::bundle::{MemoryBundle, read_bundle};
+///
+/// let mut files = MemoryBundle::new();
+/// files.insert("venues.csv", "id,name,tier,time_zone\n\
+///     9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c,Qiantang District College,district,Asia/Shanghai\n");
+/// files.insert("courses.csv", "id,title,category,provider_venue_id\n");
+/// files.insert("sessions.csv", "id,course_id,venue_id,date,start_time,end_time\n");
+/// let (bundle, report) = read_bundle(&files)?;
+/// assert_eq!(bundle.venues.len(), 1);
+/// assert!(report.is_clean());
+/// # Ok::<(), xuetong::bundle::BundleError>(())
+/// ```
+pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), BundleError> {
+    let mut report = ReadReport::default();
+    let names = source.file_names().map_err(|source| BundleError::Io {
+        action: "list",
+        file: "the bundle".into(),
+        source,
+    })?;
+    for name in &names {
+        let known = name == RULES_FILE || CSV_FILES.iter().any(|(file, _)| file == name);
+        let data_file = name.ends_with(".csv") || name.ends_with(".json");
+        if data_file && !known {
+            report.problems.push(
+                Problem::new(codes::UNKNOWN_FILE, read::file_path(name))
+                    .with("file", name.as_str())
+                    .with("allowed", known_files()),
+            );
+        }
+    }
+    let mut bundle = Bundle::default();
+    let mut rows = RawRows::default();
+    for &(file, required) in CSV_FILES {
+        if !names.iter().any(|name| name == file) {
+            if required {
+                report.problems.push(
+                    Problem::new(codes::MISSING_FILE, read::file_path(file)).with("file", file),
+                );
+            }
+            continue;
+        }
+        rows.read(source, file, &mut report)?;
+    }
+    if names.iter().any(|name| name == RULES_FILE) {
+        bundle.rules = read_rules(source, &mut report)?;
+    }
+    link::link(rows, &mut bundle, &mut report);
+    Ok((bundle, report))
+}
+
+fn known_files() -> String {
+    let mut names: Vec<&str> = CSV_FILES.iter().map(|(file, _)| *file).collect();
+    names.push(RULES_FILE);
+    names.join(", ")
+}
+
+fn read_rules(
+    source: &dyn BundleSource,
+    report: &mut ReadReport,
+) -> Result<Option<String>, BundleError> {
+    let io_error = |source| BundleError::Io {
+        action: "read",
+        file: RULES_FILE.into(),
+        source,
+    };
+    let Some(mut reader) = source.open(RULES_FILE).map_err(io_error)? else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(io_error)?;
+    let text = String::from_utf8(bytes).map_err(|error| error.utf8_error());
+    let text = match text {
+        Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
+        Err(error) => {
+            report.problems.push(
+                Problem::new(codes::INVALID_ENCODING, read::file_path(RULES_FILE))
+                    .with("file", RULES_FILE)
+                    .with("offset", error.valid_up_to()),
+            );
+            return Ok(None);
+        }
+    };
+    if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
+        report.problems.push(
+            Problem::new(
+                crate::problem::codes::MALFORMED_JSON,
+                read::file_path(RULES_FILE),
+            )
+            .with("file", RULES_FILE)
+            .with("detail", error.to_string()),
+        );
+        return Ok(None);
+    }
+    Ok(Some(text))
+}
+
+/// The rows of every file, read but not yet linked.
+#[derive(Default)]
+struct RawRows {
+    categories: Vec<Row<CategoryDef>>,
+    venues: Vec<Row<Venue>>,
+    learners: Vec<Row<Learner>>,
+    instructors: Vec<Row<Instructor>>,
+    clubs: Vec<Row<Club>>,
+    courses: Vec<Row<Course>>,
+    sessions: Vec<Row<Session>>,
+    enrolments: Vec<Row<Enrolment>>,
+    excusals: Vec<Row<Excusal>>,
+    outcomes: Vec<Row<Outcome>>,
+    scans: Vec<Row<Scan>>,
+}
+
+impl RawRows {
+    fn read(
+        &mut self,
+        source: &dyn BundleSource,
+        file: &str,
+        report: &mut ReadReport,
+    ) -> Result<(), BundleError> {
+        match file {
+            "categories.csv" => self.categories = read_one(source, file, report)?,
+            "venues.csv" => self.venues = read_one(source, file, report)?,
+            "learners.csv" => self.learners = read_one(source, file, report)?,
+            "instructors.csv" => self.instructors = read_one(source, file, report)?,
+            "clubs.csv" => self.clubs = read_one(source, file, report)?,
+            "courses.csv" => self.courses = read_one(source, file, report)?,
+            "sessions.csv" => self.sessions = read_one(source, file, report)?,
+            "enrolments.csv" => self.enrolments = read_one(source, file, report)?,
+            "excusals.csv" => self.excusals = read_one(source, file, report)?,
+            "outcomes.csv" => self.outcomes = read_one(source, file, report)?,
+            "scans.csv" => self.scans = read_one(source, file, report)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn read_one<T: Record>(
+    source: &dyn BundleSource,
+    file: &str,
+    report: &mut ReadReport,
+) -> Result<Vec<Row<T>>, BundleError> {
+    let io_error = |source| BundleError::Io {
+        action: "read",
+        file: file.to_owned(),
+        source,
+    };
+    let Some(reader) = source.open(file).map_err(io_error)? else {
+        return Ok(Vec::new());
+    };
+    let (rows, file_report) =
+        read::read_file::<T>(file, reader, &mut report.problems, &mut report.notices)
+            .map_err(io_error)?;
+    report.files.push(file_report);
+    Ok(rows)
+}
+
+/// Writes every record of `bundle` as CSV files (and `rules.json` when the
+/// bundle has rules) to `sink`.
+///
+/// # Errors
+///
+/// Returns [`BundleError::Io`] when a file cannot be written.
+pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), BundleError> {
+    let sessions: Vec<&Session> = bundle.sessions.iter().map(|timed| &timed.session).collect();
+    write_file(sink, "categories.csv", &bundle.categories)?;
+    write_file(sink, "venues.csv", &bundle.venues)?;
+    write_file(sink, "learners.csv", &bundle.learners)?;
+    write_file(sink, "instructors.csv", &bundle.instructors)?;
+    write_file(sink, "clubs.csv", &bundle.clubs)?;
+    write_file(sink, "courses.csv", &bundle.courses)?;
+    write_file(sink, "sessions.csv", sessions.iter().copied())?;
+    write_file(sink, "enrolments.csv", &bundle.enrolments)?;
+    write_file(sink, "excusals.csv", &bundle.excusals)?;
+    write_file(sink, "outcomes.csv", &bundle.outcomes)?;
+    write_file(sink, "scans.csv", &bundle.scans)?;
+    if let Some(rules) = &bundle.rules {
+        let io_error = |source| BundleError::Io {
+            action: "write",
+            file: RULES_FILE.into(),
+            source,
+        };
+        let mut writer = sink.create(RULES_FILE).map_err(io_error)?;
+        writer.write_all(rules.as_bytes()).map_err(io_error)?;
+        writer.flush().map_err(io_error)?;
+    }
+    Ok(())
+}
+
+fn write_file<'a, T: Record + 'a>(
+    sink: &mut dyn BundleSink,
+    file: &str,
+    records: impl IntoIterator<Item = &'a T>,
+) -> Result<(), BundleError> {
+    let io_error = |source| BundleError::Io {
+        action: "write",
+        file: file.to_owned(),
+        source,
+    };
+    let writer = sink.create(file).map_err(io_error)?;
+    write_records(records, writer).map_err(io_error)
+}
+
+/// Codes for bundle files and the links between their rows.
+pub mod codes {
+    crate::define_codes! {
+        /// A required file of the bundle is missing.
+        MISSING_FILE = "missing_file",
+            en: "the bundle has no {file}, which is required",
+            zh: "数据包缺少必需的文件 {file}";
+        /// A CSV or JSON file that is not part of the bundle format.
+        UNKNOWN_FILE = "unknown_file",
+            en: "{file} is not a bundle file; the files are {allowed}; rename or remove it",
+            zh: "{file} 不是数据包文件；数据包文件为 {allowed}；请重命名或删除";
+        /// A file with no header row.
+        EMPTY_FILE = "empty_file",
+            en: "{file} is empty; it needs at least a header row",
+            zh: "{file} 为空，至少需要表头行";
+        /// A row with more or fewer cells than the header.
+        WRONG_FIELD_COUNT = "wrong_field_count",
+            en: "{file} line {line} has {found} cells but the header has {expected}",
+            zh: "{file} 第 {line} 行有 {found} 个单元格，而表头有 {expected} 列";
+        /// A required column is missing from the header.
+        MISSING_COLUMN = "missing_column",
+            en: "{file} has no column {column}, which is required",
+            zh: "{file} 缺少必需的列 {column}";
+        /// A header column that the file's records do not have.
+        UNKNOWN_COLUMN = "unknown_column",
+            en: "{file} has an unknown column \"{column}\"; the columns are {allowed}",
+            zh: "{file} 含未知列“{column}”；可用的列为 {allowed}";
+        /// A column named twice in the header.
+        DUPLICATE_COLUMN = "duplicate_column",
+            en: "{file} names column {column} twice, at positions {first_position} and {position}",
+            zh: "{file} 的列 {column} 出现两次，分别在第 {first_position} 和第 {position} 列";
+        /// Bytes that are neither UTF-8 nor GB18030.
+        INVALID_ENCODING = "invalid_encoding",
+            en: "{file} is not valid UTF-8 or GB18030 text (first bad byte at offset {offset}); save it as CSV UTF-8",
+            zh: "{file} 不是有效的 UTF-8 或 GB18030 文本（首个错误字节位于偏移 {offset}）；请另存为 CSV UTF-8";
+        /// A text encoding that bundles do not accept.
+        UNSUPPORTED_ENCODING = "unsupported_encoding",
+            en: "{file} is saved as {encoding}; save it as CSV UTF-8",
+            zh: "{file} 的编码为 {encoding}；请另存为 CSV UTF-8";
+        /// A file read as GB18030 rather than UTF-8 (a notice, not an error).
+        GB18030_DETECTED = "gb18030_detected",
+            en: "{file} was read as GB18030 (Chinese spreadsheet encoding); saving it as CSV UTF-8 avoids guessing",
+            zh: "{file} 按 GB18030（中文表格软件编码）读取；建议另存为 CSV UTF-8";
+        /// A second record with an id already used in the same file.
+        DUPLICATE_KEY = "duplicate_key",
+            en: "{file} line {line}: id {value} is already used on line {first_line}",
+            zh: "{file} 第 {line} 行：id {value} 已在第 {first_line} 行使用";
+        /// A reference to a record that the bundle does not have (or rejected).
+        UNKNOWN_REFERENCE = "unknown_reference",
+            en: "{file} line {line}: {field} {value} is not in {target}",
+            zh: "{file} 第 {line} 行：{field} {value} 不在 {target} 中";
+        /// A venue whose parent is not of a higher tier.
+        INVALID_PARENT_TIER = "invalid_parent_tier",
+            en: "{file} line {line}: a {tier} venue cannot belong to a {parent_tier} venue",
+            zh: "{file} 第 {line} 行：{tier} 级场所不能隶属于 {parent_tier} 级场所";
+    }
+}

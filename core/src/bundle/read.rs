@@ -1,0 +1,287 @@
+//! Reading one CSV file of records.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+
+use serde_json::Value;
+
+use crate::problem::{Path, Problem, Problems};
+use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
+
+use super::codes;
+use super::encoding::{Decoded, Encoding, EncodingFailure, decode};
+use super::report::FileReport;
+
+/// A record read from a file, with the line it started on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row<T> {
+    /// The one-based line of the file where the record starts (the header is
+    /// line 1).
+    pub line: u64,
+    /// The record.
+    pub record: T,
+}
+
+/// Reads every record of one CSV file. Rejected rows and file-level problems
+/// go to `problems`, notices (such as a detected encoding) to `notices`.
+pub(crate) fn read_file<T: Record>(
+    file: &str,
+    reader: Box<dyn Read + '_>,
+    problems: &mut Vec<Problem>,
+    notices: &mut Vec<Problem>,
+) -> io::Result<(Vec<Row<T>>, FileReport)> {
+    let mut report = FileReport::new(file);
+    let decoded = match decode(reader)? {
+        Ok(decoded) => decoded,
+        Err(failure) => {
+            let problem = match failure {
+                EncodingFailure::Utf16 => {
+                    Problem::new(codes::UNSUPPORTED_ENCODING, file_path(file))
+                        .with("file", file)
+                        .with("encoding", "UTF-16")
+                }
+                EncodingFailure::Unknown { offset } => {
+                    Problem::new(codes::INVALID_ENCODING, file_path(file))
+                        .with("file", file)
+                        .with("offset", offset)
+                }
+            };
+            problems.push(problem);
+            report.rejected_file = true;
+            return Ok((Vec::new(), report));
+        }
+    };
+    let text_reader: Box<dyn Read> = match decoded {
+        Decoded::Utf8 { encoding, reader } => {
+            report.encoding = Some(encoding);
+            reader
+        }
+        Decoded::Gb18030(text) => {
+            report.encoding = Some(Encoding::Gb18030);
+            notices.push(Problem::new(codes::GB18030_DETECTED, file_path(file)).with("file", file));
+            Box::new(io::Cursor::new(text.into_bytes()))
+        }
+    };
+    let rows = read_rows::<T>(file, text_reader, &mut report, problems)?;
+    Ok((rows, report))
+}
+
+/// The path of a whole file.
+pub(crate) fn file_path(file: &str) -> Path {
+    Path::root().join(file.to_owned())
+}
+
+/// The path of a line of a file.
+pub(crate) fn line_path(file: &str, line: u64) -> Path {
+    file_path(file).join(line)
+}
+
+/// Adds the `file` and `line` parameters that every row problem carries.
+pub(crate) fn locate(problem: Problem, file: &str, line: u64) -> Problem {
+    problem.with("file", file).with("line", line)
+}
+
+fn read_rows<T: Record>(
+    file: &str,
+    reader: Box<dyn Read + '_>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) -> io::Result<Vec<Row<T>>> {
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    if !read_record(&mut csv_reader, &mut record)? {
+        problems.push(Problem::new(codes::EMPTY_FILE, file_path(file)).with("file", file));
+        report.rejected_file = true;
+        return Ok(Vec::new());
+    }
+    let Some(columns) = read_header::<T>(file, &record, problems) else {
+        report.rejected_file = true;
+        count_rejected_rows(&mut csv_reader, &mut record, report);
+        return Ok(Vec::new());
+    };
+    let width = record.len();
+    let mut rows = Vec::new();
+    while read_record(&mut csv_reader, &mut record)? {
+        let line = record.position().map_or(0, csv::Position::line);
+        report.rows_read += 1;
+        if record
+            .iter()
+            .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
+        {
+            report.rows_read -= 1;
+            report.blank_rows += 1;
+            continue;
+        }
+        if record.len() != width {
+            let problem = Problem::new(codes::WRONG_FIELD_COUNT, line_path(file, line))
+                .with("expected", width)
+                .with("found", record.len());
+            problems.push(locate(problem, file, line));
+            report.rows_rejected += 1;
+            continue;
+        }
+        match read_row::<T>(file, line, &record, &columns) {
+            Ok(value) => {
+                report.rows_accepted += 1;
+                rows.push(Row {
+                    line,
+                    record: value,
+                });
+            }
+            Err(found) => {
+                report.rows_rejected += 1;
+                problems.extend(found.into_iter().map(|problem| locate(problem, file, line)));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Reads the next record.
+fn read_record(
+    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+    record: &mut csv::ByteRecord,
+) -> io::Result<bool> {
+    match reader.read_byte_record(record) {
+        Ok(more) => Ok(more),
+        Err(error) => {
+            // Reading byte records with flexible row lengths fails only on
+            // I/O: the CSV parser accepts any bytes.
+            match error.into_kind() {
+                csv::ErrorKind::Io(error) => Err(error),
+                other => Err(io::Error::other(format!("{other:?}"))),
+            }
+        }
+    }
+}
+
+fn count_rejected_rows(
+    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+    record: &mut csv::ByteRecord,
+    report: &mut FileReport,
+) {
+    while let Ok(true) = reader.read_byte_record(record) {
+        report.rows_read += 1;
+        report.rows_rejected += 1;
+    }
+}
+
+/// Maps the header's columns to the record's fields: for each field, the
+/// column that holds it. Reports unknown, duplicate and missing columns.
+fn read_header<T: Record>(
+    file: &str,
+    header: &csv::ByteRecord,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<Option<usize>>> {
+    let mut columns = vec![None; T::FIELDS.len()];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ok = true;
+    for (index, cell) in header.iter().enumerate() {
+        let Ok(raw) = std::str::from_utf8(cell) else {
+            problems.push(locate(
+                Problem::new(codes::INVALID_ENCODING, line_path(file, 1)).with("offset", 0),
+                file,
+                1,
+            ));
+            ok = false;
+            continue;
+        };
+        let name = raw.trim().to_ascii_lowercase();
+        let path = line_path(file, 1).join(name.clone());
+        if let Some(first) = seen.insert(name.clone(), index) {
+            let problem = Problem::new(codes::DUPLICATE_COLUMN, path)
+                .with("column", name.as_str())
+                .with("first_position", first + 1)
+                .with("position", index + 1);
+            problems.push(locate(problem, file, 1));
+            ok = false;
+            continue;
+        }
+        match T::FIELDS.iter().position(|spec| spec.name == name) {
+            Some(field) => columns[field] = Some(index),
+            None => {
+                let problem = unknown_field_problem(raw.trim(), path);
+                let code = if problem.code == crate::problem::codes::PERSONAL_DATA_FIELD {
+                    problem.code
+                } else {
+                    codes::UNKNOWN_COLUMN
+                };
+                let problem = Problem::new(code, problem.path)
+                    .with("field", raw.trim())
+                    .with("column", raw.trim())
+                    .with("allowed", allowed_columns::<T>());
+                problems.push(locate(problem, file, 1));
+                ok = false;
+            }
+        }
+    }
+    for (field, spec) in T::FIELDS.iter().enumerate() {
+        if spec.required && columns[field].is_none() {
+            let problem = Problem::new(codes::MISSING_COLUMN, line_path(file, 1).join(spec.name))
+                .with("column", spec.name);
+            problems.push(locate(problem, file, 1));
+            ok = false;
+        }
+    }
+    ok.then_some(columns)
+}
+
+fn allowed_columns<T: Record>() -> String {
+    let names: Vec<&str> = T::FIELDS.iter().map(|spec| spec.name).collect();
+    names.join(", ")
+}
+
+fn read_row<T: Record>(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+    columns: &[Option<usize>],
+) -> Result<T, Problems> {
+    let mut problems = Problems::new();
+    let mut cells = Vec::with_capacity(columns.len());
+    for (field, column) in columns.iter().enumerate() {
+        let Some(column) = column else {
+            cells.push(None);
+            continue;
+        };
+        let bytes = record.get(*column).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => cells.push(Some(text.trim())),
+            Err(error) => {
+                let name = T::FIELDS[field].name;
+                problems.push(
+                    Problem::new(codes::INVALID_ENCODING, line_path(file, line).join(name))
+                        .with("offset", error.valid_up_to())
+                        .with("field", name)
+                        .with(
+                            "value",
+                            Value::String(String::from_utf8_lossy(bytes).into_owned()),
+                        ),
+                );
+                cells.push(None);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let path = line_path(file, line);
+    let value = {
+        let cells = Cells::Csv {
+            fields: T::FIELDS,
+            cells,
+        };
+        let mut reader = FieldReader::new(cells, path.clone(), &mut problems);
+        T::read_fields(&mut reader)
+    };
+    match value {
+        Some(value) => {
+            value.check(&path, &mut problems);
+            problems.into_result(value)
+        }
+        None => Err(problems),
+    }
+}

@@ -1,0 +1,14 @@
+//! The catalogue of problem codes, assembled from the modules that report
+//! them. A module with codes adds its `CODES` slice here, under a group name
+//! used as the heading in `docs/error-codes.md`.
+
+use crate::problem::CodeInfo;
+
+/// Every module's codes with a group name, in the order they are documented.
+pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
+    ("Fields", crate::problem::codes::CODES),
+    ("Records", crate::model::codes::CODES),
+    ("Sessions in time", crate::schedule::codes::CODES),
+    ("Bundles", crate::bundle::codes::CODES),
+    ("Operation API", crate::api::codes::CODES),
+];

@@ -1,0 +1,548 @@
+//! Field values: how one field is read from CSV text or a JSON value, and
+//! written back.
+//!
+//! Every input record is flat, and its JSON form and its CSV row have the same
+//! field names, so one definition serves both. A field that fails to read
+//! becomes a [`Problem`](crate::problem::Problem) with the field's path, and
+//! reading goes on, so that a record reports all of its problems at once.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use crate::decimal::{Credits, DecimalError, Percent};
+use crate::problem::{Code, codes};
+
+/// Why a field value could not be read: a code and the parameters its message
+/// needs besides `field` and `value`, which the reader adds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invalid {
+    /// The problem code.
+    pub code: Code,
+    /// Extra message parameters.
+    pub params: Vec<(&'static str, Value)>,
+}
+
+impl Invalid {
+    /// An invalid value with the given code and no extra parameters.
+    pub fn new(code: Code) -> Self {
+        Self {
+            code,
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a message parameter.
+    pub fn with(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.params.push((name, value.into()));
+        self
+    }
+
+    /// A JSON value of the wrong type; `expected` describes the right one.
+    pub fn wrong_type(expected: &'static str) -> Self {
+        Self::new(codes::INVALID_TYPE).with("expected", expected)
+    }
+}
+
+/// A type that one field of a record can hold.
+pub trait FieldValue: Sized {
+    /// What the JSON value should be, for messages: "text", "a whole number".
+    const EXPECTED: &'static str = "text";
+
+    /// Reads the value from CSV text, already trimmed and not empty.
+    fn from_text(text: &str) -> Result<Self, Invalid>;
+
+    /// Reads the value from JSON. The default accepts a JSON string and reads
+    /// it as text.
+    fn from_json(value: &Value) -> Result<Self, Invalid> {
+        match value {
+            Value::String(text) => Self::from_text(text.trim()),
+            _ => Err(Invalid::wrong_type(Self::EXPECTED)),
+        }
+    }
+
+    /// Writes the value as CSV text.
+    fn to_text(&self) -> String;
+
+    /// Writes the value as JSON. The default writes the text as a string.
+    fn to_json(&self) -> Value {
+        Value::String(self.to_text())
+    }
+}
+
+/// The longest text a free-text field accepts, in characters.
+pub const MAX_TEXT_CHARS: usize = 500;
+
+impl FieldValue for String {
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        let length = text.chars().count();
+        if length > MAX_TEXT_CHARS {
+            return Err(Invalid::new(codes::TOO_LONG)
+                .with("max", MAX_TEXT_CHARS)
+                .with("length", length));
+        }
+        Ok(text.to_owned())
+    }
+
+    fn to_text(&self) -> String {
+        self.clone()
+    }
+}
+
+impl FieldValue for bool {
+    const EXPECTED: &'static str = "true or false";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        match text.to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(Invalid::new(codes::INVALID_BOOLEAN)),
+        }
+    }
+
+    fn from_json(value: &Value) -> Result<Self, Invalid> {
+        match value {
+            Value::Bool(flag) => Ok(*flag),
+            Value::String(text) => Self::from_text(text.trim()),
+            _ => Err(Invalid::wrong_type(Self::EXPECTED)),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+/// Implements [`FieldValue`] for unsigned integers: JSON numbers, or text of
+/// digits (form inputs arrive as text).
+macro_rules! unsigned_field {
+    ($($ty:ty),*) => {$(
+        impl FieldValue for $ty {
+            const EXPECTED: &'static str = "a whole number";
+
+            fn from_text(text: &str) -> Result<Self, Invalid> {
+                if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+                    return Err(Invalid::new(codes::INVALID_INTEGER));
+                }
+                text.parse::<$ty>().map_err(|_| {
+                    Invalid::new(codes::OUT_OF_RANGE).with("min", 0).with("max", <$ty>::MAX)
+                })
+            }
+
+            fn from_json(value: &Value) -> Result<Self, Invalid> {
+                match value {
+                    Value::Number(number) => match number.as_u64() {
+                        Some(whole) => <$ty>::try_from(whole).map_err(|_| {
+                            Invalid::new(codes::OUT_OF_RANGE).with("min", 0).with("max", <$ty>::MAX)
+                        }),
+                        None if number.is_i64() => Err(Invalid::new(codes::OUT_OF_RANGE)
+                            .with("min", 0)
+                            .with("max", <$ty>::MAX)),
+                        None => Err(Invalid::new(codes::INVALID_INTEGER)),
+                    },
+                    Value::String(text) => Self::from_text(text.trim()),
+                    _ => Err(Invalid::wrong_type(Self::EXPECTED)),
+                }
+            }
+
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+    )*};
+}
+
+unsigned_field!(u8, u16, u32, u64);
+
+impl FieldValue for NaiveDate {
+    const EXPECTED: &'static str = "a date written YYYY-MM-DD";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        parse_date(text).ok_or_else(|| Invalid::new(codes::INVALID_DATE))
+    }
+
+    fn to_text(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Reads a date written strictly as `YYYY-MM-DD` with a four-digit year.
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        if !part.bytes().all(|byte| byte.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+impl FieldValue for NaiveTime {
+    const EXPECTED: &'static str = "a time written HH:MM";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        let parsed = match text.len() {
+            5 => NaiveTime::parse_from_str(text, "%H:%M"),
+            8 => NaiveTime::parse_from_str(text, "%H:%M:%S"),
+            _ => return Err(Invalid::new(codes::INVALID_TIME)),
+        };
+        parsed.map_err(|_| Invalid::new(codes::INVALID_TIME))
+    }
+
+    fn to_text(&self) -> String {
+        self.format("%H:%M:%S").to_string()
+    }
+}
+
+impl FieldValue for DateTime<Utc> {
+    const EXPECTED: &'static str = "a date and time with a UTC offset";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        parse_instant(text)
+            .map(|instant| instant.with_timezone(&Utc))
+            .ok_or_else(|| Invalid::new(codes::INVALID_INSTANT))
+    }
+
+    fn to_text(&self) -> String {
+        format_instant(self)
+    }
+}
+
+/// Reads an RFC 3339 instant. The offset (`Z` or `+08:00`) is required,
+/// because a time without one could be in any zone.
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).ok()
+}
+
+/// Writes an instant as RFC 3339 in UTC, with seconds and a `Z` suffix, and
+/// fractional seconds only when there are any.
+pub fn format_instant(instant: &DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+impl FieldValue for Tz {
+    const EXPECTED: &'static str = "an IANA time-zone name";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        text.parse::<Tz>()
+            .map_err(|_| Invalid::new(codes::INVALID_TIME_ZONE))
+    }
+
+    fn to_text(&self) -> String {
+        self.name().to_owned()
+    }
+}
+
+impl FieldValue for Credits {
+    const EXPECTED: &'static str = "a decimal number written as text, such as \"2.50\"";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        text.parse()
+            .map_err(|error| decimal_invalid(&error, Self::DECIMALS))
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl FieldValue for Percent {
+    const EXPECTED: &'static str = "a percentage written as text, such as \"80\"";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        let percent: Percent = text
+            .parse()
+            .map_err(|error| decimal_invalid(&error, Self::DECIMALS))?;
+        if percent > Percent::HUNDRED {
+            return Err(Invalid::new(codes::OUT_OF_RANGE)
+                .with("min", 0)
+                .with("max", 100));
+        }
+        Ok(percent)
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+fn decimal_invalid(error: &DecimalError, decimals: u32) -> Invalid {
+    let _ = error;
+    Invalid::new(codes::INVALID_DECIMAL).with("decimals", decimals)
+}
+
+/// A coordinate in degrees. Latitude and longitude are the only floating-point
+/// fields: positions are measurements, not amounts.
+impl FieldValue for f64 {
+    const EXPECTED: &'static str = "a number";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        match text.parse::<f64>() {
+            Ok(number) if number.is_finite() => Ok(number),
+            _ => Err(Invalid::new(codes::INVALID_COORDINATE)
+                .with("min", -180)
+                .with("max", 180)),
+        }
+    }
+
+    fn from_json(value: &Value) -> Result<Self, Invalid> {
+        match value {
+            Value::Number(number) => number.as_f64().ok_or_else(|| {
+                Invalid::new(codes::INVALID_COORDINATE)
+                    .with("min", -180)
+                    .with("max", 180)
+            }),
+            Value::String(text) => Self::from_text(text.trim()),
+            _ => Err(Invalid::wrong_type(Self::EXPECTED)),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn to_json(&self) -> Value {
+        serde_json::Number::from_f64(*self).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// A list: a JSON array, or in CSV the items separated by `;`.
+impl<T: FieldValue> FieldValue for Vec<T> {
+    const EXPECTED: &'static str = "a list";
+
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        text.split(';')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(T::from_text)
+            .collect()
+    }
+
+    fn from_json(value: &Value) -> Result<Self, Invalid> {
+        match value {
+            Value::Array(items) => items.iter().map(T::from_json).collect(),
+            _ => Err(Invalid::wrong_type(Self::EXPECTED)),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        let items: Vec<String> = self.iter().map(T::to_text).collect();
+        items.join(";")
+    }
+
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(T::to_json).collect())
+    }
+}
+
+/// Implements [`FieldValue`] for the typed identifiers.
+macro_rules! id_field {
+    ($($ty:ty),*) => {$(
+        impl FieldValue for $ty {
+            const EXPECTED: &'static str = "a UUID";
+
+            fn from_text(text: &str) -> Result<Self, Invalid> {
+                text.parse().map_err(|_| Invalid::new(codes::INVALID_UUID))
+            }
+
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+id_field!(
+    crate::id::LearnerId,
+    crate::id::VenueId,
+    crate::id::InstructorId,
+    crate::id::CourseId,
+    crate::id::SessionId,
+    crate::id::EnrolmentId,
+    crate::id::ScanId,
+    crate::id::ExcusalId,
+    crate::id::OutcomeId,
+    crate::id::ClubId
+);
+
+/// Defines an enumeration whose values are written as snake_case text, with
+/// serde support and a [`FieldValue`] implementation that reports
+/// `invalid_choice` with the allowed values.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:literal])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as written in JSON and CSV.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// Reads a value written as in JSON and CSV.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The allowed values, separated by commas, for messages.
+            pub fn allowed() -> String {
+                let names: &[&str] = &[$($text),*];
+                names.join(", ")
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                $name::parse(&text).ok_or_else(|| {
+                    ::serde::de::Error::custom(format!(
+                        "expected one of {}, got \"{}\"", $name::allowed(), text
+                    ))
+                })
+            }
+        }
+
+        impl $crate::field::FieldValue for $name {
+            fn from_text(text: &str) -> Result<Self, $crate::field::Invalid> {
+                $name::parse(text).ok_or_else(|| {
+                    $crate::field::Invalid::new($crate::problem::codes::INVALID_CHOICE)
+                        .with("allowed", $name::allowed())
+                })
+            }
+
+            fn to_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(NaiveDate::from_text("2024-02-29").is_ok());
+        assert!(NaiveDate::from_text("2023-02-29").is_err());
+        assert!(NaiveDate::from_text("2024-2-9").is_err());
+        assert!(NaiveDate::from_text("20240209").is_err());
+        assert!(NaiveDate::from_text("2024/02/09").is_err());
+        assert!(NaiveDate::from_text("+024-02-09").is_err());
+    }
+
+    #[test]
+    fn times_accept_minutes_or_seconds() {
+        assert_eq!(NaiveTime::from_text("09:30").unwrap().to_text(), "09:30:00");
+        assert_eq!(
+            NaiveTime::from_text("23:59:59").unwrap().to_text(),
+            "23:59:59"
+        );
+        assert!(NaiveTime::from_text("24:00").is_err());
+        assert!(NaiveTime::from_text("9:30").is_err());
+    }
+
+    #[test]
+    fn instants_need_an_offset() {
+        let instant = DateTime::<Utc>::from_text("2026-03-02T09:30:00+08:00").unwrap();
+        assert_eq!(instant.to_text(), "2026-03-02T01:30:00Z");
+        assert!(DateTime::<Utc>::from_text("2026-03-02T09:30:00").is_err());
+        assert!(DateTime::<Utc>::from_text("2026-03-02").is_err());
+    }
+
+    #[test]
+    fn integers_from_numbers_and_digit_text() {
+        assert_eq!(u32::from_json(&json!(12)).unwrap(), 12);
+        assert_eq!(u32::from_json(&json!("12")).unwrap(), 12);
+        assert_eq!(
+            u32::from_json(&json!(-1)).unwrap_err().code,
+            codes::OUT_OF_RANGE
+        );
+        assert_eq!(
+            u32::from_json(&json!(1.5)).unwrap_err().code,
+            codes::INVALID_INTEGER
+        );
+        assert_eq!(u8::from_text("300").unwrap_err().code, codes::OUT_OF_RANGE);
+        assert_eq!(
+            u32::from_text("1e3").unwrap_err().code,
+            codes::INVALID_INTEGER
+        );
+        assert_eq!(
+            u32::from_json(&json!(true)).unwrap_err().code,
+            codes::INVALID_TYPE
+        );
+    }
+
+    #[test]
+    fn credits_reject_json_numbers() {
+        assert_eq!(
+            Credits::from_json(&json!(2.5)).unwrap_err().code,
+            codes::INVALID_TYPE
+        );
+        assert_eq!(Credits::from_json(&json!("2.5")).unwrap().hundredths(), 250);
+    }
+
+    #[test]
+    fn lists_split_on_semicolons() {
+        let ids: Vec<u32> = Vec::from_text("1; 2;;3").unwrap();
+        assert_eq!(ids, vec![1, 2, 3]);
+        assert_eq!(ids.to_text(), "1;2;3");
+    }
+
+    #[test]
+    fn time_zones_by_iana_name() {
+        assert_eq!(
+            Tz::from_text("Asia/Shanghai").unwrap(),
+            chrono_tz::Asia::Shanghai
+        );
+        assert_eq!(
+            Tz::from_text("CST").unwrap_err().code,
+            codes::INVALID_TIME_ZONE
+        );
+    }
+}

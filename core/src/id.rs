@@ -1,0 +1,188 @@
+//! Typed identifiers.
+//!
+//! Every record is identified by a UUID, wrapped in a type per record kind so
+//! that a learner id cannot be passed where a session id is expected. Records
+//! imported from another system keep their source key, and their UUID is
+//! derived from it with [`derive_id`]: UUID version 5 (SHA-1, RFC 9562) over
+//! [`NAMESPACE`] and the text `"{kind}:{system}:{key}"`. Importing the same data
+//! twice therefore gives the same identifiers.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The UUID namespace of every identifier derived by `xuetong`.
+///
+/// It is itself the version 5 UUID of the name `xuetong` in the URL namespace
+/// of RFC 9562, so anyone can recompute it.
+pub const NAMESPACE: Uuid = Uuid::from_u128(0xcf14_dbdf_c247_5d7b_aeda_cb27_c3f6_885a);
+
+/// Derives the identifier of a record of `kind` (such as `"learner"`) imported
+/// from `system` (such as `"oulad"`) with the source key `key`.
+///
+/// The result depends only on the three texts, so re-importing a record gives
+/// it the same UUID.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::id::derive_id;
+///
+/// let first = derive_id("learner", "oulad", "11391");
+/// let again = derive_id("learner", "oulad", "11391");
+/// assert_eq!(first, again);
+/// assert_ne!(first, derive_id("learner", "oulad", "28400"));
+/// assert_eq!(first.get_version_num(), 5);
+/// ```
+pub fn derive_id(kind: &str, system: &str, key: &str) -> Uuid {
+    let mut name = String::with_capacity(kind.len() + system.len() + key.len() + 2);
+    name.push_str(kind);
+    name.push(':');
+    name.push_str(system);
+    name.push(':');
+    name.push_str(key);
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+}
+
+/// Defines a typed identifier around a [`Uuid`].
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// The record kind used when deriving identifiers of this type.
+            pub const KIND: &'static str = $kind;
+
+            /// Derives the identifier of a record imported from `system` with
+            /// the source key `key` (see [`derive_id`]).
+            pub fn derive(system: &str, key: &str) -> Self {
+                Self(derive_id($kind, system, key))
+            }
+
+            /// The underlying UUID.
+            pub fn uuid(self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(text).map(Self)
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// Identifies a learner.
+    LearnerId,
+    "learner"
+);
+typed_id!(
+    /// Identifies a venue of the learning network.
+    VenueId,
+    "venue"
+);
+typed_id!(
+    /// Identifies an instructor.
+    InstructorId,
+    "instructor"
+);
+typed_id!(
+    /// Identifies a course or activity offered to learners.
+    CourseId,
+    "course"
+);
+typed_id!(
+    /// Identifies one session: a course meeting or a club activity.
+    SessionId,
+    "session"
+);
+typed_id!(
+    /// Identifies an enrolment of a learner in a course.
+    EnrolmentId,
+    "enrolment"
+);
+typed_id!(
+    /// Identifies one scan (check-in or check-out).
+    ScanId,
+    "scan"
+);
+typed_id!(
+    /// Identifies an excusal of a learner from a session.
+    ExcusalId,
+    "excusal"
+);
+typed_id!(
+    /// Identifies a recorded learning outcome.
+    OutcomeId,
+    "outcome"
+);
+typed_id!(
+    /// Identifies a learning club.
+    ClubId,
+    "club"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_is_v5_of_xuetong_in_url_namespace() {
+        let expected = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"xuetong");
+        assert_eq!(NAMESPACE, expected);
+    }
+
+    #[test]
+    fn derived_ids_differ_by_kind() {
+        let learner = LearnerId::derive("oulad", "1");
+        let course = CourseId::derive("oulad", "1");
+        assert_ne!(learner.uuid(), course.uuid());
+    }
+
+    #[test]
+    fn derived_id_matches_independent_v5() {
+        let expected = Uuid::new_v5(&NAMESPACE, b"learner:oulad:11391");
+        assert_eq!(LearnerId::derive("oulad", "11391").uuid(), expected);
+    }
+
+    #[test]
+    fn typed_id_parses_and_prints() {
+        let text = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let id: SessionId = text.parse().unwrap();
+        assert_eq!(id.to_string(), text);
+        assert!("not-a-uuid".parse::<SessionId>().is_err());
+    }
+}

@@ -1,0 +1,147 @@
+use chrono::{DateTime, Utc};
+
+use crate::field::format_instant;
+use crate::id::{CourseId, EnrolmentId, LearnerId};
+use crate::problem::{Path, Problem, Problems};
+use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
+
+use super::codes;
+use super::common::{IDENTITY_FIELDS, SourceRef, read_identity, write_identity};
+
+crate::text_enum! {
+    /// The state of an enrolment.
+    pub enum EnrolmentStatus {
+        /// The learner holds a place.
+        Confirmed = "confirmed",
+        /// The learner waits for a place.
+        Waitlisted = "waitlisted",
+        /// The learner withdrew, from a place or from the waiting list.
+        Withdrawn = "withdrawn",
+    }
+}
+
+/// A learner's place, or request for a place, in a course (报名).
+///
+/// `confirmed_at` is when the learner got a place (absent while waitlisted;
+/// taken as `requested_at` when a confirmed enrolment leaves it out), and
+/// `withdrawn_at` is when the learner left. Sessions held between the two
+/// count towards the learner's attendance rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enrolment {
+    /// The enrolment's id.
+    pub id: EnrolmentId,
+    /// Where the record was imported from.
+    pub source: Option<SourceRef>,
+    /// Who enrolled.
+    pub learner_id: LearnerId,
+    /// In what.
+    pub course_id: CourseId,
+    /// When the learner asked for a place.
+    pub requested_at: DateTime<Utc>,
+    /// The current state.
+    pub status: EnrolmentStatus,
+    /// When the learner got a place.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When the learner withdrew.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Record for Enrolment {
+    const KIND: &'static str = "enrolment";
+    const FIELDS: &'static [FieldSpec] = &[
+        IDENTITY_FIELDS[0],
+        IDENTITY_FIELDS[1],
+        IDENTITY_FIELDS[2],
+        FieldSpec::required("learner_id"),
+        FieldSpec::required("course_id"),
+        FieldSpec::required("requested_at"),
+        FieldSpec::optional("status"),
+        FieldSpec::optional("confirmed_at"),
+        FieldSpec::optional("withdrawn_at"),
+    ];
+
+    fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
+        let identity = read_identity(reader);
+        let learner_id = reader.required("learner_id");
+        let course_id = reader.required("course_id");
+        let requested_at: Option<DateTime<Utc>> = reader.required("requested_at");
+        let status = reader.defaulted("status", EnrolmentStatus::Confirmed);
+        let confirmed_at = reader.optional("confirmed_at");
+        let withdrawn_at = reader.optional("withdrawn_at");
+        if reader.failed() {
+            return None;
+        }
+        let (id, source) = identity?;
+        let status = status?;
+        let requested_at = requested_at?;
+        let confirmed_at = match status {
+            EnrolmentStatus::Confirmed => confirmed_at.or(Some(requested_at)),
+            _ => confirmed_at,
+        };
+        Some(Self {
+            id,
+            source,
+            learner_id: learner_id?,
+            course_id: course_id?,
+            requested_at,
+            status,
+            confirmed_at,
+            withdrawn_at,
+        })
+    }
+
+    fn write_fields(&self, writer: &mut FieldWriter) {
+        write_identity(writer, &self.id, &self.source);
+        writer.put("learner_id", &self.learner_id);
+        writer.put("course_id", &self.course_id);
+        writer.put("requested_at", &self.requested_at);
+        writer.put("status", &self.status);
+        writer.put_opt("confirmed_at", &self.confirmed_at);
+        writer.put_opt("withdrawn_at", &self.withdrawn_at);
+    }
+
+    fn check(&self, path: &Path, problems: &mut Problems) {
+        let mismatch = |field: &'static str, status: EnrolmentStatus| {
+            Problem::new(codes::STATUS_MISMATCH, path.join(field))
+                .with("field", field)
+                .with("status", status.as_str())
+        };
+        match self.status {
+            EnrolmentStatus::Withdrawn if self.withdrawn_at.is_none() => {
+                problems.push(mismatch("withdrawn_at", EnrolmentStatus::Withdrawn));
+            }
+            EnrolmentStatus::Confirmed | EnrolmentStatus::Waitlisted
+                if self.withdrawn_at.is_some() =>
+            {
+                problems.push(mismatch("withdrawn_at", EnrolmentStatus::Withdrawn));
+            }
+            EnrolmentStatus::Waitlisted if self.confirmed_at.is_some() => {
+                problems.push(mismatch("confirmed_at", EnrolmentStatus::Confirmed));
+            }
+            _ => {}
+        }
+        let ordered = [
+            ("requested_at", Some(self.requested_at)),
+            ("confirmed_at", self.confirmed_at),
+            ("withdrawn_at", self.withdrawn_at),
+        ];
+        for (later_index, (later_field, later)) in ordered.iter().enumerate().skip(1) {
+            let Some(later) = later else { continue };
+            let earlier = ordered[..later_index]
+                .iter()
+                .rev()
+                .find_map(|(field, value)| value.map(|value| (*field, value)));
+            if let Some((earlier_field, earlier)) = earlier
+                && *later < earlier
+            {
+                problems.push(
+                    Problem::new(codes::ENDS_BEFORE_START, path.join(*later_field))
+                        .with("field", *later_field)
+                        .with("value", format_instant(later))
+                        .with("other_field", earlier_field)
+                        .with("other_value", format_instant(&earlier)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Problems: the one contract for everything that can be wrong with an input.
+//!
+//! A [`Problem`] is data: a stable snake_case [`Code`] from the catalogue, a
+//! [`Path`] to the offending field, a default English message, and `params`
+//! with the values needed to explain or translate it. Validation returns every
+//! problem it finds, never only the first.
+//!
+//! The catalogue of codes is public API. Every module that can report problems
+//! declares its codes with [`define_codes!`](crate::define_codes), and
+//! [`catalogue`] lists them all, each with an English and a Simplified Chinese
+//! message template. A template names its parameters in braces (`{field}`),
+//! and [`Problem::message_in`] fills them in.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A stable problem code from the catalogue, such as `invalid_date`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(&'static str);
+
+impl Code {
+    /// Makes a code. Only [`define_codes!`](crate::define_codes) should call
+    /// this, so that every code has catalogue entry.
+    #[doc(hidden)]
+    pub const fn new_unchecked(code: &'static str) -> Self {
+        Self(code)
+    }
+
+    /// The code as text.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The catalogue entry of this code.
+    pub fn info(self) -> Option<&'static CodeInfo> {
+        lookup(self.0)
+    }
+
+    /// Finds the code written as `text` in the catalogue.
+    pub fn parse(text: &str) -> Option<Self> {
+        lookup(text).map(|info| info.code)
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Cow::<str>::deserialize(deserializer)?;
+        Code::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown problem code \"{text}\"; see docs/error-codes.md for the catalogue"
+            ))
+        })
+    }
+}
+
+/// One entry of the problem-code catalogue.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The code.
+    pub code: Code,
+    /// What the code means, for the catalogue documentation.
+    pub summary: &'static str,
+    /// The English message template.
+    pub en: &'static str,
+    /// The Simplified Chinese message template.
+    pub zh: &'static str,
+}
+
+/// Declares problem codes with their messages, as constants of type
+/// [`Code`] plus a `CODES` slice for the catalogue.
+///
+/// ```ignore
+/// define_codes! {
+///     /// A date that is not a calendar date.
+///     INVALID_DATE = "invalid_date",
+///         en: "{field} must be a date written YYYY-MM-DD, got \"{value}\"",
+///         zh: "{field} 应为 YYYY-MM-DD 格式的日期，实际为“{value}”";
+/// }
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! define_codes {
+    ($( #[doc = $summary:literal] $name:ident = $code:literal, en: $en:literal, zh: $zh:literal; )*) => {
+        $(
+            #[doc = $summary]
+            pub const $name: $crate::problem::Code = $crate::problem::Code::new_unchecked($code);
+        )*
+
+        /// The catalogue entries declared in this module.
+        pub static CODES: &[$crate::problem::CodeInfo] = &[
+            $( $crate::problem::CodeInfo { code: $name, summary: $summary.trim_ascii(), en: $en, zh: $zh }, )*
+        ];
+    };
+}
+
+/// Every code of the catalogue.
+pub fn catalogue() -> impl Iterator<Item = &'static CodeInfo> {
+    crate::codes::ALL.iter().flat_map(|(_, codes)| codes.iter())
+}
+
+/// The catalogue in groups, each with the name of the area whose problems it
+/// holds, in the order they are documented.
+pub fn catalogue_groups() -> impl Iterator<Item = (&'static str, &'static [CodeInfo])> {
+    crate::codes::ALL.iter().copied()
+}
+
+fn lookup(text: &str) -> Option<&'static CodeInfo> {
+    catalogue().find(|info| info.code.0 == text)
+}
+
+/// The language of problem messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    /// English, the default.
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Locale {
+    /// Parses a locale tag: `en` (or any `en-*`) and `zh-CN` (also `zh`,
+    /// `zh-Hans`, `zh-Hans-CN`).
+    pub fn parse(tag: &str) -> Option<Self> {
+        let lower = tag.trim().to_ascii_lowercase();
+        match lower.as_str() {
+            "en" => Some(Self::En),
+            "zh" | "zh-cn" | "zh-hans" | "zh-hans-cn" => Some(Self::ZhCn),
+            _ if lower.starts_with("en-") => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+/// One step of a [`Path`]: a field name or a position in a list.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PathSegment {
+    /// A field name, or a file name in a bundle.
+    Key(Cow<'static, str>),
+    /// A zero-based index in a JSON list, or a one-based line number in a CSV
+    /// file.
+    Index(u64),
+}
+
+impl From<&'static str> for PathSegment {
+    fn from(key: &'static str) -> Self {
+        Self::Key(Cow::Borrowed(key))
+    }
+}
+
+impl From<String> for PathSegment {
+    fn from(key: String) -> Self {
+        Self::Key(Cow::Owned(key))
+    }
+}
+
+impl From<usize> for PathSegment {
+    fn from(index: usize) -> Self {
+        Self::Index(index as u64)
+    }
+}
+
+impl From<u64> for PathSegment {
+    fn from(index: u64) -> Self {
+        Self::Index(index)
+    }
+}
+
+/// The location of a problem: the keys and indexes leading to the field,
+/// written in JSON as a list such as `["sessions", 3, "start_time"]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Path(pub Vec<PathSegment>);
+
+impl Path {
+    /// The empty path, which points at the whole input.
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    /// This path extended by one segment.
+    pub fn join(&self, segment: impl Into<PathSegment>) -> Self {
+        let mut segments = Vec::with_capacity(self.0.len() + 1);
+        segments.extend_from_slice(&self.0);
+        segments.push(segment.into());
+        Self(segments)
+    }
+
+    /// The segments of the path.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(input)");
+        }
+        for (position, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Key(key) if position == 0 => f.write_str(key)?,
+                PathSegment::Key(key) => write!(f, ".{key}")?,
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a [`Path`] from segments: `path!["sessions", 3, "start_time"]`.
+#[macro_export]
+macro_rules! path {
+    ($($segment:expr),* $(,)?) => {
+        $crate::problem::Path(vec![$($crate::problem::PathSegment::from($segment)),*])
+    };
+}
+
+/// The values a message refers to, by parameter name.
+pub type Params = BTreeMap<String, Value>;
+
+/// One thing wrong with an input.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::problem::{Locale, Problem, codes};
+/// use xuetong::path;
+///
+/// let problem = Problem::new(codes::REQUIRED, path!["learner", "display_name"])
+///     .with("field", "display_name");
+/// assert_eq!(problem.code.as_str(), "required");
+/// assert_eq!(problem.message, "display_name is required");
+/// assert_eq!(problem.message_in(Locale::ZhCn), "缺少必填字段 display_name");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// The stable code.
+    pub code: Code,
+    /// Where the problem is.
+    pub path: Path,
+    /// The message in the locale the problem was rendered for (English unless
+    /// [`Problem::localize`] changed it).
+    pub message: String,
+    /// The values the message refers to.
+    #[serde(default)]
+    pub params: Params,
+}
+
+impl Problem {
+    /// Makes a problem with no parameters yet; add them with [`Problem::with`].
+    pub fn new(code: Code, path: Path) -> Self {
+        let mut problem = Self {
+            code,
+            path,
+            message: String::new(),
+            params: Params::new(),
+        };
+        problem.message = problem.message_in(Locale::En);
+        problem
+    }
+
+    /// Adds a parameter and re-renders the English message.
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self.message = self.message_in(Locale::En);
+        self
+    }
+
+    /// Renders the message of this problem in `locale`.
+    pub fn message_in(&self, locale: Locale) -> String {
+        let Some(info) = self.code.info() else {
+            return self.code.as_str().to_owned();
+        };
+        let template = match locale {
+            Locale::En => info.en,
+            Locale::ZhCn => info.zh,
+        };
+        render(template, &self.params)
+    }
+
+    /// Replaces the message with the one for `locale`.
+    pub fn localize(&mut self, locale: Locale) {
+        self.message = self.message_in(locale);
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} [{}]", self.path, self.message, self.code)
+    }
+}
+
+/// Fills `{name}` placeholders of `template` from `params`; a placeholder
+/// without a parameter is kept as written.
+fn render(template: &str, params: &Params) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match params.get(name) {
+                    Some(Value::String(text)) => out.push_str(text),
+                    Some(value) => out.push_str(&value.to_string()),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A list of problems, returned when an input is invalid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Appends a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    /// Whether no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The number of problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The problems in the order they were found.
+    pub fn iter(&self) -> std::slice::Iter<'_, Problem> {
+        self.0.iter()
+    }
+
+    /// Renders every message in `locale`.
+    pub fn localize(&mut self, locale: Locale) {
+        for problem in &mut self.0 {
+            problem.localize(locale);
+        }
+    }
+
+    /// `Ok(value)` when no problem was found, otherwise these problems.
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, problem) in self.0.iter().enumerate() {
+            if position > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+impl IntoIterator for Problems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(problem: Problem) -> Self {
+        Self(vec![problem])
+    }
+}
+
+impl Extend<Problem> for Problems {
+    fn extend<I: IntoIterator<Item = Problem>>(&mut self, iter: I) {
+        self.0.extend(iter);
+    }
+}
+
+/// Codes shared by every input: missing, unknown and malformed fields.
+pub mod codes {
+    crate::define_codes! {
+        /// A required field is missing or empty.
+        REQUIRED = "required",
+            en: "{field} is required",
+            zh: "缺少必填字段 {field}";
+        /// A field that the record does not have.
+        UNKNOWN_FIELD = "unknown_field",
+            en: "unknown field {field}; remove it or check its spelling against the documented fields",
+            zh: "未知字段 {field}；请删除或对照文档检查拼写";
+        /// A JSON value of the wrong type, such as a number where text is expected.
+        INVALID_TYPE = "invalid_type",
+            en: "{field} must be {expected}, got {value}",
+            zh: "{field} 应为{expected}，实际为 {value}";
+        /// Text that is not a UUID.
+        INVALID_UUID = "invalid_uuid",
+            en: "{field} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"{value}\"",
+            zh: "{field} 应为 UUID（例如 0f8fad5b-d9cb-469f-a165-70867728950e），实际为“{value}”";
+        /// Text that is not a calendar date written YYYY-MM-DD.
+        INVALID_DATE = "invalid_date",
+            en: "{field} must be a calendar date written YYYY-MM-DD, got \"{value}\"",
+            zh: "{field} 应为 YYYY-MM-DD 格式的日期，实际为“{value}”";
+        /// Text that is not a time of day written HH:MM or HH:MM:SS.
+        INVALID_TIME = "invalid_time",
+            en: "{field} must be a time of day written HH:MM or HH:MM:SS, got \"{value}\"",
+            zh: "{field} 应为 HH:MM 或 HH:MM:SS 格式的时刻，实际为“{value}”";
+        /// Text that is not an RFC 3339 instant with a UTC offset.
+        INVALID_INSTANT = "invalid_instant",
+            en: "{field} must be a date and time with a UTC offset, such as 2026-03-02T09:30:00+08:00, got \"{value}\"",
+            zh: "{field} 应为带时区偏移的日期时间（例如 2026-03-02T09:30:00+08:00），实际为“{value}”";
+        /// A time-zone name that is not in the IANA time-zone database.
+        INVALID_TIME_ZONE = "invalid_time_zone",
+            en: "{field} must be an IANA time-zone name such as Asia/Shanghai, got \"{value}\"",
+            zh: "{field} 应为 IANA 时区名（例如 Asia/Shanghai），实际为“{value}”";
+        /// Text that is not a whole number.
+        INVALID_INTEGER = "invalid_integer",
+            en: "{field} must be a whole number, got \"{value}\"",
+            zh: "{field} 应为整数，实际为“{value}”";
+        /// A number outside the allowed range.
+        OUT_OF_RANGE = "out_of_range",
+            en: "{field} must be between {min} and {max}, got {value}",
+            zh: "{field} 应在 {min} 与 {max} 之间，实际为 {value}";
+        /// Text that is not a decimal number with at most the allowed decimals.
+        INVALID_DECIMAL = "invalid_decimal",
+            en: "{field} must be a decimal number with at most {decimals} decimals written as text, such as \"2.50\", got \"{value}\"",
+            zh: "{field} 应为最多 {decimals} 位小数的十进制数文本（例如“2.50”），实际为“{value}”";
+        /// Text that is not true or false.
+        INVALID_BOOLEAN = "invalid_boolean",
+            en: "{field} must be true or false, got \"{value}\"",
+            zh: "{field} 应为 true 或 false，实际为“{value}”";
+        /// A value that is not one of the allowed choices.
+        INVALID_CHOICE = "invalid_choice",
+            en: "{field} must be one of {allowed}, got \"{value}\"",
+            zh: "{field} 应为以下之一：{allowed}，实际为“{value}”";
+        /// Text longer than the allowed length.
+        TOO_LONG = "too_long",
+            en: "{field} must be at most {max} characters long, got {length}",
+            zh: "{field} 最多 {max} 个字符，实际为 {length} 个";
+        /// Latitude or longitude outside the globe.
+        INVALID_COORDINATE = "invalid_coordinate",
+            en: "{field} must be a number between {min} and {max}, got \"{value}\"",
+            zh: "{field} 应为 {min} 到 {max} 之间的数，实际为“{value}”";
+        /// Only one of a latitude and longitude pair is given.
+        INCOMPLETE_LOCATION = "incomplete_location",
+            en: "give both latitude and longitude, or neither",
+            zh: "纬度和经度须同时填写或同时留空";
+        /// A field that holds personal data, which xuetong does not store.
+        PERSONAL_DATA_FIELD = "personal_data_field",
+            en: "{field} holds personal data, which xuetong does not store or export; remove it",
+            zh: "{field} 含个人隐私数据，xuetong 不存储也不导出，请删除该字段";
+        /// A document whose `format` field names another document type or version.
+        UNSUPPORTED_FORMAT = "unsupported_format",
+            en: "format must be \"{expected}\", got \"{value}\"",
+            zh: "format 应为“{expected}”，实际为“{value}”";
+        /// Text that is not valid JSON.
+        MALFORMED_JSON = "malformed_json",
+            en: "the request is not valid JSON: {detail}",
+            zh: "请求不是合法的 JSON：{detail}";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_fills_known_and_keeps_unknown() {
+        let mut params = Params::new();
+        params.insert("field".into(), Value::from("age"));
+        params.insert("max".into(), Value::from(120));
+        assert_eq!(
+            render("{field} at most {max} {nope}", &params),
+            "age at most 120 {nope}"
+        );
+        assert_eq!(render("unclosed {field", &params), "unclosed {field");
+    }
+
+    #[test]
+    fn problem_json_round_trip() {
+        let problem = Problem::new(codes::INVALID_DATE, path!["sessions", 2usize, "date"])
+            .with("field", "date")
+            .with("value", "2026-02-30");
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["path"], serde_json::json!(["sessions", 2, "date"]));
+        assert_eq!(json["code"], "invalid_date");
+        let back: Problem = serde_json::from_value(json).unwrap();
+        assert_eq!(back, problem);
+    }
+
+    #[test]
+    fn unknown_code_is_rejected_on_input() {
+        let json = serde_json::json!({"code": "no_such_code", "path": [], "message": ""});
+        assert!(serde_json::from_value::<Problem>(json).is_err());
+    }
+
+    #[test]
+    fn path_displays_like_an_accessor() {
+        let path = path!["sessions", 3usize, "start_time"];
+        assert_eq!(path.to_string(), "sessions[3].start_time");
+    }
+
+    #[test]
+    fn locale_tags() {
+        assert_eq!(Locale::parse("zh-Hans-CN"), Some(Locale::ZhCn));
+        assert_eq!(Locale::parse("en-GB"), Some(Locale::En));
+        assert_eq!(Locale::parse("fr"), None);
+    }
+}

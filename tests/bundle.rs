@@ -1,0 +1,459 @@
+//! Reading and writing season bundles: the example bundle, a bundle with
+//! deliberately broken files, and the byte-for-byte round trip of names.
+
+use std::path::Path as FsPath;
+
+use serde_json::{Value, json};
+use xuetong::bundle::{Bundle, Encoding, MemoryBundle, ReadReport, read_bundle, write_bundle};
+use xuetong::problem::Problem;
+use xuetong_tests::repo_root;
+
+/// Loads every file of a folder into memory.
+fn load(folder: &FsPath) -> MemoryBundle {
+    let mut files = MemoryBundle::new();
+    for entry in std::fs::read_dir(folder)
+        .expect("fixture folder exists")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        files.insert(
+            name,
+            std::fs::read(entry.path()).expect("fixture file is readable"),
+        );
+    }
+    files
+}
+
+fn read(files: &MemoryBundle) -> (Bundle, ReadReport) {
+    read_bundle(files).expect("a memory bundle always reads")
+}
+
+/// The (code, path) of every problem, with the path as JSON.
+fn code_paths(problems: &[Problem]) -> Vec<(String, Value)> {
+    let mut found: Vec<(String, Value)> = problems
+        .iter()
+        .map(|problem| {
+            (
+                problem.code.to_string(),
+                serde_json::to_value(&problem.path).unwrap(),
+            )
+        })
+        .collect();
+    found.sort_by_key(|a| (a.0.clone(), a.1.to_string()));
+    found
+}
+
+fn example() -> MemoryBundle {
+    load(&repo_root().join("examples").join("bundle"))
+}
+
+#[test]
+fn example_bundle_reads_clean() {
+    let (bundle, report) = read(&example());
+    assert!(
+        report.is_clean(),
+        "unexpected problems: {:#?}",
+        report.problems
+    );
+    assert!(
+        report.notices.is_empty(),
+        "unexpected notices: {:#?}",
+        report.notices
+    );
+    assert_eq!(bundle.venues.len(), 5);
+    assert_eq!(bundle.learners.len(), 6);
+    assert_eq!(bundle.instructors.len(), 2);
+    assert_eq!(bundle.clubs.len(), 1);
+    assert_eq!(bundle.courses.len(), 3);
+    assert_eq!(bundle.sessions.len(), 8);
+    assert_eq!(bundle.enrolments.len(), 7);
+    assert_eq!(bundle.excusals.len(), 1);
+    assert_eq!(bundle.outcomes.len(), 3);
+    assert_eq!(bundle.scans.len(), 17);
+    assert_eq!(report.rows_read(), 53);
+    assert_eq!(report.rows_accepted(), 53);
+}
+
+#[test]
+fn example_session_across_midnight() {
+    let (bundle, _) = read(&example());
+    let club_session = bundle
+        .sessions
+        .iter()
+        .find(|timed| timed.session.club_id().is_some())
+        .expect("the example has a club session");
+    // 22:00 to 01:00 in Shanghai (UTC+8) on 7 March 2026.
+    assert_eq!(
+        club_session.times.starts_at.to_rfc3339(),
+        "2026-03-07T14:00:00+00:00"
+    );
+    assert_eq!(
+        club_session.times.ends_at.to_rfc3339(),
+        "2026-03-07T17:00:00+00:00"
+    );
+    assert_eq!(club_session.times.minutes(), 180);
+}
+
+#[test]
+fn broken_bundle_reports_every_problem() {
+    let files = load(
+        &repo_root()
+            .join("tests")
+            .join("fixtures")
+            .join("broken-bundle"),
+    );
+    let (bundle, report) = read(&files);
+
+    let expected = vec![
+        (
+            "duplicate_key".to_owned(),
+            json!(["enrolments.csv", 3, "id"]),
+        ),
+        (
+            "invalid_date".to_owned(),
+            json!(["sessions.csv", 3, "date"]),
+        ),
+        (
+            "invalid_date".to_owned(),
+            json!(["sessions.csv", 4, "date"]),
+        ),
+        (
+            "invalid_integer".to_owned(),
+            json!(["courses.csv", 3, "capacity"]),
+        ),
+        (
+            "missing_column".to_owned(),
+            json!(["instructors.csv", 1, "display_name"]),
+        ),
+        (
+            "personal_data_field".to_owned(),
+            json!(["scans.csv", 1, "phone"]),
+        ),
+        ("wrong_field_count".to_owned(), json!(["sessions.csv", 5])),
+    ];
+    assert_eq!(code_paths(&report.problems), expected);
+    assert_eq!(
+        code_paths(&report.notices),
+        vec![("gb18030_detected".to_owned(), json!(["learners.csv"]))]
+    );
+
+    let counts = |file: &str| {
+        let found = report
+            .file(file)
+            .unwrap_or_else(|| panic!("{file} has a report"));
+        (
+            found.rows_read,
+            found.rows_accepted,
+            found.rows_rejected,
+            found.rejected_file,
+        )
+    };
+    assert_eq!(counts("venues.csv"), (2, 2, 0, false));
+    assert_eq!(counts("learners.csv"), (3, 3, 0, false));
+    assert_eq!(counts("instructors.csv"), (2, 0, 2, true));
+    assert_eq!(counts("courses.csv"), (2, 1, 1, false));
+    assert_eq!(counts("sessions.csv"), (5, 2, 3, false));
+    assert_eq!(counts("enrolments.csv"), (3, 2, 1, false));
+    assert_eq!(counts("scans.csv"), (1, 0, 1, true));
+    assert_eq!(report.rows_read(), 18);
+    assert_eq!(
+        report.rows_accepted() + report.rows_rejected(),
+        report.rows_read()
+    );
+
+    assert_eq!(
+        report.file("venues.csv").unwrap().encoding,
+        Some(Encoding::Utf8Bom)
+    );
+    assert_eq!(
+        report.file("learners.csv").unwrap().encoding,
+        Some(Encoding::Gb18030)
+    );
+    assert_eq!(
+        report.file("courses.csv").unwrap().encoding,
+        Some(Encoding::Utf8)
+    );
+
+    let names: Vec<&str> = bundle
+        .learners
+        .iter()
+        .map(|learner| learner.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["王秀英", "李建国", "欧阳·娜娜"]);
+    assert_eq!(bundle.venues[0].name, "钱塘区社区学院");
+    assert_eq!(
+        bundle.venues[1].name,
+        "Xiasha Street Adult School, Branch 2"
+    );
+}
+
+#[test]
+fn broken_bundle_problems_name_file_line_and_value() {
+    let files = load(
+        &repo_root()
+            .join("tests")
+            .join("fixtures")
+            .join("broken-bundle"),
+    );
+    let (_, report) = read(&files);
+    let bad_date = report
+        .problems
+        .iter()
+        .find(|problem| problem.code.as_str() == "invalid_date")
+        .expect("a bad date is reported");
+    assert_eq!(bad_date.params["file"], "sessions.csv");
+    assert_eq!(bad_date.params["line"], 3);
+    assert_eq!(bad_date.params["field"], "date");
+    assert_eq!(bad_date.params["value"], "2026-02-30");
+    let duplicate = report
+        .problems
+        .iter()
+        .find(|problem| problem.code.as_str() == "duplicate_key")
+        .expect("a duplicate id is reported");
+    assert_eq!(duplicate.params["first_line"], 2);
+}
+
+#[test]
+fn names_survive_write_and_read_byte_for_byte() {
+    let (bundle, _) = read(&example());
+    let mut first = MemoryBundle::new();
+    write_bundle(&bundle, &mut first).unwrap();
+    let (again, report) = read(&first);
+    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert_eq!(again, bundle);
+    let mut second = MemoryBundle::new();
+    write_bundle(&again, &mut second).unwrap();
+    assert_eq!(
+        first, second,
+        "writing the same bundle twice gives different bytes"
+    );
+
+    let names: Vec<&str> = again
+        .learners
+        .iter()
+        .map(|learner| learner.display_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "王秀英",
+            "Seán O'Brien-Ní Dhuibhir",
+            "Zoë Lefèvre",
+            "李 建国",
+            "María-José Peña",
+            "陈晓燕"
+        ]
+    );
+    let written = String::from_utf8(first.files["learners.csv"].clone()).unwrap();
+    assert!(written.contains(",Seán O'Brien-Ní Dhuibhir,"));
+    assert!(
+        !written.starts_with('\u{feff}'),
+        "output has no byte-order mark"
+    );
+}
+
+fn minimal() -> MemoryBundle {
+    let mut files = MemoryBundle::new();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,parent_id,time_zone\n\
+         10000000-0000-4000-8000-000000000001,District,district,,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000002,Street,street,10000000-0000-4000-8000-000000000001,Asia/Shanghai\n",
+    );
+    files.insert("courses.csv", "id,title,category,provider_venue_id\n");
+    files.insert(
+        "sessions.csv",
+        "id,course_id,venue_id,date,start_time,end_time\n",
+    );
+    files
+}
+
+fn codes(report: &ReadReport) -> Vec<String> {
+    code_paths(&report.problems)
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect()
+}
+
+#[test]
+fn missing_and_unknown_files() {
+    let mut files = minimal();
+    files.files.remove("sessions.csv");
+    files.insert("scan.csv", "id\n");
+    files.insert("notes.txt", "ignored: not a data file");
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            ("missing_file".to_owned(), json!(["sessions.csv"])),
+            ("unknown_file".to_owned(), json!(["scan.csv"])),
+        ]
+    );
+}
+
+#[test]
+fn header_problems_reject_the_file() {
+    let mut files = minimal();
+    files.insert("learners.csv", "id,display_name,Display_Name,nickname\n");
+    files.insert("excusals.csv", "");
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "duplicate_column".to_owned(),
+                json!(["learners.csv", 1, "display_name"])
+            ),
+            ("empty_file".to_owned(), json!(["excusals.csv"])),
+            (
+                "unknown_column".to_owned(),
+                json!(["learners.csv", 1, "nickname"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unreadable_encodings() {
+    let mut files = minimal();
+    // "Zoë" in Latin-1: neither UTF-8 nor GB18030.
+    files.insert(
+        "learners.csv",
+        b"id,display_name\n20000000-0000-4000-8000-000000000001,Zo\xeb\n".to_vec(),
+    );
+    // UTF-16 little endian with its byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "id,display_name\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    files.insert("instructors.csv", utf16);
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            ("invalid_encoding".to_owned(), json!(["learners.csv"])),
+            (
+                "unsupported_encoding".to_owned(),
+                json!(["instructors.csv"])
+            ),
+        ]
+    );
+    assert_eq!(
+        report
+            .problems
+            .iter()
+            .find(|p| p.code.as_str() == "invalid_encoding")
+            .unwrap()
+            .params["offset"],
+        55
+    );
+}
+
+#[test]
+fn references_and_tiers_are_checked() {
+    let mut files = minimal();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,parent_id,time_zone\n\
+         10000000-0000-4000-8000-000000000001,District,district,,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000002,Street,street,10000000-0000-4000-8000-000000000001,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000003,Upside down,district,10000000-0000-4000-8000-000000000002,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000004,Orphan,community,10000000-0000-4000-8000-000000000099,Asia/Shanghai\n",
+    );
+    files.insert(
+        "courses.csv",
+        "id,title,category,provider_venue_id\n\
+         40000000-0000-4000-8000-000000000001,Pottery,pottery,10000000-0000-4000-8000-000000000002\n\
+         40000000-0000-4000-8000-000000000002,Tai chi,tai_chi,10000000-0000-4000-8000-000000000003\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "invalid_parent_tier".to_owned(),
+                json!(["venues.csv", 4, "parent_id"])
+            ),
+            (
+                "unknown_category".to_owned(),
+                json!(["courses.csv", 2, "category"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["courses.csv", 3, "provider_venue_id"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 5, "parent_id"])
+            ),
+        ]
+    );
+    assert_eq!(bundle.venues.len(), 2);
+    assert!(bundle.courses.is_empty());
+    assert_eq!(report.file("venues.csv").unwrap().rows_rejected, 2);
+}
+
+#[test]
+fn categories_file_extends_the_taxonomy() {
+    let mut files = minimal();
+    files.insert(
+        "categories.csv",
+        "key,name_en,name_zh,parent\npottery,Pottery,陶艺,arts\n",
+    );
+    files.insert(
+        "courses.csv",
+        "id,title,category,provider_venue_id\n\
+         40000000-0000-4000-8000-000000000001,Pottery,pottery,10000000-0000-4000-8000-000000000002\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(codes(&report), Vec::<String>::new());
+    assert_eq!(bundle.courses.len(), 1);
+}
+
+#[test]
+fn session_in_clock_gap_is_rejected_with_its_line() {
+    let mut files = minimal();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,time_zone\n10000000-0000-4000-8000-000000000001,Berlin,district,Europe/Berlin\n",
+    );
+    files.insert(
+        "courses.csv",
+        "id,title,category,provider_venue_id\n\
+         40000000-0000-4000-8000-000000000001,Dance,dance,10000000-0000-4000-8000-000000000001\n",
+    );
+    files.insert(
+        "sessions.csv",
+        "id,course_id,venue_id,date,start_time,end_time\n\
+         50000000-0000-4000-8000-000000000001,40000000-0000-4000-8000-000000000001,10000000-0000-4000-8000-000000000001,2026-03-29,02:30,04:00\n\
+         50000000-0000-4000-8000-000000000002,40000000-0000-4000-8000-000000000001,10000000-0000-4000-8000-000000000001,2026-03-29,09:00,09:00\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "invalid_session_length".to_owned(),
+                json!(["sessions.csv", 3, "end_time"])
+            ),
+            (
+                "nonexistent_local_time".to_owned(),
+                json!(["sessions.csv", 2, "start_time"])
+            ),
+        ]
+    );
+    assert!(bundle.sessions.is_empty());
+}
+
+#[test]
+fn session_without_any_zone() {
+    let json = json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": "40000000-0000-4000-8000-000000000001",
+        "venue_id": "10000000-0000-4000-8000-000000000001",
+        "date": "2026-03-02", "start_time": "09:00", "end_time": "10:00",
+    });
+    let session: xuetong::model::Session = serde_json::from_value(json).unwrap();
+    let problems = xuetong::schedule::session_times(&session, None).unwrap_err();
+    assert_eq!(problems.0[0].code.as_str(), "time_zone_unknown");
+}
