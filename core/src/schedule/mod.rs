@@ -92,5 +92,41 @@ pub mod codes {
         INVALID_MAKE_UP_DAY = "invalid_make_up_day",
             en: "make-up working day {value} lies inside a holiday period or outside the years around {year}",
             zh: "调休上班日 {value} 位于放假期间内，或不在 {year} 年前后";
+        /// iCalendar text that breaks the content-line or value syntax of RFC 5545.
+        ICAL_SYNTAX = "ical_syntax",
+            en: "invalid iCalendar text: {detail}",
+            zh: "iCalendar 文本无效：{detail}";
+        /// An event without a property that a session needs.
+        ICAL_MISSING_PROPERTY = "ical_missing_property",
+            en: "the event has no {property}; every event needs UID, DTSTART, and DTEND or DURATION",
+            zh: "该事件缺少 {property}；每个事件都须有 UID、DTSTART，以及 DTEND 或 DURATION";
+        /// An iCalendar feature that the import does not read.
+        ICAL_UNSUPPORTED = "ical_unsupported",
+            en: "{part} is not supported; recurring events may use FREQ=DAILY or WEEKLY, INTERVAL, BYDAY, WKST, COUNT, UNTIL and EXDATE",
+            zh: "不支持 {part}；重复事件可使用 FREQ=DAILY 或 WEEKLY、INTERVAL、BYDAY、WKST、COUNT、UNTIL 与 EXDATE";
+        /// A TZID that is not an IANA time-zone name.
+        ICAL_UNKNOWN_TIME_ZONE = "ical_unknown_time_zone",
+            en: "time zone \"{value}\" is not an IANA time-zone name such as Asia/Shanghai",
+            zh: "时区“{value}”不是 IANA 时区名（例如 Asia/Shanghai）";
+        /// An event whose times have no zone, and no default zone was given.
+        ICAL_TIME_ZONE_MISSING = "ical_time_zone_missing",
+            en: "the event's times have no TZID; give options.time_zone for times without one",
+            zh: "该事件的时间没有 TZID；请在 options.time_zone 中指定默认时区";
+        /// An event that lasts whole days, which is not a session.
+        ICAL_ALL_DAY_EVENT = "ical_all_day_event",
+            en: "all-day events are not sessions; give DTSTART a time of day",
+            zh: "全天事件不是课次；请为 DTSTART 指定时刻";
+        /// A rule with neither COUNT nor UNTIL, and no options.until.
+        ICAL_UNBOUNDED_RULE = "ical_unbounded_rule",
+            en: "the rule has neither COUNT nor UNTIL; give options.until to end it",
+            zh: "该规则既无 COUNT 也无 UNTIL；请在 options.until 中指定结束日期";
+        /// A rule whose DTSTART is not one of its own dates.
+        ICAL_DTSTART_NOT_IN_RULE = "ical_dtstart_not_in_rule",
+            en: "DTSTART {date} is not a date of the rule, which RFC 5545 leaves undefined; move DTSTART to the first date of the rule",
+            zh: "DTSTART {date} 不在规则的日期中，RFC 5545 未定义此情形；请把 DTSTART 改为规则的第一个日期";
+        /// A RECURRENCE-ID event that matches no occurrence.
+        ICAL_UNMATCHED_OVERRIDE = "ical_unmatched_override",
+            en: "the event with UID {uid} and RECURRENCE-ID {value} replaces no occurrence of a series in the file",
+            zh: "UID 为 {uid}、RECURRENCE-ID 为 {value} 的事件未对应文件中任何系列的课次";
     }
 }
