@@ -45,6 +45,7 @@ pub mod api;
 pub mod bundle;
 mod codes;
 pub mod decimal;
+pub mod enrolment;
 pub mod field;
 pub mod id;
 pub mod model;

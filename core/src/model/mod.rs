@@ -23,7 +23,7 @@ pub use category::{Category, CategoryDef, Taxonomy};
 pub use club::{Club, ClubStatus};
 pub use common::{BirthDate, GeoPoint, SourceRef};
 pub use course::{Audience, Course, NetworkLevel};
-pub use enrolment::{Enrolment, EnrolmentStatus};
+pub use enrolment::{Enrolment, EnrolmentStatus, GroupBooking, GroupMode};
 pub use excusal::Excusal;
 pub use instructor::Instructor;
 pub use learner::Learner;
