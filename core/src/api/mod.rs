@@ -38,6 +38,7 @@
 //! ```
 
 mod catalogue;
+mod enrolment;
 mod schedule;
 mod validate;
 
@@ -82,6 +83,7 @@ static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
     schedule::OPERATIONS,
+    enrolment::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.

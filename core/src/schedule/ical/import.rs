@@ -446,6 +446,9 @@ fn read_event(
     if event.get("RDATE").is_some() {
         return Err(unsupported(event.get("RDATE"), "RDATE").into());
     }
+    if let Some(TimeValue::Date(_)) = parse_time_value(&start_line.value) {
+        return Err(Problem::new(codes::ICAL_ALL_DAY_EVENT, line_path(start_line.line)).into());
+    }
     let zone = event_zone(event, default_zone)?;
     let starts_at = instant_of(start_line, zone)?;
     let ends_at = end_instant(event, starts_at, zone)?;

@@ -19,7 +19,7 @@ pub use import::{ImportOptions, ImportedCalendar, import_calendar};
 pub use text::MAX_LINE_OCTETS;
 
 /// The product identifier written into exported files.
-pub const PRODID: &str = concat!("-//xuetong//xuetong ", env!("CARGO_PKG_VERSION"), "//EN");
+pub const PRODID: &str = "-//xuetong//NONSGML xuetong//EN";
 
 /// The course of a session.
 pub const XPROP_COURSE_ID: &str = "X-XUETONG-COURSE-ID";
