@@ -110,17 +110,17 @@ fn date_option(request: &Request<'_>, name: &'static str) -> Result<Option<Naive
     }
 }
 
-/// The date ages are measured on and where it came from: `options.on`, or
-/// the course's first session.
+/// The date ages are measured on and where it came from: `options.on`
+/// (already read as `stated`), or the course's first session.
 fn measuring_date(
-    request: &Request<'_>,
+    stated: Option<NaiveDate>,
     course: &Course,
     sessions: &[Session],
-) -> Result<Option<(NaiveDate, &'static str)>, Problems> {
-    if let Some(on) = date_option(request, "on")? {
-        return Ok(Some((on, "options.on")));
+) -> Option<(NaiveDate, &'static str)> {
+    match stated {
+        Some(on) => Some((on, "options.on")),
+        None => first_session_date(course, sessions).map(|date| (date, "first_session")),
     }
-    Ok(first_session_date(course, sessions).map(|date| (date, "first_session")))
 }
 
 fn measuring_date_unknown() -> Problems {
@@ -158,14 +158,19 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
+    let stated = collector.take(date_option(request, "on"));
     if !collector.problems.is_empty() {
         return Err(collector.problems);
     }
     let Some(course) = course else {
         return Err(collector.problems);
     };
-    let (on, source) =
-        measuring_date(request, &course, &sessions)?.ok_or_else(measuring_date_unknown)?;
+    let measured = measuring_date(stated, &course, &sessions);
+    if course_has_age_rules(&course) && measured.is_none() {
+        return Err(measuring_date_unknown());
+    }
+    // Without age rules the date is never read, and none is reported.
+    let on = measured.map_or(NaiveDate::MIN, |(on, _)| on);
     let verdicts: Vec<Value> = learners
         .iter()
         .enumerate()
@@ -176,12 +181,17 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
                 &verdict.failed,
                 request.locale,
             );
-            verdict.to_json()
+            let mut value = verdict.to_json();
+            if measured.is_none() {
+                value["measured_on"] = Value::Null;
+                value["age"] = Value::Null;
+            }
+            value
         })
         .collect();
     Ok(json!({
-        "measured_on": on,
-        "measured_from": source,
+        "measured_on": measured.map(|(on, _)| on),
+        "measured_from": measured.map(|(_, source)| source),
         "verdicts": verdicts,
     }))
 }
@@ -359,6 +369,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
+    let stated = collector.take(date_option(request, "on"));
     let operations_path = Path::root().join("operations");
     let commands: Vec<(DateTime<Utc>, Command)> = match object.get("operations") {
         None | Some(Value::Null) => Vec::new(),
@@ -389,7 +400,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
     };
     let mut roster = Roster::new(&course, enrolments)?;
 
-    let measured = measuring_date(request, &course, &sessions)?;
+    let measured = measuring_date(stated, &course, &sessions);
     if course_has_age_rules(&course) && measured.is_none() {
         return Err(measuring_date_unknown());
     }
