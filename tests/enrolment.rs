@@ -224,3 +224,182 @@ fn promotion_follows_request_order() {
         assert_eq!(now_holding, Some(*expected));
     }
 }
+
+/// The codes found anywhere in an `enrolment_apply` or `check_eligibility`
+/// response: in operation results, in verdicts, and in `not_eligible`
+/// problems' failed rules.
+fn codes_in(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let (Some(code), Some(_)) = (object.get("code"), object.get("path"))
+                && let Some(code) = code.as_str()
+            {
+                found.push(code.to_owned());
+            }
+            object.values().for_each(|inner| codes_in(inner, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|inner| codes_in(inner, found)),
+        _ => {}
+    }
+}
+
+fn api_codes(operation: &str, request: serde_json::Value) -> Vec<String> {
+    let response = xuetong::api::call_value(operation, &request).to_json();
+    let mut found = Vec::new();
+    codes_in(&response, &mut found);
+    found
+}
+
+#[test]
+fn eligibility_rule_codes_reach_the_api() {
+    let course = |rules: serde_json::Value| {
+        let mut value = json!({
+            "id": "40000000-0000-4000-8000-000000000001",
+            "title": "Tai chi",
+            "category": "tai_chi",
+            "provider_venue_id": "10000000-0000-4000-8000-000000000002",
+        });
+        if let (serde_json::Value::Object(base), serde_json::Value::Object(more)) =
+            (&mut value, rules)
+        {
+            base.extend(more);
+        }
+        value
+    };
+    let check = |rules: serde_json::Value, learner: serde_json::Value| {
+        let mut learner_record =
+            json!({"id": "20000000-0000-4000-8000-000000000001", "display_name": "李明"});
+        if let (serde_json::Value::Object(base), serde_json::Value::Object(more)) =
+            (&mut learner_record, learner)
+        {
+            base.extend(more);
+        }
+        api_codes(
+            "check_eligibility",
+            json!({"input": {"course": course(rules), "learners": [learner_record]}, "options": {"on": "2026-03-02"}}),
+        )
+    };
+    let cases = [
+        (
+            json!({"min_age": 60}),
+            json!({"birth_date": "1966-03-03"}),
+            "below_min_age",
+        ),
+        (
+            json!({"max_age": 70}),
+            json!({"birth_date": "1955-03-02"}),
+            "above_max_age",
+        ),
+        (
+            json!({"audience": "older_residents"}),
+            json!({"birth_date": "1970-01-01"}),
+            "not_older_resident",
+        ),
+        (
+            json!({"audience": "children"}),
+            json!({"birth_date": "1970-01-01"}),
+            "not_a_child",
+        ),
+        (
+            json!({"min_age": 60}),
+            json!({"birth_date": "1966"}),
+            "age_undetermined",
+        ),
+        (json!({"min_age": 60}), json!({}), "birth_date_missing"),
+        (
+            json!({"min_age": 1}),
+            json!({"birth_date": "2027-01-01"}),
+            "birth_after_measuring_date",
+        ),
+        (
+            json!({"residents_only": true}),
+            json!({}),
+            "home_venue_missing",
+        ),
+        (
+            json!({"residents_only": true}),
+            json!({"home_venue_id": "10000000-0000-4000-8000-000000000009"}),
+            "residence_undetermined",
+        ),
+    ];
+    for (rules, learner, expected) in cases {
+        let found = check(rules, learner);
+        assert_eq!(found, [expected]);
+    }
+    let venues = json!([
+        {"id": "10000000-0000-4000-8000-000000000001", "name": "District", "tier": "district", "time_zone": "Asia/Shanghai"},
+        {"id": "10000000-0000-4000-8000-000000000002", "name": "Street", "tier": "street", "parent_id": "10000000-0000-4000-8000-000000000001", "time_zone": "Asia/Shanghai"},
+        {"id": "10000000-0000-4000-8000-000000000004", "name": "Other", "tier": "community", "parent_id": "10000000-0000-4000-8000-000000000001", "time_zone": "Asia/Shanghai"},
+    ]);
+    let found = api_codes(
+        "check_eligibility",
+        json!({"input": {
+            "course": course(json!({"residents_only": true})),
+            "venues": venues,
+            "learners": [{"id": "20000000-0000-4000-8000-000000000001", "display_name": "李明", "home_venue_id": "10000000-0000-4000-8000-000000000004"}],
+        }}),
+    );
+    assert_eq!(found, ["not_resident"]);
+}
+
+#[test]
+fn roster_codes_reach_the_api() {
+    let request = json!({"input": {
+        "course": {
+            "id": "40000000-0000-4000-8000-000000000001",
+            "title": "Choir",
+            "category": "choir",
+            "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+            "capacity": 1,
+            "residents_only": true,
+            "enrolment_opens_at": "2026-02-01T00:00:00Z",
+            "enrolment_closes_at": "2026-03-01T00:00:00Z",
+        },
+        "learners": [],
+        "operations": [
+            {"op": "enrol", "at": "2026-01-31T00:00:00Z", "learner_id": "20000000-0000-4000-8000-000000000001"},
+            {"op": "enrol", "at": "2026-02-02T00:00:00Z", "learner_id": "20000000-0000-4000-8000-000000000001"},
+            {"op": "enrol", "at": "2026-03-02T00:00:00Z", "learner_id": "20000000-0000-4000-8000-000000000001"},
+            {"op": "withdraw", "at": "2026-03-03T00:00:00Z", "learner_id": "20000000-0000-4000-8000-000000000001"},
+        ],
+    }});
+    let found = api_codes("enrolment_apply", request);
+    let expected = [
+        "enrolment_not_open",
+        "not_eligible",
+        "learner_unknown",
+        "not_eligible",
+        "learner_unknown",
+        "enrolment_closed",
+        "not_eligible",
+        "learner_unknown",
+        "not_enrolled",
+    ];
+    assert_eq!(found, expected);
+
+    let learner = |n: u8| format!("20000000-0000-4000-8000-0000000000{n:02}");
+    let request = json!({"input": {
+        "course": {
+            "id": "40000000-0000-4000-8000-000000000001",
+            "title": "Choir",
+            "category": "choir",
+            "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+            "capacity": 2,
+        },
+        "operations": [
+            {"op": "enrol", "at": "2026-02-02T00:00:00Z", "learner_id": learner(1), "companions": [learner(1)]},
+            {"op": "enrol", "at": "2026-02-03T00:00:00Z", "learner_id": learner(1), "companions": [learner(2)]},
+            {"op": "set_capacity", "at": "2026-02-04T00:00:00Z", "capacity": 1},
+            {"op": "withdraw", "at": "2026-02-01T00:00:00Z", "learner_id": learner(2)},
+        ],
+    }});
+    let found = api_codes("enrolment_apply", request);
+    assert_eq!(
+        found,
+        [
+            "duplicate_in_group",
+            "capacity_below_confirmed",
+            "operation_out_of_order",
+        ]
+    );
+}

@@ -472,7 +472,14 @@ impl Roster {
             );
         }
         let backup = self.clone();
+        // Places freed since the last command (by a change of eligibility)
+        // go to the waiting list first. The entries this catch-up passes
+        // over were reported when they were last passed over, so only an
+        // explicit promote command reports them again.
         let mut events = self.promote(now, eligibility);
+        if *command != Command::Promote {
+            events.retain(|event| !matches!(event, Event::Skipped { .. }));
+        }
         let result = match command {
             Command::Enrol {
                 learner_id,

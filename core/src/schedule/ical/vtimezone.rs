@@ -57,7 +57,7 @@ fn transitions(zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Transiti
             // The change lies in (previous_at, next_at]: narrow it to the second.
             let (mut low, mut high) = (previous_at, next_at);
             while (high - low).num_seconds() > 1 {
-                let middle = low + (high - low) / 2;
+                let middle = low + TimeDelta::seconds((high - low).num_seconds() / 2);
                 if observance_at(zone, middle) == previous {
                     low = middle;
                 } else {
@@ -107,7 +107,10 @@ pub fn write_vtimezone(
     first: DateTime<Utc>,
     last: DateTime<Utc>,
 ) {
-    let window_start = first - TimeDelta::days(366);
+    // Whole seconds, so that the narrowing below lands on whole seconds.
+    let window_start = first
+        - TimeDelta::days(366)
+        - TimeDelta::nanoseconds(i64::from(first.timestamp_subsec_nanos()));
     let window_end = last + TimeDelta::days(366);
     let changes = transitions(zone, window_start, window_end);
 
