@@ -197,7 +197,7 @@ fn transition(
 /// A request to change the roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// A learner asks for a place, alone or with companions (a group
+    /// A learner requests a place, alone or with companions (a group
     /// booking). Asking again while holding a place or waiting changes
     /// nothing.
     Enrol {

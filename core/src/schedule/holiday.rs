@@ -118,8 +118,8 @@ pub struct HolidayCalendar {
     pub id: String,
     /// A descriptive name.
     pub name: String,
-    /// The days of the week that are rest days when no holiday arrangement
-    /// says otherwise.
+    /// The days of the week that are rest days, unless a holiday arrangement
+    /// makes them working days.
     pub weekend: Vec<Weekday>,
     /// The known years, by year.
     pub years: BTreeMap<i32, HolidayYear>,
@@ -164,7 +164,7 @@ pub struct Day<'a> {
     pub holiday: Option<&'a Holiday>,
 }
 
-/// Why a calendar could not answer.
+/// The reason a calendar lookup failed.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum HolidayError {
     /// The calendar does not know the year.
@@ -259,7 +259,7 @@ impl HolidayCalendar {
         })
     }
 
-    /// Whether the calendar knows the arrangement of `year`.
+    /// Whether the calendar lists the arrangement of `year`.
     pub fn covers(&self, year: i32) -> bool {
         self.years.contains_key(&year)
     }

@@ -83,15 +83,12 @@ pub fn export_calendar(
         (a_times.starts_at, a.id).cmp(&(b_times.starts_at, b.id))
     });
 
-    let mut zones: BTreeMap<&str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    let mut zones: BTreeMap<&str, (Tz, Vec<DateTime<Utc>>)> = BTreeMap::new();
     for (_, times) in &timed {
-        let entry = zones.entry(times.time_zone.name()).or_insert((
-            times.time_zone,
-            times.starts_at,
-            times.ends_at,
-        ));
-        entry.1 = entry.1.min(times.starts_at);
-        entry.2 = entry.2.max(times.ends_at);
+        let entry = zones
+            .entry(times.time_zone.name())
+            .or_insert((times.time_zone, Vec::new()));
+        entry.1.extend([times.starts_at, times.ends_at]);
     }
 
     let mut writer = LineWriter::new();
@@ -104,12 +101,12 @@ pub fn export_calendar(
         writer.line(&format!("X-WR-CALNAME:{}", escape_text(name)));
     }
     if zones.len() == 1
-        && let Some((zone, _, _)) = zones.values().next()
+        && let Some((zone, _)) = zones.values().next()
     {
         writer.line(&format!("X-WR-TIMEZONE:{}", zone.name()));
     }
-    for (zone, first, last) in zones.values() {
-        write_vtimezone(&mut writer, *zone, *first, *last);
+    for (zone, instants) in zones.values() {
+        write_vtimezone(&mut writer, *zone, instants);
     }
     let stamp = format_utc(context.generated_at);
     for (session, times) in &timed {

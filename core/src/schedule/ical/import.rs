@@ -96,8 +96,9 @@ impl Event {
 /// Times with a `TZID` are read in that IANA zone (a Mozilla-style prefix
 /// such as `/mozilla.org/20050126_1/` and a few Windows zone names are
 /// understood). A repeated local time means its first occurrence, as RFC
-/// 5545 section 3.3.5 says; a time that does not exist is an error here,
-/// where RFC 5545 would shift it, because a session is never moved silently.
+/// 5545 section 3.3.5 specifies. A time that does not exist is an error
+/// here, where RFC 5545 would shift it, because a session is never moved
+/// silently.
 ///
 /// # Errors
 ///

@@ -169,8 +169,8 @@ pub fn escape_text(value: &str) -> String {
     out
 }
 
-/// Quotes a parameter value when it holds `:`, `;` or `,`; drops double
-/// quotes and control characters, which a parameter value cannot hold.
+/// Quotes a parameter value that contains `:`, `;` or `,`, and drops double
+/// quotes and control characters, which a parameter value cannot contain.
 pub fn param_value(value: &str) -> String {
     let clean: String = value
         .chars()

@@ -95,26 +95,65 @@ fn onset(at: DateTime<Utc>, from_offset: i32) -> NaiveDateTime {
     at.naive_utc() + TimeDelta::seconds(i64::from(from_offset))
 }
 
-/// Writes the `VTIMEZONE` of `zone` covering the instants from `first` to
-/// `last`.
-///
-/// The component starts with the observance in force a year before `first`
-/// (or at the last change before that, when one happened within the year),
-/// and lists every change up to a year after `last`.
-pub fn write_vtimezone(
-    writer: &mut LineWriter,
-    zone: Tz,
-    first: DateTime<Utc>,
-    last: DateTime<Utc>,
-) {
-    // Whole seconds, so that the narrowing below lands on whole seconds.
-    let window_start = first
-        - TimeDelta::days(366)
-        - TimeDelta::nanoseconds(i64::from(first.timestamp_subsec_nanos()));
-    let window_end = last + TimeDelta::days(366);
-    let changes = transitions(zone, window_start, window_end);
+/// How far before and after each session the component describes the
+/// zone.
+const MARGIN_DAYS: i64 = 366;
 
-    let initial = observance_at(zone, window_start);
+/// The periods to describe: a year either side of each instant, merged
+/// where they overlap, on whole seconds.
+fn windows(instants: &[DateTime<Utc>]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut sorted: Vec<DateTime<Utc>> = instants
+        .iter()
+        .map(|instant| {
+            *instant - TimeDelta::nanoseconds(i64::from(instant.timestamp_subsec_nanos()))
+        })
+        .collect();
+    sorted.sort_unstable();
+    let margin = TimeDelta::days(MARGIN_DAYS);
+    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for instant in sorted {
+        let (start, end) = (instant - margin, instant + margin);
+        match merged.last_mut() {
+            Some((_, last_end)) if start <= *last_end => *last_end = end.max(*last_end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// Writes the `VTIMEZONE` of `zone` for sessions at `instants` (their starts
+/// and ends).
+///
+/// The component describes the zone from a year before to a year after
+/// each instant: the observance in force at the start of that period, then
+/// every change within it. Sessions more than two years apart get separate
+/// periods, and the observance in force at the start of a later period is
+/// written as starting there, because the changes between periods are left
+/// out.
+pub fn write_vtimezone(writer: &mut LineWriter, zone: Tz, instants: &[DateTime<Utc>]) {
+    let mut changes: Vec<Transition> = Vec::new();
+    let mut initial: Option<(DateTime<Utc>, Observance)> = None;
+    for (start, end) in windows(instants) {
+        let at_start = observance_at(zone, start);
+        match (&initial, changes.last()) {
+            (None, _) => initial = Some((start, at_start.clone())),
+            (Some((_, first)), last) => {
+                let known = last.map_or(first, |change| &change.to);
+                if *known != at_start {
+                    changes.push(Transition {
+                        at: start,
+                        from: known.clone(),
+                        to: at_start.clone(),
+                    });
+                }
+            }
+        }
+        changes.extend(transitions(zone, start, end));
+    }
+    let Some((window_start, initial)) = initial else {
+        return;
+    };
+
     // Observances keyed by what they are, each with its onsets.
     let mut groups: Vec<(Observance, i32, Vec<NaiveDateTime>)> = Vec::new();
     groups.push((
@@ -161,6 +200,28 @@ pub fn write_vtimezone(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distant_sessions_get_separate_periods() {
+        let found = windows(&[
+            utc("2026-03-02T01:00:00Z"),
+            utc("2026-03-09T01:00:00Z"),
+            utc("2040-03-02T01:00:00Z"),
+        ]);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, utc("2025-03-01T01:00:00Z"));
+        assert_eq!(found[0].1, utc("2027-03-10T01:00:00Z"));
+        let mut writer = LineWriter::new();
+        write_vtimezone(
+            &mut writer,
+            chrono_tz::Europe::Berlin,
+            &[utc("2026-07-01T10:00:00Z"), utc("2040-07-01T10:00:00Z")],
+        );
+        let text = writer.finish();
+        // Four changes a year apart around each session, none in between.
+        assert_eq!(text.matches("RDATE:2032").count(), 0);
+        assert!(text.contains("RDATE:20401028T030000"));
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
@@ -214,8 +275,7 @@ mod tests {
         write_vtimezone(
             &mut writer,
             chrono_tz::Asia::Shanghai,
-            utc("2026-03-02T01:00:00Z"),
-            utc("2026-06-01T01:00:00Z"),
+            &[utc("2026-06-01T01:00:00Z"), utc("2026-03-02T01:00:00Z")],
         );
         let text = writer.finish();
         let expected = "BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\n\
