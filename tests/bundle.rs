@@ -462,10 +462,14 @@ fn session_without_any_zone() {
 /// the heading of `file`.
 fn documented_columns(doc: &str, file: &str) -> Vec<String> {
     let heading = format!("### `{file}`");
-    let start = doc.find(&heading).unwrap_or_else(|| panic!("no section for {file}"));
+    let start = doc
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no section for {file}"));
     let section = &doc[start + heading.len()..];
     let section = &section[..section.find("\n### ").unwrap_or(section.len())];
-    let table = section.find("| column |").map_or("", |start| &section[start..]);
+    let table = section
+        .find("| column |")
+        .map_or("", |start| &section[start..]);
     table
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
@@ -476,7 +480,8 @@ fn documented_columns(doc: &str, file: &str) -> Vec<String> {
 #[test]
 fn bundle_format_doc_lists_every_column() {
     use xuetong::model::{
-        CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session, Venue,
+        CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
+        Venue,
     };
     use xuetong::record::{FieldSpec, Record};
 
@@ -497,9 +502,15 @@ fn bundle_format_doc_lists_every_column() {
     for (file, fields) in files {
         let documented = documented_columns(&doc, file);
         let expected: Vec<String> = fields.iter().map(|spec| spec.name.to_owned()).collect();
-        assert_eq!(documented, expected, "{file}: the documented columns differ from the record's fields, in order");
+        assert_eq!(
+            documented, expected,
+            "{file}: the documented columns differ from the record's fields, in order"
+        );
     }
     for (file, _) in xuetong::bundle::CSV_FILES {
-        assert!(doc.contains(&format!("| `{file}` |")), "{file} is missing from the file table");
+        assert!(
+            doc.contains(&format!("| `{file}` |")),
+            "{file} is missing from the file table"
+        );
     }
 }
