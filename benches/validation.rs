@@ -70,7 +70,7 @@ fn scans_bundle(scans: usize) -> MemoryBundle {
 fn bench_scans_file(c: &mut Criterion) {
     let mut group = c.benchmark_group("read_bundle scans.csv");
     group.sample_size(10);
-    for scans in [100_000usize] {
+    for scans in [10_000usize, 100_000] {
         let files = scans_bundle(scans);
         group.throughput(Throughput::Elements(scans as u64));
         group.bench_with_input(BenchmarkId::from_parameter(scans), &files, |b, files| {
