@@ -43,6 +43,7 @@
 
 pub mod api;
 pub mod bundle;
+pub mod club;
 mod codes;
 pub mod decimal;
 pub mod field;
