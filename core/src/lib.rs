@@ -48,6 +48,7 @@ mod codes;
 pub mod decimal;
 pub mod field;
 pub mod id;
+pub mod index;
 pub mod model;
 pub mod problem;
 pub mod record;

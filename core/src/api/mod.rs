@@ -39,6 +39,7 @@
 
 mod catalogue;
 mod club;
+mod index;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,7 @@ static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
     club::OPERATIONS,
+    index::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.
