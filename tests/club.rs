@@ -19,8 +19,8 @@ fn learner(n: u32) -> String {
     format!("20000000-0000-4000-8000-{n:012}")
 }
 
-/// A bundle with a district, a street school, a community, learners 1 to 6
-/// and one club.
+/// Builds a bundle with a district, a street school, a community, learners 1
+/// to 6 and one club.
 fn club_bundle(members_csv: &str) -> MemoryBundle {
     let mut files = MemoryBundle::new();
     files.insert(
@@ -230,7 +230,8 @@ fn duty_for(role: MemberRole) -> Option<CoreDuty> {
     (role == MemberRole::Core).then_some(CoreDuty::Training)
 }
 
-/// Applies a change; a refused change leaves the roster as it was.
+/// Applies an operation, and returns the roster unchanged when the
+/// operation is rejected.
 fn apply(roster: &Roster, change: &RosterOperation) -> Roster {
     let start = date("2024-01-01");
     let on = |days: u64| start.checked_add_days(Days::new(days)).unwrap();
@@ -328,8 +329,8 @@ proptest! {
         let evaluation = evaluate(&input, &scorecard).unwrap();
         let hundred = Ratio::whole(100);
         prop_assert_ne!(evaluation.score_exact.checked_cmp(hundred), Some(std::cmp::Ordering::Greater));
-        let shown: Ratio = evaluation.score.parse().unwrap();
-        prop_assert_eq!(scorecard.rating(shown), evaluation.rating.as_str());
+        let shown_score: Ratio = evaluation.score.parse().unwrap();
+        prop_assert_eq!(scorecard.rating(shown_score), evaluation.rating.as_str());
         let mut total = Ratio::ZERO;
         for indicator in &evaluation.indicators {
             total = total.checked_add(indicator.contribution_exact).unwrap();

@@ -132,7 +132,7 @@ impl<'a> InputFields<'a> {
         })
     }
 
-    /// The problems found, or `value` when there are none.
+    /// Returns `value`, or the problems found when there are any.
     fn finish<T>(self, value: Option<T>) -> Result<T, Problems> {
         match value {
             Some(value) if self.problems.is_empty() => Ok(value),
@@ -321,7 +321,7 @@ fn club_hand_over(request: &Request<'_>) -> Result<Value, Problems> {
 }
 
 fn club_evaluate(request: &Request<'_>) -> Result<Value, Problems> {
-    let scorecard = read_scorecard(request)?;
+    let scorecard = read_scorecard(request);
     let allowed = [
         "club",
         "year",
@@ -331,7 +331,11 @@ fn club_evaluate(request: &Request<'_>) -> Result<Value, Problems> {
         "recorded_session_ids",
         "outcomes",
     ];
+
     let mut fields = InputFields::new(request.input, &allowed)?;
+    let scorecard = scorecard
+        .map_err(|problems| fields.problems.extend(problems))
+        .ok();
     let club: Option<Club> = fields.record("club");
     let members: Vec<ClubMember> = fields.records("members");
     let activities: Vec<Session> = fields.records("activities");
@@ -343,7 +347,9 @@ fn club_evaluate(request: &Request<'_>) -> Result<Value, Problems> {
             reader.defaulted::<Vec<SessionId>>("recorded_session_ids", Vec::new()),
         )
     });
-    let (club, year, recorded_session_ids) = fields.finish(zip3(club, year, recorded))?;
+    let ((club, year, recorded_session_ids), scorecard) =
+        fields.finish(zip3(club, year, recorded).zip(scorecard))?;
+
     let input = EvaluationInput {
         club,
         year: i32::from(year),
@@ -376,7 +382,7 @@ fn club_default_scorecard(_: &Request<'_>) -> Result<Value, Problems> {
     to_value(&Scorecard::default())
 }
 
-/// All three values, when all are present.
+/// Returns all three values, when all are present.
 fn zip3<A, B, C>(a: Option<A>, b: Option<B>, c: Option<C>) -> Option<(A, B, C)> {
     Some((a?, b?, c?))
 }

@@ -1,7 +1,7 @@
 //! Learning index operations.
 //!
-//! `input` holds the units (`{"units": [{"unit", "values",
-//! "denominators"}]}`); the configuration is an option, the default
+//! `input` contains the units (`{"units": [{"unit", "values",
+//! "denominators"}]}`). The configuration is an option, and the default
 //! district indicator set when it is absent. Every number in a result is a
 //! decimal string rounded to the configuration's `decimals`.
 

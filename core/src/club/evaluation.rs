@@ -56,11 +56,12 @@ impl Record for ActivityCheckIns {
 
 /// Everything the evaluation of one club for one year reads.
 ///
-/// The lists may hold more than the club's records for the year: sessions of
-/// other owners, cancelled or outside the year, check-ins of sessions that
-/// are not counted activities and outcomes that are not the club's awards of
-/// the year are left out, each listed in [`Evaluation::ignored`] with the
-/// reason.
+/// The lists may contain more than the club's records for the year. The
+/// evaluation leaves out sessions of other owners, cancelled sessions and
+/// sessions outside the year. It also leaves out check-ins and records of
+/// sessions that are not counted activities, and outcomes that are not the
+/// club's awards of the year. [`Evaluation::ignored`] lists each item left
+/// out with the reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationInput {
     /// The club.
@@ -84,9 +85,9 @@ pub struct EvaluationInput {
 /// One indicator of an evaluation, with how its contribution came about.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IndicatorResult {
-    /// What the indicator measures.
+    /// The measured quantity.
     pub measure: Measure,
-    /// What the numerator and denominator count, in words.
+    /// A description in words of what the numerator and denominator count.
     pub basis: &'static str,
     /// The numerator of the value.
     pub numerator: Ratio,
@@ -96,7 +97,7 @@ pub struct IndicatorResult {
     pub value: Option<Ratio>,
     /// The value rounded down to four decimals.
     pub value_decimal: Option<String>,
-    /// Why the value is missing.
+    /// The reason for a missing value.
     pub note: Option<&'static str>,
     /// The scorecard's target.
     pub target: Ratio,
@@ -206,12 +207,16 @@ pub struct Evaluation {
 ///
 /// # Errors
 ///
-/// Returns the problems of the membership history (see [`Roster::new`]),
-/// `out_of_range` for a year without calendar dates, `ends_before_start` for
-/// a year before the club was founded, `duplicate_entry` for an activity,
-/// check-in entry or record given twice, and `evaluation_overflow` when the
-/// exact arithmetic does not fit in 128 bits. The scorecard is expected to be
-/// valid ([`Scorecard::validate`]).
+/// Returns these problems:
+///
+/// - the problems of the membership history (see [`Roster::new`]);
+/// - `out_of_range` for a year without calendar dates;
+/// - `ends_before_start` for a year before the club was founded;
+/// - `duplicate_entry` for an activity, check-in entry or record given twice;
+/// - `evaluation_overflow` when the exact arithmetic does not fit in 128
+///   bits.
+///
+/// The scorecard is expected to be valid ([`Scorecard::validate`]).
 pub fn evaluate(input: &EvaluationInput, scorecard: &Scorecard) -> Result<Evaluation, Problems> {
     let mut problems = Problems::new();
     let roster = Roster::new(input.club.clone(), input.members.clone());
@@ -325,7 +330,8 @@ pub fn evaluate(input: &EvaluationInput, scorecard: &Scorecard) -> Result<Evalua
     })
 }
 
-/// The first and last day evaluated.
+/// Returns the first and last day evaluated, or reports why the year cannot
+/// be evaluated.
 fn period(input: &EvaluationInput, problems: &mut Problems) -> Option<(NaiveDate, NaiveDate)> {
     let start = NaiveDate::from_ymd_opt(input.year, 1, 1);
     let end = NaiveDate::from_ymd_opt(input.year, 12, 31);
@@ -398,7 +404,8 @@ fn check_duplicates(input: &EvaluationInput, problems: &mut Problems) {
     }
 }
 
-/// The club's held sessions within the period; the others go to `ignored`.
+/// Returns the club's held sessions within the period, and lists the others
+/// in `ignored`.
 fn counted_activities<'a>(
     input: &'a EvaluationInput,
     first_day: NaiveDate,
@@ -428,7 +435,8 @@ fn counted_activities<'a>(
     counted
 }
 
-/// The club's awards within the period, with team awards merged.
+/// Returns the club's awards within the period, with the records of one
+/// team award merged.
 fn count_awards(
     input: &EvaluationInput,
     scorecard: &Scorecard,
@@ -488,7 +496,7 @@ fn count_awards(
     Ok(awards)
 }
 
-/// What the indicators are computed from.
+/// The counts and awards that the indicators are computed from.
 struct Facts<'a> {
     counts: &'a EvaluationCounts,
     months: u32,

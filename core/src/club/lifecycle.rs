@@ -31,7 +31,7 @@ crate::text_enum! {
 }
 
 impl Transition {
-    /// The statuses this transition is allowed from.
+    /// Returns the statuses that this transition is allowed from.
     pub const fn allowed_from(self) -> &'static [ClubStatus] {
         match self {
             Self::Register => &[ClubStatus::Proposed],
@@ -47,7 +47,7 @@ impl Transition {
         }
     }
 
-    /// The status the club has after the transition.
+    /// Returns the status that the club has after the transition.
     pub const fn target(self) -> ClubStatus {
         match self {
             Self::Register => ClubStatus::Registered,
@@ -58,8 +58,8 @@ impl Transition {
     }
 }
 
-/// What registering a club requires. Every requirement can be switched off
-/// or changed.
+/// The requirements for registering a club, each of which can be switched
+/// off or changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegistrationRules {
@@ -103,12 +103,15 @@ impl Roster {
     ///
     /// # Errors
     ///
-    /// Returns `transition_not_allowed` when the current status does not
-    /// allow the transition, `ends_before_start` when `on` is before the day
-    /// the club entered its status or was founded, and for registration
-    /// `registration_needs_founder`, `registration_needs_members` and
-    /// `required_for_kind` (a missing `community_venue_id` or
-    /// `guiding_venue_id`) as `rules` require.
+    /// Returns these problems:
+    ///
+    /// - `transition_not_allowed` when the current status does not allow the
+    ///   transition;
+    /// - `ends_before_start` when `on` is before the day the club entered its
+    ///   status or was founded;
+    /// - for registration, as `rules` require, `registration_needs_founder`,
+    ///   `registration_needs_members`, and `required_for_kind` for a missing
+    ///   `community_venue_id` or `guiding_venue_id`.
     pub fn transition(
         &self,
         transition: Transition,

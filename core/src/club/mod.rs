@@ -4,11 +4,11 @@
 //! registered, active, suspended and dissolved by explicit, dated
 //! [`Transition`]s, and only along the allowed edges. Its members are
 //! periods of membership ([`ClubMember`](crate::model::ClubMember)) with a
-//! role and, for core members, a duty. A [`Roster`] holds a club with its
-//! membership history, checks the history's rules and applies changes
-//! (join, leave, change of role, founder hand-over, lifecycle transitions)
-//! as pure functions that return the new history or the problems that refuse
-//! the change.
+//! role and, for core members, a duty. A [`Roster`] is a club with its
+//! membership history and checks the history's rules. Its changes (join,
+//! leave, change of role, founder hand-over, lifecycle transitions) are pure
+//! functions that return the new history or the problems that reject the
+//! change.
 //!
 //! The rules of the history:
 //!

@@ -35,8 +35,8 @@ impl Ratio {
         denominator: 1,
     };
 
-    /// The fraction `numerator / denominator` in lowest terms, or `None` when
-    /// the denominator is zero.
+    /// Returns the fraction `numerator / denominator` in lowest terms, or
+    /// `None` when the denominator is zero.
     pub fn new(numerator: u128, denominator: u128) -> Option<Self> {
         if denominator == 0 {
             return None;
@@ -48,7 +48,7 @@ impl Ratio {
         })
     }
 
-    /// A whole number.
+    /// Returns a whole number as a ratio.
     pub fn whole(value: u64) -> Self {
         Self {
             numerator: u128::from(value),
@@ -56,22 +56,22 @@ impl Ratio {
         }
     }
 
-    /// The numerator in lowest terms.
+    /// Returns the numerator in lowest terms.
     pub fn numerator(self) -> u128 {
         self.numerator
     }
 
-    /// The denominator in lowest terms.
+    /// Returns the denominator in lowest terms.
     pub fn denominator(self) -> u128 {
         self.denominator
     }
 
-    /// Whether the value is zero.
+    /// Returns whether the value is zero.
     pub fn is_zero(self) -> bool {
         self.numerator == 0
     }
 
-    /// The sum.
+    /// Returns the sum, or `None` when it does not fit.
     pub fn checked_add(self, other: Self) -> Option<Self> {
         let divisor = gcd(self.denominator, other.denominator);
         let left_scale = other.denominator / divisor;
@@ -84,7 +84,7 @@ impl Ratio {
         Self::new(numerator, denominator)
     }
 
-    /// The product.
+    /// Returns the product, or `None` when it does not fit.
     pub fn checked_mul(self, other: Self) -> Option<Self> {
         let first = gcd(self.numerator, other.denominator).max(1);
         let second = gcd(other.numerator, self.denominator).max(1);
@@ -93,8 +93,8 @@ impl Ratio {
         Self::new(numerator, denominator)
     }
 
-    /// The quotient, or `None` when `other` is zero or the result does not
-    /// fit.
+    /// Returns the quotient, or `None` when `other` is zero or the result
+    /// does not fit.
     pub fn checked_div(self, other: Self) -> Option<Self> {
         if other.is_zero() {
             return None;
@@ -105,15 +105,16 @@ impl Ratio {
         })
     }
 
-    /// Compares two values exactly, or `None` when the cross products do not
-    /// fit.
+    /// Compares two values exactly, or returns `None` when the cross products
+    /// do not fit.
     pub fn checked_cmp(self, other: Self) -> Option<Ordering> {
         let left = self.numerator.checked_mul(other.denominator)?;
         let right = other.numerator.checked_mul(self.denominator)?;
         Some(left.cmp(&right))
     }
 
-    /// The smaller of the two values, or `None` when they cannot be compared.
+    /// Returns the smaller of the two values, or `None` when they cannot be
+    /// compared.
     pub fn checked_min(self, other: Self) -> Option<Self> {
         Some(match self.checked_cmp(other)? {
             Ordering::Greater => other,
@@ -121,7 +122,7 @@ impl Ratio {
         })
     }
 
-    /// The value rounded down to `decimals` decimals, written with exactly
+    /// Writes the value rounded down to `decimals` decimals, with exactly
     /// that many decimals.
     pub fn floor_decimal(self, decimals: u32) -> String {
         let whole = self.numerator / self.denominator;
@@ -141,7 +142,7 @@ impl Ratio {
         text
     }
 
-    /// The value as a fraction (`"25/12"`) or a whole number (`"2"`).
+    /// Writes the value as a fraction (`"25/12"`) or a whole number (`"2"`).
     pub fn fraction_text(self) -> String {
         self.to_string()
     }
@@ -181,7 +182,7 @@ impl fmt::Debug for Ratio {
     }
 }
 
-/// Why a decimal text could not be read as a [`Ratio`].
+/// The error of a decimal text that is not a non-negative decimal number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RatioParseError;
 

@@ -13,7 +13,7 @@ use super::codes;
 use crate::model::codes as model_codes;
 
 crate::text_enum! {
-    /// What the founder becomes after handing the founder role over.
+    /// The role of the former founder after a hand-over.
     pub enum FormerFounderRole {
         /// A core member, with a duty.
         Core = "core",
@@ -30,7 +30,7 @@ crate::text_enum! {
 /// the history (see the [module documentation](super)).
 ///
 /// Every change returns a new roster, checked again, or the problems that
-/// refuse it; the roster it was called on is left as it was. Problem paths
+/// reject it. The roster it was called on stays as it was. Problem paths
 /// name the fields of the change (`learner_id`, `on`, `role`, `duty`), or
 /// `club` and `members` with the position of the membership.
 ///
@@ -70,7 +70,7 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Checks a club's membership history and holds it.
+    /// Checks a club's membership history and returns the roster.
     ///
     /// # Errors
     ///
@@ -87,36 +87,38 @@ impl Roster {
         problems.into_result(Self { club, members })
     }
 
-    /// The club.
+    /// Returns the club.
     pub fn club(&self) -> &Club {
         &self.club
     }
 
-    /// The membership periods, in the order they were given and added.
+    /// Returns the membership periods, in the order they were given and
+    /// added.
     pub fn members(&self) -> &[ClubMember] {
         &self.members
     }
 
-    /// The club and its membership periods.
+    /// Returns the club and its membership periods.
     pub fn into_parts(self) -> (Club, Vec<ClubMember>) {
         (self.club, self.members)
     }
 
-    /// The founder's membership on `date`, if the club has a founder then.
+    /// Returns the founder's membership on `date`, if the club has a founder
+    /// then.
     pub fn founder_on(&self, date: NaiveDate) -> Option<&ClubMember> {
         self.members
             .iter()
             .find(|member| member.role == MemberRole::Founder && member.covers(date))
     }
 
-    /// The memberships that cover `date`.
+    /// Returns the memberships that cover `date`.
     pub fn members_on(&self, date: NaiveDate) -> impl Iterator<Item = &ClubMember> {
         self.members
             .iter()
             .filter(move |member| member.covers(date))
     }
 
-    /// The number of fixed members on `date`: the founder, core members and
+    /// Counts the fixed members on `date`: the founder, core members and
     /// fixed members.
     pub fn fixed_members_on(&self, date: NaiveDate) -> usize {
         self.members_on(date)
@@ -124,7 +126,7 @@ impl Roster {
             .count()
     }
 
-    /// The position of `learner`'s membership that covers `date`.
+    /// Returns the position of `learner`'s membership that covers `date`.
     fn position_on(&self, learner: LearnerId, date: NaiveDate) -> Option<usize> {
         self.members
             .iter()
@@ -155,6 +157,7 @@ impl Roster {
         {
             problems.push(before_problem(path!["on"], on, "founded_on", founded_on));
         }
+
         let row = ClubMember {
             club_id: self.club.id,
             learner_id: learner,
@@ -164,6 +167,7 @@ impl Roster {
             left_on: None,
         };
         row.check(&Path::root(), &mut problems);
+
         let existing = self
             .members
             .iter()
@@ -175,6 +179,7 @@ impl Roster {
                     .with("joined_on", existing.joined_on.to_string()),
             );
         }
+
         if role == MemberRole::Founder {
             let former = self
                 .members
@@ -194,6 +199,7 @@ impl Roster {
         if !problems.is_empty() {
             return Err(problems);
         }
+
         let mut members = self.members.clone();
         members.push(row);
         Self::new(self.club.clone(), members)
@@ -258,6 +264,7 @@ impl Roster {
         if role == MemberRole::Founder {
             problems.push(Problem::new(codes::FOUNDER_BY_HAND_OVER, path!["role"]));
         }
+
         let Some(position) = position else {
             return Err(problems);
         };
@@ -277,6 +284,7 @@ impl Roster {
         if current.role == role && current.duty == duty {
             return Ok(self.clone());
         }
+
         let mut members = self.members.clone();
         members[position].left_on = Some(on);
         members.push(row);
@@ -311,6 +319,7 @@ impl Roster {
                 .push(Problem::new(codes::FOUNDER_GAP, path!["on"]).with("from", on.to_string()));
             return Err(problems);
         };
+
         let successor_position = self.position_on(successor, on);
         let successor_role = successor_position.map(|position| self.members[position].role);
         if successor_role != Some(MemberRole::Core) {
@@ -321,6 +330,7 @@ impl Roster {
                     .with("date", on.to_string()),
             );
         }
+
         let former_member_role = match former_role {
             FormerFounderRole::Core => Some(MemberRole::Core),
             FormerFounderRole::Fixed => Some(MemberRole::Fixed),
@@ -358,6 +368,7 @@ impl Roster {
         let Some(successor_position) = successor_position.filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
+
         let mut members = self.members.clone();
         members[founder].left_on = Some(on);
         members[successor_position].left_on = Some(on);
@@ -381,18 +392,19 @@ impl Roster {
     /// Reports `club_dissolved` when the club is dissolved.
     pub(super) fn check_not_dissolved(&self, problems: &mut Problems) {
         if self.club.status == ClubStatus::Dissolved {
+            // An em dash stands for a dissolution day that was not recorded.
             let date = self
                 .club
                 .status_since
-                .map_or_else(String::new, |date| date.to_string());
+                .map_or_else(|| "—".to_owned(), |date| date.to_string());
             problems.push(
                 Problem::new(codes::CLUB_DISSOLVED, path!["club", "status"]).with("date", date),
             );
         }
     }
 
-    /// The position of `learner`'s membership that covers `on`, or reports
-    /// why there is none.
+    /// Returns the position of `learner`'s membership that covers `on`, or
+    /// reports why there is none.
     fn current_position(
         &self,
         learner: LearnerId,
@@ -423,7 +435,7 @@ impl Roster {
     }
 }
 
-/// The role shown in messages, or `not a member`.
+/// Returns the role as shown in messages, or `not a member`.
 fn role_text(role: Option<MemberRole>) -> &'static str {
     role.map_or("not a member", MemberRole::as_str)
 }
@@ -456,11 +468,11 @@ fn former_founder_problem(path: Path, former: &ClubMember) -> Problem {
             "left_on",
             former
                 .left_on
-                .map_or_else(String::new, |date| date.to_string()),
+                .map_or_else(|| "—".to_owned(), |date| date.to_string()),
         )
 }
 
-/// The path of a field of the membership at `position`.
+/// Returns the path of a field of the membership at `position`.
 fn member_path(position: usize, field: &'static str) -> Path {
     path!["members", position, field]
 }
@@ -537,8 +549,9 @@ fn check_overlaps(members: &[ClubMember], problems: &mut Problems) {
     }
 }
 
-/// Whether the founder period at `position` was taken by hand-over: the same
-/// learner held a core period that ended the day it starts.
+/// Returns whether the founder period at `position` was taken by hand-over,
+/// which means that the same learner held a core period that ended the day
+/// the founder period starts.
 fn is_hand_over(members: &[ClubMember], position: usize) -> bool {
     let founder = &members[position];
     members.iter().any(|member| {
@@ -613,7 +626,8 @@ fn check_founders(club: &Club, members: &[ClubMember], problems: &mut Problems) 
     }
 }
 
-/// The problem for a founder period at `position` that was not a hand-over.
+/// Returns the problem for a founder period at `position` that was not a
+/// hand-over.
 fn not_handed_over_problem(members: &[ClubMember], position: usize, path: Path) -> Problem {
     let founder = &members[position];
     let earlier_founder = members

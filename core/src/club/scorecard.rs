@@ -17,7 +17,8 @@ use super::ratio::Ratio;
 pub const SCORECARD_FORMAT: &str = "xuetong.club_scorecard/1";
 
 crate::text_enum! {
-    /// What a scorecard indicator measures over the evaluated year.
+    /// The quantity that a scorecard indicator measures over the evaluated
+    /// year.
     pub enum Measure {
         /// Activities held per month of the year: held, not cancelled club
         /// sessions divided by the months evaluated.
@@ -45,11 +46,11 @@ crate::text_enum! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScorecardIndicator {
-    /// What it measures.
+    /// The measured quantity.
     pub measure: Measure,
-    /// The value that earns the indicator's full weight; a lower value earns
-    /// the same share of the weight as it is of the target, and a higher one
-    /// earns no more. Greater than zero.
+    /// The value that earns the indicator's full weight, greater than zero.
+    /// A lower value earns the share of the weight that it is of the
+    /// target, and a higher value earns no more.
     pub target: Ratio,
     /// The indicator's weight; the score divides each weight by the sum of
     /// the weights.
@@ -115,8 +116,8 @@ impl Default for AwardPoints {
 }
 
 impl AwardPoints {
-    /// The points of an award of `scope` and `rank`, or `None` when the
-    /// product does not fit.
+    /// Returns the points of an award of `scope` and `rank`, or `None` when
+    /// the product does not fit.
     pub fn points(&self, scope: AwardScope, rank: AwardRank) -> Option<Ratio> {
         let scope_points = match scope {
             AwardScope::National => self.scope.national,
@@ -151,20 +152,27 @@ pub struct RatingBand {
 /// `min_score` that the exact score reaches, or `below_bands` when it
 /// reaches none.
 ///
-/// [`Scorecard::default`] is the default of this library: activities per
-/// month (target 2, weight 20), check-ins per fixed member (target 0.8,
-/// weight 20), fixed members retained (target 0.8, weight 15), outreach and
-/// volunteer events (target 4 a year, weight 15), award points (target 10,
-/// weight 15) and record keeping (target 1, weight 15); bands 90 five stars,
-/// 80 four stars, 70 three stars, 60 qualified, below 60 not qualified.
+/// [`Scorecard::default`] has these indicators:
+///
+/// | measure | target | weight |
+/// |---|---|---|
+/// | activities per month | 2 | 20 |
+/// | check-ins per fixed member | 0.8 | 20 |
+/// | fixed members retained | 0.8 | 15 |
+/// | outreach and volunteer events | 4 a year | 15 |
+/// | award points | 10 | 15 |
+/// | record keeping | 1 | 15 |
+///
+/// Its bands are 90 five stars, 80 four stars, 70 three stars and 60
+/// qualified. A score below 60 is not qualified.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scorecard {
     /// Always [`SCORECARD_FORMAT`].
     pub format: String,
-    /// The indicators, each measure at most once.
+    /// The indicators. [`Scorecard::validate`] rejects a measure given twice.
     pub indicators: Vec<ScorecardIndicator>,
-    /// How awards turn into points.
+    /// The points of awards by scope and rank.
     #[serde(default)]
     pub award_points: AwardPoints,
     /// The rating bands.
@@ -297,7 +305,7 @@ impl Scorecard {
         }
     }
 
-    /// The sum of the weights, or `None` when it does not fit.
+    /// Returns the sum of the weights, or `None` when it does not fit.
     pub fn total_weight(&self) -> Option<Ratio> {
         self.indicators
             .iter()
@@ -306,7 +314,7 @@ impl Scorecard {
             })
     }
 
-    /// The rating of an exact score.
+    /// Returns the rating of an exact score.
     pub fn rating(&self, score: Ratio) -> &str {
         self.bands
             .iter()

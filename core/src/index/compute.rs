@@ -37,7 +37,7 @@ pub struct UnitInput {
     pub denominators: BTreeMap<String, IndexNumber>,
 }
 
-/// Why a unit misses an indicator.
+/// An indicator that a unit misses, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MissingValue {
     /// The indicator.
@@ -70,7 +70,7 @@ pub struct UnitScore {
     pub missing: Vec<MissingValue>,
 }
 
-/// What an indicator looked like over the units.
+/// Statistics of one indicator over the units.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IndicatorSummary {
     /// The indicator.
@@ -396,8 +396,9 @@ fn compute_valid(config: &IndexConfig, input: &IndexInput) -> IndexResult {
     }
 }
 
-/// The weighted mean of `values` (each raised by `shift` first, and the
-/// result lowered by it again for the geometric and harmonic means).
+/// Returns the weighted mean of `values`. For the geometric and harmonic
+/// means, each value is raised by `shift` first and the mean lowered by it
+/// again.
 fn aggregate(method: Aggregation, weights: &[f64], values: &[f64], shift: f64) -> f64 {
     let total: f64 = weights.iter().sum();
     match method {
@@ -458,7 +459,7 @@ pub struct RankChange {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RankShift {
     /// The mean absolute rank shift over the units ranked under both
-    /// configurations, rounded half up to three decimals; `None` when no
+    /// configurations, rounded half up to three decimals. `None` when no
     /// unit is ranked under both.
     pub mean_absolute_shift: Option<String>,
     /// How many units are ranked under both.

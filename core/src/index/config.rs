@@ -35,7 +35,7 @@ impl Default for Direction {
 }
 
 crate::text_enum! {
-    /// Which standard deviation a z-score divides by.
+    /// The standard deviation that a z-score divides by.
     pub enum Deviation {
         /// The sample standard deviation, dividing the sum of squares by
         /// `n - 1`.
@@ -45,8 +45,8 @@ crate::text_enum! {
     }
 }
 
-/// How the raw values of an indicator become comparable scores, where a
-/// higher score is always better.
+/// The method that turns an indicator's raw values into comparable scores,
+/// where a higher score is always better.
 ///
 /// Written as `{"method": "min_max"}`, or `{"method": "z_score", "deviation":
 /// "sample"}` for z-scores, which must name the deviation.
@@ -65,9 +65,9 @@ pub enum Normalisation {
     /// `100 × (x - lower) / (upper - lower)` with the indicator's fixed
     /// `goalposts`, clamped to [0, 100].
     Goalposts,
-    /// `100 × x / target` with the indicator's `target`; for a negative
-    /// indicator `100 × (2 - x / target)`, so that every step past the
-    /// target costs as much as a step short of it earns.
+    /// `100 × x / target` with the indicator's `target`. A negative
+    /// indicator uses `100 × (2 - x / target)`, so that every step past the
+    /// target costs as much as the same step short of it would earn.
     DistanceToTarget,
     /// The unit's average rank among the units with a value, as
     /// `100 × (rank - 1) / (n - 1)` counted from the worst (tied units share
@@ -131,7 +131,7 @@ impl From<Normalisation> for NormalisationForm {
     }
 }
 
-/// How the normalised scores of a unit become one score.
+/// The mean that combines a unit's normalised scores into one score.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
@@ -172,8 +172,8 @@ pub struct Goalposts {
 pub struct IndicatorDef {
     /// The key under which units supply the value.
     pub key: String,
-    /// The statistic that supplies the value, for whoever fills it in (such
-    /// as `active_learners`); not used in the computation.
+    /// The name of the statistic that supplies the value, such as
+    /// `active_learners`. The computation does not use it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
     /// Whether higher is better.
@@ -224,11 +224,11 @@ pub const MAX_DECIMALS: u32 = 6;
 /// 3. A unit that has less than `min_available` (a share from 0 to 1) of
 ///    the indicators gets no score. Otherwise each missing normalised score
 ///    is the unweighted mean of the unit's other normalised scores.
-/// 4. The normalised scores are aggregated with the weights. Before a
-///    geometric or harmonic mean, when the smallest normalised score of any
-///    scored unit is 0 or less, every score is raised by the same `shift`
-///    so that the smallest becomes `shift_offset`; the mean is taken and
-///    the shift subtracted again.
+/// 4. The normalised scores are aggregated with the weights. A geometric
+///    or harmonic mean needs scores above 0. So when the smallest normalised
+///    score of any scored unit is 0 or less, every score is first raised by
+///    the same `shift`, which makes the smallest equal to `shift_offset`,
+///    and the shift is subtracted from the mean again.
 /// 5. Scores are rounded to `decimals` decimals, and units are ranked on
 ///    the rounded scores: equal rounded scores share a rank and the next
 ///    rank skips.
@@ -262,7 +262,7 @@ pub struct IndexConfig {
 }
 
 impl Default for IndexConfig {
-    /// The default district indicator set: see
+    /// Returns the default district indicator set, see
     /// [`IndexConfig::district_default`].
     fn default() -> Self {
         Self::district_default()
@@ -270,10 +270,10 @@ impl Default for IndexConfig {
 }
 
 impl IndexConfig {
-    /// The default indicator set for ranking districts, with equal weights,
-    /// min-max normalisation and the arithmetic mean. Every indicator is
-    /// positive; its value is the statistic named, divided by the population
-    /// named:
+    /// Returns the default indicator set for ranking districts, with equal
+    /// weights, min-max normalisation and the arithmetic mean. Every
+    /// indicator is positive. Its value is the statistic named, divided by
+    /// the population named:
     ///
     /// | key | statistic | denominator |
     /// |---|---|---|
@@ -339,7 +339,8 @@ impl IndexConfig {
         }
     }
 
-    /// The normalisation of an indicator: its own, or the configuration's.
+    /// Returns the normalisation of an indicator: its own, or else the
+    /// configuration's.
     pub fn normalisation_of(&self, indicator: &IndicatorDef) -> Normalisation {
         indicator.normalisation.unwrap_or(self.normalisation)
     }
@@ -355,6 +356,7 @@ impl IndexConfig {
                     .with("value", self.format.as_str()),
             );
         }
+
         let mut keys = HashSet::new();
         let mut total_weight = 0.0;
         for (position, indicator) in self.indicators.iter().enumerate() {
@@ -398,6 +400,7 @@ impl IndexConfig {
         if total_weight <= 0.0 {
             problems.push(Problem::new(codes::INDEX_WEIGHTS_ZERO, path!["indicators"]));
         }
+
         let min_available = self.min_available.get();
         if !(0.0..=1.0).contains(&min_available) {
             problems.push(invalid(

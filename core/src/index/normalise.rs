@@ -2,8 +2,8 @@
 
 use super::config::{Deviation, Direction, IndicatorDef, Normalisation};
 
-/// The midpoint given to every unit when an indicator cannot tell the units
-/// apart: 50 on the [0, 100] scales, 0 for z-scores.
+/// Returns the midpoint that every unit gets when an indicator cannot tell
+/// the units apart: 50 on the [0, 100] scales, 0 for z-scores.
 pub(crate) fn midpoint(method: Normalisation) -> f64 {
     match method {
         Normalisation::ZScore { .. } => 0.0,

@@ -18,7 +18,7 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 pub struct IndexNumber(pub f64);
 
 impl IndexNumber {
-    /// The number as `f64`.
+    /// Returns the number as `f64`.
     pub fn get(self) -> f64 {
         self.0
     }
@@ -108,7 +108,8 @@ pub(crate) fn round_text(value: f64, decimals: u32) -> String {
     }
 }
 
-/// The value of [`round_text`] as a number, which ties and ranks compare.
+/// Returns the value of [`round_text`] as a number, which ties and ranks
+/// compare.
 pub(crate) fn rounded(value: f64, decimals: u32) -> f64 {
     round_text(value, decimals).parse().unwrap_or(value)
 }

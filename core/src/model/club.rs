@@ -138,8 +138,9 @@ crate::text_enum! {
 }
 
 impl MemberRole {
-    /// Whether a member in this role counts as a fixed member: the founder,
-    /// core members and fixed members do, occasional participants do not.
+    /// Returns whether a member in this role counts as a fixed member. The
+    /// founder, core members and fixed members do, occasional participants
+    /// do not.
     pub const fn counts_as_fixed(self) -> bool {
         !matches!(self, Self::Occasional)
     }
@@ -185,18 +186,18 @@ pub struct ClubMember {
 }
 
 impl ClubMember {
-    /// Whether the period covers `date`.
+    /// Returns whether the period covers `date`.
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.joined_on <= date && self.left_on.is_none_or(|left_on| date < left_on)
     }
 
-    /// Whether the period has not ended.
+    /// Returns whether the period has not ended.
     pub fn is_open(&self) -> bool {
         self.left_on.is_none()
     }
 
-    /// Whether the period shares at least one day with the period from
-    /// `joined_on` to `left_on` (half-open as well).
+    /// Returns whether the period shares at least one day with the period
+    /// from `joined_on` to `left_on` (half-open as well).
     pub fn overlaps(&self, joined_on: NaiveDate, left_on: Option<NaiveDate>) -> bool {
         let starts_before_other_ends = left_on.is_none_or(|end| self.joined_on < end);
         let other_starts_before_this_ends = self.left_on.is_none_or(|end| joined_on < end);
