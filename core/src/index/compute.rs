@@ -11,7 +11,7 @@ use crate::problem::{Problem, Problems};
 use super::codes;
 use super::config::{Aggregation, IndexConfig};
 use super::normalise::{midpoint, normalise};
-use super::number::{IndexNumber, MAX_MAGNITUDE, round_text, rounded};
+use super::number::{IndexNumber, MAX_MAGNITUDE, MIN_DIVISOR, round_text, rounded};
 
 /// The units to score.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -145,8 +145,9 @@ fn validate_input(config: &IndexConfig, input: &IndexInput) -> Problems {
         }
         for (name, value) in &unit.denominators {
             let at = path!["units", position, "denominators", name.clone()];
-            if !(0.0..=MAX_MAGNITUDE).contains(&value.get()) {
-                problems.push(out_of_range(at, name, value.get(), 0.0));
+            let figure = value.get();
+            if figure != 0.0 && !(MIN_DIVISOR..=MAX_MAGNITUDE).contains(&figure) {
+                problems.push(out_of_range(at, name, figure, MIN_DIVISOR));
             }
         }
     }
@@ -432,10 +433,12 @@ fn rank(scores: &[Option<f64>], decimals: u32) -> Vec<Option<u32>> {
         .iter()
         .map(|score| score.map(|score| rounded(score, decimals)))
         .collect();
+    let mut descending: Vec<f64> = keys.iter().flatten().copied().collect();
+    descending.sort_by(|a, b| b.total_cmp(a));
     keys.iter()
         .map(|key| {
             key.map(|key| {
-                let better = keys.iter().flatten().filter(|&&other| other > key).count();
+                let better = descending.partition_point(|&other| other > key);
                 better as u32 + 1
             })
         })

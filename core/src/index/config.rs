@@ -9,7 +9,7 @@ use crate::path;
 use crate::problem::{Path, Problem, Problems};
 
 use super::codes;
-use super::number::{IndexNumber, MAX_MAGNITUDE};
+use super::number::{IndexNumber, MAX_MAGNITUDE, MIN_DIVISOR};
 
 /// The `format` of an index configuration document.
 pub const INDEX_FORMAT: &str = "xuetong.learning_index/1";
@@ -451,10 +451,12 @@ impl IndexConfig {
             },
             Normalisation::DistanceToTarget => match indicator.target {
                 None => problems.push(required(position, "target", "distance to target")),
-                Some(target) if !(target.get() > 0.0 && in_range(target.get())) => {
+                Some(target) if !(MIN_DIVISOR..=MAX_MAGNITUDE).contains(&target.get()) => {
                     problems.push(invalid(
                         path!["indicators", position, "target"],
-                        format!("a target must be greater than 0, got {target}"),
+                        format!(
+                            "a target must be between {MIN_DIVISOR} and {MAX_MAGNITUDE}, got {target}"
+                        ),
                     ));
                 }
                 Some(_) => {}

@@ -29,7 +29,7 @@ pub use config::{
     Aggregation, Denominator, Deviation, Direction, Goalposts, INDEX_FORMAT, IndexConfig,
     IndicatorDef, MAX_DECIMALS, Normalisation,
 };
-pub use number::{IndexNumber, MAX_MAGNITUDE};
+pub use number::{IndexNumber, MAX_MAGNITUDE, MIN_DIVISOR};
 
 /// Codes for learning index configurations and inputs.
 pub mod codes {

@@ -116,15 +116,15 @@ pub(crate) fn normalise(
                 normalised.constant = true;
                 Box::new(|_| 50.0)
             } else {
+                // `present` is sorted ascending, so the counts are binary searches.
                 let values = present.clone();
                 let last = (available - 1) as f64;
                 Box::new(move |x| {
-                    let worse = values
-                        .iter()
-                        .filter(|&&other| if negative { other > x } else { other < x })
-                        .count() as f64;
-                    let tied_others =
-                        values.iter().filter(|&&other| other == x).count() as f64 - 1.0;
+                    let below = values.partition_point(|&other| other < x);
+                    let up_to = values.partition_point(|&other| other <= x);
+                    let above = values.len() - up_to;
+                    let worse = if negative { above } else { below } as f64;
+                    let tied_others = (up_to - below) as f64 - 1.0;
                     100.0 * (worse + tied_others / 2.0) / last
                 })
             }

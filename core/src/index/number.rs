@@ -9,6 +9,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// every intermediate result stays finite.
 pub const MAX_MAGNITUDE: f64 = 1e15;
 
+/// The smallest population figure other than 0, and the smallest target,
+/// accepted, so that dividing by them stays finite.
+pub const MIN_DIVISOR: f64 = 1e-6;
+
 /// A finite number of the index configuration or input.
 ///
 /// Reads a decimal string (`"0.5"`, `"-3"`, `"1000000"`) or a JSON number,
