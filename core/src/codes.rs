@@ -11,5 +11,7 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Sessions in time", crate::schedule::codes::CODES),
     ("Enrolment and eligibility", crate::enrolment::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
+    ("Learning clubs", crate::club::codes::CODES),
+    ("Learning index", crate::index::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
 ];

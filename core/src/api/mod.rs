@@ -38,7 +38,9 @@
 //! ```
 
 mod catalogue;
+mod club;
 mod enrolment;
+mod index;
 mod schedule;
 mod validate;
 
@@ -82,6 +84,8 @@ pub struct Operation {
 static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
+    club::OPERATIONS,
+    index::OPERATIONS,
     schedule::OPERATIONS,
     enrolment::OPERATIONS,
 ];
