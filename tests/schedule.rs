@@ -471,3 +471,111 @@ END:VCALENDAR\r\n";
         .collect();
     assert_eq!(dates, ["2025-09-24", "2025-10-15"]);
 }
+
+mod hostile_files {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::{COURSE, PHONE_CALENDAR, VENUE};
+
+    /// Imports `text` and checks that the answer is a response, never a
+    /// panic, and that every session it returns is a valid record.
+    fn import_is_total(text: &str) -> Result<(), TestCaseError> {
+        let request = json!({
+            "input": {"text": text},
+            "options": {"course_id": COURSE, "venue_id": VENUE, "until": "2026-12-31"},
+        });
+        let response = xuetong::api::call_value("import_ical", &request).to_json();
+        prop_assert!(response["ok"].is_boolean());
+        if response["ok"] == true {
+            for session in response["value"]["sessions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let mut record = session.clone();
+                if let serde_json::Value::Object(object) = &mut record {
+                    for added in ["starts_at", "ends_at", "minutes", "resolved_time_zone"] {
+                        object.remove(added);
+                    }
+                }
+                let checked =
+                    xuetong::api::call_value("validate_session", &json!({"input": record}));
+                prop_assert!(
+                    matches!(checked, xuetong::api::Response::Ok(_)),
+                    "imported session is invalid: {session}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Ways to damage a valid file.
+    #[derive(Clone, Debug)]
+    enum Damage {
+        DropLine(usize),
+        RepeatLine(usize),
+        CutAt(usize),
+        Insert(usize, String),
+    }
+
+    fn damage() -> impl Strategy<Value = Damage> {
+        prop_oneof![
+            (0usize..40).prop_map(Damage::DropLine),
+            (0usize..40).prop_map(Damage::RepeatLine),
+            (0usize..2000).prop_map(Damage::CutAt),
+            (0usize..2000, "[A-Z;:=,\\r\\n \\-T0-9\"]{0,12}")
+                .prop_map(|(at, text)| Damage::Insert(at, text)),
+        ]
+    }
+
+    fn apply(text: &str, damages: &[Damage]) -> String {
+        let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+        for damage in damages {
+            match damage {
+                Damage::DropLine(index) if *index < lines.len() => {
+                    lines.remove(*index);
+                }
+                Damage::RepeatLine(index) if *index < lines.len() => {
+                    let line = lines[*index].clone();
+                    lines.insert(*index, line);
+                }
+                Damage::CutAt(at) => {
+                    let joined = lines.join("\r\n");
+                    let cut = joined
+                        .char_indices()
+                        .map(|(position, _)| position)
+                        .find(|position| position >= at);
+                    lines = joined[..cut.unwrap_or(joined.len())]
+                        .split("\r\n")
+                        .map(str::to_owned)
+                        .collect();
+                }
+                Damage::Insert(at, inserted) => {
+                    let mut joined = lines.join("\r\n");
+                    let position = joined
+                        .char_indices()
+                        .map(|(position, _)| position)
+                        .find(|position| position >= at)
+                        .unwrap_or(joined.len());
+                    joined.insert_str(position, inserted);
+                    lines = joined.split("\r\n").map(str::to_owned).collect();
+                }
+                _ => {}
+            }
+        }
+        lines.join("\r\n")
+    }
+
+    proptest! {
+        #[test]
+        fn damaged_files_never_panic(damages in proptest::collection::vec(damage(), 1..6)) {
+            import_is_total(&apply(PHONE_CALENDAR, &damages))?;
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            import_is_total(&text)?;
+        }
+    }
+}
