@@ -455,6 +455,39 @@ impl Roster {
     /// enrolments, `not_enrolled` for withdrawals, and
     /// `capacity_below_confirmed` for a capacity change that would leave
     /// more confirmed places than capacity.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use serde_json::json;
+    /// use xuetong::enrolment::{Command, Event, Everyone, Roster};
+    /// use xuetong::model::{Course, GroupMode};
+    /// use xuetong::problem::Path;
+    /// use xuetong::record::Record;
+    ///
+    /// let course = Course::from_json(&json!({
+    ///     "id": "40000000-0000-4000-8000-000000000001", "title": "Choir",
+    ///     "category": "choir", "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+    ///     "capacity": 1,
+    /// }), &Path::root())?;
+    /// let mut roster = Roster::new(&course, Vec::new())?;
+    /// let enrol = |id: &str| Command::Enrol {
+    ///     learner_id: id.parse().unwrap(),
+    ///     companions: Vec::new(),
+    ///     mode: GroupMode::AllOrNothing,
+    /// };
+    /// let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+    /// roster.apply(&enrol("20000000-0000-4000-8000-000000000001"), at("2026-02-01T01:00:00Z"), &Everyone)?;
+    /// roster.apply(&enrol("20000000-0000-4000-8000-000000000002"), at("2026-02-01T01:05:00Z"), &Everyone)?;
+    /// assert_eq!(roster.waiting_list().len(), 1);
+    ///
+    /// let withdraw = Command::Withdraw { learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap() };
+    /// let events = roster.apply(&withdraw, at("2026-02-03T08:00:00Z"), &Everyone)?;
+    /// assert!(matches!(events[1], Event::Promoted { .. }));
+    /// assert_eq!(roster.confirmed(), 1);
+    /// # Ok::<(), xuetong::problem::Problems>(())
+    /// ```
     pub fn apply(
         &mut self,
         command: &Command,

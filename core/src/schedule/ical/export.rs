@@ -51,6 +51,36 @@ pub struct ExportContext<'a> {
 /// Returns problems under `["sessions", index]`: `time_zone_unknown` for a
 /// session without a zone whose venue is not given, and the problems of
 /// [`session_times`].
+///
+/// # Example
+///
+/// ```
+/// use serde_json::json;
+/// use xuetong::model::Session;
+/// use xuetong::problem::Path;
+/// use xuetong::record::Record;
+/// use xuetong::schedule::ical::{ExportContext, export_calendar};
+///
+/// let session = Session::from_json(&json!({
+///     "id": "50000000-0000-4000-8000-000000000001",
+///     "course_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+///     "venue_id": "9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c",
+///     "date": "2026-03-02", "start_time": "22:00", "end_time": "01:00",
+///     "time_zone": "Asia/Shanghai",
+/// }), &Path::root())?;
+/// let context = ExportContext {
+///     name: Some("Tai chi"),
+///     generated_at: "2026-03-01T00:00:00Z".parse().unwrap(),
+///     venues: &[],
+///     courses: &[],
+///     clubs: &[],
+/// };
+/// let text = export_calendar(&[session], &context)?;
+/// assert!(text.contains("DTSTART;TZID=Asia/Shanghai:20260302T220000\r\n"));
+/// assert!(text.contains("DTEND;TZID=Asia/Shanghai:20260303T010000\r\n"));
+/// assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\n"));
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
 pub fn export_calendar(
     sessions: &[Session],
     context: &ExportContext<'_>,
