@@ -46,6 +46,9 @@ pub struct ExportContext<'a> {
 /// (RFC 5545 section 3.3.5), so a session that means the later one is
 /// written in UTC instead.
 ///
+/// NOTE: with no sessions the file has no component, which the grammar of
+/// RFC 5545 does not allow; calendar applications generally accept it.
+///
 /// # Errors
 ///
 /// Returns problems under `["sessions", index]`: `time_zone_unknown` for a

@@ -133,6 +133,12 @@ pub fn import_calendar(
         }
     }
     if !problems.is_empty() {
+        // Every event without an owner reports the same missing option; one
+        // report is enough.
+        let mut seen = std::collections::BTreeSet::new();
+        problems
+            .0
+            .retain(|problem| seen.insert((problem.code, problem.path.clone())));
         return Err(problems);
     }
     let mut sessions: Vec<(Session, SessionTimes)> = masters.into_values().flatten().collect();
