@@ -152,7 +152,7 @@ fn sorted_by_id(mut sessions: Vec<Value>) -> Vec<Value> {
 }
 
 #[test]
-fn export_then_import_gives_the_same_sessions() {
+fn export_import_round_trip() {
     let sessions = season_sessions();
     let text = export(&sessions, json!({"name": "太极拳"}));
     let imported = ok(
@@ -209,7 +209,7 @@ fn content_lines(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn export_writes_a_vtimezone_per_zone_used() {
+fn export_vtimezone_per_zone() {
     let text = export(&season_sessions(), json!({}));
     let lines = content_lines(&text);
     let declared: Vec<&str> = lines
@@ -240,7 +240,7 @@ fn export_writes_a_vtimezone_per_zone_used() {
 }
 
 #[test]
-fn export_escapes_text_and_marks_the_later_hour() {
+fn export_escaping_and_utc_times() {
     let lines = content_lines(&export(&season_sessions(), json!({})));
     assert!(lines.contains(&"LOCATION:钱塘区老年大学\\, 下沙分校\\; 2楼".to_owned()));
     assert!(lines.contains(&"STATUS:CANCELLED".to_owned()));
@@ -449,7 +449,7 @@ fn broken_text_is_a_syntax_problem() {
 }
 
 #[test]
-fn imported_count_rule_skips_holidays_without_extending() {
+fn imported_count_not_extended() {
     // Wednesdays from 24 September 2025, COUNT=4: 24 September, 1, 8 and 15
     // October. The National Day holiday takes 1 and 8 October, and an
     // imported COUNT keeps its RFC 5545 meaning, so two sessions remain.

@@ -424,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn age_on_the_birthday_and_the_day_before() {
+    fn age_around_the_birthday() {
         let birth = date("1966-03-02");
         assert_eq!(
             age_on(birth, date("2026-03-01"), LeapDayBirthday::March1),

@@ -205,7 +205,7 @@ fn duplicate_waiting_record_is_skipped() {
 }
 
 #[test]
-fn group_all_or_nothing_at_the_edge() {
+fn group_at_capacity_edge() {
     let mut roster = Roster::new(&course(3), Vec::new()).unwrap();
     roster.apply(&enrol(1), at(1), &Everyone).unwrap();
     roster.apply(&enrol(2), at(2), &Everyone).unwrap();
@@ -270,7 +270,7 @@ fn partial_group_fills_what_is_free() {
 }
 
 #[test]
-fn waiting_group_that_does_not_fit_is_passed_over() {
+fn waiting_group_passed_over() {
     let mut roster = Roster::new(&course(2), Vec::new()).unwrap();
     roster.apply(&enrol(1), at(1), &Everyone).unwrap();
     roster.apply(&enrol(2), at(2), &Everyone).unwrap();
@@ -405,7 +405,7 @@ fn operations_go_forward_in_time() {
 }
 
 #[test]
-fn re_enrolling_after_withdrawal_gets_a_new_id() {
+fn re_enrolment_gets_new_id() {
     let mut roster = Roster::new(&course(3), Vec::new()).unwrap();
     roster.apply(&enrol(1), at(1), &Everyone).unwrap();
     roster

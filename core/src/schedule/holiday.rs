@@ -484,7 +484,7 @@ mod tests {
     }
 
     #[test]
-    fn every_built_in_year_cites_its_notice() {
+    fn built_in_years_cite_notices() {
         for year in HolidayCalendar::china().years.values() {
             let source = year.source.as_ref().unwrap();
             assert!(source.title.contains(&format!("{}年", year.year)));

@@ -827,7 +827,7 @@ mod tests {
     }
 
     #[test]
-    fn end_in_fold_picks_the_later_instant() {
+    fn end_in_fold_resolves_later() {
         // Toronto repeats 01:00-02:00 on 1 November 2026; a session from
         // 00:30 lasting 90 minutes ends at the second 01:00.
         let mut series = series(json!({
@@ -845,7 +845,7 @@ mod tests {
     }
 
     #[test]
-    fn start_and_end_on_both_sides_of_a_fold() {
+    fn fold_between_start_and_end() {
         let mut series = series(json!({
             "weekdays": ["sunday"],
             "start_date": "2026-11-01",
@@ -859,7 +859,7 @@ mod tests {
     }
 
     #[test]
-    fn day_long_session_states_its_end_date() {
+    fn day_long_session_end_date() {
         let series = series(json!({
             "start_date": "2026-03-02",
             "count": 1,

@@ -350,7 +350,7 @@ mod tests {
     }
 
     #[test]
-    fn line_without_colon_is_a_syntax_problem() {
+    fn line_without_colon_rejected() {
         let problems = parse_content_lines("BEGIN:VCALENDAR\nNOT A LINE\n").unwrap_err();
         assert_eq!(problems.0[0].code, codes::ICAL_SYNTAX);
         assert_eq!(problems.0[0].path, line_path(2));
