@@ -44,6 +44,7 @@
 pub mod api;
 pub mod bundle;
 mod codes;
+pub mod credit;
 pub mod decimal;
 pub mod field;
 pub mod id;
