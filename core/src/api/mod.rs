@@ -38,6 +38,7 @@
 //! ```
 
 mod catalogue;
+mod credit;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -77,7 +78,11 @@ pub struct Operation {
 }
 
 /// Every module's operations. A module with operations adds its slice here.
-static ALL: &[&[Operation]] = &[catalogue::OPERATIONS, validate::OPERATIONS];
+static ALL: &[&[Operation]] = &[
+    catalogue::OPERATIONS,
+    validate::OPERATIONS,
+    credit::OPERATIONS,
+];
 
 /// Every operation, in the order they are documented.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {

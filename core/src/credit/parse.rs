@@ -342,7 +342,7 @@ fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
         return Vec::new();
     }
     let listed = items(reader, "rules");
-    if listed.is_empty() && !reader.failed {
+    if matches!(reader.raw("rules"), Some(Value::Array(items)) if items.is_empty()) {
         let problem = Problem::new(codes::EMPTY_RULE_SET, reader.at("rules"));
         reader.report(problem);
     }
@@ -354,18 +354,26 @@ fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        let Some(rule) = rule else {
-            continue;
-        };
-        if !seen.insert(rule.id.clone()) {
-            reader.report(
-                Problem::new(codes::DUPLICATE_RULE_ID, path.join("id"))
-                    .with("value", rule.id.as_str()),
-            );
-        }
-        rules.push(rule);
+        report_repeated_id(reader, value, &path, &mut seen);
+        rules.extend(rule);
     }
     rules
+}
+
+/// Reports the `id` of a rule or cap that an earlier item already used,
+/// whether or not either item is otherwise valid.
+fn report_repeated_id(
+    reader: &mut Reader<'_>,
+    value: &Value,
+    path: &Path,
+    seen: &mut BTreeSet<String>,
+) {
+    let Some(id) = value.get("id").and_then(Value::as_str) else {
+        return;
+    };
+    if !seen.insert(id.to_owned()) {
+        reader.report(Problem::new(codes::DUPLICATE_RULE_ID, path.join("id")).with("value", id));
+    }
 }
 
 const RULE_FIELDS: &[&str] = &[
@@ -785,16 +793,8 @@ fn read_caps(reader: &mut Reader<'_>, rules: &[Rule]) -> Vec<Cap> {
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        let Some(cap) = cap else {
-            continue;
-        };
-        if !seen.insert(cap.id.clone()) {
-            reader.report(
-                Problem::new(codes::DUPLICATE_RULE_ID, path.join("id"))
-                    .with("value", cap.id.as_str()),
-            );
-        }
-        caps.push(cap);
+        report_repeated_id(reader, value, &path, &mut seen);
+        caps.extend(cap);
     }
     caps
 }
