@@ -24,7 +24,7 @@ use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, Problem, Problems, codes as field_codes};
-use crate::record::{json_kind, list_from_json, unknown_field_problem};
+use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -190,6 +190,45 @@ fn read_records<T: crate::record::Record>(
     }
 }
 
+/// Reads the learners a computation is limited to: learner ids, or learner
+/// records as in a bundle's `learners.csv`.
+fn read_learner_ids(value: &Value, problems: &mut Problems) -> Vec<LearnerId> {
+    let path = Path::root().join("learners");
+    let Value::Array(items) = value else {
+        problems.push(
+            Problem::new(field_codes::INVALID_TYPE, path)
+                .with("field", "learners")
+                .with("expected", "a list")
+                .with("value", json_kind(value)),
+        );
+        return Vec::new();
+    };
+    let mut ids = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let at = path.join(index);
+        if item.is_object() {
+            match Learner::from_json(item, &at) {
+                Ok(learner) => ids.push(learner.id),
+                Err(found) => problems.extend(found),
+            }
+            continue;
+        }
+        match LearnerId::from_json(item) {
+            Ok(id) => ids.push(id),
+            Err(invalid) => problems.push(
+                Problem::new(invalid.code, at)
+                    .with("field", "learners")
+                    .with(
+                        "value",
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned),
+                    ),
+            ),
+        }
+    }
+    ids
+}
+
 fn read_ledger(value: Option<&Value>, problems: &mut Problems) -> Option<Ledger> {
     match value {
         None => Some(Ledger::new()),
@@ -316,10 +355,10 @@ fn compute(request: &Request<'_>) -> Result<Value, Problems> {
     let rule_set = required(object, "rule_set", &mut problems)
         .and_then(|value| read_rule_set(value, &mut problems));
     let outcomes: Vec<Outcome> = read_records(object, "outcomes", &mut problems);
-    let learners: Vec<Learner> = read_records(object, "learners", &mut problems);
+    let learners = present(object, "learners").map(|value| read_learner_ids(value, &mut problems));
     let mut context = read_context(object, &mut problems);
-    if present(object, "learners").is_some() {
-        context = context.with_learners(learners.iter().map(|learner| learner.id));
+    if let Some(learners) = learners {
+        context = context.with_learners(learners);
     }
     let ledger = read_ledger(present(object, "ledger"), &mut problems);
     if let Some(rule_set) = &rule_set {

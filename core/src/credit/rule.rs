@@ -30,7 +30,8 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
-    /// How an exact amount is rounded to a multiple of the quantum.
+    /// The direction in which an exact amount is rounded to a multiple of
+    /// the quantum.
     pub enum RoundingMode {
         /// Toward zero: 0.19 becomes 0.10 with a quantum of 0.10.
         Down = "down",
@@ -55,7 +56,7 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
-    /// Which outcomes are credited only once per learner.
+    /// The kind of outcome credited only once per learner.
     pub enum Dedup {
         /// Every outcome is credited.
         Off = "none",
@@ -68,7 +69,7 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
-    /// What a table formula looks up.
+    /// The outcome field a table formula looks up.
     pub enum TableKey {
         /// The vocational qualification level, keys `1` to `5`.
         CertificateLevel = "certificate_level",
@@ -89,7 +90,7 @@ pub struct RuleSet {
     pub status: RuleSetStatus,
     /// A short title.
     pub title: String,
-    /// What the rule set is for and where its numbers come from.
+    /// The rule set's purpose and the source of its numbers.
     pub description: Option<String>,
     /// The first occurrence date the rule set applies to.
     pub effective_from: NaiveDate,
@@ -106,18 +107,19 @@ pub struct RuleSet {
 pub struct Rule {
     /// The rule's identifier, unique in its rule set.
     pub id: String,
-    /// What the rule credits, for people.
+    /// A description of what the rule credits, for people.
     pub description: Option<String>,
-    /// Which outcomes the rule applies to.
+    /// The outcomes the rule applies to.
     pub matcher: Match,
     /// Conditions an outcome must meet to be credited.
     pub gates: Gates,
-    /// The most minutes one learner may count per day for one course, club
-    /// or online resource; minutes beyond it stay in the record uncredited.
+    /// The maximum minutes one learner may count per day for one course,
+    /// club or online resource. Minutes beyond it stay in the record but
+    /// earn nothing.
     pub daily_minutes_limit: Option<u32>,
-    /// How the exact amount is computed.
+    /// The formula of the exact amount.
     pub formula: Formula,
-    /// How and where the exact amount is rounded.
+    /// The rounding of the exact amount, and its stage.
     pub rounding: Rounding,
     /// Whether one course or certificate is credited once.
     pub dedup: Dedup,
@@ -125,7 +127,7 @@ pub struct Rule {
     pub validity_years: Option<u32>,
 }
 
-/// Which outcomes a rule applies to. An empty list matches anything.
+/// The outcomes a rule applies to. An empty list matches anything.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Match {
     /// Outcome kinds.
@@ -144,7 +146,7 @@ pub struct Match {
 /// Conditions an outcome must meet to be credited.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Gates {
-    /// The fewest minutes one record must have.
+    /// The minimum minutes of one record.
     pub min_minutes: Option<u32>,
     /// Whether the learner must have completed the record's course.
     pub completion_required: bool,
@@ -152,8 +154,8 @@ pub struct Gates {
     pub evidence_required: bool,
 }
 
-/// How the exact amount of a unit (a record, or records summed by the
-/// rounding stage) is computed before rounding.
+/// The computation of a unit's exact amount before rounding. A unit is a
+/// record, or the records the rounding stage sums.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Formula {
     /// `credits` for every `minutes` minutes, in exact proportion: 90 minutes
@@ -178,7 +180,7 @@ pub enum Formula {
     CourseCreditValue,
     /// An amount looked up per record in a table.
     Table {
-        /// What is looked up.
+        /// The outcome field looked up.
         key: TableKey,
         /// The amount for each key.
         entries: BTreeMap<String, Credits>,
@@ -198,7 +200,7 @@ impl Formula {
     }
 }
 
-/// Where rounding happens.
+/// The stage at which rounding happens.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stage {
     /// Each record on its own.
@@ -220,7 +222,7 @@ impl Stage {
     }
 }
 
-/// How and where an exact amount is rounded.
+/// The rounding of an exact amount: direction, quantum, minimum and stage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rounding {
     /// The rounding direction.
@@ -229,7 +231,7 @@ pub struct Rounding {
     pub quantum: Credits,
     /// Rounded amounts below this are not awarded.
     pub minimum: Credits,
-    /// Where rounding happens.
+    /// The stage at which rounding happens.
     pub stage: Stage,
 }
 
@@ -238,15 +240,15 @@ pub struct Rounding {
 pub struct Cap {
     /// The cap's identifier, unique in its rule set.
     pub id: String,
-    /// Which credited amounts count toward the cap.
+    /// The credited amounts that count toward the cap.
     pub scope: Scope,
-    /// Over which dates the cap counts.
+    /// The windows of dates the cap counts in.
     pub period: Period,
     /// The limit.
     pub limit: Limit,
 }
 
-/// Which credited amounts a cap counts. An empty list matches anything, so
+/// The credited amounts a cap counts. An empty list matches anything, so
 /// the empty scope is every amount of the rule set.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scope {

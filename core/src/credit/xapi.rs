@@ -172,7 +172,7 @@ impl LearningEvent {
     }
 }
 
-/// Where statements come from and how they are written.
+/// The settings of statement building: platform, activity ids and time zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct XapiOptions {
     /// The platform's home page: the `homePage` of every actor's account.
@@ -313,17 +313,74 @@ pub fn earned_statement_id(entry: Uuid, options: &XapiOptions) -> Uuid {
 /// ```
 pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
     let learner = event.learner_id();
-    let actor = json!({
-        "objectType": "Agent",
-        "account": {"homePage": options.home_page, "name": learner.to_string()},
-    });
     let mut object = Map::new();
-    object.insert("actor".into(), actor);
+    object.insert(
+        "actor".into(),
+        json!({
+            "objectType": "Agent",
+            "account": {"homePage": options.home_page, "name": learner.to_string()},
+        }),
+    );
     object.insert("timestamp".into(), options.timestamp(event.at()).into());
     object.insert("version".into(), XAPI_VERSION.into());
+
+    if let LearningEvent::RevokedCredits { entry_id, .. } = event {
+        let key = format!("voided:{entry_id}");
+        object.insert("id".into(), options.statement_id(&key).to_string().into());
+        object.insert("verb".into(), verb(VERB_VOIDED, "voided", "作废了"));
+        object.insert(
+            "object".into(),
+            json!({
+                "objectType": "StatementRef",
+                "id": earned_statement_id(*entry_id, options).to_string(),
+            }),
+        );
+        return Value::Object(object);
+    }
+
+    let parts = statement_parts(event, options);
+    object.insert(
+        "id".into(),
+        options.statement_id(&parts.key).to_string().into(),
+    );
+    object.insert("verb".into(), parts.verb);
+    object.insert("object".into(), parts.object);
+    if let Some(result) = parts.result {
+        object.insert("result".into(), result);
+    }
     let mut context = Map::new();
-    let mut parents = Vec::new();
-    let (key, verb, target, result) = match event {
+    context.insert("platform".into(), options.platform.clone().into());
+    if !parts.parents.is_empty() {
+        context.insert(
+            "contextActivities".into(),
+            json!({ "parent": parts.parents }),
+        );
+    }
+    if let Some(extensions) = parts.extensions {
+        context.insert("extensions".into(), Value::Object(extensions));
+    }
+    object.insert("context".into(), Value::Object(context));
+    Value::Object(object)
+}
+
+/// The parts of a statement about an activity that differ by event.
+struct StatementParts {
+    /// The name the statement id derives from.
+    key: String,
+    verb: Value,
+    object: Value,
+    result: Option<Value>,
+    parents: Vec<Value>,
+    extensions: Option<Map<String, Value>>,
+}
+
+fn statement_parts(event: &LearningEvent, options: &XapiOptions) -> StatementParts {
+    let learner = event.learner_id();
+    let course = |id: &CourseId| options.activity(&format!("courses/{id}"), TYPE_COURSE, None);
+    let club = |id: &ClubId, name: Option<&str>| {
+        options.activity(&format!("clubs/{id}"), TYPE_GROUP, name)
+    };
+    match event {
         LearningEvent::AttendedSession {
             session_id,
             course_id,
@@ -331,52 +388,56 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
             minutes,
             title,
             ..
-        } => {
-            if let Some(course) = course_id {
-                parents.push(options.activity(&format!("courses/{course}"), TYPE_COURSE, None));
-            }
-            if let Some(club) = club_id {
-                parents.push(options.activity(&format!("clubs/{club}"), TYPE_GROUP, None));
-            }
-            (
-                format!("attended:{learner}:{session_id}"),
-                verb(VERB_ATTENDED, "attended", "参加了"),
-                options.activity(
-                    &format!("sessions/{session_id}"),
-                    TYPE_MEETING,
-                    title.as_deref(),
-                ),
-                Some(json!({"duration": duration(*minutes)})),
-            )
-        }
+        } => StatementParts {
+            key: format!("attended:{learner}:{session_id}"),
+            verb: verb(VERB_ATTENDED, "attended", "参加了"),
+            object: options.activity(
+                &format!("sessions/{session_id}"),
+                TYPE_MEETING,
+                title.as_deref(),
+            ),
+            result: Some(json!({"duration": duration(*minutes)})),
+            parents: course_id
+                .iter()
+                .map(course)
+                .chain(club_id.iter().map(|id| club(id, None)))
+                .collect(),
+            extensions: None,
+        },
         LearningEvent::CompletedCourse {
             course_id, title, ..
-        } => (
-            format!("completed:{learner}:{course_id}"),
-            verb(VERB_COMPLETED, "completed", "完成了"),
-            options.activity(
+        } => StatementParts {
+            key: format!("completed:{learner}:{course_id}"),
+            verb: verb(VERB_COMPLETED, "completed", "完成了"),
+            object: options.activity(
                 &format!("courses/{course_id}"),
                 TYPE_COURSE,
                 title.as_deref(),
             ),
-            Some(json!({"completion": true})),
-        ),
+            result: Some(json!({"completion": true})),
+            parents: Vec::new(),
+            extensions: None,
+        },
         LearningEvent::JoinedClub {
             club_id, title, at, ..
-        } => (
-            format!("joined:{learner}:{club_id}:{}", at.timestamp()),
-            verb(VERB_JOIN, "joined", "加入了"),
-            options.activity(&format!("clubs/{club_id}"), TYPE_GROUP, title.as_deref()),
-            None,
-        ),
+        } => StatementParts {
+            key: format!("joined:{learner}:{club_id}:{}", at.timestamp()),
+            verb: verb(VERB_JOIN, "joined", "加入了"),
+            object: club(club_id, title.as_deref()),
+            result: None,
+            parents: Vec::new(),
+            extensions: None,
+        },
         LearningEvent::LeftClub {
             club_id, title, at, ..
-        } => (
-            format!("left:{learner}:{club_id}:{}", at.timestamp()),
-            verb(VERB_LEAVE, "left", "退出了"),
-            options.activity(&format!("clubs/{club_id}"), TYPE_GROUP, title.as_deref()),
-            None,
-        ),
+        } => StatementParts {
+            key: format!("left:{learner}:{club_id}:{}", at.timestamp()),
+            verb: verb(VERB_LEAVE, "left", "退出了"),
+            object: club(club_id, title.as_deref()),
+            result: None,
+            parents: Vec::new(),
+            extensions: None,
+        },
         LearningEvent::EarnedCredits {
             entry_id,
             amount,
@@ -386,9 +447,6 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
             course_id,
             ..
         } => {
-            if let Some(course) = course_id {
-                parents.push(options.activity(&format!("courses/{course}"), TYPE_COURSE, None));
-            }
             let mut extensions = Map::new();
             extensions.insert(
                 options.extension("rule-set"),
@@ -397,46 +455,32 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
             if let Some(rule) = rule_id {
                 extensions.insert(options.extension("rule"), rule.clone().into());
             }
-            context.insert("extensions".into(), Value::Object(extensions));
             let credit_type = format!("{}/activity-types/credit-award", options.activity_base);
-            (
-                format!("earned:{entry_id}"),
-                verb(VERB_EARNED, "earned", "获得了"),
-                options.activity(&format!("credit-entries/{entry_id}"), &credit_type, None),
-                Some(json!({"extensions": {options.extension("credits"): amount.to_string()}})),
-            )
+            StatementParts {
+                key: format!("earned:{entry_id}"),
+                verb: verb(VERB_EARNED, "earned", "获得了"),
+                object: options.activity(&format!("credit-entries/{entry_id}"), &credit_type, None),
+                result: Some(
+                    json!({"extensions": {options.extension("credits"): amount.to_string()}}),
+                ),
+                parents: course_id.iter().map(course).collect(),
+                extensions: Some(extensions),
+            }
         }
-        LearningEvent::RevokedCredits { entry_id, .. } => {
-            object.insert(
-                "id".into(),
-                options
-                    .statement_id(&format!("voided:{entry_id}"))
-                    .to_string()
-                    .into(),
-            );
-            object.insert("verb".into(), verb(VERB_VOIDED, "voided", "作废了"));
-            object.insert(
-                "object".into(),
-                json!({
-                    "objectType": "StatementRef",
-                    "id": earned_statement_id(*entry_id, options).to_string(),
-                }),
-            );
-            return Value::Object(object);
-        }
-    };
-    object.insert("id".into(), options.statement_id(&key).to_string().into());
-    object.insert("verb".into(), verb);
-    object.insert("object".into(), target);
-    if let Some(result) = result {
-        object.insert("result".into(), result);
+        // `statement` writes voiding statements itself, because they carry
+        // no context; these parts only keep the match complete.
+        LearningEvent::RevokedCredits { entry_id, .. } => StatementParts {
+            key: format!("voided:{entry_id}"),
+            verb: verb(VERB_VOIDED, "voided", "作废了"),
+            object: json!({
+                "objectType": "StatementRef",
+                "id": earned_statement_id(*entry_id, options).to_string(),
+            }),
+            result: None,
+            parents: Vec::new(),
+            extensions: None,
+        },
     }
-    context.insert("platform".into(), options.platform.clone().into());
-    if !parents.is_empty() {
-        context.insert("contextActivities".into(), json!({ "parent": parents }));
-    }
-    object.insert("context".into(), Value::Object(context));
-    Value::Object(object)
 }
 
 /// Builds the statements of `events`, in order.
@@ -460,9 +504,9 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Utc> {
     Utc.from_utc_datetime(&midnight)
 }
 
-/// The credit events of a ledger: an `earned_credits` event for every
-/// accrue entry with an amount, dated at the start of its occurrence day in
-/// `zone`, and a `revoked_credits` event for every revocation of one, dated
+/// Lists the credit events of a ledger. Every accrue entry with an amount
+/// gives an `earned_credits` event at the start of its occurrence day in
+/// `zone`. Every revocation of such an entry gives a `revoked_credits` event
 /// at the start of its recording day.
 pub fn events_from_ledger(ledger: &Ledger, zone: Tz) -> Vec<LearningEvent> {
     let earned: std::collections::HashSet<Uuid> = ledger
