@@ -84,7 +84,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
 ];
 
-/// The fields of the operation's input object, with unknown ones reported.
+/// Returns the fields of the operation's input object and reports unknown ones.
 fn input_object<'a>(
     request: &Request<'a>,
     allowed: &[&str],
@@ -325,11 +325,11 @@ fn list_rule_sets(_: &Request<'_>) -> Result<Value, Problems> {
 
 fn validate_rule_set(request: &Request<'_>) -> Result<Value, Problems> {
     let rule_set = rule_set_from_json(request.input, &Path::root())?;
-    let mut definitions_problems = Problems::new();
     let definitions: Vec<CategoryDef> = option(request, "categories")?.unwrap_or_default();
     let taxonomy = Taxonomy::extended(&definitions).unwrap_or_default();
-    definitions_problems.extend(rule_set.check_categories(&taxonomy, &Path::root()));
-    definitions_problems.into_result(())?;
+    rule_set
+        .check_categories(&taxonomy, &Path::root())
+        .into_result(())?;
     Ok(json!({
         "document": rule_set.to_json(),
         "fingerprint": rule_set.pin().fingerprint.to_string(),

@@ -278,7 +278,8 @@ impl Ledger {
     ///
     /// Nothing is appended when the rule set is a draft
     /// (`rule_set_not_published`), or when the ledger already pinned the
-    /// same rule set version with different rules (`rule_set_changed`).
+    /// same rule set version with different rules, or a built-in rule set
+    /// has that id and version with different rules (`rule_set_changed`).
     pub fn record(
         &mut self,
         computation: &Computation,
@@ -287,6 +288,13 @@ impl Ledger {
         let pin = &computation.rule_set;
         if computation.status != RuleSetStatus::Published {
             return Err(Problem::new(codes::RULE_SET_NOT_PUBLISHED, Path::root())
+                .with("id", pin.id.as_str())
+                .with("version", pin.version)
+                .into());
+        }
+        let built_in = super::presets::find(&pin.id, Some(pin.version)).map(|rules| rules.pin());
+        if built_in.is_some_and(|built_in| built_in.fingerprint != pin.fingerprint) {
+            return Err(Problem::new(codes::RULE_SET_CHANGED, Path::root())
                 .with("id", pin.id.as_str())
                 .with("version", pin.version)
                 .into());
