@@ -18,7 +18,7 @@ use xuetong::record::Record;
 const HOME: &str = "https://learn.example.org";
 const LEARNER: &str = "20000000-0000-4000-8000-000000000001";
 
-/// Whether `text` is an absolute IRI: a scheme, a colon, and no spaces.
+/// Checks whether `text` is an absolute IRI: a scheme, a colon, and no spaces.
 fn is_iri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;
@@ -30,7 +30,7 @@ fn is_iri(text: &str) -> bool {
         && !text.chars().any(char::is_whitespace)
 }
 
-/// Whether `text` is a language tag of the RFC 5646 shape: a primary subtag
+/// Checks whether `text` is a language tag of the RFC 5646 shape: a primary subtag
 /// of 2 to 8 letters, then subtags of 1 to 8 letters or digits.
 fn is_language_tag(text: &str) -> bool {
     let mut parts = text.split('-');
@@ -42,7 +42,7 @@ fn is_language_tag(text: &str) -> bool {
         })
 }
 
-/// Whether `text` is a UUID in the canonical hyphenated form with the RFC
+/// Checks whether `text` is a UUID in the canonical hyphenated form with the RFC
 /// 4122 variant.
 fn is_uuid(text: &str) -> bool {
     let Ok(parsed) = uuid::Uuid::parse_str(text) else {
@@ -53,7 +53,7 @@ fn is_uuid(text: &str) -> bool {
         && parsed.get_variant() == uuid::Variant::RFC4122
 }
 
-/// Whether `text` is an ISO 8601 duration of the forms xAPI uses
+/// Checks whether `text` is an ISO 8601 duration of the forms xAPI uses
 /// (`PnDTnHnMnS` with any part left out, or `PnW`).
 fn is_duration(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('P') else {

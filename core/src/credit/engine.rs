@@ -125,6 +125,34 @@ impl CreditContext {
         false
     }
 
+    /// The most specific category that every one of `categories` is or
+    /// falls under: the category itself when all agree, `health` for
+    /// `tai_chi` and `qigong`, and `None` when they share no ancestor or one
+    /// of them has no category.
+    fn common_category<'c>(
+        &self,
+        mut categories: impl Iterator<Item = Option<&'c Category>>,
+    ) -> Option<Category> {
+        let first = categories.next()??;
+        let mut chain = Vec::new();
+        let mut current = Some(first);
+        while let Some(key) = current.filter(|_| chain.len() < 16) {
+            chain.push(key);
+            current = self
+                .taxonomy
+                .get(key)
+                .and_then(|definition| definition.parent.as_ref());
+        }
+        for category in categories {
+            let category = category?;
+            let keep = chain
+                .iter()
+                .position(|ancestor| self.falls_under(category, ancestor))?;
+            chain.drain(..keep);
+        }
+        chain.first().map(|category| (*category).clone())
+    }
+
     fn under_any(&self, category: Option<&Category>, targets: &[Category]) -> bool {
         targets.is_empty()
             || category.is_some_and(|category| {
@@ -203,7 +231,8 @@ pub struct Accrual {
     pub rule_id: String,
     /// The outcome kind.
     pub outcome_kind: OutcomeKind,
-    /// The category, when every outcome summed has the same one.
+    /// The most specific category that every outcome summed falls under,
+    /// if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The unit that was rounded: `outcome:<id>`, `course:<id>`,
@@ -338,7 +367,7 @@ pub fn compute_credits(
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
-    let mut units = build_units(rule_set, candidates);
+    let mut units = build_units(rule_set, context, candidates);
     units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
     let units = deduplicate(rule_set, units, &mut skipped);
     let mut accruals = apply_caps(rule_set, context, units, &mut skipped);
@@ -593,7 +622,11 @@ fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
     }
 }
 
-fn build_units<'a>(rule_set: &RuleSet, candidates: Vec<Candidate<'a>>) -> Vec<Unit<'a>> {
+fn build_units<'a>(
+    rule_set: &RuleSet,
+    context: &CreditContext,
+    candidates: Vec<Candidate<'a>>,
+) -> Vec<Unit<'a>> {
     type Key = (LearnerId, usize, OutcomeKind, bool, String);
     let mut groups: BTreeMap<Key, Vec<Candidate<'a>>> = BTreeMap::new();
     for candidate in candidates {
@@ -613,12 +646,7 @@ fn build_units<'a>(rule_set: &RuleSet, candidates: Vec<Candidate<'a>>) -> Vec<Un
         .filter_map(|((learner, rule_index, kind, banked, source), members)| {
             let rule = &rule_set.rules[rule_index];
             let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
-            let first_category = members.first().and_then(|m| m.category.clone());
-            let category = members
-                .iter()
-                .all(|m| m.category == first_category)
-                .then_some(first_category)
-                .flatten();
+            let category = context.common_category(members.iter().map(|m| m.category.as_ref()));
             let mut unit = Unit {
                 learner,
                 rule: rule_index,

@@ -1,7 +1,7 @@
 //! Exact amounts before rounding: fractions of a hundredth of a credit.
 //!
 //! A formula such as "0.10 per 60 minutes" gives 90 minutes exactly 15/100
-//! of a credit but 100 minutes 1/6 of a credit, which no decimal holds. The
+//! of a credit but 100 minutes 1/6 of a credit, which no decimal can write. The
 //! engine keeps such amounts as fractions and rounds each one exactly once,
 //! at the rule's rounding stage.
 
@@ -89,7 +89,7 @@ impl Exact {
     }
 
     /// Writes the amount in credits: a decimal with at least two decimals
-    /// when one holds it exactly (`"0.15"`), otherwise a reduced fraction
+    /// when one is exact (`"0.15"`), otherwise a reduced fraction
     /// (`"1/6"`).
     pub(crate) fn to_text(self) -> String {
         let whole = Self {

@@ -3,7 +3,7 @@
 //! A [`Ledger`] only grows: recording a computation, revoking, expiring and
 //! adjusting all append entries, and no method edits or removes one. A
 //! correction is a `revoke` entry that references the entry it reverses and
-//! carries the opposite amount; a revocation cannot itself be revoked, and an
+//! carries the opposite amount. A revocation cannot itself be revoked, and an
 //! entry cannot be revoked twice. Balances are sums of entries, never stored.
 //!
 //! Entry ids are UUID version 5 names over what the entry says (learner,
@@ -32,7 +32,7 @@ use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 pub const LEDGER_FORMAT: &str = "xuetong.credit-ledger/1";
 
 crate::text_enum! {
-    /// What a ledger entry records.
+    /// The kind of fact a ledger entry records.
     pub enum EntryKind {
         /// Credits earned under a rule.
         Accrue = "accrue",
@@ -47,7 +47,7 @@ crate::text_enum! {
     }
 }
 
-/// How an accrued amount was computed.
+/// The computation behind an accrued amount.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Basis {
@@ -58,12 +58,12 @@ pub struct Basis {
     /// The number of outcome records summed.
     pub events: u32,
     /// The exact amount before rounding, in credits: a decimal, or a
-    /// fraction such as `1/6` when no decimal holds it.
+    /// fraction such as `1/6` when no decimal is exact.
     pub unrounded: String,
     /// The amount after rounding, before banked results and caps.
     pub rounded: Credits,
-    /// What an earlier, banked attempt of the same course or certificate
-    /// already earned, deducted from `rounded`.
+    /// The amount an earlier, banked attempt of the same course or
+    /// certificate already earned, deducted from `rounded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub already_banked: Option<Credits>,
 }
@@ -92,7 +92,7 @@ pub struct CapNote {
 pub struct Entry {
     /// The entry's deterministic id.
     pub id: Uuid,
-    /// What the entry records.
+    /// The kind of fact the entry records.
     pub kind: EntryKind,
     /// Whose credits.
     pub learner_id: LearnerId,
@@ -123,7 +123,7 @@ pub struct Entry {
     pub recorded_on: NaiveDate,
     /// The amount, negative for reversals.
     pub amount: Credits,
-    /// How an accrued amount was computed.
+    /// The computation behind an accrued amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<Basis>,
     /// The first day the credits are no longer valid.
@@ -135,7 +135,7 @@ pub struct Entry {
     /// The entry a `revoke` or `expire` reverses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverses: Option<Uuid>,
-    /// Why a revocation or adjustment was made.
+    /// The reason for a revocation or adjustment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -269,10 +269,11 @@ impl Ledger {
     /// entries, revocations first.
     ///
     /// A computation is the whole truth for its rule set, its effective
-    /// period and its learners (all learners unless the context named them):
-    /// a live entry of that rule set (any version), dated in that period, for
-    /// one of those learners, that the computation does not reproduce is
-    /// revoked. Entries of other rule sets are left alone.
+    /// period and its learners, which are all learners unless the context
+    /// named some. So a live entry of that rule set (any version) that is
+    /// dated in that period and belongs to one of those learners is revoked
+    /// when the computation does not reproduce it. Entries of other rule
+    /// sets are left alone.
     ///
     /// # Errors
     ///

@@ -241,7 +241,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Whether `text` is an identifier: a lowercase letter, then lowercase
+/// Checks whether `text` is an identifier: a lowercase letter, then lowercase
 /// letters, digits and underscores, at most 64 bytes.
 pub(crate) fn is_identifier(text: &str) -> bool {
     let mut bytes = text.bytes();
