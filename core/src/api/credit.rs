@@ -745,7 +745,13 @@ fn read_events(value: &Value, problems: &mut Problems) -> Vec<LearningEvent> {
             Ok(event) => events.push(event),
             Err(error) => problems.push(
                 Problem::new(super::codes::INVALID_REQUEST, path.join(index))
-                    .with("detail", format!("event {index}: {error}")),
+                    .with(
+                        "detail",
+                        format!(
+                            "event {index}: {error}; instants need a UTC offset, such as \
+                             2026-03-02T09:30:00+08:00, and docs/credits.md lists the fields of each event"
+                        ),
+                    ),
             ),
         }
     }

@@ -954,6 +954,29 @@ pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
 mod tests {
     use super::*;
 
+    fn category(key: &str) -> Category {
+        Category::new(key).unwrap()
+    }
+
+    #[test]
+    fn common_category_of_summed_records() {
+        let context = CreditContext::default();
+        let tai_chi = category("tai_chi");
+        let qigong = category("qigong");
+        let calligraphy = category("calligraphy");
+        let health = category("health");
+        let same = context.common_category([Some(&tai_chi), Some(&tai_chi)].into_iter());
+        assert_eq!(same, Some(tai_chi.clone()));
+        let siblings = context.common_category([Some(&tai_chi), Some(&qigong)].into_iter());
+        assert_eq!(siblings, Some(health.clone()));
+        let with_parent = context.common_category([Some(&health), Some(&qigong)].into_iter());
+        assert_eq!(with_parent, Some(health));
+        let unrelated = context.common_category([Some(&tai_chi), Some(&calligraphy)].into_iter());
+        assert_eq!(unrelated, None);
+        let missing = context.common_category([Some(&tai_chi), None].into_iter());
+        assert_eq!(missing, None);
+    }
+
     #[test]
     fn expiry_of_leap_day() {
         let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
