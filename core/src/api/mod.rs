@@ -39,6 +39,7 @@
 
 mod catalogue;
 mod club;
+mod credit;
 mod index;
 mod validate;
 
@@ -84,6 +85,7 @@ static ALL: &[&[Operation]] = &[
     validate::OPERATIONS,
     club::OPERATIONS,
     index::OPERATIONS,
+    credit::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.
