@@ -45,6 +45,7 @@ pub mod api;
 pub mod bundle;
 pub mod club;
 mod codes;
+pub mod credit;
 pub mod decimal;
 pub mod enrolment;
 pub mod field;

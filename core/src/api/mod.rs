@@ -39,6 +39,7 @@
 
 mod catalogue;
 mod club;
+mod credit;
 mod enrolment;
 mod index;
 mod schedule;
@@ -86,6 +87,7 @@ static ALL: &[&[Operation]] = &[
     validate::OPERATIONS,
     club::OPERATIONS,
     index::OPERATIONS,
+    credit::OPERATIONS,
     schedule::OPERATIONS,
     enrolment::OPERATIONS,
 ];
