@@ -11,4 +11,5 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Sessions in time", crate::schedule::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
+    ("Importers", crate::import::codes::CODES),
 ];

@@ -47,6 +47,7 @@ mod codes;
 pub mod decimal;
 pub mod field;
 pub mod id;
+pub mod import;
 pub mod model;
 pub mod problem;
 pub mod record;
