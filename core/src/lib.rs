@@ -49,6 +49,7 @@ pub mod credit;
 pub mod decimal;
 pub mod field;
 pub mod id;
+pub mod import;
 pub mod index;
 pub mod model;
 pub mod problem;
