@@ -15,4 +15,5 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Learning index", crate::index::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
     ("Credits", crate::credit::codes::CODES),
+    ("Importers", crate::import::codes::CODES),
 ];

@@ -50,6 +50,7 @@ pub mod decimal;
 pub mod enrolment;
 pub mod field;
 pub mod id;
+pub mod import;
 pub mod index;
 pub mod model;
 pub mod problem;
