@@ -9,6 +9,7 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Fields", crate::problem::codes::CODES),
     ("Records", crate::model::codes::CODES),
     ("Sessions in time", crate::schedule::codes::CODES),
+    ("Enrolment and eligibility", crate::enrolment::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
     ("Learning clubs", crate::club::codes::CODES),
     ("Learning index", crate::index::codes::CODES),

@@ -47,6 +47,7 @@ pub mod club;
 mod codes;
 pub mod credit;
 pub mod decimal;
+pub mod enrolment;
 pub mod field;
 pub mod id;
 pub mod import;

@@ -40,7 +40,9 @@
 mod catalogue;
 mod club;
 mod credit;
+mod enrolment;
 mod index;
+mod schedule;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,8 @@ static ALL: &[&[Operation]] = &[
     club::OPERATIONS,
     index::OPERATIONS,
     credit::OPERATIONS,
+    schedule::OPERATIONS,
+    enrolment::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.

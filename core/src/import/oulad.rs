@@ -759,6 +759,7 @@ impl Importer {
             },
             confirmed_at: Some(requested_at),
             withdrawn_at,
+            group: None,
         };
         row.check_record(&enrolment);
         if row.is_rejected() {

@@ -23,7 +23,7 @@ pub use category::{Category, CategoryDef, Taxonomy};
 pub use club::{Club, ClubMember, ClubStatus, CoreDuty, MemberRole};
 pub use common::{BirthDate, GeoPoint, SourceRef};
 pub use course::{Audience, Course, DEFAULT_COMPLETION_THRESHOLD, NetworkLevel};
-pub use enrolment::{Enrolment, EnrolmentStatus};
+pub use enrolment::{Enrolment, EnrolmentStatus, GroupBooking, GroupMode};
 pub use excusal::Excusal;
 pub use instructor::Instructor;
 pub use learner::Learner;
