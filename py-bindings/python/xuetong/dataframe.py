@@ -1,0 +1,66 @@
+"""pandas helpers for partitioned runs, such as Dask's ``map_partitions``.
+
+Each helper takes one partition (a ``pandas.DataFrame``) and returns a
+frame, so it runs unchanged on one machine or on every worker of a cluster.
+``meta`` gives the empty frame that Dask needs to know a result's columns.
+
+>>> import pandas as pd
+>>> from xuetong import dataframe
+>>> frame = pd.DataFrame({
+...     "source_system": ["gate", "gate"],
+...     "source_key": ["1", "2"],
+...     "session_id": ["50000000-0000-4000-8000-000000000001"] * 2,
+...     "learner_id": ["20000000-0000-4000-8000-000000000001", "nobody"],
+...     "scanned_at": ["2026-03-02T08:52:10+08:00"] * 2,
+... })
+>>> len(dataframe.accepted_rows(frame, "scans"))
+1
+>>> dataframe.rejected_rows(frame, "scans")[["frame_index", "code", "field"]]
+   frame_index          code       field
+0            1  invalid_uuid  learner_id
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._tables import validate_table
+from .schemas import SCHEMAS
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def meta(table: str) -> pandas.DataFrame:
+    """Return an empty frame with the columns and dtypes of ``table``'s
+    schema (a record table, or ``"problems"``)."""
+    frame: pandas.DataFrame = SCHEMAS[table].empty_table().to_pandas()
+    return frame
+
+
+def accepted_rows(frame: pandas.DataFrame, table: str) -> pandas.DataFrame:
+    """Validate the rows of ``frame`` as the record table ``table`` and return
+    the accepted ones in the table's schema, in input order."""
+    accepted: pandas.DataFrame = validate_table(table, frame).table.to_pandas()
+    return accepted
+
+
+def rejected_rows(frame: pandas.DataFrame, table: str) -> pandas.DataFrame:
+    """Validate the rows of ``frame`` as the record table ``table`` and return
+    their problems in the schema ``xuetong.schemas.PROBLEMS``, plus a column
+    ``frame_index`` with the index label of the row in ``frame`` (the
+    ``index`` column is the row's position within this partition)."""
+    problems: pandas.DataFrame = validate_table(table, frame).report.problems_table().to_pandas()
+    labels: list[Any] = [
+        frame.index[int(position)] if position == position and position is not None else None
+        for position in problems["index"]
+    ]
+    problems.insert(0, "frame_index", labels)
+    return problems
+
+
+def rejected_meta() -> pandas.DataFrame:
+    """Return the empty frame that ``rejected_rows`` returns, for ``meta``."""
+    problems = meta("problems")
+    problems.insert(0, "frame_index", problems["index"].astype("object"))
+    return problems
