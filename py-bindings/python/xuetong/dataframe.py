@@ -28,29 +28,29 @@ from ._tables import validate_table
 from .schemas import SCHEMAS
 
 if TYPE_CHECKING:
-    import pandas
+    import pandas as _pandas
 
 
-def meta(table: str) -> pandas.DataFrame:
+def meta(table: str) -> _pandas.DataFrame:
     """Return an empty frame with the columns and dtypes of ``table``'s
     schema (a record table, or ``"problems"``)."""
-    frame: pandas.DataFrame = SCHEMAS[table].empty_table().to_pandas()
+    frame: _pandas.DataFrame = SCHEMAS[table].empty_table().to_pandas()
     return frame
 
 
-def accepted_rows(frame: pandas.DataFrame, table: str) -> pandas.DataFrame:
+def accepted_rows(frame: _pandas.DataFrame, table: str) -> _pandas.DataFrame:
     """Validate the rows of ``frame`` as the record table ``table`` and return
     the accepted ones in the table's schema, in input order."""
-    accepted: pandas.DataFrame = validate_table(table, frame).table.to_pandas()
+    accepted: _pandas.DataFrame = validate_table(table, frame).table.to_pandas()
     return accepted
 
 
-def rejected_rows(frame: pandas.DataFrame, table: str) -> pandas.DataFrame:
+def rejected_rows(frame: _pandas.DataFrame, table: str) -> _pandas.DataFrame:
     """Validate the rows of ``frame`` as the record table ``table`` and return
     their problems in the schema ``xuetong.schemas.PROBLEMS``, plus a column
     ``frame_index`` with the index label of the row in ``frame`` (the
     ``index`` column is the row's position within this partition)."""
-    problems: pandas.DataFrame = validate_table(table, frame).report.problems_table().to_pandas()
+    problems: _pandas.DataFrame = validate_table(table, frame).report.problems_table().to_pandas()
     labels: list[Any] = [
         frame.index[int(position)] if position == position and position is not None else None
         for position in problems["index"]
@@ -59,7 +59,7 @@ def rejected_rows(frame: pandas.DataFrame, table: str) -> pandas.DataFrame:
     return problems
 
 
-def rejected_meta() -> pandas.DataFrame:
+def rejected_meta() -> _pandas.DataFrame:
     """Return the empty frame that ``rejected_rows`` returns, for ``meta``."""
     problems = meta("problems")
     problems.insert(0, "frame_index", problems["index"].astype("object"))

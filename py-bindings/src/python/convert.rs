@@ -110,9 +110,8 @@ pub(crate) fn to_json(
         for (key, item) in mapping.iter() {
             let key: String = key.str()?.extract()?;
             let item_path = path.join(key.clone());
-            if let Some(item) = to_json(&item, None, &item_path, problems)? {
-                object.insert(key, item);
-            }
+            let item = to_json(&item, None, &item_path, problems)?;
+            object.insert(key, item.unwrap_or(Value::Null));
         }
         return Ok(Some(Value::Object(object)));
     }
@@ -123,9 +122,8 @@ pub(crate) fn to_json(
         let mut items = Vec::new();
         for (index, item) in value.try_iter()?.enumerate() {
             let item_path = path.join(index);
-            if let Some(item) = to_json(&item?, Some(column), &item_path, problems)? {
-                items.push(item);
-            }
+            let item = to_json(&item?, Some(column), &item_path, problems)?;
+            items.push(item.unwrap_or(Value::Null));
         }
         return Ok(Some(Value::Array(items)));
     }
@@ -135,7 +133,7 @@ pub(crate) fn to_json(
     }
     let type_name = value.get_type().name()?.to_string();
     problems.push(
-        invalid(codes::INVALID_TYPE, format!("a {type_name}"))
+        invalid(codes::INVALID_TYPE, format!("a value of type {type_name}"))
             .with("expected", column.kind.expected()),
     );
     Ok(None)
