@@ -525,7 +525,7 @@ record_class! {
     /// ...     credit_value=Decimal("1.5"),
     /// ... )
     /// >>> course.credit_value, course.completion_threshold
-    /// (Decimal('1.50'), Decimal('80.00'))
+    /// (Decimal('1.50'), Decimal('80'))
     Course(model::Course) {
         id, source_system, source_key, code, title, category, provider_venue_id, network_level,
         capacity, enrolment_opens_at, enrolment_closes_at, walk_in, min_age, max_age, audience,
