@@ -161,8 +161,8 @@ def test_requested_schema_casts() -> None:
         pa.field("id", pa.large_string(), nullable=False) if field.name == "id" else field
         for field in pa.schema(table.schema)
     ]
-    wanted = pa.schema(fields)
-    capsule = table.__arrow_c_stream__(wanted.__arrow_c_schema__())
+    requested = pa.schema(fields)
+    capsule = table.__arrow_c_stream__(requested.__arrow_c_schema__())
     reader = pa.RecordBatchReader._import_from_c_capsule(capsule)
     assert reader.schema.field("id").type == pa.large_string()
 

@@ -47,9 +47,11 @@ def accepted_rows(frame: _pandas.DataFrame, table: str) -> _pandas.DataFrame:
 
 def rejected_rows(frame: _pandas.DataFrame, table: str) -> _pandas.DataFrame:
     """Validate the rows of ``frame`` as the record table ``table`` and return
-    their problems in the schema ``xuetong.schemas.PROBLEMS``, plus a column
-    ``frame_index`` with the index label of the row in ``frame`` (the
-    ``index`` column is the row's position within this partition)."""
+    their problems in the schema ``xuetong.schemas.PROBLEMS``.
+
+    A first column ``frame_index`` holds the index label of each problem's
+    row in ``frame``, because the ``index`` column is the row's position
+    within this partition only."""
     problems: _pandas.DataFrame = validate_table(table, frame).report.problems_table().to_pandas()
     labels: list[Any] = [
         frame.index[int(position)] if position == position and position is not None else None

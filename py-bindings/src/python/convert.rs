@@ -1,9 +1,9 @@
 //! Conversions between Python values and the JSON forms of the core.
 //!
-//! Python to JSON follows the records' field kinds: aware `datetime`s become
-//! RFC 3339 text and naive ones are reported as `invalid_instant`; `date`,
-//! `time`, `Decimal`, `UUID` and `ZoneInfo` become their text forms; a
-//! `timedelta` is whole minutes. Everything else passes as its natural JSON
+//! Python to JSON follows the records' field kinds. Aware `datetime`s become
+//! RFC 3339 text, and naive ones are reported as `invalid_instant`. `date`,
+//! `time`, `Decimal`, `UUID` and `ZoneInfo` become their text forms, and a
+//! `timedelta` becomes whole minutes. Everything else passes as its natural JSON
 //! value, and the core's field readers decide.
 //!
 //! JSON to Python gives `uuid.UUID`, `datetime.date`, `datetime.time`,
@@ -139,7 +139,7 @@ pub(crate) fn to_json(
     Ok(None)
 }
 
-/// The JSON form of a record object of this package, such as a `Learner`
+/// Returns the JSON form of a record object of this package, such as a `Learner`
 /// inside a request.
 fn record_json(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     let class = value.get_type();
@@ -151,7 +151,7 @@ fn record_json(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     Ok(serde_json::from_str(&text).ok())
 }
 
-/// An integer as JSON: a number, or text for the fields written as text
+/// Converts an integer to JSON: a number, or text for the fields written as text
 /// (credits, percentages, a birth year) and for numbers beyond 64 bits.
 fn int_json(value: &Bound<'_, PyAny>, kind: ColumnKind) -> PyResult<Value> {
     let text_kinds = matches!(
@@ -169,7 +169,7 @@ fn int_json(value: &Bound<'_, PyAny>, kind: ColumnKind) -> PyResult<Value> {
     Ok(Value::String(value.str()?.to_str()?.to_owned()))
 }
 
-/// A `timedelta` as whole minutes, for the `minutes` field.
+/// Converts a `timedelta` to whole minutes, for the `minutes` field.
 fn duration_json(
     value: &Bound<'_, PyAny>,
     column: &Column,
@@ -265,7 +265,7 @@ pub(crate) fn from_json<'py>(
 
 /// An instant as an aware `datetime` in UTC.
 ///
-/// NOTE: Python's `datetime` holds microseconds, so nanoseconds of an
+/// NOTE: Python's `datetime` stores microseconds, so nanoseconds of an
 /// instant are cut off here; tables keep microseconds too.
 pub(crate) fn instant_to_py<'py>(
     py: Python<'py>,

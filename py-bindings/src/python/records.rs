@@ -1,10 +1,10 @@
 //! The record classes: `Learner`, `Venue`, `Course`, `Session` and the
 //! others, each a frozen wrapper around the core record it mirrors.
 //!
-//! Constructors take keyword arguments named after the record's fields,
-//! convert them (see [`super::convert`]) to the record's JSON form and read
-//! it with the core's own reader, so a record object is always valid and an
-//! invalid one raises `ValidationError` with every problem at once.
+//! Constructors take keyword arguments named after the record's fields and
+//! convert them (see [`super::convert`]) to the record's JSON form. The
+//! core's own reader then reads it, so a record object is always valid, and
+//! an invalid one raises `ValidationError` with every problem at once.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -35,10 +35,10 @@ pub(crate) trait RecordValue: Clone + PartialEq + Send + Sync + Sized + 'static 
     /// Reads the record from its JSON form.
     fn read_json(value: &Value) -> Result<Self, Problems>;
 
-    /// The record's JSON form.
+    /// Returns the record's JSON form.
     fn json(&self) -> Value;
 
-    /// What equal records share, for `__hash__`: the id, or the key.
+    /// Returns what equal records share, for `__hash__`: the id, or the key.
     fn hash_key(&self) -> String;
 
     /// Everything the record holds, for pickling.
@@ -205,7 +205,7 @@ fn title<V: RecordValue>() -> String {
     format!("invalid {}", V::KIND)
 }
 
-/// The `(field, value)` pairs of a mapping, for `from_dict` and `replace`.
+/// Returns the `(field, value)` pairs of a mapping, for `from_dict` and `replace`.
 pub(crate) fn mapping_fields<'py>(
     mapping: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
@@ -234,7 +234,7 @@ pub(crate) fn parse<V: RecordValue>(py: Python<'_>, data: &Bound<'_, PyAny>) -> 
     V::read_json(&value).map_err(|problems| validation_error(py, &problems, &title::<V>()))
 }
 
-/// The Python value of field `name`.
+/// Returns the Python value of field `name`.
 pub(crate) fn field_value<'py, V: RecordValue>(
     py: Python<'py>,
     record: &V,
@@ -263,7 +263,7 @@ fn field_from_json<'py, V: RecordValue>(
     from_json(py, value, column.kind)
 }
 
-/// Every field as a dict, `None` for fields without a value.
+/// Returns every field as a dict, `None` for fields without a value.
 pub(crate) fn to_dict<'py, V: RecordValue>(
     py: Python<'py>,
     record: &V,
@@ -290,7 +290,8 @@ pub(crate) fn repr<V: RecordValue>(py: Python<'_>, record: &V, class: &str) -> P
     Ok(format!("{class}({})", parts.join(", ")))
 }
 
-/// A hash consistent with equality: equal records have equal ids.
+/// Hashes the record consistently with equality, because equal records have
+/// equal ids.
 pub(crate) fn hash<V: RecordValue>(record: &V) -> u64 {
     let mut hasher = DefaultHasher::new();
     V::KIND.hash(&mut hasher);
@@ -537,7 +538,7 @@ record_class! {
     /// One scheduled meeting of a course or activity of a club (课次), in
     /// local time.
     ///
-    /// With a ``time_zone``, the session also knows its instants:
+    /// With a ``time_zone``, the session also has its instants:
     /// ``starts_at`` and ``ends_at`` (aware, in UTC) and ``duration``. A
     /// local time that does not exist because clocks jump forward raises
     /// ``ValidationError`` with ``nonexistent_local_time``. Without a zone

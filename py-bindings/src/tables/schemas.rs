@@ -265,7 +265,7 @@ pub static SCHEMAS: &[&TableSchema] = &[
     &PROBLEMS,
 ];
 
-/// The schema of the table named `name`.
+/// Returns the schema of the table named `name`.
 pub fn schema(name: &str) -> Option<&'static TableSchema> {
     SCHEMAS.iter().copied().find(|schema| schema.name == name)
 }

@@ -36,7 +36,7 @@ pub enum TableError {
         column: &'static str,
         /// The value, as JSON.
         value: String,
-        /// What the column holds.
+        /// The value type of the column, for the message.
         expected: &'static str,
     },
     /// Arrow rejected the columns.
