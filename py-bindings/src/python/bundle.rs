@@ -48,38 +48,45 @@ fn wrap<T, V>(records: &[T], make: impl Fn(&T) -> V) -> Vec<V> {
 }
 
 impl Bundle {
-    fn tables_json(&self, name: &str) -> PyResult<Table> {
-        let bundle = &self.bundle;
-        let batch = match name {
-            "categories" => rows(&schemas::CATEGORIES, &bundle.categories),
-            "venues" => rows(&schemas::VENUES, &bundle.venues),
-            "learners" => rows(&schemas::LEARNERS, &bundle.learners),
-            "instructors" => rows(&schemas::INSTRUCTORS, &bundle.instructors),
-            "clubs" => rows(&schemas::CLUBS, &bundle.clubs),
-            "courses" => rows(&schemas::COURSES, &bundle.courses),
-            "sessions" => write_sessions(
-                bundle
-                    .sessions
-                    .iter()
-                    .map(|timed| (&timed.session, Some(&timed.times))),
-            ),
-            "enrolments" => rows(&schemas::ENROLMENTS, &bundle.enrolments),
-            "excusals" => rows(&schemas::EXCUSALS, &bundle.excusals),
-            "outcomes" => rows(&schemas::OUTCOMES, &bundle.outcomes),
-            "scans" => rows(&schemas::SCANS, &bundle.scans),
-            other => {
-                return Err(PyValueError::new_err(
-                    tables::ValidateError::UnknownTable {
-                        name: other.to_owned(),
-                    }
-                    .to_string(),
-                ));
-            }
-        };
-        batch
-            .map(Table::from_batch)
-            .map_err(|error| PyValueError::new_err(error.to_string()))
+    /// Writes the records of the table `name`, releasing the GIL meanwhile.
+    fn tables_json(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
+        let bundle = Arc::clone(&self.bundle);
+        let batch = py
+            .detach(|| catch(|| record_batch(&bundle, name)))
+            .map_err(|panicked| internal_error(py, &panicked))?;
+        batch.map(Table::from_batch)
     }
+}
+
+/// The record batch of the table `name` of `bundle`.
+fn record_batch(bundle: &CoreBundle, name: &str) -> PyResult<arrow_array::RecordBatch> {
+    let batch = match name {
+        "categories" => rows(&schemas::CATEGORIES, &bundle.categories),
+        "venues" => rows(&schemas::VENUES, &bundle.venues),
+        "learners" => rows(&schemas::LEARNERS, &bundle.learners),
+        "instructors" => rows(&schemas::INSTRUCTORS, &bundle.instructors),
+        "clubs" => rows(&schemas::CLUBS, &bundle.clubs),
+        "courses" => rows(&schemas::COURSES, &bundle.courses),
+        "sessions" => write_sessions(
+            bundle
+                .sessions
+                .iter()
+                .map(|timed| (&timed.session, Some(&timed.times))),
+        ),
+        "enrolments" => rows(&schemas::ENROLMENTS, &bundle.enrolments),
+        "excusals" => rows(&schemas::EXCUSALS, &bundle.excusals),
+        "outcomes" => rows(&schemas::OUTCOMES, &bundle.outcomes),
+        "scans" => rows(&schemas::SCANS, &bundle.scans),
+        other => {
+            return Err(PyValueError::new_err(
+                tables::ValidateError::UnknownTable {
+                    name: other.to_owned(),
+                }
+                .to_string(),
+            ));
+        }
+    };
+    batch.map_err(|error| PyValueError::new_err(error.to_string()))
 }
 
 fn rows<T: Record>(
@@ -212,7 +219,7 @@ impl Bundle {
     /// The records of the table ``name`` (such as ``"scans"``) as an Arrow
     /// table with the schema ``xuetong.schemas.SCHEMAS[name]``.
     fn table(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
-        guarded(py, || self.tables_json(name))
+        guarded(py, || self.tables_json(py, name))
     }
 
     /// Every record table by name, in reading order.
@@ -220,7 +227,7 @@ impl Bundle {
         guarded(py, || {
             let tables = PyDict::new(py);
             for name in TABLE_NAMES {
-                tables.set_item(name, self.tables_json(name)?)?;
+                tables.set_item(name, self.tables_json(py, name)?)?;
             }
             Ok(tables)
         })

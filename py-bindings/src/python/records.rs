@@ -542,7 +542,8 @@ record_class! {
     /// ``starts_at`` and ``ends_at`` (aware, in UTC) and ``duration``. A
     /// local time that does not exist because clocks jump forward raises
     /// ``ValidationError`` with ``nonexistent_local_time``. Without a zone
-    /// (the venue's zone applies), the instants are ``None``.
+    /// (the venue's zone applies), the instants are ``None``. Two sessions
+    /// are equal when their fields and their instants are.
     ///
     /// >>> import datetime
     /// >>> from xuetong import Session
