@@ -48,7 +48,7 @@ fn wrap<T, V>(records: &[T], make: impl Fn(&T) -> V) -> Vec<V> {
 }
 
 impl Bundle {
-    /// Writes the records of the table `name`, releasing the GIL meanwhile.
+    /// Writes the records of the table `name` while the GIL is released.
     fn tables_json(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
         let bundle = Arc::clone(&self.bundle);
         let batch = py
@@ -58,7 +58,7 @@ impl Bundle {
     }
 }
 
-/// The record batch of the table `name` of `bundle`.
+/// Writes the records of the table `name` of `bundle` as one record batch.
 fn record_batch(bundle: &CoreBundle, name: &str) -> PyResult<arrow_array::RecordBatch> {
     let batch = match name {
         "categories" => rows(&schemas::CATEGORIES, &bundle.categories),
@@ -216,13 +216,13 @@ impl Bundle {
         self.report.bind(py).clone()
     }
 
-    /// The records of the table ``name`` (such as ``"scans"``) as an Arrow
+    /// Return the records of the table ``name`` (such as ``"scans"``) as an Arrow
     /// table with the schema ``xuetong.schemas.SCHEMAS[name]``.
     fn table(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
         guarded(py, || self.tables_json(py, name))
     }
 
-    /// Every record table by name, in reading order.
+    /// Return every record table by name, in reading order.
     fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         guarded(py, || {
             let tables = PyDict::new(py);
