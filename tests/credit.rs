@@ -418,3 +418,16 @@ fn expiry_and_revocation_of_expiry() {
     assert!(ledger.expire(day("2027-01-01")).is_empty());
     assert_eq!(ledger.balances(None)[0].amount, accrued.amount);
 }
+
+#[test]
+fn repeated_id_ignores_input_order() {
+    let longer = outcome(0, (0, 0, 10, 600, false));
+    let shorter = outcome(0, (0, 0, 10, 60, false));
+    let banked = outcome(0, (0, 0, 10, 600, true));
+    for (a, b) in [(&longer, &shorter), (&longer, &banked)] {
+        let rules = presets::community();
+        let (_, first) = recorded(&rules, &[a.clone(), b.clone()], "2026-04-01");
+        let (_, second) = recorded(&rules, &[b.clone(), a.clone()], "2026-04-01");
+        assert_eq!(first.to_json(), second.to_json());
+    }
+}

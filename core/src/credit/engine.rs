@@ -3,9 +3,10 @@
 //!
 //! The steps, in order:
 //!
-//! 1. Outcomes are sorted by occurrence date and id, so the input order never
-//!    matters. A repeated outcome id, an unknown learner or course, and a date
-//!    outside the rule set's effective period are skipped with a reason.
+//! 1. Outcomes are sorted by occurrence date, id and content, so the input
+//!    order never matters. A repeated outcome id, an unknown learner or
+//!    course, and a date outside the rule set's effective period are skipped
+//!    with a reason.
 //! 2. The first rule whose match fits an outcome applies; its gates (minimum
 //!    minutes, completion, evidence) are checked per record.
 //! 3. A daily minutes limit cuts the minutes that count, per learner, day and
@@ -32,6 +33,7 @@ use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
 };
+use crate::record::Record;
 
 use super::exact::Exact;
 use super::ledger::{Basis, CapNote, EntryKind};
@@ -166,7 +168,8 @@ impl CreditContext {
 crate::text_enum! {
     /// Why an outcome earned no credit.
     pub enum SkipReason {
-        /// The same outcome id appeared earlier in the input.
+        /// Another record with the same outcome id counts instead: the one
+        /// with the earliest date, then the first by content.
         DuplicateOutcome = "duplicate_outcome",
         /// The learner is not among the context's learners.
         UnknownLearner = "unknown_learner",
@@ -363,7 +366,13 @@ pub fn compute_credits(
     outcomes: &[Outcome],
 ) -> Computation {
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
-    sorted.sort_by_key(|outcome| (outcome.occurred_on, outcome.id));
+    // Copies of one outcome id are told apart by their content, so the copy
+    // that counts does not depend on the input order.
+    sorted.sort_by(|a, b| {
+        (a.occurred_on, a.id)
+            .cmp(&(b.occurred_on, b.id))
+            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+    });
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
