@@ -431,3 +431,21 @@ fn repeated_id_ignores_input_order() {
         assert_eq!(first.to_json(), second.to_json());
     }
 }
+
+#[test]
+fn banked_result_keeps_its_credits() {
+    let rules = presets::community();
+    let first_run = outcomes(&[(0, 0, 10, 600, false)]);
+    let (_, mut ledger) = recorded(&rules, &first_run, "2025-02-01");
+    let credited = ledger.balances(None)[0].amount;
+    assert_eq!(credited.to_string(), "1.00");
+    // The next run carries the first result over as banked and adds a new one.
+    let mut second_run = outcomes(&[(0, 0, 10, 600, true), (0, 0, 40, 120, false)]);
+    assert!(second_run[0].banked);
+    second_run[1].id = "90000000-0000-4000-8000-000000000099".parse().unwrap();
+    let computation = compute_credits(&rules, &context(), &second_run);
+    let appended = ledger.record(&computation, day("2025-03-01")).unwrap();
+    let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
+    assert_eq!(kinds, [EntryKind::Accrue]);
+    assert_eq!(ledger.balances(None)[0].amount.to_string(), "1.20");
+}

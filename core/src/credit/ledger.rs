@@ -25,7 +25,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{json_kind, unknown_field_problem};
 
 use super::codes;
-use super::engine::{Accrual, Computation};
+use super::engine::{Accrual, Computation, SkipReason};
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
 /// The `format` of a ledger document.
@@ -273,7 +273,9 @@ impl Ledger {
     /// named some. So a live entry of that rule set (any version) that is
     /// dated in that period and belongs to one of those learners is revoked
     /// when the computation does not reproduce it. Entries of other rule
-    /// sets are left alone.
+    /// sets are left alone, and so are entries whose outcomes the
+    /// computation skipped as banked: those were credited before, which is
+    /// what banked means.
     ///
     /// # Errors
     ///
@@ -341,25 +343,38 @@ impl Ledger {
             }
         }
 
-        let stale: Vec<Uuid> = self
-            .entries
+        let banked: BTreeSet<OutcomeId> = computation
+            .skipped
             .iter()
-            .filter(|entry| matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped))
-            .filter(|entry| entry.rule_set_id == pin.id)
-            .filter(|entry| computation.effective.contains(entry.occurred_on))
-            .filter(|entry| {
-                computation
+            .filter(|skipped| skipped.reason == SkipReason::Banked)
+            .flat_map(|skipped| skipped.outcome_ids.iter().copied())
+            .collect();
+        let expiries = self.expiries();
+        let mut appended = Vec::new();
+        for entry in &self.entries {
+            let stale = matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped)
+                && entry.rule_set_id == pin.id
+                && computation.effective.contains(entry.occurred_on)
+                && computation
                     .learners
                     .as_ref()
                     .is_none_or(|learners| learners.contains(&entry.learner_id))
-            })
-            .filter(|entry| !revoked.contains_key(&entry.id) && !kept.contains(&entry.id))
-            .map(|entry| entry.id)
-            .collect();
-        let mut appended = Vec::new();
-        for id in stale {
-            appended.extend(self.revoke_unchecked(id, recorded_on, None));
+                && !revoked.contains_key(&entry.id)
+                && !kept.contains(&entry.id)
+                && !all_banked(entry, &banked);
+            if !stale {
+                continue;
+            }
+            // The same steps as `revoke_unchecked`, with the maps built once.
+            if let Some(expiry) = expiries.get(&entry.id)
+                && !revoked.contains_key(expiry)
+                && let Some(&position) = positions.get(expiry)
+            {
+                appended.push(reversal(&self.entries[position], recorded_on, None));
+            }
+            appended.push(reversal(entry, recorded_on, None));
         }
+        self.entries.extend(appended.iter().cloned());
         for entry in fresh {
             self.entries.push(entry.clone());
             appended.push(entry);
@@ -690,6 +705,12 @@ pub struct Adjustment {
     pub recorded_on: NaiveDate,
     /// The category it counts under, if any.
     pub category: Option<Category>,
+}
+
+/// Whether every outcome behind `entry` is banked, which means that the
+/// entry credited them and must stay.
+fn all_banked(entry: &Entry, banked: &BTreeSet<OutcomeId>) -> bool {
+    !entry.outcome_ids.is_empty() && entry.outcome_ids.iter().all(|id| banked.contains(id))
 }
 
 fn entry_from_accrual(
