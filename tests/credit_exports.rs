@@ -357,7 +357,14 @@ fn validator_rejects_broken_statements() {
     no_verb.as_object_mut().unwrap().remove("verb");
     let mut patch_version = good.clone();
     patch_version["version"] = json!("1.0.3");
-    for broken in [with_mbox, with_null, bad_time, bad_id, no_verb, patch_version] {
+    for broken in [
+        with_mbox,
+        with_null,
+        bad_time,
+        bad_id,
+        no_verb,
+        patch_version,
+    ] {
         assert!(!statement_errors(&broken).is_empty(), "{broken}");
     }
 }

@@ -569,8 +569,9 @@ impl Ledger {
     ///
     /// Every problem found: a wrong `format`, malformed entries
     /// (`invalid_ledger_entry`), and broken links between entries
-    /// (`duplicate_entry_id`, `entry_not_found`, `revoke_of_revoke`,
-    /// `already_revoked`, `revoke_amount_mismatch`).
+    /// (`duplicate_entry_id`, `entry_not_found`, `reversal_mismatch`,
+    /// `expiry_of_non_accrual`, `revoke_of_revoke`, `already_revoked`,
+    /// `revoke_amount_mismatch`).
     pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
         let mut problems = Problems::new();
         let Value::Object(object) = value else {
@@ -616,14 +617,18 @@ impl Ledger {
         problems.into_result(ledger)
     }
 
-    /// Checks the links between entries: unique ids, reversals that point
-    /// at an earlier entry with the opposite amount, no revoked revocation
-    /// and no entry revoked twice. Problems are reported under `path` with
-    /// the entry's index.
+    /// Checks the links between entries: unique ids; reversals that point
+    /// at an earlier entry of the same learner, rule set, date, kind and
+    /// category, with the opposite amount; expiries of accruals only; no
+    /// revoked revocation; and no entry reversed twice (revoked twice,
+    /// expired twice, expired after its revocation, or revoked while its
+    /// expiry is unrevoked). Problems are reported under `path` with the
+    /// entry's index.
     pub fn check(&self, path: &Path) -> Problems {
         let mut problems = Problems::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
+        let mut expired_by: HashMap<Uuid, Uuid> = HashMap::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let at = path.join(index);
             if seen.contains_key(&entry.id) {
@@ -654,22 +659,59 @@ impl Ledger {
                 );
                 continue;
             };
-            if entry.kind == EntryKind::Revoke {
-                if target.kind == EntryKind::Revoke {
+            if entry.kind == EntryKind::Revoke && target.kind == EntryKind::Revoke {
+                problems.push(
+                    Problem::new(codes::REVOKE_OF_REVOKE, at.join("reverses"))
+                        .with("entry_id", target_id.to_string()),
+                );
+                continue;
+            }
+            if let Some(field) = reversal_difference(entry, target) {
+                problems.push(
+                    Problem::new(codes::REVERSAL_MISMATCH, at.join(field))
+                        .with("entry_id", entry.id.to_string())
+                        .with("target_id", target_id.to_string())
+                        .with("field", field),
+                );
+                continue;
+            }
+            let earlier = if entry.kind == EntryKind::Revoke {
+                // An unrevoked expiry has reversed the accrual already.
+                let live_expiry = expired_by
+                    .get(&target_id)
+                    .filter(|expiry| !revoked_by.contains_key(expiry))
+                    .copied();
+                let earlier = revoked_by.get(&target_id).copied().or(live_expiry);
+                if earlier.is_none() {
+                    revoked_by.insert(target_id, entry.id);
+                }
+                earlier
+            } else {
+                if target.kind != EntryKind::Accrue {
                     problems.push(
-                        Problem::new(codes::REVOKE_OF_REVOKE, at.join("reverses"))
-                            .with("entry_id", target_id.to_string()),
+                        Problem::new(codes::EXPIRY_OF_NON_ACCRUAL, at.join("reverses"))
+                            .with("entry_id", entry.id.to_string())
+                            .with("target_id", target_id.to_string())
+                            .with("kind", target.kind.as_str()),
                     );
                     continue;
                 }
-                if let Some(first) = revoked_by.insert(target_id, entry.id) {
-                    problems.push(
-                        Problem::new(codes::ALREADY_REVOKED, at.join("reverses"))
-                            .with("entry_id", target_id.to_string())
-                            .with("revoked_by", first.to_string()),
-                    );
-                    continue;
+                let earlier = revoked_by
+                    .get(&target_id)
+                    .or_else(|| expired_by.get(&target_id))
+                    .copied();
+                if earlier.is_none() {
+                    expired_by.insert(target_id, entry.id);
                 }
+                earlier
+            };
+            if let Some(first) = earlier {
+                problems.push(
+                    Problem::new(codes::ALREADY_REVOKED, at.join("reverses"))
+                        .with("entry_id", target_id.to_string())
+                        .with("revoked_by", first.to_string()),
+                );
+                continue;
             }
             if entry.amount != -target.amount {
                 problems.push(
@@ -681,6 +723,26 @@ impl Ledger {
             }
         }
         problems
+    }
+}
+
+/// The first field in which a reversal differs from the entry it reverses,
+/// among those balances and transcripts group by.
+fn reversal_difference(reversal: &Entry, target: &Entry) -> Option<&'static str> {
+    if reversal.learner_id != target.learner_id {
+        Some("learner_id")
+    } else if reversal.rule_set_id != target.rule_set_id {
+        Some("rule_set_id")
+    } else if reversal.rule_set_version != target.rule_set_version {
+        Some("rule_set_version")
+    } else if reversal.occurred_on != target.occurred_on {
+        Some("occurred_on")
+    } else if reversal.outcome_kind != target.outcome_kind {
+        Some("outcome_kind")
+    } else if reversal.category != target.category {
+        Some("category")
+    } else {
+        None
     }
 }
 
