@@ -482,15 +482,37 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// `zero_adjustment` when `amount` is zero.
+    /// `zero_adjustment` when `amount` is zero, `required` when `key` or
+    /// `reason` is blank, and `out_of_range` when `rule_set_version` is 0.
     pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
+        let mut problems = Problems::new();
         if adjustment.amount.is_zero() {
-            return Err(
+            problems.push(
                 Problem::new(codes::ZERO_ADJUSTMENT, Path::root().join("amount"))
-                    .with("field", "amount")
-                    .into(),
+                    .with("field", "amount"),
             );
         }
+        for (field, text) in [("key", &adjustment.key), ("reason", &adjustment.reason)] {
+            if text.trim().is_empty() {
+                problems.push(
+                    Problem::new(crate::problem::codes::REQUIRED, Path::root().join(field))
+                        .with("field", field),
+                );
+            }
+        }
+        if adjustment.rule_set_version == 0 {
+            problems.push(
+                Problem::new(
+                    crate::problem::codes::OUT_OF_RANGE,
+                    Path::root().join("rule_set_version"),
+                )
+                .with("field", "rule_set_version")
+                .with("value", 0)
+                .with("min", 1)
+                .with("max", u32::MAX),
+            );
+        }
+        problems.into_result(())?;
         let id = v5(&format!(
             "credit_adjust:{}:{}:{}",
             adjustment.learner_id, adjustment.rule_set_id, adjustment.key
