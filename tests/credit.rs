@@ -65,7 +65,7 @@ fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outc
             json!({"kind": "online_learning", "minutes": minutes, "resource_id": format!("video-{}", minutes % 3)})
         }
         _ => {
-            json!({"kind": "certificate", "certificate_code": format!("CERT-{}", minutes % 5), "certificate_level": minutes % 5 + 1})
+            json!({"kind": "certificate", "certificate_code": format!("CERT-{}", minutes % 5), "certificate_level": minutes / 5 % 5 + 1})
         }
     };
     for (key, field) in fields.as_object().unwrap() {

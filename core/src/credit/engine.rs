@@ -822,6 +822,20 @@ struct Granted {
     date: NaiveDate,
     amount: Credits,
     counted: bool,
+    /// The course or certificate credited once, for de-duplicated rules:
+    /// a banked attempt and the better attempt that tops it up count as one.
+    key: Option<(Dedup, String)>,
+}
+
+/// The number of credited units among `granted`, counting the attempts of
+/// one course or certificate once.
+fn credited_count(granted: &[&Granted]) -> usize {
+    let mut keys = BTreeSet::new();
+    granted
+        .iter()
+        .filter(|g| g.counted)
+        .filter(|g| g.key.as_ref().is_none_or(|key| keys.insert(key)))
+        .count()
 }
 
 fn apply_caps(
@@ -848,7 +862,7 @@ fn apply_caps(
     let mut accruals = Vec::new();
     for unit in units {
         let rule = &rule_set.rules[unit.rule];
-        let top_up = unit.already_banked.is_some();
+        let key = dedup_key(rule, &unit);
         let mut granted = unit.amount;
         let mut binding: Option<(usize, Window)> = None;
         let mut scoped = Vec::new();
@@ -869,8 +883,11 @@ fn apply_caps(
                     (limit - used).max(Credits::ZERO)
                 }
                 Limit::Count(limit) => {
-                    let used = counted.filter(|g| g.counted).count();
-                    if top_up || used < limit as usize {
+                    let counted: Vec<&Granted> = counted.collect();
+                    // Another attempt of a course or certificate already
+                    // counted takes no further place under the cap.
+                    let same = key.is_some() && counted.iter().any(|g| g.counted && g.key == key);
+                    if same || credited_count(&counted) < limit as usize {
                         unit.amount
                     } else {
                         Credits::ZERO
@@ -889,7 +906,8 @@ fn apply_caps(
                 .push(Granted {
                     date: unit.occurred_on,
                     amount: granted,
-                    counted: !granted.is_zero() && !top_up,
+                    counted: !granted.is_zero(),
+                    key: key.clone(),
                 });
         }
         if unit.banked {
