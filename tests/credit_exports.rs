@@ -463,6 +463,9 @@ fn another_platform_gets_other_keys() {
         .unwrap()
     };
     let here = batch(HOME);
+    let slashed = batch(&format!("{HOME}/"));
+    assert_eq!(slashed.batch_id, here.batch_id);
+    assert_eq!(slashed.to_json_lines(), here.to_json_lines());
     let there = batch("https://other.example.org");
     assert_ne!(
         here.deposits[0].idempotency_key,
