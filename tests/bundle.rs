@@ -394,6 +394,58 @@ fn references_and_tiers_are_checked() {
 }
 
 #[test]
+fn children_of_rejected_parents_are_rejected() {
+    let mut files = minimal();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,parent_id,time_zone\n\
+         10000000-0000-4000-8000-000000000001,District,district,,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000002,Street,street,10000000-0000-4000-8000-000000000099,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000003,Community,community,10000000-0000-4000-8000-000000000002,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000004,Hall,cultural_hall,10000000-0000-4000-8000-000000000003,Asia/Shanghai\n",
+    );
+    files.insert(
+        "categories.csv",
+        "key,name_en,name_zh,parent\n\
+         kiln,Kiln work,窑艺,pottery\n\
+         pottery,Pottery,陶艺,crafts_we_lack\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "unknown_category".to_owned(),
+                json!(["categories.csv", 2, "parent"])
+            ),
+            (
+                "unknown_category".to_owned(),
+                json!(["categories.csv", 3, "parent"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 3, "parent_id"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 4, "parent_id"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 5, "parent_id"])
+            ),
+        ]
+    );
+    assert_eq!(bundle.venues.len(), 1);
+    assert!(bundle.categories.is_empty());
+    let venues = report.file("venues.csv").unwrap();
+    assert_eq!(
+        (venues.rows_read, venues.rows_accepted, venues.rows_rejected),
+        (4, 1, 3)
+    );
+}
+
+#[test]
 fn categories_file_extends_the_taxonomy() {
     let mut files = minimal();
     files.insert(
