@@ -280,12 +280,16 @@ fn missing_and_unknown_files() {
     let mut files = minimal();
     files.files.remove("sessions.csv");
     files.insert("scan.csv", "id\n");
+    files.insert("excusals.CSV", "id\n");
+    files.insert("Rules.JSON", "{}");
     files.insert("notes.txt", "ignored: not a data file");
     let (_, report) = read(&files);
     assert_eq!(
         code_paths(&report.problems),
         vec![
             ("missing_file".to_owned(), json!(["sessions.csv"])),
+            ("unknown_file".to_owned(), json!(["Rules.JSON"])),
+            ("unknown_file".to_owned(), json!(["excusals.CSV"])),
             ("unknown_file".to_owned(), json!(["scan.csv"])),
         ]
     );

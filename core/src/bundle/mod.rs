@@ -160,7 +160,9 @@ pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), Bu
     })?;
     for name in &names {
         let known = name == RULES_FILE || CSV_FILES.iter().any(|(file, _)| file == name);
-        let data_file = name.ends_with(".csv") || name.ends_with(".json");
+        // `Scans.CSV` is a data file too: it must be reported, not skipped.
+        let lower = name.to_lowercase();
+        let data_file = lower.ends_with(".csv") || lower.ends_with(".json");
         if data_file && !known {
             report.problems.push(
                 Problem::new(codes::UNKNOWN_FILE, read::file_path(name))
