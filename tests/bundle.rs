@@ -571,3 +571,20 @@ fn bundle_format_doc_lists_every_column() {
         );
     }
 }
+
+#[test]
+fn broken_rules_file_is_named_as_a_file() {
+    let mut files = minimal();
+    files.insert("rules.json", "{\"rules\": [");
+    let (bundle, report) = read(&files);
+    assert!(bundle.rules.is_none());
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("malformed_json".to_owned(), json!(["rules.json"]))]
+    );
+    let message = &report.problems[0].message;
+    assert!(
+        message.starts_with("the text is not valid JSON: "),
+        "a rules file is not a request: {message}"
+    );
+}
