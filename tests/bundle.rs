@@ -588,3 +588,66 @@ fn broken_rules_file_is_named_as_a_file() {
         "a rules file is not a request: {message}"
     );
 }
+
+#[test]
+fn lines_ending_in_cr_alone_are_counted() {
+    let mut files = minimal();
+    // Carriage returns alone end the lines, as older Mac spreadsheets save.
+    files.insert(
+        "learners.csv",
+        "id,display_name,birth_date\r\
+         20000000-0000-4000-8000-000000000001,Ann,1957-02-28\r\
+         20000000-0000-4000-8000-000000000002,Bob,1957-02-30\r",
+    );
+    // A quoted cell over two lines, in a file with CR LF line ends.
+    files.insert(
+        "instructors.csv",
+        "id,display_name\r\n\
+         30000000-0000-4000-8000-000000000001,\"Zhou\r\nMing\"\r\n\
+         30000000-0000-4000-8000-000000000002,\r\n",
+    );
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "invalid_date".to_owned(),
+                json!(["learners.csv", 3, "birth_date"])
+            ),
+            (
+                "required".to_owned(),
+                json!(["instructors.csv", 4, "display_name"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unclosed_quote_rejects_the_row() {
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id,display_name\n\
+         20000000-0000-4000-8000-000000000001,\"Ann\n\
+         20000000-0000-4000-8000-000000000002,Bob\n\
+         20000000-0000-4000-8000-000000000003,Cai\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("unclosed_quote".to_owned(), json!(["learners.csv", 2]))]
+    );
+    let problem = &report.problems[0];
+    assert_eq!(problem.params["quote_line"], 2);
+    assert_eq!(problem.params["last_line"], 4);
+    assert!(bundle.learners.is_empty());
+    let learners = report.file("learners.csv").unwrap();
+    assert_eq!(
+        (
+            learners.rows_read,
+            learners.rows_accepted,
+            learners.rows_rejected
+        ),
+        (1, 0, 1)
+    );
+}

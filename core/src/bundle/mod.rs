@@ -28,6 +28,7 @@
 //! scan with its own reason.
 
 pub(crate) mod encoding;
+mod lines;
 mod link;
 mod read;
 mod report;
@@ -374,6 +375,10 @@ pub mod codes {
         UNKNOWN_COLUMN = "unknown_column",
             en: "{file} has an unknown column \"{column}\"; the columns are {allowed}",
             zh: "{file} 含未知列“{column}”；可用的列为 {allowed}";
+        /// A quoted cell whose closing quote is missing, so that it runs to the end of the file.
+        UNCLOSED_QUOTE = "unclosed_quote",
+            en: "{file} line {line}: the quote opened on line {quote_line} is never closed, so lines {quote_line} to {last_line} were read as one cell; add the closing quote",
+            zh: "{file} 第 {line} 行：第 {quote_line} 行开始的引号没有闭合，第 {quote_line} 行到第 {last_line} 行被读成了一个单元格；请补上闭合的引号";
         /// A column named twice in the header.
         DUPLICATE_COLUMN = "duplicate_column",
             en: "{file} names column {column} twice, at positions {first_position} and {position}",
