@@ -24,9 +24,8 @@ impl BundleSource for Folder {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
-            // A link to a file is a file of the bundle (a link is how a
-            // shared venues.csv is often reused); only folders are left out.
-            // A broken link is listed too, so that opening it fails loudly.
+            // A link to a file is a file of the bundle, and only folders are
+            // left out. A broken link is listed too, so that opening it fails.
             let kind = entry.file_type()?;
             if kind.is_file() || kind.is_symlink() && !entry.path().is_dir() {
                 names.push(entry.file_name().to_string_lossy().into_owned());
