@@ -427,6 +427,40 @@ fn unsupported_and_broken_events_are_reported() {
 }
 
 #[test]
+fn rule_parts_never_dropped() {
+    // Each of these would otherwise import without the dates that the
+    // ignored part adds, excludes or moves.
+    let start = "UID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDTEND;TZID=Asia/Shanghai:20260302T100000\r\n";
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=WEEKLY;COUNT=2\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"),
+            json!({})
+        ),
+        ["ical_unsupported"]
+    );
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=DAILY;COUNT=4\r\nEXRULE:FREQ=DAILY;INTERVAL=2;COUNT=2\r\n"),
+            json!({})
+        ),
+        ["ical_unsupported"]
+    );
+    assert_eq!(
+        import_codes(&format!("{start}RRULE:FREQ=WEEKLY;COUNT=0\r\n"), json!({})),
+        ["ical_syntax"]
+    );
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260303T140000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+    let codes = problem_codes(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"course_id": COURSE, "venue_id": VENUE}}),
+    );
+    assert_eq!(codes, ["ical_unsupported"]);
+}
+
+#[test]
 fn moved_occurrence_must_match_the_series() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
 BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\

@@ -453,6 +453,14 @@ fn read_event(
     if event.get("RDATE").is_some() {
         return Err(unsupported(event.get("RDATE"), "RDATE").into());
     }
+    // Reading only the first rule would drop the dates of the others, and
+    // skipping EXRULE would keep dates it excludes.
+    if let Some(second) = event.all("RRULE").nth(1) {
+        return Err(unsupported(Some(second), "a second RRULE").into());
+    }
+    if let Some(exrule) = event.get("EXRULE") {
+        return Err(unsupported(Some(exrule), "EXRULE").into());
+    }
     if let Some(TimeValue::Date(_)) = parse_time_value(&start_line.value) {
         return Err(Problem::new(codes::ICAL_ALL_DAY_EVENT, line_path(start_line.line)).into());
     }
@@ -645,7 +653,13 @@ fn parse_rule(line: &ContentLine) -> Result<Rule, Problem> {
                 });
             }
             "INTERVAL" => rule.interval = number(value)?,
-            "COUNT" => rule.count = Some(number(value)?),
+            "COUNT" => {
+                let count = number(value)?;
+                if count == 0 {
+                    return Err(syntax(line.line, "COUNT must be at least 1, got \"0\""));
+                }
+                rule.count = Some(count);
+            }
             "UNTIL" => {
                 rule.until = Some(parse_time_value(value).ok_or_else(|| {
                     syntax(
@@ -846,6 +860,14 @@ fn apply_override(
             .with("uid", uid.as_str())
             .with("value", recurrence_line.value.trim())
     };
+    // RANGE=THISANDFUTURE changes every later occurrence too, which moving
+    // one session would silently ignore.
+    if let Some(range) = recurrence_line.param("RANGE") {
+        return Err(unsupported(
+            Some(recurrence_line),
+            &format!("RECURRENCE-ID with RANGE={range}"),
+        ));
+    }
     let sessions = masters.get_mut(&uid).ok_or_else(unmatched)?;
     let zone = match sessions.first() {
         Some((_, times)) => times.time_zone,
