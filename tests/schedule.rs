@@ -461,6 +461,42 @@ END:VCALENDAR\r\n";
 }
 
 #[test]
+fn repeated_uid_is_rejected() {
+    let event = |uid: &str, day: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART;TZID=Asia/Shanghai:202603{day}T090000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+        )
+    };
+    let file = |events: &[String]| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{}END:VCALENDAR\r\n",
+            events.concat()
+        )
+    };
+    let import = |text: String| {
+        let response = call_value(
+            "import_ical",
+            &json!({"input": {"text": text}, "options": {"course_id": COURSE, "venue_id": VENUE}}),
+        )
+        .to_json();
+        assert_eq!(response["ok"], false, "{response}");
+        let problems = response["problems"].as_array().expect("problems").clone();
+        assert_eq!(problems.len(), 1, "{response}");
+        (problems[0]["code"].clone(), problems[0]["path"].clone())
+    };
+    // The second event starts on line 9, after three header lines and the
+    // first event's five.
+    let same_uid = file(&[event("a@example.org", "02"), event("a@example.org", "03")]);
+    assert_eq!(import(same_uid), (json!("ical_syntax"), json!(["text", 9])));
+    // Two spellings of one UUID give one session id.
+    let same_id = file(&[
+        event("50000000-0000-4000-8000-00000000000a", "02"),
+        event("50000000-0000-4000-8000-00000000000A", "03"),
+    ]);
+    assert_eq!(import(same_id), (json!("ical_syntax"), json!(["text", 9])));
+}
+
+#[test]
 fn moved_occurrence_must_match_the_series() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
 BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\

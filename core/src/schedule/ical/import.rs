@@ -116,6 +116,10 @@ pub fn import_calendar(
 
     let mut problems = Problems::new();
     let mut masters: BTreeMap<String, Vec<(Session, SessionTimes)>> = BTreeMap::new();
+    // The lines of the events that gave each UID and session id, to report
+    // a second event that gives the same one.
+    let mut uid_lines: BTreeMap<String, usize> = BTreeMap::new();
+    let mut id_lines: BTreeMap<SessionId, usize> = BTreeMap::new();
     let mut overrides = Vec::new();
     for event in &events {
         if event.get("RECURRENCE-ID").is_some() {
@@ -123,7 +127,22 @@ pub fn import_calendar(
             continue;
         }
         match read_event(event, default_zone, options) {
-            Ok((uid, sessions)) => masters.entry(uid).or_default().extend(sessions),
+            Ok((uid, sessions)) => {
+                let earlier = uid_lines.get(&uid).or_else(|| {
+                    sessions
+                        .iter()
+                        .find_map(|(session, _)| id_lines.get(&session.id))
+                });
+                if let Some(earlier) = earlier {
+                    problems.push(repeated_identity(event, &uid, *earlier));
+                    continue;
+                }
+                uid_lines.insert(uid.clone(), event.line);
+                for (session, _) in &sessions {
+                    id_lines.insert(session.id, event.line);
+                }
+                masters.insert(uid, sessions);
+            }
             Err(found) => problems.extend(found),
         }
     }
@@ -149,6 +168,19 @@ pub fn import_calendar(
         sessions,
         events: events.len(),
     })
+}
+
+/// The problem of an event that repeats the `UID` of the event on line
+/// `earlier` without `RECURRENCE-ID`, or gives a session the id of one of
+/// its sessions (as two spellings of one UUID do). RFC 5545 makes a `UID`
+/// unique, and two sessions with one id would overwrite each other.
+fn repeated_identity(event: &Event, uid: &str, earlier: usize) -> Problem {
+    syntax(
+        event.line,
+        format!(
+            "the event with UID {uid} repeats the identity of the event on line {earlier}; give each event its own UID, and mark a changed occurrence with RECURRENCE-ID"
+        ),
+    )
 }
 
 /// Splits the content lines into events, and returns the calendar's
