@@ -497,6 +497,45 @@ fn repeated_uid_is_rejected() {
 }
 
 #[test]
+fn utc_start_over_clock_change() {
+    // RFC 5545 repeats 17:00 UTC every week, which is 18:00 in Berlin until
+    // 29 March 2026 and 19:00 after it. A series of local times cannot
+    // follow that, so the file is rejected rather than moved by an hour.
+    let event = |start: &str| {
+        format!("UID:a\r\nDTSTART:{start}\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n")
+    };
+    assert_eq!(
+        import_codes(
+            &event("20260316T170000Z"),
+            json!({"time_zone": "Europe/Berlin"})
+        ),
+        ["ical_unsupported"]
+    );
+    // Without a change of offset the local times are the UTC times.
+    let imported = ok(
+        "import_ical",
+        json!({
+            "input": {"text": format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n", event("20260302T010000Z"))},
+            "options": {"course_id": COURSE, "venue_id": VENUE, "time_zone": "Asia/Shanghai"},
+        }),
+    );
+    let starts: Vec<&str> = imported["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| session["starts_at"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-02T01:00:00Z",
+            "2026-03-09T01:00:00Z",
+            "2026-03-16T01:00:00Z"
+        ]
+    );
+}
+
+#[test]
 fn moved_occurrence_must_match_the_series() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
 BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\

@@ -846,6 +846,29 @@ fn recurring_sessions(
     }
     let expansion = expand_series(&series, venue_zone, options.calendars)
         .map_err(|problems| at_line_all(problems, rule_line.line))?;
+    // RFC 5545 repeats a DTSTART written in UTC at the same UTC time, while
+    // the series repeats its local time; the two agree only while the
+    // zone's offset stays the same.
+    let start_line = event.get("DTSTART");
+    let written_in_utc = start_line
+        .and_then(|line| parse_time_value(&line.value))
+        .is_some_and(|value| matches!(value, TimeValue::Utc(_)));
+    if written_in_utc
+        && let Some(moved) = expansion
+            .sessions
+            .iter()
+            .find(|numbered| numbered.times.starts_at.time() != starts_at.time())
+    {
+        return Err(unsupported(
+            start_line,
+            &format!(
+                "a DTSTART in UTC whose rule crosses a change of UTC offset in {} (on {}); write DTSTART with a TZID",
+                zone.name(),
+                moved.session.date
+            ),
+        )
+        .into());
+    }
     Ok(expansion
         .sessions
         .into_iter()
