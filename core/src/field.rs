@@ -6,7 +6,7 @@
 //! becomes a [`Problem`](crate::problem::Problem) with the field's path, and
 //! reading goes on, so that a record reports all of its problems at once.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -200,7 +200,12 @@ impl FieldValue for NaiveTime {
             8 => NaiveTime::parse_from_str(text, "%H:%M:%S"),
             _ => return Err(Invalid::new(codes::INVALID_TIME)),
         };
-        parsed.map_err(|_| Invalid::new(codes::INVALID_TIME))
+        // chrono reads second 60 as a leap second, which no time zone
+        // schedules, and instants from it print as ":60" again.
+        parsed
+            .ok()
+            .filter(|time| time.nanosecond() < 1_000_000_000)
+            .ok_or_else(|| Invalid::new(codes::INVALID_TIME))
     }
 
     fn to_text(&self) -> String {
@@ -485,6 +490,7 @@ mod tests {
         );
         assert!(NaiveTime::from_text("24:00").is_err());
         assert!(NaiveTime::from_text("9:30").is_err());
+        assert!(NaiveTime::from_text("23:59:60").is_err());
     }
 
     #[test]
