@@ -536,6 +536,18 @@ fn utc_start_over_clock_change() {
 }
 
 #[test]
+fn invalid_text_shown_without_quotes() {
+    let response = call_value(
+        "export_ical",
+        &json!({"input": {"generated_at": "yesterday", "sessions": []}}),
+    )
+    .to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_instant");
+    assert_eq!(problem["params"]["value"], "yesterday");
+}
+
+#[test]
 fn moved_occurrence_must_match_the_series() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
 BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\

@@ -166,7 +166,7 @@ fn field<T: for<'de> Deserialize<'de>>(
                 Problem::new(codes::INVALID_TYPE, Path::root().join(name))
                     .with("field", name)
                     .with("expected", expected)
-                    .with("value", value.to_string())
+                    .with("value", shown(value))
                     .into()
             }),
     }
@@ -225,7 +225,7 @@ fn classify_dates(request: &Request<'_>) -> Result<Value, Problems> {
         Some(value) => Vec::<NaiveDate>::from_json(value).map_err(|invalid| {
             let mut problem = Problem::new(invalid.code, dates_path.clone())
                 .with("field", "dates")
-                .with("value", value.to_string());
+                .with("value", shown(value));
             for (name, value) in invalid.params {
                 problem = problem.with(name, value);
             }
@@ -350,7 +350,7 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
             Problems::from(
                 Problem::new(invalid.code, Path::root().join("generated_at"))
                     .with("field", "generated_at")
-                    .with("value", value.to_string()),
+                    .with("value", shown(value)),
             )
         })?,
     };
@@ -447,4 +447,12 @@ fn select_sessions(
                     .is_none_or(|courses| course.is_some_and(|course| courses.contains(&course)))
         })
         .collect()
+}
+
+/// A JSON value as a problem message shows it: a string as written, without
+/// JSON quotes, and anything else as JSON.
+fn shown(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
 }
