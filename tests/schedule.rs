@@ -511,6 +511,15 @@ fn utc_start_over_clock_change() {
         ),
         ["ical_unsupported"]
     );
+    // 23:00 UTC on Monday 2 March is 07:00 on Tuesday in Shanghai, so
+    // BYDAY=MO,TU means other days in UTC than in local time.
+    assert_eq!(
+        import_codes(
+            "UID:a\r\nDTSTART:20260302T230000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU;COUNT=4\r\n",
+            json!({"time_zone": "Asia/Shanghai"})
+        ),
+        ["ical_unsupported"]
+    );
     // Without a change of offset the local times are the UTC times.
     let imported = ok(
         "import_ical",

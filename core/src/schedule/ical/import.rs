@@ -23,8 +23,8 @@ use crate::problem::{Path, Problem, Problems, codes as field_codes};
 use crate::record::Record;
 use crate::schedule::recurrence::{fit_local_times, set_local_end};
 use crate::schedule::{
-    CalendarSet, Frequency, MAX_SERIES_SESSIONS, Series, SeriesEnd, SeriesId, SessionTimes,
-    Weekday, codes, expand_series, pattern_dates, resolve_local,
+    CalendarSet, Expansion, Frequency, MAX_SERIES_SESSIONS, Series, SeriesEnd, SeriesId,
+    SessionTimes, Weekday, codes, expand_series, pattern_dates, resolve_local,
 };
 
 /// What an import needs besides the file.
@@ -846,28 +846,8 @@ fn recurring_sessions(
     }
     let expansion = expand_series(&series, venue_zone, options.calendars)
         .map_err(|problems| at_line_all(problems, rule_line.line))?;
-    // RFC 5545 repeats a DTSTART written in UTC at the same UTC time, while
-    // the series repeats its local time; the two agree only while the
-    // zone's offset stays the same.
-    let start_line = event.get("DTSTART");
-    let written_in_utc = start_line
-        .and_then(|line| parse_time_value(&line.value))
-        .is_some_and(|value| matches!(value, TimeValue::Utc(_)));
-    if written_in_utc
-        && let Some(moved) = expansion
-            .sessions
-            .iter()
-            .find(|numbered| numbered.times.starts_at.time() != starts_at.time())
-    {
-        return Err(unsupported(
-            start_line,
-            &format!(
-                "a DTSTART in UTC whose rule crosses a change of UTC offset in {} (on {}); write DTSTART with a TZID",
-                zone.name(),
-                moved.session.date
-            ),
-        )
-        .into());
+    if let Some(problem) = utc_start_mismatch(event, &rule, &expansion, starts_at, zone) {
+        return Err(problem.into());
     }
     Ok(expansion
         .sessions
@@ -878,6 +858,49 @@ fn recurring_sessions(
             (session, numbered.times)
         })
         .collect())
+}
+
+/// The problem of a recurring event whose `DTSTART` is written in UTC when
+/// the series, which repeats a local date and time, does not repeat what
+/// RFC 5545 does: the UTC time, on UTC weekdays. The two agree while the
+/// zone's offset stays the same, and for `BYDAY` only while the start has
+/// the same date locally as in UTC.
+fn utc_start_mismatch(
+    event: &Event,
+    rule: &Rule,
+    expansion: &Expansion,
+    starts_at: DateTime<Utc>,
+    zone: Tz,
+) -> Option<Problem> {
+    let start_line = event.get("DTSTART");
+    let written_in_utc = start_line
+        .and_then(|line| parse_time_value(&line.value))
+        .is_some_and(|value| matches!(value, TimeValue::Utc(_)));
+    if !written_in_utc {
+        return None;
+    }
+    let local_date = starts_at.with_timezone(&zone).date_naive();
+    let part = if !rule.weekdays.is_empty() && local_date != starts_at.date_naive() {
+        format!(
+            "a DTSTART in UTC on {} that is {local_date} in {}, with BYDAY",
+            starts_at.date_naive(),
+            zone.name()
+        )
+    } else {
+        let moved = expansion
+            .sessions
+            .iter()
+            .find(|numbered| numbered.times.starts_at.time() != starts_at.time())?;
+        format!(
+            "a DTSTART in UTC whose rule crosses a change of UTC offset in {} (on {})",
+            zone.name(),
+            moved.session.date
+        )
+    };
+    Some(unsupported(
+        start_line,
+        &format!("{part}; write DTSTART with a TZID"),
+    ))
 }
 
 /// The last date whose occurrence starts no later than `UNTIL`.
