@@ -403,3 +403,28 @@ fn roster_codes_reach_the_api() {
         ]
     );
 }
+
+#[test]
+fn invalid_text_shown_without_quotes() {
+    let request = json!({"input": {
+        "course": {
+            "id": "40000000-0000-4000-8000-000000000001",
+            "title": "Choir",
+            "category": "choir",
+            "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+        },
+        "operations": [
+            {"op": "enrol", "at": "2026-02-30T00:00:00Z", "learner_id": "20000000-0000-4000-8000-000000000001"},
+        ],
+    }});
+    let response = xuetong::api::call_value("enrolment_apply", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_instant");
+    assert_eq!(problem["params"]["value"], "2026-02-30T00:00:00Z");
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|message| message.ends_with("got \"2026-02-30T00:00:00Z\"")),
+        "{problem}"
+    );
+}

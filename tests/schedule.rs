@@ -427,6 +427,136 @@ fn unsupported_and_broken_events_are_reported() {
 }
 
 #[test]
+fn rule_parts_never_dropped() {
+    // Each of these would otherwise import without the dates that the
+    // ignored part adds, excludes or moves.
+    let start = "UID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDTEND;TZID=Asia/Shanghai:20260302T100000\r\n";
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=WEEKLY;COUNT=2\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"),
+            json!({})
+        ),
+        ["ical_unsupported"]
+    );
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=DAILY;COUNT=4\r\nEXRULE:FREQ=DAILY;INTERVAL=2;COUNT=2\r\n"),
+            json!({})
+        ),
+        ["ical_unsupported"]
+    );
+    assert_eq!(
+        import_codes(&format!("{start}RRULE:FREQ=WEEKLY;COUNT=0\r\n"), json!({})),
+        ["ical_syntax"]
+    );
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260303T140000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+    let codes = problem_codes(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"course_id": COURSE, "venue_id": VENUE}}),
+    );
+    assert_eq!(codes, ["ical_unsupported"]);
+}
+
+#[test]
+fn repeated_uid_is_rejected() {
+    let event = |uid: &str, day: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART;TZID=Asia/Shanghai:202603{day}T090000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+        )
+    };
+    let file = |events: &[String]| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{}END:VCALENDAR\r\n",
+            events.concat()
+        )
+    };
+    let import = |text: String| {
+        let response = call_value(
+            "import_ical",
+            &json!({"input": {"text": text}, "options": {"course_id": COURSE, "venue_id": VENUE}}),
+        )
+        .to_json();
+        assert_eq!(response["ok"], false, "{response}");
+        let problems = response["problems"].as_array().expect("problems").clone();
+        assert_eq!(problems.len(), 1, "{response}");
+        (problems[0]["code"].clone(), problems[0]["path"].clone())
+    };
+    // The second event starts on line 9, after three header lines and the
+    // first event's five.
+    let same_uid = file(&[event("a@example.org", "02"), event("a@example.org", "03")]);
+    assert_eq!(import(same_uid), (json!("ical_syntax"), json!(["text", 9])));
+    // Two spellings of one UUID give one session id.
+    let same_id = file(&[
+        event("50000000-0000-4000-8000-00000000000a", "02"),
+        event("50000000-0000-4000-8000-00000000000A", "03"),
+    ]);
+    assert_eq!(import(same_id), (json!("ical_syntax"), json!(["text", 9])));
+}
+
+#[test]
+fn utc_start_over_clock_change() {
+    // RFC 5545 repeats 17:00 UTC every week, which is 18:00 in Berlin until
+    // 29 March 2026 and 19:00 after it. A series of local times cannot
+    // follow that, so the file is rejected rather than moved by an hour.
+    let event = |start: &str| {
+        format!("UID:a\r\nDTSTART:{start}\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n")
+    };
+    assert_eq!(
+        import_codes(
+            &event("20260316T170000Z"),
+            json!({"time_zone": "Europe/Berlin"})
+        ),
+        ["ical_unsupported"]
+    );
+    // 23:00 UTC on Monday 2 March is 07:00 on Tuesday in Shanghai, so
+    // BYDAY=MO,TU means other days in UTC than in local time.
+    assert_eq!(
+        import_codes(
+            "UID:a\r\nDTSTART:20260302T230000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU;COUNT=4\r\n",
+            json!({"time_zone": "Asia/Shanghai"})
+        ),
+        ["ical_unsupported"]
+    );
+    // Without a change of offset the local times are the UTC times.
+    let imported = ok(
+        "import_ical",
+        json!({
+            "input": {"text": format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n", event("20260302T010000Z"))},
+            "options": {"course_id": COURSE, "venue_id": VENUE, "time_zone": "Asia/Shanghai"},
+        }),
+    );
+    let starts: Vec<&str> = imported["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| session["starts_at"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-02T01:00:00Z",
+            "2026-03-09T01:00:00Z",
+            "2026-03-16T01:00:00Z"
+        ]
+    );
+}
+
+#[test]
+fn invalid_text_shown_without_quotes() {
+    let response = call_value(
+        "export_ical",
+        &json!({"input": {"generated_at": "yesterday", "sessions": []}}),
+    )
+    .to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_instant");
+    assert_eq!(problem["params"]["value"], "yesterday");
+}
+
+#[test]
 fn moved_occurrence_must_match_the_series() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
 BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\

@@ -246,7 +246,7 @@ fn read_command(value: &Value, path: &Path) -> Result<(DateTime<Utc>, Command), 
             .map_err(|invalid| {
                 let mut problem = Problem::new(invalid.code, path)
                     .with("field", name)
-                    .with("value", value.to_string());
+                    .with("value", shown(value));
                 for (param, value) in invalid.params {
                     problem = problem.with(param, value);
                 }
@@ -464,4 +464,12 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
         "confirmed": roster.confirmed(),
         "waiting_list": roster.waiting_list(),
     }))
+}
+
+/// A JSON value as a problem message shows it: a string as written, without
+/// JSON quotes, and anything else as JSON.
+fn shown(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
 }

@@ -10,7 +10,7 @@ use super::{Operation, Request, option, to_value};
 use crate::field::{FieldValue, format_instant};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
-use crate::problem::{Path, Problem, Problems, codes};
+use crate::problem::{Path, PathSegment, Problem, Problems, codes};
 use crate::record::{Record, list_from_json};
 use crate::schedule::ical::{ExportContext, ImportOptions, export_calendar, import_calendar};
 use crate::schedule::{
@@ -166,7 +166,7 @@ fn field<T: for<'de> Deserialize<'de>>(
                 Problem::new(codes::INVALID_TYPE, Path::root().join(name))
                     .with("field", name)
                     .with("expected", expected)
-                    .with("value", value.to_string())
+                    .with("value", shown(value))
                     .into()
             }),
     }
@@ -225,7 +225,7 @@ fn classify_dates(request: &Request<'_>) -> Result<Value, Problems> {
         Some(value) => Vec::<NaiveDate>::from_json(value).map_err(|invalid| {
             let mut problem = Problem::new(invalid.code, dates_path.clone())
                 .with("field", "dates")
-                .with("value", value.to_string());
+                .with("value", shown(value));
             for (name, value) in invalid.params {
                 problem = problem.with(name, value);
             }
@@ -350,7 +350,7 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
             Problems::from(
                 Problem::new(invalid.code, Path::root().join("generated_at"))
                     .with("field", "generated_at")
-                    .with("value", value.to_string()),
+                    .with("value", shown(value)),
             )
         })?,
     };
@@ -379,7 +379,10 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
             return Err(problems);
         }
     };
-    let chosen = select_sessions(sessions, course_id, learner_id, &enrolments);
+    let (indexes, chosen): (Vec<usize>, Vec<Session>) =
+        select_sessions(sessions, course_id, learner_id, &enrolments)
+            .into_iter()
+            .unzip();
     let context = ExportContext {
         name: name.as_deref(),
         generated_at,
@@ -387,18 +390,40 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
         courses: &courses,
         clubs: &clubs,
     };
-    let text = export_calendar(&chosen, &context)?;
+    let text = export_calendar(&chosen, &context)
+        .map_err(|problems| at_input_indexes(problems, &indexes))?;
     to_value(&json!({"events": chosen.len(), "text": text}))
 }
 
-/// The sessions an export covers: those of `course_id`, or those of the
-/// courses `learner_id` holds a confirmed place in, or all.
+/// Points problems at `["sessions", index]` of the chosen sessions back at
+/// the same sessions in the input, whose indexes are `indexes`.
+fn at_input_indexes(problems: Problems, indexes: &[usize]) -> Problems {
+    Problems(
+        problems
+            .into_iter()
+            .map(|mut problem| {
+                if let Some(PathSegment::Index(chosen)) = problem.path.0.get(1)
+                    && let Some(input) = usize::try_from(*chosen)
+                        .ok()
+                        .and_then(|chosen| indexes.get(chosen))
+                {
+                    problem.path.0[1] = PathSegment::from(*input);
+                }
+                problem
+            })
+            .collect(),
+    )
+}
+
+/// The sessions an export covers, with their indexes in the input: those
+/// of `course_id`, or those of the courses in which `learner_id` has a
+/// confirmed place, or all.
 fn select_sessions(
     sessions: Vec<Session>,
     course_id: Option<CourseId>,
     learner_id: Option<LearnerId>,
     enrolments: &[Enrolment],
-) -> Vec<Session> {
+) -> Vec<(usize, Session)> {
     let learner_courses: Option<Vec<CourseId>> = learner_id.map(|learner| {
         enrolments
             .iter()
@@ -410,7 +435,8 @@ fn select_sessions(
     });
     sessions
         .into_iter()
-        .filter(|session| {
+        .enumerate()
+        .filter(|(_, session)| {
             let course = match session.owner {
                 SessionOwner::Course(course) => Some(course),
                 SessionOwner::Club(_) => None,
@@ -421,4 +447,12 @@ fn select_sessions(
                     .is_none_or(|courses| course.is_some_and(|course| courses.contains(&course)))
         })
         .collect()
+}
+
+/// A JSON value as a problem message shows it: a string as written, without
+/// JSON quotes, and anything else as JSON.
+fn shown(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
 }

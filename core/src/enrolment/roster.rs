@@ -768,10 +768,26 @@ impl Roster {
                 }
                 None => vec![index],
             };
-            let fit: Vec<usize> = members
-                .into_iter()
-                .filter(|member| self.fresh(*member, eligibility, &mut events))
-                .collect();
+            // Imported records may list one learner twice in a group; the
+            // learner takes one place, through the first record.
+            let mut learners = BTreeSet::new();
+            let mut fit = Vec::new();
+            for member in members {
+                if !self.fresh(member, eligibility, &mut events) {
+                    continue;
+                }
+                let enrolment = &self.entries[member].enrolment;
+                if learners.insert(enrolment.learner_id) {
+                    fit.push(member);
+                } else {
+                    events.push(Event::Skipped {
+                        enrolment_id: enrolment.id,
+                        learner_id: enrolment.learner_id,
+                        reason: StaleReason::AlreadyConfirmed,
+                        rules: Vec::new(),
+                    });
+                }
+            }
             if fit.is_empty() {
                 continue;
             }

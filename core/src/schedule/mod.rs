@@ -64,6 +64,10 @@ pub mod codes {
         SERIES_TOO_LONG = "series_too_long",
             en: "the series would hold more than {max} sessions; shorten it or split it into several series",
             zh: "该系列将超过 {max} 个课次；请缩短或拆分为多个系列";
+        /// A daily series whose interval keeps it off every weekday it is limited to.
+        WEEKDAYS_UNREACHABLE = "weekdays_unreachable",
+            en: "a daily series every {interval} days from {start_date} falls only on {weekday}, never on {weekdays}; change the interval, the start date or the weekdays",
+            zh: "每 {interval} 天重复、从 {start_date} 开始的每日系列只落在 {weekday}，不会落在 {weekdays}；请修改间隔、开始日期或星期";
         /// A holiday calendar id that is neither built in nor supplied.
         UNKNOWN_HOLIDAY_CALENDAR = "unknown_holiday_calendar",
             en: "holiday calendar \"{value}\" is not known; use one of {known} or supply it in options.calendars",

@@ -152,6 +152,19 @@ impl Series {
     pub fn session_id(&self, date: NaiveDate) -> SessionId {
         SessionId::derive(&self.source_system(), &date.to_string())
     }
+
+    /// Returns whether a daily series never falls on the weekdays it is
+    /// limited to.
+    /// A step of a multiple of 7 days keeps every date on the start date's
+    /// weekday, and any other step reaches all seven weekdays.
+    pub fn misses_every_weekday(&self) -> bool {
+        self.frequency == Frequency::Daily
+            && self.interval.max(1).is_multiple_of(7)
+            && !self.weekdays.is_empty()
+            && !self
+                .weekdays
+                .contains(&Weekday::from(self.start_date.weekday()))
+    }
 }
 
 impl Record for Series {
@@ -300,6 +313,16 @@ impl Record for Series {
             }
             _ => {}
         }
+        if self.misses_every_weekday() {
+            let weekdays: Vec<&str> = self.weekdays.iter().map(|day| day.as_str()).collect();
+            problems.push(
+                Problem::new(codes::WEEKDAYS_UNREACHABLE, path.join("weekdays"))
+                    .with("interval", self.interval)
+                    .with("start_date", self.start_date.to_string())
+                    .with("weekday", Weekday::from(self.start_date.weekday()).as_str())
+                    .with("weekdays", weekdays.join(", ")),
+            );
+        }
         if self.activity_kind.is_some() && matches!(self.owner, SessionOwner::Course(_)) {
             problems.push(
                 Problem::new(
@@ -443,7 +466,14 @@ fn weekly_dates(series: &Series) -> impl Iterator<Item = NaiveDate> + '_ {
 
 fn daily_dates(series: &Series) -> impl Iterator<Item = NaiveDate> + '_ {
     let step = u64::from(series.interval.max(1));
-    (0u64..)
+    // A filter that no date can pass would otherwise walk to the end of the
+    // calendar before the iterator ends.
+    let steps = if series.misses_every_weekday() {
+        0
+    } else {
+        u64::MAX
+    };
+    (0..steps)
         .map_while(move |index| {
             series
                 .start_date

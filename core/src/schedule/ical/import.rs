@@ -23,8 +23,8 @@ use crate::problem::{Path, Problem, Problems, codes as field_codes};
 use crate::record::Record;
 use crate::schedule::recurrence::{fit_local_times, set_local_end};
 use crate::schedule::{
-    CalendarSet, Frequency, MAX_SERIES_SESSIONS, Series, SeriesEnd, SeriesId, SessionTimes,
-    Weekday, codes, expand_series, pattern_dates, resolve_local,
+    CalendarSet, Expansion, Frequency, MAX_SERIES_SESSIONS, Series, SeriesEnd, SeriesId,
+    SessionTimes, Weekday, codes, expand_series, pattern_dates, resolve_local,
 };
 
 /// What an import needs besides the file.
@@ -116,6 +116,10 @@ pub fn import_calendar(
 
     let mut problems = Problems::new();
     let mut masters: BTreeMap<String, Vec<(Session, SessionTimes)>> = BTreeMap::new();
+    // The lines of the events that gave each UID and session id, to report
+    // a second event that gives the same one.
+    let mut uid_lines: BTreeMap<String, usize> = BTreeMap::new();
+    let mut id_lines: BTreeMap<SessionId, usize> = BTreeMap::new();
     let mut overrides = Vec::new();
     for event in &events {
         if event.get("RECURRENCE-ID").is_some() {
@@ -123,7 +127,22 @@ pub fn import_calendar(
             continue;
         }
         match read_event(event, default_zone, options) {
-            Ok((uid, sessions)) => masters.entry(uid).or_default().extend(sessions),
+            Ok((uid, sessions)) => {
+                let earlier = uid_lines.get(&uid).or_else(|| {
+                    sessions
+                        .iter()
+                        .find_map(|(session, _)| id_lines.get(&session.id))
+                });
+                if let Some(earlier) = earlier {
+                    problems.push(repeated_identity(event, &uid, *earlier));
+                    continue;
+                }
+                uid_lines.insert(uid.clone(), event.line);
+                for (session, _) in &sessions {
+                    id_lines.insert(session.id, event.line);
+                }
+                masters.insert(uid, sessions);
+            }
             Err(found) => problems.extend(found),
         }
     }
@@ -149,6 +168,19 @@ pub fn import_calendar(
         sessions,
         events: events.len(),
     })
+}
+
+/// The problem of an event that repeats the `UID` of the event on line
+/// `earlier` without `RECURRENCE-ID`, or gives a session the id of one of
+/// its sessions (as two spellings of one UUID do). RFC 5545 makes a `UID`
+/// unique, and two sessions with one id would overwrite each other.
+fn repeated_identity(event: &Event, uid: &str, earlier: usize) -> Problem {
+    syntax(
+        event.line,
+        format!(
+            "the event with UID {uid} repeats the identity of the event on line {earlier}; give each event its own UID, and mark a changed occurrence with RECURRENCE-ID"
+        ),
+    )
 }
 
 /// Splits the content lines into events, and returns the calendar's
@@ -453,6 +485,14 @@ fn read_event(
     if event.get("RDATE").is_some() {
         return Err(unsupported(event.get("RDATE"), "RDATE").into());
     }
+    // Reading only the first rule would drop the dates of the others, and
+    // skipping EXRULE would keep dates it excludes.
+    if let Some(second) = event.all("RRULE").nth(1) {
+        return Err(unsupported(Some(second), "a second RRULE").into());
+    }
+    if let Some(exrule) = event.get("EXRULE") {
+        return Err(unsupported(Some(exrule), "EXRULE").into());
+    }
     if let Some(TimeValue::Date(_)) = parse_time_value(&start_line.value) {
         return Err(Problem::new(codes::ICAL_ALL_DAY_EVENT, line_path(start_line.line)).into());
     }
@@ -645,7 +685,13 @@ fn parse_rule(line: &ContentLine) -> Result<Rule, Problem> {
                 });
             }
             "INTERVAL" => rule.interval = number(value)?,
-            "COUNT" => rule.count = Some(number(value)?),
+            "COUNT" => {
+                let count = number(value)?;
+                if count == 0 {
+                    return Err(syntax(line.line, "COUNT must be at least 1, got \"0\""));
+                }
+                rule.count = Some(count);
+            }
             "UNTIL" => {
                 rule.until = Some(parse_time_value(value).ok_or_else(|| {
                     syntax(
@@ -800,6 +846,9 @@ fn recurring_sessions(
     }
     let expansion = expand_series(&series, venue_zone, options.calendars)
         .map_err(|problems| at_line_all(problems, rule_line.line))?;
+    if let Some(problem) = utc_start_mismatch(event, &rule, &expansion, starts_at, zone) {
+        return Err(problem.into());
+    }
     Ok(expansion
         .sessions
         .into_iter()
@@ -809,6 +858,49 @@ fn recurring_sessions(
             (session, numbered.times)
         })
         .collect())
+}
+
+/// The problem of a recurring event whose `DTSTART` is written in UTC when
+/// the series, which repeats a local date and time, does not repeat what
+/// RFC 5545 does: the UTC time, on UTC weekdays. The two agree while the
+/// zone's offset stays the same, and for `BYDAY` only while the start has
+/// the same date locally as in UTC.
+fn utc_start_mismatch(
+    event: &Event,
+    rule: &Rule,
+    expansion: &Expansion,
+    starts_at: DateTime<Utc>,
+    zone: Tz,
+) -> Option<Problem> {
+    let start_line = event.get("DTSTART");
+    let written_in_utc = start_line
+        .and_then(|line| parse_time_value(&line.value))
+        .is_some_and(|value| matches!(value, TimeValue::Utc(_)));
+    if !written_in_utc {
+        return None;
+    }
+    let local_date = starts_at.with_timezone(&zone).date_naive();
+    let part = if !rule.weekdays.is_empty() && local_date != starts_at.date_naive() {
+        format!(
+            "a DTSTART in UTC on {} that is {local_date} in {}, with BYDAY",
+            starts_at.date_naive(),
+            zone.name()
+        )
+    } else {
+        let moved = expansion
+            .sessions
+            .iter()
+            .find(|numbered| numbered.times.starts_at.time() != starts_at.time())?;
+        format!(
+            "a DTSTART in UTC whose rule crosses a change of UTC offset in {} (on {})",
+            zone.name(),
+            moved.session.date
+        )
+    };
+    Some(unsupported(
+        start_line,
+        &format!("{part}; write DTSTART with a TZID"),
+    ))
 }
 
 /// The last date whose occurrence starts no later than `UNTIL`.
@@ -846,6 +938,14 @@ fn apply_override(
             .with("uid", uid.as_str())
             .with("value", recurrence_line.value.trim())
     };
+    // RANGE=THISANDFUTURE changes every later occurrence too, which moving
+    // one session would silently ignore.
+    if let Some(range) = recurrence_line.param("RANGE") {
+        return Err(unsupported(
+            Some(recurrence_line),
+            &format!("RECURRENCE-ID with RANGE={range}"),
+        ));
+    }
     let sessions = masters.get_mut(&uid).ok_or_else(unmatched)?;
     let zone = match sessions.first() {
         Some((_, times)) => times.time_zone,
