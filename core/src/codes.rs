@@ -10,5 +10,6 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Records", crate::model::codes::CODES),
     ("Sessions in time", crate::schedule::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
+    ("Attendance", crate::attendance::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
 ];

@@ -42,6 +42,7 @@
 )]
 
 pub mod api;
+pub mod attendance;
 pub mod bundle;
 mod codes;
 pub mod decimal;

@@ -1,0 +1,211 @@
+//! Per learner and course results: counted sessions, rates, completion and
+//! early warnings.
+
+use std::ops::Range;
+
+use crate::id::LearnerId;
+
+use super::engine::{Index, Place};
+use super::rate::{AssessmentState, AttendanceWarning, CompletionGap, CourseResult, Ratio};
+use super::report::AttendanceRecord;
+use super::status::AttendanceStatus;
+
+/// The results of every learner who held a place in a course, ordered by
+/// course id and learner id.
+pub(super) fn course_results(
+    index: &Index<'_>,
+    records: &[AttendanceRecord],
+    session_ranges: &[Range<usize>],
+) -> Vec<CourseResult> {
+    let mut results = Vec::new();
+    for (course, places) in index.places.iter().enumerate() {
+        for learner_places in places.chunk_by(|a, b| a.learner == b.learner) {
+            let Some(first) = learner_places.first() else {
+                continue;
+            };
+            let lookup = RecordLookup {
+                records,
+                session_ranges,
+            };
+            results.push(learner_result(
+                index,
+                course,
+                first.learner,
+                learner_places,
+                &lookup,
+            ));
+        }
+    }
+    results
+}
+
+/// Finds the record of a learner at a session.
+struct RecordLookup<'r> {
+    records: &'r [AttendanceRecord],
+    session_ranges: &'r [Range<usize>],
+}
+
+impl RecordLookup<'_> {
+    fn find(&self, session: usize, learner: LearnerId) -> Option<&AttendanceRecord> {
+        let range = self.session_ranges.get(session)?.clone();
+        let records = self.records.get(range)?;
+        records
+            .binary_search_by(|record| record.learner_id.cmp(&learner))
+            .ok()
+            .map(|found| &records[found])
+    }
+}
+
+/// Session counts of one learner in one course.
+#[derive(Default)]
+struct Tally {
+    counted: u32,
+    attended: u32,
+    excused: u32,
+    remaining: u32,
+    held: u32,
+    scheduled: u32,
+    attended_held: u32,
+    minutes: u64,
+}
+
+fn learner_result(
+    index: &Index<'_>,
+    course: usize,
+    learner: LearnerId,
+    places: &[Place],
+    lookup: &RecordLookup<'_>,
+) -> CourseResult {
+    let active = places.iter().any(Place::is_active);
+    let mut tally = Tally::default();
+    let mut sessions_ended = true;
+    for &position in &index.course_sessions[course] {
+        let entry = &index.sessions[position];
+        if entry.cancelled {
+            continue;
+        }
+        tally.scheduled += 1;
+        let record = lookup.find(position, learner);
+        if !entry.ended {
+            sessions_ended = false;
+            let expected = active
+                || places
+                    .iter()
+                    .any(|place| place.covers(entry.windows.starts_at));
+            if expected && !index.is_excused(position, learner) {
+                tally.remaining += 1;
+            }
+            continue;
+        }
+        tally.held += 1;
+        let attended = record.is_some_and(|record| record.status.is_attended());
+        if attended {
+            tally.attended_held += 1;
+        }
+        tally.minutes += record.map_or(0, |record| u64::from(record.credited_minutes));
+        let covered = places
+            .iter()
+            .any(|place| place.covers(entry.windows.starts_at));
+        let attended_enrolled = attended && record.is_some_and(|record| !record.walk_in);
+        if !covered && !attended_enrolled {
+            continue;
+        }
+        if record.is_some_and(|record| record.status == AttendanceStatus::Excused) {
+            tally.excused += 1;
+            continue;
+        }
+        tally.counted += 1;
+        if attended {
+            tally.attended += 1;
+        }
+    }
+
+    let details = index.courses[course];
+    let course_ended = sessions_ended && tally.scheduled > 0;
+    let rate = Ratio::new(tally.attended, tally.counted);
+    let threshold = details.completion_threshold;
+    let assessment = assessment_state(index, course, learner, details.assessment_required);
+
+    let mut unmet = Vec::new();
+    if !course_ended {
+        unmet.push(CompletionGap::CourseNotEnded);
+    }
+    match rate {
+        None => unmet.push(CompletionGap::NoCountedSessions),
+        Some(rate) if !rate.meets(threshold) => unmet.push(CompletionGap::BelowThreshold),
+        Some(_) => {}
+    }
+    match assessment {
+        AssessmentState::Missing => unmet.push(CompletionGap::AssessmentMissing),
+        AssessmentState::Failed => unmet.push(CompletionGap::AssessmentFailed),
+        AssessmentState::Passed | AssessmentState::NotRequired => {}
+    }
+
+    let mut warnings = Vec::new();
+    if !course_ended && active {
+        let policy = &index.policy.warning;
+        if tally.counted > 0
+            && tally.counted >= policy.min_counted_sessions
+            && !policy
+                .below_percent
+                .is_met_by(u64::from(tally.attended), u64::from(tally.counted))
+        {
+            warnings.push(AttendanceWarning::LowAttendance);
+        }
+        let most_attended = u64::from(tally.attended) + u64::from(tally.remaining);
+        let most_counted = u64::from(tally.counted) + u64::from(tally.remaining);
+        if most_counted > 0 && !threshold.is_met_by(most_attended, most_counted) {
+            warnings.push(AttendanceWarning::CannotComplete);
+        }
+    }
+
+    CourseResult {
+        learner_id: learner,
+        course_id: details.id,
+        counted_sessions: tally.counted,
+        attended_sessions: tally.attended,
+        excused_sessions: tally.excused,
+        remaining_sessions: tally.remaining,
+        held_sessions: tally.held,
+        scheduled_sessions: tally.scheduled,
+        attended_held_sessions: tally.attended_held,
+        rate,
+        rate_over_held_sessions: Ratio::new(tally.attended_held, tally.held),
+        rate_over_scheduled_sessions: Ratio::new(tally.attended_held, tally.scheduled),
+        credited_minutes: tally.minutes,
+        course_ended,
+        completion_threshold: threshold,
+        assessment,
+        completed: unmet.is_empty(),
+        unmet,
+        warnings,
+    }
+}
+
+/// Where `learner` stands on the assessment of `course`: passed when any
+/// result is a pass, failed when results exist and none is.
+fn assessment_state(
+    index: &Index<'_>,
+    course: usize,
+    learner: LearnerId,
+    required: bool,
+) -> AssessmentState {
+    if !required {
+        return AssessmentState::NotRequired;
+    }
+    let start = index
+        .assessments
+        .partition_point(|(c, l, _)| (*c, *l) < (course, learner));
+    let mut results = index.assessments[start..]
+        .iter()
+        .take_while(|(c, l, _)| (*c, *l) == (course, learner))
+        .peekable();
+    if results.peek().is_none() {
+        return AssessmentState::Missing;
+    }
+    if results.any(|(_, _, passed)| *passed) {
+        AssessmentState::Passed
+    } else {
+        AssessmentState::Failed
+    }
+}
