@@ -37,6 +37,7 @@
 //! assert_eq!(response["problems"][0]["message"], "缺少必填字段 display_name");
 //! ```
 
+mod attendance;
 mod catalogue;
 mod validate;
 
@@ -77,7 +78,11 @@ pub struct Operation {
 }
 
 /// Every module's operations. A module with operations adds its slice here.
-static ALL: &[&[Operation]] = &[catalogue::OPERATIONS, validate::OPERATIONS];
+static ALL: &[&[Operation]] = &[
+    catalogue::OPERATIONS,
+    validate::OPERATIONS,
+    attendance::OPERATIONS,
+];
 
 /// Every operation, in the order they are documented.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {
