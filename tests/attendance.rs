@@ -231,23 +231,29 @@ fn example_tokens_verify_with_example_key() {
 fn assessment_results_complete_courses() {
     let bundle = example();
     let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
-    let assessments = vec![
-        AssessmentResult {
-            learner_id: learner(1),
-            course_id: course(2),
-            passed: false,
-        },
-        AssessmentResult {
-            learner_id: learner(1),
-            course_id: course(2),
-            passed: true,
-        },
-        AssessmentResult {
-            learner_id: learner(4),
-            course_id: course(2),
-            passed: false,
-        },
-    ];
+    let assessment = |id: u32, learner_number: u32, passed: bool| {
+        xuetong::model::Outcome::from_json(
+            &json!({
+                "id": format!("90000000-0000-4000-8000-{id:012}"),
+                "learner_id": learner(learner_number).to_string(),
+                "kind": "assessment",
+                "occurred_on": "2026-03-20",
+                "course_id": course(2).to_string(),
+                "passed": passed,
+            }),
+            &Path::root(),
+        )
+        .unwrap()
+    };
+    // Learner 1 failed and then passed a retake; learner 4 failed.
+    let mut outcomes = bundle.outcomes.clone();
+    outcomes.extend([
+        assessment(11, 1, false),
+        assessment(12, 1, true),
+        assessment(13, 4, false),
+    ]);
+    let assessments = AssessmentResult::from_outcomes(&outcomes);
+    assert_eq!(assessments.len(), 3);
     let input = AttendanceInput {
         sessions: &bundle.sessions,
         courses: &bundle.courses,

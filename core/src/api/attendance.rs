@@ -4,6 +4,14 @@
 //! Every operation reads its policy from `options.policy` (a policy
 //! document; the defaults when absent). Instants are RFC 3339 text with an
 //! offset.
+//!
+//! `evaluate_attendance` takes `input` with the lists `sessions`, `courses`,
+//! `venues`, `learner_ids`, `enrolments`, `excusals`, `outcomes` (of which
+//! those of kind `assessment` decide assessments) and `scans`, each in the
+//! JSON form of its record and each optional; and `options` with `as_of`
+//! (required), `policy`, `token_key` (hexadecimal) and `outcome_grouping`
+//! (`per_session` or `per_course`, to add the learning outcomes to the
+//! result).
 
 use std::collections::HashMap;
 
@@ -18,7 +26,7 @@ use crate::attendance::{
 };
 use crate::field::{FieldValue, format_instant};
 use crate::id::{LearnerId, SessionId, VenueId};
-use crate::model::{Course, Enrolment, Excusal, Scan, ScanDirection, Session, Venue};
+use crate::model::{Course, Enrolment, Excusal, Outcome, Scan, ScanDirection, Session, Venue};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
 use crate::schedule::{TimedSession, session_times};
@@ -54,7 +62,7 @@ const EVALUATE_FIELDS: &[&str] = &[
     "learner_ids",
     "enrolments",
     "excusals",
-    "assessments",
+    "outcomes",
     "scans",
 ];
 
@@ -63,7 +71,7 @@ fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let policy = read_policy(request, &mut problems);
     let as_of = required_option::<DateTime<Utc>>(request, "as_of", &mut problems);
     let token_key = read_token_key(request, &mut problems);
-    let grouping = optional_option::<OutcomeGrouping>(request, "outcomes", &mut problems);
+    let grouping = optional_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
 
     let Some(object) = input_object(request.input, &mut problems) else {
         return Err(problems);
@@ -74,7 +82,8 @@ fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let sessions: Vec<Session> = read_list(object, "sessions", &mut problems);
     let enrolments: Vec<Enrolment> = read_list(object, "enrolments", &mut problems);
     let excusals: Vec<Excusal> = read_list(object, "excusals", &mut problems);
-    let assessments: Vec<AssessmentResult> = read_list(object, "assessments", &mut problems);
+    let outcomes: Vec<Outcome> = read_list(object, "outcomes", &mut problems);
+    let assessments = AssessmentResult::from_outcomes(&outcomes);
     let scans: Vec<Scan> = read_list(object, "scans", &mut problems);
     let learners = read_learner_ids(object, &mut problems);
     let timed = timed_sessions(sessions, &venues, &mut problems);

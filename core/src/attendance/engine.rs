@@ -40,7 +40,11 @@ pub struct AttendanceInput<'a> {
     pub enrolments: &'a [Enrolment],
     /// Excusals granted for single sessions.
     pub excusals: &'a [Excusal],
-    /// Assessment results, for courses that require an assessment.
+    /// Assessment results, for courses that require an assessment; those of
+    /// courses not in `courses` are ignored.
+    ///
+    /// NOTE: results are not filtered by the evaluation time, because an
+    /// outcome has only a local date; pass those known at `as_of`.
     pub assessments: &'a [AssessmentResult],
     /// The scans to evaluate, in any order.
     pub scans: &'a [Scan],
@@ -71,8 +75,8 @@ pub struct EvaluationSettings<'a> {
 ///
 /// Returns problems for an input that is inconsistent in itself: a session
 /// or course id given twice (`duplicate_input_id`), or a session, course or
-/// venue referred to but not given (`reference_not_in_input`, for venues
-/// only while the geofence is on). Scans never cause an error: a bad scan is
+/// venue referred to by a session, enrolment or excusal but not given
+/// (`reference_not_in_input`, for venues only while the geofence is on). Scans never cause an error: a bad scan is
 /// a rejected scan.
 ///
 /// # Example
@@ -340,18 +344,14 @@ impl<'a> Index<'a> {
         excusals.sort();
         excusals.dedup();
 
-        let mut assessments = Vec::with_capacity(input.assessments.len());
-        for (position, result) in input.assessments.iter().enumerate() {
-            match course_position.get(&result.course_id) {
-                None => problems.push(missing_reference(
-                    path_of("assessments", position, "course_id"),
-                    "course_id",
-                    result.course_id.to_string(),
-                    "courses",
-                )),
-                Some(&course) => assessments.push((course, result.learner_id, result.passed)),
-            }
-        }
+        let mut assessments: Vec<(usize, LearnerId, bool)> = input
+            .assessments
+            .iter()
+            .filter_map(|result| {
+                let course = course_position.get(&result.course_id)?;
+                Some((*course, result.learner_id, result.passed))
+            })
+            .collect();
         assessments.sort();
 
         let learners = input.learners.map(|learners| {

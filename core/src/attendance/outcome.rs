@@ -247,5 +247,7 @@ fn outcome(key: String, learner: LearnerId, kind: OutcomeKind, occurred_on: Naiv
         resource_id: None,
         evidence: None,
         banked: false,
+        score: None,
+        passed: None,
     }
 }

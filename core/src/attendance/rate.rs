@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 
 use crate::decimal::Percent;
 use crate::id::{CourseId, LearnerId};
-use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
+use crate::model::{Outcome, OutcomeKind};
 
 /// An exact ratio of sessions, such as 4 attended of 5 counted.
 ///
@@ -87,8 +87,10 @@ impl Serialize for Ratio {
 /// input (the engine does not grade assessments).
 ///
 /// A learner with several results for one course (a retake) has passed when
-/// any of them passed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// any of them passed. Bundles and the operation API give assessments as
+/// learning outcomes of kind `assessment`; [`AssessmentResult::from_outcomes`]
+/// picks them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AssessmentResult {
     /// Who was assessed.
     pub learner_id: LearnerId,
@@ -98,36 +100,43 @@ pub struct AssessmentResult {
     pub passed: bool,
 }
 
-impl Record for AssessmentResult {
-    const KIND: &'static str = "assessment";
-    const FIELDS: &'static [FieldSpec] = &[
-        FieldSpec::required("learner_id"),
-        FieldSpec::required("course_id"),
-        FieldSpec::required("passed"),
-    ];
-
-    fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
-        let learner_id = reader.required("learner_id");
-        let course_id = reader.required("course_id");
-        let passed = reader.required("passed");
-        if reader.failed() {
-            return None;
-        }
-        Some(Self {
-            learner_id: learner_id?,
-            course_id: course_id?,
-            passed: passed?,
-        })
-    }
-
-    fn write_fields(&self, writer: &mut FieldWriter) {
-        writer.put("learner_id", &self.learner_id);
-        writer.put("course_id", &self.course_id);
-        writer.put("passed", &self.passed);
+impl AssessmentResult {
+    /// The assessment results among `outcomes`: every outcome of kind
+    /// `assessment` with a course and a pass or fail.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use xuetong::attendance::AssessmentResult;
+    /// use xuetong::model::Outcome;
+    /// use xuetong::problem::Path;
+    /// use xuetong::record::Record;
+    ///
+    /// let outcome = Outcome::from_json(&serde_json::json!({
+    ///     "id": "90000000-0000-4000-8000-000000000009",
+    ///     "learner_id": "20000000-0000-4000-8000-000000000001",
+    ///     "kind": "assessment",
+    ///     "occurred_on": "2026-03-30",
+    ///     "course_id": "40000000-0000-4000-8000-000000000002",
+    ///     "passed": true,
+    /// }), &Path::root()).unwrap();
+    /// let results = AssessmentResult::from_outcomes(&[outcome]);
+    /// assert!(results[0].passed);
+    /// ```
+    pub fn from_outcomes(outcomes: &[Outcome]) -> Vec<Self> {
+        outcomes
+            .iter()
+            .filter(|outcome| outcome.kind == OutcomeKind::Assessment)
+            .filter_map(|outcome| {
+                Some(Self {
+                    learner_id: outcome.learner_id,
+                    course_id: outcome.course_id?,
+                    passed: outcome.passed?,
+                })
+            })
+            .collect()
     }
 }
-
-crate::record_serde!(AssessmentResult);
 
 crate::text_enum! {
     /// Where a learner stands on a course's assessment.
@@ -263,20 +272,5 @@ mod tests {
             json,
             serde_json::json!({"numerator": 4, "denominator": 5, "percent": "80.0"})
         );
-    }
-
-    #[test]
-    fn assessment_result_reads_from_json() {
-        let input = serde_json::json!({
-            "learner_id": "20000000-0000-4000-8000-000000000001",
-            "course_id": "40000000-0000-4000-8000-000000000001",
-            "passed": true,
-        });
-        let result = AssessmentResult::from_json(&input, &crate::problem::Path::root()).unwrap();
-        assert!(result.passed);
-        let missing = serde_json::json!({"learner_id": "20000000-0000-4000-8000-000000000001"});
-        let problems =
-            AssessmentResult::from_json(&missing, &crate::problem::Path::root()).unwrap_err();
-        assert_eq!(problems.len(), 2);
     }
 }
