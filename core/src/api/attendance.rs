@@ -174,7 +174,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
         "status": decision.map(|decision| decision.status.as_str()),
         "punctuality": decision.and_then(|decision| decision.punctuality).map(|p| p.as_str()),
         "credited_minutes": decision.map(|decision| decision.credited_minutes),
-        "scheduled_minutes": preview.windows.scheduled_minutes(),
+        "scheduled_minutes": preview.windows.scheduled_minutes,
         "windows": windows_json(&preview.windows),
     }))
 }

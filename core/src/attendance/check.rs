@@ -10,7 +10,6 @@ use crate::problem::{Code, Params};
 
 use super::codes;
 use super::policy::AttendancePolicy;
-use super::report::RejectedScan;
 use super::status::SessionWindows;
 use super::token::{SessionSecret, TokenRejection};
 
@@ -32,19 +31,6 @@ impl Rejection {
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.params.insert(name.to_owned(), value.into());
         self
-    }
-
-    /// The rejection of `scan`.
-    pub fn of(self, scan: &Scan) -> RejectedScan {
-        RejectedScan {
-            scan_id: scan.id,
-            session_id: scan.session_id,
-            learner_id: scan.learner_id,
-            scanned_at: scan.scanned_at,
-            direction: scan.direction,
-            code: self.code,
-            params: self.params,
-        }
     }
 }
 

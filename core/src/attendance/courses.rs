@@ -17,42 +17,59 @@ pub(super) fn course_results(
     records: &[AttendanceRecord],
     session_ranges: &[Range<usize>],
 ) -> Vec<CourseResult> {
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(index.places.iter().map(Vec::len).sum());
     for (course, places) in index.places.iter().enumerate() {
+        let mut lookup = RecordCursor::new(records, session_ranges, &index.course_sessions[course]);
         for learner_places in places.chunk_by(|a, b| a.learner == b.learner) {
             let Some(first) = learner_places.first() else {
                 continue;
             };
-            let lookup = RecordLookup {
-                records,
-                session_ranges,
-            };
-            results.push(learner_result(
-                index,
-                course,
-                first.learner,
-                learner_places,
-                &lookup,
-            ));
+            let result = learner_result(index, course, first.learner, learner_places, &mut lookup);
+            results.push(result);
         }
     }
     results
 }
 
-/// Finds the record of a learner at a session.
-struct RecordLookup<'r> {
+/// Finds the records of a course's learners, taken in increasing order,
+/// at the course's sessions. The records of each session are ordered by
+/// learner, so one cursor per session walks them once.
+struct RecordCursor<'r> {
     records: &'r [AttendanceRecord],
-    session_ranges: &'r [Range<usize>],
+    /// The next record to look at, per session of the course.
+    cursors: Vec<Range<usize>>,
 }
 
-impl RecordLookup<'_> {
-    fn find(&self, session: usize, learner: LearnerId) -> Option<&AttendanceRecord> {
-        let range = self.session_ranges.get(session)?.clone();
-        let records = self.records.get(range)?;
-        records
-            .binary_search_by(|record| record.learner_id.cmp(&learner))
-            .ok()
-            .map(|found| &records[found])
+impl<'r> RecordCursor<'r> {
+    fn new(
+        records: &'r [AttendanceRecord],
+        session_ranges: &[Range<usize>],
+        sessions: &[usize],
+    ) -> Self {
+        let cursors = sessions
+            .iter()
+            .map(|&session| session_ranges.get(session).cloned().unwrap_or_default())
+            .collect();
+        Self { records, cursors }
+    }
+
+    /// The record of `learner` at the course's `nth` session. Learners must
+    /// be asked for in increasing order.
+    fn find(&mut self, nth: usize, learner: LearnerId) -> Option<&'r AttendanceRecord> {
+        let cursor = self.cursors.get_mut(nth)?;
+        let key = learner.uuid().as_u128();
+        while cursor.start < cursor.end {
+            let record = self.records.get(cursor.start)?;
+            let found = record.learner_id.uuid().as_u128();
+            if found > key {
+                return None;
+            }
+            cursor.start += 1;
+            if found == key {
+                return Some(record);
+            }
+        }
+        None
     }
 }
 
@@ -74,18 +91,18 @@ fn learner_result(
     course: usize,
     learner: LearnerId,
     places: &[Place],
-    lookup: &RecordLookup<'_>,
+    lookup: &mut RecordCursor<'_>,
 ) -> CourseResult {
     let active = places.iter().any(Place::is_active);
     let mut tally = Tally::default();
     let mut sessions_ended = true;
-    for &position in &index.course_sessions[course] {
+    for (nth, &position) in index.course_sessions[course].iter().enumerate() {
         let entry = &index.sessions[position];
+        let record = lookup.find(nth, learner);
         if entry.cancelled {
             continue;
         }
         tally.scheduled += 1;
-        let record = lookup.find(position, learner);
         if !entry.ended {
             sessions_ended = false;
             let expected = active

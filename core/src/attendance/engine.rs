@@ -2,7 +2,7 @@
 //! scans into records, rates and completion decisions.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 
@@ -15,8 +15,9 @@ use super::codes;
 use super::courses::course_results;
 use super::policy::AttendancePolicy;
 use super::rate::AssessmentResult;
-use super::report::{AttendanceReport, AttendanceSummary};
+use super::report::{AttendanceReport, AttendanceSummary, DuplicateKind};
 use super::scans::evaluate_scans;
+use super::status::AttendanceStatus;
 use super::status::SessionWindows;
 use super::token::{SessionSecret, TokenKey};
 
@@ -111,24 +112,24 @@ pub fn evaluate_attendance(
         duplicates: scanned.duplicates.len() as u64,
         ..AttendanceSummary::default()
     };
+    let mut by_code: HashMap<&'static str, u64> = HashMap::new();
     for rejected in &scanned.rejected {
-        *summary
-            .rejected_by_code
-            .entry(rejected.code.as_str().to_owned())
-            .or_default() += 1;
+        *by_code.entry(rejected.code.as_str()).or_default() += 1;
     }
+    summary.rejected_by_code = by_code
+        .into_iter()
+        .map(|(code, count)| (code.to_owned(), count))
+        .collect();
+    let mut by_kind = [0u64; DuplicateKind::ALL.len()];
     for duplicate in &scanned.duplicates {
-        *summary
-            .duplicates_by_kind
-            .entry(duplicate.kind.as_str().to_owned())
-            .or_default() += 1;
+        by_kind[duplicate.kind as usize] += 1;
     }
+    let mut by_status = [0u64; AttendanceStatus::ALL.len()];
     for record in &scanned.records {
-        *summary
-            .records_by_status
-            .entry(record.status.as_str().to_owned())
-            .or_default() += 1;
+        by_status[record.status as usize] += 1;
     }
+    summary.duplicates_by_kind = counts(DuplicateKind::ALL, &by_kind, |kind| kind.as_str());
+    summary.records_by_status = counts(AttendanceStatus::ALL, &by_status, |status| status.as_str());
     Ok(AttendanceReport {
         as_of: settings.as_of,
         tokens_verified: settings.token_key.is_some(),
@@ -138,6 +139,49 @@ pub fn evaluate_attendance(
         duplicates: scanned.duplicates,
         course_results,
     })
+}
+
+/// The non-zero counts by name, for the summary.
+fn counts<T: Copy>(
+    values: &[T],
+    counts: &[u64],
+    name: impl Fn(T) -> &'static str,
+) -> std::collections::BTreeMap<String, u64> {
+    values
+        .iter()
+        .zip(counts)
+        .filter(|(_, count)| **count > 0)
+        .map(|(value, count)| (name(*value).to_owned(), *count))
+        .collect()
+}
+
+/// A hasher for maps keyed by the session ids of the input: it folds the 16
+/// bytes of a UUID into 64 bits and mixes them with the MurmurHash3
+/// finalizer, which is much faster than the default SipHash. It is not
+/// keyed, so it suits only keys the input itself inserts; looking up an id
+/// chosen by a client costs the same as any other lookup.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct UuidHasher(u64);
+
+impl Hasher for UuidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(31);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
+    }
 }
 
 /// A learner's place in a course, as known at the evaluation time.
@@ -193,7 +237,7 @@ pub(super) struct Index<'a> {
     pub policy: &'a AttendancePolicy,
     /// Sessions ordered by start, then id.
     pub sessions: Vec<SessionEntry<'a>>,
-    pub session_by_id: HashMap<SessionId, usize>,
+    pub session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>>,
     /// Courses ordered by id.
     pub courses: Vec<&'a Course>,
     /// The sessions of each course (positions in `sessions`), in order.
@@ -269,7 +313,7 @@ impl<'a> Index<'a> {
 
         let mut order: Vec<&TimedSession> = input.sessions.iter().collect();
         order.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
-        let session_by_id: HashMap<SessionId, usize> = order
+        let session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>> = order
             .iter()
             .enumerate()
             .map(|(position, timed)| (timed.session.id, position))
@@ -289,9 +333,10 @@ impl<'a> Index<'a> {
                 let venue_location = venue_by_id
                     .get(&timed.session.venue_id)
                     .and_then(|venue| input.venues[*venue].location);
+                let windows = SessionWindows::new(&timed.times, settings.policy);
                 SessionEntry {
                     timed,
-                    windows: SessionWindows::new(&timed.times, settings.policy),
+                    windows,
                     course,
                     venue_location,
                     cancelled: timed.session.is_cancelled(),
@@ -379,14 +424,23 @@ impl<'a> Index<'a> {
         let Some(places) = self.places.get(course) else {
             return &[];
         };
-        let start = places.partition_point(|place| place.learner < learner);
-        let end = places.partition_point(|place| place.learner <= learner);
-        &places[start..end]
+        let key = learner.uuid().as_u128();
+        let start = places.partition_point(|place| place.learner.uuid().as_u128() < key);
+        let rest = &places[start..];
+        let length = rest.partition_point(|place| place.learner.uuid().as_u128() <= key);
+        &rest[..length]
     }
 
     /// Whether `learner` has an excusal for the session at `session`.
     pub fn is_excused(&self, session: usize, learner: LearnerId) -> bool {
-        self.excusals.binary_search(&(session, learner)).is_ok()
+        !self.excusals.is_empty() && self.excusals.binary_search(&(session, learner)).is_ok()
+    }
+
+    /// The excusals for the session at `session`.
+    pub fn excused_at(&self, session: usize) -> &[(usize, LearnerId)] {
+        let start = self.excusals.partition_point(|(at, _)| *at < session);
+        let end = self.excusals.partition_point(|(at, _)| *at <= session);
+        &self.excusals[start..end]
     }
 
     /// Whether `learner` is registered (always, without a learner list).

@@ -5,23 +5,27 @@
 //! bucket is sorted by learner, receipt time, direction (check-ins first),
 //! id and content. Every later step walks these sorted groups once, so the
 //! work is O(n log n) and the result does not depend on the input order.
+//!
+//! The sort keys carry what the usual path needs (learner, id, time,
+//! direction, method and a hash of the nonce), so that judging a scan reads
+//! the scan itself only to check a token or a location, or to confirm a
+//! nonce; scans are large and lie in input order, so each read is likely a
+//! cache miss.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::collections::HashMap;
-use std::collections::btree_map::Entry;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
 use crate::field::format_instant;
-use crate::id::{LearnerId, ScanId};
-use crate::model::{Scan, ScanDirection};
+use crate::id::{LearnerId, ScanId, SessionId};
+use crate::model::{Scan, ScanDirection, ScanMethod};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
-use super::engine::{EvaluationSettings, Index, SessionEntry};
-use super::policy::AttendancePolicy;
+use super::engine::{EvaluationSettings, Index, SessionEntry, UuidHasher};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::decide_status;
 
@@ -46,30 +50,85 @@ enum SharedId {
     Conflict,
 }
 
-/// The sort key of a scan within a session.
+/// What the judge needs of a scan, and its sort key within a session.
 #[derive(Clone, Copy, Debug)]
 struct ScanKey {
-    learner: LearnerId,
-    seconds: i64,
-    nanos: u32,
-    /// 0 for check-in, 1 for check-out, so that a check-in sorts first.
-    direction: u8,
+    /// The learner's UUID read big-endian, which orders like the UUID.
+    learner: u128,
+    /// The scan's UUID read big-endian.
+    id: u128,
+    at: DateTime<Utc>,
+    /// A hash of the nonce, never 0; 0 when the scan has no nonce.
+    nonce: u64,
+    /// The scan's position in the input.
     index: u32,
+    direction: ScanDirection,
+    method: ScanMethod,
 }
 
 impl ScanKey {
     fn new(scan: &Scan, index: u32) -> Self {
         Self {
-            learner: scan.learner_id,
-            seconds: scan.scanned_at.timestamp(),
-            nanos: scan.scanned_at.timestamp_subsec_nanos(),
-            direction: match scan.direction {
-                ScanDirection::CheckIn => 0,
-                ScanDirection::CheckOut => 1,
-            },
+            learner: scan.learner_id.uuid().as_u128(),
+            id: scan.id.uuid().as_u128(),
+            at: scan.scanned_at,
+            nonce: scan.nonce.as_deref().map_or(0, nonce_hash),
             index,
+            direction: scan.direction,
+            method: scan.method,
         }
     }
+
+    /// The order within a session: learner, receipt time, check-in before
+    /// check-out, id.
+    fn order(&self, other: &Self) -> Ordering {
+        self.learner
+            .cmp(&other.learner)
+            .then(self.at.cmp(&other.at))
+            .then(self.direction.cmp(&other.direction))
+            .then(self.id.cmp(&other.id))
+    }
+
+    fn scan_id(&self) -> ScanId {
+        ScanId(uuid::Uuid::from_u128(self.id))
+    }
+
+    fn learner_id(&self) -> LearnerId {
+        LearnerId(uuid::Uuid::from_u128(self.learner))
+    }
+
+    /// The rejected scan, for `session`.
+    fn rejected(&self, rejection: Rejection, session: SessionId) -> RejectedScan {
+        RejectedScan {
+            scan_id: self.scan_id(),
+            session_id: session,
+            learner_id: self.learner_id(),
+            scanned_at: self.at,
+            direction: self.direction,
+            code: rejection.code,
+            params: rejection.params,
+        }
+    }
+
+    /// The duplicate scan, for `session`, with the scan whose result stands.
+    fn duplicate(&self, session: SessionId, kind: DuplicateKind, kept: ScanId) -> DuplicateScan {
+        DuplicateScan {
+            scan_id: self.scan_id(),
+            session_id: session,
+            learner_id: self.learner_id(),
+            scanned_at: self.at,
+            kind,
+            kept_scan_id: kept,
+        }
+    }
+}
+
+/// A 64-bit hash of a nonce that is never 0.
+fn nonce_hash(nonce: &str) -> u64 {
+    let mut hasher = UuidHasher::default();
+    hasher.write(nonce.as_bytes());
+    hasher.write(&nonce.len().to_le_bytes());
+    hasher.finish() | 1
 }
 
 /// Orders two scans by everything they contain, so that ties are broken by
@@ -99,10 +158,16 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
         })
 }
 
-/// Finds scan ids used more than once. For each, the scan that sorts first
-/// by content stands for the id; exact copies of it are repeats, and scans
-/// with other content are conflicts.
-fn shared_ids(scans: &[Scan]) -> HashMap<u32, SharedId> {
+/// Finds scan ids used more than once, given the 64-bit folds of all ids.
+/// For each, the scan that sorts first by content stands for the id; exact
+/// copies of it are repeats, and scans with other content are conflicts.
+fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
+    // Most inputs have unique ids: sorting 64-bit folds of the ids finds
+    // that quickly, and only a repeated fold needs the exact search below.
+    folds.sort_unstable();
+    if !folds.windows(2).any(|pair| pair[0] == pair[1]) {
+        return HashMap::new();
+    }
     let mut ids: Vec<(ScanId, u32)> = scans
         .iter()
         .enumerate()
@@ -146,25 +211,34 @@ struct Buckets {
     keys: Vec<ScanKey>,
     /// The range of `keys` of each session.
     ranges: Vec<Range<usize>>,
-    /// Scans whose session is not known.
-    unknown: Vec<u32>,
+    /// Keys of scans whose session is not known, ordered by session id,
+    /// then as within a session.
+    unknown: Vec<ScanKey>,
+    /// The 64-bit folds of every scan id, in input order.
+    folds: Vec<u64>,
 }
 
 fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
     let sessions = index.sessions.len();
     let mut counts = vec![0usize; sessions + 1];
-    let positions: Vec<usize> = scans
-        .iter()
-        .map(|scan| {
-            index
-                .session_by_id
-                .get(&scan.session_id)
-                .copied()
-                .unwrap_or(sessions)
-        })
-        .collect();
-    for &position in &positions {
+    let mut positions = Vec::with_capacity(scans.len());
+    let mut folds = Vec::with_capacity(scans.len());
+    // Scans often come in runs of one session, so the last lookup is kept.
+    let mut last: Option<(SessionId, usize)> = None;
+    for scan in scans {
+        let position = match last {
+            Some((session, position)) if session == scan.session_id => position,
+            _ => {
+                let found = index.session_by_id.get(&scan.session_id).copied();
+                let position = found.unwrap_or(sessions);
+                last = Some((scan.session_id, position));
+                position
+            }
+        };
         counts[position] += 1;
+        positions.push(position as u32);
+        let id = scan.id.uuid().as_u128();
+        folds.push((id as u64) ^ ((id >> 64) as u64));
     }
     let mut ranges = Vec::with_capacity(sessions);
     let mut next = Vec::with_capacity(sessions);
@@ -175,46 +249,51 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
         start += count;
     }
     let placeholder = ScanKey {
-        learner: LearnerId(uuid::Uuid::nil()),
-        seconds: 0,
-        nanos: 0,
-        direction: 0,
+        learner: 0,
+        id: 0,
+        at: DateTime::<Utc>::UNIX_EPOCH,
+        nonce: 0,
         index: 0,
+        direction: ScanDirection::CheckIn,
+        method: ScanMethod::Qr,
     };
     let mut keys = vec![placeholder; start];
     let mut unknown = Vec::with_capacity(counts[sessions]);
     for (scan_index, (scan, &position)) in scans.iter().zip(&positions).enumerate() {
-        let scan_index = scan_index as u32;
+        let key = ScanKey::new(scan, scan_index as u32);
+        let position = position as usize;
         if position == sessions {
-            unknown.push(scan_index);
+            unknown.push(key);
         } else {
-            keys[next[position]] = ScanKey::new(scan, scan_index);
+            keys[next[position]] = key;
             next[position] += 1;
         }
     }
+    let by_content = |a: &ScanKey, b: &ScanKey| {
+        content_order(&scans[a.index as usize], &scans[b.index as usize])
+    };
     for range in &ranges {
-        keys[range.clone()].sort_unstable_by(|a, b| {
-            a.learner
-                .cmp(&b.learner)
-                .then(a.seconds.cmp(&b.seconds))
-                .then(a.nanos.cmp(&b.nanos))
-                .then(a.direction.cmp(&b.direction))
-                .then_with(|| content_order(&scans[a.index as usize], &scans[b.index as usize]))
-        });
+        let bucket = &mut keys[range.clone()];
+        bucket.sort_unstable_by(ScanKey::order);
+        // Keys that are equal in all but input position: order by content.
+        for tied in bucket.chunk_by_mut(|a, b| a.order(b).is_eq()) {
+            if tied.len() > 1 {
+                tied.sort_by(by_content);
+            }
+        }
     }
-    unknown.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&scans[a as usize], &scans[b as usize]);
-        a.session_id
-            .cmp(&b.session_id)
-            .then(a.learner_id.cmp(&b.learner_id))
-            .then(a.scanned_at.cmp(&b.scanned_at))
-            .then(a.direction.cmp(&b.direction))
-            .then_with(|| content_order(a, b))
+    unknown.sort_unstable_by(|a, b| {
+        let session = |key: &ScanKey| scans[key.index as usize].session_id;
+        session(a)
+            .cmp(&session(b))
+            .then_with(|| a.order(b))
+            .then_with(|| by_content(a, b))
     });
     Buckets {
         keys,
         ranges,
         unknown,
+        folds,
     }
 }
 
@@ -227,67 +306,96 @@ struct Judge<'a, 'i> {
     out: ScanResults,
 }
 
+/// The nonces seen in one group of scans, each with the scan that first
+/// carried it. Groups are small, so a list of hashes searched in order is
+/// fastest; a large group moves to a map of the nonces themselves.
+#[derive(Default)]
+struct Nonces<'s> {
+    /// (nonce hash, position of the first scan in the input, its id).
+    few: Vec<(u64, u32, ScanId)>,
+    many: HashMap<&'s str, ScanId>,
+}
+
+impl<'s> Nonces<'s> {
+    const FEW: usize = 16;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
+    /// The scan that first carried the nonce of `key`, or `None` after
+    /// remembering `key` as the first.
+    fn first_or_insert(&mut self, key: &ScanKey, scans: &'s [Scan]) -> Option<ScanId> {
+        let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
+        if self.many.is_empty() {
+            let seen = self.few.iter().find(|(hash, first, _)| {
+                *hash == key.nonce && nonce_of(*first) == nonce_of(key.index)
+            });
+            if let Some((_, _, first)) = seen {
+                return Some(*first);
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push((key.nonce, key.index, key.scan_id()));
+                return None;
+            }
+            for (_, first, id) in self.few.drain(..) {
+                self.many.insert(nonce_of(first), id);
+            }
+        }
+        match self.many.entry(nonce_of(key.index)) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(key.scan_id());
+                None
+            }
+        }
+    }
+}
+
 /// The common first steps for any scan: a shared id, a time after the
 /// evaluation time, and a nonce already seen. Returns `true` when the scan
 /// was settled by them.
 fn settle_early<'s>(
-    judge: &mut Judge<'_, '_>,
-    scan: &'s Scan,
-    index: u32,
-    nonces: &mut BTreeMap<&'s str, ScanId>,
+    judge: &mut Judge<'_, 's>,
+    key: &ScanKey,
+    session: SessionId,
+    nonces: &mut Nonces<'s>,
     duplicate_count: &mut u32,
 ) -> bool {
-    match judge.shared.get(&index) {
-        Some(SharedId::Conflict) => {
-            let rejection =
-                Rejection::new(codes::CONFLICTING_SCAN_ID).with("scan_id", scan.id.to_string());
-            judge.out.rejected.push(rejection.of(scan));
-            return true;
-        }
-        Some(SharedId::Repeat) => {
-            judge
-                .out
-                .duplicates
-                .push(duplicate(scan, DuplicateKind::RepeatedScan, scan.id));
-            *duplicate_count += 1;
-            return true;
-        }
-        None => {}
-    }
-    if scan.scanned_at > judge.as_of {
-        let rejection = Rejection::new(codes::SCAN_IN_FUTURE)
-            .with("scanned_at", format_instant(&scan.scanned_at))
-            .with("as_of", format_instant(&judge.as_of));
-        judge.out.rejected.push(rejection.of(scan));
-        return true;
-    }
-    if let Some(nonce) = scan.nonce.as_deref() {
-        match nonces.entry(nonce) {
-            Entry::Occupied(original) => {
-                judge
-                    .out
-                    .duplicates
-                    .push(duplicate(scan, DuplicateKind::Retry, *original.get()));
+    if !judge.shared.is_empty() {
+        match judge.shared.get(&key.index) {
+            Some(SharedId::Conflict) => {
+                let rejection = Rejection::new(codes::CONFLICTING_SCAN_ID)
+                    .with("scan_id", key.scan_id().to_string());
+                judge.out.rejected.push(key.rejected(rejection, session));
+                return true;
+            }
+            Some(SharedId::Repeat) => {
+                let repeat = key.duplicate(session, DuplicateKind::RepeatedScan, key.scan_id());
+                judge.out.duplicates.push(repeat);
                 *duplicate_count += 1;
                 return true;
             }
-            Entry::Vacant(slot) => {
-                slot.insert(scan.id);
-            }
+            None => {}
         }
     }
-    false
-}
-
-fn duplicate(scan: &Scan, kind: DuplicateKind, kept: ScanId) -> DuplicateScan {
-    DuplicateScan {
-        scan_id: scan.id,
-        session_id: scan.session_id,
-        learner_id: scan.learner_id,
-        scanned_at: scan.scanned_at,
-        kind,
-        kept_scan_id: kept,
+    if key.at > judge.as_of {
+        let rejection = Rejection::new(codes::SCAN_IN_FUTURE)
+            .with("scanned_at", format_instant(&key.at))
+            .with("as_of", format_instant(&judge.as_of));
+        judge.out.rejected.push(key.rejected(rejection, session));
+        return true;
     }
+    if key.nonce != 0
+        && let Some(original) = nonces.first_or_insert(key, judge.scans)
+    {
+        let retry = key.duplicate(session, DuplicateKind::Retry, original);
+        judge.out.duplicates.push(retry);
+        *duplicate_count += 1;
+        return true;
+    }
+    false
 }
 
 /// Judges every scan, and writes the records of every session.
@@ -296,76 +404,97 @@ pub(super) fn evaluate_scans(
     scans: &[Scan],
     settings: &EvaluationSettings<'_>,
 ) -> ScanResults {
-    let buckets = bucket_by_session(index, scans);
+    let mut buckets = bucket_by_session(index, scans);
+    let folds = std::mem::take(&mut buckets.folds);
     let mut judge = Judge {
         index,
         scans,
-        shared: shared_ids(scans),
+        shared: shared_ids(scans, folds),
         as_of: settings.as_of,
         out: ScanResults::default(),
     };
-    let mut session_records = Vec::new();
+    // Records are at most one per scan plus the expected learners without
+    // one; duplicates and rejections are usually a small share of scans.
+    judge.out.records.reserve(scans.len());
+    judge.out.duplicates.reserve(scans.len() / 8);
+    judge.out.rejected.reserve(scans.len() / 16);
+    judge.out.session_ranges.reserve(index.sessions.len());
+    let mut expected = Vec::new();
+    let mut nonces = Nonces::default();
     for (position, entry) in index.sessions.iter().enumerate() {
+        let start = judge.out.records.len();
+        expected_learners(index, position, entry, &mut expected);
+        let mut pending = expected.iter().copied().peekable();
         let keys = &buckets.keys[buckets.ranges[position].clone()];
         for group in keys.chunk_by(|a, b| a.learner == b.learner) {
-            if let Some(record) = judge_group(&mut judge, position, entry, group) {
-                session_records.push(record);
+            let Some(learner) = group.first().map(|key| key.learner) else {
+                continue;
+            };
+            while let Some(absent) = pending.next_if(|expected| *expected < learner) {
+                push_unattended(&mut judge, position, entry, absent);
+            }
+            let was_expected = pending.next_if_eq(&learner).is_some();
+            nonces.clear();
+            match judge_group(&mut judge, position, entry, group, &mut nonces) {
+                Some(record) => judge.out.records.push(record),
+                None if was_expected => push_unattended(&mut judge, position, entry, learner),
+                None => {}
             }
         }
-        let start = judge.out.records.len();
-        add_expected_records(&mut judge, position, entry, &mut session_records);
+        for absent in pending {
+            push_unattended(&mut judge, position, entry, absent);
+        }
         judge
             .out
             .session_ranges
             .push(start..judge.out.records.len());
     }
-    judge_unknown_sessions(&mut judge, &buckets.unknown);
+    judge_unknown_sessions(&mut judge, &buckets.unknown, &mut nonces);
     judge.out
 }
 
 /// Judges the scans of one learner at one known session, in time order,
 /// and returns the learner's record when a check-in was accepted.
-fn judge_group(
-    judge: &mut Judge<'_, '_>,
+fn judge_group<'s>(
+    judge: &mut Judge<'_, 's>,
     position: usize,
     entry: &SessionEntry<'_>,
     group: &[ScanKey],
+    nonces: &mut Nonces<'s>,
 ) -> Option<AttendanceRecord> {
     let index = judge.index;
-    let scans = judge.scans;
     let policy = index.policy;
-    let learner = group.first()?.learner;
+    let session = &entry.timed.session;
+    let learner = group.first()?.learner_id();
     let known_learner = index.is_known_learner(learner);
     let places = entry
         .course
         .map_or(&[][..], |course| index.places_of(course, learner));
     let course = entry.course.map(|course| index.courses[course]);
 
-    let mut nonces = BTreeMap::new();
     let mut duplicate_count = 0;
-    let mut check_in: Option<&Scan> = None;
-    let mut check_out: Option<&Scan> = None;
-    let mut superseded: Vec<&Scan> = Vec::new();
+    let mut check_in: Option<&ScanKey> = None;
+    let mut check_out: Option<&ScanKey> = None;
+    let mut superseded: Vec<&ScanKey> = Vec::new();
     let mut walk_in = false;
     for key in group {
-        let scan = &scans[key.index as usize];
-        if settle_early(judge, scan, key.index, &mut nonces, &mut duplicate_count) {
+        if settle_early(judge, key, session.id, nonces, &mut duplicate_count) {
             continue;
         }
-        let checked = check_scan(entry, scan, known_learner, policy);
-        if let Err(rejection) = checked {
-            judge.out.rejected.push(rejection.of(scan));
+        if let Err(rejection) = check_scan(judge, entry, key, known_learner) {
+            judge.out.rejected.push(key.rejected(rejection, session.id));
             continue;
         }
-        match scan.direction {
+        match key.direction {
             ScanDirection::CheckIn => {
                 if let Some(first) = check_in {
-                    let repeat = duplicate(scan, DuplicateKind::RepeatedCheckIn, first.id);
+                    let repeat =
+                        key.duplicate(session.id, DuplicateKind::RepeatedCheckIn, first.scan_id());
                     judge.out.duplicates.push(repeat);
                     duplicate_count += 1;
                     continue;
                 }
-                let enrolled = places.iter().any(|place| place.covers(scan.scanned_at));
+                let enrolled = places.iter().any(|place| place.covers(key.at));
                 if let Some(course) = course
                     && !enrolled
                 {
@@ -373,30 +502,32 @@ fn judge_group(
                         let rejection = Rejection::new(codes::NOT_ENROLLED)
                             .with("learner_id", learner.to_string())
                             .with("course_id", course.id.to_string());
-                        judge.out.rejected.push(rejection.of(scan));
+                        judge.out.rejected.push(key.rejected(rejection, session.id));
                         continue;
                     }
                     walk_in = true;
                 }
-                check_in = Some(scan);
+                check_in = Some(key);
             }
             ScanDirection::CheckOut => {
                 if check_in.is_none() {
-                    judge
-                        .out
-                        .rejected
-                        .push(Rejection::new(codes::NO_CHECK_IN).of(scan));
+                    let rejection = Rejection::new(codes::NO_CHECK_IN);
+                    judge.out.rejected.push(key.rejected(rejection, session.id));
                     continue;
                 }
-                if let Some(previous) = check_out.replace(scan) {
+                if let Some(previous) = check_out.replace(key) {
                     superseded.push(previous);
                 }
             }
         }
     }
     if let Some(last) = check_out {
-        for scan in superseded {
-            let replaced = duplicate(scan, DuplicateKind::SupersededCheckOut, last.id);
+        for key in superseded {
+            let replaced = key.duplicate(
+                session.id,
+                DuplicateKind::SupersededCheckOut,
+                last.scan_id(),
+            );
             judge.out.duplicates.push(replaced);
             duplicate_count += 1;
         }
@@ -405,14 +536,14 @@ fn judge_group(
     let first = check_in?;
     judge.out.accepted += 1 + u64::from(check_out.is_some());
     let excused = index.is_excused(position, learner);
+    let last_check_out = check_out.map(|key| key.at);
     let decision = decide_status(
         &entry.windows,
         policy,
-        Some(first.scanned_at),
-        check_out.map(|scan| scan.scanned_at),
+        Some(first.at),
+        last_check_out,
         excused,
     );
-    let session = &entry.timed.session;
     Some(AttendanceRecord {
         session_id: session.id,
         learner_id: learner,
@@ -421,11 +552,11 @@ fn judge_group(
         status: decision.status,
         punctuality: decision.punctuality,
         credited_minutes: decision.credited_minutes,
-        scheduled_minutes: entry.windows.scheduled_minutes(),
-        first_check_in: Some(first.scanned_at),
-        last_check_out: check_out.map(|scan| scan.scanned_at),
-        check_in_scan_id: Some(first.id),
-        check_out_scan_id: check_out.map(|scan| scan.id),
+        scheduled_minutes: entry.windows.scheduled_minutes,
+        first_check_in: Some(first.at),
+        last_check_out,
+        check_in_scan_id: Some(first.scan_id()),
+        check_out_scan_id: check_out.map(ScanKey::scan_id),
         walk_in,
         excused,
         provisional: !entry.ended,
@@ -434,117 +565,122 @@ fn judge_group(
 }
 
 /// The checks of one scan that do not depend on the learner's other scans,
-/// in the order their codes take precedence.
+/// in the order their codes take precedence. The scan itself is read only
+/// when a token or a location must be checked.
 fn check_scan(
+    judge: &Judge<'_, '_>,
     entry: &SessionEntry<'_>,
-    scan: &Scan,
+    key: &ScanKey,
     known_learner: bool,
-    policy: &AttendancePolicy,
 ) -> Result<(), Rejection> {
+    let policy = judge.index.policy;
     if !known_learner {
         return Err(
-            Rejection::new(codes::UNKNOWN_LEARNER).with("learner_id", scan.learner_id.to_string())
+            Rejection::new(codes::UNKNOWN_LEARNER).with("learner_id", key.learner_id().to_string())
         );
     }
     if entry.cancelled {
-        return Err(Rejection::new(codes::SESSION_CANCELLED)
-            .with("session_id", scan.session_id.to_string()));
+        let session = entry.timed.session.id;
+        return Err(
+            Rejection::new(codes::SESSION_CANCELLED).with("session_id", session.to_string())
+        );
     }
-    check_token(entry.secret.as_ref(), scan, policy)?;
-    check_geofence(entry.venue_location, scan.location, policy)?;
-    check_window(&entry.windows, scan.direction, scan.scanned_at)
+    let secret = entry
+        .secret
+        .as_ref()
+        .filter(|_| policy.token.is_required_for(key.method));
+    if secret.is_some() || policy.geofence.radius_metres.is_some() {
+        let scan = &judge.scans[key.index as usize];
+        check_token(secret, scan, policy)?;
+        check_geofence(entry.venue_location, scan.location, policy)?;
+    }
+    check_window(&entry.windows, key.direction, key.at)
 }
 
-/// Moves the session's scan records to the output, adding an absent or
-/// excused record for every expected learner without one: once a session
-/// is held, learners who held a place at its start or have an excusal are
-/// expected.
-fn add_expected_records(
+/// Fills `expected` with the learners expected at a held session, ordered
+/// like scan keys: those who held a place in the course at its start, and
+/// those with an excusal for it.
+fn expected_learners(
+    index: &Index<'_>,
+    position: usize,
+    entry: &SessionEntry<'_>,
+    expected: &mut Vec<u128>,
+) {
+    expected.clear();
+    if !entry.held() {
+        return;
+    }
+    if let Some(course) = entry.course {
+        let starts_at = entry.windows.starts_at;
+        expected.extend(
+            index.places[course]
+                .iter()
+                .filter(|place| place.covers(starts_at))
+                .map(|place| place.learner.uuid().as_u128()),
+        );
+    }
+    let excused = index.excused_at(position);
+    if !excused.is_empty() {
+        expected.extend(excused.iter().map(|(_, learner)| learner.uuid().as_u128()));
+        expected.sort_unstable();
+    }
+    expected.dedup();
+}
+
+/// Adds the absent or excused record of an expected learner without an
+/// accepted check-in.
+fn push_unattended(
     judge: &mut Judge<'_, '_>,
     position: usize,
     entry: &SessionEntry<'_>,
-    scanned: &mut Vec<AttendanceRecord>,
+    learner: u128,
 ) {
     let index = judge.index;
-    let mut expected: Vec<LearnerId> = Vec::new();
-    if entry.held() {
-        if let Some(course) = entry.course {
-            let starts_at = entry.windows.starts_at;
-            expected.extend(
-                index.places[course]
-                    .iter()
-                    .filter(|place| place.covers(starts_at))
-                    .map(|place| place.learner),
-            );
-        }
-        let excused_start = index
-            .excusals
-            .partition_point(|(session, _)| *session < position);
-        expected.extend(
-            index.excusals[excused_start..]
-                .iter()
-                .take_while(|(session, _)| *session == position)
-                .map(|(_, learner)| *learner),
-        );
-        expected.sort_unstable();
-        expected.dedup();
-    }
-
-    let mut from_scans = scanned.drain(..).peekable();
-    for learner in expected {
-        while let Some(record) = from_scans.next_if(|record| record.learner_id < learner) {
-            judge.out.records.push(record);
-        }
-        if from_scans
-            .peek()
-            .is_some_and(|record| record.learner_id == learner)
-        {
-            continue;
-        }
-        let excused = index.is_excused(position, learner);
-        let decision = decide_status(&entry.windows, index.policy, None, None, excused);
-        let session = &entry.timed.session;
-        judge.out.records.push(AttendanceRecord {
-            session_id: session.id,
-            learner_id: learner,
-            course_id: session.course_id(),
-            club_id: session.club_id(),
-            status: decision.status,
-            punctuality: None,
-            credited_minutes: 0,
-            scheduled_minutes: entry.windows.scheduled_minutes(),
-            first_check_in: None,
-            last_check_out: None,
-            check_in_scan_id: None,
-            check_out_scan_id: None,
-            walk_in: false,
-            excused,
-            provisional: false,
-            duplicate_scans: 0,
-        });
-    }
-    judge.out.records.extend(from_scans);
+    let learner = LearnerId(uuid::Uuid::from_u128(learner));
+    let excused = index.is_excused(position, learner);
+    let decision = decide_status(&entry.windows, index.policy, None, None, excused);
+    let session = &entry.timed.session;
+    judge.out.records.push(AttendanceRecord {
+        session_id: session.id,
+        learner_id: learner,
+        course_id: session.course_id(),
+        club_id: session.club_id(),
+        status: decision.status,
+        punctuality: None,
+        credited_minutes: 0,
+        scheduled_minutes: entry.windows.scheduled_minutes,
+        first_check_in: None,
+        last_check_out: None,
+        check_in_scan_id: None,
+        check_out_scan_id: None,
+        walk_in: false,
+        excused,
+        provisional: false,
+        duplicate_scans: 0,
+    });
 }
 
 /// Judges scans whose session is not known: each is rejected with
 /// `unknown_session`, after the checks every scan gets first.
-fn judge_unknown_sessions(judge: &mut Judge<'_, '_>, unknown: &[u32]) {
+fn judge_unknown_sessions<'s>(
+    judge: &mut Judge<'_, 's>,
+    unknown: &[ScanKey],
+    nonces: &mut Nonces<'s>,
+) {
     let scans = judge.scans;
-    let groups = unknown.chunk_by(|&a, &b| {
-        let (a, b) = (&scans[a as usize], &scans[b as usize]);
-        a.session_id == b.session_id && a.learner_id == b.learner_id
-    });
+    let session_of = |key: &ScanKey| scans[key.index as usize].session_id;
+    let groups = unknown.chunk_by(|a, b| session_of(a) == session_of(b) && a.learner == b.learner);
     for group in groups {
-        let mut nonces = BTreeMap::new();
+        nonces.clear();
         let mut duplicate_count = 0;
-        for &scan_index in group {
-            let scan = &scans[scan_index as usize];
-            if settle_early(judge, scan, scan_index, &mut nonces, &mut duplicate_count) {
+        for key in group {
+            let session = session_of(key);
+            if settle_early(judge, key, session, nonces, &mut duplicate_count) {
                 continue;
             }
-            let rejection = Rejection::new(codes::UNKNOWN_SESSION)
-                .with("session_id", scan.session_id.to_string());
-            judge.out.rejected.push(rejection.of(scan));
+            let rejection =
+                Rejection::new(codes::UNKNOWN_SESSION).with("session_id", session.to_string());
+            judge.out.rejected.push(key.rejected(rejection, session));
         }
     }
 }

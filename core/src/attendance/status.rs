@@ -65,6 +65,8 @@ pub struct SessionWindows {
     pub check_out_closes_at: DateTime<Utc>,
     /// A last check-out before this instant is leaving early.
     pub left_early_before: DateTime<Utc>,
+    /// The scheduled length in whole minutes, rounded down.
+    pub scheduled_minutes: u32,
 }
 
 /// `instant` moved by `minutes`, held at the representable bounds.
@@ -93,12 +95,8 @@ impl SessionWindows {
             on_time_until: shift(start, i64::from(policy.check_in.late_after_start_minutes)),
             check_out_closes_at: shift(end, i64::from(policy.check_out.closes_after_end_minutes)),
             left_early_before: shift(end, -i64::from(policy.check_out.early_before_end_minutes)),
+            scheduled_minutes: whole_minutes(end - start),
         }
-    }
-
-    /// The scheduled length in whole minutes, rounded down.
-    pub fn scheduled_minutes(&self) -> u32 {
-        whole_minutes(self.ends_at - self.starts_at)
     }
 }
 
@@ -183,7 +181,7 @@ pub fn decide_status(
         (true, true) => AttendanceStatus::LateAndLeftEarly,
     };
     let credited_minutes = if status == AttendanceStatus::Present {
-        windows.scheduled_minutes()
+        windows.scheduled_minutes
     } else {
         let from = check_in.max(windows.starts_at);
         let to = check_out.unwrap_or(windows.ends_at).min(windows.ends_at);
@@ -226,7 +224,7 @@ mod tests {
         assert_eq!(windows.on_time_until, at(10, 0));
         assert_eq!(windows.check_out_closes_at, at(120, 0));
         assert_eq!(windows.left_early_before, at(80, 0));
-        assert_eq!(windows.scheduled_minutes(), 90);
+        assert_eq!(windows.scheduled_minutes, 90);
     }
 
     #[test]
