@@ -75,21 +75,28 @@ fn season() -> Season {
             TimedSession { session, times }
         })
         .collect();
-    let enrolment = |n: usize, learner: usize, course_id: &str, confirmed: &str, withdrawn: Option<&str>| {
-        let mut record = json!({
-            "id": id("60000000", n), "learner_id": id("20000000", learner),
-            "course_id": course_id, "requested_at": confirmed,
-        });
-        if let Some(withdrawn) = withdrawn {
-            record["status"] = json!("withdrawn");
-            record["confirmed_at"] = json!(confirmed);
-            record["withdrawn_at"] = json!(withdrawn);
-        }
-        Enrolment::from_json(&record, &Path::root()).unwrap()
-    };
+    let enrolment =
+        |n: usize, learner: usize, course_id: &str, confirmed: &str, withdrawn: Option<&str>| {
+            let mut record = json!({
+                "id": id("60000000", n), "learner_id": id("20000000", learner),
+                "course_id": course_id, "requested_at": confirmed,
+            });
+            if let Some(withdrawn) = withdrawn {
+                record["status"] = json!("withdrawn");
+                record["confirmed_at"] = json!(confirmed);
+                record["withdrawn_at"] = json!(withdrawn);
+            }
+            Enrolment::from_json(&record, &Path::root()).unwrap()
+        };
     let enrolments = vec![
         enrolment(1, 1, COURSE, "2026-02-01T00:00:00Z", None),
-        enrolment(2, 2, COURSE, "2026-02-01T00:00:00Z", Some("2026-03-12T00:00:00Z")),
+        enrolment(
+            2,
+            2,
+            COURSE,
+            "2026-02-01T00:00:00Z",
+            Some("2026-03-12T00:00:00Z"),
+        ),
         enrolment(3, 3, COURSE, "2026-03-10T00:00:00Z", None),
         enrolment(4, 1, WALK_IN_COURSE, "2026-02-01T00:00:00Z", None),
     ];
@@ -130,7 +137,9 @@ fn make_scans(season: &Season, specs: &[ScanSpec]) -> Vec<Scan> {
             let start = season
                 .sessions
                 .get(session - 1)
-                .map_or(season.sessions[0].times.starts_at, |timed| timed.times.starts_at);
+                .map_or(season.sessions[0].times.starts_at, |timed| {
+                    timed.times.starts_at
+                });
             let at: DateTime<Utc> = start + Duration::seconds(seconds);
             let mut record = json!({
                 "id": id("70000000", n + 1),
@@ -161,7 +170,12 @@ fn policy() -> impl Strategy<Value = AttendancePolicy> {
     )
 }
 
-fn evaluate(season: &Season, scans: &[Scan], policy: &AttendancePolicy, as_of: &str) -> AttendanceReport {
+fn evaluate(
+    season: &Season,
+    scans: &[Scan],
+    policy: &AttendancePolicy,
+    as_of: &str,
+) -> AttendanceReport {
     let input = AttendanceInput {
         sessions: &season.sessions,
         courses: &season.courses,
@@ -174,7 +188,9 @@ fn evaluate(season: &Season, scans: &[Scan], policy: &AttendancePolicy, as_of: &
     };
     let settings = EvaluationSettings {
         policy,
-        as_of: DateTime::parse_from_rfc3339(as_of).unwrap().with_timezone(&Utc),
+        as_of: DateTime::parse_from_rfc3339(as_of)
+            .unwrap()
+            .with_timezone(&Utc),
         token_key: None,
     };
     evaluate_attendance(&input, &settings).unwrap()

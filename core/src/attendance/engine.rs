@@ -161,7 +161,7 @@ fn counts<T: Copy>(
 /// keyed, so it suits only keys the input itself inserts; looking up an id
 /// chosen by a client costs the same as any other lookup.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct UuidHasher(u64);
+pub(super) struct UuidHasher(u64);
 
 impl Hasher for UuidHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -7,14 +7,13 @@
 //! work is O(n log n) and the result does not depend on the input order.
 //!
 //! The sort keys carry what the usual path needs (learner, id, time,
-//! direction, method and a hash of the nonce), so that judging a scan reads
-//! the scan itself only to check a token or a location, or to confirm a
-//! nonce; scans are large and lie in input order, so each read is likely a
-//! cache miss.
+//! direction, method and whether there is a nonce), so that judging a scan
+//! reads the scan itself only to check a token or a location, or to compare
+//! nonces within a group; scans are large and lie in input order, so each
+//! read is likely a cache miss.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +24,7 @@ use crate::model::{Scan, ScanDirection, ScanMethod};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
-use super::engine::{EvaluationSettings, Index, SessionEntry, UuidHasher};
+use super::engine::{EvaluationSettings, Index, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::decide_status;
 
@@ -58,8 +57,8 @@ struct ScanKey {
     /// The scan's UUID read big-endian.
     id: u128,
     at: DateTime<Utc>,
-    /// A hash of the nonce, never 0; 0 when the scan has no nonce.
-    nonce: u64,
+    /// Whether the scan has a nonce.
+    has_nonce: bool,
     /// The scan's position in the input.
     index: u32,
     direction: ScanDirection,
@@ -72,7 +71,7 @@ impl ScanKey {
             learner: scan.learner_id.uuid().as_u128(),
             id: scan.id.uuid().as_u128(),
             at: scan.scanned_at,
-            nonce: scan.nonce.as_deref().map_or(0, nonce_hash),
+            has_nonce: scan.nonce.is_some(),
             index,
             direction: scan.direction,
             method: scan.method,
@@ -121,14 +120,6 @@ impl ScanKey {
             kept_scan_id: kept,
         }
     }
-}
-
-/// A 64-bit hash of a nonce that is never 0.
-fn nonce_hash(nonce: &str) -> u64 {
-    let mut hasher = UuidHasher::default();
-    hasher.write(nonce.as_bytes());
-    hasher.write(&nonce.len().to_le_bytes());
-    hasher.finish() | 1
 }
 
 /// Orders two scans by everything they contain, so that ties are broken by
@@ -252,7 +243,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
         learner: 0,
         id: 0,
         at: DateTime::<Utc>::UNIX_EPOCH,
-        nonce: 0,
+        has_nonce: false,
         index: 0,
         direction: ScanDirection::CheckIn,
         method: ScanMethod::Qr,
@@ -307,12 +298,13 @@ struct Judge<'a, 'i> {
 }
 
 /// The nonces seen in one group of scans, each with the scan that first
-/// carried it. Groups are small, so a list of hashes searched in order is
-/// fastest; a large group moves to a map of the nonces themselves.
+/// carried it. Groups are small, so a list searched in order is fastest,
+/// and a nonce is read only when another scan of the group has one too; a
+/// large group moves to a map.
 #[derive(Default)]
 struct Nonces<'s> {
-    /// (nonce hash, position of the first scan in the input, its id).
-    few: Vec<(u64, u32, ScanId)>,
+    /// (position of the first scan with a nonce in the input, its id).
+    few: Vec<(u32, ScanId)>,
     many: HashMap<&'s str, ScanId>,
 }
 
@@ -329,17 +321,18 @@ impl<'s> Nonces<'s> {
     fn first_or_insert(&mut self, key: &ScanKey, scans: &'s [Scan]) -> Option<ScanId> {
         let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
         if self.many.is_empty() {
-            let seen = self.few.iter().find(|(hash, first, _)| {
-                *hash == key.nonce && nonce_of(*first) == nonce_of(key.index)
-            });
-            if let Some((_, _, first)) = seen {
-                return Some(*first);
+            if !self.few.is_empty() {
+                let nonce = nonce_of(key.index);
+                let seen = self.few.iter().find(|(first, _)| nonce_of(*first) == nonce);
+                if let Some((_, first)) = seen {
+                    return Some(*first);
+                }
             }
             if self.few.len() < Self::FEW {
-                self.few.push((key.nonce, key.index, key.scan_id()));
+                self.few.push((key.index, key.scan_id()));
                 return None;
             }
-            for (_, first, id) in self.few.drain(..) {
+            for (first, id) in self.few.drain(..) {
                 self.many.insert(nonce_of(first), id);
             }
         }
@@ -387,7 +380,7 @@ fn settle_early<'s>(
         judge.out.rejected.push(key.rejected(rejection, session));
         return true;
     }
-    if key.nonce != 0
+    if key.has_nonce
         && let Some(original) = nonces.first_or_insert(key, judge.scans)
     {
         let retry = key.duplicate(session, DuplicateKind::Retry, original);
