@@ -2,11 +2,10 @@
 //! with and without token verification.
 //!
 //! The season has courses of 20 weekly 90-minute sessions with 40 enrolled
-//! learners each. Per session and learner, the scans are a check-in (90 %
-//! of learners, spread from 30 minutes before to 20 minutes after the
-//! start), a check-out (half of those who checked in), a repeated check-in
-//! (5 %) and a retry with the same nonce (5 %), so that about 1.25 scans
-//! are made per learner and session.
+//! learners each. Per session, 90 % of learners check in, spread from 30
+//! minutes before to 20 minutes after the start. Of those, half check out,
+//! 5 % check in again and 5 % retry with the same nonce, so that there are
+//! about 1.25 scans per learner and session.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

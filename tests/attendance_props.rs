@@ -196,7 +196,7 @@ fn evaluate(
     evaluate_attendance(&input, &settings).unwrap()
 }
 
-/// What a record says about attendance, leaving out which of several equal
+/// The attendance facts of a record, leaving out which of several equal
 /// scans it cites and how many duplicates it saw.
 fn attendance(record: &AttendanceRecord) -> impl PartialEq + std::fmt::Debug {
     (

@@ -6,12 +6,12 @@
 //! offset.
 //!
 //! `evaluate_attendance` takes `input` with the lists `sessions`, `courses`,
-//! `venues`, `learner_ids`, `enrolments`, `excusals`, `outcomes` (of which
-//! those of kind `assessment` decide assessments) and `scans`, each in the
-//! JSON form of its record and each optional; and `options` with `as_of`
-//! (required), `policy`, `token_key` (hexadecimal) and `outcome_grouping`
-//! (`per_session` or `per_course`, to add the learning outcomes to the
-//! result).
+//! `venues`, `learner_ids`, `enrolments`, `excusals`, `outcomes` and
+//! `scans`, each optional and each item in the JSON form of its record.
+//! Outcomes of kind `assessment` decide assessments. Its `options` are
+//! `as_of` (required), `policy`, `token_key` (hexadecimal) and
+//! `outcome_grouping` (`per_session` or `per_course`), which adds the
+//! learning outcomes to the result.
 
 use std::collections::HashMap;
 

@@ -10,8 +10,8 @@ use super::rate::{AssessmentState, AttendanceWarning, CompletionGap, CourseResul
 use super::report::AttendanceRecord;
 use super::status::AttendanceStatus;
 
-/// The results of every learner who held a place in a course, ordered by
-/// course id and learner id.
+/// Computes the result of every learner who had a place in a course,
+/// ordered by course id and learner id.
 pub(super) fn course_results(
     index: &Index<'_>,
     records: &[AttendanceRecord],
@@ -53,8 +53,8 @@ impl<'r> RecordCursor<'r> {
         Self { records, cursors }
     }
 
-    /// The record of `learner` at the course's `nth` session. Learners must
-    /// be asked for in increasing order.
+    /// Finds the record of `learner` at the course's `nth` session. Learners
+    /// must be looked up in increasing order.
     fn find(&mut self, nth: usize, learner: LearnerId) -> Option<&'r AttendanceRecord> {
         let cursor = self.cursors.get_mut(nth)?;
         let key = learner.uuid().as_u128();
@@ -169,9 +169,9 @@ fn learner_result(
         {
             warnings.push(AttendanceWarning::LowAttendance);
         }
-        let most_attended = u64::from(tally.attended) + u64::from(tally.remaining);
-        let most_counted = u64::from(tally.counted) + u64::from(tally.remaining);
-        if most_counted > 0 && !threshold.is_met_by(most_attended, most_counted) {
+        let max_attended = u64::from(tally.attended) + u64::from(tally.remaining);
+        let max_counted = u64::from(tally.counted) + u64::from(tally.remaining);
+        if max_counted > 0 && !threshold.is_met_by(max_attended, max_counted) {
             warnings.push(AttendanceWarning::CannotComplete);
         }
     }
@@ -199,7 +199,7 @@ fn learner_result(
     }
 }
 
-/// Where `learner` stands on the assessment of `course`: passed when any
+/// Decides the assessment state of `learner` in `course`: passed when any
 /// result is a pass, failed when results exist and none is.
 fn assessment_state(
     index: &Index<'_>,

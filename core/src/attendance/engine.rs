@@ -37,7 +37,7 @@ pub struct AttendanceInput<'a> {
     /// The registered learners; `None` accepts any learner id (the check is
     /// then left to the enrolment rules).
     pub learners: Option<&'a [LearnerId]>,
-    /// Enrolments: who holds a place in which course, and when.
+    /// Enrolments: which learner has a place in which course, and when.
     pub enrolments: &'a [Enrolment],
     /// Excusals granted for single sessions.
     pub excusals: &'a [Excusal],
@@ -60,7 +60,8 @@ pub struct EvaluationSettings<'a> {
     /// scans, enrolment changes and excusals after it are not yet known.
     pub as_of: DateTime<Utc>,
     /// The platform key that session secrets derive from. Without it tokens
-    /// are not checked at all, and the report says so.
+    /// are not checked at all, and the report sets `tokens_verified` to
+    /// false.
     pub token_key: Option<&'a TokenKey>,
 }
 
@@ -68,9 +69,8 @@ pub struct EvaluationSettings<'a> {
 /// and per learner and course results.
 ///
 /// The work is O(n log n) in the number of scans, plus the records it
-/// writes (one per expected learner and held session), and the result
-/// depends only on the content of the input, never on the order of the
-/// scans.
+/// writes (one per expected learner and held session). The result depends
+/// only on the content of the input, never on the order of the scans.
 ///
 /// # Errors
 ///
@@ -141,7 +141,7 @@ pub fn evaluate_attendance(
     })
 }
 
-/// The non-zero counts by name, for the summary.
+/// Pairs each name with its count, leaving out zeros, for the summary.
 fn counts<T: Copy>(
     values: &[T],
     counts: &[u64],
@@ -158,8 +158,9 @@ fn counts<T: Copy>(
 /// A hasher for maps keyed by the session ids of the input: it folds the 16
 /// bytes of a UUID into 64 bits and mixes them with the MurmurHash3
 /// finalizer, which is much faster than the default SipHash. It is not
-/// keyed, so it suits only keys the input itself inserts; looking up an id
-/// chosen by a client costs the same as any other lookup.
+/// keyed, so it suits only maps whose keys come from the input's own
+/// records. Looking up an id chosen by a client costs the same as any other
+/// lookup.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct UuidHasher(u64);
 
@@ -194,7 +195,7 @@ pub(super) struct Place {
 }
 
 impl Place {
-    /// Whether the learner held this place at `instant`.
+    /// Returns whether the learner held this place at `instant`.
     pub fn covers(&self, instant: DateTime<Utc>) -> bool {
         self.confirmed_at <= instant
             && self
@@ -202,7 +203,7 @@ impl Place {
                 .is_none_or(|withdrawn| instant < withdrawn)
     }
 
-    /// Whether the place is still held at the evaluation time.
+    /// Returns whether the place is still held at the evaluation time.
     pub fn is_active(&self) -> bool {
         self.withdrawn_at.is_none()
     }
@@ -224,7 +225,7 @@ pub(super) struct SessionEntry<'a> {
 }
 
 impl SessionEntry<'_> {
-    /// Whether the session is held: not cancelled and ended by the
+    /// Returns whether the session is held: not cancelled and ended by the
     /// evaluation time.
     pub fn held(&self) -> bool {
         self.ended && !self.cancelled
@@ -419,7 +420,7 @@ impl<'a> Index<'a> {
         })
     }
 
-    /// The places `learner` holds or held in course `course`.
+    /// Returns the places `learner` has or had in course `course`.
     pub fn places_of(&self, course: usize, learner: LearnerId) -> &[Place] {
         let Some(places) = self.places.get(course) else {
             return &[];
@@ -431,19 +432,20 @@ impl<'a> Index<'a> {
         &rest[..length]
     }
 
-    /// Whether `learner` has an excusal for the session at `session`.
+    /// Returns whether `learner` has an excusal for the session at `session`.
     pub fn is_excused(&self, session: usize, learner: LearnerId) -> bool {
         !self.excusals.is_empty() && self.excusals.binary_search(&(session, learner)).is_ok()
     }
 
-    /// The excusals for the session at `session`.
+    /// Returns the excusals for the session at `session`.
     pub fn excused_at(&self, session: usize) -> &[(usize, LearnerId)] {
         let start = self.excusals.partition_point(|(at, _)| *at < session);
         let end = self.excusals.partition_point(|(at, _)| *at <= session);
         &self.excusals[start..end]
     }
 
-    /// Whether `learner` is registered (always, without a learner list).
+    /// Returns whether `learner` is registered (always, without a learner
+    /// list).
     pub fn is_known_learner(&self, learner: LearnerId) -> bool {
         self.learners
             .as_ref()
@@ -451,8 +453,9 @@ impl<'a> Index<'a> {
     }
 }
 
-/// The place an enrolment gives as known at `as_of`: none while waitlisted
-/// or before confirmation, and a withdrawal after `as_of` not yet applied.
+/// Converts an enrolment into the place it gives as known at `as_of`: none
+/// while waitlisted or before confirmation, and without a withdrawal that
+/// happens after `as_of`.
 fn place_as_of(enrolment: &Enrolment, as_of: DateTime<Utc>) -> Option<Place> {
     let confirmed_at = enrolment.confirmed_at?;
     if confirmed_at > as_of || enrolment.status == EnrolmentStatus::Waitlisted {

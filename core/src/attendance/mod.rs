@@ -15,7 +15,7 @@
 //!   [`Ratio`] with its denominator named, the completion decision and the
 //!   early warnings.
 //!
-//! [`preview_scan`] tells what one scan at a given time would get, and
+//! [`preview_scan`] previews what one scan at a given time would get, and
 //! [`attendance_outcomes`] turns records and results into learning
 //! outcomes for the credit rules.
 //!

@@ -17,13 +17,13 @@ use super::report::{AttendanceRecord, AttendanceReport};
 pub const OUTCOME_SOURCE_SYSTEM: &str = "xuetong-attendance";
 
 crate::text_enum! {
-    /// How attended minutes become outcomes.
+    /// The grouping of attended minutes into outcomes.
     pub enum OutcomeGrouping {
         /// One outcome per learner and session.
         PerSession = "per_session",
         /// One outcome per learner and course (or club), with the minutes of
-        /// all its sessions; it changes as more sessions are held, under the
-        /// same id.
+        /// all its sessions. Its minutes grow as more sessions are held, and
+        /// its id stays the same.
         PerCourse = "per_course",
     }
 }
@@ -111,8 +111,8 @@ pub fn attendance_outcomes(
     outcomes
 }
 
-/// The records that make outcomes: final, with credited minutes, and with a
-/// known session.
+/// Selects the records that make outcomes: final, with credited minutes,
+/// and with a known session.
 fn creditable<'r>(
     records: &'r [AttendanceRecord],
     by_id: &'r HashMap<SessionId, &TimedSession>,
@@ -154,7 +154,7 @@ fn per_session(
     outcomes
 }
 
-/// What a per-course outcome sums.
+/// The course or club whose minutes a per-course outcome sums.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Owner {
     Course(CourseId),
@@ -199,8 +199,8 @@ fn per_course(
         .collect()
 }
 
-/// The end of each course's last session that is not cancelled: its instant
-/// and its local end date.
+/// Finds the end of each course's last session that is not cancelled: its
+/// instant and its local end date.
 fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Utc>, NaiveDate)> {
     let mut ends: HashMap<CourseId, (DateTime<Utc>, NaiveDate)> = HashMap::new();
     for timed in sessions
@@ -219,8 +219,8 @@ fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Ut
     ends
 }
 
-/// An outcome with the id and source derived from `key`, and every optional
-/// field empty.
+/// Makes an outcome with the id and source derived from `key`, and every
+/// optional field empty.
 fn outcome(key: String, learner: LearnerId, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
     Outcome {
         id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),

@@ -24,7 +24,7 @@ pub const MAX_RADIUS_METRES: u32 = 100_000;
 /// The largest number of counted sessions a warning may wait for.
 pub const MAX_WARNING_SESSIONS: u32 = 10_000;
 
-/// How the engine judges scans and records. Every number is a setting; the
+/// The settings by which the engine judges scans and records. Every number is a setting; the
 /// defaults are those of [`AttendancePolicy::default`].
 ///
 /// The JSON form is a document with `format` set to
@@ -63,7 +63,7 @@ pub struct AttendancePolicy {
     pub check_in: CheckInPolicy,
     /// Whether check-outs are needed and when they are accepted.
     pub check_out: CheckOutPolicy,
-    /// Which scans need a token, and how tokens rotate.
+    /// The scans that need a token, and how tokens rotate.
     pub token: TokenPolicy,
     /// The optional distance check between a scan and the venue.
     pub geofence: GeofencePolicy,
@@ -99,7 +99,7 @@ pub struct CheckOutPolicy {
     pub early_before_end_minutes: u32,
 }
 
-/// Which scans need a token, and how rotating tokens are issued and
+/// The scans that need a token, and how rotating tokens are issued and
 /// accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenPolicy {
@@ -285,8 +285,8 @@ struct GroupReader<'a> {
 }
 
 impl<'a> GroupReader<'a> {
-    /// The object of group `name` with its path, after checking its keys;
-    /// `None` when the group is absent or not an object.
+    /// Returns the object of group `name` with its path, after checking its
+    /// keys, or `None` when the group is absent or not an object.
     fn group(
         &mut self,
         name: &'static str,
@@ -550,7 +550,7 @@ fn read_number(
     true
 }
 
-/// A value as shown in a message: text as written, anything else as JSON.
+/// Formats a value for a message: text as written, anything else as JSON.
 fn shown(value: &Value) -> String {
     value
         .as_str()

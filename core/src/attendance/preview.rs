@@ -1,4 +1,4 @@
-//! What a single scan at a given time would get, for forms and screens that
+//! Previews of a single scan at a given time, for forms and screens that
 //! show a learner or organiser the rules before any scan is made.
 
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use super::codes;
 use super::policy::AttendancePolicy;
 use super::status::{SessionWindows, StatusDecision, decide_status};
 
-/// What a scan would get under a policy.
+/// The outcome a scan would get under a policy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScanPreview {
     /// The session's windows under the policy.
@@ -21,17 +21,18 @@ pub struct ScanPreview {
     /// when the scan would be accepted. A previewed check-in assumes no
     /// check-out follows.
     pub decision: Option<StatusDecision>,
-    /// Why the scan would be rejected, when it would be.
+    /// The rejection code and its message values, when the scan would be
+    /// rejected.
     pub rejection: Option<(Code, Params)>,
 }
 
 impl ScanPreview {
-    /// Whether the scan would be accepted.
+    /// Returns whether the scan would be accepted.
     pub fn is_accepted(&self) -> bool {
         self.rejection.is_none()
     }
 
-    /// The message of the rejection in `locale`, when there is one.
+    /// Renders the message of the rejection in `locale`, when there is one.
     pub fn message_in(&self, locale: Locale) -> Option<String> {
         let (code, params) = self.rejection.as_ref()?;
         let problem = Problem {

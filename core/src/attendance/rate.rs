@@ -35,8 +35,8 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    /// The ratio `numerator / denominator`, or `None` when the denominator
-    /// is zero (nothing counts) or the numerator exceeds it.
+    /// Makes the ratio `numerator / denominator`, or returns `None` when the
+    /// denominator is zero (nothing counts) or the numerator exceeds it.
     pub fn new(numerator: u32, denominator: u32) -> Option<Self> {
         (denominator > 0 && numerator <= denominator).then_some(Self {
             numerator,
@@ -44,23 +44,23 @@ impl Ratio {
         })
     }
 
-    /// The numerator.
+    /// Returns the numerator.
     pub fn numerator(self) -> u32 {
         self.numerator
     }
 
-    /// The denominator, never zero.
+    /// Returns the denominator, never zero.
     pub fn denominator(self) -> u32 {
         self.denominator
     }
 
-    /// Whether the ratio is at least `threshold`, compared exactly.
+    /// Returns whether the ratio is at least `threshold`, compared exactly.
     pub fn meets(self, threshold: Percent) -> bool {
         threshold.is_met_by(u64::from(self.numerator), u64::from(self.denominator))
     }
 
-    /// The percentage rounded down to one decimal, such as `"79.5"` for
-    /// 39 / 49 (79.59 %), for display only.
+    /// Formats the percentage rounded down to one decimal, such as `"79.5"`
+    /// for 39 / 49 (79.59 %), for display only.
     pub fn percent_text(self) -> String {
         let tenths = u64::from(self.numerator) * 1000 / u64::from(self.denominator);
         format!("{}.{}", tenths / 10, tenths % 10)
@@ -92,16 +92,16 @@ impl Serialize for Ratio {
 /// picks them out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AssessmentResult {
-    /// Who was assessed.
+    /// The learner assessed.
     pub learner_id: LearnerId,
-    /// In which course.
+    /// The course.
     pub course_id: CourseId,
     /// Whether the learner passed.
     pub passed: bool,
 }
 
 impl AssessmentResult {
-    /// The assessment results among `outcomes`: every outcome of kind
+    /// Picks the assessment results among `outcomes`: every outcome of kind
     /// `assessment` with a course and a pass or fail.
     ///
     /// # Example
@@ -139,7 +139,7 @@ impl AssessmentResult {
 }
 
 crate::text_enum! {
-    /// Where a learner stands on a course's assessment.
+    /// The state of a learner's assessment in a course.
     pub enum AssessmentState {
         /// The course requires no assessment.
         NotRequired = "not_required",
@@ -184,9 +184,10 @@ crate::text_enum! {
 /// One learner's attendance in one course they hold or held a place in.
 ///
 /// Counted sessions are those held (not cancelled, ended by the evaluation
-/// time) while the learner held a place (from `confirmed_at` until
-/// `withdrawn_at`), plus sessions the learner attended as an enrolled
-/// learner, minus sessions the learner was excused from and did not attend.
+/// time) while the learner had a place, from `confirmed_at` until
+/// `withdrawn_at`. Sessions the learner attended as an enrolled learner
+/// count too, and sessions the learner was excused from and did not attend
+/// do not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CourseResult {
     /// The learner.
@@ -226,13 +227,13 @@ pub struct CourseResult {
     pub course_ended: bool,
     /// The completion threshold of the course.
     pub completion_threshold: Percent,
-    /// Where the learner stands on the course's assessment.
+    /// The state of the learner's assessment in the course.
     pub assessment: AssessmentState,
     /// Whether the learner completed the course.
     pub completed: bool,
     /// The conditions of completion not met; empty when completed.
     pub unmet: Vec<CompletionGap>,
-    /// Early warnings, only while the course runs and the learner holds a
+    /// Early warnings, only while the course runs and the learner has a
     /// place.
     pub warnings: Vec<AttendanceWarning>,
 }

@@ -1,5 +1,5 @@
-//! What an evaluation returns: records, rejected and duplicate scans, course
-//! results and a summary.
+//! The output of an evaluation: records, rejected and duplicate scans,
+//! course results and a summary.
 
 use std::collections::BTreeMap;
 
@@ -95,14 +95,14 @@ pub struct RejectedScan {
     pub scanned_at: DateTime<Utc>,
     /// Check-in or check-out.
     pub direction: ScanDirection,
-    /// Why it was rejected.
+    /// The reason for the rejection.
     pub code: Code,
     /// The values the message refers to.
     pub params: Params,
 }
 
 impl RejectedScan {
-    /// The message of the rejection in `locale`.
+    /// Renders the message of the rejection in `locale`.
     pub fn message_in(&self, locale: Locale) -> String {
         let problem = Problem {
             code: self.code,
@@ -115,7 +115,7 @@ impl RejectedScan {
 }
 
 crate::text_enum! {
-    /// Why a scan changed nothing.
+    /// The reason a scan changed nothing.
     pub enum DuplicateKind {
         /// The same scan (same id and content) given more than once.
         RepeatedScan = "repeated_scan",
@@ -130,7 +130,7 @@ crate::text_enum! {
     }
 }
 
-/// A scan that changed nothing, with the scan whose result stands.
+/// A scan that changed nothing, with the scan whose result is kept.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DuplicateScan {
     /// The scan.
@@ -144,7 +144,7 @@ pub struct DuplicateScan {
     pub scanned_at: DateTime<Utc>,
     /// Why it changed nothing.
     pub kind: DuplicateKind,
-    /// The scan whose result stands: the original of a retry or repeat, the
+    /// The scan whose result is kept: the original of a retry or repeat, the
     /// accepted check-in, or the check-out that counts.
     pub kept_scan_id: ScanId,
 }

@@ -6,11 +6,11 @@
 //! id and content. Every later step walks these sorted groups once, so the
 //! work is O(n log n) and the result does not depend on the input order.
 //!
-//! The sort keys carry what the usual path needs (learner, id, time,
-//! direction, method and whether there is a nonce), so that judging a scan
-//! reads the scan itself only to check a token or a location, or to compare
-//! nonces within a group; scans are large and lie in input order, so each
-//! read is likely a cache miss.
+//! The sort keys carry what the usual path needs: learner, id, time,
+//! direction, method and whether there is a nonce. Judging a scan then reads
+//! the scan itself only to check a token or a location, or to compare
+//! nonces within a group. Scans are large and lie in input order, so each
+//! such read is likely a cache miss.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ use super::engine::{EvaluationSettings, Index, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::decide_status;
 
-/// What the scans produce.
+/// The output of judging the scans.
 #[derive(Debug, Default)]
 pub(super) struct ScanResults {
     /// Records in output order: by session, then learner.
@@ -40,7 +40,7 @@ pub(super) struct ScanResults {
     pub accepted: u64,
 }
 
-/// What is wrong with a scan id that more than one scan uses.
+/// The problem with a scan id that more than one scan uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SharedId {
     /// An exact copy of the scan that stands for the id.
@@ -49,7 +49,7 @@ enum SharedId {
     Conflict,
 }
 
-/// What the judge needs of a scan, and its sort key within a session.
+/// The fields of a scan the judge needs, and its sort key within a session.
 #[derive(Clone, Copy, Debug)]
 struct ScanKey {
     /// The learner's UUID read big-endian, which orders like the UUID.
@@ -78,8 +78,8 @@ impl ScanKey {
         }
     }
 
-    /// The order within a session: learner, receipt time, check-in before
-    /// check-out, id.
+    /// Compares two keys in the order of a session: learner, receipt time,
+    /// check-in before check-out, id.
     fn order(&self, other: &Self) -> Ordering {
         self.learner
             .cmp(&other.learner)
@@ -96,7 +96,7 @@ impl ScanKey {
         LearnerId(uuid::Uuid::from_u128(self.learner))
     }
 
-    /// The rejected scan, for `session`.
+    /// Makes the rejected scan, for `session`.
     fn rejected(&self, rejection: Rejection, session: SessionId) -> RejectedScan {
         RejectedScan {
             scan_id: self.scan_id(),
@@ -109,7 +109,8 @@ impl ScanKey {
         }
     }
 
-    /// The duplicate scan, for `session`, with the scan whose result stands.
+    /// Makes the duplicate scan, for `session`, with the scan whose result
+    /// is kept.
     fn duplicate(&self, session: SessionId, kind: DuplicateKind, kept: ScanId) -> DuplicateScan {
         DuplicateScan {
             scan_id: self.scan_id(),
@@ -150,8 +151,9 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
 }
 
 /// Finds scan ids used more than once, given the 64-bit folds of all ids.
-/// For each, the scan that sorts first by content stands for the id; exact
-/// copies of it are repeats, and scans with other content are conflicts.
+/// For each such id, the scan that sorts first by content keeps the id.
+/// Exact copies of it are repeats, and scans with other content are
+/// conflicts.
 fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     // Most inputs have unique ids: sorting 64-bit folds of the ids finds
     // that quickly, and only a repeated fold needs the exact search below.
@@ -209,11 +211,23 @@ struct Buckets {
     folds: Vec<u64>,
 }
 
-fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
+/// The session position of every scan (the number of sessions for an
+/// unknown one), with the count per position and the 64-bit fold of every
+/// scan id.
+struct Located {
+    positions: Vec<u32>,
+    counts: Vec<usize>,
+    folds: Vec<u64>,
+}
+
+/// Finds the session of every scan, in one pass over the scans.
+fn locate_sessions(index: &Index<'_>, scans: &[Scan]) -> Located {
     let sessions = index.sessions.len();
-    let mut counts = vec![0usize; sessions + 1];
-    let mut positions = Vec::with_capacity(scans.len());
-    let mut folds = Vec::with_capacity(scans.len());
+    let mut located = Located {
+        positions: Vec::with_capacity(scans.len()),
+        counts: vec![0; sessions + 1],
+        folds: Vec::with_capacity(scans.len()),
+    };
     // Scans often come in runs of one session, so the last lookup is kept.
     let mut last: Option<(SessionId, usize)> = None;
     for scan in scans {
@@ -226,11 +240,24 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
                 position
             }
         };
-        counts[position] += 1;
-        positions.push(position as u32);
+        located.counts[position] += 1;
+        located.positions.push(position as u32);
         let id = scan.id.uuid().as_u128();
-        folds.push((id as u64) ^ ((id >> 64) as u64));
+        located.folds.push((id as u64) ^ ((id >> 64) as u64));
     }
+    located
+}
+
+/// Sorts the scans into per-session buckets by a counting sort, then sorts
+/// each bucket.
+fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
+    let sessions = index.sessions.len();
+    let Located {
+        positions,
+        counts,
+        folds,
+    } = locate_sessions(index, scans);
+
     let mut ranges = Vec::with_capacity(sessions);
     let mut next = Vec::with_capacity(sessions);
     let mut start = 0;
@@ -239,6 +266,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
         next.push(start);
         start += count;
     }
+
     let placeholder = ScanKey {
         learner: 0,
         id: 0,
@@ -260,6 +288,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
             next[position] += 1;
         }
     }
+
     let by_content = |a: &ScanKey, b: &ScanKey| {
         content_order(&scans[a.index as usize], &scans[b.index as usize])
     };
@@ -280,6 +309,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
             .then_with(|| a.order(b))
             .then_with(|| by_content(a, b))
     });
+
     Buckets {
         keys,
         ranges,
@@ -299,7 +329,7 @@ struct Judge<'a, 'i> {
 
 /// The nonces seen in one group of scans, each with the scan that first
 /// carried it. Groups are small, so a list searched in order is fastest,
-/// and a nonce is read only when another scan of the group has one too; a
+/// and a nonce is read only when another scan of the group has one too. A
 /// large group moves to a map.
 #[derive(Default)]
 struct Nonces<'s> {
@@ -316,8 +346,8 @@ impl<'s> Nonces<'s> {
         self.many.clear();
     }
 
-    /// The scan that first carried the nonce of `key`, or `None` after
-    /// remembering `key` as the first.
+    /// Returns the scan that first carried the nonce of `key`, or `None`
+    /// after remembering `key` as the first.
     fn first_or_insert(&mut self, key: &ScanKey, scans: &'s [Scan]) -> Option<ScanId> {
         let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
         if self.many.is_empty() {
@@ -346,9 +376,9 @@ impl<'s> Nonces<'s> {
     }
 }
 
-/// The common first steps for any scan: a shared id, a time after the
-/// evaluation time, and a nonce already seen. Returns `true` when the scan
-/// was settled by them.
+/// Runs the first checks of any scan: a shared id, a time after the
+/// evaluation time, and a nonce already seen. Returns `true` when one of
+/// them settled the scan.
 fn settle_early<'s>(
     judge: &mut Judge<'_, 's>,
     key: &ScanKey,
@@ -399,6 +429,7 @@ pub(super) fn evaluate_scans(
 ) -> ScanResults {
     let mut buckets = bucket_by_session(index, scans);
     let folds = std::mem::take(&mut buckets.folds);
+
     let mut judge = Judge {
         index,
         scans,
@@ -557,9 +588,9 @@ fn judge_group<'s>(
     })
 }
 
-/// The checks of one scan that do not depend on the learner's other scans,
-/// in the order their codes take precedence. The scan itself is read only
-/// when a token or a location must be checked.
+/// Runs the checks of one scan that do not depend on the learner's other
+/// scans, in the order their codes take precedence. The scan itself is read
+/// only when a token or a location must be checked.
 fn check_scan(
     judge: &Judge<'_, '_>,
     entry: &SessionEntry<'_>,

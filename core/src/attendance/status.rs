@@ -28,8 +28,8 @@ crate::text_enum! {
 }
 
 impl AttendanceStatus {
-    /// Whether the status counts as attended in rates: present, late, left
-    /// early, or late and left early.
+    /// Returns whether the status counts as attended in rates: present,
+    /// late, left early, or late and left early.
     pub fn is_attended(self) -> bool {
         matches!(
             self,
@@ -80,7 +80,7 @@ fn shift(instant: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
 }
 
 impl SessionWindows {
-    /// The windows of a session with `times` under `policy`.
+    /// Computes the windows of a session with `times` under `policy`.
     pub fn new(times: &SessionTimes, policy: &AttendancePolicy) -> Self {
         let start = times.starts_at;
         let end = times.ends_at;
@@ -100,7 +100,8 @@ impl SessionWindows {
     }
 }
 
-/// A duration in whole minutes, rounded down; zero when negative.
+/// Converts a duration to whole minutes, rounded down, and to zero when
+/// negative.
 fn whole_minutes(duration: Duration) -> u32 {
     u32::try_from(duration.num_minutes().max(0)).unwrap_or(u32::MAX)
 }
@@ -260,9 +261,10 @@ mod tests {
     fn check_out_before_start_credits_nothing() {
         let policy = AttendancePolicy::default();
         let windows = windows(&policy);
-        let gone = decide_status(&windows, &policy, Some(at(-20, 0)), Some(at(-10, 0)), false);
-        assert_eq!(gone.status, AttendanceStatus::LeftEarly);
-        assert_eq!(gone.credited_minutes, 0);
+        let before_start =
+            decide_status(&windows, &policy, Some(at(-20, 0)), Some(at(-10, 0)), false);
+        assert_eq!(before_start.status, AttendanceStatus::LeftEarly);
+        assert_eq!(before_start.credited_minutes, 0);
     }
 
     #[test]

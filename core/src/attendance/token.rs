@@ -36,7 +36,7 @@ const SECRET_LABEL: &[u8] = b"xuetong.session-secret/1";
 const ROTATING_LABEL: &[u8] = b"xuetong.token/1";
 const STATIC_LABEL: &[u8] = b"xuetong.static-token/1";
 
-/// Why a platform key could not be read.
+/// The reason a platform key could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum TokenKeyError {
     /// The key is shorter than [`MIN_KEY_BYTES`] or longer than
@@ -73,7 +73,7 @@ pub enum TokenKeyError {
 pub struct TokenKey(Vec<u8>);
 
 impl TokenKey {
-    /// A key made of `bytes`.
+    /// Makes a key of `bytes`.
     ///
     /// # Errors
     ///
@@ -85,7 +85,7 @@ impl TokenKey {
         Ok(Self(bytes.to_vec()))
     }
 
-    /// A key written as hexadecimal text, two digits per byte.
+    /// Reads a key written as hexadecimal text, two digits per byte.
     ///
     /// # Errors
     ///
@@ -120,7 +120,7 @@ impl TokenKey {
         Self::from_bytes(&bytes)
     }
 
-    /// The secret of `session`, derived from this key.
+    /// Derives the secret of `session` from this key.
     pub fn session_secret(&self, session: SessionId) -> SessionSecret {
         let mut mac = keyed_mac(&self.0);
         mac.update(SECRET_LABEL);
@@ -136,7 +136,7 @@ impl fmt::Debug for TokenKey {
     }
 }
 
-/// The value of one ASCII hexadecimal digit (already checked).
+/// Returns the value of one ASCII hexadecimal digit (already checked).
 fn hex_value(digit: u8) -> u8 {
     match digit {
         b'0'..=b'9' => digit - b'0',
@@ -146,7 +146,8 @@ fn hex_value(digit: u8) -> u8 {
     }
 }
 
-/// An HMAC-SHA256 instance keyed with `key`, prepared as RFC 2104 says: a
+/// Makes an HMAC-SHA256 instance keyed with `key`, prepared as RFC 2104
+/// specifies: a
 /// key longer than the block is hashed first, and the key is padded with
 /// zeros to the block length.
 fn keyed_mac(key: &[u8]) -> HmacSha256 {
@@ -167,7 +168,7 @@ fn keyed_mac(key: &[u8]) -> HmacSha256 {
 /// The platform keeps one [`TokenKey`]. The secret of a session is
 /// HMAC-SHA256 keyed with the platform key over the text
 /// `xuetong.session-secret/1` followed by the 16 bytes of the session's
-/// UUID, so a server that holds the key can check the tokens of every
+/// UUID. A server that has the key can thus check the tokens of every
 /// session without storing a secret per session. A platform that keeps its
 /// own per-session secrets uses [`SessionSecret::from_secret_bytes`].
 ///
@@ -229,8 +230,8 @@ pub struct TokenWindow {
 }
 
 impl TokenWindow {
-    /// Window `index` under `policy`, or `None` when its instants are out of
-    /// the representable range.
+    /// Returns window `index` under `policy`, or `None` when its instants
+    /// are out of the representable range.
     pub fn new(index: u64, policy: &TokenPolicy) -> Option<Self> {
         let rotation = i64::from(policy.rotation_seconds);
         let start = i64::try_from(index).ok()?.checked_mul(rotation)?;
@@ -244,7 +245,8 @@ impl TokenWindow {
         })
     }
 
-    /// The window that contains `at`, or `None` before the Unix epoch.
+    /// Returns the window that contains `at`, or `None` before the Unix
+    /// epoch.
     pub fn containing(at: DateTime<Utc>, policy: &TokenPolicy) -> Option<Self> {
         let seconds = u64::try_from(at.timestamp()).ok()?;
         let index = seconds / u64::from(policy.rotation_seconds.max(1));
@@ -261,7 +263,7 @@ pub enum VerifiedToken {
     Static,
 }
 
-/// Why a token was not accepted.
+/// The reason a token was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenRejection {
     /// The text is not a token, or its tag does not match this session.
@@ -275,8 +277,9 @@ pub enum TokenRejection {
 }
 
 impl SessionSecret {
-    /// The secret of `session` given as bytes, for platforms that keep their
-    /// own per-session secrets. Any length works; 32 random bytes is usual.
+    /// Makes the secret of `session` from bytes, for platforms that keep
+    /// their own per-session secrets. Any length works, and 32 random bytes
+    /// is usual.
     pub fn from_secret_bytes(session: SessionId, secret: &[u8]) -> Self {
         Self {
             session,
@@ -284,12 +287,13 @@ impl SessionSecret {
         }
     }
 
-    /// The session this secret belongs to.
+    /// Returns the session this secret belongs to.
     pub fn session_id(&self) -> SessionId {
         self.session
     }
 
-    /// The full HMAC of `label`, the session UUID and `window` (when given).
+    /// Computes the full HMAC of `label`, the session UUID and `window`
+    /// (when given).
     fn tag(&self, label: &[u8], window: Option<u64>) -> [u8; 32] {
         let mut mac = self.mac.clone();
         mac.update(label);
@@ -347,7 +351,7 @@ impl SessionSecret {
         Some((self.issue(window.index)?, window))
     }
 
-    /// The static token of the session, for a printed code or a card.
+    /// Issues the static token of the session, for a printed code or a card.
     pub fn static_token(&self) -> String {
         let tag = self.tag(STATIC_LABEL, None);
         URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES])
@@ -357,7 +361,7 @@ impl SessionSecret {
     ///
     /// # Errors
     ///
-    /// Returns the [`TokenRejection`] that says why the token is not
+    /// Returns the [`TokenRejection`] that gives the reason the token is not
     /// accepted.
     pub fn verify(
         &self,
