@@ -190,7 +190,10 @@ fn example_bundle_course_results() {
         ]
     );
     let withdrawn = &report.course_results[1];
-    assert_eq!(withdrawn.unmet, vec![CompletionGap::BelowThreshold]);
+    assert_eq!(
+        withdrawn.unmet,
+        vec![CompletionGap::Withdrawn, CompletionGap::BelowThreshold]
+    );
     assert_eq!(withdrawn.rate.unwrap().percent_text(), "50.0");
     let excused = &report.course_results[2];
     assert_eq!(excused.excused_sessions, 1);
@@ -416,7 +419,7 @@ impl Season {
         self.enrolments.push(enrolment);
     }
 
-    /// A check-in by `learner_number` at `minutes` after the start of
+    /// Makes a check-in by `learner_number` at `minutes` after the start of
     /// session `n`.
     fn check_in(&self, id: u32, n: u32, learner_number: u32, minutes: i64) -> Scan {
         let at = self.sessions[n as usize - 1].times.starts_at + Duration::minutes(minutes);
@@ -466,7 +469,7 @@ fn scan(
 }
 
 #[test]
-fn thirty_nine_of_forty_nine_is_below_eighty_percent() {
+fn rate_39_of_49_below_80_percent() {
     let mut season = Season::new(49, "80");
     season.enrol(1, "2026-03-01T00:00:00+08:00");
     let scans: Vec<Scan> = (1..=39).map(|n| season.check_in(n, n, 1, 0)).collect();
@@ -484,7 +487,7 @@ fn thirty_nine_of_forty_nine_is_below_eighty_percent() {
 }
 
 #[test]
-fn four_of_five_meets_eighty_percent() {
+fn rate_4_of_5_meets_80_percent() {
     let mut season = Season::new(5, "80");
     season.enrol(1, "2026-03-01T00:00:00+08:00");
     let scans: Vec<Scan> = (1..=4).map(|n| season.check_in(n, n, 1, 0)).collect();

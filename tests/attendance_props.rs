@@ -28,9 +28,9 @@ fn id(prefix: &str, n: usize) -> String {
 }
 
 /// A season with sessions of two courses (one accepting walk-ins), one of
-/// them across midnight and one cancelled, and a club session; learners 1
-/// to 3 are enrolled (learner 3 late, learner 2 withdrawn on 12 March), and
-/// learner 1 is excused from session 2.
+/// them across midnight and one cancelled, and a club session. Learners 1
+/// to 3 are enrolled: learner 3 late, and learner 2 withdrew on 12 March.
+/// Learner 1 is excused from session 2.
 struct Season {
     venues: Vec<Venue>,
     courses: Vec<Course>,
@@ -196,7 +196,7 @@ fn evaluate(
     evaluate_attendance(&input, &settings).unwrap()
 }
 
-/// The attendance facts of a record, leaving out which of several equal
+/// Picks the attendance facts of a record, leaving out which of several equal
 /// scans it cites and how many duplicates it saw.
 fn attendance(record: &AttendanceRecord) -> impl PartialEq + std::fmt::Debug {
     (

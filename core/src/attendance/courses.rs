@@ -96,6 +96,7 @@ fn learner_result(
     let active = places.iter().any(Place::is_active);
     let mut tally = Tally::default();
     let mut sessions_ended = true;
+    let mut last_end = None;
     for (nth, &position) in index.course_sessions[course].iter().enumerate() {
         let entry = &index.sessions[position];
         let record = lookup.find(nth, learner);
@@ -103,6 +104,7 @@ fn learner_result(
             continue;
         }
         tally.scheduled += 1;
+        last_end = last_end.max(Some(entry.windows.ends_at));
         if !entry.ended {
             sessions_ended = false;
             let expected = active
@@ -146,6 +148,14 @@ fn learner_result(
     let mut unmet = Vec::new();
     if !course_ended {
         unmet.push(CompletionGap::CourseNotEnded);
+    }
+    let kept_to_end = last_end.is_some_and(|end| {
+        places
+            .iter()
+            .any(|place| place.withdrawn_at.is_none_or(|withdrawn| withdrawn >= end))
+    });
+    if !kept_to_end && !active {
+        unmet.push(CompletionGap::Withdrawn);
     }
     match rate {
         None => unmet.push(CompletionGap::NoCountedSessions),

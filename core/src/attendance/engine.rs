@@ -75,7 +75,7 @@ pub struct EvaluationSettings<'a> {
 /// # Errors
 ///
 /// Returns problems for an input that is inconsistent in itself: a session
-/// or course id given twice (`duplicate_input_id`), or a session, course or
+/// course or venue id given twice (`duplicate_input_id`), or a session, course or
 /// venue referred to by a session, enrolment or excusal but not given
 /// (`reference_not_in_input`, for venues only while the geofence is on). Scans never cause an error: a bad scan is
 /// a rejected scan.

@@ -157,6 +157,8 @@ crate::text_enum! {
     pub enum CompletionGap {
         /// The course has sessions that have not ended, or none at all.
         CourseNotEnded = "course_not_ended",
+        /// The learner withdrew before the course's last session ended.
+        Withdrawn = "withdrawn",
         /// No session counts for the learner, so there is no rate.
         NoCountedSessions = "no_counted_sessions",
         /// The rate is below the course's completion threshold.
