@@ -74,11 +74,12 @@ pub struct EvaluationSettings<'a> {
 ///
 /// # Errors
 ///
-/// Returns problems for an input that is inconsistent in itself: a session
-/// course or venue id given twice (`duplicate_input_id`), or a session, course or
-/// venue referred to by a session, enrolment or excusal but not given
-/// (`reference_not_in_input`, for venues only while the geofence is on). Scans never cause an error: a bad scan is
-/// a rejected scan.
+/// Returns problems for an input that is inconsistent in itself: a
+/// session, course or venue id given twice (`duplicate_input_id`), or a
+/// session, course or venue referred to by a session, enrolment or excusal
+/// but not given (`reference_not_in_input`, for venues only while the
+/// geofence is on). Scans never cause an error: a bad scan is a rejected
+/// scan.
 ///
 /// # Example
 ///
