@@ -21,6 +21,11 @@ use super::status::AttendanceStatus;
 use super::status::SessionWindows;
 use super::token::{SessionSecret, TokenKey};
 
+/// The most scans one evaluation takes: 2^28, about 268 million. The batch
+/// path keeps a scan's position in 28 bits of its sort key; split larger
+/// inputs by session.
+pub const MAX_SCANS: usize = 1 << 28;
+
 /// Everything the engine reads. Slices are borrowed, so a caller can
 /// evaluate the records of a [`Bundle`](crate::bundle::Bundle) without
 /// copying them.
@@ -78,8 +83,8 @@ pub struct EvaluationSettings<'a> {
 /// session, course or venue id given twice (`duplicate_input_id`), or a
 /// session, course or venue referred to by a session, enrolment or excusal
 /// but not given (`reference_not_in_input`, for venues only while the
-/// geofence is on). Scans never cause an error: a bad scan is a rejected
-/// scan.
+/// geofence is on). More than [`MAX_SCANS`] scans are `out_of_range`. Scans
+/// never cause an error otherwise: a bad scan is a rejected scan.
 ///
 /// # Example
 ///
@@ -260,7 +265,7 @@ impl<'a> Index<'a> {
         settings: &EvaluationSettings<'a>,
     ) -> Result<Self, Problems> {
         let mut problems = Problems::new();
-        if u32::try_from(input.scans.len()).is_err() {
+        if input.scans.len() > MAX_SCANS {
             problems.push(
                 Problem::new(
                     crate::problem::codes::OUT_OF_RANGE,
@@ -269,7 +274,7 @@ impl<'a> Index<'a> {
                 .with("field", "scans")
                 .with("value", input.scans.len())
                 .with("min", 0)
-                .with("max", u32::MAX),
+                .with("max", MAX_SCANS),
             );
         }
 

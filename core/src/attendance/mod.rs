@@ -54,7 +54,7 @@ mod scans;
 mod status;
 mod token;
 
-pub use engine::{AttendanceInput, EvaluationSettings, evaluate_attendance};
+pub use engine::{AttendanceInput, EvaluationSettings, MAX_SCANS, evaluate_attendance};
 pub use outcome::{OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes};
 pub use policy::{
     AttendancePolicy, CheckInPolicy, CheckOutPolicy, GeofencePolicy, MAX_GRACE_SECONDS,

@@ -49,7 +49,8 @@ enum SharedId {
     Conflict,
 }
 
-/// The fields of a scan the judge needs, and its sort key within a session.
+/// The fields of a scan the judge needs, and its sort key within a session,
+/// in 48 bytes so that sorting moves little memory.
 #[derive(Clone, Copy, Debug)]
 struct ScanKey {
     /// The learner's UUID read big-endian, which orders like the UUID.
@@ -57,24 +58,60 @@ struct ScanKey {
     /// The scan's UUID read big-endian.
     id: u128,
     at: DateTime<Utc>,
-    /// Whether the scan has a nonce.
-    has_nonce: bool,
-    /// The scan's position in the input.
-    index: u32,
-    direction: ScanDirection,
-    method: ScanMethod,
+    /// The scan's position in the input in the low 28 bits, then whether it
+    /// has a nonce (1 bit), its direction (1 bit) and its method (2 bits).
+    packed: u32,
 }
 
 impl ScanKey {
+    const INDEX_BITS: u32 = 28;
+    const NONCE_BIT: u32 = 1 << 28;
+    const CHECK_OUT_BIT: u32 = 1 << 29;
+    const METHOD_SHIFT: u32 = 30;
+
     fn new(scan: &Scan, index: u32) -> Self {
+        let mut packed = index & ((1 << Self::INDEX_BITS) - 1);
+        if scan.nonce.is_some() {
+            packed |= Self::NONCE_BIT;
+        }
+        if scan.direction == ScanDirection::CheckOut {
+            packed |= Self::CHECK_OUT_BIT;
+        }
+        let method = match scan.method {
+            ScanMethod::Qr => 0,
+            ScanMethod::Card => 1,
+            ScanMethod::Manual => 2,
+        };
         Self {
             learner: scan.learner_id.uuid().as_u128(),
             id: scan.id.uuid().as_u128(),
             at: scan.scanned_at,
-            has_nonce: scan.nonce.is_some(),
-            index,
-            direction: scan.direction,
-            method: scan.method,
+            packed: packed | method << Self::METHOD_SHIFT,
+        }
+    }
+
+    /// Returns the scan's position in the input.
+    fn index(&self) -> u32 {
+        self.packed & ((1 << Self::INDEX_BITS) - 1)
+    }
+
+    fn has_nonce(&self) -> bool {
+        self.packed & Self::NONCE_BIT != 0
+    }
+
+    fn direction(&self) -> ScanDirection {
+        if self.packed & Self::CHECK_OUT_BIT != 0 {
+            ScanDirection::CheckOut
+        } else {
+            ScanDirection::CheckIn
+        }
+    }
+
+    fn method(&self) -> ScanMethod {
+        match self.packed >> Self::METHOD_SHIFT {
+            0 => ScanMethod::Qr,
+            1 => ScanMethod::Card,
+            _ => ScanMethod::Manual,
         }
     }
 
@@ -84,7 +121,7 @@ impl ScanKey {
         self.learner
             .cmp(&other.learner)
             .then(self.at.cmp(&other.at))
-            .then(self.direction.cmp(&other.direction))
+            .then(self.direction().cmp(&other.direction()))
             .then(self.id.cmp(&other.id))
     }
 
@@ -103,7 +140,7 @@ impl ScanKey {
             session_id: session,
             learner_id: self.learner_id(),
             scanned_at: self.at,
-            direction: self.direction,
+            direction: self.direction(),
             code: rejection.code,
             params: rejection.params,
         }
@@ -271,10 +308,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
         learner: 0,
         id: 0,
         at: DateTime::<Utc>::UNIX_EPOCH,
-        has_nonce: false,
-        index: 0,
-        direction: ScanDirection::CheckIn,
-        method: ScanMethod::Qr,
+        packed: 0,
     };
     let mut keys = vec![placeholder; start];
     let mut unknown = Vec::with_capacity(counts[sessions]);
@@ -290,7 +324,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
     }
 
     let by_content = |a: &ScanKey, b: &ScanKey| {
-        content_order(&scans[a.index as usize], &scans[b.index as usize])
+        content_order(&scans[a.index() as usize], &scans[b.index() as usize])
     };
     for range in &ranges {
         let bucket = &mut keys[range.clone()];
@@ -303,7 +337,7 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
         }
     }
     unknown.sort_unstable_by(|a, b| {
-        let session = |key: &ScanKey| scans[key.index as usize].session_id;
+        let session = |key: &ScanKey| scans[key.index() as usize].session_id;
         session(a)
             .cmp(&session(b))
             .then_with(|| a.order(b))
@@ -352,21 +386,21 @@ impl<'s> Nonces<'s> {
         let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
         if self.many.is_empty() {
             if !self.few.is_empty() {
-                let nonce = nonce_of(key.index);
+                let nonce = nonce_of(key.index());
                 let seen = self.few.iter().find(|(first, _)| nonce_of(*first) == nonce);
                 if let Some((_, first)) = seen {
                     return Some(*first);
                 }
             }
             if self.few.len() < Self::FEW {
-                self.few.push((key.index, key.scan_id()));
+                self.few.push((key.index(), key.scan_id()));
                 return None;
             }
             for (first, id) in self.few.drain(..) {
                 self.many.insert(nonce_of(first), id);
             }
         }
-        match self.many.entry(nonce_of(key.index)) {
+        match self.many.entry(nonce_of(key.index())) {
             std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(key.scan_id());
@@ -387,7 +421,7 @@ fn settle_early<'s>(
     duplicate_count: &mut u32,
 ) -> bool {
     if !judge.shared.is_empty() {
-        match judge.shared.get(&key.index) {
+        match judge.shared.get(&key.index()) {
             Some(SharedId::Conflict) => {
                 let rejection = Rejection::new(codes::CONFLICTING_SCAN_ID)
                     .with("scan_id", key.scan_id().to_string());
@@ -410,7 +444,7 @@ fn settle_early<'s>(
         judge.out.rejected.push(key.rejected(rejection, session));
         return true;
     }
-    if key.has_nonce
+    if key.has_nonce()
         && let Some(original) = nonces.first_or_insert(key, judge.scans)
     {
         let retry = key.duplicate(session, DuplicateKind::Retry, original);
@@ -509,7 +543,7 @@ fn judge_group<'s>(
             judge.out.rejected.push(key.rejected(rejection, session.id));
             continue;
         }
-        match key.direction {
+        match key.direction() {
             ScanDirection::CheckIn => {
                 if let Some(first) = check_in {
                     let repeat =
@@ -612,13 +646,13 @@ fn check_scan(
     let secret = entry
         .secret
         .as_ref()
-        .filter(|_| policy.token.is_required_for(key.method));
+        .filter(|_| policy.token.is_required_for(key.method()));
     if secret.is_some() || policy.geofence.radius_metres.is_some() {
-        let scan = &judge.scans[key.index as usize];
+        let scan = &judge.scans[key.index() as usize];
         check_token(secret, scan, policy)?;
         check_geofence(entry.venue_location, scan.location, policy)?;
     }
-    check_window(&entry.windows, key.direction, key.at)
+    check_window(&entry.windows, key.direction(), key.at)
 }
 
 /// Fills `expected` with the learners expected at a held session, ordered
@@ -692,7 +726,7 @@ fn judge_unknown_sessions<'s>(
     nonces: &mut Nonces<'s>,
 ) {
     let scans = judge.scans;
-    let session_of = |key: &ScanKey| scans[key.index as usize].session_id;
+    let session_of = |key: &ScanKey| scans[key.index() as usize].session_id;
     let groups = unknown.chunk_by(|a, b| session_of(a) == session_of(b) && a.learner == b.learner);
     for group in groups {
         nonces.clear();
@@ -706,5 +740,52 @@ fn judge_unknown_sessions<'s>(
                 Rejection::new(codes::UNKNOWN_SESSION).with("session_id", session.to_string());
             judge.out.rejected.push(key.rejected(rejection, session));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn scan(direction: &str, method: &str, nonce: Option<&str>) -> Scan {
+        let mut fields = serde_json::json!({
+            "id": "70000000-0000-4000-8000-000000000001",
+            "session_id": "50000000-0000-4000-8000-000000000001",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "scanned_at": "2026-03-02T08:50:00+08:00",
+            "direction": direction,
+            "method": method,
+        });
+        if let Some(nonce) = nonce {
+            fields["nonce"] = nonce.into();
+        }
+        Scan::from_json(&fields, &crate::problem::Path::root()).unwrap()
+    }
+
+    #[test]
+    fn key_packs_index_and_flags() {
+        let last_index = (1 << ScanKey::INDEX_BITS) - 1;
+        for direction in ScanDirection::ALL {
+            for method in ScanMethod::ALL {
+                for nonce in [None, Some("n-1")] {
+                    let scan = scan(direction.as_str(), method.as_str(), nonce);
+                    let key = ScanKey::new(&scan, last_index);
+                    assert_eq!(key.index(), last_index);
+                    assert_eq!(key.direction(), *direction);
+                    assert_eq!(key.method(), *method);
+                    assert_eq!(key.has_nonce(), nonce.is_some());
+                }
+            }
+        }
+        assert_eq!(std::mem::size_of::<ScanKey>(), 48);
+    }
+
+    #[test]
+    fn key_orders_check_in_first() {
+        let check_in = ScanKey::new(&scan("check_in", "qr", None), 1);
+        let check_out = ScanKey::new(&scan("check_out", "qr", None), 0);
+        assert_eq!(check_in.order(&check_out), Ordering::Less);
+        assert_eq!(check_out.order(&check_in), Ordering::Greater);
     }
 }
