@@ -100,6 +100,7 @@ fn season(courses: u32, key: Option<&TokenKey>) -> Season {
                 status: EnrolmentStatus::Confirmed,
                 confirmed_at: Some(Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap()),
                 withdrawn_at: None,
+                group: None,
             });
         }
         for week in 0..SESSIONS_PER_COURSE {

@@ -727,7 +727,7 @@ fn every_rejection_code() {
             (scan_id(10), "outside_geofence"),
             (scan_id(11), "too_early"),
             (scan_id(12), "too_late"),
-            (scan_id(13), "not_enrolled"),
+            (scan_id(13), "check_in_not_enrolled"),
             (scan_id(14), "no_check_in"),
             (scan_id(15), "conflicting_scan_id"),
         ]

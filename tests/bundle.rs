@@ -480,18 +480,19 @@ fn documented_columns(doc: &str, file: &str) -> Vec<String> {
 #[test]
 fn bundle_format_doc_lists_every_column() {
     use xuetong::model::{
-        CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-        Venue,
+        CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome,
+        Scan, Session, Venue,
     };
     use xuetong::record::{FieldSpec, Record};
 
     let doc = std::fs::read_to_string(repo_root().join("docs").join("bundle-format.md")).unwrap();
-    let files: [(&str, &[FieldSpec]); 11] = [
+    let files: [(&str, &[FieldSpec]); 12] = [
         ("venues.csv", Venue::FIELDS),
         ("learners.csv", Learner::FIELDS),
         ("instructors.csv", Instructor::FIELDS),
         ("categories.csv", CategoryDef::FIELDS),
         ("clubs.csv", Club::FIELDS),
+        ("club_members.csv", ClubMember::FIELDS),
         ("courses.csv", Course::FIELDS),
         ("sessions.csv", Session::FIELDS),
         ("enrolments.csv", Enrolment::FIELDS),

@@ -44,10 +44,15 @@
 pub mod api;
 pub mod attendance;
 pub mod bundle;
+pub mod club;
 mod codes;
+pub mod credit;
 pub mod decimal;
+pub mod enrolment;
 pub mod field;
 pub mod id;
+pub mod import;
+pub mod index;
 pub mod model;
 pub mod problem;
 pub mod record;

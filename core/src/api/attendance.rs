@@ -39,7 +39,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "preview_scan",
-        summary: "Tells whether one scan of a session at a given time would be accepted, and the status and credited minutes the record would get.",
+        summary: "Previews whether one scan of a session at a given time would be accepted, and the status and credited minutes the record would get.",
         handler: preview,
     },
     Operation {

@@ -39,6 +39,11 @@
 
 mod attendance;
 mod catalogue;
+mod club;
+mod credit;
+mod enrolment;
+mod index;
+mod schedule;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +86,11 @@ pub struct Operation {
 static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
+    club::OPERATIONS,
+    index::OPERATIONS,
+    credit::OPERATIONS,
+    schedule::OPERATIONS,
+    enrolment::OPERATIONS,
     attendance::OPERATIONS,
 ];
 

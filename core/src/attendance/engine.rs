@@ -552,6 +552,7 @@ mod tests {
             status: EnrolmentStatus::Withdrawn,
             confirmed_at: Some(at(2)),
             withdrawn_at: Some(at(20)),
+            group: None,
         };
         let place = place_as_of(&enrolment, at(10)).unwrap();
         assert_eq!(place.withdrawn_at, None);

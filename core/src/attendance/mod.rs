@@ -132,7 +132,7 @@ pub mod codes {
             en: "the scan at {scanned_at} is after the window closed at {closes_at}",
             zh: "扫码时间 {scanned_at} 晚于截止时间 {closes_at}";
         /// A check-in by a learner without a place, in a course without walk-ins.
-        NOT_ENROLLED = "not_enrolled",
+        NOT_ENROLLED = "check_in_not_enrolled",
             en: "learner {learner_id} holds no place in course {course_id}, which does not accept walk-ins",
             zh: "学员 {learner_id} 在课程 {course_id} 中没有名额，且该课程不接受临时参加";
         /// A check-out without an earlier accepted check-in.

@@ -20,10 +20,10 @@ mod session;
 mod venue;
 
 pub use category::{Category, CategoryDef, Taxonomy};
-pub use club::{Club, ClubStatus};
+pub use club::{Club, ClubMember, ClubStatus, CoreDuty, MemberRole};
 pub use common::{BirthDate, GeoPoint, SourceRef};
-pub use course::{Audience, Course, NetworkLevel};
-pub use enrolment::{Enrolment, EnrolmentStatus};
+pub use course::{Audience, Course, DEFAULT_COMPLETION_THRESHOLD, NetworkLevel};
+pub use enrolment::{Enrolment, EnrolmentStatus, GroupBooking, GroupMode};
 pub use excusal::Excusal;
 pub use instructor::Instructor;
 pub use learner::Learner;
@@ -43,6 +43,7 @@ crate::record_serde!(
     Excusal,
     Outcome,
     Club,
+    ClubMember,
     CategoryDef
 );
 
