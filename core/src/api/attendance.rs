@@ -6,7 +6,7 @@
 //! offset.
 //!
 //! `evaluate_attendance` takes `input` with the lists `sessions`, `courses`,
-//! `venues`, `learner_ids`, `enrolments`, `excusals`, `outcomes` and
+//! `venues`, `learners`, `enrolments`, `excusals`, `outcomes` and
 //! `scans`, each optional and each item in the JSON form of its record.
 //! Outcomes of kind `assessment` decide assessments. Its `options` are
 //! `as_of` (required), `policy`, `token_key` (hexadecimal) and
@@ -26,7 +26,9 @@ use crate::attendance::{
 };
 use crate::field::{FieldValue, format_instant};
 use crate::id::{LearnerId, SessionId, VenueId};
-use crate::model::{Course, Enrolment, Excusal, Outcome, Scan, ScanDirection, Session, Venue};
+use crate::model::{
+    Course, Enrolment, Excusal, Learner, Outcome, Scan, ScanDirection, Session, Venue,
+};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
 use crate::schedule::{TimedSession, session_times};
@@ -59,7 +61,7 @@ const EVALUATE_FIELDS: &[&str] = &[
     "sessions",
     "courses",
     "venues",
-    "learner_ids",
+    "learners",
     "enrolments",
     "excusals",
     "outcomes",
@@ -85,7 +87,7 @@ fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let outcomes: Vec<Outcome> = read_list(object, "outcomes", &mut problems);
     let assessments = AssessmentResult::from_outcomes(&outcomes);
     let scans: Vec<Scan> = read_list(object, "scans", &mut problems);
-    let learners = read_learner_ids(object, &mut problems);
+    let learners = read_learners(object, &mut problems);
     let timed = timed_sessions(sessions, &venues, &mut problems);
     let (Some(policy), Some(as_of), true) = (policy, as_of, problems.is_empty()) else {
         return Err(problems);
@@ -381,17 +383,16 @@ fn read_list<T: Record>(
     }
 }
 
-/// Reads `learner_ids`: `None` when absent, which accepts any learner.
-fn read_learner_ids(
-    object: &Map<String, Value>,
-    problems: &mut Problems,
-) -> Option<Vec<LearnerId>> {
-    let value = object.get("learner_ids").filter(|value| !value.is_null())?;
-    let path = Path::root().join("learner_ids");
+/// Reads `learners`, the registered learners, given as learner ids or as
+/// learner records (as in a bundle's `learners.csv`): `None` when absent,
+/// which accepts any learner.
+fn read_learners(object: &Map<String, Value>, problems: &mut Problems) -> Option<Vec<LearnerId>> {
+    let value = object.get("learners").filter(|value| !value.is_null())?;
+    let path = Path::root().join("learners");
     let Value::Array(items) = value else {
         problems.push(
             Problem::new(crate::problem::codes::INVALID_TYPE, path)
-                .with("field", "learner_ids")
+                .with("field", "learners")
                 .with("expected", "a list")
                 .with("value", json_kind(value)),
         );
@@ -399,8 +400,13 @@ fn read_learner_ids(
     };
     let mut learners = Vec::with_capacity(items.len());
     for (position, item) in items.iter().enumerate() {
-        if let Some(learner) = read_value(Some(item), path.join(position), "learner_ids", problems)
-        {
+        let at = path.join(position);
+        if item.is_object() {
+            match Learner::from_json(item, &at) {
+                Ok(learner) => learners.push(learner.id),
+                Err(found) => problems.extend(found),
+            }
+        } else if let Some(learner) = read_value(Some(item), at, "learners", problems) {
             learners.push(learner);
         }
     }
