@@ -477,6 +477,7 @@ pub(super) fn evaluate_scans(
     judge.out.duplicates.reserve(scans.len() / 8);
     judge.out.rejected.reserve(scans.len() / 16);
     judge.out.session_ranges.reserve(index.sessions.len());
+
     let mut expected = Vec::new();
     let mut nonces = Nonces::default();
     for (position, entry) in index.sessions.iter().enumerate() {
@@ -507,6 +508,7 @@ pub(super) fn evaluate_scans(
             .session_ranges
             .push(start..judge.out.records.len());
     }
+
     judge_unknown_sessions(&mut judge, &buckets.unknown, &mut nonces);
     judge.out
 }
