@@ -42,6 +42,7 @@
 )]
 
 pub mod api;
+pub mod attendance;
 pub mod bundle;
 pub mod club;
 mod codes;

@@ -37,6 +37,7 @@
 //! assert_eq!(response["problems"][0]["message"], "缺少必填字段 display_name");
 //! ```
 
+mod attendance;
 mod catalogue;
 mod club;
 mod credit;
@@ -90,6 +91,7 @@ static ALL: &[&[Operation]] = &[
     credit::OPERATIONS,
     schedule::OPERATIONS,
     enrolment::OPERATIONS,
+    attendance::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.

@@ -1,0 +1,568 @@
+//! The batch engine: the input, its indexes, and the evaluation that turns
+//! scans into records, rates and completion decisions.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+
+use crate::id::{CourseId, LearnerId, SessionId};
+use crate::model::{Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, Venue};
+use crate::problem::{Path, Problem, Problems};
+use crate::schedule::TimedSession;
+
+use super::codes;
+use super::courses::course_results;
+use super::policy::AttendancePolicy;
+use super::rate::AssessmentResult;
+use super::report::{AttendanceReport, AttendanceSummary, DuplicateKind};
+use super::scans::evaluate_scans;
+use super::status::AttendanceStatus;
+use super::status::SessionWindows;
+use super::token::{SessionSecret, TokenKey};
+
+/// The most scans one evaluation takes: 2^28, about 268 million. The batch
+/// path keeps a scan's position in 28 bits of its sort key; split larger
+/// inputs by session.
+pub const MAX_SCANS: usize = 1 << 28;
+
+/// Everything the engine reads. Slices are borrowed, so a caller can
+/// evaluate the records of a [`Bundle`](crate::bundle::Bundle) without
+/// copying them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AttendanceInput<'a> {
+    /// Sessions with their instants.
+    pub sessions: &'a [TimedSession],
+    /// The courses of the course sessions (walk-ins, completion threshold,
+    /// assessment).
+    pub courses: &'a [Course],
+    /// Venues, whose locations the geofence needs; may be empty while the
+    /// geofence is off.
+    pub venues: &'a [Venue],
+    /// The registered learners; `None` accepts any learner id (the check is
+    /// then left to the enrolment rules).
+    pub learners: Option<&'a [LearnerId]>,
+    /// Enrolments: which learner has a place in which course, and when.
+    pub enrolments: &'a [Enrolment],
+    /// Excusals granted for single sessions.
+    pub excusals: &'a [Excusal],
+    /// Assessment results, for courses that require an assessment; those of
+    /// courses not in `courses` are ignored.
+    ///
+    /// NOTE: results are not filtered by the evaluation time, because an
+    /// outcome has only a local date; pass those known at `as_of`.
+    pub assessments: &'a [AssessmentResult],
+    /// The scans to evaluate, in any order.
+    pub scans: &'a [Scan],
+}
+
+/// How to evaluate.
+#[derive(Clone, Copy, Debug)]
+pub struct EvaluationSettings<'a> {
+    /// The policy.
+    pub policy: &'a AttendancePolicy,
+    /// The evaluation time: sessions that ended by then are held, and
+    /// scans, enrolment changes and excusals after it are not yet known.
+    pub as_of: DateTime<Utc>,
+    /// The platform key that session secrets derive from. Without it tokens
+    /// are not checked at all, and the report sets `tokens_verified` to
+    /// false.
+    pub token_key: Option<&'a TokenKey>,
+}
+
+/// Evaluates scans into attendance records, rejected and duplicate scans,
+/// and per learner and course results.
+///
+/// The work is O(n log n) in the number of scans, plus the records it
+/// writes (one per expected learner and held session). The result depends
+/// only on the content of the input, never on the order of the scans.
+///
+/// # Errors
+///
+/// Returns problems for an input that is inconsistent in itself: a
+/// session, course or venue id given twice (`duplicate_input_id`), or a
+/// session, course or venue referred to by a session, enrolment or excusal
+/// but not given (`reference_not_in_input`, for venues only while the
+/// geofence is on). More than [`MAX_SCANS`] scans are `out_of_range`. Scans
+/// never cause an error otherwise: a bad scan is a rejected scan.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use xuetong::attendance::{AttendanceInput, AttendancePolicy, EvaluationSettings, evaluate_attendance};
+///
+/// let policy = AttendancePolicy::default();
+/// let settings = EvaluationSettings {
+///     policy: &policy,
+///     as_of: Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+///     token_key: None,
+/// };
+/// let report = evaluate_attendance(&AttendanceInput::default(), &settings)?;
+/// assert!(report.records.is_empty());
+/// assert!(!report.tokens_verified);
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+pub fn evaluate_attendance(
+    input: &AttendanceInput<'_>,
+    settings: &EvaluationSettings<'_>,
+) -> Result<AttendanceReport, Problems> {
+    let index = Index::build(input, settings)?;
+    let scanned = evaluate_scans(&index, input.scans, settings);
+    let course_results = course_results(&index, &scanned.records, &scanned.session_ranges);
+
+    let mut summary = AttendanceSummary {
+        scans: input.scans.len() as u64,
+        accepted: scanned.accepted,
+        rejected: scanned.rejected.len() as u64,
+        duplicates: scanned.duplicates.len() as u64,
+        ..AttendanceSummary::default()
+    };
+    let mut by_code: HashMap<&'static str, u64> = HashMap::new();
+    for rejected in &scanned.rejected {
+        *by_code.entry(rejected.code.as_str()).or_default() += 1;
+    }
+    summary.rejected_by_code = by_code
+        .into_iter()
+        .map(|(code, count)| (code.to_owned(), count))
+        .collect();
+    let mut by_kind = [0u64; DuplicateKind::ALL.len()];
+    for duplicate in &scanned.duplicates {
+        by_kind[duplicate.kind as usize] += 1;
+    }
+    let mut by_status = [0u64; AttendanceStatus::ALL.len()];
+    for record in &scanned.records {
+        by_status[record.status as usize] += 1;
+    }
+    summary.duplicates_by_kind = counts(DuplicateKind::ALL, &by_kind, |kind| kind.as_str());
+    summary.records_by_status = counts(AttendanceStatus::ALL, &by_status, |status| status.as_str());
+    Ok(AttendanceReport {
+        as_of: settings.as_of,
+        tokens_verified: settings.token_key.is_some(),
+        summary,
+        records: scanned.records,
+        rejected: scanned.rejected,
+        duplicates: scanned.duplicates,
+        course_results,
+    })
+}
+
+/// Pairs each name with its count, leaving out zeros, for the summary.
+fn counts<T: Copy>(
+    values: &[T],
+    counts: &[u64],
+    name: impl Fn(T) -> &'static str,
+) -> std::collections::BTreeMap<String, u64> {
+    values
+        .iter()
+        .zip(counts)
+        .filter(|(_, count)| **count > 0)
+        .map(|(value, count)| (name(*value).to_owned(), *count))
+        .collect()
+}
+
+/// A hasher for maps keyed by the session ids of the input: it folds the 16
+/// bytes of a UUID into 64 bits and mixes them with the MurmurHash3
+/// finalizer, which is much faster than the default SipHash. It is not
+/// keyed, so it suits only maps whose keys come from the input's own
+/// records. Looking up an id chosen by a client costs the same as any other
+/// lookup.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct UuidHasher(u64);
+
+impl Hasher for UuidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(31);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
+    }
+}
+
+/// A learner's place in a course, as known at the evaluation time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Place {
+    pub learner: LearnerId,
+    pub confirmed_at: DateTime<Utc>,
+    /// When the learner withdrew, if that was by the evaluation time.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Place {
+    /// Returns whether the learner held this place at `instant`.
+    pub fn covers(&self, instant: DateTime<Utc>) -> bool {
+        self.confirmed_at <= instant
+            && self
+                .withdrawn_at
+                .is_none_or(|withdrawn| instant < withdrawn)
+    }
+
+    /// Returns whether the place is still held at the evaluation time.
+    pub fn is_active(&self) -> bool {
+        self.withdrawn_at.is_none()
+    }
+}
+
+/// One session with what the engine needs to judge its scans.
+#[derive(Debug)]
+pub(super) struct SessionEntry<'a> {
+    pub timed: &'a TimedSession,
+    pub windows: SessionWindows,
+    /// The position of the session's course in [`Index::courses`].
+    pub course: Option<usize>,
+    pub venue_location: Option<GeoPoint>,
+    pub cancelled: bool,
+    /// Whether the session ended by the evaluation time.
+    pub ended: bool,
+    /// The secret that checks its tokens, when a token key was supplied.
+    pub secret: Option<SessionSecret>,
+}
+
+impl SessionEntry<'_> {
+    /// Returns whether the session is held: not cancelled and ended by the
+    /// evaluation time.
+    pub fn held(&self) -> bool {
+        self.ended && !self.cancelled
+    }
+}
+
+/// The input arranged for lookups.
+#[derive(Debug)]
+pub(super) struct Index<'a> {
+    pub policy: &'a AttendancePolicy,
+    /// Sessions ordered by start, then id.
+    pub sessions: Vec<SessionEntry<'a>>,
+    pub session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>>,
+    /// Courses ordered by id.
+    pub courses: Vec<&'a Course>,
+    /// The sessions of each course (positions in `sessions`), in order.
+    pub course_sessions: Vec<Vec<usize>>,
+    /// The places of each course, ordered by learner and confirmation.
+    pub places: Vec<Vec<Place>>,
+    /// Excused (session position, learner) pairs, ordered.
+    pub excusals: Vec<(usize, LearnerId)>,
+    /// (course position, learner, passed) triples, ordered.
+    pub assessments: Vec<(usize, LearnerId, bool)>,
+    /// The registered learners, ordered; `None` accepts any learner.
+    pub learners: Option<Vec<LearnerId>>,
+}
+
+impl<'a> Index<'a> {
+    fn build(
+        input: &AttendanceInput<'a>,
+        settings: &EvaluationSettings<'a>,
+    ) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        if input.scans.len() > MAX_SCANS {
+            problems.push(
+                Problem::new(
+                    crate::problem::codes::OUT_OF_RANGE,
+                    Path::root().join("scans"),
+                )
+                .with("field", "scans")
+                .with("value", input.scans.len())
+                .with("min", 0)
+                .with("max", MAX_SCANS),
+            );
+        }
+
+        let mut courses: Vec<&Course> = input.courses.iter().collect();
+        courses.sort_by_key(|course| course.id);
+        let course_by_id = unique_ids(input.courses, "courses", "course", |c| c.id, &mut problems);
+        let course_position: HashMap<CourseId, usize> = courses
+            .iter()
+            .enumerate()
+            .map(|(position, course)| (course.id, position))
+            .collect();
+        let venue_by_id = unique_ids(input.venues, "venues", "venue", |v| v.id, &mut problems);
+        unique_ids(
+            input.sessions,
+            "sessions",
+            "session",
+            |t| t.session.id,
+            &mut problems,
+        );
+
+        let geofence = settings.policy.geofence.radius_metres.is_some();
+        for (position, timed) in input.sessions.iter().enumerate() {
+            let session = &timed.session;
+            if let Some(course) = session.course_id()
+                && !course_by_id.contains_key(&course)
+            {
+                problems.push(missing_reference(
+                    path_of("sessions", position, "course_id"),
+                    "course_id",
+                    course.to_string(),
+                    "courses",
+                ));
+            }
+            if geofence && !venue_by_id.contains_key(&session.venue_id) {
+                problems.push(missing_reference(
+                    path_of("sessions", position, "venue_id"),
+                    "venue_id",
+                    session.venue_id.to_string(),
+                    "venues",
+                ));
+            }
+        }
+
+        let mut order: Vec<&TimedSession> = input.sessions.iter().collect();
+        order.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
+        let session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>> = order
+            .iter()
+            .enumerate()
+            .map(|(position, timed)| (timed.session.id, position))
+            .collect();
+        let mut course_sessions = vec![Vec::new(); courses.len()];
+        let sessions: Vec<SessionEntry> = order
+            .iter()
+            .enumerate()
+            .map(|(position, timed)| {
+                let course = timed
+                    .session
+                    .course_id()
+                    .and_then(|id| course_position.get(&id).copied());
+                if let Some(course) = course {
+                    course_sessions[course].push(position);
+                }
+                let venue_location = venue_by_id
+                    .get(&timed.session.venue_id)
+                    .and_then(|venue| input.venues[*venue].location);
+                let windows = SessionWindows::new(&timed.times, settings.policy);
+                SessionEntry {
+                    timed,
+                    windows,
+                    course,
+                    venue_location,
+                    cancelled: timed.session.is_cancelled(),
+                    ended: timed.times.ends_at <= settings.as_of,
+                    secret: settings
+                        .token_key
+                        .map(|key| key.session_secret(timed.session.id)),
+                }
+            })
+            .collect();
+
+        let mut places = vec![Vec::new(); courses.len()];
+        for (position, enrolment) in input.enrolments.iter().enumerate() {
+            let Some(&course) = course_position.get(&enrolment.course_id) else {
+                problems.push(missing_reference(
+                    path_of("enrolments", position, "course_id"),
+                    "course_id",
+                    enrolment.course_id.to_string(),
+                    "courses",
+                ));
+                continue;
+            };
+            if let Some(place) = place_as_of(enrolment, settings.as_of) {
+                places[course].push(place);
+            }
+        }
+        for course_places in &mut places {
+            course_places.sort();
+        }
+
+        let mut excusals = Vec::with_capacity(input.excusals.len());
+        for (position, excusal) in input.excusals.iter().enumerate() {
+            match session_by_id.get(&excusal.session_id) {
+                None => problems.push(missing_reference(
+                    path_of("excusals", position, "session_id"),
+                    "session_id",
+                    excusal.session_id.to_string(),
+                    "sessions",
+                )),
+                Some(&session) => {
+                    let known = excusal
+                        .granted_at
+                        .is_none_or(|granted| granted <= settings.as_of);
+                    if known {
+                        excusals.push((session, excusal.learner_id));
+                    }
+                }
+            }
+        }
+        excusals.sort();
+        excusals.dedup();
+
+        let mut assessments: Vec<(usize, LearnerId, bool)> = input
+            .assessments
+            .iter()
+            .filter_map(|result| {
+                let course = course_position.get(&result.course_id)?;
+                Some((*course, result.learner_id, result.passed))
+            })
+            .collect();
+        assessments.sort();
+
+        let learners = input.learners.map(|learners| {
+            let mut sorted = learners.to_vec();
+            sorted.sort();
+            sorted.dedup();
+            sorted
+        });
+
+        problems.into_result(Self {
+            policy: settings.policy,
+            sessions,
+            session_by_id,
+            courses,
+            course_sessions,
+            places,
+            excusals,
+            assessments,
+            learners,
+        })
+    }
+
+    /// Returns the places `learner` has or had in course `course`.
+    pub fn places_of(&self, course: usize, learner: LearnerId) -> &[Place] {
+        let Some(places) = self.places.get(course) else {
+            return &[];
+        };
+        let key = learner.uuid().as_u128();
+        let start = places.partition_point(|place| place.learner.uuid().as_u128() < key);
+        let rest = &places[start..];
+        let length = rest.partition_point(|place| place.learner.uuid().as_u128() <= key);
+        &rest[..length]
+    }
+
+    /// Returns whether `learner` has an excusal for the session at `session`.
+    pub fn is_excused(&self, session: usize, learner: LearnerId) -> bool {
+        !self.excusals.is_empty() && self.excusals.binary_search(&(session, learner)).is_ok()
+    }
+
+    /// Returns the excusals for the session at `session`.
+    pub fn excused_at(&self, session: usize) -> &[(usize, LearnerId)] {
+        let start = self.excusals.partition_point(|(at, _)| *at < session);
+        let end = self.excusals.partition_point(|(at, _)| *at <= session);
+        &self.excusals[start..end]
+    }
+
+    /// Returns whether `learner` is registered (always, without a learner
+    /// list).
+    pub fn is_known_learner(&self, learner: LearnerId) -> bool {
+        self.learners
+            .as_ref()
+            .is_none_or(|learners| learners.binary_search(&learner).is_ok())
+    }
+}
+
+/// Converts an enrolment into the place it gives as known at `as_of`: none
+/// while waitlisted or before confirmation, and without a withdrawal that
+/// happens after `as_of`.
+fn place_as_of(enrolment: &Enrolment, as_of: DateTime<Utc>) -> Option<Place> {
+    let confirmed_at = enrolment.confirmed_at?;
+    if confirmed_at > as_of || enrolment.status == EnrolmentStatus::Waitlisted {
+        return None;
+    }
+    Some(Place {
+        learner: enrolment.learner_id,
+        confirmed_at,
+        withdrawn_at: enrolment
+            .withdrawn_at
+            .filter(|withdrawn| *withdrawn <= as_of),
+    })
+}
+
+/// Maps each id to the position of its first record, reporting every
+/// later record with the same id.
+fn unique_ids<T, Id: Copy + Eq + Hash + ToString>(
+    records: &[T],
+    list: &'static str,
+    kind: &'static str,
+    id: impl Fn(&T) -> Id,
+    problems: &mut Problems,
+) -> HashMap<Id, usize> {
+    let mut seen = HashMap::with_capacity(records.len());
+    for (position, record) in records.iter().enumerate() {
+        let key = id(record);
+        if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(key) {
+            slot.insert(position);
+        } else {
+            problems.push(
+                Problem::new(codes::DUPLICATE_INPUT_ID, path_of(list, position, "id"))
+                    .with("field", "id")
+                    .with("value", key.to_string())
+                    .with("kind", kind),
+            );
+        }
+    }
+    seen
+}
+
+fn path_of(list: &'static str, position: usize, field: &'static str) -> Path {
+    Path::root().join(list).join(position).join(field)
+}
+
+fn missing_reference(
+    path: Path,
+    field: &'static str,
+    value: String,
+    target: &'static str,
+) -> Problem {
+    Problem::new(codes::REFERENCE_NOT_IN_INPUT, path)
+        .with("field", field)
+        .with("value", value)
+        .with("target", target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn place_covers_half_open_interval() {
+        let place = Place {
+            learner: LearnerId::derive("t", "1"),
+            confirmed_at: at(2),
+            withdrawn_at: Some(at(10)),
+        };
+        assert!(!place.covers(at(1)));
+        assert!(place.covers(at(2)));
+        assert!(place.covers(at(9)));
+        assert!(!place.covers(at(10)));
+        assert!(!place.is_active());
+    }
+
+    #[test]
+    fn later_facts_are_not_yet_known() {
+        let enrolment = Enrolment {
+            id: crate::id::EnrolmentId::derive("t", "1"),
+            source: None,
+            learner_id: LearnerId::derive("t", "1"),
+            course_id: CourseId::derive("t", "1"),
+            requested_at: at(1),
+            status: EnrolmentStatus::Withdrawn,
+            confirmed_at: Some(at(2)),
+            withdrawn_at: Some(at(20)),
+            group: None,
+        };
+        let place = place_as_of(&enrolment, at(10)).unwrap();
+        assert_eq!(place.withdrawn_at, None);
+        assert_eq!(place_as_of(&enrolment, at(1)), None);
+        let waiting = Enrolment {
+            status: EnrolmentStatus::Waitlisted,
+            confirmed_at: None,
+            withdrawn_at: None,
+            ..enrolment
+        };
+        assert_eq!(place_as_of(&waiting, at(10)), None);
+    }
+}

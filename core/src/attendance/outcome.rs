@@ -1,0 +1,253 @@
+//! Learning outcomes from attendance: the bridge to the credit rules, which
+//! read [`Outcome`] records.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::id::{CourseId, LearnerId, OutcomeId, SessionId};
+use crate::model::{Outcome, OutcomeKind, Role, SourceRef};
+use crate::schedule::TimedSession;
+
+use super::report::{AttendanceRecord, AttendanceReport};
+
+/// The `source_system` of outcomes made from attendance. Their ids derive
+/// from it and the key of their source, so re-running an evaluation gives
+/// the same ids.
+pub const OUTCOME_SOURCE_SYSTEM: &str = "xuetong-attendance";
+
+crate::text_enum! {
+    /// The grouping of attended minutes into outcomes.
+    pub enum OutcomeGrouping {
+        /// One outcome per learner and session.
+        PerSession = "per_session",
+        /// One outcome per learner and course (or club), with the minutes of
+        /// all its sessions. Its minutes grow as more sessions are held, and
+        /// its id stays the same.
+        PerCourse = "per_course",
+    }
+}
+
+/// Makes the learning outcomes of an evaluation:
+///
+/// - `attendance` with the credited minutes of each final course record
+///   (or their sum per learner and course), keyed
+///   `attendance:{learner}:{session}` (or `attendance:{learner}:{course}`);
+/// - `club_activity` likewise for club sessions, keyed
+///   `club_activity:{learner}:{session}` (or `…:{club}`);
+/// - `course_completion` for each completed course, keyed
+///   `course_completion:{learner}:{course}`, on the local date the course's
+///   last session ended.
+///
+/// Records that credit no minutes or whose session has not ended make no
+/// outcome. An attendance outcome occurs on its session's local date (the
+/// latest one for a sum). Outcomes are ordered by learner, date, kind and
+/// id.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use xuetong::attendance::{
+///     AttendanceInput, AttendancePolicy, EvaluationSettings, OutcomeGrouping,
+///     attendance_outcomes, evaluate_attendance,
+/// };
+///
+/// let policy = AttendancePolicy::default();
+/// let settings = EvaluationSettings {
+///     policy: &policy,
+///     as_of: Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+///     token_key: None,
+/// };
+/// let report = evaluate_attendance(&AttendanceInput::default(), &settings)?;
+/// assert!(attendance_outcomes(&report, &[], OutcomeGrouping::PerSession).is_empty());
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+pub fn attendance_outcomes(
+    report: &AttendanceReport,
+    sessions: &[TimedSession],
+    grouping: OutcomeGrouping,
+) -> Vec<Outcome> {
+    let by_id: HashMap<SessionId, &TimedSession> = sessions
+        .iter()
+        .map(|timed| (timed.session.id, timed))
+        .collect();
+    let mut outcomes = match grouping {
+        OutcomeGrouping::PerSession => per_session(&report.records, &by_id),
+        OutcomeGrouping::PerCourse => per_course(&report.records, &by_id),
+    };
+
+    let course_ends = course_end_dates(sessions);
+    for result in report
+        .course_results
+        .iter()
+        .filter(|result| result.completed)
+    {
+        let Some(&(_, ended_on)) = course_ends.get(&result.course_id) else {
+            continue;
+        };
+        let key = format!(
+            "course_completion:{}:{}",
+            result.learner_id, result.course_id
+        );
+        let mut outcome = outcome(
+            key,
+            result.learner_id,
+            OutcomeKind::CourseCompletion,
+            ended_on,
+        );
+        outcome.course_id = Some(result.course_id);
+        outcomes.push(outcome);
+    }
+
+    outcomes.sort_by(|a, b| {
+        (a.learner_id, a.occurred_on, a.kind, a.id).cmp(&(
+            b.learner_id,
+            b.occurred_on,
+            b.kind,
+            b.id,
+        ))
+    });
+    outcomes
+}
+
+/// Selects the records that make outcomes: final, with credited minutes,
+/// and with a known session.
+fn creditable<'r>(
+    records: &'r [AttendanceRecord],
+    by_id: &'r HashMap<SessionId, &TimedSession>,
+) -> impl Iterator<Item = (&'r AttendanceRecord, &'r TimedSession)> {
+    records
+        .iter()
+        .filter(|record| !record.provisional && record.credited_minutes > 0)
+        .filter_map(|record| by_id.get(&record.session_id).map(|timed| (record, *timed)))
+}
+
+fn per_session(
+    records: &[AttendanceRecord],
+    by_id: &HashMap<SessionId, &TimedSession>,
+) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for (record, timed) in creditable(records, by_id) {
+        let date = timed.session.date;
+        let made = match (record.course_id, record.club_id) {
+            (Some(course), _) => {
+                let key = format!("attendance:{}:{}", record.learner_id, record.session_id);
+                let mut made = outcome(key, record.learner_id, OutcomeKind::Attendance, date);
+                made.course_id = Some(course);
+                made
+            }
+            (None, Some(club)) => {
+                let key = format!("club_activity:{}:{}", record.learner_id, record.session_id);
+                let mut made = outcome(key, record.learner_id, OutcomeKind::ClubActivity, date);
+                made.club_id = Some(club);
+                made
+            }
+            (None, None) => continue,
+        };
+        outcomes.push(Outcome {
+            minutes: Some(record.credited_minutes),
+            session_id: Some(record.session_id),
+            ..made
+        });
+    }
+    outcomes
+}
+
+/// The course or club whose minutes a per-course outcome sums.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Owner {
+    Course(CourseId),
+    Club(crate::id::ClubId),
+}
+
+fn per_course(
+    records: &[AttendanceRecord],
+    by_id: &HashMap<SessionId, &TimedSession>,
+) -> Vec<Outcome> {
+    let mut sums: BTreeMap<(LearnerId, Owner), (u32, NaiveDate)> = BTreeMap::new();
+    for (record, timed) in creditable(records, by_id) {
+        let owner = match (record.course_id, record.club_id) {
+            (Some(course), _) => Owner::Course(course),
+            (None, Some(club)) => Owner::Club(club),
+            (None, None) => continue,
+        };
+        let date = timed.session.date;
+        let sum = sums.entry((record.learner_id, owner)).or_insert((0, date));
+        sum.0 = sum.0.saturating_add(record.credited_minutes);
+        sum.1 = sum.1.max(date);
+    }
+    sums.into_iter()
+        .map(|((learner, owner), (minutes, date))| {
+            let mut made = match owner {
+                Owner::Course(course) => {
+                    let key = format!("attendance:{learner}:{course}");
+                    let mut made = outcome(key, learner, OutcomeKind::Attendance, date);
+                    made.course_id = Some(course);
+                    made
+                }
+                Owner::Club(club) => {
+                    let key = format!("club_activity:{learner}:{club}");
+                    let mut made = outcome(key, learner, OutcomeKind::ClubActivity, date);
+                    made.club_id = Some(club);
+                    made
+                }
+            };
+            made.minutes = Some(minutes);
+            made
+        })
+        .collect()
+}
+
+/// Finds the end of each course's last session that is not cancelled: its
+/// instant and its local end date.
+fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Utc>, NaiveDate)> {
+    let mut ends: HashMap<CourseId, (DateTime<Utc>, NaiveDate)> = HashMap::new();
+    for timed in sessions
+        .iter()
+        .filter(|timed| !timed.session.is_cancelled())
+    {
+        let Some(course) = timed.session.course_id() else {
+            continue;
+        };
+        let ended_on = timed.session.local_end_date().unwrap_or(timed.session.date);
+        let candidate = (timed.times.ends_at, ended_on);
+        ends.entry(course)
+            .and_modify(|end| *end = (*end).max(candidate))
+            .or_insert(candidate);
+    }
+    ends
+}
+
+/// Makes an outcome with the id and source derived from `key`, and every
+/// optional field empty.
+fn outcome(key: String, learner: LearnerId, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
+    Outcome {
+        id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
+        source: Some(SourceRef {
+            system: OUTCOME_SOURCE_SYSTEM.to_owned(),
+            key,
+        }),
+        learner_id: learner,
+        kind,
+        occurred_on,
+        recorded_on: None,
+        role: Role::Learner,
+        minutes: None,
+        course_id: None,
+        club_id: None,
+        session_id: None,
+        category: None,
+        title: None,
+        certificate_code: None,
+        certificate_level: None,
+        award_scope: None,
+        award_rank: None,
+        team: false,
+        resource_id: None,
+        evidence: None,
+        banked: false,
+        score: None,
+        passed: None,
+    }
+}

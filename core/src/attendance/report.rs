@@ -1,0 +1,213 @@
+//! The output of an evaluation: records, rejected and duplicate scans,
+//! course results and a summary.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::field::format_instant;
+use crate::id::{ClubId, CourseId, LearnerId, ScanId, SessionId};
+use crate::model::ScanDirection;
+use crate::problem::{Code, Locale, Params, Path, Problem};
+
+use super::rate::CourseResult;
+use super::status::{AttendanceStatus, Punctuality};
+
+/// Writes an instant as [`format_instant`] does.
+fn serialize_instant<S: Serializer>(
+    instant: &DateTime<Utc>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&format_instant(instant))
+}
+
+/// Writes an optional instant as [`format_instant`] does, or `null`.
+fn serialize_optional_instant<S: Serializer>(
+    instant: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match instant {
+        Some(instant) => serializer.collect_str(&format_instant(instant)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// One learner's attendance at one session.
+///
+/// There is at most one record per learner and session. A learner gets one
+/// when a check-in was accepted, or, once the session has ended, when they
+/// held a place in the course at its start or had an excusal for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttendanceRecord {
+    /// The session.
+    pub session_id: SessionId,
+    /// The learner.
+    pub learner_id: LearnerId,
+    /// The session's course, when it is a course meeting.
+    pub course_id: Option<CourseId>,
+    /// The session's club, when it is a club activity.
+    pub club_id: Option<ClubId>,
+    /// The status.
+    pub status: AttendanceStatus,
+    /// Whether the first check-in was on time; `None` without a check-in.
+    pub punctuality: Option<Punctuality>,
+    /// The minutes credited; never more than `scheduled_minutes`.
+    pub credited_minutes: u32,
+    /// The session's scheduled length in whole minutes.
+    pub scheduled_minutes: u32,
+    /// When the first accepted check-in was received.
+    #[serde(serialize_with = "serialize_optional_instant")]
+    pub first_check_in: Option<DateTime<Utc>>,
+    /// When the last accepted check-out was received.
+    #[serde(serialize_with = "serialize_optional_instant")]
+    pub last_check_out: Option<DateTime<Utc>>,
+    /// The scan of the first accepted check-in.
+    pub check_in_scan_id: Option<ScanId>,
+    /// The scan of the last accepted check-out.
+    pub check_out_scan_id: Option<ScanId>,
+    /// Whether the learner checked in without holding a place, in a course
+    /// that accepts walk-ins.
+    pub walk_in: bool,
+    /// Whether the learner has an excusal for the session (granted by the
+    /// evaluation time); an excused learner who attended keeps the status
+    /// of the attendance.
+    pub excused: bool,
+    /// Whether the session had not ended by the evaluation time, so that the
+    /// status may still change.
+    pub provisional: bool,
+    /// How many further scans of this learner and session changed nothing.
+    pub duplicate_scans: u32,
+}
+
+/// A scan that was not accepted, with the reason as a catalogue code.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RejectedScan {
+    /// The scan.
+    pub scan_id: ScanId,
+    /// The session it named.
+    pub session_id: SessionId,
+    /// The learner it named.
+    pub learner_id: LearnerId,
+    /// When the server received it.
+    #[serde(serialize_with = "serialize_instant")]
+    pub scanned_at: DateTime<Utc>,
+    /// Check-in or check-out.
+    pub direction: ScanDirection,
+    /// The reason for the rejection.
+    pub code: Code,
+    /// The values the message refers to.
+    pub params: Params,
+}
+
+impl RejectedScan {
+    /// Renders the message of the rejection in `locale`.
+    pub fn message_in(&self, locale: Locale) -> String {
+        let problem = Problem {
+            code: self.code,
+            path: Path::root(),
+            message: String::new(),
+            params: self.params.clone(),
+        };
+        problem.message_in(locale)
+    }
+}
+
+crate::text_enum! {
+    /// The reason a scan changed nothing.
+    pub enum DuplicateKind {
+        /// The same scan (same id and content) given more than once.
+        RepeatedScan = "repeated_scan",
+        /// A retry: an earlier scan of the same learner and session has the
+        /// same nonce, and its result stands for this one.
+        Retry = "retry",
+        /// A further check-in after an accepted one.
+        RepeatedCheckIn = "repeated_check_in",
+        /// A check-out followed by a later accepted check-out, which counts
+        /// instead.
+        SupersededCheckOut = "superseded_check_out",
+    }
+}
+
+/// A scan that changed nothing, with the scan whose result is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateScan {
+    /// The scan.
+    pub scan_id: ScanId,
+    /// The session it named.
+    pub session_id: SessionId,
+    /// The learner it named.
+    pub learner_id: LearnerId,
+    /// When the server received it.
+    #[serde(serialize_with = "serialize_instant")]
+    pub scanned_at: DateTime<Utc>,
+    /// Why it changed nothing.
+    pub kind: DuplicateKind,
+    /// The scan whose result is kept: the original of a retry or repeat, the
+    /// accepted check-in, or the check-out that counts.
+    pub kept_scan_id: ScanId,
+}
+
+/// Counts over an evaluation. Every scan is accepted, rejected or a
+/// duplicate: `accepted + rejected + duplicates == scans`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AttendanceSummary {
+    /// Scans given.
+    pub scans: u64,
+    /// Scans that are a record's first check-in or last check-out.
+    pub accepted: u64,
+    /// Scans rejected.
+    pub rejected: u64,
+    /// Scans that changed nothing.
+    pub duplicates: u64,
+    /// Rejected scans by code.
+    pub rejected_by_code: BTreeMap<String, u64>,
+    /// Duplicate scans by kind.
+    pub duplicates_by_kind: BTreeMap<String, u64>,
+    /// Records by status.
+    pub records_by_status: BTreeMap<String, u64>,
+}
+
+/// The result of evaluating attendance.
+///
+/// Records are ordered by session (start, then id) and learner id;
+/// rejected and duplicate scans by session, learner and receipt time, with
+/// scans for unknown sessions last; course results by course id and learner
+/// id. The order depends only on the content of the input, never on the
+/// order of the scans.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AttendanceReport {
+    /// The evaluation time.
+    #[serde(serialize_with = "serialize_instant")]
+    pub as_of: DateTime<Utc>,
+    /// Whether tokens were verified: `false` when no token key was supplied,
+    /// in which case no token was checked at all.
+    pub tokens_verified: bool,
+    /// Counts.
+    pub summary: AttendanceSummary,
+    /// One record per learner and session.
+    pub records: Vec<AttendanceRecord>,
+    /// Scans not accepted, each with a code.
+    pub rejected: Vec<RejectedScan>,
+    /// Scans that changed nothing.
+    pub duplicates: Vec<DuplicateScan>,
+    /// Rates, completion and warnings per learner and course.
+    pub course_results: Vec<CourseResult>,
+}
+
+impl AttendanceReport {
+    /// The JSON form of the report, with the message of each rejected scan
+    /// in `locale`.
+    pub fn to_json(&self, locale: Locale) -> Result<Value, serde_json::Error> {
+        let mut value = serde_json::to_value(self)?;
+        if let Some(Value::Array(rejected)) = value.get_mut("rejected") {
+            for (entry, scan) in rejected.iter_mut().zip(&self.rejected) {
+                if let Value::Object(object) = entry {
+                    object.insert("message".into(), Value::String(scan.message_in(locale)));
+                }
+            }
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,793 @@
+//! Turning scans into records: ordering, grouping by session and learner,
+//! and judging each scan in time order.
+//!
+//! Scans are put in buckets per session by a counting sort, then each
+//! bucket is sorted by learner, receipt time, direction (check-ins first),
+//! id and content. Every later step walks these sorted groups once, so the
+//! work is O(n log n) and the result does not depend on the input order.
+//!
+//! The sort keys carry what the usual path needs: learner, id, time,
+//! direction, method and whether there is a nonce. Judging a scan then reads
+//! the scan itself only to check a token or a location, or to compare
+//! nonces within a group. Scans are large and lie in input order, so each
+//! such read is likely a cache miss.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+
+use crate::field::format_instant;
+use crate::id::{LearnerId, ScanId, SessionId};
+use crate::model::{Scan, ScanDirection, ScanMethod};
+
+use super::check::{Rejection, check_geofence, check_token, check_window};
+use super::codes;
+use super::engine::{EvaluationSettings, Index, SessionEntry};
+use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
+use super::status::decide_status;
+
+/// The output of judging the scans.
+#[derive(Debug, Default)]
+pub(super) struct ScanResults {
+    /// Records in output order: by session, then learner.
+    pub records: Vec<AttendanceRecord>,
+    /// The records of each session (by position in the index).
+    pub session_ranges: Vec<Range<usize>>,
+    pub rejected: Vec<RejectedScan>,
+    pub duplicates: Vec<DuplicateScan>,
+    pub accepted: u64,
+}
+
+/// The problem with a scan id that more than one scan uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SharedId {
+    /// An exact copy of the scan that stands for the id.
+    Repeat,
+    /// Another scan with different content under the same id.
+    Conflict,
+}
+
+/// The fields of a scan the judge needs, and its sort key within a session,
+/// in 48 bytes so that sorting moves little memory.
+#[derive(Clone, Copy, Debug)]
+struct ScanKey {
+    /// The learner's UUID read big-endian, which orders like the UUID.
+    learner: u128,
+    /// The scan's UUID read big-endian.
+    id: u128,
+    at: DateTime<Utc>,
+    /// The scan's position in the input in the low 28 bits, then whether it
+    /// has a nonce (1 bit), its direction (1 bit) and its method (2 bits).
+    packed: u32,
+}
+
+impl ScanKey {
+    const INDEX_BITS: u32 = 28;
+    const NONCE_BIT: u32 = 1 << 28;
+    const CHECK_OUT_BIT: u32 = 1 << 29;
+    const METHOD_SHIFT: u32 = 30;
+
+    fn new(scan: &Scan, index: u32) -> Self {
+        let mut packed = index & ((1 << Self::INDEX_BITS) - 1);
+        if scan.nonce.is_some() {
+            packed |= Self::NONCE_BIT;
+        }
+        if scan.direction == ScanDirection::CheckOut {
+            packed |= Self::CHECK_OUT_BIT;
+        }
+        let method = match scan.method {
+            ScanMethod::Qr => 0,
+            ScanMethod::Card => 1,
+            ScanMethod::Manual => 2,
+        };
+        Self {
+            learner: scan.learner_id.uuid().as_u128(),
+            id: scan.id.uuid().as_u128(),
+            at: scan.scanned_at,
+            packed: packed | method << Self::METHOD_SHIFT,
+        }
+    }
+
+    /// Returns the scan's position in the input.
+    fn index(&self) -> u32 {
+        self.packed & ((1 << Self::INDEX_BITS) - 1)
+    }
+
+    fn has_nonce(&self) -> bool {
+        self.packed & Self::NONCE_BIT != 0
+    }
+
+    fn direction(&self) -> ScanDirection {
+        if self.packed & Self::CHECK_OUT_BIT != 0 {
+            ScanDirection::CheckOut
+        } else {
+            ScanDirection::CheckIn
+        }
+    }
+
+    fn method(&self) -> ScanMethod {
+        match self.packed >> Self::METHOD_SHIFT {
+            0 => ScanMethod::Qr,
+            1 => ScanMethod::Card,
+            _ => ScanMethod::Manual,
+        }
+    }
+
+    /// Compares two keys in the order of a session: learner, receipt time,
+    /// check-in before check-out, id.
+    fn order(&self, other: &Self) -> Ordering {
+        self.learner
+            .cmp(&other.learner)
+            .then(self.at.cmp(&other.at))
+            .then(self.direction().cmp(&other.direction()))
+            .then(self.id.cmp(&other.id))
+    }
+
+    fn scan_id(&self) -> ScanId {
+        ScanId(uuid::Uuid::from_u128(self.id))
+    }
+
+    fn learner_id(&self) -> LearnerId {
+        LearnerId(uuid::Uuid::from_u128(self.learner))
+    }
+
+    /// Makes the rejected scan, for `session`.
+    fn rejected(&self, rejection: Rejection, session: SessionId) -> RejectedScan {
+        RejectedScan {
+            scan_id: self.scan_id(),
+            session_id: session,
+            learner_id: self.learner_id(),
+            scanned_at: self.at,
+            direction: self.direction(),
+            code: rejection.code,
+            params: rejection.params,
+        }
+    }
+
+    /// Makes the duplicate scan, for `session`, with the scan whose result
+    /// is kept.
+    fn duplicate(&self, session: SessionId, kind: DuplicateKind, kept: ScanId) -> DuplicateScan {
+        DuplicateScan {
+            scan_id: self.scan_id(),
+            session_id: session,
+            learner_id: self.learner_id(),
+            scanned_at: self.at,
+            kind,
+            kept_scan_id: kept,
+        }
+    }
+}
+
+/// Orders two scans by everything they contain, so that ties are broken by
+/// content and never by input position.
+pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
+    let location = |scan: &Scan| scan.location.map(|point| (point.latitude, point.longitude));
+    let compare_location = |a: Option<(f64, f64)>, b: Option<(f64, f64)>| match (a, b) {
+        (Some(a), Some(b)) => a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    };
+    a.id.cmp(&b.id)
+        .then(a.session_id.cmp(&b.session_id))
+        .then(a.learner_id.cmp(&b.learner_id))
+        .then(a.scanned_at.cmp(&b.scanned_at))
+        .then(a.direction.cmp(&b.direction))
+        .then(a.method.cmp(&b.method))
+        .then_with(|| a.token.cmp(&b.token))
+        .then_with(|| a.nonce.cmp(&b.nonce))
+        .then_with(|| compare_location(location(a), location(b)))
+        .then_with(|| {
+            let source = |scan: &Scan| {
+                scan.source
+                    .as_ref()
+                    .map(|source| (source.system.clone(), source.key.clone()))
+            };
+            source(a).cmp(&source(b))
+        })
+}
+
+/// Finds scan ids used more than once, given the 64-bit folds of all ids.
+/// For each such id, the scan that sorts first by content keeps the id.
+/// Exact copies of it are repeats, and scans with other content are
+/// conflicts.
+fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
+    // Most inputs have unique ids: sorting 64-bit folds of the ids finds
+    // that quickly, and only a repeated fold needs the exact search below.
+    folds.sort_unstable();
+    if !folds.windows(2).any(|pair| pair[0] == pair[1]) {
+        return HashMap::new();
+    }
+    let mut ids: Vec<(ScanId, u32)> = scans
+        .iter()
+        .enumerate()
+        .map(|(index, scan)| (scan.id, index as u32))
+        .collect();
+    ids.sort_unstable();
+    let mut shared = HashMap::new();
+    for run in ids.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        let Some(&(_, standing)) = run
+            .iter()
+            .min_by(|a, b| content_order(&scans[a.1 as usize], &scans[b.1 as usize]))
+        else {
+            continue;
+        };
+        let mut standing_seen = false;
+        for &(_, index) in run {
+            if index == standing && !standing_seen {
+                standing_seen = true;
+                continue;
+            }
+            let same = content_order(&scans[index as usize], &scans[standing as usize]).is_eq();
+            shared.insert(
+                index,
+                if same {
+                    SharedId::Repeat
+                } else {
+                    SharedId::Conflict
+                },
+            );
+        }
+    }
+    shared
+}
+
+/// The scans sorted into per-session buckets.
+struct Buckets {
+    /// Keys of scans for known sessions, bucket after bucket.
+    keys: Vec<ScanKey>,
+    /// The range of `keys` of each session.
+    ranges: Vec<Range<usize>>,
+    /// Keys of scans whose session is not known, ordered by session id,
+    /// then as within a session.
+    unknown: Vec<ScanKey>,
+    /// The 64-bit folds of every scan id, in input order.
+    folds: Vec<u64>,
+}
+
+/// The session position of every scan (the number of sessions for an
+/// unknown one), with the count per position and the 64-bit fold of every
+/// scan id.
+struct Located {
+    positions: Vec<u32>,
+    counts: Vec<usize>,
+    folds: Vec<u64>,
+}
+
+/// Finds the session of every scan, in one pass over the scans.
+fn locate_sessions(index: &Index<'_>, scans: &[Scan]) -> Located {
+    let sessions = index.sessions.len();
+    let mut located = Located {
+        positions: Vec::with_capacity(scans.len()),
+        counts: vec![0; sessions + 1],
+        folds: Vec::with_capacity(scans.len()),
+    };
+    // Scans often come in runs of one session, so the last lookup is kept.
+    let mut last: Option<(SessionId, usize)> = None;
+    for scan in scans {
+        let position = match last {
+            Some((session, position)) if session == scan.session_id => position,
+            _ => {
+                let found = index.session_by_id.get(&scan.session_id).copied();
+                let position = found.unwrap_or(sessions);
+                last = Some((scan.session_id, position));
+                position
+            }
+        };
+        located.counts[position] += 1;
+        located.positions.push(position as u32);
+        let id = scan.id.uuid().as_u128();
+        located.folds.push((id as u64) ^ ((id >> 64) as u64));
+    }
+    located
+}
+
+/// Sorts the scans into per-session buckets by a counting sort, then sorts
+/// each bucket.
+fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
+    let sessions = index.sessions.len();
+    let Located {
+        positions,
+        counts,
+        folds,
+    } = locate_sessions(index, scans);
+
+    let mut ranges = Vec::with_capacity(sessions);
+    let mut next = Vec::with_capacity(sessions);
+    let mut start = 0;
+    for &count in &counts[..sessions] {
+        ranges.push(start..start + count);
+        next.push(start);
+        start += count;
+    }
+
+    let placeholder = ScanKey {
+        learner: 0,
+        id: 0,
+        at: DateTime::<Utc>::UNIX_EPOCH,
+        packed: 0,
+    };
+    let mut keys = vec![placeholder; start];
+    let mut unknown = Vec::with_capacity(counts[sessions]);
+    for (scan_index, (scan, &position)) in scans.iter().zip(&positions).enumerate() {
+        let key = ScanKey::new(scan, scan_index as u32);
+        let position = position as usize;
+        if position == sessions {
+            unknown.push(key);
+        } else {
+            keys[next[position]] = key;
+            next[position] += 1;
+        }
+    }
+
+    let by_content = |a: &ScanKey, b: &ScanKey| {
+        content_order(&scans[a.index() as usize], &scans[b.index() as usize])
+    };
+    for range in &ranges {
+        let bucket = &mut keys[range.clone()];
+        bucket.sort_unstable_by(ScanKey::order);
+        // Keys that are equal in all but input position: order by content.
+        for tied in bucket.chunk_by_mut(|a, b| a.order(b).is_eq()) {
+            if tied.len() > 1 {
+                tied.sort_by(by_content);
+            }
+        }
+    }
+    unknown.sort_unstable_by(|a, b| {
+        let session = |key: &ScanKey| scans[key.index() as usize].session_id;
+        session(a)
+            .cmp(&session(b))
+            .then_with(|| a.order(b))
+            .then_with(|| by_content(a, b))
+    });
+
+    Buckets {
+        keys,
+        ranges,
+        unknown,
+        folds,
+    }
+}
+
+/// The state shared while judging scans.
+struct Judge<'a, 'i> {
+    index: &'i Index<'a>,
+    scans: &'i [Scan],
+    shared: HashMap<u32, SharedId>,
+    as_of: DateTime<Utc>,
+    out: ScanResults,
+}
+
+/// The nonces seen in one group of scans, each with the scan that first
+/// carried it. Groups are small, so a list searched in order is fastest,
+/// and a nonce is read only when another scan of the group has one too. A
+/// large group moves to a map.
+#[derive(Default)]
+struct Nonces<'s> {
+    /// (position of the first scan with a nonce in the input, its id).
+    few: Vec<(u32, ScanId)>,
+    many: HashMap<&'s str, ScanId>,
+}
+
+impl<'s> Nonces<'s> {
+    const FEW: usize = 16;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
+    /// Returns the scan that first carried the nonce of `key`, or `None`
+    /// after remembering `key` as the first.
+    fn first_or_insert(&mut self, key: &ScanKey, scans: &'s [Scan]) -> Option<ScanId> {
+        let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
+        if self.many.is_empty() {
+            if !self.few.is_empty() {
+                let nonce = nonce_of(key.index());
+                let seen = self.few.iter().find(|(first, _)| nonce_of(*first) == nonce);
+                if let Some((_, first)) = seen {
+                    return Some(*first);
+                }
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push((key.index(), key.scan_id()));
+                return None;
+            }
+            for (first, id) in self.few.drain(..) {
+                self.many.insert(nonce_of(first), id);
+            }
+        }
+        match self.many.entry(nonce_of(key.index())) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(key.scan_id());
+                None
+            }
+        }
+    }
+}
+
+/// Runs the first checks of any scan: a shared id, a time after the
+/// evaluation time, and a nonce already seen. Returns `true` when one of
+/// them settled the scan.
+fn settle_early<'s>(
+    judge: &mut Judge<'_, 's>,
+    key: &ScanKey,
+    session: SessionId,
+    nonces: &mut Nonces<'s>,
+    duplicate_count: &mut u32,
+) -> bool {
+    if !judge.shared.is_empty() {
+        match judge.shared.get(&key.index()) {
+            Some(SharedId::Conflict) => {
+                let rejection = Rejection::new(codes::CONFLICTING_SCAN_ID)
+                    .with("scan_id", key.scan_id().to_string());
+                judge.out.rejected.push(key.rejected(rejection, session));
+                return true;
+            }
+            Some(SharedId::Repeat) => {
+                let repeat = key.duplicate(session, DuplicateKind::RepeatedScan, key.scan_id());
+                judge.out.duplicates.push(repeat);
+                *duplicate_count += 1;
+                return true;
+            }
+            None => {}
+        }
+    }
+    if key.at > judge.as_of {
+        let rejection = Rejection::new(codes::SCAN_IN_FUTURE)
+            .with("scanned_at", format_instant(&key.at))
+            .with("as_of", format_instant(&judge.as_of));
+        judge.out.rejected.push(key.rejected(rejection, session));
+        return true;
+    }
+    if key.has_nonce()
+        && let Some(original) = nonces.first_or_insert(key, judge.scans)
+    {
+        let retry = key.duplicate(session, DuplicateKind::Retry, original);
+        judge.out.duplicates.push(retry);
+        *duplicate_count += 1;
+        return true;
+    }
+    false
+}
+
+/// Judges every scan, and writes the records of every session.
+pub(super) fn evaluate_scans(
+    index: &Index<'_>,
+    scans: &[Scan],
+    settings: &EvaluationSettings<'_>,
+) -> ScanResults {
+    let mut buckets = bucket_by_session(index, scans);
+    let folds = std::mem::take(&mut buckets.folds);
+
+    let mut judge = Judge {
+        index,
+        scans,
+        shared: shared_ids(scans, folds),
+        as_of: settings.as_of,
+        out: ScanResults::default(),
+    };
+    // Records are at most one per scan plus the expected learners without
+    // one; duplicates and rejections are usually a small share of scans.
+    judge.out.records.reserve(scans.len());
+    judge.out.duplicates.reserve(scans.len() / 8);
+    judge.out.rejected.reserve(scans.len() / 16);
+    judge.out.session_ranges.reserve(index.sessions.len());
+
+    let mut expected = Vec::new();
+    let mut nonces = Nonces::default();
+    for (position, entry) in index.sessions.iter().enumerate() {
+        let start = judge.out.records.len();
+        expected_learners(index, position, entry, &mut expected);
+        let mut pending = expected.iter().copied().peekable();
+        let keys = &buckets.keys[buckets.ranges[position].clone()];
+        for group in keys.chunk_by(|a, b| a.learner == b.learner) {
+            let Some(learner) = group.first().map(|key| key.learner) else {
+                continue;
+            };
+            while let Some(absent) = pending.next_if(|expected| *expected < learner) {
+                push_unattended(&mut judge, position, entry, absent);
+            }
+            let was_expected = pending.next_if_eq(&learner).is_some();
+            nonces.clear();
+            match judge_group(&mut judge, position, entry, group, &mut nonces) {
+                Some(record) => judge.out.records.push(record),
+                None if was_expected => push_unattended(&mut judge, position, entry, learner),
+                None => {}
+            }
+        }
+        for absent in pending {
+            push_unattended(&mut judge, position, entry, absent);
+        }
+        judge
+            .out
+            .session_ranges
+            .push(start..judge.out.records.len());
+    }
+
+    judge_unknown_sessions(&mut judge, &buckets.unknown, &mut nonces);
+    judge.out
+}
+
+/// Judges the scans of one learner at one known session, in time order,
+/// and returns the learner's record when a check-in was accepted.
+fn judge_group<'s>(
+    judge: &mut Judge<'_, 's>,
+    position: usize,
+    entry: &SessionEntry<'_>,
+    group: &[ScanKey],
+    nonces: &mut Nonces<'s>,
+) -> Option<AttendanceRecord> {
+    let index = judge.index;
+    let policy = index.policy;
+    let session = &entry.timed.session;
+    let learner = group.first()?.learner_id();
+    let known_learner = index.is_known_learner(learner);
+    let places = entry
+        .course
+        .map_or(&[][..], |course| index.places_of(course, learner));
+    let course = entry.course.map(|course| index.courses[course]);
+
+    let mut duplicate_count = 0;
+    let mut check_in: Option<&ScanKey> = None;
+    let mut check_out: Option<&ScanKey> = None;
+    let mut superseded: Vec<&ScanKey> = Vec::new();
+    let mut walk_in = false;
+    for key in group {
+        if settle_early(judge, key, session.id, nonces, &mut duplicate_count) {
+            continue;
+        }
+        if let Err(rejection) = check_scan(judge, entry, key, known_learner) {
+            judge.out.rejected.push(key.rejected(rejection, session.id));
+            continue;
+        }
+        match key.direction() {
+            ScanDirection::CheckIn => {
+                if let Some(first) = check_in {
+                    let repeat =
+                        key.duplicate(session.id, DuplicateKind::RepeatedCheckIn, first.scan_id());
+                    judge.out.duplicates.push(repeat);
+                    duplicate_count += 1;
+                    continue;
+                }
+                let enrolled = places.iter().any(|place| place.covers(key.at));
+                if let Some(course) = course
+                    && !enrolled
+                {
+                    if !course.walk_in {
+                        let rejection = Rejection::new(codes::NOT_ENROLLED)
+                            .with("learner_id", learner.to_string())
+                            .with("course_id", course.id.to_string());
+                        judge.out.rejected.push(key.rejected(rejection, session.id));
+                        continue;
+                    }
+                    walk_in = true;
+                }
+                check_in = Some(key);
+            }
+            ScanDirection::CheckOut => {
+                if check_in.is_none() {
+                    let rejection = Rejection::new(codes::NO_CHECK_IN);
+                    judge.out.rejected.push(key.rejected(rejection, session.id));
+                    continue;
+                }
+                if let Some(previous) = check_out.replace(key) {
+                    superseded.push(previous);
+                }
+            }
+        }
+    }
+    if let Some(last) = check_out {
+        for key in superseded {
+            let replaced = key.duplicate(
+                session.id,
+                DuplicateKind::SupersededCheckOut,
+                last.scan_id(),
+            );
+            judge.out.duplicates.push(replaced);
+            duplicate_count += 1;
+        }
+    }
+
+    let first = check_in?;
+    judge.out.accepted += 1 + u64::from(check_out.is_some());
+    let excused = index.is_excused(position, learner);
+    let last_check_out = check_out.map(|key| key.at);
+    let decision = decide_status(
+        &entry.windows,
+        policy,
+        Some(first.at),
+        last_check_out,
+        excused,
+    );
+    Some(AttendanceRecord {
+        session_id: session.id,
+        learner_id: learner,
+        course_id: session.course_id(),
+        club_id: session.club_id(),
+        status: decision.status,
+        punctuality: decision.punctuality,
+        credited_minutes: decision.credited_minutes,
+        scheduled_minutes: entry.windows.scheduled_minutes,
+        first_check_in: Some(first.at),
+        last_check_out,
+        check_in_scan_id: Some(first.scan_id()),
+        check_out_scan_id: check_out.map(ScanKey::scan_id),
+        walk_in,
+        excused,
+        provisional: !entry.ended,
+        duplicate_scans: duplicate_count,
+    })
+}
+
+/// Runs the checks of one scan that do not depend on the learner's other
+/// scans, in the order their codes take precedence. The scan itself is read
+/// only when a token or a location must be checked.
+fn check_scan(
+    judge: &Judge<'_, '_>,
+    entry: &SessionEntry<'_>,
+    key: &ScanKey,
+    known_learner: bool,
+) -> Result<(), Rejection> {
+    let policy = judge.index.policy;
+    if !known_learner {
+        return Err(
+            Rejection::new(codes::UNKNOWN_LEARNER).with("learner_id", key.learner_id().to_string())
+        );
+    }
+    if entry.cancelled {
+        let session = entry.timed.session.id;
+        return Err(
+            Rejection::new(codes::SESSION_CANCELLED).with("session_id", session.to_string())
+        );
+    }
+    let secret = entry
+        .secret
+        .as_ref()
+        .filter(|_| policy.token.is_required_for(key.method()));
+    if secret.is_some() || policy.geofence.radius_metres.is_some() {
+        let scan = &judge.scans[key.index() as usize];
+        check_token(secret, scan, policy)?;
+        check_geofence(entry.venue_location, scan.location, policy)?;
+    }
+    check_window(&entry.windows, key.direction(), key.at)
+}
+
+/// Fills `expected` with the learners expected at a held session, ordered
+/// like scan keys: those who held a place in the course at its start, and
+/// those with an excusal for it.
+fn expected_learners(
+    index: &Index<'_>,
+    position: usize,
+    entry: &SessionEntry<'_>,
+    expected: &mut Vec<u128>,
+) {
+    expected.clear();
+    if !entry.held() {
+        return;
+    }
+    if let Some(course) = entry.course {
+        let starts_at = entry.windows.starts_at;
+        expected.extend(
+            index.places[course]
+                .iter()
+                .filter(|place| place.covers(starts_at))
+                .map(|place| place.learner.uuid().as_u128()),
+        );
+    }
+    let excused = index.excused_at(position);
+    if !excused.is_empty() {
+        expected.extend(excused.iter().map(|(_, learner)| learner.uuid().as_u128()));
+        expected.sort_unstable();
+    }
+    expected.dedup();
+}
+
+/// Adds the absent or excused record of an expected learner without an
+/// accepted check-in.
+fn push_unattended(
+    judge: &mut Judge<'_, '_>,
+    position: usize,
+    entry: &SessionEntry<'_>,
+    learner: u128,
+) {
+    let index = judge.index;
+    let learner = LearnerId(uuid::Uuid::from_u128(learner));
+    let excused = index.is_excused(position, learner);
+    let decision = decide_status(&entry.windows, index.policy, None, None, excused);
+    let session = &entry.timed.session;
+    judge.out.records.push(AttendanceRecord {
+        session_id: session.id,
+        learner_id: learner,
+        course_id: session.course_id(),
+        club_id: session.club_id(),
+        status: decision.status,
+        punctuality: None,
+        credited_minutes: 0,
+        scheduled_minutes: entry.windows.scheduled_minutes,
+        first_check_in: None,
+        last_check_out: None,
+        check_in_scan_id: None,
+        check_out_scan_id: None,
+        walk_in: false,
+        excused,
+        provisional: false,
+        duplicate_scans: 0,
+    });
+}
+
+/// Judges scans whose session is not known: each is rejected with
+/// `unknown_session`, after the checks every scan gets first.
+fn judge_unknown_sessions<'s>(
+    judge: &mut Judge<'_, 's>,
+    unknown: &[ScanKey],
+    nonces: &mut Nonces<'s>,
+) {
+    let scans = judge.scans;
+    let session_of = |key: &ScanKey| scans[key.index() as usize].session_id;
+    let groups = unknown.chunk_by(|a, b| session_of(a) == session_of(b) && a.learner == b.learner);
+    for group in groups {
+        nonces.clear();
+        let mut duplicate_count = 0;
+        for key in group {
+            let session = session_of(key);
+            if settle_early(judge, key, session, nonces, &mut duplicate_count) {
+                continue;
+            }
+            let rejection =
+                Rejection::new(codes::UNKNOWN_SESSION).with("session_id", session.to_string());
+            judge.out.rejected.push(key.rejected(rejection, session));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn scan(direction: &str, method: &str, nonce: Option<&str>) -> Scan {
+        let mut fields = serde_json::json!({
+            "id": "70000000-0000-4000-8000-000000000001",
+            "session_id": "50000000-0000-4000-8000-000000000001",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "scanned_at": "2026-03-02T08:50:00+08:00",
+            "direction": direction,
+            "method": method,
+        });
+        if let Some(nonce) = nonce {
+            fields["nonce"] = nonce.into();
+        }
+        Scan::from_json(&fields, &crate::problem::Path::root()).unwrap()
+    }
+
+    #[test]
+    fn key_packs_index_and_flags() {
+        let last_index = (1 << ScanKey::INDEX_BITS) - 1;
+        for direction in ScanDirection::ALL {
+            for method in ScanMethod::ALL {
+                for nonce in [None, Some("n-1")] {
+                    let scan = scan(direction.as_str(), method.as_str(), nonce);
+                    let key = ScanKey::new(&scan, last_index);
+                    assert_eq!(key.index(), last_index);
+                    assert_eq!(key.direction(), *direction);
+                    assert_eq!(key.method(), *method);
+                    assert_eq!(key.has_nonce(), nonce.is_some());
+                }
+            }
+        }
+        assert_eq!(std::mem::size_of::<ScanKey>(), 48);
+    }
+
+    #[test]
+    fn key_orders_check_in_first() {
+        let check_in = ScanKey::new(&scan("check_in", "qr", None), 1);
+        let check_out = ScanKey::new(&scan("check_out", "qr", None), 0);
+        assert_eq!(check_in.order(&check_out), Ordering::Less);
+        assert_eq!(check_out.order(&check_in), Ordering::Greater);
+    }
+}
