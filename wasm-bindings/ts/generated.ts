@@ -1,0 +1,306 @@
+// Generated from the xuetong library by tests/wasm_types.rs: do not edit.
+// Regenerate with `UPDATE_TYPES=1 cargo test -p xuetong-tests --test wasm_types`.
+
+/** Every problem code of the catalogue (docs/error-codes.md). */
+export type ProblemCode =
+  | "required"
+  | "unknown_field"
+  | "invalid_type"
+  | "invalid_uuid"
+  | "invalid_date"
+  | "invalid_time"
+  | "invalid_instant"
+  | "invalid_time_zone"
+  | "invalid_integer"
+  | "out_of_range"
+  | "invalid_decimal"
+  | "invalid_boolean"
+  | "invalid_choice"
+  | "too_long"
+  | "invalid_coordinate"
+  | "incomplete_location"
+  | "personal_data_field"
+  | "unsupported_format"
+  | "malformed_json"
+  | "incomplete_source"
+  | "id_not_derived"
+  | "range_inverted"
+  | "ends_before_start"
+  | "invalid_category_key"
+  | "unknown_category"
+  | "session_owner"
+  | "field_not_applicable"
+  | "required_for_kind"
+  | "parent_is_self"
+  | "status_mismatch"
+  | "nonexistent_local_time"
+  | "invalid_session_length"
+  | "time_zone_unknown"
+  | "missing_file"
+  | "unknown_file"
+  | "empty_file"
+  | "wrong_field_count"
+  | "missing_column"
+  | "unknown_column"
+  | "duplicate_column"
+  | "invalid_encoding"
+  | "unsupported_encoding"
+  | "gb18030_detected"
+  | "duplicate_key"
+  | "unknown_reference"
+  | "invalid_parent_tier"
+  | "unknown_operation"
+  | "invalid_request";
+
+/** Every problem code, in catalogue order. */
+export const PROBLEM_CODES: readonly ProblemCode[] = [
+  "required",
+  "unknown_field",
+  "invalid_type",
+  "invalid_uuid",
+  "invalid_date",
+  "invalid_time",
+  "invalid_instant",
+  "invalid_time_zone",
+  "invalid_integer",
+  "out_of_range",
+  "invalid_decimal",
+  "invalid_boolean",
+  "invalid_choice",
+  "too_long",
+  "invalid_coordinate",
+  "incomplete_location",
+  "personal_data_field",
+  "unsupported_format",
+  "malformed_json",
+  "incomplete_source",
+  "id_not_derived",
+  "range_inverted",
+  "ends_before_start",
+  "invalid_category_key",
+  "unknown_category",
+  "session_owner",
+  "field_not_applicable",
+  "required_for_kind",
+  "parent_is_self",
+  "status_mismatch",
+  "nonexistent_local_time",
+  "invalid_session_length",
+  "time_zone_unknown",
+  "missing_file",
+  "unknown_file",
+  "empty_file",
+  "wrong_field_count",
+  "missing_column",
+  "unknown_column",
+  "duplicate_column",
+  "invalid_encoding",
+  "unsupported_encoding",
+  "gb18030_detected",
+  "duplicate_key",
+  "unknown_reference",
+  "invalid_parent_tier",
+  "unknown_operation",
+  "invalid_request",
+];
+
+/** Every operation of the JSON operation API. */
+export type OperationName =
+  | "list_operations"
+  | "list_problem_codes"
+  | "validate_learner"
+  | "validate_venue"
+  | "validate_instructor"
+  | "validate_course"
+  | "validate_session"
+  | "validate_enrolment"
+  | "validate_scan"
+  | "validate_excusal"
+  | "validate_outcome"
+  | "validate_club"
+  | "validate_category";
+
+/** Every operation name, in the order the API lists them. */
+export const OPERATION_NAMES: readonly OperationName[] = [
+  "list_operations",
+  "list_problem_codes",
+  "validate_learner",
+  "validate_venue",
+  "validate_instructor",
+  "validate_course",
+  "validate_session",
+  "validate_enrolment",
+  "validate_scan",
+  "validate_excusal",
+  "validate_outcome",
+  "validate_club",
+  "validate_category",
+];
+
+/** The required and optional fields of each input record. */
+export interface RecordFields {
+  learner: {
+    required:
+      | "display_name";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "birth_date"
+      | "home_venue_id"
+      | "registered_on";
+  };
+  venue: {
+    required:
+      | "name"
+      | "tier"
+      | "time_zone";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "parent_id"
+      | "latitude"
+      | "longitude"
+      | "seats"
+      | "population"
+      | "older_population";
+  };
+  instructor: {
+    required:
+      | "display_name";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "home_venue_id";
+  };
+  course: {
+    required:
+      | "title"
+      | "category"
+      | "provider_venue_id";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "code"
+      | "network_level"
+      | "capacity"
+      | "enrolment_opens_at"
+      | "enrolment_closes_at"
+      | "walk_in"
+      | "min_age"
+      | "max_age"
+      | "audience"
+      | "residents_only"
+      | "credit_value"
+      | "completion_threshold"
+      | "assessment_required";
+  };
+  session: {
+    required:
+      | "venue_id"
+      | "date"
+      | "start_time"
+      | "end_time";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "course_id"
+      | "club_id"
+      | "instructor_ids"
+      | "end_date"
+      | "time_zone"
+      | "ambiguous_time"
+      | "status"
+      | "activity_kind";
+  };
+  enrolment: {
+    required:
+      | "learner_id"
+      | "course_id"
+      | "requested_at";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "status"
+      | "confirmed_at"
+      | "withdrawn_at";
+  };
+  scan: {
+    required:
+      | "session_id"
+      | "learner_id"
+      | "scanned_at";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "direction"
+      | "method"
+      | "token"
+      | "latitude"
+      | "longitude"
+      | "nonce";
+  };
+  excusal: {
+    required:
+      | "learner_id"
+      | "session_id";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "reason"
+      | "granted_at";
+  };
+  outcome: {
+    required:
+      | "learner_id"
+      | "kind"
+      | "occurred_on";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "recorded_on"
+      | "role"
+      | "minutes"
+      | "course_id"
+      | "club_id"
+      | "session_id"
+      | "category"
+      | "title"
+      | "certificate_code"
+      | "certificate_level"
+      | "award_scope"
+      | "award_rank"
+      | "team"
+      | "resource_id"
+      | "evidence"
+      | "banked";
+  };
+  club: {
+    required:
+      | "name";
+    optional:
+      | "id"
+      | "source_system"
+      | "source_key"
+      | "status"
+      | "community_venue_id"
+      | "guiding_venue_id"
+      | "founded_on";
+  };
+  category: {
+    required:
+      | "key"
+      | "name_en"
+      | "name_zh";
+    optional:
+      | "parent";
+  };
+}
