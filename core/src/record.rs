@@ -122,7 +122,7 @@ pub trait Record: Sized {
 
     /// Writes the JSON form of the record.
     fn to_json(&self) -> Value {
-        let mut writer = FieldWriter::new();
+        let mut writer = FieldWriter::with_forms(false, true);
         self.write_fields(&mut writer);
         let mut object = Map::new();
         for (name, value) in writer.fields {
@@ -134,7 +134,7 @@ pub trait Record: Sized {
     /// The CSV cells of the record, in the order of [`Record::FIELDS`]; a
     /// field without a value is an empty cell.
     fn to_csv_cells(&self) -> Vec<String> {
-        let mut writer = FieldWriter::new();
+        let mut writer = FieldWriter::with_forms(true, false);
         self.write_fields(&mut writer);
         Self::FIELDS
             .iter()
@@ -250,14 +250,18 @@ impl<'a> FieldReader<'a> {
     /// Reads an optional field: `None` when absent, and also `None` (with a
     /// problem reported) when invalid.
     pub fn optional<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
-        let (result, shown) = match self.raw(name) {
+        // The value shown in the message is made only on failure: valid
+        // fields, the usual case, copy nothing.
+        let result = match self.raw(name) {
             Raw::Absent => return None,
-            Raw::Text(text) => (T::from_text(text), Value::from(text)),
-            Raw::Json(value) => (T::from_json(value), shown_value(value)),
+            Raw::Text(text) => T::from_text(text).map_err(|invalid| (invalid, Value::from(text))),
+            Raw::Json(value) => {
+                T::from_json(value).map_err(|invalid| (invalid, shown_value(value)))
+            }
         };
         match result {
             Ok(value) => Some(value),
-            Err(invalid) => {
+            Err((invalid, shown)) => {
                 let mut problem = Problem::new(invalid.code, self.path.join(name))
                     .with("field", name)
                     .with("value", shown);
@@ -329,9 +333,17 @@ impl Written {
 }
 
 /// Collects the fields of a record being written.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FieldWriter {
     fields: Vec<(&'static str, Written)>,
+    text_form: bool,
+    json_form: bool,
+}
+
+impl Default for FieldWriter {
+    fn default() -> Self {
+        Self::with_forms(true, true)
+    }
 }
 
 impl FieldWriter {
@@ -340,15 +352,29 @@ impl FieldWriter {
         Self::default()
     }
 
+    /// An empty writer that makes only the forms asked for; the other form
+    /// of each field is left empty, which saves converting every value twice.
+    pub(crate) fn with_forms(text_form: bool, json_form: bool) -> Self {
+        Self {
+            fields: Vec::new(),
+            text_form,
+            json_form,
+        }
+    }
+
     /// Writes a field.
     pub fn put<T: FieldValue>(&mut self, name: &'static str, value: &T) {
-        self.fields.push((
-            name,
-            Written {
-                text: value.to_text(),
-                json: value.to_json(),
-            },
-        ));
+        let text = if self.text_form {
+            value.to_text()
+        } else {
+            String::new()
+        };
+        let json = if self.json_form {
+            value.to_json()
+        } else {
+            Value::Null
+        };
+        self.fields.push((name, Written { text, json }));
     }
 
     /// Writes a field when it has a value.

@@ -96,18 +96,24 @@ pub enum Response {
 impl Response {
     /// The JSON form of the response.
     pub fn to_json(&self) -> Value {
+        self.clone().into_json()
+    }
+
+    /// The JSON form of the response, moving the value instead of copying
+    /// it.
+    pub fn into_json(self) -> Value {
         let mut object = Map::new();
         object.insert("format".into(), RESPONSE_FORMAT.into());
         match self {
             Response::Ok(value) => {
                 object.insert("ok".into(), true.into());
-                object.insert("value".into(), value.clone());
+                object.insert("value".into(), value);
             }
             Response::Problems(problems) => {
                 object.insert("ok".into(), false.into());
                 object.insert(
                     "problems".into(),
-                    serde_json::to_value(problems).unwrap_or(Value::Array(Vec::new())),
+                    serde_json::to_value(&problems).unwrap_or(Value::Array(Vec::new())),
                 );
             }
         }
@@ -127,7 +133,7 @@ pub fn call(operation: &str, request: &str) -> String {
                 .into(),
         ),
     };
-    response.to_json().to_string()
+    response.into_json().to_string()
 }
 
 /// Runs `operation` on a request given as a JSON value.

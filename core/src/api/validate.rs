@@ -78,18 +78,20 @@ fn validate_record<T: Record>(request: &Request<'_>) -> Result<Value, Problems> 
 
 fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
     let definitions: Vec<CategoryDef> = option(request, "categories")?.unwrap_or_default();
-    let taxonomy = Taxonomy::extended(&definitions).map_err(|problems| {
-        let mut prefixed = Problems::new();
-        for mut problem in problems {
-            let mut segments = vec!["options".into(), "categories".into()];
-            segments.extend(problem.path.0);
-            problem.path = Path(segments);
-            prefixed.push(problem);
-        }
-        prefixed
-    })?;
+    // Without definitions only the built-in keys count, and checking them
+    // directly saves building a taxonomy on every call (front ends validate
+    // a course form on every keystroke).
+    let taxonomy = if definitions.is_empty() {
+        None
+    } else {
+        Some(extended_taxonomy(&definitions)?)
+    };
     let course = Course::from_json(request.input, &Path::root())?;
-    if !taxonomy.contains(&course.category) {
+    let known = match &taxonomy {
+        Some(taxonomy) => taxonomy.contains(&course.category),
+        None => Taxonomy::is_built_in(&course.category),
+    };
+    if !known {
         return Err(Problem::new(
             crate::model::codes::UNKNOWN_CATEGORY,
             Path::root().join("category"),
@@ -99,6 +101,21 @@ fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
         .into());
     }
     Ok(course.to_json())
+}
+
+/// The built-in taxonomy extended by `definitions`, with problem paths
+/// under `options.categories`.
+fn extended_taxonomy(definitions: &[CategoryDef]) -> Result<Taxonomy, Problems> {
+    Taxonomy::extended(definitions).map_err(|problems| {
+        let mut prefixed = Problems::new();
+        for mut problem in problems {
+            let mut segments = vec!["options".into(), "categories".into()];
+            segments.extend(problem.path.0);
+            problem.path = Path(segments);
+            prefixed.push(problem);
+        }
+        prefixed
+    })
 }
 
 fn validate_session(request: &Request<'_>) -> Result<Value, Problems> {
