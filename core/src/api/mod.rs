@@ -133,7 +133,8 @@ pub fn call(operation: &str, request: &str) -> String {
                 .into(),
         ),
     };
-    response.into_json().to_string()
+    let json = response.into_json();
+    serde_json::to_string(&json).unwrap_or_else(|_| json.to_string())
 }
 
 /// Runs `operation` on a request given as a JSON value.
