@@ -457,3 +457,61 @@ fn session_without_any_zone() {
     let problems = xuetong::schedule::session_times(&session, None).unwrap_err();
     assert_eq!(problems.0[0].code.as_str(), "time_zone_unknown");
 }
+
+/// The column names in the column table of `docs/bundle-format.md` under
+/// the heading of `file`.
+fn documented_columns(doc: &str, file: &str) -> Vec<String> {
+    let heading = format!("### `{file}`");
+    let start = doc
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no section for {file}"));
+    let section = &doc[start + heading.len()..];
+    let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+    let table = section
+        .find("| column |")
+        .map_or("", |start| &section[start..]);
+    table
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split_once('`').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+#[test]
+fn bundle_format_doc_lists_every_column() {
+    use xuetong::model::{
+        CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome,
+        Scan, Session, Venue,
+    };
+    use xuetong::record::{FieldSpec, Record};
+
+    let doc = std::fs::read_to_string(repo_root().join("docs").join("bundle-format.md")).unwrap();
+    let files: [(&str, &[FieldSpec]); 12] = [
+        ("venues.csv", Venue::FIELDS),
+        ("learners.csv", Learner::FIELDS),
+        ("instructors.csv", Instructor::FIELDS),
+        ("categories.csv", CategoryDef::FIELDS),
+        ("clubs.csv", Club::FIELDS),
+        ("club_members.csv", ClubMember::FIELDS),
+        ("courses.csv", Course::FIELDS),
+        ("sessions.csv", Session::FIELDS),
+        ("enrolments.csv", Enrolment::FIELDS),
+        ("excusals.csv", Excusal::FIELDS),
+        ("outcomes.csv", Outcome::FIELDS),
+        ("scans.csv", Scan::FIELDS),
+    ];
+    for (file, fields) in files {
+        let documented = documented_columns(&doc, file);
+        let expected: Vec<String> = fields.iter().map(|spec| spec.name.to_owned()).collect();
+        assert_eq!(
+            documented, expected,
+            "{file}: the documented columns differ from the record's fields, in order"
+        );
+    }
+    for (file, _) in xuetong::bundle::CSV_FILES {
+        assert!(
+            doc.contains(&format!("| `{file}` |")),
+            "{file} is missing from the file table"
+        );
+    }
+}

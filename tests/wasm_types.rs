@@ -5,8 +5,8 @@
 
 use xuetong::api::operations;
 use xuetong::model::{
-    CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-    Venue,
+    CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
+    Session, Venue,
 };
 use xuetong::problem::catalogue;
 use xuetong::record::{FieldSpec, Record};
@@ -18,7 +18,7 @@ const HEADER: &str = "\
 ";
 
 /// The kind and fields of every record that an operation validates.
-fn records() -> [(&'static str, &'static [FieldSpec]); 11] {
+fn records() -> [(&'static str, &'static [FieldSpec]); 12] {
     [
         (Learner::KIND, Learner::FIELDS),
         (Venue::KIND, Venue::FIELDS),
@@ -31,6 +31,7 @@ fn records() -> [(&'static str, &'static [FieldSpec]); 11] {
         (Outcome::KIND, Outcome::FIELDS),
         (Club::KIND, Club::FIELDS),
         (CategoryDef::KIND, CategoryDef::FIELDS),
+        (ClubMember::KIND, ClubMember::FIELDS),
     ]
 }
 

@@ -10,5 +10,7 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Records", crate::model::codes::CODES),
     ("Sessions in time", crate::schedule::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
+    ("Learning clubs", crate::club::codes::CODES),
+    ("Learning index", crate::index::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
 ];

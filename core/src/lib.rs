@@ -43,10 +43,12 @@
 
 pub mod api;
 pub mod bundle;
+pub mod club;
 mod codes;
 pub mod decimal;
 pub mod field;
 pub mod id;
+pub mod index;
 pub mod model;
 pub mod problem;
 pub mod record;

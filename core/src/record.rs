@@ -196,9 +196,11 @@ pub struct FieldReader<'a> {
     path: Path,
     problems: &'a mut Problems,
     failed: bool,
+    next_field: std::cell::Cell<usize>,
 }
 
 /// One field as found in the input, before it is read.
+#[derive(Clone, Copy)]
 enum Raw<'a> {
     Absent,
     Text(&'a str),
@@ -213,6 +215,7 @@ impl<'a> FieldReader<'a> {
             path,
             problems,
             failed: false,
+            next_field: std::cell::Cell::new(0),
         }
     }
 
@@ -224,7 +227,16 @@ impl<'a> FieldReader<'a> {
                 Some(value) => Raw::Json(value),
             },
             Cells::Csv { fields, cells } => {
-                let position = fields.iter().position(|spec| spec.name == name);
+                // Records read their fields in declaration order, so the field
+                // after the last one found is checked first.
+                let hint = self.next_field.get();
+                let position = match fields.get(hint) {
+                    Some(spec) if spec.name == name => Some(hint),
+                    _ => fields.iter().position(|spec| spec.name == name),
+                };
+                if let Some(position) = position {
+                    self.next_field.set(position + 1);
+                }
                 match position.and_then(|position| cells.get(position).copied().flatten()) {
                     Some(text) if !text.is_empty() => Raw::Text(text),
                     _ => Raw::Absent,
@@ -250,18 +262,20 @@ impl<'a> FieldReader<'a> {
     /// Reads an optional field: `None` when absent, and also `None` (with a
     /// problem reported) when invalid.
     pub fn optional<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
-        // The value shown in the message is made only on failure: valid
-        // fields, the usual case, copy nothing.
-        let result = match self.raw(name) {
+        let raw = self.raw(name);
+        let result = match raw {
             Raw::Absent => return None,
-            Raw::Text(text) => T::from_text(text).map_err(|invalid| (invalid, Value::from(text))),
-            Raw::Json(value) => {
-                T::from_json(value).map_err(|invalid| (invalid, shown_value(value)))
-            }
+            Raw::Text(text) => T::from_text(text),
+            Raw::Json(value) => T::from_json(value),
         };
         match result {
             Ok(value) => Some(value),
-            Err((invalid, shown)) => {
+            Err(invalid) => {
+                let shown = match raw {
+                    Raw::Text(text) => Value::from(text),
+                    Raw::Json(value) => shown_value(value),
+                    Raw::Absent => Value::Null,
+                };
                 let mut problem = Problem::new(invalid.code, self.path.join(name))
                     .with("field", name)
                     .with("value", shown);

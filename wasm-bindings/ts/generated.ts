@@ -49,6 +49,29 @@ export type ProblemCode =
   | "duplicate_key"
   | "unknown_reference"
   | "invalid_parent_tier"
+  | "transition_not_allowed"
+  | "registration_needs_founder"
+  | "registration_needs_members"
+  | "membership_overlap"
+  | "not_a_member"
+  | "founder_must_hand_over"
+  | "hand_over_needs_core_member"
+  | "founder_by_hand_over"
+  | "former_founder_rejoin"
+  | "club_dissolved"
+  | "founder_gap"
+  | "founder_overlap"
+  | "member_after_dissolution"
+  | "member_of_other_club"
+  | "duplicate_entry"
+  | "invalid_scorecard"
+  | "scorecard_weights_zero"
+  | "evaluation_overflow"
+  | "invalid_index_config"
+  | "index_weights_zero"
+  | "duplicate_unit"
+  | "unknown_indicator"
+  | "constant_indicator"
   | "unknown_operation"
   | "invalid_request";
 
@@ -100,6 +123,29 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "duplicate_key",
   "unknown_reference",
   "invalid_parent_tier",
+  "transition_not_allowed",
+  "registration_needs_founder",
+  "registration_needs_members",
+  "membership_overlap",
+  "not_a_member",
+  "founder_must_hand_over",
+  "hand_over_needs_core_member",
+  "founder_by_hand_over",
+  "former_founder_rejoin",
+  "club_dissolved",
+  "founder_gap",
+  "founder_overlap",
+  "member_after_dissolution",
+  "member_of_other_club",
+  "duplicate_entry",
+  "invalid_scorecard",
+  "scorecard_weights_zero",
+  "evaluation_overflow",
+  "invalid_index_config",
+  "index_weights_zero",
+  "duplicate_unit",
+  "unknown_indicator",
+  "constant_indicator",
   "unknown_operation",
   "invalid_request",
 ];
@@ -118,7 +164,19 @@ export type OperationName =
   | "validate_excusal"
   | "validate_outcome"
   | "validate_club"
-  | "validate_category";
+  | "validate_category"
+  | "validate_club_member"
+  | "club_check_history"
+  | "club_transition"
+  | "club_join"
+  | "club_leave"
+  | "club_change_role"
+  | "club_hand_over"
+  | "club_evaluate"
+  | "club_default_scorecard"
+  | "learning_index"
+  | "learning_index_rank_shift"
+  | "learning_index_default_config";
 
 /** Every operation name, in the order the API lists them. */
 export const OPERATION_NAMES: readonly OperationName[] = [
@@ -135,6 +193,18 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "validate_outcome",
   "validate_club",
   "validate_category",
+  "validate_club_member",
+  "club_check_history",
+  "club_transition",
+  "club_join",
+  "club_leave",
+  "club_change_role",
+  "club_hand_over",
+  "club_evaluate",
+  "club_default_scorecard",
+  "learning_index",
+  "learning_index_rank_shift",
+  "learning_index_default_config",
 ];
 
 /** The required and optional fields of each input record. */
@@ -281,7 +351,9 @@ export interface RecordFields {
       | "team"
       | "resource_id"
       | "evidence"
-      | "banked";
+      | "banked"
+      | "score"
+      | "passed";
   };
   club: {
     required:
@@ -291,9 +363,11 @@ export interface RecordFields {
       | "source_system"
       | "source_key"
       | "status"
+      | "status_since"
       | "community_venue_id"
       | "guiding_venue_id"
-      | "founded_on";
+      | "founded_on"
+      | "has_rules";
   };
   category: {
     required:
@@ -302,5 +376,15 @@ export interface RecordFields {
       | "name_zh";
     optional:
       | "parent";
+  };
+  club_member: {
+    required:
+      | "club_id"
+      | "learner_id"
+      | "role"
+      | "joined_on";
+    optional:
+      | "duty"
+      | "left_on";
   };
 }

@@ -326,7 +326,8 @@ export type OutcomeKind =
   | "volunteer_service"
   | "teaching"
   | "online_learning"
-  | "club_activity";
+  | "club_activity"
+  | "assessment";
 
 /** A learning outcome. The fields that apply depend on `kind`. */
 export interface OutcomeInput extends IdentityInput {
@@ -349,6 +350,10 @@ export interface OutcomeInput extends IdentityInput {
   readonly resource_id?: string;
   readonly evidence?: string;
   readonly banked?: BooleanInput;
+  /** An assessment's score, from 0 to 100. */
+  readonly score?: IntegerInput;
+  /** Whether an assessment was passed. */
+  readonly passed?: BooleanInput;
 }
 
 /** A validated learning outcome. */
@@ -365,18 +370,25 @@ export type ClubStatus = "proposed" | "registered" | "active" | "suspended" | "d
 export interface ClubInput extends IdentityInput {
   readonly name: string;
   readonly status?: ClubStatus;
+  /** The day the club entered its current status. */
+  readonly status_since?: DateText;
   readonly community_venue_id?: UuidText;
   readonly guiding_venue_id?: UuidText;
   readonly founded_on?: DateText;
+  /** Whether the club has written rules (a registration requirement). */
+  readonly has_rules?: BooleanInput;
 }
 
 /** A validated club. */
 export interface Club extends Identity {
   readonly name: string;
   readonly status: ClubStatus;
+  readonly status_since?: DateText;
   readonly community_venue_id?: UuidText;
   readonly guiding_venue_id?: UuidText;
   readonly founded_on?: DateText;
+  /** Present, and true, only when the club has written rules. */
+  readonly has_rules?: true;
 }
 
 /** A category defined on top of the built-in taxonomy. */
@@ -393,6 +405,70 @@ export interface Category {
   readonly name_en: string;
   readonly name_zh: string;
   readonly parent?: string;
+}
+
+/** A role in a club. */
+export type MemberRole = "founder" | "core" | "fixed" | "occasional";
+/** The duty of a core member. */
+export type CoreDuty = "planning_writing" | "training" | "publicity" | "logistics" | "other";
+
+/** One membership period of a learner in a club, `joined_on` up to `left_on`. */
+export interface ClubMemberInput {
+  readonly club_id: UuidText;
+  readonly learner_id: UuidText;
+  readonly role: MemberRole;
+  /** Required for core members, and only for them. */
+  readonly duty?: CoreDuty;
+  readonly joined_on: DateText;
+  readonly left_on?: DateText;
+}
+
+/** A validated membership period. */
+export interface ClubMember {
+  readonly club_id: UuidText;
+  readonly learner_id: UuidText;
+  readonly role: MemberRole;
+  readonly duty?: CoreDuty;
+  readonly joined_on: DateText;
+  readonly left_on?: DateText;
+}
+
+/** A club with its whole membership history, the input of the club operations. */
+export interface ClubRosterInput {
+  readonly club: ClubInput;
+  readonly members?: readonly ClubMemberInput[];
+}
+
+/** A club and its membership history after an operation. */
+export interface ClubRoster {
+  readonly club: Club;
+  readonly members: ClubMember[];
+}
+
+/** A lifecycle change of a club. */
+export type ClubTransition = "register" | "activate" | "suspend" | "resume" | "dissolve";
+
+/** A membership change on a date. */
+export interface ClubMembershipChange extends ClubRosterInput {
+  readonly learner_id: UuidText;
+  readonly on: DateText;
+}
+
+/** A loosely typed document: the operation checks its shape and reports issues. */
+// TODO: type the club evaluation, scorecard and learning index documents
+// field by field; their shapes are checked by the library only.
+export type Document = Readonly<Record<string, unknown>>;
+
+/** The units of a learning index computation. */
+export interface LearningIndexInput {
+  readonly units: readonly {
+    /** The unit's name or id, such as a district. */
+    readonly unit: string;
+    /** The value of each indicator by key; decimals as text. */
+    readonly values?: Readonly<Record<string, string | number | null>>;
+    /** Population figures by name, such as `residents`. */
+    readonly denominators?: Readonly<Record<string, string | number>>;
+  }[];
 }
 
 /** An operation name with its summary. */
@@ -435,6 +511,69 @@ export interface Operations {
   validate_outcome: { input: OutcomeInput; options: Record<string, never>; value: Outcome };
   validate_club: { input: ClubInput; options: Record<string, never>; value: Club };
   validate_category: { input: CategoryInput; options: Record<string, never>; value: Category };
+  validate_club_member: {
+    input: ClubMemberInput;
+    options: Record<string, never>;
+    value: ClubMember;
+  };
+  club_check_history: {
+    input: ClubRosterInput;
+    options: Record<string, never>;
+    value: ClubRoster & { readonly founders: Document[] };
+  };
+  club_transition: {
+    input: ClubRosterInput & { readonly transition: ClubTransition; readonly on: DateText };
+    options: { readonly registration?: Document };
+    value: ClubRoster;
+  };
+  club_join: {
+    input: ClubMembershipChange & { readonly role: MemberRole; readonly duty?: CoreDuty };
+    options: Record<string, never>;
+    value: ClubRoster;
+  };
+  club_leave: { input: ClubMembershipChange; options: Record<string, never>; value: ClubRoster };
+  club_change_role: {
+    input: ClubMembershipChange & { readonly role: MemberRole; readonly duty?: CoreDuty };
+    options: Record<string, never>;
+    value: ClubRoster;
+  };
+  club_hand_over: {
+    input: ClubMembershipChange & {
+      readonly former_founder_role?: "core" | "fixed" | "occasional" | "leaves";
+      readonly former_founder_duty?: CoreDuty;
+    };
+    options: Record<string, never>;
+    value: ClubRoster;
+  };
+  club_evaluate: {
+    input: {
+      readonly club: ClubInput;
+      readonly year: IntegerInput;
+      readonly members?: readonly ClubMemberInput[];
+      readonly activities?: readonly SessionInput[];
+      readonly check_ins?: readonly Document[];
+      readonly recorded_session_ids?: readonly UuidText[];
+      readonly outcomes?: readonly OutcomeInput[];
+    };
+    options: { readonly scorecard?: Document };
+    value: Document;
+  };
+  club_default_scorecard: { input: unknown; options: Record<string, never>; value: Document };
+  learning_index: {
+    input: LearningIndexInput;
+    options: { readonly config?: Document };
+    value: Document;
+  };
+  learning_index_rank_shift: {
+    input: LearningIndexInput;
+    options: { readonly baseline?: Document; readonly alternative?: Document };
+    value: Document;
+  };
+  learning_index_default_config: {
+    input: unknown;
+    options: Record<string, never>;
+    value: Document;
+  };
 }
 
 /** The operations that validate one record. */
@@ -468,4 +607,5 @@ type FieldChecks = [
   Check<FieldsMatch<OutcomeInput, "outcome">>,
   Check<FieldsMatch<ClubInput, "club">>,
   Check<FieldsMatch<CategoryInput, "category">>,
+  Check<FieldsMatch<ClubMemberInput, "club_member">>,
 ];

@@ -38,6 +38,8 @@
 //! ```
 
 mod catalogue;
+mod club;
+mod index;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -77,7 +79,12 @@ pub struct Operation {
 }
 
 /// Every module's operations. A module with operations adds its slice here.
-static ALL: &[&[Operation]] = &[catalogue::OPERATIONS, validate::OPERATIONS];
+static ALL: &[&[Operation]] = &[
+    catalogue::OPERATIONS,
+    validate::OPERATIONS,
+    club::OPERATIONS,
+    index::OPERATIONS,
+];
 
 /// Every operation, in the order they are documented.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {

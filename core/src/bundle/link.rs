@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use crate::field::FieldValue;
 use crate::id::{ClubId, CourseId, InstructorId, LearnerId, SessionId, VenueId};
-use crate::model::{CategoryDef, Taxonomy, Venue, VenueTier};
+use crate::model::{CategoryDef, ClubMember, Taxonomy, Venue, VenueTier};
 use crate::problem::Problem;
 use crate::schedule::{TimedSession, session_times};
 
@@ -76,6 +76,8 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
         );
     }));
     let club_ids: HashSet<ClubId> = bundle.clubs.iter().map(|club| club.id).collect();
+
+    bundle.club_members = records(linker.club_members(rows.club_members, &club_ids, &learner_ids));
 
     let file = "courses.csv";
     let courses = linker.unique(file, rows.courses, |course| course.id);
@@ -356,6 +358,53 @@ impl Linker<'_> {
                 Some(_) => {}
             }
         })
+    }
+
+    /// Keeps the memberships whose club and learner are known and that do
+    /// not overlap an earlier kept row of the same learner and club.
+    fn club_members(
+        &mut self,
+        rows: Vec<Row<ClubMember>>,
+        club_ids: &HashSet<ClubId>,
+        learner_ids: &HashSet<LearnerId>,
+    ) -> Vec<Row<ClubMember>> {
+        let file = "club_members.csv";
+        let mut kept: Vec<Row<ClubMember>> = Vec::with_capacity(rows.len());
+        let mut kept_by_person: HashMap<(ClubId, LearnerId), Vec<usize>> = HashMap::new();
+        for row in rows {
+            let member = &row.record;
+            let mut check = RowCheck {
+                file,
+                line: row.line,
+                problems: Vec::new(),
+            };
+            check.required("club_id", member.club_id, club_ids, "clubs.csv");
+            check.required("learner_id", member.learner_id, learner_ids, "learners.csv");
+            let person = (member.club_id, member.learner_id);
+            let earlier = kept_by_person
+                .get(&person)
+                .into_iter()
+                .flatten()
+                .map(|&position| &kept[position])
+                .find(|other| other.record.overlaps(member.joined_on, member.left_on));
+            if let Some(earlier) = earlier {
+                let problem = Problem::new(
+                    crate::club::codes::MEMBERSHIP_OVERLAP,
+                    check.path("joined_on"),
+                )
+                .with("learner", member.learner_id.to_text())
+                .with("joined_on", earlier.record.joined_on.to_string())
+                .with("other_line", earlier.line);
+                check.problem(problem);
+            }
+            if check.problems.is_empty() {
+                kept_by_person.entry(person).or_default().push(kept.len());
+                kept.push(row);
+            } else {
+                self.reject(file, check.problems);
+            }
+        }
+        kept
     }
 
     fn timed(

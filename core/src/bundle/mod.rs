@@ -10,6 +10,7 @@
 //! | `instructors.csv` | [`Instructor`] | no |
 //! | `categories.csv` | [`CategoryDef`], extending the built-in taxonomy | no |
 //! | `clubs.csv` | [`Club`] | no |
+//! | `club_members.csv` | [`ClubMember`], the membership history of the clubs | no |
 //! | `enrolments.csv` | [`Enrolment`] | no |
 //! | `scans.csv` | [`Scan`] | no |
 //! | `excusals.csv` | [`Excusal`] | no |
@@ -20,8 +21,9 @@
 //! every row: each is accepted or rejected with at least one problem naming
 //! the file, the line and the field. After each file is read on its own, rows
 //! whose references do not resolve are rejected in dependency order (venues,
-//! then learners, instructors and clubs, then courses, sessions, and what
-//! refers to them). Scans are the exception: a scan for an unknown session or
+//! then learners, instructors and clubs, then club memberships, courses,
+//! sessions, and what refers to them). A membership that overlaps an earlier
+//! row of the same learner and club is rejected as well. Scans are the exception: a scan for an unknown session or
 //! learner is kept, because the attendance engine reports it as a rejected
 //! scan with its own reason.
 
@@ -37,8 +39,8 @@ use std::io;
 use thiserror::Error;
 
 use crate::model::{
-    CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-    Taxonomy, Venue,
+    CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
+    Session, Taxonomy, Venue,
 };
 use crate::problem::Problem;
 use crate::record::Record;
@@ -61,6 +63,7 @@ pub const CSV_FILES: &[(&str, bool)] = &[
     ("learners.csv", false),
     ("instructors.csv", false),
     ("clubs.csv", false),
+    ("club_members.csv", false),
     ("courses.csv", true),
     ("sessions.csv", true),
     ("enrolments.csv", false),
@@ -82,6 +85,8 @@ pub struct Bundle {
     pub instructors: Vec<Instructor>,
     /// Learning clubs.
     pub clubs: Vec<Club>,
+    /// The membership history of the clubs.
+    pub club_members: Vec<ClubMember>,
     /// Courses.
     pub courses: Vec<Course>,
     /// Sessions with their instants.
@@ -238,6 +243,7 @@ struct RawRows {
     learners: Vec<Row<Learner>>,
     instructors: Vec<Row<Instructor>>,
     clubs: Vec<Row<Club>>,
+    club_members: Vec<Row<ClubMember>>,
     courses: Vec<Row<Course>>,
     sessions: Vec<Row<Session>>,
     enrolments: Vec<Row<Enrolment>>,
@@ -259,6 +265,7 @@ impl RawRows {
             "learners.csv" => self.learners = read_one(source, file, report)?,
             "instructors.csv" => self.instructors = read_one(source, file, report)?,
             "clubs.csv" => self.clubs = read_one(source, file, report)?,
+            "club_members.csv" => self.club_members = read_one(source, file, report)?,
             "courses.csv" => self.courses = read_one(source, file, report)?,
             "sessions.csv" => self.sessions = read_one(source, file, report)?,
             "enrolments.csv" => self.enrolments = read_one(source, file, report)?,
@@ -304,6 +311,7 @@ pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), Bu
     write_file(sink, "learners.csv", &bundle.learners)?;
     write_file(sink, "instructors.csv", &bundle.instructors)?;
     write_file(sink, "clubs.csv", &bundle.clubs)?;
+    write_file(sink, "club_members.csv", &bundle.club_members)?;
     write_file(sink, "courses.csv", &bundle.courses)?;
     write_file(sink, "sessions.csv", sessions.iter().copied())?;
     write_file(sink, "enrolments.csv", &bundle.enrolments)?;

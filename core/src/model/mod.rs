@@ -20,7 +20,7 @@ mod session;
 mod venue;
 
 pub use category::{Category, CategoryDef, Taxonomy};
-pub use club::{Club, ClubStatus};
+pub use club::{Club, ClubMember, ClubStatus, CoreDuty, MemberRole};
 pub use common::{BirthDate, GeoPoint, SourceRef};
 pub use course::{Audience, Course, NetworkLevel};
 pub use enrolment::{Enrolment, EnrolmentStatus};
@@ -43,6 +43,7 @@ crate::record_serde!(
     Excusal,
     Outcome,
     Club,
+    ClubMember,
     CategoryDef
 );
 

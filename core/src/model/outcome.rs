@@ -27,6 +27,8 @@ crate::text_enum! {
         OnlineLearning = "online_learning",
         /// Minutes taken part in club activities.
         ClubActivity = "club_activity",
+        /// An assessment of a course taken, passed or not.
+        Assessment = "assessment",
     }
 }
 
@@ -124,6 +126,10 @@ pub struct Outcome {
     /// Whether the result was carried over from an earlier run and so has
     /// been credited before.
     pub banked: bool,
+    /// An assessment's score, from 0 to 100.
+    pub score: Option<u8>,
+    /// Whether an assessment was passed.
+    pub passed: Option<bool>,
 }
 
 impl Outcome {
@@ -138,6 +144,7 @@ impl Outcome {
             OutcomeKind::Teaching => &["minutes"],
             OutcomeKind::OnlineLearning => &["minutes", "resource_id"],
             OutcomeKind::ClubActivity => &["minutes", "club_id"],
+            OutcomeKind::Assessment => &["course_id", "passed"],
         }
     }
 
@@ -150,6 +157,8 @@ impl Outcome {
         ("award_rank", &[OutcomeKind::Award]),
         ("team", &[OutcomeKind::Award]),
         ("resource_id", &[OutcomeKind::OnlineLearning]),
+        ("score", &[OutcomeKind::Assessment]),
+        ("passed", &[OutcomeKind::Assessment]),
     ];
 
     fn field_present(&self, field: &str) -> bool {
@@ -163,6 +172,8 @@ impl Outcome {
             "award_rank" => self.award_rank.is_some(),
             "team" => self.team,
             "resource_id" => self.resource_id.is_some(),
+            "score" => self.score.is_some(),
+            "passed" => self.passed.is_some(),
             _ => false,
         }
     }
@@ -193,6 +204,8 @@ impl Record for Outcome {
         FieldSpec::optional("resource_id"),
         FieldSpec::optional("evidence"),
         FieldSpec::optional("banked"),
+        FieldSpec::optional("score"),
+        FieldSpec::optional("passed"),
     ];
 
     fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
@@ -220,6 +233,8 @@ impl Record for Outcome {
         let resource_id = reader.optional("resource_id");
         let evidence = reader.optional("evidence");
         let banked = reader.defaulted("banked", false);
+        let score = reader.optional("score");
+        let passed = reader.optional("passed");
         if reader.failed() {
             return None;
         }
@@ -246,6 +261,8 @@ impl Record for Outcome {
             resource_id,
             evidence,
             banked: banked?,
+            score,
+            passed,
         })
     }
 
@@ -272,6 +289,8 @@ impl Record for Outcome {
         writer.put_opt("resource_id", &self.resource_id);
         writer.put_opt("evidence", &self.evidence);
         writer.put("banked", &self.banked);
+        writer.put_opt("score", &self.score);
+        writer.put_opt("passed", &self.passed);
     }
 
     fn check(&self, path: &Path, problems: &mut Problems) {
@@ -306,6 +325,17 @@ impl Record for Outcome {
                 .with("value", level)
                 .with("min", 1)
                 .with("max", LOWEST_CERTIFICATE_LEVEL),
+            );
+        }
+        if let Some(score) = self.score
+            && score > 100
+        {
+            problems.push(
+                Problem::new(crate::problem::codes::OUT_OF_RANGE, path.join("score"))
+                    .with("field", "score")
+                    .with("value", score)
+                    .with("min", 0)
+                    .with("max", 100),
             );
         }
         if let Some(recorded_on) = self.recorded_on
