@@ -38,7 +38,9 @@
 //! ```
 
 mod catalogue;
+#[cfg(feature = "full-api")]
 mod club;
+#[cfg(feature = "full-api")]
 mod index;
 mod validate;
 
@@ -82,7 +84,9 @@ pub struct Operation {
 static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
+    #[cfg(feature = "full-api")]
     club::OPERATIONS,
+    #[cfg(feature = "full-api")]
     index::OPERATIONS,
 ];
 

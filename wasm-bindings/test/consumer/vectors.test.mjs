@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 
-import { call, callJson } from "xuetong";
+import { OPERATION_NAMES, call, callJson, listOperations } from "xuetong";
 
 const repository = process.env.XUETONG_REPO;
 if (!repository) {
@@ -73,6 +73,16 @@ function checkResult(result, expect) {
 
 const files = jsonFiles(vectorsDirectory);
 
+// The package leaves the library's server operations (club histories and
+// evaluation, the learning index) out of its module; their vectors are
+// skipped, and named as skipped in the report. An operation the library does
+// not have at all is still run: its vectors expect unknown_operation.
+const inPackage = new Set(listOperations().map((operation) => operation.name));
+const skipReason = (operation) =>
+  OPERATION_NAMES.includes(operation) && !inPackage.has(operation)
+    ? `${operation} is a server operation, not in the npm package`
+    : false;
+
 test("vector files are found", () => {
   assert.ok(files.length > 0, `no vector files under ${vectorsDirectory}`);
 });
@@ -82,7 +92,7 @@ for (const file of files) {
   describe(relative(repository, file), () => {
     assert.equal(document.format, "xuetong.vectors/1");
     for (const vector of document.cases) {
-      test(vector.name, () => {
+      test(vector.name, { skip: skipReason(vector.operation) }, () => {
         checkResult(call(vector.operation, vector.request), vector.expect);
 
         const response = JSON.parse(callJson(vector.operation, JSON.stringify(vector.request)));
