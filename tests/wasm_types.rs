@@ -17,7 +17,7 @@ const HEADER: &str = "\
 // Regenerate with `UPDATE_TYPES=1 cargo test -p xuetong-tests --test wasm_types`.
 ";
 
-/// The kind and fields of every record that an operation validates.
+/// Lists the kind and fields of every record that an operation validates.
 fn records() -> [(&'static str, &'static [FieldSpec]); 12] {
     [
         (Learner::KIND, Learner::FIELDS),

@@ -366,8 +366,8 @@ impl FieldWriter {
         Self::default()
     }
 
-    /// An empty writer that makes only the forms asked for; the other form
-    /// of each field is left empty, which saves converting every value twice.
+    /// Makes an empty writer for only the requested forms. The other form
+    /// of each field stays empty, which saves converting every value twice.
     pub(crate) fn with_forms(text_form: bool, json_form: bool) -> Self {
         Self {
             fields: Vec::new(),

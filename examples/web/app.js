@@ -54,7 +54,7 @@ function value(name) {
   return form.elements[name].value;
 }
 
-/** Every issue of the current form, by field name. */
+/** Validates the form and returns its first issue per field name. */
 function validate() {
   const settings = { locale: state.locale };
   const learner = validateLearner(

@@ -1,7 +1,7 @@
-// The course sign-up example (examples/web) in headless Chromium, using the
-// package as installed from its tarball: the test serves the page and the
-// installed package on loopback, types bad and good input in Chinese and
-// English, checks the messages that appear and disappear, and saves a
+// Tests the course sign-up example (examples/web) in headless Chromium with
+// the package as installed from its tarball. The test serves the page and
+// the installed package on loopback and types bad and good input in Chinese
+// and English. It checks the messages that appear and disappear, and saves a
 // screenshot.
 //
 // Environment: XUETONG_PACKAGE_DIR is the installed package (a

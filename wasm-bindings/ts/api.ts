@@ -31,7 +31,7 @@ type Response =
 
 type Failure = { readonly ok: false; readonly issues: readonly Issue[] };
 
-/** The message locale a request asks for, read without trusting its shape. */
+/** Reads the message locale of a request without trusting its shape. */
 function requestLocale(request: unknown): string {
   try {
     const locale = (request as { locale?: unknown } | null)?.locale;
@@ -41,7 +41,7 @@ function requestLocale(request: unknown): string {
   }
 }
 
-/** An issue for a problem found before the request reached the core. */
+/** Makes the issue for a problem found before the request reached the core. */
 function localIssue(code: ProblemCode, locale: string, params: Record<string, unknown>): Issue {
   const message = glue().renderMessage(code, locale, JSON.stringify(params));
   return { code, path: [], message, params };
@@ -110,13 +110,13 @@ export function version(): string {
   return glue().version();
 }
 
-/** Every operation of the JSON operation API, with a summary of each. */
+/** Lists the operations of the module, with a summary of each. */
 export function listOperations(): OperationInfo[] {
   const result = call("list_operations", { input: null });
   return result.ok ? result.value : [];
 }
 
-/** Every problem code with its English and Chinese message templates. */
+/** Lists every problem code with its English and Chinese message templates. */
 export function listProblemCodes(): ProblemCodeInfo[] {
   const result = call("list_problem_codes", { input: null });
   return result.ok ? result.value : [];

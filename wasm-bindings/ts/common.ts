@@ -1,4 +1,4 @@
-// What both entries export: the API, the errors and the generated lists.
+// The exports both entries share: the API, the errors and the generated lists.
 
 export * from "./api.js";
 export * from "./previews.js";

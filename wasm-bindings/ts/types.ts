@@ -1,7 +1,7 @@
 // Types of requests, results and records of the xuetong package.
 //
 // Input types describe what a form may send: numbers and flags may also be
-// given as text, as a form field holds them. Record types (`Learner`,
+// given as text, as a form field stores them. Record types (`Learner`,
 // `Course`, ...) describe what a validator returns: the input normalized,
 // with defaults filled in and instants in UTC. Decimals such as credits are
 // always text, so that no amount passes through a binary float.
@@ -144,7 +144,7 @@ export interface Instructor extends Identity {
 /** The level of the three-level course network. */
 export type NetworkLevel = "district" | "street" | "village";
 
-/** Who a course is meant for. */
+/** The audience of a course. */
 export type Audience = "all_ages" | "older_residents" | "children";
 
 /** A course being published. */
@@ -197,9 +197,9 @@ export interface Course extends Identity {
 
 /** Whether a session takes place. */
 export type SessionStatus = "scheduled" | "cancelled";
-/** Which instant a local time that occurs twice means. */
+/** The instant meant by a local time that occurs twice. */
 export type AmbiguousTime = "earlier" | "later";
-/** What a club session is for. */
+/** The purpose of a club session. */
 export type ClubActivityKind =
   | "practice"
   | "performance"
@@ -270,7 +270,7 @@ export interface Enrolment extends Identity {
 
 /** Whether a scan records arriving or leaving. */
 export type ScanDirection = "check_in" | "check_out";
-/** How a scan was made. */
+/** The way a scan was made. */
 export type ScanMethod = "qr" | "card" | "manual";
 
 /** A check-in or check-out scan. */

@@ -103,8 +103,8 @@ fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
     Ok(course.to_json())
 }
 
-/// The built-in taxonomy extended by `definitions`, with problem paths
-/// under `options.categories`.
+/// Extends the built-in taxonomy by `definitions`, reporting problems at
+/// paths under `options.categories`.
 fn extended_taxonomy(definitions: &[CategoryDef]) -> Result<Taxonomy, Problems> {
     Taxonomy::extended(definitions).map_err(|problems| {
         let mut prefixed = Problems::new();

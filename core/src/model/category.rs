@@ -245,9 +245,9 @@ impl Taxonomy {
         Self { categories }
     }
 
-    /// Whether `category` is one of the built-in categories. Cheaper than
-    /// [`Taxonomy::built_in`] followed by [`Taxonomy::contains`], because it
-    /// builds no taxonomy.
+    /// Checks whether `category` is one of the built-in categories. Cheaper
+    /// than [`Taxonomy::built_in`] followed by [`Taxonomy::contains`],
+    /// because it builds no taxonomy.
     pub fn is_built_in(category: &Category) -> bool {
         BUILT_IN.iter().any(|&(key, ..)| key == category.as_str())
     }

@@ -28,7 +28,7 @@ function jsonFiles(directory) {
   return found.sort();
 }
 
-/** Checks that `actual` holds everything in `expected` (see the README). */
+/** Checks that `actual` contains everything in `expected` (see the README). */
 function assertContains(actual, expected, path) {
   if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), `${path} is not a list: ${JSON.stringify(actual)}`);
@@ -45,7 +45,7 @@ function assertContains(actual, expected, path) {
   }
 }
 
-/** The (code, path) pairs of a list of problems, sorted. */
+/** Lists the (code, path) pairs of problems, sorted. */
 function codePaths(problems) {
   return problems.map((problem) => `${problem.code} ${JSON.stringify(problem.path)}`).sort();
 }
@@ -74,9 +74,10 @@ function checkResult(result, expect) {
 const files = jsonFiles(vectorsDirectory);
 
 // The package leaves the library's server operations (club histories and
-// evaluation, the learning index) out of its module; their vectors are
-// skipped, and named as skipped in the report. An operation the library does
-// not have at all is still run: its vectors expect unknown_operation.
+// evaluation, the learning index) out of its module. Their vectors are
+// skipped and named as skipped in the report. Vectors of an operation the
+// library does not have at all still run, because they expect
+// unknown_operation.
 const inPackage = new Set(listOperations().map((operation) => operation.name));
 const skipReason = (operation) =>
   OPERATION_NAMES.includes(operation) && !inPackage.has(operation)
