@@ -29,24 +29,76 @@ fn render_catalogue() -> String {
     out
 }
 
-#[test]
-fn error_codes_doc_matches_catalogue() {
-    let path = repo_root().join("docs").join("error-codes.md");
-    let text = std::fs::read_to_string(&path).expect("docs/error-codes.md is readable");
-    let (Some(begin), Some(end)) = (text.find(BEGIN), text.find(END)) else {
-        panic!("docs/error-codes.md lacks the {BEGIN} and {END} markers");
+/// Checks that the part of `docs/{file}` between `begin` and `end` equals
+/// `rendered`, or rewrites it when `UPDATE_DOCS` is set.
+fn check_generated(file: &str, begin_marker: &str, end_marker: &str, rendered: &str) {
+    let path = repo_root().join("docs").join(file);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("docs/{file}: {error}"));
+    let (Some(begin), Some(end)) = (text.find(begin_marker), text.find(end_marker)) else {
+        panic!("docs/{file} lacks the {begin_marker} and {end_marker} markers");
     };
-    let current = &text[begin..end + END.len()];
-    let rendered = render_catalogue();
+    let current = &text[begin..end + end_marker.len()];
     if current != rendered {
         if std::env::var_os("UPDATE_DOCS").is_some() {
-            let updated = format!("{}{}{}", &text[..begin], rendered, &text[end + END.len()..]);
-            std::fs::write(&path, updated).expect("docs/error-codes.md is writable");
+            let updated = format!(
+                "{}{}{}",
+                &text[..begin],
+                rendered,
+                &text[end + end_marker.len()..]
+            );
+            std::fs::write(&path, updated).unwrap_or_else(|error| panic!("docs/{file}: {error}"));
             return;
         }
         panic!(
-            "docs/error-codes.md is out of date with the catalogue; run \
+            "docs/{file} is out of date with the source; run \
              `UPDATE_DOCS=1 cargo test -p xuetong-tests --test catalogue` and review the diff"
+        );
+    }
+}
+
+#[test]
+fn error_codes_doc_matches_catalogue() {
+    check_generated("error-codes.md", BEGIN, END, &render_catalogue());
+}
+
+const OPERATIONS_BEGIN: &str = "<!-- BEGIN GENERATED OPERATIONS -->";
+const OPERATIONS_END: &str = "<!-- END GENERATED OPERATIONS -->";
+
+/// Renders the operation table as the generated part of `docs/api.md`.
+fn render_operations() -> String {
+    let mut out = String::new();
+    out.push_str(OPERATIONS_BEGIN);
+    out.push_str("\n\n| operation | what it does |\n|---|---|\n");
+    for operation in xuetong::api::operations() {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            operation.name, operation.summary
+        ));
+    }
+    out.push('\n');
+    out.push_str(OPERATIONS_END);
+    out
+}
+
+#[test]
+fn api_doc_lists_every_operation() {
+    check_generated(
+        "api.md",
+        OPERATIONS_BEGIN,
+        OPERATIONS_END,
+        &render_operations(),
+    );
+}
+
+#[test]
+fn operation_names_are_unique() {
+    let mut seen = BTreeSet::new();
+    for operation in xuetong::api::operations() {
+        assert!(
+            seen.insert(operation.name),
+            "operation {} is declared twice",
+            operation.name
         );
     }
 }

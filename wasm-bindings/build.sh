@@ -15,15 +15,18 @@
 # safe to run again. Set XUETONG_WASM_TOOLCHAIN=debian to skip rustup, and
 # XUETONG_WASM_TIME_ZONES to a regular expression to choose the time zones.
 set -euo pipefail
+shopt -s inherit_errexit
 
 # The IANA time zones compiled into the module. Every zone costs about 160
 # bytes gzipped (all of them about 120 KB, half the size budget), so the
 # package keeps the zones a Chinese platform meets: all of Asia, Etc and
-# UTC, the legacy names PRC, ROC and Hongkong, and America/Toronto, the
-# daylight-saving zone of the shared test vectors.
+# UTC, and the legacy names PRC, ROC and Hongkong. It adds America/Toronto,
+# the daylight-saving zone of the shared test vectors, and the zones the
+# core names in its code (Europe/London, Europe/Berlin, America/New_York,
+# America/Los_Angeles), without which it does not compile.
 # NOTE: a zone outside this set is reported as invalid_time_zone by the
 # package although the Rust library accepts it.
-default_time_zones='^(Asia/.*|Etc/.*|UTC|PRC|ROC|Hongkong|America/Toronto)$'
+default_time_zones='^(Asia/.*|Etc/.*|UTC|PRC|ROC|Hongkong|America/(Toronto|New_York|Los_Angeles)|Europe/(London|Berlin))$'
 export CHRONO_TZ_TIMEZONE_FILTER=${XUETONG_WASM_TIME_ZONES:-$default_time_zones}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

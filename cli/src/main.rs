@@ -1,6 +1,7 @@
 //! The `xuetong` command line.
 
 mod folder;
+mod import;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ enum Command {
         /// The request file; standard input when absent.
         file: Option<PathBuf>,
     },
+    /// Imports a public dataset (oulad or toronto-dropin) as a bundle.
+    Import(import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate { bundle } => validate(&bundle, locale),
         Command::Call { operation, file } => call(&operation, file.as_deref()),
+        Command::Import(args) => import::run(&args, locale),
     };
     ExitCode::from(code)
 }

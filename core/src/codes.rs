@@ -9,8 +9,11 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Fields", crate::problem::codes::CODES),
     ("Records", crate::model::codes::CODES),
     ("Sessions in time", crate::schedule::codes::CODES),
+    ("Enrolment and eligibility", crate::enrolment::codes::CODES),
     ("Bundles", crate::bundle::codes::CODES),
     ("Learning clubs", crate::club::codes::CODES),
     ("Learning index", crate::index::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
+    ("Credits", crate::credit::codes::CODES),
+    ("Importers", crate::import::codes::CODES),
 ];

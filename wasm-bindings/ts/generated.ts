@@ -36,6 +36,47 @@ export type ProblemCode =
   | "nonexistent_local_time"
   | "invalid_session_length"
   | "time_zone_unknown"
+  | "ambiguous_end_time"
+  | "series_end"
+  | "series_too_long"
+  | "unknown_holiday_calendar"
+  | "holiday_year_unknown"
+  | "invalid_holiday_calendar"
+  | "duplicate_holiday_year"
+  | "holiday_days_mismatch"
+  | "holiday_outside_year"
+  | "invalid_make_up_day"
+  | "ical_syntax"
+  | "ical_missing_property"
+  | "ical_unsupported"
+  | "ical_unknown_time_zone"
+  | "ical_time_zone_missing"
+  | "ical_all_day_event"
+  | "ical_unbounded_rule"
+  | "ical_dtstart_not_in_rule"
+  | "ical_unmatched_override"
+  | "below_min_age"
+  | "above_max_age"
+  | "not_older_resident"
+  | "not_a_child"
+  | "age_undetermined"
+  | "birth_date_missing"
+  | "birth_after_measuring_date"
+  | "home_venue_missing"
+  | "not_resident"
+  | "residence_undetermined"
+  | "measuring_date_unknown"
+  | "learner_unknown"
+  | "enrolment_not_open"
+  | "enrolment_closed"
+  | "not_eligible"
+  | "duplicate_in_group"
+  | "not_enrolled"
+  | "capacity_below_confirmed"
+  | "operation_out_of_order"
+  | "enrolment_wrong_course"
+  | "duplicate_enrolment_id"
+  | "capacity_exceeded"
   | "missing_file"
   | "unknown_file"
   | "empty_file"
@@ -73,7 +114,38 @@ export type ProblemCode =
   | "unknown_indicator"
   | "constant_indicator"
   | "unknown_operation"
-  | "invalid_request";
+  | "invalid_request"
+  | "invalid_rule_id"
+  | "duplicate_rule_id"
+  | "empty_rule_set"
+  | "unknown_rule_id"
+  | "formula_not_applicable"
+  | "invalid_table_key"
+  | "rolling_stage_period"
+  | "invalid_month_day"
+  | "invalid_semester_starts"
+  | "invalid_limit"
+  | "rule_set_changed"
+  | "rule_set_not_published"
+  | "unknown_rule_set"
+  | "entry_not_found"
+  | "already_revoked"
+  | "revoke_of_revoke"
+  | "duplicate_entry_id"
+  | "revoke_amount_mismatch"
+  | "invalid_ledger_entry"
+  | "zero_adjustment"
+  | "invalid_iri"
+  | "duplicate_row"
+  | "conflicting_value"
+  | "withdrawal_mismatch"
+  | "invalid_run_code"
+  | "unmapped_value"
+  | "date_range_mismatch"
+  | "weekday_mismatch"
+  | "end_date_mismatch"
+  | "unexpected_ignored_value"
+  | "file_not_imported";
 
 /** Every problem code, in catalogue order. */
 export const PROBLEM_CODES: readonly ProblemCode[] = [
@@ -110,6 +182,47 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "nonexistent_local_time",
   "invalid_session_length",
   "time_zone_unknown",
+  "ambiguous_end_time",
+  "series_end",
+  "series_too_long",
+  "unknown_holiday_calendar",
+  "holiday_year_unknown",
+  "invalid_holiday_calendar",
+  "duplicate_holiday_year",
+  "holiday_days_mismatch",
+  "holiday_outside_year",
+  "invalid_make_up_day",
+  "ical_syntax",
+  "ical_missing_property",
+  "ical_unsupported",
+  "ical_unknown_time_zone",
+  "ical_time_zone_missing",
+  "ical_all_day_event",
+  "ical_unbounded_rule",
+  "ical_dtstart_not_in_rule",
+  "ical_unmatched_override",
+  "below_min_age",
+  "above_max_age",
+  "not_older_resident",
+  "not_a_child",
+  "age_undetermined",
+  "birth_date_missing",
+  "birth_after_measuring_date",
+  "home_venue_missing",
+  "not_resident",
+  "residence_undetermined",
+  "measuring_date_unknown",
+  "learner_unknown",
+  "enrolment_not_open",
+  "enrolment_closed",
+  "not_eligible",
+  "duplicate_in_group",
+  "not_enrolled",
+  "capacity_below_confirmed",
+  "operation_out_of_order",
+  "enrolment_wrong_course",
+  "duplicate_enrolment_id",
+  "capacity_exceeded",
   "missing_file",
   "unknown_file",
   "empty_file",
@@ -148,6 +261,37 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "constant_indicator",
   "unknown_operation",
   "invalid_request",
+  "invalid_rule_id",
+  "duplicate_rule_id",
+  "empty_rule_set",
+  "unknown_rule_id",
+  "formula_not_applicable",
+  "invalid_table_key",
+  "rolling_stage_period",
+  "invalid_month_day",
+  "invalid_semester_starts",
+  "invalid_limit",
+  "rule_set_changed",
+  "rule_set_not_published",
+  "unknown_rule_set",
+  "entry_not_found",
+  "already_revoked",
+  "revoke_of_revoke",
+  "duplicate_entry_id",
+  "revoke_amount_mismatch",
+  "invalid_ledger_entry",
+  "zero_adjustment",
+  "invalid_iri",
+  "duplicate_row",
+  "conflicting_value",
+  "withdrawal_mismatch",
+  "invalid_run_code",
+  "unmapped_value",
+  "date_range_mismatch",
+  "weekday_mismatch",
+  "end_date_mismatch",
+  "unexpected_ignored_value",
+  "file_not_imported",
 ];
 
 /** Every operation of the JSON operation API. */
@@ -176,7 +320,27 @@ export type OperationName =
   | "club_default_scorecard"
   | "learning_index"
   | "learning_index_rank_shift"
-  | "learning_index_default_config";
+  | "learning_index_default_config"
+  | "list_rule_sets"
+  | "validate_rule_set"
+  | "compute_credits"
+  | "preview_credits"
+  | "revoke_entry"
+  | "adjust_credits"
+  | "expire_credits"
+  | "credit_balances"
+  | "transcript"
+  | "export_credit_bank"
+  | "export_xapi"
+  | "resolve_session"
+  | "expand_schedule"
+  | "list_holidays"
+  | "classify_dates"
+  | "validate_holiday_calendar"
+  | "import_ical"
+  | "export_ical"
+  | "check_eligibility"
+  | "enrolment_apply";
 
 /** Every operation name, in the order the API lists them. */
 export const OPERATION_NAMES: readonly OperationName[] = [
@@ -205,6 +369,26 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "learning_index",
   "learning_index_rank_shift",
   "learning_index_default_config",
+  "list_rule_sets",
+  "validate_rule_set",
+  "compute_credits",
+  "preview_credits",
+  "revoke_entry",
+  "adjust_credits",
+  "expire_credits",
+  "credit_balances",
+  "transcript",
+  "export_credit_bank",
+  "export_xapi",
+  "resolve_session",
+  "expand_schedule",
+  "list_holidays",
+  "classify_dates",
+  "validate_holiday_calendar",
+  "import_ical",
+  "export_ical",
+  "check_eligibility",
+  "enrolment_apply",
 ];
 
 /** The required and optional fields of each input record. */
@@ -298,7 +482,9 @@ export interface RecordFields {
       | "source_key"
       | "status"
       | "confirmed_at"
-      | "withdrawn_at";
+      | "withdrawn_at"
+      | "group_key"
+      | "group_mode";
   };
   scan: {
     required:

@@ -256,7 +256,14 @@ export interface EnrolmentInput extends IdentityInput {
   readonly status?: EnrolmentStatus;
   readonly confirmed_at?: InstantText;
   readonly withdrawn_at?: InstantText;
+  /** The group booking the enrolment belongs to. */
+  readonly group_key?: string;
+  /** How a group booking is placed; `all_or_nothing` by default. */
+  readonly group_mode?: GroupMode;
 }
+
+/** How the enrolments of a group booking are placed. */
+export type GroupMode = "all_or_nothing" | "partial";
 
 /** A validated enrolment. */
 export interface Enrolment extends Identity {
@@ -266,6 +273,8 @@ export interface Enrolment extends Identity {
   readonly status: EnrolmentStatus;
   readonly confirmed_at?: InstantText;
   readonly withdrawn_at?: InstantText;
+  readonly group_key?: string;
+  readonly group_mode?: GroupMode;
 }
 
 /** Whether a scan records arriving or leaving. */
@@ -486,10 +495,10 @@ export interface ProblemCodeInfo {
 }
 
 /**
- * The input, options and value of each operation, by name. Operations not
- * listed here are still callable through `call` with untyped values.
+ * The input, options and value of the operations typed field by field: every
+ * operation the package's module carries, and some the server has.
  */
-export interface Operations {
+export interface TypedOperations {
   list_operations: { input: unknown; options: Record<string, never>; value: OperationInfo[] };
   list_problem_codes: {
     input: unknown;
@@ -515,6 +524,12 @@ export interface Operations {
     input: ClubMemberInput;
     options: Record<string, never>;
     value: ClubMember;
+  };
+  validate_rule_set: { input: Document; options: Record<string, never>; value: Document };
+  validate_holiday_calendar: {
+    input: Document;
+    options: Record<string, never>;
+    value: Document;
   };
   club_check_history: {
     input: ClubRosterInput;
@@ -576,8 +591,23 @@ export interface Operations {
   };
 }
 
+/**
+ * A server operation that the package leaves out of its module, typed
+ * loosely: `call` returns an `unknown_operation` issue for it.
+ */
+export interface ServerOperation {
+  input: unknown;
+  options: Document;
+  value: unknown;
+}
+
+/** The input, options and value of every operation of the library, by name. */
+export type Operations = TypedOperations & {
+  [Name in Exclude<OperationName, keyof TypedOperations>]: ServerOperation;
+};
+
 /** The operations that validate one record. */
-export type ValidationOperation = Extract<keyof Operations, `validate_${string}`>;
+export type ValidationOperation = Extract<keyof TypedOperations, `validate_${string}`>;
 
 // Compile-time checks that the input types above list exactly the fields the
 // library reads, required and optional, as generated into RecordFields. A

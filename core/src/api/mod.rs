@@ -41,7 +41,13 @@ mod catalogue;
 #[cfg(feature = "full-api")]
 mod club;
 #[cfg(feature = "full-api")]
+mod credit;
+#[cfg(feature = "full-api")]
+mod enrolment;
+#[cfg(feature = "full-api")]
 mod index;
+#[cfg(feature = "full-api")]
+mod schedule;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -88,6 +94,12 @@ static ALL: &[&[Operation]] = &[
     club::OPERATIONS,
     #[cfg(feature = "full-api")]
     index::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    credit::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    schedule::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    enrolment::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.

@@ -27,7 +27,7 @@
 //! learner is kept, because the attendance engine reports it as a rejected
 //! scan with its own reason.
 
-mod encoding;
+pub(crate) mod encoding;
 mod link;
 mod read;
 mod report;

@@ -20,6 +20,27 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// How a group booking takes places.
+    pub enum GroupMode {
+        /// Every member gets a place, or every member waits; the default.
+        AllOrNothing = "all_or_nothing",
+        /// Members take the free places in booking order, and the rest wait
+        /// and are promoted one by one.
+        Partial = "partial",
+    }
+}
+
+/// The group booking an enrolment belongs to: a learner who enrolled with
+/// companions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupBooking {
+    /// The key shared by every enrolment of the booking.
+    pub key: String,
+    /// How the booking takes places.
+    pub mode: GroupMode,
+}
+
 /// A learner's place, or request for a place, in a course (报名).
 ///
 /// `confirmed_at` is when the learner got a place (absent while waitlisted;
@@ -44,6 +65,9 @@ pub struct Enrolment {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When the learner withdrew.
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// The group booking the enrolment belongs to (fields `group_key` and
+    /// `group_mode`, which defaults to `all_or_nothing`).
+    pub group: Option<GroupBooking>,
 }
 
 impl Record for Enrolment {
@@ -58,6 +82,8 @@ impl Record for Enrolment {
         FieldSpec::optional("status"),
         FieldSpec::optional("confirmed_at"),
         FieldSpec::optional("withdrawn_at"),
+        FieldSpec::optional("group_key"),
+        FieldSpec::optional("group_mode"),
     ];
 
     fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
@@ -68,6 +94,14 @@ impl Record for Enrolment {
         let status = reader.defaulted("status", EnrolmentStatus::Confirmed);
         let confirmed_at = reader.optional("confirmed_at");
         let withdrawn_at = reader.optional("withdrawn_at");
+        let group_key: Option<String> = reader.optional("group_key");
+        let group_mode = reader.defaulted("group_mode", GroupMode::AllOrNothing);
+        if reader.has("group_mode") && !reader.has("group_key") {
+            reader
+                .report_field(codes::FIELD_NOT_APPLICABLE, "group_mode")
+                .params
+                .insert("kind".into(), "an enrolment without group_key".into());
+        }
         if reader.failed() {
             return None;
         }
@@ -87,6 +121,10 @@ impl Record for Enrolment {
             status,
             confirmed_at,
             withdrawn_at,
+            group: match (group_key, group_mode) {
+                (Some(key), Some(mode)) => Some(GroupBooking { key, mode }),
+                _ => None,
+            },
         })
     }
 
@@ -98,6 +136,10 @@ impl Record for Enrolment {
         writer.put("status", &self.status);
         writer.put_opt("confirmed_at", &self.confirmed_at);
         writer.put_opt("withdrawn_at", &self.withdrawn_at);
+        if let Some(group) = &self.group {
+            writer.put("group_key", &group.key);
+            writer.put("group_mode", &group.mode);
+        }
     }
 
     fn check(&self, path: &Path, problems: &mut Problems) {

@@ -12,6 +12,7 @@ import {
   type Operations,
   type ProblemCode,
   type Result,
+  type TypedOperations,
   type Validator,
   PROBLEM_CODES,
   XuetongValidationError,
@@ -106,8 +107,11 @@ call("validate_session", { input: { title: "x" } });
 call("validate_course", { input: form, options: { venue_time_zone: "Asia/Shanghai" } });
 const untyped: Result<unknown> = call("some_future_operation", { input: 1 });
 
-// Every operation of the API is typed in Operations, and nothing else is.
+// Every operation of the library has an entry in Operations, and every
+// validation operation is typed field by field.
 expectType<Equal<keyof Operations, OperationName>>(true);
+type UntypedValidation = Exclude<Extract<OperationName, `validate_${string}`>, keyof TypedOperations>;
+expectType<Equal<UntypedValidation, never>>(true);
 
 // The throwing parse and its error.
 try {

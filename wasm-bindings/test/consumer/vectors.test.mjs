@@ -73,8 +73,8 @@ function checkResult(result, expect) {
 
 const files = jsonFiles(vectorsDirectory);
 
-// The package leaves the library's server operations (club histories and
-// evaluation, the learning index) out of its module. Their vectors are
+// The package leaves the library's server operations (clubs, the learning
+// index, credits, scheduling, enrolment) out of its module. Their vectors are
 // skipped and named as skipped in the report. Vectors of an operation the
 // library does not have at all still run, because they expect
 // unknown_operation.

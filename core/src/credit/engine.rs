@@ -1,0 +1,992 @@
+//! The engine: outcomes and a rule set in, proposed ledger entries and the
+//! reasons for everything not credited out.
+//!
+//! The steps, in order:
+//!
+//! 1. Outcomes are sorted by occurrence date and id, so the input order never
+//!    matters. A repeated outcome id, an unknown learner or course, and a date
+//!    outside the rule set's effective period are skipped with a reason.
+//! 2. The first rule whose match fits an outcome applies; its gates (minimum
+//!    minutes, completion, evidence) are checked per record.
+//! 3. A daily minutes limit cuts the minutes that count, per learner, day and
+//!    course, club or resource; the raw minutes stay in the entry's basis.
+//! 4. Records are summed into units at the rule's rounding stage (each
+//!    record, each learner and course, each period), the formula gives each
+//!    unit an exact amount, and the amount is rounded once.
+//! 5. De-duplication keeps the best attempt of one course or certificate.
+//!    Banked results (credited in an earlier run) are never credited again,
+//!    but they block worse attempts, reduce a better one to the difference,
+//!    and take up room under caps.
+//! 6. Caps are applied in order of occurrence date, then source. What exceeds
+//!    a cap becomes a zero-value `capped` entry recording the excess and the
+//!    cap.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::bundle::Bundle;
+use crate::decimal::Credits;
+use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
+use crate::model::{
+    AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
+};
+
+use super::exact::Exact;
+use super::ledger::{Basis, CapNote, EntryKind};
+use super::rule::{
+    Cap, Dedup, Formula, Limit, Rule, RuleSet, RuleSetPin, RuleSetStatus, Stage, TableKey, Window,
+};
+
+/// What the engine needs besides outcomes: the courses and venues outcomes
+/// refer to, the taxonomy, and optionally the learners whose credits are
+/// computed.
+#[derive(Clone, Debug, Default)]
+pub struct CreditContext {
+    courses: BTreeMap<CourseId, Course>,
+    venues: BTreeMap<VenueId, Venue>,
+    taxonomy: Taxonomy,
+    learners: Option<BTreeSet<LearnerId>>,
+}
+
+impl CreditContext {
+    /// A context with these courses, venues and taxonomy, for any learner.
+    pub fn new(courses: Vec<Course>, venues: Vec<Venue>, taxonomy: Taxonomy) -> Self {
+        Self {
+            courses: courses
+                .into_iter()
+                .map(|course| (course.id, course))
+                .collect(),
+            venues: venues.into_iter().map(|venue| (venue.id, venue)).collect(),
+            taxonomy,
+            learners: None,
+        }
+    }
+
+    /// The context of a bundle: its courses, venues and taxonomy, and its
+    /// learners when it lists any.
+    pub fn from_bundle(bundle: &Bundle) -> Self {
+        let context = Self::new(
+            bundle.courses.clone(),
+            bundle.venues.clone(),
+            bundle.taxonomy(),
+        );
+        if bundle.learners.is_empty() {
+            context
+        } else {
+            context.with_learners(bundle.learners.iter().map(|learner| learner.id))
+        }
+    }
+
+    /// Limits the computation to these learners: outcomes of others are
+    /// skipped, and a recomputation revokes only these learners' entries.
+    pub fn with_learners(mut self, learners: impl IntoIterator<Item = LearnerId>) -> Self {
+        self.learners = Some(learners.into_iter().collect());
+        self
+    }
+
+    /// The learners the computation is limited to, if any.
+    pub fn learners(&self) -> Option<&BTreeSet<LearnerId>> {
+        self.learners.as_ref()
+    }
+
+    /// The taxonomy.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// The course with id `id`.
+    pub fn course(&self, id: CourseId) -> Option<&Course> {
+        self.courses.get(&id)
+    }
+
+    fn provider_tier(&self, course: &Course) -> Option<VenueTier> {
+        self.venues
+            .get(&course.provider_venue_id)
+            .map(|venue| venue.tier)
+    }
+
+    /// Whether `category` is `target` or one of its subcategories.
+    fn falls_under(&self, category: &Category, target: &Category) -> bool {
+        let mut current = Some(category);
+        for _ in 0..16 {
+            let Some(key) = current else {
+                return false;
+            };
+            if key == target {
+                return true;
+            }
+            current = self
+                .taxonomy
+                .get(key)
+                .and_then(|definition| definition.parent.as_ref());
+        }
+        false
+    }
+
+    /// The most specific category that every one of `categories` is or
+    /// falls under: the category itself when all agree, `health` for
+    /// `tai_chi` and `qigong`, and `None` when they share no ancestor or one
+    /// of them has no category.
+    fn common_category<'c>(
+        &self,
+        mut categories: impl Iterator<Item = Option<&'c Category>>,
+    ) -> Option<Category> {
+        let first = categories.next()??;
+        let mut chain = Vec::new();
+        let mut current = Some(first);
+        while let Some(key) = current.filter(|_| chain.len() < 16) {
+            chain.push(key);
+            current = self
+                .taxonomy
+                .get(key)
+                .and_then(|definition| definition.parent.as_ref());
+        }
+        for category in categories {
+            let category = category?;
+            let keep = chain
+                .iter()
+                .position(|ancestor| self.falls_under(category, ancestor))?;
+            chain.drain(..keep);
+        }
+        chain.first().map(|category| (*category).clone())
+    }
+
+    fn under_any(&self, category: Option<&Category>, targets: &[Category]) -> bool {
+        targets.is_empty()
+            || category.is_some_and(|category| {
+                targets
+                    .iter()
+                    .any(|target| self.falls_under(category, target))
+            })
+    }
+}
+
+crate::text_enum! {
+    /// Why an outcome earned no credit.
+    pub enum SkipReason {
+        /// The same outcome id appeared earlier in the input.
+        DuplicateOutcome = "duplicate_outcome",
+        /// The learner is not among the context's learners.
+        UnknownLearner = "unknown_learner",
+        /// The outcome names a course the context does not have.
+        UnknownCourse = "unknown_course",
+        /// The outcome happened outside the rule set's effective period.
+        OutsideEffectivePeriod = "outside_effective_period",
+        /// No rule of the rule set matches the outcome.
+        NoMatchingRule = "no_matching_rule",
+        /// The record has fewer minutes than the rule's gate.
+        BelowMinMinutes = "below_min_minutes",
+        /// The rule needs a completed course and the learner has not completed it.
+        CompletionMissing = "completion_missing",
+        /// The rule needs evidence and the record names none.
+        EvidenceMissing = "evidence_missing",
+        /// The learner's minutes for that day had already reached the daily limit.
+        DailyLimitReached = "daily_limit_reached",
+        /// The rule credits the course's declared credit value and the course declares none.
+        MissingCreditValue = "missing_credit_value",
+        /// The rule's table has no entry for the record's level or award.
+        NoTableEntry = "no_table_entry",
+        /// The amount rounded to zero.
+        RoundedToZero = "rounded_to_zero",
+        /// The rounded amount is below the rule's minimum award.
+        BelowMinimum = "below_minimum",
+        /// A better attempt of the same course or certificate is credited instead.
+        Duplicate = "duplicate",
+        /// The result was carried over from an earlier run and was credited then.
+        Banked = "banked",
+    }
+}
+
+/// An outcome, or a sum of outcomes, that earned no credit, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Skipped {
+    /// Whose outcomes.
+    pub learner_id: LearnerId,
+    /// The outcomes concerned.
+    pub outcome_ids: Vec<OutcomeId>,
+    /// The rule that matched, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Why nothing was credited.
+    pub reason: SkipReason,
+    /// The amount the outcomes would have earned, where one was computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Credits>,
+    /// The source credited instead, for duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credited_instead: Option<String>,
+}
+
+/// A ledger entry proposed by the engine, before the ledger gives it an id
+/// and a recording date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Accrual {
+    /// `accrue`, or `capped` for the zero-value record of an excess.
+    pub kind: EntryKind,
+    /// Who earns the credits.
+    pub learner_id: LearnerId,
+    /// The rule that produced the amount.
+    pub rule_id: String,
+    /// The outcome kind.
+    pub outcome_kind: OutcomeKind,
+    /// The most specific category that every outcome summed falls under,
+    /// if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The unit that was rounded: `outcome:<id>`, `course:<id>`,
+    /// `club:<id>`, `resource:<id>`, `kind:<kind>` or `period:<start>/<end>`.
+    pub source: String,
+    /// The outcomes summed into the unit.
+    pub outcome_ids: Vec<OutcomeId>,
+    /// The date of the unit's last outcome.
+    pub occurred_on: NaiveDate,
+    /// The credits granted; zero for a `capped` entry.
+    pub amount: Credits,
+    /// How the amount was computed.
+    pub basis: Basis,
+    /// The first day the credits are no longer valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<NaiveDate>,
+    /// The cap that withheld part of the amount, for a `capped` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CapNote>,
+}
+
+/// What the engine computed for one rule set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Computation {
+    /// The rule set, version and fingerprint.
+    pub rule_set: RuleSetPin,
+    /// Whether the rule set is published (only published rule sets may
+    /// write to a ledger).
+    pub status: RuleSetStatus,
+    /// The rule set's effective period.
+    #[serde(skip)]
+    pub effective: Window,
+    /// The learners the computation was limited to, if any.
+    #[serde(skip)]
+    pub learners: Option<BTreeSet<LearnerId>>,
+    /// The proposed entries, ordered by learner, date and source.
+    pub accruals: Vec<Accrual>,
+    /// Everything not credited, with reasons.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Computation {
+    /// The total proposed for `learner`.
+    pub fn total_for(&self, learner: LearnerId) -> Credits {
+        self.accruals
+            .iter()
+            .filter(|accrual| accrual.learner_id == learner)
+            .map(|accrual| accrual.amount)
+            .sum()
+    }
+}
+
+/// One outcome that a rule matched and whose gates it passed.
+struct Candidate<'a> {
+    outcome: &'a Outcome,
+    rule: usize,
+    category: Option<Category>,
+    course: Option<&'a Course>,
+    raw_minutes: u32,
+    minutes: u32,
+    table_amount: Option<Credits>,
+}
+
+/// Records summed for rounding.
+struct Unit<'a> {
+    learner: LearnerId,
+    rule: usize,
+    kind: OutcomeKind,
+    banked: bool,
+    source: String,
+    members: Vec<Candidate<'a>>,
+    occurred_on: NaiveDate,
+    category: Option<Category>,
+    unrounded: Exact,
+    amount: Credits,
+    already_banked: Option<Credits>,
+}
+
+impl Unit<'_> {
+    fn outcome_ids(&self) -> Vec<OutcomeId> {
+        let mut ids: Vec<OutcomeId> = self.members.iter().map(|m| m.outcome.id).collect();
+        ids.sort();
+        ids
+    }
+
+    fn minutes(&self) -> u32 {
+        self.members
+            .iter()
+            .fold(0_u32, |sum, m| sum.saturating_add(m.minutes))
+    }
+
+    fn raw_minutes(&self) -> u32 {
+        self.members
+            .iter()
+            .fold(0_u32, |sum, m| sum.saturating_add(m.raw_minutes))
+    }
+}
+
+/// Computes what `outcomes` earn under `rule_set`.
+///
+/// The result does not depend on the order of `outcomes`. Nothing is lost:
+/// every outcome either contributes to an accrual or appears in
+/// [`Computation::skipped`] with a reason.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::credit::{CreditContext, compute_credits, presets};
+/// use xuetong::model::Outcome;
+/// use xuetong::record::Record;
+/// use xuetong::problem::Path;
+///
+/// let service = Outcome::from_json(&serde_json::json!({
+///     "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+///     "learner_id": "20000000-0000-4000-8000-000000000001",
+///     "kind": "volunteer_service",
+///     "occurred_on": "2026-03-14",
+///     "minutes": 150,
+/// }), &Path::root()).unwrap();
+/// let rules = presets::community();
+/// let computation = compute_credits(&rules, &CreditContext::default(), &[service]);
+/// // 150 minutes are two full hours: 0.1 credit each.
+/// assert_eq!(computation.accruals[0].amount.to_string(), "0.20");
+/// ```
+pub fn compute_credits(
+    rule_set: &RuleSet,
+    context: &CreditContext,
+    outcomes: &[Outcome],
+) -> Computation {
+    let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
+    sorted.sort_by_key(|outcome| (outcome.occurred_on, outcome.id));
+    let mut skipped = Vec::new();
+    let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
+    let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
+    let mut units = build_units(rule_set, context, candidates);
+    units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
+    let units = deduplicate(rule_set, units, &mut skipped);
+    let mut accruals = apply_caps(rule_set, context, units, &mut skipped);
+    accruals.sort_by(|a, b| {
+        (a.learner_id, a.occurred_on, &a.source, &a.rule_id, a.kind).cmp(&(
+            b.learner_id,
+            b.occurred_on,
+            &b.source,
+            &b.rule_id,
+            b.kind,
+        ))
+    });
+    Computation {
+        rule_set: rule_set.pin(),
+        status: rule_set.status,
+        effective: Window {
+            start: Some(rule_set.effective_from),
+            end: rule_set.effective_to,
+        },
+        learners: context.learners.clone(),
+        accruals,
+        skipped,
+    }
+}
+
+fn skip(outcome: &Outcome, rule: Option<&Rule>, reason: SkipReason) -> Skipped {
+    Skipped {
+        learner_id: outcome.learner_id,
+        outcome_ids: vec![outcome.id],
+        rule_id: rule.map(|rule| rule.id.clone()),
+        reason,
+        amount: None,
+        credited_instead: None,
+    }
+}
+
+fn match_outcomes<'a>(
+    rule_set: &RuleSet,
+    context: &'a CreditContext,
+    sorted: &[&'a Outcome],
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Candidate<'a>> {
+    let completions: BTreeSet<(LearnerId, CourseId)> = sorted
+        .iter()
+        .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
+        .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut candidates = Vec::new();
+    for &outcome in sorted {
+        if !seen.insert(outcome.id) {
+            skipped.push(skip(outcome, None, SkipReason::DuplicateOutcome));
+            continue;
+        }
+        if context
+            .learners
+            .as_ref()
+            .is_some_and(|learners| !learners.contains(&outcome.learner_id))
+        {
+            skipped.push(skip(outcome, None, SkipReason::UnknownLearner));
+            continue;
+        }
+        let course = match outcome.course_id {
+            Some(id) => match context.course(id) {
+                Some(course) => Some(course),
+                None => {
+                    skipped.push(skip(outcome, None, SkipReason::UnknownCourse));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if !rule_set.is_effective_on(outcome.occurred_on) {
+            skipped.push(skip(outcome, None, SkipReason::OutsideEffectivePeriod));
+            continue;
+        }
+        let category = outcome
+            .category
+            .clone()
+            .or_else(|| course.map(|course| course.category.clone()));
+        let found = rule_set
+            .rules
+            .iter()
+            .position(|rule| rule_matches(rule, context, outcome, course, category.as_ref()));
+        let Some(index) = found else {
+            skipped.push(skip(outcome, None, SkipReason::NoMatchingRule));
+            continue;
+        };
+        let rule = &rule_set.rules[index];
+        let minutes = outcome.minutes.unwrap_or(0);
+        let gate_failure = if rule.gates.min_minutes.is_some_and(|min| minutes < min) {
+            Some(SkipReason::BelowMinMinutes)
+        } else if rule.gates.completion_required
+            && !outcome
+                .course_id
+                .is_some_and(|course| completions.contains(&(outcome.learner_id, course)))
+        {
+            Some(SkipReason::CompletionMissing)
+        } else if rule.gates.evidence_required
+            && outcome
+                .evidence
+                .as_deref()
+                .is_none_or(|text| text.trim().is_empty())
+        {
+            Some(SkipReason::EvidenceMissing)
+        } else {
+            None
+        };
+        if let Some(reason) = gate_failure {
+            skipped.push(skip(outcome, Some(rule), reason));
+            continue;
+        }
+        let mut table_amount = None;
+        match &rule.formula {
+            Formula::CourseCreditValue
+                if course.and_then(|course| course.credit_value).is_none() =>
+            {
+                skipped.push(skip(outcome, Some(rule), SkipReason::MissingCreditValue));
+                continue;
+            }
+            Formula::Table { key, entries } => {
+                match table_key(*key, outcome).and_then(|key| entries.get(&key)) {
+                    Some(amount) => table_amount = Some(*amount),
+                    None => {
+                        skipped.push(skip(outcome, Some(rule), SkipReason::NoTableEntry));
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        candidates.push(Candidate {
+            outcome,
+            rule: index,
+            category,
+            course,
+            raw_minutes: minutes,
+            minutes,
+            table_amount,
+        });
+    }
+    candidates
+}
+
+fn rule_matches(
+    rule: &Rule,
+    context: &CreditContext,
+    outcome: &Outcome,
+    course: Option<&Course>,
+    category: Option<&Category>,
+) -> bool {
+    let matcher = &rule.matcher;
+    if !matcher.kinds.is_empty() && !matcher.kinds.contains(&outcome.kind) {
+        return false;
+    }
+    if matcher.role.is_some_and(|role| role != outcome.role) {
+        return false;
+    }
+    if !context.under_any(category, &matcher.categories) {
+        return false;
+    }
+    if !matcher.provider_tiers.is_empty() {
+        let tier = course.and_then(|course| context.provider_tier(course));
+        if !tier.is_some_and(|tier| matcher.provider_tiers.contains(&tier)) {
+            return false;
+        }
+    }
+    if let Some(declared) = matcher.declared_credit_value {
+        let has_value = course.is_some_and(|course| course.credit_value.is_some());
+        if course.is_none() || has_value != declared {
+            return false;
+        }
+    }
+    true
+}
+
+/// The key a table formula looks up for `outcome`.
+pub(crate) fn table_key(key: TableKey, outcome: &Outcome) -> Option<String> {
+    match key {
+        TableKey::CertificateLevel => outcome.certificate_level.map(|level| level.to_string()),
+        TableKey::Award => Some(award_key(outcome.award_scope?, outcome.award_rank?)),
+    }
+}
+
+/// The table key of an award, such as `national.first`.
+pub(crate) fn award_key(scope: AwardScope, rank: AwardRank) -> String {
+    format!("{}.{}", scope.as_str(), rank.as_str())
+}
+
+/// The course, club or resource an outcome's minutes belong to, for the
+/// learner-and-course stage and the daily minutes limit.
+fn subject(outcome: &Outcome) -> String {
+    if let Some(course) = outcome.course_id {
+        format!("course:{course}")
+    } else if let Some(club) = outcome.club_id {
+        format!("club:{club}")
+    } else if let Some(resource) = &outcome.resource_id {
+        format!("resource:{resource}")
+    } else {
+        format!("kind:{}", outcome.kind.as_str())
+    }
+}
+
+fn apply_daily_limits<'a>(
+    rule_set: &RuleSet,
+    candidates: Vec<Candidate<'a>>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Candidate<'a>> {
+    let mut used: BTreeMap<(LearnerId, usize, String, NaiveDate), u32> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(candidates.len());
+    for mut candidate in candidates {
+        let rule = &rule_set.rules[candidate.rule];
+        let Some(limit) = rule.daily_minutes_limit else {
+            kept.push(candidate);
+            continue;
+        };
+        let outcome = candidate.outcome;
+        let key = (
+            outcome.learner_id,
+            candidate.rule,
+            subject(outcome),
+            outcome.occurred_on,
+        );
+        let so_far = used.entry(key).or_insert(0);
+        let room = limit.saturating_sub(*so_far);
+        candidate.minutes = candidate.raw_minutes.min(room);
+        *so_far = so_far.saturating_add(candidate.minutes);
+        if candidate.minutes == 0 && candidate.raw_minutes > 0 {
+            skipped.push(skip(outcome, Some(rule), SkipReason::DailyLimitReached));
+            continue;
+        }
+        kept.push(candidate);
+    }
+    kept
+}
+
+fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
+    match &rule.rounding.stage {
+        Stage::Record => format!("outcome:{}", outcome.id),
+        Stage::LearnerCourse => subject(outcome),
+        Stage::Period(period) => {
+            let window = period.window(outcome.occurred_on);
+            match (window.start, window.end) {
+                (None, None) => "period:lifetime".to_owned(),
+                (start, end) => format!(
+                    "period:{}/{}",
+                    start.map(super::rule::date_text).unwrap_or_default(),
+                    end.map(super::rule::date_text).unwrap_or_default()
+                ),
+            }
+        }
+    }
+}
+
+fn build_units<'a>(
+    rule_set: &RuleSet,
+    context: &CreditContext,
+    candidates: Vec<Candidate<'a>>,
+) -> Vec<Unit<'a>> {
+    type Key = (LearnerId, usize, OutcomeKind, bool, String);
+    let mut groups: BTreeMap<Key, Vec<Candidate<'a>>> = BTreeMap::new();
+    for candidate in candidates {
+        let rule = &rule_set.rules[candidate.rule];
+        let outcome = candidate.outcome;
+        let key = (
+            outcome.learner_id,
+            candidate.rule,
+            outcome.kind,
+            outcome.banked,
+            unit_source(rule, outcome),
+        );
+        groups.entry(key).or_default().push(candidate);
+    }
+    groups
+        .into_iter()
+        .filter_map(|((learner, rule_index, kind, banked, source), members)| {
+            let rule = &rule_set.rules[rule_index];
+            let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
+            let category = context.common_category(members.iter().map(|m| m.category.as_ref()));
+            let mut unit = Unit {
+                learner,
+                rule: rule_index,
+                kind,
+                banked,
+                source,
+                members,
+                occurred_on,
+                category,
+                unrounded: Exact::ZERO,
+                amount: Credits::ZERO,
+                already_banked: None,
+            };
+            unit.unrounded = unit_amount(rule, &unit);
+            unit.amount = unit
+                .unrounded
+                .round(rule.rounding.mode, rule.rounding.quantum);
+            Some(unit)
+        })
+        .collect()
+}
+
+fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Exact {
+    match &rule.formula {
+        Formula::PerTime { minutes, credits } => Exact::ratio(
+            i128::from(unit.minutes()) * i128::from(credits.hundredths()),
+            i128::from(*minutes),
+        ),
+        Formula::Fixed { credits } => Exact::credits(*credits),
+        Formula::PerEvent { credits } => {
+            let events = i64::try_from(unit.members.len()).unwrap_or(i64::MAX);
+            Exact::credits(credits.checked_mul(events).unwrap_or(*credits))
+        }
+        Formula::CourseCreditValue => {
+            let mut courses: BTreeMap<CourseId, Credits> = BTreeMap::new();
+            for member in &unit.members {
+                if let Some(course) = member.course
+                    && let Some(value) = course.credit_value
+                {
+                    courses.insert(course.id, value);
+                }
+            }
+            courses
+                .values()
+                .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(*value)))
+        }
+        Formula::Table { .. } => unit
+            .members
+            .iter()
+            .filter_map(|member| member.table_amount)
+            .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(value))),
+    }
+}
+
+fn unit_skip(unit: &Unit<'_>, rule: &Rule, reason: SkipReason) -> Skipped {
+    Skipped {
+        learner_id: unit.learner,
+        outcome_ids: unit.outcome_ids(),
+        rule_id: Some(rule.id.clone()),
+        reason,
+        amount: Some(unit.amount),
+        credited_instead: None,
+    }
+}
+
+/// Whether a unit's rounded amount is worth crediting; reports it otherwise.
+fn rounded_enough(rule_set: &RuleSet, unit: &Unit<'_>, skipped: &mut Vec<Skipped>) -> bool {
+    let rule = &rule_set.rules[unit.rule];
+    if unit.amount.is_zero() {
+        skipped.push(unit_skip(unit, rule, SkipReason::RoundedToZero));
+        return false;
+    }
+    if unit.amount < rule.rounding.minimum {
+        skipped.push(unit_skip(unit, rule, SkipReason::BelowMinimum));
+        return false;
+    }
+    true
+}
+
+/// The key under which a unit is credited once, if its rule de-duplicates.
+fn dedup_key(rule: &Rule, unit: &Unit<'_>) -> Option<(Dedup, String)> {
+    let first = unit.members.first()?;
+    match rule.dedup {
+        Dedup::Off => None,
+        Dedup::Course => {
+            let course = first.course?;
+            let key = course.code.clone().unwrap_or_else(|| course.id.to_string());
+            Some((Dedup::Course, key))
+        }
+        Dedup::CertificateCode => first
+            .outcome
+            .certificate_code
+            .clone()
+            .map(|code| (Dedup::CertificateCode, code)),
+    }
+}
+
+fn deduplicate<'a>(
+    rule_set: &RuleSet,
+    units: Vec<Unit<'a>>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Unit<'a>> {
+    type Key = (LearnerId, Dedup, String);
+    let mut kept: Vec<Unit<'a>> = Vec::with_capacity(units.len());
+    let mut groups: BTreeMap<Key, Vec<Unit<'a>>> = BTreeMap::new();
+    for unit in units {
+        match dedup_key(&rule_set.rules[unit.rule], &unit) {
+            Some((dedup, key)) => groups
+                .entry((unit.learner, dedup, key))
+                .or_default()
+                .push(unit),
+            None => kept.push(unit),
+        }
+    }
+    for (_, mut attempts) in groups {
+        attempts.sort_by(|a, b| {
+            b.amount
+                .cmp(&a.amount)
+                .then(a.occurred_on.cmp(&b.occurred_on))
+                .then(a.source.cmp(&b.source))
+        });
+        let best_banked = attempts.iter().position(|unit| unit.banked);
+        let best_new = attempts.iter().position(|unit| !unit.banked);
+        let banked_amount = best_banked.map(|index| attempts[index].amount);
+        let new_wins = best_new
+            .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount));
+        let Some(credited) = new_wins.or(best_banked) else {
+            continue;
+        };
+        let credited_source = attempts[credited].source.clone();
+        for (position, mut unit) in attempts.into_iter().enumerate() {
+            let is_best_new = Some(position) == best_new;
+            let is_best_banked = Some(position) == best_banked;
+            if is_best_banked {
+                kept.push(unit);
+                continue;
+            }
+            if is_best_new && new_wins.is_some() {
+                if let Some(banked) = banked_amount {
+                    unit.amount -= banked;
+                    unit.already_banked = Some(banked);
+                }
+                kept.push(unit);
+                continue;
+            }
+            let rule = &rule_set.rules[unit.rule];
+            let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
+            item.credited_instead = Some(credited_source.clone());
+            skipped.push(item);
+        }
+    }
+    kept
+}
+
+fn in_scope(cap: &Cap, context: &CreditContext, rule: &Rule, unit: &Unit<'_>) -> bool {
+    let scope = &cap.scope;
+    (scope.kinds.is_empty() || scope.kinds.contains(&unit.kind))
+        && (scope.rules.is_empty() || scope.rules.contains(&rule.id))
+        && context.under_any(unit.category.as_ref(), &scope.categories)
+}
+
+/// A granted amount, as a cap remembers it.
+struct Granted {
+    date: NaiveDate,
+    amount: Credits,
+    counted: bool,
+}
+
+fn apply_caps(
+    rule_set: &RuleSet,
+    context: &CreditContext,
+    mut units: Vec<Unit<'_>>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Accrual> {
+    units.sort_by(|a, b| {
+        (
+            a.learner,
+            a.occurred_on,
+            &a.source,
+            &rule_set.rules[a.rule].id,
+        )
+            .cmp(&(
+                b.learner,
+                b.occurred_on,
+                &b.source,
+                &rule_set.rules[b.rule].id,
+            ))
+    });
+    let mut history: BTreeMap<(LearnerId, usize), Vec<Granted>> = BTreeMap::new();
+    let mut accruals = Vec::new();
+    for unit in units {
+        let rule = &rule_set.rules[unit.rule];
+        let top_up = unit.already_banked.is_some();
+        let mut granted = unit.amount;
+        let mut binding: Option<(usize, Window)> = None;
+        let mut scoped = Vec::new();
+        for (index, cap) in rule_set.caps.iter().enumerate() {
+            if !in_scope(cap, context, rule, &unit) {
+                continue;
+            }
+            scoped.push(index);
+            let window = cap.period.window(unit.occurred_on);
+            let earlier = history.get(&(unit.learner, index));
+            let counted = earlier
+                .into_iter()
+                .flatten()
+                .filter(|g| window.contains(g.date));
+            let room = match cap.limit {
+                Limit::Amount(limit) => {
+                    let used: Credits = counted.map(|g| g.amount).sum();
+                    (limit - used).max(Credits::ZERO)
+                }
+                Limit::Count(limit) => {
+                    let used = counted.filter(|g| g.counted).count();
+                    if top_up || used < limit as usize {
+                        unit.amount
+                    } else {
+                        Credits::ZERO
+                    }
+                }
+            };
+            if room < granted {
+                granted = room;
+                binding = Some((index, window));
+            }
+        }
+        for index in scoped {
+            history
+                .entry((unit.learner, index))
+                .or_default()
+                .push(Granted {
+                    date: unit.occurred_on,
+                    amount: granted,
+                    counted: !granted.is_zero() && !top_up,
+                });
+        }
+        if unit.banked {
+            let mut item = unit_skip(&unit, rule, SkipReason::Banked);
+            item.amount = Some(granted);
+            skipped.push(item);
+            continue;
+        }
+        let basis = Basis {
+            minutes: unit.minutes(),
+            raw_minutes: unit.raw_minutes(),
+            events: u32::try_from(unit.members.len()).unwrap_or(u32::MAX),
+            unrounded: unit.unrounded.to_text(),
+            rounded: unit.amount + unit.already_banked.unwrap_or(Credits::ZERO),
+            already_banked: unit.already_banked,
+        };
+        let accrual = Accrual {
+            kind: EntryKind::Accrue,
+            learner_id: unit.learner,
+            rule_id: rule.id.clone(),
+            outcome_kind: unit.kind,
+            category: unit.category.clone(),
+            source: unit.source.clone(),
+            outcome_ids: unit.outcome_ids(),
+            occurred_on: unit.occurred_on,
+            amount: granted,
+            basis,
+            expires_on: rule
+                .validity_years
+                .map(|years| expiry_date(unit.occurred_on, years)),
+            cap: None,
+        };
+        if let Some((index, window)) = binding {
+            let cap = &rule_set.caps[index];
+            let mut capped = accrual.clone();
+            capped.kind = EntryKind::Capped;
+            capped.amount = Credits::ZERO;
+            capped.expires_on = None;
+            capped.cap = Some(CapNote {
+                id: cap.id.clone(),
+                limit: cap.limit,
+                period_start: window.start,
+                period_end: window.end,
+                excess: unit.amount - granted,
+            });
+            if !granted.is_zero() {
+                accruals.push(accrual);
+            }
+            accruals.push(capped);
+        } else {
+            accruals.push(accrual);
+        }
+    }
+    accruals
+}
+
+/// The first day on which credits earned on `date` are no longer valid:
+/// `years` full years later. Credits earned on 29 February expire on
+/// 1 March of a year without that day, because the last full year ends on
+/// 28 February.
+pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
+    let year = date
+        .year()
+        .saturating_add(i32::try_from(years).unwrap_or(i32::MAX));
+    NaiveDate::from_ymd_opt(year, date.month(), date.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn category(key: &str) -> Category {
+        Category::new(key).unwrap()
+    }
+
+    #[test]
+    fn common_category_of_summed_records() {
+        let context = CreditContext::default();
+        let tai_chi = category("tai_chi");
+        let qigong = category("qigong");
+        let calligraphy = category("calligraphy");
+        let health = category("health");
+        let same = context.common_category([Some(&tai_chi), Some(&tai_chi)].into_iter());
+        assert_eq!(same, Some(tai_chi.clone()));
+        let siblings = context.common_category([Some(&tai_chi), Some(&qigong)].into_iter());
+        assert_eq!(siblings, Some(health.clone()));
+        let with_parent = context.common_category([Some(&health), Some(&qigong)].into_iter());
+        assert_eq!(with_parent, Some(health));
+        let unrelated = context.common_category([Some(&tai_chi), Some(&calligraphy)].into_iter());
+        assert_eq!(unrelated, None);
+        let missing = context.common_category([Some(&tai_chi), None].into_iter());
+        assert_eq!(missing, None);
+    }
+
+    #[test]
+    fn expiry_of_leap_day() {
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(
+            expiry_date(leap, 1),
+            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+        );
+        assert_eq!(
+            expiry_date(leap, 4),
+            NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+        );
+    }
+}

@@ -1,0 +1,790 @@
+//! The append-only credit ledger.
+//!
+//! A [`Ledger`] only grows: recording a computation, revoking, expiring and
+//! adjusting all append entries, and no method edits or removes one. A
+//! correction is a `revoke` entry that references the entry it reverses and
+//! carries the opposite amount. A revocation cannot itself be revoked, and an
+//! entry cannot be revoked twice. Balances are sums of entries, never stored.
+//!
+//! Entry ids are UUID version 5 names over what the entry says (learner,
+//! source, rule set version, rule, amounts, outcomes), so recording the same
+//! computation twice appends nothing, and two ledgers built from the same
+//! input are equal byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::decimal::Credits;
+use crate::id::{LearnerId, NAMESPACE, OutcomeId};
+use crate::model::{Category, OutcomeKind};
+use crate::problem::{Path, Problem, Problems};
+use crate::record::{json_kind, unknown_field_problem};
+
+use super::codes;
+use super::engine::{Accrual, Computation};
+use super::rule::{Limit, RuleSetPin, RuleSetStatus};
+
+/// The `format` of a ledger document.
+pub const LEDGER_FORMAT: &str = "xuetong.credit-ledger/1";
+
+crate::text_enum! {
+    /// The kind of fact a ledger entry records.
+    pub enum EntryKind {
+        /// Credits earned under a rule.
+        Accrue = "accrue",
+        /// A zero-value record of an amount withheld by a cap.
+        Capped = "capped",
+        /// The reversal of another entry, with the opposite amount.
+        Revoke = "revoke",
+        /// The end of an accrual's validity, with the opposite amount.
+        Expire = "expire",
+        /// A manual correction with a reason.
+        Adjust = "adjust",
+    }
+}
+
+/// The computation behind an accrued amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basis {
+    /// The minutes credited, after any daily limit.
+    pub minutes: u32,
+    /// The minutes recorded.
+    pub raw_minutes: u32,
+    /// The number of outcome records summed.
+    pub events: u32,
+    /// The exact amount before rounding, in credits: a decimal, or a
+    /// fraction such as `1/6` when no decimal is exact.
+    pub unrounded: String,
+    /// The amount after rounding, before banked results and caps.
+    pub rounded: Credits,
+    /// The amount an earlier, banked attempt of the same course or
+    /// certificate already earned, deducted from `rounded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub already_banked: Option<Credits>,
+}
+
+/// The cap behind a `capped` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapNote {
+    /// The cap's id in the rule set.
+    pub id: String,
+    /// The cap's limit.
+    pub limit: Limit,
+    /// The first day of the cap's window, if bounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<NaiveDate>,
+    /// The last day of the cap's window, if bounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<NaiveDate>,
+    /// The amount withheld.
+    pub excess: Credits,
+}
+
+/// One ledger entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The entry's deterministic id.
+    pub id: Uuid,
+    /// The kind of fact the entry records.
+    pub kind: EntryKind,
+    /// Whose credits.
+    pub learner_id: LearnerId,
+    /// The rule set that produced the entry.
+    pub rule_set_id: String,
+    /// The rule set's version.
+    pub rule_set_version: u32,
+    /// The rule that produced the amount; none for adjustments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// The outcome kind; none for adjustments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_kind: Option<OutcomeKind>,
+    /// The category, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The unit the amount was computed for (see
+    /// [`Accrual::source`](super::Accrual::source)), or `adjustment:<key>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The outcomes behind the amount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome_ids: Vec<OutcomeId>,
+    /// When the credited learning happened; reversals copy it from the
+    /// entry they reverse, so they count in the same year.
+    pub occurred_on: NaiveDate,
+    /// When the entry was appended.
+    pub recorded_on: NaiveDate,
+    /// The amount, negative for reversals.
+    pub amount: Credits,
+    /// The computation behind an accrued amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// The first day the credits are no longer valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<NaiveDate>,
+    /// The cap that withheld an amount, for `capped` entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CapNote>,
+    /// The entry a `revoke` or `expire` reverses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<Uuid>,
+    /// The reason for a revocation or adjustment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One learner's balance under one rule set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    /// The learner.
+    pub learner_id: LearnerId,
+    /// The rule set.
+    pub rule_set_id: String,
+    /// The sum of the learner's entries.
+    pub amount: Credits,
+    /// The number of entries summed.
+    pub entries: usize,
+}
+
+/// An append-only ledger of credit entries.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use xuetong::credit::{CreditContext, Ledger, compute_credits, presets};
+/// use xuetong::model::Outcome;
+/// use xuetong::problem::Path;
+/// use xuetong::record::Record;
+///
+/// let service = Outcome::from_json(&serde_json::json!({
+///     "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+///     "learner_id": "20000000-0000-4000-8000-000000000001",
+///     "kind": "volunteer_service",
+///     "occurred_on": "2026-03-14",
+///     "minutes": 180,
+/// }), &Path::root()).unwrap();
+/// let computation = compute_credits(&presets::community(), &CreditContext::default(), &[service]);
+/// let day = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+///
+/// let mut ledger = Ledger::new();
+/// let appended = ledger.record(&computation, day)?;
+/// assert_eq!(appended.len(), 1);
+/// // The same computation again appends nothing.
+/// assert!(ledger.record(&computation, day)?.is_empty());
+///
+/// let entry = appended[0].id;
+/// ledger.revoke(entry, day, Some("entered twice".into()))?;
+/// assert!(ledger.revoke(entry, day, None).is_err());
+/// assert!(ledger.balances(None).iter().all(|balance| balance.amount.is_zero()));
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    rule_sets: Vec<RuleSetPin>,
+    entries: Vec<Entry>,
+}
+
+fn v5(name: &str) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+}
+
+/// The id of an accrual recorded under `pin`; `generation` counts earlier,
+/// revoked entries with the same content.
+fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
+    let outcomes: Vec<String> = accrual
+        .outcome_ids
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let excess = accrual.cap.as_ref().map_or_else(
+        || "-".to_owned(),
+        |cap| format!("{}@{}", cap.excess, cap.id),
+    );
+    v5(&format!(
+        "credit_entry:{}:{}:{}@{}:{}:{}:{}:{}:{}:{}:{}",
+        accrual.kind.as_str(),
+        accrual.learner_id,
+        pin.id,
+        pin.version,
+        accrual.rule_id,
+        accrual.source,
+        accrual.occurred_on,
+        accrual.amount,
+        excess,
+        outcomes.join(","),
+        generation
+    ))
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The entries, in the order they were appended.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The rule sets the ledger's computed entries were recorded under.
+    pub fn rule_sets(&self) -> &[RuleSetPin] {
+        &self.rule_sets
+    }
+
+    /// The entry with id `id`.
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.id == id)
+    }
+
+    /// The revocation of each revoked entry, by the revoked entry's id.
+    fn revocations(&self) -> HashMap<Uuid, Uuid> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.kind == EntryKind::Revoke)
+            .filter_map(|entry| entry.reverses.map(|target| (target, entry.id)))
+            .collect()
+    }
+
+    /// The expiry of each expired accrual, by the accrual's id.
+    fn expiries(&self) -> HashMap<Uuid, Uuid> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.kind == EntryKind::Expire)
+            .filter_map(|entry| entry.reverses.map(|target| (target, entry.id)))
+            .collect()
+    }
+
+    /// Records a computation: appends the accruals the ledger lacks, revokes
+    /// the live entries the computation no longer produces, and expires
+    /// accruals whose validity ended by `recorded_on`. Returns the appended
+    /// entries, revocations first.
+    ///
+    /// A computation is the whole truth for its rule set, its effective
+    /// period and its learners, which are all learners unless the context
+    /// named some. So a live entry of that rule set (any version) that is
+    /// dated in that period and belongs to one of those learners is revoked
+    /// when the computation does not reproduce it. Entries of other rule
+    /// sets are left alone.
+    ///
+    /// # Errors
+    ///
+    /// Nothing is appended when the rule set is a draft
+    /// (`rule_set_not_published`), or when the ledger already pinned the
+    /// same rule set version with different rules, or a built-in rule set
+    /// has that id and version with different rules (`rule_set_changed`).
+    pub fn record(
+        &mut self,
+        computation: &Computation,
+        recorded_on: NaiveDate,
+    ) -> Result<Vec<Entry>, Problems> {
+        let pin = &computation.rule_set;
+        if computation.status != RuleSetStatus::Published {
+            return Err(Problem::new(codes::RULE_SET_NOT_PUBLISHED, Path::root())
+                .with("id", pin.id.as_str())
+                .with("version", pin.version)
+                .into());
+        }
+        let built_in = super::presets::find(&pin.id, Some(pin.version)).map(|rules| rules.pin());
+        if built_in.is_some_and(|built_in| built_in.fingerprint != pin.fingerprint) {
+            return Err(Problem::new(codes::RULE_SET_CHANGED, Path::root())
+                .with("id", pin.id.as_str())
+                .with("version", pin.version)
+                .into());
+        }
+        if let Some(pinned) = self
+            .rule_sets
+            .iter()
+            .find(|pinned| pinned.id == pin.id && pinned.version == pin.version)
+        {
+            if pinned.fingerprint != pin.fingerprint {
+                return Err(Problem::new(codes::RULE_SET_CHANGED, Path::root())
+                    .with("id", pin.id.as_str())
+                    .with("version", pin.version)
+                    .into());
+            }
+        } else {
+            self.rule_sets.push(pin.clone());
+        }
+
+        let revoked = self.revocations();
+        let positions: HashMap<Uuid, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(position, entry)| (entry.id, position))
+            .collect();
+        let mut kept: BTreeSet<Uuid> = BTreeSet::new();
+        let mut fresh = Vec::new();
+        for accrual in &computation.accruals {
+            for generation in 0..=self.entries.len() {
+                let id = accrual_id(accrual, pin, generation);
+                match positions.get(&id) {
+                    None => {
+                        fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
+                        break;
+                    }
+                    Some(_) if !revoked.contains_key(&id) => {
+                        kept.insert(id);
+                        break;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+
+        let stale: Vec<Uuid> = self
+            .entries
+            .iter()
+            .filter(|entry| matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped))
+            .filter(|entry| entry.rule_set_id == pin.id)
+            .filter(|entry| computation.effective.contains(entry.occurred_on))
+            .filter(|entry| {
+                computation
+                    .learners
+                    .as_ref()
+                    .is_none_or(|learners| learners.contains(&entry.learner_id))
+            })
+            .filter(|entry| !revoked.contains_key(&entry.id) && !kept.contains(&entry.id))
+            .map(|entry| entry.id)
+            .collect();
+        let mut appended = Vec::new();
+        for id in stale {
+            appended.extend(self.revoke_unchecked(id, recorded_on, None));
+        }
+        for entry in fresh {
+            self.entries.push(entry.clone());
+            appended.push(entry);
+        }
+        appended.extend(self.expire(recorded_on));
+        Ok(appended)
+    }
+
+    /// Appends a revocation of entry `id`, and first of its expiry when the
+    /// entry is an expired accrual, so that the two reversals leave nothing.
+    /// Returns the appended entries.
+    ///
+    /// # Errors
+    ///
+    /// `entry_not_found` when the ledger has no such entry,
+    /// `revoke_of_revoke` when it is itself a revocation, and
+    /// `already_revoked` when it was revoked before.
+    pub fn revoke(
+        &mut self,
+        id: Uuid,
+        recorded_on: NaiveDate,
+        reason: Option<String>,
+    ) -> Result<Vec<Entry>, Problems> {
+        let Some(target) = self.entry(id) else {
+            return Err(
+                Problem::new(codes::ENTRY_NOT_FOUND, Path::root().join("entry_id"))
+                    .with("entry_id", id.to_string())
+                    .into(),
+            );
+        };
+        if target.kind == EntryKind::Revoke {
+            return Err(
+                Problem::new(codes::REVOKE_OF_REVOKE, Path::root().join("entry_id"))
+                    .with("entry_id", id.to_string())
+                    .into(),
+            );
+        }
+        if let Some(revocation) = self.revocations().get(&id) {
+            return Err(
+                Problem::new(codes::ALREADY_REVOKED, Path::root().join("entry_id"))
+                    .with("entry_id", id.to_string())
+                    .with("revoked_by", revocation.to_string())
+                    .into(),
+            );
+        }
+        Ok(self.revoke_unchecked(id, recorded_on, reason))
+    }
+
+    fn revoke_unchecked(
+        &mut self,
+        id: Uuid,
+        recorded_on: NaiveDate,
+        reason: Option<String>,
+    ) -> Vec<Entry> {
+        let mut appended = Vec::new();
+        let revoked = self.revocations();
+        if let Some(expiry) = self.expiries().get(&id)
+            && !revoked.contains_key(expiry)
+            && let Some(entry) = self
+                .entry(*expiry)
+                .map(|expiry| reversal(expiry, recorded_on, reason.clone()))
+        {
+            self.entries.push(entry.clone());
+            appended.push(entry);
+        }
+        if let Some(entry) = self
+            .entry(id)
+            .map(|target| reversal(target, recorded_on, reason))
+        {
+            self.entries.push(entry.clone());
+            appended.push(entry);
+        }
+        appended
+    }
+
+    /// Appends an expiry for every live accrual whose validity ended on or
+    /// before `as_of` and that has no expiry yet (a revoked expiry is not
+    /// repeated: revoking an expiry restores the credits for good). Returns
+    /// the appended entries.
+    pub fn expire(&mut self, as_of: NaiveDate) -> Vec<Entry> {
+        let revoked = self.revocations();
+        let expired = self.expiries();
+        let due: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|entry| entry.kind == EntryKind::Accrue && !entry.amount.is_zero())
+            .filter(|entry| entry.expires_on.is_some_and(|day| day <= as_of))
+            .filter(|entry| !revoked.contains_key(&entry.id) && !expired.contains_key(&entry.id))
+            .map(|entry| {
+                let mut expiry = reversal(entry, as_of, None);
+                expiry.kind = EntryKind::Expire;
+                expiry.id = v5(&format!("credit_expire:{}", entry.id));
+                expiry.expires_on = entry.expires_on;
+                expiry
+            })
+            .collect();
+        self.entries.extend(due.iter().cloned());
+        due
+    }
+
+    /// Appends a manual adjustment of `amount` to a learner's balance under
+    /// a rule set. `key` names the adjustment: the entry id derives from the
+    /// learner, the rule set and the key, so repeating a request with the
+    /// same key returns the existing entry and appends nothing.
+    ///
+    /// # Errors
+    ///
+    /// `zero_adjustment` when `amount` is zero.
+    pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
+        if adjustment.amount.is_zero() {
+            return Err(
+                Problem::new(codes::ZERO_ADJUSTMENT, Path::root().join("amount"))
+                    .with("field", "amount")
+                    .into(),
+            );
+        }
+        let id = v5(&format!(
+            "credit_adjust:{}:{}:{}",
+            adjustment.learner_id, adjustment.rule_set_id, adjustment.key
+        ));
+        if let Some(existing) = self.entry(id) {
+            return Ok(existing.clone());
+        }
+        let entry = Entry {
+            id,
+            kind: EntryKind::Adjust,
+            learner_id: adjustment.learner_id,
+            rule_set_id: adjustment.rule_set_id,
+            rule_set_version: adjustment.rule_set_version,
+            rule_id: None,
+            outcome_kind: None,
+            category: adjustment.category,
+            source: Some(format!("adjustment:{}", adjustment.key)),
+            outcome_ids: Vec::new(),
+            occurred_on: adjustment.occurred_on,
+            recorded_on: adjustment.recorded_on,
+            amount: adjustment.amount,
+            basis: None,
+            expires_on: None,
+            cap: None,
+            reverses: None,
+            reason: Some(adjustment.reason),
+        };
+        self.entries.push(entry.clone());
+        Ok(entry)
+    }
+
+    /// Every learner's balance per rule set, summing the entries recorded on
+    /// or before `as_of` (all entries when `as_of` is `None`), ordered by
+    /// learner and rule set.
+    pub fn balances(&self, as_of: Option<NaiveDate>) -> Vec<Balance> {
+        let mut sums: BTreeMap<(LearnerId, &str), (Credits, usize)> = BTreeMap::new();
+        for entry in &self.entries {
+            if as_of.is_some_and(|day| entry.recorded_on > day) {
+                continue;
+            }
+            let sum = sums
+                .entry((entry.learner_id, entry.rule_set_id.as_str()))
+                .or_default();
+            sum.0 += entry.amount;
+            sum.1 += 1;
+        }
+        sums.into_iter()
+            .map(|((learner_id, rule_set_id), (amount, entries))| Balance {
+                learner_id,
+                rule_set_id: rule_set_id.to_owned(),
+                amount,
+                entries,
+            })
+            .collect()
+    }
+
+    /// Writes the ledger's JSON form.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("format".into(), LEDGER_FORMAT.into());
+        object.insert(
+            "rule_sets".into(),
+            serde_json::to_value(&self.rule_sets).unwrap_or(Value::Array(Vec::new())),
+        );
+        object.insert(
+            "entries".into(),
+            serde_json::to_value(&self.entries).unwrap_or(Value::Array(Vec::new())),
+        );
+        Value::Object(object)
+    }
+
+    /// Reads a ledger from its JSON form and checks that it is consistent,
+    /// reporting problems under `path`.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found: a wrong `format`, malformed entries
+    /// (`invalid_ledger_entry`), and broken links between entries
+    /// (`duplicate_entry_id`, `entry_not_found`, `revoke_of_revoke`,
+    /// `already_revoked`, `revoke_amount_mismatch`).
+    pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        let Value::Object(object) = value else {
+            return Err(
+                Problem::new(crate::problem::codes::INVALID_TYPE, path.clone())
+                    .with("field", "ledger")
+                    .with("expected", "an object")
+                    .with("value", json_kind(value))
+                    .into(),
+            );
+        };
+        for key in object.keys() {
+            if !matches!(key.as_str(), "format" | "rule_sets" | "entries") {
+                problems.push(unknown_field_problem(key, path.join(key.clone())));
+            }
+        }
+        match object.get("format") {
+            Some(Value::String(format)) if format == LEDGER_FORMAT => {}
+            None => problems.push(
+                Problem::new(crate::problem::codes::REQUIRED, path.join("format"))
+                    .with("field", "format"),
+            ),
+            Some(other) => problems.push(
+                Problem::new(
+                    crate::problem::codes::UNSUPPORTED_FORMAT,
+                    path.join("format"),
+                )
+                .with("expected", LEDGER_FORMAT)
+                .with(
+                    "value",
+                    other
+                        .as_str()
+                        .map_or_else(|| other.to_string(), str::to_owned),
+                ),
+            ),
+        }
+        let rule_sets = read_list::<RuleSetPin>(object, "rule_sets", path, &mut problems);
+        let entries = read_list::<Entry>(object, "entries", path, &mut problems);
+        let ledger = Self { rule_sets, entries };
+        if problems.is_empty() {
+            problems.extend(ledger.check(&path.join("entries")));
+        }
+        problems.into_result(ledger)
+    }
+
+    /// Checks the links between entries: unique ids, reversals that point
+    /// at an earlier entry with the opposite amount, no revoked revocation
+    /// and no entry revoked twice. Problems are reported under `path` with
+    /// the entry's index.
+    pub fn check(&self, path: &Path) -> Problems {
+        let mut problems = Problems::new();
+        let mut seen: HashMap<Uuid, usize> = HashMap::new();
+        let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            let at = path.join(index);
+            if seen.contains_key(&entry.id) {
+                problems.push(
+                    Problem::new(codes::DUPLICATE_ENTRY_ID, at.join("id"))
+                        .with("entry_id", entry.id.to_string()),
+                );
+                continue;
+            }
+            seen.insert(entry.id, index);
+            if !matches!(entry.kind, EntryKind::Revoke | EntryKind::Expire) {
+                continue;
+            }
+            let Some(target_id) = entry.reverses else {
+                problems.push(
+                    Problem::new(crate::problem::codes::REQUIRED, at.join("reverses"))
+                        .with("field", "reverses"),
+                );
+                continue;
+            };
+            let Some(target) = seen
+                .get(&target_id)
+                .map(|&position| &self.entries[position])
+            else {
+                problems.push(
+                    Problem::new(codes::ENTRY_NOT_FOUND, at.join("reverses"))
+                        .with("entry_id", target_id.to_string()),
+                );
+                continue;
+            };
+            if entry.kind == EntryKind::Revoke {
+                if target.kind == EntryKind::Revoke {
+                    problems.push(
+                        Problem::new(codes::REVOKE_OF_REVOKE, at.join("reverses"))
+                            .with("entry_id", target_id.to_string()),
+                    );
+                    continue;
+                }
+                if let Some(first) = revoked_by.insert(target_id, entry.id) {
+                    problems.push(
+                        Problem::new(codes::ALREADY_REVOKED, at.join("reverses"))
+                            .with("entry_id", target_id.to_string())
+                            .with("revoked_by", first.to_string()),
+                    );
+                    continue;
+                }
+            }
+            if entry.amount != -target.amount {
+                problems.push(
+                    Problem::new(codes::REVOKE_AMOUNT_MISMATCH, at.join("amount"))
+                        .with("entry_id", entry.id.to_string())
+                        .with("value", entry.amount.to_string())
+                        .with("expected", (-target.amount).to_string()),
+                );
+            }
+        }
+        problems
+    }
+}
+
+/// A manual correction of a learner's balance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adjustment {
+    /// Whose balance.
+    pub learner_id: LearnerId,
+    /// Under which rule set.
+    pub rule_set_id: String,
+    /// The rule set's version.
+    pub rule_set_version: u32,
+    /// A key unique per learner and rule set; repeating it is a no-op.
+    pub key: String,
+    /// The amount, positive or negative, not zero.
+    pub amount: Credits,
+    /// Why the adjustment is made.
+    pub reason: String,
+    /// The date the adjustment counts for.
+    pub occurred_on: NaiveDate,
+    /// The date it is recorded.
+    pub recorded_on: NaiveDate,
+    /// The category it counts under, if any.
+    pub category: Option<Category>,
+}
+
+fn entry_from_accrual(
+    accrual: &Accrual,
+    pin: &RuleSetPin,
+    id: Uuid,
+    recorded_on: NaiveDate,
+) -> Entry {
+    Entry {
+        id,
+        kind: accrual.kind,
+        learner_id: accrual.learner_id,
+        rule_set_id: pin.id.clone(),
+        rule_set_version: pin.version,
+        rule_id: Some(accrual.rule_id.clone()),
+        outcome_kind: Some(accrual.outcome_kind),
+        category: accrual.category.clone(),
+        source: Some(accrual.source.clone()),
+        outcome_ids: accrual.outcome_ids.clone(),
+        occurred_on: accrual.occurred_on,
+        recorded_on,
+        amount: accrual.amount,
+        basis: Some(accrual.basis.clone()),
+        expires_on: accrual.expires_on,
+        cap: accrual.cap.clone(),
+        reverses: None,
+        reason: None,
+    }
+}
+
+/// The revocation of `target`: the same learner, rule, outcomes and dates,
+/// the opposite amount.
+fn reversal(target: &Entry, recorded_on: NaiveDate, reason: Option<String>) -> Entry {
+    Entry {
+        id: v5(&format!("credit_revoke:{}", target.id)),
+        kind: EntryKind::Revoke,
+        learner_id: target.learner_id,
+        rule_set_id: target.rule_set_id.clone(),
+        rule_set_version: target.rule_set_version,
+        rule_id: target.rule_id.clone(),
+        outcome_kind: target.outcome_kind,
+        category: target.category.clone(),
+        source: target.source.clone(),
+        outcome_ids: target.outcome_ids.clone(),
+        occurred_on: target.occurred_on,
+        recorded_on,
+        amount: -target.amount,
+        basis: None,
+        expires_on: None,
+        cap: None,
+        reverses: Some(target.id),
+        reason,
+    }
+}
+
+fn read_list<T: for<'de> Deserialize<'de>>(
+    object: &Map<String, Value>,
+    key: &'static str,
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<T> {
+    let Some(value) = object.get(key) else {
+        return Vec::new();
+    };
+    let Value::Array(items) = value else {
+        problems.push(
+            Problem::new(crate::problem::codes::INVALID_TYPE, path.join(key))
+                .with("field", key)
+                .with("expected", "a list")
+                .with("value", json_kind(value)),
+        );
+        return Vec::new();
+    };
+    let mut read = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match serde_json::from_value::<T>(item.clone()) {
+            Ok(value) => read.push(value),
+            Err(error) => problems.push(
+                Problem::new(codes::INVALID_LEDGER_ENTRY, path.join(key).join(index))
+                    .with("detail", error.to_string()),
+            ),
+        }
+    }
+    read
+}
+
+impl Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ledger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_json(&value, &Path::root()).map_err(serde::de::Error::custom)
+    }
+}

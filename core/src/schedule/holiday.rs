@@ -1,0 +1,610 @@
+//! Holiday calendars: public holidays and make-up working days as data.
+//!
+//! A calendar lists, year by year, the holiday periods an authority
+//! announced, each with the weekend days that become working days to make
+//! up for it (调休上班). A year that the calendar does not list is unknown:
+//! asking about a date in it is an error, never "no holidays", because
+//! official arrangements are published one year at a time.
+//!
+//! The JSON form (`xuetong.holidays/1`) is documented in
+//! `docs/scheduling.md`. The built-in calendar `cn` holds mainland China's
+//! arrangements taken from the State Council General Office notices, one per
+//! year; each year names its notice in its `source` field
+//! (`calendars/cn.json` beside this file):
+//!
+//! | year | notice | document number |
+//! |---|---|---|
+//! | 2021 | 国务院办公厅关于2021年部分节假日安排的通知 | 国办发明电〔2020〕27号 |
+//! | 2022 | 国务院办公厅关于2022年部分节假日安排的通知 | 国办发明电〔2021〕11号 |
+//! | 2023 | 国务院办公厅关于2023年部分节假日安排的通知 | 国办发明电〔2022〕16号 |
+//! | 2024 | 国务院办公厅关于2024年部分节假日安排的通知 | 国办发明电〔2023〕7号 |
+//! | 2025 | 国务院办公厅关于2025年部分节假日安排的通知 | 国办发明电〔2024〕12号 |
+//! | 2026 | 国务院办公厅关于2026年部分节假日安排的通知 | 国办发明电〔2025〕7号 |
+//!
+//! NOTE: years before 2021 are left out, and 2027 is not yet published;
+//! add a year to `calendars/cn.json` only from its notice.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use super::codes;
+use super::weekday::Weekday;
+use crate::problem::{Path, Problem, Problems};
+
+/// The `format` of a holiday calendar document.
+pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
+
+/// The id of the built-in mainland China calendar.
+pub const CHINA: &str = "cn";
+
+/// The notice a year's arrangement was taken from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeSource {
+    /// The notice's title.
+    pub title: String,
+    /// The document number, such as 国办发明电〔2024〕12号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// The day the notice was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<NaiveDate>,
+    /// Where the notice can be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One holiday period with the weekend days worked to make up for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// The holiday's name as the notice gives it, such as 春节.
+    pub name: String,
+    /// The holiday's English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// The first day off.
+    pub first: NaiveDate,
+    /// The last day off, inclusive.
+    pub last: NaiveDate,
+    /// The number of days off the notice states, checked against `first`
+    /// and `last` when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// Weekend days that are working days because of this holiday.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub working_days: Vec<NaiveDate>,
+    /// A remark, such as the notice's own wording for the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Holiday {
+    /// Whether `date` is a day off of this holiday.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// The days off, from `first` to `last`.
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.first.iter_days().take_while(|date| *date <= self.last)
+    }
+}
+
+/// The arrangement of one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayYear {
+    /// The year the arrangement is for.
+    pub year: i32,
+    /// The notice it was taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<NoticeSource>,
+    /// The holiday periods. A period may start in the previous year, as the
+    /// New Year's Day break from 31 December 2022 did.
+    #[serde(default)]
+    pub holidays: Vec<Holiday>,
+}
+
+/// A holiday calendar: known years and their holidays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HolidayCalendar {
+    /// The calendar's id, by which series refer to it.
+    pub id: String,
+    /// A descriptive name.
+    pub name: String,
+    /// The days of the week that are rest days, unless a holiday arrangement
+    /// makes them working days.
+    pub weekend: Vec<Weekday>,
+    /// The known years, by year.
+    pub years: BTreeMap<i32, HolidayYear>,
+}
+
+/// The JSON form of a calendar, before its rules are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarDocument {
+    #[serde(default)]
+    format: Option<String>,
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    weekend: Option<Vec<Weekday>>,
+    years: Vec<Value>,
+}
+
+/// What kind of day a date is in a calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A day off of a public holiday period.
+    Holiday,
+    /// A weekend day that is worked to make up for a holiday.
+    MakeUpWorkingDay,
+    /// An ordinary rest day.
+    Weekend,
+    /// An ordinary working day.
+    WorkingDay,
+}
+
+/// A date classified by a calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Day<'a> {
+    /// The date.
+    pub date: NaiveDate,
+    /// What kind of day it is.
+    pub kind: DayKind,
+    /// The holiday the day belongs to, for holidays and make-up working days.
+    pub holiday: Option<&'a Holiday>,
+}
+
+/// The reason a calendar lookup failed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum HolidayError {
+    /// The calendar does not know the year.
+    #[error(
+        "calendar \"{calendar}\" has no holiday arrangement for {year}; supply a calendar that covers {year}"
+    )]
+    YearUnknown {
+        /// The calendar's id.
+        calendar: String,
+        /// The year asked about.
+        year: i32,
+    },
+}
+
+impl HolidayError {
+    /// The problem for this error, at `path`.
+    pub fn to_problem(&self, path: Path) -> Problem {
+        match self {
+            HolidayError::YearUnknown { calendar, year } => {
+                Problem::new(codes::HOLIDAY_YEAR_UNKNOWN, path)
+                    .with("calendar", calendar.as_str())
+                    .with("year", *year)
+            }
+        }
+    }
+}
+
+impl HolidayCalendar {
+    /// Reads a calendar from its JSON form, checking that every period ends
+    /// on or after its start, matches its stated number of days, and lies
+    /// near its year, that make-up working days fall outside the periods,
+    /// and that no year is listed twice.
+    ///
+    /// # Errors
+    ///
+    /// Returns every problem found, with paths into the document.
+    pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
+        let document: CalendarDocument = serde_json::from_value(value.clone())
+            .map_err(|error| invalid_calendar(path.clone(), &error))?;
+        let mut problems = Problems::new();
+        if let Some(format) = &document.format
+            && format != CALENDAR_FORMAT
+        {
+            problems.push(
+                Problem::new(
+                    crate::problem::codes::UNSUPPORTED_FORMAT,
+                    path.join("format"),
+                )
+                .with("expected", CALENDAR_FORMAT)
+                .with("value", format.as_str()),
+            );
+        }
+        let mut years = BTreeMap::new();
+        for (index, item) in document.years.iter().enumerate() {
+            let year_path = path.join("years").join(index);
+            let year: HolidayYear = match serde_json::from_value(item.clone()) {
+                Ok(year) => year,
+                Err(error) => {
+                    problems.push(invalid_calendar(year_path, &error));
+                    continue;
+                }
+            };
+            check_year(&year, &year_path, &mut problems);
+            if years.contains_key(&year.year) {
+                problems.push(
+                    Problem::new(codes::DUPLICATE_HOLIDAY_YEAR, year_path.join("year"))
+                        .with("year", year.year),
+                );
+                continue;
+            }
+            years.insert(year.year, year);
+        }
+        let calendar = HolidayCalendar {
+            name: document.name.unwrap_or_else(|| document.id.clone()),
+            id: document.id,
+            weekend: document
+                .weekend
+                .unwrap_or_else(|| vec![Weekday::Saturday, Weekday::Sunday]),
+            years,
+        };
+        problems.into_result(calendar)
+    }
+
+    /// The JSON form of the calendar.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "format": CALENDAR_FORMAT,
+            "id": self.id,
+            "name": self.name,
+            "weekend": self.weekend,
+            "years": self.years.values().collect::<Vec<_>>(),
+        })
+    }
+
+    /// Whether the calendar lists the arrangement of `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains_key(&year)
+    }
+
+    /// The arrangement of `year`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`HolidayError::YearUnknown`] when the calendar does not list
+    /// the year.
+    pub fn year(&self, year: i32) -> Result<&HolidayYear, HolidayError> {
+        self.years.get(&year).ok_or_else(|| self.unknown(year))
+    }
+
+    /// Classifies `date`. A date listed by a neighbouring year's arrangement
+    /// (31 December 2022 in the 2023 notice) is known even when its own year
+    /// is not.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`HolidayError::YearUnknown`] for an unlisted date in a year
+    /// the calendar does not list.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use xuetong::schedule::{DayKind, HolidayCalendar};
+    ///
+    /// let china = HolidayCalendar::china();
+    /// let day = china.day(NaiveDate::from_ymd_opt(2025, 10, 8).unwrap())?;
+    /// assert_eq!(day.kind, DayKind::Holiday);
+    /// let make_up = china.day(NaiveDate::from_ymd_opt(2025, 10, 11).unwrap())?;
+    /// assert_eq!(make_up.kind, DayKind::MakeUpWorkingDay);
+    /// assert!(china.day(NaiveDate::from_ymd_opt(2015, 5, 1).unwrap()).is_err());
+    /// # Ok::<(), xuetong::schedule::HolidayError>(())
+    /// ```
+    pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, HolidayError> {
+        let year = date.year();
+        let neighbours = [year - 1, year, year + 1];
+        let listed = neighbours
+            .iter()
+            .filter_map(|year| self.years.get(year))
+            .flat_map(|arrangement| arrangement.holidays.iter());
+        for holiday in listed {
+            if holiday.contains(date) {
+                return Ok(Day {
+                    date,
+                    kind: DayKind::Holiday,
+                    holiday: Some(holiday),
+                });
+            }
+            if holiday.working_days.contains(&date) {
+                return Ok(Day {
+                    date,
+                    kind: DayKind::MakeUpWorkingDay,
+                    holiday: Some(holiday),
+                });
+            }
+        }
+        if !self.covers(year) {
+            return Err(self.unknown(year));
+        }
+        let weekday = Weekday::from(date.weekday());
+        let kind = if self.weekend.contains(&weekday) {
+            DayKind::Weekend
+        } else {
+            DayKind::WorkingDay
+        };
+        Ok(Day {
+            date,
+            kind,
+            holiday: None,
+        })
+    }
+
+    /// The built-in mainland China calendar.
+    pub fn china() -> &'static HolidayCalendar {
+        static CHINA_CALENDAR: OnceLock<HolidayCalendar> = OnceLock::new();
+        CHINA_CALENDAR.get_or_init(|| {
+            let text = include_str!("calendars/cn.json");
+            // The file is checked by the unit test `built_in_calendar_reads`, so
+            // the empty fallback is never reached in a tested build.
+            serde_json::from_str::<Value>(text)
+                .ok()
+                .and_then(|value| HolidayCalendar::from_json(&value, &Path::root()).ok())
+                .unwrap_or_else(|| HolidayCalendar {
+                    id: CHINA.to_owned(),
+                    name: "mainland China (failed to load)".to_owned(),
+                    weekend: vec![Weekday::Saturday, Weekday::Sunday],
+                    years: BTreeMap::new(),
+                })
+        })
+    }
+
+    fn unknown(&self, year: i32) -> HolidayError {
+        HolidayError::YearUnknown {
+            calendar: self.id.clone(),
+            year,
+        }
+    }
+}
+
+fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
+    Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path).with("detail", error.to_string())
+}
+
+/// Checks the rules of one year's arrangement.
+fn check_year(year: &HolidayYear, path: &Path, problems: &mut Problems) {
+    for (index, holiday) in year.holidays.iter().enumerate() {
+        let holiday_path = path.join("holidays").join(index);
+        if holiday.last < holiday.first {
+            problems.push(
+                Problem::new(
+                    crate::model::codes::ENDS_BEFORE_START,
+                    holiday_path.join("last"),
+                )
+                .with("field", "last")
+                .with("value", holiday.last.to_string())
+                .with("other_field", "first")
+                .with("other_value", holiday.first.to_string()),
+            );
+            continue;
+        }
+        let span = (holiday.last - holiday.first).num_days() + 1;
+        if let Some(days) = holiday.days
+            && i64::from(days) != span
+        {
+            problems.push(
+                Problem::new(codes::HOLIDAY_DAYS_MISMATCH, holiday_path.join("days"))
+                    .with("days", days)
+                    .with("first", holiday.first.to_string())
+                    .with("last", holiday.last.to_string())
+                    .with("span", span),
+            );
+        }
+        let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
+        if !near(holiday.first) || !near(holiday.last) {
+            problems.push(
+                Problem::new(codes::HOLIDAY_OUTSIDE_YEAR, holiday_path.join("first"))
+                    .with("year", year.year)
+                    .with("first", holiday.first.to_string()),
+            );
+        }
+        for (position, day) in holiday.working_days.iter().enumerate() {
+            let listed_off = year.holidays.iter().any(|other| other.contains(*day));
+            if listed_off || !near(*day) {
+                problems.push(
+                    Problem::new(
+                        codes::INVALID_MAKE_UP_DAY,
+                        holiday_path.join("working_days").join(position),
+                    )
+                    .with("value", day.to_string())
+                    .with("year", year.year),
+                );
+            }
+        }
+    }
+}
+
+/// Calendars by id: the built-in ones and those a caller supplies.
+#[derive(Clone, Debug, Default)]
+pub struct CalendarSet {
+    supplied: Vec<HolidayCalendar>,
+}
+
+impl CalendarSet {
+    /// The built-in calendars only.
+    pub fn builtin() -> Self {
+        Self::default()
+    }
+
+    /// Adds a calendar; it hides a built-in one with the same id.
+    pub fn with(mut self, calendar: HolidayCalendar) -> Self {
+        self.supplied.push(calendar);
+        self
+    }
+
+    /// The calendar with `id`.
+    pub fn get(&self, id: &str) -> Option<&HolidayCalendar> {
+        self.supplied
+            .iter()
+            .rev()
+            .find(|calendar| calendar.id == id)
+            .or_else(|| (id == CHINA).then(HolidayCalendar::china))
+    }
+
+    /// The ids of every calendar in the set.
+    pub fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .supplied
+            .iter()
+            .map(|calendar| calendar.id.clone())
+            .collect();
+        ids.push(CHINA.to_owned());
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn built_in_calendar_reads() {
+        let text = include_str!("calendars/cn.json");
+        let value: Value = serde_json::from_str(text).unwrap();
+        let calendar = HolidayCalendar::from_json(&value, &Path::root()).unwrap();
+        assert_eq!(calendar.id, CHINA);
+        assert_eq!(
+            calendar.years.keys().copied().collect::<Vec<_>>(),
+            [2021, 2022, 2023, 2024, 2025, 2026]
+        );
+        assert_eq!(HolidayCalendar::china(), &calendar);
+    }
+
+    #[test]
+    fn built_in_years_cite_notices() {
+        for year in HolidayCalendar::china().years.values() {
+            let source = year.source.as_ref().unwrap();
+            assert!(source.title.contains(&format!("{}年", year.year)));
+            assert!(source.document.as_ref().unwrap().starts_with("国办发明电"));
+        }
+    }
+
+    #[test]
+    fn make_up_days_are_weekend_days() {
+        for year in HolidayCalendar::china().years.values() {
+            for holiday in &year.holidays {
+                for day in &holiday.working_days {
+                    let weekday = Weekday::from(day.weekday());
+                    assert!(
+                        matches!(weekday, Weekday::Saturday | Weekday::Sunday),
+                        "{day} of {} is a {weekday}",
+                        holiday.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn national_day_2025_is_eight_days() {
+        let china = HolidayCalendar::china();
+        let off: Vec<NaiveDate> = date("2025-09-27")
+            .iter_days()
+            .take(16)
+            .filter(|day| china.day(*day).unwrap().kind == DayKind::Holiday)
+            .collect();
+        assert_eq!(off.first(), Some(&date("2025-10-01")));
+        assert_eq!(off.last(), Some(&date("2025-10-08")));
+        assert_eq!(off.len(), 8);
+    }
+
+    #[test]
+    fn new_year_2023_starts_in_2022() {
+        let day = HolidayCalendar::china().day(date("2022-12-31")).unwrap();
+        assert_eq!(day.kind, DayKind::Holiday);
+        assert_eq!(day.holiday.unwrap().name, "元旦");
+    }
+
+    #[test]
+    fn unknown_year_is_an_error() {
+        let error = HolidayCalendar::china()
+            .day(date("2027-10-01"))
+            .unwrap_err();
+        assert_eq!(
+            error,
+            HolidayError::YearUnknown {
+                calendar: "cn".into(),
+                year: 2027
+            }
+        );
+    }
+
+    #[test]
+    fn ordinary_days_follow_the_weekend() {
+        let china = HolidayCalendar::china();
+        assert_eq!(
+            china.day(date("2025-03-08")).unwrap().kind,
+            DayKind::Weekend
+        );
+        assert_eq!(
+            china.day(date("2025-03-10")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+    }
+
+    #[test]
+    fn supplied_calendar_rules_are_checked() {
+        let input = json!({
+            "id": "school",
+            "weekend": ["friday", "saturday"],
+            "years": [
+                {"year": 2026, "holidays": [
+                    {"name": "break", "first": "2026-04-10", "last": "2026-04-08"},
+                    {"name": "term end", "first": "2026-07-01", "last": "2026-07-03", "days": 2,
+                     "working_days": ["2026-07-02"]}
+                ]},
+                {"year": 2026, "holidays": []}
+            ]
+        });
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        let found: Vec<(String, String)> = problems
+            .iter()
+            .map(|problem| (problem.code.to_string(), problem.path.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "ends_before_start".into(),
+                    "years[0].holidays[0].last".into()
+                ),
+                (
+                    "holiday_days_mismatch".into(),
+                    "years[0].holidays[1].days".into()
+                ),
+                (
+                    "invalid_make_up_day".into(),
+                    "years[0].holidays[1].working_days[0]".into()
+                ),
+                ("duplicate_holiday_year".into(), "years[1].year".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn supplied_calendar_hides_built_in() {
+        let own = HolidayCalendar::from_json(
+            &json!({"id": "cn", "years": [{"year": 2030}]}),
+            &Path::root(),
+        )
+        .unwrap();
+        let set = CalendarSet::builtin().with(own);
+        assert!(set.get("cn").unwrap().covers(2030));
+        assert!(!set.get("cn").unwrap().covers(2025));
+        assert!(CalendarSet::builtin().get("cn").unwrap().covers(2025));
+        assert!(set.get("nope").is_none());
+    }
+}

@@ -1,0 +1,74 @@
+"""xuetong (学通): community and lifelong-learning platforms.
+
+Record classes (``Learner``, ``Venue``, ``Course``, ``Session``,
+``Enrolment``, ``Scan``, ``Excusal``, ``Outcome``, ``Club``, ``Instructor``,
+``CategoryDef``) validate on construction and raise ``ValidationError``
+with every problem. ``read_bundle`` reads a season bundle folder;
+``validate_table`` reads Arrow tables; ``call`` runs any operation of the
+JSON API. The rules run in the Rust core, which releases the GIL while it
+works.
+
+>>> import xuetong
+>>> [operation["name"] for operation in xuetong.call("list_operations")][:2]
+['list_operations', 'list_problem_codes']
+"""
+
+from __future__ import annotations
+
+from . import dataframe, schemas
+from ._core import (
+    Bundle,
+    CategoryDef,
+    Club,
+    Course,
+    Enrolment,
+    Excusal,
+    Instructor,
+    Learner,
+    Outcome,
+    Scan,
+    Schema,
+    Session,
+    Table,
+    Venue,
+    __version__,
+    call,
+    call_json,
+    read_bundle,
+)
+from ._errors import BundleError, ProblemDict, ValidationError, XuetongError
+from ._reports import FileReport, ReadReport, TableReport, ValidatedTable
+from ._tables import ArrowStreamExportable, validate_table
+
+__all__ = [
+    "ArrowStreamExportable",
+    "Bundle",
+    "BundleError",
+    "CategoryDef",
+    "Club",
+    "Course",
+    "Enrolment",
+    "Excusal",
+    "FileReport",
+    "Instructor",
+    "Learner",
+    "Outcome",
+    "ProblemDict",
+    "ReadReport",
+    "Scan",
+    "Schema",
+    "Session",
+    "Table",
+    "TableReport",
+    "ValidatedTable",
+    "ValidationError",
+    "Venue",
+    "XuetongError",
+    "__version__",
+    "call",
+    "call_json",
+    "dataframe",
+    "read_bundle",
+    "schemas",
+    "validate_table",
+]

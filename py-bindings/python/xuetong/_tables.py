@@ -1,0 +1,61 @@
+"""Table inputs: anything that speaks the Arrow PyCapsule interface."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Protocol
+
+from . import _core
+from ._reports import TableReport, ValidatedTable
+
+
+class ArrowStreamExportable(Protocol):
+    """An object with the Arrow PyCapsule stream interface, such as a
+    ``pyarrow.Table``, a ``polars.DataFrame`` or a ``xuetong.Table``."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+
+
+def as_arrow(data: Any) -> Any:
+    """Return ``data`` as an object with ``__arrow_c_stream__``.
+
+    A ``pandas.DataFrame`` goes through ``pyarrow.Table.from_pandas`` without
+    its index, so a filtered or shuffled frame does not bring an index
+    column along; other objects must have ``__arrow_c_stream__``.
+    """
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(data, pandas.DataFrame):
+        import pyarrow
+
+        return pyarrow.Table.from_pandas(data, preserve_index=False)
+    if hasattr(data, "__arrow_c_stream__"):
+        return data
+    raise TypeError(
+        "a table must have the Arrow PyCapsule interface (__arrow_c_stream__), such as "
+        f"a pyarrow.Table, a polars.DataFrame or a pandas.DataFrame; got {type(data).__name__}"
+    )
+
+
+def validate_table(table: str, data: Any, *, strict: bool = False) -> ValidatedTable:
+    """Validate the rows of the record table ``table`` (such as
+    ``"scans"``), releasing the GIL while the core reads them.
+
+    ``data`` is any object with ``__arrow_c_stream__`` (a pyarrow table, a
+    polars data frame, a ``xuetong.Table``) or a pandas data frame. Its
+    columns are named after the record's fields; each may be text, read
+    exactly like a CSV cell, or of the field's Arrow type. Floats are refused
+    for credits and for text fields, and naive timestamps for instants.
+
+    Returns the accepted rows in the schema ``xuetong.schemas.SCHEMAS[table]``
+    and the report of the rejected ones. With ``strict=True`` a rejected row
+    raises ``ValidationError`` instead.
+
+    Each row is checked on its own, as ``read_bundle`` checks each file
+    before linking: references to other tables are not checked here.
+    """
+    accepted, report_text = _core.validate_table(table, as_arrow(data))
+    result = ValidatedTable(accepted, TableReport.from_dict(json.loads(report_text)))
+    if strict:
+        result.raise_for_problems()
+    return result

@@ -1,0 +1,346 @@
+//! Conversions between Python values and the JSON forms of the core.
+//!
+//! Python to JSON follows the records' field kinds. Aware `datetime`s become
+//! RFC 3339 text, and naive ones are reported as `invalid_instant`. `date`,
+//! `time`, `Decimal`, `UUID` and `ZoneInfo` become their text forms, and a
+//! `timedelta` becomes whole minutes. Everything else passes as its natural JSON
+//! value, and the core's field readers decide.
+//!
+//! JSON to Python gives `uuid.UUID`, `datetime.date`, `datetime.time`,
+//! aware `datetime.datetime` in UTC, and `decimal.Decimal` for credits and
+//! percentages, never `float`.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList, PyString, PyTime, PyTuple,
+    PyType,
+};
+use serde_json::{Map, Number, Value};
+use xuetong::problem::{Path, PathSegment, Problem, Problems, codes};
+
+use crate::tables::{Column, ColumnKind};
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UUID: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The column used for values whose name no record field has: its value is
+/// passed as it is, and the core reports the field as unknown.
+const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
+
+/// Converts the Python value of field `column` to JSON, reporting a value
+/// that cannot be converted under `path`. `Ok(None)` means no value.
+pub(crate) fn to_json(
+    value: &Bound<'_, PyAny>,
+    column: Option<&Column>,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<Value>> {
+    let column = column.unwrap_or(&UNKNOWN);
+    let py = value.py();
+    let field = path_tail(path);
+    let invalid = |code, shown: String| {
+        Problem::new(code, path.clone())
+            .with("field", field.as_str())
+            .with("value", shown)
+    };
+    if value.is_none() {
+        return Ok(None);
+    }
+    if value.is_instance_of::<PyBool>() {
+        return Ok(Some(Value::Bool(value.extract()?)));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return Ok(Some(int_json(value, column.kind)?));
+    }
+    if value.is_instance_of::<PyFloat>() {
+        let number: f64 = value.extract()?;
+        return Ok(match Number::from_f64(number) {
+            Some(number) => Some(Value::Number(number)),
+            None => {
+                problems.push(
+                    invalid(codes::INVALID_TYPE, number.to_string())
+                        .with("expected", column.kind.expected()),
+                );
+                None
+            }
+        });
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(Value::String(text.to_str()?.to_owned())));
+    }
+    if value.is_instance_of::<PyDateTime>() {
+        let text: String = value.call_method0("isoformat")?.extract()?;
+        if value.call_method0("utcoffset")?.is_none() {
+            problems.push(
+                invalid(codes::INVALID_INSTANT, format!("{text} (a naive datetime)")).with(
+                    "hint",
+                    "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
+                ),
+            );
+            return Ok(None);
+        }
+        return Ok(Some(Value::String(text)));
+    }
+    if value.is_instance_of::<PyDate>() || value.is_instance_of::<PyTime>() {
+        let text: String = value.call_method0("isoformat")?.extract()?;
+        return Ok(Some(Value::String(text)));
+    }
+    if value.is_instance_of::<PyDelta>() {
+        return duration_json(value, column, path, problems);
+    }
+    if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+        let text: String = py
+            .import("builtins")?
+            .call_method1("format", (value, "f"))?
+            .extract()?;
+        return Ok(Some(Value::String(text)));
+    }
+    if value.is_instance(UUID.import(py, "uuid", "UUID")?)? {
+        return Ok(Some(Value::String(value.str()?.to_str()?.to_owned())));
+    }
+    if value.is_instance(ZONE_INFO.import(py, "zoneinfo", "ZoneInfo")?)? {
+        let key: String = value.getattr("key")?.extract()?;
+        return Ok(Some(Value::String(key)));
+    }
+    if let Ok(mapping) = value.cast::<PyDict>() {
+        let mut object = Map::new();
+        for (key, item) in mapping.iter() {
+            let key: String = key.str()?.extract()?;
+            let item_path = path.join(key.clone());
+            let item = to_json(&item, None, &item_path, problems)?;
+            object.insert(key, item.unwrap_or(Value::Null));
+        }
+        return Ok(Some(Value::Object(object)));
+    }
+    if let Some(json) = record_json(value)? {
+        return Ok(Some(json));
+    }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for (index, item) in value.try_iter()?.enumerate() {
+            let item_path = path.join(index);
+            let item = to_json(&item?, Some(column), &item_path, problems)?;
+            items.push(item.unwrap_or(Value::Null));
+        }
+        return Ok(Some(Value::Array(items)));
+    }
+    if value.hasattr("__index__")? {
+        let index = value.call_method0("__index__")?;
+        return Ok(Some(int_json(&index, column.kind)?));
+    }
+    let type_name = value.get_type().name()?.to_string();
+    problems.push(
+        invalid(codes::INVALID_TYPE, format!("a value of type {type_name}"))
+            .with("expected", column.kind.expected()),
+    );
+    Ok(None)
+}
+
+/// Returns the JSON form of a record object of this package, such as a `Learner`
+/// inside a request.
+fn record_json(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
+    let class = value.get_type();
+    let module: String = class.getattr("__module__")?.extract().unwrap_or_default();
+    if module != "xuetong" || !value.hasattr("to_json")? || value.hasattr("__arrow_c_stream__")? {
+        return Ok(None);
+    }
+    let text: String = value.call_method0("to_json")?.extract()?;
+    Ok(serde_json::from_str(&text).ok())
+}
+
+/// Converts an integer to JSON: a number, or text for the fields written as text
+/// (credits, percentages, a birth year) and for numbers beyond 64 bits.
+fn int_json(value: &Bound<'_, PyAny>, kind: ColumnKind) -> PyResult<Value> {
+    let text_kinds = matches!(
+        kind,
+        ColumnKind::Credits | ColumnKind::Percent | ColumnKind::BirthDate
+    );
+    if !text_kinds {
+        if let Ok(number) = value.extract::<i64>() {
+            return Ok(Value::from(number));
+        }
+        if let Ok(number) = value.extract::<u64>() {
+            return Ok(Value::from(number));
+        }
+    }
+    Ok(Value::String(value.str()?.to_str()?.to_owned()))
+}
+
+/// Converts a `timedelta` to whole minutes, for the `minutes` field.
+fn duration_json(
+    value: &Bound<'_, PyAny>,
+    column: &Column,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<Value>> {
+    let shown: String = value.str()?.extract()?;
+    let field = path_tail(path);
+    if !matches!(
+        column.kind,
+        ColumnKind::UInt32 | ColumnKind::UInt8 | ColumnKind::Int64
+    ) || column.name != "minutes"
+    {
+        problems.push(
+            Problem::new(codes::INVALID_TYPE, path.clone())
+                .with("field", field.as_str())
+                .with("expected", column.kind.expected())
+                .with("value", format!("a timedelta ({shown})")),
+        );
+        return Ok(None);
+    }
+    let days: i64 = value.getattr("days")?.extract()?;
+    let seconds: i64 = value.getattr("seconds")?.extract()?;
+    let microseconds: i64 = value.getattr("microseconds")?.extract()?;
+    let total_seconds = days * 86_400 + seconds;
+    if microseconds != 0 || total_seconds % 60 != 0 {
+        problems.push(
+            Problem::new(codes::INVALID_INTEGER, path.clone())
+                .with("field", field.as_str())
+                .with("value", format!("{shown} (not whole minutes)")),
+        );
+        return Ok(None);
+    }
+    Ok(Some(Value::from(total_seconds / 60)))
+}
+
+fn path_tail(path: &Path) -> String {
+    path.segments()
+        .iter()
+        .rev()
+        .find_map(|segment| match segment {
+            PathSegment::Key(key) => Some(key.to_string()),
+            PathSegment::Index(_) => None,
+        })
+        .unwrap_or_else(|| "input".to_owned())
+}
+
+/// Converts the JSON value of a field of kind `kind` to Python.
+pub(crate) fn from_json<'py>(
+    py: Python<'py>,
+    value: Option<&Value>,
+    kind: ColumnKind,
+) -> PyResult<Bound<'py, PyAny>> {
+    let Some(value) = value.filter(|value| !value.is_null()) else {
+        return Ok(py.None().into_bound(py));
+    };
+    let text = value.as_str();
+    let converted = match (kind, text) {
+        (ColumnKind::Uuid, Some(text)) => uuid(py, text)?,
+        (ColumnKind::UuidList, _) => {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            let mut converted = Vec::with_capacity(items.len());
+            for item in items {
+                converted.push(from_json(py, Some(item), ColumnKind::Uuid)?);
+            }
+            PyList::new(py, converted)?.into_any()
+        }
+        (ColumnKind::BirthDate, Some(text)) if text.len() == 4 => match text.parse::<i32>() {
+            Ok(year) => year.into_pyobject(py)?.into_any(),
+            Err(_) => json_to_py(py, value)?,
+        },
+        (ColumnKind::BirthDate | ColumnKind::Date, Some(text)) => {
+            match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) => date.into_pyobject(py)?.into_any(),
+                Err(_) => json_to_py(py, value)?,
+            }
+        }
+        (ColumnKind::Time, Some(text)) => match NaiveTime::parse_from_str(text, "%H:%M:%S") {
+            Ok(time) => time.into_pyobject(py)?.into_any(),
+            Err(_) => json_to_py(py, value)?,
+        },
+        (ColumnKind::Instant, Some(text)) => match DateTime::parse_from_rfc3339(text) {
+            Ok(instant) => instant_to_py(py, instant.with_timezone(&Utc))?,
+            Err(_) => json_to_py(py, value)?,
+        },
+        (ColumnKind::Credits | ColumnKind::Percent, Some(text)) => {
+            DECIMAL.import(py, "decimal", "Decimal")?.call1((text,))?
+        }
+        _ => json_to_py(py, value)?,
+    };
+    Ok(converted)
+}
+
+/// An instant as an aware `datetime` in UTC.
+///
+/// NOTE: Python's `datetime` stores microseconds, so nanoseconds of an
+/// instant are cut off here; tables keep microseconds too.
+pub(crate) fn instant_to_py<'py>(
+    py: Python<'py>,
+    instant: DateTime<Utc>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(instant.into_pyobject(py)?.into_any())
+}
+
+fn uuid<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    match text.parse::<uuid::Uuid>() {
+        Ok(id) => Ok(id.into_pyobject(py)?.into_any()),
+        Err(_) => Ok(PyString::new(py, text).into_any()),
+    }
+}
+
+/// Converts any JSON value to the plain Python value: `dict`, `list`, `str`,
+/// `int`, `float`, `bool` or `None`.
+pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
+        Value::Number(number) => {
+            if let Some(whole) = number.as_i64() {
+                whole.into_pyobject(py)?.into_any()
+            } else if let Some(whole) = number.as_u64() {
+                whole.into_pyobject(py)?.into_any()
+            } else {
+                number
+                    .as_f64()
+                    .unwrap_or(f64::NAN)
+                    .into_pyobject(py)?
+                    .into_any()
+            }
+        }
+        Value::String(text) => PyString::new(py, text).into_any(),
+        Value::Array(items) => {
+            let mut converted = Vec::with_capacity(items.len());
+            for item in items {
+                converted.push(json_to_py(py, item)?);
+            }
+            PyList::new(py, converted)?.into_any()
+        }
+        Value::Object(object) => object_to_py(py, object)?.into_any(),
+    })
+}
+
+fn object_to_py<'py>(py: Python<'py>, object: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in object {
+        dict.set_item(key, json_to_py(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+/// A problem as the dict that `ValidationError.errors()` returns: `code`,
+/// `path` as a tuple, `message` and `params`.
+pub(crate) fn problem_to_py<'py>(
+    py: Python<'py>,
+    problem: &Problem,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("code", problem.code.as_str())?;
+    let mut segments = Vec::with_capacity(problem.path.segments().len());
+    for segment in problem.path.segments() {
+        segments.push(match segment {
+            PathSegment::Key(key) => PyString::new(py, key).into_any(),
+            PathSegment::Index(index) => index.into_pyobject(py)?.into_any(),
+        });
+    }
+    dict.set_item("path", PyTuple::new(py, segments)?)?;
+    dict.set_item("message", &problem.message)?;
+    let params = PyDict::new(py);
+    for (name, value) in &problem.params {
+        params.set_item(name, json_to_py(py, value)?)?;
+    }
+    dict.set_item("params", params)?;
+    Ok(dict)
+}

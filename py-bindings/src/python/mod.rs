@@ -1,0 +1,155 @@
+//! The module `xuetong._core`: record classes, tables, bundles and the JSON
+//! operation API. The package `xuetong` (in `python/xuetong/`) re-exports
+//! it with the exceptions, reports and helpers written in Python.
+
+mod bundle;
+mod convert;
+mod errors;
+mod records;
+mod table;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use xuetong::problem::{Path, Problems};
+
+use errors::{guarded, internal_error};
+
+/// Runs the operation `operation` on a request given as JSON text and
+/// returns the response document as JSON text, releasing the GIL while the
+/// core works.
+#[pyfunction]
+fn call_json(py: Python<'_>, operation: &str, request: &str) -> PyResult<String> {
+    let result = py.detach(|| crate::guard::catch(|| xuetong::api::call(operation, request)));
+    result.map_err(|panicked| internal_error(py, &panicked))
+}
+
+/// Runs the operation `operation` on `request` and returns the response's
+/// value as Python values, or raises `ValidationError` with its problems.
+///
+/// `request` is a dict (`{"input": ..., "options": ..., "locale": ...}`),
+/// JSON text or bytes, or `None` for an operation without input. In a dict,
+/// dates, aware datetimes, decimals, UUIDs and record objects are written
+/// in their JSON forms; a naive datetime is a problem at its path (paths
+/// start inside `input`, as the core's do).
+#[pyfunction]
+#[pyo3(signature = (operation, request=None))]
+fn call<'py>(
+    py: Python<'py>,
+    operation: &str,
+    request: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guarded(py, || {
+        let title = format!("{operation} rejected the request");
+        let response = match request {
+            None => {
+                let request = serde_json::json!({"input": null});
+                py.detach(|| xuetong::api::call_value(operation, &request).to_json())
+            }
+            Some(request)
+                if request.is_instance_of::<PyString>() || request.is_instance_of::<PyBytes>() =>
+            {
+                let text: String = match request.cast::<PyBytes>() {
+                    Ok(bytes) => String::from_utf8_lossy(bytes.as_bytes()).into_owned(),
+                    Err(_) => request.extract()?,
+                };
+                let response = py.detach(|| xuetong::api::call(operation, &text));
+                serde_json::from_str(&response)
+                    .map_err(|error| PyValueError::new_err(format!("invalid response: {error}")))?
+            }
+            Some(request) => {
+                let value = request_json(&request).map_err(|problems| match problems {
+                    RequestError::Python(error) => error,
+                    RequestError::Problems(problems) => {
+                        errors::validation_error(py, &problems, &title)
+                    }
+                })?;
+                py.detach(|| xuetong::api::call_value(operation, &value).to_json())
+            }
+        };
+        if response["ok"] == serde_json::Value::Bool(true) {
+            return convert::json_to_py(py, &response["value"]);
+        }
+        let problems: Problems = serde_json::from_value(response["problems"].clone())
+            .map_err(|error| PyValueError::new_err(format!("invalid response: {error}")))?;
+        Err(errors::validation_error(py, &problems, &title))
+    })
+}
+
+enum RequestError {
+    Python(PyErr),
+    Problems(Problems),
+}
+
+/// The JSON of a request given as Python values. Problem paths start inside
+/// `input`; the other parts of the envelope keep their names.
+fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, RequestError> {
+    let mut problems = Problems::new();
+    let mut envelope = serde_json::Map::new();
+    let items = request
+        .call_method0("items")
+        .and_then(|items| items.try_iter())
+        .map_err(|_| {
+            RequestError::Python(pyo3::exceptions::PyTypeError::new_err(format!(
+                "a request is a dict, JSON text or bytes, got {}",
+                request
+                    .get_type()
+                    .name()
+                    .map(|name| name.to_string())
+                    .unwrap_or_default()
+            )))
+        })?;
+    for item in items {
+        let (key, value): (String, Bound<'_, PyAny>) = item
+            .and_then(|item| item.extract())
+            .map_err(RequestError::Python)?;
+        let path = if key == "input" {
+            Path::root()
+        } else {
+            Path::root().join(key.clone())
+        };
+        let json =
+            convert::to_json(&value, None, &path, &mut problems).map_err(RequestError::Python)?;
+        envelope.insert(key, json.unwrap_or(serde_json::Value::Null));
+    }
+    if problems.is_empty() {
+        Ok(serde_json::Value::Object(envelope))
+    } else {
+        Err(RequestError::Problems(problems))
+    }
+}
+
+/// Restores a pickled record of `kind` from its state (JSON text).
+#[pyfunction]
+fn restore_record<'py>(py: Python<'py>, kind: &str, state: &str) -> PyResult<Bound<'py, PyAny>> {
+    guarded(py, || {
+        let state: serde_json::Value = serde_json::from_str(state)
+            .map_err(|error| PyValueError::new_err(format!("invalid pickled record: {error}")))?;
+        records::restore_record(py, kind, &state)
+    })
+}
+
+/// Panics inside the guard that every entry point uses, to test that the
+/// panic arrives as `XuetongError`.
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
+    guarded(py, || -> PyResult<()> {
+        #[allow(clippy::panic, reason = "this function exists to test the panic guard")]
+        {
+            panic!("deliberate panic to test the guard")
+        }
+    })
+}
+
+#[pymodule]
+fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_function(wrap_pyfunction!(call, module)?)?;
+    module.add_function(wrap_pyfunction!(call_json, module)?)?;
+    module.add_function(wrap_pyfunction!(restore_record, module)?)?;
+    module.add_function(wrap_pyfunction!(_panic_for_test, module)?)?;
+    records::register(module)?;
+    table::register(module)?;
+    bundle::register(module)?;
+    Ok(())
+}

@@ -1,0 +1,830 @@
+//! Reading Arrow record batches as records.
+//!
+//! Each cell is turned into the text a CSV file would hold and read by the
+//! record's own field readers, so a table is validated exactly like a file
+//! of the bundle: the same codes, and paths `[table, row, field]` with a
+//! zero-based row.
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, PrimitiveArray};
+use arrow_array::{RecordBatch, StringArray};
+use arrow_cast::cast;
+use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
+use chrono::{DateTime, Timelike, Utc};
+use serde::Serialize;
+use xuetong::bundle::codes as bundle_codes;
+use xuetong::model::Session;
+use xuetong::problem::{Path, Problem, Problems, codes};
+use xuetong::record::{Cells, FieldReader, PERSONAL_DATA_FIELDS, Record};
+use xuetong::schedule::{SessionTimes, session_times};
+
+use super::schemas::SESSIONS;
+use super::{Column, ColumnKind, TableSchema};
+
+/// What reading a table found: counts, rejected rows and their problems.
+///
+/// Every row is either accepted or rejected, and every rejected row has at
+/// least one problem: `rows_read == rows_accepted + rows_rejected`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TableReport {
+    /// The table name, such as `scans`.
+    pub table: String,
+    /// Rows in the input.
+    pub rows_read: u64,
+    /// Rows accepted.
+    pub rows_accepted: u64,
+    /// Rows rejected.
+    pub rows_rejected: u64,
+    /// Whether the whole table was rejected because of its columns (a
+    /// missing, unknown or duplicate column, or one of the wrong type); its
+    /// rows then all count as rejected.
+    pub rejected_table: bool,
+    /// The problems of rejected rows and of the columns.
+    pub problems: Vec<Problem>,
+    /// The zero-based positions of the rejected rows.
+    pub rejected_rows: Vec<u64>,
+}
+
+/// The records read from a table, with the report.
+#[derive(Debug)]
+pub struct TableRead<T> {
+    /// The accepted records, in input order.
+    pub records: Vec<T>,
+    /// What reading found.
+    pub report: TableReport,
+}
+
+/// Reads the records of a table with columns named after the record's
+/// fields.
+///
+/// Column names are matched after trimming and lowercasing. A column may be
+/// text (read exactly like a CSV cell) or of the field's own Arrow type, see
+/// [`ColumnKind`]; derived columns (the session instants) are ignored.
+pub fn read_records<T: Record>(
+    schema: &'static TableSchema,
+    input: &Schema,
+    batches: &[RecordBatch],
+) -> TableRead<T> {
+    read_with(schema, input, batches, |record: T, _, _| Some(record))
+}
+
+/// Reads the sessions table. A session with its own `time_zone` also gets
+/// its instants, and is rejected when a local time does not exist or its
+/// length is out of range; the others have no instants, because their
+/// venue's zone is not known here.
+pub fn read_sessions(
+    input: &Schema,
+    batches: &[RecordBatch],
+) -> TableRead<(Session, Option<SessionTimes>)> {
+    read_with(
+        &SESSIONS,
+        input,
+        batches,
+        |session: Session, path, problems| {
+            if session.time_zone.is_none() {
+                return Some((session, None));
+            }
+            match session_times(&session, None) {
+                Ok(times) => Some((session, Some(times))),
+                Err(found) => {
+                    for mut problem in found {
+                        let mut segments = path.0.clone();
+                        segments.extend(problem.path.0);
+                        problem.path = Path(segments);
+                        problems.push(problem);
+                    }
+                    None
+                }
+            }
+        },
+    )
+}
+
+fn read_with<T: Record, U>(
+    schema: &'static TableSchema,
+    input: &Schema,
+    batches: &[RecordBatch],
+    finish: impl Fn(T, &Path, &mut Problems) -> Option<U>,
+) -> TableRead<U> {
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut report = TableReport {
+        table: schema.name.to_owned(),
+        rows_read: total as u64,
+        ..TableReport::default()
+    };
+    let mut records = Vec::new();
+    let Some(columns) = map_columns::<T>(schema, input, &mut report.problems) else {
+        report.rejected_table = true;
+        report.rows_rejected = total as u64;
+        report.rejected_rows = (0..total as u64).collect();
+        return TableRead { records, report };
+    };
+    let mut offset = 0_u64;
+    for batch in batches {
+        let readers = match batch_readers(batch, &columns) {
+            Ok(readers) => readers,
+            Err(error) => {
+                reject_batch(&mut report, schema, offset, batch.num_rows(), &error);
+                offset += batch.num_rows() as u64;
+                continue;
+            }
+        };
+        let mut buffers = vec![String::new(); T::FIELDS.len()];
+        let mut present = vec![false; T::FIELDS.len()];
+        for row in 0..batch.num_rows() {
+            let position = offset + row as u64;
+            for (field, reader) in readers.iter().enumerate() {
+                present[field] = match reader {
+                    Some(reader) => reader.fill(row, &mut buffers[field]),
+                    None => false,
+                };
+            }
+            let cells: Vec<Option<&str>> = readers
+                .iter()
+                .enumerate()
+                .map(|(field, reader)| match reader {
+                    Some(CellReader::Text(array)) if array.is_valid(row) => {
+                        Some(array.value(row).trim())
+                    }
+                    Some(_) if present[field] => Some(buffers[field].trim()),
+                    _ => None,
+                })
+                .collect();
+            let path = Path::root().join(schema.name).join(position);
+            let mut problems = Problems::new();
+            let record = {
+                let cells = Cells::Csv {
+                    fields: T::FIELDS,
+                    cells,
+                };
+                let mut reader = FieldReader::new(cells, path.clone(), &mut problems);
+                T::read_fields(&mut reader)
+            };
+            let accepted = record.and_then(|record| {
+                record.check(&path, &mut problems);
+                if problems.is_empty() {
+                    finish(record, &path, &mut problems)
+                } else {
+                    None
+                }
+            });
+            match accepted {
+                Some(record) => {
+                    report.rows_accepted += 1;
+                    records.push(record);
+                }
+                None => {
+                    report.rows_rejected += 1;
+                    report.rejected_rows.push(position);
+                    report.problems.extend(
+                        problems
+                            .into_iter()
+                            .map(|problem| locate(problem, schema.name, position)),
+                    );
+                }
+            }
+        }
+        offset += batch.num_rows() as u64;
+    }
+    TableRead { records, report }
+}
+
+/// Adds the `table` and `row` parameters that every row problem carries.
+fn locate(problem: Problem, table: &str, row: u64) -> Problem {
+    problem.with("table", table).with("row", row)
+}
+
+/// Rejects every row of a batch whose columns could not be converted; the
+/// column checks make this unexpected, so the problem carries Arrow's error.
+fn reject_batch(
+    report: &mut TableReport,
+    schema: &TableSchema,
+    offset: u64,
+    rows: usize,
+    error: &ArrowError,
+) {
+    for row in offset..offset + rows as u64 {
+        report.rows_rejected += 1;
+        report.rejected_rows.push(row);
+    }
+    report.problems.push(
+        Problem::new(codes::INVALID_TYPE, Path::root().join(schema.name))
+            .with("field", schema.name)
+            .with("expected", "columns that convert to the table schema")
+            .with("value", format!("a batch that failed to convert: {error}"))
+            .with("table", schema.name),
+    );
+}
+
+/// The name a table goes by in the `file` parameter of column problems.
+fn table_label(schema: &TableSchema) -> String {
+    format!("the {} table", schema.name)
+}
+
+/// For each field of `T`, the input column that holds it and its kind.
+/// Reports unknown, duplicate, missing and mistyped columns, and returns
+/// `None` when there was any.
+fn map_columns<T: Record>(
+    schema: &TableSchema,
+    input: &Schema,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<Option<(usize, &'static Column)>>> {
+    let table_path = Path::root().join(schema.name);
+    let label = table_label(schema);
+    let mut columns = vec![None; T::FIELDS.len()];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let start = problems.len();
+    for (index, field) in input.fields().iter().enumerate() {
+        let name = field.name().trim().to_ascii_lowercase();
+        let path = table_path.join(name.clone());
+        let column_problem = |problem: Problem| {
+            problem
+                .with("file", label.as_str())
+                .with("table", schema.name)
+        };
+        if let Some(first) = seen.insert(name.clone(), index) {
+            problems.push(column_problem(
+                Problem::new(bundle_codes::DUPLICATE_COLUMN, path)
+                    .with("column", name.as_str())
+                    .with("first_position", first + 1)
+                    .with("position", index + 1),
+            ));
+            continue;
+        }
+        let column = schema.column(&name);
+        if column.is_some_and(|column| column.derived) {
+            continue;
+        }
+        let position = T::FIELDS.iter().position(|spec| spec.name == name);
+        match (position, column) {
+            (Some(position), Some(column)) => {
+                if accepts(column, field.data_type()) {
+                    columns[position] = Some((index, column));
+                } else {
+                    problems.push(column_problem(
+                        Problem::new(codes::INVALID_TYPE, path)
+                            .with("field", column.name)
+                            .with("expected", format!("{} column", column.kind.expected()))
+                            .with("value", format!("a {} column", field.data_type())),
+                    ));
+                }
+            }
+            _ => {
+                let personal = PERSONAL_DATA_FIELDS.contains(&name.as_str());
+                let code = if personal {
+                    codes::PERSONAL_DATA_FIELD
+                } else {
+                    bundle_codes::UNKNOWN_COLUMN
+                };
+                problems.push(column_problem(
+                    Problem::new(code, path)
+                        .with("field", field.name().trim())
+                        .with("column", field.name().trim())
+                        .with("allowed", allowed_columns(schema)),
+                ));
+            }
+        }
+    }
+    for (position, spec) in T::FIELDS.iter().enumerate() {
+        if spec.required && columns[position].is_none() && !seen.contains_key(spec.name) {
+            problems.push(
+                Problem::new(bundle_codes::MISSING_COLUMN, table_path.join(spec.name))
+                    .with("column", spec.name)
+                    .with("file", label.as_str())
+                    .with("table", schema.name),
+            );
+        }
+    }
+    (problems.len() == start).then_some(columns)
+}
+
+fn allowed_columns(schema: &TableSchema) -> String {
+    let names: Vec<&str> = schema.columns.iter().map(|column| column.name).collect();
+    names.join(", ")
+}
+
+fn is_text(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+fn is_decimal(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Decimal32(..)
+            | DataType::Decimal64(..)
+            | DataType::Decimal128(..)
+            | DataType::Decimal256(..)
+    )
+}
+
+/// Whether a column of `data_type` can hold `column`'s values. Floats are
+/// refused for text (a float key such as `11391.0` is not the key `11391`)
+/// and for credits and percentages, which are exact decimals.
+fn accepts(column: &Column, data_type: &DataType) -> bool {
+    let data_type = match data_type {
+        DataType::Dictionary(_, values) => values.as_ref(),
+        other => other,
+    };
+    if matches!(data_type, DataType::Null) || is_text(data_type) {
+        return true;
+    }
+    let integer = data_type.is_integer();
+    match column.kind {
+        ColumnKind::Text
+        | ColumnKind::Uuid
+        | ColumnKind::Choice
+        | ColumnKind::TimeZone
+        | ColumnKind::BirthDate
+        | ColumnKind::Json => integer,
+        ColumnKind::UuidList => match data_type {
+            DataType::List(item) | DataType::LargeList(item) => {
+                is_text(item.data_type()) || matches!(item.data_type(), DataType::Null)
+            }
+            _ => false,
+        },
+        ColumnKind::Date => matches!(
+            data_type,
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, None)
+        ),
+        ColumnKind::Time => matches!(data_type, DataType::Time32(_) | DataType::Time64(_)),
+        ColumnKind::Instant => matches!(data_type, DataType::Timestamp(_, Some(_))),
+        ColumnKind::UInt8 | ColumnKind::UInt32 | ColumnKind::Int64 => {
+            integer
+                || data_type.is_floating()
+                || (column.name == "minutes" && matches!(data_type, DataType::Duration(_)))
+        }
+        ColumnKind::Boolean => matches!(data_type, DataType::Boolean),
+        ColumnKind::Credits | ColumnKind::Percent => integer || is_decimal(data_type),
+        ColumnKind::Float64 => integer || data_type.is_floating() || is_decimal(data_type),
+    }
+}
+
+/// Turns the cells of one column into CSV text.
+enum CellReader {
+    /// Text, read as it is.
+    Text(StringArray),
+    /// Booleans, written `true` or `false`.
+    Boolean(BooleanArray),
+    /// Floats for a whole-number field: whole values without a fraction,
+    /// others as written (and then rejected by the field reader).
+    WholeFloat(Float64Array),
+    /// Floats for a coordinate, in the shortest form that reads back exactly.
+    Float(Float64Array),
+    /// Timestamps as raw values in `unit`; `zoned` ones are instants and
+    /// written in UTC, naive ones are dates when they fall on midnight.
+    Timestamp {
+        values: PrimitiveArray<Int64Type>,
+        unit: TimeUnit,
+        zoned: bool,
+    },
+    /// Durations as raw values in `unit`, written in whole minutes.
+    Duration {
+        values: PrimitiveArray<Int64Type>,
+        unit: TimeUnit,
+    },
+    /// Lists of text, joined with `;` as in CSV.
+    List(ListArray),
+    /// A column of nulls.
+    Null,
+}
+
+impl CellReader {
+    fn new(array: &ArrayRef, column: &Column) -> Result<Self, ArrowError> {
+        let array = match array.data_type() {
+            DataType::Dictionary(_, values) => cast(array, values)?,
+            _ => array.clone(),
+        };
+        let data_type = array.data_type().clone();
+        Ok(match data_type {
+            DataType::Null => Self::Null,
+            DataType::Boolean => Self::Boolean(array.as_boolean().clone()),
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                let floats = cast(&array, &DataType::Float64)?.as_primitive().clone();
+                if column.kind == ColumnKind::Float64 {
+                    Self::Float(floats)
+                } else {
+                    Self::WholeFloat(floats)
+                }
+            }
+            DataType::Timestamp(unit, zone) => Self::Timestamp {
+                values: cast(&array, &DataType::Int64)?.as_primitive().clone(),
+                unit,
+                zoned: zone.is_some(),
+            },
+            DataType::Duration(unit) => Self::Duration {
+                values: cast(&array, &DataType::Int64)?.as_primitive().clone(),
+                unit,
+            },
+            DataType::List(_) | DataType::LargeList(_) => {
+                let item = Field::new_list_field(DataType::Utf8, true);
+                let lists = cast(&array, &DataType::List(item.into()))?;
+                Self::List(lists.as_list::<i32>().clone())
+            }
+            _ => Self::Text(cast(&array, &DataType::Utf8)?.as_string::<i32>().clone()),
+        })
+    }
+
+    /// Writes the text of `row` to `buffer` for the readers that do not
+    /// borrow their text; returns whether the cell has a value.
+    fn fill(&self, row: usize, buffer: &mut String) -> bool {
+        use std::fmt::Write;
+
+        buffer.clear();
+        match self {
+            Self::Text(array) => array.is_valid(row),
+            Self::Null => false,
+            Self::Boolean(array) => {
+                if array.is_null(row) {
+                    return false;
+                }
+                buffer.push_str(if array.value(row) { "true" } else { "false" });
+                true
+            }
+            Self::WholeFloat(array) => {
+                if array.is_null(row) {
+                    return false;
+                }
+                let value = array.value(row);
+                // 2^53: every whole float below it is an exact integer.
+                if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+                    let _ = write!(buffer, "{}", value as i64);
+                } else {
+                    let _ = write!(buffer, "{value}");
+                }
+                true
+            }
+            Self::Float(array) => {
+                if array.is_null(row) {
+                    return false;
+                }
+                let _ = write!(buffer, "{}", array.value(row));
+                true
+            }
+            Self::Timestamp {
+                values,
+                unit,
+                zoned,
+            } => {
+                if values.is_null(row) {
+                    return false;
+                }
+                let Some(instant) = instant(values.value(row), *unit) else {
+                    let _ = write!(buffer, "{} {unit:?} since 1970", values.value(row));
+                    return true;
+                };
+                if *zoned {
+                    buffer.push_str(&xuetong::field::format_instant(&instant));
+                } else if instant.num_seconds_from_midnight() == 0 && instant.nanosecond() == 0 {
+                    let _ = write!(buffer, "{}", instant.format("%Y-%m-%d"));
+                } else {
+                    let _ = write!(buffer, "{}", instant.naive_utc());
+                }
+                true
+            }
+            Self::Duration { values, unit } => {
+                if values.is_null(row) {
+                    return false;
+                }
+                let value = values.value(row);
+                let per_minute: i64 = match unit {
+                    TimeUnit::Second => 60,
+                    TimeUnit::Millisecond => 60_000,
+                    TimeUnit::Microsecond => 60_000_000,
+                    TimeUnit::Nanosecond => 60_000_000_000,
+                };
+                if value % per_minute == 0 {
+                    let _ = write!(buffer, "{}", value / per_minute);
+                } else {
+                    let _ = write!(buffer, "{value} {unit:?}s");
+                }
+                true
+            }
+            Self::List(array) => {
+                if array.is_null(row) {
+                    return false;
+                }
+                let items = array.value(row);
+                let items = items.as_string::<i32>();
+                for (index, item) in items.iter().flatten().enumerate() {
+                    if index > 0 {
+                        buffer.push(';');
+                    }
+                    buffer.push_str(item);
+                }
+                true
+            }
+        }
+    }
+}
+
+/// The instant `value` units after the Unix epoch, when it is representable.
+fn instant(value: i64, unit: TimeUnit) -> Option<DateTime<Utc>> {
+    match unit {
+        TimeUnit::Second => DateTime::from_timestamp(value, 0),
+        TimeUnit::Millisecond => DateTime::from_timestamp_millis(value),
+        TimeUnit::Microsecond => DateTime::from_timestamp_micros(value),
+        TimeUnit::Nanosecond => Some(DateTime::from_timestamp_nanos(value)),
+    }
+}
+
+/// The readers of one batch, by field of the record.
+fn batch_readers(
+    batch: &RecordBatch,
+    columns: &[Option<(usize, &'static Column)>],
+) -> Result<Vec<Option<CellReader>>, ArrowError> {
+    columns
+        .iter()
+        .map(|mapped| {
+            mapped
+                .map(|(index, column)| CellReader::new(batch.column(index), column))
+                .transpose()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{
+        Date32Array, Decimal128Array, Float64Array, Int64Array, TimestampMillisecondArray,
+        TimestampNanosecondArray,
+    };
+    use xuetong::model::{Course, Outcome, Scan};
+
+    use super::super::schemas::{COURSES, OUTCOMES, SCANS};
+    use super::*;
+
+    fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        RecordBatch::try_from_iter(columns).unwrap()
+    }
+
+    fn text(values: &[Option<&str>]) -> ArrayRef {
+        Arc::new(StringArray::from(values.to_vec()))
+    }
+
+    const SESSION: &str = "50000000-0000-4000-8000-000000000001";
+    const LEARNER: &str = "20000000-0000-4000-8000-000000000001";
+
+    fn codes_and_paths(report: &TableReport) -> Vec<(String, String)> {
+        report
+            .problems
+            .iter()
+            .map(|problem| (problem.code.to_string(), problem.path.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn text_scans_read_like_csv() {
+        let input = batch(vec![
+            ("session_id", text(&[Some(SESSION), Some(SESSION)])),
+            ("learner_id", text(&[Some(LEARNER), Some("nobody")])),
+            (
+                "scanned_at",
+                text(&[Some("2026-03-02T08:52:10+08:00"), Some("2026-03-02 08:52")]),
+            ),
+            ("source_system", text(&[Some("gate"), Some("gate")])),
+            ("source_key", text(&[Some("1"), Some("2")])),
+        ]);
+        let read = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert_eq!(read.records.len(), 1);
+        assert_eq!(read.report.rows_read, 2);
+        assert_eq!(read.report.rows_rejected, 1);
+        assert_eq!(read.report.rejected_rows, vec![1]);
+        assert_eq!(
+            codes_and_paths(&read.report),
+            vec![
+                ("invalid_uuid".into(), "scans[1].learner_id".into()),
+                ("invalid_instant".into(), "scans[1].scanned_at".into()),
+            ]
+        );
+        assert_eq!(read.report.problems[0].params["row"], 1);
+        assert_eq!(read.records[0].id, xuetong::id::ScanId::derive("gate", "1"));
+    }
+
+    #[test]
+    fn typed_columns_convert_exactly() {
+        // 2026-03-02T00:52:10.123456789Z: nanoseconds are kept.
+        let nanos: ArrayRef = Arc::new(
+            TimestampNanosecondArray::from(vec![1_772_412_730_123_456_789])
+                .with_timezone("Asia/Shanghai"),
+        );
+        let input = batch(vec![
+            ("session_id", text(&[Some(SESSION)])),
+            ("learner_id", text(&[Some(LEARNER)])),
+            ("scanned_at", nanos),
+            ("id", text(&[Some("70000000-0000-4000-8000-000000000001")])),
+            ("latitude", Arc::new(Float64Array::from(vec![30.308]))),
+            ("longitude", Arc::new(Float64Array::from(vec![120.352]))),
+        ]);
+        let read = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert!(
+            read.report.problems.is_empty(),
+            "{:?}",
+            read.report.problems
+        );
+        let scan = &read.records[0];
+        assert_eq!(
+            xuetong::field::format_instant(&scan.scanned_at),
+            "2026-03-02T00:52:10.123456789Z"
+        );
+        assert_eq!(scan.location.unwrap().latitude, 30.308);
+    }
+
+    #[test]
+    fn naive_timestamps_are_rejected_for_instants() {
+        let naive: ArrayRef = Arc::new(TimestampMillisecondArray::from(vec![0_i64]));
+        let input = batch(vec![
+            ("session_id", text(&[Some(SESSION)])),
+            ("learner_id", text(&[Some(LEARNER)])),
+            ("scanned_at", naive),
+            ("id", text(&[Some("70000000-0000-4000-8000-000000000001")])),
+        ]);
+        let read = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert!(read.report.rejected_table);
+        assert_eq!(read.report.rows_rejected, 1);
+        assert_eq!(
+            codes_and_paths(&read.report),
+            vec![("invalid_type".into(), "scans.scanned_at".into())]
+        );
+    }
+
+    #[test]
+    fn columns_are_checked_like_a_header() {
+        let input = batch(vec![
+            ("session_id", text(&[Some(SESSION)])),
+            ("phone", text(&[Some("13800000000")])),
+            ("colour", text(&[Some("red")])),
+        ]);
+        let read = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert!(read.report.rejected_table);
+        assert_eq!(
+            codes_and_paths(&read.report),
+            vec![
+                ("personal_data_field".into(), "scans.phone".into()),
+                ("unknown_column".into(), "scans.colour".into()),
+                ("missing_column".into(), "scans.learner_id".into()),
+                ("missing_column".into(), "scans.scanned_at".into()),
+            ]
+        );
+        assert!(read.report.problems[1].message.contains("the scans table"));
+    }
+
+    #[test]
+    fn credits_refuse_floats_and_take_decimals() {
+        let base = |credits: ArrayRef| {
+            batch(vec![
+                ("id", text(&[Some("40000000-0000-4000-8000-000000000002")])),
+                ("title", text(&[Some("Smartphone skills")])),
+                ("category", text(&[Some("smartphone_skills")])),
+                (
+                    "provider_venue_id",
+                    text(&[Some("10000000-0000-4000-8000-000000000004")]),
+                ),
+                ("credit_value", credits),
+            ])
+        };
+        let floats = base(Arc::new(Float64Array::from(vec![1.5])));
+        let read =
+            read_records::<Course>(&COURSES, &floats.schema(), std::slice::from_ref(&floats));
+        assert!(read.report.rejected_table);
+        let decimals = base(Arc::new(
+            Decimal128Array::from(vec![150_i128])
+                .with_precision_and_scale(10, 2)
+                .unwrap(),
+        ));
+        let read = read_records::<Course>(
+            &COURSES,
+            &decimals.schema(),
+            std::slice::from_ref(&decimals),
+        );
+        assert!(
+            read.report.problems.is_empty(),
+            "{:?}",
+            read.report.problems
+        );
+        assert_eq!(read.records[0].credit_value.unwrap().hundredths(), 150);
+    }
+
+    #[test]
+    fn pandas_style_columns_are_read() {
+        // Whole floats for minutes (pandas turns integers with gaps into
+        // floats), dates as naive midnight timestamps, a date column.
+        let midnight_2026_03_20 = 1_773_964_800_000_i64;
+        let input = batch(vec![
+            ("learner_id", text(&[Some(LEARNER), Some(LEARNER)])),
+            (
+                "kind",
+                text(&[Some("volunteer_service"), Some("volunteer_service")]),
+            ),
+            (
+                "occurred_on",
+                Arc::new(TimestampMillisecondArray::from(vec![
+                    midnight_2026_03_20,
+                    midnight_2026_03_20 + 1000,
+                ])),
+            ),
+            (
+                "recorded_on",
+                Arc::new(Date32Array::from(vec![Some(20_532), None])),
+            ),
+            ("minutes", Arc::new(Float64Array::from(vec![90.0, 90.5]))),
+            (
+                "id",
+                text(&[
+                    Some("90000000-0000-4000-8000-000000000001"),
+                    Some("90000000-0000-4000-8000-000000000002"),
+                ]),
+            ),
+        ]);
+        let read =
+            read_records::<Outcome>(&OUTCOMES, &input.schema(), std::slice::from_ref(&input));
+        assert_eq!(read.records.len(), 1);
+        let outcome = &read.records[0];
+        assert_eq!(outcome.minutes, Some(90));
+        assert_eq!(outcome.occurred_on.to_string(), "2026-03-20");
+        assert_eq!(outcome.recorded_on.unwrap().to_string(), "2026-03-20");
+        assert_eq!(
+            codes_and_paths(&read.report),
+            vec![
+                ("invalid_date".into(), "outcomes[1].occurred_on".into()),
+                ("invalid_integer".into(), "outcomes[1].minutes".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn instructor_lists_join_like_csv() {
+        let mut lists = ListBuilder::new(StringBuilder::new());
+        lists
+            .values()
+            .append_value("30000000-0000-4000-8000-000000000001");
+        lists
+            .values()
+            .append_value("30000000-0000-4000-8000-000000000002");
+        lists.append(true);
+        let input = batch(vec![
+            ("id", text(&[Some("50000000-0000-4000-8000-000000000001")])),
+            (
+                "course_id",
+                text(&[Some("40000000-0000-4000-8000-000000000001")]),
+            ),
+            (
+                "venue_id",
+                text(&[Some("10000000-0000-4000-8000-000000000002")]),
+            ),
+            ("instructor_ids", Arc::new(lists.finish())),
+            ("date", text(&[Some("2026-03-29")])),
+            ("start_time", text(&[Some("01:30")])),
+            ("end_time", text(&[Some("04:00")])),
+            ("time_zone", text(&[Some("Europe/London")])),
+            ("minutes", Arc::new(Int64Array::from(vec![5]))),
+        ]);
+        let read = read_sessions(&input.schema(), std::slice::from_ref(&input));
+        // 01:00 to 02:00 does not exist in London on 2026-03-29.
+        assert_eq!(
+            codes_and_paths(&read.report),
+            vec![(
+                "nonexistent_local_time".into(),
+                "sessions[0].start_time".into()
+            )]
+        );
+        let fixed = batch(vec![
+            ("id", text(&[Some("50000000-0000-4000-8000-000000000001")])),
+            (
+                "course_id",
+                text(&[Some("40000000-0000-4000-8000-000000000001")]),
+            ),
+            (
+                "venue_id",
+                text(&[Some("10000000-0000-4000-8000-000000000002")]),
+            ),
+            (
+                "instructor_ids",
+                text(&[Some(
+                    "30000000-0000-4000-8000-000000000001; 30000000-0000-4000-8000-000000000002",
+                )]),
+            ),
+            ("date", text(&[Some("2026-03-29")])),
+            ("start_time", text(&[Some("09:00")])),
+            ("end_time", text(&[Some("10:30")])),
+            ("time_zone", text(&[Some("Europe/London")])),
+        ]);
+        let read = read_sessions(&fixed.schema(), std::slice::from_ref(&fixed));
+        assert!(
+            read.report.problems.is_empty(),
+            "{:?}",
+            read.report.problems
+        );
+        let (session, times) = &read.records[0];
+        assert_eq!(session.instructor_ids.len(), 2);
+        assert_eq!(times.unwrap().minutes(), 90);
+    }
+}

@@ -1,0 +1,327 @@
+//! The schema of every table.
+//!
+//! Record tables list the record's fields in the order of its CSV columns
+//! (`tests` check them against `Record::FIELDS`). A column is non-nullable
+//! when every written record has a value in it: the id (given or derived
+//! from the source), required fields and fields with a default.
+
+use super::ColumnKind::{
+    BirthDate, Boolean, Choice, Credits, Date, Float64, Instant, Int64, Json, Percent, Text, Time,
+    TimeZone, UInt8, UInt32, Uuid, UuidList,
+};
+use super::{Column, TableSchema};
+
+const fn required(name: &'static str, kind: super::ColumnKind) -> Column {
+    Column::required(name, kind)
+}
+
+const fn optional(name: &'static str, kind: super::ColumnKind) -> Column {
+    Column::optional(name, kind)
+}
+
+/// Category definitions extending the built-in taxonomy.
+pub const CATEGORIES: TableSchema = TableSchema {
+    name: "categories",
+    row: "a category definition",
+    columns: &[
+        required("key", Text),
+        required("name_en", Text),
+        required("name_zh", Text),
+        optional("parent", Text),
+    ],
+};
+
+/// Venues of the learning network.
+pub const VENUES: TableSchema = TableSchema {
+    name: "venues",
+    row: "a venue",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("name", Text),
+        required("tier", Choice),
+        optional("parent_id", Uuid),
+        required("time_zone", TimeZone),
+        optional("latitude", Float64),
+        optional("longitude", Float64),
+        optional("seats", UInt32),
+        optional("population", UInt32),
+        optional("older_population", UInt32),
+    ],
+};
+
+/// Learners.
+pub const LEARNERS: TableSchema = TableSchema {
+    name: "learners",
+    row: "a learner",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("display_name", Text),
+        optional("birth_date", BirthDate),
+        optional("home_venue_id", Uuid),
+        optional("registered_on", Date),
+    ],
+};
+
+/// Instructors.
+pub const INSTRUCTORS: TableSchema = TableSchema {
+    name: "instructors",
+    row: "an instructor",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("display_name", Text),
+        optional("home_venue_id", Uuid),
+    ],
+};
+
+/// Learning clubs.
+pub const CLUBS: TableSchema = TableSchema {
+    name: "clubs",
+    row: "a club",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("name", Text),
+        required("status", Choice),
+        optional("community_venue_id", Uuid),
+        optional("guiding_venue_id", Uuid),
+        optional("founded_on", Date),
+    ],
+};
+
+/// Courses.
+pub const COURSES: TableSchema = TableSchema {
+    name: "courses",
+    row: "a course",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        optional("code", Text),
+        required("title", Text),
+        required("category", Text),
+        required("provider_venue_id", Uuid),
+        optional("network_level", Choice),
+        optional("capacity", UInt32),
+        optional("enrolment_opens_at", Instant),
+        optional("enrolment_closes_at", Instant),
+        required("walk_in", Boolean),
+        optional("min_age", UInt8),
+        optional("max_age", UInt8),
+        required("audience", Choice),
+        required("residents_only", Boolean),
+        optional("credit_value", Credits),
+        required("completion_threshold", Percent),
+        required("assessment_required", Boolean),
+    ],
+};
+
+/// Sessions, with their instants when their time zone is known.
+pub const SESSIONS: TableSchema = TableSchema {
+    name: "sessions",
+    row: "a session",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        optional("course_id", Uuid),
+        optional("club_id", Uuid),
+        required("venue_id", Uuid),
+        required("instructor_ids", UuidList),
+        required("date", Date),
+        required("start_time", Time),
+        required("end_time", Time),
+        optional("end_date", Date),
+        optional("time_zone", TimeZone),
+        required("ambiguous_time", Choice),
+        required("status", Choice),
+        optional("activity_kind", Choice),
+        Column::derived("starts_at", Instant),
+        Column::derived("ends_at", Instant),
+        Column::derived("minutes", Int64),
+    ],
+};
+
+/// Enrolments.
+pub const ENROLMENTS: TableSchema = TableSchema {
+    name: "enrolments",
+    row: "an enrolment",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("learner_id", Uuid),
+        required("course_id", Uuid),
+        required("requested_at", Instant),
+        required("status", Choice),
+        optional("confirmed_at", Instant),
+        optional("withdrawn_at", Instant),
+    ],
+};
+
+/// Excusals.
+pub const EXCUSALS: TableSchema = TableSchema {
+    name: "excusals",
+    row: "an excusal",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("learner_id", Uuid),
+        required("session_id", Uuid),
+        optional("reason", Text),
+        optional("granted_at", Instant),
+    ],
+};
+
+/// Learning outcomes.
+pub const OUTCOMES: TableSchema = TableSchema {
+    name: "outcomes",
+    row: "a learning outcome",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("learner_id", Uuid),
+        required("kind", Choice),
+        required("occurred_on", Date),
+        optional("recorded_on", Date),
+        required("role", Choice),
+        optional("minutes", UInt32),
+        optional("course_id", Uuid),
+        optional("club_id", Uuid),
+        optional("session_id", Uuid),
+        optional("category", Text),
+        optional("title", Text),
+        optional("certificate_code", Text),
+        optional("certificate_level", UInt8),
+        optional("award_scope", Choice),
+        optional("award_rank", Choice),
+        required("team", Boolean),
+        optional("resource_id", Text),
+        optional("evidence", Text),
+        required("banked", Boolean),
+    ],
+};
+
+/// Check-in and check-out scans.
+pub const SCANS: TableSchema = TableSchema {
+    name: "scans",
+    row: "a scan",
+    columns: &[
+        required("id", Uuid),
+        optional("source_system", Text),
+        optional("source_key", Text),
+        required("session_id", Uuid),
+        required("learner_id", Uuid),
+        required("scanned_at", Instant),
+        required("direction", Choice),
+        required("method", Choice),
+        optional("token", Text),
+        optional("latitude", Float64),
+        optional("longitude", Float64),
+        optional("nonce", Text),
+    ],
+};
+
+/// Problems found in a bundle or a table, one per row.
+///
+/// `source` is the first key of the path (the file or table), `index` its
+/// first number (a one-based line in a file, a zero-based row in a table),
+/// and `field` the last key after it.
+pub const PROBLEMS: TableSchema = TableSchema {
+    name: "problems",
+    row: "a problem",
+    columns: &[
+        required("code", Text),
+        required("path", Json),
+        optional("source", Text),
+        optional("index", Int64),
+        optional("field", Text),
+        required("message", Text),
+        required("params", Json),
+    ],
+};
+
+/// Every table schema, record tables in the order a bundle is read.
+pub static SCHEMAS: &[&TableSchema] = &[
+    &CATEGORIES,
+    &VENUES,
+    &LEARNERS,
+    &INSTRUCTORS,
+    &CLUBS,
+    &COURSES,
+    &SESSIONS,
+    &ENROLMENTS,
+    &EXCUSALS,
+    &OUTCOMES,
+    &SCANS,
+    &PROBLEMS,
+];
+
+/// Returns the schema of the table named `name`.
+pub fn schema(name: &str) -> Option<&'static TableSchema> {
+    SCHEMAS.iter().copied().find(|schema| schema.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use xuetong::model::{
+        CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
+        Venue,
+    };
+    use xuetong::record::Record;
+
+    use super::*;
+
+    fn input_columns(schema: &TableSchema) -> Vec<&'static str> {
+        schema
+            .columns
+            .iter()
+            .filter(|column| !column.derived)
+            .map(|column| column.name)
+            .collect()
+    }
+
+    fn field_names<T: Record>() -> Vec<&'static str> {
+        T::FIELDS.iter().map(|spec| spec.name).collect()
+    }
+
+    #[test]
+    fn record_tables_follow_csv_columns() {
+        assert_eq!(input_columns(&CATEGORIES), field_names::<CategoryDef>());
+        assert_eq!(input_columns(&VENUES), field_names::<Venue>());
+        assert_eq!(input_columns(&LEARNERS), field_names::<Learner>());
+        assert_eq!(input_columns(&INSTRUCTORS), field_names::<Instructor>());
+        assert_eq!(input_columns(&CLUBS), field_names::<Club>());
+        assert_eq!(input_columns(&COURSES), field_names::<Course>());
+        assert_eq!(input_columns(&SESSIONS), field_names::<Session>());
+        assert_eq!(input_columns(&ENROLMENTS), field_names::<Enrolment>());
+        assert_eq!(input_columns(&EXCUSALS), field_names::<Excusal>());
+        assert_eq!(input_columns(&OUTCOMES), field_names::<Outcome>());
+        assert_eq!(input_columns(&SCANS), field_names::<Scan>());
+    }
+
+    #[test]
+    fn record_tables_match_bundle_files() {
+        for (file, _) in xuetong::bundle::CSV_FILES {
+            let name = file.trim_end_matches(".csv");
+            assert!(schema(name).is_some(), "no schema for {file}");
+        }
+    }
+
+    #[test]
+    fn arrow_schema_names_its_table() {
+        let arrow = SCANS.arrow();
+        assert_eq!(arrow.metadata()["xuetong.table"], "scans");
+        assert_eq!(arrow.fields().len(), SCANS.columns.len());
+        let scanned_at = arrow.field_with_name("scanned_at").unwrap();
+        assert!(!scanned_at.is_nullable());
+    }
+}

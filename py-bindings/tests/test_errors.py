@@ -1,0 +1,89 @@
+"""The error contract: one root, problems as data, no Rust panic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import xuetong
+from xuetong import BundleError, ValidationError, XuetongError
+
+
+def test_hierarchy() -> None:
+    assert issubclass(ValidationError, XuetongError)
+    assert issubclass(ValidationError, ValueError)
+    assert issubclass(BundleError, XuetongError)
+    assert issubclass(BundleError, OSError)
+    assert ValidationError.__module__ == "xuetong"
+
+
+def test_errors_match_the_core_problems() -> None:
+    request = {"locale": "zh-CN", "input": {"id": "bad", "birth_date": "1957-02-29"}}
+    raw = json.loads(xuetong.call_json("validate_learner", json.dumps(request)))
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", request)
+    expected = [{**problem, "path": tuple(problem["path"])} for problem in raw["problems"]]
+    assert caught.value.errors() == expected
+    assert caught.value.errors()[0]["message"].startswith("id 应为 UUID")
+
+
+def test_errors_returns_a_copy() -> None:
+    error = ValidationError([{"code": "required", "path": ["x"], "message": "x is required"}])
+    error.errors()[0]["params"]["changed"] = True
+    assert error.errors() == [
+        {"code": "required", "path": ("x",), "message": "x is required", "params": {}}
+    ]
+
+
+def test_message_lists_every_problem() -> None:
+    with pytest.raises(ValidationError) as caught:
+        xuetong.Learner(id="bad")
+    text = str(caught.value)
+    assert text.startswith("invalid learner: 2 problems")
+    assert "id: id must be a UUID" in text
+    assert "[required]" in text
+
+
+def test_unknown_operation() -> None:
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("no_such_operation", {"input": {}})
+    assert [problem["code"] for problem in caught.value.errors()] == ["unknown_operation"]
+
+
+def test_malformed_request_text() -> None:
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", "{oops")
+    assert [problem["code"] for problem in caught.value.errors()] == ["malformed_json"]
+
+
+def test_naive_datetime_in_a_request() -> None:
+    import datetime
+
+    request = {
+        "input": {"learner_id": "x", "requested_at": datetime.datetime(2026, 2, 3, 10)},
+        "options": {},
+    }
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_enrolment", request)
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_instant", ("requested_at",))
+    ]
+
+
+def test_request_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError):
+        xuetong.call("validate_learner", 42)  # type: ignore[arg-type]
+
+
+def test_panic_becomes_xuetong_error() -> None:
+    with pytest.raises(XuetongError) as caught:
+        xuetong._core._panic_for_test()
+    assert type(caught.value) is XuetongError
+    assert "internal error in xuetong: deliberate panic" in str(caught.value)
+
+
+def test_missing_bundle_folder() -> None:
+    with pytest.raises(BundleError) as caught:
+        xuetong.read_bundle("/nonexistent/xuetong-bundle")
+    assert "failed to list the bundle" in str(caught.value)

@@ -1,0 +1,275 @@
+"""Record classes: validation on construction, conversions, time rules,
+exact credits, equality and representation."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import json
+import uuid
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import xuetong
+from xuetong import Course, Enrolment, Learner, Outcome, Scan, Session, ValidationError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LEARNER_ID = "20000000-0000-4000-8000-000000000001"
+SESSION_ID = "50000000-0000-4000-8000-000000000001"
+COURSE_ID = "40000000-0000-4000-8000-000000000001"
+VENUE_ID = "10000000-0000-4000-8000-000000000002"
+
+RECORD_CLASSES = {
+    "learners": xuetong.Learner,
+    "venues": xuetong.Venue,
+    "instructors": xuetong.Instructor,
+    "categories": xuetong.CategoryDef,
+    "clubs": xuetong.Club,
+    "courses": xuetong.Course,
+    "sessions": xuetong.Session,
+    "enrolments": xuetong.Enrolment,
+    "excusals": xuetong.Excusal,
+    "outcomes": xuetong.Outcome,
+    "scans": xuetong.Scan,
+}
+
+
+def codes_and_paths(error: ValidationError) -> list[tuple[str, tuple[str | int, ...]]]:
+    return [(problem["code"], problem["path"]) for problem in error.errors()]
+
+
+def scan(**changes: object) -> Scan:
+    fields: dict[str, object] = {
+        "id": "70000000-0000-4000-8000-000000000001",
+        "session_id": SESSION_ID,
+        "learner_id": LEARNER_ID,
+        "scanned_at": datetime.datetime(2026, 3, 2, 8, 52, 10, tzinfo=SHANGHAI),
+    }
+    fields.update(changes)
+    return Scan.from_dict(fields)
+
+
+@pytest.mark.parametrize("table", sorted(RECORD_CLASSES))
+def test_constructor_takes_the_schema_columns(table: str) -> None:
+    parameters = list(inspect.signature(RECORD_CLASSES[table]).parameters)
+    schema = xuetong.schemas.SCHEMAS[table]
+    derived = {"starts_at", "ends_at", "minutes"} if table == "sessions" else set()
+    assert parameters == [name for name in schema.names if name not in derived]
+
+
+def test_learner_fields_are_python_values() -> None:
+    learner = Learner(
+        id=uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e"),
+        display_name="Seán O'Brien-Ní Dhuibhir",
+        birth_date=datetime.date(1960, 2, 29),
+        registered_on="2025-10-15",
+    )
+    assert learner.id == uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e")
+    assert learner.display_name == "Seán O'Brien-Ní Dhuibhir"
+    assert learner.birth_date == datetime.date(1960, 2, 29)
+    assert learner.registered_on == datetime.date(2025, 10, 15)
+    assert learner.home_venue_id is None
+
+
+def test_id_derives_from_source() -> None:
+    first = Learner(source_system="oulad", source_key="11391", display_name="A")
+    again = Learner(source_system="oulad", source_key="11391", display_name="B")
+    other = Learner(source_system="oulad", source_key="28400", display_name="A")
+    assert first.id == again.id
+    assert first.id != other.id
+    assert first.id.version == 5
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Learner(id="not-a-uuid", birth_date="1957-02-29", registered_on="2025/09/01")
+    assert codes_and_paths(caught.value) == [
+        ("invalid_uuid", ("id",)),
+        ("required", ("display_name",)),
+        ("invalid_date", ("birth_date",)),
+        ("invalid_date", ("registered_on",)),
+    ]
+
+
+def test_unknown_and_personal_fields_from_dict() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Learner.from_dict({"display_name": "A", "id": LEARNER_ID, "email": "a@b.c", "nick": "x"})
+    assert sorted(codes_and_paths(caught.value)) == [
+        ("personal_data_field", ("email",)),
+        ("unknown_field", ("nick",)),
+    ]
+
+
+def test_unknown_keyword_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        Learner(display_name="A", phone="13800000000")  # type: ignore[call-arg]
+
+
+def test_naive_datetime_is_rejected_clearly() -> None:
+    with pytest.raises(ValidationError) as caught:
+        scan(scanned_at=datetime.datetime(2026, 3, 2, 8, 52, 10))
+    problems = caught.value.errors()
+    assert [(problem["code"], problem["path"]) for problem in problems] == [
+        ("invalid_instant", ("scanned_at",))
+    ]
+    assert "naive" in problems[0]["params"]["value"]
+    assert "UTC offset" in problems[0]["message"]
+    assert isinstance(caught.value, ValueError)
+
+
+def test_aware_datetimes_come_back_in_utc() -> None:
+    made = scan()
+    assert made.scanned_at == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)
+    assert made.scanned_at.utcoffset() == datetime.timedelta(0)
+
+
+def test_credits_are_decimals_never_floats() -> None:
+    fields = {
+        "id": COURSE_ID,
+        "title": "Tai chi",
+        "category": "tai_chi",
+        "provider_venue_id": VENUE_ID,
+    }
+    course = Course(**fields, credit_value=Decimal("2.5"))  # type: ignore[arg-type]
+    assert course.credit_value == Decimal("2.50")
+    assert isinstance(course.credit_value, Decimal)
+    assert Course(**fields, credit_value=2).credit_value == Decimal("2.00")  # type: ignore[arg-type]
+    assert Course(**fields, credit_value="0.1").credit_value == Decimal("0.10")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as caught:
+        Course(**fields, credit_value=2.5)  # type: ignore[arg-type]
+    assert codes_and_paths(caught.value) == [("invalid_type", ("credit_value",))]
+    with pytest.raises(ValidationError) as caught:
+        Course(**fields, credit_value=Decimal("1.005"))  # type: ignore[arg-type]
+    assert codes_and_paths(caught.value) == [("invalid_decimal", ("credit_value",))]
+
+
+def test_minutes_take_whole_timedeltas() -> None:
+    fields = {
+        "id": "90000000-0000-4000-8000-000000000003",
+        "learner_id": LEARNER_ID,
+        "kind": "volunteer_service",
+        "occurred_on": datetime.date(2026, 3, 20),
+    }
+    outcome = Outcome.from_dict({**fields, "minutes": datetime.timedelta(hours=1, minutes=30)})
+    assert outcome.minutes == 90
+    assert outcome.duration == datetime.timedelta(minutes=90)
+    with pytest.raises(ValidationError) as caught:
+        Outcome.from_dict({**fields, "minutes": datetime.timedelta(seconds=90)})
+    assert codes_and_paths(caught.value) == [("invalid_integer", ("minutes",))]
+
+
+def test_session_instants_follow_the_zone() -> None:
+    session = Session(
+        id=SESSION_ID,
+        course_id=COURSE_ID,
+        venue_id=VENUE_ID,
+        date=datetime.date(2026, 10, 25),
+        start_time=datetime.time(0, 30),
+        end_time=datetime.time(3, 30),
+        time_zone=ZoneInfo("Europe/London"),
+    )
+    # Clocks go back at 02:00 BST on 2026-10-25: 00:30 BST to 03:30 GMT is
+    # four hours on the wall clock's instants.
+    assert session.starts_at == datetime.datetime(2026, 10, 24, 23, 30, tzinfo=datetime.timezone.utc)
+    assert session.duration == datetime.timedelta(hours=4)
+    assert session.time_zone == "Europe/London"
+    without_zone = session.replace(time_zone=None)
+    assert without_zone.starts_at is None
+    assert without_zone.duration is None
+
+
+def test_session_in_a_clock_gap_is_rejected() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Session(
+            id=SESSION_ID,
+            course_id=COURSE_ID,
+            venue_id=VENUE_ID,
+            date=datetime.date(2026, 3, 29),
+            start_time=datetime.time(1, 30),
+            end_time=datetime.time(3, 0),
+            time_zone="Europe/London",
+        )
+    assert codes_and_paths(caught.value) == [("nonexistent_local_time", ("start_time",))]
+
+
+def test_session_across_midnight() -> None:
+    session = Session(
+        id=SESSION_ID,
+        club_id="c0000000-0000-4000-8000-000000000001",
+        venue_id=VENUE_ID,
+        instructor_ids=["30000000-0000-4000-8000-000000000001"],
+        date="2026-03-02",
+        start_time="22:00",
+        end_time="01:00",
+        activity_kind="performance",
+    )
+    assert session.local_end_date == datetime.date(2026, 3, 3)
+    assert session.instructor_ids == [uuid.UUID("30000000-0000-4000-8000-000000000001")]
+    assert session.course_id is None
+
+
+def test_enrolment_defaults_and_order() -> None:
+    requested = datetime.datetime(2026, 2, 3, 10, 0, tzinfo=SHANGHAI)
+    enrolment = Enrolment(
+        id="60000000-0000-4000-8000-000000000001",
+        learner_id=LEARNER_ID,
+        course_id=COURSE_ID,
+        requested_at=requested,
+    )
+    assert enrolment.status == "confirmed"
+    assert enrolment.confirmed_at == requested
+    with pytest.raises(ValidationError) as caught:
+        enrolment.replace(status="withdrawn", withdrawn_at=requested - datetime.timedelta(days=1))
+    assert codes_and_paths(caught.value) == [("ends_before_start", ("withdrawn_at",))]
+
+
+def test_repr_is_constructor_like() -> None:
+    learner = Learner(id=LEARNER_ID, display_name="王秀英", birth_date=1957)
+    assert repr(learner) == (
+        "Learner(id=UUID('20000000-0000-4000-8000-000000000001'), "
+        "display_name='王秀英', birth_date=1957)"
+    )
+    namespace = {"Learner": Learner, "UUID": uuid.UUID, "datetime": datetime}
+    assert eval(repr(learner), namespace) == learner
+
+
+def test_equality_and_hash() -> None:
+    first = scan()
+    same = scan()
+    other = scan(nonce="retry-1")
+    assert first == same
+    assert hash(first) == hash(same)
+    assert first != other
+    assert first != "not a scan"
+    assert len({first, same, other}) == 2
+
+
+def test_json_round_trip() -> None:
+    made = scan(latitude=30.308, longitude=120.352, method="card")
+    text = made.to_json()
+    assert json.loads(text)["scanned_at"] == "2026-03-02T00:52:10Z"
+    assert Scan.from_json(text) == made
+    assert Scan.from_json(text.encode()) == made
+    assert Scan.from_dict(made.to_dict()) == made
+
+
+def test_malformed_json_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Scan.from_json("{not json")
+    assert codes_and_paths(caught.value) == [("malformed_json", ())]
+
+
+def test_records_are_frozen() -> None:
+    learner = Learner(id=LEARNER_ID, display_name="A")
+    with pytest.raises(AttributeError):
+        learner.display_name = "B"  # type: ignore[misc]
+
+
+def test_wrong_python_type_names_the_type() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Learner(id=LEARNER_ID, display_name="A", registered_on=object())  # type: ignore[arg-type]
+    problem = caught.value.errors()[0]
+    assert (problem["code"], problem["path"]) == ("invalid_type", ("registered_on",))
+    assert problem["params"]["value"] == "a value of type object"

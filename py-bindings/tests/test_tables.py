@@ -1,0 +1,215 @@
+"""Tables in and out through the Arrow PyCapsule interface, with pyarrow,
+polars and pandas."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import xuetong
+from conftest import BROKEN_BUNDLE, EXAMPLE_BUNDLE
+
+SESSION = "50000000-0000-4000-8000-000000000001"
+LEARNER = "20000000-0000-4000-8000-000000000001"
+SCANS = {
+    "source_system": ["gate", "gate", "gate"],
+    "source_key": ["1", "2", "3"],
+    "session_id": [SESSION, SESSION, SESSION],
+    "learner_id": [LEARNER, "nobody", LEARNER],
+    "scanned_at": [
+        "2026-03-02T08:52:10+08:00",
+        "2026-03-02T08:53:00+08:00",
+        "2026-03-02 08:54",
+    ],
+}
+
+
+def make_input(library: str, columns: dict[str, list[Any]]) -> Any:
+    if library == "pyarrow":
+        return pa.table(columns)
+    if library == "polars":
+        return pl.DataFrame(columns)
+    return pd.DataFrame(columns)
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_scans_from_each_library(library: str) -> None:
+    result = xuetong.validate_table("scans", make_input(library, SCANS))
+    assert result.report.rows_read == 3
+    assert result.report.rows_accepted == 1
+    assert result.report.rejected_rows == (1, 2)
+    assert [(p["code"], p["path"]) for p in result.report.problems] == [
+        ("invalid_uuid", ("scans", 1, "learner_id")),
+        ("invalid_instant", ("scans", 2, "scanned_at")),
+    ]
+    table = result.table.to_pyarrow()
+    assert table.schema.equals(xuetong.schemas.SCANS.to_pyarrow(), check_metadata=True)
+    assert table.column("scanned_at").to_pylist() == [
+        datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)
+    ]
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_typed_columns_from_each_library(library: str) -> None:
+    at = datetime.datetime(2026, 3, 2, 8, 52, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    columns = {
+        "id": ["70000000-0000-4000-8000-000000000001"],
+        "session_id": [SESSION],
+        "learner_id": [LEARNER],
+        "scanned_at": [at],
+        "latitude": [30.308],
+        "longitude": [120.352],
+    }
+    if library == "pandas":
+        frame = pd.DataFrame(columns)
+        frame["scanned_at"] = pd.to_datetime(frame["scanned_at"], utc=True)
+        data: Any = frame
+    else:
+        data = make_input(library, columns)
+    result = xuetong.validate_table("scans", data, strict=True)
+    (row,) = result.table.to_pyarrow().to_pylist()
+    assert row["scanned_at"] == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)
+    assert row["latitude"] == 30.308
+    assert row["direction"] == "check_in"
+
+
+def test_naive_timestamps_reject_the_table() -> None:
+    frame = pd.DataFrame(
+        {"session_id": [SESSION], "learner_id": [LEARNER], "scanned_at": [pd.Timestamp("2026-03-02 08:52")]}
+    )
+    result = xuetong.validate_table("scans", frame)
+    assert result.report.rejected_table
+    assert [(p["code"], p["path"]) for p in result.report.problems] == [
+        ("invalid_type", ("scans", "scanned_at"))
+    ]
+    with pytest.raises(xuetong.ValidationError):
+        result.raise_for_problems()
+
+
+def test_credits_stay_decimal_end_to_end() -> None:
+    courses = pa.table(
+        {
+            "id": ["40000000-0000-4000-8000-000000000002"],
+            "title": ["Smartphone skills"],
+            "category": ["smartphone_skills"],
+            "provider_venue_id": ["10000000-0000-4000-8000-000000000004"],
+            "credit_value": pa.array([Decimal("1.5")], pa.decimal128(10, 1)),
+        }
+    )
+    table = xuetong.validate_table("courses", courses, strict=True).table
+    assert table.schema.types["credit_value"] == "Decimal128(18, 2)"
+    assert table.to_pandas()["credit_value"].tolist() == [Decimal("1.50")]
+    assert table.to_polars()["credit_value"].dtype == pl.Decimal(18, 2)
+    floats = courses.set_column(4, "credit_value", pa.array([1.5]))
+    report = xuetong.validate_table("courses", floats).report
+    assert report.rejected_table
+    assert report.problems[0]["params"]["value"] == "a Float64 column"
+
+
+def test_pandas_index_does_not_become_a_column() -> None:
+    frame = pd.DataFrame(SCANS).iloc[[0, 2]]
+    result = xuetong.validate_table("scans", frame)
+    assert not result.report.rejected_table
+    assert result.report.rows_read == 2
+
+
+def test_output_round_trips_as_input() -> None:
+    bundle = xuetong.read_bundle(EXAMPLE_BUNDLE)
+    for name, table in bundle.tables().items():
+        again = xuetong.validate_table(name, table, strict=True)
+        if name != "sessions":
+            assert again.table == table, name
+    # The sessions of the example have no zone of their own: their venue's
+    # zone gave the bundle their instants, which a table alone cannot.
+    sessions = xuetong.validate_table("sessions", bundle.table("sessions")).table.to_pyarrow()
+    original = bundle.table("sessions").to_pyarrow()
+    derived = ["starts_at", "ends_at", "minutes"]
+    assert sessions.drop_columns(derived).equals(original.drop_columns(derived))
+    assert sessions.column("starts_at").null_count == sessions.num_rows
+
+
+def test_bundle_tables_match_records() -> None:
+    bundle = xuetong.read_bundle(EXAMPLE_BUNDLE)
+    sessions = bundle.table("sessions").to_pyarrow()
+    assert sessions.schema.equals(xuetong.schemas.SESSIONS.to_pyarrow(), check_metadata=True)
+    assert sessions.column("starts_at").to_pylist() == [session.starts_at for session in bundle.sessions]
+    assert sessions.column("minutes").to_pylist()[0] == 90
+    scans = bundle.table("scans").to_polars()
+    assert scans.height == len(bundle.scans)
+    assert scans["id"].to_list() == [str(scan.id) for scan in bundle.scans]
+
+
+def test_capsule_consumers_read_the_table() -> None:
+    table = xuetong.read_bundle(EXAMPLE_BUNDLE).table("enrolments")
+    assert pa.table(table).num_rows == table.num_rows
+    assert pl.DataFrame(table).height == table.num_rows
+    assert pa.schema(table.schema) == pa.table(table).schema
+    assert len(table) == table.num_rows
+    assert repr(table) == f"Table('enrolments', rows={table.num_rows}, columns=9)"
+
+
+def test_requested_schema_casts() -> None:
+    table = xuetong.read_bundle(EXAMPLE_BUNDLE).table("scans")
+    fields = [
+        pa.field("id", pa.large_string(), nullable=False) if field.name == "id" else field
+        for field in pa.schema(table.schema)
+    ]
+    requested = pa.schema(fields)
+    capsule = table.__arrow_c_stream__(requested.__arrow_c_schema__())
+    reader = pa.RecordBatchReader._import_from_c_capsule(capsule)
+    assert reader.schema.field("id").type == pa.large_string()
+
+
+def test_report_problems_table() -> None:
+    report = xuetong.read_bundle(BROKEN_BUNDLE).report
+    problems = report.problems_table().to_pandas()
+    assert len(problems) == len(report.problems)
+    assert set(problems["source"].dropna()) <= {
+        "venues.csv", "learners.csv", "courses.csv", "sessions.csv", "enrolments.csv", "scans.csv",
+        "instructors.csv",
+    }
+    first = report.problems[0]
+    assert problems.loc[0, "code"] == first["code"]
+
+
+def test_unknown_table_name() -> None:
+    with pytest.raises(ValueError, match="unknown record table"):
+        xuetong.validate_table("problems", pa.table({"code": ["x"]}))
+    with pytest.raises(ValueError, match="unknown table"):
+        xuetong._core.schema("nope")
+
+
+def test_input_without_capsule_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="__arrow_c_stream__"):
+        xuetong.validate_table("scans", [{"session_id": SESSION}])
+
+
+def test_schemas_are_exported() -> None:
+    assert set(xuetong.schemas.SCHEMAS) == set(xuetong.schemas.RECORD_TABLES) | {"problems"}
+    assert xuetong.schemas.SCANS.required == [
+        "id", "session_id", "learner_id", "scanned_at", "direction", "method"
+    ]
+    assert xuetong.schemas.SCANS.empty_table().to_pandas().empty
+
+
+def test_threads_run_validation_in_parallel_safely() -> None:
+    frame = pa.table(SCANS)
+    results: list[int] = []
+
+    def work() -> None:
+        for _ in range(20):
+            results.append(xuetong.validate_table("scans", frame).report.rows_accepted)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [1] * 80

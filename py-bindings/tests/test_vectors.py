@@ -1,0 +1,80 @@
+"""The shared JSON test vectors under tests/vectors, run through
+xuetong.call exactly as the Rust suite runs them through the core."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import xuetong
+from conftest import REPO_ROOT, VECTORS
+
+
+def load_cases() -> list[Any]:
+    cases = []
+    for path in sorted(VECTORS.rglob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["format"] == "xuetong.vectors/1", path
+        file = path.relative_to(REPO_ROOT).as_posix()
+        for case in document["cases"]:
+            cases.append(pytest.param(case, id=f"{file}::{case['name']}"))
+    return cases
+
+
+CASES = load_cases()
+
+
+def contains(expected: Any, actual: Any) -> bool:
+    """The value_subset rule of tests/vectors/README.md."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            key in actual and contains(value, actual[key]) for key, value in expected.items()
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(contains(item, other) for item, other in zip(expected, actual))
+        )
+    return bool(expected == actual)
+
+
+def problem_keys(problems: list[Any]) -> Counter[tuple[str, str]]:
+    return Counter((problem["code"], json.dumps(list(problem["path"]))) for problem in problems)
+
+
+def check(case: dict[str, Any], ok: bool, value: Any, problems: list[Any]) -> None:
+    expect = case["expect"]
+    assert ok == expect["ok"], problems
+    if ok:
+        if "value" in expect:
+            assert value == expect["value"]
+        if "value_subset" in expect:
+            assert contains(expect["value_subset"], value), value
+    else:
+        assert problem_keys(problems) == problem_keys(expect["problems"])
+
+
+def test_vectors_found() -> None:
+    assert len(CASES) > 20
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_vector_through_call(case: dict[str, Any]) -> None:
+    try:
+        value = xuetong.call(case["operation"], case["request"])
+    except xuetong.ValidationError as error:
+        check(case, False, None, error.errors())
+    else:
+        check(case, True, value, [])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_vector_through_json_text(case: dict[str, Any]) -> None:
+    text = json.dumps(case["request"], ensure_ascii=False)
+    response = json.loads(xuetong.call_json(case["operation"], text))
+    assert response["format"] == "xuetong.response/1"
+    check(case, response["ok"], response.get("value"), response.get("problems", []))

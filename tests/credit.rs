@@ -1,0 +1,420 @@
+//! The credit engine and ledger through the Rust API: reruns give identical
+//! ledgers, and the properties that must hold for any input (no cap is
+//! exceeded, outcome order does not matter, revoking everything leaves
+//! nothing).
+
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use xuetong::bundle::{MemoryBundle, read_bundle};
+use xuetong::credit::{
+    Computation, CreditContext, EntryKind, Ledger, Limit, RuleSet, RuleSetStatus, compute_credits,
+    parse_rule_set, presets, rule_set_from_json,
+};
+use xuetong::decimal::Credits;
+use xuetong::model::{Course, Outcome, Taxonomy, Venue};
+use xuetong::problem::Path;
+use xuetong::record::Record;
+
+const LEARNERS: [&str; 3] = [
+    "20000000-0000-4000-8000-000000000001",
+    "20000000-0000-4000-8000-000000000002",
+    "20000000-0000-4000-8000-000000000003",
+];
+const COURSE: &str = "30000000-0000-4000-8000-000000000001";
+const VENUE: &str = "10000000-0000-4000-8000-000000000001";
+const CLUB: &str = "c0000000-0000-4000-8000-000000000001";
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn context() -> CreditContext {
+    let venue = Venue::from_json(
+        &json!({"id": VENUE, "name": "Qiantang District College", "tier": "district", "time_zone": "Asia/Shanghai"}),
+        &Path::root(),
+    )
+    .unwrap();
+    let course = Course::from_json(
+        &json!({"id": COURSE, "title": "Tai chi", "category": "tai_chi", "provider_venue_id": VENUE}),
+        &Path::root(),
+    )
+    .unwrap();
+    CreditContext::new(vec![course], vec![venue], Taxonomy::built_in())
+}
+
+/// One generated outcome: learner, kind, day offset from 2025-01-01,
+/// minutes, and whether it was banked.
+type Spec = (usize, usize, u64, u32, bool);
+
+fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outcome {
+    let date = day("2025-01-01") + Days::new(offset);
+    let mut value = json!({
+        "id": format!("90000000-0000-4000-8000-{index:012}"),
+        "learner_id": LEARNERS[learner % LEARNERS.len()],
+        "occurred_on": date.to_string(),
+        "banked": banked,
+    });
+    let object = value.as_object_mut().unwrap();
+    let fields: Value = match kind % 6 {
+        0 => json!({"kind": "volunteer_service", "minutes": minutes}),
+        1 => json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB}),
+        2 => json!({"kind": "teaching", "minutes": minutes}),
+        3 => json!({"kind": "attendance", "minutes": minutes, "course_id": COURSE}),
+        4 => {
+            json!({"kind": "online_learning", "minutes": minutes, "resource_id": format!("video-{}", minutes % 3)})
+        }
+        _ => {
+            json!({"kind": "certificate", "certificate_code": format!("CERT-{}", minutes % 5), "certificate_level": minutes % 5 + 1})
+        }
+    };
+    for (key, field) in fields.as_object().unwrap() {
+        object.insert(key.clone(), field.clone());
+    }
+    Outcome::from_json(&value, &Path::root()).unwrap()
+}
+
+fn outcomes(specs: &[Spec]) -> Vec<Outcome> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| outcome(index, *spec))
+        .collect()
+}
+
+/// A rule set with a cap of every period kind, on amounts and on counts.
+fn capped_rules() -> RuleSet {
+    let document = json!({
+        "format": "xuetong.credit-rules/1",
+        "id": "many_caps",
+        "version": 1,
+        "status": "published",
+        "title": "Every cap period",
+        "effective_from": "2020-01-01",
+        "rules": [
+            {"id": "service", "match": {"kinds": ["volunteer_service"]},
+             "formula": {"type": "per_time", "minutes": 60, "credits": "1.00"},
+             "rounding": {"mode": "down", "quantum": "0.50", "stage": "record"}},
+            {"id": "club", "match": {"kinds": ["club_activity"]},
+             "formula": {"type": "per_time", "minutes": 60, "credits": "0.50"},
+             "rounding": {"mode": "half_up", "quantum": "0.10", "stage": "period",
+                          "period": {"type": "semester", "starts": ["03-01", "09-01"]}}},
+            {"id": "teach", "match": {"kinds": ["teaching"]},
+             "formula": {"type": "per_event", "credits": "0.70"},
+             "rounding": {"mode": "down", "quantum": "0.01", "stage": "record"}},
+            {"id": "hours", "match": {"kinds": ["attendance", "online_learning"]},
+             "formula": {"type": "per_time", "minutes": 45, "credits": "0.25"},
+             "rounding": {"mode": "up", "quantum": "0.05", "stage": "learner_course"}},
+            {"id": "certificates", "match": {"kinds": ["certificate"]},
+             "formula": {"type": "table", "key": "certificate_level",
+                         "entries": {"1": "5.00", "2": "4.00", "3": "3.00", "4": "2.00", "5": "1.00"}},
+             "rounding": {"mode": "down", "quantum": "0.01", "stage": "record"},
+             "dedup": "certificate_code", "validity_years": 1}
+        ],
+        "caps": [
+            {"id": "service_week", "scope": {"rules": ["service"]},
+             "period": {"type": "rolling_days", "days": 7}, "limit": {"amount": "3.00"}},
+            {"id": "club_semester", "scope": {"kinds": ["club_activity"]},
+             "period": {"type": "semester", "starts": ["03-01", "09-01"]}, "limit": {"amount": "1.00"}},
+            {"id": "teach_count", "scope": {"rules": ["teach"]},
+             "period": {"type": "year_from", "start": "09-01"}, "limit": {"count": 4}},
+            {"id": "health", "scope": {"categories": ["health"]},
+             "period": {"type": "calendar_year"}, "limit": {"amount": "0.75"}},
+            {"id": "certificates", "scope": {"kinds": ["certificate"]},
+             "period": {"type": "lifetime"}, "limit": {"count": 2}},
+            {"id": "everything", "period": {"type": "calendar_year"}, "limit": {"amount": "12.00"}}
+        ]
+    });
+    rule_set_from_json(&document, &Path::root()).unwrap()
+}
+
+fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Ledger) {
+    let computation = compute_credits(rules, &context(), outcomes);
+    let mut ledger = Ledger::new();
+    ledger.record(&computation, day(on)).unwrap();
+    (computation, ledger)
+}
+
+/// Checks every cap of `rules` against the accrued entries of `ledger`: for
+/// each entry in a cap's scope, the entries in the window that ends at its
+/// date stay within the limit. Windows ending at entry dates are enough,
+/// because any window holding entries lies inside the window that ends at
+/// its last entry, for every period kind.
+fn assert_caps_hold(rules: &RuleSet, ledger: &Ledger, context: &CreditContext) {
+    let accrued: Vec<_> = ledger
+        .entries()
+        .iter()
+        .filter(|entry| entry.kind == EntryKind::Accrue)
+        .collect();
+    for cap in &rules.caps {
+        let in_scope = |entry: &&&xuetong::credit::Entry| {
+            let scope = &cap.scope;
+            let rule = entry.rule_id.clone().unwrap_or_default();
+            let kind_ok = scope.kinds.is_empty()
+                || entry
+                    .outcome_kind
+                    .is_some_and(|kind| scope.kinds.contains(&kind));
+            let rule_ok = scope.rules.is_empty() || scope.rules.contains(&rule);
+            let category_ok = scope.categories.is_empty()
+                || entry.category.as_ref().is_some_and(|category| {
+                    scope.categories.iter().any(|target| {
+                        context.taxonomy().root_of(category) == Some(target) || category == target
+                    })
+                });
+            kind_ok && rule_ok && category_ok
+        };
+        for end in accrued.iter().filter(in_scope) {
+            let window = cap.period.window(end.occurred_on);
+            let inside: Vec<_> = accrued
+                .iter()
+                .filter(in_scope)
+                .filter(|entry| entry.learner_id == end.learner_id)
+                .filter(|entry| window.contains(entry.occurred_on))
+                .collect();
+            match cap.limit {
+                Limit::Amount(limit) => {
+                    let sum: Credits = inside.iter().map(|entry| entry.amount).sum();
+                    assert!(sum <= limit, "cap {} exceeded: {sum} > {limit}", cap.id);
+                }
+                Limit::Count(limit) => {
+                    let count = inside
+                        .iter()
+                        .filter(|entry| !entry.amount.is_zero())
+                        .count();
+                    assert!(count <= limit as usize, "cap {} counted {count}", cap.id);
+                }
+            }
+        }
+    }
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0..3usize,
+        0..6usize,
+        0..900u64,
+        0..700u32,
+        proptest::bool::weighted(0.1),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn no_cap_is_exceeded(specs in proptest::collection::vec(spec(), 0..80)) {
+        let outcomes = outcomes(&specs);
+        for rules in [capped_rules(), presets::community(), presets::korea_acb()] {
+            let (_, ledger) = recorded(&rules, &outcomes, "2028-01-01");
+            assert_caps_hold(&rules, &ledger, &context());
+        }
+    }
+
+    #[test]
+    fn outcome_order_does_not_matter(
+        specs in proptest::collection::vec(spec(), 0..60),
+        seed in any::<u64>(),
+    ) {
+        let outcomes = outcomes(&specs);
+        let mut shuffled = outcomes.clone();
+        let mut state = seed | 1;
+        for index in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(index, (state % (index as u64 + 1)) as usize);
+        }
+        for rules in [capped_rules(), presets::community()] {
+            let (_, first) = recorded(&rules, &outcomes, "2027-06-01");
+            let (_, second) = recorded(&rules, &shuffled, "2027-06-01");
+            prop_assert_eq!(first.to_json().to_string(), second.to_json().to_string());
+        }
+    }
+
+    #[test]
+    fn revoking_everything_zeroes_every_balance(specs in proptest::collection::vec(spec(), 0..60)) {
+        let (_, mut ledger) = recorded(&capped_rules(), &outcomes(&specs), "2028-06-01");
+        let ids: Vec<_> = ledger
+            .entries()
+            .iter()
+            .filter(|entry| entry.kind != EntryKind::Revoke)
+            .map(|entry| entry.id)
+            .collect();
+        for id in ids {
+            if let Err(problems) = ledger.revoke(id, day("2028-07-01"), None) {
+                // Revoking an expired accrual revokes its expiry too.
+                prop_assert_eq!(problems.iter().next().unwrap().code.as_str(), "already_revoked");
+            }
+        }
+        for balance in ledger.balances(None) {
+            prop_assert!(balance.amount.is_zero(), "{:?}", balance);
+        }
+        prop_assert!(ledger.check(&Path::root()).is_empty());
+    }
+
+    #[test]
+    fn rerun_appends_nothing(specs in proptest::collection::vec(spec(), 0..60)) {
+        let rules = capped_rules();
+        let (computation, mut ledger) = recorded(&rules, &outcomes(&specs), "2028-01-01");
+        let before = ledger.to_json();
+        prop_assert!(ledger.record(&computation, day("2028-01-01")).unwrap().is_empty());
+        prop_assert_eq!(before, ledger.to_json());
+        // A later run only adds the expiries that fell due in between.
+        for entry in ledger.record(&computation, day("2029-01-01")).unwrap() {
+            prop_assert_eq!(entry.kind, EntryKind::Expire);
+        }
+    }
+
+    #[test]
+    fn ledger_json_round_trips(specs in proptest::collection::vec(spec(), 0..40)) {
+        let (_, ledger) = recorded(&capped_rules(), &outcomes(&specs), "2028-01-01");
+        let back = Ledger::from_json(&ledger.to_json(), &Path::root()).unwrap();
+        prop_assert_eq!(back, ledger);
+    }
+}
+
+#[test]
+fn two_runs_give_identical_ledgers() {
+    let specs: Vec<Spec> = (0..40)
+        .map(|index| {
+            (
+                index % 3,
+                index % 6,
+                (index * 37 % 700) as u64,
+                (index * 53 % 400) as u32,
+                false,
+            )
+        })
+        .collect();
+    let outcomes = outcomes(&specs);
+    let (_, first) = recorded(&presets::community(), &outcomes, "2026-04-01");
+    let (_, second) = recorded(&presets::community(), &outcomes, "2026-04-01");
+    let first_text = serde_json::to_string(&first).unwrap();
+    assert_eq!(first_text, serde_json::to_string(&second).unwrap());
+    assert!(!first.entries().is_empty());
+}
+
+#[test]
+fn changed_rules_under_a_published_version_are_rejected() {
+    let outcomes = outcomes(&[(0, 0, 10, 120, false)]);
+    let (_, mut ledger) = recorded(&presets::community(), &outcomes, "2026-04-01");
+    let mut changed = presets::community();
+    changed.caps.clear();
+    let computation = compute_credits(&changed, &context(), &outcomes);
+    let problems = ledger.record(&computation, day("2026-05-01")).unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "rule_set_changed"
+    );
+    changed.version = 2;
+    let computation = compute_credits(&changed, &context(), &outcomes);
+    let appended = ledger.record(&computation, day("2026-05-01")).unwrap();
+    let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
+    assert_eq!(kinds, [EntryKind::Revoke, EntryKind::Accrue]);
+    assert_eq!(appended[1].rule_set_version, 2);
+}
+
+#[test]
+fn draft_rules_preview_but_do_not_record() {
+    let mut draft = presets::community();
+    draft.status = RuleSetStatus::Draft;
+    let outcomes = outcomes(&[(0, 0, 10, 120, false)]);
+    let computation = compute_credits(&draft, &context(), &outcomes);
+    assert_eq!(computation.accruals.len(), 1);
+    let problems = Ledger::new()
+        .record(&computation, day("2026-04-01"))
+        .unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "rule_set_not_published"
+    );
+}
+
+#[test]
+fn bundle_rules_file_drives_the_engine() {
+    let mut files = MemoryBundle::new();
+    files.insert(
+        "venues.csv",
+        format!(
+            "id,name,tier,time_zone\n{VENUE},Qiantang District College,district,Asia/Shanghai\n"
+        ),
+    );
+    files.insert(
+        "courses.csv",
+        format!("id,title,category,provider_venue_id\n{COURSE},Tai chi,tai_chi,{VENUE}\n"),
+    );
+    files.insert(
+        "sessions.csv",
+        "id,course_id,venue_id,date,start_time,end_time\n",
+    );
+    files.insert(
+        "learners.csv",
+        format!("id,display_name\n{},王秀英\n", LEARNERS[0]),
+    );
+    files.insert(
+        "outcomes.csv",
+        format!(
+            "id,learner_id,kind,occurred_on,minutes,course_id\n\
+             90000000-0000-4000-8000-000000000001,{},attendance,2026-03-02,90,{COURSE}\n\
+             90000000-0000-4000-8000-000000000002,{},attendance,2026-03-09,90,{COURSE}\n\
+             90000000-0000-4000-8000-000000000003,{},attendance,2026-03-16,90,{COURSE}\n",
+            LEARNERS[0], LEARNERS[0], LEARNERS[0]
+        ),
+    );
+    let rules = json!({
+        "format": "xuetong.credit-rules/1", "id": "cixi_by_year", "version": 1,
+        "status": "published", "title": "Points per year", "effective_from": "2026-01-01",
+        "rules": [{"id": "hours", "match": {"kinds": ["attendance"]},
+                   "formula": {"type": "per_time", "minutes": 60, "credits": "1.00"},
+                   "rounding": {"mode": "down", "quantum": "1.00", "stage": "period",
+                                "period": {"type": "calendar_year"}}}]
+    });
+    files.insert("rules.json", rules.to_string());
+    let (bundle, report) = read_bundle(&files).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    let rule_set = parse_rule_set(bundle.rules.as_deref().unwrap()).unwrap();
+    let computation = compute_credits(
+        &rule_set,
+        &CreditContext::from_bundle(&bundle),
+        &bundle.outcomes,
+    );
+    let amounts: Vec<String> = computation
+        .accruals
+        .iter()
+        .map(|accrual| accrual.amount.to_string())
+        .collect();
+    // 270 minutes summed over the year are 4 full hours.
+    assert_eq!(amounts, ["4.00"]);
+}
+
+#[test]
+fn broken_rules_file_reports_malformed_json() {
+    let problems = parse_rule_set("{\"format\": ").unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "malformed_json"
+    );
+}
+
+#[test]
+fn expiry_and_revocation_of_expiry() {
+    let rules = capped_rules();
+    let certificate = outcomes(&[(0, 5, 10, 2, false)]);
+    let (_, mut ledger) = recorded(&rules, &certificate, "2025-06-01");
+    let accrued = ledger.entries()[0].clone();
+    assert_eq!(accrued.expires_on, Some(day("2026-01-11")));
+    assert!(ledger.expire(day("2026-01-10")).is_empty());
+    let expired = ledger.expire(day("2026-01-11"));
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0].amount, -accrued.amount);
+    // A revoked expiry restores the credits and is not repeated.
+    ledger
+        .revoke(
+            expired[0].id,
+            day("2026-02-01"),
+            Some("appeal granted".into()),
+        )
+        .unwrap();
+    assert!(ledger.expire(day("2027-01-01")).is_empty());
+    assert_eq!(ledger.balances(None)[0].amount, accrued.amount);
+}

@@ -1,0 +1,518 @@
+//! Credit exports checked against their contracts: every xAPI statement
+//! against the rules of the xAPI 1.0.3 specification (Data, section 2.4),
+//! and credit-bank batches as JSON Lines with stable idempotency keys.
+
+use chrono::{DateTime, NaiveDate};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use xuetong::credit::xapi::{
+    LearningEvent, XapiOptions, events_from_ledger, statement, statements,
+};
+use xuetong::credit::{
+    CreditContext, DepositOptions, Ledger, compute_credits, deposit_batch, presets,
+};
+use xuetong::model::Outcome;
+use xuetong::problem::Path;
+use xuetong::record::Record;
+
+const HOME: &str = "https://learn.example.org";
+const LEARNER: &str = "20000000-0000-4000-8000-000000000001";
+
+/// Checks whether `text` is an absolute IRI: a scheme, a colon, and no spaces.
+fn is_iri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !text.chars().any(char::is_whitespace)
+}
+
+/// Checks whether `text` is a language tag of the RFC 5646 shape: a primary subtag
+/// of 2 to 8 letters, then subtags of 1 to 8 letters or digits.
+fn is_language_tag(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// Checks whether `text` is a UUID in the canonical hyphenated form with the RFC
+/// 4122 variant.
+fn is_uuid(text: &str) -> bool {
+    let Ok(parsed) = uuid::Uuid::parse_str(text) else {
+        return false;
+    };
+    text.len() == 36
+        && parsed.hyphenated().to_string() == text.to_ascii_lowercase()
+        && parsed.get_variant() == uuid::Variant::RFC4122
+}
+
+/// Checks whether `text` is an ISO 8601 duration of the forms xAPI uses
+/// (`PnDTnHnMnS` with any part left out, or `PnW`).
+fn is_duration(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('P') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return false;
+    }
+    let (date, time) = match rest.split_once('T') {
+        Some((date, time)) if !time.is_empty() => (date, Some(time)),
+        Some(_) => return false,
+        None => (rest, None),
+    };
+    let units_ok = |part: &str, units: &str| {
+        let mut digits = String::new();
+        let mut last = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                digits.push(c);
+            } else if let Some(position) = units.find(c) {
+                if digits.is_empty() || position < last {
+                    return false;
+                }
+                last = position + 1;
+                digits.clear();
+            } else {
+                return false;
+            }
+        }
+        digits.is_empty()
+    };
+    units_ok(date, "YMWD") && time.is_none_or(|time| units_ok(time, "HMS"))
+}
+
+fn check_language_map(value: &Value, at: &str, errors: &mut Vec<String>) {
+    let Some(map) = value.as_object() else {
+        errors.push(format!("{at} is not a language map"));
+        return;
+    };
+    for (tag, text) in map {
+        if !is_language_tag(tag) {
+            errors.push(format!("{at} has an invalid language tag {tag}"));
+        }
+        if !text.is_string() {
+            errors.push(format!("{at}.{tag} is not a string"));
+        }
+    }
+}
+
+fn check_extensions(value: &Value, at: &str, errors: &mut Vec<String>) {
+    let Some(map) = value.as_object() else {
+        errors.push(format!("{at} is not an object"));
+        return;
+    };
+    for key in map.keys() {
+        if !is_iri(key) {
+            errors.push(format!("{at} key {key} is not an IRI"));
+        }
+    }
+}
+
+/// Reports every `null` outside extensions.
+fn check_no_nulls(value: &Value, at: &str, errors: &mut Vec<String>) {
+    match value {
+        Value::Null => errors.push(format!("{at} is null")),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                check_no_nulls(item, &format!("{at}[{index}]"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key != "extensions" {
+                    check_no_nulls(item, &format!("{at}.{key}"), errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_activity(value: &Value, at: &str, errors: &mut Vec<String>) {
+    if value
+        .get("objectType")
+        .is_some_and(|kind| kind != "Activity")
+    {
+        errors.push(format!("{at}.objectType is not Activity"));
+    }
+    if !value["id"].as_str().is_some_and(is_iri) {
+        errors.push(format!("{at}.id is not an IRI"));
+    }
+    if let Some(definition) = value.get("definition") {
+        if let Some(kind) = definition.get("type")
+            && !kind.as_str().is_some_and(is_iri)
+        {
+            errors.push(format!("{at}.definition.type is not an IRI"));
+        }
+        if let Some(name) = definition.get("name") {
+            check_language_map(name, &format!("{at}.definition.name"), errors);
+        }
+    }
+}
+
+/// Checks a statement against the xAPI 1.0.3 rules it must meet, plus this
+/// project's rule that the actor is identified by an account only.
+fn statement_errors(statement: &Value) -> Vec<String> {
+    let mut errors = Vec::new();
+    let Some(object) = statement.as_object() else {
+        return vec!["statement is not an object".into()];
+    };
+    let allowed = [
+        "id",
+        "actor",
+        "verb",
+        "object",
+        "result",
+        "context",
+        "timestamp",
+        "stored",
+        "authority",
+        "version",
+        "attachments",
+    ];
+    for key in object.keys() {
+        if !allowed.contains(&key.as_str()) {
+            errors.push(format!("unknown property {key}"));
+        }
+    }
+    check_no_nulls(statement, "statement", &mut errors);
+    for required in ["actor", "verb", "object"] {
+        if !object.contains_key(required) {
+            errors.push(format!("{required} is missing"));
+        }
+    }
+    if !statement["id"].as_str().is_some_and(is_uuid) {
+        errors.push("id is not a UUID".into());
+    }
+    let actor = &statement["actor"];
+    if actor.get("objectType").is_some_and(|kind| kind != "Agent") {
+        errors.push("actor.objectType is not Agent".into());
+    }
+    let identifiers: Vec<&str> = ["mbox", "mbox_sha1sum", "openid", "account"]
+        .into_iter()
+        .filter(|key| actor.get(*key).is_some())
+        .collect();
+    if identifiers != ["account"] {
+        errors.push(format!(
+            "actor identifiers are {identifiers:?}, not exactly an account"
+        ));
+    }
+    if actor.get("name").is_some() {
+        errors.push("actor carries a personal name".into());
+    }
+    let account = &actor["account"];
+    if !account["homePage"].as_str().is_some_and(is_iri) {
+        errors.push("actor.account.homePage is not an IRI".into());
+    }
+    if account["name"].as_str().is_none_or(str::is_empty) {
+        errors.push("actor.account.name is empty".into());
+    }
+    if account.as_object().is_some_and(|map| map.len() != 2) {
+        errors.push("actor.account has properties besides homePage and name".into());
+    }
+    let verb = &statement["verb"];
+    if !verb["id"].as_str().is_some_and(is_iri) {
+        errors.push("verb.id is not an IRI".into());
+    }
+    if let Some(display) = verb.get("display") {
+        check_language_map(display, "verb.display", &mut errors);
+    }
+    let target = &statement["object"];
+    let is_reference = target["objectType"] == "StatementRef";
+    if is_reference {
+        if !target["id"].as_str().is_some_and(is_uuid) {
+            errors.push("object.id of a StatementRef is not a UUID".into());
+        }
+        if verb["id"] != "http://adlnet.gov/expapi/verbs/voided" {
+            errors.push("a StatementRef object is used with a verb other than voided".into());
+        }
+    } else {
+        check_activity(target, "object", &mut errors);
+    }
+    if let Some(result) = statement.get("result") {
+        if let Some(duration) = result.get("duration")
+            && !duration.as_str().is_some_and(is_duration)
+        {
+            errors.push(format!(
+                "result.duration {duration} is not an ISO 8601 duration"
+            ));
+        }
+        if let Some(completion) = result.get("completion")
+            && !completion.is_boolean()
+        {
+            errors.push("result.completion is not a boolean".into());
+        }
+        if let Some(extensions) = result.get("extensions") {
+            check_extensions(extensions, "result.extensions", &mut errors);
+        }
+    }
+    if let Some(context) = statement.get("context") {
+        if context.get("platform").is_some() && is_reference {
+            errors.push("context.platform is set on a statement about a statement".into());
+        }
+        if let Some(activities) = context.get("contextActivities") {
+            for (key, list) in activities.as_object().into_iter().flatten() {
+                if !matches!(key.as_str(), "parent" | "grouping" | "category" | "other") {
+                    errors.push(format!("contextActivities.{key} is not a known kind"));
+                }
+                match list.as_array() {
+                    Some(items) => {
+                        for (index, item) in items.iter().enumerate() {
+                            check_activity(item, &format!("context.{key}[{index}]"), &mut errors);
+                        }
+                    }
+                    None => errors.push(format!("contextActivities.{key} is not a list")),
+                }
+            }
+        }
+        if let Some(extensions) = context.get("extensions") {
+            check_extensions(extensions, "context.extensions", &mut errors);
+        }
+    }
+    match statement["timestamp"].as_str() {
+        Some(text) if text.ends_with("-00:00") => {
+            errors.push("timestamp uses the offset -00:00, which xAPI forbids".into());
+        }
+        Some(text) if DateTime::parse_from_rfc3339(text).is_err() => {
+            errors.push(format!("timestamp {text} is not ISO 8601 with an offset"));
+        }
+        Some(_) => {}
+        None => errors.push("timestamp is missing".into()),
+    }
+    if !statement["version"]
+        .as_str()
+        .is_some_and(|version| version.starts_with("1.0."))
+    {
+        errors.push("version is not 1.0.x".into());
+    }
+    errors
+}
+
+fn options() -> XapiOptions {
+    XapiOptions::new(HOME, chrono_tz::Asia::Shanghai).unwrap()
+}
+
+fn sample_events() -> Vec<LearningEvent> {
+    serde_json::from_value(json!([
+        {"event": "attended_session", "learner_id": LEARNER,
+         "session_id": "50000000-0000-4000-8000-000000000001",
+         "course_id": "30000000-0000-4000-8000-000000000001",
+         "at": "2026-03-02T01:30:00Z", "minutes": 90, "title": "太极拳 第1课"},
+        {"event": "attended_session", "learner_id": LEARNER,
+         "session_id": "50000000-0000-4000-8000-000000000002",
+         "club_id": "c0000000-0000-4000-8000-000000000001",
+         "at": "2026-03-03T01:30:00Z", "minutes": 0},
+        {"event": "completed_course", "learner_id": LEARNER,
+         "course_id": "30000000-0000-4000-8000-000000000001", "at": "2026-06-30T02:00:00Z"},
+        {"event": "joined_club", "learner_id": LEARNER,
+         "club_id": "c0000000-0000-4000-8000-000000000001", "at": "2026-01-05T00:00:00Z"},
+        {"event": "left_club", "learner_id": LEARNER,
+         "club_id": "c0000000-0000-4000-8000-000000000001", "at": "2026-12-31T08:00:00Z",
+         "title": "Sewing club"},
+        {"event": "earned_credits", "learner_id": LEARNER,
+         "entry_id": "57c6b051-60db-5cf1-b40b-f9e7ec99a2a0", "amount": "0.20",
+         "rule_set_id": "community", "rule_set_version": 1, "at": "2026-03-13T16:00:00Z"},
+        {"event": "revoked_credits", "learner_id": LEARNER,
+         "entry_id": "57c6b051-60db-5cf1-b40b-f9e7ec99a2a0", "at": "2026-04-01T16:00:00Z"}
+    ]))
+    .unwrap()
+}
+
+#[test]
+fn every_event_kind_gives_a_valid_statement() {
+    let built = statements(&sample_events(), &options());
+    assert_eq!(built.len(), 7);
+    for statement in &built {
+        let errors = statement_errors(statement);
+        assert!(errors.is_empty(), "{errors:?} in {statement}");
+    }
+    let ids: std::collections::BTreeSet<&str> =
+        built.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), built.len(), "statement ids repeat");
+    assert_eq!(built[1]["result"]["duration"], "PT0S");
+    // The voiding statement points at the earned statement.
+    assert_eq!(built[6]["object"]["id"], built[5]["id"]);
+}
+
+#[test]
+fn validator_rejects_broken_statements() {
+    let good = statement(&sample_events()[0], &options());
+    let mut with_mbox = good.clone();
+    with_mbox["actor"]["mbox"] = json!("mailto:someone@example.org");
+    let mut with_null = good.clone();
+    with_null["result"]["score"] = Value::Null;
+    let mut bad_time = good.clone();
+    bad_time["timestamp"] = json!("2026-03-02T09:30:00");
+    let mut bad_id = good.clone();
+    bad_id["id"] = json!("12345");
+    let mut no_verb = good.clone();
+    no_verb.as_object_mut().unwrap().remove("verb");
+    for broken in [with_mbox, with_null, bad_time, bad_id, no_verb] {
+        assert!(!statement_errors(&broken).is_empty(), "{broken}");
+    }
+}
+
+#[test]
+fn exporting_twice_gives_the_same_statements() {
+    let first = statements(&sample_events(), &options());
+    let second = statements(&sample_events(), &options());
+    assert_eq!(first, second);
+}
+
+fn season_ledger() -> Ledger {
+    let outcomes: Vec<Outcome> = [
+        json!({"kind": "volunteer_service", "occurred_on": "2026-01-10", "minutes": 28800}),
+        json!({"kind": "volunteer_service", "occurred_on": "2026-02-10", "minutes": 1800}),
+        json!({"kind": "certificate", "occurred_on": "2026-03-20", "certificate_code": "C-1", "certificate_level": 4}),
+        json!({"kind": "award", "occurred_on": "2026-05-01", "award_scope": "city", "award_rank": "first"}),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(index, mut value)| {
+        value["id"] = json!(format!("90000000-0000-4000-8000-{index:012}"));
+        value["learner_id"] = json!(LEARNER);
+        Outcome::from_json(&value, &Path::root()).unwrap()
+    })
+    .collect();
+    let computation = compute_credits(&presets::community(), &CreditContext::default(), &outcomes);
+    let mut ledger = Ledger::new();
+    let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    ledger.record(&computation, day).unwrap();
+    let first = ledger.entries()[0].id;
+    ledger
+        .revoke(first, day, Some("duplicate record".into()))
+        .unwrap();
+    ledger
+}
+
+#[test]
+fn ledger_statements_are_valid() {
+    let ledger = season_ledger();
+    let events = events_from_ledger(&ledger, chrono_tz::Asia::Shanghai);
+    // Four accruals with an amount and one revocation; the capped entry has none.
+    assert_eq!(events.len(), 5);
+    for statement in statements(&events, &options()) {
+        let errors = statement_errors(&statement);
+        assert!(errors.is_empty(), "{errors:?} in {statement}");
+    }
+}
+
+#[test]
+fn deposit_batch_is_json_lines_with_stable_keys() {
+    let ledger = season_ledger();
+    let options = DepositOptions {
+        platform: HOME.into(),
+        recorded_from: None,
+        recorded_to: None,
+        include_zero: true,
+    };
+    let batch = deposit_batch(&ledger, &options).unwrap();
+    let text = batch.to_json_lines();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), ledger.entries().len());
+    assert!(text.ends_with('\n'));
+    let mut keys = std::collections::BTreeSet::new();
+    for (line, deposit) in lines.iter().zip(&batch.deposits) {
+        let parsed: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(parsed, serde_json::to_value(deposit).unwrap());
+        assert!(
+            parsed["amount"].is_string(),
+            "amounts are decimal strings: {line}"
+        );
+        assert!(keys.insert(parsed["idempotency_key"].as_str().unwrap().to_owned()));
+    }
+    let again = deposit_batch(&ledger, &options).unwrap();
+    assert_eq!(again.to_json_lines(), text);
+    assert_eq!(again.batch_id, batch.batch_id);
+    let revocation: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let original: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(revocation["operation"], "revoke");
+    assert_eq!(revocation["reverses_key"], original["idempotency_key"]);
+}
+
+#[test]
+fn another_platform_gets_other_keys() {
+    let ledger = season_ledger();
+    let batch = |platform: &str| {
+        deposit_batch(
+            &ledger,
+            &DepositOptions {
+                platform: platform.into(),
+                recorded_from: None,
+                recorded_to: None,
+                include_zero: false,
+            },
+        )
+        .unwrap()
+    };
+    let here = batch(HOME);
+    let there = batch("https://other.example.org");
+    assert_ne!(
+        here.deposits[0].idempotency_key,
+        there.deposits[0].idempotency_key
+    );
+    let codes: Vec<String> = deposit_batch(
+        &ledger,
+        &DepositOptions {
+            platform: "ftp://files".into(),
+            recorded_from: None,
+            recorded_to: None,
+            include_zero: false,
+        },
+    )
+    .unwrap_err()
+    .iter()
+    .map(|problem| problem.code.to_string())
+    .collect();
+    assert_eq!(codes, ["invalid_iri"]);
+}
+
+fn event() -> impl Strategy<Value = Value> {
+    let learner = (1..999u32).prop_map(|n| format!("20000000-0000-4000-8000-{n:012}"));
+    let instant = (1_600_000_000i64..1_900_000_000)
+        .prop_map(|seconds| DateTime::from_timestamp(seconds, 0).unwrap().to_rfc3339());
+    let title = proptest::option::of("[a-zA-Z 太极拳'’-]{0,20}");
+    (learner, instant, 0..5usize, 0..2000u32, title, 0..10_000i64).prop_map(
+        |(learner, at, kind, minutes, title, cents)| {
+            let mut event = match kind {
+                0 => json!({"event": "attended_session", "session_id": "50000000-0000-4000-8000-000000000001", "minutes": minutes}),
+                1 => json!({"event": "completed_course", "course_id": "30000000-0000-4000-8000-000000000001"}),
+                2 => json!({"event": "joined_club", "club_id": "c0000000-0000-4000-8000-000000000001"}),
+                3 => json!({"event": "left_club", "club_id": "c0000000-0000-4000-8000-000000000001"}),
+                _ => json!({"event": "earned_credits", "entry_id": "57c6b051-60db-5cf1-b40b-f9e7ec99a2a0",
+                            "amount": format!("{}.{:02}", cents / 100, cents % 100),
+                            "rule_set_id": "community", "rule_set_version": 1}),
+            };
+            event["learner_id"] = json!(learner);
+            event["at"] = json!(at);
+            if let Some(title) = title
+                && kind < 4
+            {
+                event["title"] = json!(title);
+            }
+            event
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn generated_events_give_valid_statements(
+        raw in proptest::collection::vec(event(), 1..20),
+        zone in proptest::sample::select(vec!["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC"]),
+    ) {
+        let events: Vec<LearningEvent> = serde_json::from_value(Value::Array(raw)).unwrap();
+        let options = XapiOptions::new(HOME, zone.parse().unwrap()).unwrap();
+        for statement in statements(&events, &options) {
+            let errors = statement_errors(&statement);
+            prop_assert!(errors.is_empty(), "{:?} in {}", errors, statement);
+        }
+    }
+}

@@ -1,0 +1,581 @@
+//! Scheduling through the operation API: iCalendar files checked against
+//! the rules of RFC 5545, the export-import round trip, and imports of
+//! recurring events as calendar applications write them.
+
+use serde_json::{Value, json};
+use xuetong::api::call_value;
+
+const COURSE: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+const OTHER_COURSE: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae8";
+const VENUE: &str = "9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c";
+const LEARNER: &str = "20000000-0000-4000-8000-000000000001";
+
+fn ok(operation: &str, request: Value) -> Value {
+    let response = call_value(operation, &request).to_json();
+    assert_eq!(response["ok"], true, "{operation}: {response}");
+    response["value"].clone()
+}
+
+fn problem_codes(operation: &str, request: Value) -> Vec<String> {
+    let response = call_value(operation, &request).to_json();
+    assert_eq!(response["ok"], false, "{operation}: {response}");
+    response["problems"]
+        .as_array()
+        .expect("a problem list")
+        .iter()
+        .map(|problem| problem["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Sessions as records, without the fields the operations add.
+fn records(sessions: &Value) -> Vec<Value> {
+    sessions
+        .as_array()
+        .expect("a session list")
+        .iter()
+        .map(|session| {
+            let mut session = session.clone();
+            if let Value::Object(object) = &mut session {
+                for added in [
+                    "number",
+                    "total",
+                    "starts_at",
+                    "ends_at",
+                    "minutes",
+                    "resolved_time_zone",
+                ] {
+                    object.remove(added);
+                }
+            }
+            session
+        })
+        .collect()
+}
+
+fn venue() -> Value {
+    json!({
+        "id": VENUE,
+        "name": "钱塘区老年大学, 下沙分校; 2楼",
+        "tier": "district",
+        "time_zone": "Asia/Shanghai",
+    })
+}
+
+fn course(id: &str, title: &str) -> Value {
+    json!({
+        "id": id,
+        "title": title,
+        "category": "tai_chi",
+        "provider_venue_id": VENUE,
+    })
+}
+
+/// A season's sessions: a Berlin series over the autumn clock change, one
+/// session meaning the later of a repeated hour, one across midnight, one
+/// cancelled, and one of another course.
+fn season_sessions() -> Vec<Value> {
+    let series = json!({"input": {
+        "id": "2b0c6b8e-1f7a-4f0e-9d57-6a3c9c0f7e11",
+        "course_id": COURSE,
+        "venue_id": VENUE,
+        "time_zone": "Europe/Berlin",
+        "weekdays": ["sunday"],
+        "start_date": "2026-10-18",
+        "count": 3,
+        "start_time": "02:30",
+        "duration_minutes": 45,
+        "ambiguous_time": "later",
+        "instructor_ids": ["0f8fad5b-d9cb-469f-a165-70867728950e"],
+    }});
+    let mut sessions = records(&ok("expand_schedule", series)["sessions"]);
+    sessions.push(json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": COURSE,
+        "venue_id": VENUE,
+        "date": "2026-03-02",
+        "start_time": "22:00:00",
+        "end_time": "01:00:00",
+        "ambiguous_time": "earlier",
+        "status": "scheduled",
+    }));
+    sessions.push(json!({
+        "id": "50000000-0000-4000-8000-000000000002",
+        "course_id": COURSE,
+        "venue_id": VENUE,
+        "date": "2026-03-09",
+        "start_time": "09:00:00",
+        "end_time": "10:30:00",
+        "ambiguous_time": "earlier",
+        "status": "cancelled",
+    }));
+    sessions.push(json!({
+        "id": "50000000-0000-4000-8000-000000000003",
+        "course_id": OTHER_COURSE,
+        "venue_id": VENUE,
+        "date": "2026-03-03",
+        "start_time": "09:00:00",
+        "end_time": "10:00:00",
+        "ambiguous_time": "earlier",
+        "status": "scheduled",
+    }));
+    sessions
+}
+
+fn export(sessions: &[Value], options: Value) -> String {
+    let value = ok(
+        "export_ical",
+        json!({
+            "input": {
+                "generated_at": "2026-12-04T08:00:00Z",
+                "sessions": sessions,
+                "venues": [venue()],
+                "courses": [
+                    course(COURSE, "太极拳（初级）——二十四式简化太极拳，适合零基础的中老年学员，请穿宽松衣服"),
+                    course(OTHER_COURSE, "Calligraphy"),
+                ],
+                "enrolments": [{
+                    "id": "60000000-0000-4000-8000-000000000001",
+                    "learner_id": LEARNER,
+                    "course_id": OTHER_COURSE,
+                    "requested_at": "2026-02-01T02:00:00Z",
+                }],
+            },
+            "options": options,
+        }),
+    );
+    value["text"].as_str().expect("the file text").to_owned()
+}
+
+fn sorted_by_id(mut sessions: Vec<Value>) -> Vec<Value> {
+    sessions.sort_by_key(|session| session["id"].as_str().unwrap_or_default().to_owned());
+    sessions
+}
+
+#[test]
+fn export_import_round_trip() {
+    let sessions = season_sessions();
+    let text = export(&sessions, json!({"name": "太极拳"}));
+    let imported = ok(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"venues": [venue()]}}),
+    );
+    assert_eq!(imported["events"], 6);
+    let back = sorted_by_id(records(&imported["sessions"]));
+    let original = sorted_by_id(sessions);
+    assert_eq!(back.len(), original.len());
+    for (expected, actual) in original.iter().zip(&back) {
+        assert_eq!(actual, expected);
+    }
+}
+
+#[test]
+fn export_follows_rfc_5545_lines() {
+    let text = export(&season_sessions(), json!({}));
+    assert!(text.ends_with("\r\n"));
+    assert!(!text.replace("\r\n", "").contains('\n'), "bare line feed");
+    assert!(
+        !text.replace("\r\n", "").contains('\r'),
+        "bare carriage return"
+    );
+    let physical: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
+    for line in &physical {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+    }
+    assert!(
+        physical.iter().any(|line| line.starts_with(' ')),
+        "the long title is folded"
+    );
+    // A fold must not split a UTF-8 character: every physical line is valid
+    // UTF-8 on its own.
+    for line in &physical {
+        assert!(std::str::from_utf8(line.as_bytes()).is_ok());
+    }
+    assert_eq!(physical[0], "BEGIN:VCALENDAR");
+    assert_eq!(physical[1], "VERSION:2.0");
+    assert!(physical[2].starts_with("PRODID:"));
+    assert_eq!(physical.last(), Some(&"END:VCALENDAR"));
+}
+
+/// Unfolds the text into content lines.
+fn content_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.split("\r\n").filter(|line| !line.is_empty()) {
+        match line.strip_prefix(' ') {
+            Some(rest) => lines.last_mut().expect("a line to continue").push_str(rest),
+            None => lines.push(line.to_owned()),
+        }
+    }
+    lines
+}
+
+#[test]
+fn export_vtimezone_per_zone() {
+    let text = export(&season_sessions(), json!({}));
+    let lines = content_lines(&text);
+    let declared: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("TZID:"))
+        .collect();
+    assert_eq!(declared, ["Asia/Shanghai", "Europe/Berlin"]);
+    for line in &lines {
+        if let Some(rest) = line.split_once(";TZID=").map(|(_, rest)| rest) {
+            let zone = rest.split(':').next().unwrap_or_default();
+            assert!(declared.contains(&zone), "{line} names an undeclared zone");
+        }
+    }
+    let depth = lines.iter().try_fold(0i32, |depth, line| {
+        let next = if line.starts_with("BEGIN:") {
+            depth + 1
+        } else if line.starts_with("END:") {
+            depth - 1
+        } else {
+            depth
+        };
+        (next >= 0).then_some(next)
+    });
+    assert_eq!(depth, Some(0), "BEGIN and END are balanced");
+    // Berlin's component names both offsets of 2026.
+    assert!(lines.iter().any(|line| line == "TZOFFSETTO:+0200"));
+    assert!(lines.iter().any(|line| line == "TZOFFSETTO:+0100"));
+}
+
+#[test]
+fn export_escaping_and_utc_times() {
+    let lines = content_lines(&export(&season_sessions(), json!({})));
+    assert!(lines.contains(&"LOCATION:钱塘区老年大学\\, 下沙分校\\; 2楼".to_owned()));
+    assert!(lines.contains(&"STATUS:CANCELLED".to_owned()));
+    // 02:30 on 25 October 2026 happens twice in Berlin; the session means
+    // the second, which TZID form cannot say, so it is written in UTC.
+    assert!(lines.contains(&"DTSTART:20261025T013000Z".to_owned()));
+    assert!(lines.contains(&"DTSTART;TZID=Europe/Berlin:20261101T023000".to_owned()));
+    assert!(lines.contains(&"DTEND;TZID=Asia/Shanghai:20260303T010000".to_owned()));
+    for event in lines.split(|line| line == "BEGIN:VEVENT").skip(1) {
+        for required in ["UID:", "DTSTAMP:", "DTSTART"] {
+            assert!(
+                event.iter().any(|line| line.starts_with(required)),
+                "an event lacks {required}"
+            );
+        }
+    }
+}
+
+#[test]
+fn learner_export_holds_their_courses_only() {
+    let text = export(&season_sessions(), json!({"learner_id": LEARNER}));
+    let lines = content_lines(&text);
+    let uids: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.starts_with("UID:"))
+        .collect();
+    assert_eq!(uids, ["UID:50000000-0000-4000-8000-000000000003"]);
+    assert!(lines.contains(&"SUMMARY:Calligraphy".to_owned()));
+    assert!(lines.contains(&"X-WR-TIMEZONE:Asia/Shanghai".to_owned()));
+}
+
+/// A recurring class as a phone calendar writes it: a weekly rule with an
+/// excluded date and one occurrence moved to another time.
+const PHONE_CALENDAR: &str = "BEGIN:VCALENDAR\r\n\
+VERSION:2.0\r\n\
+PRODID:-//Example Phone//Calendar 1.0//EN\r\n\
+BEGIN:VTIMEZONE\r\n\
+TZID:/mozilla.org/20050126_1/Asia/Shanghai\r\n\
+BEGIN:STANDARD\r\n\
+DTSTART:19700101T000000\r\n\
+TZOFFSETFROM:+0800\r\n\
+TZOFFSETTO:+0800\r\n\
+END:STANDARD\r\n\
+END:VTIMEZONE\r\n\
+BEGIN:VEVENT\r\n\
+UID:calligraphy-2026@example.org\r\n\
+DTSTAMP:20260101T000000Z\r\n\
+DTSTART;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20260302T140000\r\n\
+DTEND;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20260302T153000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6\r\n\
+EXDATE;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20260305T140000\r\n\
+SUMMARY:Calligraphy\r\n\
+BEGIN:VALARM\r\n\
+ACTION:DISPLAY\r\n\
+TRIGGER:-PT15M\r\n\
+DESCRIPTION:Reminder\r\n\
+END:VALARM\r\n\
+END:VEVENT\r\n\
+BEGIN:VEVENT\r\n\
+UID:calligraphy-2026@example.org\r\n\
+DTSTAMP:20260101T000000Z\r\n\
+RECURRENCE-ID;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20260312T140000\r\n\
+DTSTART;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20260312T160000\r\n\
+DURATION:PT1H30M\r\n\
+SUMMARY:Calligraphy (moved)\r\n\
+END:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+#[test]
+fn phone_calendar_series_imports() {
+    let imported = ok(
+        "import_ical",
+        json!({
+            "input": {"text": PHONE_CALENDAR},
+            "options": {"course_id": COURSE, "venue_id": VENUE},
+        }),
+    );
+    let sessions = imported["sessions"].as_array().expect("sessions");
+    let starts: Vec<(&str, &str)> = sessions
+        .iter()
+        .map(|session| {
+            (
+                session["date"].as_str().unwrap_or_default(),
+                session["start_time"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // COUNT=6 gives 2, 5, 9, 12, 16 and 19 March; EXDATE removes 5 March,
+    // and the 12 March session moves to 16:00.
+    assert_eq!(
+        starts,
+        [
+            ("2026-03-02", "14:00:00"),
+            ("2026-03-09", "14:00:00"),
+            ("2026-03-12", "16:00:00"),
+            ("2026-03-16", "14:00:00"),
+            ("2026-03-19", "14:00:00"),
+        ]
+    );
+    assert!(sessions.iter().all(|session| session["minutes"] == 90));
+    assert!(
+        sessions
+            .iter()
+            .all(|session| session["time_zone"] == "Asia/Shanghai")
+    );
+    let again = ok(
+        "import_ical",
+        json!({
+            "input": {"text": PHONE_CALENDAR},
+            "options": {"course_id": COURSE, "venue_id": VENUE},
+        }),
+    );
+    assert_eq!(imported, again, "the same file gives the same session ids");
+}
+
+fn import_codes(event: &str, options: Value) -> Vec<String> {
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n{event}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let mut all_options = json!({"course_id": COURSE, "venue_id": VENUE});
+    if let (Value::Object(all), Value::Object(more)) = (&mut all_options, options) {
+        all.extend(more);
+    }
+    problem_codes(
+        "import_ical",
+        json!({"input": {"text": text}, "options": all_options}),
+    )
+}
+
+#[test]
+fn unsupported_and_broken_events_are_reported() {
+    let start = "UID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDTEND;TZID=Asia/Shanghai:20260302T100000\r\n";
+    assert_eq!(
+        import_codes(&format!("{start}RRULE:FREQ=MONTHLY;COUNT=3\r\n"), json!({})),
+        ["ical_unsupported"]
+    );
+    assert_eq!(
+        import_codes(&format!("{start}RRULE:FREQ=WEEKLY\r\n"), json!({})),
+        ["ical_unbounded_rule"]
+    );
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=2\r\n"),
+            json!({})
+        ),
+        ["ical_dtstart_not_in_rule"]
+    );
+    assert_eq!(
+        import_codes(
+            "UID:a\r\nDTSTART;TZID=Nowhere/City:20260302T090000\r\nDTEND;TZID=Nowhere/City:20260302T100000\r\n",
+            json!({})
+        ),
+        ["ical_unknown_time_zone"]
+    );
+    assert_eq!(
+        import_codes(
+            "UID:a\r\nDTSTART:20260302T090000\r\nDTEND:20260302T100000\r\n",
+            json!({})
+        ),
+        ["ical_time_zone_missing"]
+    );
+    assert_eq!(
+        import_codes("UID:a\r\nDTSTART;VALUE=DATE:20260302\r\n", json!({})),
+        ["ical_all_day_event"]
+    );
+    assert_eq!(
+        import_codes("DTSTART;TZID=Asia/Shanghai:20260302T090000\r\n", json!({})),
+        ["ical_missing_property"]
+    );
+    assert_eq!(
+        import_codes(
+            "UID:a\r\nDTSTART;TZID=Europe/Berlin:20260329T023000\r\nDURATION:PT1H\r\n",
+            json!({})
+        ),
+        ["nonexistent_local_time"]
+    );
+    assert_eq!(
+        import_codes(
+            &format!("{start}RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE:20260310T090000\r\n"),
+            json!({})
+        ),
+        ["ical_unsupported"]
+    );
+}
+
+#[test]
+fn moved_occurrence_must_match_the_series() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260310T090000\r\nDTSTART;TZID=Asia/Shanghai:20260310T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+    let codes = problem_codes(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"course_id": COURSE, "venue_id": VENUE}}),
+    );
+    assert_eq!(codes, ["ical_unmatched_override"]);
+}
+
+#[test]
+fn broken_text_is_a_syntax_problem() {
+    let codes = problem_codes(
+        "import_ical",
+        json!({"input": {"text": "BEGIN:VCALENDAR\r\nthis is not a content line\r\nEND:VCALENDAR\r\n"}}),
+    );
+    assert_eq!(codes, ["ical_syntax"]);
+}
+
+#[test]
+fn imported_count_not_extended() {
+    // Wednesdays from 24 September 2025, COUNT=4: 24 September, 1, 8 and 15
+    // October. The National Day holiday takes 1 and 8 October, and an
+    // imported COUNT keeps its RFC 5545 meaning, so two sessions remain.
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20250924T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+    let imported = ok(
+        "import_ical",
+        json!({
+            "input": {"text": text},
+            "options": {"course_id": COURSE, "venue_id": VENUE, "holiday_calendar": "cn"},
+        }),
+    );
+    let dates: Vec<&str> = imported["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| session["date"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(dates, ["2025-09-24", "2025-10-15"]);
+}
+
+mod hostile_files {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::{COURSE, PHONE_CALENDAR, VENUE};
+
+    /// Imports `text` and checks that the answer is a response, never a
+    /// panic, and that every session it returns is a valid record.
+    fn import_is_total(text: &str) -> Result<(), TestCaseError> {
+        let request = json!({
+            "input": {"text": text},
+            "options": {"course_id": COURSE, "venue_id": VENUE, "until": "2026-12-31"},
+        });
+        let response = xuetong::api::call_value("import_ical", &request).to_json();
+        prop_assert!(response["ok"].is_boolean());
+        if response["ok"] == true {
+            for session in response["value"]["sessions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let mut record = session.clone();
+                if let serde_json::Value::Object(object) = &mut record {
+                    for added in ["starts_at", "ends_at", "minutes", "resolved_time_zone"] {
+                        object.remove(added);
+                    }
+                }
+                let checked =
+                    xuetong::api::call_value("validate_session", &json!({"input": record}));
+                prop_assert!(
+                    matches!(checked, xuetong::api::Response::Ok(_)),
+                    "imported session is invalid: {session}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Ways to damage a valid file.
+    #[derive(Clone, Debug)]
+    enum Damage {
+        DropLine(usize),
+        RepeatLine(usize),
+        CutAt(usize),
+        Insert(usize, String),
+    }
+
+    fn damage() -> impl Strategy<Value = Damage> {
+        prop_oneof![
+            (0usize..40).prop_map(Damage::DropLine),
+            (0usize..40).prop_map(Damage::RepeatLine),
+            (0usize..2000).prop_map(Damage::CutAt),
+            (0usize..2000, "[A-Z;:=,\\r\\n \\-T0-9\"]{0,12}")
+                .prop_map(|(at, text)| Damage::Insert(at, text)),
+        ]
+    }
+
+    fn apply(text: &str, damages: &[Damage]) -> String {
+        let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+        for damage in damages {
+            match damage {
+                Damage::DropLine(index) if *index < lines.len() => {
+                    lines.remove(*index);
+                }
+                Damage::RepeatLine(index) if *index < lines.len() => {
+                    let line = lines[*index].clone();
+                    lines.insert(*index, line);
+                }
+                Damage::CutAt(at) => {
+                    let joined = lines.join("\r\n");
+                    let cut = joined
+                        .char_indices()
+                        .map(|(position, _)| position)
+                        .find(|position| position >= at);
+                    lines = joined[..cut.unwrap_or(joined.len())]
+                        .split("\r\n")
+                        .map(str::to_owned)
+                        .collect();
+                }
+                Damage::Insert(at, inserted) => {
+                    let mut joined = lines.join("\r\n");
+                    let position = joined
+                        .char_indices()
+                        .map(|(position, _)| position)
+                        .find(|position| position >= at)
+                        .unwrap_or(joined.len());
+                    joined.insert_str(position, inserted);
+                    lines = joined.split("\r\n").map(str::to_owned).collect();
+                }
+                _ => {}
+            }
+        }
+        lines.join("\r\n")
+    }
+
+    proptest! {
+        #[test]
+        fn damaged_files_never_panic(damages in proptest::collection::vec(damage(), 1..6)) {
+            import_is_total(&apply(PHONE_CALENDAR, &damages))?;
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            import_is_total(&text)?;
+        }
+    }
+}
