@@ -280,12 +280,16 @@ fn missing_and_unknown_files() {
     let mut files = minimal();
     files.files.remove("sessions.csv");
     files.insert("scan.csv", "id\n");
+    files.insert("excusals.CSV", "id\n");
+    files.insert("Rules.JSON", "{}");
     files.insert("notes.txt", "ignored: not a data file");
     let (_, report) = read(&files);
     assert_eq!(
         code_paths(&report.problems),
         vec![
             ("missing_file".to_owned(), json!(["sessions.csv"])),
+            ("unknown_file".to_owned(), json!(["Rules.JSON"])),
+            ("unknown_file".to_owned(), json!(["excusals.CSV"])),
             ("unknown_file".to_owned(), json!(["scan.csv"])),
         ]
     );
@@ -391,6 +395,58 @@ fn references_and_tiers_are_checked() {
     assert_eq!(bundle.venues.len(), 2);
     assert!(bundle.courses.is_empty());
     assert_eq!(report.file("venues.csv").unwrap().rows_rejected, 2);
+}
+
+#[test]
+fn children_of_rejected_parents_are_rejected() {
+    let mut files = minimal();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,parent_id,time_zone\n\
+         10000000-0000-4000-8000-000000000001,District,district,,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000002,Street,street,10000000-0000-4000-8000-000000000099,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000003,Community,community,10000000-0000-4000-8000-000000000002,Asia/Shanghai\n\
+         10000000-0000-4000-8000-000000000004,Hall,cultural_hall,10000000-0000-4000-8000-000000000003,Asia/Shanghai\n",
+    );
+    files.insert(
+        "categories.csv",
+        "key,name_en,name_zh,parent\n\
+         kiln,Kiln work,窑艺,pottery\n\
+         pottery,Pottery,陶艺,crafts_we_lack\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "unknown_category".to_owned(),
+                json!(["categories.csv", 2, "parent"])
+            ),
+            (
+                "unknown_category".to_owned(),
+                json!(["categories.csv", 3, "parent"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 3, "parent_id"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 4, "parent_id"])
+            ),
+            (
+                "unknown_reference".to_owned(),
+                json!(["venues.csv", 5, "parent_id"])
+            ),
+        ]
+    );
+    assert_eq!(bundle.venues.len(), 1);
+    assert!(bundle.categories.is_empty());
+    let venues = report.file("venues.csv").unwrap();
+    assert_eq!(
+        (venues.rows_read, venues.rows_accepted, venues.rows_rejected),
+        (4, 1, 3)
+    );
 }
 
 #[test]
@@ -514,4 +570,84 @@ fn bundle_format_doc_lists_every_column() {
             "{file} is missing from the file table"
         );
     }
+}
+
+#[test]
+fn broken_rules_file_is_named_as_a_file() {
+    let mut files = minimal();
+    files.insert("rules.json", "{\"rules\": [");
+    let (bundle, report) = read(&files);
+    assert!(bundle.rules.is_none());
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("malformed_json".to_owned(), json!(["rules.json"]))]
+    );
+    let message = &report.problems[0].message;
+    assert!(
+        message.starts_with("the text is not valid JSON: "),
+        "a rules file is not a request: {message}"
+    );
+}
+
+#[test]
+fn lines_ending_in_cr_alone_are_counted() {
+    let mut files = minimal();
+    // Carriage returns alone end the lines, as older Mac spreadsheets save.
+    files.insert(
+        "learners.csv",
+        "id,display_name,birth_date\r\
+         20000000-0000-4000-8000-000000000001,Ann,1957-02-28\r\
+         20000000-0000-4000-8000-000000000002,Bob,1957-02-30\r",
+    );
+    // A quoted cell over two lines, in a file with CR LF line ends.
+    files.insert(
+        "instructors.csv",
+        "id,display_name\r\n\
+         30000000-0000-4000-8000-000000000001,\"Zhou\r\nMing\"\r\n\
+         30000000-0000-4000-8000-000000000002,\r\n",
+    );
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "invalid_date".to_owned(),
+                json!(["learners.csv", 3, "birth_date"])
+            ),
+            (
+                "required".to_owned(),
+                json!(["instructors.csv", 4, "display_name"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unclosed_quote_rejects_the_row() {
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id,display_name\n\
+         20000000-0000-4000-8000-000000000001,\"Ann\n\
+         20000000-0000-4000-8000-000000000002,Bob\n\
+         20000000-0000-4000-8000-000000000003,Cai\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("unclosed_quote".to_owned(), json!(["learners.csv", 2]))]
+    );
+    let problem = &report.problems[0];
+    assert_eq!(problem.params["quote_line"], 2);
+    assert_eq!(problem.params["last_line"], 4);
+    assert!(bundle.learners.is_empty());
+    let learners = report.file("learners.csv").unwrap();
+    assert_eq!(
+        (
+            learners.rows_read,
+            learners.rows_accepted,
+            learners.rows_rejected
+        ),
+        (1, 0, 1)
+    );
 }

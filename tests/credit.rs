@@ -65,7 +65,7 @@ fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outc
             json!({"kind": "online_learning", "minutes": minutes, "resource_id": format!("video-{}", minutes % 3)})
         }
         _ => {
-            json!({"kind": "certificate", "certificate_code": format!("CERT-{}", minutes % 5), "certificate_level": minutes % 5 + 1})
+            json!({"kind": "certificate", "certificate_code": format!("CERT-{}", minutes % 5), "certificate_level": minutes / 5 % 5 + 1})
         }
     };
     for (key, field) in fields.as_object().unwrap() {
@@ -417,4 +417,35 @@ fn expiry_and_revocation_of_expiry() {
         .unwrap();
     assert!(ledger.expire(day("2027-01-01")).is_empty());
     assert_eq!(ledger.balances(None)[0].amount, accrued.amount);
+}
+
+#[test]
+fn repeated_id_ignores_input_order() {
+    let longer = outcome(0, (0, 0, 10, 600, false));
+    let shorter = outcome(0, (0, 0, 10, 60, false));
+    let banked = outcome(0, (0, 0, 10, 600, true));
+    for (a, b) in [(&longer, &shorter), (&longer, &banked)] {
+        let rules = presets::community();
+        let (_, first) = recorded(&rules, &[a.clone(), b.clone()], "2026-04-01");
+        let (_, second) = recorded(&rules, &[b.clone(), a.clone()], "2026-04-01");
+        assert_eq!(first.to_json(), second.to_json());
+    }
+}
+
+#[test]
+fn banked_result_keeps_its_credits() {
+    let rules = presets::community();
+    let first_run = outcomes(&[(0, 0, 10, 600, false)]);
+    let (_, mut ledger) = recorded(&rules, &first_run, "2025-02-01");
+    let credited = ledger.balances(None)[0].amount;
+    assert_eq!(credited.to_string(), "1.00");
+    // The next run carries the first result over as banked and adds a new one.
+    let mut second_run = outcomes(&[(0, 0, 10, 600, true), (0, 0, 40, 120, false)]);
+    assert!(second_run[0].banked);
+    second_run[1].id = "90000000-0000-4000-8000-000000000099".parse().unwrap();
+    let computation = compute_credits(&rules, &context(), &second_run);
+    let appended = ledger.record(&computation, day("2025-03-01")).unwrap();
+    let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
+    assert_eq!(kinds, [EntryKind::Accrue]);
+    assert_eq!(ledger.balances(None)[0].amount.to_string(), "1.20");
 }

@@ -286,11 +286,12 @@ fn statement_errors(statement: &Value) -> Vec<String> {
         Some(_) => {}
         None => errors.push("timestamp is missing".into()),
     }
-    if !statement["version"]
-        .as_str()
-        .is_some_and(|version| version.starts_with("1.0."))
+    // Data 2.4.10: a record provider should not set the version, and when it
+    // does, it must set 1.0.0, whatever 1.0.x patch it follows.
+    if let Some(version) = statement.get("version")
+        && version != "1.0.0"
     {
-        errors.push("version is not 1.0.x".into());
+        errors.push(format!("version is {version}, not left out or 1.0.0"));
     }
     errors
 }
@@ -354,7 +355,16 @@ fn validator_rejects_broken_statements() {
     bad_id["id"] = json!("12345");
     let mut no_verb = good.clone();
     no_verb.as_object_mut().unwrap().remove("verb");
-    for broken in [with_mbox, with_null, bad_time, bad_id, no_verb] {
+    let mut patch_version = good.clone();
+    patch_version["version"] = json!("1.0.3");
+    for broken in [
+        with_mbox,
+        with_null,
+        bad_time,
+        bad_id,
+        no_verb,
+        patch_version,
+    ] {
         assert!(!statement_errors(&broken).is_empty(), "{broken}");
     }
 }
@@ -453,6 +463,9 @@ fn another_platform_gets_other_keys() {
         .unwrap()
     };
     let here = batch(HOME);
+    let slashed = batch(&format!("{HOME}/"));
+    assert_eq!(slashed.batch_id, here.batch_id);
+    assert_eq!(slashed.to_json_lines(), here.to_json_lines());
     let there = batch("https://other.example.org");
     assert_ne!(
         here.deposits[0].idempotency_key,

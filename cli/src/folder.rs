@@ -24,7 +24,10 @@ impl BundleSource for Folder {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
-            if entry.file_type()?.is_file() {
+            // A link to a file is a file of the bundle, and only folders are
+            // left out. A broken link is listed too, so that opening it fails.
+            let kind = entry.file_type()?;
+            if kind.is_file() || kind.is_symlink() && !entry.path().is_dir() {
                 names.push(entry.file_name().to_string_lossy().into_owned());
             }
         }
@@ -33,9 +36,16 @@ impl BundleSource for Folder {
     }
 
     fn open(&self, name: &str) -> io::Result<Option<Box<dyn Read + '_>>> {
-        match File::open(self.root.join(name)) {
+        let path = self.root.join(name);
+        match File::open(&path) {
             Ok(file) => Ok(Some(Box::new(io::BufReader::with_capacity(1 << 20, file)))),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            // Absent only when nothing is there: a broken link is an error.
+            Err(error)
+                if error.kind() == io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(&path).is_err() =>
+            {
+                Ok(None)
+            }
             Err(error) => Err(error),
         }
     }
@@ -46,5 +56,37 @@ impl BundleSink for Folder {
         std::fs::create_dir_all(&self.root)?;
         let file = File::create(self.root.join(name))?;
         Ok(Box::new(io::BufWriter::with_capacity(1 << 20, file)))
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xuetong-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn linked_files_are_part_of_the_bundle() {
+        let dir = scratch("links");
+        let shared = dir.join("shared-venues.txt");
+        std::fs::write(&shared, "id\n").unwrap();
+        let bundle = dir.join("bundle");
+        std::fs::create_dir_all(bundle.join("old")).unwrap();
+        std::os::unix::fs::symlink(&shared, bundle.join("venues.csv")).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone.csv"), bundle.join("scans.csv")).unwrap();
+        let folder = Folder::new(&bundle);
+        assert_eq!(folder.file_names().unwrap(), ["scans.csv", "venues.csv"]);
+        assert!(folder.open("venues.csv").unwrap().is_some());
+        assert!(
+            folder.open("scans.csv").is_err(),
+            "a broken link is an error"
+        );
+        assert!(folder.open("courses.csv").unwrap().is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

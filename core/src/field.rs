@@ -6,7 +6,7 @@
 //! becomes a [`Problem`](crate::problem::Problem) with the field's path, and
 //! reading goes on, so that a record reports all of its problems at once.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -200,7 +200,12 @@ impl FieldValue for NaiveTime {
             8 => NaiveTime::parse_from_str(text, "%H:%M:%S"),
             _ => return Err(Invalid::new(codes::INVALID_TIME)),
         };
-        parsed.map_err(|_| Invalid::new(codes::INVALID_TIME))
+        match parsed {
+            // chrono reads a second of 60 as a leap second, which no clock
+            // on a timetable shows.
+            Ok(time) if time.nanosecond() < 1_000_000_000 => Ok(time),
+            _ => Err(Invalid::new(codes::INVALID_TIME)),
+        }
     }
 
     fn to_text(&self) -> String {
@@ -214,6 +219,9 @@ impl FieldValue for DateTime<Utc> {
     fn from_text(text: &str) -> Result<Self, Invalid> {
         parse_instant(text)
             .map(|instant| instant.with_timezone(&Utc))
+            // An offset can push 9999-12-31 into year 10000, which RFC 3339
+            // cannot write, so the instant could not be read back.
+            .filter(|instant| (0..=9999).contains(&instant.year()))
             .ok_or_else(|| Invalid::new(codes::INVALID_INSTANT))
     }
 
@@ -485,6 +493,8 @@ mod tests {
         );
         assert!(NaiveTime::from_text("24:00").is_err());
         assert!(NaiveTime::from_text("9:30").is_err());
+        assert!(NaiveTime::from_text("23:59:60").is_err());
+        assert!(NaiveTime::from_text("09:30:60").is_err());
     }
 
     #[test]
@@ -493,6 +503,10 @@ mod tests {
         assert_eq!(instant.to_text(), "2026-03-02T01:30:00Z");
         assert!(DateTime::<Utc>::from_text("2026-03-02T09:30:00").is_err());
         assert!(DateTime::<Utc>::from_text("2026-03-02").is_err());
+        // Year 10000 in UTC could not be written back as RFC 3339.
+        assert!(DateTime::<Utc>::from_text("9999-12-31T23:59:59-23:59").is_err());
+        let last = DateTime::<Utc>::from_text("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(DateTime::<Utc>::from_text(&last.to_text()), Ok(last));
     }
 
     #[test]

@@ -507,10 +507,10 @@ pub mod codes {
         UNSUPPORTED_FORMAT = "unsupported_format",
             en: "format must be \"{expected}\", got \"{value}\"",
             zh: "format 应为“{expected}”，实际为“{value}”";
-        /// Text that is not valid JSON.
+        /// Text that is not valid JSON: a request, or a file such as `rules.json`.
         MALFORMED_JSON = "malformed_json",
-            en: "the request is not valid JSON: {detail}",
-            zh: "请求不是合法的 JSON：{detail}";
+            en: "the text is not valid JSON: {detail}",
+            zh: "文本不是合法的 JSON：{detail}";
     }
 }
 

@@ -303,11 +303,11 @@ impl<'a> FieldReader<'a> {
         self.problems.push(problem);
     }
 
-    /// Reports `code` on field `name` with the `field` parameter set.
-    pub fn report_field(&mut self, code: Code, name: &'static str) -> &mut Problem {
+    /// Reports `code` on field `name` with the `field` parameter set. A
+    /// problem that needs more parameters is built with [`Problem::with`]
+    /// (which renders the message) and passed to [`FieldReader::report`].
+    pub fn report_field(&mut self, code: Code, name: &'static str) {
         self.report(Problem::new(code, self.path.join(name)).with("field", name));
-        let last = self.problems.0.len() - 1;
-        &mut self.problems.0[last]
     }
 
     /// Whether any field of this record failed to read.

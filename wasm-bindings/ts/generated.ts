@@ -83,6 +83,7 @@ export type ProblemCode =
   | "wrong_field_count"
   | "missing_column"
   | "unknown_column"
+  | "unclosed_quote"
   | "duplicate_column"
   | "invalid_encoding"
   | "unsupported_encoding"
@@ -130,6 +131,8 @@ export type ProblemCode =
   | "unknown_rule_set"
   | "entry_not_found"
   | "already_revoked"
+  | "reversal_mismatch"
+  | "expiry_of_non_accrual"
   | "revoke_of_revoke"
   | "duplicate_entry_id"
   | "revoke_amount_mismatch"
@@ -229,6 +232,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "wrong_field_count",
   "missing_column",
   "unknown_column",
+  "unclosed_quote",
   "duplicate_column",
   "invalid_encoding",
   "unsupported_encoding",
@@ -276,6 +280,8 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "unknown_rule_set",
   "entry_not_found",
   "already_revoked",
+  "reversal_mismatch",
+  "expiry_of_non_accrual",
   "revoke_of_revoke",
   "duplicate_entry_id",
   "revoke_amount_mismatch",

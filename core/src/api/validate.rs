@@ -6,9 +6,10 @@
 use serde_json::Value;
 
 use super::{Operation, Request, option};
+use crate::field::FieldValue;
 use crate::model::{
-    CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-    Taxonomy, Venue,
+    Category, CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
+    Session, Taxonomy, Venue,
 };
 use crate::problem::{Path, Problem, Problems};
 use crate::record::Record;
@@ -76,66 +77,112 @@ fn validate_record<T: Record>(request: &Request<'_>) -> Result<Value, Problems> 
     T::from_json(request.input, &Path::root()).map(|record| record.to_json())
 }
 
+/// Validates a course and its category, reporting the problems of the
+/// options, of the fields and of the category together.
 fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
-    let definitions: Vec<CategoryDef> = option(request, "categories")?.unwrap_or_default();
-    // Without definitions only the built-in keys count, and checking them
-    // directly saves building a taxonomy on every call (front ends validate
-    // a course form on every keystroke).
-    let taxonomy = if definitions.is_empty() {
-        None
-    } else {
-        Some(extended_taxonomy(&definitions)?)
-    };
-    let course = Course::from_json(request.input, &Path::root())?;
-    let known = match &taxonomy {
-        Some(taxonomy) => taxonomy.contains(&course.category),
-        None => Taxonomy::is_built_in(&course.category),
-    };
-    if !known {
-        return Err(Problem::new(
-            crate::model::codes::UNKNOWN_CATEGORY,
-            Path::root().join("category"),
-        )
-        .with("field", "category")
-        .with("value", course.category.as_str())
-        .into());
-    }
-    Ok(course.to_json())
-}
-
-/// Extends the built-in taxonomy by `definitions`, reporting problems at
-/// paths under `options.categories`.
-fn extended_taxonomy(definitions: &[CategoryDef]) -> Result<Taxonomy, Problems> {
-    Taxonomy::extended(definitions).map_err(|problems| {
-        let mut prefixed = Problems::new();
-        for mut problem in problems {
-            let mut segments = vec!["options".into(), "categories".into()];
-            segments.extend(problem.path.0);
-            problem.path = Path(segments);
-            prefixed.push(problem);
+    let mut problems = Problems::new();
+    // The outer None means the taxonomy is unknown. The inner None means
+    // only the built-in categories count: checking their keys directly saves
+    // building a taxonomy on every call, and front ends validate a course
+    // form on every keystroke.
+    let taxonomy = match option::<Vec<CategoryDef>>(request, "categories") {
+        Ok(None) => Some(None),
+        Ok(Some(definitions)) if definitions.is_empty() => Some(None),
+        Ok(Some(definitions)) => match Taxonomy::extended(&definitions) {
+            Ok(taxonomy) => Some(Some(taxonomy)),
+            Err(found) => {
+                for mut problem in found {
+                    let mut segments = vec!["options".into(), "categories".into()];
+                    segments.extend(problem.path.0);
+                    problem.path = Path(segments);
+                    problems.push(problem);
+                }
+                None
+            }
+        },
+        Err(found) => {
+            problems.extend(found);
+            None
         }
-        prefixed
-    })
+    };
+    let course = match Course::from_json(request.input, &Path::root()) {
+        Ok(course) => Some(course),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    };
+    // The category is checked even when another field is invalid, as long
+    // as the category itself reads and the taxonomy is known.
+    let category = match &course {
+        Some(course) => Some(course.category.clone()),
+        None => request
+            .input
+            .get("category")
+            .and_then(|value| Category::from_json(value).ok()),
+    };
+    let known = |category: &Category| match &taxonomy {
+        Some(Some(taxonomy)) => taxonomy.contains(category),
+        _ => Taxonomy::is_built_in(category),
+    };
+    if let (Some(_), Some(category)) = (&taxonomy, category)
+        && !known(&category)
+    {
+        problems.push(
+            Problem::new(
+                crate::model::codes::UNKNOWN_CATEGORY,
+                Path::root().join("category"),
+            )
+            .with("field", "category")
+            .with("value", category.as_str()),
+        );
+    }
+    match course {
+        Some(course) if problems.is_empty() => Ok(course.to_json()),
+        _ => Err(problems),
+    }
 }
 
+/// Validates a session, with its local times when a time zone is known,
+/// reporting the problems of the options and of the fields together.
 fn validate_session(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = option::<String>(request, "venue_time_zone")?;
-    let venue_zone = match venue_zone {
-        None => None,
-        Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
-            Problems::from(
-                Problem::new(
-                    crate::problem::codes::INVALID_TIME_ZONE,
-                    Path::root().join("options").join("venue_time_zone"),
-                )
-                .with("field", "venue_time_zone")
-                .with("value", name),
-            )
-        })?),
+    let mut problems = Problems::new();
+    let mut zone_valid = true;
+    let venue_zone = match option::<String>(request, "venue_time_zone") {
+        Ok(None) => None,
+        Ok(Some(name)) => match name.parse::<chrono_tz::Tz>() {
+            Ok(zone) => Some(zone),
+            Err(_) => {
+                zone_valid = false;
+                problems.push(
+                    Problem::new(
+                        crate::problem::codes::INVALID_TIME_ZONE,
+                        Path::root().join("options").join("venue_time_zone"),
+                    )
+                    .with("field", "venue_time_zone")
+                    .with("value", name),
+                );
+                None
+            }
+        },
+        Err(found) => {
+            zone_valid = false;
+            problems.extend(found);
+            None
+        }
     };
-    let session = Session::from_json(request.input, &Path::root())?;
-    if session.time_zone.is_some() || venue_zone.is_some() {
-        session_times(&session, venue_zone)?;
+    let session = match Session::from_json(request.input, &Path::root()) {
+        Ok(session) => session,
+        Err(found) => {
+            problems.extend(found);
+            return Err(problems);
+        }
+    };
+    if zone_valid
+        && (session.time_zone.is_some() || venue_zone.is_some())
+        && let Err(found) = session_times(&session, venue_zone)
+    {
+        problems.extend(found);
     }
-    Ok(session.to_json())
+    problems.into_result(session.to_json())
 }

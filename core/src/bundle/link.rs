@@ -319,20 +319,29 @@ impl Linker<'_> {
     fn categories(&mut self, rows: Vec<Row<CategoryDef>>) -> Vec<Row<CategoryDef>> {
         let file = "categories.csv";
         let rows = self.unique(file, rows, |definition| definition.key.clone());
-        let defined: HashSet<_> = rows.iter().map(|row| row.record.key.clone()).collect();
         let built_in = Taxonomy::built_in();
-        self.keep(file, rows, |definition, check| {
-            if let Some(parent) = &definition.parent
-                && !defined.contains(parent)
-                && !built_in.contains(parent)
-            {
-                check.problem(
-                    Problem::new(crate::model::codes::UNKNOWN_CATEGORY, check.path("parent"))
-                        .with("field", "parent")
-                        .with("value", parent.as_str()),
-                );
+        // A category whose parent was itself rejected is rejected too, so
+        // passes repeat until none is; each pass keeps fewer rows or ends.
+        let mut kept = rows;
+        loop {
+            let before = kept.len();
+            let defined: HashSet<_> = kept.iter().map(|row| row.record.key.clone()).collect();
+            kept = self.keep(file, kept, |definition, check| {
+                if let Some(parent) = &definition.parent
+                    && !defined.contains(parent)
+                    && !built_in.contains(parent)
+                {
+                    check.problem(
+                        Problem::new(crate::model::codes::UNKNOWN_CATEGORY, check.path("parent"))
+                            .with("field", "parent")
+                            .with("value", parent.as_str()),
+                    );
+                }
+            });
+            if kept.len() == before {
+                return kept;
             }
-        })
+        }
     }
 
     fn venues(&mut self, rows: Vec<Row<Venue>>) -> Vec<Row<Venue>> {
@@ -342,7 +351,7 @@ impl Linker<'_> {
             .iter()
             .map(|row| (row.record.id, row.record.tier))
             .collect();
-        self.keep(file, rows, |venue, check| {
+        let kept = self.keep(file, rows, |venue, check| {
             let Some(parent) = venue.parent_id else {
                 return;
             };
@@ -357,7 +366,20 @@ impl Linker<'_> {
                 }
                 Some(_) => {}
             }
-        })
+        });
+        // A venue whose parent was itself rejected is rejected too. Parents
+        // are of a higher tier, so this takes at most one pass per tier.
+        let mut kept = kept;
+        loop {
+            let before = kept.len();
+            let ids: HashSet<VenueId> = kept.iter().map(|row| row.record.id).collect();
+            kept = self.keep(file, kept, |venue, check| {
+                check.optional("parent_id", venue.parent_id, &ids, file);
+            });
+            if kept.len() == before {
+                return kept;
+            }
+        }
     }
 
     /// Keeps the memberships whose club and learner are known and that do

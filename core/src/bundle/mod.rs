@@ -28,6 +28,7 @@
 //! scan with its own reason.
 
 pub(crate) mod encoding;
+mod lines;
 mod link;
 mod read;
 mod report;
@@ -160,7 +161,9 @@ pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), Bu
     })?;
     for name in &names {
         let known = name == RULES_FILE || CSV_FILES.iter().any(|(file, _)| file == name);
-        let data_file = name.ends_with(".csv") || name.ends_with(".json");
+        // `Scans.CSV` is a data file too: it must be reported, not skipped.
+        let lower = name.to_lowercase();
+        let data_file = lower.ends_with(".csv") || lower.ends_with(".json");
         if data_file && !known {
             report.problems.push(
                 Problem::new(codes::UNKNOWN_FILE, read::file_path(name))
@@ -372,6 +375,10 @@ pub mod codes {
         UNKNOWN_COLUMN = "unknown_column",
             en: "{file} has an unknown column \"{column}\"; the columns are {allowed}",
             zh: "{file} 含未知列“{column}”；可用的列为 {allowed}";
+        /// A quoted cell whose closing quote is missing, so that it runs to the end of the file.
+        UNCLOSED_QUOTE = "unclosed_quote",
+            en: "{file} line {line}: the quote opened on line {quote_line} is never closed, so lines {quote_line} to {last_line} were read as one cell; add the closing quote",
+            zh: "{file} 第 {line} 行：第 {quote_line} 行开始的引号没有闭合，第 {quote_line} 行到第 {last_line} 行被读成了一个单元格；请补上闭合的引号";
         /// A column named twice in the header.
         DUPLICATE_COLUMN = "duplicate_column",
             en: "{file} names column {column} twice, at positions {first_position} and {position}",

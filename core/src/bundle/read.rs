@@ -10,6 +10,7 @@ use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
 use super::codes;
 use super::encoding::{Decoded, Encoding, EncodingFailure, decode};
+use super::lines::LineTracker;
 use super::report::FileReport;
 
 /// A record read from a file, with the line it started on.
@@ -90,7 +91,7 @@ fn read_rows<T: Record>(
     let mut csv_reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(LineTracker::new(reader));
     let mut record = csv::ByteRecord::new();
     if !read_record(&mut csv_reader, &mut record)? {
         problems.push(Problem::new(codes::EMPTY_FILE, file_path(file)).with("file", file));
@@ -104,8 +105,10 @@ fn read_rows<T: Record>(
     };
     let width = record.len();
     let mut rows = Vec::new();
+    let mut last = None;
     while read_record(&mut csv_reader, &mut record)? {
-        let line = record.position().map_or(0, csv::Position::line);
+        let offset = record.position().map_or(0, csv::Position::byte);
+        let line = csv_reader.get_ref().line_at(offset);
         report.rows_read += 1;
         if record
             .iter()
@@ -113,6 +116,7 @@ fn read_rows<T: Record>(
         {
             report.rows_read -= 1;
             report.blank_rows += 1;
+            last = Some((line, LastRow::Blank));
             continue;
         }
         if record.len() != width {
@@ -121,6 +125,7 @@ fn read_rows<T: Record>(
                 .with("found", record.len());
             problems.push(locate(problem, file, line));
             report.rows_rejected += 1;
+            last = Some((line, LastRow::Rejected));
             continue;
         }
         match read_row::<T>(file, line, &record, &columns) {
@@ -130,19 +135,51 @@ fn read_rows<T: Record>(
                     line,
                     record: value,
                 });
+                last = Some((line, LastRow::Accepted));
             }
             Err(found) => {
                 report.rows_rejected += 1;
                 problems.extend(found.into_iter().map(|problem| locate(problem, file, line)));
+                last = Some((line, LastRow::Rejected));
             }
         }
+    }
+    let tracker = csv_reader.get_ref();
+    if let (Some(quote_line), Some((line, outcome))) = (tracker.unclosed_quote_line(), last) {
+        // The last row swallowed every line after the open quote: whatever
+        // it read as, it is not the row that was meant.
+        match outcome {
+            LastRow::Accepted => {
+                rows.pop();
+                report.rows_accepted -= 1;
+                report.rows_rejected += 1;
+            }
+            LastRow::Blank => {
+                report.blank_rows -= 1;
+                report.rows_read += 1;
+                report.rows_rejected += 1;
+            }
+            LastRow::Rejected => {}
+        }
+        let problem = Problem::new(codes::UNCLOSED_QUOTE, line_path(file, line))
+            .with("quote_line", quote_line)
+            .with("last_line", tracker.last_line());
+        problems.push(locate(problem, file, line));
     }
     Ok(rows)
 }
 
+/// What became of the last row of a file.
+#[derive(Clone, Copy)]
+enum LastRow {
+    Accepted,
+    Rejected,
+    Blank,
+}
+
 /// Reads the next record.
-fn read_record(
-    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+fn read_record<R: Read>(
+    reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
 ) -> io::Result<bool> {
     match reader.read_byte_record(record) {
@@ -158,12 +195,16 @@ fn read_record(
     }
 }
 
-fn count_rejected_rows(
-    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+fn count_rejected_rows<R: Read>(
+    reader: &mut csv::Reader<LineTracker<R>>,
     record: &mut csv::ByteRecord,
     report: &mut FileReport,
 ) {
     while let Ok(true) = reader.read_byte_record(record) {
+        // Looking the line up lets the tracker forget the lines before it.
+        reader
+            .get_ref()
+            .line_at(record.position().map_or(0, csv::Position::byte));
         report.rows_read += 1;
         report.rows_rejected += 1;
     }

@@ -43,7 +43,7 @@ crate::text_enum! {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepositOptions {
     /// The platform's home page, an absolute http or https URL; it is part of
-    /// every idempotency key.
+    /// every idempotency key, without any trailing slash.
     pub platform: String,
     /// The first recording date exported, if limited.
     pub recorded_from: Option<NaiveDate>,
@@ -141,7 +141,10 @@ fn deposit_key(platform: &str, entry: Uuid) -> Uuid {
 ///
 /// `invalid_iri` when the platform is not an absolute http or https URL.
 pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<DepositBatch, Problems> {
-    if let Some(problem) = check_iri(&options.platform, "platform", Path::root().join("platform")) {
+    // A trailing slash does not make another platform, so it does not change
+    // the keys either (xAPI home pages are trimmed the same way).
+    let platform = options.platform.trim_end_matches('/');
+    if let Some(problem) = check_iri(platform, "platform", Path::root().join("platform")) {
         return Err(problem.into());
     }
     let zero_entries: std::collections::HashSet<Uuid> = ledger
@@ -166,9 +169,9 @@ pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<Deposi
                         .reverses
                         .is_some_and(|target| zero_entries.contains(&target)))
         })
-        .map(|entry| deposit(entry, &options.platform))
+        .map(|entry| deposit(entry, platform))
         .collect();
-    let mut name = format!("credit_bank_batch:{}", options.platform);
+    let mut name = format!("credit_bank_batch:{platform}");
     for deposit in &deposits {
         name.push(':');
         name.push_str(&deposit.idempotency_key.to_string());

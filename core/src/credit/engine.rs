@@ -3,9 +3,10 @@
 //!
 //! The steps, in order:
 //!
-//! 1. Outcomes are sorted by occurrence date and id, so the input order never
-//!    matters. A repeated outcome id, an unknown learner or course, and a date
-//!    outside the rule set's effective period are skipped with a reason.
+//! 1. Outcomes are sorted by occurrence date, id and content, so the input
+//!    order never matters. A repeated outcome id, an unknown learner or
+//!    course, and a date outside the rule set's effective period are skipped
+//!    with a reason.
 //! 2. The first rule whose match fits an outcome applies; its gates (minimum
 //!    minutes, completion, evidence) are checked per record.
 //! 3. A daily minutes limit cuts the minutes that count, per learner, day and
@@ -32,6 +33,7 @@ use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
 };
+use crate::record::Record;
 
 use super::exact::Exact;
 use super::ledger::{Basis, CapNote, EntryKind};
@@ -166,7 +168,8 @@ impl CreditContext {
 crate::text_enum! {
     /// Why an outcome earned no credit.
     pub enum SkipReason {
-        /// The same outcome id appeared earlier in the input.
+        /// Another record with the same outcome id counts instead: the one
+        /// with the earliest date, then the first by content.
         DuplicateOutcome = "duplicate_outcome",
         /// The learner is not among the context's learners.
         UnknownLearner = "unknown_learner",
@@ -363,7 +366,13 @@ pub fn compute_credits(
     outcomes: &[Outcome],
 ) -> Computation {
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
-    sorted.sort_by_key(|outcome| (outcome.occurred_on, outcome.id));
+    // Copies of one outcome id are told apart by their content, so the copy
+    // that counts does not depend on the input order.
+    sorted.sort_by(|a, b| {
+        (a.occurred_on, a.id)
+            .cmp(&(b.occurred_on, b.id))
+            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+    });
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
@@ -813,6 +822,20 @@ struct Granted {
     date: NaiveDate,
     amount: Credits,
     counted: bool,
+    /// The course or certificate credited once, for de-duplicated rules:
+    /// a banked attempt and the better attempt that tops it up count as one.
+    key: Option<(Dedup, String)>,
+}
+
+/// The number of credited units among `granted`, counting the attempts of
+/// one course or certificate once.
+fn credited_count(granted: &[&Granted]) -> usize {
+    let mut keys = BTreeSet::new();
+    granted
+        .iter()
+        .filter(|g| g.counted)
+        .filter(|g| g.key.as_ref().is_none_or(|key| keys.insert(key)))
+        .count()
 }
 
 fn apply_caps(
@@ -839,7 +862,7 @@ fn apply_caps(
     let mut accruals = Vec::new();
     for unit in units {
         let rule = &rule_set.rules[unit.rule];
-        let top_up = unit.already_banked.is_some();
+        let key = dedup_key(rule, &unit);
         let mut granted = unit.amount;
         let mut binding: Option<(usize, Window)> = None;
         let mut scoped = Vec::new();
@@ -860,8 +883,11 @@ fn apply_caps(
                     (limit - used).max(Credits::ZERO)
                 }
                 Limit::Count(limit) => {
-                    let used = counted.filter(|g| g.counted).count();
-                    if top_up || used < limit as usize {
+                    let counted: Vec<&Granted> = counted.collect();
+                    // Another attempt of a course or certificate already
+                    // counted takes no further place under the cap.
+                    let same = key.is_some() && counted.iter().any(|g| g.counted && g.key == key);
+                    if same || credited_count(&counted) < limit as usize {
                         unit.amount
                     } else {
                         Credits::ZERO
@@ -880,7 +906,8 @@ fn apply_caps(
                 .push(Granted {
                     date: unit.occurred_on,
                     amount: granted,
-                    counted: !granted.is_zero() && !top_up,
+                    counted: !granted.is_zero(),
+                    key: key.clone(),
                 });
         }
         if unit.banked {

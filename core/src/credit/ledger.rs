@@ -25,7 +25,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{json_kind, unknown_field_problem};
 
 use super::codes;
-use super::engine::{Accrual, Computation};
+use super::engine::{Accrual, Computation, SkipReason};
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
 /// The `format` of a ledger document.
@@ -273,7 +273,9 @@ impl Ledger {
     /// named some. So a live entry of that rule set (any version) that is
     /// dated in that period and belongs to one of those learners is revoked
     /// when the computation does not reproduce it. Entries of other rule
-    /// sets are left alone.
+    /// sets are left alone, and so are entries whose outcomes the
+    /// computation skipped as banked: those were credited before, which is
+    /// what banked means.
     ///
     /// # Errors
     ///
@@ -341,25 +343,38 @@ impl Ledger {
             }
         }
 
-        let stale: Vec<Uuid> = self
-            .entries
+        let banked: BTreeSet<OutcomeId> = computation
+            .skipped
             .iter()
-            .filter(|entry| matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped))
-            .filter(|entry| entry.rule_set_id == pin.id)
-            .filter(|entry| computation.effective.contains(entry.occurred_on))
-            .filter(|entry| {
-                computation
+            .filter(|skipped| skipped.reason == SkipReason::Banked)
+            .flat_map(|skipped| skipped.outcome_ids.iter().copied())
+            .collect();
+        let expiries = self.expiries();
+        let mut appended = Vec::new();
+        for entry in &self.entries {
+            let stale = matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped)
+                && entry.rule_set_id == pin.id
+                && computation.effective.contains(entry.occurred_on)
+                && computation
                     .learners
                     .as_ref()
                     .is_none_or(|learners| learners.contains(&entry.learner_id))
-            })
-            .filter(|entry| !revoked.contains_key(&entry.id) && !kept.contains(&entry.id))
-            .map(|entry| entry.id)
-            .collect();
-        let mut appended = Vec::new();
-        for id in stale {
-            appended.extend(self.revoke_unchecked(id, recorded_on, None));
+                && !revoked.contains_key(&entry.id)
+                && !kept.contains(&entry.id)
+                && !all_banked(entry, &banked);
+            if !stale {
+                continue;
+            }
+            // The same steps as `revoke_unchecked`, with the maps built once.
+            if let Some(expiry) = expiries.get(&entry.id)
+                && !revoked.contains_key(expiry)
+                && let Some(&position) = positions.get(expiry)
+            {
+                appended.push(reversal(&self.entries[position], recorded_on, None));
+            }
+            appended.push(reversal(entry, recorded_on, None));
         }
+        self.entries.extend(appended.iter().cloned());
         for entry in fresh {
             self.entries.push(entry.clone());
             appended.push(entry);
@@ -467,15 +482,37 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// `zero_adjustment` when `amount` is zero.
+    /// `zero_adjustment` when `amount` is zero, `required` when `key` or
+    /// `reason` is blank, and `out_of_range` when `rule_set_version` is 0.
     pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
+        let mut problems = Problems::new();
         if adjustment.amount.is_zero() {
-            return Err(
+            problems.push(
                 Problem::new(codes::ZERO_ADJUSTMENT, Path::root().join("amount"))
-                    .with("field", "amount")
-                    .into(),
+                    .with("field", "amount"),
             );
         }
+        for (field, text) in [("key", &adjustment.key), ("reason", &adjustment.reason)] {
+            if text.trim().is_empty() {
+                problems.push(
+                    Problem::new(crate::problem::codes::REQUIRED, Path::root().join(field))
+                        .with("field", field),
+                );
+            }
+        }
+        if adjustment.rule_set_version == 0 {
+            problems.push(
+                Problem::new(
+                    crate::problem::codes::OUT_OF_RANGE,
+                    Path::root().join("rule_set_version"),
+                )
+                .with("field", "rule_set_version")
+                .with("value", 0)
+                .with("min", 1)
+                .with("max", u32::MAX),
+            );
+        }
+        problems.into_result(())?;
         let id = v5(&format!(
             "credit_adjust:{}:{}:{}",
             adjustment.learner_id, adjustment.rule_set_id, adjustment.key
@@ -554,8 +591,9 @@ impl Ledger {
     ///
     /// Every problem found: a wrong `format`, malformed entries
     /// (`invalid_ledger_entry`), and broken links between entries
-    /// (`duplicate_entry_id`, `entry_not_found`, `revoke_of_revoke`,
-    /// `already_revoked`, `revoke_amount_mismatch`).
+    /// (`duplicate_entry_id`, `entry_not_found`, `reversal_mismatch`,
+    /// `expiry_of_non_accrual`, `revoke_of_revoke`, `already_revoked`,
+    /// `revoke_amount_mismatch`).
     pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
         let mut problems = Problems::new();
         let Value::Object(object) = value else {
@@ -601,14 +639,18 @@ impl Ledger {
         problems.into_result(ledger)
     }
 
-    /// Checks the links between entries: unique ids, reversals that point
-    /// at an earlier entry with the opposite amount, no revoked revocation
-    /// and no entry revoked twice. Problems are reported under `path` with
-    /// the entry's index.
+    /// Checks the links between entries: unique ids; reversals that point
+    /// at an earlier entry of the same learner, rule set, date, kind and
+    /// category, with the opposite amount; expiries of accruals only; no
+    /// revoked revocation; and no entry reversed twice (revoked twice,
+    /// expired twice, expired after its revocation, or revoked while its
+    /// expiry is unrevoked). Problems are reported under `path` with the
+    /// entry's index.
     pub fn check(&self, path: &Path) -> Problems {
         let mut problems = Problems::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
+        let mut expired_by: HashMap<Uuid, Uuid> = HashMap::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let at = path.join(index);
             if seen.contains_key(&entry.id) {
@@ -639,22 +681,59 @@ impl Ledger {
                 );
                 continue;
             };
-            if entry.kind == EntryKind::Revoke {
-                if target.kind == EntryKind::Revoke {
+            if entry.kind == EntryKind::Revoke && target.kind == EntryKind::Revoke {
+                problems.push(
+                    Problem::new(codes::REVOKE_OF_REVOKE, at.join("reverses"))
+                        .with("entry_id", target_id.to_string()),
+                );
+                continue;
+            }
+            if let Some(field) = reversal_difference(entry, target) {
+                problems.push(
+                    Problem::new(codes::REVERSAL_MISMATCH, at.join(field))
+                        .with("entry_id", entry.id.to_string())
+                        .with("target_id", target_id.to_string())
+                        .with("field", field),
+                );
+                continue;
+            }
+            let earlier = if entry.kind == EntryKind::Revoke {
+                // An unrevoked expiry has reversed the accrual already.
+                let live_expiry = expired_by
+                    .get(&target_id)
+                    .filter(|expiry| !revoked_by.contains_key(expiry))
+                    .copied();
+                let earlier = revoked_by.get(&target_id).copied().or(live_expiry);
+                if earlier.is_none() {
+                    revoked_by.insert(target_id, entry.id);
+                }
+                earlier
+            } else {
+                if target.kind != EntryKind::Accrue {
                     problems.push(
-                        Problem::new(codes::REVOKE_OF_REVOKE, at.join("reverses"))
-                            .with("entry_id", target_id.to_string()),
+                        Problem::new(codes::EXPIRY_OF_NON_ACCRUAL, at.join("reverses"))
+                            .with("entry_id", entry.id.to_string())
+                            .with("target_id", target_id.to_string())
+                            .with("kind", target.kind.as_str()),
                     );
                     continue;
                 }
-                if let Some(first) = revoked_by.insert(target_id, entry.id) {
-                    problems.push(
-                        Problem::new(codes::ALREADY_REVOKED, at.join("reverses"))
-                            .with("entry_id", target_id.to_string())
-                            .with("revoked_by", first.to_string()),
-                    );
-                    continue;
+                let earlier = revoked_by
+                    .get(&target_id)
+                    .or_else(|| expired_by.get(&target_id))
+                    .copied();
+                if earlier.is_none() {
+                    expired_by.insert(target_id, entry.id);
                 }
+                earlier
+            };
+            if let Some(first) = earlier {
+                problems.push(
+                    Problem::new(codes::ALREADY_REVOKED, at.join("reverses"))
+                        .with("entry_id", target_id.to_string())
+                        .with("revoked_by", first.to_string()),
+                );
+                continue;
             }
             if entry.amount != -target.amount {
                 problems.push(
@@ -666,6 +745,26 @@ impl Ledger {
             }
         }
         problems
+    }
+}
+
+/// The first field in which a reversal differs from the entry it reverses,
+/// among those balances and transcripts group by.
+fn reversal_difference(reversal: &Entry, target: &Entry) -> Option<&'static str> {
+    if reversal.learner_id != target.learner_id {
+        Some("learner_id")
+    } else if reversal.rule_set_id != target.rule_set_id {
+        Some("rule_set_id")
+    } else if reversal.rule_set_version != target.rule_set_version {
+        Some("rule_set_version")
+    } else if reversal.occurred_on != target.occurred_on {
+        Some("occurred_on")
+    } else if reversal.outcome_kind != target.outcome_kind {
+        Some("outcome_kind")
+    } else if reversal.category != target.category {
+        Some("category")
+    } else {
+        None
     }
 }
 
@@ -690,6 +789,12 @@ pub struct Adjustment {
     pub recorded_on: NaiveDate,
     /// The category it counts under, if any.
     pub category: Option<Category>,
+}
+
+/// Whether every outcome behind `entry` is banked, which means that the
+/// entry credited them and must stay.
+fn all_banked(entry: &Entry, banked: &BTreeSet<OutcomeId>) -> bool {
+    !entry.outcome_ids.is_empty() && entry.outcome_ids.iter().all(|id| banked.contains(id))
 }
 
 fn entry_from_accrual(

@@ -110,10 +110,18 @@ pub mod codes {
         ENTRY_NOT_FOUND = "entry_not_found",
             en: "the ledger has no entry {entry_id}; check the id",
             zh: "账本中没有条目 {entry_id}；请检查 id";
-        /// A second revocation of the same entry.
+        /// A second reversal of the same entry: revoked or expired twice, expired after its revocation, or revoked while its expiry is unrevoked.
         ALREADY_REVOKED = "already_revoked",
-            en: "entry {entry_id} was already revoked by entry {revoked_by}; a revocation cannot be repeated",
-            zh: "条目 {entry_id} 已被条目 {revoked_by} 撤销，不能重复撤销";
+            en: "entry {entry_id} was already reversed by entry {revoked_by}; an entry is revoked or expired once",
+            zh: "条目 {entry_id} 已被条目 {revoked_by} 冲销；一个条目只能被撤销或过期一次";
+        /// A reversal whose learner, rule set, date, kind or category differs from the entry it reverses.
+        REVERSAL_MISMATCH = "reversal_mismatch",
+            en: "entry {entry_id} reverses entry {target_id} but has another {field}; a reversal keeps the learner, rule set, date, kind and category of the entry it reverses",
+            zh: "条目 {entry_id} 冲销条目 {target_id}，但两者的 {field} 不同；冲销条目须与被冲销条目的学习者、规则集、日期、类型和类别一致";
+        /// An expiry of an entry that is not an accrual.
+        EXPIRY_OF_NON_ACCRUAL = "expiry_of_non_accrual",
+            en: "entry {entry_id} expires entry {target_id}, which is a {kind} entry; only accruals expire",
+            zh: "条目 {entry_id} 使条目 {target_id} 过期，但后者是 {kind} 条目；只有记入条目会过期";
         /// A revocation of a revocation.
         REVOKE_OF_REVOKE = "revoke_of_revoke",
             en: "entry {entry_id} is a revocation, which cannot itself be revoked; record a new accrual or an adjustment instead",

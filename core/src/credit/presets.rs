@@ -17,7 +17,8 @@ use super::rule::{
     RuleSet, RuleSetStatus, Scope, Stage, TableKey,
 };
 
-/// Every built-in rule set, ordered by id and version.
+/// Every built-in rule set: the default `community` first, then the presets
+/// by id.
 pub fn all() -> Vec<RuleSet> {
     vec![
         community(),

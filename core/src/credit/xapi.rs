@@ -11,7 +11,8 @@
 //!   so exporting the same event twice gives the same statement, which a
 //!   learning record store accepts once;
 //! - timestamps carry the UTC offset of the platform's time zone;
-//! - no property is ever `null`: absent values are left out;
+//! - no property is ever `null`: absent values are left out, and so is the
+//!   statement's `version`, which record providers should not set;
 //! - verbs come from the ADL vocabulary (`attended`, `completed`, `voided`),
 //!   Activity Streams 1.0 (`join`, `leave`) and the xAPI registry's
 //!   `earned` (`http://id.tincanapi.com/verb/earned`);
@@ -31,7 +32,10 @@ use crate::problem::{Path, Problem, Problems};
 use super::codes;
 use super::ledger::{EntryKind, Ledger};
 
-/// The xAPI version the statements follow.
+/// The xAPI version the statements follow, for the
+/// `X-Experience-API-Version` header of requests that send them. The
+/// statements themselves leave `version` out: the specification asks
+/// record providers not to set it, and to set `1.0.0` if they do.
 pub const XAPI_VERSION: &str = "1.0.3";
 
 /// ADL's `attended`.
@@ -322,7 +326,6 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
         }),
     );
     object.insert("timestamp".into(), options.timestamp(event.at()).into());
-    object.insert("version".into(), XAPI_VERSION.into());
 
     if let LearningEvent::RevokedCredits { entry_id, .. } = event {
         let key = format!("voided:{entry_id}");

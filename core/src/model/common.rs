@@ -163,25 +163,11 @@ pub(crate) fn read_location(reader: &mut FieldReader<'_>) -> Option<Option<GeoPo
     let longitude: Option<f64> = reader.optional("longitude");
     let mut ok = true;
     if let Some(value) = latitude.filter(|value| !(-90.0..=90.0).contains(value)) {
-        reader
-            .report_field(codes::INVALID_COORDINATE, "latitude")
-            .params
-            .extend([
-                ("value".into(), value.to_string().into()),
-                ("min".into(), (-90).into()),
-                ("max".into(), 90.into()),
-            ]);
+        reader.report(coordinate_problem(reader.path(), "latitude", value, 90));
         ok = false;
     }
     if let Some(value) = longitude.filter(|value| !(-180.0..=180.0).contains(value)) {
-        reader
-            .report_field(codes::INVALID_COORDINATE, "longitude")
-            .params
-            .extend([
-                ("value".into(), value.to_string().into()),
-                ("min".into(), (-180).into()),
-                ("max".into(), 180.into()),
-            ]);
+        reader.report(coordinate_problem(reader.path(), "longitude", value, 180));
         ok = false;
     }
     if reader.has("latitude") != reader.has("longitude") {
@@ -203,6 +189,21 @@ pub(crate) fn read_location(reader: &mut FieldReader<'_>) -> Option<Option<GeoPo
         }),
         _ => None,
     })
+}
+
+/// The problem of a coordinate outside `-limit..=limit`, built with
+/// [`Problem::with`] so that its message has every parameter filled in.
+fn coordinate_problem(
+    path: &crate::problem::Path,
+    field: &'static str,
+    value: f64,
+    limit: i32,
+) -> Problem {
+    Problem::new(codes::INVALID_COORDINATE, path.join(field))
+        .with("field", field)
+        .with("value", value.to_string())
+        .with("min", -limit)
+        .with("max", limit)
 }
 
 /// Writes `latitude` and `longitude`.
@@ -298,6 +299,26 @@ mod tests {
         };
         let km = shanghai.distance_metres(hangzhou) / 1000.0;
         assert!((160.0..170.0).contains(&km), "{km}");
+    }
+
+    #[test]
+    fn coordinate_messages_name_the_range() {
+        use crate::record::Record;
+        let venue = serde_json::json!({
+            "id": "10000000-0000-4000-8000-000000000001", "name": "Hall",
+            "tier": "district", "time_zone": "Asia/Shanghai",
+            "latitude": 91, "longitude": -180.5,
+        });
+        let problems =
+            super::super::Venue::from_json(&venue, &crate::problem::Path::root()).unwrap_err();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "latitude must be a number between -90 and 90, got \"91\"",
+                "longitude must be a number between -180 and 180, got \"-180.5\"",
+            ]
+        );
     }
 
     #[test]

@@ -97,10 +97,13 @@ impl Record for Enrolment {
         let group_key: Option<String> = reader.optional("group_key");
         let group_mode = reader.defaulted("group_mode", GroupMode::AllOrNothing);
         if reader.has("group_mode") && !reader.has("group_key") {
-            reader
-                .report_field(codes::FIELD_NOT_APPLICABLE, "group_mode")
-                .params
-                .insert("kind".into(), "an enrolment without group_key".into());
+            let problem = Problem::new(
+                codes::FIELD_NOT_APPLICABLE,
+                reader.path().join("group_mode"),
+            )
+            .with("field", "group_mode")
+            .with("kind", "an enrolment without group_key");
+            reader.report(problem);
         }
         if reader.failed() {
             return None;
@@ -185,5 +188,26 @@ impl Record for Enrolment {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_mode_without_group_key_names_the_record() {
+        let enrolment = serde_json::json!({
+            "id": "60000000-0000-4000-8000-000000000001",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "course_id": "40000000-0000-4000-8000-000000000001",
+            "requested_at": "2026-02-03T10:00:00+08:00",
+            "group_mode": "partial",
+        });
+        let problems = Enrolment::from_json(&enrolment, &Path::root()).unwrap_err();
+        assert_eq!(
+            problems.0[0].message,
+            "group_mode does not apply to an enrolment without group_key; remove it"
+        );
     }
 }
