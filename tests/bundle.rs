@@ -64,14 +64,15 @@ fn example_bundle_reads_clean() {
     assert_eq!(bundle.learners.len(), 6);
     assert_eq!(bundle.instructors.len(), 2);
     assert_eq!(bundle.clubs.len(), 1);
+    assert_eq!(bundle.club_members.len(), 5);
     assert_eq!(bundle.courses.len(), 3);
     assert_eq!(bundle.sessions.len(), 8);
     assert_eq!(bundle.enrolments.len(), 7);
     assert_eq!(bundle.excusals.len(), 1);
     assert_eq!(bundle.outcomes.len(), 3);
     assert_eq!(bundle.scans.len(), 17);
-    assert_eq!(report.rows_read(), 53);
-    assert_eq!(report.rows_accepted(), 53);
+    assert_eq!(report.rows_read(), 58);
+    assert_eq!(report.rows_accepted(), 58);
 }
 
 #[test]
@@ -649,5 +650,69 @@ fn unclosed_quote_rejects_the_row() {
             learners.rows_rejected
         ),
         (1, 0, 1)
+    );
+}
+
+#[test]
+fn gb18030_found_after_the_first_64_kib() {
+    let mut text = String::from("id,display_name\n");
+    for index in 1..=1500 {
+        text.push_str(&format!(
+            "20000000-0000-4000-8000-{index:012},Learner {index}\n"
+        ));
+    }
+    text.push_str("20000000-0000-4000-8000-000000009999,李建国\n");
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    assert!(
+        bytes.len() > 64 * 1024,
+        "the test needs the Chinese name past the sniffed bytes"
+    );
+    let mut files = minimal();
+    files.insert("learners.csv", bytes.into_owned());
+    let (bundle, report) = read(&files);
+    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert_eq!(
+        code_paths(&report.notices),
+        vec![("gb18030_detected".to_owned(), json!(["learners.csv"]))]
+    );
+    assert_eq!(bundle.learners.len(), 1501);
+    assert_eq!(bundle.learners[1500].display_name, "李建国");
+    assert_eq!(
+        report.file("learners.csv").unwrap().encoding,
+        Some(Encoding::Gb18030)
+    );
+}
+
+#[test]
+fn late_bytes_that_are_no_encoding_reject_their_row() {
+    let mut bytes = b"id,display_name\n".to_vec();
+    for index in 1..=1500 {
+        bytes.extend_from_slice(
+            format!("20000000-0000-4000-8000-{index:012},Learner {index}\n").as_bytes(),
+        );
+    }
+    let bad_row_start = bytes.len();
+    // "Zoë" in Latin-1 followed by a byte that GB18030 cannot pair with it.
+    bytes.extend_from_slice(b"20000000-0000-4000-8000-000000009999,Zo\xeb\n");
+    let mut files = minimal();
+    files.insert("learners.csv", bytes);
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![(
+            "invalid_encoding".to_owned(),
+            json!(["learners.csv", 1502, "display_name"])
+        )]
+    );
+    // The row starts with a 36-byte id and a comma; then "Zo".
+    assert_eq!(
+        report.problems[0].params["offset"],
+        bad_row_start + 36 + 1 + 2
+    );
+    assert_eq!(bundle.learners.len(), 1500);
+    let counts = report.file("learners.csv").unwrap();
+    assert_eq!(
+        (counts.rows_read, counts.rows_accepted, counts.rows_rejected),
+        (1501, 1500, 1)
     );
 }

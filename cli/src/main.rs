@@ -1,6 +1,5 @@
 //! The `xuetong` command line.
 
-mod folder;
 mod import;
 
 use std::io::Read;
@@ -11,7 +10,7 @@ use clap::{Parser, Subcommand};
 use xuetong::bundle::read_bundle;
 use xuetong::problem::Locale;
 
-use folder::Folder;
+use xuetong_cli::folder::{self, Folder};
 
 /// Exit code when every input was valid.
 const EXIT_OK: u8 = 0;

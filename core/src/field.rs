@@ -74,7 +74,17 @@ pub trait FieldValue: Sized {
 pub const MAX_TEXT_CHARS: usize = 500;
 
 impl FieldValue for String {
+    /// Reads free text: at most [`MAX_TEXT_CHARS`] characters, and no control
+    /// characters other than tab, line feed and carriage return (a NUL or an
+    /// escape sequence in a name breaks databases and terminals downstream).
     fn from_text(text: &str) -> Result<Self, Invalid> {
+        if let Some(control) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(Invalid::new(codes::CONTROL_CHARACTER)
+                .with("codepoint", format!("U+{:04X}", u32::from(control))));
+        }
         let length = text.chars().count();
         if length > MAX_TEXT_CHARS {
             return Err(Invalid::new(codes::TOO_LONG)

@@ -28,6 +28,7 @@ def examples() -> dict[str, Any]:
         "Instructor": bundle.instructors[0],
         "CategoryDef": xuetong.CategoryDef(key="pottery", name_en="Pottery", name_zh="陶艺"),
         "Club": bundle.clubs[0],
+        "ClubMember": bundle.club_members[1],
         "Course": bundle.courses[1],
         "Session": bundle.sessions[0],
         "Enrolment": bundle.enrolments[1],

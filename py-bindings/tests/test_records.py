@@ -27,6 +27,7 @@ RECORD_CLASSES = {
     "instructors": xuetong.Instructor,
     "categories": xuetong.CategoryDef,
     "clubs": xuetong.Club,
+    "club_members": xuetong.ClubMember,
     "courses": xuetong.Course,
     "sessions": xuetong.Session,
     "enrolments": xuetong.Enrolment,

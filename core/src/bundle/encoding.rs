@@ -55,6 +55,15 @@ pub(crate) enum EncodingFailure {
     Unknown { offset: usize },
 }
 
+/// Decodes a whole file as GB18030, or returns `None` when it is not valid
+/// GB18030.
+pub(crate) fn decode_gb18030(mut reader: Box<dyn Read + '_>) -> io::Result<Option<String>> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+    Ok((!had_errors).then(|| text.into_owned()))
+}
+
 /// Inspects the start of `reader` and returns a UTF-8 reader for the file.
 pub(crate) fn decode<'a>(
     mut reader: Box<dyn Read + 'a>,

@@ -294,9 +294,28 @@ fn read_one<T: Record>(
     let Some(reader) = source.open(file).map_err(io_error)? else {
         return Ok(Vec::new());
     };
-    let (rows, file_report) =
-        read::read_file::<T>(file, reader, &mut report.problems, &mut report.notices)
-            .map_err(io_error)?;
+    let mut problems = Vec::new();
+    let mut notices = Vec::new();
+    let (mut rows, mut file_report) =
+        read::read_file::<T>(file, reader, &mut problems, &mut notices).map_err(io_error)?;
+    // The encoding is decided from the start of the file. When a later row
+    // turns out not to be UTF-8, the file may be GB18030 after all: read it
+    // again as GB18030 if the whole file decodes cleanly that way.
+    let late_non_utf8 = file_report.encoding == Some(Encoding::Utf8)
+        && problems
+            .iter()
+            .any(|problem| problem.code == codes::INVALID_ENCODING);
+    if late_non_utf8
+        && let Some(reader) = source.open(file).map_err(io_error)?
+        && let Some(text) = encoding::decode_gb18030(reader).map_err(io_error)?
+    {
+        problems.clear();
+        notices.clear();
+        (rows, file_report) =
+            read::read_gb18030::<T>(file, text, &mut problems, &mut notices).map_err(io_error)?;
+    }
+    report.problems.extend(problems);
+    report.notices.extend(notices);
     report.files.push(file_report);
     Ok(rows)
 }

@@ -57,13 +57,29 @@ pub(crate) fn read_file<T: Record>(
             report.encoding = Some(encoding);
             reader
         }
-        Decoded::Gb18030(text) => {
-            report.encoding = Some(Encoding::Gb18030);
-            notices.push(Problem::new(codes::GB18030_DETECTED, file_path(file)).with("file", file));
-            Box::new(io::Cursor::new(text.into_bytes()))
-        }
+        Decoded::Gb18030(text) => return read_gb18030(file, text, problems, notices),
     };
     let rows = read_rows::<T>(file, text_reader, &mut report, problems)?;
+    Ok((rows, report))
+}
+
+/// Reads every record of one CSV file already decoded from GB18030, with
+/// the `gb18030_detected` notice.
+pub(crate) fn read_gb18030<T: Record>(
+    file: &str,
+    text: String,
+    problems: &mut Vec<Problem>,
+    notices: &mut Vec<Problem>,
+) -> io::Result<(Vec<Row<T>>, FileReport)> {
+    let mut report = FileReport::new(file);
+    report.encoding = Some(Encoding::Gb18030);
+    notices.push(Problem::new(codes::GB18030_DETECTED, file_path(file)).with("file", file));
+    let rows = read_rows::<T>(
+        file,
+        Box::new(io::Cursor::new(text.into_bytes())),
+        &mut report,
+        problems,
+    )?;
     Ok((rows, report))
 }
 
@@ -293,9 +309,19 @@ fn read_row<T: Record>(
             Ok(text) => cells.push(Some(text.trim())),
             Err(error) => {
                 let name = T::FIELDS[field].name;
+                // The record keeps its cells back to back without the commas
+                // between them, so the bad byte's offset in the file is the
+                // record's start, the cells and commas before it, and the
+                // offset inside the cell. Quotes around earlier cells are
+                // not counted, so a quoted row reports an offset a little
+                // early.
+                let record_start = record.position().map_or(0, csv::Position::byte);
+                let cell_start = record.range(*column).map_or(0, |range| range.start);
+                let offset = record_start as usize + cell_start + column + error.valid_up_to();
                 problems.push(
                     Problem::new(codes::INVALID_ENCODING, line_path(file, line).join(name))
-                        .with("offset", error.valid_up_to())
+                        .with("file", file)
+                        .with("offset", offset)
                         .with("field", name)
                         .with(
                             "value",

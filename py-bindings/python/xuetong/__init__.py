@@ -1,8 +1,8 @@
 """xuetong (学通): community and lifelong-learning platforms.
 
 Record classes (``Learner``, ``Venue``, ``Course``, ``Session``,
-``Enrolment``, ``Scan``, ``Excusal``, ``Outcome``, ``Club``, ``Instructor``,
-``CategoryDef``) validate on construction and raise ``ValidationError``
+``Enrolment``, ``Scan``, ``Excusal``, ``Outcome``, ``Club``, ``ClubMember``,
+``Instructor``, ``CategoryDef``) validate on construction and raise ``ValidationError``
 with every problem. ``read_bundle`` reads a season bundle folder;
 ``validate_table`` reads Arrow tables; ``call`` runs any operation of the
 JSON API. The rules run in the Rust core, which releases the GIL while it
@@ -20,6 +20,7 @@ from ._core import (
     Bundle,
     CategoryDef,
     Club,
+    ClubMember,
     Course,
     Enrolment,
     Excusal,
@@ -46,6 +47,7 @@ __all__ = [
     "BundleError",
     "CategoryDef",
     "Club",
+    "ClubMember",
     "Course",
     "Enrolment",
     "Excusal",

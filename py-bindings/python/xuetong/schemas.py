@@ -24,6 +24,7 @@ VENUES: Schema = _schema("venues")
 LEARNERS: Schema = _schema("learners")
 INSTRUCTORS: Schema = _schema("instructors")
 CLUBS: Schema = _schema("clubs")
+CLUB_MEMBERS: Schema = _schema("club_members")
 COURSES: Schema = _schema("courses")
 SESSIONS: Schema = _schema("sessions")
 ENROLMENTS: Schema = _schema("enrolments")
@@ -40,6 +41,7 @@ SCHEMAS: dict[str, Schema] = {
         LEARNERS,
         INSTRUCTORS,
         CLUBS,
+        CLUB_MEMBERS,
         COURSES,
         SESSIONS,
         ENROLMENTS,
@@ -57,6 +59,7 @@ RECORD_TABLES: tuple[str, ...] = (
     "learners",
     "instructors",
     "clubs",
+    "club_members",
     "courses",
     "sessions",
     "enrolments",

@@ -12,13 +12,13 @@ use xuetong::record::Record;
 use super::convert::json_to_py;
 use super::errors::{bundle_error, guarded, internal_error};
 use super::records::{
-    CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-    SessionValue, Venue,
+    CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
+    Session, SessionValue, Venue,
 };
 use super::table::Table;
-use crate::folder::Folder;
 use crate::guard::catch;
 use crate::tables::{self, schemas, write_rows, write_sessions};
+use xuetong_cli::folder::Folder;
 
 /// A season's records as read from a bundle folder, with the report of what
 /// reading found.
@@ -66,6 +66,7 @@ fn record_batch(bundle: &CoreBundle, name: &str) -> PyResult<arrow_array::Record
         "learners" => rows(&schemas::LEARNERS, &bundle.learners),
         "instructors" => rows(&schemas::INSTRUCTORS, &bundle.instructors),
         "clubs" => rows(&schemas::CLUBS, &bundle.clubs),
+        "club_members" => rows(&schemas::CLUB_MEMBERS, &bundle.club_members),
         "courses" => rows(&schemas::COURSES, &bundle.courses),
         "sessions" => write_sessions(
             bundle
@@ -103,6 +104,7 @@ const TABLE_NAMES: &[&str] = &[
     "learners",
     "instructors",
     "clubs",
+    "club_members",
     "courses",
     "sessions",
     "enrolments",
@@ -149,6 +151,14 @@ impl Bundle {
     #[getter]
     fn clubs(&self) -> Vec<Club> {
         wrap(&self.bundle.clubs, |value| Club {
+            value: value.clone(),
+        })
+    }
+
+    /// Club membership periods.
+    #[getter]
+    fn club_members(&self) -> Vec<ClubMember> {
+        wrap(&self.bundle.club_members, |value| ClubMember {
             value: value.clone(),
         })
     }

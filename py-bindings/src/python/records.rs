@@ -20,8 +20,8 @@ use xuetong::schedule::{SessionTimes, session_times};
 use super::convert::{from_json, instant_to_py, to_json};
 use super::errors::{guarded, validation_error};
 use crate::tables::schemas::{
-    CATEGORIES, CLUBS, COURSES, ENROLMENTS, EXCUSALS, INSTRUCTORS, LEARNERS, OUTCOMES, SCANS,
-    SESSIONS, VENUES,
+    CATEGORIES, CLUB_MEMBERS, CLUBS, COURSES, ENROLMENTS, EXCUSALS, INSTRUCTORS, LEARNERS,
+    OUTCOMES, SCANS, SESSIONS, VENUES,
 };
 use crate::tables::{ColumnKind, TableSchema};
 
@@ -84,6 +84,25 @@ plain_record! {
     model::Excusal => EXCUSALS, id;
     model::Outcome => OUTCOMES, id;
     model::Scan => SCANS, id;
+}
+
+/// A club membership period has no id of its own: the club, the learner and
+/// the day the period began identify it.
+impl RecordValue for model::ClubMember {
+    const SCHEMA: &'static TableSchema = &CLUB_MEMBERS;
+    const KIND: &'static str = <model::ClubMember as Record>::KIND;
+
+    fn read_json(value: &Value) -> Result<Self, Problems> {
+        <model::ClubMember as Record>::from_json(value, &Path::root())
+    }
+
+    fn json(&self) -> Value {
+        Record::to_json(self)
+    }
+
+    fn hash_key(&self) -> String {
+        format!("{}:{}:{}", self.club_id, self.learner_id, self.joined_on)
+    }
 }
 
 /// A session with its instants, when its time zone is known.
@@ -505,8 +524,27 @@ record_class! {
     /// >>> club.founded_on
     /// datetime.date(2016, 4, 10)
     Club(model::Club) {
-        id, source_system, source_key, name, status, community_venue_id, guiding_venue_id,
-        founded_on
+        id, source_system, source_key, name, status, status_since, community_venue_id,
+        guiding_venue_id, founded_on, has_rules
+    }
+}
+
+record_class! {
+    /// One membership period of a learner in a club: a role (founder, core,
+    /// fixed or occasional member), a duty for core members, and the days it
+    /// began and ended. A period runs up to the day before ``left_on``.
+    ///
+    /// >>> import datetime
+    /// >>> from xuetong import ClubMember
+    /// >>> member = ClubMember(
+    /// ...     club_id="c0000000-0000-4000-8000-000000000001",
+    /// ...     learner_id="20000000-0000-4000-8000-000000000004",
+    /// ...     role="core", duty="publicity", joined_on=datetime.date(2016, 4, 10),
+    /// ... )
+    /// >>> member.role, member.duty, member.left_on
+    /// ('core', 'publicity', None)
+    ClubMember(model::ClubMember) {
+        club_id, learner_id, role, duty, joined_on, left_on
     }
 }
 
@@ -627,7 +665,7 @@ record_class! {
     /// ('confirmed', datetime.datetime(2026, 2, 3, 2, 0, tzinfo=datetime.timezone.utc))
     Enrolment(model::Enrolment) {
         id, source_system, source_key, learner_id, course_id, requested_at, status, confirmed_at,
-        withdrawn_at
+        withdrawn_at, group_key, group_mode
     }
 }
 
@@ -651,7 +689,7 @@ record_class! {
 record_class! {
     /// A recorded learning outcome (学习成果): attendance, a completed
     /// course, a certificate, an award, volunteer service, teaching, online
-    /// learning or club activity. Which fields are required depends on
+    /// learning, club activity or an assessment. Which fields are required depends on
     /// ``kind``. ``minutes`` also takes a ``timedelta`` of whole minutes.
     ///
     /// >>> import datetime
@@ -667,7 +705,7 @@ record_class! {
     Outcome(model::Outcome) {
         id, source_system, source_key, learner_id, kind, occurred_on, recorded_on, role, minutes,
         course_id, club_id, session_id, category, title, certificate_code, certificate_level,
-        award_scope, award_rank, team, resource_id, evidence, banked
+        award_scope, award_rank, team, resource_id, evidence, banked, score, passed
     }
     {
         /// ``minutes`` as a ``timedelta``; ``None`` without minutes.
@@ -719,6 +757,7 @@ pub(crate) fn restore_record<'py>(
         "instructor" => Instructor::restore(py, state),
         "category" => CategoryDef::restore(py, state),
         "club" => Club::restore(py, state),
+        "club_member" => ClubMember::restore(py, state),
         "course" => Course::restore(py, state),
         "session" => Session::restore(py, state),
         "enrolment" => Enrolment::restore(py, state),
@@ -738,6 +777,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Instructor>()?;
     module.add_class::<CategoryDef>()?;
     module.add_class::<Club>()?;
+    module.add_class::<ClubMember>()?;
     module.add_class::<Course>()?;
     module.add_class::<Session>()?;
     module.add_class::<Enrolment>()?;

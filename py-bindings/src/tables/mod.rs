@@ -195,7 +195,7 @@ pub enum ValidateError {
     /// The table name is not a record table.
     #[error(
         "unknown record table \"{name}\"; the record tables are categories, venues, learners, \
-         instructors, clubs, courses, sessions, enrolments, excusals, outcomes and scans"
+         instructors, clubs, club_members, courses, sessions, enrolments, excusals, outcomes and scans"
     )]
     UnknownTable {
         /// The name given.
@@ -236,6 +236,7 @@ pub fn validate(
         "learners" => records::<model::Learner>(&schemas::LEARNERS, input, batches),
         "instructors" => records::<model::Instructor>(&schemas::INSTRUCTORS, input, batches),
         "clubs" => records::<model::Club>(&schemas::CLUBS, input, batches),
+        "club_members" => records::<model::ClubMember>(&schemas::CLUB_MEMBERS, input, batches),
         "courses" => records::<model::Course>(&schemas::COURSES, input, batches),
         "enrolments" => records::<model::Enrolment>(&schemas::ENROLMENTS, input, batches),
         "excusals" => records::<model::Excusal>(&schemas::EXCUSALS, input, batches),

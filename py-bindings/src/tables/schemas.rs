@@ -89,9 +89,25 @@ pub const CLUBS: TableSchema = TableSchema {
         optional("source_key", Text),
         required("name", Text),
         required("status", Choice),
+        optional("status_since", Date),
         optional("community_venue_id", Uuid),
         optional("guiding_venue_id", Uuid),
         optional("founded_on", Date),
+        required("has_rules", Boolean),
+    ],
+};
+
+/// Club membership periods.
+pub const CLUB_MEMBERS: TableSchema = TableSchema {
+    name: "club_members",
+    row: "a club membership period",
+    columns: &[
+        required("club_id", Uuid),
+        required("learner_id", Uuid),
+        required("role", Choice),
+        optional("duty", Choice),
+        required("joined_on", Date),
+        optional("left_on", Date),
     ],
 };
 
@@ -162,6 +178,8 @@ pub const ENROLMENTS: TableSchema = TableSchema {
         required("status", Choice),
         optional("confirmed_at", Instant),
         optional("withdrawn_at", Instant),
+        optional("group_key", Text),
+        optional("group_mode", Choice),
     ],
 };
 
@@ -207,6 +225,8 @@ pub const OUTCOMES: TableSchema = TableSchema {
         optional("resource_id", Text),
         optional("evidence", Text),
         required("banked", Boolean),
+        optional("score", UInt8),
+        optional("passed", Boolean),
     ],
 };
 
@@ -256,6 +276,7 @@ pub static SCHEMAS: &[&TableSchema] = &[
     &LEARNERS,
     &INSTRUCTORS,
     &CLUBS,
+    &CLUB_MEMBERS,
     &COURSES,
     &SESSIONS,
     &ENROLMENTS,
@@ -273,8 +294,8 @@ pub fn schema(name: &str) -> Option<&'static TableSchema> {
 #[cfg(test)]
 mod tests {
     use xuetong::model::{
-        CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan, Session,
-        Venue,
+        CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome,
+        Scan, Session, Venue,
     };
     use xuetong::record::Record;
 
@@ -300,6 +321,7 @@ mod tests {
         assert_eq!(input_columns(&LEARNERS), field_names::<Learner>());
         assert_eq!(input_columns(&INSTRUCTORS), field_names::<Instructor>());
         assert_eq!(input_columns(&CLUBS), field_names::<Club>());
+        assert_eq!(input_columns(&CLUB_MEMBERS), field_names::<ClubMember>());
         assert_eq!(input_columns(&COURSES), field_names::<Course>());
         assert_eq!(input_columns(&SESSIONS), field_names::<Session>());
         assert_eq!(input_columns(&ENROLMENTS), field_names::<Enrolment>());
