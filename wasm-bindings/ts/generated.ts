@@ -17,6 +17,7 @@ export type ProblemCode =
   | "invalid_boolean"
   | "invalid_choice"
   | "too_long"
+  | "control_character"
   | "invalid_coordinate"
   | "incomplete_location"
   | "personal_data_field"
@@ -166,6 +167,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "invalid_boolean",
   "invalid_choice",
   "too_long",
+  "control_character",
   "invalid_coordinate",
   "incomplete_location",
   "personal_data_field",
