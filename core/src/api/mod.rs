@@ -39,10 +39,15 @@
 
 mod attendance;
 mod catalogue;
+#[cfg(feature = "full-api")]
 mod club;
+#[cfg(feature = "full-api")]
 mod credit;
+#[cfg(feature = "full-api")]
 mod enrolment;
+#[cfg(feature = "full-api")]
 mod index;
+#[cfg(feature = "full-api")]
 mod schedule;
 mod validate;
 
@@ -86,10 +91,15 @@ pub struct Operation {
 static ALL: &[&[Operation]] = &[
     catalogue::OPERATIONS,
     validate::OPERATIONS,
+    #[cfg(feature = "full-api")]
     club::OPERATIONS,
+    #[cfg(feature = "full-api")]
     index::OPERATIONS,
+    #[cfg(feature = "full-api")]
     credit::OPERATIONS,
+    #[cfg(feature = "full-api")]
     schedule::OPERATIONS,
+    #[cfg(feature = "full-api")]
     enrolment::OPERATIONS,
     attendance::OPERATIONS,
 ];
@@ -111,18 +121,24 @@ pub enum Response {
 impl Response {
     /// The JSON form of the response.
     pub fn to_json(&self) -> Value {
+        self.clone().into_json()
+    }
+
+    /// The JSON form of the response, moving the value instead of copying
+    /// it.
+    pub fn into_json(self) -> Value {
         let mut object = Map::new();
         object.insert("format".into(), RESPONSE_FORMAT.into());
         match self {
             Response::Ok(value) => {
                 object.insert("ok".into(), true.into());
-                object.insert("value".into(), value.clone());
+                object.insert("value".into(), value);
             }
             Response::Problems(problems) => {
                 object.insert("ok".into(), false.into());
                 object.insert(
                     "problems".into(),
-                    serde_json::to_value(problems).unwrap_or(Value::Array(Vec::new())),
+                    serde_json::to_value(&problems).unwrap_or(Value::Array(Vec::new())),
                 );
             }
         }
@@ -142,7 +158,8 @@ pub fn call(operation: &str, request: &str) -> String {
                 .into(),
         ),
     };
-    response.to_json().to_string()
+    let json = response.into_json();
+    serde_json::to_string(&json).unwrap_or_else(|_| json.to_string())
 }
 
 /// Runs `operation` on a request given as a JSON value.

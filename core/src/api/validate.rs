@@ -81,9 +81,15 @@ fn validate_record<T: Record>(request: &Request<'_>) -> Result<Value, Problems> 
 /// options, of the fields and of the category together.
 fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
+    // The outer None means the taxonomy is unknown. The inner None means
+    // only the built-in categories count: checking their keys directly saves
+    // building a taxonomy on every call, and front ends validate a course
+    // form on every keystroke.
     let taxonomy = match option::<Vec<CategoryDef>>(request, "categories") {
-        Ok(definitions) => match Taxonomy::extended(&definitions.unwrap_or_default()) {
-            Ok(taxonomy) => Some(taxonomy),
+        Ok(None) => Some(None),
+        Ok(Some(definitions)) if definitions.is_empty() => Some(None),
+        Ok(Some(definitions)) => match Taxonomy::extended(&definitions) {
+            Ok(taxonomy) => Some(Some(taxonomy)),
             Err(found) => {
                 for mut problem in found {
                     let mut segments = vec!["options".into(), "categories".into()];
@@ -115,8 +121,12 @@ fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
             .get("category")
             .and_then(|value| Category::from_json(value).ok()),
     };
-    if let (Some(taxonomy), Some(category)) = (&taxonomy, category)
-        && !taxonomy.contains(&category)
+    let known = |category: &Category| match &taxonomy {
+        Some(Some(taxonomy)) => taxonomy.contains(category),
+        _ => Taxonomy::is_built_in(category),
+    };
+    if let (Some(_), Some(category)) = (&taxonomy, category)
+        && !known(&category)
     {
         problems.push(
             Problem::new(

@@ -39,6 +39,7 @@ pub use engine::{
     Accrual, Computation, CreditContext, SkipReason, Skipped, compute_credits, expiry_date,
 };
 pub use ledger::{Adjustment, Balance, Basis, CapNote, Entry, EntryKind, LEDGER_FORMAT, Ledger};
+#[cfg(feature = "full-api")]
 pub(crate) use parse::is_identifier;
 pub use parse::{parse_rule_set, rule_set_from_json};
 pub use rule::{

@@ -245,6 +245,13 @@ impl Taxonomy {
         Self { categories }
     }
 
+    /// Checks whether `category` is one of the built-in categories. Cheaper
+    /// than [`Taxonomy::built_in`] followed by [`Taxonomy::contains`],
+    /// because it builds no taxonomy.
+    pub fn is_built_in(category: &Category) -> bool {
+        BUILT_IN.iter().any(|&(key, ..)| key == category.as_str())
+    }
+
     /// The built-in categories extended by `definitions`; a definition with a
     /// built-in key replaces the built-in one.
     ///
@@ -328,6 +335,19 @@ mod tests {
         assert!(Category::new("_x").is_none());
         assert!(Category::new("").is_none());
         assert!(Category::new("太极").is_none());
+    }
+
+    #[test]
+    fn is_built_in_agrees_with_built_in() {
+        let taxonomy = Taxonomy::built_in();
+        for &(key, ..) in BUILT_IN {
+            let category = Category::new(key).unwrap();
+            assert!(Taxonomy::is_built_in(&category), "{key}");
+            assert!(taxonomy.contains(&category), "{key}");
+        }
+        let pottery = Category::new("pottery").unwrap();
+        assert!(!Taxonomy::is_built_in(&pottery));
+        assert!(!taxonomy.contains(&pottery));
     }
 
     #[test]

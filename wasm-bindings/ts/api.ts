@@ -1,0 +1,274 @@
+// The package's API over the WebAssembly module: the JSON operation API,
+// validators with a Standard Schema adapter, and message localization. Every
+// rule runs in the Rust core; this file converts values and results only.
+
+import { XuetongValidationError } from "./errors.js";
+import { glue } from "./glue.js";
+import type {
+  Issue,
+  Locale,
+  OperationInfo,
+  Operations,
+  ProblemCode,
+  ProblemCodeInfo,
+  Request,
+  Result,
+  ValidateSettings,
+  ValidationOperation,
+} from "./types.js";
+
+/** The input type of a typed operation. */
+export type InputOf<Name extends keyof Operations> = Operations[Name]["input"];
+/** The options type of a typed operation. */
+export type OptionsOf<Name extends keyof Operations> = Operations[Name]["options"];
+/** The value type of a typed operation. */
+export type ValueOf<Name extends keyof Operations> = Operations[Name]["value"];
+
+/** The response document of the core, as JSON. */
+type Response =
+  | { ok: true; value: unknown }
+  | { ok: false; problems: Issue[] };
+
+type Failure = { readonly ok: false; readonly issues: readonly Issue[] };
+
+/** Reads the message locale of a request without trusting its shape. */
+function requestLocale(request: unknown): string {
+  try {
+    const locale = (request as { locale?: unknown } | null)?.locale;
+    return typeof locale === "string" ? locale : "en";
+  } catch {
+    return "en";
+  }
+}
+
+/** Makes the issue for a problem found before the request reached the core. */
+function localIssue(code: ProblemCode, locale: string, params: Record<string, unknown>): Issue {
+  const message = glue().renderMessage(code, locale, JSON.stringify(params));
+  return { code, path: [], message, params };
+}
+
+/**
+ * Writes a request as JSON text, or returns the failure when it cannot be
+ * written (a BigInt, a cycle, or a `toJSON` that throws).
+ */
+function requestText(request: unknown): string | Failure {
+  try {
+    return JSON.stringify(request) ?? "null";
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const issue = localIssue("malformed_json", requestLocale(request), { detail });
+    return { ok: false, issues: [issue] };
+  }
+}
+
+function toResult(responseText: string): Result<unknown> {
+  const response = JSON.parse(responseText) as Response;
+  if (response.ok) {
+    return { ok: true, value: response.value };
+  }
+  return { ok: false, issues: response.problems };
+}
+
+/**
+ * Runs an operation of the JSON operation API on a request object and
+ * returns its value or its issues. Never throws for any operation name or
+ * request (except before `init()` in browsers): an unknown operation, an
+ * invalid envelope or an input that cannot be written as JSON comes back as
+ * issues.
+ *
+ * @example
+ * const result = call("validate_course", { locale: "zh-CN", input: form });
+ * if (!result.ok) show(result.issues);
+ */
+export function call<Name extends keyof Operations>(
+  operation: Name,
+  request: Request<InputOf<Name>, OptionsOf<Name>>,
+): Result<ValueOf<Name>>;
+export function call<Name extends string>(
+  operation: Name extends keyof Operations ? never : Name,
+  request: unknown,
+): Result<unknown>;
+export function call(operation: string, request: unknown): Result<unknown> {
+  const text = requestText(request);
+  if (typeof text !== "string") {
+    return text;
+  }
+  return toResult(glue().call(String(operation), text));
+}
+
+/**
+ * Runs an operation on a request written as JSON text and returns the
+ * response document as JSON text, exactly as the Rust `xuetong::api::call`
+ * does, for callers that forward documents unchanged.
+ */
+export function callJson(operation: string, request: string): string {
+  return glue().call(String(operation), String(request));
+}
+
+/** The version of the library the WebAssembly module was built from. */
+export function version(): string {
+  return glue().version();
+}
+
+/** Lists the operations of the module, with a summary of each. */
+export function listOperations(): OperationInfo[] {
+  const result = call("list_operations", { input: null });
+  return result.ok ? result.value : [];
+}
+
+/** Lists every problem code with its English and Chinese message templates. */
+export function listProblemCodes(): ProblemCodeInfo[] {
+  const result = call("list_problem_codes", { input: null });
+  return result.ok ? result.value : [];
+}
+
+/**
+ * Renders the message of an issue in another locale from its code and
+ * params, without validating again: for a form that switches language.
+ */
+export function localizeIssue(issue: Issue, locale: Locale): Issue {
+  const message = glue().renderMessage(issue.code, locale, JSON.stringify(issue.params));
+  return { ...issue, message };
+}
+
+/** The Standard Schema (v1) properties, declared here so the package has no dependencies. */
+export interface StandardSchemaProps<Input, Output> {
+  readonly version: 1;
+  readonly vendor: "xuetong";
+  /**
+   * Validates a value. `options.libraryOptions` may carry validation
+   * settings: `{ locale: "zh-CN", options: {...} }`.
+   */
+  readonly validate: (
+    value: unknown,
+    options?: { readonly libraryOptions?: Record<string, unknown> | undefined } | undefined,
+  ) => StandardResult<Output>;
+  /** Present for type inference only; undefined at run time. */
+  readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+}
+
+/** The result of a Standard Schema validation. */
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: readonly Issue[] };
+
+/**
+ * A validator of one kind of record. It validates with `validate` (returns
+ * a result) or `parse` (throws XuetongValidationError), and plugs into form
+ * libraries that accept Standard Schema through its `~standard` property.
+ */
+export interface Validator<Name extends ValidationOperation> {
+  /** The operation behind the validator, such as `validate_course`. */
+  readonly operation: Name;
+  /** The settings every call starts from. */
+  readonly settings: ValidateSettings<OptionsOf<Name>>;
+  /** Validates `input`; settings given here replace the validator's own. */
+  validate(input: unknown, settings?: ValidateSettings<OptionsOf<Name>>): Result<ValueOf<Name>>;
+  /**
+   * Validates `input` and returns the normalized record.
+   *
+   * @throws XuetongValidationError with every issue when the input is invalid.
+   */
+  parse(input: unknown, settings?: ValidateSettings<OptionsOf<Name>>): ValueOf<Name>;
+  /** A validator of the same kind with other settings, such as a locale. */
+  with(settings: ValidateSettings<OptionsOf<Name>>): Validator<Name>;
+  /** The Standard Schema adapter. */
+  readonly "~standard": StandardSchemaProps<InputOf<Name>, ValueOf<Name>>;
+}
+
+function settingsFrom(value: Record<string, unknown> | undefined): ValidateSettings<never> {
+  if (value === undefined) {
+    return {};
+  }
+  return value as ValidateSettings<never>;
+}
+
+/** Makes a validator for a validation operation. */
+export function validator<Name extends ValidationOperation>(
+  operation: Name,
+  settings: ValidateSettings<OptionsOf<Name>> = {},
+): Validator<Name> {
+  const validate = (
+    input: unknown,
+    override: ValidateSettings<OptionsOf<Name>> = {},
+  ): Result<ValueOf<Name>> => {
+    const request = {
+      locale: override.locale ?? settings.locale,
+      input: input === undefined ? null : input,
+      options: override.options ?? settings.options,
+    };
+    return call(operation as string, request) as Result<ValueOf<Name>>;
+  };
+  const parse = (input: unknown, override?: ValidateSettings<OptionsOf<Name>>): ValueOf<Name> => {
+    const result = validate(input, override);
+    if (result.ok) {
+      return result.value;
+    }
+    throw new XuetongValidationError(operation, result.issues);
+  };
+  return {
+    operation,
+    settings,
+    validate,
+    parse,
+    with: (other) => validator(operation, { ...settings, ...other }),
+    "~standard": {
+      version: 1,
+      vendor: "xuetong",
+      validate: (value, options) => {
+        const result = validate(value, settingsFrom(options?.libraryOptions));
+        return result.ok ? { value: result.value } : { issues: result.issues };
+      },
+    },
+  };
+}
+
+/** A validator for every input record, with English messages. */
+export const validators = {
+  learner: validator("validate_learner"),
+  venue: validator("validate_venue"),
+  instructor: validator("validate_instructor"),
+  course: validator("validate_course"),
+  session: validator("validate_session"),
+  enrolment: validator("validate_enrolment"),
+  scan: validator("validate_scan"),
+  excusal: validator("validate_excusal"),
+  outcome: validator("validate_outcome"),
+  club: validator("validate_club"),
+  category: validator("validate_category"),
+} as const;
+
+type Settings<Name extends ValidationOperation> = ValidateSettings<OptionsOf<Name>>;
+
+/** Validates a learner registration. */
+export function validateLearner(input: unknown, settings?: Settings<"validate_learner">) {
+  return validators.learner.validate(input, settings);
+}
+
+/** Validates a course being published; `options.categories` extends the taxonomy. */
+export function validateCourse(input: unknown, settings?: Settings<"validate_course">) {
+  return validators.course.validate(input, settings);
+}
+
+/**
+ * Validates a session; with a time zone (its own or
+ * `options.venue_time_zone`) also its local times and length.
+ */
+export function validateSession(input: unknown, settings?: Settings<"validate_session">) {
+  return validators.session.validate(input, settings);
+}
+
+/** Validates an enrolment. */
+export function validateEnrolment(input: unknown, settings?: Settings<"validate_enrolment">) {
+  return validators.enrolment.validate(input, settings);
+}
+
+/** Validates a club registration. */
+export function validateClub(input: unknown, settings?: Settings<"validate_club">) {
+  return validators.club.validate(input, settings);
+}
+
+/** Validates a check-in or check-out scan. */
+export function validateScan(input: unknown, settings?: Settings<"validate_scan">) {
+  return validators.scan.validate(input, settings);
+}
