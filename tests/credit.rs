@@ -266,6 +266,23 @@ proptest! {
     }
 
     #[test]
+    fn edited_entry_breaks_the_chain(
+        specs in proptest::collection::vec(spec(), 1..40),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let (_, ledger) = recorded(&capped_rules(), &outcomes(&specs), "2028-01-01");
+        prop_assume!(!ledger.entries().is_empty());
+        let index = pick.index(ledger.entries().len());
+        let mut json = ledger.to_json();
+        json["entries"][index]["reason"] = json!("edited");
+        let problems = Ledger::from_json(&json, &Path::root()).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|problem| problem.code.as_str()).collect();
+        prop_assert_eq!(codes, ["ledger_tampered"]);
+        let path = &problems.iter().next().unwrap().path;
+        prop_assert_eq!(path, &xuetong::path!["entries", index]);
+    }
+
+    #[test]
     fn ledger_json_round_trips(specs in proptest::collection::vec(spec(), 0..40)) {
         let (_, ledger) = recorded(&capped_rules(), &outcomes(&specs), "2028-01-01");
         let back = Ledger::from_json(&ledger.to_json(), &Path::root()).unwrap();

@@ -10,6 +10,10 @@
 //! source, rule set version, rule, amounts, outcomes), so recording the same
 //! computation twice appends nothing, and two ledgers built from the same
 //! input are equal byte for byte.
+//!
+//! Every entry carries a digest over its content and the digest of the
+//! entry before it, so a stored ledger that was edited afterwards is
+//! rejected when it is read ([`Ledger::from_json`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,6 +29,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{json_kind, unknown_field_problem};
 
 use super::codes;
+use super::digest::{CHAIN_START, chained_digest};
 use super::engine::{Accrual, Computation, SkipReason};
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
@@ -138,6 +143,12 @@ pub struct Entry {
     /// The reason for a revocation or adjustment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The SHA-256 of the previous entry's digest and this entry's canonical
+    /// JSON form, in lowercase hexadecimal, which chains every entry to the
+    /// ones before it (see [`Ledger::check`]). The ledger sets it on
+    /// appending.
+    #[serde(default)]
+    pub digest: String,
 }
 
 /// One learner's balance under one rule set.
@@ -243,6 +254,18 @@ impl Ledger {
     /// The entry with id `id`.
     pub fn entry(&self, id: Uuid) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.id == id)
+    }
+
+    /// Appends `entry` with its digest chained to the last entry's, and
+    /// returns it as appended.
+    fn append(&mut self, mut entry: Entry) -> Entry {
+        let previous = self
+            .entries
+            .last()
+            .map_or(CHAIN_START, |last| last.digest.as_str());
+        entry.digest = chained_digest(previous, &content_of(&entry));
+        self.entries.push(entry.clone());
+        entry
     }
 
     /// The revocation of each revoked entry, by the revoked entry's id.
@@ -374,11 +397,11 @@ impl Ledger {
             }
             appended.push(reversal(entry, recorded_on, None));
         }
-        self.entries.extend(appended.iter().cloned());
-        for entry in fresh {
-            self.entries.push(entry.clone());
-            appended.push(entry);
-        }
+        appended.extend(fresh);
+        let mut appended: Vec<Entry> = appended
+            .into_iter()
+            .map(|entry| self.append(entry))
+            .collect();
         appended.extend(self.expire(recorded_on));
         Ok(appended)
     }
@@ -437,15 +460,13 @@ impl Ledger {
                 .entry(*expiry)
                 .map(|expiry| reversal(expiry, recorded_on, reason.clone()))
         {
-            self.entries.push(entry.clone());
-            appended.push(entry);
+            appended.push(self.append(entry));
         }
         if let Some(entry) = self
             .entry(id)
             .map(|target| reversal(target, recorded_on, reason))
         {
-            self.entries.push(entry.clone());
-            appended.push(entry);
+            appended.push(self.append(entry));
         }
         appended
     }
@@ -471,8 +492,7 @@ impl Ledger {
                 expiry
             })
             .collect();
-        self.entries.extend(due.iter().cloned());
-        due
+        due.into_iter().map(|entry| self.append(entry)).collect()
     }
 
     /// Appends a manual adjustment of `amount` to a learner's balance under
@@ -539,9 +559,9 @@ impl Ledger {
             cap: None,
             reverses: None,
             reason: Some(adjustment.reason),
+            digest: String::new(),
         };
-        self.entries.push(entry.clone());
-        Ok(entry)
+        Ok(self.append(entry))
     }
 
     /// Every learner's balance per rule set, summing the entries recorded on
@@ -590,7 +610,9 @@ impl Ledger {
     /// # Errors
     ///
     /// Every problem found: a wrong `format`, malformed entries
-    /// (`invalid_ledger_entry`), and broken links between entries
+    /// (`invalid_ledger_entry`), the first entry without a digest
+    /// (`required`) or whose digest does not match (`ledger_tampered`), and
+    /// broken links between entries
     /// (`duplicate_entry_id`, `entry_not_found`, `reversal_mismatch`,
     /// `expiry_of_non_accrual`, `revoke_of_revoke`, `already_revoked`,
     /// `revoke_amount_mismatch`).
@@ -639,14 +661,53 @@ impl Ledger {
         problems.into_result(ledger)
     }
 
-    /// Checks the links between entries: unique ids; reversals that point
-    /// at an earlier entry of the same learner, rule set, date, kind and
-    /// category, with the opposite amount; expiries of accruals only; no
-    /// revoked revocation; and no entry reversed twice (revoked twice,
-    /// expired twice, expired after its revocation, or revoked while its
-    /// expiry is unrevoked). Problems are reported under `path` with the
-    /// entry's index.
+    /// Checks the digest chain and returns a problem for the first entry
+    /// whose digest is missing (`required`) or does not match its content
+    /// and the digest before it (`ledger_tampered`), if any.
+    fn check_chain(&self, path: &Path) -> Option<Problem> {
+        let mut previous = CHAIN_START;
+        for (index, entry) in self.entries.iter().enumerate() {
+            if entry.digest.is_empty() {
+                return Some(
+                    Problem::new(
+                        crate::problem::codes::REQUIRED,
+                        path.join(index).join("digest"),
+                    )
+                    .with("field", "digest"),
+                );
+            }
+            if chained_digest(previous, &content_of(entry)) != entry.digest {
+                return Some(
+                    Problem::new(codes::LEDGER_TAMPERED, path.join(index))
+                        .with("index", index)
+                        .with("entry_id", entry.id.to_string()),
+                );
+            }
+            previous = &entry.digest;
+        }
+        None
+    }
+
+    /// Checks the digest chain and the links between entries.
+    ///
+    /// The chain: every entry's `digest` must be the SHA-256 of the digest
+    /// before it and the entry's canonical JSON form (see
+    /// `docs/credits.md`); the first entry that fails is reported, as
+    /// `required` when it has no digest and `ledger_tampered` otherwise, and
+    /// nothing else is checked.
+    ///
+    /// The links: unique ids; reversals that point at an earlier entry of
+    /// the same learner, rule set, date, kind and category, with the
+    /// opposite amount; expiries of accruals only; no revoked revocation;
+    /// and no entry reversed twice (revoked twice, expired twice, expired
+    /// after its revocation, or revoked while its expiry is unrevoked).
+    ///
+    /// Problems are reported under `path` with the entry's index.
     pub fn check(&self, path: &Path) -> Problems {
+        // The links of an edited ledger prove nothing, so they go unchecked.
+        if let Some(problem) = self.check_chain(path) {
+            return problem.into();
+        }
         let mut problems = Problems::new();
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
@@ -822,6 +883,7 @@ fn entry_from_accrual(
         cap: accrual.cap.clone(),
         reverses: None,
         reason: None,
+        digest: String::new(),
     }
 }
 
@@ -847,7 +909,17 @@ fn reversal(target: &Entry, recorded_on: NaiveDate, reason: Option<String>) -> E
         cap: None,
         reverses: Some(target.id),
         reason,
+        digest: String::new(),
     }
+}
+
+/// The JSON form of `entry` without its digest: what the digest covers.
+fn content_of(entry: &Entry) -> Value {
+    let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
+    if let Value::Object(object) = &mut value {
+        object.remove("digest");
+    }
+    value
 }
 
 fn read_list<T: for<'de> Deserialize<'de>>(

@@ -23,6 +23,7 @@
 //! The crate has no clock, so recording and expiry dates are arguments.
 
 mod bank;
+mod digest;
 mod engine;
 mod exact;
 mod ledger;
@@ -141,6 +142,10 @@ pub mod codes {
         ZERO_ADJUSTMENT = "zero_adjustment",
             en: "{field} of an adjustment must not be zero",
             zh: "调整的 {field} 不能为零";
+        /// A stored ledger entry whose digest does not match its content and the digest before it.
+        LEDGER_TAMPERED = "ledger_tampered",
+            en: "entry {index} ({entry_id}) does not match its digest, so the ledger was edited at this entry or just before it (an entry changed, inserted, removed or moved); restore the ledger from a trusted copy",
+            zh: "第 {index} 个条目（{entry_id}）与其摘要不符，说明账本在该条目处或紧邻其前被改动（条目被修改、插入、删除或移动）；请从可信副本恢复账本";
         /// A home page or activity base that is not an absolute http or https URL.
         INVALID_IRI = "invalid_iri",
             en: "{field} must be an absolute http or https URL without spaces, such as https://learn.example.org, got \"{value}\"",
