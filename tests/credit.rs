@@ -3,6 +3,8 @@
 //! exceeded, outcome order does not matter, revoking everything leaves
 //! nothing).
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -12,7 +14,8 @@ use xuetong::credit::{
     parse_rule_set, presets, rule_set_from_json,
 };
 use xuetong::decimal::Credits;
-use xuetong::model::{Course, Outcome, Taxonomy, Venue};
+use xuetong::id::OutcomeId;
+use xuetong::model::{Category, Course, Outcome, Taxonomy, Venue};
 use xuetong::problem::Path;
 use xuetong::record::Record;
 
@@ -22,6 +25,7 @@ const LEARNERS: [&str; 3] = [
     "20000000-0000-4000-8000-000000000003",
 ];
 const COURSE: &str = "30000000-0000-4000-8000-000000000001";
+const CALLIGRAPHY: &str = "30000000-0000-4000-8000-000000000002";
 const VENUE: &str = "10000000-0000-4000-8000-000000000001";
 const CLUB: &str = "c0000000-0000-4000-8000-000000000001";
 
@@ -40,11 +44,18 @@ fn context() -> CreditContext {
         &Path::root(),
     )
     .unwrap();
-    CreditContext::new(vec![course], vec![venue], Taxonomy::built_in())
+    let calligraphy = Course::from_json(
+        &json!({"id": CALLIGRAPHY, "title": "Calligraphy", "category": "calligraphy", "provider_venue_id": VENUE}),
+        &Path::root(),
+    )
+    .unwrap();
+    CreditContext::new(vec![course, calligraphy], vec![venue], Taxonomy::built_in())
 }
 
 /// One generated outcome: learner, kind, day offset from 2025-01-01,
-/// minutes, and whether it was banked.
+/// minutes, and whether it was banked. The minutes also pick the category
+/// of club activities and the course of attendance, so that units can mix
+/// categories inside and outside `health`.
 type Spec = (usize, usize, u64, u32, bool);
 
 fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outcome {
@@ -58,9 +69,22 @@ fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outc
     let object = value.as_object_mut().unwrap();
     let fields: Value = match kind % 6 {
         0 => json!({"kind": "volunteer_service", "minutes": minutes}),
-        1 => json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB}),
+        1 => match minutes % 4 {
+            0 => json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB}),
+            pick => {
+                let category = ["tai_chi", "calligraphy", "qigong"][pick as usize - 1];
+                json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB, "category": category})
+            }
+        },
         2 => json!({"kind": "teaching", "minutes": minutes}),
-        3 => json!({"kind": "attendance", "minutes": minutes, "course_id": COURSE}),
+        3 => {
+            let course = if minutes % 2 == 0 {
+                COURSE
+            } else {
+                CALLIGRAPHY
+            };
+            json!({"kind": "attendance", "minutes": minutes, "course_id": course})
+        }
         4 => {
             json!({"kind": "online_learning", "minutes": minutes, "resource_id": format!("video-{}", minutes % 3)})
         }
@@ -135,12 +159,47 @@ fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Le
     (computation, ledger)
 }
 
+/// Checks whether `category` is `target` or lies below it in `taxonomy`.
+fn falls_under(taxonomy: &Taxonomy, category: &Category, target: &Category) -> bool {
+    let mut current = Some(category);
+    while let Some(key) = current {
+        if key == target {
+            return true;
+        }
+        current = taxonomy
+            .get(key)
+            .and_then(|definition| definition.parent.as_ref());
+    }
+    false
+}
+
 /// Checks every cap of `rules` against the accrued entries of `ledger`: for
 /// each entry in a cap's scope, the entries in the window that ends at its
 /// date stay within the limit. Windows ending at entry dates are enough,
 /// because any window holding entries lies inside the window that ends at
 /// its last entry, for every period kind.
-fn assert_caps_hold(rules: &RuleSet, ledger: &Ledger, context: &CreditContext) {
+///
+/// An entry is in a category scope when any of its outcomes is, judged from
+/// the outcomes themselves and not from the entry's category, so that an
+/// amount summed over several categories cannot slip past a category cap.
+fn assert_caps_hold(
+    rules: &RuleSet,
+    ledger: &Ledger,
+    context: &CreditContext,
+    outcomes: &[Outcome],
+) {
+    let categories: HashMap<OutcomeId, Category> = outcomes
+        .iter()
+        .filter_map(|outcome| {
+            let course = outcome.course_id.and_then(|id| context.course(id));
+            let category = outcome
+                .category
+                .clone()
+                .or_else(|| course.map(|course| course.category.clone()))?;
+            Some((outcome.id, category))
+        })
+        .collect();
+    let taxonomy = context.taxonomy();
     let accrued: Vec<_> = ledger
         .entries()
         .iter()
@@ -156,9 +215,12 @@ fn assert_caps_hold(rules: &RuleSet, ledger: &Ledger, context: &CreditContext) {
                     .is_some_and(|kind| scope.kinds.contains(&kind));
             let rule_ok = scope.rules.is_empty() || scope.rules.contains(&rule);
             let category_ok = scope.categories.is_empty()
-                || entry.category.as_ref().is_some_and(|category| {
-                    scope.categories.iter().any(|target| {
-                        context.taxonomy().root_of(category) == Some(target) || category == target
+                || entry.outcome_ids.iter().any(|id| {
+                    categories.get(id).is_some_and(|category| {
+                        scope
+                            .categories
+                            .iter()
+                            .any(|target| falls_under(taxonomy, category, target))
                     })
                 });
             kind_ok && rule_ok && category_ok
@@ -206,7 +268,7 @@ proptest! {
         let outcomes = outcomes(&specs);
         for rules in [capped_rules(), presets::community(), presets::korea_acb()] {
             let (_, ledger) = recorded(&rules, &outcomes, "2028-01-01");
-            assert_caps_hold(&rules, &ledger, &context());
+            assert_caps_hold(&rules, &ledger, &context(), &outcomes);
         }
     }
 

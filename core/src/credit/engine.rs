@@ -12,8 +12,9 @@
 //! 3. A daily minutes limit cuts the minutes that count, per learner, day and
 //!    course, club or resource; the raw minutes stay in the entry's basis.
 //! 4. Records are summed into units at the rule's rounding stage (each
-//!    record, each learner and course, each period), the formula gives each
-//!    unit an exact amount, and the amount is rounded once.
+//!    record, each learner and course, each period), records of different
+//!    categories apart, the formula gives each unit an exact amount, and
+//!    the amount is rounded once.
 //! 5. De-duplication keeps the best attempt of one course or certificate.
 //!    Banked results (credited in an earlier run) are never credited again,
 //!    but they block worse attempts, reduce a better one to the difference,
@@ -127,34 +128,6 @@ impl CreditContext {
         false
     }
 
-    /// The most specific category that every one of `categories` is or
-    /// falls under: the category itself when all agree, `health` for
-    /// `tai_chi` and `qigong`, and `None` when they share no ancestor or one
-    /// of them has no category.
-    fn common_category<'c>(
-        &self,
-        mut categories: impl Iterator<Item = Option<&'c Category>>,
-    ) -> Option<Category> {
-        let first = categories.next()??;
-        let mut chain = Vec::new();
-        let mut current = Some(first);
-        while let Some(key) = current.filter(|_| chain.len() < 16) {
-            chain.push(key);
-            current = self
-                .taxonomy
-                .get(key)
-                .and_then(|definition| definition.parent.as_ref());
-        }
-        for category in categories {
-            let category = category?;
-            let keep = chain
-                .iter()
-                .position(|ancestor| self.falls_under(category, ancestor))?;
-            chain.drain(..keep);
-        }
-        chain.first().map(|category| (*category).clone())
-    }
-
     fn under_any(&self, category: Option<&Category>, targets: &[Category]) -> bool {
         targets.is_empty()
             || category.is_some_and(|category| {
@@ -234,8 +207,7 @@ pub struct Accrual {
     pub rule_id: String,
     /// The outcome kind.
     pub outcome_kind: OutcomeKind,
-    /// The most specific category that every outcome summed falls under,
-    /// if any.
+    /// The category of every outcome summed, if they have one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The unit that was rounded: `outcome:<id>`, `course:<id>`,
@@ -376,18 +348,27 @@ pub fn compute_credits(
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
-    let mut units = build_units(rule_set, context, candidates);
+    let mut units = build_units(rule_set, candidates);
     units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
     let units = deduplicate(rule_set, units, &mut skipped);
     let mut accruals = apply_caps(rule_set, context, units, &mut skipped);
     accruals.sort_by(|a, b| {
-        (a.learner_id, a.occurred_on, &a.source, &a.rule_id, a.kind).cmp(&(
-            b.learner_id,
-            b.occurred_on,
-            &b.source,
-            &b.rule_id,
-            b.kind,
-        ))
+        (
+            a.learner_id,
+            a.occurred_on,
+            &a.source,
+            &a.category,
+            &a.rule_id,
+            a.kind,
+        )
+            .cmp(&(
+                b.learner_id,
+                b.occurred_on,
+                &b.source,
+                &b.category,
+                &b.rule_id,
+                b.kind,
+            ))
     });
     Computation {
         rule_set: rule_set.pin(),
@@ -631,12 +612,17 @@ fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
     }
 }
 
-fn build_units<'a>(
-    rule_set: &RuleSet,
-    context: &CreditContext,
-    candidates: Vec<Candidate<'a>>,
-) -> Vec<Unit<'a>> {
-    type Key = (LearnerId, usize, OutcomeKind, bool, String);
+fn build_units<'a>(rule_set: &RuleSet, candidates: Vec<Candidate<'a>>) -> Vec<Unit<'a>> {
+    // The category is part of the key, so that every unit has exactly one
+    // category and caps by category see every credited amount.
+    type Key = (
+        LearnerId,
+        usize,
+        OutcomeKind,
+        bool,
+        String,
+        Option<Category>,
+    );
     let mut groups: BTreeMap<Key, Vec<Candidate<'a>>> = BTreeMap::new();
     for candidate in candidates {
         let rule = &rule_set.rules[candidate.rule];
@@ -647,34 +633,36 @@ fn build_units<'a>(
             outcome.kind,
             outcome.banked,
             unit_source(rule, outcome),
+            candidate.category.clone(),
         );
         groups.entry(key).or_default().push(candidate);
     }
     groups
         .into_iter()
-        .filter_map(|((learner, rule_index, kind, banked, source), members)| {
-            let rule = &rule_set.rules[rule_index];
-            let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
-            let category = context.common_category(members.iter().map(|m| m.category.as_ref()));
-            let mut unit = Unit {
-                learner,
-                rule: rule_index,
-                kind,
-                banked,
-                source,
-                members,
-                occurred_on,
-                category,
-                unrounded: Exact::ZERO,
-                amount: Credits::ZERO,
-                already_banked: None,
-            };
-            unit.unrounded = unit_amount(rule, &unit);
-            unit.amount = unit
-                .unrounded
-                .round(rule.rounding.mode, rule.rounding.quantum);
-            Some(unit)
-        })
+        .filter_map(
+            |((learner, rule_index, kind, banked, source, category), members)| {
+                let rule = &rule_set.rules[rule_index];
+                let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
+                let mut unit = Unit {
+                    learner,
+                    rule: rule_index,
+                    kind,
+                    banked,
+                    source,
+                    members,
+                    occurred_on,
+                    category,
+                    unrounded: Exact::ZERO,
+                    amount: Credits::ZERO,
+                    already_banked: None,
+                };
+                unit.unrounded = unit_amount(rule, &unit);
+                unit.amount = unit
+                    .unrounded
+                    .round(rule.rounding.mode, rule.rounding.quantum);
+                Some(unit)
+            },
+        )
         .collect()
 }
 
@@ -753,6 +741,24 @@ fn dedup_key(rule: &Rule, unit: &Unit<'_>) -> Option<(Dedup, String)> {
     }
 }
 
+/// One attempt at a course or certificate: the units of one source, which
+/// differ only in their category.
+struct Attempt<'a> {
+    banked: bool,
+    source: String,
+    units: Vec<Unit<'a>>,
+}
+
+impl Attempt<'_> {
+    fn amount(&self) -> Credits {
+        self.units.iter().map(|unit| unit.amount).sum()
+    }
+
+    fn occurred_on(&self) -> Option<NaiveDate> {
+        self.units.iter().map(|unit| unit.occurred_on).max()
+    }
+}
+
 fn deduplicate<'a>(
     rule_set: &RuleSet,
     units: Vec<Unit<'a>>,
@@ -760,51 +766,76 @@ fn deduplicate<'a>(
 ) -> Vec<Unit<'a>> {
     type Key = (LearnerId, Dedup, String);
     let mut kept: Vec<Unit<'a>> = Vec::with_capacity(units.len());
-    let mut groups: BTreeMap<Key, Vec<Unit<'a>>> = BTreeMap::new();
+    let mut groups: BTreeMap<Key, BTreeMap<(bool, String), Vec<Unit<'a>>>> = BTreeMap::new();
     for unit in units {
         match dedup_key(&rule_set.rules[unit.rule], &unit) {
             Some((dedup, key)) => groups
                 .entry((unit.learner, dedup, key))
                 .or_default()
+                .entry((unit.banked, unit.source.clone()))
+                .or_default()
                 .push(unit),
             None => kept.push(unit),
         }
     }
-    for (_, mut attempts) in groups {
+    for (_, by_source) in groups {
+        let mut attempts: Vec<Attempt<'a>> = by_source
+            .into_iter()
+            .map(|((banked, source), units)| Attempt {
+                banked,
+                source,
+                units,
+            })
+            .collect();
         attempts.sort_by(|a, b| {
-            b.amount
-                .cmp(&a.amount)
-                .then(a.occurred_on.cmp(&b.occurred_on))
+            b.amount()
+                .cmp(&a.amount())
+                .then(a.occurred_on().cmp(&b.occurred_on()))
                 .then(a.source.cmp(&b.source))
         });
-        let best_banked = attempts.iter().position(|unit| unit.banked);
-        let best_new = attempts.iter().position(|unit| !unit.banked);
-        let banked_amount = best_banked.map(|index| attempts[index].amount);
+        let best_banked = attempts.iter().position(|attempt| attempt.banked);
+        let best_new = attempts.iter().position(|attempt| !attempt.banked);
+        let banked_amount = best_banked.map(|index| attempts[index].amount());
+        let banked_source = best_banked.map(|index| attempts[index].source.clone());
         let new_wins = best_new
-            .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount));
+            .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount()));
         let Some(credited) = new_wins.or(best_banked) else {
             continue;
         };
         let credited_source = attempts[credited].source.clone();
-        for (position, mut unit) in attempts.into_iter().enumerate() {
-            let is_best_new = Some(position) == best_new;
-            let is_best_banked = Some(position) == best_banked;
-            if is_best_banked {
-                kept.push(unit);
+        for (position, attempt) in attempts.into_iter().enumerate() {
+            if Some(position) == best_banked {
+                kept.extend(attempt.units);
                 continue;
             }
-            if is_best_new && new_wins.is_some() {
-                if let Some(banked) = banked_amount {
-                    unit.amount -= banked;
-                    unit.already_banked = Some(banked);
+            if Some(position) == best_new && new_wins.is_some() {
+                // The better attempt earns what the banked one did not: the
+                // banked amount comes off its units in category order.
+                let mut banked = banked_amount.unwrap_or(Credits::ZERO);
+                for mut unit in attempt.units {
+                    let deducted = banked.min(unit.amount);
+                    banked -= deducted;
+                    if !deducted.is_zero() {
+                        unit.amount -= deducted;
+                        unit.already_banked = Some(deducted);
+                    }
+                    if unit.amount.is_zero() {
+                        let rule = &rule_set.rules[unit.rule];
+                        let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
+                        item.credited_instead = banked_source.clone();
+                        skipped.push(item);
+                    } else {
+                        kept.push(unit);
+                    }
                 }
-                kept.push(unit);
                 continue;
             }
-            let rule = &rule_set.rules[unit.rule];
-            let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
-            item.credited_instead = Some(credited_source.clone());
-            skipped.push(item);
+            for unit in attempt.units {
+                let rule = &rule_set.rules[unit.rule];
+                let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
+                item.credited_instead = Some(credited_source.clone());
+                skipped.push(item);
+            }
         }
     }
     kept
@@ -849,12 +880,14 @@ fn apply_caps(
             a.learner,
             a.occurred_on,
             &a.source,
+            &a.category,
             &rule_set.rules[a.rule].id,
         )
             .cmp(&(
                 b.learner,
                 b.occurred_on,
                 &b.source,
+                &b.category,
                 &rule_set.rules[b.rule].id,
             ))
     });
@@ -980,29 +1013,6 @@ pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn category(key: &str) -> Category {
-        Category::new(key).unwrap()
-    }
-
-    #[test]
-    fn common_category_of_summed_records() {
-        let context = CreditContext::default();
-        let tai_chi = category("tai_chi");
-        let qigong = category("qigong");
-        let calligraphy = category("calligraphy");
-        let health = category("health");
-        let same = context.common_category([Some(&tai_chi), Some(&tai_chi)].into_iter());
-        assert_eq!(same, Some(tai_chi.clone()));
-        let siblings = context.common_category([Some(&tai_chi), Some(&qigong)].into_iter());
-        assert_eq!(siblings, Some(health.clone()));
-        let with_parent = context.common_category([Some(&health), Some(&qigong)].into_iter());
-        assert_eq!(with_parent, Some(health));
-        let unrelated = context.common_category([Some(&tai_chi), Some(&calligraphy)].into_iter());
-        assert_eq!(unrelated, None);
-        let missing = context.common_category([Some(&tai_chi), None].into_iter());
-        assert_eq!(missing, None);
-    }
 
     #[test]
     fn expiry_of_leap_day() {

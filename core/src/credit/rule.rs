@@ -51,6 +51,7 @@ crate::text_enum! {
         /// activities, per resource for online learning) and rounded once.
         LearnerCourse = "learner_course",
         /// Records are summed per learner and period and rounded once.
+        /// Under both summing stages, each category is summed on its own.
         Period = "period",
     }
 }
