@@ -303,7 +303,7 @@ proptest! {
             .map(|entry| entry.id)
             .collect();
         for id in ids {
-            if let Err(problems) = ledger.revoke(id, day("2028-07-01"), None) {
+            if let Err(problems) = ledger.revoke(id, day("2028-07-01"), "entered twice".into()) {
                 // Revoking an expired accrual revokes its expiry too.
                 prop_assert_eq!(problems.iter().next().unwrap().code.as_str(), "already_revoked");
             }
@@ -488,11 +488,7 @@ fn expiry_and_revocation_of_expiry() {
     assert_eq!(expired[0].amount, -accrued.amount);
     // A revoked expiry restores the credits and is not repeated.
     ledger
-        .revoke(
-            expired[0].id,
-            day("2026-02-01"),
-            Some("appeal granted".into()),
-        )
+        .revoke(expired[0].id, day("2026-02-01"), "appeal granted".into())
         .unwrap();
     assert!(ledger.expire(day("2027-01-01")).is_empty());
     assert_eq!(ledger.balances(None)[0].amount, accrued.amount);

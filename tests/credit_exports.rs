@@ -397,7 +397,7 @@ fn season_ledger() -> Ledger {
     ledger.record(&computation, day).unwrap();
     let first = ledger.entries()[0].id;
     ledger
-        .revoke(first, day, Some("duplicate record".into()))
+        .revoke(first, day, "duplicate record".into())
         .unwrap();
     ledger
 }

@@ -49,7 +49,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "revoke_entry",
-        summary: "Appends a revocation of one ledger entry (options.recorded_on required).",
+        summary: "Appends a revocation of one ledger entry with a reason (options.recorded_on required).",
         handler: revoke,
     },
     Operation {
@@ -461,9 +461,10 @@ fn revoke(request: &Request<'_>) -> Result<Value, Problems> {
     });
     let reason: Option<String> = read
         .as_ref()
-        .and_then(|(_, object)| present(object, "reason").cloned())
+        .and_then(|(_, object)| required(object, "reason", &mut problems).cloned())
         .and_then(|value| field(&value, "reason", &mut problems));
-    let (Some((mut ledger, _)), Some(entry_id), Some(recorded_on)) = (read, entry_id, recorded_on)
+    let (Some((mut ledger, _)), Some(entry_id), Some(reason), Some(recorded_on)) =
+        (read, entry_id, reason, recorded_on)
     else {
         return Err(problems);
     };

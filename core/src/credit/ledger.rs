@@ -192,8 +192,8 @@ pub struct Balance {
 /// assert!(ledger.record(&computation, day)?.is_empty());
 ///
 /// let entry = appended[0].id;
-/// ledger.revoke(entry, day, Some("entered twice".into()))?;
-/// assert!(ledger.revoke(entry, day, None).is_err());
+/// ledger.revoke(entry, day, "entered twice".into())?;
+/// assert!(ledger.revoke(entry, day, "entered twice".into()).is_err());
 /// assert!(ledger.balances(None).iter().all(|balance| balance.amount.is_zero()));
 /// # Ok::<(), xuetong::problem::Problems>(())
 /// ```
@@ -300,6 +300,12 @@ impl Ledger {
     /// computation skipped as banked: those were credited before, which is
     /// what banked means.
     ///
+    /// An accrual whose entry a person revoked (a revocation with a reason,
+    /// see [`Ledger::revoke`]) is not appended again under the same rule set
+    /// version while it comes out the same, basis included. A changed source
+    /// that changes the accrual or its basis is credited anew, under a new
+    /// entry id. Revocations made here carry no reason.
+    ///
     /// # Errors
     ///
     /// Nothing is appended when the rule set is a draft
@@ -352,16 +358,21 @@ impl Ledger {
         for accrual in &computation.accruals {
             for generation in 0..=self.entries.len() {
                 let id = accrual_id(accrual, pin, generation);
-                match positions.get(&id) {
-                    None => {
-                        fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
-                        break;
-                    }
-                    Some(_) if !revoked.contains_key(&id) => {
-                        kept.insert(id);
-                        break;
-                    }
-                    Some(_) => {}
+                let Some(&position) = positions.get(&id) else {
+                    fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
+                    break;
+                };
+                let Some(revocation) = revoked.get(&id) else {
+                    kept.insert(id);
+                    break;
+                };
+                // A person's revocation of this very accrual stands; a
+                // changed source shows in the basis and is credited anew.
+                let by_person = positions
+                    .get(revocation)
+                    .is_some_and(|&at| self.entries[at].reason.is_some());
+                if by_person && self.entries[position].basis.as_ref() == Some(&accrual.basis) {
+                    break;
                 }
             }
         }
@@ -406,21 +417,32 @@ impl Ledger {
         Ok(appended)
     }
 
-    /// Appends a revocation of entry `id`, and first of its expiry when the
-    /// entry is an expired accrual, so that the two reversals leave nothing.
-    /// Returns the appended entries.
+    /// Appends a revocation of entry `id` made by a person for `reason`, and
+    /// first of its expiry when the entry is an expired accrual, so that the
+    /// two reversals leave nothing. Returns the appended entries.
+    ///
+    /// A revocation with a reason sticks: recording a computation that
+    /// produces the same accrual again appends nothing (see
+    /// [`Ledger::record`]).
     ///
     /// # Errors
     ///
-    /// `entry_not_found` when the ledger has no such entry,
-    /// `revoke_of_revoke` when it is itself a revocation, and
-    /// `already_revoked` when it was revoked before.
+    /// `required` when `reason` is blank, `entry_not_found` when the ledger
+    /// has no such entry, `revoke_of_revoke` when it is itself a revocation,
+    /// and `already_revoked` when it was revoked before.
     pub fn revoke(
         &mut self,
         id: Uuid,
         recorded_on: NaiveDate,
-        reason: Option<String>,
+        reason: String,
     ) -> Result<Vec<Entry>, Problems> {
+        if reason.trim().is_empty() {
+            return Err(
+                Problem::new(crate::problem::codes::REQUIRED, Path::root().join("reason"))
+                    .with("field", "reason")
+                    .into(),
+            );
+        }
         let Some(target) = self.entry(id) else {
             return Err(
                 Problem::new(codes::ENTRY_NOT_FOUND, Path::root().join("entry_id"))
@@ -443,7 +465,7 @@ impl Ledger {
                     .into(),
             );
         }
-        Ok(self.revoke_unchecked(id, recorded_on, reason))
+        Ok(self.revoke_unchecked(id, recorded_on, Some(reason)))
     }
 
     fn revoke_unchecked(
