@@ -19,9 +19,10 @@
 //!    Banked results (credited in an earlier run) are never credited again,
 //!    but they block worse attempts, reduce a better one to the difference,
 //!    and take up room under caps.
-//! 6. Caps are applied in order of occurrence date, then source. What exceeds
-//!    a cap becomes a zero-value `capped` entry recording the excess and the
-//!    cap.
+//! 6. Caps are applied in order of occurrence date, then source. The part
+//!    that fits is rounded down to the rule's quantum (nothing below the
+//!    minimum award), and the rest becomes a zero-value `capped` entry
+//!    recording the excess and the cap.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -932,6 +933,9 @@ fn apply_caps(
                 binding = Some((index, window));
             }
         }
+        if binding.is_some() {
+            granted = fit_to_rounding(granted, rule);
+        }
         for index in scoped {
             history
                 .entry((unit.learner, index))
@@ -995,6 +999,19 @@ fn apply_caps(
         }
     }
     accruals
+}
+
+/// The part of `room` left under a cap that a rule may grant: rounded down
+/// to the rule's quantum (rounding up would exceed the cap), and nothing
+/// when that is below the rule's minimum award.
+fn fit_to_rounding(room: Credits, rule: &Rule) -> Credits {
+    let quantum = rule.rounding.quantum.hundredths().max(1);
+    let fitted = Credits::from_hundredths(room.hundredths() / quantum * quantum);
+    if fitted < rule.rounding.minimum {
+        Credits::ZERO
+    } else {
+        fitted
+    }
 }
 
 /// The first day on which credits earned on `date` are no longer valid:
