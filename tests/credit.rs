@@ -153,7 +153,8 @@ fn capped_rules() -> RuleSet {
 }
 
 fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Ledger) {
-    let computation = compute_credits(rules, &context(), outcomes);
+    let context = context().with_recorded_on(day(on));
+    let computation = compute_credits(rules, &context, outcomes);
     let mut ledger = Ledger::new();
     ledger.record(&computation, day(on)).unwrap();
     (computation, ledger)
@@ -394,6 +395,21 @@ fn changed_rules_under_a_published_version_are_rejected() {
 }
 
 #[test]
+fn accrual_after_recording_date_is_rejected() {
+    // 2025-04-11, one day after the recording date; the context does not
+    // know the recording date, so the ledger has to catch it.
+    let outcomes = outcomes(&[(0, 0, 100, 120, false)]);
+    let computation = compute_credits(&presets::community(), &context(), &outcomes);
+    let problems = Ledger::new()
+        .record(&computation, day("2025-04-10"))
+        .unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "occurred_after_recording"
+    );
+}
+
+#[test]
 fn draft_rules_preview_but_do_not_record() {
     let mut draft = presets::community();
     draft.status = RuleSetStatus::Draft;
@@ -482,15 +498,25 @@ fn expiry_and_revocation_of_expiry() {
     let (_, mut ledger) = recorded(&rules, &certificate, "2025-06-01");
     let accrued = ledger.entries()[0].clone();
     assert_eq!(accrued.expires_on, Some(day("2026-01-11")));
-    assert!(ledger.expire(day("2026-01-10")).is_empty());
-    let expired = ledger.expire(day("2026-01-11"));
+    assert!(
+        ledger
+            .expire(day("2026-01-10"), day("2026-01-10"))
+            .unwrap()
+            .is_empty()
+    );
+    let expired = ledger.expire(day("2026-01-11"), day("2026-01-11")).unwrap();
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].amount, -accrued.amount);
     // A revoked expiry restores the credits and is not repeated.
     ledger
         .revoke(expired[0].id, day("2026-02-01"), "appeal granted".into())
         .unwrap();
-    assert!(ledger.expire(day("2027-01-01")).is_empty());
+    assert!(
+        ledger
+            .expire(day("2027-01-01"), day("2027-01-01"))
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(ledger.balances(None)[0].amount, accrued.amount);
 }
 

@@ -23,7 +23,7 @@ use crate::decimal::Credits;
 use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
-use crate::problem::{Path, Problem, Problems, codes as field_codes};
+use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
 use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
 
 pub(super) static OPERATIONS: &[Operation] = &[
@@ -59,7 +59,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "expire_credits",
-        summary: "Appends expiries for accruals whose validity ended by options.as_of.",
+        summary: "Appends expiries for accruals whose validity ended by options.as_of (by default options.recorded_on, which is required).",
         handler: expire,
     },
     Operation {
@@ -370,8 +370,11 @@ fn compute(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
+    let context = context.with_recorded_on(recorded_on);
     let computation = compute_credits(&rule_set, &context, &outcomes);
-    let appended = ledger.record(&computation, recorded_on)?;
+    let appended = ledger
+        .record(&computation, recorded_on)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "rule_set": to_value(&computation.rule_set)?,
         "accruals": to_value(&computation.accruals)?,
@@ -469,7 +472,9 @@ fn revoke(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
-    let appended = ledger.revoke(entry_id, recorded_on, reason)?;
+    let appended = ledger
+        .revoke(entry_id, recorded_on, reason)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "appended": to_value(&appended)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -535,17 +540,19 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
-    let entry = ledger.adjust(Adjustment {
-        learner_id,
-        rule_set_id,
-        rule_set_version,
-        key,
-        amount,
-        reason,
-        occurred_on,
-        recorded_on,
-        category,
-    })?;
+    let entry = ledger
+        .adjust(Adjustment {
+            learner_id,
+            rule_set_id,
+            rule_set_version,
+            key,
+            amount,
+            reason,
+            occurred_on,
+            recorded_on,
+            category,
+        })
+        .map_err(dates_at_options)?;
     Ok(json!({
         "entry": to_value(&entry)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -555,13 +562,16 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
 
 fn expire(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let as_of = required_date(request, "as_of", &mut problems);
+    let recorded_on = required_date(request, "recorded_on", &mut problems);
+    let as_of = optional_date(request, "as_of", &mut problems);
     let read = ledger_only(request, &[], &mut problems);
-    let (Some((mut ledger, _)), Some(as_of)) = (read, as_of) else {
+    let (Some((mut ledger, _)), Some(recorded_on)) = (read, recorded_on) else {
         return Err(problems);
     };
     problems.into_result(())?;
-    let appended = ledger.expire(as_of);
+    let appended = ledger
+        .expire(as_of.unwrap_or(recorded_on), recorded_on)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "appended": to_value(&appended)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -636,6 +646,26 @@ fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
         "deposits": to_value(&batch.deposits)?,
         "json_lines": batch.to_json_lines(),
     }))
+}
+
+/// Moves the problems that the ledger reports about the dates it was
+/// handed (`recorded_on`, `as_of`) under `["options", ...]`, where the
+/// request gives them.
+fn dates_at_options(problems: Problems) -> Problems {
+    let mut moved = Problems::new();
+    for mut problem in problems {
+        let is_date_option = matches!(
+            problem.path.segments().first(),
+            Some(PathSegment::Key(key)) if key == "recorded_on" || key == "as_of"
+        );
+        if is_date_option {
+            let mut segments = vec!["options".into()];
+            segments.extend(problem.path.0);
+            problem.path = Path(segments);
+        }
+        moved.push(problem);
+    }
+    moved
 }
 
 /// Moves problems about options under `["options", ...]`.

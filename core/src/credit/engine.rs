@@ -52,6 +52,7 @@ pub struct CreditContext {
     venues: BTreeMap<VenueId, Venue>,
     taxonomy: Taxonomy,
     learners: Option<BTreeSet<LearnerId>>,
+    recorded_on: Option<NaiveDate>,
 }
 
 impl CreditContext {
@@ -65,6 +66,7 @@ impl CreditContext {
             venues: venues.into_iter().map(|venue| (venue.id, venue)).collect(),
             taxonomy,
             learners: None,
+            recorded_on: None,
         }
     }
 
@@ -87,6 +89,14 @@ impl CreditContext {
     /// skipped, and a recomputation revokes only these learners' entries.
     pub fn with_learners(mut self, learners: impl IntoIterator<Item = LearnerId>) -> Self {
         self.learners = Some(learners.into_iter().collect());
+        self
+    }
+
+    /// Sets the date the computation is recorded on: outcomes dated after it
+    /// are skipped (`after_recording_date`), because credits are not granted
+    /// before the learning happened.
+    pub fn with_recorded_on(mut self, recorded_on: NaiveDate) -> Self {
+        self.recorded_on = Some(recorded_on);
         self
     }
 
@@ -149,6 +159,8 @@ crate::text_enum! {
         UnknownLearner = "unknown_learner",
         /// The outcome names a course the context does not have.
         UnknownCourse = "unknown_course",
+        /// The outcome is dated after the day the computation is recorded.
+        AfterRecordingDate = "after_recording_date",
         /// The outcome happened outside the rule set's effective period.
         OutsideEffectivePeriod = "outside_effective_period",
         /// No rule of the rule set matches the outcome.
@@ -431,6 +443,13 @@ fn match_outcomes<'a>(
             },
             None => None,
         };
+        if context
+            .recorded_on
+            .is_some_and(|recorded_on| outcome.occurred_on > recorded_on)
+        {
+            skipped.push(skip(outcome, None, SkipReason::AfterRecordingDate));
+            continue;
+        }
         if !rule_set.is_effective_on(outcome.occurred_on) {
             skipped.push(skip(outcome, None, SkipReason::OutsideEffectivePeriod));
             continue;

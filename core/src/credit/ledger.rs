@@ -308,7 +308,12 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// Nothing is appended when the rule set is a draft
+    /// Nothing is appended when `recorded_on` is earlier than the latest
+    /// recording date in the ledger (`recorded_before_ledger`), when an
+    /// accrual is dated after `recorded_on` (`occurred_after_recording`: give
+    /// the context the recording date with
+    /// [`CreditContext::with_recorded_on`](super::CreditContext::with_recorded_on)),
+    /// when the rule set is a draft
     /// (`rule_set_not_published`), or when the ledger already pinned the
     /// same rule set version with different rules, or a built-in rule set
     /// has that id and version with different rules (`rule_set_changed`).
@@ -317,7 +322,19 @@ impl Ledger {
         computation: &Computation,
         recorded_on: NaiveDate,
     ) -> Result<Vec<Entry>, Problems> {
+        self.check_recording_date(recorded_on)?;
         let pin = &computation.rule_set;
+        if let Some(early) = computation
+            .accruals
+            .iter()
+            .find(|accrual| accrual.occurred_on > recorded_on)
+        {
+            return Err(Problem::new(codes::OCCURRED_AFTER_RECORDING, Path::root())
+                .with("field", "occurred_on")
+                .with("value", early.occurred_on.to_string())
+                .with("recorded_on", recorded_on.to_string())
+                .into());
+        }
         if computation.status != RuleSetStatus::Published {
             return Err(Problem::new(codes::RULE_SET_NOT_PUBLISHED, Path::root())
                 .with("id", pin.id.as_str())
@@ -413,7 +430,7 @@ impl Ledger {
             .into_iter()
             .map(|entry| self.append(entry))
             .collect();
-        appended.extend(self.expire(recorded_on));
+        appended.extend(self.expire_due(recorded_on, recorded_on));
         Ok(appended)
     }
 
@@ -427,9 +444,11 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// `required` when `reason` is blank, `entry_not_found` when the ledger
-    /// has no such entry, `revoke_of_revoke` when it is itself a revocation,
-    /// and `already_revoked` when it was revoked before.
+    /// `required` when `reason` is blank, `recorded_before_ledger` when
+    /// `recorded_on` is earlier than the latest recording date in the
+    /// ledger, `entry_not_found` when the ledger has no such entry,
+    /// `revoke_of_revoke` when it is itself a revocation, and
+    /// `already_revoked` when it was revoked before.
     pub fn revoke(
         &mut self,
         id: Uuid,
@@ -443,6 +462,7 @@ impl Ledger {
                     .into(),
             );
         }
+        self.check_recording_date(recorded_on)?;
         let Some(target) = self.entry(id) else {
             return Err(
                 Problem::new(codes::ENTRY_NOT_FOUND, Path::root().join("entry_id"))
@@ -493,11 +513,52 @@ impl Ledger {
         appended
     }
 
-    /// Appends an expiry for every live accrual whose validity ended on or
-    /// before `as_of` and that has no expiry yet (a revoked expiry is not
-    /// repeated: revoking an expiry restores the credits for good). Returns
-    /// the appended entries.
-    pub fn expire(&mut self, as_of: NaiveDate) -> Vec<Entry> {
+    /// Appends, recorded on `recorded_on`, an expiry for every live accrual
+    /// whose validity ended on or before `as_of` and that has no expiry yet
+    /// (a revoked expiry is not repeated: revoking an expiry restores the
+    /// credits for good). Returns the appended entries.
+    ///
+    /// # Errors
+    ///
+    /// `expiry_after_recording` when `as_of` is later than `recorded_on`,
+    /// because credits cannot expire as of a day that has not come, and
+    /// `recorded_before_ledger` when `recorded_on` is earlier than the latest
+    /// recording date in the ledger.
+    pub fn expire(
+        &mut self,
+        as_of: NaiveDate,
+        recorded_on: NaiveDate,
+    ) -> Result<Vec<Entry>, Problems> {
+        if as_of > recorded_on {
+            return Err(
+                Problem::new(codes::EXPIRY_AFTER_RECORDING, Path::root().join("as_of"))
+                    .with("value", as_of.to_string())
+                    .with("recorded_on", recorded_on.to_string())
+                    .into(),
+            );
+        }
+        self.check_recording_date(recorded_on)?;
+        Ok(self.expire_due(as_of, recorded_on))
+    }
+
+    /// Reports `recorded_before_ledger` when `recorded_on` is earlier than
+    /// the latest recording date of the ledger's entries.
+    fn check_recording_date(&self, recorded_on: NaiveDate) -> Result<(), Problems> {
+        let latest = self.entries.iter().map(|entry| entry.recorded_on).max();
+        match latest {
+            Some(latest) if recorded_on < latest => Err(Problem::new(
+                codes::RECORDED_BEFORE_LEDGER,
+                Path::root().join("recorded_on"),
+            )
+            .with("value", recorded_on.to_string())
+            .with("latest", latest.to_string())
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The unchecked steps of [`Ledger::expire`].
+    fn expire_due(&mut self, as_of: NaiveDate, recorded_on: NaiveDate) -> Vec<Entry> {
         let revoked = self.revocations();
         let expired = self.expiries();
         let due: Vec<Entry> = self
@@ -507,7 +568,7 @@ impl Ledger {
             .filter(|entry| entry.expires_on.is_some_and(|day| day <= as_of))
             .filter(|entry| !revoked.contains_key(&entry.id) && !expired.contains_key(&entry.id))
             .map(|entry| {
-                let mut expiry = reversal(entry, as_of, None);
+                let mut expiry = reversal(entry, recorded_on, None);
                 expiry.kind = EntryKind::Expire;
                 expiry.id = v5(&format!("credit_expire:{}", entry.id));
                 expiry.expires_on = entry.expires_on;
@@ -525,7 +586,11 @@ impl Ledger {
     /// # Errors
     ///
     /// `zero_adjustment` when `amount` is zero, `required` when `key` or
-    /// `reason` is blank, and `out_of_range` when `rule_set_version` is 0.
+    /// `reason` is blank, `out_of_range` when `rule_set_version` is 0,
+    /// `occurred_after_recording` when `occurred_on` is later than
+    /// `recorded_on`, and `recorded_before_ledger` when `recorded_on` is
+    /// earlier than the latest recording date in the ledger. A repeated key
+    /// returns the existing entry before the dates are checked.
     pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
         let mut problems = Problems::new();
         if adjustment.amount.is_zero() {
@@ -562,6 +627,17 @@ impl Ledger {
         if let Some(existing) = self.entry(id) {
             return Ok(existing.clone());
         }
+        if adjustment.occurred_on > adjustment.recorded_on {
+            return Err(Problem::new(
+                codes::OCCURRED_AFTER_RECORDING,
+                Path::root().join("occurred_on"),
+            )
+            .with("field", "occurred_on")
+            .with("value", adjustment.occurred_on.to_string())
+            .with("recorded_on", adjustment.recorded_on.to_string())
+            .into());
+        }
+        self.check_recording_date(adjustment.recorded_on)?;
         let entry = Entry {
             id,
             kind: EntryKind::Adjust,

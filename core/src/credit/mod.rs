@@ -142,6 +142,18 @@ pub mod codes {
         ZERO_ADJUSTMENT = "zero_adjustment",
             en: "{field} of an adjustment must not be zero",
             zh: "调整的 {field} 不能为零";
+        /// A recording date earlier than the latest one already in the ledger.
+        RECORDED_BEFORE_LEDGER = "recorded_before_ledger",
+            en: "recorded_on {value} is earlier than {latest}, the latest recording date in the ledger; entries are appended in date order, so record on {latest} or later",
+            zh: "recorded_on {value} 早于账本中最晚的记录日期 {latest}；条目按日期顺序追加，请使用 {latest} 或之后的日期";
+        /// Credits dated after the day they are recorded.
+        OCCURRED_AFTER_RECORDING = "occurred_after_recording",
+            en: "{field} {value} is later than the recording date {recorded_on}; credits are recorded only for learning that has happened",
+            zh: "{field} {value} 晚于记录日期 {recorded_on}；只能为已经发生的学习记入学分";
+        /// An expiry date later than the day the expiry is recorded.
+        EXPIRY_AFTER_RECORDING = "expiry_after_recording",
+            en: "as_of {value} is later than the recording date {recorded_on}; credits expire only as of a day that has come, so use {recorded_on} or earlier",
+            zh: "as_of {value} 晚于记录日期 {recorded_on}；学分只能按已到来的日期过期，请使用 {recorded_on} 或更早的日期";
         /// A stored ledger entry whose digest does not match its content and the digest before it.
         LEDGER_TAMPERED = "ledger_tampered",
             en: "entry {index} ({entry_id}) does not match its digest, so the ledger was edited at this entry or just before it (an entry changed, inserted, removed or moved); restore the ledger from a trusted copy",
