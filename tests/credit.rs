@@ -386,12 +386,12 @@ fn changed_rules_under_a_published_version_are_rejected() {
         problems.iter().next().unwrap().code.as_str(),
         "rule_set_changed"
     );
-    changed.version = 2;
+    changed.version = 3;
     let computation = compute_credits(&changed, &context(), &outcomes);
     let appended = ledger.record(&computation, day("2026-05-01")).unwrap();
     let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [EntryKind::Revoke, EntryKind::Accrue]);
-    assert_eq!(appended[1].rule_set_version, 2);
+    assert_eq!(appended[1].rule_set_version, 3);
 }
 
 #[test]

@@ -777,6 +777,13 @@ impl Attempt<'_> {
     fn occurred_on(&self) -> Option<NaiveDate> {
         self.units.iter().map(|unit| unit.occurred_on).max()
     }
+
+    fn minutes(&self) -> u64 {
+        self.units
+            .iter()
+            .map(|unit| u64::from(unit.minutes()))
+            .sum()
+    }
 }
 
 fn deduplicate<'a>(
@@ -807,9 +814,12 @@ fn deduplicate<'a>(
                 units,
             })
             .collect();
+        // The best attempt: the highest amount, then the most credited
+        // minutes, then the earliest.
         attempts.sort_by(|a, b| {
             b.amount()
                 .cmp(&a.amount())
+                .then(b.minutes().cmp(&a.minutes()))
                 .then(a.occurred_on().cmp(&b.occurred_on()))
                 .then(a.source.cmp(&b.source))
         });
