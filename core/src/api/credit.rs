@@ -668,6 +668,18 @@ fn dates_at_options(problems: Problems) -> Problems {
     moved
 }
 
+/// Puts `prefix` in front of the path of every problem.
+fn under(problems: Problems, prefix: &[&'static str]) -> Problems {
+    let mut moved = Problems::new();
+    for mut problem in problems {
+        let mut segments: Vec<PathSegment> = prefix.iter().map(|&key| key.into()).collect();
+        segments.extend(problem.path.0);
+        problem.path = Path(segments);
+        moved.push(problem);
+    }
+    moved
+}
+
 /// Moves problems about options under `["options", ...]`.
 fn at_options(problems: Problems) -> Problems {
     let mut moved = Problems::new();
@@ -753,10 +765,21 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
+    let mut built = statements(&events, &options).map_err(|found| under(found, &["events"]))?;
     if let Some(ledger) = &ledger {
-        events.extend(events_from_ledger(ledger, options.time_zone));
+        let credit_events = events_from_ledger(ledger, options.time_zone);
+        built.extend(statements(&credit_events, &options).map_err(|found| {
+            // Entries carry dates only, so only a date beyond the year 9999
+            // ends up here; the ledger as a whole is named.
+            let mut moved = Problems::new();
+            for mut problem in found {
+                problem.path = Path::root().join("ledger");
+                moved.push(problem);
+            }
+            moved
+        })?);
     }
-    Ok(json!({ "statements": statements(&events, &options) }))
+    Ok(json!({ "statements": built }))
 }
 
 fn read_events(value: &Value, problems: &mut Problems) -> Vec<LearningEvent> {
