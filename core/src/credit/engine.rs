@@ -171,6 +171,8 @@ crate::text_enum! {
         CompletionMissing = "completion_missing",
         /// The rule needs evidence and the record names none.
         EvidenceMissing = "evidence_missing",
+        /// The rule needs a passed assessment and the record is not one.
+        NotPassed = "not_passed",
         /// The learner's minutes for that day had already reached the daily limit.
         DailyLimitReached = "daily_limit_reached",
         /// The rule credits the course's declared credit value and the course declares none.
@@ -483,6 +485,8 @@ fn match_outcomes<'a>(
                 .is_none_or(|text| text.trim().is_empty())
         {
             Some(SkipReason::EvidenceMissing)
+        } else if rule.gates.passed_required && outcome.passed != Some(true) {
+            Some(SkipReason::NotPassed)
         } else {
             None
         };

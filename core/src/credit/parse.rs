@@ -420,6 +420,19 @@ fn read_rule(value: &Value, path: &Path, problems: &mut Problems) -> Option<Rule
     if let (Some(matcher), Some(formula)) = (&matcher, &formula) {
         check_formula_fits(matcher, formula, &path.join("formula"), &mut reader);
     }
+    if let (Some(matcher), Some(gates)) = (&matcher, &gates)
+        && gates.passed_required
+        && !matcher.kinds.is_empty()
+        && !matcher.kinds.contains(&OutcomeKind::Assessment)
+    {
+        let problem = Problem::new(
+            crate::model::codes::FIELD_NOT_APPLICABLE,
+            path.join("gates").join("passed_required"),
+        )
+        .with("field", "passed_required")
+        .with("kind", "a rule that matches no assessment outcomes");
+        reader.report(problem);
+    }
     if reader.failed {
         return None;
     }
@@ -483,12 +496,18 @@ fn read_match(value: &Value, path: &Path, outer: &mut Reader<'_>) -> Option<Matc
 }
 
 fn read_gates(value: &Value, path: &Path, outer: &mut Reader<'_>) -> Option<Gates> {
-    let allowed = &["min_minutes", "completion_required", "evidence_required"];
+    let allowed = &[
+        "min_minutes",
+        "completion_required",
+        "evidence_required",
+        "passed_required",
+    ];
     nested(outer, value, path, "gates", allowed, |reader| {
         Some(Gates {
             min_minutes: reader.count("min_minutes", 0, false),
             completion_required: reader.bool_or("completion_required", false),
             evidence_required: reader.bool_or("evidence_required", false),
+            passed_required: reader.bool_or("passed_required", false),
         })
     })
 }
