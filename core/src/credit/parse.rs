@@ -281,7 +281,11 @@ fn read_rule_set(value: &Value, path: &Path, problems: &mut Problems) -> Option<
     let id = reader.identifier("id");
     let version = reader.count("version", 1, true);
     let status: Option<RuleSetStatus> = reader.required("status");
-    let title: Option<String> = reader.required("title");
+    let mut title: Option<String> = reader.required("title");
+    if title.as_deref().is_some_and(|text| text.trim().is_empty()) {
+        reader.required_missing("title");
+        title = None;
+    }
     let description: Option<String> = reader.optional("description");
     let effective_from: Option<NaiveDate> = reader.required("effective_from");
     let effective_to: Option<NaiveDate> = reader.optional("effective_to");
