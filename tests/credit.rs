@@ -144,7 +144,7 @@ fn capped_rules() -> RuleSet {
              "period": {"type": "year_from", "start": "09-01"}, "limit": {"count": 4}},
             {"id": "health", "scope": {"categories": ["health"]},
              "period": {"type": "calendar_year"}, "limit": {"amount": "0.75"}},
-            {"id": "certificates", "scope": {"kinds": ["certificate"]},
+            {"id": "certificate_count", "scope": {"kinds": ["certificate"]},
              "period": {"type": "lifetime"}, "limit": {"count": 2}},
             {"id": "everything", "period": {"type": "calendar_year"}, "limit": {"amount": "12.00"}}
         ]

@@ -58,7 +58,7 @@ pub mod codes {
         INVALID_RULE_ID = "invalid_rule_id",
             en: "{field} must be an identifier of lowercase letters, digits and underscores that starts with a letter, such as course_hours, got \"{value}\"",
             zh: "{field} 应为以小写字母开头、由小写字母、数字和下划线组成的标识符（例如 course_hours），实际为“{value}”";
-        /// Two rules, or two caps, of one rule set with the same id.
+        /// Two rules or caps of one rule set with the same id: a cap may not share the id of a rule either.
         DUPLICATE_RULE_ID = "duplicate_rule_id",
             en: "id \"{value}\" is used twice in the rule set; give each rule and each cap its own id",
             zh: "规则集中 id“{value}”重复；每条规则和每个上限须有各自的 id";

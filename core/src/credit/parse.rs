@@ -303,8 +303,11 @@ fn read_rule_set(value: &Value, path: &Path, problems: &mut Problems) -> Option<
         reader.report(problem);
     }
 
-    let rules = read_rules(&mut reader);
-    let caps = read_caps(&mut reader, &rules);
+    // Rules and caps share one set of ids, so that an id in a ledger entry
+    // (its rule or its cap) names one thing.
+    let mut seen = BTreeSet::new();
+    let rules = read_rules(&mut reader, &mut seen);
+    let caps = read_caps(&mut reader, &rules, &mut seen);
     if reader.failed {
         return None;
     }
@@ -340,7 +343,7 @@ fn items<'a>(reader: &mut Reader<'a>, key: &'static str) -> Vec<(&'a Value, Path
         .collect()
 }
 
-fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
+fn read_rules(reader: &mut Reader<'_>, seen: &mut BTreeSet<String>) -> Vec<Rule> {
     if reader.raw("rules").is_none() {
         reader.required_missing("rules");
         return Vec::new();
@@ -351,21 +354,20 @@ fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
         reader.report(problem);
     }
     let mut rules = Vec::new();
-    let mut seen = BTreeSet::new();
     for (value, path) in listed {
         let before = reader.problems.len();
         let rule = read_rule(value, &path, reader.problems);
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        report_repeated_id(reader, value, &path, &mut seen);
+        report_repeated_id(reader, value, &path, seen);
         rules.extend(rule);
     }
     rules
 }
 
-/// Reports the `id` of a rule or cap that an earlier item already used,
-/// whether or not either item is otherwise valid.
+/// Reports the `id` of a rule or cap that an earlier rule or cap already
+/// used, whether or not either item is otherwise valid.
 fn report_repeated_id(
     reader: &mut Reader<'_>,
     value: &Value,
@@ -805,18 +807,17 @@ fn read_semester(reader: &mut Reader<'_>) -> Option<Period> {
     Some(Period::Semester(starts))
 }
 
-fn read_caps(reader: &mut Reader<'_>, rules: &[Rule]) -> Vec<Cap> {
+fn read_caps(reader: &mut Reader<'_>, rules: &[Rule], seen: &mut BTreeSet<String>) -> Vec<Cap> {
     let listed = items(reader, "caps");
     let rule_ids: BTreeSet<&str> = rules.iter().map(|rule| rule.id.as_str()).collect();
     let mut caps = Vec::new();
-    let mut seen = BTreeSet::new();
     for (value, path) in listed {
         let before = reader.problems.len();
         let cap = read_cap(value, &path, &rule_ids, reader.problems);
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        report_repeated_id(reader, value, &path, &mut seen);
+        report_repeated_id(reader, value, &path, seen);
         caps.extend(cap);
     }
     caps
