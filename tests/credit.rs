@@ -550,3 +550,14 @@ fn banked_result_keeps_its_credits() {
     assert_eq!(kinds, [EntryKind::Accrue]);
     assert_eq!(ledger.balances(None)[0].amount.to_string(), "1.20");
 }
+
+#[test]
+fn rule_set_of_another_type_names_both_forms() {
+    let request = json!({"input": {"rule_set": 5}, "options": {"recorded_on": "2026-04-01"}});
+    let response = xuetong::api::call_value("compute_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_type");
+    let message = problem["message"].as_str().unwrap();
+    assert!(message.contains("name of a built-in rule set"), "{message}");
+    assert!(message.contains("rule set document"), "{message}");
+}

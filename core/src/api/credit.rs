@@ -167,6 +167,18 @@ fn read_rule_set(value: &Value, problems: &mut Problems) -> Option<RuleSet> {
         }
         return found;
     }
+    if !value.is_object() {
+        problems.push(
+            Problem::new(field_codes::INVALID_TYPE, path)
+                .with("field", "rule_set")
+                .with(
+                    "expected",
+                    "the name of a built-in rule set (text) or a rule set document (an object)",
+                )
+                .with("value", json_kind(value)),
+        );
+        return None;
+    }
     match rule_set_from_json(value, &path) {
         Ok(rule_set) => Some(rule_set),
         Err(found) => {
