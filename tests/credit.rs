@@ -561,3 +561,35 @@ fn rule_set_of_another_type_names_both_forms() {
     assert!(message.contains("name of a built-in rule set"), "{message}");
     assert!(message.contains("rule set document"), "{message}");
 }
+
+#[test]
+fn invalid_date_option_names_the_form() {
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let request = json!({"input": {"ledger": ledger}, "options": {"recorded_on": "2026-02-30"}});
+    let response = xuetong::api::call_value("expire_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_request");
+    assert_eq!(problem["path"], json!(["options", "recorded_on"]));
+    let message = problem["message"].as_str().unwrap();
+    assert!(message.contains("YYYY-MM-DD"), "{message}");
+    assert!(!message.contains("out of range"), "{message}");
+}
+
+#[test]
+fn overflowing_amount_is_out_of_range() {
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let request = json!({
+        "input": {
+            "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+            "rule_set_version": 2, "key": "k", "amount": "99999999999999999999",
+            "reason": "typo", "occurred_on": "2026-03-01",
+        },
+        "options": {"recorded_on": "2026-04-01"},
+    });
+    let response = xuetong::api::call_value("adjust_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "out_of_range");
+    let message = problem["message"].as_str().unwrap();
+    assert!(!message.contains("decimals"), "{message}");
+    assert!(message.contains("92233720368547758.07"), "{message}");
+}

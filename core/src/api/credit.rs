@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Operation, Request, option, to_value};
+use super::{Operation, Request, field_option, option, to_value};
 use crate::credit::xapi::{LearningEvent, XapiOptions, events_from_ledger, statements};
 use crate::credit::{
     Adjustment, CreditContext, DepositOptions, Ledger, RuleSet, codes, compute_credits,
@@ -259,7 +259,7 @@ fn required_date(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<NaiveDate> {
-    match option::<NaiveDate>(request, name) {
+    match field_option::<NaiveDate>(request, name) {
         Ok(Some(date)) => Some(date),
         Ok(None) => {
             problems.push(
@@ -283,7 +283,7 @@ fn optional_date(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<NaiveDate> {
-    option::<NaiveDate>(request, name).unwrap_or_else(|found| {
+    field_option::<NaiveDate>(request, name).unwrap_or_else(|found| {
         problems.extend(found);
         None
     })
