@@ -154,7 +154,7 @@ fn capped_rules() -> RuleSet {
 
 fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Ledger) {
     let context = context().with_recorded_on(day(on));
-    let computation = compute_credits(rules, &context, outcomes);
+    let computation = compute_credits(rules, &context, outcomes).unwrap();
     let mut ledger = Ledger::new();
     ledger.record(&computation, day(on)).unwrap();
     (computation, ledger)
@@ -380,14 +380,14 @@ fn changed_rules_under_a_published_version_are_rejected() {
     let (_, mut ledger) = recorded(&presets::community(), &outcomes, "2026-04-01");
     let mut changed = presets::community();
     changed.caps.clear();
-    let computation = compute_credits(&changed, &context(), &outcomes);
+    let computation = compute_credits(&changed, &context(), &outcomes).unwrap();
     let problems = ledger.record(&computation, day("2026-05-01")).unwrap_err();
     assert_eq!(
         problems.iter().next().unwrap().code.as_str(),
         "rule_set_changed"
     );
     changed.version = 3;
-    let computation = compute_credits(&changed, &context(), &outcomes);
+    let computation = compute_credits(&changed, &context(), &outcomes).unwrap();
     let appended = ledger.record(&computation, day("2026-05-01")).unwrap();
     let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [EntryKind::Revoke, EntryKind::Accrue]);
@@ -399,7 +399,7 @@ fn accrual_after_recording_date_is_rejected() {
     // 2025-04-11, one day after the recording date; the context does not
     // know the recording date, so the ledger has to catch it.
     let outcomes = outcomes(&[(0, 0, 100, 120, false)]);
-    let computation = compute_credits(&presets::community(), &context(), &outcomes);
+    let computation = compute_credits(&presets::community(), &context(), &outcomes).unwrap();
     let problems = Ledger::new()
         .record(&computation, day("2025-04-10"))
         .unwrap_err();
@@ -414,7 +414,7 @@ fn draft_rules_preview_but_do_not_record() {
     let mut draft = presets::community();
     draft.status = RuleSetStatus::Draft;
     let outcomes = outcomes(&[(0, 0, 10, 120, false)]);
-    let computation = compute_credits(&draft, &context(), &outcomes);
+    let computation = compute_credits(&draft, &context(), &outcomes).unwrap();
     assert_eq!(computation.accruals.len(), 1);
     let problems = Ledger::new()
         .record(&computation, day("2026-04-01"))
@@ -472,7 +472,8 @@ fn bundle_rules_file_drives_the_engine() {
         &rule_set,
         &CreditContext::from_bundle(&bundle),
         &bundle.outcomes,
-    );
+    )
+    .unwrap();
     let amounts: Vec<String> = computation
         .accruals
         .iter()
@@ -544,7 +545,7 @@ fn banked_result_keeps_its_credits() {
     let mut second_run = outcomes(&[(0, 0, 10, 600, true), (0, 0, 40, 120, false)]);
     assert!(second_run[0].banked);
     second_run[1].id = "90000000-0000-4000-8000-000000000099".parse().unwrap();
-    let computation = compute_credits(&rules, &context(), &second_run);
+    let computation = compute_credits(&rules, &context(), &second_run).unwrap();
     let appended = ledger.record(&computation, day("2025-03-01")).unwrap();
     let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [EntryKind::Accrue]);
@@ -592,4 +593,30 @@ fn overflowing_amount_is_out_of_range() {
     let message = problem["message"].as_str().unwrap();
     assert!(!message.contains("decimals"), "{message}");
     assert!(message.contains("92233720368547758.07"), "{message}");
+}
+
+#[test]
+fn adjustment_beyond_largest_balance_is_rejected() {
+    let mut ledger = Ledger::new();
+    let adjustment = |key: &str, amount: Credits| xuetong::credit::Adjustment {
+        learner_id: LEARNERS[0].parse().unwrap(),
+        rule_set_id: "community".into(),
+        rule_set_version: 2,
+        key: key.into(),
+        amount,
+        reason: "imported balance".into(),
+        occurred_on: day("2026-03-01"),
+        recorded_on: day("2026-04-01"),
+        category: None,
+    };
+    ledger.adjust(adjustment("first", Credits::MAX)).unwrap();
+    let problems = ledger
+        .adjust(adjustment("second", Credits::from_hundredths(1)))
+        .unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "amount_overflow"
+    );
+    assert_eq!(ledger.entries().len(), 1);
+    assert_eq!(ledger.balances(None)[0].amount, Credits::MAX);
 }

@@ -509,7 +509,8 @@ fn season_ledger() -> Ledger {
         Outcome::from_json(&value, &Path::root()).unwrap()
     })
     .collect();
-    let computation = compute_credits(&presets::community(), &CreditContext::default(), &outcomes);
+    let computation =
+        compute_credits(&presets::community(), &CreditContext::default(), &outcomes).unwrap();
     let mut ledger = Ledger::new();
     let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     ledger.record(&computation, day).unwrap();

@@ -383,7 +383,7 @@ fn compute(request: &Request<'_>) -> Result<Value, Problems> {
     };
     problems.into_result(())?;
     let context = context.with_recorded_on(recorded_on);
-    let computation = compute_credits(&rule_set, &context, &outcomes);
+    let computation = compute_credits(&rule_set, &context, &outcomes)?;
     let appended = ledger
         .record(&computation, recorded_on)
         .map_err(dates_at_options)?;
@@ -427,7 +427,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
         .into_iter()
         .filter(|outcome| outcome.learner_id == learner)
         .collect();
-    let computation = compute_credits(&rule_set, &context.with_learners([learner]), &own);
+    let computation = compute_credits(&rule_set, &context.with_learners([learner]), &own)?;
     Ok(json!({
         "learner_id": learner.to_string(),
         "rule_set": to_value(&computation.rule_set)?,

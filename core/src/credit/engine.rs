@@ -35,6 +35,7 @@ use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
 };
+use crate::problem::{Path, Problem, Problems};
 use crate::record::Record;
 
 use super::exact::Exact;
@@ -308,17 +309,27 @@ impl Unit<'_> {
         ids
     }
 
-    fn minutes(&self) -> u32 {
-        self.members
-            .iter()
-            .fold(0_u32, |sum, m| sum.saturating_add(m.minutes))
+    fn minutes(&self) -> u64 {
+        self.members.iter().map(|m| u64::from(m.minutes)).sum()
     }
 
-    fn raw_minutes(&self) -> u32 {
-        self.members
-            .iter()
-            .fold(0_u32, |sum, m| sum.saturating_add(m.raw_minutes))
+    fn raw_minutes(&self) -> u64 {
+        self.members.iter().map(|m| u64::from(m.raw_minutes)).sum()
     }
+
+    /// The problem of an amount of this unit that does not fit.
+    fn overflow(&self) -> Problem {
+        overflow(self.learner, &self.source)
+    }
+}
+
+/// The problem of an amount of `learner`'s that does not fit, computed for
+/// `at` (a unit's source, or an entry id).
+pub(crate) fn overflow(learner: LearnerId, at: &str) -> Problem {
+    Problem::new(super::codes::AMOUNT_OVERFLOW, Path::root())
+        .with("learner_id", learner.to_string())
+        .with("at", at)
+        .with("max", Credits::MAX.to_string())
 }
 
 /// Computes what `outcomes` earn under `rule_set`.
@@ -326,6 +337,12 @@ impl Unit<'_> {
 /// The result does not depend on the order of `outcomes`. Nothing is lost:
 /// every outcome either contributes to an accrual or appears in
 /// [`Computation::skipped`] with a reason.
+///
+/// # Errors
+///
+/// `amount_overflow` when an amount, or the sum of one learner's amounts,
+/// does not fit in [`Credits`] (more than 92233720368547758.07 credits),
+/// which only a mistaken credit value, formula or number of minutes gives.
 ///
 /// # Example
 ///
@@ -343,15 +360,16 @@ impl Unit<'_> {
 ///     "minutes": 150,
 /// }), &Path::root()).unwrap();
 /// let rules = presets::community();
-/// let computation = compute_credits(&rules, &CreditContext::default(), &[service]);
+/// let computation = compute_credits(&rules, &CreditContext::default(), &[service])?;
 /// // 150 minutes are two full hours: 0.1 credit each.
 /// assert_eq!(computation.accruals[0].amount.to_string(), "0.20");
+/// # Ok::<(), xuetong::problem::Problems>(())
 /// ```
 pub fn compute_credits(
     rule_set: &RuleSet,
     context: &CreditContext,
     outcomes: &[Outcome],
-) -> Computation {
+) -> Result<Computation, Problems> {
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
     // Copies of one outcome id are told apart by their content, so the copy
     // that counts does not depend on the input order.
@@ -363,10 +381,11 @@ pub fn compute_credits(
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
-    let mut units = build_units(rule_set, candidates);
+    let mut units = build_units(rule_set, candidates)?;
     units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
-    let units = deduplicate(rule_set, units, &mut skipped);
-    let mut accruals = apply_caps(rule_set, context, units, &mut skipped);
+    let units = deduplicate(rule_set, units, &mut skipped)?;
+    let mut accruals = apply_caps(rule_set, context, units, &mut skipped)?;
+    check_totals(&accruals)?;
     accruals.sort_by(|a, b| {
         (
             a.learner_id,
@@ -385,7 +404,7 @@ pub fn compute_credits(
                 b.kind,
             ))
     });
-    Computation {
+    Ok(Computation {
         rule_set: rule_set.pin(),
         status: rule_set.status,
         effective: Window {
@@ -395,7 +414,20 @@ pub fn compute_credits(
         learners: context.learners.clone(),
         accruals,
         skipped,
+    })
+}
+
+/// Checks that every learner's accruals add up to an amount that fits, so
+/// that [`Computation::total_for`] never overflows.
+fn check_totals(accruals: &[Accrual]) -> Result<(), Problem> {
+    let mut totals: BTreeMap<LearnerId, Credits> = BTreeMap::new();
+    for accrual in accruals {
+        let total = totals.entry(accrual.learner_id).or_default();
+        *total = total
+            .checked_add(accrual.amount)
+            .ok_or_else(|| overflow(accrual.learner_id, &accrual.source))?;
     }
+    Ok(())
 }
 
 fn skip(outcome: &Outcome, rule: Option<&Rule>, reason: SkipReason) -> Skipped {
@@ -636,7 +668,10 @@ fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
     }
 }
 
-fn build_units<'a>(rule_set: &RuleSet, candidates: Vec<Candidate<'a>>) -> Vec<Unit<'a>> {
+fn build_units<'a>(
+    rule_set: &RuleSet,
+    candidates: Vec<Candidate<'a>>,
+) -> Result<Vec<Unit<'a>>, Problem> {
     // The category is part of the key, so that every unit has exactly one
     // category and caps by category see every credited amount.
     type Key = (
@@ -661,45 +696,52 @@ fn build_units<'a>(rule_set: &RuleSet, candidates: Vec<Candidate<'a>>) -> Vec<Un
         );
         groups.entry(key).or_default().push(candidate);
     }
-    groups
-        .into_iter()
-        .filter_map(
-            |((learner, rule_index, kind, banked, source, category), members)| {
-                let rule = &rule_set.rules[rule_index];
-                let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
-                let mut unit = Unit {
-                    learner,
-                    rule: rule_index,
-                    kind,
-                    banked,
-                    source,
-                    members,
-                    occurred_on,
-                    category,
-                    unrounded: Exact::ZERO,
-                    amount: Credits::ZERO,
-                    already_banked: None,
-                };
-                unit.unrounded = unit_amount(rule, &unit);
-                unit.amount = unit
-                    .unrounded
-                    .round(rule.rounding.mode, rule.rounding.quantum);
-                Some(unit)
-            },
-        )
-        .collect()
+    let mut units = Vec::with_capacity(groups.len());
+    for ((learner, rule_index, kind, banked, source, category), members) in groups {
+        let rule = &rule_set.rules[rule_index];
+        let Some(occurred_on) = members.iter().map(|m| m.outcome.occurred_on).max() else {
+            continue;
+        };
+        let mut unit = Unit {
+            learner,
+            rule: rule_index,
+            kind,
+            banked,
+            source,
+            members,
+            occurred_on,
+            category,
+            unrounded: Exact::ZERO,
+            amount: Credits::ZERO,
+            already_banked: None,
+        };
+        let exact = unit_amount(rule, &unit);
+        let rounded = exact.and_then(|exact| {
+            exact
+                .round(rule.rounding.mode, rule.rounding.quantum)
+                .map(|amount| (exact, amount))
+        });
+        let Some((exact, amount)) = rounded else {
+            return Err(unit.overflow());
+        };
+        unit.unrounded = exact;
+        unit.amount = amount;
+        units.push(unit);
+    }
+    Ok(units)
 }
 
-fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Exact {
+/// The exact amount of a unit, or `None` when it does not fit.
+fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Option<Exact> {
     match &rule.formula {
-        Formula::PerTime { minutes, credits } => Exact::ratio(
-            i128::from(unit.minutes()) * i128::from(credits.hundredths()),
+        Formula::PerTime { minutes, credits } => Some(Exact::ratio(
+            i128::from(unit.minutes()).checked_mul(i128::from(credits.hundredths()))?,
             i128::from(*minutes),
-        ),
-        Formula::Fixed { credits } => Exact::credits(*credits),
+        )),
+        Formula::Fixed { credits } => Some(Exact::credits(*credits)),
         Formula::PerEvent { credits } => {
-            let events = i64::try_from(unit.members.len()).unwrap_or(i64::MAX);
-            Exact::credits(credits.checked_mul(events).unwrap_or(*credits))
+            let events = i64::try_from(unit.members.len()).ok()?;
+            Some(Exact::credits(credits.checked_mul(events)?))
         }
         Formula::CourseCreditValue => {
             let mut courses: BTreeMap<CourseId, Credits> = BTreeMap::new();
@@ -710,15 +752,17 @@ fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Exact {
                     courses.insert(course.id, value);
                 }
             }
-            courses
-                .values()
-                .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(*value)))
+            courses.values().try_fold(Exact::ZERO, |sum, value| {
+                sum.checked_add(Exact::credits(*value))
+            })
         }
         Formula::Table { .. } => unit
             .members
             .iter()
             .filter_map(|member| member.table_amount)
-            .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(value))),
+            .try_fold(Exact::ZERO, |sum, value| {
+                sum.checked_add(Exact::credits(value))
+            }),
     }
 }
 
@@ -771,22 +815,17 @@ struct Attempt<'a> {
     banked: bool,
     source: String,
     units: Vec<Unit<'a>>,
+    /// The sum of the units' amounts.
+    amount: Credits,
 }
 
 impl Attempt<'_> {
-    fn amount(&self) -> Credits {
-        self.units.iter().map(|unit| unit.amount).sum()
-    }
-
     fn occurred_on(&self) -> Option<NaiveDate> {
         self.units.iter().map(|unit| unit.occurred_on).max()
     }
 
     fn minutes(&self) -> u64 {
-        self.units
-            .iter()
-            .map(|unit| u64::from(unit.minutes()))
-            .sum()
+        self.units.iter().map(|unit| unit.minutes()).sum()
     }
 }
 
@@ -794,7 +833,7 @@ fn deduplicate<'a>(
     rule_set: &RuleSet,
     units: Vec<Unit<'a>>,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Unit<'a>> {
+) -> Result<Vec<Unit<'a>>, Problem> {
     type Key = (LearnerId, Dedup, String);
     let mut kept: Vec<Unit<'a>> = Vec::with_capacity(units.len());
     let mut groups: BTreeMap<Key, BTreeMap<(bool, String), Vec<Unit<'a>>>> = BTreeMap::new();
@@ -809,30 +848,35 @@ fn deduplicate<'a>(
             None => kept.push(unit),
         }
     }
-    for (_, by_source) in groups {
-        let mut attempts: Vec<Attempt<'a>> = by_source
-            .into_iter()
-            .map(|((banked, source), units)| Attempt {
+    for ((learner, _, _), by_source) in groups {
+        let mut attempts: Vec<Attempt<'a>> = Vec::with_capacity(by_source.len());
+        for ((banked, source), units) in by_source {
+            let amount = units
+                .iter()
+                .try_fold(Credits::ZERO, |sum, unit| sum.checked_add(unit.amount))
+                .ok_or_else(|| overflow(learner, &source))?;
+            attempts.push(Attempt {
                 banked,
                 source,
                 units,
-            })
-            .collect();
+                amount,
+            });
+        }
         // The best attempt: the highest amount, then the most credited
         // minutes, then the earliest.
         attempts.sort_by(|a, b| {
-            b.amount()
-                .cmp(&a.amount())
+            b.amount
+                .cmp(&a.amount)
                 .then(b.minutes().cmp(&a.minutes()))
                 .then(a.occurred_on().cmp(&b.occurred_on()))
                 .then(a.source.cmp(&b.source))
         });
         let best_banked = attempts.iter().position(|attempt| attempt.banked);
         let best_new = attempts.iter().position(|attempt| !attempt.banked);
-        let banked_amount = best_banked.map(|index| attempts[index].amount());
+        let banked_amount = best_banked.map(|index| attempts[index].amount);
         let banked_source = best_banked.map(|index| attempts[index].source.clone());
         let new_wins = best_new
-            .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount()));
+            .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount));
         let Some(credited) = new_wins.or(best_banked) else {
             continue;
         };
@@ -872,7 +916,7 @@ fn deduplicate<'a>(
             }
         }
     }
-    kept
+    Ok(kept)
 }
 
 fn in_scope(cap: &Cap, context: &CreditContext, rule: &Rule, unit: &Unit<'_>) -> bool {
@@ -908,7 +952,7 @@ fn apply_caps(
     context: &CreditContext,
     mut units: Vec<Unit<'_>>,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Accrual> {
+) -> Result<Vec<Accrual>, Problem> {
     units.sort_by(|a, b| {
         (
             a.learner,
@@ -946,7 +990,10 @@ fn apply_caps(
                 .filter(|g| window.contains(g.date));
             let room = match cap.limit {
                 Limit::Amount(limit) => {
-                    let used: Credits = counted.map(|g| g.amount).sum();
+                    let used = counted
+                        .map(|g| g.amount)
+                        .try_fold(Credits::ZERO, Credits::checked_add)
+                        .ok_or_else(|| unit.overflow())?;
                     (limit - used).max(Credits::ZERO)
                 }
                 Limit::Count(limit) => {
@@ -987,8 +1034,8 @@ fn apply_caps(
             continue;
         }
         let basis = Basis {
-            minutes: unit.minutes(),
-            raw_minutes: unit.raw_minutes(),
+            minutes: u32::try_from(unit.minutes()).map_err(|_| unit.overflow())?,
+            raw_minutes: u32::try_from(unit.raw_minutes()).map_err(|_| unit.overflow())?,
             events: u32::try_from(unit.members.len()).unwrap_or(u32::MAX),
             unrounded: unit.unrounded.to_text(),
             rounded: unit.amount + unit.already_banked.unwrap_or(Credits::ZERO),
@@ -1031,7 +1078,7 @@ fn apply_caps(
             accruals.push(accrual);
         }
     }
-    accruals
+    Ok(accruals)
 }
 
 /// The part of `room` left under a cap that a rule may grant: rounded down

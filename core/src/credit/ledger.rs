@@ -182,7 +182,7 @@ pub struct Balance {
 ///     "occurred_on": "2026-03-14",
 ///     "minutes": 180,
 /// }), &Path::root()).unwrap();
-/// let computation = compute_credits(&presets::community(), &CreditContext::default(), &[service]);
+/// let computation = compute_credits(&presets::community(), &CreditContext::default(), &[service])?;
 /// let day = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
 ///
 /// let mut ledger = Ledger::new();
@@ -316,13 +316,16 @@ impl Ledger {
     /// when the rule set is a draft
     /// (`rule_set_not_published`), or when the ledger already pinned the
     /// same rule set version with different rules, or a built-in rule set
-    /// has that id and version with different rules (`rule_set_changed`).
+    /// has that id and version with different rules (`rule_set_changed`),
+    /// or when one learner's amounts would add up to more than an amount
+    /// can hold (`amount_overflow`).
     pub fn record(
         &mut self,
         computation: &Computation,
         recorded_on: NaiveDate,
     ) -> Result<Vec<Entry>, Problems> {
         self.check_recording_date(recorded_on)?;
+        let (before, pins) = (self.entries.len(), self.rule_sets.len());
         let pin = &computation.rule_set;
         if let Some(early) = computation
             .accruals
@@ -431,6 +434,7 @@ impl Ledger {
             .map(|entry| self.append(entry))
             .collect();
         appended.extend(self.expire_due(recorded_on, recorded_on));
+        self.keep_or_undo(before, pins)?;
         Ok(appended)
     }
 
@@ -485,7 +489,10 @@ impl Ledger {
                     .into(),
             );
         }
-        Ok(self.revoke_unchecked(id, recorded_on, Some(reason)))
+        let before = self.entries.len();
+        let appended = self.revoke_unchecked(id, recorded_on, Some(reason));
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
     }
 
     fn revoke_unchecked(
@@ -538,7 +545,25 @@ impl Ledger {
             );
         }
         self.check_recording_date(recorded_on)?;
-        Ok(self.expire_due(as_of, recorded_on))
+        let before = self.entries.len();
+        let appended = self.expire_due(as_of, recorded_on);
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
+    }
+
+    /// Keeps what was appended since the ledger had `entries` entries and
+    /// `pins` pinned rule sets, unless a learner's amounts no longer fit
+    /// (see [`magnitude_problem`]): then removes it and reports
+    /// `amount_overflow`.
+    fn keep_or_undo(&mut self, entries: usize, pins: usize) -> Result<(), Problems> {
+        match magnitude_problem(&self.entries) {
+            Some((_, problem)) => {
+                self.entries.truncate(entries);
+                self.rule_sets.truncate(pins);
+                Err(problem.into())
+            }
+            None => Ok(()),
+        }
     }
 
     /// Reports `recorded_before_ledger` when `recorded_on` is earlier than
@@ -589,8 +614,10 @@ impl Ledger {
     /// `reason` is blank, `out_of_range` when `rule_set_version` is 0,
     /// `occurred_after_recording` when `occurred_on` is later than
     /// `recorded_on`, and `recorded_before_ledger` when `recorded_on` is
-    /// earlier than the latest recording date in the ledger. A repeated key
-    /// returns the existing entry before the dates are checked.
+    /// earlier than the latest recording date in the ledger, and
+    /// `amount_overflow` when the learner's amounts would no longer fit. A
+    /// repeated key returns the existing entry before the dates are
+    /// checked.
     pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
         let mut problems = Problems::new();
         if adjustment.amount.is_zero() {
@@ -659,7 +686,10 @@ impl Ledger {
             reason: Some(adjustment.reason),
             digest: String::new(),
         };
-        Ok(self.append(entry))
+        let before = self.entries.len();
+        let appended = self.append(entry);
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
     }
 
     /// Every learner's balance per rule set, summing the entries recorded on
@@ -807,6 +837,12 @@ impl Ledger {
             return problem.into();
         }
         let mut problems = Problems::new();
+        if let Some((index, problem)) = magnitude_problem(&self.entries) {
+            problems.push(Problem {
+                path: path.join(index),
+                ..problem
+            });
+        }
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
         let mut expired_by: HashMap<Uuid, Uuid> = HashMap::new();
@@ -905,6 +941,25 @@ impl Ledger {
         }
         problems
     }
+}
+
+/// The index and problem of the first entry at which one learner's amounts,
+/// taken without their signs, add up to more than [`Credits::MAX`].
+///
+/// A ledger keeps that sum within bounds, so any sum of one learner's
+/// entries (a balance, a transcript total) fits in [`Credits`] and never
+/// saturates.
+fn magnitude_problem(entries: &[Entry]) -> Option<(usize, Problem)> {
+    let mut sums: HashMap<LearnerId, i128> = HashMap::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let sum = sums.entry(entry.learner_id).or_default();
+        *sum += i128::from(entry.amount.hundredths()).abs();
+        if *sum > i128::from(Credits::MAX.hundredths()) {
+            let problem = super::engine::overflow(entry.learner_id, &entry.id.to_string());
+            return Some((index, problem));
+        }
+    }
+    None
 }
 
 /// The first field in which a reversal differs from the entry it reverses,

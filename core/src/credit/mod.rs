@@ -142,6 +142,10 @@ pub mod codes {
         ZERO_ADJUSTMENT = "zero_adjustment",
             en: "{field} of an adjustment must not be zero",
             zh: "调整的 {field} 不能为零";
+        /// An amount, or a sum of one learner's amounts, too large for an amount of credits.
+        AMOUNT_OVERFLOW = "amount_overflow",
+            en: "the credits of learner {learner_id} at {at} add up to more than {max}, the largest amount of credits; look there for a mistaken amount, credit value, formula or number of minutes",
+            zh: "学习者 {learner_id} 在 {at} 处的学分合计超过学分数额上限 {max}；请检查该处是否有错误的数额、学分值、公式或分钟数";
         /// A recording date earlier than the latest one already in the ledger.
         RECORDED_BEFORE_LEDGER = "recorded_before_ledger",
             en: "recorded_on {value} is earlier than {latest}, the latest recording date in the ledger; entries are appended in date order, so record on {latest} or later",
