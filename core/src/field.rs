@@ -286,9 +286,9 @@ impl FieldValue for Percent {
     }
 }
 
-/// The problem of a decimal text: `out_of_range` (between `min` and `max`)
-/// when the number is too large to hold, otherwise `invalid_decimal`, which
-/// names the number of decimals allowed.
+/// Builds the problem of a decimal text: `out_of_range` (between `min` and
+/// `max`) when the number is too large to hold, otherwise `invalid_decimal`,
+/// which names the number of decimals allowed.
 fn decimal_invalid(error: &DecimalError, decimals: u32, min: String, max: String) -> Invalid {
     match error {
         DecimalError::Overflow { .. } => Invalid::new(codes::OUT_OF_RANGE)

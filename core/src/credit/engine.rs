@@ -317,14 +317,14 @@ impl Unit<'_> {
         self.members.iter().map(|m| u64::from(m.raw_minutes)).sum()
     }
 
-    /// The problem of an amount of this unit that does not fit.
+    /// Builds the problem of an amount of this unit that does not fit.
     fn overflow(&self) -> Problem {
         overflow(self.learner, &self.source)
     }
 }
 
-/// The problem of an amount of `learner`'s that does not fit, computed for
-/// `at` (a unit's source, or an entry id).
+/// Builds the problem of an amount of `learner`'s that does not fit,
+/// computed for `at` (a unit's source, or an entry id).
 pub(crate) fn overflow(learner: LearnerId, at: &str) -> Problem {
     Problem::new(super::codes::AMOUNT_OVERFLOW, Path::root())
         .with("learner_id", learner.to_string())

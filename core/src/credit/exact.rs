@@ -44,7 +44,7 @@ impl Exact {
         .reduced()
     }
 
-    /// The sum of two amounts, or `None` when it does not fit.
+    /// Adds two amounts, or returns `None` when the sum does not fit.
     pub(crate) fn checked_add(self, other: Self) -> Option<Self> {
         let numerator = self
             .numerator

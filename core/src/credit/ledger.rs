@@ -386,8 +386,9 @@ impl Ledger {
                     kept.insert(id);
                     break;
                 };
-                // A person's revocation of this very accrual stands; a
-                // changed source shows in the basis and is credited anew.
+                // A person's revocation of this very accrual remains in
+                // force. A changed source shows in the basis and is credited
+                // anew.
                 let by_person = positions
                     .get(revocation)
                     .is_some_and(|&at| self.entries[at].reason.is_some());
@@ -582,7 +583,7 @@ impl Ledger {
         }
     }
 
-    /// The unchecked steps of [`Ledger::expire`].
+    /// Appends the expiries of [`Ledger::expire`] without checking its dates.
     fn expire_due(&mut self, as_of: NaiveDate, recorded_on: NaiveDate) -> Vec<Entry> {
         let revoked = self.revocations();
         let expired = self.expiries();
@@ -820,9 +821,9 @@ impl Ledger {
     ///
     /// The chain: every entry's `digest` must be the SHA-256 of the digest
     /// before it and the entry's canonical JSON form (see
-    /// `docs/credits.md`); the first entry that fails is reported, as
+    /// `docs/credits.md`). The first entry that fails is reported, as
     /// `required` when it has no digest and `ledger_tampered` otherwise, and
-    /// nothing else is checked.
+    /// then nothing else is checked.
     ///
     /// The links: unique ids; reversals that point at an earlier entry of
     /// the same learner, rule set, date, kind and category, with the
@@ -943,8 +944,9 @@ impl Ledger {
     }
 }
 
-/// The index and problem of the first entry at which one learner's amounts,
-/// taken without their signs, add up to more than [`Credits::MAX`].
+/// Finds the first entry at which one learner's amounts, taken without their
+/// signs, add up to more than [`Credits::MAX`], and returns its index and
+/// problem.
 ///
 /// A ledger keeps that sum within bounds, so any sum of one learner's
 /// entries (a balance, a transcript total) fits in [`Credits`] and never
@@ -1066,7 +1068,8 @@ fn reversal(target: &Entry, recorded_on: NaiveDate, reason: Option<String>) -> E
     }
 }
 
-/// The JSON form of `entry` without its digest: what the digest covers.
+/// Returns the JSON form of `entry` without its digest, which is what the
+/// digest covers.
 fn content_of(entry: &Entry) -> Value {
     let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
     if let Value::Object(object) = &mut value {
