@@ -159,6 +159,11 @@ export type ProblemCode =
   | "revoke_amount_mismatch"
   | "invalid_ledger_entry"
   | "zero_adjustment"
+  | "amount_overflow"
+  | "recorded_before_ledger"
+  | "occurred_after_recording"
+  | "expiry_after_recording"
+  | "ledger_tampered"
   | "invalid_iri"
   | "duplicate_row"
   | "conflicting_value"
@@ -329,6 +334,11 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "revoke_amount_mismatch",
   "invalid_ledger_entry",
   "zero_adjustment",
+  "amount_overflow",
+  "recorded_before_ledger",
+  "occurred_after_recording",
+  "expiry_after_recording",
+  "ledger_tampered",
   "invalid_iri",
   "duplicate_row",
   "conflicting_value",

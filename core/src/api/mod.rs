@@ -289,6 +289,38 @@ pub fn option<T: for<'de> Deserialize<'de>>(
     }
 }
 
+/// Reads an option of an operation as a field value, such as a date, and
+/// reports an invalid one under the path `["options", name]` with the form
+/// the field expects, for example "option as_of must be a date written
+/// YYYY-MM-DD, got \"2026-02-30\"".
+///
+/// # Errors
+///
+/// Returns `invalid_request` when the option cannot be read as a `T`.
+pub fn field_option<T: crate::field::FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    match request.options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value).map(Some).map_err(|_| {
+            let shown = match value {
+                Value::String(text) => format!("\"{text}\""),
+                other => other.to_string(),
+            };
+            Problem::new(
+                codes::INVALID_REQUEST,
+                Path::root().join("options").join(name),
+            )
+            .with(
+                "detail",
+                format!("option {name} must be {}, got {shown}", T::EXPECTED),
+            )
+            .into()
+        }),
+    }
+}
+
 /// Serializes an operation's result, reporting a failure (which would be a
 /// bug) as a problem instead of panicking.
 pub fn to_value<T: Serialize>(value: &T) -> Result<Value, Problems> {
