@@ -42,6 +42,11 @@ pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
 /// The id of the built-in mainland China calendar.
 pub const CHINA: &str = "cn";
 
+/// The first day of December that the next year's arrangement may change:
+/// a date from 29 December on is unknown unless the calendar lists the next
+/// year too.
+const LAST_DAYS_FROM: u32 = 29;
+
 /// The notice a year's arrangement was taken from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -276,12 +281,16 @@ impl HolidayCalendar {
 
     /// Classifies `date`. A date listed by a neighbouring year's arrangement
     /// (31 December 2022 in the 2023 notice) is known even when its own year
-    /// is not.
+    /// is not. A date from 29 December on needs the next year's arrangement
+    /// as well, because that arrangement decides whether the last days of
+    /// the year are days off or make-up working days.
     ///
     /// # Errors
     ///
     /// Returns [`HolidayError::YearUnknown`] for an unlisted date in a year
-    /// the calendar does not list.
+    /// the calendar does not list, and for an unlisted date from 29 December
+    /// on when the calendar does not list the next year (the error names the
+    /// next year).
     ///
     /// # Example
     ///
@@ -322,6 +331,14 @@ impl HolidayCalendar {
         }
         if !self.covers(year) {
             return Err(self.unknown(year));
+        }
+        // The next year's notice sets the New Year's Day break and its
+        // make-up days, which may reach back to 29 December (the 2019
+        // notice made 29 December 2018 a working day and 30 and 31
+        // December 2018 days off), so these days stay unknown until it is
+        // listed.
+        if date.month() == 12 && date.day() >= LAST_DAYS_FROM && !self.covers(year + 1) {
+            return Err(self.unknown(year + 1));
         }
         let weekday = Weekday::from(date.weekday());
         let kind = if self.weekend.contains(&weekday) {
@@ -539,6 +556,57 @@ mod tests {
                 calendar: "cn".into(),
                 year: 2027
             }
+        );
+    }
+
+    #[test]
+    fn last_days_need_the_next_year() {
+        let china = HolidayCalendar::china();
+        let unknown = china.day(date("2026-12-29")).unwrap_err();
+        assert_eq!(
+            unknown,
+            HolidayError::YearUnknown {
+                calendar: "cn".into(),
+                year: 2027
+            }
+        );
+        assert!(china.day(date("2026-12-31")).is_err());
+        assert_eq!(
+            china.day(date("2026-12-28")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+    }
+
+    #[test]
+    fn next_year_decides_the_last_days() {
+        let only_2018 = HolidayCalendar::from_json(
+            &json!({"id": "own", "years": [{"year": 2018}]}),
+            &Path::root(),
+        )
+        .unwrap();
+        assert!(only_2018.day(date("2018-12-29")).is_err());
+        assert_eq!(
+            only_2018.day(date("2018-12-28")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+        let with_2019 = HolidayCalendar::from_json(
+            &json!({"id": "own", "years": [
+                {"year": 2018},
+                {"year": 2019, "holidays": [
+                    {"name": "元旦", "first": "2018-12-30", "last": "2019-01-01",
+                     "working_days": ["2018-12-29"]}
+                ]}
+            ]}),
+            &Path::root(),
+        )
+        .unwrap();
+        assert_eq!(
+            with_2019.day(date("2018-12-29")).unwrap().kind,
+            DayKind::MakeUpWorkingDay
+        );
+        assert_eq!(
+            with_2019.day(date("2018-12-31")).unwrap().kind,
+            DayKind::Holiday
         );
     }
 
