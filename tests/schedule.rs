@@ -709,3 +709,72 @@ mod hostile_files {
         }
     }
 }
+
+/// A file of `series` daily events of 1000 sessions each, then `singles`
+/// one-off events.
+fn many_events(series: usize, singles: usize) -> String {
+    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for index in 0..series {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:series-{index}\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=1000\r\nEND:VEVENT\r\n"
+        ));
+    }
+    for index in 0..singles {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:single-{index}\r\nDTSTART;TZID=Asia/Shanghai:20260302T190000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    text
+}
+
+fn import_text(text: &str) -> Result<usize, Vec<(String, String)>> {
+    use xuetong::schedule::CalendarSet;
+    use xuetong::schedule::ical::{ImportOptions, import_calendar};
+    let calendars = CalendarSet::builtin();
+    let options = ImportOptions {
+        course_id: Some(COURSE.parse().expect("a course id")),
+        club_id: None,
+        venue_id: Some(VENUE.parse().expect("a venue id")),
+        time_zone: None,
+        until: None,
+        holiday_calendar: None,
+        calendars: &calendars,
+        venues: &[],
+    };
+    import_calendar(text, &options)
+        .map(|imported| imported.sessions.len())
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(|problem| (problem.code.to_string(), problem.path.to_string()))
+                .collect()
+        })
+}
+
+#[test]
+fn import_session_limit_counts_all_events() {
+    // 100 series of 1000 sessions reach the limit of 100,000 exactly.
+    assert_eq!(import_text(&many_events(100, 0)), Ok(100_000));
+    // One more session passes it. The header takes 3 lines and each
+    // series 6, so the single event begins on line 3 + 600 + 1.
+    assert_eq!(
+        import_text(&many_events(100, 1)),
+        Err(vec![(
+            "ical_too_many_sessions".to_owned(),
+            "text[604]".to_owned()
+        )])
+    );
+}
+
+#[test]
+fn import_rejects_oversized_text() {
+    let limit = xuetong::schedule::ical::MAX_IMPORT_BYTES;
+    assert_eq!(limit, 128 * 1024 * 1024);
+    let mut text = many_events(0, 1);
+    text.push_str(&" ".repeat(limit + 1 - text.len()));
+    assert_eq!(
+        import_text(&text),
+        Err(vec![("ical_too_large".to_owned(), "text".to_owned())])
+    );
+}

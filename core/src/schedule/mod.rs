@@ -128,6 +128,14 @@ pub mod codes {
         ICAL_DTSTART_NOT_IN_RULE = "ical_dtstart_not_in_rule",
             en: "DTSTART {date} is not a date of the rule, which RFC 5545 leaves undefined; move DTSTART to the first date of the rule",
             zh: "DTSTART {date} 不在规则的日期中，RFC 5545 未定义此情形；请把 DTSTART 改为规则的第一个日期";
+        /// An iCalendar file longer than an import reads.
+        ICAL_TOO_LARGE = "ical_too_large",
+            en: "the file is {size} bytes, more than the {max} bytes an import reads; split it into several files",
+            zh: "文件为 {size} 字节，超过导入可读取的 {max} 字节；请拆分为多个文件";
+        /// An iCalendar file whose events together give more sessions than one import may.
+        ICAL_TOO_MANY_SESSIONS = "ical_too_many_sessions",
+            en: "the events up to this one give more than {max} sessions, the most one import may produce; split the file or shorten its rules",
+            zh: "截至此事件，各事件共产生超过 {max} 个课次，超出单次导入上限；请拆分文件或缩短重复规则";
         /// A RECURRENCE-ID event that matches no occurrence.
         ICAL_UNMATCHED_OVERRIDE = "ical_unmatched_override",
             en: "the event with UID {uid} and RECURRENCE-ID {value} replaces no occurrence of a series in the file",

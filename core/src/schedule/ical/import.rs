@@ -27,6 +27,14 @@ use crate::schedule::{
     SessionTimes, Weekday, codes, expand_series, pattern_dates, resolve_local,
 };
 
+/// The most sessions one import may produce, all events together.
+pub const MAX_IMPORT_SESSIONS: usize = 100_000;
+
+/// The longest file an import reads, in bytes: 128 MiB, room for an
+/// exported file of [`MAX_IMPORT_SESSIONS`] sessions at about 1,300 bytes
+/// each.
+pub const MAX_IMPORT_BYTES: usize = 128 * 1024 * 1024;
+
 /// What an import needs besides the file.
 #[derive(Clone, Copy, Debug)]
 pub struct ImportOptions<'a> {
@@ -105,11 +113,30 @@ impl Event {
 /// Returns every problem found, each at `["text", line]` for the line it
 /// concerns: syntax, missing properties, unsupported rule parts, unknown
 /// zones, all-day events, times that do not exist, and the problems of
-/// [`expand_series`].
+/// [`expand_series`]. A file longer than [`MAX_IMPORT_BYTES`] is
+/// `ical_too_large` at `["text"]` and is not read. Events whose sessions
+/// together pass [`MAX_IMPORT_SESSIONS`] are `ical_too_many_sessions` at the
+/// event that passed it, and the events after it are not expanded.
 pub fn import_calendar(
     text: &str,
     options: &ImportOptions<'_>,
 ) -> Result<ImportedCalendar, Problems> {
+    import_with_limit(text, options, MAX_IMPORT_SESSIONS)
+}
+
+fn import_with_limit(
+    text: &str,
+    options: &ImportOptions<'_>,
+    max_sessions: usize,
+) -> Result<ImportedCalendar, Problems> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(
+            Problem::new(codes::ICAL_TOO_LARGE, Path::root().join("text"))
+                .with("size", text.len())
+                .with("max", MAX_IMPORT_BYTES)
+                .into(),
+        );
+    }
     let lines = parse_content_lines(text)?;
     let (events, calendar_zone) = split_events(&lines)?;
     let default_zone = options.time_zone.or(calendar_zone);
@@ -121,6 +148,10 @@ pub fn import_calendar(
     let mut uid_lines: BTreeMap<String, usize> = BTreeMap::new();
     let mut id_lines: BTreeMap<SessionId, usize> = BTreeMap::new();
     let mut overrides = Vec::new();
+    // Each event expands to at most MAX_SERIES_SESSIONS sessions, so
+    // counting after every event keeps the work within one series of the
+    // limit.
+    let mut produced = 0usize;
     for event in &events {
         if event.get("RECURRENCE-ID").is_some() {
             overrides.push(event);
@@ -128,6 +159,14 @@ pub fn import_calendar(
         }
         match read_event(event, default_zone, options) {
             Ok((uid, sessions)) => {
+                produced += sessions.len();
+                if produced > max_sessions {
+                    problems.push(
+                        Problem::new(codes::ICAL_TOO_MANY_SESSIONS, line_path(event.line))
+                            .with("max", max_sessions),
+                    );
+                    break;
+                }
                 let earlier = uid_lines.get(&uid).or_else(|| {
                     sessions
                         .iter()
