@@ -778,3 +778,55 @@ fn import_rejects_oversized_text() {
         Err(vec![("ical_too_large".to_owned(), "text".to_owned())])
     );
 }
+
+#[test]
+fn year_zero_neither_exported_nor_imported() {
+    let session = json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": COURSE, "venue_id": VENUE,
+        "date": "0000-06-01", "start_time": "09:00", "end_time": "10:00",
+        "time_zone": "Asia/Shanghai",
+    });
+    let response = call_value(
+        "export_ical",
+        &json!({"input": {"generated_at": "2026-12-04T08:00:00Z", "sessions": [session]}}),
+    )
+    .to_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["code"], "date_out_of_range");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["sessions", 0, "date"])
+    );
+    let codes = import_codes(
+        "UID:a\r\nDTSTART;TZID=Asia/Shanghai:00000601T090000\r\nDURATION:PT1H\r\n",
+        json!({}),
+    );
+    assert_eq!(codes, ["date_out_of_range"]);
+    let codes = import_codes(
+        "UID:a\r\nDTSTART;TZID=Asia/Shanghai:00000601T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\n",
+        json!({}),
+    );
+    assert_eq!(codes, ["date_out_of_range"]);
+}
+
+#[test]
+fn first_year_exports_and_imports() {
+    // The VTIMEZONE of a session early on 1 January 0001 would describe the
+    // year before it, which an iCalendar date-time cannot write.
+    let session = json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": COURSE, "venue_id": VENUE,
+        "date": "0001-01-01", "start_time": "09:00", "end_time": "10:00",
+        "time_zone": "America/New_York",
+    });
+    let text = export(&[session.clone()], json!({}));
+    assert!(text.contains("DTSTART:00010101T000000\r\n"), "{text}");
+    assert!(!text.contains("DTSTART:0000"), "{text}");
+    assert!(!text.contains("DTSTART:-"), "{text}");
+    let imported = ok(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"venues": [venue()]}}),
+    );
+    assert_eq!(imported["sessions"][0]["date"], "0001-01-01");
+}
