@@ -109,6 +109,10 @@ pub mod codes {
         DUPLICATE_ENROLMENT_ID = "duplicate_enrolment_id",
             en: "enrolment id {value} is used twice",
             zh: "报名 id {value} 重复出现";
+        /// A learner with two confirmed enrolment records in one course.
+        DUPLICATE_CONFIRMED_PLACE = "duplicate_confirmed_place",
+            en: "learner {learner_id} already holds a confirmed place through enrolment {other_id}, so enrolment {value} confirms a second one; withdraw one of the two records",
+            zh: "学员 {learner_id} 已通过报名 {other_id} 获得确认名额，报名 {value} 又确认了第二个名额；请退掉其中一条记录";
         /// Records that confirm more places than the course has.
         CAPACITY_EXCEEDED = "capacity_exceeded",
             en: "the records confirm {confirmed} places but the course has {capacity}; raise the capacity or withdraw learners",

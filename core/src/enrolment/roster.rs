@@ -17,7 +17,7 @@
 //! free places, so that places never stay empty while someone who fits is
 //! waiting.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -327,12 +327,14 @@ impl Roster {
     /// # Errors
     ///
     /// Returns problems under `["enrolments", index]`: the record's own
-    /// problems, `enrolment_wrong_course`, `duplicate_enrolment_id`, and
-    /// `capacity_exceeded` when the records confirm more places than the
-    /// course has.
+    /// problems, `enrolment_wrong_course`, `duplicate_enrolment_id`,
+    /// `duplicate_confirmed_place` for a second confirmed record of one
+    /// learner, and `capacity_exceeded` when the records confirm more places
+    /// than the course has.
     pub fn new(course: &Course, enrolments: Vec<Enrolment>) -> Result<Self, Problems> {
         let mut problems = Problems::new();
         let mut seen = BTreeSet::new();
+        let mut confirmed_by: BTreeMap<LearnerId, EnrolmentId> = BTreeMap::new();
         let mut entries = Vec::with_capacity(enrolments.len());
         for (index, enrolment) in enrolments.into_iter().enumerate() {
             let path = Path::root().join("enrolments").join(index);
@@ -351,6 +353,19 @@ impl Roster {
                     Problem::new(codes::DUPLICATE_ENROLMENT_ID, path.join("id"))
                         .with("value", enrolment.id.to_string()),
                 );
+            }
+            if enrolment.status == EnrolmentStatus::Confirmed {
+                match confirmed_by.get(&enrolment.learner_id) {
+                    Some(other) => problems.push(
+                        Problem::new(codes::DUPLICATE_CONFIRMED_PLACE, path.join("status"))
+                            .with("learner_id", enrolment.learner_id.to_string())
+                            .with("value", enrolment.id.to_string())
+                            .with("other_id", other.to_string()),
+                    ),
+                    None => {
+                        confirmed_by.insert(enrolment.learner_id, enrolment.id);
+                    }
+                }
             }
             entries.push(Entry::imported(enrolment));
         }

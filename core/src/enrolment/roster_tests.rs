@@ -449,3 +449,46 @@ fn records_over_capacity_are_rejected() {
     let problems = Roster::new(&course, records).unwrap_err();
     assert_eq!(problems.0[0].code, enrolment_codes::CAPACITY_EXCEEDED);
 }
+
+#[test]
+fn second_confirmed_record_is_reported() {
+    let record = |id: u8, n: u8, status: &str| {
+        Enrolment::from_json(
+            &json!({
+                "id": format!("60000000-0000-4000-8000-0000000000{id:02}"),
+                "learner_id": learner(n).to_string(),
+                "course_id": "40000000-0000-4000-8000-000000000001",
+                "requested_at": "2026-02-01T02:00:00Z",
+                "status": status,
+            }),
+            &Path::root(),
+        )
+        .unwrap()
+    };
+    let problems = Roster::new(
+        &course(5),
+        vec![
+            record(1, 1, "confirmed"),
+            record(2, 1, "waitlisted"),
+            record(3, 1, "confirmed"),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1);
+    let problem = &problems.0[0];
+    assert_eq!(problem.code, enrolment_codes::DUPLICATE_CONFIRMED_PLACE);
+    assert_eq!(problem.path.to_string(), "enrolments[2].status");
+    assert_eq!(
+        problem.params["other_id"],
+        "60000000-0000-4000-8000-000000000001"
+    );
+    // One confirmed and one waiting record of a learner are allowed: the
+    // waiting one is passed over by promotion.
+    assert!(
+        Roster::new(
+            &course(5),
+            vec![record(1, 1, "confirmed"), record(2, 1, "waitlisted")]
+        )
+        .is_ok()
+    );
+}
