@@ -492,3 +492,57 @@ fn second_confirmed_record_is_reported() {
         .is_ok()
     );
 }
+
+#[test]
+fn stale_entries_checked_once_per_operation() {
+    let record = |id: u8, n: u8, status: &str| {
+        Enrolment::from_json(
+            &json!({
+                "id": format!("60000000-0000-4000-8000-0000000000{id:02}"),
+                "learner_id": learner(n).to_string(),
+                "course_id": "40000000-0000-4000-8000-000000000001",
+                "requested_at": format!("2026-02-01T02:0{id}:00Z"),
+                "status": status,
+            }),
+            &Path::root(),
+        )
+        .unwrap()
+    };
+    let mut roster = Roster::new(
+        &course(3),
+        vec![
+            record(1, 1, "confirmed"),
+            record(2, 2, "waitlisted"),
+            record(3, 3, "waitlisted"),
+            record(4, 4, "waitlisted"),
+        ],
+    )
+    .unwrap();
+    let calls = std::cell::Cell::new(0);
+    let nobody_waiting_is_eligible = |who: LearnerId| {
+        calls.set(calls.get() + 1);
+        if who == learner(1) {
+            Problems::new()
+        } else {
+            Problem::new(enrolment_codes::BELOW_MIN_AGE, Path::root()).into()
+        }
+    };
+    // Promotion runs before the withdrawal and again after it, over the
+    // same three stale entries; each learner is asked about once.
+    let events = roster
+        .apply(
+            &Command::Withdraw {
+                learner_id: learner(1),
+            },
+            at(30),
+            &nobody_waiting_is_eligible,
+        )
+        .unwrap();
+    assert_eq!(calls.get(), 3);
+    let skipped = events
+        .iter()
+        .filter(|event| matches!(event, Event::Skipped { .. }))
+        .count();
+    assert_eq!(skipped, 3);
+    assert_eq!(roster.confirmed(), 0);
+}
