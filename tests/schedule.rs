@@ -830,3 +830,67 @@ fn first_year_exports_and_imports() {
     );
     assert_eq!(imported["sessions"][0]["date"], "0001-01-01");
 }
+
+#[test]
+fn second_override_of_one_occurrence() {
+    let series = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n";
+    let moved = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260304T090000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n";
+    let again = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260303T110000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n";
+    let cancelled = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260304T090000\r\nDTSTART;TZID=Asia/Shanghai:20260304T090000\r\nDURATION:PT1H\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n";
+    let options = json!({"course_id": COURSE, "venue_id": VENUE});
+
+    // The second event for the 3 March occurrence begins on line 16, after
+    // 3 header lines, 6 of the series and 6 of the first override.
+    let text = format!("{series}{moved}{again}END:VCALENDAR\r\n");
+    let response = call_value(
+        "import_ical",
+        &json!({"input": {"text": text}, "options": options}),
+    )
+    .to_json();
+    assert_eq!(response["ok"], false, "{response}");
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "ical_repeated_override");
+    assert_eq!(problem["path"], json!(["text", 16]));
+    assert_eq!(problem["params"]["line"], 10);
+
+    // An override names its occurrence by the original start, even when an
+    // earlier override moved another occurrence onto that start.
+    let text = format!("{series}{moved}{cancelled}END:VCALENDAR\r\n");
+    let imported = ok(
+        "import_ical",
+        json!({"input": {"text": text}, "options": options}),
+    );
+    let mut found: Vec<(String, String)> = imported["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| {
+            (
+                session["source_key"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                format!("{} {}", session["date"], session["status"]),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "2026-03-02".to_owned(),
+                "\"2026-03-02\" \"scheduled\"".to_owned()
+            ),
+            (
+                "2026-03-03".to_owned(),
+                "\"2026-03-04\" \"scheduled\"".to_owned()
+            ),
+            (
+                "2026-03-04".to_owned(),
+                "\"2026-03-04\" \"cancelled\"".to_owned()
+            ),
+        ]
+    );
+}

@@ -455,7 +455,8 @@ impl Roster {
     }
 
     /// Applies `command` at `now`. On success the roster has changed and the
-    /// events say how; on failure it is unchanged.
+    /// events say how; on failure it is unchanged, and that includes the
+    /// places the catch-up promotion at the start of the command gave.
     ///
     /// # Errors
     ///

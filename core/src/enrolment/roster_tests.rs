@@ -546,3 +546,28 @@ fn stale_entries_checked_once_per_operation() {
     assert_eq!(skipped, 3);
     assert_eq!(roster.confirmed(), 0);
 }
+
+#[test]
+fn failed_operation_undoes_catch_up_promotion() {
+    let mut roster = Roster::new(&course(1), Vec::new()).unwrap();
+    roster.apply(&enrol(1), at(0), &Everyone).unwrap();
+    roster.apply(&enrol(2), at(1), &Everyone).unwrap();
+    // A place freed outside any command, as a change of eligibility data
+    // frees one, waits for the catch-up promotion of the next command.
+    roster.capacity = Some(2);
+    // That promotion gives learner 2 the place, then the withdrawal of a
+    // learner who is not enrolled fails, and both are undone.
+    let before = roster.clone();
+    let failed = roster.apply(
+        &Command::Withdraw {
+            learner_id: learner(9),
+        },
+        at(3),
+        &Everyone,
+    );
+    assert_eq!(failed.unwrap_err().0[0].code, enrolment_codes::NOT_ENROLLED);
+    assert_eq!(roster, before);
+    assert_eq!(status_of(&roster, 2), Some(EnrolmentStatus::Waitlisted));
+    let events = roster.apply(&Command::Promote, at(4), &Everyone).unwrap();
+    assert_eq!(promoted(&events), [learner(2)]);
+}

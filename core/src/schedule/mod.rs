@@ -141,6 +141,10 @@ pub mod codes {
         ICAL_TOO_MANY_SESSIONS = "ical_too_many_sessions",
             en: "the events up to this one give more than {max} sessions, the most one import may produce; split the file or shorten its rules",
             zh: "截至此事件，各事件共产生超过 {max} 个课次，超出单次导入上限；请拆分文件或缩短重复规则";
+        /// A second RECURRENCE-ID event for an occurrence that an earlier event already replaces.
+        ICAL_REPEATED_OVERRIDE = "ical_repeated_override",
+            en: "the event with UID {uid} and RECURRENCE-ID {value} replaces the same occurrence as the event on line {line}; keep one of the two events",
+            zh: "UID 为 {uid}、RECURRENCE-ID 为 {value} 的事件与第 {line} 行的事件替换同一课次；请只保留其中一个事件";
         /// A RECURRENCE-ID event that matches no occurrence.
         ICAL_UNMATCHED_OVERRIDE = "ical_unmatched_override",
             en: "the event with UID {uid} and RECURRENCE-ID {value} replaces no occurrence of a series in the file",

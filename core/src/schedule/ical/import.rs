@@ -185,8 +185,21 @@ fn import_with_limit(
             Err(found) => problems.extend(found),
         }
     }
+    // Overrides name an occurrence by its original date or start, which an
+    // earlier override may have moved.
+    let originals: BTreeMap<String, Vec<(NaiveDate, DateTime<Utc>)>> = masters
+        .iter()
+        .map(|(uid, sessions)| {
+            let keys = sessions
+                .iter()
+                .map(|(session, times)| (session.date, times.starts_at))
+                .collect();
+            (uid.clone(), keys)
+        })
+        .collect();
+    let mut overridden: BTreeMap<(String, usize), usize> = BTreeMap::new();
     for event in overrides {
-        if let Err(problem) = apply_override(event, &mut masters) {
+        if let Err(problem) = apply_override(event, &mut masters, &originals, &mut overridden) {
             problems.push(problem);
         }
     }
@@ -964,9 +977,16 @@ fn until_date(
 
 /// Applies an event with `RECURRENCE-ID` to the session of its series that
 /// it replaces: cancelled, or moved to its own `DTSTART` and end.
+///
+/// The occurrence is found by its original date or start (`originals`, in
+/// the order of the series' sessions), and `overridden` records the line of
+/// the event that replaced each occurrence, so that a second event for the
+/// same occurrence is reported as such.
 fn apply_override(
     event: &Event,
     masters: &mut BTreeMap<String, Vec<(Session, SessionTimes)>>,
+    originals: &BTreeMap<String, Vec<(NaiveDate, DateTime<Utc>)>>,
+    overridden: &mut BTreeMap<(String, usize), usize>,
 ) -> Result<(), Problem> {
     let uid = event.text("UID").ok_or_else(|| missing(event, "UID"))?;
     let recurrence_line = event
@@ -986,6 +1006,7 @@ fn apply_override(
         ));
     }
     let sessions = masters.get_mut(&uid).ok_or_else(unmatched)?;
+    let keys = originals.get(&uid).ok_or_else(unmatched)?;
     let zone = match sessions.first() {
         Some((_, times)) => times.time_zone,
         None => return Err(unmatched()),
@@ -993,18 +1014,25 @@ fn apply_override(
     let original = parse_time_value(&recurrence_line.value)
         .ok_or_else(|| invalid_time_value(recurrence_line))?;
     let position = match original {
-        TimeValue::Date(date) => sessions
-            .iter()
-            .position(|(session, _)| session.date == date),
+        TimeValue::Date(date) => keys.iter().position(|(key, _)| *key == date),
         _ => {
             let instant = instant_of(recurrence_line, zone)?;
-            sessions
-                .iter()
-                .position(|(_, times)| times.starts_at == instant)
+            keys.iter().position(|(_, key)| *key == instant)
         }
     }
     .ok_or_else(unmatched)?;
-    let (session, times) = &mut sessions[position];
+    if let Some(earlier) = overridden.get(&(uid.clone(), position)) {
+        return Err(
+            Problem::new(codes::ICAL_REPEATED_OVERRIDE, line_path(event.line))
+                .with("uid", uid.as_str())
+                .with("value", recurrence_line.value.trim())
+                .with("line", *earlier),
+        );
+    }
+    overridden.insert((uid.clone(), position), event.line);
+    let Some((session, times)) = sessions.get_mut(position) else {
+        return Err(unmatched());
+    };
     if event
         .text("STATUS")
         .is_some_and(|status| status.eq_ignore_ascii_case("CANCELLED"))
