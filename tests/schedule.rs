@@ -820,7 +820,7 @@ fn first_year_exports_and_imports() {
         "date": "0001-01-01", "start_time": "09:00", "end_time": "10:00",
         "time_zone": "America/New_York",
     });
-    let text = export(&[session.clone()], json!({}));
+    let text = export(&[session], json!({}));
     assert!(text.contains("DTSTART:00010101T000000\r\n"), "{text}");
     assert!(!text.contains("DTSTART:0000"), "{text}");
     assert!(!text.contains("DTSTART:-"), "{text}");
