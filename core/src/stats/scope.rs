@@ -1,0 +1,327 @@
+//! What a statistic is counted over: the whole platform, an area of the
+//! venue network, one venue, a course, a category or a club.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::Bundle;
+use crate::id::{ClubId, CourseId, VenueId};
+use crate::model::{Category, Course, Session, Taxonomy, Venue, VenueTier};
+use crate::problem::{Path, Problem, Problems};
+
+use super::codes;
+
+/// The scope of a statistic.
+///
+/// Written in JSON with a `kind`: `{"kind": "platform"}`,
+/// `{"kind": "district", "venue_id": "…"}`, `{"kind": "street", "venue_id":
+/// "…"}`, `{"kind": "venue", "venue_id": "…"}`, `{"kind": "course",
+/// "course_id": "…"}`, `{"kind": "category", "category": "health"}` or
+/// `{"kind": "club", "club_id": "…"}`.
+///
+/// The platform, district and street scopes are *area* scopes: a learner
+/// belongs to them by home venue (`home_venue_id` in the area), and a
+/// district or street covers its venue and every venue below it. The venue,
+/// course, category and club scopes count learners by enrolment or
+/// attendance instead. `docs/statistics.md` has the full rules.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Scope {
+    /// Every learner and venue of the bundle.
+    Platform,
+    /// A district-tier venue and its venue subtree.
+    District {
+        /// The district venue.
+        venue_id: VenueId,
+    },
+    /// A street-tier venue and its venue subtree.
+    Street {
+        /// The street venue.
+        venue_id: VenueId,
+    },
+    /// One venue of any tier, without the venues below it.
+    Venue {
+        /// The venue.
+        venue_id: VenueId,
+    },
+    /// One course.
+    Course {
+        /// The course.
+        course_id: CourseId,
+    },
+    /// The courses of a category and of its subcategories.
+    Category {
+        /// The category.
+        category: Category,
+    },
+    /// One club.
+    Club {
+        /// The club.
+        club_id: ClubId,
+    },
+}
+
+impl Scope {
+    /// Returns whether learners belong to the scope by home venue: the
+    /// platform, district and street scopes.
+    pub fn is_area(&self) -> bool {
+        matches!(
+            self,
+            Self::Platform | Self::District { .. } | Self::Street { .. }
+        )
+    }
+}
+
+/// A scope checked against a bundle, with what deciding membership needs.
+#[derive(Debug)]
+pub(super) enum Resolved<'a> {
+    Platform,
+    /// A district or street: its venue and the venues of its subtree.
+    Area {
+        venue: &'a Venue,
+        subtree: HashSet<crate::id::VenueId>,
+    },
+    Venue(&'a Venue),
+    Course(CourseId),
+    Category {
+        category: Category,
+        taxonomy: Taxonomy,
+    },
+    Club(ClubId),
+}
+
+impl<'a> Resolved<'a> {
+    /// Checks `scope` against the bundle and returns it resolved, or the
+    /// problems under `path`.
+    pub fn new(
+        scope: &Scope,
+        bundle: &'a Bundle,
+        venues: &HashMap<VenueId, &'a Venue>,
+        path: &Path,
+    ) -> Result<Self, Problems> {
+        let not_found = |field: &'static str, kind: &'static str, value: String| {
+            Problems::from(
+                Problem::new(codes::SCOPE_NOT_FOUND, path.join(field))
+                    .with("kind", kind)
+                    .with("value", value),
+            )
+        };
+        match scope {
+            Scope::Platform => Ok(Self::Platform),
+            Scope::District { venue_id } | Scope::Street { venue_id } => {
+                let (tier, kind) = match scope {
+                    Scope::District { .. } => (VenueTier::District, "district"),
+                    _ => (VenueTier::Street, "street"),
+                };
+                let Some(venue) = venues.get(venue_id).copied() else {
+                    return Err(not_found("venue_id", "venue", venue_id.to_string()));
+                };
+                if venue.tier != tier {
+                    return Err(
+                        Problem::new(codes::SCOPE_TIER_MISMATCH, path.join("venue_id"))
+                            .with("value", venue_id.to_string())
+                            .with("tier", venue.tier.as_str())
+                            .with("kind", kind)
+                            .into(),
+                    );
+                }
+                Ok(Self::Area {
+                    venue,
+                    subtree: subtree(venue.id, &bundle.venues),
+                })
+            }
+            Scope::Venue { venue_id } => venues
+                .get(venue_id)
+                .map(|venue| Self::Venue(venue))
+                .ok_or_else(|| not_found("venue_id", "venue", venue_id.to_string())),
+            Scope::Course { course_id } => {
+                if bundle.courses.iter().any(|course| course.id == *course_id) {
+                    Ok(Self::Course(*course_id))
+                } else {
+                    Err(not_found("course_id", "course", course_id.to_string()))
+                }
+            }
+            Scope::Category { category } => {
+                let taxonomy = bundle.taxonomy();
+                if taxonomy.contains(category) {
+                    Ok(Self::Category {
+                        category: category.clone(),
+                        taxonomy,
+                    })
+                } else {
+                    Err(not_found("category", "category", category.to_string()))
+                }
+            }
+            Scope::Club { club_id } => {
+                if bundle.clubs.iter().any(|club| club.id == *club_id) {
+                    Ok(Self::Club(*club_id))
+                } else {
+                    Err(not_found("club_id", "club", club_id.to_string()))
+                }
+            }
+        }
+    }
+
+    /// Returns whether learners belong by home venue.
+    pub fn is_area(&self) -> bool {
+        matches!(self, Self::Platform | Self::Area { .. })
+    }
+
+    /// Returns whether a learner living at `home` belongs to an area scope.
+    /// Always false for the other scopes, whose learners belong by
+    /// enrolment or attendance.
+    pub fn is_home(&self, home: Option<VenueId>) -> bool {
+        match self {
+            Self::Platform => true,
+            Self::Area { subtree, .. } => home.is_some_and(|home| subtree.contains(&home)),
+            _ => false,
+        }
+    }
+
+    /// Returns whether venue `venue` is a place of the scope: any venue for
+    /// the platform, the subtree of an area, the venue itself for a venue
+    /// scope, and none for the other scopes.
+    pub fn is_place(&self, venue: VenueId) -> bool {
+        match self {
+            Self::Platform => true,
+            Self::Area { subtree, .. } => subtree.contains(&venue),
+            Self::Venue(own) => own.id == venue,
+            _ => false,
+        }
+    }
+
+    /// Returns whether the scope is a place (platform, area or venue), which
+    /// has venues, population figures, clubs and communities.
+    pub fn is_place_scope(&self) -> bool {
+        matches!(self, Self::Platform | Self::Area { .. } | Self::Venue(_))
+    }
+
+    /// The venue whose population figures the scope uses: the district or
+    /// street venue, or the venue of a venue scope.
+    pub fn population_venue(&self) -> Option<&'a Venue> {
+        match self {
+            Self::Area { venue, .. } | Self::Venue(venue) => Some(venue),
+            _ => None,
+        }
+    }
+
+    /// Returns whether a session is one of the scope's own activities: held
+    /// at one of its places, or owned by its course, a course of its
+    /// category, or its club.
+    pub fn has_session(
+        &self,
+        session: &Session,
+        course_of: impl Fn(CourseId) -> Option<&'a Course>,
+    ) -> bool {
+        match self {
+            Self::Platform | Self::Area { .. } | Self::Venue(_) => self.is_place(session.venue_id),
+            Self::Course(course) => session.course_id() == Some(*course),
+            Self::Category { .. } => session
+                .course_id()
+                .and_then(course_of)
+                .is_some_and(|course| self.has_category(&course.category)),
+            Self::Club(club) => session.club_id() == Some(*club),
+        }
+    }
+
+    /// Returns whether `category` is the scope's category or one of its
+    /// subcategories; false for scopes that are not a category.
+    pub fn has_category(&self, category: &Category) -> bool {
+        let Self::Category {
+            category: target,
+            taxonomy,
+        } = self
+        else {
+            return false;
+        };
+        let mut current = Some(category);
+        // Taxonomies are shallow; the bound guards against a cycle of
+        // user-defined parents.
+        for _ in 0..16 {
+            let Some(key) = current else {
+                return false;
+            };
+            if key == target {
+                return true;
+            }
+            current = taxonomy
+                .get(key)
+                .and_then(|definition| definition.parent.as_ref());
+        }
+        false
+    }
+}
+
+/// The venue `root` and every venue below it. A venue whose parent chain
+/// loops is reached at most once.
+fn subtree(root: VenueId, venues: &[Venue]) -> HashSet<VenueId> {
+    let mut children: HashMap<VenueId, Vec<VenueId>> = HashMap::new();
+    for venue in venues {
+        if let Some(parent) = venue.parent_id {
+            children.entry(parent).or_default().push(venue.id);
+        }
+    }
+    let mut found = HashSet::from([root]);
+    let mut pending = vec![root];
+    while let Some(current) = pending.pop() {
+        for child in children.get(&current).into_iter().flatten() {
+            if found.insert(*child) {
+                pending.push(*child);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scope_json_forms() {
+        let district: Scope = serde_json::from_value(json!({
+            "kind": "district", "venue_id": "10000000-0000-4000-8000-000000000001"
+        }))
+        .unwrap();
+        assert!(matches!(district, Scope::District { .. }));
+        assert!(district.is_area());
+        let platform: Scope = serde_json::from_value(json!({"kind": "platform"})).unwrap();
+        assert_eq!(platform, Scope::Platform);
+        let category: Scope =
+            serde_json::from_value(json!({"kind": "category", "category": "health"})).unwrap();
+        assert!(!category.is_area());
+        assert!(
+            serde_json::from_value::<Scope>(json!({"kind": "course", "venue_id": "x"})).is_err()
+        );
+        assert!(serde_json::from_value::<Scope>(json!({"kind": "planet"})).is_err());
+    }
+
+    #[test]
+    fn subtree_survives_a_cycle() {
+        let id =
+            |n: u32| -> VenueId { format!("10000000-0000-4000-8000-{n:012}").parse().unwrap() };
+        let venue = |n: u32, parent: Option<u32>| Venue {
+            id: id(n),
+            source: None,
+            name: format!("venue {n}"),
+            tier: VenueTier::Community,
+            parent_id: parent.map(id),
+            time_zone: chrono_tz::Asia::Shanghai,
+            location: None,
+            seats: None,
+            population: None,
+            older_population: None,
+        };
+        let venues = [
+            venue(1, Some(3)),
+            venue(2, Some(1)),
+            venue(3, Some(2)),
+            venue(4, None),
+        ];
+        let found = subtree(id(1), &venues);
+        assert_eq!(found.len(), 3);
+        assert!(!found.contains(&id(4)));
+    }
+}
