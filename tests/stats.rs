@@ -10,9 +10,9 @@
 //!   Community, without a location); West District has Maple Community.
 //! - Tai chi at North Street: sessions on 23 Feb, 2 Mar, 9 Mar, 16 Mar
 //!   (cancelled) and 28 Mar (not ended by the evaluation time).
-//!   Smartphone skills (walk-ins allowed) on 5 Mar at Willow and 12 Mar at
-//!   South Street; the Willow Choir practises on 20 Mar at Willow; Qigong
-//!   at Maple on 10 Mar.
+//!   Smartphone skills (walk-ins allowed) meets on 5 Mar at Willow and 12
+//!   Mar at South Street. The Willow Choir practises on 20 Mar at Willow,
+//!   and qigong meets at Maple on 10 Mar.
 //! - Learners 1 to 9; the final attended records of March are: 2 Mar
 //!   learner 1 (90 min) and 3 (late, 70); 9 Mar learner 1 (left early, 60)
 //!   and 2 (90); 5 Mar learner 4 (60) and 7 (walk-in, late, 45); 12 Mar
@@ -173,7 +173,7 @@ fn kinds(pairs: &[(&str, u64)]) -> std::collections::BTreeMap<String, u64> {
         .collect()
 }
 
-/// The rate as `(numerator, denominator, display)`.
+/// Returns the rate as `(numerator, denominator, display)`.
 fn rate(rate: Option<xuetong::stats::Rate>) -> Option<(u64, u64, String)> {
     rate.map(|rate| (rate.numerator(), rate.denominator(), rate.display()))
 }
@@ -190,28 +190,36 @@ fn statuses(statistics: &Statistics) -> Vec<(VenueId, ReachStatus)> {
 #[test]
 fn platform_march_by_hand() {
     let stats = statistics_of(Scope::Platform, march());
-    // Learners 1-8 registered by 31 March (learner 9 registers on 10 April,
-    // learner 7 has no registration day): 60+ are 1 (born 1950), 2 (turns
-    // 60 on 31 March), 6 (1955) and 8 (1940); under 60 are 4 and 7 (turns
-    // 60 on 1 April); 3 has only the year 1966; 5 has no birth date.
+
+    // Learners 1-8 registered by 31 March: learner 9 registers on 10 April,
+    // and learner 7 has no registration day. 60+ are 1 (born 1950), 2
+    // (turns 60 on 31 March), 6 (1955) and 8 (1940). Under 60 are 4 and 7
+    // (turns 60 on 1 April). 3 has only the year 1966; 5 has no birth date.
     assert_eq!(stats.registered_learners, counts(8, 4, 2, 1, 1));
+
     // Learners 1-7 attended; 8 did not.
     assert_eq!(stats.active_learners, counts(7, 3, 2, 1, 1));
+
     // Places held at a March session: 1, 2 and 3 in tai chi, 4 in
     // smartphone skills, 6 in qigong. 5 waits; 7 is confirmed after the
     // evaluation time.
     assert_eq!(stats.enrolments, 5);
+
     // 2, 9 Mar tai chi, 5, 12 Mar smartphone, 20 Mar choir, 10 Mar qigong.
     assert_eq!(stats.activities_held, 6);
     assert_eq!(stats.activities_cancelled, 1);
     assert_eq!(stats.activities_not_ended, 1);
+
     // 2 + 2 + 2 + 1 + 3 + 1; the rejected and repeated scans count nothing.
     assert_eq!(stats.check_ins, 11);
+
     // Instructors 1 (tai chi), 2 and 3 (smartphone), 4 (qigong).
     assert_eq!(stats.instructors_who_taught, 4);
+
     // 160 + 150 + 105 + 60 + 210 + 60 minutes.
     assert_eq!(stats.credited_minutes, 745);
     assert_eq!(stats.credited_hours.display(), "12.41");
+
     // 11 records with minutes, learner 6's completion of qigong, and the
     // certificate and award of March; 23 Feb and the February volunteer
     // service fall outside the period.
@@ -226,6 +234,7 @@ fn platform_march_by_hand() {
             ("course_completion", 1),
         ])
     );
+
     // Willow Choir, Maple Qigong, and the sewing club dissolved on 15 March;
     // Pine Readers is only proposed.
     assert_eq!(stats.clubs, Some(3));
@@ -233,6 +242,7 @@ fn platform_march_by_hand() {
     assert_eq!(stats.population, None);
     assert_eq!(stats.participation_rate, None);
     assert_eq!(stats.seats, None);
+
     // Willow and Maple hold sessions; Pine is 163 minutes from Willow; Reed
     // has no location.
     let circle = &stats.learning_circle;
@@ -252,6 +262,7 @@ fn east_district_by_hand() {
         },
         march(),
     );
+
     // Residents 1, 2, 3, 4, 5, 7, 8 (learner 9 registers in April, learner 6
     // lives in the west).
     assert_eq!(stats.registered_learners, counts(7, 3, 2, 1, 1));
@@ -268,6 +279,7 @@ fn east_district_by_hand() {
     assert_eq!(stats.clubs, Some(2));
     assert_eq!(stats.population, Some(10_000));
     assert_eq!(stats.older_population, Some(2_000));
+
     // 100 + 50 + 30 + 20 + 10 seats; Reed has none.
     assert_eq!(stats.seats, Some(210));
     assert_eq!(
@@ -359,6 +371,7 @@ fn west_district_by_hand() {
         },
         march(),
     );
+
     // Learner 6 at Maple attended qigong on 10 March and completed it.
     assert_eq!(stats.registered_learners, counts(1, 1, 0, 0, 0));
     assert_eq!(stats.active_learners, counts(1, 1, 0, 0, 0));
@@ -380,9 +393,11 @@ fn willow_venue_by_hand() {
         },
         march(),
     );
+
     // Smartphone skills on 5 Mar and the choir on 20 Mar are held here.
     assert_eq!(stats.activities_held, 2);
     assert_eq!(stats.instructors_who_taught, 1);
+
     // Learners 4 and 7 on 5 Mar, 1, 2 and 4 on 20 Mar.
     assert_eq!(stats.registered_learners, counts(4, 2, 2, 0, 0));
     assert_eq!(stats.active_learners, counts(4, 2, 2, 0, 0));
@@ -426,6 +441,7 @@ fn tai_chi_course_by_hand() {
     assert_eq!(stats.learning_outcomes, 4);
     assert_eq!(stats.clubs, None);
     assert_eq!(stats.population, None);
+
     // Only North Street holds tai chi: Willow is 24 minutes away, Pine 186,
     // Maple more than 100 km, and Reed has no location.
     let circle = &stats.learning_circle;
@@ -443,6 +459,7 @@ fn tai_chi_course_by_hand() {
 fn health_category_by_hand() {
     let health = Category::new("health").unwrap();
     let stats = statistics_of(Scope::Category { category: health }, march());
+
     // Tai chi and qigong are both health courses.
     assert_eq!(stats.activities_held, 3);
     assert_eq!(stats.instructors_who_taught, 2);
@@ -458,6 +475,7 @@ fn choir_club_by_hand() {
     let stats = statistics_of(Scope::Club { club_id: club(1) }, march());
     assert_eq!(stats.activities_held, 1);
     assert_eq!(stats.instructors_who_taught, 0);
+
     // Learner 4 came without being a member; learner 7 left on 1 March.
     assert_eq!(stats.registered_learners, counts(3, 2, 1, 0, 0));
     assert_eq!(stats.active_learners, counts(3, 2, 1, 0, 0));
@@ -530,7 +548,7 @@ fn statistics_as_json() {
     assert_eq!(value["period"]["last_day"], "2026-03-31");
 }
 
-/// Every final attended record of the whole evaluation.
+/// Counts the final attended records of the whole evaluation.
 fn engine_check_ins(report: &AttendanceReport) -> u64 {
     report
         .records
@@ -572,7 +590,7 @@ fn counts_agree_with_attendance_engine() {
     assert_eq!(choir[0].count, 3);
 }
 
-/// The outcomes the credit engine is given: the bundle's and the
+/// Returns the outcomes given to the credit engine: the bundle's and the
 /// attendance engine's per session, as the statistics count them.
 fn credit_outcomes(bundle: &Bundle, report: &AttendanceReport) -> Vec<xuetong::model::Outcome> {
     let mut outcomes = bundle.outcomes.clone();
@@ -614,6 +632,7 @@ fn outcomes_agree_with_credit_engine() {
     let request = StatisticsRequest::new(Scope::Platform, whole_year());
     let stats = compute_statistics(&bundle, &report, None, &request).unwrap();
     assert_eq!(stats.learning_outcomes, seen.len() as u64);
+
     // 14 of March, 23 February's attendance and the February volunteer
     // service.
     assert_eq!(stats.learning_outcomes, 16);
@@ -623,6 +642,7 @@ fn outcomes_agree_with_credit_engine() {
 fn outcomes_made_by_an_earlier_run_count_once() {
     let mut bundle = fixture();
     let report = evaluate_bundle(&bundle, as_of());
+
     // A bundle written after an earlier run carries the engine's outcomes,
     // grouped per course here; they are not counted again.
     let earlier = attendance_outcomes(&report, &bundle.sessions, OutcomeGrouping::PerCourse);
@@ -637,7 +657,7 @@ fn outcomes_made_by_an_earlier_run_count_once() {
     assert_eq!(stats.learning_outcomes, 14);
 }
 
-/// The credits of one rule set in the statistics.
+/// Returns the credits of the one rule set in the statistics.
 fn community_credits(stats: &Statistics) -> Credits {
     let credits = stats.credits.as_ref().expect("a ledger was given");
     assert_eq!(credits.len(), 1);
@@ -672,11 +692,13 @@ fn credits_agree_with_ledger_balances() {
     let total: Credits = balances.iter().map(|balance| balance.amount).sum();
     let year = stats_of(Scope::Platform, whole_year());
     assert_eq!(community_credits(&year), total);
-    // By hand, with the community rules: course hours 0.4 (learner 1: 90 +
+
+    // By hand, with the community rules. Course hours: 0.4 (learner 1: 90 +
     // 90 + 60 minutes) + 0.1 (learner 3: 70) + 0.1 (2: 90) + 0.1 (4: 60) +
-    // 0.1 (5: 60) + 0.1 (6: 60), learner 7's 45 minutes round to nothing;
-    // choir 0.1 (learner 1: 90) + 0.1 (4: 90); certificate level 4: 4.0;
-    // city first prize: 6.0; volunteer service of 120 minutes: 0.2.
+    // 0.1 (5: 60) + 0.1 (6: 60), and learner 7's 45 minutes round to
+    // nothing. Choir: 0.1 (learner 1: 90) + 0.1 (4: 90). Certificate of
+    // level 4: 4.0. City first prize: 6.0. Volunteer service of 120
+    // minutes: 0.2.
     assert_eq!(total, credits("11.30"));
 
     // March leaves out the February volunteer service; learner 1's tai chi
@@ -733,6 +755,7 @@ fn revoked_and_expired_credits() {
     )
     .unwrap();
     assert_eq!(community_credits(&stats), credits("5.10"));
+
     // Ten accruals of March and the revocation, which keeps the award's date.
     assert_eq!(stats.credits.as_ref().unwrap()[0].entries, 11);
 }
@@ -756,12 +779,12 @@ fn index_inputs_rank_districts() {
     assert_eq!(east.denominators["learners"].get(), 7.0);
     assert_eq!(east.denominators["communities"].get(), 3.0);
 
-    // Per indicator, East is better on participation (0.06 against 0.02 per
-    // 100 residents), hours, activities (5 against 2 per 10,000) and
-    // check-ins per enrolment (2.5 against 1); West on outcomes per learner
+    // East is better on participation (0.06 against 0.02 per 100
+    // residents), hours, activities (5 against 2 per 10,000) and check-ins
+    // per enrolment (2.5 against 1). West is better on outcomes per learner
     // (2 against 12/7) and coverage (100 against 33.3 %). Older
     // participation (0.1 per 100) and clubs (2 per 10,000) are equal, so
-    // both score 50 there. East: (4 × 100 + 2 × 50) / 8 = 62.5; West:
+    // both score 50 there. East: (4 × 100 + 2 × 50) / 8 = 62.5. West:
     // (2 × 50 + 2 × 100) / 8 = 37.5.
     let result = compute(&IndexConfig::district_default(), &input).unwrap();
     assert_eq!(result.units[0].unit, "East District College");
@@ -878,6 +901,7 @@ fn dissolved_before_period_is_not_a_club() {
     );
     let stats = compute_statistics(&bundle, &report, None, &request).unwrap();
     assert_eq!(stats.clubs, Some(0));
+
     // Learner 9 registers on 10 April.
     let request = StatisticsRequest::new(
         Scope::Street {
@@ -970,7 +994,7 @@ fn random_bundle(season: &Season) -> Bundle {
                 n if n <= streets => (VenueTier::Street, Some(venue(1000))),
                 n => (
                     VenueTier::Community,
-                    Some(venue(1000 + ((n - streets + 1) / 2) as u32)),
+                    Some(venue(1000 + (n - streets).div_ceil(2) as u32)),
                 ),
             };
             Venue {
@@ -1092,7 +1116,7 @@ fn random_bundle(season: &Season) -> Bundle {
     }
 }
 
-/// The figures that add up over the streets of a district when every
+/// Lists the figures that add up over the streets of a district when every
 /// learner lives in exactly one street.
 fn additive(stats: &Statistics) -> [u64; 11] {
     [
@@ -1143,8 +1167,8 @@ proptest! {
         let own = stats_of(Scope::Venue { venue_id: venue(1000) });
         prop_assert_eq!(district.activities_held, held + own.activities_held);
         prop_assert_eq!(district.activities_cancelled, cancelled + own.activities_cancelled);
-        // Every learner lives in the district, so it sees what the
-        // platform sees.
+        // Every learner lives in the district, so the district and the
+        // platform count the same.
         let platform = stats_of(Scope::Platform);
         prop_assert_eq!(additive(&district), additive(&platform));
         prop_assert_eq!(platform.check_ins, engine_check_ins(&report));

@@ -2,7 +2,7 @@
 //! learning-index units of every district, and the input of a club's
 //! yearly evaluation, each computed from a bundle given as JSON lists.
 //!
-//! `input` holds the bundle's records as lists named like its files:
+//! `input` contains the bundle's records as lists named like its files:
 //! `categories`, `venues`, `learners`, `instructors`, `clubs`,
 //! `club_members`, `courses`, `sessions`, `enrolments`, `excusals`,
 //! `outcomes` and `scans`, each optional and each item in the JSON form of
@@ -102,8 +102,8 @@ struct Evaluated {
 }
 
 /// Reads the bundle lists and the attendance options and evaluates
-/// attendance on the bundle. Returns `None` when `problems` holds any
-/// problem, found here or before, and then does not evaluate.
+/// attendance on the bundle. Returns `None` without evaluating when
+/// `problems` contains any problem, found here or before.
 fn evaluate(
     request: &Request<'_>,
     object: &Map<String, Value>,
@@ -180,7 +180,7 @@ fn read_coverage(request: &Request<'_>, problems: &mut Problems) -> CoverageSett
 }
 
 /// Moves the paths of the core's `scope`, `period` and `coverage` problems
-/// under `options`, where the request holds them.
+/// under `options`, where the request has them.
 fn under_options(problems: Problems) -> Problems {
     let moved = problems
         .into_iter()

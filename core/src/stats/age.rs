@@ -30,7 +30,7 @@ pub enum AgeGroup {
 /// when the birthday has not yet come in the year of `on`. A learner born on
 /// 29 February has the birthday on 1 March in common years, because 28
 /// February comes before 29 February. A year-only birth date counts as
-/// certain only when every day of that year gives the same answer: 60 or
+/// certain only when every day of that year gives the same result: 60 or
 /// older from the year the learner turns 61, or on 31 December of the year
 /// they turn 60; under 60 before the year they turn 60. In between the
 /// group is [`AgeGroup::Undetermined`], never guessed.

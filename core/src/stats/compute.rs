@@ -25,7 +25,8 @@ use super::period::Period;
 use super::rate::Rate;
 use super::scope::{Resolved, Scope};
 
-/// What to count: a scope, a period and how to measure the learning circle.
+/// A statistics request: the scope, the period and the learning-circle
+/// settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatisticsRequest {
     /// The scope.
@@ -37,8 +38,8 @@ pub struct StatisticsRequest {
 }
 
 impl StatisticsRequest {
-    /// A request for `scope` over `period`, with the default learning circle
-    /// (30 minutes, straight-line distance at 48 metres per minute).
+    /// Returns a request for `scope` over `period` with the default learning
+    /// circle (30 minutes, straight-line distance at 48 metres per minute).
     pub fn new(scope: Scope, period: Period) -> Self {
         Self {
             scope,
@@ -100,10 +101,11 @@ pub struct Statistics {
     /// then are held.
     #[serde(serialize_with = "serialize_instant")]
     pub as_of: DateTime<Utc>,
-    /// Registered learners: for area scopes, learners living in the area
-    /// who registered by the last day (or whose registration day is not
-    /// known); for the other scopes, learners enrolled in or attending the
-    /// scope's sessions in the period, and for a club its members.
+    /// Registered learners. For area scopes these are the listed learners
+    /// living in the area who registered by the last day, or whose
+    /// registration day is not known. For the other scopes they are the
+    /// learners enrolled in or attending the scope's sessions in the
+    /// period, and for a club also its members.
     pub registered_learners: LearnerCounts,
     /// Active learners: those of the scope who attended at least once in the
     /// period.
@@ -164,9 +166,9 @@ pub struct Statistics {
 ///
 /// `attendance` must be the attendance engine's report on the same bundle.
 /// A session held is one that is not cancelled and ended by the report's
-/// `as_of`; records of sessions that had not ended (provisional records)
-/// count only towards membership, never as check-ins or minutes. `ledger`,
-/// when given, adds the credits earned.
+/// `as_of`. Records of sessions that had not ended (provisional records)
+/// count only towards who belongs to the scope, never as check-ins or
+/// minutes. `ledger`, when given, adds the credits earned.
 ///
 /// # Errors
 ///

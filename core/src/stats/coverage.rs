@@ -18,8 +18,8 @@ pub const DEFAULT_WITHIN_MINUTES: u32 = 30;
 /// The default speed over straight-line distance, in metres per minute:
 /// 0.8 m/s. A UK study of more than 3,000 people aged 65 or older (journal
 /// Age and Ageing) found a mean normal walking speed of 0.9 m/s for men and
-/// 0.8 m/s for women, and the slower figure is taken because learning
-/// circles are planned for older residents.
+/// 0.8 m/s for women. The slower figure is taken because learning circles
+/// are planned for older residents.
 ///
 /// NOTE: straight-line distance is shorter than any route on foot, so
 /// travel times from it are estimates that favour coverage. Supply a
@@ -150,9 +150,9 @@ fn out_of_range(path: Path, field: &'static str, value: u32, min: u32, max: u32)
 }
 
 crate::text_enum! {
-    /// Where the travel time to a community's nearest venue came from.
+    /// The source of the travel time to a community's nearest venue.
     pub enum TravelSource {
-        /// The community holds sessions itself: 0 minutes.
+        /// The community has sessions itself, so the time is 0 minutes.
         OwnSessions = "own_sessions",
         /// The supplied travel-time table.
         TravelTimeTable = "travel_time_table",
@@ -176,7 +176,7 @@ crate::text_enum! {
     }
 }
 
-/// How one community is reached.
+/// The nearest venue of one community and whether it is covered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CommunityReach {
     /// The community or cultural hall.
@@ -186,7 +186,7 @@ pub struct CommunityReach {
     pub nearest_venue_id: Option<VenueId>,
     /// The travel time to it, in whole minutes.
     pub minutes: Option<u32>,
-    /// Where that travel time came from.
+    /// The source of that travel time.
     pub source: Option<TravelSource>,
     /// Whether the community is covered.
     pub status: ReachStatus,
@@ -302,9 +302,9 @@ fn reach(
     }
 }
 
-/// The travel time from `community` to `venue`: 0 to itself, the table's
-/// entry, or straight-line distance at the configured speed rounded up to
-/// whole minutes; `None` when none of these is known.
+/// Returns the travel time from `community` to `venue`: 0 to itself, else
+/// the table's entry, else straight-line distance at the configured speed
+/// rounded up to whole minutes. Returns `None` when none of these is known.
 fn travel_minutes(
     community: &Venue,
     venue: &Venue,

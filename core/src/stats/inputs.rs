@@ -156,7 +156,7 @@ pub fn district_index_inputs(
 /// Counts the check-ins at each activity of `club` held by the report's
 /// evaluation time, as the club evaluation reads them: one entry per club
 /// session that is not cancelled and had ended, with the number of final
-/// records whose status counts as attended (0 when nobody came). Entries
+/// records whose status counts as attended (0 when no learner attended). Entries
 /// are ordered by the sessions' start, then id.
 pub fn club_activity_check_ins(
     sessions: &[TimedSession],
@@ -185,10 +185,10 @@ pub fn club_activity_check_ins(
 }
 
 /// Assembles the input of the yearly evaluation of `club` for `year` from a
-/// bundle and the attendance report on it: the club, its membership
-/// history, its sessions, the check-ins of [`club_activity_check_ins`] and
-/// the bundle's outcomes that name the club (the evaluation counts its
-/// awards among them).
+/// bundle and the attendance report on it. The input has the club, its
+/// membership history, its sessions, the check-ins of
+/// [`club_activity_check_ins`] and the bundle's outcomes that name the
+/// club, among which the evaluation counts the club's awards.
 ///
 /// NOTE: a bundle carries no activity records (minutes, photos, written
 /// summaries), so `recorded_session_ids` is empty and the record-keeping

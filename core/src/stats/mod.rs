@@ -51,15 +51,15 @@ pub mod codes {
     crate::define_codes! {
         /// A scope that names a venue, course, category or club the bundle does not have.
         SCOPE_NOT_FOUND = "scope_not_found",
-            en: "the scope names {kind} \"{value}\", which the bundle does not have; name one it has",
-            zh: "统计范围指定的{kind}“{value}”不在数据包中；请指定数据包中已有的{kind}";
+            en: "{kind} \"{value}\" of the scope is not in the bundle; name a {kind} that the bundle has",
+            zh: "统计范围中的 {kind}“{value}”不在数据包中；请指定数据包中已有的 {kind}";
         /// A district or street scope whose venue is of another tier.
         SCOPE_TIER_MISMATCH = "scope_tier_mismatch",
-            en: "venue {value} is a {tier} venue, so it cannot be a {kind} scope; use a {kind} venue, or a venue scope for this one",
-            zh: "场所 {value} 为{tier}级场所，不能作为{kind}统计范围；请使用{kind}级场所，或对该场所使用场所统计范围";
+            en: "venue {value} is a {tier} venue and cannot be a {kind} scope; name a {kind} venue, or use a venue scope for it",
+            zh: "场所 {value} 的级别为 {tier}，不能作为 {kind} 统计范围；请指定 {kind} 级场所，或对该场所使用 venue 统计范围";
         /// An attendance report that refers to a session the bundle does not have.
         ATTENDANCE_NOT_FROM_BUNDLE = "attendance_not_from_bundle",
-            en: "the attendance record of session {value} refers to a session the bundle does not have; evaluate attendance on the same bundle",
-            zh: "考勤记录中的课次 {value} 不在数据包中；请基于同一数据包评估考勤";
+            en: "the attendance report names session {value}, which is not in the bundle; evaluate attendance on the same bundle",
+            zh: "考勤结果中的课次 {value} 不在数据包中；请对同一数据包评估考勤";
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-/// How a rate is shown.
+/// The display form of a rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
     /// A percentage with two decimals, such as `"3.25%"`.

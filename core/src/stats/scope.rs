@@ -1,5 +1,5 @@
-//! What a statistic is counted over: the whole platform, an area of the
-//! venue network, one venue, a course, a category or a club.
+//! The scope of a statistic: the whole platform, an area of the venue
+//! network, one venue, a course, a category or a club.
 
 use std::collections::{HashMap, HashSet};
 
@@ -197,8 +197,8 @@ impl<'a> Resolved<'a> {
         matches!(self, Self::Platform | Self::Area { .. } | Self::Venue(_))
     }
 
-    /// The venue whose population figures the scope uses: the district or
-    /// street venue, or the venue of a venue scope.
+    /// Returns the venue whose population figures the scope uses: the
+    /// district or street venue, or the venue of a venue scope.
     pub fn population_venue(&self) -> Option<&'a Venue> {
         match self {
             Self::Area { venue, .. } | Self::Venue(venue) => Some(venue),
@@ -253,8 +253,8 @@ impl<'a> Resolved<'a> {
     }
 }
 
-/// The venue `root` and every venue below it. A venue whose parent chain
-/// loops is reached at most once.
+/// Returns the venue `root` and every venue below it. Each venue is visited
+/// once, so a loop of parents ends the walk instead of repeating it.
 fn subtree(root: VenueId, venues: &[Venue]) -> HashSet<VenueId> {
     let mut children: HashMap<VenueId, Vec<VenueId>> = HashMap::new();
     for venue in venues {
