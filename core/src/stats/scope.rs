@@ -26,7 +26,7 @@ use super::codes;
 /// course, category and club scopes count learners by enrolment or
 /// attendance instead. `docs/statistics.md` has the full rules.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "ScopeForm", into = "ScopeForm")]
 pub enum Scope {
     /// Every learner and venue of the bundle.
     Platform,
@@ -62,6 +62,148 @@ pub enum Scope {
     },
 }
 
+/// The `kind` of a scope as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ScopeKind {
+    Platform,
+    District,
+    Street,
+    Venue,
+    Course,
+    Category,
+    Club,
+}
+
+impl ScopeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Platform => "platform",
+            Self::District => "district",
+            Self::Street => "street",
+            Self::Venue => "venue",
+            Self::Course => "course",
+            Self::Category => "category",
+            Self::Club => "club",
+        }
+    }
+}
+
+/// The written form of a [`Scope`]: a `kind` and the one field it needs.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeForm {
+    kind: ScopeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    venue_id: Option<VenueId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    course_id: Option<CourseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    club_id: Option<ClubId>,
+}
+
+impl TryFrom<ScopeForm> for Scope {
+    type Error = String;
+
+    fn try_from(form: ScopeForm) -> Result<Self, Self::Error> {
+        let kind = form.kind.as_str();
+        let needed = match form.kind {
+            ScopeKind::Platform => None,
+            ScopeKind::District | ScopeKind::Street | ScopeKind::Venue => Some("venue_id"),
+            ScopeKind::Course => Some("course_id"),
+            ScopeKind::Category => Some("category"),
+            ScopeKind::Club => Some("club_id"),
+        };
+        let given = [
+            ("venue_id", form.venue_id.is_some()),
+            ("course_id", form.course_id.is_some()),
+            ("category", form.category.is_some()),
+            ("club_id", form.club_id.is_some()),
+        ];
+        let extra: Vec<&str> = given
+            .iter()
+            .filter(|(field, present)| *present && Some(*field) != needed)
+            .map(|(field, _)| *field)
+            .collect();
+        if !extra.is_empty() {
+            return Err(format!(
+                "a {kind} scope does not take {}; remove it",
+                extra.join(" or ")
+            ));
+        }
+        let missing = || format!("a {kind} scope needs {}", needed.unwrap_or_default());
+        match form.kind {
+            ScopeKind::Platform => Ok(Self::Platform),
+            ScopeKind::District => form
+                .venue_id
+                .map(|venue_id| Self::District { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Street => form
+                .venue_id
+                .map(|venue_id| Self::Street { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Venue => form
+                .venue_id
+                .map(|venue_id| Self::Venue { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Course => form
+                .course_id
+                .map(|course_id| Self::Course { course_id })
+                .ok_or_else(missing),
+            ScopeKind::Category => form
+                .category
+                .map(|category| Self::Category { category })
+                .ok_or_else(missing),
+            ScopeKind::Club => form
+                .club_id
+                .map(|club_id| Self::Club { club_id })
+                .ok_or_else(missing),
+        }
+    }
+}
+
+impl From<Scope> for ScopeForm {
+    fn from(scope: Scope) -> Self {
+        let mut form = Self {
+            kind: ScopeKind::Platform,
+            venue_id: None,
+            course_id: None,
+            category: None,
+            club_id: None,
+        };
+        match scope {
+            Scope::Platform => {}
+            Scope::District { venue_id } => {
+                form.kind = ScopeKind::District;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Street { venue_id } => {
+                form.kind = ScopeKind::Street;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Venue { venue_id } => {
+                form.kind = ScopeKind::Venue;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Course { course_id } => {
+                form.kind = ScopeKind::Course;
+                form.course_id = Some(course_id);
+            }
+            Scope::Category { category } => {
+                form.kind = ScopeKind::Category;
+                form.category = Some(category);
+            }
+            Scope::Club { club_id } => {
+                form.kind = ScopeKind::Club;
+                form.club_id = Some(club_id);
+            }
+        }
+        form
+    }
+}
+
 impl Scope {
     /// Returns whether learners belong to the scope by home venue: the
     /// platform, district and street scopes.
@@ -80,7 +222,7 @@ pub(super) enum Resolved<'a> {
     /// A district or street: its venue and the venues of its subtree.
     Area {
         venue: &'a Venue,
-        subtree: HashSet<crate::id::VenueId>,
+        subtree: HashSet<VenueId>,
     },
     Venue(&'a Venue),
     Course(CourseId),
@@ -296,6 +438,12 @@ mod tests {
             serde_json::from_value::<Scope>(json!({"kind": "course", "venue_id": "x"})).is_err()
         );
         assert!(serde_json::from_value::<Scope>(json!({"kind": "planet"})).is_err());
+        assert!(
+            serde_json::from_value::<Scope>(json!({"kind": "platform", "venue_id": "x"})).is_err()
+        );
+        let extra =
+            json!({"kind": "club", "club_id": "c0000000-0000-4000-8000-000000000001", "x": 1});
+        assert!(serde_json::from_value::<Scope>(extra).is_err());
     }
 
     #[test]
