@@ -116,6 +116,9 @@ export type ProblemCode =
   | "duplicate_unit"
   | "unknown_indicator"
   | "constant_indicator"
+  | "scope_not_found"
+  | "scope_tier_mismatch"
+  | "attendance_not_from_bundle"
   | "scan_in_future"
   | "unknown_session"
   | "unknown_learner"
@@ -291,6 +294,9 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "duplicate_unit",
   "unknown_indicator",
   "constant_indicator",
+  "scope_not_found",
+  "scope_tier_mismatch",
+  "attendance_not_from_bundle",
   "scan_in_future",
   "unknown_session",
   "unknown_learner",
@@ -379,6 +385,9 @@ export type OperationName =
   | "learning_index"
   | "learning_index_rank_shift"
   | "learning_index_default_config"
+  | "compute_statistics"
+  | "district_index_inputs"
+  | "club_evaluation_input"
   | "list_rule_sets"
   | "validate_rule_set"
   | "compute_credits"
@@ -431,6 +440,9 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "learning_index",
   "learning_index_rank_shift",
   "learning_index_default_config",
+  "compute_statistics",
+  "district_index_inputs",
+  "club_evaluation_input",
   "list_rule_sets",
   "validate_rule_set",
   "compute_credits",

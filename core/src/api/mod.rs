@@ -49,6 +49,8 @@ mod enrolment;
 mod index;
 #[cfg(feature = "full-api")]
 mod schedule;
+#[cfg(feature = "full-api")]
+mod stats;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -95,6 +97,8 @@ static ALL: &[&[Operation]] = &[
     club::OPERATIONS,
     #[cfg(feature = "full-api")]
     index::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    stats::OPERATIONS,
     #[cfg(feature = "full-api")]
     credit::OPERATIONS,
     #[cfg(feature = "full-api")]
