@@ -607,7 +607,8 @@ fn ledger_of(bundle: &Bundle, report: &AttendanceReport) -> Ledger {
         &presets::community(),
         &CreditContext::from_bundle(bundle),
         &credit_outcomes(bundle, report),
-    );
+    )
+    .unwrap();
     let mut ledger = Ledger::new();
     ledger.record(&computation, day("2026-03-25")).unwrap();
     ledger
@@ -621,7 +622,8 @@ fn outcomes_agree_with_credit_engine() {
         &presets::community(),
         &CreditContext::from_bundle(&bundle),
         &credit_outcomes(&bundle, &report),
-    );
+    )
+    .unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for accrual in &computation.accruals {
         seen.extend(accrual.outcome_ids.iter().copied());
@@ -745,7 +747,7 @@ fn revoked_and_expired_credits() {
         .unwrap()
         .id;
     ledger
-        .revoke(award, day("2026-03-26"), Some("entered twice".into()))
+        .revoke(award, day("2026-03-26"), "entered twice".into())
         .unwrap();
     let stats = compute_statistics(
         &bundle,

@@ -38,6 +38,7 @@ export type ProblemCode =
   | "invalid_session_length"
   | "time_zone_unknown"
   | "ambiguous_end_time"
+  | "date_out_of_range"
   | "series_end"
   | "series_too_long"
   | "weekdays_unreachable"
@@ -56,6 +57,9 @@ export type ProblemCode =
   | "ical_all_day_event"
   | "ical_unbounded_rule"
   | "ical_dtstart_not_in_rule"
+  | "ical_too_large"
+  | "ical_too_many_sessions"
+  | "ical_repeated_override"
   | "ical_unmatched_override"
   | "below_min_age"
   | "above_max_age"
@@ -78,6 +82,7 @@ export type ProblemCode =
   | "operation_out_of_order"
   | "enrolment_wrong_course"
   | "duplicate_enrolment_id"
+  | "duplicate_confirmed_place"
   | "capacity_exceeded"
   | "missing_file"
   | "unknown_file"
@@ -216,6 +221,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "invalid_session_length",
   "time_zone_unknown",
   "ambiguous_end_time",
+  "date_out_of_range",
   "series_end",
   "series_too_long",
   "weekdays_unreachable",
@@ -234,6 +240,9 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "ical_all_day_event",
   "ical_unbounded_rule",
   "ical_dtstart_not_in_rule",
+  "ical_too_large",
+  "ical_too_many_sessions",
+  "ical_repeated_override",
   "ical_unmatched_override",
   "below_min_age",
   "above_max_age",
@@ -256,6 +265,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "operation_out_of_order",
   "enrolment_wrong_course",
   "duplicate_enrolment_id",
+  "duplicate_confirmed_place",
   "capacity_exceeded",
   "missing_file",
   "unknown_file",
