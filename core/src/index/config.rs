@@ -256,7 +256,8 @@ pub struct IndexConfig {
     #[serde(default = "default_decimals")]
     pub decimals: u32,
     /// The smallest score after the shift before a geometric or harmonic
-    /// mean, greater than 0; 1 by default.
+    /// mean, from 0.000001 to 10^15, so that dividing by it stays finite; 1
+    /// by default.
     #[serde(default = "one")]
     pub shift_offset: IndexNumber,
 }
@@ -418,10 +419,12 @@ impl IndexConfig {
             ));
         }
         let offset = self.shift_offset.get();
-        if !(offset > 0.0 && offset <= MAX_MAGNITUDE) {
+        if !(MIN_DIVISOR..=MAX_MAGNITUDE).contains(&offset) {
             problems.push(invalid(
                 path!["shift_offset"],
-                format!("shift_offset must be greater than 0, got {offset}"),
+                format!(
+                    "shift_offset must be between {MIN_DIVISOR} and {MAX_MAGNITUDE}, got {offset}"
+                ),
             ));
         }
         problems
