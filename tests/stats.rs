@@ -1176,3 +1176,28 @@ proptest! {
         prop_assert_eq!(platform.check_ins, engine_check_ins(&report));
     }
 }
+
+#[test]
+fn duplicate_learner_and_club_rejected() {
+    // Counted as they are, the copies would add a registered learner and a
+    // club to the platform.
+    let mut bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let learners = bundle.learners.len();
+    let clubs = bundle.clubs.len();
+    bundle.learners.push(bundle.learners[0].clone());
+    bundle.clubs.push(bundle.clubs[1].clone());
+    let request = StatisticsRequest::new(Scope::Platform, march());
+
+    let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
+
+    let found: Vec<(&str, String)> = problems
+        .iter()
+        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+        .collect();
+    let expected = vec![
+        ("duplicate_input_id", format!("learners[{learners}].id")),
+        ("duplicate_input_id", format!("clubs[{clubs}].id")),
+    ];
+    assert_eq!(found, expected);
+}
