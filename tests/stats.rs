@@ -811,6 +811,16 @@ fn club_scorecard_runs_on_bundle() {
     assert_eq!(evaluation.counts.check_ins, 3);
     assert_eq!(evaluation.counts.activities, 1);
 
+    // On 15 March the choir's practice of 20 March is still to come: it is
+    // no activity held, and it adds no fixed-member places.
+    let early = evaluate_bundle(&bundle, instant("2026-03-15T00:00:00+08:00"));
+    let input = club_evaluation_input(&bundle, &early, club(1), 2026).unwrap();
+    assert!(input.activities.is_empty(), "{:?}", input.activities);
+    assert!(input.check_ins.is_empty());
+    let evaluation = evaluate(&input, &Scorecard::default()).unwrap();
+    assert_eq!(evaluation.counts.activities, 0);
+    assert_eq!(evaluation.counts.fixed_member_places, 0);
+
     let missing = club_evaluation_input(&bundle, &report, club(9), 2026).unwrap_err();
     let codes: Vec<&str> = missing.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["scope_not_found"]);
