@@ -210,7 +210,7 @@ pub struct Evaluation {
 /// Returns these problems:
 ///
 /// - the problems of the membership history (see [`Roster::new`]);
-/// - `out_of_range` for a year without calendar dates;
+/// - `out_of_range` for a year outside 1 to 9999;
 /// - `ends_before_start` for a year before the club was founded;
 /// - `duplicate_entry` for an activity, check-in entry or record given twice;
 /// - `evaluation_overflow` when the exact arithmetic does not fit in 128
@@ -333,8 +333,10 @@ pub fn evaluate(input: &EvaluationInput, scorecard: &Scorecard) -> Result<Evalua
 /// Returns the first and last day evaluated, or reports why the year cannot
 /// be evaluated.
 fn period(input: &EvaluationInput, problems: &mut Problems) -> Option<(NaiveDate, NaiveDate)> {
-    let start = NaiveDate::from_ymd_opt(input.year, 1, 1);
-    let end = NaiveDate::from_ymd_opt(input.year, 12, 31);
+    // Years are written with four digits, like every date of the library.
+    let four_digits = (1..=9999).contains(&input.year);
+    let start = NaiveDate::from_ymd_opt(input.year, 1, 1).filter(|_| four_digits);
+    let end = NaiveDate::from_ymd_opt(input.year, 12, 31).filter(|_| four_digits);
     let (Some(start), Some(end)) = (start, end) else {
         problems.push(
             Problem::new(crate::problem::codes::OUT_OF_RANGE, path!["year"])
