@@ -898,6 +898,29 @@ fn report_from_another_bundle_is_rejected() {
 }
 
 #[test]
+fn registered_after_period_is_not_a_club() {
+    // The Willow Choir, registered on 1 April, was still proposed in March,
+    // so East District has only the Reed Sewing Club, dissolved on 15 March.
+    let mut bundle = fixture();
+    let choir = bundle
+        .clubs
+        .iter_mut()
+        .find(|candidate| candidate.id == club(1))
+        .unwrap();
+    choir.status = xuetong::model::ClubStatus::Registered;
+    choir.status_since = Some(day("2026-04-01"));
+    let report = evaluate_bundle(&bundle, as_of());
+    let request = StatisticsRequest::new(
+        Scope::District {
+            venue_id: venue(EAST),
+        },
+        march(),
+    );
+    let stats = compute_statistics(&bundle, &report, None, &request).unwrap();
+    assert_eq!(stats.clubs, Some(1));
+}
+
+#[test]
 fn dissolved_before_period_is_not_a_club() {
     let bundle = fixture();
     let report = evaluate_bundle(&bundle, as_of());

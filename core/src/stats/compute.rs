@@ -662,7 +662,10 @@ impl<'a> Counter<'_, 'a> {
             .filter(|club| club.founded_on.is_none_or(|day| day <= last_day))
             .filter(|club| match club.status {
                 ClubStatus::Proposed => false,
-                ClubStatus::Registered | ClubStatus::Active | ClubStatus::Suspended => true,
+                // A club enters registered only from proposed, so one
+                // registered after the period was still proposed in it.
+                ClubStatus::Registered => club.status_since.is_none_or(|day| day <= last_day),
+                ClubStatus::Active | ClubStatus::Suspended => true,
                 ClubStatus::Dissolved => club.status_since.is_some_and(|day| day >= first_day),
             })
             .count();
