@@ -88,7 +88,10 @@ enum NormalisationMethod {
 
 /// The written form of a [`Normalisation`].
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a normalisation object such as {\"method\": \"min_max\"}"
+)]
 struct NormalisationForm {
     method: NormalisationMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -505,6 +508,8 @@ mod tests {
             }
         );
         assert!(serde_json::from_value::<Normalisation>(json!({"method": "z_score"})).is_err());
+        let error = serde_json::from_value::<Normalisation>(json!("min_max")).unwrap_err();
+        assert!(error.to_string().contains("{\"method\""), "{error}");
         assert!(
             serde_json::from_value::<Normalisation>(json!({"method": "rank", "extra": 1})).is_err()
         );
