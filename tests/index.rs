@@ -40,6 +40,82 @@ fn default_config_validates() {
     assert_eq!(config(document), default);
 }
 
+/// Scores the units A, B and C of the large-shift cases and returns each
+/// unit's score and rank, best first.
+fn far_below_target(aggregation: &str, x_weight: &str) -> Vec<(String, Option<String>, u32)> {
+    // x is a distance to target 1 where lower is better, so A's value of
+    // 10^15 normalises to 100 × (2 - 10^15), about -10^17, and every score
+    // is raised by about 10^17 before a geometric or harmonic mean.
+    let config = config(json!({
+        "format": "xuetong.learning_index/1",
+        "indicators": [
+            {"key": "x", "weight": x_weight, "direction": "negative", "target": "1",
+             "normalisation": {"method": "distance_to_target"}},
+            {"key": "y"}
+        ],
+        "aggregation": aggregation
+    }));
+    let input: IndexInput = serde_json::from_value(json!({"units": [
+        {"unit": "A", "values": {"x": "1000000000000000", "y": "1"}},
+        {"unit": "B", "values": {"x": "5", "y": "2"}},
+        {"unit": "C", "values": {"x": "3", "y": "0"}}
+    ]}))
+    .unwrap();
+    let result = compute(&config, &input).unwrap();
+    result
+        .units
+        .into_iter()
+        .map(|unit| (unit.unit, unit.score, unit.rank.unwrap()))
+        .collect()
+}
+
+#[test]
+fn zero_weight_left_out_of_means() {
+    // With x at weight 0 the mean is that of y alone: its min-max scores
+    // 50, 100 and 0, whatever the shift.
+    for aggregation in ["geometric", "harmonic"] {
+        let scores = far_below_target(aggregation, "0");
+        let expected = [("B", "100.000", 1), ("A", "50.000", 2), ("C", "0.000", 3)];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(unit, score, rank)| (unit.to_string(), Some(score.to_string()), *rank))
+            .collect();
+        assert_eq!(scores, expected, "{aggregation}");
+    }
+}
+
+#[test]
+fn large_shift_keeps_score_digits() {
+    // B has x = 100 × (2 - 5) = -300 and y = 100, C has x = -100 and y = 0,
+    // and the shift S is about 10^17. The geometric mean of B is
+    // sqrt((S - 300)(S + 100)) - S = -100 - 200² / 2S + ..., and the
+    // harmonic mean is 100 - 200 (S + 100) / (S - 100), both -100.000 to
+    // three decimals; C scores -50.000 the same way. A is near -S.
+    for aggregation in ["geometric", "harmonic"] {
+        let scores = far_below_target(aggregation, "1");
+        assert_eq!(scores[0].0, "C", "{aggregation}: {scores:?}");
+        assert_eq!(scores[0].1.as_deref(), Some("-50.000"), "{aggregation}");
+        assert_eq!(scores[1].0, "B", "{aggregation}: {scores:?}");
+        assert_eq!(scores[1].1.as_deref(), Some("-100.000"), "{aggregation}");
+        assert_eq!(scores[2].0, "A", "{aggregation}: {scores:?}");
+        let a: f64 = scores[2].1.as_deref().unwrap().parse().unwrap();
+        assert!(a < -9e16, "{aggregation}: A scored {a}");
+        let ranks: Vec<u32> = scores.iter().map(|(_, _, rank)| *rank).collect();
+        assert_eq!(ranks, [1, 2, 3], "{aggregation}");
+    }
+}
+
+#[test]
+fn tiny_shift_offset_rejected() {
+    let mut document = serde_json::to_value(IndexConfig::default()).unwrap();
+    document["shift_offset"] = json!("0.0000001");
+    let problems = config(document).validate();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let problem = problems.iter().next().unwrap();
+    assert_eq!(problem.code.as_str(), "invalid_index_config");
+    assert_eq!(problem.path, xuetong::path!["shift_offset"]);
+}
+
 fn units() -> impl Strategy<Value = Vec<UnitInput>> {
     let value = prop::option::weighted(
         0.9,

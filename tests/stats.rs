@@ -811,6 +811,16 @@ fn club_scorecard_runs_on_bundle() {
     assert_eq!(evaluation.counts.check_ins, 3);
     assert_eq!(evaluation.counts.activities, 1);
 
+    // On 15 March the choir's practice of 20 March is still to come: it is
+    // no activity held, and it adds no fixed-member places.
+    let early = evaluate_bundle(&bundle, instant("2026-03-15T00:00:00+08:00"));
+    let input = club_evaluation_input(&bundle, &early, club(1), 2026).unwrap();
+    assert!(input.activities.is_empty(), "{:?}", input.activities);
+    assert!(input.check_ins.is_empty());
+    let evaluation = evaluate(&input, &Scorecard::default()).unwrap();
+    assert_eq!(evaluation.counts.activities, 0);
+    assert_eq!(evaluation.counts.fixed_member_places, 0);
+
     let missing = club_evaluation_input(&bundle, &report, club(9), 2026).unwrap_err();
     let codes: Vec<&str> = missing.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["scope_not_found"]);
@@ -885,6 +895,29 @@ fn report_from_another_bundle_is_rejected() {
             .iter()
             .all(|problem| problem.code.as_str() == "attendance_not_from_bundle")
     );
+}
+
+#[test]
+fn registered_after_period_is_not_a_club() {
+    // The Willow Choir, registered on 1 April, was still proposed in March,
+    // so East District has only the Reed Sewing Club, dissolved on 15 March.
+    let mut bundle = fixture();
+    let choir = bundle
+        .clubs
+        .iter_mut()
+        .find(|candidate| candidate.id == club(1))
+        .unwrap();
+    choir.status = xuetong::model::ClubStatus::Registered;
+    choir.status_since = Some(day("2026-04-01"));
+    let report = evaluate_bundle(&bundle, as_of());
+    let request = StatisticsRequest::new(
+        Scope::District {
+            venue_id: venue(EAST),
+        },
+        march(),
+    );
+    let stats = compute_statistics(&bundle, &report, None, &request).unwrap();
+    assert_eq!(stats.clubs, Some(1));
 }
 
 #[test]
@@ -1175,4 +1208,29 @@ proptest! {
         prop_assert_eq!(additive(&district), additive(&platform));
         prop_assert_eq!(platform.check_ins, engine_check_ins(&report));
     }
+}
+
+#[test]
+fn duplicate_learner_and_club_rejected() {
+    // Counted as they are, the copies would add a registered learner and a
+    // club to the platform.
+    let mut bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let learners = bundle.learners.len();
+    let clubs = bundle.clubs.len();
+    bundle.learners.push(bundle.learners[0].clone());
+    bundle.clubs.push(bundle.clubs[1].clone());
+    let request = StatisticsRequest::new(Scope::Platform, march());
+
+    let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
+
+    let found: Vec<(&str, String)> = problems
+        .iter()
+        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+        .collect();
+    let expected = vec![
+        ("duplicate_input_id", format!("learners[{learners}].id")),
+        ("duplicate_input_id", format!("clubs[{clubs}].id")),
+    ];
+    assert_eq!(found, expected);
 }

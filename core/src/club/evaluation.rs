@@ -210,9 +210,10 @@ pub struct Evaluation {
 /// Returns these problems:
 ///
 /// - the problems of the membership history (see [`Roster::new`]);
-/// - `out_of_range` for a year without calendar dates;
+/// - `out_of_range` for a year outside 1 to 9999;
 /// - `ends_before_start` for a year before the club was founded;
-/// - `duplicate_entry` for an activity, check-in entry or record given twice;
+/// - `duplicate_entry` for an activity, check-in entry, record or outcome
+///   given twice;
 /// - `evaluation_overflow` when the exact arithmetic does not fit in 128
 ///   bits.
 ///
@@ -333,8 +334,10 @@ pub fn evaluate(input: &EvaluationInput, scorecard: &Scorecard) -> Result<Evalua
 /// Returns the first and last day evaluated, or reports why the year cannot
 /// be evaluated.
 fn period(input: &EvaluationInput, problems: &mut Problems) -> Option<(NaiveDate, NaiveDate)> {
-    let start = NaiveDate::from_ymd_opt(input.year, 1, 1);
-    let end = NaiveDate::from_ymd_opt(input.year, 12, 31);
+    // Years are written with four digits, like every date of the library.
+    let four_digits = (1..=9999).contains(&input.year);
+    let start = NaiveDate::from_ymd_opt(input.year, 1, 1).filter(|_| four_digits);
+    let end = NaiveDate::from_ymd_opt(input.year, 12, 31).filter(|_| four_digits);
     let (Some(start), Some(end)) = (start, end) else {
         problems.push(
             Problem::new(crate::problem::codes::OUT_OF_RANGE, path!["year"])
@@ -361,7 +364,7 @@ fn period(input: &EvaluationInput, problems: &mut Problems) -> Option<(NaiveDate
     }
 }
 
-/// Reports activities, check-in entries and records given twice.
+/// Reports activities, check-in entries, records and outcomes given twice.
 fn check_duplicates(input: &EvaluationInput, problems: &mut Problems) {
     let lists: [(&'static str, &'static str, Vec<SessionId>); 3] = [
         (
@@ -399,6 +402,17 @@ fn check_duplicates(input: &EvaluationInput, problems: &mut Problems) {
                 Problem::new(codes::DUPLICATE_ENTRY, path)
                     .with("field", "session")
                     .with("value", id.to_text()),
+            );
+        }
+    }
+    // An outcome given twice would count its award twice.
+    let mut seen = HashSet::new();
+    for (position, outcome) in input.outcomes.iter().enumerate() {
+        if !seen.insert(outcome.id) {
+            problems.push(
+                Problem::new(codes::DUPLICATE_ENTRY, path!["outcomes", position, "id"])
+                    .with("field", "outcome")
+                    .with("value", outcome.id.to_text()),
             );
         }
     }

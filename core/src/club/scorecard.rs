@@ -141,7 +141,8 @@ impl AwardPoints {
 pub struct RatingBand {
     /// The rating's name, such as `five_stars`.
     pub rating: String,
-    /// The lowest score with this rating, from 0 to 100.
+    /// The lowest score with this rating, from 0 to 100, with at most 2
+    /// decimals.
     pub min_score: Ratio,
 }
 
@@ -289,6 +290,17 @@ impl Scorecard {
                 problems.push(invalid(
                     path!["bands", position, "min_score"],
                     format!("min_score must be at most 100, got {}", band.min_score),
+                ));
+            } else if 100 % band.min_score.denominator() != 0 {
+                // The shown score is rounded down to 2 decimals, so it reaches
+                // a band limit of at most 2 decimals exactly when the exact
+                // score does; a finer limit would break that.
+                problems.push(invalid(
+                    path!["bands", position, "min_score"],
+                    format!(
+                        "min_score must have at most 2 decimals, got {}",
+                        band.min_score
+                    ),
                 ));
             } else if !scores.insert(band.min_score) {
                 problems.push(invalid(

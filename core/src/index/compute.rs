@@ -317,8 +317,8 @@ fn compute_valid(config: &IndexConfig, input: &IndexInput) -> IndexResult {
         completed.push(Some(filled));
     }
 
-    let shift = match config.aggregation {
-        Aggregation::Arithmetic => None,
+    let (shift, lift) = match config.aggregation {
+        Aggregation::Arithmetic => (None, None),
         Aggregation::Geometric | Aggregation::Harmonic => {
             let smallest = completed
                 .iter()
@@ -327,10 +327,12 @@ fn compute_valid(config: &IndexConfig, input: &IndexInput) -> IndexResult {
                 .copied()
                 .reduce(f64::min);
             let offset = config.shift_offset.get();
-            Some(match smallest {
-                Some(smallest) if smallest <= 0.0 => offset - smallest,
-                _ => 0.0,
-            })
+            match smallest {
+                Some(smallest) if smallest <= 0.0 => {
+                    (Some(offset - smallest), Some(Lift { smallest, offset }))
+                }
+                _ => (Some(0.0), None),
+            }
         }
     };
     let scores: Vec<Option<f64>> = completed
@@ -338,7 +340,7 @@ fn compute_valid(config: &IndexConfig, input: &IndexInput) -> IndexResult {
         .map(|values| {
             values
                 .as_ref()
-                .map(|values| aggregate(config.aggregation, &weights, values, shift.unwrap_or(0.0)))
+                .map(|values| aggregate(config.aggregation, &weights, values, lift))
         })
         .collect();
     let ranks = rank(&scores, decimals);
@@ -397,31 +399,70 @@ fn compute_valid(config: &IndexConfig, input: &IndexInput) -> IndexResult {
     }
 }
 
-/// Returns the weighted mean of `values`. For the geometric and harmonic
-/// means, each value is raised by `shift` first and the mean lowered by it
-/// again.
-fn aggregate(method: Aggregation, weights: &[f64], values: &[f64], shift: f64) -> f64 {
-    let total: f64 = weights.iter().sum();
-    match method {
-        Aggregation::Arithmetic => {
-            weights.iter().zip(values).map(|(w, x)| w * x).sum::<f64>() / total
+/// The raise of every score above zero before a geometric or harmonic mean:
+/// `offset - smallest`, added as `(score - smallest) + offset`, which no
+/// rounding takes below `offset`.
+#[derive(Clone, Copy, Debug)]
+struct Lift {
+    smallest: f64,
+    offset: f64,
+}
+
+impl Lift {
+    fn raise(lift: Option<Self>, score: f64) -> f64 {
+        match lift {
+            Some(lift) => (score - lift.smallest) + lift.offset,
+            None => score,
         }
+    }
+}
+
+/// Returns the weighted mean of `values`. For the geometric and harmonic
+/// means, each value is raised by `lift` first and the mean lowered by the
+/// same amount again.
+///
+/// With `top` the unit's largest score and `r` that score raised, the
+/// geometric mean is computed as `top + r · expm1(Σ w·ln((s + shift) / r)
+/// / Σ w)`, and the harmonic mean as `top + Σ (w·(s − top) / (s + shift)) /
+/// Σ (w / (s + shift))`. These are the documented formulas rearranged so
+/// that no score is raised by the shift and lowered again, which would
+/// lose the digits of the scores when the shift is large. Indicators of
+/// weight 0 take no part.
+fn aggregate(method: Aggregation, weights: &[f64], values: &[f64], lift: Option<Lift>) -> f64 {
+    let total: f64 = weights.iter().sum();
+    let weighted = || {
+        weights
+            .iter()
+            .zip(values)
+            .filter(|(weight, _)| **weight > 0.0)
+            .map(|(weight, value)| (*weight, *value))
+    };
+    let top = weighted().map(|(_, value)| value).fold(f64::MIN, f64::max);
+    let top_raised = Lift::raise(lift, top);
+    match method {
+        Aggregation::Arithmetic => weighted().map(|(w, x)| w * x).sum::<f64>() / total,
         Aggregation::Geometric => {
-            let log_mean = weights
-                .iter()
-                .zip(values)
-                .map(|(w, x)| w * (x + shift).ln())
-                .sum::<f64>()
-                / total;
-            log_mean.exp() - shift
+            // ln(raised / top_raised) is ln_1p of the step from the top when
+            // the two are close. Otherwise it is the log of the quotient,
+            // which keeps its digits when a score lies far below the top.
+            // Raised scores are at least `shift_offset`, so it is finite.
+            let log_ratio = |x: f64| {
+                let step = (x - top) / top_raised;
+                if step > -0.5 {
+                    step.ln_1p()
+                } else {
+                    (Lift::raise(lift, x) / top_raised).ln()
+                }
+            };
+            let log_mean = weighted().map(|(w, x)| w * log_ratio(x)).sum::<f64>() / total;
+            top + top_raised * log_mean.exp_m1()
         }
         Aggregation::Harmonic => {
-            let reciprocal = weights
-                .iter()
-                .zip(values)
-                .map(|(w, x)| w / (x + shift))
-                .sum::<f64>();
-            total / reciprocal - shift
+            let step: f64 = weighted()
+                .map(|(w, x)| w * (x - top) / Lift::raise(lift, x))
+                .sum();
+            let reciprocal: f64 = weighted().map(|(w, x)| w / Lift::raise(lift, x)).sum();
+            top + step / reciprocal
         }
     }
 }
@@ -578,7 +619,11 @@ mod tests {
             Aggregation::Geometric,
             Aggregation::Harmonic,
         ] {
-            let mean = aggregate(method, &weights, &values, 1.0);
+            let lift = Lift {
+                smallest: 0.0,
+                offset: 1.0,
+            };
+            let mean = aggregate(method, &weights, &values, Some(lift));
             assert!((mean - 40.0).abs() < 1e-9, "{method:?} gave {mean}");
         }
     }

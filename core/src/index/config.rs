@@ -88,7 +88,10 @@ enum NormalisationMethod {
 
 /// The written form of a [`Normalisation`].
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a normalisation object such as {\"method\": \"min_max\"}"
+)]
 struct NormalisationForm {
     method: NormalisationMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,7 +259,8 @@ pub struct IndexConfig {
     #[serde(default = "default_decimals")]
     pub decimals: u32,
     /// The smallest score after the shift before a geometric or harmonic
-    /// mean, greater than 0; 1 by default.
+    /// mean, from 0.000001 to 10^15, so that dividing by it stays finite; 1
+    /// by default.
     #[serde(default = "one")]
     pub shift_offset: IndexNumber,
 }
@@ -418,10 +422,12 @@ impl IndexConfig {
             ));
         }
         let offset = self.shift_offset.get();
-        if !(offset > 0.0 && offset <= MAX_MAGNITUDE) {
+        if !(MIN_DIVISOR..=MAX_MAGNITUDE).contains(&offset) {
             problems.push(invalid(
                 path!["shift_offset"],
-                format!("shift_offset must be greater than 0, got {offset}"),
+                format!(
+                    "shift_offset must be between {MIN_DIVISOR} and {MAX_MAGNITUDE}, got {offset}"
+                ),
             ));
         }
         problems
@@ -502,6 +508,8 @@ mod tests {
             }
         );
         assert!(serde_json::from_value::<Normalisation>(json!({"method": "z_score"})).is_err());
+        let error = serde_json::from_value::<Normalisation>(json!("min_max")).unwrap_err();
+        assert!(error.to_string().contains("{\"method\""), "{error}");
         assert!(
             serde_json::from_value::<Normalisation>(json!({"method": "rank", "extra": 1})).is_err()
         );

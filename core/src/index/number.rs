@@ -17,7 +17,8 @@ pub const MIN_DIVISOR: f64 = 1e-6;
 ///
 /// Reads a decimal string (`"0.5"`, `"-3"`, `"1000000"`) or a JSON number,
 /// and writes the shortest decimal string that reads back as the same
-/// number. Exponents, `NaN` and infinities are rejected.
+/// number. Decimal strings with an exponent, `NaN` and infinities are
+/// rejected. A JSON number is read as JSON defines it, exponent included.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct IndexNumber(pub f64);
 
@@ -149,6 +150,8 @@ mod tests {
         let number: IndexNumber = serde_json::from_str("0.25").unwrap();
         assert_eq!(number.get(), 0.25);
         assert!(serde_json::from_str::<IndexNumber>("\"1e3\"").is_err());
+        let number: IndexNumber = serde_json::from_str("1e3").unwrap();
+        assert_eq!(number.get(), 1000.0);
         assert_eq!(
             serde_json::to_string(&IndexNumber(10000.0)).unwrap(),
             "\"10000\""

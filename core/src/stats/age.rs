@@ -50,8 +50,11 @@ pub enum AgeGroup {
 /// assert_eq!(age_group(Some(BirthDate::Year(1965)), day), AgeGroup::SixtyOrMore);
 /// ```
 pub fn age_group(birth: Option<BirthDate>, on: NaiveDate) -> AgeGroup {
-    let older = |age: i32| {
-        if age >= OLDER_AGE {
+    // In i64, because a birth year built in code may be any i32, and the
+    // difference of two i32 years may not fit in one.
+    let older_age = i64::from(OLDER_AGE);
+    let older = |age: i64| {
+        if age >= older_age {
             AgeGroup::SixtyOrMore
         } else {
             AgeGroup::Under60
@@ -61,13 +64,13 @@ pub fn age_group(birth: Option<BirthDate>, on: NaiveDate) -> AgeGroup {
         None => AgeGroup::BirthDateMissing,
         Some(BirthDate::Date(born)) => {
             let birthday_passed = (on.month(), on.day()) >= (born.month(), born.day());
-            let age = on.year() - born.year() - i32::from(!birthday_passed);
+            let age = i64::from(on.year()) - i64::from(born.year()) - i64::from(!birthday_passed);
             older(age)
         }
         Some(BirthDate::Year(year)) => {
-            let turns = on.year() - year;
+            let turns = i64::from(on.year()) - i64::from(year);
             let last_day_of_year = on.month() == 12 && on.day() == 31;
-            if turns == OLDER_AGE && !last_day_of_year {
+            if turns == older_age && !last_day_of_year {
                 AgeGroup::Undetermined
             } else {
                 older(turns)
@@ -133,6 +136,19 @@ mod tests {
         assert_eq!(age_group(year, day("2026-12-30")), AgeGroup::Undetermined);
         assert_eq!(age_group(year, day("2026-12-31")), AgeGroup::SixtyOrMore);
         assert_eq!(age_group(year, day("2027-01-01")), AgeGroup::SixtyOrMore);
+    }
+
+    #[test]
+    fn extreme_birth_years() {
+        let on = day("2026-03-31");
+        assert_eq!(
+            age_group(Some(BirthDate::Year(i32::MIN)), on),
+            AgeGroup::SixtyOrMore
+        );
+        assert_eq!(
+            age_group(Some(BirthDate::Year(i32::MAX)), on),
+            AgeGroup::Under60
+        );
     }
 
     #[test]

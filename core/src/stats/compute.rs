@@ -182,7 +182,9 @@ pub struct Statistics {
 /// - `out_of_range`, `reference_not_in_input` and `duplicate_entry` for
 ///   coverage settings (paths under `coverage`);
 /// - `attendance_not_from_bundle` (path `attendance.records.<n>`) for a
-///   record whose session the bundle does not have.
+///   record whose session the bundle does not have;
+/// - `duplicate_input_id` (path `learners.<n>.id` or `clubs.<n>.id`) for a
+///   learner or club id given twice, which would be counted twice.
 ///
 /// # Example
 ///
@@ -267,6 +269,10 @@ impl<'a> Prepared<'a> {
                 );
             }
         }
+        let learner_ids = bundle.learners.iter().map(|learner| learner.id.to_string());
+        report_duplicates("learners", "learner", learner_ids, &mut problems);
+        let club_ids = bundle.clubs.iter().map(|club| club.id.to_string());
+        report_duplicates("clubs", "club", club_ids, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -656,7 +662,10 @@ impl<'a> Counter<'_, 'a> {
             .filter(|club| club.founded_on.is_none_or(|day| day <= last_day))
             .filter(|club| match club.status {
                 ClubStatus::Proposed => false,
-                ClubStatus::Registered | ClubStatus::Active | ClubStatus::Suspended => true,
+                // A club enters registered only from proposed, so one
+                // registered after the period was still proposed in it.
+                ClubStatus::Registered => club.status_since.is_none_or(|day| day <= last_day),
+                ClubStatus::Active | ClubStatus::Suspended => true,
                 ClubStatus::Dissolved => club.status_since.is_some_and(|day| day >= first_day),
             })
             .count();
@@ -706,6 +715,33 @@ impl<'a> Counter<'_, 'a> {
             .filter_map(|id| self.prepared.venues.get(id).copied())
             .collect();
         coverage(&communities, &holding, settings)
+    }
+}
+
+/// Reports each id of `list` that an earlier item has already used. A
+/// bundle read from files has none, but one built in code or given as JSON
+/// lists may, and each copy would be counted.
+fn report_duplicates(
+    list: &'static str,
+    kind: &'static str,
+    ids: impl Iterator<Item = String>,
+    problems: &mut Problems,
+) {
+    let mut seen = HashSet::new();
+    for (position, id) in ids.enumerate() {
+        if seen.contains(&id) {
+            problems.push(
+                Problem::new(
+                    crate::attendance::codes::DUPLICATE_INPUT_ID,
+                    Path::root().join(list).join(position).join("id"),
+                )
+                .with("field", "id")
+                .with("value", id)
+                .with("kind", kind),
+            );
+        } else {
+            seen.insert(id);
+        }
     }
 }
 

@@ -186,7 +186,8 @@ pub fn club_activity_check_ins(
 
 /// Assembles the input of the yearly evaluation of `club` for `year` from a
 /// bundle and the attendance report on it. The input has the club, its
-/// membership history, its sessions, the check-ins of
+/// membership history, its sessions that had ended by the report's
+/// `as_of` or were cancelled, the check-ins of
 /// [`club_activity_check_ins`] and the bundle's outcomes that name the
 /// club, among which the evaluation counts the club's awards.
 ///
@@ -221,10 +222,14 @@ pub fn club_evaluation_input(
             .filter(|member| member.club_id == club)
             .cloned()
             .collect(),
+        // A session that had not ended by the report's time was not held,
+        // so it is no activity of the year yet (cancelled ones the
+        // evaluation leaves out and lists itself).
         activities: bundle
             .sessions
             .iter()
             .filter(|timed| timed.session.club_id() == Some(club))
+            .filter(|timed| timed.session.is_cancelled() || timed.times.ends_at <= attendance.as_of)
             .map(|timed| timed.session.clone())
             .collect(),
         check_ins: club_activity_check_ins(&bundle.sessions, attendance, club),

@@ -12,7 +12,10 @@ use crate::problem::{Path, Problem, Problems};
 /// in it, so a session from 22:00 to 01:00 counts on the day it starts. An
 /// outcome belongs by `occurred_on`, and a ledger entry by `occurred_on`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a period object such as {\"first_day\": \"2026-03-01\", \"last_day\": \"2026-03-31\"}"
+)]
 pub struct Period {
     /// The first day counted.
     pub first_day: NaiveDate,
@@ -83,6 +86,12 @@ mod tests {
         assert!(march.overlaps_half_open(day("2026-01-01"), Some(day("2026-03-02"))));
         assert!(march.overlaps_half_open(day("2026-03-31"), None));
         assert!(!march.overlaps_half_open(day("2026-04-01"), None));
+    }
+
+    #[test]
+    fn wrong_form_names_the_expected_object() {
+        let error = serde_json::from_value::<Period>(serde_json::json!("march")).unwrap_err();
+        assert!(error.to_string().contains("first_day"), "{error}");
     }
 
     #[test]

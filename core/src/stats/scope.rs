@@ -91,7 +91,10 @@ impl ScopeKind {
 
 /// The written form of a [`Scope`]: a `kind` and the one field it needs.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a scope object such as {\"kind\": \"district\", \"venue_id\": \"…\"}"
+)]
 struct ScopeForm {
     kind: ScopeKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,6 +441,9 @@ mod tests {
             serde_json::from_value::<Scope>(json!({"kind": "course", "venue_id": "x"})).is_err()
         );
         assert!(serde_json::from_value::<Scope>(json!({"kind": "planet"})).is_err());
+        let error = serde_json::from_value::<Scope>(json!("platform")).unwrap_err();
+        assert!(error.to_string().contains("\"kind\""), "{error}");
+        assert!(!error.to_string().contains("ScopeForm"), "{error}");
         assert!(
             serde_json::from_value::<Scope>(json!({"kind": "platform", "venue_id": "x"})).is_err()
         );
