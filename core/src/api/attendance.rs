@@ -200,7 +200,7 @@ fn issue_token(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let policy = read_policy(request, &mut problems);
     let token_key = read_token_key(request, &mut problems);
-    if token_key.is_none() && !request.options.contains_key("token_key") {
+    if !has_option(request, "token_key") {
         problems.push(required_problem(path_of_option("token_key"), "token_key"));
     }
     let Some(object) = input_object(request.input, &mut problems) else {
@@ -287,10 +287,19 @@ pub(super) fn required_option<T: FieldValue>(
     problems: &mut Problems,
 ) -> Option<T> {
     let value = optional_option(request, name, problems);
-    if value.is_none() && !request.options.contains_key(name) {
+    if !has_option(request, name) {
         problems.push(required_problem(path_of_option(name), name));
     }
     value
+}
+
+/// Returns whether option `name` is given with a value other than `null`.
+/// A `null` option counts as absent, so a required one is reported.
+fn has_option(request: &Request<'_>, name: &str) -> bool {
+    request
+        .options
+        .get(name)
+        .is_some_and(|value| !value.is_null())
 }
 
 /// Reads an option as a field value; `None` when absent or invalid (with a
