@@ -286,7 +286,8 @@ proptest! {
     ) {
         // Three ids for all the scans, so most ids stand for several
         // scans with different content: one keeps the id and the others
-        // conflict. Repeating any of them, conflicting or not, is a repeat.
+        // conflict, whatever the order. Repeating any of them, conflicting
+        // or not, is a repeat.
         let season = season();
         let mut scans = make_scans(&season, &specs);
         for (n, scan) in scans.iter_mut().enumerate() {
@@ -294,6 +295,9 @@ proptest! {
         }
         let as_of = AS_OF[usize::from(late)];
         let before = evaluate(&season, &scans, &policy, as_of);
+        let mut reversed = scans.clone();
+        reversed.reverse();
+        prop_assert_eq!(&evaluate(&season, &reversed, &policy, as_of), &before);
         let mut twice = scans.clone();
         twice.push(scans[pick.index(scans.len())].clone());
         let after = evaluate(&season, &twice, &policy, as_of);
