@@ -278,6 +278,36 @@ proptest! {
     }
 
     #[test]
+    fn repeating_a_scan_that_shares_its_id_changes_nothing(
+        specs in prop::collection::vec(scan_spec(), 2..30),
+        pick in any::<prop::sample::Index>(),
+        policy in policy(),
+        late in any::<bool>(),
+    ) {
+        // Three ids for all the scans, so most ids stand for several
+        // scans with different content: one keeps the id and the others
+        // conflict, whatever the order. Repeating any of them, conflicting
+        // or not, is a repeat.
+        let season = season();
+        let mut scans = make_scans(&season, &specs);
+        for (n, scan) in scans.iter_mut().enumerate() {
+            scan.id = ScanId::derive("proptest", &(n % 3).to_string());
+        }
+        let as_of = AS_OF[usize::from(late)];
+        let before = evaluate(&season, &scans, &policy, as_of);
+        let mut reversed = scans.clone();
+        reversed.reverse();
+        prop_assert_eq!(&evaluate(&season, &reversed, &policy, as_of), &before);
+        let mut twice = scans.clone();
+        twice.push(scans[pick.index(scans.len())].clone());
+        let after = evaluate(&season, &twice, &policy, as_of);
+        prop_assert_eq!(attendances(&after), attendances(&before));
+        prop_assert_eq!(&after.rejected, &before.rejected);
+        prop_assert_eq!(&after.course_results, &before.course_results);
+        prop_assert_eq!(after.duplicates.len(), before.duplicates.len() + 1);
+    }
+
+    #[test]
     fn records_and_rates_stay_in_bounds(
         specs in prop::collection::vec(scan_spec(), 0..60),
         policy in policy(),

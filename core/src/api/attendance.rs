@@ -68,8 +68,12 @@ const EVALUATE_FIELDS: &[&str] = &[
     "scans",
 ];
 
+/// The options of `evaluate_attendance`.
+const EVALUATE_OPTIONS: &[&str] = &["as_of", "policy", "token_key", "outcome_grouping"];
+
 fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
+    check_options(request, EVALUATE_OPTIONS, &mut problems);
     let policy = read_policy(request, &mut problems);
     let as_of = required_option::<DateTime<Utc>>(request, "as_of", &mut problems);
     let token_key = read_token_key(request, &mut problems);
@@ -130,8 +134,12 @@ fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
 /// The fields of the `preview_scan` input.
 const PREVIEW_FIELDS: &[&str] = &["session", "scanned_at", "direction", "checked_in_at"];
 
+/// The options of `preview_scan`.
+const PREVIEW_OPTIONS: &[&str] = &["policy", "venue_time_zone"];
+
 fn preview(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
+    check_options(request, PREVIEW_OPTIONS, &mut problems);
     let policy = read_policy(request, &mut problems);
     let venue_zone = optional_option::<Tz>(request, "venue_time_zone", &mut problems);
     let Some(object) = input_object(request.input, &mut problems) else {
@@ -196,11 +204,15 @@ fn windows_json(windows: &SessionWindows) -> Value {
 /// The fields of the `issue_check_in_token` input.
 const ISSUE_FIELDS: &[&str] = &["session_id", "at"];
 
+/// The options of `issue_check_in_token`.
+const ISSUE_OPTIONS: &[&str] = &["policy", "token_key"];
+
 fn issue_token(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
+    check_options(request, ISSUE_OPTIONS, &mut problems);
     let policy = read_policy(request, &mut problems);
     let token_key = read_token_key(request, &mut problems);
-    if token_key.is_none() && !request.options.contains_key("token_key") {
+    if !has_option(request, "token_key") {
         problems.push(required_problem(path_of_option("token_key"), "token_key"));
     }
     let Some(object) = input_object(request.input, &mut problems) else {
@@ -237,7 +249,26 @@ fn issue_token(request: &Request<'_>) -> Result<Value, Problems> {
 }
 
 fn validate_policy(request: &Request<'_>) -> Result<Value, Problems> {
-    AttendancePolicy::from_json(request.input, &Path::root()).map(|policy| policy.to_json())
+    let mut problems = Problems::new();
+    check_options(request, &[], &mut problems);
+    match AttendancePolicy::from_json(request.input, &Path::root()) {
+        Ok(policy) => problems.into_result(policy.to_json()),
+        Err(found) => {
+            problems.extend(found);
+            Err(problems)
+        }
+    }
+}
+
+/// Reports every option not in `known`, so that a misspelt option (such
+/// as `polcy`) is not silently ignored while the defaults apply.
+fn check_options(request: &Request<'_>, known: &[&str], problems: &mut Problems) {
+    for key in request.options.keys() {
+        if !known.contains(&key.as_str()) {
+            let path = Path::root().join("options").join(key.clone());
+            problems.push(unknown_field_problem(key, path));
+        }
+    }
 }
 
 /// Reads `options.policy`, or the default policy when it is absent.
@@ -287,10 +318,19 @@ pub(super) fn required_option<T: FieldValue>(
     problems: &mut Problems,
 ) -> Option<T> {
     let value = optional_option(request, name, problems);
-    if value.is_none() && !request.options.contains_key(name) {
+    if !has_option(request, name) {
         problems.push(required_problem(path_of_option(name), name));
     }
     value
+}
+
+/// Returns whether option `name` is given with a value other than `null`.
+/// A `null` option counts as absent, so a required one is reported.
+fn has_option(request: &Request<'_>, name: &str) -> bool {
+    request
+        .options
+        .get(name)
+        .is_some_and(|value| !value.is_null())
 }
 
 /// Reads an option as a field value; `None` when absent or invalid (with a

@@ -8,7 +8,6 @@ use crate::id::LearnerId;
 use super::engine::{Index, Place};
 use super::rate::{AssessmentState, AttendanceWarning, CompletionGap, CourseResult, Ratio};
 use super::report::AttendanceRecord;
-use super::status::AttendanceStatus;
 
 /// Computes the result of every learner who had a place in a course,
 /// ordered by course id and learner id.
@@ -129,7 +128,10 @@ fn learner_result(
         if !covered && !attended_enrolled {
             continue;
         }
-        if record.is_some_and(|record| record.status == AttendanceStatus::Excused) {
+        // An excused learner who did not attend leaves the denominator,
+        // whether they stayed away or checked in without the required
+        // check-out (an incomplete record).
+        if !attended && record.is_some_and(|record| record.excused) {
             tally.excused += 1;
             continue;
         }

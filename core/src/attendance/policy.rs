@@ -532,20 +532,28 @@ fn read_number(
     target: &mut u32,
     problems: &mut Problems,
 ) -> bool {
-    let mut number = *target;
-    if !read_value(object, path, name, &mut number, problems) {
+    let Some(value) = object.get(name).filter(|value| !value.is_null()) else {
         return false;
-    }
-    if number < bounds.min || number > bounds.max {
+    };
+    // A number outside the setting's bounds, negative and huge ones
+    // included, is reported with the setting's bounds rather than those of
+    // the integer type that holds it.
+    let in_bounds = match u32::from_json(value) {
+        Ok(number) if (bounds.min..=bounds.max).contains(&number) => Some(number),
+        Ok(_) => None,
+        Err(invalid) if invalid.code == codes::OUT_OF_RANGE => None,
+        Err(_) => return read_value(object, path, name, target, problems),
+    };
+    let Some(number) = in_bounds else {
         problems.push(
             Problem::new(codes::OUT_OF_RANGE, path.join(name))
                 .with("field", name)
-                .with("value", number)
+                .with("value", shown(value))
                 .with("min", bounds.min)
                 .with("max", bounds.max),
         );
         return false;
-    }
+    };
     *target = number;
     true
 }
@@ -560,6 +568,19 @@ fn shown(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_names_the_setting_bounds() {
+        for value in [json!(-1), json!(1441), json!(5_000_000_000_u64)] {
+            let document = json!({"check_in": {"opens_before_start_minutes": value}});
+            let problems = AttendancePolicy::from_json(&document, &Path::root()).unwrap_err();
+            let problem = problems.iter().next().unwrap();
+            assert_eq!(problem.code, codes::OUT_OF_RANGE);
+            assert_eq!(problem.params["min"], json!(0));
+            assert_eq!(problem.params["max"], json!(MAX_POLICY_MINUTES));
+            assert_eq!(problem.params["value"], json!(value.to_string()));
+        }
+    }
 
     fn codes_and_paths(problems: &Problems) -> Vec<(String, String)> {
         let mut found: Vec<(String, String)> = problems

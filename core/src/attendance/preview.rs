@@ -50,7 +50,9 @@ impl ScanPreview {
 /// the learner's record would get.
 ///
 /// A check-out needs `checked_in_at`, the time of the learner's accepted
-/// check-in. The preview does not check tokens, the geofence, enrolment or
+/// check-in; one outside the check-in window, or after the check-out,
+/// could not have been accepted and leaves the check-out rejected with
+/// `no_check_in`. The preview does not check tokens, the geofence, enrolment or
 /// other scans, which need the platform's key and records.
 ///
 /// # Example
@@ -137,7 +139,12 @@ fn judge(
             false,
         )),
         ScanDirection::CheckOut => {
-            let Some(checked_in_at) = checked_in_at.filter(|at| *at <= scanned_at) else {
+            // A check-in outside its window would have been rejected, so
+            // it leaves the check-out without one, as in the batch engine.
+            let accepted = |at: &DateTime<Utc>| {
+                *at <= scanned_at && check_window(windows, ScanDirection::CheckIn, *at).is_ok()
+            };
+            let Some(checked_in_at) = checked_in_at.filter(accepted) else {
                 return Err(Rejection::new(codes::NO_CHECK_IN));
             };
             Ok(decide_status(

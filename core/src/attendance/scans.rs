@@ -189,8 +189,9 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
 
 /// Finds scan ids used more than once, given the 64-bit folds of all ids.
 /// For each such id, the scan that sorts first by content keeps the id.
-/// Exact copies of it are repeats, and scans with other content are
-/// conflicts.
+/// Each other scan is a conflict, unless it is an exact copy of a scan
+/// already seen under the id (the one that keeps it, or a conflicting
+/// one), which makes it a repeat: repeating any scan changes nothing.
 fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     // Most inputs have unique ids: sorting 64-bit folds of the ids finds
     // that quickly, and only a repeated fold needs the exact search below.
@@ -205,23 +206,16 @@ fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
         .collect();
     ids.sort_unstable();
     let mut shared = HashMap::new();
-    for run in ids.chunk_by(|a, b| a.0 == b.0) {
+    for run in ids.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() < 2 {
             continue;
         }
-        let Some(&(_, standing)) = run
-            .iter()
-            .min_by(|a, b| content_order(&scans[a.1 as usize], &scans[b.1 as usize]))
-        else {
-            continue;
-        };
-        let mut standing_seen = false;
-        for &(_, index) in run {
-            if index == standing && !standing_seen {
-                standing_seen = true;
-                continue;
-            }
-            let same = content_order(&scans[index as usize], &scans[standing as usize]).is_eq();
+        // Sorted by content, the first scan keeps the id and exact copies
+        // lie next to each other.
+        run.sort_by(|a, b| content_order(&scans[a.1 as usize], &scans[b.1 as usize]));
+        for pair in run.windows(2) {
+            let (previous, index) = (pair[0].1, pair[1].1);
+            let same = content_order(&scans[index as usize], &scans[previous as usize]).is_eq();
             shared.insert(
                 index,
                 if same {

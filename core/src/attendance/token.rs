@@ -231,9 +231,11 @@ pub struct TokenWindow {
 
 impl TokenWindow {
     /// Returns window `index` under `policy`, or `None` when its instants
-    /// are out of the representable range.
+    /// are out of the representable range. A rotation of 0 seconds, which
+    /// a policy document rejects, is taken as 1 second, as in
+    /// [`TokenWindow::containing`].
     pub fn new(index: u64, policy: &TokenPolicy) -> Option<Self> {
-        let rotation = i64::from(policy.rotation_seconds);
+        let rotation = i64::from(policy.rotation_seconds.max(1));
         let start = i64::try_from(index).ok()?.checked_mul(rotation)?;
         let end = start.checked_add(rotation)?;
         let accepted = end.checked_add(i64::from(policy.grace_seconds))?;
@@ -597,6 +599,21 @@ mod tests {
         let key = TokenKey::from_bytes(&[7; 32]).unwrap();
         assert_eq!(format!("{key:?}"), "TokenKey(32 bytes, hidden)");
         assert!(!format!("{:?}", secret()).contains("mac"));
+    }
+
+    #[test]
+    fn zero_rotation_issues_tokens_that_verify() {
+        let secret = secret();
+        let mut policy = policy();
+        policy.rotation_seconds = 0;
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 10).unwrap();
+        let (token, window) = secret.issue_at(at, &policy).unwrap();
+        assert_eq!(window.starts_at, at);
+        assert_eq!(window.ends_at, at + Duration::seconds(1));
+        assert_eq!(
+            secret.verify(&token, at, &policy),
+            Ok(VerifiedToken::Rotating(window))
+        );
     }
 
     #[test]
