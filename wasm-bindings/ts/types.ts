@@ -530,7 +530,7 @@ export interface SessionWindows {
 /** Whether a scan would be accepted, and the record it would make. */
 export interface ScanPreview {
   readonly accepted: boolean;
-  /** The rejection code when the scan would be rejected, such as `check_in_too_early`. */
+  /** The rejection code when the scan would be rejected, such as `too_early`. */
   readonly code: ProblemCode | null;
   /** The rejection message in the requested locale; null when accepted. */
   readonly message: string | null;
