@@ -115,7 +115,7 @@ const state = {
   learnerId: crypto.randomUUID(),
   enrolmentId: crypto.randomUUID(),
   requestedAt: new Date().toISOString(),
-  // Counts credits previews, so that a slow answer for an earlier course
+  // Counts credits previews, so that the late result of an earlier course
   // or language never replaces a newer one.
   creditsRequests: 0,
 };

@@ -147,9 +147,26 @@ test("page starts in Chinese without messages", async () => {
   assert.equal(await page.locator("#course-preview").isHidden(), true);
 });
 
+test("full-module call throws before loading", async () => {
+  const thrown = await page.evaluate(async () => {
+    const { call } = await import("xuetong");
+    try {
+      call("expand_schedule", { input: {} });
+      return null;
+    } catch (error) {
+      return { name: error.name, operation: error.operation, isError: error instanceof Error };
+    }
+  });
+  assert.deepEqual(thrown, {
+    name: "XuetongNotInitializedError",
+    operation: "expand_schedule",
+    isError: true,
+  });
+});
+
 test("page loads only the main module", () => {
   assert.ok(requested.includes("/wasm-bindings/pkg/wasm-web/xuetong_wasm_bg.wasm"), requested);
-  assert.ok(!requested.includes(FULL_MODULE), "the full module was fetched at page load");
+  assert.ok(!requested.includes(FULL_MODULE), "the full module was fetched before it was needed");
 });
 
 test("name message appears and disappears in Chinese", async () => {
@@ -221,6 +238,16 @@ test("chosen course previews its credits", async () => {
   assert.equal(await page.textContent("#session-time"), "2026-03-03 14:00–15:30");
   await expectText("#credits-preview", "Completing this course earns 1.00 credits (community rules)");
   assert.equal(requested.filter((path) => path === FULL_MODULE).length, 1);
+});
+
+test("call runs server operations once loaded", async () => {
+  const names = await page.evaluate(async () => {
+    const { call } = await import("xuetong");
+    const result = call("list_rule_sets", { input: null });
+    return result.ok ? result.value.map((ruleSet) => ruleSet.id) : result.issues;
+  });
+  assert.ok(Array.isArray(names), JSON.stringify(names));
+  assert.ok(names.includes("community"), JSON.stringify(names));
 });
 
 test("arrival time previews the check-in", async () => {

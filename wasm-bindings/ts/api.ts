@@ -71,11 +71,12 @@ function toResult(responseText: string): Result<unknown> {
 
 /**
  * Runs an operation of the JSON operation API on a request object and
- * returns its value or its issues. Never throws for any operation name or
- * request, except in browsers before the module the operation needs is
- * loaded (`init()` for every operation, and also `initFullApi()` for the
- * operations of the full module): an unknown operation, an invalid envelope
- * or an input that cannot be written as JSON comes back as issues.
+ * returns its value or its issues. An unknown operation, an invalid
+ * envelope or an input that cannot be written as JSON comes back as issues.
+ *
+ * @throws XuetongNotInitializedError in browsers before the module the
+ * operation needs is loaded: `init()` for every operation, and also
+ * `initFullApi()` for the operations of the full module.
  *
  * @example
  * const result = call("validate_course", { locale: "zh-CN", input: form });
@@ -93,7 +94,7 @@ export function call(operation: string, request: unknown): Result<unknown> {
   return callModule(operation, request);
 }
 
-/** The untyped body of `call`. */
+/** Runs an operation, without the typed overloads of `call`. */
 function callModule(operation: string, request: unknown): Result<unknown> {
   const text = requestText(request);
   if (typeof text !== "string") {

@@ -564,7 +564,7 @@ export interface RuleSetPin {
   readonly fingerprint: UuidText;
 }
 
-/** Why outcomes earned nothing. */
+/** The reason outcomes earned nothing. */
 export type SkipReason =
   | "duplicate_outcome"
   | "unknown_learner"
@@ -594,7 +594,7 @@ export interface CreditAccrual {
   readonly outcome_ids: readonly UuidText[];
   readonly occurred_on: DateText;
   readonly amount: DecimalText;
-  /** How the amount was computed: minutes, events, unrounded and rounded amounts. */
+  /** The computation of the amount: minutes, events, unrounded and rounded amounts. */
   readonly basis: Document;
   readonly expires_on?: DateText;
   /** The cap behind a `capped` accrual. */
