@@ -21,6 +21,10 @@
 #[cfg(feature = "full-api")]
 mod batch;
 
+// The statistics operations read their inputs as the batch evaluation does.
+#[cfg(feature = "full-api")]
+pub(super) use batch::{read_list, read_token_key, required_option, timed_sessions};
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
@@ -129,7 +133,10 @@ fn validate_policy(request: &Request<'_>) -> Result<Value, Problems> {
 }
 
 /// Reads `options.policy`, or the default policy when it is absent.
-fn read_policy(request: &Request<'_>, problems: &mut Problems) -> Option<AttendancePolicy> {
+pub(super) fn read_policy(
+    request: &Request<'_>,
+    problems: &mut Problems,
+) -> Option<AttendancePolicy> {
     match request.options.get("policy") {
         None | Some(Value::Null) => Some(AttendancePolicy::default()),
         Some(value) => match AttendancePolicy::from_json(value, &path_of_option("policy")) {
@@ -205,7 +212,10 @@ fn read_field<T: FieldValue>(
     read_value(object.get(name), Path::root().join(name), name, problems)
 }
 
-fn input_object<'a>(input: &'a Value, problems: &mut Problems) -> Option<&'a Map<String, Value>> {
+pub(super) fn input_object<'a>(
+    input: &'a Value,
+    problems: &mut Problems,
+) -> Option<&'a Map<String, Value>> {
     match input {
         Value::Object(object) => Some(object),
         other => {
@@ -220,7 +230,7 @@ fn input_object<'a>(input: &'a Value, problems: &mut Problems) -> Option<&'a Map
     }
 }
 
-fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Problems) {
+pub(super) fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Problems) {
     for key in object.keys() {
         if !known.contains(&key.as_str()) {
             problems.push(unknown_field_problem(key, Path::root().join(key.clone())));

@@ -138,7 +138,10 @@ pub(super) fn issue_token(request: &Request<'_>) -> Result<Value, Problems> {
 }
 
 /// Reads `options.token_key`, written in hexadecimal.
-fn read_token_key(request: &Request<'_>, problems: &mut Problems) -> Option<TokenKey> {
+pub(in crate::api) fn read_token_key(
+    request: &Request<'_>,
+    problems: &mut Problems,
+) -> Option<TokenKey> {
     let text = optional_option::<String>(request, "token_key", problems)?;
     match TokenKey::from_hex(&text) {
         Ok(key) => Some(key),
@@ -153,7 +156,7 @@ fn read_token_key(request: &Request<'_>, problems: &mut Problems) -> Option<Toke
 }
 
 /// Reads an option that must be present.
-fn required_option<T: FieldValue>(
+pub(in crate::api) fn required_option<T: FieldValue>(
     request: &Request<'_>,
     name: &'static str,
     problems: &mut Problems,
@@ -166,7 +169,7 @@ fn required_option<T: FieldValue>(
 }
 
 /// Reads the list `name` of records; an absent list is empty.
-fn read_list<T: Record>(
+pub(in crate::api) fn read_list<T: Record>(
     object: &Map<String, Value>,
     name: &'static str,
     problems: &mut Problems,
@@ -211,7 +214,7 @@ fn read_learners(object: &Map<String, Value>, problems: &mut Problems) -> Option
 }
 
 /// Resolves the instants of every session, in its own zone or its venue's.
-fn timed_sessions(
+pub(in crate::api) fn timed_sessions(
     sessions: Vec<Session>,
     venues: &[Venue],
     problems: &mut Problems,
