@@ -1,8 +1,9 @@
 // Tests the course sign-up example (examples/web) in headless Chromium with
 // the package as installed from its tarball. The test serves the page and
 // the installed package on loopback and types bad and good input in Chinese
-// and English. It checks the messages that appear and disappear, and saves a
-// screenshot.
+// and English. It checks the messages that appear and disappear, the
+// check-in and credits previews, that the package's full module is fetched
+// only once the credits preview needs it, and saves a screenshot.
 //
 // Environment: XUETONG_PACKAGE_DIR is the installed package (a
 // node_modules/xuetong folder); CHROMIUM (default /usr/bin/chromium);
@@ -66,6 +67,9 @@ let context;
 let profile;
 let page;
 const pageErrors = [];
+// The path of every request the page made, in order.
+const requested = [];
+const FULL_MODULE = "/wasm-bindings/pkg/wasm-full-web/xuetong_full_bg.wasm";
 
 before(async () => {
   const table = routes();
@@ -95,6 +99,7 @@ before(async () => {
   );
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("request", (request) => requested.push(new URL(request.url()).pathname));
   page.on("console", (message) => {
     if (message.type() === "error") {
       pageErrors.push(message.text());
@@ -139,6 +144,29 @@ test("page starts in Chinese without messages", async () => {
   for (const field of ["display_name", "birth_date", "course_id"]) {
     assert.equal(await issue(field).isHidden(), true, field);
   }
+  assert.equal(await page.locator("#course-preview").isHidden(), true);
+});
+
+test("full-module call throws before loading", async () => {
+  const thrown = await page.evaluate(async () => {
+    const { call } = await import("xuetong");
+    try {
+      call("expand_schedule", { input: {} });
+      return null;
+    } catch (error) {
+      return { name: error.name, operation: error.operation, isError: error instanceof Error };
+    }
+  });
+  assert.deepEqual(thrown, {
+    name: "XuetongNotInitializedError",
+    operation: "expand_schedule",
+    isError: true,
+  });
+});
+
+test("page loads only the main module", () => {
+  assert.ok(requested.includes("/wasm-bindings/pkg/wasm-web/xuetong_wasm_bg.wasm"), requested);
+  assert.ok(!requested.includes(FULL_MODULE), "the full module was fetched before it was needed");
 });
 
 test("name message appears and disappears in Chinese", async () => {
@@ -195,10 +223,70 @@ test("English messages while typing a name", async () => {
   await expectNoIssue("display_name");
 });
 
+async function expectText(selector, text) {
+  await page.waitForFunction(
+    ([target, expected]) => document.querySelector(target).textContent === expected,
+    [selector, text],
+    { timeout: 10_000 },
+  );
+}
+
+// The course chosen above is smartphone skills: first session on
+// 2026-03-03 from 14:00 to 15:30 in Shanghai, credit value 1.00.
+test("chosen course previews its credits", async () => {
+  assert.equal(await page.locator("#course-preview").isHidden(), false);
+  assert.equal(await page.textContent("#session-time"), "2026-03-03 14:00–15:30");
+  await expectText("#credits-preview", "Completing this course earns 1.00 credits (community rules)");
+  assert.equal(requested.filter((path) => path === FULL_MODULE).length, 1);
+});
+
+test("call runs server operations once loaded", async () => {
+  const names = await page.evaluate(async () => {
+    const { call } = await import("xuetong");
+    const result = call("list_rule_sets", { input: null });
+    return result.ok ? result.value.map((ruleSet) => ruleSet.id) : result.issues;
+  });
+  assert.ok(Array.isArray(names), JSON.stringify(names));
+  assert.ok(names.includes("community"), JSON.stringify(names));
+});
+
+test("arrival time previews the check-in", async () => {
+  await page.fill("#arrival", "13:55");
+  await expectText("#arrival-preview", "On time: 90 minutes credited");
+  await page.fill("#arrival", "14:20");
+  await expectText("#arrival-preview", "Late: 70 minutes credited");
+  assert.equal(await page.getAttribute("#arrival-preview", "data-accepted"), "true");
+  // Check-in opens 30 minutes before the start, at 05:30 UTC.
+  await page.fill("#arrival", "13:00");
+  await expectText(
+    "#arrival-preview",
+    "the scan at 2026-03-03T05:00:00Z is before the window opens at 2026-03-03T05:30:00Z",
+  );
+  assert.equal(await page.getAttribute("#arrival-preview", "data-accepted"), "false");
+  await page.fill("#arrival", "14:20");
+});
+
+test("previews follow the language", async () => {
+  await page.click("button[data-locale=zh-CN]");
+  await expectText("#arrival-preview", "迟到签到，计 70 分钟");
+  await expectText("#credits-preview", "完成本课程可得 1.00 学分（社区学分规则）");
+  await page.selectOption("#course_id", { index: 3 });
+  await expectText("#credits-preview", "完成本课程可得 2.00 学分（社区学分规则）");
+  assert.equal(await page.textContent("#session-time"), "2026-03-04 09:30–11:30");
+  // 14:20 is after the calligraphy session, which ends at 11:30.
+  await expectText(
+    "#arrival-preview",
+    "扫码时间 2026-03-04T06:20:00Z 晚于截止时间 2026-03-04T03:30:00Z",
+  );
+  assert.equal(requested.filter((path) => path === FULL_MODULE).length, 1);
+});
+
 test("screenshot with a message shown", async () => {
   await page.click("button[data-locale=zh-CN]");
   await page.fill("#birth_date", "1957-02-30");
   await expectIssue("birth_date", "birth_date 应为 YYYY-MM-DD 格式的日期，实际为“1957-02-30”");
+  await page.fill("#arrival", "09:25");
+  await expectText("#arrival-preview", "准时签到，计 120 分钟");
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   assert.ok(statSync(screenshot).size > 10_000, `${screenshot} looks empty`);

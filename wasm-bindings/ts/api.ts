@@ -3,7 +3,7 @@
 // rule runs in the Rust core; this file converts values and results only.
 
 import { XuetongValidationError } from "./errors.js";
-import { glue } from "./glue.js";
+import { glue, loadFullModule, moduleFor, needsFullModule } from "./glue.js";
 import type {
   Issue,
   Locale,
@@ -71,10 +71,12 @@ function toResult(responseText: string): Result<unknown> {
 
 /**
  * Runs an operation of the JSON operation API on a request object and
- * returns its value or its issues. Never throws for any operation name or
- * request (except before `init()` in browsers): an unknown operation, an
- * invalid envelope or an input that cannot be written as JSON comes back as
- * issues.
+ * returns its value or its issues. An unknown operation, an invalid
+ * envelope or an input that cannot be written as JSON comes back as issues.
+ *
+ * @throws XuetongNotInitializedError in browsers before the module the
+ * operation needs is loaded: `init()` for every operation, and also
+ * `initFullApi()` for the operations of the full module.
  *
  * @example
  * const result = call("validate_course", { locale: "zh-CN", input: form });
@@ -89,20 +91,49 @@ export function call<Name extends string>(
   request: unknown,
 ): Result<unknown>;
 export function call(operation: string, request: unknown): Result<unknown> {
+  return callModule(operation, request);
+}
+
+/** Runs an operation, without the typed overloads of `call`. */
+function callModule(operation: string, request: unknown): Result<unknown> {
   const text = requestText(request);
   if (typeof text !== "string") {
     return text;
   }
-  return toResult(glue().call(String(operation), text));
+  const name = String(operation);
+  return toResult(moduleFor(name).call(name, text));
+}
+
+/**
+ * Runs an operation like `call`, first loading the full module when the
+ * operation needs it and it is not loaded yet. In browsers this is the way
+ * to call a server operation, such as `expand_schedule`, without loading
+ * the full module ahead of time.
+ */
+export async function callAsync<Name extends keyof Operations>(
+  operation: Name,
+  request: Request<InputOf<Name>, OptionsOf<Name>>,
+): Promise<Result<ValueOf<Name>>>;
+export async function callAsync<Name extends string>(
+  operation: Name extends keyof Operations ? never : Name,
+  request: unknown,
+): Promise<Result<unknown>>;
+export async function callAsync(operation: string, request: unknown): Promise<Result<unknown>> {
+  if (needsFullModule(String(operation))) {
+    await loadFullModule();
+  }
+  return callModule(operation, request);
 }
 
 /**
  * Runs an operation on a request written as JSON text and returns the
  * response document as JSON text, exactly as the Rust `xuetong::api::call`
- * does, for callers that forward documents unchanged.
+ * does, for callers that forward documents unchanged. It needs the same
+ * modules loaded as `call`.
  */
 export function callJson(operation: string, request: string): string {
-  return glue().call(String(operation), String(request));
+  const name = String(operation);
+  return moduleFor(name).call(name, String(request));
 }
 
 /** The version of the library the WebAssembly module was built from. */
@@ -110,7 +141,11 @@ export function version(): string {
   return glue().version();
 }
 
-/** Lists the operations of the module, with a summary of each. */
+/**
+ * Lists the operations of the main module, with a summary of each: the ones
+ * `call` runs as soon as `init()` has loaded the package. `OPERATION_NAMES`
+ * lists every operation, including those of the full module.
+ */
 export function listOperations(): OperationInfo[] {
   const result = call("list_operations", { input: null });
   return result.ok ? result.value : [];

@@ -56,16 +56,24 @@ export class XuetongValidationError extends Error {
 }
 
 /**
- * Thrown when a function is called before the WebAssembly module is loaded:
- * in browsers, `await init()` first.
+ * Thrown when a function is called before the WebAssembly module it needs
+ * is loaded: in browsers, `await init()` before calling the package, and
+ * `await initFullApi()` before calling an operation of the full module with
+ * `call` (or use `callAsync`, which loads it).
  */
 export class XuetongNotInitializedError extends Error {
   override readonly name = "XuetongNotInitializedError";
   readonly code = "not_initialized";
+  /** The operation that needs the full module, when that module is missing. */
+  readonly operation: string | undefined;
 
-  constructor() {
+  constructor(operation?: string) {
     super(
-      "the xuetong WebAssembly module is not loaded yet; await init() before calling the package",
+      operation === undefined
+        ? "the xuetong WebAssembly module is not loaded yet; await init() before calling the package"
+        : `operation "${operation}" runs in the full xuetong module, which is not loaded yet; ` +
+            "await initFullApi() before calling it, or use callAsync",
     );
+    this.operation = operation;
   }
 }

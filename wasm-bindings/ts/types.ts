@@ -480,6 +480,150 @@ export interface LearningIndexInput {
   }[];
 }
 
+/** A learner's attendance status at one session. */
+export type AttendanceStatus =
+  | "present"
+  | "late"
+  | "left_early"
+  | "late_and_left_early"
+  | "incomplete"
+  | "excused"
+  | "absent";
+
+/** Whether the first accepted check-in was on time. */
+export type Punctuality = "on_time" | "late";
+
+/** A scan to preview: the session, when the server would receive it, and how. */
+export interface ScanPreviewInput {
+  readonly session: SessionInput;
+  readonly scanned_at: InstantText;
+  /** `check_in` when left out. */
+  readonly direction?: ScanDirection;
+  /** For a check-out: when the learner checked in. */
+  readonly checked_in_at?: InstantText;
+}
+
+/** Options of a scan preview. */
+export interface ScanPreviewOptions {
+  /** An attendance policy document; the library's default policy when left out. */
+  readonly policy?: Document;
+  /** The venue's IANA time zone, used when the session gives none. */
+  readonly venue_time_zone?: string;
+}
+
+/** The instants at which the policy's rules change for one session, in UTC. */
+export interface SessionWindows {
+  readonly starts_at: InstantText;
+  readonly ends_at: InstantText;
+  /** The first instant a check-in is accepted. */
+  readonly check_in_opens_at: InstantText;
+  /** The last instant a check-in is accepted. */
+  readonly check_in_closes_at: InstantText;
+  /** The last instant a check-in counts as on time. */
+  readonly on_time_until: InstantText;
+  /** The last instant a check-out is accepted. */
+  readonly check_out_closes_at: InstantText;
+  /** A check-out before this instant is leaving early. */
+  readonly left_early_before: InstantText;
+}
+
+/** Whether a scan would be accepted, and the record it would make. */
+export interface ScanPreview {
+  readonly accepted: boolean;
+  /** The rejection code when the scan would be rejected, such as `too_early`. */
+  readonly code: ProblemCode | null;
+  /** The rejection message in the requested locale; null when accepted. */
+  readonly message: string | null;
+  /** The status the record would get; null when rejected. */
+  readonly status: AttendanceStatus | null;
+  readonly punctuality: Punctuality | null;
+  /** The minutes the record would credit; null when rejected. */
+  readonly credited_minutes: number | null;
+  readonly scheduled_minutes: number;
+  readonly windows: SessionWindows;
+}
+
+/** A learner's records to preview credits for. */
+export interface CreditsPreviewInput {
+  /** A built-in rule set by name (`community` or `community@1`), or a rule set document. */
+  readonly rule_set: string | Document;
+  readonly learner_id: UuidText;
+  /** The learner's outcomes; those of other learners are ignored. */
+  readonly outcomes?: readonly OutcomeInput[];
+  readonly courses?: readonly CourseInput[];
+  readonly venues?: readonly VenueInput[];
+  /** Categories defined on top of the built-in taxonomy. */
+  readonly categories?: readonly CategoryInput[];
+}
+
+/** The rule set, version and fingerprint credits were computed under. */
+export interface RuleSetPin {
+  readonly id: string;
+  readonly version: number;
+  /** A UUID over the rule set's JSON form. */
+  readonly fingerprint: UuidText;
+}
+
+/** The reason outcomes earned nothing. */
+export type SkipReason =
+  | "duplicate_outcome"
+  | "unknown_learner"
+  | "unknown_course"
+  | "outside_effective_period"
+  | "no_matching_rule"
+  | "below_min_minutes"
+  | "completion_missing"
+  | "evidence_missing"
+  | "daily_limit_reached"
+  | "missing_credit_value"
+  | "no_table_entry"
+  | "rounded_to_zero"
+  | "below_minimum"
+  | "duplicate";
+
+/** Credits a rule would grant, before a ledger records them. */
+export interface CreditAccrual {
+  /** `accrue`, or `capped` for the zero-value record of an amount a cap withheld. */
+  readonly kind: "accrue" | "capped";
+  readonly learner_id: UuidText;
+  readonly rule_id: string;
+  readonly outcome_kind: OutcomeKind;
+  readonly category?: string;
+  /** The unit that was rounded, such as `course:<id>` or `outcome:<id>`. */
+  readonly source: string;
+  readonly outcome_ids: readonly UuidText[];
+  readonly occurred_on: DateText;
+  readonly amount: DecimalText;
+  /** The computation of the amount: minutes, events, unrounded and rounded amounts. */
+  readonly basis: Document;
+  readonly expires_on?: DateText;
+  /** The cap behind a `capped` accrual. */
+  readonly cap?: Document;
+}
+
+/** Outcomes that earned nothing, and why. */
+export interface SkippedOutcomes {
+  readonly learner_id: UuidText;
+  readonly outcome_ids: readonly UuidText[];
+  readonly rule_id?: string;
+  readonly reason: SkipReason;
+  /** The amount they would have earned, where one was computed. */
+  readonly amount?: DecimalText;
+  /** The source credited instead, for duplicates. */
+  readonly credited_instead?: string;
+}
+
+/** The credits a learner's records would earn, without a ledger. */
+export interface CreditsPreview {
+  readonly learner_id: UuidText;
+  readonly rule_set: RuleSetPin;
+  /** A draft rule set previews, but only a published one may write to a ledger. */
+  readonly status: "draft" | "published";
+  readonly total: DecimalText;
+  readonly accruals: readonly CreditAccrual[];
+  readonly skipped: readonly SkippedOutcomes[];
+}
+
 /** An operation name with its summary. */
 export interface OperationInfo {
   readonly name: OperationName;
@@ -496,7 +640,8 @@ export interface ProblemCodeInfo {
 
 /**
  * The input, options and value of the operations typed field by field: every
- * operation the package's module carries, and some the server has.
+ * operation of the package's main module, the previews, and some server
+ * operations.
  */
 export interface TypedOperations {
   list_operations: { input: unknown; options: Record<string, never>; value: OperationInfo[] };
@@ -524,6 +669,17 @@ export interface TypedOperations {
     input: ClubMemberInput;
     options: Record<string, never>;
     value: ClubMember;
+  };
+  preview_scan: { input: ScanPreviewInput; options: ScanPreviewOptions; value: ScanPreview };
+  validate_attendance_policy: {
+    input: Document;
+    options: Record<string, never>;
+    value: Document;
+  };
+  preview_credits: {
+    input: CreditsPreviewInput;
+    options: Record<string, never>;
+    value: CreditsPreview;
   };
   validate_rule_set: { input: Document; options: Record<string, never>; value: Document };
   validate_holiday_calendar: {
@@ -592,8 +748,8 @@ export interface TypedOperations {
 }
 
 /**
- * A server operation that the package leaves out of its module, typed
- * loosely: `call` returns an `unknown_operation` issue for it.
+ * An operation typed loosely: the library checks the input and options and
+ * reports what is wrong as issues.
  */
 export interface ServerOperation {
   input: unknown;

@@ -10,10 +10,13 @@ import {
   OPERATION_NAMES,
   PROBLEM_CODES,
   XuetongValidationError,
+  XuetongNotInitializedError,
   call,
+  callAsync,
   callJson,
   formatPath,
   init,
+  initFullApi,
   listOperations,
   listProblemCodes,
   localizeIssue,
@@ -248,7 +251,7 @@ describe("operation API", () => {
     );
   });
 
-  test("module has every front-end operation", () => {
+  test("main module has every front-end operation", () => {
     const names = listOperations().map((operation) => operation.name);
     const expected = [
       "list_operations",
@@ -259,10 +262,64 @@ describe("operation API", () => {
       "validate_enrolment",
       "validate_club",
       "validate_scan",
+      "preview_scan",
+      "validate_attendance_policy",
     ];
     for (const name of expected) {
-      assert.ok(names.includes(name), `${name} is missing from the module`);
+      assert.ok(names.includes(name), `${name} is missing from the main module`);
     }
+  });
+
+  test("main module leaves server operations out", () => {
+    const names = listOperations().map((operation) => operation.name);
+    const server = [
+      "evaluate_attendance",
+      "issue_check_in_token",
+      "preview_credits",
+      "compute_credits",
+      "learning_index",
+      "club_evaluate",
+      "expand_schedule",
+      "enrolment_apply",
+    ];
+    for (const name of server) {
+      assert.ok(OPERATION_NAMES.includes(name), `${name} is not an operation of the library`);
+      assert.ok(!names.includes(name), `${name} is in the main module`);
+    }
+  });
+
+  test("call runs every operation", () => {
+    for (const operation of OPERATION_NAMES) {
+      const result = call(operation, { input: null });
+      if (!result.ok) {
+        const codes = codesOf(result);
+        assert.ok(!codes.includes("unknown_operation"), `${operation}: ${codes}`);
+      }
+    }
+  });
+
+  test("callAsync matches call", async () => {
+    const request = { input: { units: [] } };
+    assert.deepEqual(await callAsync("learning_index", request), call("learning_index", request));
+    const form = await callAsync("validate_course", { input: course });
+    assert.equal(form.ok, true);
+    assert.deepEqual(codesOf(await callAsync("no_such_operation", { input: {} })), [
+      "unknown_operation",
+    ]);
+  });
+
+  test("initFullApi resolves in Node", async () => {
+    assert.equal(await initFullApi(), undefined);
+  });
+
+  test("error names the full module", () => {
+    const error = new XuetongNotInitializedError("preview_credits");
+    assert.equal(error.name, "XuetongNotInitializedError");
+    assert.equal(error.code, "not_initialized");
+    assert.equal(error.operation, "preview_credits");
+    assert.match(error.message, /^operation "preview_credits" runs in the full xuetong module/);
+    assert.match(error.message, /await initFullApi\(\)/);
+    assert.equal(new XuetongNotInitializedError().operation, undefined);
   });
 
   test("generated problem codes match the module", () => {
@@ -280,6 +337,9 @@ describe("operation API", () => {
 });
 
 describe("previews", () => {
+  // The expected values follow the default policy: check-in opens 30
+  // minutes before the start, on time until 10 minutes after it, and a late
+  // check-in credits the minutes from the scan to the end.
   const session = {
     id: SESSION,
     course_id: COURSE,
@@ -289,24 +349,86 @@ describe("previews", () => {
     end_time: "10:30",
     time_zone: "Asia/Shanghai",
   };
-  const previews = [
-    ["preview_scan", () => previewScan({ session, scanned_at: "2026-03-02T01:05:00Z" })],
-    ["preview_credits", () => previewCredits({ rule_set: "default", learner_id: LEARNER })],
-  ];
 
-  for (const [operation, preview] of previews) {
-    test(`${operation} goes through call`, () => {
-      const result = preview();
-      assert.equal(typeof result.ok, "boolean");
-      const inModule = listOperations().some((entry) => entry.name === operation);
-      if (inModule) {
-        assert.ok(result.ok || !codesOf(result).includes("unknown_operation"));
-      } else {
-        assert.deepEqual(codesOf(result), ["unknown_operation"]);
-        assert.equal(result.issues[0].params.operation, operation);
-      }
+  test("on-time scan credits the whole session", () => {
+    const result = previewScan({ session, scanned_at: "2026-03-02T08:55:00+08:00" });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.value.accepted, true);
+    assert.equal(result.value.status, "present");
+    assert.equal(result.value.punctuality, "on_time");
+    assert.equal(result.value.credited_minutes, 90);
+    assert.equal(result.value.message, null);
+    assert.equal(result.value.windows.check_in_opens_at, "2026-03-02T00:30:00Z");
+  });
+
+  test("late scan credits the minutes left", () => {
+    const result = previewScan({ session, scanned_at: "2026-03-02T01:25:00Z" });
+    assert.equal(result.value.status, "late");
+    assert.equal(result.value.credited_minutes, 65);
+  });
+
+  test("early scan is rejected with a Chinese message", () => {
+    const result = previewScan(
+      { session, scanned_at: "2026-03-02T08:00:00+08:00" },
+      { locale: "zh-CN" },
+    );
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.value.accepted, false);
+    assert.equal(result.value.code, "too_early");
+    assert.equal(result.value.status, null);
+    assert.equal(result.value.credited_minutes, null);
+    assert.match(result.value.message, /早于开放时间/);
+  });
+
+  test("policy option changes the window", () => {
+    const policy = { check_in: { late_after_start_minutes: 30 } };
+    const result = previewScan(
+      { session, scanned_at: "2026-03-02T09:25:00+08:00" },
+      { options: { policy } },
+    );
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.value.status, "present");
+  });
+
+  test("invalid scan preview lists issues", () => {
+    const result = previewScan({ session: { ...session, date: "2026-02-30" }, scanned_at: "soon" });
+    assert.deepEqual(codesOf(result).sort(), ["invalid_date", "invalid_instant"]);
+  });
+
+  test("credits preview loads the full module", async () => {
+    // The community rule set credits volunteer service at 0.10 per hour.
+    const pending = previewCredits({
+      rule_set: "community@1",
+      learner_id: LEARNER,
+      outcomes: [
+        {
+          id: "90000000-0000-4000-8000-000000000001",
+          learner_id: LEARNER,
+          kind: "volunteer_service",
+          occurred_on: "2026-03-14",
+          minutes: 120,
+        },
+      ],
     });
-  }
+    assert.ok(pending instanceof Promise);
+    const result = await pending;
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.value.total, "0.20");
+    assert.equal(result.value.status, "published");
+    assert.equal(result.value.rule_set.id, "community");
+    assert.equal(result.value.accruals.length, 1);
+    assert.equal(result.value.accruals[0].amount, "0.20");
+  });
+
+  test("credits preview reports issues in Chinese", async () => {
+    const result = await previewCredits(
+      { rule_set: "no_such_rules", learner_id: "x" },
+      { locale: "zh-CN" },
+    );
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.issues.map((issue) => issue.path[0]).sort(), ["learner_id", "rule_set"]);
+    assert.ok(result.issues.every((issue) => /[\u4e00-\u9fff]/.test(issue.message)));
+  });
 });
 
 /** A small deterministic generator (mulberry32), so failures can be replayed. */
@@ -353,8 +475,9 @@ function randomValue(next, depth) {
 describe("hostile input", () => {
   test("random requests never throw", () => {
     const next = random(20260302);
-    const operations = listOperations().map((operation) => operation.name);
-    for (let round = 0; round < 400; round += 1) {
+    // Every operation of both modules.
+    const operations = [...OPERATION_NAMES];
+    for (let round = 0; round < 200; round += 1) {
       for (const operation of operations) {
         const input = randomValue(next, 0);
         const request = next() < 0.9 ? { input, locale: next() < 0.5 ? "zh-CN" : "en" } : input;
@@ -416,7 +539,14 @@ describe("hostile input", () => {
   test("validator for each validation operation", () => {
     const operations = listOperations().map((operation) => operation.name);
     for (const operation of operations.filter((name) => name.startsWith("validate_"))) {
-      assert.equal(validator(operation).validate({}).ok, false, operation);
+      const result = validator(operation).validate({});
+      if (operation === "validate_attendance_policy") {
+        // An empty policy document is the default policy.
+        assert.equal(result.ok, true, JSON.stringify(result));
+        assert.equal(result.value.check_in.late_after_start_minutes, 10);
+      } else {
+        assert.equal(result.ok, false, operation);
+      }
     }
   });
 });

@@ -4,21 +4,27 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import {
+  type AttendanceStatus,
   type Course,
   type CourseInput,
+  type CreditsPreview,
   type Issue,
   type Locale,
   type OperationName,
   type Operations,
   type ProblemCode,
   type Result,
+  type ScanPreview,
   type TypedOperations,
   type Validator,
   PROBLEM_CODES,
   XuetongValidationError,
   call,
+  callAsync,
   init,
+  initFullApi,
   localizeIssue,
+  previewCredits,
   previewScan,
   validateCourse,
   validator,
@@ -138,11 +144,65 @@ const chineseSessions: Validator<"validate_session"> = validator("validate_sessi
 // @ts-expect-error not a validation operation
 validator("list_operations");
 
-// Previews are typed wrappers over call.
+// The scan preview runs in the main module and returns at once.
+const scanSession = {
+  venue_id: "9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c",
+  date: "2026-03-02",
+  start_time: "09:00",
+  end_time: "10:00",
+};
 const preview = previewScan(
-  { session: { venue_id: "v", date: "2026-03-02", start_time: "09:00", end_time: "10:00" }, scanned_at: "2026-03-02T01:00:00Z" },
+  { session: scanSession, scanned_at: "2026-03-02T01:00:00Z" },
   { locale: "zh-CN", options: { venue_time_zone: "Asia/Shanghai" } },
 );
 if (preview.ok) {
-  const minutes: number | null = preview.value.credited_minutes;
+  const scan: ScanPreview = preview.value;
+  const minutes: number | null = scan.credited_minutes;
+  const status: AttendanceStatus | null = scan.status;
+  const opens: string = scan.windows.check_in_opens_at;
+  const rejection: ProblemCode | null = scan.code;
+  // @ts-expect-error the windows are named
+  scan.windows.opens;
 }
+// @ts-expect-error a scan preview needs the time of the scan
+previewScan({ session: scanSession });
+// @ts-expect-error direction is check_in or check_out
+previewScan({ session: scanSession, scanned_at: "2026-03-02T01:00:00Z", direction: "in" });
+const samePreview: Result<ScanPreview> = call("preview_scan", {
+  input: { session: scanSession, scanned_at: "2026-03-02T01:00:00Z" },
+  options: { policy: { check_in: { late_after_start_minutes: 15 } } },
+});
+
+// The credits preview loads the full module, so it returns a promise.
+const credits = await previewCredits({
+  rule_set: "community@1",
+  learner_id: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  outcomes: [
+    {
+      id: "90000000-0000-4000-8000-000000000001",
+      learner_id: "0f8fad5b-d9cb-469f-a165-70867728950e",
+      kind: "volunteer_service",
+      occurred_on: "2026-03-14",
+      minutes: 120,
+    },
+  ],
+});
+if (credits.ok) {
+  const preview: CreditsPreview = credits.value;
+  const total: string = preview.total;
+  const ruleSet: string = preview.rule_set.id;
+  const reasons: readonly string[] = preview.skipped.map((skipped) => skipped.reason);
+}
+// @ts-expect-error previewCredits returns a promise, not a result
+previewCredits({ rule_set: "community", learner_id: "x" }).ok;
+// @ts-expect-error an outcome has a kind from the list
+previewCredits({ rule_set: "community", learner_id: "x", outcomes: [{ kind: "hobby" }] });
+
+// Server operations run in the full module: callAsync loads it, and after
+// initFullApi() call runs them directly.
+const index = await callAsync("learning_index", { input: { units: [] } });
+if (index.ok) {
+  const document: Readonly<Record<string, unknown>> = index.value;
+}
+await initFullApi();
+const expanded: Result<unknown> = call("expand_schedule", { input: {} });
