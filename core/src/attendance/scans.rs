@@ -548,7 +548,13 @@ fn judge_group<'s>(
                     duplicate_count += 1;
                     continue;
                 }
-                let enrolled = places.iter().any(|place| place.covers(key.at));
+                // A place held at the scan or at the session's start counts:
+                // a learner promoted from the waiting list during the
+                // check-in window is expected at the session.
+                let starts_at = entry.windows.starts_at;
+                let enrolled = places
+                    .iter()
+                    .any(|place| place.covers(key.at) || place.covers(starts_at));
                 if let Some(course) = course
                     && !enrolled
                 {
