@@ -342,7 +342,7 @@ fn accepts(column: &Column, data_type: &DataType) -> bool {
         | ColumnKind::TimeZone
         | ColumnKind::BirthDate
         | ColumnKind::Json => integer,
-        ColumnKind::UuidList => match data_type {
+        ColumnKind::UuidList | ColumnKind::TextList => match data_type {
             DataType::List(item) | DataType::LargeList(item) => {
                 is_text(item.data_type()) || matches!(item.data_type(), DataType::Null)
             }
