@@ -20,8 +20,8 @@ use super::errors::{guarded, internal_error, validation_error};
 use super::table::Table;
 use crate::guard::catch;
 use crate::tables::engines::{
-    AttendanceContext, AttendanceOptions, AttendanceSources, CreditSources, EngineError,
-    TableData, attendance_tables as run_attendance, credit_context, credit_tables as run_credits,
+    AttendanceContext, AttendanceOptions, AttendanceSources, CreditSources, EngineError, TableData,
+    attendance_tables as run_attendance, credit_context, credit_tables as run_credits,
     read_outcomes, read_scans,
 };
 
@@ -70,7 +70,10 @@ type AttendanceOutput = (Table, Table, Table, Table, String, String);
     enrolments=None, excusals=None, outcomes=None, bundle=None, policy=None,
     token_key=None, locale="en"
 ))]
-#[allow(clippy::too_many_arguments, reason = "each keyword is one input table or option")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each keyword is one input table or option"
+)]
 pub(crate) fn attendance_tables(
     py: Python<'_>,
     scans: PyTable,
@@ -203,7 +206,10 @@ type CreditOutput = (Table, Table, String, String);
     outcomes, *, rule_set, recorded_on, rule_set_is_document=false, courses=None,
     venues=None, categories=None, learners=None, bundle=None
 ))]
-#[allow(clippy::too_many_arguments, reason = "each keyword is one input table or option")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each keyword is one input table or option"
+)]
 pub(crate) fn credit_tables(
     py: Python<'_>,
     outcomes: PyTable,
