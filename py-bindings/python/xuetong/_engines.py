@@ -59,25 +59,25 @@ class _PrimaryTable:
         raise NotImplementedError
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
-        """The primary table as an Arrow C stream."""
+        """Export the primary table as an Arrow C stream."""
         return self._primary().__arrow_c_stream__(requested_schema)
 
     def to_pyarrow(self) -> Any:
-        """The primary table as a ``pyarrow.Table``."""
+        """Return the primary table as a ``pyarrow.Table``."""
         return self._primary().to_pyarrow()
 
     def to_pandas(self, **options: Any) -> Any:
-        """The primary table as a ``pandas.DataFrame``."""
+        """Return the primary table as a ``pandas.DataFrame``."""
         return self._primary().to_pandas(**options)
 
     def to_polars(self) -> Any:
-        """The primary table as a ``polars.DataFrame``."""
+        """Return the primary table as a ``polars.DataFrame``."""
         return self._primary().to_polars()
 
 
 @dataclass(frozen=True, eq=True)
 class AttendanceResult(_PrimaryTable):
-    """What ``evaluate_attendance`` found.
+    """The result of ``evaluate_attendance``.
 
     Every scan row is in exactly one place: rejected as a row
     (``scan_report``), rejected by the rules (``rejected``), a duplicate
@@ -117,7 +117,7 @@ class AttendanceResult(_PrimaryTable):
 
 @dataclass(frozen=True, eq=True)
 class CreditResult(_PrimaryTable):
-    """What ``compute_credits`` found. The result is itself its ``entries``
+    """The result of ``compute_credits``. The result is itself its ``entries``
     table: it has ``__arrow_c_stream__``, ``to_pandas()``, ``to_polars()``
     and ``to_pyarrow()``."""
 
@@ -171,9 +171,9 @@ def evaluate_attendance(
     ``bundle`` (``xuetong.read_bundle``); with a bundle the tables are
     ignored. ``as_of`` is the evaluation time, an aware ``datetime``:
     sessions that ended by then are held, later scans are not yet known.
-    ``policy`` is an attendance policy document (a dict or JSON text), the
-    default policy when ``None``; ``token_key`` the platform key in
-    hexadecimal, without which tokens are not checked. The GIL is released
+    ``policy`` is an attendance policy document (a dict or JSON text), and
+    the default policy when ``None``. ``token_key`` is the platform key in
+    hexadecimal; without it tokens are not checked. The GIL is released
     while the core reads the tables and evaluates.
 
     Raises ``ValidationError`` when a reference table has rejected rows, the
@@ -236,7 +236,7 @@ def compute_credits(
     ``rule_set`` is the name of a built-in rule set (``"community"``, or
     ``"community@1"`` for one version) or a rule set document (a dict).
     ``outcomes`` and the other tables are anything with
-    ``__arrow_c_stream__`` or a pandas data frame; the courses, venues,
+    ``__arrow_c_stream__`` or a pandas data frame. The courses, venues,
     category definitions and learners come either as tables or from a
     ``bundle``. Outcomes dated after ``recorded_on`` earn nothing yet. The
     GIL is released while the core computes. Amounts are exact

@@ -54,7 +54,7 @@ fn read_locale(locale: &str) -> PyResult<Locale> {
     })
 }
 
-/// The core bundle of an optional `Bundle` argument.
+/// Returns the core bundle of an optional `Bundle` argument.
 fn core_bundle(bundle: Option<&Bound<'_, Bundle>>) -> Option<Arc<CoreBundle>> {
     bundle.map(|bundle| bundle.get().core())
 }

@@ -39,7 +39,7 @@ use super::write::{TableError, write_rows};
 /// An input table: its schema and record batches.
 pub type TableData = (SchemaRef, Vec<RecordBatch>);
 
-/// Why an engine could not run on its input tables.
+/// A failure to run an engine on its input tables.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// The reference tables (sessions, courses and so on) have rejected
@@ -69,7 +69,8 @@ fn read_table<T: Record>(
     Some(read.records)
 }
 
-/// The records of a table read in full, with the report of rejected rows.
+/// Reads every record of a table and returns them with the report of
+/// rejected rows.
 pub fn read_all<T: Record>(
     schema: &'static TableSchema,
     data: &TableData,
@@ -175,8 +176,22 @@ impl AttendanceContext {
         })
     }
 
-    /// The context of a bundle's records. The learners are limited to the
-    /// bundle's when it lists any.
+    /// Returns the engine's input: this context with `scans`.
+    pub fn input<'a>(&'a self, scans: &'a [Scan]) -> AttendanceInput<'a> {
+        AttendanceInput {
+            sessions: &self.sessions,
+            courses: &self.courses,
+            venues: &self.venues,
+            learners: self.learners.as_deref(),
+            enrolments: &self.enrolments,
+            excusals: &self.excusals,
+            assessments: &self.assessments,
+            scans,
+        }
+    }
+
+    /// Builds the context from a bundle's records. The learners are limited
+    /// to the bundle's when it lists any.
     pub fn from_bundle(bundle: &Bundle) -> Self {
         Self {
             sessions: bundle.sessions.clone(),
@@ -232,16 +247,7 @@ pub fn attendance_tables(
     scans: &[Scan],
     options: &AttendanceOptions,
 ) -> Result<AttendanceTables, EngineError> {
-    let input = AttendanceInput {
-        sessions: &context.sessions,
-        courses: &context.courses,
-        venues: &context.venues,
-        learners: context.learners.as_deref(),
-        enrolments: &context.enrolments,
-        excusals: &context.excusals,
-        assessments: &context.assessments,
-        scans,
-    };
+    let input = context.input(scans);
     let settings = EvaluationSettings {
         policy: &options.policy,
         as_of: options.as_of,
@@ -281,7 +287,8 @@ fn write_attendance(
     })
 }
 
-/// The JSON form of a result row; the core's results always have one.
+/// Returns the JSON form of a result row. The core's results always have
+/// one; a `Null` would fail in `write_rows` as missing values, not pass.
 fn row<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -373,12 +380,13 @@ pub fn credit_tables(
     })
 }
 
-/// The scans of a scans table, with the report of the rejected rows.
+/// Reads the scans of a scans table, with the report of the rejected rows.
 pub fn read_scans(data: &TableData) -> (Vec<Scan>, TableReport) {
     read_all(&SCANS, data)
 }
 
-/// The outcomes of an outcomes table, with the report of the rejected rows.
+/// Reads the outcomes of an outcomes table, with the report of the rejected
+/// rows.
 pub fn read_outcomes(data: &TableData) -> (Vec<Outcome>, TableReport) {
     read_all(&OUTCOMES, data)
 }
