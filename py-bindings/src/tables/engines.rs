@@ -15,8 +15,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::Value;
 use xuetong::attendance::{
-    AssessmentResult, AttendanceInput, AttendancePolicy, AttendanceReport, EvaluationSettings,
-    TokenKey, evaluate_attendance,
+    AssessmentResult, AttendanceInput, AttendancePolicy, AttendanceRecord, AttendanceReport,
+    EvaluationSettings, TokenKey, evaluate_attendance,
 };
 use xuetong::bundle::Bundle;
 use xuetong::credit::{CreditContext, Ledger, RuleSet, compute_credits};
@@ -261,7 +261,7 @@ fn write_attendance(
     report: &AttendanceReport,
     locale: Locale,
 ) -> Result<AttendanceTables, EngineError> {
-    let records = write_rows(&ATTENDANCE_RECORDS, report.records.iter().map(row))?;
+    let records = write_records(&report.records)?;
     let rejected = write_rows(
         &REJECTED_SCANS,
         report.rejected.iter().map(|scan| {
@@ -284,6 +284,101 @@ fn write_attendance(
         duplicates,
         course_results,
         summary,
+    })
+}
+
+/// Writes attendance records straight to Arrow builders. The records are
+/// the largest result, so they skip the JSON form that `write_rows` reads;
+/// a test checks that both give the same table.
+fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableError> {
+    use std::sync::Arc;
+
+    use arrow_array::ArrayRef;
+    use arrow_array::builder::{
+        BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
+    };
+
+    let rows = records.len();
+    let text = || StringBuilder::with_capacity(rows, rows * 36);
+    let instants = || TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC");
+    let (mut session, mut learner, mut course, mut club) = (text(), text(), text(), text());
+    let (mut status, mut punctuality) = (text(), text());
+    let mut credited = UInt32Builder::with_capacity(rows);
+    let mut scheduled = UInt32Builder::with_capacity(rows);
+    let (mut first_in, mut last_out) = (instants(), instants());
+    let (mut in_scan, mut out_scan) = (text(), text());
+    let mut walk_in = BooleanBuilder::with_capacity(rows);
+    let mut excused = BooleanBuilder::with_capacity(rows);
+    let mut provisional = BooleanBuilder::with_capacity(rows);
+    let mut duplicates = UInt32Builder::with_capacity(rows);
+    let mut buffer = uuid::Uuid::encode_buffer();
+    for record in records {
+        session.append_value(
+            record
+                .session_id
+                .uuid()
+                .hyphenated()
+                .encode_lower(&mut buffer),
+        );
+        learner.append_value(
+            record
+                .learner_id
+                .uuid()
+                .hyphenated()
+                .encode_lower(&mut buffer),
+        );
+        course.append_option(
+            record
+                .course_id
+                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
+        );
+        club.append_option(
+            record
+                .club_id
+                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
+        );
+        status.append_value(record.status.as_str());
+        punctuality.append_option(record.punctuality.map(|value| value.as_str()));
+        credited.append_value(record.credited_minutes);
+        scheduled.append_value(record.scheduled_minutes);
+        first_in.append_option(record.first_check_in.map(|at| at.timestamp_micros()));
+        last_out.append_option(record.last_check_out.map(|at| at.timestamp_micros()));
+        in_scan.append_option(
+            record
+                .check_in_scan_id
+                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
+        );
+        out_scan.append_option(
+            record
+                .check_out_scan_id
+                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
+        );
+        walk_in.append_value(record.walk_in);
+        excused.append_value(record.excused);
+        provisional.append_value(record.provisional);
+        duplicates.append_value(record.duplicate_scans);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(session.finish()),
+        Arc::new(learner.finish()),
+        Arc::new(course.finish()),
+        Arc::new(club.finish()),
+        Arc::new(status.finish()),
+        Arc::new(punctuality.finish()),
+        Arc::new(credited.finish()),
+        Arc::new(scheduled.finish()),
+        Arc::new(first_in.finish()),
+        Arc::new(last_out.finish()),
+        Arc::new(in_scan.finish()),
+        Arc::new(out_scan.finish()),
+        Arc::new(walk_in.finish()),
+        Arc::new(excused.finish()),
+        Arc::new(provisional.finish()),
+        Arc::new(duplicates.finish()),
+    ];
+    RecordBatch::try_new(ATTENDANCE_RECORDS.arrow(), columns).map_err(|source| TableError::Arrow {
+        table: ATTENDANCE_RECORDS.name,
+        source,
     })
 }
 
@@ -381,8 +476,14 @@ pub fn credit_tables(
 }
 
 /// Reads the scans of a scans table, with the report of the rejected rows.
+/// A table of valid typed scans takes the fast path of
+/// [`read_scans_typed`](super::read_scans_typed); any other is read cell by
+/// cell, which reports every problem.
 pub fn read_scans(data: &TableData) -> (Vec<Scan>, TableReport) {
-    read_all(&SCANS, data)
+    match super::read_scans_typed(&data.0, &data.1) {
+        Some(read) => (read.records, read.report),
+        None => read_all(&SCANS, data),
+    }
 }
 
 /// Reads the outcomes of an outcomes table, with the report of the rejected
@@ -483,5 +584,82 @@ mod tests {
         );
         assert_eq!(tables.summary["scans"], 4);
         assert_eq!(tables.summary["tokens_verified"], false);
+
+        // The typed writer of the records gives what the JSON path gives.
+        let report = evaluate_attendance(
+            &context.input(&scans),
+            &EvaluationSettings {
+                policy: &options.policy,
+                as_of: options.as_of,
+                token_key: None,
+            },
+        )
+        .unwrap();
+        let through_json = write_rows(&ATTENDANCE_RECORDS, report.records.iter().map(row)).unwrap();
+        assert_eq!(tables.records, through_json);
+    }
+
+    #[test]
+    fn typed_scans_read_as_cells_do() {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, StringArray, TimestampMicrosecondArray};
+
+        let texts = |values: &[&str]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
+        let batch = RecordBatch::try_from_iter([
+            (
+                "id",
+                texts(&[
+                    "70000000-0000-4000-8000-000000000001",
+                    "70000000-0000-4000-8000-000000000002",
+                ]),
+            ),
+            (
+                "session_id",
+                texts(&["50000000-0000-4000-8000-000000000001"; 2]),
+            ),
+            (
+                "learner_id",
+                texts(&["20000000-0000-4000-8000-000000000001"; 2]),
+            ),
+            (
+                "scanned_at",
+                Arc::new(
+                    TimestampMicrosecondArray::from(vec![
+                        1_772_412_720_000_000,
+                        1_772_412_780_123_456,
+                    ])
+                    .with_timezone("UTC"),
+                ) as ArrayRef,
+            ),
+            ("direction", texts(&["check_in", ""])),
+            ("method", texts(&["manual", "qr"])),
+        ])
+        .unwrap();
+        let data: TableData = (batch.schema(), vec![batch]);
+        let typed = crate::tables::read_scans_typed(&data.0, &data.1).unwrap();
+        let (cells, report) = read_all::<Scan>(&SCANS, &data);
+        assert_eq!(typed.records, cells);
+        assert_eq!(typed.report, report);
+        assert_eq!(typed.records.len(), 2);
+
+        // A cell that needs a problem reported leaves the fast path.
+        let bad = RecordBatch::try_from_iter([
+            ("id", texts(&["not a uuid"])),
+            (
+                "session_id",
+                texts(&["50000000-0000-4000-8000-000000000001"]),
+            ),
+            (
+                "learner_id",
+                texts(&["20000000-0000-4000-8000-000000000001"]),
+            ),
+            (
+                "scanned_at",
+                Arc::new(TimestampMicrosecondArray::from(vec![0]).with_timezone("UTC")) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        assert!(crate::tables::read_scans_typed(&bad.schema(), &[bad]).is_none());
     }
 }
