@@ -105,12 +105,12 @@ pub fn read_sessions(
     )
 }
 
-/// The trimmed text of a cell, or `None` when it is null.
+/// Returns the trimmed text of a cell, or `None` when it is null.
 fn required(array: &StringArray, row: usize) -> Option<&str> {
     array.is_valid(row).then(|| array.value(row).trim())
 }
 
-/// The trimmed text of an optional cell, or `None` when the column is
+/// Returns the trimmed text of an optional cell, or `None` when the column is
 /// missing or the cell null or empty, as an empty CSV cell is.
 fn chosen(array: Option<&StringArray>, row: usize) -> Option<&str> {
     array
