@@ -35,5 +35,6 @@ def test_notebook_runs() -> None:
     assert not [output for output in outputs if output.output_type == "error"]
     texts = "".join(output.get("text", "") for output in outputs)
     assert "TableReport(table='enrolments'" in texts
+    assert "CreditResult(rule_set='oulad_community@1'" in texts
     images = [output for output in outputs if "image/png" in output.get("data", {})]
-    assert images, "the notebook drew no chart"
+    assert len(images) == 2, "the notebook did not draw both charts"

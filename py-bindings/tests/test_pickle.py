@@ -3,6 +3,7 @@ Dask, Spark and Ray ship them to workers."""
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import pickle
 from collections.abc import Callable
@@ -22,7 +23,15 @@ def examples() -> dict[str, Any]:
     validated = xuetong.validate_table(
         "scans", pa.table({"session_id": ["x"], "learner_id": ["y"], "scanned_at": ["z"]})
     )
+    attendance = xuetong.evaluate_attendance(
+        bundle.table("scans"), bundle=bundle, as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.timezone.utc)
+    )
+    credits = xuetong.compute_credits(
+        bundle.table("outcomes"), bundle=bundle, rule_set="community", recorded_on=datetime.date(2026, 4, 1)
+    )
     return {
+        "AttendanceResult": attendance,
+        "CreditResult": credits,
         "Learner": bundle.learners[0],
         "Venue": bundle.venues[0],
         "Instructor": bundle.instructors[0],

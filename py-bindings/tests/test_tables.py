@@ -192,7 +192,11 @@ def test_input_without_capsule_is_a_type_error() -> None:
 
 
 def test_schemas_are_exported() -> None:
-    assert set(xuetong.schemas.SCHEMAS) == set(xuetong.schemas.RECORD_TABLES) | {"problems"}
+    results = {
+        "attendance_records", "rejected_scans", "duplicate_scans", "course_results",
+        "ledger_entries", "skipped_outcomes",
+    }
+    assert set(xuetong.schemas.SCHEMAS) == set(xuetong.schemas.RECORD_TABLES) | {"problems"} | results
     assert xuetong.schemas.SCANS.required == [
         "id", "session_id", "learner_id", "scanned_at", "direction", "method"
     ]

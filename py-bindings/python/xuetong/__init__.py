@@ -4,8 +4,9 @@ Record classes (``Learner``, ``Venue``, ``Course``, ``Session``,
 ``Enrolment``, ``Scan``, ``Excusal``, ``Outcome``, ``Club``, ``ClubMember``,
 ``Instructor``, ``CategoryDef``) validate on construction and raise ``ValidationError``
 with every problem. ``read_bundle`` reads a season bundle folder;
-``validate_table`` reads Arrow tables; ``call`` runs any operation of the
-JSON API. The rules run in the Rust core, which releases the GIL while it
+``validate_table`` reads Arrow tables; ``evaluate_attendance`` and
+``compute_credits`` run the attendance and credit engines on tables;
+``call`` runs any operation of the JSON API. The rules run in the Rust core, which releases the GIL while it
 works.
 
 >>> import xuetong
@@ -37,18 +38,21 @@ from ._core import (
     call_json,
     read_bundle,
 )
+from ._engines import AttendanceResult, CreditResult, compute_credits, evaluate_attendance
 from ._errors import BundleError, ProblemDict, ValidationError, XuetongError
 from ._reports import FileReport, ReadReport, TableReport, ValidatedTable
 from ._tables import ArrowStreamExportable, validate_table
 
 __all__ = [
     "ArrowStreamExportable",
+    "AttendanceResult",
     "Bundle",
     "BundleError",
     "CategoryDef",
     "Club",
     "ClubMember",
     "Course",
+    "CreditResult",
     "Enrolment",
     "Excusal",
     "FileReport",
@@ -69,7 +73,9 @@ __all__ = [
     "__version__",
     "call",
     "call_json",
+    "compute_credits",
     "dataframe",
+    "evaluate_attendance",
     "read_bundle",
     "schemas",
     "validate_table",

@@ -41,6 +41,8 @@ __all__ = [
     "Bundle",
     "read_bundle",
     "restore_bundle",
+    "attendance_tables",
+    "credit_tables",
 ]
 
 __version__: str
@@ -767,4 +769,32 @@ class Bundle:
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 def read_bundle(path: str | bytes | Any) -> Bundle: ...
+def attendance_tables(
+    scans: object,
+    *,
+    as_of: _dt.datetime,
+    sessions: object | None = None,
+    courses: object | None = None,
+    venues: object | None = None,
+    learners: object | None = None,
+    enrolments: object | None = None,
+    excusals: object | None = None,
+    outcomes: object | None = None,
+    bundle: Bundle | None = None,
+    policy: str | None = None,
+    token_key: str | None = None,
+    locale: str = "en",
+) -> tuple[Table, Table, Table, Table, str, str]: ...
+def credit_tables(
+    outcomes: object,
+    *,
+    rule_set: str,
+    recorded_on: _dt.date,
+    rule_set_is_document: bool = False,
+    courses: object | None = None,
+    venues: object | None = None,
+    categories: object | None = None,
+    learners: object | None = None,
+    bundle: Bundle | None = None,
+) -> tuple[Table, Table, str, str]: ...
 def restore_bundle(files: Mapping[str, bytes], report: ReadReport) -> Bundle: ...

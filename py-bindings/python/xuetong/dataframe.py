@@ -22,8 +22,12 @@ frame, so it runs unchanged on one machine or on every worker of a cluster.
 
 from __future__ import annotations
 
+import datetime as _dt
+import zlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._engines import compute_credits, evaluate_attendance
 from ._tables import validate_table
 from .schemas import SCHEMAS
 
@@ -66,3 +70,100 @@ def rejected_meta() -> _pandas.DataFrame:
     problems = meta("problems")
     problems.insert(0, "frame_index", problems["index"].astype("object"))
     return problems
+
+
+def partition_of(values: _pandas.Series, partitions: int) -> _pandas.Series:
+    """Return a partition number from 0 to ``partitions - 1`` for each value
+    (an id as text), the same in every process: the CRC-32 of the text
+    modulo ``partitions``. Python's ``hash`` differs between processes, so
+    it cannot place rows on workers."""
+    numbers: _pandas.Series = values.map(
+        lambda value: zlib.crc32(str(value).encode("utf-8")) % partitions
+    )
+    return numbers
+
+
+def attendance_partitions(sessions: _pandas.DataFrame, partitions: int) -> dict[str, int]:
+    """Map each session id to its attendance partition.
+
+    A course's sessions share a partition, because a learner's course result
+    counts every session of the course; a session without a course (a club
+    activity) is placed by its own id."""
+    keys = sessions["course_id"].where(sessions["course_id"].notna(), sessions["id"])
+    numbers = partition_of(keys.astype(str), partitions)
+    return dict(zip(sessions["id"].astype(str), numbers, strict=True))
+
+
+def attendance(
+    scans: _pandas.DataFrame,
+    output: str,
+    *,
+    sessions: _pandas.DataFrame,
+    partitions: int,
+    as_of: _dt.datetime,
+    enrolments: _pandas.DataFrame | None = None,
+    excusals: _pandas.DataFrame | None = None,
+    partition_info: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> _pandas.DataFrame:
+    """Evaluate the attendance of one partition of scans and return the
+    result table ``output`` (``"records"``, ``"rejected"``, ``"duplicates"``
+    or ``"course_results"``).
+
+    Use it in Dask's ``map_partitions`` on scans indexed by
+    ``attendance_partitions`` with one partition per number (see
+    ``docs/python.md``). Dask passes ``partition_info``; its ``number``
+    picks this partition's sessions, enrolments and excusals from the full
+    tables, so that every session, with or without scans, is evaluated in
+    exactly one partition. Without ``partition_info`` the whole input is one
+    partition. Other keyword arguments go to ``evaluate_attendance``
+    (``courses``, ``venues``, ``learners``, ``outcomes``, ``policy``,
+    ``token_key``, ``locale``)."""
+    number = None if partition_info is None else partition_info["number"]
+    if number is not None:
+        placed = attendance_partitions(sessions, partitions)
+        own = {session for session, part in placed.items() if part == number}
+        sessions = sessions[sessions["id"].astype(str).isin(own)]
+        courses = set(sessions["course_id"].dropna().astype(str))
+        if enrolments is not None:
+            enrolments = enrolments[enrolments["course_id"].astype(str).isin(courses)]
+        if excusals is not None:
+            excusals = excusals[excusals["session_id"].astype(str).isin(own)]
+    result = evaluate_attendance(
+        scans.reset_index(drop=True)[[c for c in scans.columns if c in SCHEMAS["scans"].names]],
+        sessions=sessions,
+        enrolments=enrolments,
+        excusals=excusals,
+        as_of=as_of,
+        **options,
+    )
+    table = getattr(result, output)
+    frame: _pandas.DataFrame = table.to_pandas()
+    return frame
+
+
+def credits(
+    outcomes: _pandas.DataFrame,
+    output: str,
+    *,
+    rule_set: Mapping[str, Any] | str,
+    recorded_on: _dt.date,
+    **options: Any,
+) -> _pandas.DataFrame:
+    """Compute the credits of one partition of outcomes and return the
+    result table ``output`` (``"entries"`` or ``"skipped"``).
+
+    Partition outcomes by ``learner_id``: caps and limits add up one
+    learner's outcomes, so each learner's outcomes must be in one partition.
+    Other keyword arguments go to ``compute_credits`` (``courses``,
+    ``venues``, ``categories``, ``learners``)."""
+    columns = [column for column in outcomes.columns if column in SCHEMAS["outcomes"].names]
+    result = compute_credits(
+        outcomes.reset_index(drop=True)[columns],
+        rule_set=rule_set,
+        recorded_on=recorded_on,
+        **options,
+    )
+    table = getattr(result, output)
+    frame: _pandas.DataFrame = table.to_pandas()
+    return frame

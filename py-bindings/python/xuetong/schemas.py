@@ -7,11 +7,18 @@ strings, dates as ``date32``, times of day as ``time32[s]``, instants as
 table adds ``starts_at``, ``ends_at`` and ``minutes`` when a session's time
 zone is known; on input those columns are ignored and computed again.
 
+The result tables of ``evaluate_attendance`` (``ATTENDANCE_RECORDS``,
+``REJECTED_SCANS``, ``DUPLICATE_SCANS``, ``COURSE_RESULTS``) and of
+``compute_credits`` (``LEDGER_ENTRIES``, ``SKIPPED_OUTCOMES``) are here
+too, for ``meta`` in Dask or the output schema of Spark's ``mapInArrow``.
+
 >>> from xuetong import schemas
 >>> schemas.SCANS.names[:6]
 ['id', 'source_system', 'source_key', 'session_id', 'learner_id', 'scanned_at']
->>> sorted(schemas.SCHEMAS)[:3]
-['categories', 'club_members', 'clubs']
+>>> schemas.RECORD_TABLES[:3]
+('categories', 'venues', 'learners')
+>>> schemas.COURSE_RESULTS.names[-4:]
+['assessment', 'completed', 'unmet', 'warnings']
 """
 
 from __future__ import annotations
@@ -32,6 +39,19 @@ EXCUSALS: Schema = _schema("excusals")
 OUTCOMES: Schema = _schema("outcomes")
 SCANS: Schema = _schema("scans")
 PROBLEMS: Schema = _schema("problems")
+ATTENDANCE_RECORDS: Schema = _schema("attendance_records")
+"""The records of ``evaluate_attendance``: one per learner and session."""
+REJECTED_SCANS: Schema = _schema("rejected_scans")
+"""The scans ``evaluate_attendance`` rejected, with code and message."""
+DUPLICATE_SCANS: Schema = _schema("duplicate_scans")
+"""The scans that changed nothing, with the scan whose result is kept."""
+COURSE_RESULTS: Schema = _schema("course_results")
+"""One row per learner and course: counted and attended sessions,
+completion, unmet conditions and warnings."""
+LEDGER_ENTRIES: Schema = _schema("ledger_entries")
+"""The ledger entries of ``compute_credits``."""
+SKIPPED_OUTCOMES: Schema = _schema("skipped_outcomes")
+"""The outcomes that earned no credit, with the reason."""
 
 SCHEMAS: dict[str, Schema] = {
     schema.name or "": schema
@@ -49,6 +69,12 @@ SCHEMAS: dict[str, Schema] = {
         OUTCOMES,
         SCANS,
         PROBLEMS,
+        ATTENDANCE_RECORDS,
+        REJECTED_SCANS,
+        DUPLICATE_SCANS,
+        COURSE_RESULTS,
+        LEDGER_ENTRIES,
+        SKIPPED_OUTCOMES,
     )
 }
 """Every schema by table name."""

@@ -48,6 +48,11 @@ fn wrap<T, V>(records: &[T], make: impl Fn(&T) -> V) -> Vec<V> {
 }
 
 impl Bundle {
+    /// The bundle's records, shared.
+    pub(crate) fn core(&self) -> Arc<CoreBundle> {
+        Arc::clone(&self.bundle)
+    }
+
     /// Writes the records of the table `name` while the GIL is released.
     fn tables_json(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
         let bundle = Arc::clone(&self.bundle);

@@ -4,6 +4,7 @@
 
 mod bundle;
 mod convert;
+mod engines;
 mod errors;
 mod records;
 mod table;
@@ -151,5 +152,6 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     records::register(module)?;
     table::register(module)?;
     bundle::register(module)?;
+    engines::register(module)?;
     Ok(())
 }

@@ -12,6 +12,7 @@
 //! - [`write_rows`] turns anything serializable to the records' JSON form
 //!   (a record, or an engine's result row) into a record batch.
 
+pub mod engines;
 mod read;
 pub mod schemas;
 mod write;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-pub use read::{TableRead, TableReport, read_records, read_sessions};
+pub use read::{TableRead, TableReport, read_records, read_scans_typed, read_sessions};
 pub use schemas::{SCHEMAS, schema};
 pub use write::{TableError, session_row, write_rows, write_sessions};
 
@@ -36,6 +37,9 @@ pub enum ColumnKind {
     Uuid,
     /// UUIDs: `List<Utf8>`; `;`-separated in CSV.
     UuidList,
+    /// Snake_case choices, such as the warnings of a course result:
+    /// `List<Utf8>`. Only engine results have such columns.
+    TextList,
     /// A snake_case choice such as `check_in`: `Utf8`.
     Choice,
     /// An IANA time-zone name: `Utf8`.
@@ -76,7 +80,9 @@ impl ColumnKind {
             | Self::TimeZone
             | Self::BirthDate
             | Self::Json => DataType::Utf8,
-            Self::UuidList => DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
+            Self::UuidList | Self::TextList => {
+                DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+            }
             Self::Date => DataType::Date32,
             Self::Time => DataType::Time32(TimeUnit::Second),
             Self::Instant => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
@@ -96,6 +102,7 @@ impl ColumnKind {
             Self::Text | Self::Choice | Self::TimeZone | Self::Json => "text",
             Self::Uuid => "a UUID",
             Self::UuidList => "a list of UUIDs",
+            Self::TextList => "a list of texts",
             Self::BirthDate => "a date or a year",
             Self::Date => "a date",
             Self::Time => "a time of day",

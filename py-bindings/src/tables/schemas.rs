@@ -6,8 +6,8 @@
 //! from the source), required fields and fields with a default.
 
 use super::ColumnKind::{
-    BirthDate, Boolean, Choice, Credits, Date, Float64, Instant, Int64, Json, Percent, Text, Time,
-    TimeZone, UInt8, UInt32, Uuid, UuidList,
+    BirthDate, Boolean, Choice, Credits, Date, Float64, Instant, Int64, Json, Percent, Text,
+    TextList, Time, TimeZone, UInt8, UInt32, Uuid, UuidList,
 };
 use super::{Column, TableSchema};
 
@@ -269,6 +269,132 @@ pub const PROBLEMS: TableSchema = TableSchema {
     ],
 };
 
+/// Attendance records: one per learner and session, as the attendance
+/// engine writes them.
+pub const ATTENDANCE_RECORDS: TableSchema = TableSchema {
+    name: "attendance_records",
+    row: "a learner's attendance at one session",
+    columns: &[
+        required("session_id", Uuid),
+        required("learner_id", Uuid),
+        optional("course_id", Uuid),
+        optional("club_id", Uuid),
+        required("status", Choice),
+        optional("punctuality", Choice),
+        required("credited_minutes", UInt32),
+        required("scheduled_minutes", UInt32),
+        optional("first_check_in", Instant),
+        optional("last_check_out", Instant),
+        optional("check_in_scan_id", Uuid),
+        optional("check_out_scan_id", Uuid),
+        required("walk_in", Boolean),
+        required("excused", Boolean),
+        required("provisional", Boolean),
+        required("duplicate_scans", UInt32),
+    ],
+};
+
+/// Scans the attendance engine rejected, each with its reason.
+pub const REJECTED_SCANS: TableSchema = TableSchema {
+    name: "rejected_scans",
+    row: "a rejected scan",
+    columns: &[
+        required("scan_id", Uuid),
+        required("session_id", Uuid),
+        required("learner_id", Uuid),
+        required("scanned_at", Instant),
+        required("direction", Choice),
+        required("code", Text),
+        required("message", Text),
+        required("params", Json),
+    ],
+};
+
+/// Scans that changed nothing, with the scan whose result is kept.
+pub const DUPLICATE_SCANS: TableSchema = TableSchema {
+    name: "duplicate_scans",
+    row: "a scan that changed nothing",
+    columns: &[
+        required("scan_id", Uuid),
+        required("session_id", Uuid),
+        required("learner_id", Uuid),
+        required("scanned_at", Instant),
+        required("kind", Choice),
+        required("kept_scan_id", Uuid),
+    ],
+};
+
+/// Course results: one per learner and course the learner holds or held a
+/// place in. The attendance rate is `attended_sessions / counted_sessions`
+/// (none when no session counts), kept as two whole numbers so that it
+/// stays exact.
+pub const COURSE_RESULTS: TableSchema = TableSchema {
+    name: "course_results",
+    row: "a learner's result in one course",
+    columns: &[
+        required("learner_id", Uuid),
+        required("course_id", Uuid),
+        required("counted_sessions", UInt32),
+        required("attended_sessions", UInt32),
+        required("excused_sessions", UInt32),
+        required("remaining_sessions", UInt32),
+        required("held_sessions", UInt32),
+        required("scheduled_sessions", UInt32),
+        required("attended_held_sessions", UInt32),
+        required("credited_minutes", Int64),
+        required("course_ended", Boolean),
+        required("completion_threshold", Percent),
+        required("assessment", Choice),
+        required("completed", Boolean),
+        required("unmet", TextList),
+        required("warnings", TextList),
+    ],
+};
+
+/// Credit ledger entries, as a fresh ledger records them.
+///
+/// The entries' chain digest is left out: it links each entry to the one
+/// before it in one ledger, so it belongs to the ledger, not to a table of
+/// entries that may be computed in parts.
+pub const LEDGER_ENTRIES: TableSchema = TableSchema {
+    name: "ledger_entries",
+    row: "a ledger entry",
+    columns: &[
+        required("id", Uuid),
+        required("kind", Choice),
+        required("learner_id", Uuid),
+        required("rule_set_id", Text),
+        required("rule_set_version", UInt32),
+        optional("rule_id", Text),
+        optional("outcome_kind", Choice),
+        optional("category", Text),
+        optional("source", Text),
+        required("outcome_ids", UuidList),
+        required("occurred_on", Date),
+        required("recorded_on", Date),
+        required("amount", Credits),
+        optional("basis", Json),
+        optional("expires_on", Date),
+        optional("cap", Json),
+        optional("reverses", Uuid),
+        optional("reason", Text),
+    ],
+};
+
+/// Outcomes, or groups of them, that earned no credit, with the reason.
+pub const SKIPPED_OUTCOMES: TableSchema = TableSchema {
+    name: "skipped_outcomes",
+    row: "outcomes that earned no credit",
+    columns: &[
+        required("learner_id", Uuid),
+        required("outcome_ids", UuidList),
+        optional("rule_id", Text),
+        required("reason", Choice),
+        optional("amount", Credits),
+        optional("credited_instead", Text),
+    ],
+};
+
 /// Every table schema, record tables in the order a bundle is read.
 pub static SCHEMAS: &[&TableSchema] = &[
     &CATEGORIES,
@@ -284,6 +410,12 @@ pub static SCHEMAS: &[&TableSchema] = &[
     &OUTCOMES,
     &SCANS,
     &PROBLEMS,
+    &ATTENDANCE_RECORDS,
+    &REJECTED_SCANS,
+    &DUPLICATE_SCANS,
+    &COURSE_RESULTS,
+    &LEDGER_ENTRIES,
+    &SKIPPED_OUTCOMES,
 ];
 
 /// Returns the schema of the table named `name`.

@@ -144,7 +144,7 @@ impl ColumnBuilder {
             | ColumnKind::TimeZone
             | ColumnKind::BirthDate
             | ColumnKind::Json => Self::Text(StringBuilder::new()),
-            ColumnKind::UuidList => Self::List(
+            ColumnKind::UuidList | ColumnKind::TextList => Self::List(
                 ListBuilder::new(StringBuilder::new())
                     .with_field(Arc::new(Field::new_list_field(DataType::Utf8, true))),
             ),

@@ -1,0 +1,103 @@
+//! Times the attendance engine on a season written as Arrow IPC files by
+//! `py-bindings/bench/attendance.py`, which runs this program: once on
+//! records in memory (the engine alone) and once through the table path
+//! (Arrow scans in, result tables out) without Python.
+//!
+//! Usage: `attendance_bench FOLDER AS_OF RUNS`.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use xuetong::attendance::{AttendancePolicy, EvaluationSettings, evaluate_attendance};
+use xuetong::problem::Locale;
+use xuetong_py::tables::engines::{
+    AttendanceContext, AttendanceOptions, AttendanceSources, TableData, attendance_tables,
+    read_scans,
+};
+use xuetong_py::tables::ipc;
+
+fn read(folder: &str, name: &str) -> Result<TableData, String> {
+    let path = format!("{folder}/{name}.arrow");
+    let bytes = std::fs::read(&path).map_err(|error| format!("failed to read {path}: {error}"))?;
+    ipc::from_bytes(&bytes).map_err(|error| format!("failed to decode {path}: {error}"))
+}
+
+fn median(mut work: impl FnMut(), runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() -> Result<(), String> {
+    let arguments: Vec<String> = std::env::args().collect();
+    let [_, folder, as_of, runs] = arguments.as_slice() else {
+        return Err("usage: attendance_bench FOLDER AS_OF RUNS".into());
+    };
+    let as_of: DateTime<Utc> = DateTime::parse_from_rfc3339(as_of)
+        .map_err(|error| format!("invalid AS_OF \"{as_of}\": {error}"))?
+        .into();
+    let runs: usize = runs
+        .parse()
+        .map_err(|error| format!("invalid RUNS \"{runs}\": {error}"))?;
+    let sources = AttendanceSources {
+        sessions: Some(read(folder, "sessions")?),
+        courses: Some(read(folder, "courses")?),
+        venues: Some(read(folder, "venues")?),
+        enrolments: Some(read(folder, "enrolments")?),
+        ..AttendanceSources::default()
+    };
+    let scans_table = read(folder, "scans")?;
+    let context = AttendanceContext::from_tables(&sources)
+        .map_err(|problems| format!("the reference tables have {} problems", problems.len()))?;
+    let (scans, report) = read_scans(&scans_table);
+    if report.rows_rejected > 0 {
+        return Err(format!("{} scan rows were rejected", report.rows_rejected));
+    }
+
+    let policy = AttendancePolicy::default();
+    let settings = EvaluationSettings {
+        policy: &policy,
+        as_of,
+        token_key: None,
+    };
+    let input = context.input(&scans);
+    let engine = median(
+        || {
+            let report = evaluate_attendance(&input, &settings);
+            assert!(report.is_ok(), "the engine rejected the season");
+        },
+        runs,
+    );
+
+    let options = AttendanceOptions {
+        policy: policy.clone(),
+        as_of,
+        token_key: None,
+        locale: Locale::En,
+    };
+    let mut reading = Duration::ZERO;
+    let table_path = median(
+        || {
+            let started = Instant::now();
+            let (scans, _) = read_scans(&scans_table);
+            reading = started.elapsed();
+            let tables = attendance_tables(&context, &scans, &options);
+            assert!(tables.is_ok(), "the table path rejected the season");
+        },
+        runs,
+    );
+    println!("{} scans", scans.len());
+    println!("engine: {} ms", engine.as_millis());
+    println!(
+        "rust table path (read scans, evaluate, write tables): {} ms, of which reading the scans {} ms in the last run",
+        table_path.as_millis(),
+        reading.as_millis()
+    );
+    Ok(())
+}
