@@ -56,4 +56,5 @@ pub mod index;
 pub mod model;
 pub mod problem;
 pub mod record;
+pub mod sample;
 pub mod schedule;
