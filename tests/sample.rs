@@ -82,7 +82,11 @@ fn check_expected(sample: &Sample, bundle: &Bundle) {
     assert_eq!(summary.rejected_by_code, expected.rejected_by_code);
     assert_eq!(summary.duplicates_by_kind, expected.duplicates_by_kind);
     assert_eq!(summary.accepted, expected.accepted);
-    let walk_ins = report.records.iter().filter(|record| record.walk_in).count() as u64;
+    let walk_ins = report
+        .records
+        .iter()
+        .filter(|record| record.walk_in)
+        .count() as u64;
     assert_eq!(walk_ins, expected.walk_ins);
     let late = status_count(&report, "late") + status_count(&report, "late_and_left_early");
     assert_eq!(late, expected.late);
@@ -169,17 +173,29 @@ fn fixed_bytes_for_a_fixed_seed() {
             digest = (digest ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    assert_eq!(digest, 0, "update the digest when the generator changes on purpose");
+    assert_eq!(
+        digest, 0,
+        "update the digest when the generator changes on purpose"
+    );
 }
 
 #[test]
 fn district_network_and_people() {
     let sample = generate(&SampleParams::default()).unwrap();
     let bundle = &sample.bundle;
-    let tier = |tier| bundle.venues.iter().filter(|venue| venue.tier == tier).count();
+    let tier = |tier| {
+        bundle
+            .venues
+            .iter()
+            .filter(|venue| venue.tier == tier)
+            .count()
+    };
     assert_eq!(tier(VenueTier::District), 1);
     assert_eq!(tier(VenueTier::Street), 7);
-    assert_eq!(tier(VenueTier::Community) + tier(VenueTier::CulturalHall), 72);
+    assert_eq!(
+        tier(VenueTier::Community) + tier(VenueTier::CulturalHall),
+        72
+    );
     assert!(tier(VenueTier::CulturalHall) >= 30);
     let district = bundle
         .venues
@@ -193,7 +209,11 @@ fn district_network_and_people() {
 
     assert_eq!(bundle.learners.len(), 54_611);
     let facts = &sample.facts;
-    assert!(facts.older_learners * 2 > 54_611, "{}", facts.older_learners);
+    assert!(
+        facts.older_learners * 2 > 54_611,
+        "{}",
+        facts.older_learners
+    );
     assert!(facts.birth_year_only > 0);
     assert!(
         bundle
@@ -284,8 +304,12 @@ fn enrolments_respect_capacity() {
             let held = enrolments
                 .iter()
                 .filter(|enrolment| {
-                    enrolment.confirmed_at.is_some_and(|confirmed| confirmed <= at)
-                        && enrolment.withdrawn_at.is_none_or(|withdrawn| at < withdrawn)
+                    enrolment
+                        .confirmed_at
+                        .is_some_and(|confirmed| confirmed <= at)
+                        && enrolment
+                            .withdrawn_at
+                            .is_none_or(|withdrawn| at < withdrawn)
                 })
                 .count();
             assert!(held <= capacity as usize, "{} holds {held}", course.title);
@@ -304,11 +328,7 @@ fn club_histories_follow_the_rules() {
             .filter(|member| member.club_id == club.id)
             .cloned()
             .collect();
-        assert!(
-            Roster::new(club.clone(), members).is_ok(),
-            "{}",
-            club.name
-        );
+        assert!(Roster::new(club.clone(), members).is_ok(), "{}", club.name);
     }
     let qigong = bundle
         .clubs
@@ -320,7 +340,9 @@ fn club_histories_follow_the_rules() {
         .club_members
         .iter()
         .filter(|member| {
-            member.club_id == qigong.id && member.role == MemberRole::Fixed && member.left_on.is_none()
+            member.club_id == qigong.id
+                && member.role == MemberRole::Fixed
+                && member.left_on.is_none()
         })
         .count();
     assert_eq!(fixed, 36);

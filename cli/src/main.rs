@@ -1,5 +1,6 @@
 //! The `xuetong` command line.
 
+mod generate;
 mod import;
 
 use std::io::Read;
@@ -50,6 +51,8 @@ enum Command {
     },
     /// Imports a public dataset (oulad or toronto-dropin) as a bundle.
     Import(import::ImportArgs),
+    /// Writes a sample district bundle of any size.
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Validate { bundle } => validate(&bundle, locale.unwrap_or_default()),
         Command::Call { operation, file } => call(&operation, file.as_deref(), locale),
         Command::Import(args) => import::run(&args, locale.unwrap_or_default()),
+        Command::Generate(args) => generate::run(&args),
     };
     ExitCode::from(code)
 }

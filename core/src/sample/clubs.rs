@@ -96,13 +96,20 @@ pub(super) fn build(world: &mut World) -> Result<(), SampleError> {
                 7 => ClubStatus::Dissolved,
                 _ => ClubStatus::Active,
             };
-            build_club(world, &mut rng, district as u32, kind, status, index, &calendars)?;
+            build_club(
+                world,
+                &mut rng,
+                district as u32,
+                kind,
+                status,
+                index,
+                &calendars,
+            )?;
         }
     }
     Ok(())
 }
 
-#[expect(clippy::too_many_arguments, reason = "the steps of one club share these values")]
 fn build_club(
     world: &mut World,
     rng: &mut Rng,
@@ -160,8 +167,18 @@ fn build_club(
     world.bundle.clubs.push(club);
 
     let candidates = member_candidates(world, street, community);
-    let dissolved_on = (status == ClubStatus::Dissolved).then_some(status_since).flatten();
-    let periods = members(world, rng, kind, founded_on, dissolved_on, index, &candidates);
+    let dissolved_on = (status == ClubStatus::Dissolved)
+        .then_some(status_since)
+        .flatten();
+    let periods = members(
+        world,
+        rng,
+        kind,
+        founded_on,
+        dissolved_on,
+        index,
+        &candidates,
+    );
     for period in &periods {
         world.bundle.club_members.push(ClubMember {
             club_id,
@@ -269,17 +286,31 @@ fn members(
     let core_members: Vec<u32> = people.by_ref().take(core).collect();
     // The third interest club of a district changed founders: its first
     // core member took over, and the founder stayed on as a fixed member.
-    let hand_over = matches!(kind, ClubKind::Interest(_)) && index == 4 && !core_members.is_empty()
+    let hand_over = matches!(kind, ClubKind::Interest(_))
+        && index == 4
+        && !core_members.is_empty()
         && span > 200;
     if hand_over {
         let on = add_days(founded_on, span / 2);
-        out.push((period(founder, founded_on, Some(on), false), MemberRole::Founder, None));
+        out.push((
+            period(founder, founded_on, Some(on), false),
+            MemberRole::Founder,
+            None,
+        ));
         out.push((period(founder, on, end, false), MemberRole::Fixed, None));
         let successor = core_members[0];
-        out.push((period(successor, founded_on, Some(on), false), MemberRole::Core, Some(duties[0])));
+        out.push((
+            period(successor, founded_on, Some(on), false),
+            MemberRole::Core,
+            Some(duties[0]),
+        ));
         out.push((period(successor, on, end, false), MemberRole::Founder, None));
     } else {
-        out.push((period(founder, founded_on, end, false), MemberRole::Founder, None));
+        out.push((
+            period(founder, founded_on, end, false),
+            MemberRole::Founder,
+            None,
+        ));
     }
     for (position, &learner) in core_members.iter().enumerate() {
         if hand_over && position == 0 {
@@ -300,20 +331,40 @@ fn members(
         // Some fixed members stepped up to a core duty later.
         if matches!(kind, ClubKind::Interest(_)) && position == 1 && joined_on < latest_join {
             let on = add_days(joined_on, (latest_join - joined_on).num_days() / 2 + 1);
-            out.push((period(learner, joined_on, Some(on), false), MemberRole::Fixed, None));
-            out.push((period(learner, on, end, false), MemberRole::Core, Some(CoreDuty::Other)));
+            out.push((
+                period(learner, joined_on, Some(on), false),
+                MemberRole::Fixed,
+                None,
+            ));
+            out.push((
+                period(learner, on, end, false),
+                MemberRole::Core,
+                Some(CoreDuty::Other),
+            ));
         } else {
-            out.push((period(learner, joined_on, end, false), MemberRole::Fixed, None));
+            out.push((
+                period(learner, joined_on, end, false),
+                MemberRole::Fixed,
+                None,
+            ));
         }
     }
     for learner in people.by_ref().take(occasional) {
-        out.push((period(learner, join(rng), end, true), MemberRole::Occasional, None));
+        out.push((
+            period(learner, join(rng), end, true),
+            MemberRole::Occasional,
+            None,
+        ));
     }
     for learner in people.take(former) {
         let joined_on = join(rng);
         let stay = (latest_join - joined_on).num_days().max(1);
         let left_on = add_days(joined_on, rng.between(1, stay));
-        out.push((period(learner, joined_on, Some(left_on), false), MemberRole::Fixed, None));
+        out.push((
+            period(learner, joined_on, Some(left_on), false),
+            MemberRole::Fixed,
+            None,
+        ));
     }
     out
 }
@@ -329,72 +380,130 @@ fn add_activities(
     calendars: &CalendarSet,
 ) -> Result<(), SampleError> {
     let venue = world.bundle.venues[community as usize].id;
-    let series = |rng: &mut Rng, weekdays: Vec<Weekday>, interval, time: (u32, u32), minutes, activity| Series {
-        id: SeriesId(rng.uuid()),
-        owner: SessionOwner::Club(club),
-        venue_id: venue,
-        instructor_ids: Vec::new(),
-        time_zone: None,
-        frequency: Frequency::Weekly,
-        interval,
-        weekdays,
-        week_start: Weekday::Monday,
-        start_date: world.season.start,
-        end: SeriesEnd::Until(world.season.end),
-        start_time: NaiveTime::from_hms_opt(time.0, time.1, 0).unwrap_or_default(),
-        duration_minutes: minutes,
-        exclude_dates: Vec::new(),
-        holiday_calendar: Some(CHINA.to_owned()),
-        ambiguous_time: AmbiguousTime::Earlier,
-        activity_kind: Some(activity),
-    };
+    let series =
+        |rng: &mut Rng, weekdays: Vec<Weekday>, interval, time: (u32, u32), minutes, activity| {
+            Series {
+                id: SeriesId(rng.uuid()),
+                owner: SessionOwner::Club(club),
+                venue_id: venue,
+                instructor_ids: Vec::new(),
+                time_zone: None,
+                frequency: Frequency::Weekly,
+                interval,
+                weekdays,
+                week_start: Weekday::Monday,
+                start_date: world.season.start,
+                end: SeriesEnd::Until(world.season.end),
+                start_time: NaiveTime::from_hms_opt(time.0, time.1, 0).unwrap_or_default(),
+                duration_minutes: minutes,
+                exclude_dates: Vec::new(),
+                holiday_calendar: Some(CHINA.to_owned()),
+                ambiguous_time: AmbiguousTime::Earlier,
+                activity_kind: Some(activity),
+            }
+        };
     let mut all = Vec::new();
     match kind {
         ClubKind::QigongDance => {
-            all.push(series(rng, vec![Weekday::Tuesday, Weekday::Friday], 1, (6, 30), 90, ClubActivityKind::Practice));
+            all.push(series(
+                rng,
+                vec![Weekday::Tuesday, Weekday::Friday],
+                1,
+                (6, 30),
+                90,
+                ClubActivityKind::Practice,
+            ));
         }
         ClubKind::Sewing => {
-            all.push(series(rng, vec![Weekday::Wednesday], 1, (14, 0), 120, ClubActivityKind::Practice));
-            all.push(series(rng, vec![Weekday::Saturday], 4, (9, 0), 150, ClubActivityKind::VolunteerService));
+            all.push(series(
+                rng,
+                vec![Weekday::Wednesday],
+                1,
+                (14, 0),
+                120,
+                ClubActivityKind::Practice,
+            ));
+            all.push(series(
+                rng,
+                vec![Weekday::Saturday],
+                4,
+                (9, 0),
+                150,
+                ClubActivityKind::VolunteerService,
+            ));
         }
         ClubKind::Interest(_) => {
-            let day = [Weekday::Monday, Weekday::Wednesday, Weekday::Thursday, Weekday::Saturday][rng.index(4)];
+            let day = [
+                Weekday::Monday,
+                Weekday::Wednesday,
+                Weekday::Thursday,
+                Weekday::Saturday,
+            ][rng.index(4)];
             let time = [(8, 30), (14, 0), (18, 30)][rng.index(3)];
-            all.push(series(rng, vec![day], 1, time, 90, ClubActivityKind::Practice));
+            all.push(series(
+                rng,
+                vec![day],
+                1,
+                time,
+                90,
+                ClubActivityKind::Practice,
+            ));
         }
     }
     for series in &all {
         world.holiday_skips += push_series(world, series, calendars)?;
     }
-    let one_off = |rng: &mut Rng, date: NaiveDate, start: (u32, u32), end: (u32, u32), activity| Session {
-        id: SessionId(rng.uuid()),
-        source: None,
-        owner: SessionOwner::Club(club),
-        venue_id: venue,
-        instructor_ids: Vec::new(),
-        date,
-        start_time: NaiveTime::from_hms_opt(start.0, start.1, 0).unwrap_or_default(),
-        end_time: NaiveTime::from_hms_opt(end.0, end.1, 0).unwrap_or_default(),
-        end_date: None,
-        time_zone: None,
-        ambiguous_time: AmbiguousTime::Earlier,
-        status: SessionStatus::Scheduled,
-        activity_kind: Some(activity),
-    };
+    let one_off =
+        |rng: &mut Rng, date: NaiveDate, start: (u32, u32), end: (u32, u32), activity| Session {
+            id: SessionId(rng.uuid()),
+            source: None,
+            owner: SessionOwner::Club(club),
+            venue_id: venue,
+            instructor_ids: Vec::new(),
+            date,
+            start_time: NaiveTime::from_hms_opt(start.0, start.1, 0).unwrap_or_default(),
+            end_time: NaiveTime::from_hms_opt(end.0, end.1, 0).unwrap_or_default(),
+            end_date: None,
+            time_zone: None,
+            ambiguous_time: AmbiguousTime::Earlier,
+            status: SessionStatus::Scheduled,
+            activity_kind: Some(activity),
+        };
     match kind {
         ClubKind::QigongDance => {
             // Performances at nursing homes on the first day of each public
             // holiday of the semester, and the provincial competition.
             for date in festival_days(world) {
-                push_one_off(world, one_off(rng, date, (9, 30), (11, 0), ClubActivityKind::Outreach))?;
+                push_one_off(
+                    world,
+                    one_off(rng, date, (9, 30), (11, 0), ClubActivityKind::Outreach),
+                )?;
             }
             let competition = next_working(add_days(world.season.start, 7 * 10 + 2));
-            push_one_off(world, one_off(rng, competition, (13, 30), (17, 0), ClubActivityKind::Competition))?;
+            push_one_off(
+                world,
+                one_off(
+                    rng,
+                    competition,
+                    (13, 30),
+                    (17, 0),
+                    ClubActivityKind::Competition,
+                ),
+            )?;
         }
         ClubKind::Interest(0) if index == 2 => {
             // The volunteer patrol's night round: 21:00 to 01:00 the next day.
             let date = next_working(add_days(world.season.start, 7 * 5 + 3));
-            push_one_off(world, one_off(rng, date, (21, 0), (1, 0), ClubActivityKind::VolunteerService))?;
+            push_one_off(
+                world,
+                one_off(
+                    rng,
+                    date,
+                    (21, 0),
+                    (1, 0),
+                    ClubActivityKind::VolunteerService,
+                ),
+            )?;
         }
         _ => {}
     }

@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use crate::decimal::{Credits, Percent};
 use crate::id::{CourseId, SessionId};
 use crate::model::{
-    AmbiguousTime, Audience, Category, Course, DEFAULT_COMPLETION_THRESHOLD, NetworkLevel,
-    Session, SessionOwner, SessionStatus,
+    AmbiguousTime, Audience, Category, Course, DEFAULT_COMPLETION_THRESHOLD, NetworkLevel, Session,
+    SessionOwner, SessionStatus,
 };
 use crate::schedule::{
     CHINA, CalendarSet, DayKind, Frequency, HolidayCalendar, Series, SeriesEnd, SeriesId,
@@ -22,7 +22,7 @@ use super::rng::Rng;
 use super::{SampleError, SampleFacts, TIME_ZONE, World, add_days, local_instant};
 
 /// Courses per 1,000 learners.
-const COURSES_PER_1000_LEARNERS: u64 = 36;
+const COURSES_PER_1000_LEARNERS: u64 = 42;
 
 /// A course with what the later steps need.
 #[derive(Clone, Debug)]
@@ -245,7 +245,9 @@ const WEEKDAYS: [Weekday; 7] = [
 
 /// Chooses the weekdays and start time of a course.
 fn timetable(rng: &mut Rng, template: &Template) -> (Vec<Weekday>, NaiveTime) {
-    let weekday = |rng: &mut Rng, from: usize, to: usize| WEEKDAYS[rng.between(from as i64, to as i64) as usize];
+    let weekday = |rng: &mut Rng, from: usize, to: usize| {
+        WEEKDAYS[rng.between(from as i64, to as i64) as usize]
+    };
     let (days, hour, minute) = match template.audience {
         For::Children => (vec![weekday(rng, 5, 6)], [9, 14][rng.index(2)], 0),
         For::Adults => {
@@ -342,7 +344,10 @@ pub(super) fn push_series(
 fn add_night_session(world: &mut World, rng: &mut Rng, course: usize) -> Result<(), SampleError> {
     let plan = &world.courses[course];
     let middle = add_days(world.season.start, i64::from(world.weeks() / 2) * 7);
-    let friday = next_working(add_days(middle, (12 - i64::from(middle.weekday().number_from_monday())) % 7));
+    let friday = next_working(add_days(
+        middle,
+        (12 - i64::from(middle.weekday().number_from_monday())) % 7,
+    ));
     let session = Session {
         id: SessionId(rng.uuid()),
         source: None,
@@ -371,14 +376,15 @@ fn add_night_session(world: &mut World, rng: &mut Rng, course: usize) -> Result<
 
 /// Adds one session outside a series.
 pub(super) fn push_one_off(world: &mut World, session: Session) -> Result<(), SampleError> {
-    let times = session_times(&session, Some(TIME_ZONE)).map_err(|problems| SampleError::Internal {
-        what: "session",
-        detail: problems
-            .iter()
-            .map(|problem| problem.message.clone())
-            .collect::<Vec<_>>()
-            .join("; "),
-    })?;
+    let times =
+        session_times(&session, Some(TIME_ZONE)).map_err(|problems| SampleError::Internal {
+            what: "session",
+            detail: problems
+                .iter()
+                .map(|problem| problem.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        })?;
     world.bundle.sessions.push(TimedSession { session, times });
     Ok(())
 }

@@ -138,9 +138,9 @@ fn request_time(world: &World, plan: &CoursePlan, course: u32, rng: &mut Rng) ->
             opens + Duration::seconds(early)
         }
         _ => {
-            let day = plan
-                .first_date
-                .map_or(world.season.start, |first| add_days(first, -rng.between(1, 10)));
+            let day = plan.first_date.map_or(world.season.start, |first| {
+                add_days(first, -rng.between(1, 10))
+            });
             local_instant(day, 8, 0) + Duration::seconds(rng.between(0, 12 * 3600))
         }
     }
@@ -161,9 +161,7 @@ fn settle_course(world: &mut World, course: usize, requested: &[(i64, u32)]) {
     let mut rng = Rng::stream(world.seed, "enrolments", course as u64);
     let plan = &world.courses[course];
     let capacity = world.bundle.courses[course].capacity;
-    let first_session = plan
-        .first_date
-        .unwrap_or(world.season.start);
+    let first_session = plan.first_date.unwrap_or(world.season.start);
     let last_session = world
         .bundle
         .sessions
@@ -210,7 +208,10 @@ fn settle_course(world: &mut World, course: usize, requested: &[(i64, u32)]) {
     let promote_until = local_instant(add_days(first_session, span / 3), 7, 0);
     for (withdrawn_at, _) in withdrawals {
         let promoted_at = local_instant(
-            add_days(withdrawn_at.with_timezone(&super::TIME_ZONE).date_naive(), 1),
+            add_days(
+                withdrawn_at.with_timezone(&super::TIME_ZONE).date_naive(),
+                1,
+            ),
             7,
             15,
         );
@@ -218,7 +219,10 @@ fn settle_course(world: &mut World, course: usize, requested: &[(i64, u32)]) {
             continue;
         }
         let waiting = entries.iter_mut().find(|entry| {
-            entry.confirmed_at.is_none() && entry.withdrawn_at.is_none_or(|gave_up| gave_up > promoted_at)
+            entry.confirmed_at.is_none()
+                && entry
+                    .withdrawn_at
+                    .is_none_or(|gave_up| gave_up > promoted_at)
         });
         if let Some(entry) = waiting {
             entry.confirmed_at = Some(promoted_at);
@@ -252,8 +256,12 @@ fn settle_course(world: &mut World, course: usize, requested: &[(i64, u32)]) {
 /// yet withdrawn.
 pub(super) fn holds_place(enrolment: &Enrolment, at: DateTime<Utc>) -> bool {
     enrolment.status != EnrolmentStatus::Waitlisted
-        && enrolment.confirmed_at.is_some_and(|confirmed| confirmed <= at)
-        && enrolment.withdrawn_at.is_none_or(|withdrawn| at < withdrawn)
+        && enrolment
+            .confirmed_at
+            .is_some_and(|confirmed| confirmed <= at)
+        && enrolment
+            .withdrawn_at
+            .is_none_or(|withdrawn| at < withdrawn)
 }
 
 /// A number in `0..10_000` fixed by the seed, a label and two positions,
@@ -280,7 +288,9 @@ fn build_excusals(world: &mut World) {
             for enrolment in plan.enrolments.clone() {
                 let record = &world.bundle.enrolments[enrolment as usize];
                 let learner = world.enrolment_learner[enrolment as usize];
-                if !holds_place(record, timed.times.starts_at) || !excused(world.seed, session, learner) {
+                if !holds_place(record, timed.times.starts_at)
+                    || !excused(world.seed, session, learner)
+                {
                     continue;
                 }
                 let hours_before = rng.between(2, 72);

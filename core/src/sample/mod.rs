@@ -501,9 +501,7 @@ impl World {
                 Some(crate::model::BirthDate::Year(_)) => facts.birth_year_only += 1,
                 Some(crate::model::BirthDate::Date(_)) => {}
             }
-            if learner.birth_date.is_some()
-                && people::age_range(info, self.season.start).0 >= 60
-            {
+            if learner.birth_date.is_some() && people::age_range(info, self.season.start).0 >= 60 {
                 facts.older_learners += 1;
             }
         }

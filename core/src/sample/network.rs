@@ -81,7 +81,10 @@ fn build_district(world: &mut World, rng: &mut Rng, district: u32, learners: u32
     );
 
     let (name_zh, name_en) = if district == 0 {
-        ("钱塘区社区学院（区老年大学）".to_owned(), "Qiantang District Community College".to_owned())
+        (
+            "钱塘区社区学院（区老年大学）".to_owned(),
+            "Qiantang District Community College".to_owned(),
+        )
     } else {
         let number = names::DISTRICT_NUMBERS
             .get(district as usize % names::DISTRICT_NUMBERS.len())
@@ -191,7 +194,12 @@ fn build_district(world: &mut World, rng: &mut Rng, district: u32, learners: u32
     }
 }
 
-fn street_name(district: u32, street: u32, centre: (i64, i64), rng: &mut Rng) -> (String, String, (i64, i64)) {
+fn street_name(
+    district: u32,
+    street: u32,
+    centre: (i64, i64),
+    rng: &mut Rng,
+) -> (String, String, (i64, i64)) {
     if district == 0
         && let Some((zh, en, lat, lon)) = names::STREETS.get(street as usize)
     {
@@ -203,7 +211,7 @@ fn street_name(district: u32, street: u32, centre: (i64, i64), rng: &mut Rng) ->
         centre.0 + rng.between(-60_000, 60_000),
         centre.1 + i64::from(street) * 40_000 - 120_000,
     );
-    (format!("{place}街道"), format!("{place}"), micro)
+    (format!("{place}街道"), place, micro)
 }
 
 struct VenueSpec {
@@ -268,7 +276,10 @@ mod tests {
         assert_eq!(district_count(1), 1);
         assert_eq!(district_count(54_611), 1);
         assert_eq!(district_count(1_100_000), 20);
-        assert_eq!((0..3).map(|index| share(10, 3, index)).collect::<Vec<_>>(), [4, 3, 3]);
+        assert_eq!(
+            (0..3).map(|index| share(10, 3, index)).collect::<Vec<_>>(),
+            [4, 3, 3]
+        );
     }
 
     #[test]

@@ -89,7 +89,10 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
         };
         let last_day = last.session.date;
         let members = plan.enrolments.clone().filter(|&enrolment| {
-            holds_place(&world.bundle.enrolments[enrolment as usize], last.times.starts_at)
+            holds_place(
+                &world.bundle.enrolments[enrolment as usize],
+                last.times.starts_at,
+            )
         });
         let category = plan.template.category;
         for enrolment in members {
@@ -99,7 +102,11 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 let mut assessment = blank(rng, learner, OutcomeKind::Assessment, last_day);
                 assessment.course_id = Some(course.id);
                 assessment.passed = Some(passed);
-                assessment.score = Some(if passed { rng.between(60, 98) } else { rng.between(30, 59) } as u8);
+                assessment.score = Some(if passed {
+                    rng.between(60, 98)
+                } else {
+                    rng.between(30, 59)
+                } as u8);
                 out.push(assessment);
                 // Half of those who failed pass a retake a week later.
                 let retake_day = add_days(last_day, 7);
@@ -113,22 +120,36 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 }
                 if passed || retaken {
                     let level = if category == "beautician" { 5 } else { 4 };
-                    let day = add_days(if passed { last_day } else { retake_day }, 3).min(season_end);
+                    let day =
+                        add_days(if passed { last_day } else { retake_day }, 3).min(season_end);
                     let mut certificate = blank(rng, learner, OutcomeKind::Certificate, day);
                     certificate.certificate_code = Some(format!("{category}-level-{level}"));
                     certificate.certificate_level = Some(level);
                     certificate.title = Some(format!("{}, level {level}", plan.template.title_en));
-                    certificate.evidence = Some(format!("ZJ-{}-{:07}", day.format("%Y"), rng.below(10_000_000)));
+                    certificate.evidence = Some(format!(
+                        "ZJ-{}-{:07}",
+                        day.format("%Y"),
+                        rng.below(10_000_000)
+                    ));
                     certificate.recorded_on = Some(add_days(day, rng.between(0, 5)));
                     out.push(certificate);
                 }
             }
-            let exhibits = matches!(category, "traditional_painting" | "calligraphy" | "photography");
+            let exhibits = matches!(
+                category,
+                "traditional_painting" | "calligraphy" | "photography"
+            );
             if exhibits && rng.chance(150) {
                 let mut award = blank(rng, learner, OutcomeKind::Award, last_day);
                 award.award_scope = Some(AwardScope::District);
-                award.award_rank = Some([AwardRank::First, AwardRank::Second, AwardRank::Third][rng.weighted(&[1, 3, 6])]);
-                award.title = Some(format!("District senior learners' exhibition: {}", plan.template.title_en));
+                award.award_rank = Some(
+                    [AwardRank::First, AwardRank::Second, AwardRank::Third]
+                        [rng.weighted(&[1, 3, 6])],
+                );
+                award.title = Some(format!(
+                    "District senior learners' exhibition: {}",
+                    plan.template.title_en
+                ));
                 award.course_id = Some(course.id);
                 out.push(award);
             }
@@ -152,10 +173,13 @@ fn peer_tutor(
         return;
     };
     let pool = &world.streets[street as usize].learners;
-    let tutor = (0..20).filter_map(|_| rng.pick(pool).copied()).find(|&learner| {
-        let (youngest, oldest) = age_range(&world.learners[learner as usize], world.season.start);
-        (55..=75).contains(&youngest) && oldest <= 75
-    });
+    let tutor = (0..20)
+        .filter_map(|_| rng.pick(pool).copied())
+        .find(|&learner| {
+            let (youngest, oldest) =
+                age_range(&world.learners[learner as usize], world.season.start);
+            (55..=75).contains(&youngest) && oldest <= 75
+        });
     let Some(tutor) = tutor else {
         return;
     };
@@ -225,7 +249,10 @@ fn club_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
             // The city special prize of the previous autumn, credited in
             // an earlier season.
             let date = add_days(world.season.start, -110);
-            let periods = plan.periods.iter().filter(|period| period.covers(date) && !period.occasional);
+            let periods = plan
+                .periods
+                .iter()
+                .filter(|period| period.covers(date) && !period.occasional);
             for period in periods {
                 let learner = world.bundle.learners[period.learner as usize].id;
                 let mut award = blank(rng, learner, OutcomeKind::Award, date);
@@ -254,7 +281,11 @@ fn learner_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 let mut online = blank(rng, learner, OutcomeKind::OnlineLearning, day);
                 // One in ten sessions runs past the 120 minutes a day that
                 // online-learning rules commonly count.
-                let minutes = if rng.chance(1_000) { rng.between(121, 200) } else { rng.between(10, 90) };
+                let minutes = if rng.chance(1_000) {
+                    rng.between(121, 200)
+                } else {
+                    rng.between(10, 90)
+                };
                 online.minutes = Some(minutes as u32);
                 online.resource_id = Some(format!("HXT-R-{:06}", rng.between(1, 5_000)));
                 out.push(online);

@@ -102,7 +102,11 @@ fn learner(
     let card = rng.chance(if age >= 75 { 3_000 } else { 300 });
     // Children were registered by their parents in the last year.
     let (first, last) = registration;
-    let first = if age < 18 { add_days(last, -365) } else { first };
+    let first = if age < 18 {
+        add_days(last, -365)
+    } else {
+        first
+    };
     let span = (last - first).num_days().max(0);
     let registered_on = add_days(first, rng.between(0, span));
     let learner = Learner {

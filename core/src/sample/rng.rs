@@ -130,9 +130,18 @@ mod tests {
     fn streams_differ_and_repeat() {
         let a: Vec<u64> = (0..4).map(|_| Rng::stream(7, "a", 0).next_u64()).collect();
         assert!(a.windows(2).all(|pair| pair[0] == pair[1]));
-        assert_ne!(Rng::stream(7, "a", 0).next_u64(), Rng::stream(7, "a", 1).next_u64());
-        assert_ne!(Rng::stream(7, "a", 0).next_u64(), Rng::stream(7, "b", 0).next_u64());
-        assert_ne!(Rng::stream(7, "a", 0).next_u64(), Rng::stream(8, "a", 0).next_u64());
+        assert_ne!(
+            Rng::stream(7, "a", 0).next_u64(),
+            Rng::stream(7, "a", 1).next_u64()
+        );
+        assert_ne!(
+            Rng::stream(7, "a", 0).next_u64(),
+            Rng::stream(7, "b", 0).next_u64()
+        );
+        assert_ne!(
+            Rng::stream(7, "a", 0).next_u64(),
+            Rng::stream(8, "a", 0).next_u64()
+        );
     }
 
     #[test]

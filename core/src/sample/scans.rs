@@ -67,6 +67,9 @@ struct Spec {
     nonce: Option<u64>,
 }
 
+/// The decided scans of one session, each with its verdict.
+type SessionScans = [(Spec, Verdict)];
+
 /// What the attendance engine makes of a scan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
@@ -215,7 +218,7 @@ impl ScanPlan {
 
     /// Decides the scans of every session in order and hands each
     /// session's to `each`.
-    fn walk(&self, bundle: &Bundle, each: &mut dyn FnMut(&[(Spec, Verdict)])) {
+    fn walk(&self, bundle: &Bundle, each: &mut dyn FnMut(&SessionScans)) {
         let mut specs = Vec::new();
         let mut members = Vec::new();
         for (position, course) in self.courses.iter().enumerate() {
@@ -230,7 +233,9 @@ impl ScanPlan {
             members.sort_unstable();
             for (number, session) in course.sessions.clone().enumerate() {
                 specs.clear();
-                self.course_session(bundle, course, &members, session, number, &mut rng, &mut specs);
+                self.course_session(
+                    bundle, course, &members, session, number, &mut rng, &mut specs,
+                );
                 each(&specs);
             }
         }
@@ -247,7 +252,10 @@ impl ScanPlan {
         each(&specs);
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the state of one walk over a course")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the state of one walk over a course"
+    )]
     fn course_session(
         &self,
         bundle: &Bundle,
@@ -280,7 +288,8 @@ impl ScanPlan {
                 if excused(self.seed, session, learner) && !rng.chance(500) {
                     continue;
                 }
-                let attends = rng.below(10_000) < u64::from(self.habits[learner as usize].propensity);
+                let attends =
+                    rng.below(10_000) < u64::from(self.habits[learner as usize].propensity);
                 self.learner_at_session(session, learner, times, attends, false, rng, out);
                 continue;
             }
@@ -289,10 +298,14 @@ impl ScanPlan {
             }
             // Learners still waiting, and learners who left, sometimes come
             // to a session anyway.
-            let waiting = record.confirmed_at.is_none_or(|confirmed| confirmed > times.starts_at)
-                && record.withdrawn_at.is_none_or(|withdrawn| withdrawn > times.starts_at);
+            let waiting = record
+                .confirmed_at
+                .is_none_or(|confirmed| confirmed > times.starts_at)
+                && record
+                    .withdrawn_at
+                    .is_none_or(|withdrawn| withdrawn > times.starts_at);
             let tries = if waiting && number < 2 {
-                2_500
+                1_500
             } else if !waiting {
                 300
             } else {
@@ -305,7 +318,10 @@ impl ScanPlan {
             }
         }
         if course.walk_in && !cancelled {
-            let pool = self.pools.get(course.pool as usize).map_or(&[][..], Vec::as_slice);
+            let pool = self
+                .pools
+                .get(course.pool as usize)
+                .map_or(&[][..], Vec::as_slice);
             let wanted = rng.between(10, 40) as usize;
             let mut walked_in: Vec<u32> = Vec::with_capacity(wanted);
             for _ in 0..wanted * 2 {
@@ -338,14 +354,27 @@ impl ScanPlan {
         let date = timed.session.date;
         for period in club.periods.iter().filter(|period| period.covers(date)) {
             let attends = club_attends(self.seed, session, period);
-            self.learner_at_session(session, period.learner, &timed.times, attends, false, rng, out);
+            self.learner_at_session(
+                session,
+                period.learner,
+                &timed.times,
+                attends,
+                false,
+                rng,
+                out,
+            );
         }
     }
 
     fn unknown_sessions(&self, bundle: &Bundle, out: &mut Vec<(Spec, Verdict)>) {
         let mut rng = Rng::stream(self.seed, "unknown-session-scans", 0);
         let learners = bundle.learners.len() as u64;
-        let Some(first) = bundle.sessions.iter().map(|timed| timed.times.starts_at).min() else {
+        let Some(first) = bundle
+            .sessions
+            .iter()
+            .map(|timed| timed.times.starts_at)
+            .min()
+        else {
             return;
         };
         let last = bundle
@@ -371,7 +400,13 @@ impl ScanPlan {
     }
 
     /// A scan with the learner's usual method and a current token.
-    fn spec(&self, session: u32, learner: u32, at: DateTime<Utc>, direction: ScanDirection) -> Spec {
+    fn spec(
+        &self,
+        session: u32,
+        learner: u32,
+        at: DateTime<Utc>,
+        direction: ScanDirection,
+    ) -> Spec {
         let method = if self.habits[learner as usize].card {
             ScanMethod::Card
         } else {
@@ -394,7 +429,10 @@ impl ScanPlan {
 
     /// Decides the scans of one learner expected at one session, with
     /// lateness, leaving early and the faults that happen on the way.
-    #[expect(clippy::too_many_arguments, reason = "the learner, the session and the output")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the learner, the session and the output"
+    )]
     fn learner_at_session(
         &self,
         session: u32,
@@ -418,7 +456,11 @@ impl ScanPlan {
             at,
             direction,
             method,
-            token: if with_token { Token::Current } else { Token::Missing },
+            token: if with_token {
+                Token::Current
+            } else {
+                Token::Missing
+            },
             ..base
         };
 
@@ -434,10 +476,16 @@ impl ScanPlan {
                 out.push((spec, Verdict::Rejected("expired_token")));
             } else if rng.chance(30) {
                 let at = end + Duration::seconds(rng.between(-300, 900));
-                out.push((plain(at, ScanDirection::CheckOut), Verdict::Rejected("no_check_in")));
+                out.push((
+                    plain(at, ScanDirection::CheckOut),
+                    Verdict::Rejected("no_check_in"),
+                ));
             } else if rng.chance(30) {
                 let at = end + Duration::seconds(rng.between(60, 1_500));
-                out.push((plain(at, ScanDirection::CheckIn), Verdict::Rejected("too_late")));
+                out.push((
+                    plain(at, ScanDirection::CheckIn),
+                    Verdict::Rejected("too_late"),
+                ));
             }
             return;
         }
@@ -468,23 +516,51 @@ impl ScanPlan {
             None
         } else if fault < 90 {
             let token = Token::Shifted(-rng.between(2, 20));
-            Some((Spec { token, ..plain(before, ScanDirection::CheckIn) }, "expired_token"))
+            Some((
+                Spec {
+                    token,
+                    ..plain(before, ScanDirection::CheckIn)
+                },
+                "expired_token",
+            ))
         } else if fault < 110 {
             let token = if rng.chance(5_000) {
                 Token::Garbled(rng.next_u64())
             } else {
-                Token::Foreign(if session > 0 { session - 1 } else { session + 1 })
+                Token::Foreign(if session > 0 {
+                    session - 1
+                } else {
+                    session + 1
+                })
             };
-            Some((Spec { token, ..plain(before, ScanDirection::CheckIn) }, "invalid_token"))
+            Some((
+                Spec {
+                    token,
+                    ..plain(before, ScanDirection::CheckIn)
+                },
+                "invalid_token",
+            ))
         } else if fault < 118 {
-            let spec = Spec { token: Token::Static, ..plain(before, ScanDirection::CheckIn) };
+            let spec = Spec {
+                token: Token::Static,
+                ..plain(before, ScanDirection::CheckIn)
+            };
             Some((spec, "static_token_not_allowed"))
         } else if fault < 126 {
-            let spec = Spec { token: Token::Missing, ..plain(before, ScanDirection::CheckIn) };
+            let spec = Spec {
+                token: Token::Missing,
+                ..plain(before, ScanDirection::CheckIn)
+            };
             Some((spec, "missing_token"))
         } else if fault < 129 {
             let token = Token::Shifted(rng.between(1, 3));
-            Some((Spec { token, ..plain(before, ScanDirection::CheckIn) }, "token_not_yet_valid"))
+            Some((
+                Spec {
+                    token,
+                    ..plain(before, ScanDirection::CheckIn)
+                },
+                "token_not_yet_valid",
+            ))
         } else {
             None
         };
@@ -493,7 +569,10 @@ impl ScanPlan {
         }
 
         let nonce = (with_token && rng.chance(6_000)).then(|| rng.next_u64());
-        let check_in = Spec { nonce, ..plain(arrival, ScanDirection::CheckIn) };
+        let check_in = Spec {
+            nonce,
+            ..plain(arrival, ScanDirection::CheckIn)
+        };
         out.push((check_in, Verdict::CheckIn { walk_in, late }));
         let mut last = arrival;
 
@@ -508,7 +587,10 @@ impl ScanPlan {
             let at = last + Duration::seconds(rng.between(20, 300));
             if at < end {
                 let nonce = (with_token && rng.chance(6_000)).then(|| rng.next_u64());
-                let spec = Spec { nonce, ..plain(at, ScanDirection::CheckIn) };
+                let spec = Spec {
+                    nonce,
+                    ..plain(at, ScanDirection::CheckIn)
+                };
                 out.push((spec, Verdict::Duplicate("repeated_check_in")));
                 last = at;
             }
@@ -519,7 +601,10 @@ impl ScanPlan {
         }
         if rng.chance(40) {
             let at = end + Duration::seconds(rng.between(1_860, 5_400));
-            out.push((plain(at, ScanDirection::CheckOut), Verdict::Rejected("too_late")));
+            out.push((
+                plain(at, ScanDirection::CheckOut),
+                Verdict::Rejected("too_late"),
+            ));
             return;
         }
         let early_at = end - Duration::seconds(rng.between(660, 2_700));
@@ -535,11 +620,17 @@ impl ScanPlan {
         if rng.chance(150) {
             let earlier = at - Duration::seconds(rng.between(30, 600));
             if earlier > last {
-                out.push((plain(earlier, ScanDirection::CheckOut), Verdict::Duplicate("superseded_check_out")));
+                out.push((
+                    plain(earlier, ScanDirection::CheckOut),
+                    Verdict::Duplicate("superseded_check_out"),
+                ));
             }
         }
         let early = at < end - Duration::seconds(600);
-        out.push((plain(at, ScanDirection::CheckOut), Verdict::CheckOut { early }));
+        out.push((
+            plain(at, ScanDirection::CheckOut),
+            Verdict::CheckOut { early },
+        ));
     }
 }
 
@@ -599,7 +690,8 @@ impl Builder<'_> {
     }
 
     fn token(&mut self, spec: &Spec, session: SessionId) -> Option<String> {
-        let window = TokenWindow::containing(spec.at, &self.plan.policy).map_or(0, |window| window.index);
+        let window =
+            TokenWindow::containing(spec.at, &self.plan.policy).map_or(0, |window| window.index);
         match spec.token {
             Token::Missing => None,
             Token::Current => self.secret_of(session).issue(window),
