@@ -58,3 +58,4 @@ pub mod problem;
 pub mod record;
 pub mod sample;
 pub mod schedule;
+pub mod stats;
