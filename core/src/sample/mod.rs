@@ -2,7 +2,7 @@
 //! size, calibrated to Qiantang District, Hangzhou, in 2021.
 //!
 //! [`generate`] builds venues (a district community college, 7 street adult
-//! schools and 72 community teaching points and cultural halls per
+//! schools and 70 community teaching points and cultural halls per
 //! district), learners with an age structure in which older residents fill
 //! the senior-university courses, instructors, courses of the built-in
 //! taxonomy with capacities, enrolment windows, age limits and credit

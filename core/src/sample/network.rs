@@ -1,5 +1,5 @@
 //! The venue network: per district one community college, up to 7 street
-//! adult schools and about 72 teaching points (communities and cultural
+//! adult schools and 70 teaching points (communities and cultural
 //! halls), with coordinates, populations and seats.
 
 use crate::id::VenueId;
@@ -10,7 +10,7 @@ use super::rng::Rng;
 use super::{DISTRICT_LEARNERS, DistrictInfo, StreetInfo, TIME_ZONE, VenueInfo, World};
 
 /// Teaching points of a district of [`DISTRICT_LEARNERS`] learners.
-pub(super) const POINTS_PER_DISTRICT: u32 = 72;
+pub(super) const POINTS_PER_DISTRICT: u32 = 70;
 /// Streets of a full district.
 const STREETS_PER_DISTRICT: u32 = 7;
 /// Residents of a full district.
