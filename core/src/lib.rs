@@ -57,3 +57,4 @@ pub mod model;
 pub mod problem;
 pub mod record;
 pub mod schedule;
+pub mod season;

@@ -49,6 +49,8 @@ mod enrolment;
 mod index;
 #[cfg(feature = "full-api")]
 mod schedule;
+#[cfg(feature = "full-api")]
+mod season;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -102,6 +104,8 @@ static ALL: &[&[Operation]] = &[
     #[cfg(feature = "full-api")]
     enrolment::OPERATIONS,
     attendance::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    season::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.
