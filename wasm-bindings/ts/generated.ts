@@ -392,7 +392,8 @@ export type OperationName =
   | "evaluate_attendance"
   | "preview_scan"
   | "issue_check_in_token"
-  | "validate_attendance_policy";
+  | "validate_attendance_policy"
+  | "run_season";
 
 /** Every operation name, in the order the API lists them. */
 export const OPERATION_NAMES: readonly OperationName[] = [
@@ -445,6 +446,7 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "preview_scan",
   "issue_check_in_token",
   "validate_attendance_policy",
+  "run_season",
 ];
 
 /** The required and optional fields of each input record. */
