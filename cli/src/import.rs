@@ -10,7 +10,7 @@ use xuetong::import::{Format, Import, ImportReport, import};
 use xuetong::problem::{Code, Locale, Problem};
 
 use xuetong_cli::folder::Folder;
-use xuetong_cli::output::counted;
+use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::{complain, say};
 
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
@@ -108,8 +108,8 @@ pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
     say!(
         "{} read, {} imported, {} rejected",
         counted(report.rows_read(), "row", "rows"),
-        report.rows_imported(),
-        report.rows_rejected()
+        grouped(report.rows_imported()),
+        grouped(report.rows_rejected())
     );
     if report.is_clean() {
         EXIT_OK
@@ -158,8 +158,8 @@ fn print_report(report: &ImportReport, locale: Locale) {
             "{}: {} read, {} imported, {} rejected ({encoding})",
             file.file,
             counted(file.rows_read, "row", "rows"),
-            file.rows_imported,
-            file.rows_rejected
+            grouped(file.rows_imported),
+            grouped(file.rows_rejected)
         );
     }
     print_by_code("notices", &report.notices, locale);

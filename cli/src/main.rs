@@ -12,7 +12,7 @@ use xuetong::bundle::read_bundle;
 use xuetong::problem::Locale;
 
 use xuetong_cli::folder::Folder;
-use xuetong_cli::output::counted;
+use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::{complain, say};
 
 /// Exit code when the command did its work and every input was valid.
@@ -132,16 +132,16 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
             "{}: {} read, {} accepted, {} rejected",
             file.file,
             counted(file.rows_read, "row", "rows"),
-            file.rows_accepted,
-            file.rows_rejected
+            grouped(file.rows_accepted),
+            grouped(file.rows_rejected)
         );
     }
     say!(
         "{}: {} read, {} accepted, {} rejected, {}",
         path.display(),
         counted(report.rows_read(), "row", "rows"),
-        report.rows_accepted(),
-        report.rows_rejected(),
+        grouped(report.rows_accepted()),
+        grouped(report.rows_rejected()),
         counted(report.problems.len() as u64, "problem", "problems")
     );
     if report.is_clean() {

@@ -19,7 +19,7 @@ use xuetong::season::{
     REJECTED_ROWS_FILE, Season, SeasonOptions, SeasonStep, default_as_of, run_season_observed,
     write_output, write_rejected_rows,
 };
-use xuetong_cli::output::counted;
+use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
@@ -451,9 +451,17 @@ fn print_summary(
         season.recorded_on
     );
     say!(
+        "sessions: {} held of {}; {}, {}, {}",
+        grouped(summary.sessions_held),
+        counted(summary.sessions, "session", "sessions"),
+        counted(summary.learners, "learner", "learners"),
+        counted(summary.courses, "course", "courses"),
+        counted(summary.clubs, "club", "clubs")
+    );
+    say!(
         "attendance: {} accepted, {} rejected, {}; {}, {}, {}",
         counted(summary.scans_accepted, "scan", "scans"),
-        summary.scans_rejected,
+        grouped(summary.scans_rejected),
         counted(summary.scans_duplicate, "duplicate", "duplicates"),
         counted(summary.attendance_records, "record", "records"),
         counted(summary.course_results, "course result", "course results"),
@@ -475,7 +483,7 @@ fn print_summary(
     say!(
         "clubs: {}, {} failed",
         counted(summary.club_evaluations, "evaluation", "evaluations"),
-        summary.club_evaluations_failed
+        grouped(summary.club_evaluations_failed)
     );
     if season.index.is_none() {
         say!("statistics and the learning index are not computed yet: no files written for them");
