@@ -7,8 +7,8 @@
 //!
 //! - Tai chi (no credit value, 80 %, no walk-ins) meets on 2 March, 9 March,
 //!   16 March (cancelled) and 23 March, 09:00–10:30 (90 min). Learner 1 holds
-//!   a place throughout, learner 2 from 3 February until 10 March 08:00,
-//!   learner 4 from 20 February and is excused on 9 March.
+//!   a place throughout. Learner 2 has one from 3 February until 10 March
+//!   08:00, and learner 4 from 20 February, excused on 9 March.
 //!   - 2 March: learner 1 checks in 08:52:10 and out 10:31 (present, 90);
 //!     learner 2 checks in 09:14:30, late (later than 09:10), no check-out,
 //!     so 09:14:30–10:30 = 75 whole minutes; learner 4 checks in 08:40
@@ -27,10 +27,11 @@
 //! - The qigong club meets 7 March 22:00 to 01:00 (180 min): learners 4 and
 //!   6 check in on time.
 //!
-//! That is 17 scans: 16 accepted, 1 duplicate, none rejected; 16 records (3
-//! + 3 + 2 on tai chi, 3 + 2 on smartphone skills, 1 on childcare, 2 at the
-//! club); 6 course results (3 tai chi, 2 smartphone, 1 childcare), of which
-//! learners 1 and 4 complete tai chi (3/3 and 2/2 after the excusal).
+//! That is 17 scans: 16 accepted, 1 duplicate and none rejected. There are
+//! 16 records: 8 on tai chi (3, 3 and 2), 5 on smartphone skills (3 and 2),
+//! 1 on childcare and 2 at the club. There are 6 course results (3 tai chi,
+//! 2 smartphone, 1 childcare), and learners 1 and 4 complete tai chi (3/3,
+//! and 2/2 after the excusal).
 //!
 //! With the built-in `community` rules: tai chi minutes earn 0.1 per full
 //! hour summed per learner and course (learner 1: 270 min = 0.45, rounded
@@ -115,7 +116,7 @@ fn output(season: &Season<'_>, file: OutputFile, locale: Locale) -> String {
     String::from_utf8(bytes).expect("outputs are UTF-8")
 }
 
-/// The rows of a CSV text as maps from column to cell.
+/// Reads the rows of a CSV text as maps from column to cell.
 fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().expect("a header").clone();
@@ -313,6 +314,7 @@ fn xapi_statements_follow_the_trail() {
             .map(str::to_owned)
             .unwrap_or_default()
     };
+
     let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
     for statement in &statements {
         *verbs.entry(verb(statement)).or_default() += 1;
@@ -323,6 +325,7 @@ fn xapi_statements_follow_the_trail() {
     assert_eq!(verbs.get("completed"), Some(&2));
     assert_eq!(verbs.get("earned"), Some(&9));
     assert_eq!(statements.len(), 25);
+
     let ids: BTreeSet<&str> = statements
         .iter()
         .map(|statement| statement["id"].as_str().expect("an id"))
@@ -338,6 +341,7 @@ fn xapi_statements_follow_the_trail() {
             "{statement}"
         );
     }
+
     let attended = statements
         .iter()
         .find(|statement| verb(statement) == "attended")
@@ -366,7 +370,7 @@ fn token_key_verifies_every_example_token() {
     assert_eq!(season.summary.entries_appended, 9);
 }
 
-/// Every output file of `season`, as text.
+/// Writes every output file of `season` as text.
 fn all_outputs(season: &Season<'_>) -> BTreeMap<&'static str, String> {
     OutputFile::ALL
         .iter()
@@ -374,7 +378,7 @@ fn all_outputs(season: &Season<'_>) -> BTreeMap<&'static str, String> {
         .collect()
 }
 
-/// The bundle with the data rows of every CSV file in reverse order.
+/// Returns the bundle with the data rows of every CSV file reversed.
 fn reversed(files: &MemoryBundle) -> MemoryBundle {
     let mut reversed = MemoryBundle::new();
     for (name, bytes) in &files.files {
@@ -553,9 +557,9 @@ fn bundle_rules_apply_when_none_are_given() {
     assert_eq!(season.rule_set.id, "district_points");
 }
 
-/// The columns (or fields) each section of `docs/outputs.md` documents, by
-/// file name: the first cell of every row of the first table after a
-/// heading that names a file.
+/// Reads the columns (or fields) that `docs/outputs.md` documents, by file
+/// name. They are the first cells of the first table after a heading that
+/// names a file.
 fn documented_columns() -> BTreeMap<String, Vec<String>> {
     let text = std::fs::read_to_string(repo_root().join("docs").join("outputs.md"))
         .expect("docs/outputs.md is readable");
@@ -645,6 +649,7 @@ fn written_headers_match_the_documentation() {
         );
         checked.push(name);
     }
+
     let mut bytes = Vec::new();
     write_rejected_rows(
         &xuetong::bundle::ReadReport::default(),

@@ -112,11 +112,11 @@ impl Stop {
     }
 }
 
-/// Runs `xuetong run` and returns the exit code: success when every row of
-/// the bundle was read, bad input when rows were rejected (the season still
-/// runs on the others and every file is written) or an input file is
-/// invalid (nothing is written), failure when a file cannot be read or
-/// written.
+/// Runs `xuetong run` and returns the exit code. It is success when every
+/// row of the bundle was read. It is bad input when rows were rejected (the
+/// season still runs on the others and every file is written) or a file
+/// named by an option is invalid (nothing is written). It is failure when
+/// a file cannot be read or written.
 pub(crate) fn run(args: &RunArgs, locale: Locale) -> u8 {
     match run_steps(args, locale) {
         Ok(code) => code,
@@ -229,7 +229,7 @@ fn invalid(source: &str, problems: &[Problem], what: &str, locale: Locale) -> St
     ))
 }
 
-/// A problem of a document as `SOURCE: PATH: MESSAGE [CODE]`.
+/// Writes a problem of a document as `SOURCE: PATH: MESSAGE [CODE]`.
 fn describe(source: &str, problem: &Problem, locale: Locale) -> String {
     if problem.path.segments().is_empty() {
         format!(
@@ -287,7 +287,7 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     Ok(options)
 }
 
-/// The name of a step for the spinner.
+/// Returns the name of a step for the spinner.
 fn step_name(step: SeasonStep) -> &'static str {
     match step {
         SeasonStep::Attendance => "evaluating attendance",
@@ -404,6 +404,7 @@ fn write_all(
             args.out.display()
         ))
     })?;
+
     let files = season.output_files();
     let bar = progress.items(files.len() as u64 + 2, "writing");
     let written: Vec<Result<(String, u64), Stop>> = files
@@ -417,11 +418,13 @@ fn write_all(
         })
         .collect();
     let mut listed = written.into_iter().collect::<Result<Vec<_>, Stop>>()?;
+
     let rejected = write_file(&args.out.join(REJECTED_ROWS_FILE), |writer| {
         write_rejected_rows(report, writer, locale)
     })?;
     listed.push((REJECTED_ROWS_FILE.to_owned(), rejected));
     bar.inc(1);
+
     let page = render(season, report, &listed, locale);
     write_file(&args.out.join(REPORT_FILE), |writer| {
         writer.write_all(page.as_bytes())?;
@@ -474,6 +477,7 @@ fn print_summary(
         counted(summary.learners_credited, "learner", "learners"),
         counted(summary.outcomes_skipped, "outcome", "outcomes")
     );
+
     if let Some((batch_id, deposits)) = batch_summary(season) {
         say!(
             "credit bank: batch {batch_id} with {}",
@@ -488,6 +492,7 @@ fn print_summary(
     if season.index.is_none() {
         say!("statistics and the learning index are not computed yet: no files written for them");
     }
+
     say!("report: {}", args.out.join(REPORT_FILE).display());
     let rows: u64 = written.iter().map(|(_, rows)| rows).sum();
     say!(

@@ -20,7 +20,7 @@ fn example() -> PathBuf {
     repo().join("examples").join("bundle")
 }
 
-/// A fresh, empty folder for one test.
+/// Makes a fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xuetong-cli-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -191,6 +191,7 @@ fn closed_pipe_ends_quietly() {
         "id,course_id,venue_id,date,start_time,end_time\n",
     )
     .unwrap();
+
     let mut child = Command::new(BIN)
         .args(["validate", bundle.to_str().unwrap()])
         .stdout(Stdio::piped())
@@ -202,6 +203,7 @@ fn closed_pipe_ends_quietly() {
     reader.read_line(&mut first).expect("a first line");
     assert!(first.contains("venues.csv"), "{first}");
     drop(reader);
+
     let output = child.wait_with_output().expect("the binary ends");
     let messages = stderr(&output);
     assert!(!messages.contains("panicked"), "{messages}");
@@ -323,7 +325,7 @@ fn run_writes_every_output_and_the_report() {
 }
 
 #[test]
-fn run_is_deterministic_and_appends_to_a_previous_ledger() {
+fn run_repeats_and_appends_ledger() {
     let first = scratch("run-first");
     let second = scratch("run-second");
     assert_eq!(code(&run_example(&first, &["--xapi"])), 0);
@@ -387,7 +389,7 @@ fn run_with_the_example_token_key() {
 }
 
 #[test]
-fn run_names_the_file_line_and_value_of_bad_input() {
+fn run_bad_input_names_file() {
     let dir = scratch("run-bad");
     let rules = dir.join("rules.json");
     std::fs::write(
@@ -426,7 +428,7 @@ fn run_names_the_file_line_and_value_of_bad_input() {
 }
 
 #[test]
-fn run_on_a_broken_bundle_writes_and_reports_rejected_rows() {
+fn run_broken_bundle_lists_rows() {
     let out = scratch("run-broken");
     let broken = repo().join("tests").join("fixtures").join("broken-bundle");
     let output = xuetong(&[
@@ -446,7 +448,7 @@ fn run_on_a_broken_bundle_writes_and_reports_rejected_rows() {
 }
 
 #[test]
-fn run_refuses_to_write_into_the_bundle_and_reports_failures() {
+fn run_output_folder_checks() {
     let output = run_example(&example(), &[]);
     assert_eq!(code(&output), 1);
     assert!(

@@ -6,11 +6,11 @@
 //! the environment variable `CI` is set, as CI services set it, a missing
 //! folder fails the tests instead, so that CI never skips them silently.
 //!
-//! The OULAD season runs with `examples/rules/oulad-modules.json`: 10.00
-//! credits per module passed (once per module code) and 0.50 per assessment
-//! result of a module run the learner passed, summed per learner and run;
-//! banked results (carried over from an earlier run) are not credited
-//! again. The expected credits were worked out from the source files
+//! The OULAD season runs with `examples/rules/oulad-modules.json`. It
+//! credits 10.00 per module passed (once per module code) and 0.50 per
+//! assessment result of a module run the learner passed, summed per learner
+//! and run. Banked results, carried over from an earlier run, are not
+//! credited again. The expected credits were worked out from the source files
 //! without the library: `studentInfo.csv` (read as GB18030) for the final
 //! results, `assessments.csv` for the run of each assessment, and
 //! `studentAssessment.csv` for the results (a row without a score is not a
@@ -108,6 +108,7 @@ fn import_and_run(format: &str, source: &Path, extra: &[&str]) -> (PathBuf, Stri
         "import failed: {}",
         String::from_utf8_lossy(&import.stderr)
     );
+
     let mut args = vec![
         "run",
         bundle.to_str().unwrap(),
@@ -125,7 +126,7 @@ fn import_and_run(format: &str, source: &Path, extra: &[&str]) -> (PathBuf, Stri
     (out, printed(&run))
 }
 
-/// Each learner's credits, summed over the rows of `transcripts.csv`.
+/// Sums each learner's credits over the rows of `transcripts.csv`.
 fn balances(out: &Path) -> BTreeMap<String, i64> {
     let mut reader =
         csv::Reader::from_path(out.join("transcripts.csv")).expect("transcripts.csv is written");
@@ -146,13 +147,13 @@ fn learner(student: &str) -> String {
     LearnerId::derive("oulad", student).to_string()
 }
 
-/// The lines of a file.
+/// Counts the lines of a file.
 fn lines(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).expect("the file is written");
     text.lines().count()
 }
 
-/// The data rows of a CSV file, its header not counted.
+/// Counts the data rows of a CSV file, its header not counted.
 fn rows(path: &Path) -> usize {
     lines(path).saturating_sub(1)
 }

@@ -1,6 +1,6 @@
 //! `report.html`: one self-contained page (inline styles and SVG charts, no
-//! scripts and no external resources) that tells a district officer what a
-//! season's records show, in English or Simplified Chinese.
+//! scripts and no external resources) that shows a district officer what a
+//! season's records contain, in English or Simplified Chinese.
 
 mod figures;
 mod svg;
@@ -140,6 +140,7 @@ fn cards(page: &mut String, season: &Season<'_>, words: &Words) {
         .iter()
         .filter(|record| record.first_check_in.is_some())
         .count() as u64;
+
     page.push_str("<div class=\"cards\">");
     card(page, &grouped(summary.learners), words.learners);
     card(page, &grouped(summary.sessions_held), words.sessions_held);
@@ -383,8 +384,8 @@ fn bundle(page: &mut String, read: &ReadReport, written: &[(String, u64)], words
     page.push_str("</table>\n");
 }
 
-/// The id and size of the season's credit-bank deposit batch, for the
-/// closing summary; `None` when the batch cannot be made.
+/// Returns the id and size of the season's credit-bank deposit batch, for
+/// the closing summary, or `None` when the batch cannot be made.
 pub fn batch_summary(season: &Season<'_>) -> Option<(String, usize)> {
     let batch = deposit_batch(&season.ledger, &season.deposit_options()).ok()?;
     Some((batch.batch_id.to_string(), batch.deposits.len()))

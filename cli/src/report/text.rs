@@ -165,7 +165,7 @@ const ZH: Words = Words {
     deposit_batch: "学分银行存入批次",
 };
 
-/// The words of `locale`.
+/// Returns the words of `locale`.
 pub fn words(locale: Locale) -> &'static Words {
     match locale {
         Locale::En => &EN,
@@ -173,7 +173,7 @@ pub fn words(locale: Locale) -> &'static Words {
     }
 }
 
-/// The name of an outcome kind, or of adjustments for `None`.
+/// Returns the name of an outcome kind, or of adjustments for `None`.
 pub fn kind_name(kind: Option<OutcomeKind>, locale: Locale) -> &'static str {
     let zh = locale == Locale::ZhCn;
     match kind {
@@ -190,8 +190,8 @@ pub fn kind_name(kind: Option<OutcomeKind>, locale: Locale) -> &'static str {
     }
 }
 
-/// The name of a club rating of the default scorecard; other ratings as
-/// written.
+/// Returns the name of a club rating of the default scorecard, and any other
+/// rating as written.
 pub fn rating_name(rating: &str, locale: Locale) -> String {
     let zh = locale == Locale::ZhCn;
     let name = match rating {
@@ -205,8 +205,8 @@ pub fn rating_name(rating: &str, locale: Locale) -> String {
     name.to_owned()
 }
 
-/// What a rejection code of the attendance engine means, in a few words;
-/// other codes as written.
+/// Describes a rejection code of the attendance engine in a few words, and
+/// returns any other code as written.
 pub fn rejection_name(code: &str, locale: Locale) -> String {
     let zh = locale == Locale::ZhCn;
     let name = match code {

@@ -17,7 +17,7 @@
 //! | `time_zone` | the zone of the recording date and xAPI timestamps |
 //! | `outcome_grouping` | `per_session` (default) or `per_course` |
 //!
-//! The value holds `summary` (the run's counts), `read_report` (what
+//! The value contains `summary` (the run's counts), `read_report` (what
 //! reading the bundle accepted and rejected) and `files`, from output file
 //! name to its text, as `xuetong run` writes them (without `report.html`).
 //! Rows the bundle rejected are not an error: they are in `read_report` and

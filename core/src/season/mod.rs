@@ -23,7 +23,7 @@
 //! as a document, transcripts, the credit-bank deposit batch, xAPI
 //! statements, club evaluations and the learning index. Transcripts, the
 //! deposit batch and xAPI statements are derived while writing, so a large
-//! season never holds them in memory.
+//! season never keeps them in memory.
 //!
 //! Everything is deterministic: the same bundle and options give the same
 //! bytes, whatever the order of the bundle's rows. The crate has no clock:

@@ -44,10 +44,10 @@ crate::text_enum! {
 
 /// Everything a season run produced, borrowing the bundle it ran on.
 ///
-/// The deposit batch, the transcripts and the xAPI statements are not held
-/// here: the writers of [`crate::season`] derive them from the ledger and
-/// the attendance report while writing, so that a large season never holds
-/// them in memory.
+/// The deposit batch, the transcripts and the xAPI statements are not kept
+/// here. The writers of [`crate::season`] derive them from the ledger and
+/// the attendance report while writing, so a large season never keeps them
+/// in memory.
 #[derive(Debug)]
 pub struct Season<'b> {
     /// The bundle the season ran on.
@@ -143,12 +143,16 @@ pub struct SeasonSummary {
 /// # Errors
 ///
 /// Returns the problems of the options, with paths that start at the
-/// option's name: an invalid `home_page` (`invalid_iri`); rules that do not
-/// parse or name unknown categories (under `rules`, or under `rules.json`
-/// for the bundle's own rules); rules that are a draft or that the previous
-/// ledger recorded differently under the same version (under `rules`). The
-/// bundle itself causes no error: bad scans are rejected scans, and a club
-/// whose history is invalid gets its problems in its evaluation.
+/// option's name:
+///
+/// - `home_page`: not an absolute http or https URL (`invalid_iri`);
+/// - `rules` (or `rules.json` for the bundle's own rules): rules that do not
+///   parse or that name categories the bundle's taxonomy lacks;
+/// - `rules`: a draft (`rule_set_not_published`), or a version the previous
+///   ledger recorded with other rules (`rule_set_changed`).
+///
+/// The bundle itself causes no error. Bad scans become rejected scans, and
+/// a club whose history is invalid gets its problems in its evaluation.
 ///
 /// # Example
 ///
@@ -215,6 +219,10 @@ pub fn run_season_observed<'b>(
     let attendance = evaluate_attendance(&input, &settings)?;
 
     observe(SeasonStep::Outcomes);
+    // NOTE: at province scale these outcomes (one per attended record with
+    // the default grouping, plus a copy of the bundle's own) are among the
+    // largest allocations of a run; `OutcomeGrouping::PerCourse` makes far
+    // fewer, at the cost of rules that round per session.
     let mut outcomes = attendance_outcomes(&attendance, &bundle.sessions, options.outcome_grouping);
     let from_attendance = outcomes.len();
     outcomes.extend(bundle.outcomes.iter().cloned());
@@ -246,13 +254,13 @@ pub fn run_season_observed<'b>(
 
     observe(SeasonStep::Statistics);
     // TODO: compute the statistics by scope and period and the district
-    // learning index here, once the statistics module is part of the crate:
-    // `crate::stats::compute_statistics` over this season's bundle,
+    // learning index here, once the statistics module is part of the crate.
+    // Call `crate::stats::compute_statistics` over this season's bundle,
     // attendance, ledger and clubs, then `crate::index::compute` with the
-    // default district index configuration and the district inputs the
-    // statistics give. Keep the statistics in a new field of `Season` and
-    // the index in `index`; the writers and the report already handle
-    // `index`, and leave out the statistics files while they are absent.
+    // default district configuration and the district inputs the statistics
+    // give. Keep the statistics in a new field of `Season` with a writer of
+    // their own, and the index in `index`, which the writers and the report
+    // already handle.
     let index: Option<IndexResult> = None;
 
     let summary = summarise(
@@ -284,8 +292,8 @@ pub fn run_season_observed<'b>(
 }
 
 /// Picks the rule set: the one given, else the bundle's `rules.json`, else
-/// the built-in `community`; reports problems of the rules chosen, and
-/// categories the bundle's taxonomy lacks.
+/// the built-in `community`. Reports the problems of the rules chosen,
+/// including categories that the bundle's taxonomy lacks.
 fn choose_rules(
     bundle: &Bundle,
     given: Option<RuleSet>,

@@ -72,12 +72,15 @@ impl<'s, 'b> Trail<'s, 'b> {
         }
     }
 
-    /// The statements, in this order: attended sessions (final records
-    /// that count as attended, in the order of the attendance records),
-    /// completed courses, club memberships that began or ended between the
-    /// season's first session day and its recording date (a change of role
-    /// is neither), and the credits earned or revoked by the entries
-    /// recorded on the run's recording date.
+    /// Builds the statements in this order:
+    ///
+    /// 1. attended sessions: final records that count as attended, in the
+    ///    order of the attendance records;
+    /// 2. completed courses;
+    /// 3. club memberships that began or ended between the season's first
+    ///    session day and its recording date (a change of role is neither);
+    /// 4. credits earned or revoked by the entries recorded on the run's
+    ///    recording date.
     pub(super) fn statements(&self) -> impl Iterator<Item = Value> + '_ {
         let options = &self.season.xapi_options;
         self.attended()
@@ -143,6 +146,7 @@ impl<'s, 'b> Trail<'s, 'b> {
             .iter()
             .filter_map(|member| Some((member.club_id, member.learner_id, member.left_on?)))
             .collect();
+
         let mut sorted: Vec<&ClubMember> = members.iter().collect();
         sorted.sort_by_key(|member| (member.club_id, member.learner_id, member.joined_on));
         let window = self.first_day.map(|first| (first, self.season.recorded_on));
@@ -157,6 +161,7 @@ impl<'s, 'b> Trail<'s, 'b> {
                 .club_names
                 .get(&member.club_id)
                 .map(|name| (*name).to_owned());
+
             let joined = member.joined_on;
             if (first..=last).contains(&joined)
                 && !ends.contains(&(key.0, key.1, joined))

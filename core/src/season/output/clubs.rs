@@ -36,8 +36,8 @@ const EVALUATION_COLUMNS: &[&str] = &[
     "problems",
 ];
 
-/// A club ratio as an exact decimal, or a fraction such as `55/6` when no
-/// decimal of at most 12 places is exact.
+/// Writes a club ratio as an exact decimal, or as a fraction such as `55/6`
+/// when no decimal of at most 12 places is exact.
 fn ratio(value: Ratio) -> Cow<'static, str> {
     match serde_json::to_value(value) {
         Ok(Value::String(text)) => Cow::Owned(text),
@@ -45,7 +45,7 @@ fn ratio(value: Ratio) -> Cow<'static, str> {
     }
 }
 
-/// A problem as `path: message [code]`.
+/// Writes a problem as `path: message [code]`.
 fn problem_text(problem: &Problem, locale: Locale) -> String {
     format!(
         "{}: {} [{}]",

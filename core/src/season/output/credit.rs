@@ -179,11 +179,11 @@ pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Re
 }
 
 impl Season<'_> {
-    /// The options of the season's credit-bank deposit batch: the platform
-    /// is the home page, and the batch holds the entries recorded on the
-    /// run's date (all of this run's entries, and any an earlier run
-    /// recorded on the same date, which the bank's idempotency keys ignore),
-    /// without zero-value capped entries.
+    /// Returns the options of the season's credit-bank deposit batch. The
+    /// platform is the home page, and the batch contains the entries
+    /// recorded on the run's date without zero-value capped entries. Those
+    /// are all of this run's entries and any that an earlier run recorded on
+    /// the same date, which the bank's idempotency keys ignore.
     pub fn deposit_options(&self) -> DepositOptions {
         DepositOptions {
             platform: self.xapi_options.home_page.clone(),
