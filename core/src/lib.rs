@@ -58,4 +58,5 @@ pub mod problem;
 pub mod record;
 pub mod sample;
 pub mod schedule;
+pub mod season;
 pub mod stats;
