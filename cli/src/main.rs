@@ -1,5 +1,6 @@
 //! The `xuetong` command line.
 
+mod demo;
 mod generate;
 mod import;
 mod run;
@@ -77,6 +78,9 @@ enum Command {
     Run(run::RunArgs),
     /// Writes a sample district bundle of any size.
     Generate(generate::GenerateArgs),
+    /// Generates the sample district, runs its season and writes
+    /// report.html.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +104,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args, locale),
         Command::Run(args) => run::run(&args, locale),
         Command::Generate(args) => generate::run(&args),
+        Command::Demo(args) => demo::demo(&args, locale),
     };
     ExitCode::from(code)
 }

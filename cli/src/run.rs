@@ -74,6 +74,35 @@ pub(crate) struct RunArgs {
     /// Asia/Shanghai [default: the zone of the bundle's venues, or UTC].
     #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
     time_zone: Option<Tz>,
+    /// The token key given in code rather than in a file, by `xuetong demo`.
+    #[arg(skip)]
+    key: Option<TokenKey>,
+}
+
+impl RunArgs {
+    /// Returns the arguments of a run of the generated sample in `bundle`,
+    /// writing to `out`, evaluated at the sample's `as_of` with its token
+    /// key, and with every other option at its default.
+    pub(crate) fn sample(
+        bundle: PathBuf,
+        out: PathBuf,
+        as_of: DateTime<Utc>,
+        key: TokenKey,
+    ) -> Self {
+        Self {
+            bundle,
+            out,
+            rules: None,
+            as_of: Some(as_of),
+            xapi: false,
+            token_key: None,
+            previous_ledger: None,
+            policy: None,
+            home_page: DEFAULT_HOME_PAGE.to_owned(),
+            time_zone: None,
+            key: Some(key),
+        }
+    }
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -252,6 +281,7 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     let mut options = SeasonOptions::new(DateTime::<Utc>::UNIX_EPOCH, args.home_page.clone());
     options.xapi = args.xapi;
     options.time_zone = args.time_zone;
+    options.token_key = args.key.clone();
     if let Some(path) = &args.rules {
         let text = read_text(path, "rules")?;
         let rules: RuleSet = parse_rule_set(&text).map_err(|problems| {
