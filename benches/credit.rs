@@ -66,9 +66,9 @@ fn credit_engine(c: &mut Criterion) {
     let rules = presets::community();
     let day = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
     c.bench_function("compute 20k outcomes", |b| {
-        b.iter(|| compute_credits(black_box(&rules), &context, black_box(&outcomes)))
+        b.iter(|| compute_credits(black_box(&rules), &context, black_box(&outcomes)).unwrap())
     });
-    let computation = compute_credits(&rules, &context, &outcomes);
+    let computation = compute_credits(&rules, &context, &outcomes).unwrap();
     c.bench_function("record into an empty ledger", |b| {
         b.iter(|| {
             let mut ledger = Ledger::new();

@@ -1,6 +1,7 @@
 //! Scheduling and enrolment throughput: a year of daily sessions expanded
 //! over the holiday calendar and written as an iCalendar file, and a
-//! course's enrolments driven through the roster.
+//! course's enrolments driven through the roster, also past a long waiting
+//! list of learners who are no longer eligible.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
@@ -77,5 +78,63 @@ fn bench_roster(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_expand, bench_export, bench_roster);
+fn bench_stale_waiting_list(c: &mut Criterion) {
+    // 1,500 waiting records of learners too young for the course, 100 free
+    // places, and 50 enrolments of learners who are old enough: promotion
+    // passes over every stale entry before each enrolment.
+    let learner = |n: usize| format!("20000000-0000-4000-8000-{n:012}");
+    let young = 1500;
+    let mut learners: Vec<Value> = (0..young)
+        .map(|n| json!({"id": learner(n), "display_name": "young", "birth_date": "2000-01-01"}))
+        .collect();
+    learners.extend(
+        (young..young + 50).map(
+            |n| json!({"id": learner(n), "display_name": "older", "birth_date": "1950-01-01"}),
+        ),
+    );
+    let enrolments: Vec<Value> = (0..young)
+        .map(|n| {
+            json!({
+                "id": format!("60000000-0000-4000-8000-{n:012}"),
+                "learner_id": learner(n),
+                "course_id": COURSE,
+                "requested_at": "2026-01-15T00:00:00Z",
+                "status": "waitlisted",
+            })
+        })
+        .collect();
+    let operations: Vec<Value> = (young..young + 50)
+        .map(|n| {
+            json!({"op": "enrol", "at": format!("2026-02-01T00:{:02}:00Z", n - young), "learner_id": learner(n)})
+        })
+        .collect();
+    let request = json!({
+        "input": {
+            "course": {
+                "id": COURSE,
+                "title": "Tai chi",
+                "category": "tai_chi",
+                "provider_venue_id": VENUE,
+                "capacity": 100,
+                "min_age": 60,
+            },
+            "enrolments": enrolments,
+            "learners": learners,
+            "operations": operations,
+        },
+        "options": {"on": "2026-03-02"},
+    });
+    c.bench_function(
+        "enrolment_apply: 50 enrolments past 1,500 ineligible waiting records",
+        |b| b.iter(|| xuetong::api::call_value("enrolment_apply", &request)),
+    );
+}
+
+criterion_group!(
+    benches,
+    bench_expand,
+    bench_export,
+    bench_roster,
+    bench_stale_waiting_list
+);
 criterion_main!(benches);

@@ -3,6 +3,8 @@
 //! exceeded, outcome order does not matter, revoking everything leaves
 //! nothing).
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -12,7 +14,8 @@ use xuetong::credit::{
     parse_rule_set, presets, rule_set_from_json,
 };
 use xuetong::decimal::Credits;
-use xuetong::model::{Course, Outcome, Taxonomy, Venue};
+use xuetong::id::OutcomeId;
+use xuetong::model::{Category, Course, Outcome, Taxonomy, Venue};
 use xuetong::problem::Path;
 use xuetong::record::Record;
 
@@ -22,6 +25,7 @@ const LEARNERS: [&str; 3] = [
     "20000000-0000-4000-8000-000000000003",
 ];
 const COURSE: &str = "30000000-0000-4000-8000-000000000001";
+const CALLIGRAPHY: &str = "30000000-0000-4000-8000-000000000002";
 const VENUE: &str = "10000000-0000-4000-8000-000000000001";
 const CLUB: &str = "c0000000-0000-4000-8000-000000000001";
 
@@ -40,11 +44,18 @@ fn context() -> CreditContext {
         &Path::root(),
     )
     .unwrap();
-    CreditContext::new(vec![course], vec![venue], Taxonomy::built_in())
+    let calligraphy = Course::from_json(
+        &json!({"id": CALLIGRAPHY, "title": "Calligraphy", "category": "calligraphy", "provider_venue_id": VENUE}),
+        &Path::root(),
+    )
+    .unwrap();
+    CreditContext::new(vec![course, calligraphy], vec![venue], Taxonomy::built_in())
 }
 
 /// One generated outcome: learner, kind, day offset from 2025-01-01,
-/// minutes, and whether it was banked.
+/// minutes, and whether it was banked. The minutes also pick the category
+/// of club activities and the course of attendance, so that units can mix
+/// categories inside and outside `health`.
 type Spec = (usize, usize, u64, u32, bool);
 
 fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outcome {
@@ -58,9 +69,22 @@ fn outcome(index: usize, (learner, kind, offset, minutes, banked): Spec) -> Outc
     let object = value.as_object_mut().unwrap();
     let fields: Value = match kind % 6 {
         0 => json!({"kind": "volunteer_service", "minutes": minutes}),
-        1 => json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB}),
+        1 => match minutes % 4 {
+            0 => json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB}),
+            pick => {
+                let category = ["tai_chi", "calligraphy", "qigong"][pick as usize - 1];
+                json!({"kind": "club_activity", "minutes": minutes, "club_id": CLUB, "category": category})
+            }
+        },
         2 => json!({"kind": "teaching", "minutes": minutes}),
-        3 => json!({"kind": "attendance", "minutes": minutes, "course_id": COURSE}),
+        3 => {
+            let course = if minutes % 2 == 0 {
+                COURSE
+            } else {
+                CALLIGRAPHY
+            };
+            json!({"kind": "attendance", "minutes": minutes, "course_id": course})
+        }
         4 => {
             json!({"kind": "online_learning", "minutes": minutes, "resource_id": format!("video-{}", minutes % 3)})
         }
@@ -120,7 +144,7 @@ fn capped_rules() -> RuleSet {
              "period": {"type": "year_from", "start": "09-01"}, "limit": {"count": 4}},
             {"id": "health", "scope": {"categories": ["health"]},
              "period": {"type": "calendar_year"}, "limit": {"amount": "0.75"}},
-            {"id": "certificates", "scope": {"kinds": ["certificate"]},
+            {"id": "certificate_count", "scope": {"kinds": ["certificate"]},
              "period": {"type": "lifetime"}, "limit": {"count": 2}},
             {"id": "everything", "period": {"type": "calendar_year"}, "limit": {"amount": "12.00"}}
         ]
@@ -129,10 +153,25 @@ fn capped_rules() -> RuleSet {
 }
 
 fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Ledger) {
-    let computation = compute_credits(rules, &context(), outcomes);
+    let context = context().with_recorded_on(day(on));
+    let computation = compute_credits(rules, &context, outcomes).unwrap();
     let mut ledger = Ledger::new();
     ledger.record(&computation, day(on)).unwrap();
     (computation, ledger)
+}
+
+/// Checks whether `category` is `target` or lies below it in `taxonomy`.
+fn falls_under(taxonomy: &Taxonomy, category: &Category, target: &Category) -> bool {
+    let mut current = Some(category);
+    while let Some(key) = current {
+        if key == target {
+            return true;
+        }
+        current = taxonomy
+            .get(key)
+            .and_then(|definition| definition.parent.as_ref());
+    }
+    false
 }
 
 /// Checks every cap of `rules` against the accrued entries of `ledger`: for
@@ -140,7 +179,28 @@ fn recorded(rules: &RuleSet, outcomes: &[Outcome], on: &str) -> (Computation, Le
 /// date stay within the limit. Windows ending at entry dates are enough,
 /// because any window holding entries lies inside the window that ends at
 /// its last entry, for every period kind.
-fn assert_caps_hold(rules: &RuleSet, ledger: &Ledger, context: &CreditContext) {
+///
+/// An entry is in a category scope when any of its outcomes is, judged from
+/// the outcomes themselves and not from the entry's category, so that an
+/// amount summed over several categories cannot slip past a category cap.
+fn assert_caps_hold(
+    rules: &RuleSet,
+    ledger: &Ledger,
+    context: &CreditContext,
+    outcomes: &[Outcome],
+) {
+    let categories: HashMap<OutcomeId, Category> = outcomes
+        .iter()
+        .filter_map(|outcome| {
+            let course = outcome.course_id.and_then(|id| context.course(id));
+            let category = outcome
+                .category
+                .clone()
+                .or_else(|| course.map(|course| course.category.clone()))?;
+            Some((outcome.id, category))
+        })
+        .collect();
+    let taxonomy = context.taxonomy();
     let accrued: Vec<_> = ledger
         .entries()
         .iter()
@@ -156,9 +216,12 @@ fn assert_caps_hold(rules: &RuleSet, ledger: &Ledger, context: &CreditContext) {
                     .is_some_and(|kind| scope.kinds.contains(&kind));
             let rule_ok = scope.rules.is_empty() || scope.rules.contains(&rule);
             let category_ok = scope.categories.is_empty()
-                || entry.category.as_ref().is_some_and(|category| {
-                    scope.categories.iter().any(|target| {
-                        context.taxonomy().root_of(category) == Some(target) || category == target
+                || entry.outcome_ids.iter().any(|id| {
+                    categories.get(id).is_some_and(|category| {
+                        scope
+                            .categories
+                            .iter()
+                            .any(|target| falls_under(taxonomy, category, target))
                     })
                 });
             kind_ok && rule_ok && category_ok
@@ -206,7 +269,7 @@ proptest! {
         let outcomes = outcomes(&specs);
         for rules in [capped_rules(), presets::community(), presets::korea_acb()] {
             let (_, ledger) = recorded(&rules, &outcomes, "2028-01-01");
-            assert_caps_hold(&rules, &ledger, &context());
+            assert_caps_hold(&rules, &ledger, &context(), &outcomes);
         }
     }
 
@@ -241,7 +304,7 @@ proptest! {
             .map(|entry| entry.id)
             .collect();
         for id in ids {
-            if let Err(problems) = ledger.revoke(id, day("2028-07-01"), None) {
+            if let Err(problems) = ledger.revoke(id, day("2028-07-01"), "entered twice".into()) {
                 // Revoking an expired accrual revokes its expiry too.
                 prop_assert_eq!(problems.iter().next().unwrap().code.as_str(), "already_revoked");
             }
@@ -263,6 +326,23 @@ proptest! {
         for entry in ledger.record(&computation, day("2029-01-01")).unwrap() {
             prop_assert_eq!(entry.kind, EntryKind::Expire);
         }
+    }
+
+    #[test]
+    fn edited_entry_breaks_the_chain(
+        specs in proptest::collection::vec(spec(), 1..40),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let (_, ledger) = recorded(&capped_rules(), &outcomes(&specs), "2028-01-01");
+        prop_assume!(!ledger.entries().is_empty());
+        let index = pick.index(ledger.entries().len());
+        let mut json = ledger.to_json();
+        json["entries"][index]["reason"] = json!("edited");
+        let problems = Ledger::from_json(&json, &Path::root()).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|problem| problem.code.as_str()).collect();
+        prop_assert_eq!(codes, ["ledger_tampered"]);
+        let path = &problems.iter().next().unwrap().path;
+        prop_assert_eq!(path, &xuetong::path!["entries", index]);
     }
 
     #[test]
@@ -300,18 +380,33 @@ fn changed_rules_under_a_published_version_are_rejected() {
     let (_, mut ledger) = recorded(&presets::community(), &outcomes, "2026-04-01");
     let mut changed = presets::community();
     changed.caps.clear();
-    let computation = compute_credits(&changed, &context(), &outcomes);
+    let computation = compute_credits(&changed, &context(), &outcomes).unwrap();
     let problems = ledger.record(&computation, day("2026-05-01")).unwrap_err();
     assert_eq!(
         problems.iter().next().unwrap().code.as_str(),
         "rule_set_changed"
     );
-    changed.version = 2;
-    let computation = compute_credits(&changed, &context(), &outcomes);
+    changed.version = 3;
+    let computation = compute_credits(&changed, &context(), &outcomes).unwrap();
     let appended = ledger.record(&computation, day("2026-05-01")).unwrap();
     let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [EntryKind::Revoke, EntryKind::Accrue]);
-    assert_eq!(appended[1].rule_set_version, 2);
+    assert_eq!(appended[1].rule_set_version, 3);
+}
+
+#[test]
+fn accrual_after_recording_date_is_rejected() {
+    // 2025-04-11, one day after the recording date; the context does not
+    // know the recording date, so the ledger has to catch it.
+    let outcomes = outcomes(&[(0, 0, 100, 120, false)]);
+    let computation = compute_credits(&presets::community(), &context(), &outcomes).unwrap();
+    let problems = Ledger::new()
+        .record(&computation, day("2025-04-10"))
+        .unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "occurred_after_recording"
+    );
 }
 
 #[test]
@@ -319,7 +414,7 @@ fn draft_rules_preview_but_do_not_record() {
     let mut draft = presets::community();
     draft.status = RuleSetStatus::Draft;
     let outcomes = outcomes(&[(0, 0, 10, 120, false)]);
-    let computation = compute_credits(&draft, &context(), &outcomes);
+    let computation = compute_credits(&draft, &context(), &outcomes).unwrap();
     assert_eq!(computation.accruals.len(), 1);
     let problems = Ledger::new()
         .record(&computation, day("2026-04-01"))
@@ -377,7 +472,8 @@ fn bundle_rules_file_drives_the_engine() {
         &rule_set,
         &CreditContext::from_bundle(&bundle),
         &bundle.outcomes,
-    );
+    )
+    .unwrap();
     let amounts: Vec<String> = computation
         .accruals
         .iter()
@@ -403,19 +499,25 @@ fn expiry_and_revocation_of_expiry() {
     let (_, mut ledger) = recorded(&rules, &certificate, "2025-06-01");
     let accrued = ledger.entries()[0].clone();
     assert_eq!(accrued.expires_on, Some(day("2026-01-11")));
-    assert!(ledger.expire(day("2026-01-10")).is_empty());
-    let expired = ledger.expire(day("2026-01-11"));
+    assert!(
+        ledger
+            .expire(day("2026-01-10"), day("2026-01-10"))
+            .unwrap()
+            .is_empty()
+    );
+    let expired = ledger.expire(day("2026-01-11"), day("2026-01-11")).unwrap();
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].amount, -accrued.amount);
     // A revoked expiry restores the credits and is not repeated.
     ledger
-        .revoke(
-            expired[0].id,
-            day("2026-02-01"),
-            Some("appeal granted".into()),
-        )
+        .revoke(expired[0].id, day("2026-02-01"), "appeal granted".into())
         .unwrap();
-    assert!(ledger.expire(day("2027-01-01")).is_empty());
+    assert!(
+        ledger
+            .expire(day("2027-01-01"), day("2027-01-01"))
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(ledger.balances(None)[0].amount, accrued.amount);
 }
 
@@ -443,9 +545,78 @@ fn banked_result_keeps_its_credits() {
     let mut second_run = outcomes(&[(0, 0, 10, 600, true), (0, 0, 40, 120, false)]);
     assert!(second_run[0].banked);
     second_run[1].id = "90000000-0000-4000-8000-000000000099".parse().unwrap();
-    let computation = compute_credits(&rules, &context(), &second_run);
+    let computation = compute_credits(&rules, &context(), &second_run).unwrap();
     let appended = ledger.record(&computation, day("2025-03-01")).unwrap();
     let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [EntryKind::Accrue]);
     assert_eq!(ledger.balances(None)[0].amount.to_string(), "1.20");
+}
+
+#[test]
+fn rule_set_of_another_type_names_both_forms() {
+    let request = json!({"input": {"rule_set": 5}, "options": {"recorded_on": "2026-04-01"}});
+    let response = xuetong::api::call_value("compute_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_type");
+    let message = problem["message"].as_str().unwrap();
+    assert!(message.contains("name of a built-in rule set"), "{message}");
+    assert!(message.contains("rule set document"), "{message}");
+}
+
+#[test]
+fn invalid_date_option_names_the_form() {
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let request = json!({"input": {"ledger": ledger}, "options": {"recorded_on": "2026-02-30"}});
+    let response = xuetong::api::call_value("expire_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "invalid_request");
+    assert_eq!(problem["path"], json!(["options", "recorded_on"]));
+    let message = problem["message"].as_str().unwrap();
+    assert!(message.contains("YYYY-MM-DD"), "{message}");
+    assert!(!message.contains("out of range"), "{message}");
+}
+
+#[test]
+fn overflowing_amount_is_out_of_range() {
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let request = json!({
+        "input": {
+            "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+            "rule_set_version": 2, "key": "k", "amount": "99999999999999999999",
+            "reason": "typo", "occurred_on": "2026-03-01",
+        },
+        "options": {"recorded_on": "2026-04-01"},
+    });
+    let response = xuetong::api::call_value("adjust_credits", &request).to_json();
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "out_of_range");
+    let message = problem["message"].as_str().unwrap();
+    assert!(!message.contains("decimals"), "{message}");
+    assert!(message.contains("92233720368547758.07"), "{message}");
+}
+
+#[test]
+fn adjustment_beyond_largest_balance_is_rejected() {
+    let mut ledger = Ledger::new();
+    let adjustment = |key: &str, amount: Credits| xuetong::credit::Adjustment {
+        learner_id: LEARNERS[0].parse().unwrap(),
+        rule_set_id: "community".into(),
+        rule_set_version: 2,
+        key: key.into(),
+        amount,
+        reason: "imported balance".into(),
+        occurred_on: day("2026-03-01"),
+        recorded_on: day("2026-04-01"),
+        category: None,
+    };
+    ledger.adjust(adjustment("first", Credits::MAX)).unwrap();
+    let problems = ledger
+        .adjust(adjustment("second", Credits::from_hundredths(1)))
+        .unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().code.as_str(),
+        "amount_overflow"
+    );
+    assert_eq!(ledger.entries().len(), 1);
+    assert_eq!(ledger.balances(None)[0].amount, Credits::MAX);
 }

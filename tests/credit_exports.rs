@@ -88,6 +88,51 @@ fn is_duration(text: &str) -> bool {
     units_ok(date, "YMWD") && time.is_none_or(|time| units_ok(time, "HMS"))
 }
 
+/// Checks whether `text` has the shape of an RFC 3339 timestamp as xAPI
+/// stores it: a four-digit year, seconds from 00 to 59, optional fractions,
+/// and `Z` or an offset `+hh:mm` in whole minutes.
+fn has_timestamp_shape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    let shape = bytes.len() >= 20
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10)
+        && bytes[10] == b'T'
+        && digits(11..13)
+        && bytes[13] == b':'
+        && digits(14..16)
+        && bytes[16] == b':'
+        && digits(17..19)
+        && &text[17..19] < "60";
+    if !shape {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let end = fraction
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(fraction.len());
+        if end == 0 {
+            return false;
+        }
+        rest = &fraction[end..];
+    }
+    let offset = rest.as_bytes();
+    rest == "Z"
+        || (offset.len() == 6
+            && matches!(offset[0], b'+' | b'-')
+            && offset[1..3].iter().all(u8::is_ascii_digit)
+            && offset[3] == b':'
+            && offset[4..6].iter().all(u8::is_ascii_digit))
+}
+
 fn check_language_map(value: &Value, at: &str, errors: &mut Vec<String>) {
     let Some(map) = value.as_object() else {
         errors.push(format!("{at} is not a language map"));
@@ -280,6 +325,11 @@ fn statement_errors(statement: &Value) -> Vec<String> {
         Some(text) if text.ends_with("-00:00") => {
             errors.push("timestamp uses the offset -00:00, which xAPI forbids".into());
         }
+        Some(text) if !has_timestamp_shape(text) => {
+            errors.push(format!(
+                "timestamp {text} is not YYYY-MM-DDThh:mm:ss with Z or an offset in whole minutes"
+            ));
+        }
         Some(text) if DateTime::parse_from_rfc3339(text).is_err() => {
             errors.push(format!("timestamp {text} is not ISO 8601 with an offset"));
         }
@@ -328,7 +378,7 @@ fn sample_events() -> Vec<LearningEvent> {
 
 #[test]
 fn every_event_kind_gives_a_valid_statement() {
-    let built = statements(&sample_events(), &options());
+    let built = statements(&sample_events(), &options()).unwrap();
     assert_eq!(built.len(), 7);
     for statement in &built {
         let errors = statement_errors(statement);
@@ -344,13 +394,17 @@ fn every_event_kind_gives_a_valid_statement() {
 
 #[test]
 fn validator_rejects_broken_statements() {
-    let good = statement(&sample_events()[0], &options());
+    let good = statement(&sample_events()[0], &options()).unwrap();
     let mut with_mbox = good.clone();
     with_mbox["actor"]["mbox"] = json!("mailto:someone@example.org");
     let mut with_null = good.clone();
     with_null["result"]["score"] = Value::Null;
     let mut bad_time = good.clone();
     bad_time["timestamp"] = json!("2026-03-02T09:30:00");
+    let mut offset_seconds = good.clone();
+    offset_seconds["timestamp"] = json!("1900-06-01T08:05:43+08:05:43");
+    let mut leap = good.clone();
+    leap["timestamp"] = json!("2016-12-31T23:59:60Z");
     let mut bad_id = good.clone();
     bad_id["id"] = json!("12345");
     let mut no_verb = good.clone();
@@ -361,6 +415,8 @@ fn validator_rejects_broken_statements() {
         with_mbox,
         with_null,
         bad_time,
+        offset_seconds,
+        leap,
         bad_id,
         no_verb,
         patch_version,
@@ -369,10 +425,72 @@ fn validator_rejects_broken_statements() {
     }
 }
 
+fn event_at(at: &str) -> LearningEvent {
+    serde_json::from_value(json!({
+        "event": "completed_course", "learner_id": LEARNER,
+        "course_id": "30000000-0000-4000-8000-000000000001", "at": at,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn home_page_without_user_info_query_or_fragment() {
+    for home_page in [
+        "https://admin:secret@learn.example.org",
+        "https://learn.example.org/?tenant=7",
+        "https://learn.example.org/#top",
+    ] {
+        let problems = XapiOptions::new(home_page, chrono_tz::Asia::Shanghai).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["invalid_iri"], "{home_page}");
+    }
+    assert!(XapiOptions::new("https://learn.example.org/xuetong", chrono_tz::UTC).is_ok());
+}
+
+#[test]
+fn timestamp_years_stay_in_four_digits() {
+    // 9999-12-31T20:00:00Z is 10000-01-01T04:00:00+08:00 in Shanghai.
+    let late = statement(&event_at("9999-12-31T20:00:00Z"), &options()).unwrap_err();
+    assert_eq!(late.code.as_str(), "out_of_range");
+    assert_eq!(late.path, xuetong::path!["at"]);
+    // 0000-01-01T03:00:00Z is still year -1 five hours west of Greenwich.
+    let west = XapiOptions::new(HOME, chrono_tz::Etc::GMTPlus5).unwrap();
+    let early = statement(&event_at("0000-01-01T03:00:00Z"), &west).unwrap_err();
+    assert_eq!(early.code.as_str(), "out_of_range");
+    let fine = statement(&event_at("9999-12-31T15:59:59Z"), &options()).unwrap();
+    assert_eq!(fine["timestamp"], "9999-12-31T23:59:59+08:00");
+    let events = [
+        event_at("2026-03-02T01:30:00Z"),
+        event_at("9999-12-31T20:00:00Z"),
+    ];
+    let problems = statements(&events, &options()).unwrap_err();
+    assert_eq!(
+        problems.iter().next().unwrap().path,
+        xuetong::path![1usize, "at"]
+    );
+}
+
+#[test]
+fn offset_with_seconds_is_written_in_utc() {
+    // Shanghai kept local mean time, +08:05:43, until 1901.
+    let old = statement(&event_at("1900-06-01T00:00:00Z"), &options()).unwrap();
+    assert_eq!(old["timestamp"], "1900-06-01T00:00:00Z");
+    let recent = statement(&event_at("1950-06-01T00:00:00Z"), &options()).unwrap();
+    assert_eq!(recent["timestamp"], "1950-06-01T08:00:00+08:00");
+    assert!(statement_errors(&old).is_empty());
+}
+
+#[test]
+fn leap_second_is_written_as_the_second_before() {
+    let leap = statement(&event_at("2016-12-31T23:59:60Z"), &options()).unwrap();
+    assert_eq!(leap["timestamp"], "2017-01-01T07:59:59+08:00");
+    assert!(statement_errors(&leap).is_empty());
+}
+
 #[test]
 fn exporting_twice_gives_the_same_statements() {
-    let first = statements(&sample_events(), &options());
-    let second = statements(&sample_events(), &options());
+    let first = statements(&sample_events(), &options()).unwrap();
+    let second = statements(&sample_events(), &options()).unwrap();
     assert_eq!(first, second);
 }
 
@@ -391,13 +509,14 @@ fn season_ledger() -> Ledger {
         Outcome::from_json(&value, &Path::root()).unwrap()
     })
     .collect();
-    let computation = compute_credits(&presets::community(), &CreditContext::default(), &outcomes);
+    let computation =
+        compute_credits(&presets::community(), &CreditContext::default(), &outcomes).unwrap();
     let mut ledger = Ledger::new();
     let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     ledger.record(&computation, day).unwrap();
     let first = ledger.entries()[0].id;
     ledger
-        .revoke(first, day, Some("duplicate record".into()))
+        .revoke(first, day, "duplicate record".into())
         .unwrap();
     ledger
 }
@@ -408,7 +527,7 @@ fn ledger_statements_are_valid() {
     let events = events_from_ledger(&ledger, chrono_tz::Asia::Shanghai);
     // Four accruals with an amount and one revocation; the capped entry has none.
     assert_eq!(events.len(), 5);
-    for statement in statements(&events, &options()) {
+    for statement in statements(&events, &options()).unwrap() {
         let errors = statement_errors(&statement);
         assert!(errors.is_empty(), "{errors:?} in {statement}");
     }
@@ -523,7 +642,7 @@ proptest! {
     ) {
         let events: Vec<LearningEvent> = serde_json::from_value(Value::Array(raw)).unwrap();
         let options = XapiOptions::new(HOME, zone.parse().unwrap()).unwrap();
-        for statement in statements(&events, &options) {
+        for statement in statements(&events, &options).unwrap() {
             let errors = statement_errors(&statement);
             prop_assert!(errors.is_empty(), "{:?} in {}", errors, statement);
         }

@@ -709,3 +709,188 @@ mod hostile_files {
         }
     }
 }
+
+/// A file of `series` daily events of 1000 sessions each, then `singles`
+/// one-off events.
+fn many_events(series: usize, singles: usize) -> String {
+    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for index in 0..series {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:series-{index}\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=1000\r\nEND:VEVENT\r\n"
+        ));
+    }
+    for index in 0..singles {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:single-{index}\r\nDTSTART;TZID=Asia/Shanghai:20260302T190000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    text
+}
+
+fn import_text(text: &str) -> Result<usize, Vec<(String, String)>> {
+    use xuetong::schedule::CalendarSet;
+    use xuetong::schedule::ical::{ImportOptions, import_calendar};
+    let calendars = CalendarSet::builtin();
+    let options = ImportOptions {
+        course_id: Some(COURSE.parse().expect("a course id")),
+        club_id: None,
+        venue_id: Some(VENUE.parse().expect("a venue id")),
+        time_zone: None,
+        until: None,
+        holiday_calendar: None,
+        calendars: &calendars,
+        venues: &[],
+    };
+    import_calendar(text, &options)
+        .map(|imported| imported.sessions.len())
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(|problem| (problem.code.to_string(), problem.path.to_string()))
+                .collect()
+        })
+}
+
+#[test]
+fn import_session_limit_counts_all_events() {
+    // 100 series of 1000 sessions reach the limit of 100,000 exactly.
+    assert_eq!(import_text(&many_events(100, 0)), Ok(100_000));
+    // One more session passes it. The header takes 3 lines and each
+    // series 6, so the single event begins on line 3 + 600 + 1.
+    assert_eq!(
+        import_text(&many_events(100, 1)),
+        Err(vec![(
+            "ical_too_many_sessions".to_owned(),
+            "text[604]".to_owned()
+        )])
+    );
+}
+
+#[test]
+fn import_rejects_oversized_text() {
+    let limit = xuetong::schedule::ical::MAX_IMPORT_BYTES;
+    assert_eq!(limit, 128 * 1024 * 1024);
+    let mut text = many_events(0, 1);
+    text.push_str(&" ".repeat(limit + 1 - text.len()));
+    assert_eq!(
+        import_text(&text),
+        Err(vec![("ical_too_large".to_owned(), "text".to_owned())])
+    );
+}
+
+#[test]
+fn year_zero_neither_exported_nor_imported() {
+    let session = json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": COURSE, "venue_id": VENUE,
+        "date": "0000-06-01", "start_time": "09:00", "end_time": "10:00",
+        "time_zone": "Asia/Shanghai",
+    });
+    let response = call_value(
+        "export_ical",
+        &json!({"input": {"generated_at": "2026-12-04T08:00:00Z", "sessions": [session]}}),
+    )
+    .to_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["code"], "date_out_of_range");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["sessions", 0, "date"])
+    );
+    let codes = import_codes(
+        "UID:a\r\nDTSTART;TZID=Asia/Shanghai:00000601T090000\r\nDURATION:PT1H\r\n",
+        json!({}),
+    );
+    assert_eq!(codes, ["date_out_of_range"]);
+    let codes = import_codes(
+        "UID:a\r\nDTSTART;TZID=Asia/Shanghai:00000601T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\n",
+        json!({}),
+    );
+    assert_eq!(codes, ["date_out_of_range"]);
+}
+
+#[test]
+fn first_year_exports_and_imports() {
+    // The VTIMEZONE of a session early on 1 January 0001 would describe the
+    // year before it, which an iCalendar date-time cannot write.
+    let session = json!({
+        "id": "50000000-0000-4000-8000-000000000001",
+        "course_id": COURSE, "venue_id": VENUE,
+        "date": "0001-01-01", "start_time": "09:00", "end_time": "10:00",
+        "time_zone": "America/New_York",
+    });
+    let text = export(&[session], json!({}));
+    assert!(text.contains("DTSTART:00010101T000000\r\n"), "{text}");
+    assert!(!text.contains("DTSTART:0000"), "{text}");
+    assert!(!text.contains("DTSTART:-"), "{text}");
+    let imported = ok(
+        "import_ical",
+        json!({"input": {"text": text}, "options": {"venues": [venue()]}}),
+    );
+    assert_eq!(imported["sessions"][0]["date"], "0001-01-01");
+}
+
+#[test]
+fn second_override_of_one_occurrence() {
+    let series = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n";
+    let moved = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260304T090000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n";
+    let again = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260303T090000\r\nDTSTART;TZID=Asia/Shanghai:20260303T110000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n";
+    let cancelled = "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID;TZID=Asia/Shanghai:20260304T090000\r\nDTSTART;TZID=Asia/Shanghai:20260304T090000\r\nDURATION:PT1H\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n";
+    let options = json!({"course_id": COURSE, "venue_id": VENUE});
+
+    // The second event for the 3 March occurrence begins on line 16, after
+    // 3 header lines, 6 of the series and 6 of the first override.
+    let text = format!("{series}{moved}{again}END:VCALENDAR\r\n");
+    let response = call_value(
+        "import_ical",
+        &json!({"input": {"text": text}, "options": options}),
+    )
+    .to_json();
+    assert_eq!(response["ok"], false, "{response}");
+    let problem = &response["problems"][0];
+    assert_eq!(problem["code"], "ical_repeated_override");
+    assert_eq!(problem["path"], json!(["text", 16]));
+    assert_eq!(problem["params"]["line"], 10);
+
+    // An override names its occurrence by the original start, even when an
+    // earlier override moved another occurrence onto that start.
+    let text = format!("{series}{moved}{cancelled}END:VCALENDAR\r\n");
+    let imported = ok(
+        "import_ical",
+        json!({"input": {"text": text}, "options": options}),
+    );
+    let mut found: Vec<(String, String)> = imported["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| {
+            (
+                session["source_key"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                format!("{} {}", session["date"], session["status"]),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "2026-03-02".to_owned(),
+                "\"2026-03-02\" \"scheduled\"".to_owned()
+            ),
+            (
+                "2026-03-03".to_owned(),
+                "\"2026-03-04\" \"scheduled\"".to_owned()
+            ),
+            (
+                "2026-03-04".to_owned(),
+                "\"2026-03-04\" \"cancelled\"".to_owned()
+            ),
+        ]
+    );
+}

@@ -13,6 +13,7 @@ pub(crate) static ALL: &[(&str, &[CodeInfo])] = &[
     ("Bundles", crate::bundle::codes::CODES),
     ("Learning clubs", crate::club::codes::CODES),
     ("Learning index", crate::index::codes::CODES),
+    ("Statistics", crate::stats::codes::CODES),
     ("Attendance", crate::attendance::codes::CODES),
     ("Operation API", crate::api::codes::CODES),
     ("Credits", crate::credit::codes::CODES),

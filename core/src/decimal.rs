@@ -29,10 +29,12 @@ pub enum DecimalError {
         decimals: u32,
     },
     /// The number does not fit.
-    #[error("\"{text}\" is too large")]
+    #[error("\"{text}\" is too large; the largest allowed magnitude is {max}")]
     Overflow {
         /// The text that was read.
         text: String,
+        /// The largest magnitude the quantity holds, as a decimal.
+        max: String,
     },
 }
 
@@ -71,6 +73,7 @@ fn parse_fixed(text: &str, decimals: u32) -> Result<i64, DecimalError> {
     }
     let overflow = || DecimalError::Overflow {
         text: text.to_owned(),
+        max: fixed_text(i64::MAX, decimals),
     };
     let scale = 10_i64.pow(decimals);
     let whole_value: i64 = whole.parse().map_err(|_| overflow())?;
@@ -87,6 +90,18 @@ fn parse_fixed(text: &str, decimals: u32) -> Result<i64, DecimalError> {
         .and_then(|value| value.checked_add(fraction_value))
         .ok_or_else(overflow)?;
     Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// Writes `units` of `10^-decimals` as text with exactly `decimals`
+/// decimals.
+fn fixed_text(units: i64, decimals: u32) -> String {
+    struct Fixed(i64, u32);
+    impl fmt::Display for Fixed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            format_fixed(self.0, self.1, f)
+        }
+    }
+    Fixed(units, decimals).to_string()
 }
 
 /// Writes `units` of `10^-decimals` as a decimal with exactly `decimals`
@@ -130,6 +145,10 @@ pub struct Credits(i64);
 impl Credits {
     /// Zero credits.
     pub const ZERO: Self = Self(0);
+    /// The largest amount, 92233720368547758.07 credits.
+    pub const MAX: Self = Self(i64::MAX);
+    /// The smallest amount, the opposite of [`Credits::MAX`].
+    pub const MIN: Self = Self(-i64::MAX);
     /// The number of decimals kept.
     pub const DECIMALS: u32 = 2;
 
@@ -298,11 +317,16 @@ impl FromStr for Percent {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let units = parse_fixed(text, Self::DECIMALS)?;
-        u32::try_from(units)
-            .map(Self)
-            .map_err(|_| DecimalError::Malformed {
+        match u32::try_from(units) {
+            Ok(units) => Ok(Self(units)),
+            Err(_) if units > 0 => Err(DecimalError::Overflow {
                 text: text.to_owned(),
-            })
+                max: Self(u32::MAX).to_string(),
+            }),
+            Err(_) => Err(DecimalError::Malformed {
+                text: text.to_owned(),
+            }),
+        }
     }
 }
 
@@ -388,8 +412,14 @@ mod tests {
             "0.001".parse::<Credits>(),
             Err(DecimalError::TooPrecise { decimals: 2, .. })
         ));
+        let overflow = "99999999999999999999".parse::<Credits>().unwrap_err();
+        assert_eq!(
+            overflow.to_string(),
+            "\"99999999999999999999\" is too large; the largest allowed magnitude is \
+             92233720368547758.07"
+        );
         assert!(matches!(
-            "99999999999999999999".parse::<Credits>(),
+            "99999999999".parse::<Percent>(),
             Err(DecimalError::Overflow { .. })
         ));
     }

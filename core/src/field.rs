@@ -269,8 +269,14 @@ impl FieldValue for Credits {
     const EXPECTED: &'static str = "a decimal number written as text, such as \"2.50\"";
 
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        text.parse()
-            .map_err(|error| decimal_invalid(&error, Self::DECIMALS))
+        text.parse().map_err(|error| {
+            decimal_invalid(
+                &error,
+                Self::DECIMALS,
+                Self::MIN.to_string(),
+                Self::MAX.to_string(),
+            )
+        })
     }
 
     fn to_text(&self) -> String {
@@ -284,7 +290,7 @@ impl FieldValue for Percent {
     fn from_text(text: &str) -> Result<Self, Invalid> {
         let percent: Percent = text
             .parse()
-            .map_err(|error| decimal_invalid(&error, Self::DECIMALS))?;
+            .map_err(|error| decimal_invalid(&error, Self::DECIMALS, "0".into(), "100".into()))?;
         if percent > Percent::HUNDRED {
             return Err(Invalid::new(codes::OUT_OF_RANGE)
                 .with("min", 0)
@@ -298,9 +304,18 @@ impl FieldValue for Percent {
     }
 }
 
-fn decimal_invalid(error: &DecimalError, decimals: u32) -> Invalid {
-    let _ = error;
-    Invalid::new(codes::INVALID_DECIMAL).with("decimals", decimals)
+/// Builds the problem of a decimal text: `out_of_range` (between `min` and
+/// `max`) when the number is too large to hold, otherwise `invalid_decimal`,
+/// which names the number of decimals allowed.
+fn decimal_invalid(error: &DecimalError, decimals: u32, min: String, max: String) -> Invalid {
+    match error {
+        DecimalError::Overflow { .. } => Invalid::new(codes::OUT_OF_RANGE)
+            .with("min", min)
+            .with("max", max),
+        DecimalError::Malformed { .. } | DecimalError::TooPrecise { .. } => {
+            Invalid::new(codes::INVALID_DECIMAL).with("decimals", decimals)
+        }
+    }
 }
 
 /// A coordinate in degrees. Latitude and longitude are the only floating-point
@@ -540,6 +555,19 @@ mod tests {
             u32::from_json(&json!(true)).unwrap_err().code,
             codes::INVALID_TYPE
         );
+    }
+
+    #[test]
+    fn credits_too_large_are_out_of_range() {
+        let invalid = Credits::from_text("99999999999999999999").unwrap_err();
+        assert_eq!(invalid.code, codes::OUT_OF_RANGE);
+        assert!(
+            invalid
+                .params
+                .contains(&("max", "92233720368547758.07".into()))
+        );
+        let invalid = Credits::from_text("1.005").unwrap_err();
+        assert_eq!(invalid.code, codes::INVALID_DECIMAL);
     }
 
     #[test]

@@ -58,3 +58,4 @@ pub mod problem;
 pub mod record;
 pub mod schedule;
 pub mod season;
+pub mod stats;

@@ -152,7 +152,7 @@ def test_capsule_consumers_read_the_table() -> None:
     assert pl.DataFrame(table).height == table.num_rows
     assert pa.schema(table.schema) == pa.table(table).schema
     assert len(table) == table.num_rows
-    assert repr(table) == f"Table('enrolments', rows={table.num_rows}, columns=9)"
+    assert repr(table) == f"Table('enrolments', rows={table.num_rows}, columns=11)"
 
 
 def test_requested_schema_casts() -> None:

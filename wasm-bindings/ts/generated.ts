@@ -38,6 +38,7 @@ export type ProblemCode =
   | "invalid_session_length"
   | "time_zone_unknown"
   | "ambiguous_end_time"
+  | "date_out_of_range"
   | "series_end"
   | "series_too_long"
   | "weekdays_unreachable"
@@ -56,6 +57,9 @@ export type ProblemCode =
   | "ical_all_day_event"
   | "ical_unbounded_rule"
   | "ical_dtstart_not_in_rule"
+  | "ical_too_large"
+  | "ical_too_many_sessions"
+  | "ical_repeated_override"
   | "ical_unmatched_override"
   | "below_min_age"
   | "above_max_age"
@@ -78,6 +82,7 @@ export type ProblemCode =
   | "operation_out_of_order"
   | "enrolment_wrong_course"
   | "duplicate_enrolment_id"
+  | "duplicate_confirmed_place"
   | "capacity_exceeded"
   | "missing_file"
   | "unknown_file"
@@ -116,6 +121,9 @@ export type ProblemCode =
   | "duplicate_unit"
   | "unknown_indicator"
   | "constant_indicator"
+  | "scope_not_found"
+  | "scope_tier_mismatch"
+  | "attendance_not_from_bundle"
   | "scan_in_future"
   | "unknown_session"
   | "unknown_learner"
@@ -159,6 +167,11 @@ export type ProblemCode =
   | "revoke_amount_mismatch"
   | "invalid_ledger_entry"
   | "zero_adjustment"
+  | "amount_overflow"
+  | "recorded_before_ledger"
+  | "occurred_after_recording"
+  | "expiry_after_recording"
+  | "ledger_tampered"
   | "invalid_iri"
   | "duplicate_row"
   | "conflicting_value"
@@ -208,6 +221,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "invalid_session_length",
   "time_zone_unknown",
   "ambiguous_end_time",
+  "date_out_of_range",
   "series_end",
   "series_too_long",
   "weekdays_unreachable",
@@ -226,6 +240,9 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "ical_all_day_event",
   "ical_unbounded_rule",
   "ical_dtstart_not_in_rule",
+  "ical_too_large",
+  "ical_too_many_sessions",
+  "ical_repeated_override",
   "ical_unmatched_override",
   "below_min_age",
   "above_max_age",
@@ -248,6 +265,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "operation_out_of_order",
   "enrolment_wrong_course",
   "duplicate_enrolment_id",
+  "duplicate_confirmed_place",
   "capacity_exceeded",
   "missing_file",
   "unknown_file",
@@ -286,6 +304,9 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "duplicate_unit",
   "unknown_indicator",
   "constant_indicator",
+  "scope_not_found",
+  "scope_tier_mismatch",
+  "attendance_not_from_bundle",
   "scan_in_future",
   "unknown_session",
   "unknown_learner",
@@ -329,6 +350,11 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "revoke_amount_mismatch",
   "invalid_ledger_entry",
   "zero_adjustment",
+  "amount_overflow",
+  "recorded_before_ledger",
+  "occurred_after_recording",
+  "expiry_after_recording",
+  "ledger_tampered",
   "invalid_iri",
   "duplicate_row",
   "conflicting_value",
@@ -369,6 +395,9 @@ export type OperationName =
   | "learning_index"
   | "learning_index_rank_shift"
   | "learning_index_default_config"
+  | "compute_statistics"
+  | "district_index_inputs"
+  | "club_evaluation_input"
   | "list_rule_sets"
   | "validate_rule_set"
   | "compute_credits"
@@ -422,6 +451,9 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "learning_index",
   "learning_index_rank_shift",
   "learning_index_default_config",
+  "compute_statistics",
+  "district_index_inputs",
+  "club_evaluation_input",
   "list_rule_sets",
   "validate_rule_set",
   "compute_credits",

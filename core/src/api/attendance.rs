@@ -241,7 +241,10 @@ fn validate_policy(request: &Request<'_>) -> Result<Value, Problems> {
 }
 
 /// Reads `options.policy`, or the default policy when it is absent.
-fn read_policy(request: &Request<'_>, problems: &mut Problems) -> Option<AttendancePolicy> {
+pub(super) fn read_policy(
+    request: &Request<'_>,
+    problems: &mut Problems,
+) -> Option<AttendancePolicy> {
     match request.options.get("policy") {
         None | Some(Value::Null) => Some(AttendancePolicy::default()),
         Some(value) => match AttendancePolicy::from_json(value, &path_of_option("policy")) {
@@ -255,7 +258,7 @@ fn read_policy(request: &Request<'_>, problems: &mut Problems) -> Option<Attenda
 }
 
 /// Reads `options.token_key`, written in hexadecimal.
-fn read_token_key(request: &Request<'_>, problems: &mut Problems) -> Option<TokenKey> {
+pub(super) fn read_token_key(request: &Request<'_>, problems: &mut Problems) -> Option<TokenKey> {
     let text = optional_option::<String>(request, "token_key", problems)?;
     match TokenKey::from_hex(&text) {
         Ok(key) => Some(key),
@@ -278,7 +281,7 @@ fn required_problem(path: Path, field: &'static str) -> Problem {
 }
 
 /// Reads an option that must be present.
-fn required_option<T: FieldValue>(
+pub(super) fn required_option<T: FieldValue>(
     request: &Request<'_>,
     name: &'static str,
     problems: &mut Problems,
@@ -345,7 +348,10 @@ fn read_field<T: FieldValue>(
     read_value(object.get(name), Path::root().join(name), name, problems)
 }
 
-fn input_object<'a>(input: &'a Value, problems: &mut Problems) -> Option<&'a Map<String, Value>> {
+pub(super) fn input_object<'a>(
+    input: &'a Value,
+    problems: &mut Problems,
+) -> Option<&'a Map<String, Value>> {
     match input {
         Value::Object(object) => Some(object),
         other => {
@@ -360,7 +366,7 @@ fn input_object<'a>(input: &'a Value, problems: &mut Problems) -> Option<&'a Map
     }
 }
 
-fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Problems) {
+pub(super) fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Problems) {
     for key in object.keys() {
         if !known.contains(&key.as_str()) {
             problems.push(unknown_field_problem(key, Path::root().join(key.clone())));
@@ -369,7 +375,7 @@ fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Prob
 }
 
 /// Reads the list `name` of records; an absent list is empty.
-fn read_list<T: Record>(
+pub(super) fn read_list<T: Record>(
     object: &Map<String, Value>,
     name: &'static str,
     problems: &mut Problems,
@@ -414,7 +420,7 @@ fn read_learners(object: &Map<String, Value>, problems: &mut Problems) -> Option
 }
 
 /// Resolves the instants of every session, in its own zone or its venue's.
-fn timed_sessions(
+pub(super) fn timed_sessions(
     sessions: Vec<Session>,
     venues: &[Venue],
     problems: &mut Problems,

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Operation, Request, option, to_value};
+use super::{Operation, Request, field_option, option, to_value};
 use crate::credit::xapi::{LearningEvent, XapiOptions, events_from_ledger, statements};
 use crate::credit::{
     Adjustment, CreditContext, DepositOptions, Ledger, RuleSet, codes, compute_credits,
@@ -23,7 +23,7 @@ use crate::decimal::Credits;
 use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
-use crate::problem::{Path, Problem, Problems, codes as field_codes};
+use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
 use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
 
 pub(super) static OPERATIONS: &[Operation] = &[
@@ -49,7 +49,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "revoke_entry",
-        summary: "Appends a revocation of one ledger entry (options.recorded_on required).",
+        summary: "Appends a revocation of one ledger entry with a reason (options.recorded_on required).",
         handler: revoke,
     },
     Operation {
@@ -59,7 +59,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "expire_credits",
-        summary: "Appends expiries for accruals whose validity ended by options.as_of.",
+        summary: "Appends expiries for accruals whose validity ended by options.as_of (by default options.recorded_on, which is required).",
         handler: expire,
     },
     Operation {
@@ -167,6 +167,18 @@ fn read_rule_set(value: &Value, problems: &mut Problems) -> Option<RuleSet> {
         }
         return found;
     }
+    if !value.is_object() {
+        problems.push(
+            Problem::new(field_codes::INVALID_TYPE, path)
+                .with("field", "rule_set")
+                .with(
+                    "expected",
+                    "the name of a built-in rule set (text) or a rule set document (an object)",
+                )
+                .with("value", json_kind(value)),
+        );
+        return None;
+    }
     match rule_set_from_json(value, &path) {
         Ok(rule_set) => Some(rule_set),
         Err(found) => {
@@ -247,7 +259,7 @@ fn required_date(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<NaiveDate> {
-    match option::<NaiveDate>(request, name) {
+    match field_option::<NaiveDate>(request, name) {
         Ok(Some(date)) => Some(date),
         Ok(None) => {
             problems.push(
@@ -271,7 +283,7 @@ fn optional_date(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<NaiveDate> {
-    option::<NaiveDate>(request, name).unwrap_or_else(|found| {
+    field_option::<NaiveDate>(request, name).unwrap_or_else(|found| {
         problems.extend(found);
         None
     })
@@ -370,8 +382,11 @@ fn compute(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
-    let computation = compute_credits(&rule_set, &context, &outcomes);
-    let appended = ledger.record(&computation, recorded_on)?;
+    let context = context.with_recorded_on(recorded_on);
+    let computation = compute_credits(&rule_set, &context, &outcomes)?;
+    let appended = ledger
+        .record(&computation, recorded_on)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "rule_set": to_value(&computation.rule_set)?,
         "accruals": to_value(&computation.accruals)?,
@@ -412,7 +427,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
         .into_iter()
         .filter(|outcome| outcome.learner_id == learner)
         .collect();
-    let computation = compute_credits(&rule_set, &context.with_learners([learner]), &own);
+    let computation = compute_credits(&rule_set, &context.with_learners([learner]), &own)?;
     Ok(json!({
         "learner_id": learner.to_string(),
         "rule_set": to_value(&computation.rule_set)?,
@@ -461,14 +476,17 @@ fn revoke(request: &Request<'_>) -> Result<Value, Problems> {
     });
     let reason: Option<String> = read
         .as_ref()
-        .and_then(|(_, object)| present(object, "reason").cloned())
+        .and_then(|(_, object)| required(object, "reason", &mut problems).cloned())
         .and_then(|value| field(&value, "reason", &mut problems));
-    let (Some((mut ledger, _)), Some(entry_id), Some(recorded_on)) = (read, entry_id, recorded_on)
+    let (Some((mut ledger, _)), Some(entry_id), Some(reason), Some(recorded_on)) =
+        (read, entry_id, reason, recorded_on)
     else {
         return Err(problems);
     };
     problems.into_result(())?;
-    let appended = ledger.revoke(entry_id, recorded_on, reason)?;
+    let appended = ledger
+        .revoke(entry_id, recorded_on, reason)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "appended": to_value(&appended)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -534,17 +552,19 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
-    let entry = ledger.adjust(Adjustment {
-        learner_id,
-        rule_set_id,
-        rule_set_version,
-        key,
-        amount,
-        reason,
-        occurred_on,
-        recorded_on,
-        category,
-    })?;
+    let entry = ledger
+        .adjust(Adjustment {
+            learner_id,
+            rule_set_id,
+            rule_set_version,
+            key,
+            amount,
+            reason,
+            occurred_on,
+            recorded_on,
+            category,
+        })
+        .map_err(dates_at_options)?;
     Ok(json!({
         "entry": to_value(&entry)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -554,13 +574,16 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
 
 fn expire(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let as_of = required_date(request, "as_of", &mut problems);
+    let recorded_on = required_date(request, "recorded_on", &mut problems);
+    let as_of = optional_date(request, "as_of", &mut problems);
     let read = ledger_only(request, &[], &mut problems);
-    let (Some((mut ledger, _)), Some(as_of)) = (read, as_of) else {
+    let (Some((mut ledger, _)), Some(recorded_on)) = (read, recorded_on) else {
         return Err(problems);
     };
     problems.into_result(())?;
-    let appended = ledger.expire(as_of);
+    let appended = ledger
+        .expire(as_of.unwrap_or(recorded_on), recorded_on)
+        .map_err(dates_at_options)?;
     Ok(json!({
         "appended": to_value(&appended)?,
         "balances": to_value(&ledger.balances(None))?,
@@ -635,6 +658,38 @@ fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
         "deposits": to_value(&batch.deposits)?,
         "json_lines": batch.to_json_lines(),
     }))
+}
+
+/// Moves the problems that the ledger reports about the dates it was
+/// handed (`recorded_on`, `as_of`) under `["options", ...]`, where the
+/// request gives them.
+fn dates_at_options(problems: Problems) -> Problems {
+    let mut moved = Problems::new();
+    for mut problem in problems {
+        let is_date_option = matches!(
+            problem.path.segments().first(),
+            Some(PathSegment::Key(key)) if key == "recorded_on" || key == "as_of"
+        );
+        if is_date_option {
+            let mut segments = vec!["options".into()];
+            segments.extend(problem.path.0);
+            problem.path = Path(segments);
+        }
+        moved.push(problem);
+    }
+    moved
+}
+
+/// Puts `prefix` in front of the path of every problem.
+fn under(problems: Problems, prefix: &[&'static str]) -> Problems {
+    let mut moved = Problems::new();
+    for mut problem in problems {
+        let mut segments: Vec<PathSegment> = prefix.iter().map(|&key| key.into()).collect();
+        segments.extend(problem.path.0);
+        problem.path = Path(segments);
+        moved.push(problem);
+    }
+    moved
 }
 
 /// Moves problems about options under `["options", ...]`.
@@ -722,10 +777,21 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     problems.into_result(())?;
+    let mut built = statements(&events, &options).map_err(|found| under(found, &["events"]))?;
     if let Some(ledger) = &ledger {
-        events.extend(events_from_ledger(ledger, options.time_zone));
+        let credit_events = events_from_ledger(ledger, options.time_zone);
+        built.extend(statements(&credit_events, &options).map_err(|found| {
+            // Entries carry dates only, so only a date beyond the year 9999
+            // ends up here; the ledger as a whole is named.
+            let mut moved = Problems::new();
+            for mut problem in found {
+                problem.path = Path::root().join("ledger");
+                moved.push(problem);
+            }
+            moved
+        })?);
     }
-    Ok(json!({ "statements": statements(&events, &options) }))
+    Ok(json!({ "statements": built }))
 }
 
 fn read_events(value: &Value, problems: &mut Problems) -> Vec<LearningEvent> {

@@ -1,5 +1,6 @@
 //! Enrolment operations: eligibility checks and the roster state machine.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -197,24 +198,35 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
 }
 
 /// The eligibility check the roster uses in `enrolment_apply`.
+///
+/// The learners, venues and measuring date are fixed for the whole request,
+/// so each learner's answer is worked out once and kept: a long waiting list
+/// of learners who are no longer eligible is then checked once, not before
+/// every operation.
 struct CourseRules<'a> {
     course: &'a Course,
     learners: BTreeMap<LearnerId, &'a Learner>,
     venues: &'a [Venue],
     on: NaiveDate,
     rules: EligibilityRules,
+    answers: RefCell<BTreeMap<LearnerId, Problems>>,
 }
 
 impl crate::enrolment::Eligibility for CourseRules<'_> {
     fn failed_rules(&self, learner: LearnerId) -> Problems {
-        match self.learners.get(&learner) {
+        if let Some(answer) = self.answers.borrow().get(&learner) {
+            return answer.clone();
+        }
+        let answer = match self.learners.get(&learner) {
             Some(found) => {
                 check_eligibility(self.course, found, self.venues, self.on, &self.rules).failed
             }
             None => Problem::new(enrolment_codes::LEARNER_UNKNOWN, Path::root())
                 .with("learner_id", learner.to_string())
                 .into(),
-        }
+        };
+        self.answers.borrow_mut().insert(learner, answer.clone());
+        answer
     }
 }
 
@@ -414,6 +426,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
         // Without age rules the date is never read.
         on: measured.map_or(NaiveDate::MIN, |(on, _)| on),
         rules,
+        answers: RefCell::new(BTreeMap::new()),
     };
     let eligibility: &dyn crate::enrolment::Eligibility = if course_is_restricted(&course) {
         &course_rules

@@ -51,6 +51,8 @@ mod index;
 mod schedule;
 #[cfg(feature = "full-api")]
 mod season;
+#[cfg(feature = "full-api")]
+mod stats;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -97,6 +99,8 @@ static ALL: &[&[Operation]] = &[
     club::OPERATIONS,
     #[cfg(feature = "full-api")]
     index::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    stats::OPERATIONS,
     #[cfg(feature = "full-api")]
     credit::OPERATIONS,
     #[cfg(feature = "full-api")]
@@ -290,6 +294,38 @@ pub fn option<T: for<'de> Deserialize<'de>>(
                 .with("detail", format!("option {name}: {error}"))
                 .into()
             }),
+    }
+}
+
+/// Reads an option of an operation as a field value, such as a date, and
+/// reports an invalid one under the path `["options", name]` with the form
+/// the field expects, for example "option as_of must be a date written
+/// YYYY-MM-DD, got \"2026-02-30\"".
+///
+/// # Errors
+///
+/// Returns `invalid_request` when the option cannot be read as a `T`.
+pub fn field_option<T: crate::field::FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    match request.options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value).map(Some).map_err(|_| {
+            let shown = match value {
+                Value::String(text) => format!("\"{text}\""),
+                other => other.to_string(),
+            };
+            Problem::new(
+                codes::INVALID_REQUEST,
+                Path::root().join("options").join(name),
+            )
+            .with(
+                "detail",
+                format!("option {name} must be {}, got {shown}", T::EXPECTED),
+            )
+            .into()
+        }),
     }
 }
 

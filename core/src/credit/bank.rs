@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::decimal::Credits;
 use crate::id::{LearnerId, NAMESPACE, OutcomeId};
 use crate::model::{Category, OutcomeKind};
-use crate::problem::{Path, Problems};
+use crate::problem::{Path, Problem, Problems};
 
 use super::ledger::{Entry, EntryKind, Ledger};
 use super::xapi::check_iri;
@@ -139,14 +139,34 @@ fn deposit_key(platform: &str, entry: Uuid) -> Uuid {
 ///
 /// # Errors
 ///
-/// `invalid_iri` when the platform is not an absolute http or https URL.
+/// `invalid_iri` when the platform is not an absolute http or https URL,
+/// and `ends_before_start` when `recorded_to` is earlier than
+/// `recorded_from`, which would select nothing.
 pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<DepositBatch, Problems> {
     // A trailing slash does not make another platform, so it does not change
     // the keys either (xAPI home pages are trimmed the same way).
     let platform = options.platform.trim_end_matches('/');
-    if let Some(problem) = check_iri(platform, "platform", Path::root().join("platform")) {
-        return Err(problem.into());
+    let mut problems = Problems::new();
+    problems.extend(check_iri(
+        platform,
+        "platform",
+        Path::root().join("platform"),
+    ));
+    if let (Some(from), Some(to)) = (options.recorded_from, options.recorded_to)
+        && to < from
+    {
+        problems.push(
+            Problem::new(
+                crate::model::codes::ENDS_BEFORE_START,
+                Path::root().join("recorded_to"),
+            )
+            .with("field", "recorded_to")
+            .with("value", to.to_string())
+            .with("other_field", "recorded_from")
+            .with("other_value", from.to_string()),
+        );
     }
+    problems.into_result(())?;
     let zero_entries: std::collections::HashSet<Uuid> = ledger
         .entries()
         .iter()

@@ -12,15 +12,17 @@
 //! 3. A daily minutes limit cuts the minutes that count, per learner, day and
 //!    course, club or resource; the raw minutes stay in the entry's basis.
 //! 4. Records are summed into units at the rule's rounding stage (each
-//!    record, each learner and course, each period), the formula gives each
-//!    unit an exact amount, and the amount is rounded once.
+//!    record, each learner and course, each period), records of different
+//!    categories apart, the formula gives each unit an exact amount, and
+//!    the amount is rounded once.
 //! 5. De-duplication keeps the best attempt of one course or certificate.
 //!    Banked results (credited in an earlier run) are never credited again,
 //!    but they block worse attempts, reduce a better one to the difference,
 //!    and take up room under caps.
-//! 6. Caps are applied in order of occurrence date, then source. What exceeds
-//!    a cap becomes a zero-value `capped` entry recording the excess and the
-//!    cap.
+//! 6. Caps are applied in order of occurrence date, then source. The part
+//!    that fits is rounded down to the rule's quantum (nothing below the
+//!    minimum award), and the rest becomes a zero-value `capped` entry
+//!    recording the excess and the cap.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +35,7 @@ use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
 };
+use crate::problem::{Path, Problem, Problems};
 use crate::record::Record;
 
 use super::exact::Exact;
@@ -50,6 +53,7 @@ pub struct CreditContext {
     venues: BTreeMap<VenueId, Venue>,
     taxonomy: Taxonomy,
     learners: Option<BTreeSet<LearnerId>>,
+    recorded_on: Option<NaiveDate>,
 }
 
 impl CreditContext {
@@ -63,6 +67,7 @@ impl CreditContext {
             venues: venues.into_iter().map(|venue| (venue.id, venue)).collect(),
             taxonomy,
             learners: None,
+            recorded_on: None,
         }
     }
 
@@ -85,6 +90,14 @@ impl CreditContext {
     /// skipped, and a recomputation revokes only these learners' entries.
     pub fn with_learners(mut self, learners: impl IntoIterator<Item = LearnerId>) -> Self {
         self.learners = Some(learners.into_iter().collect());
+        self
+    }
+
+    /// Sets the date the computation is recorded on: outcomes dated after it
+    /// are skipped (`after_recording_date`), because credits are not granted
+    /// before the learning happened.
+    pub fn with_recorded_on(mut self, recorded_on: NaiveDate) -> Self {
+        self.recorded_on = Some(recorded_on);
         self
     }
 
@@ -127,34 +140,6 @@ impl CreditContext {
         false
     }
 
-    /// The most specific category that every one of `categories` is or
-    /// falls under: the category itself when all agree, `health` for
-    /// `tai_chi` and `qigong`, and `None` when they share no ancestor or one
-    /// of them has no category.
-    fn common_category<'c>(
-        &self,
-        mut categories: impl Iterator<Item = Option<&'c Category>>,
-    ) -> Option<Category> {
-        let first = categories.next()??;
-        let mut chain = Vec::new();
-        let mut current = Some(first);
-        while let Some(key) = current.filter(|_| chain.len() < 16) {
-            chain.push(key);
-            current = self
-                .taxonomy
-                .get(key)
-                .and_then(|definition| definition.parent.as_ref());
-        }
-        for category in categories {
-            let category = category?;
-            let keep = chain
-                .iter()
-                .position(|ancestor| self.falls_under(category, ancestor))?;
-            chain.drain(..keep);
-        }
-        chain.first().map(|category| (*category).clone())
-    }
-
     fn under_any(&self, category: Option<&Category>, targets: &[Category]) -> bool {
         targets.is_empty()
             || category.is_some_and(|category| {
@@ -175,6 +160,8 @@ crate::text_enum! {
         UnknownLearner = "unknown_learner",
         /// The outcome names a course the context does not have.
         UnknownCourse = "unknown_course",
+        /// The outcome is dated after the day the computation is recorded.
+        AfterRecordingDate = "after_recording_date",
         /// The outcome happened outside the rule set's effective period.
         OutsideEffectivePeriod = "outside_effective_period",
         /// No rule of the rule set matches the outcome.
@@ -185,6 +172,8 @@ crate::text_enum! {
         CompletionMissing = "completion_missing",
         /// The rule needs evidence and the record names none.
         EvidenceMissing = "evidence_missing",
+        /// The rule needs a passed assessment and the record is not one.
+        NotPassed = "not_passed",
         /// The learner's minutes for that day had already reached the daily limit.
         DailyLimitReached = "daily_limit_reached",
         /// The rule credits the course's declared credit value and the course declares none.
@@ -234,8 +223,7 @@ pub struct Accrual {
     pub rule_id: String,
     /// The outcome kind.
     pub outcome_kind: OutcomeKind,
-    /// The most specific category that every outcome summed falls under,
-    /// if any.
+    /// The category of every outcome summed, if they have one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The unit that was rounded: `outcome:<id>`, `course:<id>`,
@@ -321,17 +309,27 @@ impl Unit<'_> {
         ids
     }
 
-    fn minutes(&self) -> u32 {
-        self.members
-            .iter()
-            .fold(0_u32, |sum, m| sum.saturating_add(m.minutes))
+    fn minutes(&self) -> u64 {
+        self.members.iter().map(|m| u64::from(m.minutes)).sum()
     }
 
-    fn raw_minutes(&self) -> u32 {
-        self.members
-            .iter()
-            .fold(0_u32, |sum, m| sum.saturating_add(m.raw_minutes))
+    fn raw_minutes(&self) -> u64 {
+        self.members.iter().map(|m| u64::from(m.raw_minutes)).sum()
     }
+
+    /// Builds the problem of an amount of this unit that does not fit.
+    fn overflow(&self) -> Problem {
+        overflow(self.learner, &self.source)
+    }
+}
+
+/// Builds the problem of an amount of `learner`'s that does not fit,
+/// computed for `at` (a unit's source, or an entry id).
+pub(crate) fn overflow(learner: LearnerId, at: &str) -> Problem {
+    Problem::new(super::codes::AMOUNT_OVERFLOW, Path::root())
+        .with("learner_id", learner.to_string())
+        .with("at", at)
+        .with("max", Credits::MAX.to_string())
 }
 
 /// Computes what `outcomes` earn under `rule_set`.
@@ -339,6 +337,12 @@ impl Unit<'_> {
 /// The result does not depend on the order of `outcomes`. Nothing is lost:
 /// every outcome either contributes to an accrual or appears in
 /// [`Computation::skipped`] with a reason.
+///
+/// # Errors
+///
+/// `amount_overflow` when an amount, or the sum of one learner's amounts,
+/// does not fit in [`Credits`] (more than 92233720368547758.07 credits),
+/// which only a mistaken credit value, formula or number of minutes gives.
 ///
 /// # Example
 ///
@@ -356,15 +360,16 @@ impl Unit<'_> {
 ///     "minutes": 150,
 /// }), &Path::root()).unwrap();
 /// let rules = presets::community();
-/// let computation = compute_credits(&rules, &CreditContext::default(), &[service]);
+/// let computation = compute_credits(&rules, &CreditContext::default(), &[service])?;
 /// // 150 minutes are two full hours: 0.1 credit each.
 /// assert_eq!(computation.accruals[0].amount.to_string(), "0.20");
+/// # Ok::<(), xuetong::problem::Problems>(())
 /// ```
 pub fn compute_credits(
     rule_set: &RuleSet,
     context: &CreditContext,
     outcomes: &[Outcome],
-) -> Computation {
+) -> Result<Computation, Problems> {
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
     // Copies of one outcome id are told apart by their content, so the copy
     // that counts does not depend on the input order.
@@ -376,20 +381,30 @@ pub fn compute_credits(
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
-    let mut units = build_units(rule_set, context, candidates);
+    let mut units = build_units(rule_set, candidates)?;
     units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
-    let units = deduplicate(rule_set, units, &mut skipped);
-    let mut accruals = apply_caps(rule_set, context, units, &mut skipped);
+    let units = deduplicate(rule_set, units, &mut skipped)?;
+    let mut accruals = apply_caps(rule_set, context, units, &mut skipped)?;
+    check_totals(&accruals)?;
     accruals.sort_by(|a, b| {
-        (a.learner_id, a.occurred_on, &a.source, &a.rule_id, a.kind).cmp(&(
-            b.learner_id,
-            b.occurred_on,
-            &b.source,
-            &b.rule_id,
-            b.kind,
-        ))
+        (
+            a.learner_id,
+            a.occurred_on,
+            &a.source,
+            &a.category,
+            &a.rule_id,
+            a.kind,
+        )
+            .cmp(&(
+                b.learner_id,
+                b.occurred_on,
+                &b.source,
+                &b.category,
+                &b.rule_id,
+                b.kind,
+            ))
     });
-    Computation {
+    Ok(Computation {
         rule_set: rule_set.pin(),
         status: rule_set.status,
         effective: Window {
@@ -399,7 +414,20 @@ pub fn compute_credits(
         learners: context.learners.clone(),
         accruals,
         skipped,
+    })
+}
+
+/// Checks that every learner's accruals add up to an amount that fits, so
+/// that [`Computation::total_for`] never overflows.
+fn check_totals(accruals: &[Accrual]) -> Result<(), Problem> {
+    let mut totals: BTreeMap<LearnerId, Credits> = BTreeMap::new();
+    for accrual in accruals {
+        let total = totals.entry(accrual.learner_id).or_default();
+        *total = total
+            .checked_add(accrual.amount)
+            .ok_or_else(|| overflow(accrual.learner_id, &accrual.source))?;
     }
+    Ok(())
 }
 
 fn skip(outcome: &Outcome, rule: Option<&Rule>, reason: SkipReason) -> Skipped {
@@ -449,6 +477,13 @@ fn match_outcomes<'a>(
             },
             None => None,
         };
+        if context
+            .recorded_on
+            .is_some_and(|recorded_on| outcome.occurred_on > recorded_on)
+        {
+            skipped.push(skip(outcome, None, SkipReason::AfterRecordingDate));
+            continue;
+        }
         if !rule_set.is_effective_on(outcome.occurred_on) {
             skipped.push(skip(outcome, None, SkipReason::OutsideEffectivePeriod));
             continue;
@@ -482,6 +517,8 @@ fn match_outcomes<'a>(
                 .is_none_or(|text| text.trim().is_empty())
         {
             Some(SkipReason::EvidenceMissing)
+        } else if rule.gates.passed_required && outcome.passed != Some(true) {
+            Some(SkipReason::NotPassed)
         } else {
             None
         };
@@ -633,10 +670,18 @@ fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
 
 fn build_units<'a>(
     rule_set: &RuleSet,
-    context: &CreditContext,
     candidates: Vec<Candidate<'a>>,
-) -> Vec<Unit<'a>> {
-    type Key = (LearnerId, usize, OutcomeKind, bool, String);
+) -> Result<Vec<Unit<'a>>, Problem> {
+    // The category is part of the key, so that every unit has exactly one
+    // category and caps by category see every credited amount.
+    type Key = (
+        LearnerId,
+        usize,
+        OutcomeKind,
+        bool,
+        String,
+        Option<Category>,
+    );
     let mut groups: BTreeMap<Key, Vec<Candidate<'a>>> = BTreeMap::new();
     for candidate in candidates {
         let rule = &rule_set.rules[candidate.rule];
@@ -647,47 +692,56 @@ fn build_units<'a>(
             outcome.kind,
             outcome.banked,
             unit_source(rule, outcome),
+            candidate.category.clone(),
         );
         groups.entry(key).or_default().push(candidate);
     }
-    groups
-        .into_iter()
-        .filter_map(|((learner, rule_index, kind, banked, source), members)| {
-            let rule = &rule_set.rules[rule_index];
-            let occurred_on = members.iter().map(|m| m.outcome.occurred_on).max()?;
-            let category = context.common_category(members.iter().map(|m| m.category.as_ref()));
-            let mut unit = Unit {
-                learner,
-                rule: rule_index,
-                kind,
-                banked,
-                source,
-                members,
-                occurred_on,
-                category,
-                unrounded: Exact::ZERO,
-                amount: Credits::ZERO,
-                already_banked: None,
-            };
-            unit.unrounded = unit_amount(rule, &unit);
-            unit.amount = unit
-                .unrounded
-                .round(rule.rounding.mode, rule.rounding.quantum);
-            Some(unit)
-        })
-        .collect()
+    let mut units = Vec::with_capacity(groups.len());
+    for ((learner, rule_index, kind, banked, source, category), members) in groups {
+        let rule = &rule_set.rules[rule_index];
+        let Some(occurred_on) = members.iter().map(|m| m.outcome.occurred_on).max() else {
+            continue;
+        };
+        let mut unit = Unit {
+            learner,
+            rule: rule_index,
+            kind,
+            banked,
+            source,
+            members,
+            occurred_on,
+            category,
+            unrounded: Exact::ZERO,
+            amount: Credits::ZERO,
+            already_banked: None,
+        };
+        let exact = unit_amount(rule, &unit);
+        let rounded = exact.and_then(|exact| {
+            exact
+                .round(rule.rounding.mode, rule.rounding.quantum)
+                .map(|amount| (exact, amount))
+        });
+        let Some((exact, amount)) = rounded else {
+            return Err(unit.overflow());
+        };
+        unit.unrounded = exact;
+        unit.amount = amount;
+        units.push(unit);
+    }
+    Ok(units)
 }
 
-fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Exact {
+/// The exact amount of a unit, or `None` when it does not fit.
+fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Option<Exact> {
     match &rule.formula {
-        Formula::PerTime { minutes, credits } => Exact::ratio(
-            i128::from(unit.minutes()) * i128::from(credits.hundredths()),
+        Formula::PerTime { minutes, credits } => Some(Exact::ratio(
+            i128::from(unit.minutes()).checked_mul(i128::from(credits.hundredths()))?,
             i128::from(*minutes),
-        ),
-        Formula::Fixed { credits } => Exact::credits(*credits),
+        )),
+        Formula::Fixed { credits } => Some(Exact::credits(*credits)),
         Formula::PerEvent { credits } => {
-            let events = i64::try_from(unit.members.len()).unwrap_or(i64::MAX);
-            Exact::credits(credits.checked_mul(events).unwrap_or(*credits))
+            let events = i64::try_from(unit.members.len()).ok()?;
+            Some(Exact::credits(credits.checked_mul(events)?))
         }
         Formula::CourseCreditValue => {
             let mut courses: BTreeMap<CourseId, Credits> = BTreeMap::new();
@@ -698,15 +752,17 @@ fn unit_amount(rule: &Rule, unit: &Unit<'_>) -> Exact {
                     courses.insert(course.id, value);
                 }
             }
-            courses
-                .values()
-                .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(*value)))
+            courses.values().try_fold(Exact::ZERO, |sum, value| {
+                sum.checked_add(Exact::credits(*value))
+            })
         }
         Formula::Table { .. } => unit
             .members
             .iter()
             .filter_map(|member| member.table_amount)
-            .fold(Exact::ZERO, |sum, value| sum.add(Exact::credits(value))),
+            .try_fold(Exact::ZERO, |sum, value| {
+                sum.checked_add(Exact::credits(value))
+            }),
     }
 }
 
@@ -753,61 +809,114 @@ fn dedup_key(rule: &Rule, unit: &Unit<'_>) -> Option<(Dedup, String)> {
     }
 }
 
+/// One attempt at a course or certificate: the units of one source, which
+/// differ only in their category.
+struct Attempt<'a> {
+    banked: bool,
+    source: String,
+    units: Vec<Unit<'a>>,
+    /// The sum of the units' amounts.
+    amount: Credits,
+}
+
+impl Attempt<'_> {
+    fn occurred_on(&self) -> Option<NaiveDate> {
+        self.units.iter().map(|unit| unit.occurred_on).max()
+    }
+
+    fn minutes(&self) -> u64 {
+        self.units.iter().map(|unit| unit.minutes()).sum()
+    }
+}
+
 fn deduplicate<'a>(
     rule_set: &RuleSet,
     units: Vec<Unit<'a>>,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Unit<'a>> {
+) -> Result<Vec<Unit<'a>>, Problem> {
     type Key = (LearnerId, Dedup, String);
     let mut kept: Vec<Unit<'a>> = Vec::with_capacity(units.len());
-    let mut groups: BTreeMap<Key, Vec<Unit<'a>>> = BTreeMap::new();
+    let mut groups: BTreeMap<Key, BTreeMap<(bool, String), Vec<Unit<'a>>>> = BTreeMap::new();
     for unit in units {
         match dedup_key(&rule_set.rules[unit.rule], &unit) {
             Some((dedup, key)) => groups
                 .entry((unit.learner, dedup, key))
                 .or_default()
+                .entry((unit.banked, unit.source.clone()))
+                .or_default()
                 .push(unit),
             None => kept.push(unit),
         }
     }
-    for (_, mut attempts) in groups {
+    for ((learner, _, _), by_source) in groups {
+        let mut attempts: Vec<Attempt<'a>> = Vec::with_capacity(by_source.len());
+        for ((banked, source), units) in by_source {
+            let amount = units
+                .iter()
+                .try_fold(Credits::ZERO, |sum, unit| sum.checked_add(unit.amount))
+                .ok_or_else(|| overflow(learner, &source))?;
+            attempts.push(Attempt {
+                banked,
+                source,
+                units,
+                amount,
+            });
+        }
+        // The best attempt: the highest amount, then the most credited
+        // minutes, then the earliest.
         attempts.sort_by(|a, b| {
             b.amount
                 .cmp(&a.amount)
-                .then(a.occurred_on.cmp(&b.occurred_on))
+                .then(b.minutes().cmp(&a.minutes()))
+                .then(a.occurred_on().cmp(&b.occurred_on()))
                 .then(a.source.cmp(&b.source))
         });
-        let best_banked = attempts.iter().position(|unit| unit.banked);
-        let best_new = attempts.iter().position(|unit| !unit.banked);
+        let best_banked = attempts.iter().position(|attempt| attempt.banked);
+        let best_new = attempts.iter().position(|attempt| !attempt.banked);
         let banked_amount = best_banked.map(|index| attempts[index].amount);
+        let banked_source = best_banked.map(|index| attempts[index].source.clone());
         let new_wins = best_new
             .filter(|&new| banked_amount.is_none_or(|banked| banked < attempts[new].amount));
         let Some(credited) = new_wins.or(best_banked) else {
             continue;
         };
         let credited_source = attempts[credited].source.clone();
-        for (position, mut unit) in attempts.into_iter().enumerate() {
-            let is_best_new = Some(position) == best_new;
-            let is_best_banked = Some(position) == best_banked;
-            if is_best_banked {
-                kept.push(unit);
+        for (position, attempt) in attempts.into_iter().enumerate() {
+            if Some(position) == best_banked {
+                kept.extend(attempt.units);
                 continue;
             }
-            if is_best_new && new_wins.is_some() {
-                if let Some(banked) = banked_amount {
-                    unit.amount -= banked;
-                    unit.already_banked = Some(banked);
+            if Some(position) == best_new && new_wins.is_some() {
+                // The better attempt earns what the banked one did not: the
+                // banked amount comes off its units in category order.
+                let mut banked = banked_amount.unwrap_or(Credits::ZERO);
+                for mut unit in attempt.units {
+                    let deducted = banked.min(unit.amount);
+                    banked -= deducted;
+                    if !deducted.is_zero() {
+                        unit.amount -= deducted;
+                        unit.already_banked = Some(deducted);
+                    }
+                    if unit.amount.is_zero() {
+                        let rule = &rule_set.rules[unit.rule];
+                        let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
+                        item.credited_instead = banked_source.clone();
+                        skipped.push(item);
+                    } else {
+                        kept.push(unit);
+                    }
                 }
-                kept.push(unit);
                 continue;
             }
-            let rule = &rule_set.rules[unit.rule];
-            let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
-            item.credited_instead = Some(credited_source.clone());
-            skipped.push(item);
+            for unit in attempt.units {
+                let rule = &rule_set.rules[unit.rule];
+                let mut item = unit_skip(&unit, rule, SkipReason::Duplicate);
+                item.credited_instead = Some(credited_source.clone());
+                skipped.push(item);
+            }
         }
     }
-    kept
+    Ok(kept)
 }
 
 fn in_scope(cap: &Cap, context: &CreditContext, rule: &Rule, unit: &Unit<'_>) -> bool {
@@ -843,18 +952,20 @@ fn apply_caps(
     context: &CreditContext,
     mut units: Vec<Unit<'_>>,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Accrual> {
+) -> Result<Vec<Accrual>, Problem> {
     units.sort_by(|a, b| {
         (
             a.learner,
             a.occurred_on,
             &a.source,
+            &a.category,
             &rule_set.rules[a.rule].id,
         )
             .cmp(&(
                 b.learner,
                 b.occurred_on,
                 &b.source,
+                &b.category,
                 &rule_set.rules[b.rule].id,
             ))
     });
@@ -879,7 +990,10 @@ fn apply_caps(
                 .filter(|g| window.contains(g.date));
             let room = match cap.limit {
                 Limit::Amount(limit) => {
-                    let used: Credits = counted.map(|g| g.amount).sum();
+                    let used = counted
+                        .map(|g| g.amount)
+                        .try_fold(Credits::ZERO, Credits::checked_add)
+                        .ok_or_else(|| unit.overflow())?;
                     (limit - used).max(Credits::ZERO)
                 }
                 Limit::Count(limit) => {
@@ -899,6 +1013,9 @@ fn apply_caps(
                 binding = Some((index, window));
             }
         }
+        if binding.is_some() {
+            granted = fit_to_rounding(granted, rule);
+        }
         for index in scoped {
             history
                 .entry((unit.learner, index))
@@ -917,8 +1034,8 @@ fn apply_caps(
             continue;
         }
         let basis = Basis {
-            minutes: unit.minutes(),
-            raw_minutes: unit.raw_minutes(),
+            minutes: u32::try_from(unit.minutes()).map_err(|_| unit.overflow())?,
+            raw_minutes: u32::try_from(unit.raw_minutes()).map_err(|_| unit.overflow())?,
             events: u32::try_from(unit.members.len()).unwrap_or(u32::MAX),
             unrounded: unit.unrounded.to_text(),
             rounded: unit.amount + unit.already_banked.unwrap_or(Credits::ZERO),
@@ -961,7 +1078,20 @@ fn apply_caps(
             accruals.push(accrual);
         }
     }
-    accruals
+    Ok(accruals)
+}
+
+/// The part of `room` left under a cap that a rule may grant: rounded down
+/// to the rule's quantum (rounding up would exceed the cap), and nothing
+/// when that is below the rule's minimum award.
+fn fit_to_rounding(room: Credits, rule: &Rule) -> Credits {
+    let quantum = rule.rounding.quantum.hundredths().max(1);
+    let fitted = Credits::from_hundredths(room.hundredths() / quantum * quantum);
+    if fitted < rule.rounding.minimum {
+        Credits::ZERO
+    } else {
+        fitted
+    }
 }
 
 /// The first day on which credits earned on `date` are no longer valid:
@@ -980,29 +1110,6 @@ pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn category(key: &str) -> Category {
-        Category::new(key).unwrap()
-    }
-
-    #[test]
-    fn common_category_of_summed_records() {
-        let context = CreditContext::default();
-        let tai_chi = category("tai_chi");
-        let qigong = category("qigong");
-        let calligraphy = category("calligraphy");
-        let health = category("health");
-        let same = context.common_category([Some(&tai_chi), Some(&tai_chi)].into_iter());
-        assert_eq!(same, Some(tai_chi.clone()));
-        let siblings = context.common_category([Some(&tai_chi), Some(&qigong)].into_iter());
-        assert_eq!(siblings, Some(health.clone()));
-        let with_parent = context.common_category([Some(&health), Some(&qigong)].into_iter());
-        assert_eq!(with_parent, Some(health));
-        let unrelated = context.common_category([Some(&tai_chi), Some(&calligraphy)].into_iter());
-        assert_eq!(unrelated, None);
-        let missing = context.common_category([Some(&tai_chi), None].into_iter());
-        assert_eq!(missing, None);
-    }
 
     #[test]
     fn expiry_of_leap_day() {

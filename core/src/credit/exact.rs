@@ -44,16 +44,20 @@ impl Exact {
         .reduced()
     }
 
-    /// The sum of two amounts.
-    pub(crate) fn add(self, other: Self) -> Self {
-        Self {
-            numerator: self
-                .numerator
-                .saturating_mul(other.denominator)
-                .saturating_add(other.numerator.saturating_mul(self.denominator)),
-            denominator: self.denominator.saturating_mul(other.denominator),
-        }
-        .reduced()
+    /// Adds two amounts, or returns `None` when the sum does not fit.
+    pub(crate) fn checked_add(self, other: Self) -> Option<Self> {
+        let numerator = self
+            .numerator
+            .checked_mul(other.denominator)?
+            .checked_add(other.numerator.checked_mul(self.denominator)?)?;
+        let denominator = self.denominator.checked_mul(other.denominator)?;
+        Some(
+            Self {
+                numerator,
+                denominator,
+            }
+            .reduced(),
+        )
     }
 
     fn reduced(self) -> Self {
@@ -71,21 +75,23 @@ impl Exact {
         }
     }
 
-    /// Rounds to a multiple of `quantum` in the direction `mode`. A quantum of
-    /// zero or less leaves the amount truncated to whole hundredths.
-    pub(crate) fn round(self, mode: RoundingMode, quantum: Credits) -> Credits {
+    /// Rounds to a multiple of `quantum` in the direction `mode`, or returns
+    /// `None` when the result does not fit in an amount of credits. A
+    /// quantum of zero or less leaves the amount truncated to whole
+    /// hundredths.
+    pub(crate) fn round(self, mode: RoundingMode, quantum: Credits) -> Option<Credits> {
         let step = i128::from(quantum.hundredths().max(1));
-        let scaled = self.denominator.saturating_mul(step);
+        let scaled = self.denominator.checked_mul(step)?;
         let numerator = self.numerator.max(0);
         let units = match mode {
             RoundingMode::Down => numerator / scaled,
             RoundingMode::HalfUp => {
-                numerator.saturating_mul(2).saturating_add(scaled) / scaled.saturating_mul(2)
+                numerator.checked_mul(2)?.checked_add(scaled)? / scaled.checked_mul(2)?
             }
-            RoundingMode::Up => numerator.saturating_add(scaled - 1) / scaled,
+            RoundingMode::Up => numerator.checked_add(scaled - 1)? / scaled,
         };
-        let hundredths = units.saturating_mul(step);
-        Credits::from_hundredths(i64::try_from(hundredths).unwrap_or(i64::MAX))
+        let hundredths = i64::try_from(units.checked_mul(step)?).ok()?;
+        (hundredths <= Credits::MAX.hundredths()).then_some(Credits::from_hundredths(hundredths))
     }
 
     /// Writes the amount in credits: a decimal with at least two decimals
@@ -142,25 +148,25 @@ mod tests {
         let amount = Exact::ratio(90 * 10, 60);
         assert_eq!(
             amount.round(RoundingMode::Down, credits("0.10")),
-            credits("0.10")
+            Some(credits("0.10"))
         );
         assert_eq!(
             amount.round(RoundingMode::HalfUp, credits("0.10")),
-            credits("0.20")
+            Some(credits("0.20"))
         );
         assert_eq!(
             amount.round(RoundingMode::Up, credits("0.10")),
-            credits("0.20")
+            Some(credits("0.20"))
         );
         let exact_multiple = Exact::credits(credits("0.40"));
         assert_eq!(
             exact_multiple.round(RoundingMode::Up, credits("0.20")),
-            credits("0.40")
+            Some(credits("0.40"))
         );
         let below_half = Exact::ratio(29 * 100, 600);
         assert_eq!(
             below_half.round(RoundingMode::HalfUp, credits("0.10")),
-            Credits::ZERO
+            Some(Credits::ZERO)
         );
     }
 
@@ -177,7 +183,24 @@ mod tests {
     #[test]
     fn sums_stay_exact() {
         let third = Exact::ratio(100, 3);
-        let sum = third.add(third).add(third);
+        let sum = third
+            .checked_add(third)
+            .unwrap()
+            .checked_add(third)
+            .unwrap();
         assert_eq!(sum, Exact::credits(credits("1")));
+    }
+
+    #[test]
+    fn overflow_is_none() {
+        let huge = Exact::credits(Credits::MAX);
+        assert_eq!(
+            huge.round(RoundingMode::Down, credits("0.01")),
+            Some(Credits::MAX)
+        );
+        let twice = huge.checked_add(huge).unwrap();
+        assert_eq!(twice.round(RoundingMode::Down, credits("0.01")), None);
+        let big = Exact::ratio(i128::MAX, 1);
+        assert_eq!(big.checked_add(big), None);
     }
 }

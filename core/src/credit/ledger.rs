@@ -10,6 +10,10 @@
 //! source, rule set version, rule, amounts, outcomes), so recording the same
 //! computation twice appends nothing, and two ledgers built from the same
 //! input are equal byte for byte.
+//!
+//! Every entry carries a digest over its content and the digest of the
+//! entry before it, so a stored ledger that was edited afterwards is
+//! rejected when it is read ([`Ledger::from_json`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,6 +29,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{json_kind, unknown_field_problem};
 
 use super::codes;
+use super::digest::{CHAIN_START, chained_digest};
 use super::engine::{Accrual, Computation, SkipReason};
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
@@ -138,6 +143,12 @@ pub struct Entry {
     /// The reason for a revocation or adjustment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The SHA-256 of the previous entry's digest and this entry's canonical
+    /// JSON form, in lowercase hexadecimal, which chains every entry to the
+    /// ones before it (see [`Ledger::check`]). The ledger sets it on
+    /// appending.
+    #[serde(default)]
+    pub digest: String,
 }
 
 /// One learner's balance under one rule set.
@@ -171,7 +182,7 @@ pub struct Balance {
 ///     "occurred_on": "2026-03-14",
 ///     "minutes": 180,
 /// }), &Path::root()).unwrap();
-/// let computation = compute_credits(&presets::community(), &CreditContext::default(), &[service]);
+/// let computation = compute_credits(&presets::community(), &CreditContext::default(), &[service])?;
 /// let day = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
 ///
 /// let mut ledger = Ledger::new();
@@ -181,8 +192,8 @@ pub struct Balance {
 /// assert!(ledger.record(&computation, day)?.is_empty());
 ///
 /// let entry = appended[0].id;
-/// ledger.revoke(entry, day, Some("entered twice".into()))?;
-/// assert!(ledger.revoke(entry, day, None).is_err());
+/// ledger.revoke(entry, day, "entered twice".into())?;
+/// assert!(ledger.revoke(entry, day, "entered twice".into()).is_err());
 /// assert!(ledger.balances(None).iter().all(|balance| balance.amount.is_zero()));
 /// # Ok::<(), xuetong::problem::Problems>(())
 /// ```
@@ -245,6 +256,18 @@ impl Ledger {
         self.entries.iter().find(|entry| entry.id == id)
     }
 
+    /// Appends `entry` with its digest chained to the last entry's, and
+    /// returns it as appended.
+    fn append(&mut self, mut entry: Entry) -> Entry {
+        let previous = self
+            .entries
+            .last()
+            .map_or(CHAIN_START, |last| last.digest.as_str());
+        entry.digest = chained_digest(previous, &content_of(&entry));
+        self.entries.push(entry.clone());
+        entry
+    }
+
     /// The revocation of each revoked entry, by the revoked entry's id.
     fn revocations(&self) -> HashMap<Uuid, Uuid> {
         self.entries
@@ -277,18 +300,44 @@ impl Ledger {
     /// computation skipped as banked: those were credited before, which is
     /// what banked means.
     ///
+    /// An accrual whose entry a person revoked (a revocation with a reason,
+    /// see [`Ledger::revoke`]) is not appended again under the same rule set
+    /// version while it comes out the same, basis included. A changed source
+    /// that changes the accrual or its basis is credited anew, under a new
+    /// entry id. Revocations made here carry no reason.
+    ///
     /// # Errors
     ///
-    /// Nothing is appended when the rule set is a draft
+    /// Nothing is appended when `recorded_on` is earlier than the latest
+    /// recording date in the ledger (`recorded_before_ledger`), when an
+    /// accrual is dated after `recorded_on` (`occurred_after_recording`: give
+    /// the context the recording date with
+    /// [`CreditContext::with_recorded_on`](super::CreditContext::with_recorded_on)),
+    /// when the rule set is a draft
     /// (`rule_set_not_published`), or when the ledger already pinned the
     /// same rule set version with different rules, or a built-in rule set
-    /// has that id and version with different rules (`rule_set_changed`).
+    /// has that id and version with different rules (`rule_set_changed`),
+    /// or when one learner's amounts would add up to more than an amount
+    /// can hold (`amount_overflow`).
     pub fn record(
         &mut self,
         computation: &Computation,
         recorded_on: NaiveDate,
     ) -> Result<Vec<Entry>, Problems> {
+        self.check_recording_date(recorded_on)?;
+        let (before, pins) = (self.entries.len(), self.rule_sets.len());
         let pin = &computation.rule_set;
+        if let Some(early) = computation
+            .accruals
+            .iter()
+            .find(|accrual| accrual.occurred_on > recorded_on)
+        {
+            return Err(Problem::new(codes::OCCURRED_AFTER_RECORDING, Path::root())
+                .with("field", "occurred_on")
+                .with("value", early.occurred_on.to_string())
+                .with("recorded_on", recorded_on.to_string())
+                .into());
+        }
         if computation.status != RuleSetStatus::Published {
             return Err(Problem::new(codes::RULE_SET_NOT_PUBLISHED, Path::root())
                 .with("id", pin.id.as_str())
@@ -329,16 +378,22 @@ impl Ledger {
         for accrual in &computation.accruals {
             for generation in 0..=self.entries.len() {
                 let id = accrual_id(accrual, pin, generation);
-                match positions.get(&id) {
-                    None => {
-                        fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
-                        break;
-                    }
-                    Some(_) if !revoked.contains_key(&id) => {
-                        kept.insert(id);
-                        break;
-                    }
-                    Some(_) => {}
+                let Some(&position) = positions.get(&id) else {
+                    fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
+                    break;
+                };
+                let Some(revocation) = revoked.get(&id) else {
+                    kept.insert(id);
+                    break;
+                };
+                // A person's revocation of this very accrual remains in
+                // force. A changed source shows in the basis and is credited
+                // anew.
+                let by_person = positions
+                    .get(revocation)
+                    .is_some_and(|&at| self.entries[at].reason.is_some());
+                if by_person && self.entries[position].basis.as_ref() == Some(&accrual.basis) {
+                    break;
                 }
             }
         }
@@ -374,30 +429,45 @@ impl Ledger {
             }
             appended.push(reversal(entry, recorded_on, None));
         }
-        self.entries.extend(appended.iter().cloned());
-        for entry in fresh {
-            self.entries.push(entry.clone());
-            appended.push(entry);
-        }
-        appended.extend(self.expire(recorded_on));
+        appended.extend(fresh);
+        let mut appended: Vec<Entry> = appended
+            .into_iter()
+            .map(|entry| self.append(entry))
+            .collect();
+        appended.extend(self.expire_due(recorded_on, recorded_on));
+        self.keep_or_undo(before, pins)?;
         Ok(appended)
     }
 
-    /// Appends a revocation of entry `id`, and first of its expiry when the
-    /// entry is an expired accrual, so that the two reversals leave nothing.
-    /// Returns the appended entries.
+    /// Appends a revocation of entry `id` made by a person for `reason`, and
+    /// first of its expiry when the entry is an expired accrual, so that the
+    /// two reversals leave nothing. Returns the appended entries.
+    ///
+    /// A revocation with a reason sticks: recording a computation that
+    /// produces the same accrual again appends nothing (see
+    /// [`Ledger::record`]).
     ///
     /// # Errors
     ///
-    /// `entry_not_found` when the ledger has no such entry,
+    /// `required` when `reason` is blank, `recorded_before_ledger` when
+    /// `recorded_on` is earlier than the latest recording date in the
+    /// ledger, `entry_not_found` when the ledger has no such entry,
     /// `revoke_of_revoke` when it is itself a revocation, and
     /// `already_revoked` when it was revoked before.
     pub fn revoke(
         &mut self,
         id: Uuid,
         recorded_on: NaiveDate,
-        reason: Option<String>,
+        reason: String,
     ) -> Result<Vec<Entry>, Problems> {
+        if reason.trim().is_empty() {
+            return Err(
+                Problem::new(crate::problem::codes::REQUIRED, Path::root().join("reason"))
+                    .with("field", "reason")
+                    .into(),
+            );
+        }
+        self.check_recording_date(recorded_on)?;
         let Some(target) = self.entry(id) else {
             return Err(
                 Problem::new(codes::ENTRY_NOT_FOUND, Path::root().join("entry_id"))
@@ -420,7 +490,10 @@ impl Ledger {
                     .into(),
             );
         }
-        Ok(self.revoke_unchecked(id, recorded_on, reason))
+        let before = self.entries.len();
+        let appended = self.revoke_unchecked(id, recorded_on, Some(reason));
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
     }
 
     fn revoke_unchecked(
@@ -437,24 +510,81 @@ impl Ledger {
                 .entry(*expiry)
                 .map(|expiry| reversal(expiry, recorded_on, reason.clone()))
         {
-            self.entries.push(entry.clone());
-            appended.push(entry);
+            appended.push(self.append(entry));
         }
         if let Some(entry) = self
             .entry(id)
             .map(|target| reversal(target, recorded_on, reason))
         {
-            self.entries.push(entry.clone());
-            appended.push(entry);
+            appended.push(self.append(entry));
         }
         appended
     }
 
-    /// Appends an expiry for every live accrual whose validity ended on or
-    /// before `as_of` and that has no expiry yet (a revoked expiry is not
-    /// repeated: revoking an expiry restores the credits for good). Returns
-    /// the appended entries.
-    pub fn expire(&mut self, as_of: NaiveDate) -> Vec<Entry> {
+    /// Appends, recorded on `recorded_on`, an expiry for every live accrual
+    /// whose validity ended on or before `as_of` and that has no expiry yet
+    /// (a revoked expiry is not repeated: revoking an expiry restores the
+    /// credits for good). Returns the appended entries.
+    ///
+    /// # Errors
+    ///
+    /// `expiry_after_recording` when `as_of` is later than `recorded_on`,
+    /// because credits cannot expire as of a day that has not come, and
+    /// `recorded_before_ledger` when `recorded_on` is earlier than the latest
+    /// recording date in the ledger.
+    pub fn expire(
+        &mut self,
+        as_of: NaiveDate,
+        recorded_on: NaiveDate,
+    ) -> Result<Vec<Entry>, Problems> {
+        if as_of > recorded_on {
+            return Err(
+                Problem::new(codes::EXPIRY_AFTER_RECORDING, Path::root().join("as_of"))
+                    .with("value", as_of.to_string())
+                    .with("recorded_on", recorded_on.to_string())
+                    .into(),
+            );
+        }
+        self.check_recording_date(recorded_on)?;
+        let before = self.entries.len();
+        let appended = self.expire_due(as_of, recorded_on);
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
+    }
+
+    /// Keeps what was appended since the ledger had `entries` entries and
+    /// `pins` pinned rule sets, unless a learner's amounts no longer fit
+    /// (see [`magnitude_problem`]): then removes it and reports
+    /// `amount_overflow`.
+    fn keep_or_undo(&mut self, entries: usize, pins: usize) -> Result<(), Problems> {
+        match magnitude_problem(&self.entries) {
+            Some((_, problem)) => {
+                self.entries.truncate(entries);
+                self.rule_sets.truncate(pins);
+                Err(problem.into())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Reports `recorded_before_ledger` when `recorded_on` is earlier than
+    /// the latest recording date of the ledger's entries.
+    fn check_recording_date(&self, recorded_on: NaiveDate) -> Result<(), Problems> {
+        let latest = self.entries.iter().map(|entry| entry.recorded_on).max();
+        match latest {
+            Some(latest) if recorded_on < latest => Err(Problem::new(
+                codes::RECORDED_BEFORE_LEDGER,
+                Path::root().join("recorded_on"),
+            )
+            .with("value", recorded_on.to_string())
+            .with("latest", latest.to_string())
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Appends the expiries of [`Ledger::expire`] without checking its dates.
+    fn expire_due(&mut self, as_of: NaiveDate, recorded_on: NaiveDate) -> Vec<Entry> {
         let revoked = self.revocations();
         let expired = self.expiries();
         let due: Vec<Entry> = self
@@ -464,15 +594,14 @@ impl Ledger {
             .filter(|entry| entry.expires_on.is_some_and(|day| day <= as_of))
             .filter(|entry| !revoked.contains_key(&entry.id) && !expired.contains_key(&entry.id))
             .map(|entry| {
-                let mut expiry = reversal(entry, as_of, None);
+                let mut expiry = reversal(entry, recorded_on, None);
                 expiry.kind = EntryKind::Expire;
                 expiry.id = v5(&format!("credit_expire:{}", entry.id));
                 expiry.expires_on = entry.expires_on;
                 expiry
             })
             .collect();
-        self.entries.extend(due.iter().cloned());
-        due
+        due.into_iter().map(|entry| self.append(entry)).collect()
     }
 
     /// Appends a manual adjustment of `amount` to a learner's balance under
@@ -483,7 +612,13 @@ impl Ledger {
     /// # Errors
     ///
     /// `zero_adjustment` when `amount` is zero, `required` when `key` or
-    /// `reason` is blank, and `out_of_range` when `rule_set_version` is 0.
+    /// `reason` is blank, `out_of_range` when `rule_set_version` is 0,
+    /// `occurred_after_recording` when `occurred_on` is later than
+    /// `recorded_on`, and `recorded_before_ledger` when `recorded_on` is
+    /// earlier than the latest recording date in the ledger, and
+    /// `amount_overflow` when the learner's amounts would no longer fit. A
+    /// repeated key returns the existing entry before the dates are
+    /// checked.
     pub fn adjust(&mut self, adjustment: Adjustment) -> Result<Entry, Problems> {
         let mut problems = Problems::new();
         if adjustment.amount.is_zero() {
@@ -520,6 +655,17 @@ impl Ledger {
         if let Some(existing) = self.entry(id) {
             return Ok(existing.clone());
         }
+        if adjustment.occurred_on > adjustment.recorded_on {
+            return Err(Problem::new(
+                codes::OCCURRED_AFTER_RECORDING,
+                Path::root().join("occurred_on"),
+            )
+            .with("field", "occurred_on")
+            .with("value", adjustment.occurred_on.to_string())
+            .with("recorded_on", adjustment.recorded_on.to_string())
+            .into());
+        }
+        self.check_recording_date(adjustment.recorded_on)?;
         let entry = Entry {
             id,
             kind: EntryKind::Adjust,
@@ -539,9 +685,12 @@ impl Ledger {
             cap: None,
             reverses: None,
             reason: Some(adjustment.reason),
+            digest: String::new(),
         };
-        self.entries.push(entry.clone());
-        Ok(entry)
+        let before = self.entries.len();
+        let appended = self.append(entry);
+        self.keep_or_undo(before, self.rule_sets.len())?;
+        Ok(appended)
     }
 
     /// Every learner's balance per rule set, summing the entries recorded on
@@ -590,7 +739,9 @@ impl Ledger {
     /// # Errors
     ///
     /// Every problem found: a wrong `format`, malformed entries
-    /// (`invalid_ledger_entry`), and broken links between entries
+    /// (`invalid_ledger_entry`), the first entry without a digest
+    /// (`required`) or whose digest does not match (`ledger_tampered`), and
+    /// broken links between entries
     /// (`duplicate_entry_id`, `entry_not_found`, `reversal_mismatch`,
     /// `expiry_of_non_accrual`, `revoke_of_revoke`, `already_revoked`,
     /// `revoke_amount_mismatch`).
@@ -639,15 +790,60 @@ impl Ledger {
         problems.into_result(ledger)
     }
 
-    /// Checks the links between entries: unique ids; reversals that point
-    /// at an earlier entry of the same learner, rule set, date, kind and
-    /// category, with the opposite amount; expiries of accruals only; no
-    /// revoked revocation; and no entry reversed twice (revoked twice,
-    /// expired twice, expired after its revocation, or revoked while its
-    /// expiry is unrevoked). Problems are reported under `path` with the
-    /// entry's index.
+    /// Checks the digest chain and returns a problem for the first entry
+    /// whose digest is missing (`required`) or does not match its content
+    /// and the digest before it (`ledger_tampered`), if any.
+    fn check_chain(&self, path: &Path) -> Option<Problem> {
+        let mut previous = CHAIN_START;
+        for (index, entry) in self.entries.iter().enumerate() {
+            if entry.digest.is_empty() {
+                return Some(
+                    Problem::new(
+                        crate::problem::codes::REQUIRED,
+                        path.join(index).join("digest"),
+                    )
+                    .with("field", "digest"),
+                );
+            }
+            if chained_digest(previous, &content_of(entry)) != entry.digest {
+                return Some(
+                    Problem::new(codes::LEDGER_TAMPERED, path.join(index))
+                        .with("index", index)
+                        .with("entry_id", entry.id.to_string()),
+                );
+            }
+            previous = &entry.digest;
+        }
+        None
+    }
+
+    /// Checks the digest chain and the links between entries.
+    ///
+    /// The chain: every entry's `digest` must be the SHA-256 of the digest
+    /// before it and the entry's canonical JSON form (see
+    /// `docs/credits.md`). The first entry that fails is reported, as
+    /// `required` when it has no digest and `ledger_tampered` otherwise, and
+    /// then nothing else is checked.
+    ///
+    /// The links: unique ids; reversals that point at an earlier entry of
+    /// the same learner, rule set, date, kind and category, with the
+    /// opposite amount; expiries of accruals only; no revoked revocation;
+    /// and no entry reversed twice (revoked twice, expired twice, expired
+    /// after its revocation, or revoked while its expiry is unrevoked).
+    ///
+    /// Problems are reported under `path` with the entry's index.
     pub fn check(&self, path: &Path) -> Problems {
+        // The links of an edited ledger prove nothing, so they go unchecked.
+        if let Some(problem) = self.check_chain(path) {
+            return problem.into();
+        }
         let mut problems = Problems::new();
+        if let Some((index, problem)) = magnitude_problem(&self.entries) {
+            problems.push(Problem {
+                path: path.join(index),
+                ..problem
+            });
+        }
         let mut seen: HashMap<Uuid, usize> = HashMap::new();
         let mut revoked_by: HashMap<Uuid, Uuid> = HashMap::new();
         let mut expired_by: HashMap<Uuid, Uuid> = HashMap::new();
@@ -748,6 +944,26 @@ impl Ledger {
     }
 }
 
+/// Finds the first entry at which one learner's amounts, taken without their
+/// signs, add up to more than [`Credits::MAX`], and returns its index and
+/// problem.
+///
+/// A ledger keeps that sum within bounds, so any sum of one learner's
+/// entries (a balance, a transcript total) fits in [`Credits`] and never
+/// saturates.
+fn magnitude_problem(entries: &[Entry]) -> Option<(usize, Problem)> {
+    let mut sums: HashMap<LearnerId, i128> = HashMap::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let sum = sums.entry(entry.learner_id).or_default();
+        *sum += i128::from(entry.amount.hundredths()).abs();
+        if *sum > i128::from(Credits::MAX.hundredths()) {
+            let problem = super::engine::overflow(entry.learner_id, &entry.id.to_string());
+            return Some((index, problem));
+        }
+    }
+    None
+}
+
 /// The first field in which a reversal differs from the entry it reverses,
 /// among those balances and transcripts group by.
 fn reversal_difference(reversal: &Entry, target: &Entry) -> Option<&'static str> {
@@ -822,6 +1038,7 @@ fn entry_from_accrual(
         cap: accrual.cap.clone(),
         reverses: None,
         reason: None,
+        digest: String::new(),
     }
 }
 
@@ -847,7 +1064,18 @@ fn reversal(target: &Entry, recorded_on: NaiveDate, reason: Option<String>) -> E
         cap: None,
         reverses: Some(target.id),
         reason,
+        digest: String::new(),
     }
+}
+
+/// Returns the JSON form of `entry` without its digest, which is what the
+/// digest covers.
+fn content_of(entry: &Entry) -> Value {
+    let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
+    if let Value::Object(object) = &mut value {
+        object.remove("digest");
+    }
+    value
 }
 
 fn read_list<T: for<'de> Deserialize<'de>>(

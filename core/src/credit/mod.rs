@@ -23,6 +23,7 @@
 //! The crate has no clock, so recording and expiry dates are arguments.
 
 mod bank;
+mod digest;
 mod engine;
 mod exact;
 mod ledger;
@@ -58,7 +59,7 @@ pub mod codes {
         INVALID_RULE_ID = "invalid_rule_id",
             en: "{field} must be an identifier of lowercase letters, digits and underscores that starts with a letter, such as course_hours, got \"{value}\"",
             zh: "{field} 应为以小写字母开头、由小写字母、数字和下划线组成的标识符（例如 course_hours），实际为“{value}”";
-        /// Two rules, or two caps, of one rule set with the same id.
+        /// Two rules or caps of one rule set with the same id: a cap may not share the id of a rule either.
         DUPLICATE_RULE_ID = "duplicate_rule_id",
             en: "id \"{value}\" is used twice in the rule set; give each rule and each cap its own id",
             zh: "规则集中 id“{value}”重复；每条规则和每个上限须有各自的 id";
@@ -142,9 +143,29 @@ pub mod codes {
         ZERO_ADJUSTMENT = "zero_adjustment",
             en: "{field} of an adjustment must not be zero",
             zh: "调整的 {field} 不能为零";
-        /// A home page or activity base that is not an absolute http or https URL.
+        /// An amount, or a sum of one learner's amounts, too large for an amount of credits.
+        AMOUNT_OVERFLOW = "amount_overflow",
+            en: "the credits of learner {learner_id} at {at} add up to more than {max}, the largest amount of credits; look there for a mistaken amount, credit value, formula or number of minutes",
+            zh: "学习者 {learner_id} 在 {at} 处的学分合计超过学分数额上限 {max}；请检查该处是否有错误的数额、学分值、公式或分钟数";
+        /// A recording date earlier than the latest one already in the ledger.
+        RECORDED_BEFORE_LEDGER = "recorded_before_ledger",
+            en: "recorded_on {value} is earlier than {latest}, the latest recording date in the ledger; entries are appended in date order, so record on {latest} or later",
+            zh: "recorded_on {value} 早于账本中最晚的记录日期 {latest}；条目按日期顺序追加，请使用 {latest} 或之后的日期";
+        /// Credits dated after the day they are recorded.
+        OCCURRED_AFTER_RECORDING = "occurred_after_recording",
+            en: "{field} {value} is later than the recording date {recorded_on}; credits are recorded only for learning that has happened",
+            zh: "{field} {value} 晚于记录日期 {recorded_on}；只能为已经发生的学习记入学分";
+        /// An expiry date later than the day the expiry is recorded.
+        EXPIRY_AFTER_RECORDING = "expiry_after_recording",
+            en: "as_of {value} is later than the recording date {recorded_on}; credits expire only as of a day that has come, so use {recorded_on} or earlier",
+            zh: "as_of {value} 晚于记录日期 {recorded_on}；学分只能按已到来的日期过期，请使用 {recorded_on} 或更早的日期";
+        /// A stored ledger entry whose digest does not match its content and the digest before it.
+        LEDGER_TAMPERED = "ledger_tampered",
+            en: "entry {index} ({entry_id}) does not match its digest, so the ledger was edited at this entry or just before it (an entry changed, inserted, removed or moved); restore the ledger from a trusted copy",
+            zh: "第 {index} 个条目（{entry_id}）与其摘要不符，说明账本在该条目处或紧邻其前被改动（条目被修改、插入、删除或移动）；请从可信副本恢复账本";
+        /// A home page, activity base or platform that is not an absolute http or https URL without user info, query or fragment.
         INVALID_IRI = "invalid_iri",
-            en: "{field} must be an absolute http or https URL without spaces, such as https://learn.example.org, got \"{value}\"",
-            zh: "{field} 应为不含空格的绝对 http 或 https 网址（例如 https://learn.example.org），实际为“{value}”";
+            en: "{field} must be an absolute http or https URL without spaces, user info, query or fragment, such as https://learn.example.org, got \"{value}\"",
+            zh: "{field} 应为不含空格、用户信息、查询串和片段的绝对 http 或 https 网址（例如 https://learn.example.org），实际为“{value}”";
     }
 }

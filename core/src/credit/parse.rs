@@ -281,7 +281,11 @@ fn read_rule_set(value: &Value, path: &Path, problems: &mut Problems) -> Option<
     let id = reader.identifier("id");
     let version = reader.count("version", 1, true);
     let status: Option<RuleSetStatus> = reader.required("status");
-    let title: Option<String> = reader.required("title");
+    let mut title: Option<String> = reader.required("title");
+    if title.as_deref().is_some_and(|text| text.trim().is_empty()) {
+        reader.required_missing("title");
+        title = None;
+    }
     let description: Option<String> = reader.optional("description");
     let effective_from: Option<NaiveDate> = reader.required("effective_from");
     let effective_to: Option<NaiveDate> = reader.optional("effective_to");
@@ -299,8 +303,11 @@ fn read_rule_set(value: &Value, path: &Path, problems: &mut Problems) -> Option<
         reader.report(problem);
     }
 
-    let rules = read_rules(&mut reader);
-    let caps = read_caps(&mut reader, &rules);
+    // Rules and caps share one set of ids, so that an id in a ledger entry
+    // (its rule or its cap) names one thing.
+    let mut seen = BTreeSet::new();
+    let rules = read_rules(&mut reader, &mut seen);
+    let caps = read_caps(&mut reader, &rules, &mut seen);
     if reader.failed {
         return None;
     }
@@ -336,7 +343,7 @@ fn items<'a>(reader: &mut Reader<'a>, key: &'static str) -> Vec<(&'a Value, Path
         .collect()
 }
 
-fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
+fn read_rules(reader: &mut Reader<'_>, seen: &mut BTreeSet<String>) -> Vec<Rule> {
     if reader.raw("rules").is_none() {
         reader.required_missing("rules");
         return Vec::new();
@@ -347,21 +354,20 @@ fn read_rules(reader: &mut Reader<'_>) -> Vec<Rule> {
         reader.report(problem);
     }
     let mut rules = Vec::new();
-    let mut seen = BTreeSet::new();
     for (value, path) in listed {
         let before = reader.problems.len();
         let rule = read_rule(value, &path, reader.problems);
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        report_repeated_id(reader, value, &path, &mut seen);
+        report_repeated_id(reader, value, &path, seen);
         rules.extend(rule);
     }
     rules
 }
 
-/// Reports the `id` of a rule or cap that an earlier item already used,
-/// whether or not either item is otherwise valid.
+/// Reports the `id` of a rule or cap that an earlier rule or cap already
+/// used, whether or not either item is otherwise valid.
 fn report_repeated_id(
     reader: &mut Reader<'_>,
     value: &Value,
@@ -419,6 +425,19 @@ fn read_rule(value: &Value, path: &Path, problems: &mut Problems) -> Option<Rule
     let validity_years = reader.count("validity_years", 1, false);
     if let (Some(matcher), Some(formula)) = (&matcher, &formula) {
         check_formula_fits(matcher, formula, &path.join("formula"), &mut reader);
+    }
+    if let (Some(matcher), Some(gates)) = (&matcher, &gates)
+        && gates.passed_required
+        && !matcher.kinds.is_empty()
+        && !matcher.kinds.contains(&OutcomeKind::Assessment)
+    {
+        let problem = Problem::new(
+            crate::model::codes::FIELD_NOT_APPLICABLE,
+            path.join("gates").join("passed_required"),
+        )
+        .with("field", "passed_required")
+        .with("kind", "a rule that matches no assessment outcomes");
+        reader.report(problem);
     }
     if reader.failed {
         return None;
@@ -483,12 +502,18 @@ fn read_match(value: &Value, path: &Path, outer: &mut Reader<'_>) -> Option<Matc
 }
 
 fn read_gates(value: &Value, path: &Path, outer: &mut Reader<'_>) -> Option<Gates> {
-    let allowed = &["min_minutes", "completion_required", "evidence_required"];
+    let allowed = &[
+        "min_minutes",
+        "completion_required",
+        "evidence_required",
+        "passed_required",
+    ];
     nested(outer, value, path, "gates", allowed, |reader| {
         Some(Gates {
             min_minutes: reader.count("min_minutes", 0, false),
             completion_required: reader.bool_or("completion_required", false),
             evidence_required: reader.bool_or("evidence_required", false),
+            passed_required: reader.bool_or("passed_required", false),
         })
     })
 }
@@ -782,18 +807,17 @@ fn read_semester(reader: &mut Reader<'_>) -> Option<Period> {
     Some(Period::Semester(starts))
 }
 
-fn read_caps(reader: &mut Reader<'_>, rules: &[Rule]) -> Vec<Cap> {
+fn read_caps(reader: &mut Reader<'_>, rules: &[Rule], seen: &mut BTreeSet<String>) -> Vec<Cap> {
     let listed = items(reader, "caps");
     let rule_ids: BTreeSet<&str> = rules.iter().map(|rule| rule.id.as_str()).collect();
     let mut caps = Vec::new();
-    let mut seen = BTreeSet::new();
     for (value, path) in listed {
         let before = reader.problems.len();
         let cap = read_cap(value, &path, &rule_ids, reader.problems);
         if reader.problems.len() > before {
             reader.failed = true;
         }
-        report_repeated_id(reader, value, &path, &mut seen);
+        report_repeated_id(reader, value, &path, seen);
         caps.extend(cap);
     }
     caps

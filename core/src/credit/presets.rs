@@ -1,5 +1,6 @@
-//! Built-in rule sets: the default `community` rules and presets that
-//! reproduce published credit schemes.
+//! Built-in rule sets: the default `community` rules (version 2, with
+//! version 1 kept unchanged) and presets that reproduce published credit
+//! schemes.
 //!
 //! Every built-in rule set is published and frozen: a change ships as a new
 //! version beside the old one, so ledgers pinned to the old version stay
@@ -17,11 +18,12 @@ use super::rule::{
     RuleSet, RuleSetStatus, Scope, Stage, TableKey,
 };
 
-/// Every built-in rule set: the default `community` first, then the presets
-/// by id.
+/// Every built-in rule set: the default `community` (version 2) first, then
+/// its version 1, then the presets by id.
 pub fn all() -> Vec<RuleSet> {
     vec![
         community(),
+        community_v1(),
         cixi_points(),
         iacet_ceu(),
         korea_acb(),
@@ -106,7 +108,36 @@ fn table(key: TableKey, entries: &[(&str, i64)]) -> Formula {
     }
 }
 
-/// The default rule set `community`, version 1.
+/// The default rule set `community`, version 2: version 1 (see
+/// [`community_v1`]) with `course_hours` crediting a course code once, at
+/// the run with the most credited minutes, so a retaken course is not
+/// credited twice.
+pub fn community() -> RuleSet {
+    let mut rule_set = community_v1();
+    rule_set.version = 2;
+    rule_set.description = Some(
+        "Documented defaults for community and senior-university learning; no official \
+         hours-to-credits ratio of the Zhejiang credit bank is public, so every number is \
+         configurable. Version 2 credits the hours of a retaken course once."
+            .into(),
+    );
+    for rule in &mut rule_set.rules {
+        if rule.id == "course_hours" {
+            rule.dedup = Dedup::Course;
+            rule.description = Some(
+                "0.1 per full 60 attended minutes, summed per learner and course, for courses \
+                 without a declared credit value; one course code once, at the run with the \
+                 most credited minutes."
+                    .into(),
+            );
+        }
+    }
+    rule_set
+}
+
+/// The rule set `community`, version 1, published and kept unchanged so
+/// that ledgers recorded under it stay reproducible. It credits the hours
+/// of every run of a course, a retaken one included; version 2 fixes that.
 ///
 /// No official hours-to-credits ratio of the Zhejiang credit bank is public,
 /// so these are documented defaults:
@@ -121,7 +152,7 @@ fn table(key: TableKey, entries: &[(&str, i64)]) -> Formula {
 /// | `online_learning` | 0.1 per full 60 minutes per resource, counting at most 120 minutes a day |
 /// | `certificate` | level 5: 2, 4: 4, 3: 6, 2: 8, 1: 10; one per certificate code, the highest level |
 /// | `award` | national 12/10/8/6, provincial 10/8/6/4, city 8/6/4/2, district 4/3/2/1 for special, first, second and third prizes |
-pub fn community() -> RuleSet {
+pub fn community_v1() -> RuleSet {
     let down = RoundingMode::Down;
     let mut completion = rule(
         "course_completion",
@@ -442,9 +473,25 @@ mod tests {
     }
 
     #[test]
+    fn community_v2_differs_only_in_course_hours() {
+        let mut latest = community();
+        let first = community_v1();
+        assert_eq!(latest.rule("course_hours").unwrap().dedup, Dedup::Course);
+        assert_eq!(first.rule("course_hours").unwrap().dedup, Dedup::Off);
+        latest.version = 1;
+        latest.description.clone_from(&first.description);
+        for (rule, original) in latest.rules.iter_mut().zip(&first.rules) {
+            rule.dedup = original.dedup;
+            rule.description.clone_from(&original.description);
+        }
+        assert_eq!(latest, first);
+    }
+
+    #[test]
     fn find_picks_latest_or_named_version() {
-        assert_eq!(find("community", None).unwrap().version, 1);
-        assert!(find("community", Some(2)).is_none());
+        assert_eq!(find("community", None).unwrap().version, 2);
+        assert_eq!(find("community", Some(1)).unwrap(), community_v1());
+        assert!(find("community", Some(3)).is_none());
         assert!(find("nope", None).is_none());
     }
 }

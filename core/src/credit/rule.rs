@@ -51,6 +51,7 @@ crate::text_enum! {
         /// activities, per resource for online learning) and rounded once.
         LearnerCourse = "learner_course",
         /// Records are summed per learner and period and rounded once.
+        /// Under both summing stages, each category is summed on its own.
         Period = "period",
     }
 }
@@ -152,6 +153,9 @@ pub struct Gates {
     pub completion_required: bool,
     /// Whether the record must name its evidence.
     pub evidence_required: bool,
+    /// Whether the record must be an assessment marked passed, so that a
+    /// rule matching assessments credits passed ones only.
+    pub passed_required: bool,
 }
 
 /// The computation of a unit's exact amount before rounding. A unit is a
@@ -534,6 +538,11 @@ impl Gates {
             self.completion_required.into(),
         );
         object.insert("evidence_required".into(), self.evidence_required.into());
+        // Written only when set, so that rule sets written before the gate
+        // existed keep their JSON form and fingerprint.
+        if self.passed_required {
+            object.insert("passed_required".into(), true.into());
+        }
         Value::Object(object)
     }
 }

@@ -10,7 +10,9 @@
 //! - the statement id is a UUID version 5 over the platform and the event,
 //!   so exporting the same event twice gives the same statement, which a
 //!   learning record store accepts once;
-//! - timestamps carry the UTC offset of the platform's time zone;
+//! - timestamps carry the UTC offset of the platform's time zone in whole
+//!   minutes (in UTC when the offset has seconds), leap seconds written as
+//!   the second before, and years from 0000 to 9999 only;
 //! - no property is ever `null`: absent values are left out, and so is the
 //!   statement's `version`, which record providers should not set;
 //! - verbs come from the ADL vocabulary (`attended`, `completed`, `voided`),
@@ -19,13 +21,14 @@
 //! - a revocation never edits a statement: it voids the `earned` statement
 //!   of the revoked entry with an ADL `voided` statement.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::decimal::Credits;
+use crate::field::format_instant;
 use crate::id::{ClubId, CourseId, LearnerId, NAMESPACE, SessionId};
 use crate::problem::{Path, Problem, Problems};
 
@@ -224,9 +227,28 @@ impl XapiOptions {
         Ok(self)
     }
 
-    fn timestamp(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.time_zone)
-            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    /// Writes `at` as an xAPI timestamp in the options' time zone, or in UTC
+    /// (`Z`) when the zone's offset at that instant has seconds, as local
+    /// mean time does (Shanghai before 1901 was +08:05:43), because
+    /// timestamps write offsets in whole minutes. A leap second (23:59:60)
+    /// is written as the second before it, 23:59:59. Fractions of a second
+    /// are left out.
+    ///
+    /// Returns `None` when the written year lies outside 0000 to 9999, which
+    /// an xAPI timestamp cannot write.
+    fn timestamp(&self, at: DateTime<Utc>) -> Option<String> {
+        let at = at.with_nanosecond(at.nanosecond() % 1_000_000_000)?;
+        let local = at.with_timezone(&self.time_zone);
+        let whole_minutes = local.offset().fix().local_minus_utc() % 60 == 0;
+        let (year, text) = if whole_minutes {
+            (
+                local.year(),
+                local.to_rfc3339_opts(SecondsFormat::Secs, false),
+            )
+        } else {
+            (at.year(), at.to_rfc3339_opts(SecondsFormat::Secs, true))
+        };
+        (0..=9999).contains(&year).then_some(text)
     }
 
     fn activity(&self, path: &str, kind: &str, name: Option<&str>) -> Value {
@@ -255,15 +277,17 @@ impl XapiOptions {
 }
 
 /// Checks that `text` is an absolute http or https URL with a host and no
-/// spaces or characters that IRIs exclude; the problem names `field`.
+/// user info, query, fragment, spaces or characters that IRIs exclude; the
+/// problem names `field`. A base URL with a query or fragment would make
+/// every id built under it wrong, and user info could carry a password.
 pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> {
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|rest| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty()
-    });
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !authority.is_empty() && !authority.contains('@')
+    }) && !text.contains(['?', '#']);
     let clean = !text.chars().any(|c| {
         c.is_whitespace()
             || c.is_control()
@@ -297,6 +321,11 @@ pub fn earned_statement_id(entry: Uuid, options: &XapiOptions) -> Uuid {
 
 /// Builds the xAPI 1.0.3 statement of one event.
 ///
+/// # Errors
+///
+/// `out_of_range` (path `at`) when the event's timestamp would fall in a
+/// year outside 0000 to 9999.
+///
 /// # Example
 ///
 /// ```
@@ -309,13 +338,13 @@ pub fn earned_statement_id(entry: Uuid, options: &XapiOptions) -> Uuid {
 ///     "course_id": "30000000-0000-4000-8000-000000000001",
 ///     "at": "2026-06-30T02:00:00Z",
 /// })).unwrap();
-/// let statement = statement(&event, &options);
+/// let statement = statement(&event, &options)?;
 /// assert_eq!(statement["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
 /// assert_eq!(statement["timestamp"], "2026-06-30T10:00:00+08:00");
 /// assert_eq!(statement["actor"]["account"]["name"], "20000000-0000-4000-8000-000000000001");
 /// # Ok::<(), xuetong::problem::Problems>(())
 /// ```
-pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
+pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Result<Value, Problem> {
     let learner = event.learner_id();
     let mut object = Map::new();
     object.insert(
@@ -325,7 +354,19 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
             "account": {"homePage": options.home_page, "name": learner.to_string()},
         }),
     );
-    object.insert("timestamp".into(), options.timestamp(event.at()).into());
+    let Some(timestamp) = options.timestamp(event.at()) else {
+        return Err(
+            Problem::new(crate::problem::codes::OUT_OF_RANGE, Path::root().join("at"))
+                .with("field", "at")
+                .with("value", format_instant(&event.at()))
+                .with("min", "0000-01-01T00:00:00")
+                .with(
+                    "max",
+                    "9999-12-31T23:59:59 in the time zone of the statements",
+                ),
+        );
+    };
+    object.insert("timestamp".into(), timestamp.into());
 
     if let LearningEvent::RevokedCredits { entry_id, .. } = event {
         let key = format!("voided:{entry_id}");
@@ -338,7 +379,7 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
                 "id": earned_statement_id(*entry_id, options).to_string(),
             }),
         );
-        return Value::Object(object);
+        return Ok(Value::Object(object));
     }
 
     let parts = statement_parts(event, options);
@@ -363,7 +404,7 @@ pub fn statement(event: &LearningEvent, options: &XapiOptions) -> Value {
         context.insert("extensions".into(), Value::Object(extensions));
     }
     object.insert("context".into(), Value::Object(context));
-    Value::Object(object)
+    Ok(Value::Object(object))
 }
 
 /// The parts of a statement about an activity that differ by event.
@@ -487,11 +528,26 @@ fn statement_parts(event: &LearningEvent, options: &XapiOptions) -> StatementPar
 }
 
 /// Builds the statements of `events`, in order.
-pub fn statements(events: &[LearningEvent], options: &XapiOptions) -> Vec<Value> {
-    events
-        .iter()
-        .map(|event| statement(event, options))
-        .collect()
+///
+/// # Errors
+///
+/// The problem of every event whose statement cannot be built (see
+/// [`statement`]), with the event's index in front of its path.
+pub fn statements(events: &[LearningEvent], options: &XapiOptions) -> Result<Vec<Value>, Problems> {
+    let mut built = Vec::with_capacity(events.len());
+    let mut problems = Problems::new();
+    for (index, event) in events.iter().enumerate() {
+        match statement(event, options) {
+            Ok(statement) => built.push(statement),
+            Err(mut problem) => {
+                let mut segments = vec![index.into()];
+                segments.extend(problem.path.0);
+                problem.path = Path(segments);
+                problems.push(problem);
+            }
+        }
+    }
+    problems.into_result(built)
 }
 
 /// The local midnight starting `date` in `zone`, as an instant; when

@@ -98,8 +98,10 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate, rule: LeapDayBirthday) -> Option<
 /// when only the birth year is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AgeRange {
-    /// The youngest possible age.
-    pub min: u32,
+    /// The youngest possible age, or `None` when the learner may not be
+    /// born yet on the measuring date (only the birth year is known, and it
+    /// is the measuring date's year).
+    pub min: Option<u32>,
     /// The oldest possible age.
     pub max: u32,
 }
@@ -109,12 +111,17 @@ impl AgeRange {
     /// when `on` is before any possible birth date.
     pub fn of(birth: BirthDate, on: NaiveDate, rule: LeapDayBirthday) -> Option<Self> {
         match birth {
-            BirthDate::Date(date) => age_on(date, on, rule).map(|age| Self { min: age, max: age }),
+            BirthDate::Date(date) => age_on(date, on, rule).map(|age| Self {
+                min: Some(age),
+                max: age,
+            }),
             BirthDate::Year(year) => {
                 let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
                 let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
                 let max = age_on(first, on, rule)?;
-                let min = age_on(last, on, rule).unwrap_or(0);
+                // Born on 31 December at the latest, so someone whose birth
+                // year is the measuring year may not be born yet.
+                let min = age_on(last, on, rule);
                 Some(Self { min, max })
             }
         }
@@ -122,12 +129,12 @@ impl AgeRange {
 
     /// Whether the age is known exactly.
     pub fn is_exact(self) -> bool {
-        self.min == self.max
+        self.min == Some(self.max)
     }
 
     fn to_json(self) -> Value {
         if self.is_exact() {
-            json!({"years": self.min})
+            json!({"years": self.max})
         } else {
             json!({"min": self.min, "max": self.max})
         }
@@ -323,20 +330,21 @@ fn check_ages(
                 age <= limit.limit
             }
         };
-        let (youngest, oldest) = (passes(range.min), passes(range.max));
-        if youngest && oldest {
-            continue;
-        }
-        let problem = if youngest || oldest {
-            Problem::new(codes::AGE_UNDETERMINED, path.clone())
+        // A learner who may not be born yet has no age to measure, so no
+        // age rule is decided, whatever the oldest possible age is.
+        let oldest = passes(range.max);
+        let problem = match range.min {
+            Some(youngest) if passes(youngest) && oldest => continue,
+            Some(youngest) if !passes(youngest) && !oldest => {
+                Problem::new(limit.code, path.clone())
+                    .with("age", youngest)
+                    .with("limit", limit.limit)
+            }
+            _ => Problem::new(codes::AGE_UNDETERMINED, path.clone())
                 .with("year", birth.year())
                 .with("min", range.min)
                 .with("max", range.max)
-                .with("rule", limit.rule)
-        } else {
-            Problem::new(limit.code, path.clone())
-                .with("age", range.min)
-                .with("limit", limit.limit)
+                .with("rule", limit.rule),
         };
         failed.push(problem.with("measured_on", on.to_string()));
     }
@@ -462,7 +470,13 @@ mod tests {
             LeapDayBirthday::March1,
         )
         .unwrap();
-        assert_eq!(range, AgeRange { min: 59, max: 60 });
+        assert_eq!(
+            range,
+            AgeRange {
+                min: Some(59),
+                max: 60
+            }
+        );
         let end_of_year = AgeRange::of(
             BirthDate::Year(1966),
             date("2026-12-31"),
@@ -470,6 +484,43 @@ mod tests {
         )
         .unwrap();
         assert!(end_of_year.is_exact());
+    }
+
+    #[test]
+    fn year_only_in_measuring_year_may_be_unborn() {
+        let range = AgeRange::of(
+            BirthDate::Year(2026),
+            date("2026-06-15"),
+            LeapDayBirthday::March1,
+        )
+        .unwrap();
+        assert_eq!(range, AgeRange { min: None, max: 0 });
+        assert!(!range.is_exact());
+        // Born by 31 December at the latest, so on that day the age is 0.
+        let last_day = AgeRange::of(
+            BirthDate::Year(2026),
+            date("2026-12-31"),
+            LeapDayBirthday::March1,
+        )
+        .unwrap();
+        assert!(last_day.is_exact());
+        for extra in [
+            json!({"max_age": 17}),
+            json!({"min_age": 3}),
+            json!({"audience": "children"}),
+        ] {
+            let verdict = check_eligibility(
+                &course(extra.clone()),
+                &learner(json!({"birth_date": "2026"})),
+                &[],
+                date("2026-06-15"),
+                &EligibilityRules::default(),
+            );
+            assert!(!verdict.eligible, "{extra}");
+            assert_eq!(codes_of(&verdict), ["age_undetermined"], "{extra}");
+            assert_eq!(verdict.failed.0[0].params["min"], Value::Null);
+            assert_eq!(verdict.to_json()["age"], json!({"min": null, "max": 0}));
+        }
     }
 
     #[test]

@@ -41,10 +41,10 @@ pub mod codes {
         NOT_A_CHILD = "not_a_child",
             en: "the course is for children aged {limit} or less, and the learner is {age} on {measured_on}",
             zh: "该课程面向 {limit} 周岁及以下的儿童，学员在 {measured_on} 为 {age} 周岁";
-        /// An age rule that a birth year alone cannot decide; it counts as failed.
+        /// An age rule that a birth year alone cannot decide, counted as failed; `min` is null when the learner may not be born yet.
         AGE_UNDETERMINED = "age_undetermined",
-            en: "only the birth year {year} is known, so the learner is {min} or {max} on {measured_on} and the {rule} rule cannot be decided; give the full birth date",
-            zh: "仅知出生年份 {year}，学员在 {measured_on} 为 {min} 或 {max} 周岁，无法判断 {rule} 规则；请提供完整出生日期";
+            en: "only the birth year {year} is known, which does not decide the {rule} rule on {measured_on}; give the full birth date",
+            zh: "仅知出生年份 {year}，无法判断学员在 {measured_on} 是否符合 {rule} 规则；请提供完整出生日期";
         /// A course with age rules and a learner without a birth date.
         BIRTH_DATE_MISSING = "birth_date_missing",
             en: "the course has age rules and learner {learner_id} has no birth_date; give the birth date",
@@ -109,6 +109,10 @@ pub mod codes {
         DUPLICATE_ENROLMENT_ID = "duplicate_enrolment_id",
             en: "enrolment id {value} is used twice",
             zh: "报名 id {value} 重复出现";
+        /// A learner with two confirmed enrolment records in one course.
+        DUPLICATE_CONFIRMED_PLACE = "duplicate_confirmed_place",
+            en: "learner {learner_id} already holds a confirmed place through enrolment {other_id}, so enrolment {value} confirms a second one; withdraw one of the two records",
+            zh: "学员 {learner_id} 已通过报名 {other_id} 获得确认名额，报名 {value} 又确认了第二个名额；请退掉其中一条记录";
         /// Records that confirm more places than the course has.
         CAPACITY_EXCEEDED = "capacity_exceeded",
             en: "the records confirm {confirmed} places but the course has {capacity}; raise the capacity or withdraw learners",

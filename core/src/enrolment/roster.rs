@@ -17,7 +17,8 @@
 //! free places, so that places never stay empty while someone who fits is
 //! waiting.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -327,12 +328,14 @@ impl Roster {
     /// # Errors
     ///
     /// Returns problems under `["enrolments", index]`: the record's own
-    /// problems, `enrolment_wrong_course`, `duplicate_enrolment_id`, and
-    /// `capacity_exceeded` when the records confirm more places than the
-    /// course has.
+    /// problems, `enrolment_wrong_course`, `duplicate_enrolment_id`,
+    /// `duplicate_confirmed_place` for a second confirmed record of one
+    /// learner, and `capacity_exceeded` when the records confirm more places
+    /// than the course has.
     pub fn new(course: &Course, enrolments: Vec<Enrolment>) -> Result<Self, Problems> {
         let mut problems = Problems::new();
         let mut seen = BTreeSet::new();
+        let mut confirmed_by: BTreeMap<LearnerId, EnrolmentId> = BTreeMap::new();
         let mut entries = Vec::with_capacity(enrolments.len());
         for (index, enrolment) in enrolments.into_iter().enumerate() {
             let path = Path::root().join("enrolments").join(index);
@@ -351,6 +354,19 @@ impl Roster {
                     Problem::new(codes::DUPLICATE_ENROLMENT_ID, path.join("id"))
                         .with("value", enrolment.id.to_string()),
                 );
+            }
+            if enrolment.status == EnrolmentStatus::Confirmed {
+                match confirmed_by.get(&enrolment.learner_id) {
+                    Some(other) => problems.push(
+                        Problem::new(codes::DUPLICATE_CONFIRMED_PLACE, path.join("status"))
+                            .with("learner_id", enrolment.learner_id.to_string())
+                            .with("value", enrolment.id.to_string())
+                            .with("other_id", other.to_string()),
+                    ),
+                    None => {
+                        confirmed_by.insert(enrolment.learner_id, enrolment.id);
+                    }
+                }
             }
             entries.push(Entry::imported(enrolment));
         }
@@ -438,14 +454,9 @@ impl Roster {
             .position(|entry| entry.enrolment.learner_id == learner && entry.is_active())
     }
 
-    fn holds_place(&self, learner: LearnerId) -> bool {
-        self.entries.iter().any(|entry| {
-            entry.enrolment.learner_id == learner && entry.status() == EnrolmentStatus::Confirmed
-        })
-    }
-
     /// Applies `command` at `now`. On success the roster has changed and the
-    /// events say how; on failure it is unchanged.
+    /// events say how; on failure it is unchanged, and that includes the
+    /// places the catch-up promotion at the start of the command gave.
     ///
     /// # Errors
     ///
@@ -505,6 +516,10 @@ impl Roster {
             );
         }
         let backup = self.clone();
+        let eligibility = &Remembered {
+            inner: eligibility,
+            answers: RefCell::new(BTreeMap::new()),
+        };
         // Places freed since the last command (by a change of eligibility)
         // go to the waiting list first. The entries this catch-up passes
         // over were reported when they were last passed over, so only an
@@ -743,29 +758,46 @@ impl Roster {
     }
 
     /// Gives free places to the waiting list, first come first served.
+    ///
+    /// One pass over the waiting list: the confirmed count, the learners
+    /// who hold a place and the members of each waiting all-or-nothing group
+    /// are found once and kept up to date as places are given, so a long
+    /// list of stale entries costs one look at each.
     fn promote(&mut self, now: DateTime<Utc>, eligibility: &dyn Eligibility) -> Vec<Event> {
         let mut events = Vec::new();
-        let mut groups_seen: BTreeSet<String> = BTreeSet::new();
-        for index in self.queue() {
-            if self.free() == Some(0) {
+        let queue = self.queue();
+        if queue.is_empty() {
+            return events;
+        }
+        let capacity = self.capacity;
+        let mut confirmed = self.confirmed();
+        let mut holders: BTreeSet<LearnerId> = self
+            .entries
+            .iter()
+            .filter(|entry| entry.status() == EnrolmentStatus::Confirmed)
+            .map(|entry| entry.enrolment.learner_id)
+            .collect();
+        // The waiting members of each all-or-nothing group, in queue order.
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for index in &queue {
+            if let Some(key) = self.entries[*index].all_or_nothing_key() {
+                groups.entry(key.to_owned()).or_default().push(*index);
+            }
+        }
+        for index in queue {
+            let free = capacity.map(|capacity| (capacity as usize).saturating_sub(confirmed));
+            if free == Some(0) {
                 break;
             }
             if self.entries[index].status() != EnrolmentStatus::Waitlisted {
                 continue;
             }
             let members: Vec<usize> = match self.entries[index].all_or_nothing_key() {
-                Some(key) => {
-                    if !groups_seen.insert(key.to_owned()) {
-                        continue;
-                    }
-                    let key = key.to_owned();
-                    self.queue()
-                        .into_iter()
-                        .filter(|member| {
-                            self.entries[*member].all_or_nothing_key() == Some(key.as_str())
-                        })
-                        .collect()
-                }
+                // A group is looked at once, at its first waiting member.
+                Some(key) => match groups.remove(key) {
+                    Some(members) => members,
+                    None => continue,
+                },
                 None => vec![index],
             };
             // Imported records may list one learner twice in a group; the
@@ -773,7 +805,7 @@ impl Roster {
             let mut learners = BTreeSet::new();
             let mut fit = Vec::new();
             for member in members {
-                if !self.fresh(member, eligibility, &mut events) {
+                if !self.fresh(member, &holders, eligibility, &mut events) {
                     continue;
                 }
                 let enrolment = &self.entries[member].enrolment;
@@ -791,7 +823,7 @@ impl Roster {
             if fit.is_empty() {
                 continue;
             }
-            if self.free().is_some_and(|free| free < fit.len()) {
+            if free.is_some_and(|free| free < fit.len()) {
                 for member in fit {
                     let enrolment = &self.entries[member].enrolment;
                     events.push(Event::Skipped {
@@ -806,6 +838,8 @@ impl Roster {
             for member in fit {
                 let entry = &mut self.entries[member];
                 entry.change(now, EnrolmentStatus::Confirmed, TransitionReason::Promoted);
+                holders.insert(entry.enrolment.learner_id);
+                confirmed += 1;
                 events.push(Event::Promoted {
                     enrolment_id: entry.enrolment.id,
                     learner_id: entry.enrolment.learner_id,
@@ -815,9 +849,15 @@ impl Roster {
         events
     }
 
-    /// Whether the waiting entry at `index` may be promoted; records why
-    /// not in `events`.
-    fn fresh(&self, index: usize, eligibility: &dyn Eligibility, events: &mut Vec<Event>) -> bool {
+    /// Whether the waiting entry at `index` may be promoted, given the
+    /// learners who hold a place; records why not in `events`.
+    fn fresh(
+        &self,
+        index: usize,
+        holders: &BTreeSet<LearnerId>,
+        eligibility: &dyn Eligibility,
+        events: &mut Vec<Event>,
+    ) -> bool {
         let enrolment = &self.entries[index].enrolment;
         if enrolment.status != EnrolmentStatus::Waitlisted {
             return false;
@@ -828,7 +868,7 @@ impl Roster {
             reason,
             rules,
         };
-        if self.holds_place(enrolment.learner_id) {
+        if holders.contains(&enrolment.learner_id) {
             events.push(skip(StaleReason::AlreadyConfirmed, Vec::new()));
             return false;
         }
@@ -839,6 +879,25 @@ impl Roster {
             return false;
         }
         true
+    }
+}
+
+/// An eligibility check that asks each learner once: eligibility does not
+/// change within one operation, and promotion may ask about the same
+/// waiting learners before and after the operation.
+struct Remembered<'a> {
+    inner: &'a dyn Eligibility,
+    answers: RefCell<BTreeMap<LearnerId, Problems>>,
+}
+
+impl Eligibility for Remembered<'_> {
+    fn failed_rules(&self, learner: LearnerId) -> Problems {
+        if let Some(answer) = self.answers.borrow().get(&learner) {
+            return answer.clone();
+        }
+        let answer = self.inner.failed_rules(learner);
+        self.answers.borrow_mut().insert(learner, answer.clone());
+        answer
     }
 }
 

@@ -449,3 +449,125 @@ fn records_over_capacity_are_rejected() {
     let problems = Roster::new(&course, records).unwrap_err();
     assert_eq!(problems.0[0].code, enrolment_codes::CAPACITY_EXCEEDED);
 }
+
+#[test]
+fn second_confirmed_record_is_reported() {
+    let record = |id: u8, n: u8, status: &str| {
+        Enrolment::from_json(
+            &json!({
+                "id": format!("60000000-0000-4000-8000-0000000000{id:02}"),
+                "learner_id": learner(n).to_string(),
+                "course_id": "40000000-0000-4000-8000-000000000001",
+                "requested_at": "2026-02-01T02:00:00Z",
+                "status": status,
+            }),
+            &Path::root(),
+        )
+        .unwrap()
+    };
+    let problems = Roster::new(
+        &course(5),
+        vec![
+            record(1, 1, "confirmed"),
+            record(2, 1, "waitlisted"),
+            record(3, 1, "confirmed"),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1);
+    let problem = &problems.0[0];
+    assert_eq!(problem.code, enrolment_codes::DUPLICATE_CONFIRMED_PLACE);
+    assert_eq!(problem.path.to_string(), "enrolments[2].status");
+    assert_eq!(
+        problem.params["other_id"],
+        "60000000-0000-4000-8000-000000000001"
+    );
+    // One confirmed and one waiting record of a learner are allowed: the
+    // waiting one is passed over by promotion.
+    assert!(
+        Roster::new(
+            &course(5),
+            vec![record(1, 1, "confirmed"), record(2, 1, "waitlisted")]
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn stale_entries_checked_once_per_operation() {
+    let record = |id: u8, n: u8, status: &str| {
+        Enrolment::from_json(
+            &json!({
+                "id": format!("60000000-0000-4000-8000-0000000000{id:02}"),
+                "learner_id": learner(n).to_string(),
+                "course_id": "40000000-0000-4000-8000-000000000001",
+                "requested_at": format!("2026-02-01T02:0{id}:00Z"),
+                "status": status,
+            }),
+            &Path::root(),
+        )
+        .unwrap()
+    };
+    let mut roster = Roster::new(
+        &course(3),
+        vec![
+            record(1, 1, "confirmed"),
+            record(2, 2, "waitlisted"),
+            record(3, 3, "waitlisted"),
+            record(4, 4, "waitlisted"),
+        ],
+    )
+    .unwrap();
+    let calls = std::cell::Cell::new(0);
+    let nobody_waiting_is_eligible = |who: LearnerId| {
+        calls.set(calls.get() + 1);
+        if who == learner(1) {
+            Problems::new()
+        } else {
+            Problem::new(enrolment_codes::BELOW_MIN_AGE, Path::root()).into()
+        }
+    };
+    // Promotion runs before the withdrawal and again after it, over the
+    // same three stale entries; each learner is asked about once.
+    let events = roster
+        .apply(
+            &Command::Withdraw {
+                learner_id: learner(1),
+            },
+            at(30),
+            &nobody_waiting_is_eligible,
+        )
+        .unwrap();
+    assert_eq!(calls.get(), 3);
+    let skipped = events
+        .iter()
+        .filter(|event| matches!(event, Event::Skipped { .. }))
+        .count();
+    assert_eq!(skipped, 3);
+    assert_eq!(roster.confirmed(), 0);
+}
+
+#[test]
+fn failed_operation_undoes_catch_up_promotion() {
+    let mut roster = Roster::new(&course(1), Vec::new()).unwrap();
+    roster.apply(&enrol(1), at(0), &Everyone).unwrap();
+    roster.apply(&enrol(2), at(1), &Everyone).unwrap();
+    // A place freed outside any command, as a change of eligibility data
+    // frees one, waits for the catch-up promotion of the next command.
+    roster.capacity = Some(2);
+    // That promotion gives learner 2 the place, then the withdrawal of a
+    // learner who is not enrolled fails, and both are undone.
+    let before = roster.clone();
+    let failed = roster.apply(
+        &Command::Withdraw {
+            learner_id: learner(9),
+        },
+        at(3),
+        &Everyone,
+    );
+    assert_eq!(failed.unwrap_err().0[0].code, enrolment_codes::NOT_ENROLLED);
+    assert_eq!(roster, before);
+    assert_eq!(status_of(&roster, 2), Some(EnrolmentStatus::Waitlisted));
+    let events = roster.apply(&Command::Promote, at(4), &Everyone).unwrap();
+    assert_eq!(promoted(&events), [learner(2)]);
+}

@@ -14,6 +14,18 @@
 //!
 //! | year | notice | document number |
 //! |---|---|---|
+//! | 2009 | 国务院办公厅关于2009年部分节假日安排的通知 | 国办发明电〔2008〕42号 |
+//! | 2010 | 国务院办公厅关于2010年部分节假日安排的通知 | 国办发明电〔2009〕27号 |
+//! | 2011 | 国务院办公厅关于2011年部分节假日安排的通知 | 国办发明电〔2010〕40号 |
+//! | 2012 | 国务院办公厅关于2012年部分节假日安排的通知 | 国办发明电〔2011〕45号 |
+//! | 2013 | 国务院办公厅关于2013年部分节假日安排的通知 | 国办发明电〔2012〕33号 |
+//! | 2014 | 国务院办公厅关于2014年部分节假日安排的通知 | 国办发明电〔2013〕28号 |
+//! | 2015 | 国务院办公厅关于2015年部分节假日安排的通知 | 国办发明电〔2014〕28号 |
+//! | 2016 | 国务院办公厅关于2016年部分节假日安排的通知 | 国办发明电〔2015〕18号 |
+//! | 2017 | 国务院办公厅关于2017年部分节假日安排的通知 | 国办发明电〔2016〕17号 |
+//! | 2018 | 国务院办公厅关于2018年部分节假日安排的通知 | 国办发明电〔2017〕12号 |
+//! | 2019 | 国务院办公厅关于2019年部分节假日安排的通知 | 国办发明电〔2018〕15号 |
+//! | 2020 | 国务院办公厅关于2020年部分节假日安排的通知 | 国办发明电〔2019〕16号 |
 //! | 2021 | 国务院办公厅关于2021年部分节假日安排的通知 | 国办发明电〔2020〕27号 |
 //! | 2022 | 国务院办公厅关于2022年部分节假日安排的通知 | 国办发明电〔2021〕11号 |
 //! | 2023 | 国务院办公厅关于2023年部分节假日安排的通知 | 国办发明电〔2022〕16号 |
@@ -21,8 +33,17 @@
 //! | 2025 | 国务院办公厅关于2025年部分节假日安排的通知 | 国办发明电〔2024〕12号 |
 //! | 2026 | 国务院办公厅关于2026年部分节假日安排的通知 | 国办发明电〔2025〕7号 |
 //!
-//! NOTE: years before 2021 are left out, and 2027 is not yet published;
-//! add a year to `calendars/cn.json` only from its notice.
+//! Three later notices changed a year's arrangement, and each is named in
+//! the `note` of the period it changed: 2015 added a day off for the 70th
+//! anniversary of victory in the War of Resistance (国发明电〔2015〕1号,
+//! 2015-05-13), 2019 lengthened Labour Day to four days (国办发明电〔2019〕3号,
+//! 2019-03-22), and 2020 extended the Spring Festival to 2 February
+//! (国办发明电〔2020〕1号, 2020-01-26).
+//!
+//! NOTE: 2008 and earlier years are left out because no copy of the 2008
+//! notice that could be found shows its document number; 2009 lacks the
+//! issue date for the same reason, and 2027 is not yet published. Add a year
+//! to `calendars/cn.json` only from its notice.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -41,6 +62,11 @@ pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
 
 /// The id of the built-in mainland China calendar.
 pub const CHINA: &str = "cn";
+
+/// The first day of December that the next year's arrangement may change:
+/// a date from 29 December on is unknown unless the calendar lists the next
+/// year too.
+const LAST_DAYS_FROM: u32 = 29;
 
 /// The notice a year's arrangement was taken from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,12 +302,16 @@ impl HolidayCalendar {
 
     /// Classifies `date`. A date listed by a neighbouring year's arrangement
     /// (31 December 2022 in the 2023 notice) is known even when its own year
-    /// is not.
+    /// is not. A date from 29 December on needs the next year's arrangement
+    /// as well, because that arrangement decides whether the last days of
+    /// the year are days off or make-up working days.
     ///
     /// # Errors
     ///
     /// Returns [`HolidayError::YearUnknown`] for an unlisted date in a year
-    /// the calendar does not list.
+    /// the calendar does not list, and for an unlisted date from 29 December
+    /// on when the calendar does not list the next year (the error names the
+    /// next year).
     ///
     /// # Example
     ///
@@ -294,7 +324,7 @@ impl HolidayCalendar {
     /// assert_eq!(day.kind, DayKind::Holiday);
     /// let make_up = china.day(NaiveDate::from_ymd_opt(2025, 10, 11).unwrap())?;
     /// assert_eq!(make_up.kind, DayKind::MakeUpWorkingDay);
-    /// assert!(china.day(NaiveDate::from_ymd_opt(2015, 5, 1).unwrap()).is_err());
+    /// assert!(china.day(NaiveDate::from_ymd_opt(2008, 5, 1).unwrap()).is_err());
     /// # Ok::<(), xuetong::schedule::HolidayError>(())
     /// ```
     pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, HolidayError> {
@@ -322,6 +352,13 @@ impl HolidayCalendar {
         }
         if !self.covers(year) {
             return Err(self.unknown(year));
+        }
+        // The next year's notice sets the New Year's Day break and its
+        // make-up days, which may reach back to 29 December. The 2019
+        // notice made 29 December 2018 a working day, for example, so these
+        // days stay unknown until the next year is listed.
+        if date.month() == 12 && date.day() >= LAST_DAYS_FROM && !self.covers(year + 1) {
+            return Err(self.unknown(year + 1));
         }
         let weekday = Weekday::from(date.weekday());
         let kind = if self.weekend.contains(&weekday) {
@@ -478,7 +515,7 @@ mod tests {
         assert_eq!(calendar.id, CHINA);
         assert_eq!(
             calendar.years.keys().copied().collect::<Vec<_>>(),
-            [2021, 2022, 2023, 2024, 2025, 2026]
+            (2009..=2026).collect::<Vec<_>>()
         );
         assert_eq!(HolidayCalendar::china(), &calendar);
     }
@@ -522,6 +559,42 @@ mod tests {
     }
 
     #[test]
+    fn spring_festival_2020_was_extended() {
+        let china = HolidayCalendar::china();
+        // The 2020 notice made 1 February a working day; the extension of
+        // 26 January 2020 made the days off run to 2 February.
+        let off: Vec<NaiveDate> = date("2020-01-19")
+            .iter_days()
+            .take(16)
+            .filter(|day| china.day(*day).unwrap().kind == DayKind::Holiday)
+            .collect();
+        assert_eq!(off.first(), Some(&date("2020-01-24")));
+        assert_eq!(off.last(), Some(&date("2020-02-02")));
+        assert_eq!(off.len(), 10);
+        assert_eq!(
+            china.day(date("2020-01-19")).unwrap().kind,
+            DayKind::MakeUpWorkingDay
+        );
+        assert_eq!(
+            china.day(date("2020-02-03")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+    }
+
+    #[test]
+    fn make_up_day_of_2019_lies_in_2018() {
+        let china = HolidayCalendar::china();
+        let day = china.day(date("2018-12-29")).unwrap();
+        assert_eq!(day.kind, DayKind::MakeUpWorkingDay);
+        assert_eq!(day.holiday.unwrap().name, "元旦");
+        assert_eq!(
+            china.day(date("2018-12-30")).unwrap().kind,
+            DayKind::Holiday
+        );
+        assert!(china.day(date("2008-10-01")).is_err());
+    }
+
+    #[test]
     fn new_year_2023_starts_in_2022() {
         let day = HolidayCalendar::china().day(date("2022-12-31")).unwrap();
         assert_eq!(day.kind, DayKind::Holiday);
@@ -539,6 +612,57 @@ mod tests {
                 calendar: "cn".into(),
                 year: 2027
             }
+        );
+    }
+
+    #[test]
+    fn last_days_need_the_next_year() {
+        let china = HolidayCalendar::china();
+        let unknown = china.day(date("2026-12-29")).unwrap_err();
+        assert_eq!(
+            unknown,
+            HolidayError::YearUnknown {
+                calendar: "cn".into(),
+                year: 2027
+            }
+        );
+        assert!(china.day(date("2026-12-31")).is_err());
+        assert_eq!(
+            china.day(date("2026-12-28")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+    }
+
+    #[test]
+    fn next_year_decides_the_last_days() {
+        let only_2018 = HolidayCalendar::from_json(
+            &json!({"id": "own", "years": [{"year": 2018}]}),
+            &Path::root(),
+        )
+        .unwrap();
+        assert!(only_2018.day(date("2018-12-29")).is_err());
+        assert_eq!(
+            only_2018.day(date("2018-12-28")).unwrap().kind,
+            DayKind::WorkingDay
+        );
+        let with_2019 = HolidayCalendar::from_json(
+            &json!({"id": "own", "years": [
+                {"year": 2018},
+                {"year": 2019, "holidays": [
+                    {"name": "元旦", "first": "2018-12-30", "last": "2019-01-01",
+                     "working_days": ["2018-12-29"]}
+                ]}
+            ]}),
+            &Path::root(),
+        )
+        .unwrap();
+        assert_eq!(
+            with_2019.day(date("2018-12-29")).unwrap().kind,
+            DayKind::MakeUpWorkingDay
+        );
+        assert_eq!(
+            with_2019.day(date("2018-12-31")).unwrap().kind,
+            DayKind::Holiday
         );
     }
 

@@ -94,15 +94,44 @@ pub struct TimedSession {
 /// The longest session, in minutes.
 pub const MAX_SESSION_MINUTES: i64 = 24 * 60;
 
+/// The first date scheduling accepts: 1 January of the year 0001.
+///
+/// Dates are written with four-digit years (`YYYY-MM-DD`, and `YYYYMMDD` in
+/// iCalendar files), so a date outside 0001 to 9999 could not be read back.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
+/// The last date scheduling accepts: 31 December 9999.
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
+/// Whether `date` lies within [`FIRST_DATE`] and [`LAST_DATE`].
+pub(crate) fn in_supported_years(date: NaiveDate) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&date)
+}
+
+/// The `date_out_of_range` problem of `field` at `path`.
+pub(crate) fn date_out_of_range(path: Path, field: &str, value: impl Into<String>) -> Problem {
+    Problem::new(codes::DATE_OUT_OF_RANGE, path)
+        .with("field", field)
+        .with("value", value.into())
+}
+
 /// Resolves the start and end of `session` to instants, reading its local
 /// times in its own zone or else `venue_zone`.
 ///
 /// # Errors
 ///
 /// Returns `time_zone_unknown` when neither zone is given,
-/// `nonexistent_local_time` for a start or end in a clock gap, and
+/// `nonexistent_local_time` for a start or end in a clock gap,
 /// `invalid_session_length` unless the session lasts more than 0 and at most
-/// 24 hours. Paths are relative to the session.
+/// 24 hours, and `date_out_of_range` when a local date or a UTC instant of
+/// the session falls outside the years 0001 to 9999. Paths are relative to
+/// the session.
 pub fn session_times(session: &Session, venue_zone: Option<Tz>) -> Result<SessionTimes, Problems> {
     let path = Path::root();
     let Some(zone) = session.time_zone.or(venue_zone) else {
@@ -111,6 +140,24 @@ pub fn session_times(session: &Session, venue_zone: Option<Tz>) -> Result<Sessio
                 .with("venue_id", session.venue_id.to_string())
                 .into(),
         );
+    };
+    if !in_supported_years(session.date) {
+        return Err(date_out_of_range(path.join("date"), "date", session.date.to_string()).into());
+    }
+    let Some(end_date) = session
+        .local_end_date()
+        .filter(|date| in_supported_years(*date))
+    else {
+        return Err(date_out_of_range(
+            path.join("end_time"),
+            "end_time",
+            format!(
+                "{} on the day after {}",
+                session.end_time.format("%H:%M"),
+                session.date
+            ),
+        )
+        .into());
     };
     let mut problems = Problems::new();
     let resolve = |date: NaiveDate, time: NaiveTime, field: &'static str| {
@@ -122,7 +169,6 @@ pub fn session_times(session: &Session, venue_zone: Option<Tz>) -> Result<Sessio
         })
     };
     let starts_at = resolve(session.date, session.start_time, "start_time");
-    let end_date = session.local_end_date().unwrap_or(session.date);
     let ends_at = resolve(end_date, session.end_time, "end_time");
     let (starts_at, ends_at) = match (starts_at, ends_at) {
         (Ok(starts_at), Ok(ends_at)) => (starts_at, ends_at),
@@ -132,6 +178,18 @@ pub fn session_times(session: &Session, venue_zone: Option<Tz>) -> Result<Sessio
             return Err(problems);
         }
     };
+    for (field, instant) in [("start_time", starts_at), ("end_time", ends_at)] {
+        if !in_supported_years(instant.date_naive()) {
+            problems.push(date_out_of_range(
+                path.join(field),
+                field,
+                crate::field::format_instant(&instant),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let times = SessionTimes {
         starts_at,
         ends_at,
@@ -212,6 +270,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(problems.0[0].code, codes::INVALID_SESSION_LENGTH);
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years() {
+        let shanghai = Some(chrono_tz::Asia::Shanghai);
+        let year_zero = session_times(&session("0000-06-01", "09:00", "10:00"), shanghai);
+        let problem = &year_zero.unwrap_err().0[0];
+        assert_eq!(problem.code, codes::DATE_OUT_OF_RANGE);
+        assert_eq!(problem.path.to_string(), "date");
+        // Ends on 1 January 10000.
+        let past_9999 = session_times(&session("9999-12-31", "22:00", "01:00"), shanghai);
+        let problem = &past_9999.unwrap_err().0[0];
+        assert_eq!(problem.code, codes::DATE_OUT_OF_RANGE);
+        assert_eq!(problem.path.to_string(), "end_time");
+        // 20:00 on 31 December 9999 in Los Angeles is 04:00 UTC in 10000.
+        let los_angeles = Some(chrono_tz::America::Los_Angeles);
+        let utc_past_9999 = session_times(&session("9999-12-31", "20:00", "21:00"), los_angeles);
+        let codes_found: Vec<_> = utc_past_9999
+            .unwrap_err()
+            .iter()
+            .map(|problem| (problem.code, problem.path.to_string()))
+            .collect();
+        assert_eq!(
+            codes_found,
+            [
+                (codes::DATE_OUT_OF_RANGE, "start_time".to_owned()),
+                (codes::DATE_OUT_OF_RANGE, "end_time".to_owned())
+            ]
+        );
+        assert!(session_times(&session("0001-01-01", "09:00", "10:00"), shanghai).is_ok());
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub use holiday::{
     HolidayYear, NoticeSource,
 };
 pub use local::{
-    LocalTimeError, MAX_SESSION_MINUTES, SessionTimes, TimedSession, resolve_local, session_times,
+    FIRST_DATE, LAST_DATE, LocalTimeError, MAX_SESSION_MINUTES, SessionTimes, TimedSession,
+    resolve_local, session_times,
 };
 pub use recurrence::{
     Expansion, Frequency, MAX_DURATION_MINUTES, MAX_INTERVAL, MAX_SERIES_SESSIONS, NumberedSession,
@@ -56,6 +57,10 @@ pub mod codes {
         AMBIGUOUS_END_TIME = "ambiguous_end_time",
             en: "the session on {date} ends at {value}, a local time that occurs twice in {time_zone}, on the other side of the clock change from its start; move the start time or change the length",
             zh: "{date} 的课次结束于 {value}，该本地时间在 {time_zone} 出现两次，且与开始时间分处时钟回拨两侧；请调整开始时间或时长";
+        /// A date or instant outside the years 0001 to 9999.
+        DATE_OUT_OF_RANGE = "date_out_of_range",
+            en: "{field} {value} is outside the years 0001 to 9999, which are the only years dates are written in; use a date within them",
+            zh: "{field} {value} 超出 0001 至 9999 年，日期只能写在这些年份内；请使用此范围内的日期";
         /// A series with both or neither of `until` and `count`.
         SERIES_END = "series_end",
             en: "a series ends either on a date or after a number of sessions: give until or count, not both",
@@ -128,6 +133,18 @@ pub mod codes {
         ICAL_DTSTART_NOT_IN_RULE = "ical_dtstart_not_in_rule",
             en: "DTSTART {date} is not a date of the rule, which RFC 5545 leaves undefined; move DTSTART to the first date of the rule",
             zh: "DTSTART {date} 不在规则的日期中，RFC 5545 未定义此情形；请把 DTSTART 改为规则的第一个日期";
+        /// An iCalendar file longer than an import reads.
+        ICAL_TOO_LARGE = "ical_too_large",
+            en: "the file is {size} bytes, more than the {max} bytes an import reads; split it into several files",
+            zh: "文件为 {size} 字节，超过导入可读取的 {max} 字节；请拆分为多个文件";
+        /// An iCalendar file whose events together give more sessions than one import may.
+        ICAL_TOO_MANY_SESSIONS = "ical_too_many_sessions",
+            en: "the events up to this one give more than {max} sessions, the most one import may produce; split the file or shorten its rules",
+            zh: "截至此事件，各事件共产生超过 {max} 个课次，超出单次导入上限；请拆分文件或缩短重复规则";
+        /// A second RECURRENCE-ID event for an occurrence that an earlier event already replaces.
+        ICAL_REPEATED_OVERRIDE = "ical_repeated_override",
+            en: "the event with UID {uid} and RECURRENCE-ID {value} replaces the same occurrence as the event on line {line}; keep one of the two events",
+            zh: "UID 为 {uid}、RECURRENCE-ID 为 {value} 的事件与第 {line} 行的事件替换同一课次；请只保留其中一个事件";
         /// A RECURRENCE-ID event that matches no occurrence.
         ICAL_UNMATCHED_OVERRIDE = "ical_unmatched_override",
             en: "the event with UID {uid} and RECURRENCE-ID {value} replaces no occurrence of a series in the file",

@@ -30,7 +30,9 @@ use uuid::Uuid;
 
 use super::codes;
 use super::holiday::{CalendarSet, DayKind};
-use super::local::{SessionTimes, resolve_local, session_times};
+use super::local::{
+    SessionTimes, date_out_of_range, in_supported_years, resolve_local, session_times,
+};
 use super::weekday::Weekday;
 use crate::field::{FieldValue, Invalid};
 use crate::id::{ClubId, CourseId, InstructorId, SessionId, VenueId};
@@ -313,6 +315,31 @@ impl Record for Series {
             }
             _ => {}
         }
+        if !in_supported_years(self.start_date) {
+            problems.push(date_out_of_range(
+                path.join("start_date"),
+                "start_date",
+                self.start_date.to_string(),
+            ));
+        }
+        if let SeriesEnd::Until(until) = self.end
+            && !in_supported_years(until)
+        {
+            problems.push(date_out_of_range(
+                path.join("until"),
+                "until",
+                until.to_string(),
+            ));
+        }
+        for (index, date) in self.exclude_dates.iter().enumerate() {
+            if !in_supported_years(*date) {
+                problems.push(date_out_of_range(
+                    path.join("exclude_dates").join(index),
+                    "exclude_dates",
+                    date.to_string(),
+                ));
+            }
+        }
         if self.misses_every_weekday() {
             let weekdays: Vec<&str> = self.weekdays.iter().map(|day| day.as_str()).collect();
             problems.push(
@@ -500,7 +527,8 @@ const MAX_PATTERN_DATES: usize = 20_000;
 /// Returns problems with paths into the series: `time_zone_unknown` without
 /// a zone, `unknown_holiday_calendar` for a calendar id not in `calendars`,
 /// `holiday_year_unknown` when a date of the pattern lies in a year the
-/// calendar does not know, `series_too_long` past [`MAX_SERIES_SESSIONS`],
+/// calendar does not know, `date_out_of_range` when a count carries the
+/// series past 31 December 9999, `series_too_long` past [`MAX_SERIES_SESSIONS`],
 /// `nonexistent_local_time` for every date whose start time falls in a
 /// clock gap, and `ambiguous_end_time` when a session's end cannot be
 /// written in local time.
@@ -574,6 +602,11 @@ pub fn expand_series(
         }
         if looked_at >= MAX_PATTERN_DATES || held.len() >= MAX_SERIES_SESSIONS as usize {
             return Err(too_long());
+        }
+        // Only a count can carry a series past 9999: `until` and the start
+        // date are checked with the series.
+        if !in_supported_years(date) {
+            return Err(date_out_of_range(root.join("count"), "count", date.to_string()).into());
         }
         if excluded.contains(&date) {
             matched_exclusions.insert(date);
@@ -712,11 +745,21 @@ pub(crate) fn fit_local_times(
     };
     for choice in [preferred, other] {
         session.ambiguous_time = choice;
-        if let Ok(times) = session_times(session, Some(zone))
-            && times.starts_at == starts_at
-            && times.ends_at == ends_at
-        {
-            return Ok(times);
+        match session_times(session, Some(zone)) {
+            Ok(times) if times.starts_at == starts_at && times.ends_at == ends_at => {
+                return Ok(times);
+            }
+            // No setting helps a date that cannot be written.
+            Err(problems) => {
+                if let Some(problem) = problems
+                    .iter()
+                    .find(|problem| problem.code == codes::DATE_OUT_OF_RANGE)
+                {
+                    session.ambiguous_time = preferred;
+                    return Err(problem.clone());
+                }
+            }
+            Ok(_) => {}
         }
     }
     session.ambiguous_time = preferred;
@@ -754,6 +797,47 @@ mod tests {
             .iter()
             .map(|numbered| numbered.session.date.to_string())
             .collect()
+    }
+
+    #[test]
+    fn count_past_9999_is_rejected() {
+        // Mondays from 20 December 9999: the third would be 3 January 10000.
+        let late = series(json!({"start_date": "9999-12-20", "count": 3}));
+        let problems = expand_series(&late, None, &CalendarSet::builtin()).unwrap_err();
+        assert_eq!(problems.0[0].code, codes::DATE_OUT_OF_RANGE);
+        assert_eq!(problems.0[0].path.to_string(), "count");
+        let two = series(json!({"start_date": "9999-12-20", "count": 2}));
+        assert!(expand_series(&two, None, &CalendarSet::builtin()).is_ok());
+    }
+
+    #[test]
+    fn year_zero_dates_are_rejected() {
+        let mut input = json!({
+            "id": "2b0c6b8e-1f7a-4f0e-9d57-6a3c9c0f7e11",
+            "course_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "venue_id": "9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c",
+            "time_zone": "Asia/Shanghai",
+            "start_time": "09:00",
+            "duration_minutes": 90,
+            "start_date": "0000-01-03",
+            "count": 2,
+            "exclude_dates": ["0000-01-10"],
+        });
+        let problems = Series::from_json(&input, &Path::root()).unwrap_err();
+        let found: Vec<_> = problems
+            .iter()
+            .map(|problem| (problem.code, problem.path.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (codes::DATE_OUT_OF_RANGE, "start_date".to_owned()),
+                (codes::DATE_OUT_OF_RANGE, "exclude_dates[0]".to_owned())
+            ]
+        );
+        input["start_date"] = json!("0001-01-01");
+        input["exclude_dates"] = json!([]);
+        assert!(Series::from_json(&input, &Path::root()).is_ok());
     }
 
     #[test]

@@ -151,8 +151,11 @@ pub struct SeasonSummary {
 /// - `rules`: a draft (`rule_set_not_published`), or a version the previous
 ///   ledger recorded with other rules (`rule_set_changed`).
 ///
-/// The bundle itself causes no error. Bad scans become rejected scans, and
-/// a club whose history is invalid gets its problems in its evaluation.
+/// The bundle itself causes one error only: `amount_overflow` (path at the
+/// root, naming the learner) when a learner's credits do not fit in
+/// [`Credits`], which only a mistaken credit value or number of minutes
+/// gives. Bad scans become rejected scans, and a club whose history is
+/// invalid gets its problems in its evaluation.
 ///
 /// # Example
 ///
@@ -238,7 +241,7 @@ pub fn run_season_observed<'b>(
 
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle);
-    let computation = compute_credits(&rule_set, &context, &outcomes);
+    let computation = compute_credits(&rule_set, &context, &outcomes)?;
 
     observe(SeasonStep::Ledger);
     let mut ledger = options.previous_ledger.unwrap_or_default();

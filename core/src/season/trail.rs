@@ -11,6 +11,7 @@ use crate::credit::EntryKind;
 use crate::credit::xapi::{LearningEvent, statement};
 use crate::id::{ClubId, CourseId, LearnerId, SessionId};
 use crate::model::ClubMember;
+use crate::problem::Problem;
 use crate::schedule::TimedSession;
 
 use super::options::start_of_day;
@@ -81,7 +82,10 @@ impl<'s, 'b> Trail<'s, 'b> {
     ///    session day and its recording date (a change of role is neither);
     /// 4. credits earned or revoked by the entries recorded on the run's
     ///    recording date.
-    pub(super) fn statements(&self) -> impl Iterator<Item = Value> + '_ {
+    ///
+    /// A statement fails only when its timestamp falls outside the years
+    /// 0000 to 9999 in the run's zone.
+    pub(super) fn statements(&self) -> impl Iterator<Item = Result<Value, Problem>> + '_ {
         let options = &self.season.xapi_options;
         self.attended()
             .chain(self.completed())

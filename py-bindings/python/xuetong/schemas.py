@@ -11,7 +11,7 @@ zone is known; on input those columns are ignored and computed again.
 >>> schemas.SCANS.names[:6]
 ['id', 'source_system', 'source_key', 'session_id', 'learner_id', 'scanned_at']
 >>> sorted(schemas.SCHEMAS)[:3]
-['categories', 'clubs', 'courses']
+['categories', 'club_members', 'clubs']
 """
 
 from __future__ import annotations

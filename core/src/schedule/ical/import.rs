@@ -27,6 +27,14 @@ use crate::schedule::{
     SessionTimes, Weekday, codes, expand_series, pattern_dates, resolve_local,
 };
 
+/// The most sessions one import may produce, all events together.
+pub const MAX_IMPORT_SESSIONS: usize = 100_000;
+
+/// The longest file an import reads, in bytes: 128 MiB, room for an
+/// exported file of [`MAX_IMPORT_SESSIONS`] sessions at about 1,300 bytes
+/// each.
+pub const MAX_IMPORT_BYTES: usize = 128 * 1024 * 1024;
+
 /// What an import needs besides the file.
 #[derive(Clone, Copy, Debug)]
 pub struct ImportOptions<'a> {
@@ -105,11 +113,30 @@ impl Event {
 /// Returns every problem found, each at `["text", line]` for the line it
 /// concerns: syntax, missing properties, unsupported rule parts, unknown
 /// zones, all-day events, times that do not exist, and the problems of
-/// [`expand_series`].
+/// [`expand_series`]. A file longer than [`MAX_IMPORT_BYTES`] is
+/// `ical_too_large` at `["text"]` and is not read. Events whose sessions
+/// together pass [`MAX_IMPORT_SESSIONS`] are `ical_too_many_sessions` at the
+/// event that passed it, and the events after it are not expanded.
 pub fn import_calendar(
     text: &str,
     options: &ImportOptions<'_>,
 ) -> Result<ImportedCalendar, Problems> {
+    import_with_limit(text, options, MAX_IMPORT_SESSIONS)
+}
+
+fn import_with_limit(
+    text: &str,
+    options: &ImportOptions<'_>,
+    max_sessions: usize,
+) -> Result<ImportedCalendar, Problems> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(
+            Problem::new(codes::ICAL_TOO_LARGE, Path::root().join("text"))
+                .with("size", text.len())
+                .with("max", MAX_IMPORT_BYTES)
+                .into(),
+        );
+    }
     let lines = parse_content_lines(text)?;
     let (events, calendar_zone) = split_events(&lines)?;
     let default_zone = options.time_zone.or(calendar_zone);
@@ -121,6 +148,10 @@ pub fn import_calendar(
     let mut uid_lines: BTreeMap<String, usize> = BTreeMap::new();
     let mut id_lines: BTreeMap<SessionId, usize> = BTreeMap::new();
     let mut overrides = Vec::new();
+    // Each event expands to at most MAX_SERIES_SESSIONS sessions, so
+    // counting after every event keeps the work within one series of the
+    // limit.
+    let mut produced = 0usize;
     for event in &events {
         if event.get("RECURRENCE-ID").is_some() {
             overrides.push(event);
@@ -128,6 +159,14 @@ pub fn import_calendar(
         }
         match read_event(event, default_zone, options) {
             Ok((uid, sessions)) => {
+                produced += sessions.len();
+                if produced > max_sessions {
+                    problems.push(
+                        Problem::new(codes::ICAL_TOO_MANY_SESSIONS, line_path(event.line))
+                            .with("max", max_sessions),
+                    );
+                    break;
+                }
                 let earlier = uid_lines.get(&uid).or_else(|| {
                     sessions
                         .iter()
@@ -146,8 +185,21 @@ pub fn import_calendar(
             Err(found) => problems.extend(found),
         }
     }
+    // Overrides name an occurrence by its original date or start, which an
+    // earlier override may have moved.
+    let originals: BTreeMap<String, Vec<(NaiveDate, DateTime<Utc>)>> = masters
+        .iter()
+        .map(|(uid, sessions)| {
+            let keys = sessions
+                .iter()
+                .map(|(session, times)| (session.date, times.starts_at))
+                .collect();
+            (uid.clone(), keys)
+        })
+        .collect();
+    let mut overridden: BTreeMap<(String, usize), usize> = BTreeMap::new();
     for event in overrides {
-        if let Err(problem) = apply_override(event, &mut masters) {
+        if let Err(problem) = apply_override(event, &mut masters, &originals, &mut overridden) {
             problems.push(problem);
         }
     }
@@ -925,9 +977,16 @@ fn until_date(
 
 /// Applies an event with `RECURRENCE-ID` to the session of its series that
 /// it replaces: cancelled, or moved to its own `DTSTART` and end.
+///
+/// The occurrence is found by its original date or start (`originals`, in
+/// the order of the series' sessions), and `overridden` records the line of
+/// the event that replaced each occurrence, so that a second event for the
+/// same occurrence is reported as such.
 fn apply_override(
     event: &Event,
     masters: &mut BTreeMap<String, Vec<(Session, SessionTimes)>>,
+    originals: &BTreeMap<String, Vec<(NaiveDate, DateTime<Utc>)>>,
+    overridden: &mut BTreeMap<(String, usize), usize>,
 ) -> Result<(), Problem> {
     let uid = event.text("UID").ok_or_else(|| missing(event, "UID"))?;
     let recurrence_line = event
@@ -947,6 +1006,7 @@ fn apply_override(
         ));
     }
     let sessions = masters.get_mut(&uid).ok_or_else(unmatched)?;
+    let keys = originals.get(&uid).ok_or_else(unmatched)?;
     let zone = match sessions.first() {
         Some((_, times)) => times.time_zone,
         None => return Err(unmatched()),
@@ -954,18 +1014,25 @@ fn apply_override(
     let original = parse_time_value(&recurrence_line.value)
         .ok_or_else(|| invalid_time_value(recurrence_line))?;
     let position = match original {
-        TimeValue::Date(date) => sessions
-            .iter()
-            .position(|(session, _)| session.date == date),
+        TimeValue::Date(date) => keys.iter().position(|(key, _)| *key == date),
         _ => {
             let instant = instant_of(recurrence_line, zone)?;
-            sessions
-                .iter()
-                .position(|(_, times)| times.starts_at == instant)
+            keys.iter().position(|(_, key)| *key == instant)
         }
     }
     .ok_or_else(unmatched)?;
-    let (session, times) = &mut sessions[position];
+    if let Some(earlier) = overridden.get(&(uid.clone(), position)) {
+        return Err(
+            Problem::new(codes::ICAL_REPEATED_OVERRIDE, line_path(event.line))
+                .with("uid", uid.as_str())
+                .with("value", recurrence_line.value.trim())
+                .with("line", *earlier),
+        );
+    }
+    overridden.insert((uid.clone(), position), event.line);
+    let Some((session, times)) = sessions.get_mut(position) else {
+        return Err(unmatched());
+    };
     if event
         .text("STATUS")
         .is_some_and(|status| status.eq_ignore_ascii_case("CANCELLED"))

@@ -15,7 +15,9 @@ mod text;
 mod vtimezone;
 
 pub use export::{ExportContext, export_calendar};
-pub use import::{ImportOptions, ImportedCalendar, import_calendar};
+pub use import::{
+    ImportOptions, ImportedCalendar, MAX_IMPORT_BYTES, MAX_IMPORT_SESSIONS, import_calendar,
+};
 pub use text::MAX_LINE_OCTETS;
 
 /// The product identifier written into exported files.

@@ -7,10 +7,11 @@
 //! observance in force at its start, then one per transition, grouped by
 //! offset and name with `RDATE`s.
 
-use chrono::{DateTime, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
 use super::text::{LineWriter, format_local, param_value};
+use crate::schedule::{FIRST_DATE, LAST_DATE};
 
 /// How far apart the offset is sampled. Real zones never change twice
 /// within this time.
@@ -91,8 +92,16 @@ fn format_offset(seconds: i32) -> String {
 /// The local time, in the offset before the change, at which an observance
 /// starts (RFC 5545 section 3.6.5: DTSTART of an observance is local time in
 /// TZOFFSETFROM).
+///
+/// The result is kept within the years 0001 to 9999, which an iCalendar
+/// date-time can write: an onset near either end moves to the nearest
+/// writable second. The sessions themselves lie within those years, so the
+/// moved onset still comes before every session that follows it.
 fn onset(at: DateTime<Utc>, from_offset: i32) -> NaiveDateTime {
-    at.naive_utc() + TimeDelta::seconds(i64::from(from_offset))
+    let local = at.naive_utc() + TimeDelta::seconds(i64::from(from_offset));
+    let first = NaiveDateTime::from(FIRST_DATE);
+    let last = NaiveDateTime::new(LAST_DATE, NaiveTime::MIN) + TimeDelta::seconds(86_399);
+    local.clamp(first, last)
 }
 
 /// How far before and after each session the component describes the
@@ -110,9 +119,14 @@ fn windows(instants: &[DateTime<Utc>]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         .collect();
     sorted.sort_unstable();
     let margin = TimeDelta::days(MARGIN_DAYS);
+    // The periods stay within the years 0001 to 9999, so that every onset
+    // written can be read back.
+    let earliest = NaiveDateTime::from(FIRST_DATE).and_utc();
+    let latest = NaiveDateTime::from(LAST_DATE).and_utc();
     let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     for instant in sorted {
-        let (start, end) = (instant - margin, instant + margin);
+        let start = (instant - margin).max(earliest);
+        let end = (instant + margin).min(latest).max(start);
         match merged.last_mut() {
             Some((_, last_end)) if start <= *last_end => *last_end = end.max(*last_end),
             _ => merged.push((start, end)),
@@ -259,6 +273,36 @@ mod tests {
             utc("2027-01-01T00:00:00Z"),
         );
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn onsets_stay_within_four_digit_years() {
+        for (zone, instant) in [
+            (chrono_tz::America::New_York, utc("0001-01-01T15:00:00Z")),
+            (chrono_tz::Asia::Shanghai, utc("0001-01-01T02:00:00Z")),
+            (chrono_tz::Asia::Shanghai, utc("9999-12-31T12:00:00Z")),
+            (chrono_tz::America::New_York, utc("9999-12-31T20:00:00Z")),
+        ] {
+            let mut writer = LineWriter::new();
+            write_vtimezone(&mut writer, zone, &[instant]);
+            let text = writer.finish();
+            let onsets: Vec<&str> = text
+                .split("\r\n")
+                .filter_map(|line| {
+                    line.strip_prefix("DTSTART:")
+                        .or_else(|| line.strip_prefix("RDATE:"))
+                })
+                .collect();
+            assert!(!onsets.is_empty(), "{text}");
+            for value in onsets {
+                let parsed = super::super::text::parse_time_value(value);
+                assert!(
+                    matches!(parsed, Some(super::super::text::TimeValue::Local(local))
+                        if (1..=9999).contains(&chrono::Datelike::year(&local))),
+                    "{value} in {text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -210,6 +210,7 @@ pub(super) fn xapi(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u6
     let trail = Trail::new(season);
     let mut rows = 0u64;
     for statement in trail.statements() {
+        let statement = statement.map_err(|problem| io::Error::other(problem.to_string()))?;
         json_line(writer, &statement)?;
         rows += 1;
     }

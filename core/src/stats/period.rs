@@ -1,0 +1,101 @@
+//! The period statistics are counted over.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::problem::{Path, Problem, Problems};
+
+/// A range of local dates, both days included: `{"first_day": "2026-03-01",
+/// "last_day": "2026-03-31"}` is the whole of March.
+///
+/// A session belongs to the period when its local start date (`date`) lies
+/// in it, so a session from 22:00 to 01:00 counts on the day it starts. An
+/// outcome belongs by `occurred_on`, and a ledger entry by `occurred_on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// The first day counted.
+    pub first_day: NaiveDate,
+    /// The last day counted; ages are taken on this day.
+    pub last_day: NaiveDate,
+}
+
+impl Period {
+    /// Returns whether `day` lies in the period, both ends included.
+    pub fn contains(self, day: NaiveDate) -> bool {
+        self.first_day <= day && day <= self.last_day
+    }
+
+    /// Returns whether the period shares at least one day with the
+    /// half-open range from `from` up to the day before `until`.
+    pub fn overlaps_half_open(self, from: NaiveDate, until: Option<NaiveDate>) -> bool {
+        from <= self.last_day && until.is_none_or(|until| until > self.first_day)
+    }
+
+    /// Checks that the period does not end before it starts, with paths
+    /// under `path`.
+    pub fn validate(&self, path: &Path) -> Problems {
+        let mut problems = Problems::new();
+        if self.last_day < self.first_day {
+            problems.push(
+                Problem::new(
+                    crate::model::codes::ENDS_BEFORE_START,
+                    path.join("last_day"),
+                )
+                .with("field", "last_day")
+                .with("value", self.last_day.to_string())
+                .with("other_field", "first_day")
+                .with("other_value", self.first_day.to_string()),
+            );
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn both_ends_included() {
+        let march = Period {
+            first_day: day("2026-03-01"),
+            last_day: day("2026-03-31"),
+        };
+        assert!(march.contains(day("2026-03-01")));
+        assert!(march.contains(day("2026-03-31")));
+        assert!(!march.contains(day("2026-02-28")));
+        assert!(!march.contains(day("2026-04-01")));
+    }
+
+    #[test]
+    fn half_open_overlap() {
+        let march = Period {
+            first_day: day("2026-03-01"),
+            last_day: day("2026-03-31"),
+        };
+        assert!(march.overlaps_half_open(day("2026-01-01"), None));
+        assert!(!march.overlaps_half_open(day("2026-01-01"), Some(day("2026-03-01"))));
+        assert!(march.overlaps_half_open(day("2026-01-01"), Some(day("2026-03-02"))));
+        assert!(march.overlaps_half_open(day("2026-03-31"), None));
+        assert!(!march.overlaps_half_open(day("2026-04-01"), None));
+    }
+
+    #[test]
+    fn inverted_period_is_reported() {
+        let inverted = Period {
+            first_day: day("2026-03-31"),
+            last_day: day("2026-03-01"),
+        };
+        let problems = inverted.validate(&Path::root().join("period"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems.iter().next().unwrap().code.as_str(),
+            "ends_before_start"
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! The scope of a statistic: the whole platform, an area of the venue
+//! network, one venue, a course, a category or a club.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::Bundle;
+use crate::id::{ClubId, CourseId, VenueId};
+use crate::model::{Category, Course, Session, Taxonomy, Venue, VenueTier};
+use crate::problem::{Path, Problem, Problems};
+
+use super::codes;
+
+/// The scope of a statistic.
+///
+/// Written in JSON with a `kind`: `{"kind": "platform"}`,
+/// `{"kind": "district", "venue_id": "…"}`, `{"kind": "street", "venue_id":
+/// "…"}`, `{"kind": "venue", "venue_id": "…"}`, `{"kind": "course",
+/// "course_id": "…"}`, `{"kind": "category", "category": "health"}` or
+/// `{"kind": "club", "club_id": "…"}`.
+///
+/// The platform, district and street scopes are *area* scopes: a learner
+/// belongs to them by home venue (`home_venue_id` in the area), and a
+/// district or street covers its venue and every venue below it. The venue,
+/// course, category and club scopes count learners by enrolment or
+/// attendance instead. `docs/statistics.md` has the full rules.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "ScopeForm", into = "ScopeForm")]
+pub enum Scope {
+    /// Every learner and venue of the bundle.
+    Platform,
+    /// A district-tier venue and its venue subtree.
+    District {
+        /// The district venue.
+        venue_id: VenueId,
+    },
+    /// A street-tier venue and its venue subtree.
+    Street {
+        /// The street venue.
+        venue_id: VenueId,
+    },
+    /// One venue of any tier, without the venues below it.
+    Venue {
+        /// The venue.
+        venue_id: VenueId,
+    },
+    /// One course.
+    Course {
+        /// The course.
+        course_id: CourseId,
+    },
+    /// The courses of a category and of its subcategories.
+    Category {
+        /// The category.
+        category: Category,
+    },
+    /// One club.
+    Club {
+        /// The club.
+        club_id: ClubId,
+    },
+}
+
+/// The `kind` of a scope as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ScopeKind {
+    Platform,
+    District,
+    Street,
+    Venue,
+    Course,
+    Category,
+    Club,
+}
+
+impl ScopeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Platform => "platform",
+            Self::District => "district",
+            Self::Street => "street",
+            Self::Venue => "venue",
+            Self::Course => "course",
+            Self::Category => "category",
+            Self::Club => "club",
+        }
+    }
+}
+
+/// The written form of a [`Scope`]: a `kind` and the one field it needs.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeForm {
+    kind: ScopeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    venue_id: Option<VenueId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    course_id: Option<CourseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    club_id: Option<ClubId>,
+}
+
+impl TryFrom<ScopeForm> for Scope {
+    type Error = String;
+
+    fn try_from(form: ScopeForm) -> Result<Self, Self::Error> {
+        let kind = form.kind.as_str();
+        let needed = match form.kind {
+            ScopeKind::Platform => None,
+            ScopeKind::District | ScopeKind::Street | ScopeKind::Venue => Some("venue_id"),
+            ScopeKind::Course => Some("course_id"),
+            ScopeKind::Category => Some("category"),
+            ScopeKind::Club => Some("club_id"),
+        };
+        let given = [
+            ("venue_id", form.venue_id.is_some()),
+            ("course_id", form.course_id.is_some()),
+            ("category", form.category.is_some()),
+            ("club_id", form.club_id.is_some()),
+        ];
+        let extra: Vec<&str> = given
+            .iter()
+            .filter(|(field, present)| *present && Some(*field) != needed)
+            .map(|(field, _)| *field)
+            .collect();
+        if !extra.is_empty() {
+            return Err(format!(
+                "a {kind} scope does not take {}; remove it",
+                extra.join(" or ")
+            ));
+        }
+        let missing = || format!("a {kind} scope needs {}", needed.unwrap_or_default());
+        match form.kind {
+            ScopeKind::Platform => Ok(Self::Platform),
+            ScopeKind::District => form
+                .venue_id
+                .map(|venue_id| Self::District { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Street => form
+                .venue_id
+                .map(|venue_id| Self::Street { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Venue => form
+                .venue_id
+                .map(|venue_id| Self::Venue { venue_id })
+                .ok_or_else(missing),
+            ScopeKind::Course => form
+                .course_id
+                .map(|course_id| Self::Course { course_id })
+                .ok_or_else(missing),
+            ScopeKind::Category => form
+                .category
+                .map(|category| Self::Category { category })
+                .ok_or_else(missing),
+            ScopeKind::Club => form
+                .club_id
+                .map(|club_id| Self::Club { club_id })
+                .ok_or_else(missing),
+        }
+    }
+}
+
+impl From<Scope> for ScopeForm {
+    fn from(scope: Scope) -> Self {
+        let mut form = Self {
+            kind: ScopeKind::Platform,
+            venue_id: None,
+            course_id: None,
+            category: None,
+            club_id: None,
+        };
+        match scope {
+            Scope::Platform => {}
+            Scope::District { venue_id } => {
+                form.kind = ScopeKind::District;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Street { venue_id } => {
+                form.kind = ScopeKind::Street;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Venue { venue_id } => {
+                form.kind = ScopeKind::Venue;
+                form.venue_id = Some(venue_id);
+            }
+            Scope::Course { course_id } => {
+                form.kind = ScopeKind::Course;
+                form.course_id = Some(course_id);
+            }
+            Scope::Category { category } => {
+                form.kind = ScopeKind::Category;
+                form.category = Some(category);
+            }
+            Scope::Club { club_id } => {
+                form.kind = ScopeKind::Club;
+                form.club_id = Some(club_id);
+            }
+        }
+        form
+    }
+}
+
+impl Scope {
+    /// Returns whether learners belong to the scope by home venue: the
+    /// platform, district and street scopes.
+    pub fn is_area(&self) -> bool {
+        matches!(
+            self,
+            Self::Platform | Self::District { .. } | Self::Street { .. }
+        )
+    }
+}
+
+/// A scope checked against a bundle, with what deciding membership needs.
+#[derive(Debug)]
+pub(super) enum Resolved<'a> {
+    Platform,
+    /// A district or street: its venue and the venues of its subtree.
+    Area {
+        venue: &'a Venue,
+        subtree: HashSet<VenueId>,
+    },
+    Venue(&'a Venue),
+    Course(CourseId),
+    Category {
+        category: Category,
+        taxonomy: Taxonomy,
+    },
+    Club(ClubId),
+}
+
+impl<'a> Resolved<'a> {
+    /// Checks `scope` against the bundle and returns it resolved, or the
+    /// problems under `path`.
+    pub fn new(
+        scope: &Scope,
+        bundle: &'a Bundle,
+        venues: &HashMap<VenueId, &'a Venue>,
+        path: &Path,
+    ) -> Result<Self, Problems> {
+        let not_found = |field: &'static str, kind: &'static str, value: String| {
+            Problems::from(
+                Problem::new(codes::SCOPE_NOT_FOUND, path.join(field))
+                    .with("kind", kind)
+                    .with("value", value),
+            )
+        };
+        match scope {
+            Scope::Platform => Ok(Self::Platform),
+            Scope::District { venue_id } | Scope::Street { venue_id } => {
+                let (tier, kind) = match scope {
+                    Scope::District { .. } => (VenueTier::District, "district"),
+                    _ => (VenueTier::Street, "street"),
+                };
+                let Some(venue) = venues.get(venue_id).copied() else {
+                    return Err(not_found("venue_id", "venue", venue_id.to_string()));
+                };
+                if venue.tier != tier {
+                    return Err(
+                        Problem::new(codes::SCOPE_TIER_MISMATCH, path.join("venue_id"))
+                            .with("value", venue_id.to_string())
+                            .with("tier", venue.tier.as_str())
+                            .with("kind", kind)
+                            .into(),
+                    );
+                }
+                Ok(Self::Area {
+                    venue,
+                    subtree: subtree(venue.id, &bundle.venues),
+                })
+            }
+            Scope::Venue { venue_id } => venues
+                .get(venue_id)
+                .map(|venue| Self::Venue(venue))
+                .ok_or_else(|| not_found("venue_id", "venue", venue_id.to_string())),
+            Scope::Course { course_id } => {
+                if bundle.courses.iter().any(|course| course.id == *course_id) {
+                    Ok(Self::Course(*course_id))
+                } else {
+                    Err(not_found("course_id", "course", course_id.to_string()))
+                }
+            }
+            Scope::Category { category } => {
+                let taxonomy = bundle.taxonomy();
+                if taxonomy.contains(category) {
+                    Ok(Self::Category {
+                        category: category.clone(),
+                        taxonomy,
+                    })
+                } else {
+                    Err(not_found("category", "category", category.to_string()))
+                }
+            }
+            Scope::Club { club_id } => {
+                if bundle.clubs.iter().any(|club| club.id == *club_id) {
+                    Ok(Self::Club(*club_id))
+                } else {
+                    Err(not_found("club_id", "club", club_id.to_string()))
+                }
+            }
+        }
+    }
+
+    /// Returns whether learners belong by home venue.
+    pub fn is_area(&self) -> bool {
+        matches!(self, Self::Platform | Self::Area { .. })
+    }
+
+    /// Returns whether a learner living at `home` belongs to an area scope.
+    /// Always false for the other scopes, whose learners belong by
+    /// enrolment or attendance.
+    pub fn is_home(&self, home: Option<VenueId>) -> bool {
+        match self {
+            Self::Platform => true,
+            Self::Area { subtree, .. } => home.is_some_and(|home| subtree.contains(&home)),
+            _ => false,
+        }
+    }
+
+    /// Returns whether venue `venue` is a place of the scope: any venue for
+    /// the platform, the subtree of an area, the venue itself for a venue
+    /// scope, and none for the other scopes.
+    pub fn is_place(&self, venue: VenueId) -> bool {
+        match self {
+            Self::Platform => true,
+            Self::Area { subtree, .. } => subtree.contains(&venue),
+            Self::Venue(own) => own.id == venue,
+            _ => false,
+        }
+    }
+
+    /// Returns whether the scope is a place (platform, area or venue), which
+    /// has venues, population figures, clubs and communities.
+    pub fn is_place_scope(&self) -> bool {
+        matches!(self, Self::Platform | Self::Area { .. } | Self::Venue(_))
+    }
+
+    /// Returns the venue whose population figures the scope uses: the
+    /// district or street venue, or the venue of a venue scope.
+    pub fn population_venue(&self) -> Option<&'a Venue> {
+        match self {
+            Self::Area { venue, .. } | Self::Venue(venue) => Some(venue),
+            _ => None,
+        }
+    }
+
+    /// Returns whether a session is one of the scope's own activities: held
+    /// at one of its places, or owned by its course, a course of its
+    /// category, or its club.
+    pub fn has_session(
+        &self,
+        session: &Session,
+        course_of: impl Fn(CourseId) -> Option<&'a Course>,
+    ) -> bool {
+        match self {
+            Self::Platform | Self::Area { .. } | Self::Venue(_) => self.is_place(session.venue_id),
+            Self::Course(course) => session.course_id() == Some(*course),
+            Self::Category { .. } => session
+                .course_id()
+                .and_then(course_of)
+                .is_some_and(|course| self.has_category(&course.category)),
+            Self::Club(club) => session.club_id() == Some(*club),
+        }
+    }
+
+    /// Returns whether `category` is the scope's category or one of its
+    /// subcategories; false for scopes that are not a category.
+    pub fn has_category(&self, category: &Category) -> bool {
+        let Self::Category {
+            category: target,
+            taxonomy,
+        } = self
+        else {
+            return false;
+        };
+        let mut current = Some(category);
+        // Taxonomies are shallow; the bound guards against a cycle of
+        // user-defined parents.
+        for _ in 0..16 {
+            let Some(key) = current else {
+                return false;
+            };
+            if key == target {
+                return true;
+            }
+            current = taxonomy
+                .get(key)
+                .and_then(|definition| definition.parent.as_ref());
+        }
+        false
+    }
+}
+
+/// Returns the venue `root` and every venue below it. Each venue is visited
+/// once, so a loop of parents ends the walk instead of repeating it.
+fn subtree(root: VenueId, venues: &[Venue]) -> HashSet<VenueId> {
+    let mut children: HashMap<VenueId, Vec<VenueId>> = HashMap::new();
+    for venue in venues {
+        if let Some(parent) = venue.parent_id {
+            children.entry(parent).or_default().push(venue.id);
+        }
+    }
+    let mut found = HashSet::from([root]);
+    let mut pending = vec![root];
+    while let Some(current) = pending.pop() {
+        for child in children.get(&current).into_iter().flatten() {
+            if found.insert(*child) {
+                pending.push(*child);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scope_json_forms() {
+        let district: Scope = serde_json::from_value(json!({
+            "kind": "district", "venue_id": "10000000-0000-4000-8000-000000000001"
+        }))
+        .unwrap();
+        assert!(matches!(district, Scope::District { .. }));
+        assert!(district.is_area());
+        let platform: Scope = serde_json::from_value(json!({"kind": "platform"})).unwrap();
+        assert_eq!(platform, Scope::Platform);
+        let category: Scope =
+            serde_json::from_value(json!({"kind": "category", "category": "health"})).unwrap();
+        assert!(!category.is_area());
+        assert!(
+            serde_json::from_value::<Scope>(json!({"kind": "course", "venue_id": "x"})).is_err()
+        );
+        assert!(serde_json::from_value::<Scope>(json!({"kind": "planet"})).is_err());
+        assert!(
+            serde_json::from_value::<Scope>(json!({"kind": "platform", "venue_id": "x"})).is_err()
+        );
+        let extra =
+            json!({"kind": "club", "club_id": "c0000000-0000-4000-8000-000000000001", "x": 1});
+        assert!(serde_json::from_value::<Scope>(extra).is_err());
+    }
+
+    #[test]
+    fn subtree_survives_a_cycle() {
+        let id =
+            |n: u32| -> VenueId { format!("10000000-0000-4000-8000-{n:012}").parse().unwrap() };
+        let venue = |n: u32, parent: Option<u32>| Venue {
+            id: id(n),
+            source: None,
+            name: format!("venue {n}"),
+            tier: VenueTier::Community,
+            parent_id: parent.map(id),
+            time_zone: chrono_tz::Asia::Shanghai,
+            location: None,
+            seats: None,
+            population: None,
+            older_population: None,
+        };
+        let venues = [
+            venue(1, Some(3)),
+            venue(2, Some(1)),
+            venue(3, Some(2)),
+            venue(4, None),
+        ];
+        let found = subtree(id(1), &venues);
+        assert_eq!(found.len(), 3);
+        assert!(!found.contains(&id(4)));
+    }
+}
