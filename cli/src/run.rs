@@ -1,7 +1,7 @@
 //! `xuetong run BUNDLE --out DIR`: runs a season on a bundle folder and
 //! writes every output file and `report.html`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -16,8 +16,8 @@ use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
-    REJECTED_ROWS_FILE, Season, SeasonOptions, SeasonStep, default_as_of, run_season_observed,
-    write_output, write_rejected_rows,
+    REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
+    run_season_observed, write_output, write_rejected_rows,
 };
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::progress::{CountedFolder, Progress};
@@ -74,6 +74,28 @@ pub(crate) struct RunArgs {
     /// Asia/Shanghai [default: the zone of the bundle's venues, or UTC].
     #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
     time_zone: Option<Tz>,
+    /// The kinds of scope to write statistics for, separated by commas:
+    /// platform, district, street, venue, category, course, club, or none.
+    /// Each scope reads the whole season once, so a province season runs
+    /// faster with district,street [default: every kind].
+    #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
+    statistics: Option<BTreeSet<ScopeKind>>,
+}
+
+fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
+    if text.trim() == "none" {
+        return Ok(BTreeSet::new());
+    }
+    text.split(',')
+        .map(|kind| {
+            ScopeKind::parse(kind.trim()).ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a kind of scope; expected platform, district, street, venue, category, course, club or none",
+                    kind.trim()
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -252,6 +274,9 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     let mut options = SeasonOptions::new(DateTime::<Utc>::UNIX_EPOCH, args.home_page.clone());
     options.xapi = args.xapi;
     options.time_zone = args.time_zone;
+    if let Some(kinds) = &args.statistics {
+        options.statistics = kinds.clone();
+    }
     if let Some(path) = &args.rules {
         let text = read_text(path, "rules")?;
         let rules: RuleSet = parse_rule_set(&text).map_err(|problems| {
@@ -489,8 +514,21 @@ fn print_summary(
         counted(summary.club_evaluations, "evaluation", "evaluations"),
         grouped(summary.club_evaluations_failed)
     );
-    if season.index.is_none() {
-        say!("statistics and the learning index are not computed yet: no files written for them");
+    say!(
+        "statistics: {} from {} to {}",
+        counted(summary.statistics_scopes, "scope", "scopes"),
+        season.period.first_day,
+        season.period.last_day
+    );
+    let first = season.index.as_ref().and_then(|index| index.units.first());
+    match first {
+        Some(unit) => say!(
+            "learning index: {}, first {} with {}",
+            counted(summary.index_units, "district", "districts"),
+            unit.unit,
+            unit.score.as_deref().unwrap_or("no score")
+        ),
+        None => say!("learning index: the bundle has no district-tier venue, so none was computed"),
     }
 
     say!("report: {}", args.out.join(REPORT_FILE).display());
