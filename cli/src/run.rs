@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use clap::Args;
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ use xuetong::season::{
     REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
     run_season_observed, write_output, write_rejected_rows,
 };
+use xuetong::stats::Period;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{REPORT_FILE, batch_summary, render};
@@ -80,6 +81,26 @@ pub(crate) struct RunArgs {
     /// faster with district,street [default: every kind].
     #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
     statistics: Option<BTreeSet<ScopeKind>>,
+    /// The period of the statistics and the learning index, as two dates
+    /// such as 2026-03-01..2026-03-31, both included [default: from the
+    /// first session or outcome of the bundle to the recording date].
+    #[arg(long, value_name = "FIRST..LAST", value_parser = parse_period)]
+    period: Option<Period>,
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    let expected = || "expected two dates such as 2026-03-01..2026-03-31".to_owned();
+    let (first, last) = text.trim().split_once("..").ok_or_else(expected)?;
+    let day =
+        |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| expected());
+    let period = Period {
+        first_day: day(first)?,
+        last_day: day(last)?,
+    };
+    if period.last_day < period.first_day {
+        return Err("the last day comes before the first; give the earlier date first".to_owned());
+    }
+    Ok(period)
 }
 
 fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
@@ -274,6 +295,7 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     let mut options = SeasonOptions::new(DateTime::<Utc>::UNIX_EPOCH, args.home_page.clone());
     options.xapi = args.xapi;
     options.time_zone = args.time_zone;
+    options.period = args.period;
     if let Some(kinds) = &args.statistics {
         options.statistics = kinds.clone();
     }

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
 use crate::bundle::Bundle;
 use crate::credit::{Ledger, RuleSet};
-use crate::stats::CoverageSettings;
+use crate::stats::{CoverageSettings, Period};
 
 use super::statistics::ScopeKind;
 
@@ -61,6 +61,10 @@ pub struct SeasonOptions {
     pub statistics: BTreeSet<ScopeKind>,
     /// The learning-circle settings of the statistics and the index.
     pub coverage: CoverageSettings,
+    /// The period of the statistics and the index; `None` takes the
+    /// season's: from the first day a session or outcome of the bundle
+    /// falls on to the recording date.
+    pub period: Option<Period>,
 }
 
 impl SeasonOptions {
@@ -82,6 +86,7 @@ impl SeasonOptions {
             outcome_grouping: OutcomeGrouping::PerSession,
             statistics: ScopeKind::ALL.iter().copied().collect(),
             coverage: CoverageSettings::default(),
+            period: None,
         }
     }
 }

@@ -82,8 +82,9 @@ pub struct Season<'b> {
     pub appended: usize,
     /// The evaluation of each club for each year of the season.
     pub clubs: Vec<ClubEvaluation>,
-    /// The period the statistics and the index cover: from the first day a
-    /// session or outcome of the bundle falls on to `recorded_on`.
+    /// The period the statistics and the index cover: the one of the
+    /// options, else from the first day a session or outcome of the bundle
+    /// falls on to `recorded_on`.
     pub period: Period,
     /// The statistics of each scope over `period`, ordered by kind of
     /// scope, then name and id.
@@ -163,6 +164,8 @@ pub struct SeasonSummary {
 ///   parse or that name categories the bundle's taxonomy lacks;
 /// - `rules`: a draft (`rule_set_not_published`), or a version the previous
 ///   ledger recorded with other rules (`rule_set_changed`);
+/// - `period.last_day`: a period that ends before it starts
+///   (`ends_before_start`);
 /// - `coverage`: learning-circle settings out of range (`out_of_range`),
 ///   or travel times naming venues the bundle lacks
 ///   (`reference_not_in_input`) or a pair twice (`duplicate_entry`).
@@ -272,7 +275,9 @@ pub fn run_season_observed<'b>(
     let clubs = evaluate_clubs(bundle, &attendance, &years);
 
     observe(SeasonStep::Statistics);
-    let period = season_period(bundle, recorded_on);
+    let period = options
+        .period
+        .unwrap_or_else(|| season_period(bundle, recorded_on));
     let statistics = season_statistics(
         bundle,
         &attendance,
