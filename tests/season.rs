@@ -356,7 +356,6 @@ fn without_xapi_no_statements_are_written() {
     let season = run_season(&bundle, options(&bundle)).expect("the season runs");
     assert!(!season.output_files().contains(&OutputFile::XapiStatements));
     assert_eq!(output(&season, OutputFile::XapiStatements, Locale::En), "");
-    assert!(!season.output_files().contains(&OutputFile::LearningIndex));
 }
 
 #[test]
@@ -720,4 +719,344 @@ fn run_season_operation_returns_every_file() {
     let response = xuetong::api::call_value("run_season", &bad_rules).into_json();
     assert_eq!(response["problems"][0]["code"], "unknown_rule_set");
     assert_eq!(response["problems"][0]["path"], json!(["options", "rules"]));
+}
+
+// The statistics and the learning index of a season, on the bundle of
+// `tests/fixtures/stats-bundle`, evaluated on 25 March 2026 at 00:00 in
+// Shanghai. `docs/statistics.md` works out its figures over March by hand;
+// the season's own period adds what lies between 10 February and 25 March.
+
+fn stats_fixture() -> Bundle {
+    let folder = repo_root()
+        .join("tests")
+        .join("fixtures")
+        .join("stats-bundle");
+    let mut files = MemoryBundle::new();
+    for entry in std::fs::read_dir(folder).expect("the fixture is readable") {
+        let entry = entry.expect("the fixture lists its files");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        files.insert(
+            name,
+            std::fs::read(entry.path()).expect("a file is readable"),
+        );
+    }
+    read(&files)
+}
+
+/// 25 March 2026, 00:00 in Shanghai.
+fn fixture_options(as_of: &str) -> SeasonOptions {
+    let as_of = chrono::DateTime::parse_from_rfc3339(as_of)
+        .expect("an instant")
+        .with_timezone(&Utc);
+    SeasonOptions::new(as_of, HOME_PAGE)
+}
+
+fn day(text: &str) -> chrono::NaiveDate {
+    text.parse().expect("a date")
+}
+
+/// The row of `statistics.csv` of the scope named `name`.
+fn scope_row(
+    table: &[BTreeMap<String, String>],
+    scope: &str,
+    name: &str,
+) -> BTreeMap<String, String> {
+    table
+        .iter()
+        .find(|row| row["scope"] == scope && row["scope_name"] == name)
+        .unwrap_or_else(|| panic!("statistics.csv has no {scope} {name}"))
+        .clone()
+}
+
+fn assert_cells(row: &BTreeMap<String, String>, expected: &[(&str, &str)]) {
+    for (column, value) in expected {
+        assert_eq!(
+            row[*column], *value,
+            "{column} of {} {}",
+            row["scope"], row["scope_name"]
+        );
+    }
+}
+
+#[test]
+fn statistics_over_march_match_hand_figures() {
+    let bundle = stats_fixture();
+    let mut options = fixture_options("2026-03-25T00:00:00+08:00");
+    options.period = Some(xuetong::stats::Period {
+        first_day: day("2026-03-01"),
+        last_day: day("2026-03-31"),
+    });
+    let season = run_season(&bundle, options).expect("the season runs");
+    let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
+
+    let east = scope_row(&table, "district", "East District College");
+    assert_cells(
+        &east,
+        &[
+            ("scope_id", "10000000-0000-4000-8000-000000000001"),
+            ("first_day", "2026-03-01"),
+            ("last_day", "2026-03-31"),
+            ("registered_learners", "7"),
+            ("registered_aged_60_or_more", "3"),
+            ("registered_under_60", "2"),
+            ("registered_age_undetermined", "1"),
+            ("registered_birth_date_missing", "1"),
+            ("active_learners", "6"),
+            ("enrolments", "4"),
+            ("activities_held", "5"),
+            ("activities_cancelled", "1"),
+            ("activities_not_ended", "1"),
+            ("check_ins", "10"),
+            ("instructors_who_taught", "3"),
+            ("credited_minutes", "685"),
+            ("credited_hours", "11.41"),
+            ("learning_outcomes", "12"),
+            ("clubs", "2"),
+            ("seats", "210"),
+            ("population", "10000"),
+            ("older_population", "2000"),
+            ("participation_rate", "0.06%"),
+            ("older_participation_rate", "0.10%"),
+            ("seats_per_older_resident", "0.1050"),
+            ("communities", "3"),
+            ("communities_covered", "1"),
+            ("communities_not_covered", "1"),
+            ("communities_undetermined", "1"),
+            ("learning_circle_share", "33.33%"),
+        ],
+    );
+    let north = scope_row(&table, "street", "North Street School");
+    assert_cells(
+        &north,
+        &[
+            ("registered_learners", "5"),
+            ("check_ins", "7"),
+            ("credited_minutes", "475"),
+        ],
+    );
+    let south = scope_row(&table, "street", "South Street School");
+    assert_cells(
+        &south,
+        &[
+            ("registered_learners", "2"),
+            ("check_ins", "3"),
+            ("credited_minutes", "210"),
+        ],
+    );
+
+    // One row per scope: the platform, 2 districts, 2 streets, 8 venues, 5
+    // categories (tai_chi and qigong under health, smartphone_skills under
+    // digital), 3 courses and 4 clubs.
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in &table {
+        *kinds.entry(row["scope"].as_str()).or_default() += 1;
+    }
+    let expected: BTreeMap<&str, usize> = [
+        ("platform", 1),
+        ("district", 2),
+        ("street", 2),
+        ("venue", 8),
+        ("category", 5),
+        ("course", 3),
+        ("club", 4),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kinds, expected);
+    assert_eq!(season.summary.statistics_scopes, 25);
+}
+
+#[test]
+fn season_period_runs_from_the_first_record_to_the_recording_date() {
+    let bundle = stats_fixture();
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    // Learner 4's volunteer service on 10 February is the earliest record;
+    // the recording date is 25 March.
+    assert_eq!(season.period.first_day, day("2026-02-10"));
+    assert_eq!(season.period.last_day, day("2026-03-25"));
+
+    let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
+    let east = scope_row(&table, "district", "East District College");
+    // Over March plus 23 February, when learner 1 attends tai chi on time
+    // (90 minutes), and 10 February, learner 4's volunteer service. On 25
+    // March learner 2 (born 31 March 1966) is still 59, so the district
+    // has 2 registered learners aged 60 or more and 3 under 60. The tai chi
+    // meeting of 28 March lies after the period.
+    assert_cells(
+        &east,
+        &[
+            ("registered_learners", "7"),
+            ("registered_aged_60_or_more", "2"),
+            ("registered_under_60", "3"),
+            ("active_learners", "6"),
+            ("active_aged_60_or_more", "1"),
+            ("activities_held", "6"),
+            ("activities_not_ended", "0"),
+            ("check_ins", "11"),
+            ("credited_minutes", "775"),
+            ("learning_outcomes", "14"),
+            ("older_participation_rate", "0.05%"),
+        ],
+    );
+    // The platform counts every credit the run appended.
+    let platform = scope_row(&table, "platform", "platform");
+    assert_eq!(
+        credits(&platform["credits"]),
+        season.summary.credits_appended
+    );
+    assert_eq!(
+        platform["credit_entries"],
+        season.summary.entries_appended.to_string()
+    );
+}
+
+#[test]
+fn learning_index_ranks_districts_as_worked_by_hand() {
+    let bundle = stats_fixture();
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    // From 10 February to 25 March, East (10,000 residents) against West
+    // (5,000): East is ahead on participation (6 against 1 learner, 6 and
+    // 2 per 10,000), hours (775 against 60 minutes), activities (6 against
+    // 1) and check-ins per enrolment (11/4 against 1/1). West is ahead on
+    // older participation (1 of 1,000 against 1 of 2,000) and coverage (1
+    // of 1 community against 1 of 3). Clubs (2 per 10,000 each) and
+    // outcomes per learner (14/7 and 2/1) are equal, 50 each. East scores
+    // (4 × 100 + 2 × 50) / 8 = 62.5 and West (2 × 100 + 2 × 50) / 8 = 37.5.
+    let index = rows(&output(&season, OutputFile::LearningIndex, Locale::En));
+    let ranked: Vec<(&str, &str, &str)> = index
+        .iter()
+        .map(|row| {
+            (
+                row["unit"].as_str(),
+                row["rank"].as_str(),
+                row["score"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            ("East District College", "1", "62.500"),
+            ("West District College", "2", "37.500"),
+        ]
+    );
+    let indicators = rows(&output(
+        &season,
+        OutputFile::LearningIndexIndicators,
+        Locale::En,
+    ));
+    let normalised = |unit: &str, indicator: &str| {
+        indicators
+            .iter()
+            .find(|row| row["unit"].starts_with(unit) && row["indicator"] == indicator)
+            .map(|row| row["normalised"].clone())
+            .unwrap_or_else(|| panic!("no {indicator} for {unit}"))
+    };
+    assert_eq!(normalised("East", "participation"), "100.000");
+    assert_eq!(normalised("West", "participation"), "0.000");
+    assert_eq!(normalised("East", "older_participation"), "0.000");
+    assert_eq!(normalised("West", "older_participation"), "100.000");
+    assert_eq!(normalised("East", "clubs_per_10000_residents"), "50.000");
+    assert_eq!(normalised("West", "outcomes_per_learner"), "50.000");
+    assert_eq!(normalised("West", "learning_circle_coverage"), "100.000");
+    assert_eq!(indicators.len(), 16);
+    assert_eq!(season.summary.index_units, 2);
+}
+
+#[test]
+fn statistics_can_be_narrowed_to_some_kinds() {
+    let bundle = stats_fixture();
+    let mut options = fixture_options("2026-03-25T00:00:00+08:00");
+    options.statistics = [xuetong::season::ScopeKind::Street].into_iter().collect();
+    let season = run_season(&bundle, options).expect("the season runs");
+    let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
+    let names: Vec<&str> = table.iter().map(|row| row["scope_name"].as_str()).collect();
+    assert_eq!(names, ["North Street School", "South Street School"]);
+    // The index does not depend on the kinds written.
+    assert_eq!(season.summary.index_units, 2);
+}
+
+#[test]
+fn reversed_period_is_a_problem_of_the_option() {
+    let bundle = stats_fixture();
+    let mut options = fixture_options("2026-03-25T00:00:00+08:00");
+    options.period = Some(xuetong::stats::Period {
+        first_day: day("2026-03-31"),
+        last_day: day("2026-03-01"),
+    });
+    let problems = run_season(&bundle, options).expect_err("the period is reversed");
+    assert!(
+        problems
+            .iter()
+            .any(|problem| problem.code.as_str() == "ends_before_start"
+                && problem.path.to_string() == "period.last_day"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn bundle_without_districts_has_no_index() {
+    let mut files = MemoryBundle::new();
+    files.insert(
+        "venues.csv",
+        "id,name,tier,time_zone\n\
+         10000000-0000-4000-8000-000000000004,Willow Community,community,Asia/Shanghai\n",
+    );
+    files.insert("courses.csv", "id,title,category,provider_venue_id\n");
+    files.insert(
+        "sessions.csv",
+        "id,course_id,venue_id,date,start_time,end_time\n",
+    );
+    let bundle = read(&files);
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    assert!(season.index.is_none());
+    assert_eq!(season.summary.index_units, 0);
+    assert!(!season.output_files().contains(&OutputFile::LearningIndex));
+    assert!(season.output_files().contains(&OutputFile::Statistics));
+}
+
+#[test]
+fn club_check_ins_agree_with_the_statistics_module() {
+    let mut bundle = stats_fixture();
+    // The choir's award of 21 March would lie after the recording date of
+    // the first run.
+    bundle
+        .outcomes
+        .retain(|outcome| outcome.occurred_on <= day("2026-03-20"));
+    // The Willow Choir practises on 20 March from 19:00 to 20:30. At 19:45
+    // its records are provisional and count as no check-ins; by 25 March
+    // learners 1, 2 and 4 have checked in.
+    for (as_of, willow_check_ins) in [
+        ("2026-03-20T19:45:00+08:00", 0),
+        ("2026-03-25T00:00:00+08:00", 3),
+    ] {
+        let season = run_season(&bundle, fixture_options(as_of)).expect("the season runs");
+        for club in &season.clubs {
+            let input = xuetong::stats::club_evaluation_input(
+                &bundle,
+                &season.attendance,
+                club.club_id,
+                club.year,
+            )
+            .expect("the club is in the bundle");
+            let expected = xuetong::club::evaluate(&input, &xuetong::club::Scorecard::default());
+            match (&club.result, &expected) {
+                (Ok(found), Ok(expected)) => {
+                    assert_eq!(found.counts, expected.counts, "{as_of}");
+                    assert_eq!(found.score, expected.score, "{as_of}");
+                }
+                (found, expected) => assert_eq!(found.is_ok(), expected.is_ok(), "{as_of}"),
+            }
+        }
+        let willow = season
+            .clubs
+            .iter()
+            .find(|club| club.club_id.to_string() == "c0000000-0000-4000-8000-000000000001")
+            .expect("the choir is evaluated");
+        let counts = &willow.result.as_ref().expect("the choir evaluates").counts;
+        assert_eq!(counts.check_ins, willow_check_ins, "{as_of}");
+    }
 }

@@ -1,12 +1,12 @@
 //! `xuetong run BUNDLE --out DIR`: runs a season on a bundle folder and
 //! writes every output file and `report.html`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use clap::Args;
 use rayon::prelude::*;
@@ -16,9 +16,10 @@ use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
-    REJECTED_ROWS_FILE, Season, SeasonOptions, SeasonStep, default_as_of, run_season_observed,
-    write_output, write_rejected_rows,
+    REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
+    run_season_observed, write_output, write_rejected_rows,
 };
+use xuetong::stats::Period;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{REPORT_FILE, batch_summary, render};
@@ -74,6 +75,17 @@ pub(crate) struct RunArgs {
     /// Asia/Shanghai [default: the zone of the bundle's venues, or UTC].
     #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
     time_zone: Option<Tz>,
+    /// The kinds of scope to write statistics for, separated by commas:
+    /// platform, district, street, venue, category, course, club, or none.
+    /// Each scope reads the whole season once, so a province season runs
+    /// faster with district,street [default: every kind].
+    #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
+    statistics: Option<BTreeSet<ScopeKind>>,
+    /// The period of the statistics and the learning index, as two dates
+    /// such as 2026-03-01..2026-03-31, both included [default: from the
+    /// first session or outcome of the bundle to the recording date].
+    #[arg(long, value_name = "FIRST..LAST", value_parser = parse_period)]
+    period: Option<Period>,
     /// The token key given in code rather than in a file, by `xuetong demo`.
     #[arg(skip)]
     key: Option<TokenKey>,
@@ -100,9 +112,42 @@ impl RunArgs {
             policy: None,
             home_page: DEFAULT_HOME_PAGE.to_owned(),
             time_zone: None,
+            statistics: None,
+            period: None,
             key: Some(key),
         }
     }
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    let expected = || "expected two dates such as 2026-03-01..2026-03-31".to_owned();
+    let (first, last) = text.trim().split_once("..").ok_or_else(expected)?;
+    let day =
+        |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| expected());
+    let period = Period {
+        first_day: day(first)?,
+        last_day: day(last)?,
+    };
+    if period.last_day < period.first_day {
+        return Err("the last day comes before the first; give the earlier date first".to_owned());
+    }
+    Ok(period)
+}
+
+fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
+    if text.trim() == "none" {
+        return Ok(BTreeSet::new());
+    }
+    text.split(',')
+        .map(|kind| {
+            ScopeKind::parse(kind.trim()).ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a kind of scope; expected platform, district, street, venue, category, course, club or none",
+                    kind.trim()
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -281,6 +326,10 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     let mut options = SeasonOptions::new(DateTime::<Utc>::UNIX_EPOCH, args.home_page.clone());
     options.xapi = args.xapi;
     options.time_zone = args.time_zone;
+    options.period = args.period;
+    if let Some(kinds) = &args.statistics {
+        options.statistics = kinds.clone();
+    }
     options.token_key = args.key.clone();
     if let Some(path) = &args.rules {
         let text = read_text(path, "rules")?;
@@ -519,8 +568,21 @@ fn print_summary(
         counted(summary.club_evaluations, "evaluation", "evaluations"),
         grouped(summary.club_evaluations_failed)
     );
-    if season.index.is_none() {
-        say!("statistics and the learning index are not computed yet: no files written for them");
+    say!(
+        "statistics: {} from {} to {}",
+        counted(summary.statistics_scopes, "scope", "scopes"),
+        season.period.first_day,
+        season.period.last_day
+    );
+    let first = season.index.as_ref().and_then(|index| index.units.first());
+    match first {
+        Some(unit) => say!(
+            "learning index: {}, first {} with {}",
+            counted(summary.index_units, "district", "districts"),
+            unit.unit,
+            unit.score.as_deref().unwrap_or("no score")
+        ),
+        None => say!("learning index: the bundle has no district-tier venue, so none was computed"),
     }
 
     say!("report: {}", args.out.join(REPORT_FILE).display());

@@ -272,9 +272,19 @@ fn run_writes_every_output_and_the_report() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let printed = stdout(&output);
     let last = printed.lines().last().unwrap_or_default();
+    // The 92 rows of the season's own files, and 28 of statistics and the
+    // index: 19 scopes (the platform, 1 district, 2 streets, 5 venues, 6
+    // categories: tai_chi, smartphone_skills and childcare_worker with
+    // the categories above them, 3 courses, 1 club), 1 district ranked and
+    // its 8 indicators.
     assert_eq!(
         last,
-        "read 58 rows from 11 files; rejected 0 rows and 0 scans; produced 14 files with 92 rows"
+        "read 58 rows from 11 files; rejected 0 rows and 0 scans; produced 17 files with 120 rows"
+    );
+    assert!(printed.contains("statistics: 19 scopes from"), "{printed}");
+    assert!(
+        printed.contains("learning index: 1 district, first Qiantang District Community College"),
+        "{printed}"
     );
     assert!(
         printed.contains("9 entries appended (13.90 credits) for 5 learners"),
@@ -295,28 +305,30 @@ fn run_writes_every_output_and_the_report() {
         "credit_bank_deposits.jsonl",
         "club_evaluations.csv",
         "club_indicators.csv",
+        "statistics.csv",
+        "learning_index.csv",
+        "learning_index_indicators.csv",
         "rejected_rows.csv",
         "report.html",
     ] {
         assert!(out.join(file).is_file(), "{file} is written");
     }
     assert!(!out.join("xapi_statements.jsonl").exists());
-    assert!(!out.join("learning_index.csv").exists());
 
     let report = text(&out.join("report.html"));
     assert!(report.starts_with("<!DOCTYPE html>"));
     assert!(report.contains("<html lang=\"en\">"));
     assert_eq!(
         report.matches("<svg").count(),
-        3,
-        "weeks, rates and credits"
+        4,
+        "weeks, rates, credits and the index ranking"
     );
     assert!(!report.contains("<script"), "no scripts");
     assert!(!report.contains("src="), "no external resources");
     assert!(!report.contains("href="), "no links to load");
     assert!(
-        report.contains("not computed"),
-        "the report says the index is missing"
+        report.contains("1. Qiantang District Community College"),
+        "the report ranks the district"
     );
 
     let deposits = text(&out.join("credit_bank_deposits.jsonl"));
@@ -479,4 +491,64 @@ fn run_output_folder_checks() {
         dir.join("out").to_str().unwrap(),
     ]);
     assert_eq!(code(&missing), 1);
+}
+
+#[test]
+fn run_ranks_districts_in_the_report() {
+    let out = scratch("run-districts");
+    let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
+    let output = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-03-25T00:00:00+08:00",
+        "--statistics",
+        "district,street",
+        "--period",
+        "2026-03-01..2026-03-31",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("statistics: 4 scopes from 2026-03-01 to 2026-03-31"),
+        "{printed}"
+    );
+    // Worked by hand in docs/statistics.md: East 62.5, West 37.5.
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("1. East District College: 62.500"),
+        "{report}"
+    );
+    assert!(
+        report.contains("2. West District College: 37.500"),
+        "{report}"
+    );
+    let statistics = text(&out.join("statistics.csv"));
+    assert_eq!(statistics.lines().count(), 5, "a header and 4 scopes");
+
+    let wrong = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--statistics",
+        "town",
+    ]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("\"town\" is not a kind of scope"),
+        "{}",
+        stderr(&wrong)
+    );
+    let reversed = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--period",
+        "2026-03-31..2026-03-01",
+    ]);
+    assert_eq!(code(&reversed), 2);
 }

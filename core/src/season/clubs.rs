@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::attendance::AttendanceReport;
 use crate::bundle::Bundle;
@@ -10,6 +10,7 @@ use crate::club::{ActivityCheckIns, Evaluation, EvaluationInput, Scorecard, eval
 use crate::id::{ClubId, SessionId};
 use crate::model::{Club, ClubMember, ClubStatus, Outcome, OutcomeKind, Session};
 use crate::problem::Problems;
+use crate::schedule::TimedSession;
 
 /// The evaluation of one club for one calendar year, or the problems that
 /// prevented it (such as a membership history without a founder).
@@ -40,15 +41,17 @@ pub(super) fn season_years(bundle: &Bundle, last_day: NaiveDate) -> Vec<i32> {
 /// pass so that each club sees only its own records.
 #[derive(Default)]
 struct ClubRecords<'b> {
-    sessions: Vec<&'b Session>,
+    sessions: Vec<&'b TimedSession>,
     members: Vec<&'b ClubMember>,
     awards: Vec<&'b Outcome>,
     recorded: BTreeSet<SessionId>,
 }
 
 /// Evaluates every club of the bundle for each of `years` that it existed
-/// in, with the default scorecard. The check-ins of each activity are the
-/// attended records the attendance engine made for it. An activity counts
+/// in, with the default scorecard. The check-ins are those that
+/// [`crate::stats::club_activity_check_ins`] counts: one entry for each
+/// activity that is not cancelled and ended by the report's evaluation
+/// time, with its final records that count as attended. An activity counts
 /// as recorded when an outcome of the bundle names it in `session_id`,
 /// because a bundle has no file of activity records.
 ///
@@ -68,7 +71,7 @@ pub(super) fn evaluate_clubs(
         if let Some(club) = timed.session.club_id()
             && let Some(found) = records.get_mut(&club)
         {
-            found.sessions.push(&timed.session);
+            found.sessions.push(timed);
             club_of_session.insert(timed.session.id, club);
         }
     }
@@ -93,8 +96,9 @@ pub(super) fn evaluate_clubs(
     }
     let mut check_ins: HashMap<SessionId, u32> = HashMap::new();
     for record in &attendance.records {
-        if record.club_id.is_some() && record.status.is_attended() {
-            *check_ins.entry(record.session_id).or_default() += 1;
+        if record.club_id.is_some() && !record.provisional && record.status.is_attended() {
+            let count = check_ins.entry(record.session_id).or_default();
+            *count = count.saturating_add(1);
         }
     }
 
@@ -112,7 +116,7 @@ pub(super) fn evaluate_clubs(
             if founded_later || dissolved_before {
                 continue;
             }
-            let input = input_for_year(club, year, found, &check_ins);
+            let input = input_for_year(club, year, found, &check_ins, attendance.as_of);
             evaluations.push(ClubEvaluation {
                 club_id: club.id,
                 year,
@@ -124,27 +128,31 @@ pub(super) fn evaluate_clubs(
 }
 
 /// The evaluation input of one club and year: the club's activities of the
-/// year, a check-in count for each (zero when nobody attended), its awards
-/// of the year and its whole membership history.
+/// year, a check-in count for each held by `as_of` (zero when nobody
+/// attended), its awards of the year and its whole membership history.
 fn input_for_year(
     club: &Club,
     year: i32,
     records: &ClubRecords<'_>,
     check_ins: &HashMap<SessionId, u32>,
+    as_of: DateTime<Utc>,
 ) -> EvaluationInput {
-    let activities: Vec<Session> = records
+    let mut of_year: Vec<&TimedSession> = records
         .sessions
         .iter()
-        .filter(|session| session.date.year() == year)
-        .map(|session| (*session).clone())
+        .copied()
+        .filter(|timed| timed.session.date.year() == year)
         .collect();
-    let counts = activities
+    of_year.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
+    let counts = of_year
         .iter()
-        .map(|session| ActivityCheckIns {
-            session_id: session.id,
-            count: check_ins.get(&session.id).copied().unwrap_or(0),
+        .filter(|timed| !timed.session.is_cancelled() && timed.times.ends_at <= as_of)
+        .map(|timed| ActivityCheckIns {
+            session_id: timed.session.id,
+            count: check_ins.get(&timed.session.id).copied().unwrap_or(0),
         })
         .collect();
+    let activities: Vec<Session> = of_year.iter().map(|timed| timed.session.clone()).collect();
     let recorded_session_ids = activities
         .iter()
         .filter(|session| records.recorded.contains(&session.id))

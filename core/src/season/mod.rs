@@ -15,13 +15,17 @@
 //! 4. clubs: every club evaluated for every year of the season with the
 //!    default scorecard, check-ins per activity taken from the attendance
 //!    records ([`crate::club`]);
-//! 5. statistics by scope and the district learning index
-//!    ([`crate::index`]), not yet computed (see [`Season::index`]).
+//! 5. statistics: the figures of [`crate::stats`] for each scope (the
+//!    platform, each district, street, venue, category, course and club)
+//!    over the season's period, from its first session or outcome day to
+//!    the recording date ([`Season::statistics`]);
+//! 6. the district learning index: the default index of [`crate::index`]
+//!    over the districts' statistics ([`Season::index`]).
 //!
 //! The [`Season`] it returns is written by [`write_output`] file by file
 //! ([`OutputFile`]): attendance tables, outcomes, the ledger as a table and
 //! as a document, transcripts, the credit-bank deposit batch, xAPI
-//! statements, club evaluations and the learning index. Transcripts, the
+//! statements, club evaluations, statistics and the learning index. Transcripts, the
 //! deposit batch and xAPI statements are derived while writing, so a large
 //! season never keeps them in memory.
 //!
@@ -63,6 +67,7 @@ mod clubs;
 mod options;
 mod output;
 mod run;
+mod statistics;
 mod trail;
 
 pub use clubs::ClubEvaluation;
@@ -72,3 +77,4 @@ pub use output::{
     write_rejected_rows_file,
 };
 pub use run::{Season, SeasonStep, SeasonSummary, run_season, run_season_observed};
+pub use statistics::{ScopeKind, ScopeStatistics};

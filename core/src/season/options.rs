@@ -1,12 +1,17 @@
 //! The settings of a season run, and the defaults a caller can derive from
 //! the bundle itself.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
 use crate::bundle::Bundle;
 use crate::credit::{Ledger, RuleSet};
+use crate::stats::{CoverageSettings, Period};
+
+use super::statistics::ScopeKind;
 
 /// Everything a season run needs besides the bundle. The library has no
 /// clock, so the evaluation time is always given.
@@ -51,13 +56,23 @@ pub struct SeasonOptions {
     /// (the default, which lets each rule round at its own stage) or one
     /// per learner and course.
     pub outcome_grouping: OutcomeGrouping,
+    /// The kinds of scope to count statistics for; every kind by default.
+    /// The district learning index is computed whatever the kinds.
+    pub statistics: BTreeSet<ScopeKind>,
+    /// The learning-circle settings of the statistics and the index.
+    pub coverage: CoverageSettings,
+    /// The period of the statistics and the index; `None` takes the
+    /// season's: from the first day a session or outcome of the bundle
+    /// falls on to the recording date.
+    pub period: Option<Period>,
 }
 
 impl SeasonOptions {
     /// Options with the evaluation time and home page given and every other
     /// setting at its default: the bundle's rules or `community`, the
     /// default attendance policy, no token key, no previous ledger, no
-    /// xAPI, the bundle's time zone and one outcome per session.
+    /// xAPI, the bundle's time zone, one outcome per session, statistics
+    /// of every kind of scope and the default learning circle.
     pub fn new(as_of: DateTime<Utc>, home_page: impl Into<String>) -> Self {
         Self {
             as_of,
@@ -69,6 +84,9 @@ impl SeasonOptions {
             xapi: false,
             time_zone: None,
             outcome_grouping: OutcomeGrouping::PerSession,
+            statistics: ScopeKind::ALL.iter().copied().collect(),
+            coverage: CoverageSettings::default(),
+            period: None,
         }
     }
 }

@@ -19,9 +19,11 @@ use crate::index::IndexResult;
 use crate::model::Outcome;
 use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::Record;
+use crate::stats::Period;
 
 use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
 use super::options::{SeasonOptions, default_time_zone};
+use super::statistics::{ScopeStatistics, district_index, season_period, season_statistics};
 
 crate::text_enum! {
     /// A step of a season run, reported to the observer of
@@ -80,7 +82,15 @@ pub struct Season<'b> {
     pub appended: usize,
     /// The evaluation of each club for each year of the season.
     pub clubs: Vec<ClubEvaluation>,
-    /// The district learning index, once statistics are computed.
+    /// The period the statistics and the index cover: the one of the
+    /// options, else from the first day a session or outcome of the bundle
+    /// falls on to `recorded_on`.
+    pub period: Period,
+    /// The statistics of each scope over `period`, ordered by kind of
+    /// scope, then name and id.
+    pub statistics: Vec<ScopeStatistics>,
+    /// The default learning index over the districts' statistics; `None`
+    /// when the bundle has no district-tier venue.
     pub index: Option<IndexResult>,
     /// Counts over the run.
     pub summary: SeasonSummary,
@@ -132,10 +142,14 @@ pub struct SeasonSummary {
     pub club_evaluations: u64,
     /// Club evaluations that could not be made, each with its problems.
     pub club_evaluations_failed: u64,
+    /// Scopes with statistics.
+    pub statistics_scopes: u64,
+    /// Units of the learning index (districts).
+    pub index_units: u64,
 }
 
 /// Runs a season: attendance, outcomes, credits and the ledger, club
-/// evaluations and (once computed) statistics with the learning index.
+/// evaluations, statistics by scope and the district learning index.
 ///
 /// The result depends only on the bundle and the options, never on the
 /// order of the bundle's rows, so writing it twice gives the same bytes.
@@ -149,7 +163,12 @@ pub struct SeasonSummary {
 /// - `rules` (or `rules.json` for the bundle's own rules): rules that do not
 ///   parse or that name categories the bundle's taxonomy lacks;
 /// - `rules`: a draft (`rule_set_not_published`), or a version the previous
-///   ledger recorded with other rules (`rule_set_changed`).
+///   ledger recorded with other rules (`rule_set_changed`);
+/// - `period.last_day`: a period that ends before it starts
+///   (`ends_before_start`);
+/// - `coverage`: learning-circle settings out of range (`out_of_range`),
+///   or travel times naming venues the bundle lacks
+///   (`reference_not_in_input`) or a pair twice (`duplicate_entry`).
 ///
 /// The bundle itself causes one error only: `amount_overflow` (path at the
 /// root, naming the learner) when a learner's credits do not fit in
@@ -256,17 +275,20 @@ pub fn run_season_observed<'b>(
     let clubs = evaluate_clubs(bundle, &attendance, &years);
 
     observe(SeasonStep::Statistics);
-    // TODO: compute the statistics by scope and period and the district
-    // learning index here, once the statistics module is part of the crate.
-    // Call `crate::stats::compute_statistics` over this season's bundle,
-    // attendance, ledger and clubs, then `crate::index::compute` with the
-    // default district configuration and the district inputs the statistics
-    // give. Keep the statistics in a new field of `Season` with a writer of
-    // their own, and the index in `index`, which the writers and the report
-    // already handle.
-    let index: Option<IndexResult> = None;
+    let period = options
+        .period
+        .unwrap_or_else(|| season_period(bundle, recorded_on));
+    let statistics = season_statistics(
+        bundle,
+        &attendance,
+        &ledger,
+        period,
+        &options.statistics,
+        &options.coverage,
+    )?;
+    let index = district_index(bundle, &attendance, period, &options.coverage)?;
 
-    let summary = summarise(
+    let mut summary = summarise(
         bundle,
         &attendance,
         from_attendance,
@@ -275,6 +297,8 @@ pub fn run_season_observed<'b>(
         before,
         &clubs,
     );
+    summary.statistics_scopes = statistics.len() as u64;
+    summary.index_units = index.as_ref().map_or(0, |index| index.units.len() as u64);
     Ok(Season {
         bundle,
         as_of: options.as_of,
@@ -289,6 +313,8 @@ pub fn run_season_observed<'b>(
         ledger,
         appended,
         clubs,
+        period,
+        statistics,
         index,
         summary,
     })
@@ -379,5 +405,6 @@ fn summarise(
         learners_credited: credited.len() as u64,
         club_evaluations: clubs.iter().filter(|club| club.result.is_ok()).count() as u64,
         club_evaluations_failed: clubs.iter().filter(|club| club.result.is_err()).count() as u64,
+        ..SeasonSummary::default()
     }
 }

@@ -223,7 +223,7 @@ pub fn compute_statistics(
 /// The bundle and report arranged for lookups, shared by the statistics of
 /// several scopes.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     pub bundle: &'a Bundle,
     report: &'a AttendanceReport,
     ledger: Option<&'a Ledger>,

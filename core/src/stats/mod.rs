@@ -35,6 +35,7 @@ mod rate;
 mod scope;
 
 pub use age::{AgeGroup, OLDER_AGE, age_group};
+pub(crate) use compute::Prepared;
 pub use compute::{LearnerCounts, Statistics, StatisticsRequest, compute_statistics};
 pub use coverage::{
     CommunityReach, Coverage, CoverageSettings, DEFAULT_METRES_PER_MINUTE, DEFAULT_WITHIN_MINUTES,

@@ -9,6 +9,7 @@
 mod attendance;
 mod clubs;
 mod credit;
+mod statistics;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -56,22 +57,29 @@ crate::text_enum! {
         ClubEvaluations = "club_evaluations.csv",
         /// One row per club, year and scorecard indicator.
         ClubIndicators = "club_indicators.csv",
+        /// The figures of each scope over the season's period.
+        Statistics = "statistics.csv",
         /// The district learning index: score and rank per district.
         LearningIndex = "learning_index.csv",
+        /// Each district's value and normalised score per indicator of the
+        /// learning index.
+        LearningIndexIndicators = "learning_index_indicators.csv",
     }
 }
 
 impl Season<'_> {
     /// The files this season writes: every [`OutputFile`], except xAPI
-    /// statements when they were not asked for and the learning index while
-    /// it is not computed.
+    /// statements when they were not asked for and the learning index when
+    /// the bundle has no district.
     pub fn output_files(&self) -> Vec<OutputFile> {
         OutputFile::ALL
             .iter()
             .copied()
             .filter(|file| match file {
                 OutputFile::XapiStatements => self.xapi,
-                OutputFile::LearningIndex => self.index.is_some(),
+                OutputFile::LearningIndex | OutputFile::LearningIndexIndicators => {
+                    self.index.is_some()
+                }
                 _ => true,
             })
             .collect()
@@ -85,7 +93,7 @@ impl Season<'_> {
 /// # Errors
 ///
 /// Returns the I/O error of the writer. Writing a file the season does not
-/// produce (xAPI statements without `xapi`, the index while absent) writes
+/// produce (xAPI statements without `xapi`, the index without districts) writes
 /// only its header, or nothing for JSON Lines.
 pub fn write_output(
     season: &Season<'_>,
@@ -107,7 +115,9 @@ pub fn write_output(
         OutputFile::XapiStatements => credit::xapi(season, writer),
         OutputFile::ClubEvaluations => clubs::evaluations(season, writer, locale),
         OutputFile::ClubIndicators => clubs::indicators(season, writer),
+        OutputFile::Statistics => statistics::statistics(season, writer),
         OutputFile::LearningIndex => clubs::learning_index(season, writer),
+        OutputFile::LearningIndexIndicators => statistics::index_indicators(season, writer),
     }
 }
 
