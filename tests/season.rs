@@ -62,8 +62,8 @@ use xuetong::decimal::Credits;
 use xuetong::id::LearnerId;
 use xuetong::problem::{Locale, Path};
 use xuetong::season::{
-    OutputFile, REJECTED_ROWS_FILE, Season, SeasonOptions, default_as_of, run_season, write_output,
-    write_rejected_rows,
+    OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, default_as_of, run_season,
+    write_output, write_rejected_rows,
 };
 use xuetong_tests::repo_root;
 
@@ -786,6 +786,7 @@ fn statistics_over_march_match_hand_figures() {
         first_day: day("2026-03-01"),
         last_day: day("2026-03-31"),
     });
+    options.statistics = ScopeKind::ALL.iter().copied().collect();
     let season = run_season(&bundle, options).expect("the season runs");
     let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
 
@@ -969,12 +970,38 @@ fn learning_index_ranks_districts_as_worked_by_hand() {
 fn statistics_can_be_narrowed_to_some_kinds() {
     let bundle = stats_fixture();
     let mut options = fixture_options("2026-03-25T00:00:00+08:00");
-    options.statistics = [xuetong::season::ScopeKind::Street].into_iter().collect();
+    options.statistics = [ScopeKind::Street].into_iter().collect();
     let season = run_season(&bundle, options).expect("the season runs");
     let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
     let names: Vec<&str> = table.iter().map(|row| row["scope_name"].as_str()).collect();
     assert_eq!(names, ["North Street School", "South Street School"]);
     // The index does not depend on the kinds written.
+    assert_eq!(season.summary.index_units, 2);
+
+    // By default: the platform, then the districts and streets by name.
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
+    let scopes: Vec<(&str, &str)> = table
+        .iter()
+        .map(|row| (row["scope"].as_str(), row["scope_name"].as_str()))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            ("platform", "platform"),
+            ("district", "East District College"),
+            ("district", "West District College"),
+            ("street", "North Street School"),
+            ("street", "South Street School"),
+        ]
+    );
+
+    // Without kinds or districts, nothing is counted.
+    let mut options = fixture_options("2026-03-25T00:00:00+08:00");
+    options.statistics = BTreeSet::new();
+    let season = run_season(&bundle, options).expect("the season runs");
+    assert!(season.statistics.is_empty());
     assert_eq!(season.summary.index_units, 2);
 }
 

@@ -616,13 +616,18 @@ impl<'a> Counter<'_, 'a> {
     fn credits(&self) -> Option<Vec<RuleSetCredits>> {
         let ledger = self.prepared.ledger?;
         let by_learner = |entry: &crate::credit::Entry| self.lives_in_area(entry.learner_id);
-        let outcomes: HashMap<OutcomeId, &Outcome> = self
-            .prepared
-            .outcomes
-            .iter()
-            .chain(&self.prepared.per_course_outcomes)
-            .map(|outcome| (outcome.id, outcome))
-            .collect();
+        // An area scope counts entries by learner and never looks up their
+        // outcomes, so it skips building the map of every outcome.
+        let outcomes: HashMap<OutcomeId, &Outcome> = if self.scope.is_area() {
+            HashMap::new()
+        } else {
+            self.prepared
+                .outcomes
+                .iter()
+                .chain(&self.prepared.per_course_outcomes)
+                .map(|outcome| (outcome.id, outcome))
+                .collect()
+        };
         let in_scope = |outcome: &Outcome| self.has_outcome(outcome);
         let area: Option<&dyn Fn(&crate::credit::Entry) -> bool> = if self.scope.is_area() {
             Some(&by_learner)
