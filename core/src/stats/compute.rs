@@ -343,10 +343,22 @@ impl<'a> Prepared<'a> {
                 return Err(problems);
             }
         };
+        // A district or street looks up each record's learner, so its
+        // residents are gathered once: one lookup per record instead of two.
+        let residents = match &scope {
+            Resolved::Area { .. } => self
+                .learners
+                .values()
+                .filter(|learner| scope.is_home(learner.home_venue_id))
+                .map(|learner| learner.id)
+                .collect(),
+            _ => HashSet::new(),
+        };
         Ok(Counter {
             prepared: self,
             scope: &scope,
             period: request.period,
+            residents,
         }
         .count(request))
     }
@@ -357,6 +369,8 @@ struct Counter<'p, 'a> {
     prepared: &'p Prepared<'a>,
     scope: &'p Resolved<'a>,
     period: Period,
+    /// The learners living in a district or street scope; empty otherwise.
+    residents: HashSet<LearnerId>,
 }
 
 impl<'a> Counter<'_, 'a> {
@@ -473,11 +487,8 @@ impl<'a> Counter<'_, 'a> {
     fn lives_in_area(&self, learner: LearnerId) -> bool {
         match self.scope {
             Resolved::Platform => true,
-            _ => self
-                .prepared
-                .learners
-                .get(&learner)
-                .is_some_and(|learner| self.scope.is_home(learner.home_venue_id)),
+            Resolved::Area { .. } => self.residents.contains(&learner),
+            _ => false,
         }
     }
 
