@@ -743,7 +743,8 @@ fn stats_fixture() -> Bundle {
     read(&files)
 }
 
-/// 25 March 2026, 00:00 in Shanghai.
+/// Returns the default options with the evaluation time `as_of`, an RFC
+/// 3339 instant.
 fn fixture_options(as_of: &str) -> SeasonOptions {
     let as_of = chrono::DateTime::parse_from_rfc3339(as_of)
         .expect("an instant")
@@ -755,7 +756,7 @@ fn day(text: &str) -> chrono::NaiveDate {
     text.parse().expect("a date")
 }
 
-/// The row of `statistics.csv` of the scope named `name`.
+/// Finds the row of `statistics.csv` of the scope named `name`.
 fn scope_row(
     table: &[BTreeMap<String, String>],
     scope: &str,
@@ -868,7 +869,7 @@ fn statistics_over_march_match_hand_figures() {
 }
 
 #[test]
-fn season_period_runs_from_the_first_record_to_the_recording_date() {
+fn season_period_starts_at_first_record() {
     let bundle = stats_fixture();
     let season =
         run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
@@ -913,7 +914,7 @@ fn season_period_runs_from_the_first_record_to_the_recording_date() {
 }
 
 #[test]
-fn learning_index_ranks_districts_as_worked_by_hand() {
+fn learning_index_ranks_districts_by_hand() {
     let bundle = stats_fixture();
     let season =
         run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
