@@ -1088,3 +1088,66 @@ fn club_check_ins_agree_with_the_statistics_module() {
         assert_eq!(counts.check_ins, willow_check_ins, "{as_of}");
     }
 }
+
+#[test]
+fn run_season_operation_takes_statistics_options() {
+    let folder = repo_root()
+        .join("tests")
+        .join("fixtures")
+        .join("stats-bundle");
+    let mut files = serde_json::Map::new();
+    for entry in std::fs::read_dir(folder).expect("the fixture is readable") {
+        let entry = entry.expect("the fixture lists its files");
+        let text = std::fs::read_to_string(entry.path()).expect("a file is UTF-8");
+        files.insert(
+            entry.file_name().to_string_lossy().into_owned(),
+            Value::String(text),
+        );
+    }
+    let request = |options: Value| json!({"input": {"files": files.clone()}, "options": options});
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({
+            "home_page": HOME_PAGE,
+            "as_of": "2026-03-25T00:00:00+08:00",
+            "statistics": ["course"],
+            "period": {"first_day": "2026-03-01", "last_day": "2026-03-31"},
+        })),
+    )
+    .into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    let table = rows(
+        response["value"]["files"]["statistics.csv"]
+            .as_str()
+            .expect("statistics.csv"),
+    );
+    // The three courses, by title: qigong, smartphone skills, tai chi.
+    let names: Vec<&str> = table.iter().map(|row| row["scope_name"].as_str()).collect();
+    assert_eq!(names, ["Qigong", "Smartphone skills", "Tai chi"]);
+    assert!(table.iter().all(|row| row["first_day"] == "2026-03-01"));
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({
+            "home_page": HOME_PAGE,
+            "as_of": "2026-03-25T00:00:00+08:00",
+            "period": {"first_day": "2026-03-31", "last_day": "2026-03-01"},
+        })),
+    )
+    .into_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["code"], "ends_before_start");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["options", "period", "last_day"])
+    );
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({"home_page": HOME_PAGE, "statistics": ["town"]})),
+    )
+    .into_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["path"][1], "statistics");
+}
