@@ -62,8 +62,8 @@ use xuetong::decimal::Credits;
 use xuetong::id::LearnerId;
 use xuetong::problem::{Locale, Path};
 use xuetong::season::{
-    OutputFile, REJECTED_ROWS_FILE, Season, SeasonOptions, default_as_of, run_season, write_output,
-    write_rejected_rows,
+    OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, default_as_of, run_season,
+    write_output, write_rejected_rows,
 };
 use xuetong_tests::repo_root;
 
@@ -743,7 +743,8 @@ fn stats_fixture() -> Bundle {
     read(&files)
 }
 
-/// 25 March 2026, 00:00 in Shanghai.
+/// Returns the default options with the evaluation time `as_of`, an RFC
+/// 3339 instant.
 fn fixture_options(as_of: &str) -> SeasonOptions {
     let as_of = chrono::DateTime::parse_from_rfc3339(as_of)
         .expect("an instant")
@@ -755,7 +756,7 @@ fn day(text: &str) -> chrono::NaiveDate {
     text.parse().expect("a date")
 }
 
-/// The row of `statistics.csv` of the scope named `name`.
+/// Finds the row of `statistics.csv` of the scope named `name`.
 fn scope_row(
     table: &[BTreeMap<String, String>],
     scope: &str,
@@ -786,6 +787,7 @@ fn statistics_over_march_match_hand_figures() {
         first_day: day("2026-03-01"),
         last_day: day("2026-03-31"),
     });
+    options.statistics = ScopeKind::ALL.iter().copied().collect();
     let season = run_season(&bundle, options).expect("the season runs");
     let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
 
@@ -867,7 +869,7 @@ fn statistics_over_march_match_hand_figures() {
 }
 
 #[test]
-fn season_period_runs_from_the_first_record_to_the_recording_date() {
+fn season_period_starts_at_first_record() {
     let bundle = stats_fixture();
     let season =
         run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
@@ -912,7 +914,7 @@ fn season_period_runs_from_the_first_record_to_the_recording_date() {
 }
 
 #[test]
-fn learning_index_ranks_districts_as_worked_by_hand() {
+fn learning_index_ranks_districts_by_hand() {
     let bundle = stats_fixture();
     let season =
         run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
@@ -969,12 +971,38 @@ fn learning_index_ranks_districts_as_worked_by_hand() {
 fn statistics_can_be_narrowed_to_some_kinds() {
     let bundle = stats_fixture();
     let mut options = fixture_options("2026-03-25T00:00:00+08:00");
-    options.statistics = [xuetong::season::ScopeKind::Street].into_iter().collect();
+    options.statistics = [ScopeKind::Street].into_iter().collect();
     let season = run_season(&bundle, options).expect("the season runs");
     let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
     let names: Vec<&str> = table.iter().map(|row| row["scope_name"].as_str()).collect();
     assert_eq!(names, ["North Street School", "South Street School"]);
     // The index does not depend on the kinds written.
+    assert_eq!(season.summary.index_units, 2);
+
+    // By default: the platform, then the districts and streets by name.
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    let table = rows(&output(&season, OutputFile::Statistics, Locale::En));
+    let scopes: Vec<(&str, &str)> = table
+        .iter()
+        .map(|row| (row["scope"].as_str(), row["scope_name"].as_str()))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            ("platform", "platform"),
+            ("district", "East District College"),
+            ("district", "West District College"),
+            ("street", "North Street School"),
+            ("street", "South Street School"),
+        ]
+    );
+
+    // Without kinds or districts, nothing is counted.
+    let mut options = fixture_options("2026-03-25T00:00:00+08:00");
+    options.statistics = BTreeSet::new();
+    let season = run_season(&bundle, options).expect("the season runs");
+    assert!(season.statistics.is_empty());
     assert_eq!(season.summary.index_units, 2);
 }
 
@@ -1059,4 +1087,67 @@ fn club_check_ins_agree_with_the_statistics_module() {
         let counts = &willow.result.as_ref().expect("the choir evaluates").counts;
         assert_eq!(counts.check_ins, willow_check_ins, "{as_of}");
     }
+}
+
+#[test]
+fn run_season_operation_takes_statistics_options() {
+    let folder = repo_root()
+        .join("tests")
+        .join("fixtures")
+        .join("stats-bundle");
+    let mut files = serde_json::Map::new();
+    for entry in std::fs::read_dir(folder).expect("the fixture is readable") {
+        let entry = entry.expect("the fixture lists its files");
+        let text = std::fs::read_to_string(entry.path()).expect("a file is UTF-8");
+        files.insert(
+            entry.file_name().to_string_lossy().into_owned(),
+            Value::String(text),
+        );
+    }
+    let request = |options: Value| json!({"input": {"files": files.clone()}, "options": options});
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({
+            "home_page": HOME_PAGE,
+            "as_of": "2026-03-25T00:00:00+08:00",
+            "statistics": ["course"],
+            "period": {"first_day": "2026-03-01", "last_day": "2026-03-31"},
+        })),
+    )
+    .into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    let table = rows(
+        response["value"]["files"]["statistics.csv"]
+            .as_str()
+            .expect("statistics.csv"),
+    );
+    // The three courses, by title: qigong, smartphone skills, tai chi.
+    let names: Vec<&str> = table.iter().map(|row| row["scope_name"].as_str()).collect();
+    assert_eq!(names, ["Qigong", "Smartphone skills", "Tai chi"]);
+    assert!(table.iter().all(|row| row["first_day"] == "2026-03-01"));
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({
+            "home_page": HOME_PAGE,
+            "as_of": "2026-03-25T00:00:00+08:00",
+            "period": {"first_day": "2026-03-31", "last_day": "2026-03-01"},
+        })),
+    )
+    .into_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["code"], "ends_before_start");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["options", "period", "last_day"])
+    );
+
+    let response = xuetong::api::call_value(
+        "run_season",
+        &request(json!({"home_page": HOME_PAGE, "statistics": ["town"]})),
+    )
+    .into_json();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["path"][1], "statistics");
 }

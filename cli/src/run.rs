@@ -77,8 +77,8 @@ pub(crate) struct RunArgs {
     time_zone: Option<Tz>,
     /// The kinds of scope to write statistics for, separated by commas:
     /// platform, district, street, venue, category, course, club, or none.
-    /// Each scope reads the whole season once, so a province season runs
-    /// faster with district,street [default: every kind].
+    /// Each scope reads the whole season once, so venue, category, course
+    /// and club suit small seasons [default: platform,district,street].
     #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
     statistics: Option<BTreeSet<ScopeKind>>,
     /// The period of the statistics and the learning index, as two dates

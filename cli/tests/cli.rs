@@ -272,16 +272,14 @@ fn run_writes_every_output_and_the_report() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let printed = stdout(&output);
     let last = printed.lines().last().unwrap_or_default();
-    // The 92 rows of the season's own files, and 28 of statistics and the
-    // index: 19 scopes (the platform, 1 district, 2 streets, 5 venues, 6
-    // categories: tai_chi, smartphone_skills and childcare_worker with
-    // the categories above them, 3 courses, 1 club), 1 district ranked and
-    // its 8 indicators.
+    // The 92 rows of the season's own files, and 13 of statistics and the
+    // index: 4 scopes (the platform, 1 district, 2 streets), 1 district
+    // ranked and its 8 indicators.
     assert_eq!(
         last,
-        "read 58 rows from 11 files; rejected 0 rows and 0 scans; produced 17 files with 120 rows"
+        "read 58 rows from 11 files; rejected 0 rows and 0 scans; produced 17 files with 105 rows"
     );
-    assert!(printed.contains("statistics: 19 scopes from"), "{printed}");
+    assert!(printed.contains("statistics: 4 scopes from"), "{printed}");
     assert!(
         printed.contains("learning index: 1 district, first Qiantang District Community College"),
         "{printed}"

@@ -16,6 +16,9 @@
 //! | `xapi` | `true` to write xAPI statements |
 //! | `time_zone` | the zone of the recording date and xAPI timestamps |
 //! | `outcome_grouping` | `per_session` (default) or `per_course` |
+//! | `statistics` | the kinds of scope of `statistics.csv`, such as `["district", "course"]`; `["platform", "district", "street"]` when absent |
+//! | `period` | `{"first_day", "last_day"}` of the statistics and the index; from the bundle's first session or outcome day to the recording date when absent |
+//! | `coverage` | the learning-circle settings of `docs/statistics.md` |
 //!
 //! The value contains `summary` (the run's counts), `read_report` (what
 //! reading the bundle accepted and rejected) and `files`, from output file
@@ -23,7 +26,7 @@
 //! Rows the bundle rejected are not an error: they are in `read_report` and
 //! `rejected_rows.csv`, and the season runs on the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -37,8 +40,10 @@ use crate::field::FieldValue;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::json_kind;
 use crate::season::{
-    REJECTED_ROWS_FILE, SeasonOptions, default_as_of, run_season, write_output, write_rejected_rows,
+    REJECTED_ROWS_FILE, ScopeKind, SeasonOptions, default_as_of, run_season, write_output,
+    write_rejected_rows,
 };
+use crate::stats::{CoverageSettings, Period};
 
 pub(super) static OPERATIONS: &[Operation] = &[Operation {
     name: "run_season",
@@ -64,6 +69,9 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
     let xapi = read_option::<bool>(request, "xapi", &mut problems).unwrap_or(false);
     let time_zone = read_option::<Tz>(request, "time_zone", &mut problems);
     let grouping = read_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
+    let kinds = read_document::<BTreeSet<ScopeKind>>(request, "statistics", &mut problems);
+    let period = read_document::<Period>(request, "period", &mut problems);
+    let coverage = read_document::<CoverageSettings>(request, "coverage", &mut problems);
     let (Some(files), Some(home_page), Some(policy), true) =
         (files, home_page, policy, problems.is_empty())
     else {
@@ -92,6 +100,13 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
     options.time_zone = time_zone;
     if let Some(grouping) = grouping {
         options.outcome_grouping = grouping;
+    }
+    if let Some(kinds) = kinds {
+        options.statistics = kinds;
+    }
+    options.period = period;
+    if let Some(coverage) = coverage {
+        options.coverage = coverage;
     }
     let season = run_season(&bundle, options).map_err(under_options)?;
 
@@ -122,6 +137,19 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
         "read_report": read_report,
         "files": outputs,
     }))
+}
+
+/// Reads option `name` as a JSON document: `None` when absent or invalid,
+/// with the problems of an invalid one added to `problems`.
+fn read_document<T: for<'de> serde::Deserialize<'de>>(
+    request: &Request<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    super::option::<T>(request, name).unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    })
 }
 
 fn option_path(name: &'static str) -> Path {

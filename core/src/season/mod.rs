@@ -15,10 +15,11 @@
 //! 4. clubs: every club evaluated for every year of the season with the
 //!    default scorecard, check-ins per activity taken from the attendance
 //!    records ([`crate::club`]);
-//! 5. statistics: the figures of [`crate::stats`] for each scope (the
-//!    platform, each district, street, venue, category, course and club)
-//!    over the season's period, from its first session or outcome day to
-//!    the recording date ([`Season::statistics`]);
+//! 5. statistics: the figures of [`crate::stats`] for the platform and
+//!    each district and street, and on request each venue, category,
+//!    course and club ([`ScopeKind`]), over the season's period: from its
+//!    first session or outcome day to the recording date
+//!    ([`Season::statistics`]);
 //! 6. the district learning index: the default index of [`crate::index`]
 //!    over the districts' statistics ([`Season::index`]).
 //!

@@ -56,8 +56,9 @@ pub struct SeasonOptions {
     /// (the default, which lets each rule round at its own stage) or one
     /// per learner and course.
     pub outcome_grouping: OutcomeGrouping,
-    /// The kinds of scope to count statistics for; every kind by default.
-    /// The district learning index is computed whatever the kinds.
+    /// The kinds of scope to count statistics for; by default
+    /// [`ScopeKind::DEFAULT`]: the platform, districts and streets. The
+    /// district learning index is computed whatever the kinds.
     pub statistics: BTreeSet<ScopeKind>,
     /// The learning-circle settings of the statistics and the index.
     pub coverage: CoverageSettings,
@@ -72,7 +73,8 @@ impl SeasonOptions {
     /// setting at its default: the bundle's rules or `community`, the
     /// default attendance policy, no token key, no previous ledger, no
     /// xAPI, the bundle's time zone, one outcome per session, statistics
-    /// of every kind of scope and the default learning circle.
+    /// of the platform, districts and streets, and the default learning
+    /// circle.
     pub fn new(as_of: DateTime<Utc>, home_page: impl Into<String>) -> Self {
         Self {
             as_of,
@@ -84,7 +86,7 @@ impl SeasonOptions {
             xapi: false,
             time_zone: None,
             outcome_grouping: OutcomeGrouping::PerSession,
-            statistics: ScopeKind::ALL.iter().copied().collect(),
+            statistics: ScopeKind::DEFAULT.iter().copied().collect(),
             coverage: CoverageSettings::default(),
             period: None,
         }

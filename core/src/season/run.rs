@@ -23,7 +23,7 @@ use crate::stats::Period;
 
 use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
 use super::options::{SeasonOptions, default_time_zone};
-use super::statistics::{ScopeStatistics, district_index, season_period, season_statistics};
+use super::statistics::{ScopeStatistics, season_period, season_statistics};
 
 crate::text_enum! {
     /// A step of a season run, reported to the observer of
@@ -278,7 +278,7 @@ pub fn run_season_observed<'b>(
     let period = options
         .period
         .unwrap_or_else(|| season_period(bundle, recorded_on));
-    let statistics = season_statistics(
+    let (statistics, index) = season_statistics(
         bundle,
         &attendance,
         &ledger,
@@ -286,7 +286,6 @@ pub fn run_season_observed<'b>(
         &options.statistics,
         &options.coverage,
     )?;
-    let index = district_index(bundle, &attendance, period, &options.coverage)?;
 
     let mut summary = summarise(
         bundle,

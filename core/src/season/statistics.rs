@@ -12,11 +12,12 @@ use crate::index::{IndexConfig, IndexResult, compute};
 use crate::model::{Category, VenueTier};
 use crate::problem::Problems;
 use crate::stats::{
-    CoverageSettings, Period, Prepared, Scope, Statistics, StatisticsRequest, district_index_inputs,
+    CoverageSettings, Period, Prepared, Scope, Statistics, StatisticsRequest, district_units,
 };
 
 crate::text_enum! {
     /// A kind of scope that a season run counts statistics for.
+    /// [`ScopeKind::DEFAULT`] lists those counted by default.
     pub enum ScopeKind {
         /// The whole platform: every learner and venue.
         Platform = "platform",
@@ -35,6 +36,13 @@ crate::text_enum! {
     }
 }
 
+impl ScopeKind {
+    /// The kinds counted by default: the platform, districts and streets,
+    /// which are few in any season.
+    pub const DEFAULT: &[ScopeKind] =
+        &[ScopeKind::Platform, ScopeKind::District, ScopeKind::Street];
+}
+
 /// The statistics of one scope over the season's period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScopeStatistics {
@@ -45,7 +53,7 @@ pub struct ScopeStatistics {
     pub statistics: Statistics,
 }
 
-/// The period of a season: from the first day that a session or an outcome
+/// Returns the period of a season: from the first day that a session or an outcome
 /// of the bundle falls on to the recording date, both included. A bundle
 /// with nothing before the recording date gets the recording date alone.
 pub(super) fn season_period(bundle: &Bundle, recorded_on: NaiveDate) -> Period {
@@ -62,7 +70,7 @@ pub(super) fn season_period(bundle: &Bundle, recorded_on: NaiveDate) -> Period {
     }
 }
 
-/// The scopes of `kinds` that the bundle has, each with its name, in the
+/// Lists the scopes of `kinds` that the bundle has, each with its name, in the
 /// order of [`ScopeKind`] and then by name and id.
 fn scopes(bundle: &Bundle, kinds: &BTreeSet<ScopeKind>) -> Vec<(Scope, String)> {
     let mut scopes = Vec::new();
@@ -137,12 +145,16 @@ fn scopes(bundle: &Bundle, kinds: &BTreeSet<ScopeKind>) -> Vec<(Scope, String)> 
 }
 
 /// Computes the statistics of every scope of `kinds` over `period`, with
-/// the credits of `ledger`.
+/// the credits of `ledger`, and the default district learning index over
+/// the same period: one unit per district-tier venue, from the statistics
+/// of [`district_index_inputs`](crate::stats::district_index_inputs). The
+/// index is `None` when the bundle has no district.
 ///
-/// NOTE: each scope reads the season's records once, so the time grows
-/// with the number of scopes times the number of records. A province
-/// season with thousands of courses and venues is best run with the
-/// district and street kinds only.
+/// NOTE: each scope reads every record, outcome and enrolment of the
+/// season once, so the time grows with the number of scopes times the
+/// size of the season. The venue, category, course and club kinds have a
+/// scope for each of hundreds or thousands of venues and courses, so they
+/// suit small seasons and are left out by default.
 pub(super) fn season_statistics(
     bundle: &Bundle,
     attendance: &AttendanceReport,
@@ -150,34 +162,34 @@ pub(super) fn season_statistics(
     period: Period,
     kinds: &BTreeSet<ScopeKind>,
     coverage: &CoverageSettings,
-) -> Result<Vec<ScopeStatistics>, Problems> {
-    let prepared = Prepared::new(bundle, attendance, Some(ledger))?;
-    scopes(bundle, kinds)
-        .into_iter()
-        .map(|(scope, name)| {
-            let request = StatisticsRequest {
-                scope,
-                period,
-                coverage: coverage.clone(),
-            };
-            let statistics = prepared.statistics(&request)?;
-            Ok(ScopeStatistics { name, statistics })
-        })
-        .collect()
-}
-
-/// Computes the default district learning index over `period`: one unit
-/// per district-tier venue, from the statistics of
-/// [`district_index_inputs`]. `None` when the bundle has no district.
-pub(super) fn district_index(
-    bundle: &Bundle,
-    attendance: &AttendanceReport,
-    period: Period,
-    coverage: &CoverageSettings,
-) -> Result<Option<IndexResult>, Problems> {
-    let input = district_index_inputs(bundle, attendance, period, coverage)?;
-    if input.units.is_empty() {
-        return Ok(None);
+) -> Result<(Vec<ScopeStatistics>, Option<IndexResult>), Problems> {
+    let scopes = scopes(bundle, kinds);
+    let has_district = bundle
+        .venues
+        .iter()
+        .any(|venue| venue.tier == VenueTier::District);
+    if scopes.is_empty() && !has_district {
+        return Ok((Vec::new(), None));
     }
-    compute(&IndexConfig::district_default(), &input).map(Some)
+
+    let prepared = Prepared::new(bundle, attendance, Some(ledger))?;
+    let mut statistics = Vec::with_capacity(scopes.len());
+    for (scope, name) in scopes {
+        let request = StatisticsRequest {
+            scope,
+            period,
+            coverage: coverage.clone(),
+        };
+        statistics.push(ScopeStatistics {
+            name,
+            statistics: prepared.statistics(&request)?,
+        });
+    }
+    let index = if has_district {
+        let input = district_units(&prepared, period, coverage)?;
+        Some(compute(&IndexConfig::district_default(), &input)?)
+    } else {
+        None
+    };
+    Ok((statistics, index))
 }

@@ -42,6 +42,7 @@ pub use coverage::{
     MAX_METRES_PER_MINUTE, MAX_WITHIN_MINUTES, ReachStatus, TravelSource, TravelTime,
 };
 pub use credits::RuleSetCredits;
+pub(crate) use inputs::district_units;
 pub use inputs::{club_activity_check_ins, club_evaluation_input, district_index_inputs};
 pub use period::Period;
 pub use rate::Rate;

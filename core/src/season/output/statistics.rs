@@ -54,7 +54,7 @@ const STATISTICS_COLUMNS: &[&str] = &[
     "learning_circle_share",
 ];
 
-/// The kind and the id of a scope, as written.
+/// Returns the kind and the id of a scope, as written.
 fn scope_cells(scope: &Scope) -> (&'static str, String) {
     match scope {
         Scope::Platform => ("platform", String::new()),
