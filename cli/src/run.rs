@@ -94,8 +94,7 @@ pub(crate) struct RunArgs {
 impl RunArgs {
     /// Returns the arguments of a run of the generated sample in `bundle`,
     /// writing to `out`, evaluated at the sample's `as_of` with its token
-    /// key. Statistics cover the platform, districts and streets, and every
-    /// other option is at its default.
+    /// key, and with every other option at its default.
     pub(crate) fn sample(
         bundle: PathBuf,
         out: PathBuf,
@@ -113,14 +112,7 @@ impl RunArgs {
             policy: None,
             home_page: DEFAULT_HOME_PAGE.to_owned(),
             time_zone: None,
-            // NOTE: statistics of every kind of scope take over 10 minutes
-            // of CPU on the default district, because each scope reads the
-            // whole season. These three kinds take about 15 s more than none.
-            statistics: Some(BTreeSet::from([
-                ScopeKind::Platform,
-                ScopeKind::District,
-                ScopeKind::Street,
-            ])),
+            statistics: None,
             period: None,
             key: Some(key),
         }
