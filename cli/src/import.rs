@@ -9,7 +9,10 @@ use xuetong::bundle::write_bundle;
 use xuetong::import::{Format, Import, ImportReport, import};
 use xuetong::problem::{Code, Locale, Problem};
 
-use crate::folder::Folder;
+use xuetong_cli::folder::Folder;
+use xuetong_cli::output::{counted, grouped};
+use xuetong_cli::{complain, say};
+
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 
 /// How many rejected rows are shown for each problem code.
@@ -56,7 +59,7 @@ impl From<FormatArg> for Format {
 /// when the source is not a dataset of the format (nothing is written).
 pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
     if let Err(message) = check_folders(args) {
-        eprintln!("error: {message}");
+        complain!("error: {message}");
         return EXIT_BAD_INPUT;
     }
     let format = Format::from(args.format);
@@ -64,7 +67,7 @@ pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
     let Import { bundle, report } = match import(format, &source) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("error: {error}");
+            complain!("error: {error}");
             return if error.is_bad_input() {
                 EXIT_BAD_INPUT
             } else {
@@ -77,7 +80,7 @@ pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
 
     let mut sink = Folder::new(&args.out);
     if let Err(error) = write_bundle(&bundle, &mut sink) {
-        eprintln!("error: {error}");
+        complain!("error: {error}");
         return EXIT_FAILURE;
     }
     if let Some(path) = &args.report {
@@ -85,28 +88,28 @@ pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
             .map_err(std::io::Error::other)
             .and_then(|json| std::fs::write(path, json + "\n"));
         if let Err(error) = written {
-            eprintln!(
+            complain!(
                 "error: failed to write the import report to {}: {error}; check that its folder exists and is writable",
                 path.display()
             );
             return EXIT_FAILURE;
         }
     }
-    println!(
-        "wrote {}: {} venues, {} learners, {} courses, {} sessions, {} enrolments, {} outcomes",
+    say!(
+        "wrote {}: {}, {}, {}, {}, {}, {}",
         args.out.display(),
-        bundle.venues.len(),
-        bundle.learners.len(),
-        bundle.courses.len(),
-        bundle.sessions.len(),
-        bundle.enrolments.len(),
-        bundle.outcomes.len()
+        counted(bundle.venues.len() as u64, "venue", "venues"),
+        counted(bundle.learners.len() as u64, "learner", "learners"),
+        counted(bundle.courses.len() as u64, "course", "courses"),
+        counted(bundle.sessions.len() as u64, "session", "sessions"),
+        counted(bundle.enrolments.len() as u64, "enrolment", "enrolments"),
+        counted(bundle.outcomes.len() as u64, "outcome", "outcomes")
     );
-    println!(
-        "{} rows read, {} imported, {} rejected",
-        report.rows_read(),
-        report.rows_imported(),
-        report.rows_rejected()
+    say!(
+        "{} read, {} imported, {} rejected",
+        counted(report.rows_read(), "row", "rows"),
+        grouped(report.rows_imported()),
+        grouped(report.rows_rejected())
     );
     if report.is_clean() {
         EXIT_OK
@@ -151,9 +154,12 @@ fn print_report(report: &ImportReport, locale: Locale) {
         let encoding = file
             .encoding
             .map_or("unknown", |encoding| encoding.as_str());
-        println!(
-            "{}: {} rows read, {} imported, {} rejected ({encoding})",
-            file.file, file.rows_read, file.rows_imported, file.rows_rejected
+        say!(
+            "{}: {} read, {} imported, {} rejected ({encoding})",
+            file.file,
+            counted(file.rows_read, "row", "rows"),
+            grouped(file.rows_imported),
+            grouped(file.rows_rejected)
         );
     }
     print_by_code("notices", &report.notices, locale);
@@ -168,14 +174,14 @@ fn print_by_code(heading: &str, problems: &[Problem], locale: Locale) {
     for problem in problems {
         by_code.entry(problem.code).or_default().push(problem);
     }
-    println!("{heading}:");
+    say!("{heading}:");
     for (code, found) in by_code {
-        println!("  {code}: {}", found.len());
+        say!("  {code}: {}", found.len());
         for problem in found.iter().take(EXAMPLES_PER_CODE) {
-            println!("    {}: {}", problem.path, problem.message_in(locale));
+            say!("    {}: {}", problem.path, problem.message_in(locale));
         }
         if found.len() > EXAMPLES_PER_CODE {
-            println!("    ... and {} more", found.len() - EXAMPLES_PER_CODE);
+            say!("    ... and {} more", found.len() - EXAMPLES_PER_CODE);
         }
     }
 }

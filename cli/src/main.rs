@@ -1,6 +1,9 @@
 //! The `xuetong` command line.
 
+mod demo;
+mod generate;
 mod import;
+mod run;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -10,27 +13,47 @@ use clap::{Parser, Subcommand};
 use xuetong::bundle::read_bundle;
 use xuetong::problem::Locale;
 
-use xuetong_cli::folder::{self, Folder};
+use xuetong_cli::folder::Folder;
+use xuetong_cli::output::{counted, grouped};
+use xuetong_cli::{complain, say};
 
-/// Exit code when every input was valid.
+/// Exit code when the command did its work and every input was valid.
 const EXIT_OK: u8 = 0;
-/// Exit code when the input had problems.
+/// Exit code when the input had problems: rejected rows, an invalid request
+/// or document, a missing file.
 const EXIT_BAD_INPUT: u8 = 1;
-/// Exit code when the program could not do its work (unreadable files).
-const EXIT_FAILURE: u8 = 2;
+/// Exit code when the command line itself is wrong (clap's usage errors).
+const EXIT_USAGE: u8 = 2;
+/// Exit code when the command could not do its work: a file that exists
+/// could not be read, or an output could not be written.
+const EXIT_FAILURE: u8 = 3;
 
-/// Community and lifelong-learning platforms: validate and run season
-/// bundles.
+/// The exit codes, as `xuetong --help` lists them.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  bad input: rows were rejected (outputs are still written), or a request,
+     document or file named on the command line is invalid or missing
+  2  usage: unknown command or option, or an invalid option value
+  3  failure: a file could not be read or written";
+
+/// Community and lifelong-learning platforms: validate, import and run
+/// season bundles.
 #[derive(Debug, Parser)]
-#[command(name = "xuetong", version, about)]
+#[command(name = "xuetong", version, about, after_help = EXIT_CODES)]
 struct Cli {
-    /// Language of problem messages: en or zh-CN [default: en]. For `call`,
-    /// it applies when the request names no locale of its own.
-    #[arg(long, global = true)]
-    locale: Option<String>,
+    /// Language of problem messages and of report.html: en or zh-CN
+    /// [default: en]. For `call`, it applies when the request names no
+    /// locale of its own.
+    #[arg(long, global = true, value_parser = parse_locale)]
+    locale: Option<Locale>,
 
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_locale(text: &str) -> Result<Locale, String> {
+    Locale::parse(text).ok_or_else(|| "expected en or zh-CN".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,43 +73,63 @@ enum Command {
     },
     /// Imports a public dataset (oulad or toronto-dropin) as a bundle.
     Import(import::ImportArgs),
+    /// Runs a season on a bundle folder and writes attendance, credits,
+    /// transcripts, the credit-bank batch, club evaluations and report.html.
+    Run(run::RunArgs),
+    /// Writes a sample district bundle of any size.
+    Generate(generate::GenerateArgs),
+    /// Generates the sample district, runs its season and writes
+    /// report.html.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let locale = match cli.locale.as_deref().map(Locale::parse) {
-        None => None,
-        Some(Some(locale)) => Some(locale),
-        Some(None) => {
-            eprintln!(
-                "error: --locale must be en or zh-CN, got \"{}\"",
-                cli.locale.unwrap_or_default()
-            );
-            return ExitCode::from(EXIT_FAILURE);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to standard output and succeed; usage
+            // errors go to standard error with their own exit code.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            });
         }
     };
+    let locale = cli.locale.unwrap_or_default();
     let code = match cli.command {
-        Command::Validate { bundle } => validate(&bundle, locale.unwrap_or_default()),
-        Command::Call { operation, file } => call(&operation, file.as_deref(), locale),
-        Command::Import(args) => import::run(&args, locale.unwrap_or_default()),
+        Command::Validate { bundle } => validate(&bundle, locale),
+        Command::Call { operation, file } => call(&operation, file.as_deref(), cli.locale),
+        Command::Import(args) => import::run(&args, locale),
+        Command::Run(args) => run::run(&args, locale),
+        Command::Generate(args) => generate::run(&args),
+        Command::Demo(args) => demo::demo(&args, locale),
     };
     ExitCode::from(code)
 }
 
 fn validate(path: &std::path::Path, locale: Locale) -> u8 {
+    if !path.is_dir() {
+        complain!(
+            "error: the bundle folder {} does not exist or is not a folder",
+            path.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
     let folder = Folder::new(path);
     let (_, report) = match read_bundle(&folder) {
         Ok(read) => read,
         Err(error) => {
-            eprintln!("error: {}: {error}", path.display());
+            complain!("error: {}: {error}", path.display());
             return EXIT_FAILURE;
         }
     };
     for notice in &report.notices {
-        println!("notice: {}: {}", notice.path, notice.message_in(locale));
+        say!("notice: {}: {}", notice.path, notice.message_in(locale));
     }
     for problem in &report.problems {
-        println!(
+        say!(
             "{}: {} [{}]",
             problem.path,
             problem.message_in(locale),
@@ -94,18 +137,21 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         );
     }
     for file in &report.files {
-        println!(
-            "{}: {} rows read, {} accepted, {} rejected",
-            file.file, file.rows_read, file.rows_accepted, file.rows_rejected
+        say!(
+            "{}: {} read, {} accepted, {} rejected",
+            file.file,
+            counted(file.rows_read, "row", "rows"),
+            grouped(file.rows_accepted),
+            grouped(file.rows_rejected)
         );
     }
-    println!(
-        "{}: {} rows read, {} accepted, {} rejected, {} problems",
+    say!(
+        "{}: {} read, {} accepted, {} rejected, {}",
         path.display(),
-        report.rows_read(),
-        report.rows_accepted(),
-        report.rows_rejected(),
-        report.problems.len()
+        counted(report.rows_read(), "row", "rows"),
+        grouped(report.rows_accepted()),
+        grouped(report.rows_rejected()),
+        counted(report.problems.len() as u64, "problem", "problems")
     );
     if report.is_clean() {
         EXIT_OK
@@ -122,11 +168,15 @@ fn call(operation: &str, file: Option<&std::path::Path>, locale: Option<Locale>)
     };
     if let Err(error) = read {
         let source = file.map_or("standard input".into(), |file| file.display().to_string());
-        eprintln!("error: failed to read the request from {source}: {error}");
+        if error.kind() == std::io::ErrorKind::NotFound {
+            complain!("error: the request file {source} does not exist");
+            return EXIT_BAD_INPUT;
+        }
+        complain!("error: failed to read the request from {source}: {error}");
         return EXIT_FAILURE;
     }
     let (response, code) = respond(operation, &request, locale);
-    println!("{response}");
+    say!("{response}");
     code
 }
 

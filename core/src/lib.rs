@@ -56,5 +56,7 @@ pub mod index;
 pub mod model;
 pub mod problem;
 pub mod record;
+pub mod sample;
 pub mod schedule;
+pub mod season;
 pub mod stats;

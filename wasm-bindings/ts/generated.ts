@@ -421,7 +421,8 @@ export type OperationName =
   | "evaluate_attendance"
   | "preview_scan"
   | "issue_check_in_token"
-  | "validate_attendance_policy";
+  | "validate_attendance_policy"
+  | "run_season";
 
 /** Every operation name, in the order the API lists them. */
 export const OPERATION_NAMES: readonly OperationName[] = [
@@ -477,6 +478,7 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   "preview_scan",
   "issue_check_in_token",
   "validate_attendance_policy",
+  "run_season",
 ];
 
 /** The required and optional fields of each input record. */

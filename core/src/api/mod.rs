@@ -50,6 +50,8 @@ mod index;
 #[cfg(feature = "full-api")]
 mod schedule;
 #[cfg(feature = "full-api")]
+mod season;
+#[cfg(feature = "full-api")]
 mod stats;
 mod validate;
 
@@ -106,6 +108,8 @@ static ALL: &[&[Operation]] = &[
     #[cfg(feature = "full-api")]
     enrolment::OPERATIONS,
     attendance::OPERATIONS,
+    #[cfg(feature = "full-api")]
+    season::OPERATIONS,
 ];
 
 /// Every operation, in the order they are documented.

@@ -225,7 +225,7 @@ pub fn compute_statistics(
 /// The bundle and report arranged for lookups, shared by the statistics of
 /// several scopes.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     pub bundle: &'a Bundle,
     report: &'a AttendanceReport,
     ledger: Option<&'a Ledger>,
@@ -349,10 +349,22 @@ impl<'a> Prepared<'a> {
                 return Err(problems);
             }
         };
+        // A district or street looks up each record's learner, so its
+        // residents are gathered once: one lookup per record instead of two.
+        let residents = match &scope {
+            Resolved::Area { .. } => self
+                .learners
+                .values()
+                .filter(|learner| scope.is_home(learner.home_venue_id))
+                .map(|learner| learner.id)
+                .collect(),
+            _ => HashSet::new(),
+        };
         Ok(Counter {
             prepared: self,
             scope: &scope,
             period: request.period,
+            residents,
         }
         .count(request))
     }
@@ -363,6 +375,8 @@ struct Counter<'p, 'a> {
     prepared: &'p Prepared<'a>,
     scope: &'p Resolved<'a>,
     period: Period,
+    /// The learners living in a district or street scope; empty otherwise.
+    residents: HashSet<LearnerId>,
 }
 
 impl<'a> Counter<'_, 'a> {
@@ -479,11 +493,8 @@ impl<'a> Counter<'_, 'a> {
     fn lives_in_area(&self, learner: LearnerId) -> bool {
         match self.scope {
             Resolved::Platform => true,
-            _ => self
-                .prepared
-                .learners
-                .get(&learner)
-                .is_some_and(|learner| self.scope.is_home(learner.home_venue_id)),
+            Resolved::Area { .. } => self.residents.contains(&learner),
+            _ => false,
         }
     }
 
@@ -622,13 +633,18 @@ impl<'a> Counter<'_, 'a> {
     fn credits(&self) -> Option<Vec<RuleSetCredits>> {
         let ledger = self.prepared.ledger?;
         let by_learner = |entry: &crate::credit::Entry| self.lives_in_area(entry.learner_id);
-        let outcomes: HashMap<OutcomeId, &Outcome> = self
-            .prepared
-            .outcomes
-            .iter()
-            .chain(&self.prepared.per_course_outcomes)
-            .map(|outcome| (outcome.id, outcome))
-            .collect();
+        // An area scope counts entries by learner and never looks up their
+        // outcomes, so it skips building the map of every outcome.
+        let outcomes: HashMap<OutcomeId, &Outcome> = if self.scope.is_area() {
+            HashMap::new()
+        } else {
+            self.prepared
+                .outcomes
+                .iter()
+                .chain(&self.prepared.per_course_outcomes)
+                .map(|outcome| (outcome.id, outcome))
+                .collect()
+        };
         let in_scope = |outcome: &Outcome| self.has_outcome(outcome);
         let area: Option<&dyn Fn(&crate::credit::Entry) -> bool> = if self.scope.is_area() {
             Some(&by_learner)

@@ -124,6 +124,18 @@ pub fn district_index_inputs(
     coverage: &CoverageSettings,
 ) -> Result<IndexInput, Problems> {
     let prepared = Prepared::new(bundle, attendance, None)?;
+    district_units(&prepared, period, coverage)
+}
+
+/// Builds the units of [`district_index_inputs`] from a bundle and report
+/// already prepared, so that a caller counting other scopes too prepares
+/// them once.
+pub(crate) fn district_units(
+    prepared: &Prepared<'_>,
+    period: Period,
+    coverage: &CoverageSettings,
+) -> Result<IndexInput, Problems> {
+    let bundle = prepared.bundle;
     let mut districts: Vec<_> = bundle
         .venues
         .iter()

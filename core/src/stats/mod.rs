@@ -35,12 +35,14 @@ mod rate;
 mod scope;
 
 pub use age::{AgeGroup, OLDER_AGE, age_group};
+pub(crate) use compute::Prepared;
 pub use compute::{LearnerCounts, Statistics, StatisticsRequest, compute_statistics};
 pub use coverage::{
     CommunityReach, Coverage, CoverageSettings, DEFAULT_METRES_PER_MINUTE, DEFAULT_WITHIN_MINUTES,
     MAX_METRES_PER_MINUTE, MAX_WITHIN_MINUTES, ReachStatus, TravelSource, TravelTime,
 };
 pub use credits::RuleSetCredits;
+pub(crate) use inputs::district_units;
 pub use inputs::{club_activity_check_ins, club_evaluation_input, district_index_inputs};
 pub use period::Period;
 pub use rate::Rate;

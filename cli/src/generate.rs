@@ -1,0 +1,180 @@
+//! `xuetong generate --learners N --seed S --out BUNDLE`: writes a sample
+//! district bundle of any size and prints what it holds.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::Args;
+use xuetong::sample::{DISTRICT_LEARNERS, SAMPLE_TOKEN_KEY_HEX, Sample, SampleParams, generate};
+
+use xuetong_cli::folder::Folder;
+use xuetong_cli::output::grouped;
+use xuetong_cli::progress::Progress;
+use xuetong_cli::{complain, say};
+
+use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
+
+/// The arguments of `xuetong generate`.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// Registered learners; venues, courses and clubs scale with them (one
+    /// district per 54,611 learners).
+    #[arg(long, default_value_t = DISTRICT_LEARNERS)]
+    learners: u32,
+    /// The seed: the same seed and options give the same bundle, byte for
+    /// byte.
+    #[arg(long, default_value_t = SampleParams::default().seed)]
+    seed: u64,
+    /// The bundle folder to write (created when missing; its bundle files
+    /// are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// The first day of the semester, YYYY-MM-DD [default: 2026-03-02].
+    #[arg(long)]
+    season_start: Option<NaiveDate>,
+    /// The length of the semester in weeks, 4 to 26.
+    #[arg(long, default_value_t = SampleParams::default().weeks)]
+    weeks: u32,
+}
+
+/// Runs `xuetong generate` and returns the exit code: bad input for
+/// parameters out of range, failure when the bundle cannot be written.
+pub(crate) fn run(args: &GenerateArgs) -> u8 {
+    let params = SampleParams {
+        learners: args.learners,
+        seed: args.seed,
+        season_start: args
+            .season_start
+            .unwrap_or(SampleParams::default().season_start),
+        weeks: args.weeks,
+    };
+    let started = Instant::now();
+    match write_sample(&params, &args.out) {
+        Ok(sample) => {
+            print_summary(&args.out, &sample, started.elapsed().as_secs_f64());
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}
+
+/// Generates the sample that `params` describe and writes it to the folder
+/// `out`, with a progress bar on a terminal. On an error it prints the
+/// error and returns the exit code: bad input for parameters out of range
+/// or an `out` that is a file, failure when the folder cannot be written.
+pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, u8> {
+    if out.exists() && !out.is_dir() {
+        complain!(
+            "error: --out {} is a file; give a folder for the bundle",
+            out.display()
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    if terminal {
+        eprint!(
+            "generating {} learners…",
+            grouped(u64::from(params.learners))
+        );
+    }
+    let sample = match generate(params) {
+        Ok(sample) => sample,
+        Err(error) => {
+            if terminal {
+                eprintln!();
+            }
+            complain!("error: {error}");
+            return Err(EXIT_BAD_INPUT);
+        }
+    };
+    if terminal {
+        eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+
+    let bar = Progress::for_terminal().items(sample.expected.scans, "writing scans");
+    let mut sink = Folder::new(out);
+    let result = sample.write(&mut sink, &mut |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    if let Err(error) = result {
+        complain!(
+            "error: failed to write the bundle to {}: {error}",
+            out.display()
+        );
+        return Err(EXIT_FAILURE);
+    }
+    Ok(sample)
+}
+
+fn print_summary(out: &Path, sample: &Sample, seconds: f64) {
+    let bundle = &sample.bundle;
+    let facts = &sample.facts;
+    let expected = &sample.expected;
+    say!(
+        "wrote {} in {seconds:.1} s: seed {}, semester {} to {}",
+        out.display(),
+        sample.params.seed,
+        sample.season.start,
+        sample.season.end
+    );
+    let tiers: Vec<String> = facts
+        .venues_by_tier
+        .iter()
+        .map(|(tier, count)| format!("{count} {tier}"))
+        .collect();
+    say!(
+        "{} venues ({}), {} learners, {} instructors",
+        bundle.venues.len(),
+        tiers.join(", "),
+        grouped(bundle.learners.len() as u64),
+        grouped(bundle.instructors.len() as u64)
+    );
+    say!(
+        "{} courses, {} sessions ({} cancelled, {} across midnight, {} holiday dates skipped)",
+        grouped(bundle.courses.len() as u64),
+        grouped(bundle.sessions.len() as u64),
+        facts.cancelled_sessions,
+        facts.sessions_across_midnight,
+        grouped(u64::from(facts.holiday_skips))
+    );
+    let statuses: Vec<String> = facts
+        .enrolments_by_status
+        .iter()
+        .map(|(status, count)| format!("{} {status}", grouped(u64::from(*count))))
+        .collect();
+    say!(
+        "{} enrolments ({}), {} excusals",
+        grouped(bundle.enrolments.len() as u64),
+        statuses.join(", "),
+        grouped(bundle.excusals.len() as u64)
+    );
+    say!(
+        "{} clubs with {} membership periods, {} outcomes",
+        bundle.clubs.len(),
+        grouped(bundle.club_members.len() as u64),
+        grouped(bundle.outcomes.len() as u64)
+    );
+    say!(
+        "{} scans: {} accepted, {} rejected, {} duplicates, {} walk-ins",
+        grouped(expected.scans),
+        grouped(expected.accepted),
+        grouped(expected.rejected()),
+        grouped(expected.duplicates()),
+        grouped(expected.walk_ins)
+    );
+    let injected: Vec<String> = expected
+        .rejected_by_code
+        .iter()
+        .chain(&expected.duplicates_by_kind)
+        .map(|(name, count)| format!("{name} {}", grouped(*count)))
+        .collect();
+    say!("injected: {}", injected.join(", "));
+    say!(
+        "evaluate at {} with token key {SAMPLE_TOKEN_KEY_HEX}",
+        sample
+            .as_of
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+}

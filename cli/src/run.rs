@@ -1,0 +1,599 @@
+//! `xuetong run BUNDLE --out DIR`: runs a season on a bundle folder and
+//! writes every output file and `report.html`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use clap::Args;
+use rayon::prelude::*;
+use serde_json::Value;
+use xuetong::attendance::{AttendancePolicy, TokenKey};
+use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle};
+use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
+use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
+use xuetong::season::{
+    REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
+    run_season_observed, write_output, write_rejected_rows,
+};
+use xuetong::stats::Period;
+use xuetong_cli::output::{counted, grouped};
+use xuetong_cli::progress::{CountedFolder, Progress};
+use xuetong_cli::report::{REPORT_FILE, batch_summary, render};
+use xuetong_cli::{complain, say};
+
+use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
+
+/// The home page used when `--home-page` is not given. The `.invalid` top
+/// level domain never resolves, so deposits and statements made with it are
+/// visibly not tied to a real platform.
+const DEFAULT_HOME_PAGE: &str = "https://platform.invalid";
+
+/// How many rejected rows are shown for each problem code.
+const EXAMPLES_PER_CODE: usize = 3;
+
+/// The arguments of `xuetong run`.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The bundle folder to run.
+    bundle: PathBuf,
+    /// The folder to write the outputs and report.html to (created when
+    /// missing; files of the same names are replaced).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// A credit rule set document (JSON) [default: the bundle's rules.json,
+    /// else the built-in community rules].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// The evaluation time, RFC 3339 with an offset, such as
+    /// 2026-04-01T00:00:00+08:00 [default: the latest time the bundle
+    /// mentions].
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    as_of: Option<DateTime<Utc>>,
+    /// Also write xAPI statements (xapi_statements.jsonl), which are large.
+    #[arg(long)]
+    xapi: bool,
+    /// A file holding the platform's check-in token key in hexadecimal;
+    /// without it tokens are not verified.
+    #[arg(long, value_name = "FILE")]
+    token_key: Option<PathBuf>,
+    /// The ledger document of an earlier run (its credit_ledger.json), which
+    /// this run appends to.
+    #[arg(long, value_name = "FILE")]
+    previous_ledger: Option<PathBuf>,
+    /// An attendance policy document (JSON) [default: the default policy].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The platform's home page, for xAPI actors and credit-bank deposit
+    /// keys.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_HOME_PAGE)]
+    home_page: String,
+    /// The IANA time zone of the recording date and xAPI timestamps, such as
+    /// Asia/Shanghai [default: the zone of the bundle's venues, or UTC].
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    time_zone: Option<Tz>,
+    /// The kinds of scope to write statistics for, separated by commas:
+    /// platform, district, street, venue, category, course, club, or none.
+    /// Each scope reads the whole season once, so venue, category, course
+    /// and club suit small seasons [default: platform,district,street].
+    #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
+    statistics: Option<BTreeSet<ScopeKind>>,
+    /// The period of the statistics and the learning index, as two dates
+    /// such as 2026-03-01..2026-03-31, both included [default: from the
+    /// first session or outcome of the bundle to the recording date].
+    #[arg(long, value_name = "FIRST..LAST", value_parser = parse_period)]
+    period: Option<Period>,
+    /// The token key given in code rather than in a file, by `xuetong demo`.
+    #[arg(skip)]
+    key: Option<TokenKey>,
+}
+
+impl RunArgs {
+    /// Returns the arguments of a run of the generated sample in `bundle`,
+    /// writing to `out`, evaluated at the sample's `as_of` with its token
+    /// key, and with every other option at its default.
+    pub(crate) fn sample(
+        bundle: PathBuf,
+        out: PathBuf,
+        as_of: DateTime<Utc>,
+        key: TokenKey,
+    ) -> Self {
+        Self {
+            bundle,
+            out,
+            rules: None,
+            as_of: Some(as_of),
+            xapi: false,
+            token_key: None,
+            previous_ledger: None,
+            policy: None,
+            home_page: DEFAULT_HOME_PAGE.to_owned(),
+            time_zone: None,
+            statistics: None,
+            period: None,
+            key: Some(key),
+        }
+    }
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    let expected = || "expected two dates such as 2026-03-01..2026-03-31".to_owned();
+    let (first, last) = text.trim().split_once("..").ok_or_else(expected)?;
+    let day =
+        |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| expected());
+    let period = Period {
+        first_day: day(first)?,
+        last_day: day(last)?,
+    };
+    if period.last_day < period.first_day {
+        return Err("the last day comes before the first; give the earlier date first".to_owned());
+    }
+    Ok(period)
+}
+
+fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
+    if text.trim() == "none" {
+        return Ok(BTreeSet::new());
+    }
+    text.split(',')
+        .map(|kind| {
+            ScopeKind::parse(kind.trim()).ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a kind of scope; expected platform, district, street, venue, category, course, club or none",
+                    kind.trim()
+                )
+            })
+        })
+        .collect()
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|_| {
+            "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
+                .to_owned()
+        })
+}
+
+fn parse_zone(text: &str) -> Result<Tz, String> {
+    text.trim()
+        .parse::<Tz>()
+        .map_err(|_| "expected an IANA time-zone name such as Asia/Shanghai".to_owned())
+}
+
+/// Why the command stopped early: bad input or a failure, with the message.
+enum Stop {
+    BadInput(String),
+    Failure(String),
+}
+
+impl Stop {
+    fn report(self) -> u8 {
+        match self {
+            Stop::BadInput(message) => {
+                complain!("error: {message}");
+                EXIT_BAD_INPUT
+            }
+            Stop::Failure(message) => {
+                complain!("error: {message}");
+                EXIT_FAILURE
+            }
+        }
+    }
+}
+
+/// Runs `xuetong run` and returns the exit code. It is success when every
+/// row of the bundle was read. It is bad input when rows were rejected (the
+/// season still runs on the others and every file is written) or a file
+/// named by an option is invalid (nothing is written). It is failure when
+/// a file cannot be read or written.
+pub(crate) fn run(args: &RunArgs, locale: Locale) -> u8 {
+    match run_steps(args, locale) {
+        Ok(code) => code,
+        Err(stop) => stop.report(),
+    }
+}
+
+fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
+    check_folders(args)?;
+    let progress = Progress::for_terminal();
+    let mut options = read_options(args, locale)?;
+
+    let bar = progress.bytes(CountedFolder::total_bytes(&args.bundle), "reading");
+    let source = CountedFolder::new(&args.bundle, bar.clone());
+    let read = read_bundle(&source);
+    bar.finish_and_clear();
+    let (bundle, report) =
+        read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
+    print_rejected(&report, locale);
+
+    options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
+        Some(as_of) => as_of,
+        None => {
+            return Err(Stop::BadInput(format!(
+                "{} mentions no date or time to evaluate the season at; give --as-of",
+                args.bundle.display()
+            )));
+        }
+    };
+    let season = run_with_spinner(&bundle, options, progress, args, locale)?;
+
+    let written = write_all(&season, &report, args, progress, locale)?;
+    print_summary(&season, &report, &written, args);
+    Ok(if report.is_clean() {
+        EXIT_OK
+    } else {
+        EXIT_BAD_INPUT
+    })
+}
+
+/// Checks that BUNDLE is a folder and that `--out` is another folder or
+/// does not exist yet: the outputs include an `outcomes.csv`, which would
+/// replace the bundle's own.
+fn check_folders(args: &RunArgs) -> Result<(), Stop> {
+    if !args.bundle.is_dir() {
+        return Err(Stop::BadInput(format!(
+            "the bundle folder {} does not exist or is not a folder",
+            args.bundle.display()
+        )));
+    }
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Stop::BadInput(format!(
+            "--out {} is a file; give a folder for the outputs",
+            args.out.display()
+        )));
+    }
+    let same = match (args.bundle.canonicalize(), args.out.canonicalize()) {
+        (Ok(bundle), Ok(out)) => bundle == out,
+        _ => false,
+    };
+    if same {
+        return Err(Stop::BadInput(format!(
+            "--out {} is the bundle folder; give another folder so that the bundle's outcomes.csv is not replaced",
+            args.out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Reads a file named on the command line: a missing file is bad input, any
+/// other failure to read is a failure.
+fn read_text(path: &Path, what: &str) -> Result<String, Stop> {
+    std::fs::read_to_string(path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => {
+            Stop::BadInput(format!("the {what} file {} does not exist", path.display()))
+        }
+        io::ErrorKind::InvalidData => Stop::BadInput(format!(
+            "the {what} file {} is not UTF-8 text; save it as UTF-8",
+            path.display()
+        )),
+        _ => Stop::Failure(format!(
+            "failed to read the {what} file {}: {error}; check that it is readable",
+            path.display()
+        )),
+    })
+}
+
+/// Reads a JSON document, reporting where it is malformed.
+fn read_json(path: &Path, what: &str) -> Result<Value, Stop> {
+    let text = read_text(path, what)?;
+    serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
+        Stop::BadInput(format!(
+            "{} line {} column {}: the {what} file is not valid JSON: {error}",
+            path.display(),
+            error.line(),
+            error.column()
+        ))
+    })
+}
+
+/// Prints the problems of a document named `source` and returns the stop
+/// that reports them.
+fn invalid(source: &str, problems: &[Problem], what: &str, locale: Locale) -> Stop {
+    for problem in problems {
+        complain!("{}", describe(source, problem, locale));
+    }
+    Stop::BadInput(format!(
+        "{source}: the {what} has {}",
+        counted(problems.len() as u64, "problem", "problems")
+    ))
+}
+
+/// Writes a problem of a document as `SOURCE: PATH: MESSAGE [CODE]`.
+fn describe(source: &str, problem: &Problem, locale: Locale) -> String {
+    if problem.path.segments().is_empty() {
+        format!(
+            "{source}: {} [{}]",
+            problem.message_in(locale),
+            problem.code
+        )
+    } else {
+        format!(
+            "{source}: {}: {} [{}]",
+            problem.path,
+            problem.message_in(locale),
+            problem.code
+        )
+    }
+}
+
+fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
+    // The evaluation time is set once the bundle is read.
+    let mut options = SeasonOptions::new(DateTime::<Utc>::UNIX_EPOCH, args.home_page.clone());
+    options.xapi = args.xapi;
+    options.time_zone = args.time_zone;
+    options.period = args.period;
+    if let Some(kinds) = &args.statistics {
+        options.statistics = kinds.clone();
+    }
+    options.token_key = args.key.clone();
+    if let Some(path) = &args.rules {
+        let text = read_text(path, "rules")?;
+        let rules: RuleSet = parse_rule_set(&text).map_err(|problems| {
+            invalid(&path.display().to_string(), &problems.0, "rule set", locale)
+        })?;
+        options.rules = Some(rules);
+    }
+    if let Some(path) = &args.token_key {
+        let text = read_text(path, "token key")?;
+        let key = TokenKey::from_hex(text.trim()).map_err(|error| {
+            Stop::BadInput(format!(
+                "{}: the token key is not usable: {error}",
+                path.display()
+            ))
+        })?;
+        options.token_key = Some(key);
+    }
+    if let Some(path) = &args.previous_ledger {
+        let value = read_json(path, "previous ledger")?;
+        let ledger = Ledger::from_json(&value, &ProblemPath::root()).map_err(|problems| {
+            invalid(&path.display().to_string(), &problems.0, "ledger", locale)
+        })?;
+        options.previous_ledger = Some(ledger);
+    }
+    if let Some(path) = &args.policy {
+        let value = read_json(path, "policy")?;
+        let policy =
+            AttendancePolicy::from_json(&value, &ProblemPath::root()).map_err(|problems| {
+                invalid(&path.display().to_string(), &problems.0, "policy", locale)
+            })?;
+        options.policy = policy;
+    }
+    Ok(options)
+}
+
+/// Returns the name of a step for the spinner.
+fn step_name(step: SeasonStep) -> &'static str {
+    match step {
+        SeasonStep::Attendance => "evaluating attendance",
+        SeasonStep::Outcomes => "making outcomes",
+        SeasonStep::Credits => "computing credits",
+        SeasonStep::Ledger => "recording the ledger",
+        SeasonStep::Clubs => "evaluating clubs",
+        SeasonStep::Statistics => "computing statistics",
+    }
+}
+
+fn run_with_spinner<'b>(
+    bundle: &'b Bundle,
+    options: SeasonOptions,
+    progress: Progress,
+    args: &RunArgs,
+    locale: Locale,
+) -> Result<Season<'b>, Stop> {
+    let spinner = progress.spinner("running the season");
+    let result = run_season_observed(bundle, options, &mut |step| {
+        spinner.set_message(step_name(step));
+    });
+    spinner.finish_and_clear();
+    result.map_err(|problems| {
+        for problem in problems.iter() {
+            let (source, rest) = source_of(problem, args);
+            complain!("{}", describe(&source, &rest, locale));
+        }
+        Stop::BadInput(format!(
+            "the season could not run: {}",
+            counted(problems.len() as u64, "problem", "problems")
+        ))
+    })
+}
+
+/// Names where a problem of the season's options comes from (the file or
+/// flag behind its first path segment) and returns the problem with the
+/// rest of its path.
+fn source_of(problem: &Problem, args: &RunArgs) -> (String, Problem) {
+    let mut rest = problem.clone();
+    let Some(PathSegment::Key(root)) = problem.path.segments().first() else {
+        return (args.bundle.display().to_string(), rest);
+    };
+    let source = match root.as_ref() {
+        "rules" => args.rules.as_ref().map_or_else(
+            || "the built-in rules".to_owned(),
+            |path| path.display().to_string(),
+        ),
+        RULES_FILE => args.bundle.join(RULES_FILE).display().to_string(),
+        "home_page" => "--home-page".to_owned(),
+        _ => return (args.bundle.display().to_string(), rest),
+    };
+    rest.path.0.remove(0);
+    (source, rest)
+}
+
+/// Prints the rows reading rejected, by code, with the first few of each.
+fn print_rejected(report: &ReadReport, locale: Locale) {
+    for notice in &report.notices {
+        say!("notice: {}: {}", notice.path, notice.message_in(locale));
+    }
+    if report.problems.is_empty() {
+        return;
+    }
+    let mut by_code: BTreeMap<Code, Vec<&Problem>> = BTreeMap::new();
+    for problem in &report.problems {
+        by_code.entry(problem.code).or_default().push(problem);
+    }
+    say!(
+        "rejected while reading ({}):",
+        counted(report.problems.len() as u64, "problem", "problems")
+    );
+    for (code, found) in by_code {
+        say!("  {code}: {}", found.len());
+        for problem in found.iter().take(EXAMPLES_PER_CODE) {
+            say!("    {}: {}", problem.path, problem.message_in(locale));
+        }
+        if found.len() > EXAMPLES_PER_CODE {
+            say!("    ... and {} more", found.len() - EXAMPLES_PER_CODE);
+        }
+    }
+}
+
+/// Creates `path` and writes it with `write`, returning the rows written.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<u64>,
+) -> Result<u64, Stop> {
+    let failure = |error: io::Error| {
+        Stop::Failure(format!(
+            "failed to write {}: {error}; check that the folder is writable and the disk has room",
+            path.display()
+        ))
+    };
+    let file = File::create(path).map_err(failure)?;
+    let mut writer = BufWriter::with_capacity(1 << 20, file);
+    let rows = write(&mut writer).map_err(failure)?;
+    writer.flush().map_err(failure)?;
+    Ok(rows)
+}
+
+/// Writes every output file, each on its own worker, then `rejected_rows.csv`
+/// and the report; returns the files with their rows, in a fixed order.
+fn write_all(
+    season: &Season<'_>,
+    report: &ReadReport,
+    args: &RunArgs,
+    progress: Progress,
+    locale: Locale,
+) -> Result<Vec<(String, u64)>, Stop> {
+    std::fs::create_dir_all(&args.out).map_err(|error| {
+        Stop::Failure(format!(
+            "failed to create the folder {}: {error}",
+            args.out.display()
+        ))
+    })?;
+
+    let files = season.output_files();
+    let bar = progress.items(files.len() as u64 + 2, "writing");
+    let written: Vec<Result<(String, u64), Stop>> = files
+        .par_iter()
+        .map(|file| {
+            let rows = write_file(&args.out.join(file.as_str()), |writer| {
+                write_output(season, *file, writer, locale)
+            })?;
+            bar.inc(1);
+            Ok((file.as_str().to_owned(), rows))
+        })
+        .collect();
+    let mut listed = written.into_iter().collect::<Result<Vec<_>, Stop>>()?;
+
+    let rejected = write_file(&args.out.join(REJECTED_ROWS_FILE), |writer| {
+        write_rejected_rows(report, writer, locale)
+    })?;
+    listed.push((REJECTED_ROWS_FILE.to_owned(), rejected));
+    bar.inc(1);
+
+    let page = render(season, report, &listed, locale);
+    write_file(&args.out.join(REPORT_FILE), |writer| {
+        writer.write_all(page.as_bytes())?;
+        Ok(0)
+    })?;
+    bar.finish_and_clear();
+    listed.push((REPORT_FILE.to_owned(), 0));
+    Ok(listed)
+}
+
+fn print_summary(
+    season: &Season<'_>,
+    report: &ReadReport,
+    written: &[(String, u64)],
+    args: &RunArgs,
+) {
+    let summary = &season.summary;
+    let pin = season.rule_set.pin();
+    say!(
+        "season as of {} ({}), rules {}@{}, credits recorded on {}",
+        season
+            .as_of
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        season.time_zone.name(),
+        pin.id,
+        pin.version,
+        season.recorded_on
+    );
+    say!(
+        "sessions: {} held of {}; {}, {}, {}",
+        grouped(summary.sessions_held),
+        counted(summary.sessions, "session", "sessions"),
+        counted(summary.learners, "learner", "learners"),
+        counted(summary.courses, "course", "courses"),
+        counted(summary.clubs, "club", "clubs")
+    );
+    say!(
+        "attendance: {} accepted, {} rejected, {}; {}, {}, {}",
+        counted(summary.scans_accepted, "scan", "scans"),
+        grouped(summary.scans_rejected),
+        counted(summary.scans_duplicate, "duplicate", "duplicates"),
+        counted(summary.attendance_records, "record", "records"),
+        counted(summary.course_results, "course result", "course results"),
+        counted(summary.completions, "completion", "completions")
+    );
+    say!(
+        "credits: {} appended ({} credits) for {}; {} earned nothing",
+        counted(summary.entries_appended, "entry", "entries"),
+        summary.credits_appended,
+        counted(summary.learners_credited, "learner", "learners"),
+        counted(summary.outcomes_skipped, "outcome", "outcomes")
+    );
+
+    if let Some((batch_id, deposits)) = batch_summary(season) {
+        say!(
+            "credit bank: batch {batch_id} with {}",
+            counted(deposits as u64, "deposit", "deposits")
+        );
+    }
+    say!(
+        "clubs: {}, {} failed",
+        counted(summary.club_evaluations, "evaluation", "evaluations"),
+        grouped(summary.club_evaluations_failed)
+    );
+    say!(
+        "statistics: {} from {} to {}",
+        counted(summary.statistics_scopes, "scope", "scopes"),
+        season.period.first_day,
+        season.period.last_day
+    );
+    let first = season.index.as_ref().and_then(|index| index.units.first());
+    match first {
+        Some(unit) => say!(
+            "learning index: {}, first {} with {}",
+            counted(summary.index_units, "district", "districts"),
+            unit.unit,
+            unit.score.as_deref().unwrap_or("no score")
+        ),
+        None => say!("learning index: the bundle has no district-tier venue, so none was computed"),
+    }
+
+    say!("report: {}", args.out.join(REPORT_FILE).display());
+    let rows: u64 = written.iter().map(|(_, rows)| rows).sum();
+    say!(
+        "read {} from {}; rejected {} and {}; produced {} with {}",
+        counted(report.rows_read(), "row", "rows"),
+        counted(report.files.len() as u64, "file", "files"),
+        counted(report.rows_rejected(), "row", "rows"),
+        counted(summary.scans_rejected, "scan", "scans"),
+        counted(written.len() as u64, "file", "files"),
+        counted(rows, "row", "rows")
+    );
+}

@@ -1,0 +1,552 @@
+//! The `xuetong` binary: exit codes and output of every subcommand.
+//!
+//! Exit codes: 0 success, 1 bad input, 2 usage (clap), 3 failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
+const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the repository")
+        .to_path_buf()
+}
+
+fn example() -> PathBuf {
+    repo().join("examples").join("bundle")
+}
+
+/// Makes a fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xuetong-cli-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    dir
+}
+
+fn xuetong(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn with_input(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input.as_bytes())
+        .expect("the request is written");
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("the binary exits with a code")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[test]
+fn help_lists_the_exit_codes() {
+    let output = xuetong(&["--help"]);
+    assert_eq!(code(&output), 0);
+    let help = stdout(&output);
+    assert!(help.contains("Exit codes:"), "{help}");
+    assert!(help.contains("1  bad input"), "{help}");
+    assert!(help.contains("2  usage"), "{help}");
+    assert!(help.contains("3  failure"), "{help}");
+    assert_eq!(code(&xuetong(&["--version"])), 0);
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    for args in [
+        &[][..],
+        &["no-such-command"][..],
+        &["run", "examples/bundle"][..],
+        &["--locale", "fr", "validate", "examples/bundle"][..],
+        &[
+            "run",
+            "examples/bundle",
+            "--out",
+            "x",
+            "--as-of",
+            "yesterday",
+        ][..],
+        &[
+            "run",
+            "examples/bundle",
+            "--out",
+            "x",
+            "--time-zone",
+            "Mars/Olympus",
+        ][..],
+        &["import", "csv", "x", "--out", "y"][..],
+    ] {
+        let output = xuetong(args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).is_empty(),
+            "{args:?} explains the usage error"
+        );
+    }
+}
+
+#[test]
+fn validate_exit_codes() {
+    let clean = xuetong(&["validate", example().to_str().unwrap()]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    let printed = stdout(&clean);
+    assert!(
+        printed.contains("clubs.csv: 1 row read, 1 accepted, 0 rejected"),
+        "{printed}"
+    );
+    assert!(printed.contains("sessions.csv: 8 rows read"), "{printed}");
+    assert!(
+        printed.trim_end().ends_with("0 rejected, 0 problems"),
+        "{printed}"
+    );
+
+    let broken = repo().join("tests").join("fixtures").join("broken-bundle");
+    let output = xuetong(&["validate", broken.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).contains("[invalid_"), "{}", stdout(&output));
+
+    let missing = xuetong(&["validate", "no/such/bundle"]);
+    assert_eq!(code(&missing), 1);
+    assert!(
+        stderr(&missing).contains("does not exist"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn call_exit_codes() {
+    let output = with_input(&["call", "list_operations"], "{\"input\": null}");
+    assert_eq!(code(&output), 0);
+    let response: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("the response is JSON");
+    assert_eq!(response["ok"], true);
+    let names = response["value"].to_string();
+    assert!(names.contains("run_season"), "{names}");
+
+    let invalid = with_input(&["call", "validate_learner"], "{\"input\": {}}");
+    assert_eq!(code(&invalid), 1);
+    let malformed = with_input(&["call", "validate_learner"], "{");
+    assert_eq!(code(&malformed), 1);
+
+    let missing = xuetong(&["call", "list_operations", "no/such/request.json"]);
+    assert_eq!(code(&missing), 1);
+    assert!(stderr(&missing).contains("no/such/request.json"));
+
+    let folder = scratch("call-folder");
+    let unreadable = xuetong(&["call", "list_operations", folder.to_str().unwrap()]);
+    assert_eq!(code(&unreadable), 3, "{}", stderr(&unreadable));
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    // A bundle with thousands of rejected rows prints far more than a pipe
+    // holds, so the writes after the reader has gone fail.
+    let bundle = scratch("closed-pipe");
+    let mut venues = String::from("id,name,tier,time_zone\n");
+    for row in 0..5000 {
+        venues.push_str(&format!(
+            "not-a-uuid-{row},Hall {row},palace,Asia/Shanghai\n"
+        ));
+    }
+    std::fs::write(bundle.join("venues.csv"), venues).unwrap();
+    std::fs::write(
+        bundle.join("courses.csv"),
+        "id,title,category,provider_venue_id\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bundle.join("sessions.csv"),
+        "id,course_id,venue_id,date,start_time,end_time\n",
+    )
+    .unwrap();
+
+    let mut child = Command::new(BIN)
+        .args(["validate", bundle.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    assert!(first.contains("venues.csv"), "{first}");
+    drop(reader);
+
+    let output = child.wait_with_output().expect("the binary ends");
+    let messages = stderr(&output);
+    assert!(!messages.contains("panicked"), "{messages}");
+    assert!(!messages.contains("Broken pipe"), "{messages}");
+    assert_eq!(code(&output), 1, "the bundle still had problems");
+}
+
+#[test]
+fn import_exit_codes() {
+    let out = scratch("import-out");
+    let missing = xuetong(&[
+        "import",
+        "oulad",
+        "no/such/folder",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&missing), 1);
+    assert!(
+        stderr(&missing).contains("does not exist"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let empty = scratch("import-empty");
+    let output = xuetong(&[
+        "import",
+        "toronto-dropin",
+        empty.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("drop-in.csv"),
+        "{}",
+        stderr(&output)
+    );
+
+    let same = xuetong(&[
+        "import",
+        "oulad",
+        empty.to_str().unwrap(),
+        "--out",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&same), 1);
+}
+
+fn run_example(out: &Path, extra: &[&str]) -> Output {
+    let bundle = example();
+    let mut args = vec![
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    xuetong(&args)
+}
+
+#[test]
+fn run_writes_every_output_and_the_report() {
+    let out = scratch("run");
+    let output = run_example(&out, &["--home-page", "https://learn.example.org"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    let last = printed.lines().last().unwrap_or_default();
+    // The 92 rows of the season's own files, and 13 of statistics and the
+    // index: 4 scopes (the platform, 1 district, 2 streets), 1 district
+    // ranked and its 8 indicators.
+    assert_eq!(
+        last,
+        "read 58 rows from 11 files; rejected 0 rows and 0 scans; produced 17 files with 105 rows"
+    );
+    assert!(printed.contains("statistics: 4 scopes from"), "{printed}");
+    assert!(
+        printed.contains("learning index: 1 district, first Qiantang District Community College"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("9 entries appended (13.90 credits) for 5 learners"),
+        "{printed}"
+    );
+    assert!(printed.contains("1 evaluation, 0 failed"), "{printed}");
+    assert!(printed.contains("with 9 deposits"), "{printed}");
+    for file in [
+        "attendance_records.csv",
+        "rejected_scans.csv",
+        "duplicate_scans.csv",
+        "course_results.csv",
+        "outcomes.csv",
+        "credits_skipped.csv",
+        "credit_ledger.csv",
+        "credit_ledger.json",
+        "transcripts.csv",
+        "credit_bank_deposits.jsonl",
+        "club_evaluations.csv",
+        "club_indicators.csv",
+        "statistics.csv",
+        "learning_index.csv",
+        "learning_index_indicators.csv",
+        "rejected_rows.csv",
+        "report.html",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is written");
+    }
+    assert!(!out.join("xapi_statements.jsonl").exists());
+
+    let report = text(&out.join("report.html"));
+    assert!(report.starts_with("<!DOCTYPE html>"));
+    assert!(report.contains("<html lang=\"en\">"));
+    assert_eq!(
+        report.matches("<svg").count(),
+        4,
+        "weeks, rates, credits and the index ranking"
+    );
+    assert!(!report.contains("<script"), "no scripts");
+    assert!(!report.contains("src="), "no external resources");
+    assert!(!report.contains("href="), "no links to load");
+    assert!(
+        report.contains("1. Qiantang District Community College"),
+        "the report ranks the district"
+    );
+
+    let deposits = text(&out.join("credit_bank_deposits.jsonl"));
+    assert_eq!(deposits.lines().count(), 9);
+    assert!(deposits.contains("\"platform\":\"https://learn.example.org\""));
+}
+
+#[test]
+fn run_repeats_and_appends_ledger() {
+    let first = scratch("run-first");
+    let second = scratch("run-second");
+    assert_eq!(code(&run_example(&first, &["--xapi"])), 0);
+    assert_eq!(code(&run_example(&second, &["--xapi"])), 0);
+    for file in [
+        "attendance_records.csv",
+        "credit_ledger.json",
+        "xapi_statements.jsonl",
+        "report.html",
+    ] {
+        assert_eq!(
+            std::fs::read(first.join(file)).unwrap(),
+            std::fs::read(second.join(file)).unwrap(),
+            "{file} differs between two runs"
+        );
+    }
+    assert_eq!(
+        text(&first.join("xapi_statements.jsonl")).lines().count(),
+        25
+    );
+
+    let third = scratch("run-third");
+    let ledger = first.join("credit_ledger.json");
+    let output = run_example(&third, &["--previous-ledger", ledger.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("credits: 0 entries appended (0.00 credits) for 0 learners"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn run_report_in_chinese() {
+    let out = scratch("run-zh");
+    let output = run_example(&out, &["--locale", "zh-CN"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = text(&out.join("report.html"));
+    assert!(report.contains("<html lang=\"zh-CN\">"));
+    assert!(report.contains("学期报告"));
+    assert!(report.contains("每周签到"));
+}
+
+#[test]
+fn run_with_the_example_token_key() {
+    let dir = scratch("run-key");
+    let key = dir.join("key.hex");
+    std::fs::write(&key, format!("{EXAMPLE_KEY}\n")).unwrap();
+    let output = run_example(&dir.join("out"), &["--token-key", key.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("rejected 0 rows and 0 scans"));
+
+    std::fs::write(&key, "0001zz").unwrap();
+    let output = run_example(&dir.join("out"), &["--token-key", key.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("key.hex: the token key is not usable"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn run_bad_input_names_file() {
+    let dir = scratch("run-bad");
+    let rules = dir.join("rules.json");
+    std::fs::write(
+        &rules,
+        "{\n  \"format\": \"xuetong.credit-rules/1\",\n  \"id\": \n}\n",
+    )
+    .unwrap();
+    let output = run_example(&dir.join("out"), &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    let messages = stderr(&output);
+    assert!(messages.contains("rules.json"), "{messages}");
+    assert!(messages.contains("line 4"), "{messages}");
+
+    std::fs::write(
+        &rules,
+        "{\"format\": \"xuetong.credit-rules/1\", \"id\": \"Bad Id\", \"version\": 1, \"status\": \"published\", \"title\": \"t\", \"effective_from\": \"2026-01-01\", \"rules\": []}",
+    )
+    .unwrap();
+    let output = run_example(&dir.join("out"), &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    let messages = stderr(&output);
+    assert!(messages.contains("\"Bad Id\""), "{messages}");
+    assert!(messages.contains("[invalid_rule_id]"), "{messages}");
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written for invalid rules"
+    );
+
+    let missing = run_example(&dir.join("out"), &["--rules", "no/such/rules.json"]);
+    assert_eq!(code(&missing), 1);
+    assert!(stderr(&missing).contains("no/such/rules.json"));
+
+    let home = run_example(&dir.join("out"), &["--home-page", "learn.example.org"]);
+    assert_eq!(code(&home), 1);
+    assert!(stderr(&home).contains("--home-page"), "{}", stderr(&home));
+}
+
+#[test]
+fn run_broken_bundle_lists_rows() {
+    let out = scratch("run-broken");
+    let broken = repo().join("tests").join("fixtures").join("broken-bundle");
+    let output = xuetong(&[
+        "run",
+        broken.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-04-01T00:00:00+08:00",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(stdout(&output).contains("rejected while reading"));
+    let rejected = text(&out.join("rejected_rows.csv"));
+    assert!(rejected.starts_with("file,line,field,code,message,value\n"));
+    assert!(rejected.lines().count() > 1);
+    assert!(out.join("report.html").is_file());
+}
+
+#[test]
+fn run_output_folder_checks() {
+    let output = run_example(&example(), &[]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("is the bundle folder"),
+        "{}",
+        stderr(&output)
+    );
+
+    let dir = scratch("run-failure");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let as_file = run_example(&file, &[]);
+    assert_eq!(code(&as_file), 1);
+
+    // A folder cannot be made inside a file: the outputs cannot be written.
+    let inside = run_example(&file.join("out"), &[]);
+    assert_eq!(code(&inside), 3, "{}", stderr(&inside));
+    assert!(
+        stderr(&inside).contains("failed to create"),
+        "{}",
+        stderr(&inside)
+    );
+
+    let missing = xuetong(&[
+        "run",
+        "no/such/bundle",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&missing), 1);
+}
+
+#[test]
+fn run_ranks_districts_in_the_report() {
+    let out = scratch("run-districts");
+    let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
+    let output = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-03-25T00:00:00+08:00",
+        "--statistics",
+        "district,street",
+        "--period",
+        "2026-03-01..2026-03-31",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("statistics: 4 scopes from 2026-03-01 to 2026-03-31"),
+        "{printed}"
+    );
+    // Worked by hand in docs/statistics.md: East 62.5, West 37.5.
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("1. East District College: 62.500"),
+        "{report}"
+    );
+    assert!(
+        report.contains("2. West District College: 37.500"),
+        "{report}"
+    );
+    let statistics = text(&out.join("statistics.csv"));
+    assert_eq!(statistics.lines().count(), 5, "a header and 4 scopes");
+
+    let wrong = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--statistics",
+        "town",
+    ]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("\"town\" is not a kind of scope"),
+        "{}",
+        stderr(&wrong)
+    );
+    let reversed = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--period",
+        "2026-03-31..2026-03-01",
+    ]);
+    assert_eq!(code(&reversed), 2);
+}

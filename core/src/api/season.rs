@@ -1,0 +1,320 @@
+//! The season run as an operation: a bundle given as the text of its files
+//! in, every output file of the run out.
+//!
+//! `run_season` takes `input.files`, an object from file name to the file's
+//! text (the CSV files of a bundle and optionally `rules.json`). Its
+//! `options`:
+//!
+//! | option | meaning |
+//! |---|---|
+//! | `home_page` | required: the platform's home page, for xAPI actors and deposit keys |
+//! | `as_of` | the evaluation time; the latest instant the bundle mentions when absent |
+//! | `rules` | a built-in rule set name (`community`, `community@1`) or a rule set document; the bundle's `rules.json`, else `community`, when absent |
+//! | `policy` | an attendance policy document |
+//! | `token_key` | the platform key in hexadecimal, to verify check-in tokens |
+//! | `previous_ledger` | the ledger document of earlier runs |
+//! | `xapi` | `true` to write xAPI statements |
+//! | `time_zone` | the zone of the recording date and xAPI timestamps |
+//! | `outcome_grouping` | `per_session` (default) or `per_course` |
+//! | `statistics` | the kinds of scope of `statistics.csv`, such as `["district", "course"]`; `["platform", "district", "street"]` when absent |
+//! | `period` | `{"first_day", "last_day"}` of the statistics and the index; from the bundle's first session or outcome day to the recording date when absent |
+//! | `coverage` | the learning-circle settings of `docs/statistics.md` |
+//!
+//! The value contains `summary` (the run's counts), `read_report` (what
+//! reading the bundle accepted and rejected) and `files`, from output file
+//! name to its text, as `xuetong run` writes them (without `report.html`).
+//! Rows the bundle rejected are not an error: they are in `read_report` and
+//! `rejected_rows.csv`, and the season runs on the rest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde_json::{Map, Value, json};
+
+use super::{Operation, Request, to_value};
+use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
+use crate::bundle::{MemoryBundle, read_bundle};
+use crate::credit::{Ledger, RuleSet, presets, rule_set_from_json};
+use crate::field::FieldValue;
+use crate::problem::{Path, Problem, Problems};
+use crate::record::json_kind;
+use crate::season::{
+    REJECTED_ROWS_FILE, ScopeKind, SeasonOptions, default_as_of, run_season, write_output,
+    write_rejected_rows,
+};
+use crate::stats::{CoverageSettings, Period};
+
+pub(super) static OPERATIONS: &[Operation] = &[Operation {
+    name: "run_season",
+    summary: "Runs a whole season on a bundle given as the text of its files (input.files) and returns every output file of the run with the run's counts; options.home_page is required.",
+    handler: run,
+}];
+
+fn run(request: &Request<'_>) -> Result<Value, Problems> {
+    let mut problems = Problems::new();
+    let files = read_files(request.input, &mut problems);
+    let home_page = read_option::<String>(request, "home_page", &mut problems);
+    if home_page.is_none() && !problems.iter().any(|p| p.path == option_path("home_page")) {
+        problems.push(
+            Problem::new(crate::problem::codes::REQUIRED, option_path("home_page"))
+                .with("field", "home_page"),
+        );
+    }
+    let as_of = read_option::<DateTime<Utc>>(request, "as_of", &mut problems);
+    let rules = read_rules(request, &mut problems);
+    let policy = read_policy(request, &mut problems);
+    let token_key = read_token_key(request, &mut problems);
+    let previous_ledger = read_ledger(request, &mut problems);
+    let xapi = read_option::<bool>(request, "xapi", &mut problems).unwrap_or(false);
+    let time_zone = read_option::<Tz>(request, "time_zone", &mut problems);
+    let grouping = read_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
+    let kinds = read_document::<BTreeSet<ScopeKind>>(request, "statistics", &mut problems);
+    let period = read_document::<Period>(request, "period", &mut problems);
+    let coverage = read_document::<CoverageSettings>(request, "coverage", &mut problems);
+    let (Some(files), Some(home_page), Some(policy), true) =
+        (files, home_page, policy, problems.is_empty())
+    else {
+        return Err(problems);
+    };
+
+    let (bundle, report) = read_bundle(&files).map_err(|error| {
+        Problems::from(
+            Problem::new(super::codes::INVALID_REQUEST, Path::root().join("files"))
+                .with("detail", error.to_string()),
+        )
+    })?;
+    let Some(as_of) = as_of.or_else(|| default_as_of(&bundle)) else {
+        return Err(
+            Problem::new(crate::problem::codes::REQUIRED, option_path("as_of"))
+                .with("field", "as_of")
+                .into(),
+        );
+    };
+    let mut options = SeasonOptions::new(as_of, home_page);
+    options.rules = rules;
+    options.policy = policy;
+    options.token_key = token_key;
+    options.previous_ledger = previous_ledger;
+    options.xapi = xapi;
+    options.time_zone = time_zone;
+    if let Some(grouping) = grouping {
+        options.outcome_grouping = grouping;
+    }
+    if let Some(kinds) = kinds {
+        options.statistics = kinds;
+    }
+    options.period = period;
+    if let Some(coverage) = coverage {
+        options.coverage = coverage;
+    }
+    let season = run_season(&bundle, options).map_err(under_options)?;
+
+    let mut outputs = Map::new();
+    for file in season.output_files() {
+        let mut bytes = Vec::new();
+        write_output(&season, file, &mut bytes, request.locale).map_err(write_failure)?;
+        outputs.insert(file.as_str().into(), text_of(bytes));
+    }
+    let mut bytes = Vec::new();
+    write_rejected_rows(&report, &mut bytes, request.locale).map_err(write_failure)?;
+    outputs.insert(REJECTED_ROWS_FILE.into(), text_of(bytes));
+
+    let mut read_report = to_value(&report)?;
+    if let Value::Object(object) = &mut read_report {
+        for key in ["problems", "notices"] {
+            if let Some(Value::Array(items)) = object.get_mut(key) {
+                localize(items, request.locale);
+            }
+        }
+    }
+    Ok(json!({
+        "as_of": crate::field::format_instant(&season.as_of),
+        "recorded_on": season.recorded_on.to_string(),
+        "time_zone": season.time_zone.name(),
+        "rule_set": season.rule_set.pin(),
+        "summary": to_value(&season.summary)?,
+        "read_report": read_report,
+        "files": outputs,
+    }))
+}
+
+/// Reads option `name` as a JSON document: `None` when absent or invalid,
+/// with the problems of an invalid one added to `problems`.
+fn read_document<T: for<'de> serde::Deserialize<'de>>(
+    request: &Request<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    super::option::<T>(request, name).unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    })
+}
+
+fn option_path(name: &'static str) -> Path {
+    Path::root().join("options").join(name)
+}
+
+/// Moves the problems of the season's options under `options`.
+fn under_options(problems: Problems) -> Problems {
+    let moved = problems
+        .into_iter()
+        .map(|mut problem| {
+            problem.path.0.insert(0, "options".into());
+            problem
+        })
+        .collect();
+    Problems(moved)
+}
+
+fn write_failure(error: std::io::Error) -> Problems {
+    Problem::new(super::codes::INVALID_REQUEST, Path::root())
+        .with("detail", format!("an output could not be written: {error}"))
+        .into()
+}
+
+fn text_of(bytes: Vec<u8>) -> Value {
+    Value::String(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Renders the messages of serialized problems in `locale`.
+fn localize(items: &mut [Value], locale: crate::problem::Locale) {
+    for item in items {
+        if let Ok(mut problem) = serde_json::from_value::<Problem>(item.clone()) {
+            problem.localize(locale);
+            if let Ok(value) = serde_json::to_value(&problem) {
+                *item = value;
+            }
+        }
+    }
+}
+
+/// Reads `input.files`: an object from file name to text.
+fn read_files(input: &Value, problems: &mut Problems) -> Option<MemoryBundle> {
+    let path = Path::root().join("files");
+    let Some(files) = input.get("files") else {
+        problems.push(Problem::new(crate::problem::codes::REQUIRED, path).with("field", "files"));
+        return None;
+    };
+    let Value::Object(files) = files else {
+        problems.push(
+            Problem::new(crate::problem::codes::INVALID_TYPE, path)
+                .with("field", "files")
+                .with("expected", "an object from file name to the file's text")
+                .with("value", json_kind(files)),
+        );
+        return None;
+    };
+    if let Value::Object(object) = input {
+        for key in object.keys().filter(|key| key.as_str() != "files") {
+            problems.push(crate::record::unknown_field_problem(
+                key,
+                Path::root().join(key.clone()),
+            ));
+        }
+    }
+    let mut bundle = MemoryBundle::new();
+    let mut sorted: BTreeMap<&String, &Value> = BTreeMap::new();
+    sorted.extend(files.iter());
+    for (name, text) in sorted {
+        match text {
+            Value::String(text) => bundle.insert(name.clone(), text.as_bytes().to_vec()),
+            other => problems.push(
+                Problem::new(crate::problem::codes::INVALID_TYPE, path.join(name.clone()))
+                    .with("field", name.as_str())
+                    .with("expected", "the file's text")
+                    .with("value", json_kind(other)),
+            ),
+        }
+    }
+    Some(bundle)
+}
+
+/// Reads option `name` as a field value: `None` when absent or invalid,
+/// with a problem for an invalid one.
+fn read_option<T: FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    let value = request.options.get(name).filter(|value| !value.is_null())?;
+    match T::from_json(value) {
+        Ok(read) => Some(read),
+        Err(invalid) => {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            let mut problem = Problem::new(invalid.code, option_path(name))
+                .with("field", name)
+                .with("value", shown);
+            for (param, value) in invalid.params {
+                problem = problem.with(param, value);
+            }
+            problems.push(problem);
+            None
+        }
+    }
+}
+
+/// Reads `options.rules`: a built-in rule set name, optionally with
+/// `@version`, or a rule set document.
+fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet> {
+    let value = request
+        .options
+        .get("rules")
+        .filter(|value| !value.is_null())?;
+    let path = option_path("rules");
+    if let Value::String(name) = value {
+        let (id, version) = match name.split_once('@') {
+            Some((id, version)) => (id, version.parse::<u32>().ok()),
+            None => (name.as_str(), None),
+        };
+        let valid_version = !name.contains('@') || version.is_some();
+        let found = valid_version.then(|| presets::find(id, version)).flatten();
+        if found.is_none() {
+            problems.push(
+                Problem::new(crate::credit::codes::UNKNOWN_RULE_SET, path)
+                    .with("value", name.as_str()),
+            );
+        }
+        return found;
+    }
+    rule_set_from_json(value, &path)
+        .map_err(|found| problems.extend(found))
+        .ok()
+}
+
+fn read_policy(request: &Request<'_>, problems: &mut Problems) -> Option<AttendancePolicy> {
+    match request.options.get("policy") {
+        None | Some(Value::Null) => Some(AttendancePolicy::default()),
+        Some(value) => AttendancePolicy::from_json(value, &option_path("policy"))
+            .map_err(|found| problems.extend(found))
+            .ok(),
+    }
+}
+
+fn read_token_key(request: &Request<'_>, problems: &mut Problems) -> Option<TokenKey> {
+    let text = read_option::<String>(request, "token_key", problems)?;
+    TokenKey::from_hex(&text)
+        .map_err(|error| {
+            problems.push(
+                Problem::new(
+                    crate::attendance::codes::INVALID_TOKEN_KEY,
+                    option_path("token_key"),
+                )
+                .with("detail", error.to_string()),
+            );
+        })
+        .ok()
+}
+
+fn read_ledger(request: &Request<'_>, problems: &mut Problems) -> Option<Ledger> {
+    let value = request
+        .options
+        .get("previous_ledger")
+        .filter(|value| !value.is_null())?;
+    Ledger::from_json(value, &option_path("previous_ledger"))
+        .map_err(|found| problems.extend(found))
+        .ok()
+}

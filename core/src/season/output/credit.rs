@@ -1,0 +1,218 @@
+//! The credit files: outcomes, skipped outcomes, the ledger as a table and
+//! as a document, transcripts, the credit-bank batch and xAPI statements.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use chrono::Datelike;
+
+use crate::bundle::write_records;
+use crate::credit::{DepositOptions, LEDGER_FORMAT, deposit_batch};
+use crate::decimal::Credits;
+use crate::id::LearnerId;
+use crate::model::Category;
+
+use super::{Table, json_line, list, optional, text};
+use crate::season::run::Season;
+use crate::season::trail::Trail;
+
+pub(super) fn outcomes(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    write_records(&season.outcomes, writer)?;
+    Ok(season.outcomes.len() as u64)
+}
+
+/// The columns of `credits_skipped.csv`.
+const SKIPPED_COLUMNS: &[&str] = &[
+    "learner_id",
+    "outcome_ids",
+    "rule_id",
+    "reason",
+    "amount",
+    "credited_instead",
+];
+
+pub(super) fn skipped(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let mut table = Table::new(writer, SKIPPED_COLUMNS)?;
+    for item in &season.skipped {
+        table.row([
+            text(item.learner_id),
+            list(&item.outcome_ids),
+            optional(item.rule_id.as_ref()),
+            Cow::Borrowed(item.reason.as_str()),
+            optional(item.amount),
+            optional(item.credited_instead.as_ref()),
+        ])?;
+    }
+    table.finish()
+}
+
+/// The columns of `credit_ledger.csv`.
+const LEDGER_COLUMNS: &[&str] = &[
+    "entry_id",
+    "kind",
+    "learner_id",
+    "rule_set_id",
+    "rule_set_version",
+    "rule_id",
+    "outcome_kind",
+    "category",
+    "source",
+    "outcome_ids",
+    "occurred_on",
+    "recorded_on",
+    "amount",
+    "minutes",
+    "raw_minutes",
+    "events",
+    "unrounded",
+    "rounded",
+    "already_banked",
+    "expires_on",
+    "cap_id",
+    "cap_excess",
+    "reverses",
+    "reason",
+];
+
+pub(super) fn ledger_table(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let mut table = Table::new(writer, LEDGER_COLUMNS)?;
+    for entry in season.ledger.entries() {
+        let basis = entry.basis.as_ref();
+        let cap = entry.cap.as_ref();
+        table.row([
+            text(entry.id),
+            Cow::Borrowed(entry.kind.as_str()),
+            text(entry.learner_id),
+            Cow::Borrowed(entry.rule_set_id.as_str()),
+            text(entry.rule_set_version),
+            optional(entry.rule_id.as_ref()),
+            Cow::Borrowed(entry.outcome_kind.map_or("", |kind| kind.as_str())),
+            optional(entry.category.as_ref()),
+            optional(entry.source.as_ref()),
+            list(&entry.outcome_ids),
+            text(entry.occurred_on),
+            text(entry.recorded_on),
+            text(entry.amount),
+            optional(basis.map(|basis| basis.minutes)),
+            optional(basis.map(|basis| basis.raw_minutes)),
+            optional(basis.map(|basis| basis.events)),
+            optional(basis.map(|basis| &basis.unrounded)),
+            optional(basis.map(|basis| basis.rounded)),
+            optional(basis.and_then(|basis| basis.already_banked)),
+            optional(entry.expires_on),
+            optional(cap.map(|cap| &cap.id)),
+            optional(cap.map(|cap| cap.excess)),
+            optional(entry.reverses),
+            optional(entry.reason.as_ref()),
+        ])?;
+    }
+    table.finish()
+}
+
+/// Writes the ledger document (`xuetong.credit-ledger/1`) one entry a line,
+/// without building it in memory first; `Ledger::from_json` reads it back.
+pub(super) fn ledger_document(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    writer.write_all(b"{\"format\":")?;
+    serde_json::to_writer(&mut *writer, LEDGER_FORMAT).map_err(io::Error::other)?;
+    writer.write_all(b",\"rule_sets\":")?;
+    serde_json::to_writer(&mut *writer, season.ledger.rule_sets()).map_err(io::Error::other)?;
+    writer.write_all(b",\"entries\":[")?;
+    let mut rows = 0u64;
+    for entry in season.ledger.entries() {
+        writer.write_all(if rows == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *writer, entry).map_err(io::Error::other)?;
+        rows += 1;
+    }
+    writer.write_all(b"\n]}\n")?;
+    Ok(rows)
+}
+
+/// The columns of `transcripts.csv`.
+const TRANSCRIPT_COLUMNS: &[&str] = &[
+    "learner_id",
+    "rule_set_id",
+    "year",
+    "outcome_kind",
+    "category",
+    "credits",
+    "entries",
+];
+
+/// The key of one transcript line: learner, rule set, year of occurrence,
+/// outcome kind (`adjustment` for adjustments) and category.
+type TranscriptKey<'l> = (LearnerId, &'l str, i32, &'static str, Option<&'l Category>);
+
+/// Writes every learner's transcript in one pass over the ledger: the sums
+/// of `xuetong::credit::transcript`, one row per learner, rule set, year,
+/// kind and category, reversals counted where their entry is.
+pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let mut totals: BTreeMap<TranscriptKey<'_>, (Credits, u64)> = BTreeMap::new();
+    for entry in season.ledger.entries() {
+        let kind = entry
+            .outcome_kind
+            .map_or("adjustment", |kind| kind.as_str());
+        let key = (
+            entry.learner_id,
+            entry.rule_set_id.as_str(),
+            entry.occurred_on.year(),
+            kind,
+            entry.category.as_ref(),
+        );
+        let total = totals.entry(key).or_default();
+        total.0 += entry.amount;
+        total.1 += 1;
+    }
+    let mut table = Table::new(writer, TRANSCRIPT_COLUMNS)?;
+    for ((learner, rule_set, year, kind, category), (credits, entries)) in totals {
+        table.row([
+            text(learner),
+            Cow::Borrowed(rule_set),
+            text(year),
+            Cow::Borrowed(kind),
+            optional(category),
+            text(credits),
+            text(entries),
+        ])?;
+    }
+    table.finish()
+}
+
+impl Season<'_> {
+    /// Returns the options of the season's credit-bank deposit batch. The
+    /// platform is the home page, and the batch contains the entries
+    /// recorded on the run's date without zero-value capped entries. Those
+    /// are all of this run's entries and any that an earlier run recorded on
+    /// the same date, which the bank's idempotency keys ignore.
+    pub fn deposit_options(&self) -> DepositOptions {
+        DepositOptions {
+            platform: self.xapi_options.home_page.clone(),
+            recorded_from: Some(self.recorded_on),
+            recorded_to: Some(self.recorded_on),
+            include_zero: false,
+        }
+    }
+}
+
+pub(super) fn deposits(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let batch = deposit_batch(&season.ledger, &season.deposit_options())
+        .map_err(|problems| io::Error::other(problems.to_string()))?;
+    for deposit in &batch.deposits {
+        json_line(writer, deposit)?;
+    }
+    Ok(batch.deposits.len() as u64)
+}
+
+pub(super) fn xapi(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    if !season.xapi {
+        return Ok(0);
+    }
+    let trail = Trail::new(season);
+    let mut rows = 0u64;
+    for statement in trail.statements() {
+        let statement = statement.map_err(|problem| io::Error::other(problem.to_string()))?;
+        json_line(writer, &statement)?;
+        rows += 1;
+    }
+    Ok(rows)
+}

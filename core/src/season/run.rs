@@ -1,0 +1,409 @@
+//! The pipeline of a season run, from a bundle to the season's results.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::attendance::{
+    AssessmentResult, AttendanceInput, AttendanceReport, EvaluationSettings, attendance_outcomes,
+    evaluate_attendance,
+};
+use crate::bundle::{Bundle, RULES_FILE};
+use crate::credit::xapi::XapiOptions;
+use crate::credit::{
+    CreditContext, Ledger, RuleSet, Skipped, compute_credits, parse_rule_set, presets,
+};
+use crate::decimal::Credits;
+use crate::id::LearnerId;
+use crate::index::IndexResult;
+use crate::model::Outcome;
+use crate::problem::{Path, PathSegment, Problem, Problems};
+use crate::record::Record;
+use crate::stats::Period;
+
+use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
+use super::options::{SeasonOptions, default_time_zone};
+use super::statistics::{ScopeStatistics, season_period, season_statistics};
+
+crate::text_enum! {
+    /// A step of a season run, reported to the observer of
+    /// [`run_season_observed`] as it starts.
+    pub enum SeasonStep {
+        /// Judging scans into attendance records and course results.
+        Attendance = "attendance",
+        /// Turning attendance into learning outcomes.
+        Outcomes = "outcomes",
+        /// Applying the credit rules to the outcomes.
+        Credits = "credits",
+        /// Appending the credits to the ledger.
+        Ledger = "ledger",
+        /// Evaluating every club for every year of the season.
+        Clubs = "clubs",
+        /// Statistics by scope and the district learning index.
+        Statistics = "statistics",
+    }
+}
+
+/// Everything a season run produced, borrowing the bundle it ran on.
+///
+/// The deposit batch, the transcripts and the xAPI statements are not kept
+/// here. The writers of [`crate::season`] derive them from the ledger and
+/// the attendance report while writing, so a large season never keeps them
+/// in memory.
+#[derive(Debug)]
+pub struct Season<'b> {
+    /// The bundle the season ran on.
+    pub bundle: &'b Bundle,
+    /// The evaluation time.
+    pub as_of: DateTime<Utc>,
+    /// The zone of the recording date and of xAPI timestamps.
+    pub time_zone: Tz,
+    /// The date the run's ledger entries are recorded on: the local date of
+    /// `as_of` in `time_zone`.
+    pub recorded_on: NaiveDate,
+    /// The credit rule set applied.
+    pub rule_set: RuleSet,
+    /// The platform, its home page and activity ids for xAPI; its home page
+    /// is also the platform of the credit-bank deposits.
+    pub xapi_options: XapiOptions,
+    /// Whether xAPI statements are part of the output.
+    pub xapi: bool,
+    /// Attendance records, rejected and duplicate scans, course results.
+    pub attendance: AttendanceReport,
+    /// The outcomes the credit rules were applied to: those made from
+    /// attendance and the bundle's own, ordered by learner, date, kind and
+    /// id.
+    pub outcomes: Vec<Outcome>,
+    /// The outcomes that earned nothing, with the reasons.
+    pub skipped: Vec<Skipped>,
+    /// The ledger: the previous ledger with this run's entries appended.
+    pub ledger: Ledger,
+    /// How many entries this run appended (at the end of the ledger).
+    pub appended: usize,
+    /// The evaluation of each club for each year of the season.
+    pub clubs: Vec<ClubEvaluation>,
+    /// The period the statistics and the index cover: the one of the
+    /// options, else from the first day a session or outcome of the bundle
+    /// falls on to `recorded_on`.
+    pub period: Period,
+    /// The statistics of each scope over `period`, ordered by kind of
+    /// scope, then name and id.
+    pub statistics: Vec<ScopeStatistics>,
+    /// The default learning index over the districts' statistics; `None`
+    /// when the bundle has no district-tier venue.
+    pub index: Option<IndexResult>,
+    /// Counts over the run.
+    pub summary: SeasonSummary,
+}
+
+/// Counts over a season run, for the closing line of the command line and
+/// the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SeasonSummary {
+    /// Learners in the bundle.
+    pub learners: u64,
+    /// Courses in the bundle.
+    pub courses: u64,
+    /// Sessions in the bundle.
+    pub sessions: u64,
+    /// Sessions held: not cancelled and ended by the evaluation time.
+    pub sessions_held: u64,
+    /// Clubs in the bundle.
+    pub clubs: u64,
+    /// Scans evaluated.
+    pub scans: u64,
+    /// Scans accepted.
+    pub scans_accepted: u64,
+    /// Scans rejected, each with a reason.
+    pub scans_rejected: u64,
+    /// Scans that changed nothing.
+    pub scans_duplicate: u64,
+    /// Attendance records (one per learner and session).
+    pub attendance_records: u64,
+    /// Course results (one per learner and course).
+    pub course_results: u64,
+    /// Course results that are completions.
+    pub completions: u64,
+    /// Outcomes made from attendance.
+    pub outcomes_from_attendance: u64,
+    /// Outcomes given in the bundle.
+    pub outcomes_given: u64,
+    /// Outcome records (or sums of them) that earned nothing.
+    pub outcomes_skipped: u64,
+    /// Entries in the ledger after the run.
+    pub ledger_entries: u64,
+    /// Entries this run appended.
+    pub entries_appended: u64,
+    /// The sum of the amounts this run appended, reversals included.
+    pub credits_appended: Credits,
+    /// Learners with at least one appended entry.
+    pub learners_credited: u64,
+    /// Club evaluations made.
+    pub club_evaluations: u64,
+    /// Club evaluations that could not be made, each with its problems.
+    pub club_evaluations_failed: u64,
+    /// Scopes with statistics.
+    pub statistics_scopes: u64,
+    /// Units of the learning index (districts).
+    pub index_units: u64,
+}
+
+/// Runs a season: attendance, outcomes, credits and the ledger, club
+/// evaluations, statistics by scope and the district learning index.
+///
+/// The result depends only on the bundle and the options, never on the
+/// order of the bundle's rows, so writing it twice gives the same bytes.
+///
+/// # Errors
+///
+/// Returns the problems of the options, with paths that start at the
+/// option's name:
+///
+/// - `home_page`: not an absolute http or https URL (`invalid_iri`);
+/// - `rules` (or `rules.json` for the bundle's own rules): rules that do not
+///   parse or that name categories the bundle's taxonomy lacks;
+/// - `rules`: a draft (`rule_set_not_published`), or a version the previous
+///   ledger recorded with other rules (`rule_set_changed`);
+/// - `period.last_day`: a period that ends before it starts
+///   (`ends_before_start`);
+/// - `coverage`: learning-circle settings out of range (`out_of_range`),
+///   or travel times naming venues the bundle lacks
+///   (`reference_not_in_input`) or a pair twice (`duplicate_entry`).
+///
+/// The bundle itself causes one error only: `amount_overflow` (path at the
+/// root, naming the learner) when a learner's credits do not fit in
+/// [`Credits`], which only a mistaken credit value or number of minutes
+/// gives. Bad scans become rejected scans, and a club whose history is
+/// invalid gets its problems in its evaluation.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use xuetong::bundle::Bundle;
+/// use xuetong::season::{SeasonOptions, run_season};
+///
+/// let bundle = Bundle::default();
+/// let as_of = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+/// let season = run_season(&bundle, SeasonOptions::new(as_of, "https://learn.example.org"))?;
+/// assert_eq!(season.rule_set.id, "community");
+/// assert_eq!(season.summary.entries_appended, 0);
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+pub fn run_season(bundle: &Bundle, options: SeasonOptions) -> Result<Season<'_>, Problems> {
+    run_season_observed(bundle, options, &mut |_| {})
+}
+
+/// Runs a season as [`run_season`] does, calling `observe` as each step
+/// starts, so that a caller can show progress.
+///
+/// # Errors
+///
+/// As [`run_season`].
+pub fn run_season_observed<'b>(
+    bundle: &'b Bundle,
+    options: SeasonOptions,
+    observe: &mut dyn FnMut(SeasonStep),
+) -> Result<Season<'b>, Problems> {
+    let time_zone = options
+        .time_zone
+        .unwrap_or_else(|| default_time_zone(bundle));
+    let recorded_on = options.as_of.with_timezone(&time_zone).date_naive();
+    let mut problems = Problems::new();
+    let xapi_options = XapiOptions::new(&options.home_page, time_zone)
+        .map_err(|found| problems.extend(found))
+        .ok();
+    let rule_set = choose_rules(bundle, options.rules, &mut problems);
+    let (Some(xapi_options), Some(rule_set), true) = (xapi_options, rule_set, problems.is_empty())
+    else {
+        return Err(problems);
+    };
+
+    observe(SeasonStep::Attendance);
+    let learners: Option<Vec<LearnerId>> = (!bundle.learners.is_empty())
+        .then(|| bundle.learners.iter().map(|learner| learner.id).collect());
+    let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+    let input = AttendanceInput {
+        sessions: &bundle.sessions,
+        courses: &bundle.courses,
+        venues: &bundle.venues,
+        learners: learners.as_deref(),
+        enrolments: &bundle.enrolments,
+        excusals: &bundle.excusals,
+        assessments: &assessments,
+        scans: &bundle.scans,
+    };
+    let settings = EvaluationSettings {
+        policy: &options.policy,
+        as_of: options.as_of,
+        token_key: options.token_key.as_ref(),
+    };
+    let attendance = evaluate_attendance(&input, &settings)?;
+
+    observe(SeasonStep::Outcomes);
+    // NOTE: at province scale these outcomes (one per attended record with
+    // the default grouping, plus a copy of the bundle's own) are among the
+    // largest allocations of a run; `OutcomeGrouping::PerCourse` makes far
+    // fewer, at the cost of rules that round per session.
+    let mut outcomes = attendance_outcomes(&attendance, &bundle.sessions, options.outcome_grouping);
+    let from_attendance = outcomes.len();
+    outcomes.extend(bundle.outcomes.iter().cloned());
+    // The bundle's outcomes come in file order; one canonical order keeps
+    // `outcomes.csv` independent of it. Ids are unique within a bundle, so
+    // the JSON form decides only between an attendance outcome and a
+    // bundle outcome that reuse one id.
+    outcomes.sort_by(|a, b| {
+        (a.learner_id, a.occurred_on, a.kind, a.id)
+            .cmp(&(b.learner_id, b.occurred_on, b.kind, b.id))
+            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+    });
+
+    observe(SeasonStep::Credits);
+    let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
+    let computation = compute_credits(&rule_set, &context, &outcomes)?;
+
+    observe(SeasonStep::Ledger);
+    let mut ledger = options.previous_ledger.unwrap_or_default();
+    let before = ledger.entries().len();
+    ledger
+        .record(&computation, recorded_on)
+        .map_err(|found| under("rules", found))?;
+    let appended = ledger.entries().len() - before;
+
+    observe(SeasonStep::Clubs);
+    let years = season_years(bundle, recorded_on);
+    let clubs = evaluate_clubs(bundle, &attendance, &years);
+
+    observe(SeasonStep::Statistics);
+    let period = options
+        .period
+        .unwrap_or_else(|| season_period(bundle, recorded_on));
+    let (statistics, index) = season_statistics(
+        bundle,
+        &attendance,
+        &ledger,
+        period,
+        &options.statistics,
+        &options.coverage,
+    )?;
+
+    let mut summary = summarise(
+        bundle,
+        &attendance,
+        from_attendance,
+        &computation.skipped,
+        &ledger,
+        before,
+        &clubs,
+    );
+    summary.statistics_scopes = statistics.len() as u64;
+    summary.index_units = index.as_ref().map_or(0, |index| index.units.len() as u64);
+    Ok(Season {
+        bundle,
+        as_of: options.as_of,
+        time_zone,
+        recorded_on,
+        rule_set,
+        xapi_options,
+        xapi: options.xapi,
+        attendance,
+        outcomes,
+        skipped: computation.skipped,
+        ledger,
+        appended,
+        clubs,
+        period,
+        statistics,
+        index,
+        summary,
+    })
+}
+
+/// Picks the rule set: the one given, else the bundle's `rules.json`, else
+/// the built-in `community`. Reports the problems of the rules chosen,
+/// including categories that the bundle's taxonomy lacks.
+fn choose_rules(
+    bundle: &Bundle,
+    given: Option<RuleSet>,
+    problems: &mut Problems,
+) -> Option<RuleSet> {
+    let (rule_set, root) = match (given, &bundle.rules) {
+        (Some(rule_set), _) => (rule_set, "rules"),
+        (None, Some(text)) => match parse_rule_set(text) {
+            Ok(rule_set) => (rule_set, RULES_FILE),
+            Err(found) => {
+                problems.extend(under(RULES_FILE, found));
+                return None;
+            }
+        },
+        (None, None) => (presets::community(), "rules"),
+    };
+    let path = Path::root().join(root);
+    let unknown = rule_set.check_categories(&bundle.taxonomy(), &path);
+    if !unknown.is_empty() {
+        problems.extend(unknown);
+        return None;
+    }
+    Some(rule_set)
+}
+
+/// Moves problems under the path segment `root`.
+fn under(root: &'static str, problems: Problems) -> Problems {
+    let moved = problems
+        .into_iter()
+        .map(|mut problem: Problem| {
+            problem.path.0.insert(0, PathSegment::from(root));
+            problem
+        })
+        .collect();
+    Problems(moved)
+}
+
+fn summarise(
+    bundle: &Bundle,
+    attendance: &AttendanceReport,
+    from_attendance: usize,
+    skipped: &[Skipped],
+    ledger: &Ledger,
+    before: usize,
+    clubs: &[ClubEvaluation],
+) -> SeasonSummary {
+    let appended = ledger.entries().get(before..).unwrap_or_default();
+    let mut credited: Vec<LearnerId> = appended.iter().map(|entry| entry.learner_id).collect();
+    credited.sort_unstable();
+    credited.dedup();
+    let held = bundle
+        .sessions
+        .iter()
+        .filter(|timed| !timed.session.is_cancelled() && timed.times.ends_at <= attendance.as_of)
+        .count();
+    let summary = &attendance.summary;
+    SeasonSummary {
+        learners: bundle.learners.len() as u64,
+        courses: bundle.courses.len() as u64,
+        sessions: bundle.sessions.len() as u64,
+        sessions_held: held as u64,
+        clubs: bundle.clubs.len() as u64,
+        scans: summary.scans,
+        scans_accepted: summary.accepted,
+        scans_rejected: summary.rejected,
+        scans_duplicate: summary.duplicates,
+        attendance_records: attendance.records.len() as u64,
+        course_results: attendance.course_results.len() as u64,
+        completions: attendance
+            .course_results
+            .iter()
+            .filter(|result| result.completed)
+            .count() as u64,
+        outcomes_from_attendance: from_attendance as u64,
+        outcomes_given: bundle.outcomes.len() as u64,
+        outcomes_skipped: skipped.len() as u64,
+        ledger_entries: ledger.entries().len() as u64,
+        entries_appended: appended.len() as u64,
+        credits_appended: appended.iter().map(|entry| entry.amount).sum(),
+        learners_credited: credited.len() as u64,
+        club_evaluations: clubs.iter().filter(|club| club.result.is_ok()).count() as u64,
+        club_evaluations_failed: clubs.iter().filter(|club| club.result.is_err()).count() as u64,
+        ..SeasonSummary::default()
+    }
+}
