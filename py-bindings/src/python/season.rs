@@ -58,7 +58,8 @@ pub(crate) fn season_tables(
         let title = "run_season rejected its input";
         let locale = read_locale(locale)?;
         let mut problems = Problems::new();
-        let rules = rules.map(|text| read_rule_set(text, rules_is_document, "rules", &mut problems));
+        let rules =
+            rules.map(|text| read_rule_set(text, rules_is_document, "rules", &mut problems));
         let token_key = token_key.and_then(|text| {
             TokenKey::from_hex(text)
                 .map_err(|error| {

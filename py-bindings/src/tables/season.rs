@@ -62,14 +62,21 @@ pub fn season_tables(season: &Season<'_>, locale: Locale) -> Result<SeasonTables
     let credits_skipped = write_rows(&SKIPPED_OUTCOMES, season.skipped.iter().map(row))?;
     let ledger = write_rows(&LEDGER_ENTRIES, season.ledger.entries().iter().map(row))?;
     let statistics = output_batch(season, OutputFile::Statistics, &STATISTICS, locale)?;
-    let club_evaluations =
-        output_batch(season, OutputFile::ClubEvaluations, &CLUB_EVALUATIONS, locale)?;
+    let club_evaluations = output_batch(
+        season,
+        OutputFile::ClubEvaluations,
+        &CLUB_EVALUATIONS,
+        locale,
+    )?;
     let learning_index = output_batch(season, OutputFile::LearningIndex, &LEARNING_INDEX, locale)?;
     let mut summary = row(&season.summary);
     if let Value::Object(object) = &mut summary {
         object.insert("rule_set".into(), row(&season.rule_set.pin()));
         object.insert("recorded_on".into(), season.recorded_on.to_string().into());
-        object.insert("first_day".into(), season.period.first_day.to_string().into());
+        object.insert(
+            "first_day".into(),
+            season.period.first_day.to_string().into(),
+        );
         object.insert("last_day".into(), season.period.last_day.to_string().into());
     }
     Ok(SeasonTables {
@@ -129,7 +136,10 @@ pub fn csv_batch(schema: &'static TableSchema, csv: &[u8]) -> Result<RecordBatch
         .iter()
         .find(|column| !header.iter().any(|name| name == column.name))
     {
-        return Err(csv_error(format!("the header has no column {}", column.name)));
+        return Err(csv_error(format!(
+            "the header has no column {}",
+            column.name
+        )));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -178,6 +188,7 @@ fn cell_value(kind: ColumnKind, cell: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use arrow_array::Array;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Decimal128Type, Int64Type};
 
@@ -190,7 +201,10 @@ mod tests {
                    West,,,2,participation;hours,clubs:no_denominator\n";
         let batch = csv_batch(&LEARNING_INDEX, csv.as_bytes()).unwrap();
         assert_eq!(batch.num_rows(), 2);
-        let rank = batch.column_by_name("rank").unwrap().as_primitive::<Int64Type>();
+        let rank = batch
+            .column_by_name("rank")
+            .unwrap()
+            .as_primitive::<Int64Type>();
         assert_eq!(rank.value(0), 1);
         assert!(rank.is_null(1));
         let score = batch.column_by_name("score").unwrap().as_string::<i32>();
@@ -230,7 +244,13 @@ mod tests {
             .unwrap()
             .as_primitive::<Decimal128Type>();
         assert_eq!(score.value(0), 7235);
-        assert!(batch.column_by_name("has_rules").unwrap().as_boolean().value(0));
+        assert!(
+            batch
+                .column_by_name("has_rules")
+                .unwrap()
+                .as_boolean()
+                .value(0)
+        );
         assert!(batch.column_by_name("problems").unwrap().is_null(0));
     }
 }
