@@ -151,3 +151,19 @@ def test_messages_follow_the_locale(bundle: xuetong.Bundle) -> None:
 
 def test_result_repr_counts_rows(season: xuetong.SeasonResult) -> None:
     assert repr(season).startswith("SeasonResult(attendance_records=16, rejected_scans=1,")
+
+
+def test_rule_set_document_is_checked(bundle: xuetong.Bundle) -> None:
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.run_season(bundle, as_of=AFTER_SEASON, rules={"id": "village"})
+    paths = [error["path"] for error in caught.value.errors()]
+    assert ("rules", "version") in paths
+
+
+def test_bad_home_page_and_key_are_refused(bundle: xuetong.Bundle) -> None:
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.run_season(bundle, as_of=AFTER_SEASON, home_page="ftp://learn.example.org")
+    assert [error["path"] for error in caught.value.errors()] == [("home_page",)]
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.run_season(bundle, as_of=AFTER_SEASON, token_key="not hexadecimal")
+    assert [error["code"] for error in caught.value.errors()] == ["invalid_token_key"]
