@@ -20,7 +20,9 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 # as their module.
 PYTHON_MODULES = [
     "xuetong",
+    "xuetong._engines",
     "xuetong._reports",
+    "xuetong._season",
     "xuetong.dataframe",
     "xuetong.schemas",
 ]

@@ -175,6 +175,23 @@ def test_naive_as_of_is_a_validation_error() -> None:
     assert caught.value.errors()[0]["code"] == "invalid_instant"
 
 
+def test_as_of_may_be_in_any_time_zone() -> None:
+    # Midnight UTC on 31 March is 08:00 in Shanghai: the same instant.
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    tables = {
+        "sessions": pa.table(SESSIONS),
+        "courses": pa.table(COURSES),
+        "venues": pa.table(VENUES),
+        "enrolments": pa.table(ENROLMENTS),
+    }
+    in_shanghai = xuetong.evaluate_attendance(
+        pa.table(SCANS), as_of=AS_OF.astimezone(shanghai), **tables
+    )
+    in_utc = xuetong.evaluate_attendance(pa.table(SCANS), as_of=AS_OF, **tables)
+    assert in_utc.records.num_rows > 0
+    assert in_shanghai.records.to_pyarrow().equals(in_utc.records.to_pyarrow())
+
+
 def test_bad_reference_row_is_a_validation_error() -> None:
     sessions = dict(SESSIONS, start_time=["09:00", "25:00"])
     with pytest.raises(xuetong.ValidationError) as caught:

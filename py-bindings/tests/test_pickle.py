@@ -29,8 +29,10 @@ def examples() -> dict[str, Any]:
     credits = xuetong.compute_credits(
         bundle.table("outcomes"), bundle=bundle, rule_set="community", recorded_on=datetime.date(2026, 4, 1)
     )
+    season = xuetong.run_season(bundle, as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.timezone.utc))
     return {
         "AttendanceResult": attendance,
+        "SeasonResult": season,
         "CreditResult": credits,
         "Learner": bundle.learners[0],
         "Venue": bundle.venues[0],

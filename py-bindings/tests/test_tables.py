@@ -194,7 +194,7 @@ def test_input_without_capsule_is_a_type_error() -> None:
 def test_schemas_are_exported() -> None:
     results = {
         "attendance_records", "rejected_scans", "duplicate_scans", "course_results",
-        "ledger_entries", "skipped_outcomes",
+        "ledger_entries", "skipped_outcomes", "statistics", "club_evaluations", "learning_index",
     }
     assert set(xuetong.schemas.SCHEMAS) == set(xuetong.schemas.RECORD_TABLES) | {"problems"} | results
     assert xuetong.schemas.SCANS.required == [

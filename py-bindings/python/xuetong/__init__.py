@@ -6,6 +6,7 @@ Record classes (``Learner``, ``Venue``, ``Course``, ``Session``,
 with every problem. ``read_bundle`` reads a season bundle folder;
 ``validate_table`` reads Arrow tables; ``evaluate_attendance`` and
 ``compute_credits`` run the attendance and credit engines on tables;
+``run_season`` runs a whole season on a bundle and returns its tables;
 ``call`` runs any operation of the JSON API. The rules run in the Rust core, which releases the GIL while it
 works.
 
@@ -40,6 +41,7 @@ from ._core import (
 )
 from ._engines import AttendanceResult, CreditResult, compute_credits, evaluate_attendance
 from ._errors import BundleError, ProblemDict, ValidationError, XuetongError
+from ._season import SeasonResult, run_season
 from ._reports import FileReport, ReadReport, TableReport, ValidatedTable
 from ._tables import ArrowStreamExportable, validate_table
 
@@ -62,6 +64,7 @@ __all__ = [
     "ProblemDict",
     "ReadReport",
     "Scan",
+    "SeasonResult",
     "Schema",
     "Session",
     "Table",
@@ -77,6 +80,7 @@ __all__ = [
     "dataframe",
     "evaluate_attendance",
     "read_bundle",
+    "run_season",
     "schemas",
     "validate_table",
 ]

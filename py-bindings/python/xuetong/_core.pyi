@@ -43,6 +43,7 @@ __all__ = [
     "restore_bundle",
     "attendance_tables",
     "credit_tables",
+    "season_tables",
 ]
 
 __version__: str
@@ -797,4 +798,14 @@ def credit_tables(
     learners: object | None = None,
     bundle: Bundle | None = None,
 ) -> tuple[Table, Table, str, str]: ...
+def season_tables(
+    bundle: Bundle,
+    *,
+    as_of: _dt.datetime,
+    home_page: str,
+    rules: str | None = None,
+    rules_is_document: bool = False,
+    token_key: str | None = None,
+    locale: str = "en",
+) -> tuple[Table, Table, Table, Table, Table, Table, Table, Table, Table, Table, str]: ...
 def restore_bundle(files: Mapping[str, bytes], report: ReadReport) -> Bundle: ...

@@ -43,7 +43,8 @@ def _aware(value: Any, name: str) -> _dt.datetime:
             ],
             f"{name} is not an instant",
         )
-    return value
+    # The core reads instants in UTC; any aware datetime names one.
+    return value.astimezone(_dt.timezone.utc)
 
 
 def _policy_text(policy: Mapping[str, Any] | str | None) -> str | None:

@@ -9,8 +9,9 @@ zone is known; on input those columns are ignored and computed again.
 
 The result tables of ``evaluate_attendance`` (``ATTENDANCE_RECORDS``,
 ``REJECTED_SCANS``, ``DUPLICATE_SCANS``, ``COURSE_RESULTS``) and of
-``compute_credits`` (``LEDGER_ENTRIES``, ``SKIPPED_OUTCOMES``) are here
-too, for ``meta`` in Dask or the output schema of Spark's ``mapInArrow``.
+``compute_credits`` (``LEDGER_ENTRIES``, ``SKIPPED_OUTCOMES``) and of
+``run_season`` (those, ``OUTCOMES``, ``STATISTICS``, ``CLUB_EVALUATIONS``
+and ``LEARNING_INDEX``) are here too, for ``meta`` in Dask or the output schema of Spark's ``mapInArrow``.
 
 >>> from xuetong import schemas
 >>> schemas.SCANS.names[:6]
@@ -52,6 +53,12 @@ LEDGER_ENTRIES: Schema = _schema("ledger_entries")
 """The ledger entries of ``compute_credits``."""
 SKIPPED_OUTCOMES: Schema = _schema("skipped_outcomes")
 """The outcomes that earned no credit, with the reason."""
+STATISTICS: Schema = _schema("statistics")
+"""The statistics of ``run_season``: the figures of one scope a row."""
+CLUB_EVALUATIONS: Schema = _schema("club_evaluations")
+"""The club evaluations of ``run_season``: one row per club and year."""
+LEARNING_INDEX: Schema = _schema("learning_index")
+"""The district learning index of ``run_season``: one row per district."""
 
 SCHEMAS: dict[str, Schema] = {
     schema.name or "": schema
@@ -75,6 +82,9 @@ SCHEMAS: dict[str, Schema] = {
         COURSE_RESULTS,
         LEDGER_ENTRIES,
         SKIPPED_OUTCOMES,
+        STATISTICS,
+        CLUB_EVALUATIONS,
+        LEARNING_INDEX,
     )
 }
 """Every schema by table name."""

@@ -39,14 +39,14 @@ fn json_text(text: &str, what: &str) -> PyResult<Value> {
         .map_err(|error| PyValueError::new_err(format!("invalid {what}: {error}")))
 }
 
-fn engine_error(py: Python<'_>, error: EngineError, title: &str) -> PyErr {
+pub(super) fn engine_error(py: Python<'_>, error: EngineError, title: &str) -> PyErr {
     match error {
         EngineError::Problems(problems) => validation_error(py, &problems, title),
         EngineError::Table(error) => PyValueError::new_err(error.to_string()),
     }
 }
 
-fn read_locale(locale: &str) -> PyResult<Locale> {
+pub(super) fn read_locale(locale: &str) -> PyResult<Locale> {
     Locale::parse(locale).ok_or_else(|| {
         PyValueError::new_err(format!(
             "unknown locale \"{locale}\"; the locales are en and zh-CN"
@@ -165,8 +165,13 @@ pub(crate) fn attendance_tables(
 
 /// Reads a rule set given as a built-in name (`community` or
 /// `community@1`) or as a document in JSON text.
-fn read_rule_set(rule_set: &str, document: bool, problems: &mut Problems) -> Option<RuleSet> {
-    let path = Path::root().join("rule_set");
+pub(super) fn read_rule_set(
+    rule_set: &str,
+    document: bool,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<RuleSet> {
+    let path = Path::root().join(name);
     if document {
         let value: Value = match serde_json::from_str(rule_set) {
             Ok(value) => value,
@@ -225,7 +230,7 @@ pub(crate) fn credit_tables(
     guarded(py, || {
         let title = "compute_credits rejected its input";
         let mut problems = Problems::new();
-        let rule_set = read_rule_set(rule_set, rule_set_is_document, &mut problems);
+        let rule_set = read_rule_set(rule_set, rule_set_is_document, "rule_set", &mut problems);
         let (Some(rule_set), true) = (rule_set, problems.is_empty()) else {
             return Err(validation_error(py, &problems, title));
         };

@@ -7,6 +7,7 @@ mod convert;
 mod engines;
 mod errors;
 mod records;
+mod season;
 mod table;
 
 use pyo3::exceptions::PyValueError;
@@ -153,5 +154,6 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     table::register(module)?;
     bundle::register(module)?;
     engines::register(module)?;
+    season::register(module)?;
     Ok(())
 }

@@ -257,7 +257,7 @@ pub fn attendance_tables(
     write_attendance(&report, options.locale)
 }
 
-fn write_attendance(
+pub(super) fn write_attendance(
     report: &AttendanceReport,
     locale: Locale,
 ) -> Result<AttendanceTables, EngineError> {
@@ -384,7 +384,7 @@ fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableError
 
 /// Returns the JSON form of a result row. The core's results always have
 /// one; a `Null` would fail in `write_rows` as missing values, not pass.
-fn row<T: Serialize>(value: &T) -> Value {
+pub(super) fn row<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 

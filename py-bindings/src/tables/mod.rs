@@ -15,6 +15,7 @@
 pub mod engines;
 mod read;
 pub mod schemas;
+pub mod season;
 mod write;
 
 pub mod ipc;

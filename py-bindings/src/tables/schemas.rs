@@ -395,6 +395,105 @@ pub const SKIPPED_OUTCOMES: TableSchema = TableSchema {
     ],
 };
 
+/// The figures of one scope (the platform, a district, a street and so on)
+/// over a season's period, as `statistics.csv` of a season run writes them
+/// (`docs/outputs.md` defines each column). Counts are whole numbers;
+/// `credited_hours` and `credits` are exact decimals; the rates and the
+/// learning-circle share are the display texts of the file, rounded down
+/// (such as `0.06%`), whose exact numerator and denominator are count
+/// columns of the same row.
+pub const STATISTICS: TableSchema = TableSchema {
+    name: "statistics",
+    row: "the figures of one scope",
+    columns: &[
+        required("scope", Choice),
+        optional("scope_id", Text),
+        required("scope_name", Text),
+        required("first_day", Date),
+        required("last_day", Date),
+        optional("registered_learners", Int64),
+        optional("registered_aged_60_or_more", Int64),
+        optional("registered_under_60", Int64),
+        optional("registered_age_undetermined", Int64),
+        optional("registered_birth_date_missing", Int64),
+        optional("active_learners", Int64),
+        optional("active_aged_60_or_more", Int64),
+        optional("active_under_60", Int64),
+        optional("active_age_undetermined", Int64),
+        optional("active_birth_date_missing", Int64),
+        optional("enrolments", Int64),
+        optional("activities_held", Int64),
+        optional("activities_cancelled", Int64),
+        optional("activities_not_ended", Int64),
+        optional("check_ins", Int64),
+        optional("instructors_who_taught", Int64),
+        optional("learning_outcomes", Int64),
+        optional("outcomes_by_kind", TextList),
+        optional("credited_minutes", Int64),
+        optional("credited_hours", Credits),
+        optional("credits", Credits),
+        optional("credit_entries", Int64),
+        optional("credit_entries_partly_in_scope", Int64),
+        optional("clubs", Int64),
+        optional("clubs_with_activities", Int64),
+        optional("population", Int64),
+        optional("older_population", Int64),
+        optional("seats", Int64),
+        optional("participation_rate", Text),
+        optional("older_participation_rate", Text),
+        optional("seats_per_older_resident", Text),
+        optional("communities", Int64),
+        optional("communities_covered", Int64),
+        optional("communities_not_covered", Int64),
+        optional("communities_undetermined", Int64),
+        optional("learning_circle_share", Text),
+    ],
+};
+
+/// One club and calendar year evaluated with the default scorecard, as
+/// `club_evaluations.csv` of a season run writes it. A club that could not
+/// be evaluated has only its id, name, year and `problems`.
+pub const CLUB_EVALUATIONS: TableSchema = TableSchema {
+    name: "club_evaluations",
+    row: "a club's evaluation for one year",
+    columns: &[
+        required("club_id", Uuid),
+        required("club_name", Text),
+        required("year", Int64),
+        optional("first_day", Date),
+        optional("last_day", Date),
+        optional("months", Int64),
+        optional("score", Percent),
+        optional("rating", Choice),
+        optional("activities", Int64),
+        optional("outreach_and_volunteer_events", Int64),
+        optional("check_ins", Int64),
+        optional("fixed_member_places", Int64),
+        optional("fixed_members_at_start", Int64),
+        optional("fixed_members_retained", Int64),
+        optional("recorded_activities", Int64),
+        optional("has_rules", Boolean),
+        optional("activities_without_check_ins", Int64),
+        optional("problems", Text),
+    ],
+};
+
+/// The district learning index: one row per district, ranked districts
+/// first, as `learning_index.csv` of a season run writes it. `score` is the
+/// exact decimal text of the file (such as `62.500`); sort by `rank`.
+pub const LEARNING_INDEX: TableSchema = TableSchema {
+    name: "learning_index",
+    row: "a district's learning index",
+    columns: &[
+        required("unit", Text),
+        optional("rank", Int64),
+        optional("score", Text),
+        required("available", Int64),
+        optional("imputed", TextList),
+        optional("missing", TextList),
+    ],
+};
+
 /// Every table schema, record tables in the order a bundle is read.
 pub static SCHEMAS: &[&TableSchema] = &[
     &CATEGORIES,
@@ -416,6 +515,9 @@ pub static SCHEMAS: &[&TableSchema] = &[
     &COURSE_RESULTS,
     &LEDGER_ENTRIES,
     &SKIPPED_OUTCOMES,
+    &STATISTICS,
+    &CLUB_EVALUATIONS,
+    &LEARNING_INDEX,
 ];
 
 /// Returns the schema of the table named `name`.

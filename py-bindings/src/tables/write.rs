@@ -39,6 +39,18 @@ pub enum TableError {
         /// The value type of the column, for the message.
         expected: &'static str,
     },
+    /// A file of the core's writers that could not be read back as a
+    /// table.
+    #[error(
+        "cannot read the {table} table from the core's CSV: {detail}; the table schema and \
+         the core's writer disagree, please report this"
+    )]
+    Csv {
+        /// The table.
+        table: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
     /// Arrow rejected the columns.
     #[error("failed to assemble the {table} table: {source}")]
     Arrow {
