@@ -225,7 +225,15 @@ export function listProblemCodes(): ProblemCodeInfo[] {
  * params, without validating again: for a form that switches language.
  */
 export function localizeIssue(issue: Issue, locale: Locale): Issue {
-  const message = glue().renderMessage(issue.code, locale, JSON.stringify(issue.params));
+  let params: string;
+  try {
+    params = JSON.stringify(issue.params) ?? "{}";
+  } catch {
+    // Params JSON cannot write (a BigInt, a cycle) leave the placeholders
+    // as written, as params that are not an object do.
+    params = "{}";
+  }
+  const message = glue().renderMessage(String(issue.code), locale, params);
   return { ...issue, message };
 }
 

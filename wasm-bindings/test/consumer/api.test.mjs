@@ -539,6 +539,11 @@ describe("hostile input", () => {
     assert.equal(validateCourse({ ...course, title: "Tai chi \ud83d\ude00" }).ok, true);
   });
 
+  test("localizeIssue does not throw on params JSON cannot write", () => {
+    const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
+    assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
+  });
+
   test("deep nesting is an issue, not a crash", () => {
     let deep = {};
     for (let index = 0; index < 5000; index += 1) {
