@@ -517,6 +517,33 @@ describe("hostile input", () => {
     assert.deepEqual(codesOf(call("validate_course", throwing)), ["malformed_json"]);
   });
 
+  test("numbers JSON cannot write are issues at their field", () => {
+    // JSON.stringify writes NaN and Infinity as null, which would read as an
+    // empty optional field and let the form pass.
+    const result = validateCourse({ ...course, capacity: NaN, min_age: Infinity }, { locale: "zh-CN" });
+    assert.deepEqual(codesOf(result), ["invalid_type", "invalid_type"]);
+    assert.deepEqual(result.issues.map((issue) => issue.path), [["capacity"], ["min_age"]]);
+    assert.equal(result.issues[0].params.value, "NaN");
+    assert.match(result.issues[0].message, /^capacity 应为/);
+    const nested = call("validate_course", { input: { ...course, instructor_ids: [-Infinity] } });
+    assert.deepEqual(nested.issues.map((issue) => issue.path), [["instructor_ids", 0]]);
+    assert.equal(validators.course["~standard"].validate({ ...course, capacity: NaN }).issues.length, 1);
+    assert.equal(validateCourse({ ...course, max_age: null, title: "nullable" }).ok, true);
+  });
+
+  test("unpaired surrogates are issues at their field", () => {
+    const result = validateCourse({ ...course, title: "Tai chi \ud83d" });
+    assert.deepEqual(codesOf(result), ["invalid_type"]);
+    assert.deepEqual(result.issues[0].path, ["title"]);
+    assert.equal(result.issues[0].params.value, "\"Tai chi \ufffd\"");
+    assert.equal(validateCourse({ ...course, title: "Tai chi \ud83d\ude00" }).ok, true);
+  });
+
+  test("localizeIssue does not throw on params JSON cannot write", () => {
+    const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
+    assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
+  });
+
   test("deep nesting is an issue, not a crash", () => {
     let deep = {};
     for (let index = 0; index < 5000; index += 1) {
