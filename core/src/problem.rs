@@ -444,6 +444,8 @@ pub mod codes {
             en: "unknown field {field}; remove it or check its spelling against the documented fields",
             zh: "未知字段 {field}；请删除或对照文档检查拼写";
         /// A JSON value of the wrong type, such as a number where text is expected.
+        // TODO: `expected` is English text ("text", "a finite number"), so
+        // the Chinese message shows it untranslated; give it a zh-CN form.
         INVALID_TYPE = "invalid_type",
             en: "{field} must be {expected}, got {value}",
             zh: "{field} 应为{expected}，实际为 {value}";
