@@ -1153,9 +1153,9 @@ fn run_season_operation_takes_statistics_options() {
 }
 
 #[test]
-fn outcome_after_the_recording_date_is_skipped_not_fatal() {
-    // The choir's award is dated 21 March; a run recorded on 20 March
-    // cannot credit it yet, and must say so instead of failing.
+fn late_outcome_is_skipped() {
+    // The choir's award is dated 21 March, so a run recorded on 20 March
+    // cannot credit it yet. The run lists it as skipped instead of failing.
     let bundle = stats_fixture();
     let season = run_season(&bundle, fixture_options("2026-03-20T19:45:00+08:00"))
         .expect("an outcome dated after the recording date does not stop the run");

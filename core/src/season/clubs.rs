@@ -137,28 +137,25 @@ fn input_for_year(
     check_ins: &HashMap<SessionId, u32>,
     as_of: DateTime<Utc>,
 ) -> EvaluationInput {
+    // A session that had not ended by `as_of` was not held, so it is no
+    // activity of the year yet. Cancelled ones the evaluation lists itself.
     let mut of_year: Vec<&TimedSession> = records
         .sessions
         .iter()
         .copied()
         .filter(|timed| timed.session.date.year() == year)
+        .filter(|timed| timed.session.is_cancelled() || timed.times.ends_at <= as_of)
         .collect();
     of_year.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
     let counts = of_year
         .iter()
-        .filter(|timed| !timed.session.is_cancelled() && timed.times.ends_at <= as_of)
+        .filter(|timed| !timed.session.is_cancelled())
         .map(|timed| ActivityCheckIns {
             session_id: timed.session.id,
             count: check_ins.get(&timed.session.id).copied().unwrap_or(0),
         })
         .collect();
-    // A session that had not ended by `as_of` was not held, so it is no
-    // activity of the year yet; cancelled ones the evaluation lists itself.
-    let activities: Vec<Session> = of_year
-        .iter()
-        .filter(|timed| timed.session.is_cancelled() || timed.times.ends_at <= as_of)
-        .map(|timed| timed.session.clone())
-        .collect();
+    let activities: Vec<Session> = of_year.iter().map(|timed| timed.session.clone()).collect();
     let recorded_session_ids = activities
         .iter()
         .filter(|session| records.recorded.contains(&session.id))
