@@ -6,34 +6,14 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
-const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ is inside the repository")
-        .to_path_buf()
-}
+use common::{BIN, Scratch, repo, xuetong};
+
+const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 fn example() -> PathBuf {
     repo().join("examples").join("bundle")
-}
-
-/// Makes a fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xuetong-cli-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
-
-fn xuetong(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
 }
 
 fn with_input(args: &[&str], input: &str) -> Output {
@@ -164,7 +144,7 @@ fn call_exit_codes() {
     assert_eq!(code(&missing), 1);
     assert!(stderr(&missing).contains("no/such/request.json"));
 
-    let folder = scratch("call-folder");
+    let folder = Scratch::new("call-folder");
     let unreadable = xuetong(&["call", "list_operations", folder.to_str().unwrap()]);
     assert_eq!(code(&unreadable), 3, "{}", stderr(&unreadable));
 }
@@ -173,7 +153,7 @@ fn call_exit_codes() {
 fn closed_pipe_ends_quietly() {
     // A bundle with thousands of rejected rows prints far more than a pipe
     // holds, so the writes after the reader has gone fail.
-    let bundle = scratch("closed-pipe");
+    let bundle = Scratch::new("closed-pipe");
     let mut venues = String::from("id,name,tier,time_zone\n");
     for row in 0..5000 {
         venues.push_str(&format!(
@@ -213,7 +193,7 @@ fn closed_pipe_ends_quietly() {
 
 #[test]
 fn import_exit_codes() {
-    let out = scratch("import-out");
+    let out = Scratch::new("import-out");
     let missing = xuetong(&[
         "import",
         "oulad",
@@ -228,7 +208,7 @@ fn import_exit_codes() {
         stderr(&missing)
     );
 
-    let empty = scratch("import-empty");
+    let empty = Scratch::new("import-empty");
     let output = xuetong(&[
         "import",
         "toronto-dropin",
@@ -267,7 +247,7 @@ fn run_example(out: &Path, extra: &[&str]) -> Output {
 
 #[test]
 fn run_writes_every_output_and_the_report() {
-    let out = scratch("run");
+    let out = Scratch::new("run");
     let output = run_example(&out, &["--home-page", "https://learn.example.org"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let printed = stdout(&output);
@@ -336,8 +316,8 @@ fn run_writes_every_output_and_the_report() {
 
 #[test]
 fn run_repeats_and_appends_ledger() {
-    let first = scratch("run-first");
-    let second = scratch("run-second");
+    let first = Scratch::new("run-first");
+    let second = Scratch::new("run-second");
     assert_eq!(code(&run_example(&first, &["--xapi"])), 0);
     assert_eq!(code(&run_example(&second, &["--xapi"])), 0);
     for file in [
@@ -357,7 +337,7 @@ fn run_repeats_and_appends_ledger() {
         25
     );
 
-    let third = scratch("run-third");
+    let third = Scratch::new("run-third");
     let ledger = first.join("credit_ledger.json");
     let output = run_example(&third, &["--previous-ledger", ledger.to_str().unwrap()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -370,7 +350,7 @@ fn run_repeats_and_appends_ledger() {
 
 #[test]
 fn run_report_in_chinese() {
-    let out = scratch("run-zh");
+    let out = Scratch::new("run-zh");
     let output = run_example(&out, &["--locale", "zh-CN"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = text(&out.join("report.html"));
@@ -381,7 +361,7 @@ fn run_report_in_chinese() {
 
 #[test]
 fn run_with_the_example_token_key() {
-    let dir = scratch("run-key");
+    let dir = Scratch::new("run-key");
     let key = dir.join("key.hex");
     std::fs::write(&key, format!("{EXAMPLE_KEY}\n")).unwrap();
     let output = run_example(&dir.join("out"), &["--token-key", key.to_str().unwrap()]);
@@ -400,7 +380,7 @@ fn run_with_the_example_token_key() {
 
 #[test]
 fn run_bad_input_names_file() {
-    let dir = scratch("run-bad");
+    let dir = Scratch::new("run-bad");
     let rules = dir.join("rules.json");
     std::fs::write(
         &rules,
@@ -439,7 +419,7 @@ fn run_bad_input_names_file() {
 
 #[test]
 fn run_broken_bundle_lists_rows() {
-    let out = scratch("run-broken");
+    let out = Scratch::new("run-broken");
     let broken = repo().join("tests").join("fixtures").join("broken-bundle");
     let output = xuetong(&[
         "run",
@@ -467,7 +447,7 @@ fn run_output_folder_checks() {
         stderr(&output)
     );
 
-    let dir = scratch("run-failure");
+    let dir = Scratch::new("run-failure");
     let file = dir.join("a-file");
     std::fs::write(&file, "not a folder").unwrap();
     let as_file = run_example(&file, &[]);
@@ -493,7 +473,7 @@ fn run_output_folder_checks() {
 
 #[test]
 fn run_ranks_districts_in_the_report() {
-    let out = scratch("run-districts");
+    let out = Scratch::new("run-districts");
     let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
     let output = xuetong(&[
         "run",

@@ -2,28 +2,21 @@
 //! outputs and the report, and prints counts that agree with what the
 //! generator made.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use xuetong::sample::{SampleParams, generate};
 use xuetong_cli::output::{counted, grouped};
 
-const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
+mod common;
 
-/// Makes a fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xuetong-demo-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{BIN, Scratch};
 
 #[test]
 fn demo_runs_the_sample_season() {
     // A smaller district than the default keeps the test quick in a debug
     // build; the code path is the same.
     let learners = 3_000;
-    let dir = scratch("season");
+    let dir = Scratch::new("season");
     let out = dir.join("demo");
     let output = Command::new(BIN)
         .args(["demo", "--learners", "3000", "--out"])
@@ -78,5 +71,4 @@ fn demo_runs_the_sample_season() {
         summary.contains("rejected 0 rows"),
         "the generated bundle did not read back clean\n{summary}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -2,21 +2,12 @@
 //! back clean with `xuetong validate`, and the same seed writes the same
 //! bytes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
+mod common;
 
-/// Makes a fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "xuetong-generate-test-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{BIN, Scratch};
 
 fn xuetong(args: &[&str]) -> Output {
     Command::new(BIN)
@@ -44,7 +35,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn generated_bundle_validates_clean() {
-    let dir = scratch("clean");
+    let dir = Scratch::new("clean");
     let out = dir.join("sample");
     let output = generate(&out, "400", "7");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
@@ -75,12 +66,11 @@ fn generated_bundle_validates_clean() {
         learners.contains("400 rows read, 400 accepted"),
         "{learners}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn same_seed_writes_same_bytes() {
-    let dir = scratch("seed");
+    let dir = Scratch::new("seed");
     let (first, second, other) = (dir.join("a"), dir.join("b"), dir.join("c"));
     for (out, seed) in [(&first, "11"), (&second, "11"), (&other, "12")] {
         assert_eq!(generate(out, "250", seed).status.code(), Some(0));
@@ -88,12 +78,11 @@ fn same_seed_writes_same_bytes() {
     let read = |folder: &Path| std::fs::read(folder.join("scans.csv")).unwrap();
     assert_eq!(read(&first), read(&second));
     assert_ne!(read(&first), read(&other));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn learners_out_of_range_is_bad_input() {
-    let dir = scratch("range");
+    let dir = Scratch::new("range");
     let output = generate(&dir.join("none"), "0", "1");
     assert_eq!(output.status.code(), Some(1));
     let message = String::from_utf8_lossy(&output.stderr);
@@ -101,5 +90,4 @@ fn learners_out_of_range_is_bad_input() {
         message.contains("the number of learners must be 1 to 5000000, got 0"),
         "{message}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

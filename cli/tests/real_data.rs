@@ -37,18 +37,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use xuetong::id::LearnerId;
 
-const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ is inside the repository")
-        .to_path_buf()
-}
+use common::{Scratch, repo, xuetong};
 
 /// Finds the folder of dataset `name` under `../shared/data`, or returns
 /// `None` with a printed message when it is absent outside CI.
@@ -69,29 +64,15 @@ fn dataset(name: &str) -> Option<PathBuf> {
     None
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xuetong-real-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
-
-fn xuetong(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
 fn printed(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Imports `source` as `format` into a bundle, runs the season on it with
-/// `extra` options, and returns the output folder with what the run printed.
-fn import_and_run(format: &str, source: &Path, extra: &[&str]) -> (PathBuf, String) {
-    let dir = scratch(format);
+/// `extra` options, and returns the scratch folder (outputs in its `out`
+/// folder) with what the run printed.
+fn import_and_run(format: &str, source: &Path, extra: &[&str]) -> (Scratch, String) {
+    let dir = Scratch::new(format);
     let bundle = dir.join("bundle");
     let out = dir.join("out");
     let import = xuetong(&[
@@ -123,7 +104,8 @@ fn import_and_run(format: &str, source: &Path, extra: &[&str]) -> (PathBuf, Stri
         "the run fails: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    (out, printed(&run))
+    let summary = printed(&run);
+    (dir, summary)
 }
 
 /// Sums each learner's credits over the rows of `transcripts.csv`.
@@ -167,7 +149,8 @@ fn oulad_season_credits_match_the_source_files() {
         .join("examples")
         .join("rules")
         .join("oulad-modules.json");
-    let (out, summary) = import_and_run("oulad", &source, &["--rules", rules.to_str().unwrap()]);
+    let (dir, summary) = import_and_run("oulad", &source, &["--rules", rules.to_str().unwrap()]);
+    let out = dir.join("out");
 
     assert!(summary.contains("28,785 learners, 22 courses"), "{summary}");
     assert!(
@@ -208,7 +191,8 @@ fn toronto_season_runs_on_every_session() {
     let Some(source) = dataset("toronto-dropin") else {
         return;
     };
-    let (out, summary) = import_and_run("toronto-dropin", &source, &[]);
+    let (dir, summary) = import_and_run("toronto-dropin", &source, &[]);
+    let out = dir.join("out");
     // The drop-in schedule has 32,069 sessions at 227 venues, no learners
     // and no scans: every session has ended at the default evaluation time
     // (the end of the last one), and nothing is attended or credited.
