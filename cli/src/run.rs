@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -86,6 +88,10 @@ pub(crate) struct RunArgs {
     /// first session or outcome of the bundle to the recording date].
     #[arg(long, value_name = "FIRST..LAST", value_parser = parse_period)]
     period: Option<Period>,
+    /// Print how long each step took (reading, each step of the season,
+    /// writing each file) to standard error at the end.
+    #[arg(long)]
+    timings: bool,
     /// The token key given in code rather than in a file, by `xuetong demo`.
     #[arg(skip)]
     key: Option<TokenKey>,
@@ -114,6 +120,7 @@ impl RunArgs {
             time_zone: None,
             statistics: None,
             period: None,
+            timings: false,
             key: Some(key),
         }
     }
@@ -201,14 +208,17 @@ pub(crate) fn run(args: &RunArgs, locale: Locale) -> u8 {
 fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     check_folders(args)?;
     let progress = Progress::for_terminal();
+    let timings = Timings::default();
     let mut options = read_options(args, locale)?;
 
+    let started = Instant::now();
     let bar = progress.bytes(CountedFolder::total_bytes(&args.bundle), "reading");
     let source = CountedFolder::new(&args.bundle, bar.clone());
     let read = read_bundle(&source);
     bar.finish_and_clear();
     let (bundle, report) =
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
+    timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
 
     options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
@@ -220,10 +230,15 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
             )));
         }
     };
-    let season = run_with_spinner(&bundle, options, progress, args, locale)?;
+    let season = run_with_spinner(&bundle, options, progress, args, locale, &timings)?;
 
-    let written = write_all(&season, &report, args, progress, locale)?;
+    let started = Instant::now();
+    let written = write_all(&season, &report, args, progress, locale, &timings)?;
+    timings.add("writing (wall time)", started.elapsed());
     print_summary(&season, &report, &written, args);
+    if args.timings {
+        timings.print();
+    }
     Ok(if report.is_clean() {
         EXIT_OK
     } else {
@@ -366,6 +381,30 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
     Ok(options)
 }
 
+/// How long each step of a run took, in the order the steps ended, for
+/// `--timings`. Files are written in parallel, so their times add up to
+/// more than the wall time of writing.
+#[derive(Default)]
+struct Timings(Mutex<Vec<(String, Duration)>>);
+
+impl Timings {
+    fn add(&self, step: &str, took: Duration) {
+        if let Ok(mut steps) = self.0.lock() {
+            steps.push((step.to_owned(), took));
+        }
+    }
+
+    fn print(&self) {
+        let Ok(steps) = self.0.lock() else {
+            return;
+        };
+        complain!("timings:");
+        for (step, took) in steps.iter() {
+            complain!("  {step:<36} {:>9.3} s", took.as_secs_f64());
+        }
+    }
+}
+
 /// Returns the name of a step for the spinner.
 fn step_name(step: SeasonStep) -> &'static str {
     match step {
@@ -384,11 +423,19 @@ fn run_with_spinner<'b>(
     progress: Progress,
     args: &RunArgs,
     locale: Locale,
+    timings: &Timings,
 ) -> Result<Season<'b>, Stop> {
     let spinner = progress.spinner("running the season");
+    let mut current: Option<(SeasonStep, Instant)> = None;
     let result = run_season_observed(bundle, options, &mut |step| {
+        if let Some((previous, started)) = current.replace((step, Instant::now())) {
+            timings.add(previous.as_str(), started.elapsed());
+        }
         spinner.set_message(step_name(step));
     });
+    if let Some((previous, started)) = current {
+        timings.add(previous.as_str(), started.elapsed());
+    }
     spinner.finish_and_clear();
     result.map_err(|problems| {
         for problem in problems.iter() {
@@ -476,6 +523,7 @@ fn write_all(
     args: &RunArgs,
     progress: Progress,
     locale: Locale,
+    timings: &Timings,
 ) -> Result<Vec<(String, u64)>, Stop> {
     std::fs::create_dir_all(&args.out).map_err(|error| {
         Stop::Failure(format!(
@@ -489,26 +537,32 @@ fn write_all(
     let written: Vec<Result<(String, u64), Stop>> = files
         .par_iter()
         .map(|file| {
+            let started = Instant::now();
             let rows = write_file(&args.out.join(file.as_str()), |writer| {
                 write_output(season, *file, writer, locale)
             })?;
+            timings.add(file.as_str(), started.elapsed());
             bar.inc(1);
             Ok((file.as_str().to_owned(), rows))
         })
         .collect();
     let mut listed = written.into_iter().collect::<Result<Vec<_>, Stop>>()?;
 
+    let started = Instant::now();
     let rejected = write_file(&args.out.join(REJECTED_ROWS_FILE), |writer| {
         write_rejected_rows(report, writer, locale)
     })?;
+    timings.add(REJECTED_ROWS_FILE, started.elapsed());
     listed.push((REJECTED_ROWS_FILE.to_owned(), rejected));
     bar.inc(1);
 
+    let started = Instant::now();
     let page = render(season, report, &listed, locale);
     write_file(&args.out.join(REPORT_FILE), |writer| {
         writer.write_all(page.as_bytes())?;
         Ok(0)
     })?;
+    timings.add(REPORT_FILE, started.elapsed());
     bar.finish_and_clear();
     listed.push((REPORT_FILE.to_owned(), 0));
     Ok(listed)

@@ -349,6 +349,42 @@ fn run_repeats_and_appends_ledger() {
 }
 
 #[test]
+fn run_timings_name_every_step() {
+    let out = Scratch::new("run-timings");
+    let quiet = run_example(&out, &[]);
+    assert!(!stderr(&quiet).contains("timings:"), "{}", stderr(&quiet));
+
+    let output = run_example(&out, &["--timings"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stderr(&output);
+    let steps: Vec<&str> = printed
+        .lines()
+        .skip_while(|line| *line != "timings:")
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    for step in [
+        "reading",
+        "attendance",
+        "outcomes",
+        "credits",
+        "ledger",
+        "clubs",
+        "statistics",
+        "outcomes.csv",
+        "rejected_rows.csv",
+        "writing",
+    ] {
+        assert!(steps.contains(&step), "{step} is missing from\n{printed}");
+    }
+    // The season's steps run one after another and in this order.
+    let position = |step: &str| steps.iter().position(|found| *found == step);
+    assert!(position("reading") < position("attendance"));
+    assert!(position("attendance") < position("statistics"));
+    assert!(position("statistics") < position("outcomes.csv"));
+}
+
+#[test]
 fn run_report_in_chinese() {
     let out = Scratch::new("run-zh");
     let output = run_example(&out, &["--locale", "zh-CN"]);
