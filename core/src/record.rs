@@ -150,6 +150,24 @@ pub trait Record: Sized {
     }
 }
 
+/// Reports every key of `object` that is not in `known`, at `path` joined
+/// with the key, and returns whether there was one. Every reader of JSON
+/// objects uses it, so that a misspelt field is never silently ignored.
+pub(crate) fn check_known_fields(
+    object: &Map<String, Value>,
+    known: &[&str],
+    path: &Path,
+    problems: &mut Problems,
+) -> bool {
+    let before = problems.len();
+    for key in object.keys() {
+        if !known.contains(&key.as_str()) {
+            problems.push(unknown_field_problem(key, path.join(key.clone())));
+        }
+    }
+    problems.len() > before
+}
+
 /// The problem for a field the record does not have, or `personal_data_field`
 /// when the name is one of [`PERSONAL_DATA_FIELDS`].
 pub(crate) fn unknown_field_problem(name: &str, path: Path) -> Problem {

@@ -34,7 +34,7 @@ use crate::attendance::{AttendancePolicy, SessionWindows, preview_scan};
 use crate::field::{FieldValue, format_instant};
 use crate::model::{ScanDirection, Session};
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Record, json_kind, unknown_field_problem};
+use crate::record::{Record, check_known_fields, json_kind};
 use crate::schedule::{TimedSession, session_times};
 
 pub(super) static OPERATIONS: &[Operation] = &[
@@ -147,12 +147,12 @@ fn validate_policy(request: &Request<'_>) -> Result<Value, Problems> {
 /// Reports every option not in `known`, so that a misspelt option (such
 /// as `polcy`) is not silently ignored while the defaults apply.
 pub(super) fn check_options(request: &Request<'_>, known: &[&str], problems: &mut Problems) {
-    for key in request.options.keys() {
-        if !known.contains(&key.as_str()) {
-            let path = Path::root().join("options").join(key.clone());
-            problems.push(unknown_field_problem(key, path));
-        }
-    }
+    check_known_fields(
+        request.options,
+        known,
+        &Path::root().join("options"),
+        problems,
+    );
 }
 
 /// Reads `options.policy`, or the default policy when it is absent.
@@ -254,11 +254,7 @@ pub(super) fn input_object<'a>(
 }
 
 pub(super) fn check_fields(object: &Map<String, Value>, known: &[&str], problems: &mut Problems) {
-    for key in object.keys() {
-        if !known.contains(&key.as_str()) {
-            problems.push(unknown_field_problem(key, Path::root().join(key.clone())));
-        }
-    }
+    check_known_fields(object, known, &Path::root(), problems);
 }
 
 /// Resolves the instants of one session, reporting problems under `path`.

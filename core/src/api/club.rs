@@ -20,7 +20,7 @@ use crate::id::{LearnerId, SessionId};
 use crate::model::{Club, ClubMember, CoreDuty, MemberRole, Outcome, Session};
 use crate::path;
 use crate::problem::{Code, Path, Problem, Problems};
-use crate::record::{Cells, FieldReader, Record, json_kind, list_from_json, unknown_field_problem};
+use crate::record::{Cells, FieldReader, Record, check_known_fields, json_kind, list_from_json};
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -89,11 +89,7 @@ impl<'a> InputFields<'a> {
             );
         };
         let mut problems = Problems::new();
-        for key in object.keys() {
-            if !allowed.contains(&key.as_str()) {
-                problems.push(unknown_field_problem(key, path![key.clone()]));
-            }
-        }
+        check_known_fields(object, allowed, &Path::root(), &mut problems);
         Ok(Self { object, problems })
     }
 

@@ -24,7 +24,7 @@ use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
-use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
+use crate::record::{Record, check_known_fields, json_kind, list_from_json};
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -99,11 +99,7 @@ fn input_object<'a>(
         );
         return None;
     };
-    for key in object.keys() {
-        if !allowed.contains(&key.as_str()) {
-            problems.push(unknown_field_problem(key, Path::root().join(key.clone())));
-        }
-    }
+    check_known_fields(object, allowed, &Path::root(), problems);
     Some(object)
 }
 

@@ -15,7 +15,7 @@ use crate::field::{FieldValue, format_instant};
 use crate::id::LearnerId;
 use crate::model::{Course, Enrolment, GroupMode, Learner, Session, Venue};
 use crate::problem::{Locale, Path, Problem, Problems, codes};
-use crate::record::{Record, json_kind, list_from_json, unknown_field_problem};
+use crate::record::{Record, check_known_fields, json_kind, list_from_json};
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -42,11 +42,7 @@ fn input_object<'a>(request: &Request<'a>) -> Result<&'a Map<String, Value>, Pro
 
 fn check_fields(object: &Map<String, Value>, allowed: &[&str]) -> Problems {
     let mut problems = Problems::new();
-    for key in object.keys() {
-        if !allowed.contains(&key.as_str()) {
-            problems.push(unknown_field_problem(key, Path::root().join(key.clone())));
-        }
-    }
+    check_known_fields(object, allowed, &Path::root(), &mut problems);
     problems
 }
 
@@ -286,11 +282,7 @@ fn read_command(value: &Value, path: &Path) -> Result<(DateTime<Utc>, Command), 
         }
         None => return Err(problems),
     };
-    for key in object.keys() {
-        if !allowed.contains(&key.as_str()) {
-            problems.push(unknown_field_problem(key, path.join(key.clone())));
-        }
-    }
+    check_known_fields(object, allowed, path, &mut problems);
     let learner = |problems: &mut Problems| -> Option<LearnerId> {
         required("learner_id", problems)
             .and_then(|value| read(value, path.join("learner_id"), "learner_id", problems))

@@ -140,14 +140,7 @@ fn input_object<'a>(request: &Request<'a>) -> Result<&'a Map<String, Value>, Pro
 /// Reports fields of `object` that are not in `allowed`.
 fn check_fields(object: &Map<String, Value>, allowed: &[&str]) -> Result<(), Problems> {
     let mut problems = Problems::new();
-    for key in object.keys() {
-        if !allowed.contains(&key.as_str()) {
-            problems.push(crate::record::unknown_field_problem(
-                key,
-                Path::root().join(key.clone()),
-            ));
-        }
-    }
+    crate::record::check_known_fields(object, allowed, &Path::root(), &mut problems);
     problems.into_result(())
 }
 

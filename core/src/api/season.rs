@@ -207,12 +207,7 @@ fn read_files(input: &Value, problems: &mut Problems) -> Option<MemoryBundle> {
         return None;
     };
     if let Value::Object(object) = input {
-        for key in object.keys().filter(|key| key.as_str() != "files") {
-            problems.push(crate::record::unknown_field_problem(
-                key,
-                Path::root().join(key.clone()),
-            ));
-        }
+        crate::record::check_known_fields(object, &["files"], &Path::root(), problems);
     }
     let mut bundle = MemoryBundle::new();
     let mut sorted: BTreeMap<&String, &Value> = BTreeMap::new();

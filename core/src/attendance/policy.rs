@@ -8,7 +8,7 @@ use crate::decimal::Percent;
 use crate::field::FieldValue;
 use crate::model::ScanMethod;
 use crate::problem::{Path, Problem, Problems, codes};
-use crate::record::{json_kind, unknown_field_problem};
+use crate::record::{check_known_fields, json_kind};
 
 /// The `format` of a policy document.
 pub const POLICY_FORMAT: &str = "xuetong.attendance-policy/1";
@@ -202,7 +202,7 @@ impl AttendancePolicy {
         let Some(root) = as_object(value, path, "policy", &mut problems) else {
             return Err(problems);
         };
-        check_keys(root, path, GROUPS, &mut problems);
+        check_known_fields(root, GROUPS, path, &mut problems);
         match root.get("format") {
             None | Some(Value::Null) => {}
             Some(Value::String(format)) if format == POLICY_FORMAT => {}
@@ -299,7 +299,7 @@ impl<'a> GroupReader<'a> {
         }
         let path = self.path.join(name);
         let object = as_object(value, &path, name, self.problems)?;
-        check_keys(object, &path, fields, self.problems);
+        check_known_fields(object, fields, &path, self.problems);
         Some((object, path))
     }
 
@@ -481,15 +481,6 @@ fn as_object<'a>(
                     .with("value", json_kind(other)),
             );
             None
-        }
-    }
-}
-
-/// Reports every key of `object` that is not in `known`.
-fn check_keys(object: &Map<String, Value>, path: &Path, known: &[&str], problems: &mut Problems) {
-    for key in object.keys() {
-        if !known.contains(&key.as_str()) {
-            problems.push(unknown_field_problem(key, path.join(key.clone())));
         }
     }
 }

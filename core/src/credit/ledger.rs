@@ -26,7 +26,7 @@ use crate::decimal::Credits;
 use crate::id::{LearnerId, NAMESPACE, OutcomeId};
 use crate::model::{Category, OutcomeKind};
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{json_kind, unknown_field_problem};
+use crate::record::{check_known_fields, json_kind};
 
 use super::codes;
 use super::digest::{CHAIN_START, chained_digest};
@@ -756,11 +756,7 @@ impl Ledger {
                     .into(),
             );
         };
-        for key in object.keys() {
-            if !matches!(key.as_str(), "format" | "rule_sets" | "entries") {
-                problems.push(unknown_field_problem(key, path.join(key.clone())));
-            }
-        }
+        check_known_fields(object, &["format", "rule_sets", "entries"], path, &mut problems);
         match object.get("format") {
             Some(Value::String(format)) if format == LEDGER_FORMAT => {}
             None => problems.push(

@@ -9,7 +9,7 @@ use crate::decimal::Credits;
 use crate::field::FieldValue;
 use crate::model::{AwardRank, AwardScope, Category, OutcomeKind, Role, Taxonomy, VenueTier};
 use crate::problem::{Path, Problem, Problems, codes as field_codes};
-use crate::record::{json_kind, unknown_field_problem};
+use crate::record::{check_known_fields, json_kind};
 
 use super::codes;
 use super::rule::{
@@ -90,13 +90,7 @@ impl<'a> Reader<'a> {
             );
             return None;
         };
-        let mut failed = false;
-        for key in object.keys() {
-            if !allowed.contains(&key.as_str()) {
-                problems.push(unknown_field_problem(key, path.join(key.clone())));
-                failed = true;
-            }
-        }
+        let failed = check_known_fields(object, allowed, path, problems);
         Some(Self {
             object,
             path: path.clone(),
