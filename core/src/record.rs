@@ -245,17 +245,24 @@ impl<'a> FieldReader<'a> {
 
     /// Reads a required field; reports `required` when it is absent.
     pub fn required<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
-        if let Raw::Absent = self.raw(name) {
+        let raw = self.raw(name);
+        if let Raw::Absent = raw {
             self.report(Problem::new(codes::REQUIRED, self.path.join(name)).with("field", name));
             return None;
         }
-        self.optional(name)
+        self.read_raw(name, raw)
     }
 
     /// Reads an optional field: `None` when absent, and also `None` (with a
     /// problem reported) when invalid.
     pub fn optional<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
         let raw = self.raw(name);
+        self.read_raw(name, raw)
+    }
+
+    /// Reads the field `name` found as `raw`. Looking a field up once per
+    /// read keeps the lookup on the fast path of fields read in order.
+    fn read_raw<T: FieldValue>(&mut self, name: &'static str, raw: Raw<'a>) -> Option<T> {
         let result = match raw {
             Raw::Absent => return None,
             Raw::Text(text) => T::from_text(text),
@@ -283,10 +290,9 @@ impl<'a> FieldReader<'a> {
 
     /// Reads an optional field with a default for when it is absent.
     pub fn defaulted<T: FieldValue>(&mut self, name: &'static str, default: T) -> Option<T> {
-        if self.has(name) {
-            self.optional(name)
-        } else {
-            Some(default)
+        match self.raw(name) {
+            Raw::Absent => Some(default),
+            raw => self.read_raw(name, raw),
         }
     }
 
@@ -311,6 +317,11 @@ impl<'a> FieldReader<'a> {
     /// The path of the record.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Returns the path of the record, ending the reading.
+    pub(crate) fn into_path(self) -> Path {
+        self.path
     }
 }
 
