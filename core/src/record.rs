@@ -346,7 +346,7 @@ pub struct FieldWriter {
     text: String,
     /// Where the text of each field ends in `text`.
     text_ends: Vec<usize>,
-    /// The JSON form of each field, `Null` when only text is written.
+    /// The JSON form of each field, empty when only text is written.
     json: Vec<Value>,
     text_form: bool,
     json_form: bool,
@@ -393,11 +393,9 @@ impl FieldWriter {
             value.write_text(&mut self.text);
         }
         self.text_ends.push(self.text.len());
-        self.json.push(if self.json_form {
-            value.to_json()
-        } else {
-            Value::Null
-        });
+        if self.json_form {
+            self.json.push(value.to_json());
+        }
     }
 
     /// Writes a field when it has a value.
