@@ -14,7 +14,7 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::Value;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
-use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle};
+use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
@@ -214,7 +214,7 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     let started = Instant::now();
     let bar = progress.bytes(CountedFolder::total_bytes(&args.bundle), "reading");
     let source = CountedFolder::new(&args.bundle, bar.clone());
-    let read = read_bundle(&source);
+    let read = read_bundle_parallel(&source);
     bar.finish_and_clear();
     let (bundle, report) =
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
@@ -531,7 +531,7 @@ const LARGEST_FILES_FIRST: &[OutputFile] = &[
     OutputFile::Transcripts,
 ];
 
-/// The position of `file` in [`LARGEST_FILES_FIRST`].
+/// Returns the position of `file` in [`LARGEST_FILES_FIRST`].
 fn size_rank(file: OutputFile) -> usize {
     LARGEST_FILES_FIRST
         .iter()

@@ -136,10 +136,7 @@ pub trait Record: Sized {
     fn to_csv_cells(&self) -> Vec<String> {
         let mut writer = FieldWriter::with_forms(true, false);
         self.write_fields(&mut writer);
-        writer
-            .csv_cells(Self::FIELDS)
-            .map(str::to_owned)
-            .collect()
+        writer.csv_cells(Self::FIELDS).map(str::to_owned).collect()
     }
 }
 
@@ -344,7 +341,7 @@ pub struct FieldWriter {
     names: Vec<&'static str>,
     /// The text forms of the fields, back to back.
     text: String,
-    /// Where the text of each field ends in `text`.
+    /// The end of each field's text in `text`.
     text_ends: Vec<usize>,
     /// The JSON form of each field, empty when only text is written.
     json: Vec<Value>,
@@ -426,7 +423,7 @@ impl FieldWriter {
     ///
     /// Records write their fields in the order of [`Record::FIELDS`] and
     /// each at most once, so the field after the last one found is checked
-    /// first; any other order is found by a search.
+    /// first. Fields written in another order are found by a search.
     pub(crate) fn csv_cells<'s>(
         &'s self,
         fields: &'static [FieldSpec],
