@@ -563,7 +563,7 @@ fn write_all(
     // wait for it.
     let mut queue: Vec<(usize, OutputFile)> = files.iter().copied().enumerate().collect();
     queue.sort_by_key(|(_, file)| size_rank(*file));
-    let mut written: Vec<(usize, Result<(String, u64), Stop>)> = queue
+    let mut written: Vec<_> = queue
         .into_iter()
         .par_bridge()
         .map(|(position, file)| {
