@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xuetong::bundle::read_bundle;
+use xuetong::bundle::read_bundle_parallel;
 use xuetong::problem::Locale;
 
 use xuetong_cli::folder::Folder;
@@ -118,7 +118,7 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         return EXIT_BAD_INPUT;
     }
     let folder = Folder::new(path);
-    let (_, report) = match read_bundle(&folder) {
+    let (_, report) = match read_bundle_parallel(&folder) {
         Ok(read) => read,
         Err(error) => {
             complain!("error: {}: {error}", path.display());

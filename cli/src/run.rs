@@ -14,11 +14,11 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::Value;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
-use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle};
+use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
-    REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
+    OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
     run_season_observed, write_output, write_rejected_rows,
 };
 use xuetong::stats::Period;
@@ -214,7 +214,7 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     let started = Instant::now();
     let bar = progress.bytes(CountedFolder::total_bytes(&args.bundle), "reading");
     let source = CountedFolder::new(&args.bundle, bar.clone());
-    let read = read_bundle(&source);
+    let read = read_bundle_parallel(&source);
     bar.finish_and_clear();
     let (bundle, report) =
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
@@ -515,6 +515,30 @@ fn write_file(
     Ok(rows)
 }
 
+/// The output files from the largest to the smallest, as measured on
+/// generated districts; files not listed are small and come last.
+const LARGEST_FILES_FIRST: &[OutputFile] = &[
+    OutputFile::XapiStatements,
+    OutputFile::Outcomes,
+    OutputFile::AttendanceRecords,
+    OutputFile::CreditLedgerDocument,
+    OutputFile::CreditBankDeposits,
+    OutputFile::CreditLedger,
+    OutputFile::CreditsSkipped,
+    OutputFile::DuplicateScans,
+    OutputFile::CourseResults,
+    OutputFile::RejectedScans,
+    OutputFile::Transcripts,
+];
+
+/// Returns the position of `file` in [`LARGEST_FILES_FIRST`].
+fn size_rank(file: OutputFile) -> usize {
+    LARGEST_FILES_FIRST
+        .iter()
+        .position(|large| *large == file)
+        .unwrap_or(LARGEST_FILES_FIRST.len())
+}
+
 /// Writes every output file, each on its own worker, then `rejected_rows.csv`
 /// and the report; returns the files with their rows, in a fixed order.
 fn write_all(
@@ -534,19 +558,29 @@ fn write_all(
 
     let files = season.output_files();
     let bar = progress.items(files.len() as u64 + 2, "writing");
-    let written: Vec<Result<(String, u64), Stop>> = files
-        .par_iter()
-        .map(|file| {
+    // Each worker takes the next file when it is done with one, largest
+    // first, so that a large file does not start last while the others
+    // wait for it.
+    let mut queue: Vec<(usize, OutputFile)> = files.iter().copied().enumerate().collect();
+    queue.sort_by_key(|(_, file)| size_rank(*file));
+    let mut written: Vec<_> = queue
+        .into_iter()
+        .par_bridge()
+        .map(|(position, file)| {
             let started = Instant::now();
             let rows = write_file(&args.out.join(file.as_str()), |writer| {
-                write_output(season, *file, writer, locale)
-            })?;
+                write_output(season, file, writer, locale)
+            });
             timings.add(file.as_str(), started.elapsed());
             bar.inc(1);
-            Ok((file.as_str().to_owned(), rows))
+            (position, rows.map(|rows| (file.as_str().to_owned(), rows)))
         })
         .collect();
-    let mut listed = written.into_iter().collect::<Result<Vec<_>, Stop>>()?;
+    written.sort_by_key(|(position, _)| *position);
+    let mut listed = written
+        .into_iter()
+        .map(|(_, file)| file)
+        .collect::<Result<Vec<_>, Stop>>()?;
 
     let started = Instant::now();
     let rejected = write_file(&args.out.join(REJECTED_ROWS_FILE), |writer| {

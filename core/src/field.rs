@@ -6,6 +6,8 @@
 //! becomes a [`Problem`](crate::problem::Problem) with the field's path, and
 //! reading goes on, so that a record reports all of its problems at once.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
@@ -64,6 +66,13 @@ pub trait FieldValue: Sized {
     /// Writes the value as CSV text.
     fn to_text(&self) -> String;
 
+    /// Appends the CSV text of the value to `out`. The default appends
+    /// [`FieldValue::to_text`]; types written for every row of large files
+    /// append without the intermediate string.
+    fn write_text(&self, out: &mut String) {
+        out.push_str(&self.to_text());
+    }
+
     /// Writes the value as JSON. The default writes the text as a string.
     fn to_json(&self) -> Value {
         Value::String(self.to_text())
@@ -97,6 +106,10 @@ impl FieldValue for String {
     fn to_text(&self) -> String {
         self.clone()
     }
+
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
 }
 
 impl FieldValue for bool {
@@ -120,6 +133,10 @@ impl FieldValue for bool {
 
     fn to_text(&self) -> String {
         self.to_string()
+    }
+
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
     }
 
     fn to_json(&self) -> Value {
@@ -163,6 +180,11 @@ macro_rules! unsigned_field {
                 self.to_string()
             }
 
+            fn write_text(&self, out: &mut String) {
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "{self}");
+            }
+
             fn to_json(&self) -> Value {
                 Value::from(*self)
             }
@@ -180,7 +202,38 @@ impl FieldValue for NaiveDate {
     }
 
     fn to_text(&self) -> String {
-        self.format("%Y-%m-%d").to_string()
+        let mut text = String::with_capacity(10);
+        self.write_text(&mut text);
+        text
+    }
+
+    fn write_text(&self, out: &mut String) {
+        push_date(out, *self);
+    }
+}
+
+/// Appends `value` in decimal, padded with zeros to `width` digits.
+fn push_padded(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u32.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+/// Appends `date` as `YYYY-MM-DD`, as `%Y-%m-%d` formats it.
+fn push_date(out: &mut String, date: NaiveDate) {
+    match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 => {
+            push_padded(out, year, 4);
+            out.push('-');
+            push_padded(out, date.month(), 2);
+            out.push('-');
+            push_padded(out, date.day(), 2);
+        }
+        // Years before 0 and after 9999 get a sign, which chrono writes.
+        _ => {
+            let _ = write!(out, "{}", date.format("%Y-%m-%d"));
+        }
     }
 }
 
@@ -238,6 +291,10 @@ impl FieldValue for DateTime<Utc> {
     fn to_text(&self) -> String {
         format_instant(self)
     }
+
+    fn write_text(&self, out: &mut String) {
+        push_instant(out, self);
+    }
 }
 
 /// Reads an RFC 3339 instant. The offset (`Z` or `+08:00`) is required,
@@ -249,7 +306,29 @@ pub(crate) fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
 /// Writes an instant as RFC 3339 in UTC, with seconds and a `Z` suffix, and
 /// fractional seconds only when there are any.
 pub fn format_instant(instant: &DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    let mut text = String::with_capacity(20);
+    push_instant(&mut text, instant);
+    text
+}
+
+/// Appends `instant` as [`format_instant`] writes it.
+pub(crate) fn push_instant(out: &mut String, instant: &DateTime<Utc>) {
+    let whole_seconds = instant.nanosecond() == 0;
+    match u32::try_from(instant.year()) {
+        // The common case, written without chrono's formatter: whole
+        // seconds, no leap second, and a four-digit year.
+        Ok(year) if year <= 9999 && whole_seconds => {
+            push_date(out, instant.date_naive());
+            out.push('T');
+            push_padded(out, instant.hour(), 2);
+            out.push(':');
+            push_padded(out, instant.minute(), 2);
+            out.push(':');
+            push_padded(out, instant.second(), 2);
+            out.push('Z');
+        }
+        _ => out.push_str(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+    }
 }
 
 impl FieldValue for Tz {
@@ -262,6 +341,10 @@ impl FieldValue for Tz {
 
     fn to_text(&self) -> String {
         self.name().to_owned()
+    }
+
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self.name());
     }
 }
 
@@ -373,8 +456,18 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     }
 
     fn to_text(&self) -> String {
-        let items: Vec<String> = self.iter().map(T::to_text).collect();
-        items.join(";")
+        let mut text = String::new();
+        self.write_text(&mut text);
+        text
+    }
+
+    fn write_text(&self, out: &mut String) {
+        for (index, item) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(';');
+            }
+            item.write_text(out);
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -394,6 +487,11 @@ macro_rules! id_field {
 
             fn to_text(&self) -> String {
                 self.to_string()
+            }
+
+            fn write_text(&self, out: &mut String) {
+                let mut buffer = uuid::Uuid::encode_buffer();
+                out.push_str(self.uuid().hyphenated().encode_lower(&mut buffer));
             }
         }
     )*};
@@ -489,6 +587,10 @@ macro_rules! text_enum {
 
             fn to_text(&self) -> String {
                 self.as_str().to_owned()
+            }
+
+            fn write_text(&self, out: &mut String) {
+                out.push_str(self.as_str());
             }
         }
     };

@@ -125,8 +125,8 @@ pub trait Record: Sized {
         let mut writer = FieldWriter::with_forms(false, true);
         self.write_fields(&mut writer);
         let mut object = Map::new();
-        for (name, value) in writer.fields {
-            object.insert(name.to_owned(), value.into_json());
+        for (name, value) in writer.names.into_iter().zip(writer.json) {
+            object.insert(name.to_owned(), value);
         }
         Value::Object(object)
     }
@@ -136,17 +136,7 @@ pub trait Record: Sized {
     fn to_csv_cells(&self) -> Vec<String> {
         let mut writer = FieldWriter::with_forms(true, false);
         self.write_fields(&mut writer);
-        Self::FIELDS
-            .iter()
-            .map(|spec| {
-                writer
-                    .fields
-                    .iter()
-                    .find(|(name, _)| *name == spec.name)
-                    .map(|(_, value)| value.to_text())
-                    .unwrap_or_default()
-            })
-            .collect()
+        writer.csv_cells(Self::FIELDS).map(str::to_owned).collect()
     }
 }
 
@@ -270,17 +260,24 @@ impl<'a> FieldReader<'a> {
 
     /// Reads a required field; reports `required` when it is absent.
     pub fn required<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
-        if let Raw::Absent = self.raw(name) {
+        let raw = self.raw(name);
+        if let Raw::Absent = raw {
             self.report(Problem::new(codes::REQUIRED, self.path.join(name)).with("field", name));
             return None;
         }
-        self.optional(name)
+        self.read_raw(name, raw)
     }
 
     /// Reads an optional field: `None` when absent, and also `None` (with a
     /// problem reported) when invalid.
     pub fn optional<T: FieldValue>(&mut self, name: &'static str) -> Option<T> {
         let raw = self.raw(name);
+        self.read_raw(name, raw)
+    }
+
+    /// Reads the field `name` found as `raw`. Looking a field up once per
+    /// read keeps the lookup on the fast path of fields read in order.
+    fn read_raw<T: FieldValue>(&mut self, name: &'static str, raw: Raw<'a>) -> Option<T> {
         let result = match raw {
             Raw::Absent => return None,
             Raw::Text(text) => T::from_text(text),
@@ -308,10 +305,9 @@ impl<'a> FieldReader<'a> {
 
     /// Reads an optional field with a default for when it is absent.
     pub fn defaulted<T: FieldValue>(&mut self, name: &'static str, default: T) -> Option<T> {
-        if self.has(name) {
-            self.optional(name)
-        } else {
-            Some(default)
+        match self.raw(name) {
+            Raw::Absent => Some(default),
+            raw => self.read_raw(name, raw),
         }
     }
 
@@ -337,6 +333,11 @@ impl<'a> FieldReader<'a> {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Returns the path of the record, ending the reading.
+    pub(crate) fn into_path(self) -> Path {
+        self.path
+    }
 }
 
 /// The value shown in a message: strings as written, anything else as JSON.
@@ -347,27 +348,21 @@ fn shown_value(value: &Value) -> Value {
     }
 }
 
-/// A written field value, kept both ways until the output form is known.
-#[derive(Debug)]
-pub struct Written {
-    text: String,
-    json: Value,
-}
-
-impl Written {
-    fn to_text(&self) -> String {
-        self.text.clone()
-    }
-
-    fn into_json(self) -> Value {
-        self.json
-    }
-}
-
 /// Collects the fields of a record being written.
+///
+/// The text forms of the fields are kept back to back in one buffer, so
+/// that a writer reused for many records (see [`FieldWriter::clear`])
+/// allocates nothing per field.
 #[derive(Debug)]
 pub struct FieldWriter {
-    fields: Vec<(&'static str, Written)>,
+    /// The name of each field written, in the order written.
+    names: Vec<&'static str>,
+    /// The text forms of the fields, back to back.
+    text: String,
+    /// The end of each field's text in `text`.
+    text_ends: Vec<usize>,
+    /// The JSON form of each field, empty when only text is written.
+    json: Vec<Value>,
     text_form: bool,
     json_form: bool,
 }
@@ -388,25 +383,34 @@ impl FieldWriter {
     /// of each field stays empty, which saves converting every value twice.
     pub(crate) fn with_forms(text_form: bool, json_form: bool) -> Self {
         Self {
-            fields: Vec::new(),
+            names: Vec::new(),
+            text: String::new(),
+            text_ends: Vec::new(),
+            json: Vec::new(),
             text_form,
             json_form,
         }
     }
 
+    /// Forgets the fields written so far and keeps the buffers, for the
+    /// next record.
+    pub(crate) fn clear(&mut self) {
+        self.names.clear();
+        self.text.clear();
+        self.text_ends.clear();
+        self.json.clear();
+    }
+
     /// Writes a field.
     pub fn put<T: FieldValue>(&mut self, name: &'static str, value: &T) {
-        let text = if self.text_form {
-            value.to_text()
-        } else {
-            String::new()
-        };
-        let json = if self.json_form {
-            value.to_json()
-        } else {
-            Value::Null
-        };
-        self.fields.push((name, Written { text, json }));
+        self.names.push(name);
+        if self.text_form {
+            value.write_text(&mut self.text);
+        }
+        self.text_ends.push(self.text.len());
+        if self.json_form {
+            self.json.push(value.to_json());
+        }
     }
 
     /// Writes a field when it has a value.
@@ -421,6 +425,41 @@ impl FieldWriter {
         if !values.is_empty() {
             self.put(name, values);
         }
+    }
+
+    /// Returns the text of the field written at `index`.
+    fn text_at(&self, index: usize) -> &str {
+        let start = match index {
+            0 => 0,
+            _ => self.text_ends[index - 1],
+        };
+        &self.text[start..self.text_ends[index]]
+    }
+
+    /// Returns the CSV cell of each of `fields`, in their order: the text
+    /// of the field written under that name, or an empty cell.
+    ///
+    /// Records write their fields in the order of [`Record::FIELDS`] and
+    /// each at most once, so the field after the last one found is checked
+    /// first. Fields written in another order are found by a search.
+    pub(crate) fn csv_cells<'s>(
+        &'s self,
+        fields: &'static [FieldSpec],
+    ) -> impl Iterator<Item = &'s str> + 's {
+        let mut next = 0;
+        fields.iter().map(move |spec| {
+            let position = match self.names.get(next) {
+                Some(&name) if name == spec.name => Some(next),
+                _ => self.names.iter().position(|&name| name == spec.name),
+            };
+            match position {
+                Some(position) => {
+                    next = position + 1;
+                    self.text_at(position)
+                }
+                None => "",
+            }
+        })
     }
 }
 

@@ -118,14 +118,136 @@ impl<R: Read> LineTracker<R> {
             _ => Quoting::Unquoted,
         };
     }
+
+    /// Notes `bytes`, jumping over the runs between quotes and line breaks
+    /// instead of stepping through every byte.
+    fn note_all(&mut self, bytes: &[u8]) {
+        let mut start = 0;
+        while start < bytes.len() {
+            let special = memchr::memchr3(b'"', b'\r', b'\n', &bytes[start..])
+                .map_or(bytes.len(), |found| start + found);
+            if special > start {
+                self.note_plain(&bytes[start..special]);
+            }
+            let Some(&byte) = bytes.get(special) else {
+                break;
+            };
+            self.note(byte);
+            start = special + 1;
+        }
+    }
+
+    /// Notes a non-empty run of bytes without quotes or line breaks, with
+    /// the same result as noting each byte in turn: a quoted field stays
+    /// quoted, and otherwise the run's last byte decides whether the next
+    /// byte starts a field.
+    fn note_plain(&mut self, run: &[u8]) {
+        self.offset += run.len() as u64;
+        self.after_cr = false;
+        self.after_break = false;
+        if self.quoting != Quoting::Quoted {
+            self.quoting = if run.last() == Some(&b',') {
+                Quoting::FieldStart
+            } else {
+                Quoting::Unquoted
+            };
+        }
+    }
 }
 
 impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buffer)?;
-        for &byte in &buffer[..read] {
-            self.note(byte);
-        }
+        self.note_all(&buffer[..read]);
         Ok(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Notes `bytes` one byte at a time, the way the tracker did before it
+    /// jumped over plain runs.
+    fn byte_by_byte(bytes: &[u8]) -> LineTracker<&[u8]> {
+        let mut tracker = LineTracker::new(&b""[..]);
+        for &byte in bytes {
+            tracker.note(byte);
+        }
+        tracker
+    }
+
+    /// Reads `bytes` through the tracker in chunks of `chunk` bytes.
+    fn through_reader(bytes: &[u8], chunk: usize) -> LineTracker<&[u8]> {
+        let mut tracker = LineTracker::new(bytes);
+        let mut buffer = vec![0; chunk];
+        while tracker.read(&mut buffer).unwrap() > 0 {}
+        tracker
+    }
+
+    fn state(tracker: &LineTracker<&[u8]>) -> (u64, u64, bool, bool, Quoting, u64, Vec<u64>) {
+        (
+            tracker.offset,
+            tracker.breaks,
+            tracker.after_cr,
+            tracker.after_break,
+            tracker.quoting,
+            tracker.quote_line,
+            tracker.pending.borrow().iter().copied().collect(),
+        )
+    }
+
+    #[test]
+    fn runs_match_byte_steps() {
+        let inputs: &[&[u8]] = &[
+            b"",
+            b"id,name\n1,a\n2,b",
+            b"id,name\r\n1,\"a, b\"\r\n2,\"say \"\"hi\"\"\"\r\n",
+            b"a,b\r1,2\r3,4\r",
+            b"a,\"open\nstill open\nto the end",
+            b"a,b\n1,x\"y\n2,\"\",z\n",
+            b"a,b\n,\n,\"\n\"\n",
+            "名称,备注\n图书馆,\"一、二\"\n".as_bytes(),
+        ];
+        for input in inputs {
+            let expected = state(&byte_by_byte(input));
+            for chunk in [1, 2, 3, 7, 64] {
+                let found = state(&through_reader(input, chunk));
+                assert_eq!(found, expected, "input {input:?} in chunks of {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_of_mixed_breaks() {
+        let tracker = through_reader(b"a\r\nb\nc\rd", 4);
+        assert_eq!(tracker.line_at(0), 1);
+        assert_eq!(tracker.line_at(3), 2);
+        assert_eq!(tracker.line_at(5), 3);
+        assert_eq!(tracker.line_at(7), 4);
+        assert_eq!(tracker.last_line(), 4);
+        assert_eq!(tracker.unclosed_quote_line(), None);
+    }
+
+    #[test]
+    fn unclosed_quote_line() {
+        let tracker = through_reader(b"a,b\n1,2\n3,\"x\ny\n", 5);
+        assert_eq!(tracker.unclosed_quote_line(), Some(3));
+        assert_eq!(tracker.last_line(), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_match_byte_steps(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
+                0..200,
+            ),
+            chunk in 1usize..40,
+        ) {
+            let expected = state(&byte_by_byte(&bytes));
+            let found = state(&through_reader(&bytes, chunk));
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 }

@@ -275,8 +275,10 @@ impl Linker<'_> {
         id_of: impl Fn(&T) -> Id,
     ) -> Vec<Row<T>> {
         let mut first_lines: HashMap<Id, u64> = HashMap::with_capacity(rows.len());
-        let mut kept = Vec::with_capacity(rows.len());
-        for row in rows {
+        // Filtering in place moves no row unless an earlier one was
+        // rejected, where a second vector would copy every row.
+        let mut rows = rows;
+        rows.retain(|row| {
             let id = id_of(&row.record);
             if let Some(first_line) = first_lines.get(&id) {
                 let problem =
@@ -284,12 +286,12 @@ impl Linker<'_> {
                         .with("value", id.to_text())
                         .with("first_line", *first_line);
                 self.reject(file, [locate(problem, file, row.line)]);
-                continue;
+                return false;
             }
             first_lines.insert(id, row.line);
-            kept.push(row);
-        }
-        kept
+            true
+        });
+        rows
     }
 
     /// Keeps the rows that pass `check` and rejects the others.
@@ -299,8 +301,8 @@ impl Linker<'_> {
         rows: Vec<Row<T>>,
         mut check: impl FnMut(&T, &mut RowCheck<'_>),
     ) -> Vec<Row<T>> {
-        let mut kept = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut rows = rows;
+        rows.retain(|row| {
             let mut row_check = RowCheck {
                 file,
                 line: row.line,
@@ -308,12 +310,13 @@ impl Linker<'_> {
             };
             check(&row.record, &mut row_check);
             if row_check.problems.is_empty() {
-                kept.push(row);
+                true
             } else {
                 self.reject(file, row_check.problems);
+                false
             }
-        }
-        kept
+        });
+        rows
     }
 
     fn categories(&mut self, rows: Vec<Row<CategoryDef>>) -> Vec<Row<CategoryDef>> {

@@ -153,6 +153,61 @@ pub enum BundleError {
 /// # Ok::<(), xuetong::bundle::BundleError>(())
 /// ```
 pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), BundleError> {
+    read_bundle_with(source, |files| {
+        // Stops at the first file that cannot be read.
+        files
+            .iter()
+            .map(|file| read_any(source, file))
+            .collect::<Result<Vec<_>, _>>()
+    })
+}
+
+/// Reads a bundle as [`read_bundle`] does, with its CSV files parsed in
+/// parallel on the rayon thread pool, one file per task.
+///
+/// The bundle, the rows, the problems and their order are the same as
+/// [`read_bundle`] returns. Every file is read even after one fails, and
+/// the error returned is that of the first failing file in reading order.
+///
+/// # Errors
+///
+/// Returns [`BundleError::Io`] only when a file cannot be read at all.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::bundle::{MemoryBundle, read_bundle, read_bundle_parallel};
+///
+/// let mut files = MemoryBundle::new();
+/// files.insert("venues.csv", "id,name,tier,time_zone\n\
+///     9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c,Qiantang District College,district,Asia/Shanghai\n");
+/// files.insert("courses.csv", "id,title,category,provider_venue_id\n");
+/// let parallel = read_bundle_parallel(&files)?;
+/// assert_eq!(parallel, read_bundle(&files)?);
+/// assert_eq!(parallel.0.venues.len(), 1);
+/// # Ok::<(), xuetong::bundle::BundleError>(())
+/// ```
+#[cfg(feature = "parallel")]
+pub fn read_bundle_parallel(
+    source: &(dyn BundleSource + Sync),
+) -> Result<(Bundle, ReadReport), BundleError> {
+    use rayon::prelude::*;
+
+    read_bundle_with(source, |files| {
+        let results: Vec<Result<FileRead, BundleError>> = files
+            .par_iter()
+            .map(|file| read_any(source, file))
+            .collect();
+        results.into_iter().collect()
+    })
+}
+
+/// Reads a bundle, with `read_files` reading the CSV files named, and
+/// returning their contents in the same order.
+fn read_bundle_with(
+    source: &dyn BundleSource,
+    read_files: impl FnOnce(&[&'static str]) -> Result<Vec<FileRead>, BundleError>,
+) -> Result<(Bundle, ReadReport), BundleError> {
     let mut report = ReadReport::default();
     let names = source.file_names().map_err(|source| BundleError::Io {
         action: "list",
@@ -173,9 +228,15 @@ pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), Bu
         }
     }
     let mut bundle = Bundle::default();
+    let present: Vec<&'static str> = CSV_FILES
+        .iter()
+        .map(|&(file, _)| file)
+        .filter(|file| names.iter().any(|name| name == file))
+        .collect();
+    let mut contents = read_files(&present)?.into_iter();
     let mut rows = RawRows::default();
     for &(file, required) in CSV_FILES {
-        if !names.iter().any(|name| name == file) {
+        if !present.contains(&file) {
             if required {
                 report.problems.push(
                     Problem::new(codes::MISSING_FILE, read::file_path(file)).with("file", file),
@@ -183,7 +244,9 @@ pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), Bu
             }
             continue;
         }
-        rows.read(source, file, &mut report)?;
+        if let Some(content) = contents.next() {
+            rows.store(content, &mut report);
+        }
     }
     if names.iter().any(|name| name == RULES_FILE) {
         bundle.rules = read_rules(source, &mut report)?;
@@ -255,44 +318,97 @@ struct RawRows {
     scans: Vec<Row<Scan>>,
 }
 
+/// The rows of one file, by the file's record type.
+enum FileRows {
+    Categories(Vec<Row<CategoryDef>>),
+    Venues(Vec<Row<Venue>>),
+    Learners(Vec<Row<Learner>>),
+    Instructors(Vec<Row<Instructor>>),
+    Clubs(Vec<Row<Club>>),
+    ClubMembers(Vec<Row<ClubMember>>),
+    Courses(Vec<Row<Course>>),
+    Sessions(Vec<Row<Session>>),
+    Enrolments(Vec<Row<Enrolment>>),
+    Excusals(Vec<Row<Excusal>>),
+    Outcomes(Vec<Row<Outcome>>),
+    Scans(Vec<Row<Scan>>),
+    /// A file that is not one of [`CSV_FILES`].
+    None,
+}
+
+/// One CSV file as read on its own: its rows, and what is added to the
+/// [`ReadReport`] for it.
+struct FileRead {
+    rows: FileRows,
+    problems: Vec<Problem>,
+    notices: Vec<Problem>,
+    report: FileReport,
+}
+
 impl RawRows {
-    fn read(
-        &mut self,
-        source: &dyn BundleSource,
-        file: &str,
-        report: &mut ReadReport,
-    ) -> Result<(), BundleError> {
-        match file {
-            "categories.csv" => self.categories = read_one(source, file, report)?,
-            "venues.csv" => self.venues = read_one(source, file, report)?,
-            "learners.csv" => self.learners = read_one(source, file, report)?,
-            "instructors.csv" => self.instructors = read_one(source, file, report)?,
-            "clubs.csv" => self.clubs = read_one(source, file, report)?,
-            "club_members.csv" => self.club_members = read_one(source, file, report)?,
-            "courses.csv" => self.courses = read_one(source, file, report)?,
-            "sessions.csv" => self.sessions = read_one(source, file, report)?,
-            "enrolments.csv" => self.enrolments = read_one(source, file, report)?,
-            "excusals.csv" => self.excusals = read_one(source, file, report)?,
-            "outcomes.csv" => self.outcomes = read_one(source, file, report)?,
-            "scans.csv" => self.scans = read_one(source, file, report)?,
-            _ => {}
+    /// Keeps the rows of one file and adds its problems, notices and counts
+    /// to `report`.
+    fn store(&mut self, content: FileRead, report: &mut ReadReport) {
+        match content.rows {
+            FileRows::Categories(rows) => self.categories = rows,
+            FileRows::Venues(rows) => self.venues = rows,
+            FileRows::Learners(rows) => self.learners = rows,
+            FileRows::Instructors(rows) => self.instructors = rows,
+            FileRows::Clubs(rows) => self.clubs = rows,
+            FileRows::ClubMembers(rows) => self.club_members = rows,
+            FileRows::Courses(rows) => self.courses = rows,
+            FileRows::Sessions(rows) => self.sessions = rows,
+            FileRows::Enrolments(rows) => self.enrolments = rows,
+            FileRows::Excusals(rows) => self.excusals = rows,
+            FileRows::Outcomes(rows) => self.outcomes = rows,
+            FileRows::Scans(rows) => self.scans = rows,
+            FileRows::None => return,
         }
-        Ok(())
+        report.problems.extend(content.problems);
+        report.notices.extend(content.notices);
+        report.files.push(content.report);
     }
 }
 
+/// Reads the CSV file `file` of the bundle with the record type it holds.
+fn read_any(source: &dyn BundleSource, file: &str) -> Result<FileRead, BundleError> {
+    let read = match file {
+        "categories.csv" => read_one(source, file, FileRows::Categories),
+        "venues.csv" => read_one(source, file, FileRows::Venues),
+        "learners.csv" => read_one(source, file, FileRows::Learners),
+        "instructors.csv" => read_one(source, file, FileRows::Instructors),
+        "clubs.csv" => read_one(source, file, FileRows::Clubs),
+        "club_members.csv" => read_one(source, file, FileRows::ClubMembers),
+        "courses.csv" => read_one(source, file, FileRows::Courses),
+        "sessions.csv" => read_one(source, file, FileRows::Sessions),
+        "enrolments.csv" => read_one(source, file, FileRows::Enrolments),
+        "excusals.csv" => read_one(source, file, FileRows::Excusals),
+        "outcomes.csv" => read_one(source, file, FileRows::Outcomes),
+        "scans.csv" => read_one(source, file, FileRows::Scans),
+        _ => Ok(None),
+    }?;
+    Ok(read.unwrap_or(FileRead {
+        rows: FileRows::None,
+        problems: Vec::new(),
+        notices: Vec::new(),
+        report: FileReport::new(file),
+    }))
+}
+
+/// Reads the records of `file`, or returns `None` when the source has no
+/// such file after all.
 fn read_one<T: Record>(
     source: &dyn BundleSource,
     file: &str,
-    report: &mut ReadReport,
-) -> Result<Vec<Row<T>>, BundleError> {
+    wrap: fn(Vec<Row<T>>) -> FileRows,
+) -> Result<Option<FileRead>, BundleError> {
     let io_error = |source| BundleError::Io {
         action: "read",
         file: file.to_owned(),
         source,
     };
     let Some(reader) = source.open(file).map_err(io_error)? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let mut problems = Vec::new();
     let mut notices = Vec::new();
@@ -314,10 +430,12 @@ fn read_one<T: Record>(
         (rows, file_report) =
             read::read_gb18030::<T>(file, text, &mut problems, &mut notices).map_err(io_error)?;
     }
-    report.problems.extend(problems);
-    report.notices.extend(notices);
-    report.files.push(file_report);
-    Ok(rows)
+    Ok(Some(FileRead {
+        rows: wrap(rows),
+        problems,
+        notices,
+        report: file_report,
+    }))
 }
 
 /// Writes every record of `bundle` as CSV files (and `rules.json` when the

@@ -120,6 +120,7 @@ fn read_rows<T: Record>(
         return Ok(Vec::new());
     };
     let width = record.len();
+    let base = file_path(file);
     let mut rows = Vec::new();
     let mut last = None;
     while read_record(&mut csv_reader, &mut record)? {
@@ -144,7 +145,7 @@ fn read_rows<T: Record>(
             last = Some((line, LastRow::Rejected));
             continue;
         }
-        match read_row::<T>(file, line, &record, &columns) {
+        match read_row::<T>(file, &base, line, &record, &columns) {
             Ok(value) => {
                 report.rows_accepted += 1;
                 rows.push(Row {
@@ -291,8 +292,10 @@ fn allowed_columns<T: Record>() -> String {
     names.join(", ")
 }
 
+/// Reads one row; `base` is the path of the file.
 fn read_row<T: Record>(
     file: &str,
+    base: &Path,
     line: u64,
     record: &csv::ByteRecord,
     columns: &[Option<usize>],
@@ -335,14 +338,14 @@ fn read_row<T: Record>(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let path = line_path(file, line);
-    let value = {
+    let (value, path) = {
         let cells = Cells::Csv {
             fields: T::FIELDS,
             cells,
         };
-        let mut reader = FieldReader::new(cells, path.clone(), &mut problems);
-        T::read_fields(&mut reader)
+        let mut reader = FieldReader::new(cells, base.join(line), &mut problems);
+        let value = T::read_fields(&mut reader);
+        (value, reader.into_path())
     };
     match value {
         Some(value) => {

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use xuetong::bundle::{Bundle as CoreBundle, MemoryBundle, read_bundle as core_read_bundle};
+use xuetong::bundle::{
+    Bundle as CoreBundle, MemoryBundle, read_bundle as core_read_bundle, read_bundle_parallel,
+};
 use xuetong::record::Record;
 
 use super::convert::json_to_py;
@@ -310,7 +312,7 @@ fn report_object(py: Python<'_>, report: &xuetong::bundle::ReadReport) -> PyResu
 #[pyfunction]
 pub(crate) fn read_bundle(py: Python<'_>, path: PathBuf) -> PyResult<Bundle> {
     guarded(py, || {
-        let result = py.detach(|| catch(|| core_read_bundle(&Folder::new(path))));
+        let result = py.detach(|| catch(|| read_bundle_parallel(&Folder::new(path))));
         let (bundle, report) = result
             .map_err(|panicked| internal_error(py, &panicked))?
             .map_err(|error| bundle_error(py, error.to_string()))?;

@@ -42,29 +42,28 @@ pub(super) fn records(season: &Season<'_>, writer: &mut dyn Write) -> io::Result
         .map(|timed| (timed.session.id, timed.session.date.to_string()))
         .collect();
     let mut table = Table::new(writer, RECORD_COLUMNS)?;
+    // The largest table of a season: its cells are written one by one,
+    // without a string per cell.
     for record in &season.attendance.records {
-        let date = dates
-            .get(&record.session_id)
-            .map_or(Cow::Borrowed(""), |date| Cow::Borrowed(date.as_str()));
-        table.row([
-            text(record.session_id),
-            date,
-            text(record.learner_id),
-            optional(record.course_id),
-            optional(record.club_id),
-            Cow::Borrowed(record.status.as_str()),
-            Cow::Borrowed(record.punctuality.map_or("", |p| p.as_str())),
-            text(record.credited_minutes),
-            text(record.scheduled_minutes),
-            optional(record.first_check_in.as_ref().map(format_instant)),
-            optional(record.last_check_out.as_ref().map(format_instant)),
-            optional(record.check_in_scan_id),
-            optional(record.check_out_scan_id),
-            text(record.walk_in),
-            text(record.excused),
-            text(record.provisional),
-            text(record.duplicate_scans),
-        ])?;
+        let date = dates.get(&record.session_id).map_or("", String::as_str);
+        table.value(&record.session_id)?;
+        table.cell(date)?;
+        table.value(&record.learner_id)?;
+        table.optional_value(record.course_id.as_ref())?;
+        table.optional_value(record.club_id.as_ref())?;
+        table.cell(record.status.as_str())?;
+        table.cell(record.punctuality.map_or("", |p| p.as_str()))?;
+        table.value(&record.credited_minutes)?;
+        table.value(&record.scheduled_minutes)?;
+        table.optional_value(record.first_check_in.as_ref())?;
+        table.optional_value(record.last_check_out.as_ref())?;
+        table.optional_value(record.check_in_scan_id.as_ref())?;
+        table.optional_value(record.check_out_scan_id.as_ref())?;
+        table.value(&record.walk_in)?;
+        table.value(&record.excused)?;
+        table.value(&record.provisional)?;
+        table.value(&record.duplicate_scans)?;
+        table.end_row()?;
     }
     table.finish()
 }
