@@ -252,11 +252,18 @@ pub fn run_season_observed<'b>(
     // `outcomes.csv` independent of it. Ids are unique within a bundle, so
     // the JSON form decides only between an attendance outcome and a
     // bundle outcome that reuse one id.
-    outcomes.sort_by(|a, b| {
+    let canonical = |a: &Outcome, b: &Outcome| {
         (a.learner_id, a.occurred_on, a.kind, a.id)
             .cmp(&(b.learner_id, b.occurred_on, b.kind, b.id))
             .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
-    });
+    };
+    // The attendance outcomes come in this order already. With the bundle's
+    // sorted too, the final sort finds two sorted runs and merges them,
+    // moving each (large) outcome about once.
+    if let Some(given) = outcomes.get_mut(from_attendance..) {
+        given.sort_by(canonical);
+    }
+    outcomes.sort_by(canonical);
 
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
