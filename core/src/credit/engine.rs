@@ -26,6 +26,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -371,8 +372,8 @@ pub fn compute_credits(
     context: &CreditContext,
     outcomes: &[Outcome],
 ) -> Result<Computation, Problems> {
-    // The keys sit beside the references, so the sort reads no outcome
-    // until two keys are equal. Copies of one outcome id are told apart by
+    // The keys sit beside the references, so the sort reads an outcome
+    // only when two keys are equal. Copies of one outcome id are ordered by
     // their content, so the copy that counts does not depend on the input
     // order.
     let mut keyed: Vec<(NaiveDate, OutcomeId, &Outcome)> = outcomes
@@ -454,25 +455,25 @@ fn match_outcomes<'a>(
     sorted: &[&'a Outcome],
     skipped: &mut Vec<Skipped>,
 ) -> Vec<Candidate<'a>> {
-    let completions: HashSet<(LearnerId, CourseId)> = sorted
+    let completions: IdSet<(LearnerId, CourseId)> = sorted
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
         .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
         .collect();
-    // Hash sets answer the many look-ups below faster than the context's
-    // ordered maps; nothing iterates over them, so their order never shows.
-    let learners: Option<HashSet<LearnerId>> = context
+    // Hash lookups are faster than the context's ordered maps here. Nothing
+    // iterates over these sets, so their order cannot change the result.
+    let learners: Option<IdSet<LearnerId>> = context
         .learners
         .as_ref()
         .map(|learners| learners.iter().copied().collect());
-    let courses: HashMap<CourseId, &'a Course> = context
+    let courses: IdMap<CourseId, &'a Course> = context
         .courses
         .iter()
         .map(|(&id, course)| (id, course))
         .collect();
     // Only ids that occur more than once need remembering.
     let repeated = repeated_ids(sorted);
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut candidates = Vec::with_capacity(sorted.len());
     for &outcome in sorted {
         if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
@@ -577,8 +578,42 @@ fn match_outcomes<'a>(
     candidates
 }
 
-/// The ids that more than one of `outcomes` carries.
-fn repeated_ids(outcomes: &[&Outcome]) -> HashSet<OutcomeId> {
+/// A fast hasher for the engine's sets of UUIDs, which are looked up once
+/// per outcome. It mixes every 8 bytes with a multiplication, which is
+/// enough for UUIDs; a crafted input can only make look-ups slower, never
+/// wrong, and nothing iterates over these sets.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (slot, byte) in word.iter_mut().zip(chunk) {
+                *slot = *byte;
+            }
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdSet<T> = HashSet<T, BuildHasherDefault<IdHasher>>;
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Finds the ids that occur in more than one of `outcomes`.
+fn repeated_ids(outcomes: &[&Outcome]) -> IdSet<OutcomeId> {
     let mut ids: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
     ids.sort_unstable();
     ids.windows(2)
@@ -1191,6 +1226,66 @@ pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn source_order_is_text_order() {
+        let low = Uuid::from_u128(0x09);
+        let high = Uuid::from_u128(0x0a);
+        let top = Uuid::from_u128(0xf000_0000_0000_0000_0000_0000_0000_0000);
+        let sources = vec![
+            Source::Resource("video-2"),
+            Source::Period("lifetime".to_owned()),
+            Source::Period("2026-01-01/2026-12-31".to_owned()),
+            Source::Period("/2026-12-31".to_owned()),
+            Source::Outcome(OutcomeId(top)),
+            Source::Outcome(OutcomeId(low)),
+            Source::Kind("volunteer_service"),
+            Source::Kind("award"),
+            Source::Course(CourseId(high)),
+            Source::Course(CourseId(low)),
+            Source::Club(ClubId(top)),
+            Source::Resource("video-10"),
+        ];
+        let mut by_key = sources.clone();
+        by_key.sort();
+        let texts: Vec<String> = by_key.iter().map(ToString::to_string).collect();
+        let mut by_text = texts.clone();
+        by_text.sort();
+        assert_eq!(texts, by_text);
+        assert_eq!(texts[0], "club:f0000000-0000-0000-0000-000000000000");
+        assert_eq!(texts[1], "course:00000000-0000-0000-0000-000000000009");
+        assert_eq!(texts[2], "course:00000000-0000-0000-0000-00000000000a");
+        assert_eq!(texts[6], "period:/2026-12-31");
+        assert_eq!(texts[8], "period:lifetime");
+        assert_eq!(texts[11], "resource:video-2");
+    }
+
+    #[test]
+    fn repeated_ids_lists_each_once() {
+        let make = |id: &str| {
+            Outcome::from_json(
+                &serde_json::json!({
+                    "id": id,
+                    "learner_id": "20000000-0000-4000-8000-000000000001",
+                    "kind": "volunteer_service",
+                    "occurred_on": "2026-03-14",
+                    "minutes": 60,
+                }),
+                &Path::root(),
+            )
+            .unwrap()
+        };
+        let a = make("00000000-0000-4000-8000-00000000000a");
+        let b = make("00000000-0000-4000-8000-00000000000b");
+        let c = make("00000000-0000-4000-8000-00000000000c");
+        let outcomes = [&c, &a, &b, &c, &a, &c];
+        let repeated = repeated_ids(&outcomes);
+        assert_eq!(repeated.len(), 2);
+        assert!(repeated.contains(&a.id));
+        assert!(repeated.contains(&c.id));
+        assert!(!repeated.contains(&b.id));
+    }
 
     #[test]
     fn expiry_of_leap_day() {

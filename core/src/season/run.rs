@@ -273,7 +273,7 @@ pub fn run_season_observed<'b>(
     let mut ledger = options.previous_ledger.unwrap_or_default();
     let before = ledger.entries().len();
     ledger
-        .record(&computation, recorded_on)
+        .record_in_place(&computation, recorded_on)
         .map_err(|found| under("rules", found))?;
     let appended = ledger.entries().len() - before;
 
