@@ -1256,8 +1256,8 @@ mod tests {
         assert_eq!(texts[0], "club:f0000000-0000-0000-0000-000000000000");
         assert_eq!(texts[1], "course:00000000-0000-0000-0000-000000000009");
         assert_eq!(texts[2], "course:00000000-0000-0000-0000-00000000000a");
-        assert_eq!(texts[6], "period:/2026-12-31");
-        assert_eq!(texts[8], "period:lifetime");
+        assert_eq!(texts[7], "period:/2026-12-31");
+        assert_eq!(texts[9], "period:lifetime");
         assert_eq!(texts[11], "resource:video-2");
     }
 
