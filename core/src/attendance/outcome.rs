@@ -123,7 +123,7 @@ struct Pending<'r> {
     origin: Origin<'r>,
 }
 
-/// What a pending outcome is made of.
+/// The source data of a pending outcome.
 enum Origin<'r> {
     /// The credited minutes of one record.
     Record(&'r AttendanceRecord),

@@ -50,7 +50,7 @@ pub(crate) fn write_canonical(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
         Value::Number(number) => {
-            // Writing to a string cannot fail.
+            // `fmt::Write` for `String` never returns an error.
             let _ = write!(out, "{number}");
         }
         Value::String(text) => write_string(text, out),

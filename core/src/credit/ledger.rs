@@ -211,8 +211,9 @@ fn v5(name: &str) -> Uuid {
 /// The id of an accrual recorded under `pin`; `generation` counts earlier,
 /// revoked entries with the same content.
 fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
-    // The name is written straight into one string: writing to a string
-    // cannot fail, so the results of `write!` are ignored.
+    // The name is written straight into one string. `fmt::Write` for
+    // `String` never returns an error, so the results of `write!` are
+    // ignored.
     let mut name = String::with_capacity(256 + 37 * accrual.outcome_ids.len());
     let _ = write!(
         name,
@@ -1133,6 +1134,7 @@ fn canonical_entry(entry: &Entry) -> String {
     if let Some(expires_on) = entry.expires_on {
         object.date("expires_on", expires_on);
     }
+
     object.shown("id", entry.id);
     object.text("kind", entry.kind.as_str());
     object.shown("learner_id", entry.learner_id);
@@ -1154,6 +1156,7 @@ fn canonical_entry(entry: &Entry) -> String {
     if let Some(reason) = &entry.reason {
         object.text("reason", reason);
     }
+
     object.date("recorded_on", entry.recorded_on);
     if let Some(reverses) = entry.reverses {
         object.shown("reverses", reverses);
@@ -1171,8 +1174,8 @@ fn canonical_entry(entry: &Entry) -> String {
 }
 
 /// A JSON object being written in canonical form, its keys given in code
-/// point order by the caller. Writing to a string cannot fail, so the
-/// results of `write!` are ignored.
+/// point order by the caller. `fmt::Write` for `String` never returns an
+/// error, so the results of `write!` are ignored.
 struct CanonicalObject<'o> {
     out: &'o mut String,
     empty: bool,
@@ -1278,15 +1281,15 @@ mod tests {
     use super::*;
     use crate::credit::digest::chained_digest;
 
-    /// The canonical form through a JSON value, which `canonical_entry`
-    /// must reproduce.
+    /// Writes the canonical form through a JSON value, which
+    /// `canonical_entry` must reproduce.
     fn through_value(entry: &Entry) -> String {
         let mut text = String::new();
         write_canonical(&content_of(entry), &mut text);
         text
     }
 
-    /// The JSON form of `entry` without its digest.
+    /// Returns the JSON form of `entry` without its digest.
     fn content_of(entry: &Entry) -> Value {
         let mut value = serde_json::to_value(entry).unwrap();
         value.as_object_mut().unwrap().remove("digest");

@@ -268,6 +268,7 @@ pub fn run_season_observed<'b>(
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
     let computation = compute_credits(&rule_set, &context, &outcomes)?;
+    drop(context);
 
     observe(SeasonStep::Ledger);
     let mut ledger = options.previous_ledger.unwrap_or_default();
@@ -276,6 +277,9 @@ pub fn run_season_observed<'b>(
         .record_in_place(&computation, recorded_on)
         .map_err(|found| under("rules", found))?;
     let appended = ledger.entries().len() - before;
+    // The ledger now holds the accruals; only the skipped outcomes are kept,
+    // which frees the accruals before the later steps allocate.
+    let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
@@ -298,7 +302,7 @@ pub fn run_season_observed<'b>(
         bundle,
         &attendance,
         from_attendance,
-        &computation.skipped,
+        &skipped,
         &ledger,
         before,
         &clubs,
@@ -315,7 +319,7 @@ pub fn run_season_observed<'b>(
         xapi: options.xapi,
         attendance,
         outcomes,
-        skipped: computation.skipped,
+        skipped,
         ledger,
         appended,
         clubs,
