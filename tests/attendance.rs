@@ -343,6 +343,45 @@ fn example_outcomes_have_derived_ids() {
     );
 }
 
+#[test]
+fn example_outcomes_are_ordered_and_filled() {
+    let bundle = example();
+    let report = evaluate_bundle(&bundle, "2026-04-01T00:00:00+08:00", None);
+    for grouping in [OutcomeGrouping::PerSession, OutcomeGrouping::PerCourse] {
+        let outcomes = attendance_outcomes(&report, &bundle.sessions, grouping);
+        let keys: Vec<_> = outcomes
+            .iter()
+            .map(|o| (o.learner_id, o.occurred_on, o.kind, o.id))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "{grouping:?}");
+        for outcome in &outcomes {
+            let per_session = grouping == OutcomeGrouping::PerSession;
+            match outcome.kind {
+                OutcomeKind::Attendance => {
+                    assert!(outcome.course_id.is_some());
+                    assert!(outcome.club_id.is_none());
+                    assert!(outcome.minutes.is_some());
+                    assert_eq!(outcome.session_id.is_some(), per_session);
+                }
+                OutcomeKind::ClubActivity => {
+                    assert!(outcome.club_id.is_some());
+                    assert!(outcome.course_id.is_none());
+                    assert!(outcome.minutes.is_some());
+                    assert_eq!(outcome.session_id.is_some(), per_session);
+                }
+                _ => {
+                    assert_eq!(outcome.kind, OutcomeKind::CourseCompletion);
+                    assert!(outcome.course_id.is_some());
+                    assert!(outcome.minutes.is_none());
+                    assert!(outcome.session_id.is_none());
+                }
+            }
+        }
+    }
+}
+
 /// A small season built in code: one venue, one course with `sessions`
 /// weekly sessions from 2 March 2026 09:00 to 10:30 in Shanghai.
 struct Season {

@@ -72,7 +72,7 @@ pub fn attendance_outcomes(
         .iter()
         .map(|timed| (timed.session.id, timed))
         .collect();
-    let mut outcomes = match grouping {
+    let mut pending = match grouping {
         OutcomeGrouping::PerSession => per_session(&report.records, &by_id),
         OutcomeGrouping::PerCourse => per_course(&report.records, &by_id),
     };
@@ -90,68 +90,132 @@ pub fn attendance_outcomes(
             "course_completion:{}:{}",
             result.learner_id, result.course_id
         );
-        let mut outcome = outcome(
+        pending.push(Pending::new(
             key,
             result.learner_id,
             OutcomeKind::CourseCompletion,
             ended_on,
-        );
-        outcome.course_id = Some(result.course_id);
-        outcomes.push(outcome);
+            Origin::Completion(result.course_id),
+        ));
     }
 
-    outcomes.sort_by(|a, b| {
-        (a.learner_id, a.occurred_on, a.kind, a.id).cmp(&(
-            b.learner_id,
-            b.occurred_on,
-            b.kind,
-            b.id,
-        ))
+    // Outcomes are large, so the small pending ones are sorted and each
+    // outcome is then made in its place.
+    pending.sort_by_key(|pending| {
+        (
+            pending.learner,
+            pending.occurred_on,
+            pending.kind,
+            pending.id,
+        )
     });
-    outcomes
+    pending.into_iter().map(Pending::make).collect()
+}
+
+/// An outcome not made yet: what it is sorted by, the key its id derives
+/// from, and what it is made of.
+struct Pending<'r> {
+    learner: LearnerId,
+    occurred_on: NaiveDate,
+    kind: OutcomeKind,
+    id: OutcomeId,
+    key: String,
+    origin: Origin<'r>,
+}
+
+/// The source data of a pending outcome.
+enum Origin<'r> {
+    /// The credited minutes of one record.
+    Record(&'r AttendanceRecord),
+    /// The summed minutes of a learner in a course or club.
+    Sum(Owner, u32),
+    /// A completed course.
+    Completion(CourseId),
+}
+
+impl<'r> Pending<'r> {
+    fn new(
+        key: String,
+        learner: LearnerId,
+        kind: OutcomeKind,
+        occurred_on: NaiveDate,
+        origin: Origin<'r>,
+    ) -> Self {
+        Self {
+            learner,
+            occurred_on,
+            kind,
+            id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
+            key,
+            origin,
+        }
+    }
+
+    fn make(self) -> Outcome {
+        let mut made = outcome(self.id, self.key, self.learner, self.kind, self.occurred_on);
+        match self.origin {
+            Origin::Record(record) => {
+                if self.kind == OutcomeKind::ClubActivity {
+                    made.club_id = record.club_id;
+                } else {
+                    made.course_id = record.course_id;
+                }
+                made.minutes = Some(record.credited_minutes);
+                made.session_id = Some(record.session_id);
+            }
+            Origin::Sum(Owner::Course(course), minutes) => {
+                made.course_id = Some(course);
+                made.minutes = Some(minutes);
+            }
+            Origin::Sum(Owner::Club(club), minutes) => {
+                made.club_id = Some(club);
+                made.minutes = Some(minutes);
+            }
+            Origin::Completion(course) => made.course_id = Some(course),
+        }
+        made
+    }
 }
 
 /// Selects the records that make outcomes: final, with credited minutes,
 /// and with a known session.
-fn creditable<'r>(
+fn creditable<'r, 's>(
     records: &'r [AttendanceRecord],
-    by_id: &'r HashMap<SessionId, &TimedSession>,
-) -> impl Iterator<Item = (&'r AttendanceRecord, &'r TimedSession)> {
+    by_id: &'s HashMap<SessionId, &'s TimedSession>,
+) -> impl Iterator<Item = (&'r AttendanceRecord, &'s TimedSession)> {
     records
         .iter()
         .filter(|record| !record.provisional && record.credited_minutes > 0)
         .filter_map(|record| by_id.get(&record.session_id).map(|timed| (record, *timed)))
 }
 
-fn per_session(
-    records: &[AttendanceRecord],
+fn per_session<'r>(
+    records: &'r [AttendanceRecord],
     by_id: &HashMap<SessionId, &TimedSession>,
-) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
+) -> Vec<Pending<'r>> {
+    let mut pending = Vec::with_capacity(records.len());
     for (record, timed) in creditable(records, by_id) {
         let date = timed.session.date;
-        let made = match (record.course_id, record.club_id) {
-            (Some(course), _) => {
-                let key = format!("attendance:{}:{}", record.learner_id, record.session_id);
-                let mut made = outcome(key, record.learner_id, OutcomeKind::Attendance, date);
-                made.course_id = Some(course);
-                made
-            }
-            (None, Some(club)) => {
-                let key = format!("club_activity:{}:{}", record.learner_id, record.session_id);
-                let mut made = outcome(key, record.learner_id, OutcomeKind::ClubActivity, date);
-                made.club_id = Some(club);
-                made
-            }
+        let (kind, key) = match (record.course_id, record.club_id) {
+            (Some(_), _) => (
+                OutcomeKind::Attendance,
+                format!("attendance:{}:{}", record.learner_id, record.session_id),
+            ),
+            (None, Some(_)) => (
+                OutcomeKind::ClubActivity,
+                format!("club_activity:{}:{}", record.learner_id, record.session_id),
+            ),
             (None, None) => continue,
         };
-        outcomes.push(Outcome {
-            minutes: Some(record.credited_minutes),
-            session_id: Some(record.session_id),
-            ..made
-        });
+        pending.push(Pending::new(
+            key,
+            record.learner_id,
+            kind,
+            date,
+            Origin::Record(record),
+        ));
     }
-    outcomes
+    pending
 }
 
 /// The course or club whose minutes a per-course outcome sums.
@@ -161,10 +225,10 @@ enum Owner {
     Club(crate::id::ClubId),
 }
 
-fn per_course(
+fn per_course<'r>(
     records: &[AttendanceRecord],
     by_id: &HashMap<SessionId, &TimedSession>,
-) -> Vec<Outcome> {
+) -> Vec<Pending<'r>> {
     let mut sums: BTreeMap<(LearnerId, Owner), (u32, NaiveDate)> = BTreeMap::new();
     for (record, timed) in creditable(records, by_id) {
         let owner = match (record.course_id, record.club_id) {
@@ -179,22 +243,17 @@ fn per_course(
     }
     sums.into_iter()
         .map(|((learner, owner), (minutes, date))| {
-            let mut made = match owner {
-                Owner::Course(course) => {
-                    let key = format!("attendance:{learner}:{course}");
-                    let mut made = outcome(key, learner, OutcomeKind::Attendance, date);
-                    made.course_id = Some(course);
-                    made
-                }
-                Owner::Club(club) => {
-                    let key = format!("club_activity:{learner}:{club}");
-                    let mut made = outcome(key, learner, OutcomeKind::ClubActivity, date);
-                    made.club_id = Some(club);
-                    made
-                }
+            let (kind, key) = match owner {
+                Owner::Course(course) => (
+                    OutcomeKind::Attendance,
+                    format!("attendance:{learner}:{course}"),
+                ),
+                Owner::Club(club) => (
+                    OutcomeKind::ClubActivity,
+                    format!("club_activity:{learner}:{club}"),
+                ),
             };
-            made.minutes = Some(minutes);
-            made
+            Pending::new(key, learner, kind, date, Origin::Sum(owner, minutes))
         })
         .collect()
 }
@@ -219,11 +278,17 @@ fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Ut
     ends
 }
 
-/// Makes an outcome with the id and source derived from `key`, and every
-/// optional field empty.
-fn outcome(key: String, learner: LearnerId, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
+/// Makes an outcome with the id `id` derived from `key`, the source `key`,
+/// and every optional field empty.
+fn outcome(
+    id: OutcomeId,
+    key: String,
+    learner: LearnerId,
+    kind: OutcomeKind,
+    occurred_on: NaiveDate,
+) -> Outcome {
     Outcome {
-        id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
+        id,
         source: Some(SourceRef {
             system: OUTCOME_SOURCE_SYSTEM.to_owned(),
             key,

@@ -8,6 +8,8 @@
 //! Canonicalization Scheme) escapes them. Entries hold no fractional
 //! numbers, so for them this form is exactly RFC 8785's.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -16,13 +18,21 @@ pub(crate) const CHAIN_START: &str =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Computes the digest of an entry whose JSON form without `digest` is
-/// `entry`, chained to `previous`.
+/// `entry`, chained to `previous`. The ledger writes the canonical form of
+/// its entries itself; tests check it against this one.
+#[cfg(test)]
 pub(crate) fn chained_digest(previous: &str, entry: &Value) -> String {
     let mut text = String::with_capacity(512);
     write_canonical(entry, &mut text);
+    chained_digest_of_text(previous, &text)
+}
+
+/// Computes the digest of an entry whose canonical JSON form without
+/// `digest` is `canonical`, chained to `previous`.
+pub(crate) fn chained_digest_of_text(previous: &str, canonical: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(previous.as_bytes());
-    hasher.update(text.as_bytes());
+    hasher.update(canonical.as_bytes());
     let hash = hasher.finalize();
     let mut hex = String::with_capacity(64);
     for byte in hash.iter() {
@@ -35,11 +45,14 @@ pub(crate) fn chained_digest(previous: &str, entry: &Value) -> String {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `value` in canonical JSON: sorted keys, no whitespace.
-fn write_canonical(value: &Value, out: &mut String) {
+pub(crate) fn write_canonical(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) => out.push_str(&number.to_string()),
+        Value::Number(number) => {
+            // `fmt::Write` for `String` never returns an error.
+            let _ = write!(out, "{number}");
+        }
         Value::String(text) => write_string(text, out),
         Value::Array(items) => {
             out.push('[');
@@ -73,26 +86,36 @@ fn write_canonical(value: &Value, out: &mut String) {
 /// Writes a JSON string: quotes, backslashes and control characters escaped
 /// (the short escapes where JSON has them, `\u00xx` with lowercase digits
 /// otherwise), every other character as itself.
-fn write_string(text: &str, out: &mut String) {
+pub(crate) fn write_string(text: &str, out: &mut String) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let code = u32::from(c) as usize;
+    // Runs of characters that need no escape are copied whole. Every
+    // escaped character is ASCII, so each run ends on a character boundary.
+    let mut run_start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x00..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(text.get(run_start..at).unwrap_or_default());
+        match escape {
+            Some(escape) => out.push_str(escape),
+            None => {
+                let code = usize::from(byte);
                 out.push_str("\\u00");
                 out.push(char::from(HEX[code >> 4]));
                 out.push(char::from(HEX[code & 0x0f]));
             }
-            c => out.push(c),
         }
+        run_start = at + 1;
     }
+    out.push_str(text.get(run_start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -114,6 +137,15 @@ mod tests {
         assert_eq!(
             canonical(&value),
             r#"{"a":{"c":null,"d":true},"b":[1,"x"],"é":"tab\there \"q\" \u0001"}"#
+        );
+    }
+
+    #[test]
+    fn escapes_at_ends_and_beside_wide_characters() {
+        let value = json!(["\u{1f}中\"文\\", "\n", "\u{7f}é"]);
+        assert_eq!(
+            canonical(&value),
+            "[\"\\u001f中\\\"文\\\\\",\"\\n\",\"\u{7f}é\"]"
         );
     }
 

@@ -24,14 +24,16 @@
 //!    minimum award), and the rest becomes a zero-value `capped` entry
 //!    recording the excess and the cap.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::bundle::Bundle;
 use crate::decimal::Credits;
-use crate::id::{CourseId, LearnerId, OutcomeId, VenueId};
+use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
 };
@@ -280,7 +282,7 @@ impl Computation {
 struct Candidate<'a> {
     outcome: &'a Outcome,
     rule: usize,
-    category: Option<Category>,
+    category: Option<&'a Category>,
     course: Option<&'a Course>,
     raw_minutes: u32,
     minutes: u32,
@@ -370,14 +372,20 @@ pub fn compute_credits(
     context: &CreditContext,
     outcomes: &[Outcome],
 ) -> Result<Computation, Problems> {
-    let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
-    // Copies of one outcome id are told apart by their content, so the copy
-    // that counts does not depend on the input order.
-    sorted.sort_by(|a, b| {
-        (a.occurred_on, a.id)
-            .cmp(&(b.occurred_on, b.id))
-            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+    // The keys sit beside the references, so the sort reads an outcome
+    // only when two keys are equal. Copies of one outcome id are ordered by
+    // their content, so the copy that counts does not depend on the input
+    // order.
+    let mut keyed: Vec<(NaiveDate, OutcomeId, &Outcome)> = outcomes
+        .iter()
+        .map(|outcome| (outcome.occurred_on, outcome.id, outcome))
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| a.2.to_json().to_string().cmp(&b.2.to_json().to_string()))
     });
+    let sorted: Vec<&Outcome> = keyed.into_iter().map(|(_, _, outcome)| outcome).collect();
     let mut skipped = Vec::new();
     let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
     let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
@@ -447,20 +455,32 @@ fn match_outcomes<'a>(
     sorted: &[&'a Outcome],
     skipped: &mut Vec<Skipped>,
 ) -> Vec<Candidate<'a>> {
-    let completions: BTreeSet<(LearnerId, CourseId)> = sorted
+    let completions: IdSet<(LearnerId, CourseId)> = sorted
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
         .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
         .collect();
-    let mut seen = BTreeSet::new();
-    let mut candidates = Vec::new();
+    // Hash lookups are faster than the context's ordered maps here. Nothing
+    // iterates over these sets, so their order cannot change the result.
+    let learners: Option<IdSet<LearnerId>> = context
+        .learners
+        .as_ref()
+        .map(|learners| learners.iter().copied().collect());
+    let courses: IdMap<CourseId, &'a Course> = context
+        .courses
+        .iter()
+        .map(|(&id, course)| (id, course))
+        .collect();
+    // Only ids that occur more than once need remembering.
+    let repeated = repeated_ids(sorted);
+    let mut seen = IdSet::default();
+    let mut candidates = Vec::with_capacity(sorted.len());
     for &outcome in sorted {
-        if !seen.insert(outcome.id) {
+        if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
             skipped.push(skip(outcome, None, SkipReason::DuplicateOutcome));
             continue;
         }
-        if context
-            .learners
+        if learners
             .as_ref()
             .is_some_and(|learners| !learners.contains(&outcome.learner_id))
         {
@@ -468,7 +488,7 @@ fn match_outcomes<'a>(
             continue;
         }
         let course = match outcome.course_id {
-            Some(id) => match context.course(id) {
+            Some(id) => match courses.get(&id).copied() {
                 Some(course) => Some(course),
                 None => {
                     skipped.push(skip(outcome, None, SkipReason::UnknownCourse));
@@ -490,12 +510,12 @@ fn match_outcomes<'a>(
         }
         let category = outcome
             .category
-            .clone()
-            .or_else(|| course.map(|course| course.category.clone()));
+            .as_ref()
+            .or_else(|| course.map(|course| &course.category));
         let found = rule_set
             .rules
             .iter()
-            .position(|rule| rule_matches(rule, context, outcome, course, category.as_ref()));
+            .position(|rule| rule_matches(rule, context, outcome, course, category));
         let Some(index) = found else {
             skipped.push(skip(outcome, None, SkipReason::NoMatchingRule));
             continue;
@@ -558,6 +578,50 @@ fn match_outcomes<'a>(
     candidates
 }
 
+/// A fast hasher for the engine's sets of UUIDs, which are looked up once
+/// per outcome. It mixes every 8 bytes with a multiplication, which is
+/// enough for UUIDs; a crafted input can only make look-ups slower, never
+/// wrong, and nothing iterates over these sets.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (slot, byte) in word.iter_mut().zip(chunk) {
+                *slot = *byte;
+            }
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdSet<T> = HashSet<T, BuildHasherDefault<IdHasher>>;
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Finds the ids that occur in more than one of `outcomes`.
+fn repeated_ids(outcomes: &[&Outcome]) -> IdSet<OutcomeId> {
+    let mut ids: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
+    ids.sort_unstable();
+    ids.windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect()
+}
+
 fn rule_matches(
     rule: &Rule,
     context: &CreditContext,
@@ -603,17 +667,56 @@ pub(crate) fn award_key(scope: AwardScope, rank: AwardRank) -> String {
     format!("{}.{}", scope.as_str(), rank.as_str())
 }
 
+/// The unit that a record's minutes or amount belong to, as the `source`
+/// of an accrual names it.
+///
+/// Its order is the order of its text form: the variants are declared in
+/// the order of their prefixes (`club:` < `course:` < `kind:` < `outcome:`
+/// < `period:` < `resource:`, none a prefix of another), and ids order as
+/// their hyphenated lowercase hexadecimal text does. So units keyed by it
+/// come out as they would keyed by the text, without writing the text of
+/// every record.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Source<'a> {
+    /// `club:<id>`.
+    Club(ClubId),
+    /// `course:<id>`.
+    Course(CourseId),
+    /// `kind:<kind>`.
+    Kind(&'static str),
+    /// `outcome:<id>`.
+    Outcome(OutcomeId),
+    /// `period:<start>/<end>` or `period:lifetime`, holding the text after
+    /// `period:`.
+    Period(String),
+    /// `resource:<id>`.
+    Resource(&'a str),
+}
+
+impl fmt::Display for Source<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Club(id) => write!(f, "club:{id}"),
+            Self::Course(id) => write!(f, "course:{id}"),
+            Self::Kind(kind) => write!(f, "kind:{kind}"),
+            Self::Outcome(id) => write!(f, "outcome:{id}"),
+            Self::Period(window) => write!(f, "period:{window}"),
+            Self::Resource(id) => write!(f, "resource:{id}"),
+        }
+    }
+}
+
 /// The course, club or resource an outcome's minutes belong to, for the
 /// learner-and-course stage and the daily minutes limit.
-fn subject(outcome: &Outcome) -> String {
+fn subject(outcome: &Outcome) -> Source<'_> {
     if let Some(course) = outcome.course_id {
-        format!("course:{course}")
+        Source::Course(course)
     } else if let Some(club) = outcome.club_id {
-        format!("club:{club}")
+        Source::Club(club)
     } else if let Some(resource) = &outcome.resource_id {
-        format!("resource:{resource}")
+        Source::Resource(resource)
     } else {
-        format!("kind:{}", outcome.kind.as_str())
+        Source::Kind(outcome.kind.as_str())
     }
 }
 
@@ -622,7 +725,7 @@ fn apply_daily_limits<'a>(
     candidates: Vec<Candidate<'a>>,
     skipped: &mut Vec<Skipped>,
 ) -> Vec<Candidate<'a>> {
-    let mut used: BTreeMap<(LearnerId, usize, String, NaiveDate), u32> = BTreeMap::new();
+    let mut used: BTreeMap<(LearnerId, usize, Source<'a>, NaiveDate), u32> = BTreeMap::new();
     let mut kept = Vec::with_capacity(candidates.len());
     for mut candidate in candidates {
         let rule = &rule_set.rules[candidate.rule];
@@ -650,19 +753,19 @@ fn apply_daily_limits<'a>(
     kept
 }
 
-fn unit_source(rule: &Rule, outcome: &Outcome) -> String {
+fn unit_source<'a>(rule: &Rule, outcome: &'a Outcome) -> Source<'a> {
     match &rule.rounding.stage {
-        Stage::Record => format!("outcome:{}", outcome.id),
+        Stage::Record => Source::Outcome(outcome.id),
         Stage::LearnerCourse => subject(outcome),
         Stage::Period(period) => {
             let window = period.window(outcome.occurred_on);
             match (window.start, window.end) {
-                (None, None) => "period:lifetime".to_owned(),
-                (start, end) => format!(
-                    "period:{}/{}",
+                (None, None) => Source::Period("lifetime".to_owned()),
+                (start, end) => Source::Period(format!(
+                    "{}/{}",
                     start.map(super::rule::date_text).unwrap_or_default(),
                     end.map(super::rule::date_text).unwrap_or_default()
-                ),
+                )),
             }
         }
     }
@@ -674,30 +777,43 @@ fn build_units<'a>(
 ) -> Result<Vec<Unit<'a>>, Problem> {
     // The category is part of the key, so that every unit has exactly one
     // category and caps by category see every credited amount.
-    type Key = (
+    type Key<'a> = (
         LearnerId,
         usize,
         OutcomeKind,
         bool,
-        String,
-        Option<Category>,
+        Source<'a>,
+        Option<&'a Category>,
     );
-    let mut groups: BTreeMap<Key, Vec<Candidate<'a>>> = BTreeMap::new();
-    for candidate in candidates {
-        let rule = &rule_set.rules[candidate.rule];
-        let outcome = candidate.outcome;
-        let key = (
-            outcome.learner_id,
-            candidate.rule,
-            outcome.kind,
-            outcome.banked,
-            unit_source(rule, outcome),
-            candidate.category.clone(),
-        );
-        groups.entry(key).or_default().push(candidate);
-    }
-    let mut units = Vec::with_capacity(groups.len());
-    for ((learner, rule_index, kind, banked, source, category), members) in groups {
+    // Sorting the keys groups the records: units come out in the order of
+    // their keys, and the members of a unit in the order of `candidates`,
+    // because the position breaks ties.
+    let mut keyed: Vec<(Key<'a>, usize)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(position, candidate)| {
+            let outcome = candidate.outcome;
+            let key = (
+                outcome.learner_id,
+                candidate.rule,
+                outcome.kind,
+                outcome.banked,
+                unit_source(&rule_set.rules[candidate.rule], outcome),
+                candidate.category,
+            );
+            (key, position)
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut slots: Vec<Option<Candidate<'a>>> = candidates.into_iter().map(Some).collect();
+    let mut units = Vec::new();
+    let mut keyed = keyed.into_iter().peekable();
+    while let Some((key, position)) = keyed.next() {
+        let mut members: Vec<Candidate<'a>> = slots[position].take().into_iter().collect();
+        while let Some((_, next)) = keyed.next_if(|(next_key, _)| *next_key == key) {
+            members.extend(slots[next].take());
+        }
+        let (learner, rule_index, kind, banked, source, category) = key;
         let rule = &rule_set.rules[rule_index];
         let Some(occurred_on) = members.iter().map(|m| m.outcome.occurred_on).max() else {
             continue;
@@ -707,10 +823,10 @@ fn build_units<'a>(
             rule: rule_index,
             kind,
             banked,
-            source,
+            source: source.to_string(),
             members,
             occurred_on,
-            category,
+            category: category.cloned(),
             unrounded: Exact::ZERO,
             amount: Credits::ZERO,
             already_banked: None,
@@ -1110,6 +1226,66 @@ pub fn expiry_date(date: NaiveDate, years: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn source_order_is_text_order() {
+        let low = Uuid::from_u128(0x09);
+        let high = Uuid::from_u128(0x0a);
+        let top = Uuid::from_u128(0xf000_0000_0000_0000_0000_0000_0000_0000);
+        let sources = vec![
+            Source::Resource("video-2"),
+            Source::Period("lifetime".to_owned()),
+            Source::Period("2026-01-01/2026-12-31".to_owned()),
+            Source::Period("/2026-12-31".to_owned()),
+            Source::Outcome(OutcomeId(top)),
+            Source::Outcome(OutcomeId(low)),
+            Source::Kind("volunteer_service"),
+            Source::Kind("award"),
+            Source::Course(CourseId(high)),
+            Source::Course(CourseId(low)),
+            Source::Club(ClubId(top)),
+            Source::Resource("video-10"),
+        ];
+        let mut by_key = sources.clone();
+        by_key.sort();
+        let texts: Vec<String> = by_key.iter().map(ToString::to_string).collect();
+        let mut by_text = texts.clone();
+        by_text.sort();
+        assert_eq!(texts, by_text);
+        assert_eq!(texts[0], "club:f0000000-0000-0000-0000-000000000000");
+        assert_eq!(texts[1], "course:00000000-0000-0000-0000-000000000009");
+        assert_eq!(texts[2], "course:00000000-0000-0000-0000-00000000000a");
+        assert_eq!(texts[7], "period:/2026-12-31");
+        assert_eq!(texts[9], "period:lifetime");
+        assert_eq!(texts[11], "resource:video-2");
+    }
+
+    #[test]
+    fn repeated_ids_lists_each_once() {
+        let make = |id: &str| {
+            Outcome::from_json(
+                &serde_json::json!({
+                    "id": id,
+                    "learner_id": "20000000-0000-4000-8000-000000000001",
+                    "kind": "volunteer_service",
+                    "occurred_on": "2026-03-14",
+                    "minutes": 60,
+                }),
+                &Path::root(),
+            )
+            .unwrap()
+        };
+        let a = make("00000000-0000-4000-8000-00000000000a");
+        let b = make("00000000-0000-4000-8000-00000000000b");
+        let c = make("00000000-0000-4000-8000-00000000000c");
+        let outcomes = [&c, &a, &b, &c, &a, &c];
+        let repeated = repeated_ids(&outcomes);
+        assert_eq!(repeated.len(), 2);
+        assert!(repeated.contains(&a.id));
+        assert!(repeated.contains(&c.id));
+        assert!(!repeated.contains(&b.id));
+    }
 
     #[test]
     fn expiry_of_leap_day() {

@@ -16,6 +16,7 @@
 //! rejected when it is read ([`Ledger::from_json`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{check_known_fields, json_kind};
 
 use super::codes;
-use super::digest::{CHAIN_START, chained_digest};
+use super::digest::{CHAIN_START, chained_digest_of_text, write_canonical, write_string};
 use super::engine::{Accrual, Computation, SkipReason};
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
@@ -210,17 +211,13 @@ fn v5(name: &str) -> Uuid {
 /// The id of an accrual recorded under `pin`; `generation` counts earlier,
 /// revoked entries with the same content.
 fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
-    let outcomes: Vec<String> = accrual
-        .outcome_ids
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let excess = accrual.cap.as_ref().map_or_else(
-        || "-".to_owned(),
-        |cap| format!("{}@{}", cap.excess, cap.id),
-    );
-    v5(&format!(
-        "credit_entry:{}:{}:{}@{}:{}:{}:{}:{}:{}:{}:{}",
+    // The name is written straight into one string. `fmt::Write` for
+    // `String` never returns an error, so the results of `write!` are
+    // ignored.
+    let mut name = String::with_capacity(256 + 37 * accrual.outcome_ids.len());
+    let _ = write!(
+        name,
+        "credit_entry:{}:{}:{}@{}:{}:{}:{}:{}:",
         accrual.kind.as_str(),
         accrual.learner_id,
         pin.id,
@@ -229,10 +226,22 @@ fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
         accrual.source,
         accrual.occurred_on,
         accrual.amount,
-        excess,
-        outcomes.join(","),
-        generation
-    ))
+    );
+    match &accrual.cap {
+        Some(cap) => {
+            let _ = write!(name, "{}@{}", cap.excess, cap.id);
+        }
+        None => name.push('-'),
+    }
+    name.push(':');
+    for (position, id) in accrual.outcome_ids.iter().enumerate() {
+        if position > 0 {
+            name.push(',');
+        }
+        let _ = write!(name, "{id}");
+    }
+    let _ = write!(name, ":{generation}");
+    v5(&name)
 }
 
 impl Ledger {
@@ -259,13 +268,24 @@ impl Ledger {
     /// Appends `entry` with its digest chained to the last entry's, and
     /// returns it as appended.
     fn append(&mut self, mut entry: Entry) -> Entry {
+        entry.digest = self.next_digest(&entry);
+        self.entries.push(entry.clone());
+        entry
+    }
+
+    /// Appends `entry` as [`Ledger::append`] does, without returning a copy.
+    fn push(&mut self, mut entry: Entry) {
+        entry.digest = self.next_digest(&entry);
+        self.entries.push(entry);
+    }
+
+    /// Computes the digest of `entry` chained to the last entry's.
+    fn next_digest(&self, entry: &Entry) -> String {
         let previous = self
             .entries
             .last()
             .map_or(CHAIN_START, |last| last.digest.as_str());
-        entry.digest = chained_digest(previous, &content_of(&entry));
-        self.entries.push(entry.clone());
-        entry
+        chained_digest_of_text(previous, &canonical_entry(entry))
     }
 
     /// The revocation of each revoked entry, by the revoked entry's id.
@@ -324,6 +344,19 @@ impl Ledger {
         computation: &Computation,
         recorded_on: NaiveDate,
     ) -> Result<Vec<Entry>, Problems> {
+        let before = self.entries.len();
+        self.record_in_place(computation, recorded_on)?;
+        Ok(self.entries.get(before..).unwrap_or_default().to_vec())
+    }
+
+    /// Records a computation as [`Ledger::record`] does, without returning
+    /// copies of the appended entries, which are the entries after those the
+    /// ledger had before.
+    pub(crate) fn record_in_place(
+        &mut self,
+        computation: &Computation,
+        recorded_on: NaiveDate,
+    ) -> Result<(), Problems> {
         self.check_recording_date(recorded_on)?;
         let (before, pins) = (self.entries.len(), self.rule_sets.len());
         let pin = &computation.rule_set;
@@ -430,13 +463,11 @@ impl Ledger {
             appended.push(reversal(entry, recorded_on, None));
         }
         appended.extend(fresh);
-        let mut appended: Vec<Entry> = appended
-            .into_iter()
-            .map(|entry| self.append(entry))
-            .collect();
-        appended.extend(self.expire_due(recorded_on, recorded_on));
-        self.keep_or_undo(before, pins)?;
-        Ok(appended)
+        for entry in appended {
+            self.push(entry);
+        }
+        self.expire_due(recorded_on, recorded_on);
+        self.keep_or_undo(before, pins)
     }
 
     /// Appends a revocation of entry `id` made by a person for `reason`, and
@@ -801,7 +832,7 @@ impl Ledger {
                     .with("field", "digest"),
                 );
             }
-            if chained_digest(previous, &content_of(entry)) != entry.digest {
+            if chained_digest_of_text(previous, &canonical_entry(entry)) != entry.digest {
                 return Some(
                     Problem::new(codes::LEDGER_TAMPERED, path.join(index))
                         .with("index", index)
@@ -1064,14 +1095,137 @@ fn reversal(target: &Entry, recorded_on: NaiveDate, reason: Option<String>) -> E
     }
 }
 
-/// Returns the JSON form of `entry` without its digest, which is what the
-/// digest covers.
-fn content_of(entry: &Entry) -> Value {
-    let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
-    if let Value::Object(object) = &mut value {
-        object.remove("digest");
+/// Returns the canonical JSON form of `entry` without its digest, which is
+/// what the digest covers.
+///
+/// It is written straight from the fields rather than through a JSON value,
+/// which is much faster for a large ledger. The keys are in code point
+/// order, and absent optional fields and empty outcome lists are left out,
+/// as the `Serialize` form of [`Entry`] leaves them out.
+fn canonical_entry(entry: &Entry) -> String {
+    let mut text = String::with_capacity(512 + 40 * entry.outcome_ids.len());
+    let mut object = CanonicalObject::open(&mut text);
+    object.shown("amount", entry.amount);
+    if let Some(basis) = &entry.basis {
+        let mut inner = object.nested("basis");
+        if let Some(already_banked) = basis.already_banked {
+            inner.shown("already_banked", already_banked);
+        }
+        inner.number("events", basis.events);
+        inner.number("minutes", basis.minutes);
+        inner.number("raw_minutes", basis.raw_minutes);
+        inner.shown("rounded", basis.rounded);
+        inner.text("unrounded", &basis.unrounded);
+        inner.close();
     }
-    value
+    if let Some(cap) = &entry.cap {
+        // Capped entries are few, so their note takes the general path.
+        object.key("cap");
+        let value = serde_json::to_value(cap).unwrap_or(Value::Null);
+        write_canonical(&value, object.out);
+    }
+    if let Some(category) = &entry.category {
+        object.text("category", category.as_str());
+    }
+    if let Some(expires_on) = entry.expires_on {
+        object.date("expires_on", expires_on);
+    }
+
+    object.shown("id", entry.id);
+    object.text("kind", entry.kind.as_str());
+    object.shown("learner_id", entry.learner_id);
+    object.date("occurred_on", entry.occurred_on);
+    if !entry.outcome_ids.is_empty() {
+        object.key("outcome_ids");
+        object.out.push('[');
+        for (position, id) in entry.outcome_ids.iter().enumerate() {
+            if position > 0 {
+                object.out.push(',');
+            }
+            let _ = write!(object.out, "\"{id}\"");
+        }
+        object.out.push(']');
+    }
+    if let Some(kind) = entry.outcome_kind {
+        object.text("outcome_kind", kind.as_str());
+    }
+    if let Some(reason) = &entry.reason {
+        object.text("reason", reason);
+    }
+
+    object.date("recorded_on", entry.recorded_on);
+    if let Some(reverses) = entry.reverses {
+        object.shown("reverses", reverses);
+    }
+    if let Some(rule_id) = &entry.rule_id {
+        object.text("rule_id", rule_id);
+    }
+    object.text("rule_set_id", &entry.rule_set_id);
+    object.number("rule_set_version", entry.rule_set_version);
+    if let Some(source) = &entry.source {
+        object.text("source", source);
+    }
+    object.close();
+    text
+}
+
+/// A JSON object being written in canonical form, its keys given in code
+/// point order by the caller. `fmt::Write` for `String` never returns an
+/// error, so the results of `write!` are ignored.
+struct CanonicalObject<'o> {
+    out: &'o mut String,
+    empty: bool,
+}
+
+impl<'o> CanonicalObject<'o> {
+    fn open(out: &'o mut String) -> Self {
+        out.push('{');
+        Self { out, empty: true }
+    }
+
+    /// Writes `key` and the colon; the value follows.
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+    }
+
+    fn text(&mut self, key: &str, value: &str) {
+        self.key(key);
+        write_string(value, self.out);
+    }
+
+    /// Writes a value whose text needs no escapes (an id or an amount) as
+    /// a JSON string.
+    fn shown(&mut self, key: &str, value: impl std::fmt::Display) {
+        self.key(key);
+        let _ = write!(self.out, "\"{value}\"");
+    }
+
+    /// Writes a date as its `Serialize` form does, which uses its `Debug`
+    /// text.
+    fn date(&mut self, key: &str, value: NaiveDate) {
+        self.key(key);
+        let _ = write!(self.out, "\"{value:?}\"");
+    }
+
+    fn number(&mut self, key: &str, value: u32) {
+        self.key(key);
+        let _ = write!(self.out, "{value}");
+    }
+
+    fn nested(&mut self, key: &str) -> CanonicalObject<'_> {
+        self.key(key);
+        CanonicalObject::open(self.out)
+    }
+
+    fn close(self) {
+        self.out.push('}');
+    }
 }
 
 fn read_list<T: for<'de> Deserialize<'de>>(
@@ -1115,5 +1269,132 @@ impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         Self::from_json(&value, &Path::root()).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credit::digest::chained_digest;
+
+    /// Writes the canonical form through a JSON value, which
+    /// `canonical_entry` must reproduce.
+    fn through_value(entry: &Entry) -> String {
+        let mut text = String::new();
+        write_canonical(&content_of(entry), &mut text);
+        text
+    }
+
+    /// Returns the JSON form of `entry` without its digest.
+    fn content_of(entry: &Entry) -> Value {
+        let mut value = serde_json::to_value(entry).unwrap();
+        value.as_object_mut().unwrap().remove("digest");
+        value
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn accrual() -> Entry {
+        Entry {
+            id: Uuid::from_u128(0x0a),
+            kind: EntryKind::Accrue,
+            learner_id: LearnerId(Uuid::from_u128(0x0b)),
+            rule_set_id: "community".to_owned(),
+            rule_set_version: 2,
+            rule_id: Some("course_hours".to_owned()),
+            outcome_kind: Some(OutcomeKind::Attendance),
+            category: Category::new("tai_chi"),
+            source: Some("course:00000000-0000-0000-0000-00000000000c".to_owned()),
+            outcome_ids: vec![OutcomeId(Uuid::from_u128(1)), OutcomeId(Uuid::from_u128(2))],
+            occurred_on: day("2026-05-09"),
+            recorded_on: day("2026-06-30"),
+            amount: "0.90".parse().unwrap(),
+            basis: Some(Basis {
+                minutes: 540,
+                raw_minutes: 600,
+                events: 6,
+                unrounded: "1/6".to_owned(),
+                rounded: "0.90".parse().unwrap(),
+                already_banked: Some("0.10".parse().unwrap()),
+            }),
+            expires_on: Some(day("2031-05-09")),
+            cap: None,
+            reverses: None,
+            reason: None,
+            digest: "left out".to_owned(),
+        }
+    }
+
+    #[test]
+    fn canonical_entry_matches_json_value_form() {
+        let accrued = accrual();
+        let mut capped = accrual();
+        capped.kind = EntryKind::Capped;
+        capped.amount = Credits::ZERO;
+        capped.cap = Some(CapNote {
+            id: "club_activity_year".to_owned(),
+            limit: Limit::Amount("2.00".parse().unwrap()),
+            period_start: Some(day("2026-01-01")),
+            period_end: Some(day("2026-12-31")),
+            excess: "0.30".parse().unwrap(),
+        });
+        let mut counted = capped.clone();
+        counted.cap = Some(CapNote {
+            id: "count \"cap\"".to_owned(),
+            limit: Limit::Count(3),
+            period_start: None,
+            period_end: None,
+            excess: "1.00".parse().unwrap(),
+        });
+        let mut revoked = accrual();
+        revoked.kind = EntryKind::Revoke;
+        revoked.amount = "-0.90".parse().unwrap();
+        revoked.basis = None;
+        revoked.expires_on = None;
+        revoked.reverses = Some(Uuid::from_u128(0x0a));
+        revoked.reason = Some("entered \"twice\"\n\t重复 \u{1}\\".to_owned());
+        let adjusted = Entry {
+            kind: EntryKind::Adjust,
+            rule_id: None,
+            outcome_kind: None,
+            category: None,
+            source: None,
+            outcome_ids: Vec::new(),
+            basis: None,
+            expires_on: None,
+            reason: Some("manual".to_owned()),
+            ..accrual()
+        };
+        for entry in [accrued, capped, counted, revoked, adjusted] {
+            let direct = canonical_entry(&entry);
+            assert_eq!(direct, through_value(&entry));
+            assert_eq!(
+                chained_digest_of_text(CHAIN_START, &direct),
+                chained_digest(CHAIN_START, &content_of(&entry))
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_entry_of_accrual_by_hand() {
+        let mut entry = accrual();
+        entry.basis = None;
+        entry.outcome_ids.truncate(1);
+        entry.expires_on = None;
+        assert_eq!(
+            canonical_entry(&entry),
+            concat!(
+                r#"{"amount":"0.90","category":"tai_chi","#,
+                r#""id":"00000000-0000-0000-0000-00000000000a","kind":"accrue","#,
+                r#""learner_id":"00000000-0000-0000-0000-00000000000b","#,
+                r#""occurred_on":"2026-05-09","#,
+                r#""outcome_ids":["00000000-0000-0000-0000-000000000001"],"#,
+                r#""outcome_kind":"attendance","recorded_on":"2026-06-30","#,
+                r#""rule_id":"course_hours","rule_set_id":"community","rule_set_version":2,"#,
+                r#""source":"course:00000000-0000-0000-0000-00000000000c"}"#
+            )
+        );
     }
 }

@@ -252,23 +252,34 @@ pub fn run_season_observed<'b>(
     // `outcomes.csv` independent of it. Ids are unique within a bundle, so
     // the JSON form decides only between an attendance outcome and a
     // bundle outcome that reuse one id.
-    outcomes.sort_by(|a, b| {
+    let canonical = |a: &Outcome, b: &Outcome| {
         (a.learner_id, a.occurred_on, a.kind, a.id)
             .cmp(&(b.learner_id, b.occurred_on, b.kind, b.id))
             .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
-    });
+    };
+    // The attendance outcomes come in this order already. With the bundle's
+    // sorted too, the final sort finds two sorted runs and merges them,
+    // moving each (large) outcome about once.
+    if let Some(given) = outcomes.get_mut(from_attendance..) {
+        given.sort_by(canonical);
+    }
+    outcomes.sort_by(canonical);
 
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
     let computation = compute_credits(&rule_set, &context, &outcomes)?;
+    drop(context);
 
     observe(SeasonStep::Ledger);
     let mut ledger = options.previous_ledger.unwrap_or_default();
     let before = ledger.entries().len();
     ledger
-        .record(&computation, recorded_on)
+        .record_in_place(&computation, recorded_on)
         .map_err(|found| under("rules", found))?;
     let appended = ledger.entries().len() - before;
+    // The ledger now holds the accruals; only the skipped outcomes are kept,
+    // which frees the accruals before the later steps allocate.
+    let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
@@ -291,7 +302,7 @@ pub fn run_season_observed<'b>(
         bundle,
         &attendance,
         from_attendance,
-        &computation.skipped,
+        &skipped,
         &ledger,
         before,
         &clubs,
@@ -308,7 +319,7 @@ pub fn run_season_observed<'b>(
         xapi: options.xapi,
         attendance,
         outcomes,
-        skipped: computation.skipped,
+        skipped,
         ledger,
         appended,
         clubs,
