@@ -12,7 +12,7 @@ use xuetong::attendance::{AttendancePolicy, EvaluationSettings, evaluate_attenda
 use xuetong::problem::Locale;
 use xuetong_py::tables::engines::{
     AttendanceContext, AttendanceOptions, AttendanceSources, TableData, attendance_tables,
-    read_scans,
+    read_scans, write_attendance,
 };
 use xuetong_py::tables::ipc;
 
@@ -55,6 +55,13 @@ fn main() -> Result<(), String> {
     let scans_table = read(folder, "scans")?;
     let context = AttendanceContext::from_tables(&sources)
         .map_err(|problems| format!("the reference tables have {} problems", problems.len()))?;
+    let context_time = median(
+        || {
+            let read = AttendanceContext::from_tables(&sources);
+            assert!(read.is_ok(), "the reference tables were rejected");
+        },
+        runs,
+    );
     let (scans, report) = read_scans(&scans_table);
     if report.rows_rejected > 0 {
         return Err(format!("{} scan rows were rejected", report.rows_rejected));
@@ -71,6 +78,15 @@ fn main() -> Result<(), String> {
         || {
             let report = evaluate_attendance(&input, &settings);
             assert!(report.is_ok(), "the engine rejected the season");
+        },
+        runs,
+    );
+    let report = evaluate_attendance(&input, &settings)
+        .map_err(|problems| format!("the engine found {} problems", problems.len()))?;
+    let writing = median(
+        || {
+            let tables = write_attendance(&report, Locale::En);
+            assert!(tables.is_ok(), "the results could not be written");
         },
         runs,
     );
@@ -99,5 +115,10 @@ fn main() -> Result<(), String> {
         table_path.as_millis(),
         reading.as_millis()
     );
+    println!(
+        "reading the reference tables: {} ms",
+        context_time.as_millis()
+    );
+    println!("writing the result tables: {} ms", writing.as_millis());
     Ok(())
 }

@@ -14,6 +14,7 @@
 
 pub mod engines;
 mod read;
+pub mod results;
 pub mod schemas;
 pub mod season;
 mod write;
