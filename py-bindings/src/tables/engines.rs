@@ -32,7 +32,7 @@ use super::TableSchema;
 use super::read::{TableReport, read_records, read_sessions};
 use super::results::{write_course_results, write_duplicates, write_records, write_rejected};
 use super::schemas::{
-    CATEGORIES, COURSES, ENROLMENTS, EXCUSALS, LEARNERS, LEDGER_ENTRIES, OUTCOMES, SCANS,
+    CATEGORIES, COURSES, ENROLMENTS, EXCUSALS, LEARNERS, LEDGER_ENTRIES, OUTCOMES,
     SKIPPED_OUTCOMES, VENUES,
 };
 use super::write::{TableError, write_rows};
@@ -379,14 +379,12 @@ pub fn credit_tables(
 }
 
 /// Reads the scans of a scans table, with the report of the rejected rows.
-/// A table of valid typed scans takes the fast path of
-/// [`read_scans_typed`](super::read_scans_typed); any other is read cell by
-/// cell, which reports every problem.
+/// Rows of plain cells take the fast path of
+/// [`read_scans`](super::read_scans); the others are read cell by cell,
+/// which reports every problem.
 pub fn read_scans(data: &TableData) -> (Vec<Scan>, TableReport) {
-    match super::read_scans_typed(&data.0, &data.1) {
-        Some(read) => (read.records, read.report),
-        None => read_all(&SCANS, data),
-    }
+    let read = super::read_scans(&data.0, &data.1);
+    (read.records, read.report)
 }
 
 /// Reads the outcomes of an outcomes table, with the report of the rejected
@@ -415,7 +413,7 @@ mod tests {
 
     use super::*;
     use crate::tables::schemas::{
-        ATTENDANCE_RECORDS, COURSE_RESULTS, DUPLICATE_SCANS, REJECTED_SCANS,
+        ATTENDANCE_RECORDS, COURSE_RESULTS, DUPLICATE_SCANS, REJECTED_SCANS, SCANS,
     };
     use serde_json::json;
     use xuetong::problem::Path;

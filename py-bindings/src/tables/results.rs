@@ -55,17 +55,18 @@ impl Uuids {
     }
 }
 
-/// A column of instants in microseconds since the epoch, in UTC.
+/// Returns a builder of instants in microseconds since the epoch, in UTC.
 fn instants(rows: usize) -> TimestampMicrosecondBuilder {
     TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC")
 }
 
-/// A text column of short choices such as `check_in`.
+/// Returns a builder of short choices such as `check_in`.
 fn choices(rows: usize) -> StringBuilder {
     StringBuilder::with_capacity(rows, rows * 12)
 }
 
-/// A column of lists of choices, such as the warnings of a course result.
+/// Returns a builder of lists of choices, such as the warnings of a course
+/// result.
 fn choice_lists() -> ListBuilder<StringBuilder> {
     ListBuilder::new(StringBuilder::new())
         .with_field(Arc::new(Field::new_list_field(DataType::Utf8, true)))
@@ -82,12 +83,37 @@ fn finish(schema: &'static TableSchema, columns: Vec<ArrayRef>) -> Result<Record
 ///
 /// # Errors
 ///
-/// Returns [`TableError::Arrow`] when Arrow refuses the columns, which
+/// Returns [`TableError::Arrow`] when Arrow rejects the columns, which
 /// means the schema and this writer disagree.
 pub fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableError> {
+    let mut columns = record_ids(records);
+    columns.extend(record_details(records));
+    finish(&ATTENDANCE_RECORDS, columns)
+}
+
+/// Returns the first four columns of the records table: the session,
+/// learner, course and club ids.
+fn record_ids(records: &[AttendanceRecord]) -> Vec<ArrayRef> {
     let rows = records.len();
     let (mut session, mut learner) = (Uuids::with_capacity(rows), Uuids::with_capacity(rows));
     let (mut course, mut club) = (Uuids::with_capacity(rows), Uuids::with_capacity(rows));
+    for record in records {
+        session.append(record.session_id.uuid());
+        learner.append(record.learner_id.uuid());
+        course.append_option(record.course_id.map(|id| id.uuid()));
+        club.append_option(record.club_id.map(|id| id.uuid()));
+    }
+    vec![
+        session.finish(),
+        learner.finish(),
+        course.finish(),
+        club.finish(),
+    ]
+}
+
+/// Returns the columns of the records table after the ids.
+fn record_details(records: &[AttendanceRecord]) -> Vec<ArrayRef> {
+    let rows = records.len();
     let (mut status, mut punctuality) = (choices(rows), choices(rows));
     let mut credited = UInt32Builder::with_capacity(rows);
     let mut scheduled = UInt32Builder::with_capacity(rows);
@@ -98,10 +124,6 @@ pub fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableE
     let mut provisional = BooleanBuilder::with_capacity(rows);
     let mut duplicates = UInt32Builder::with_capacity(rows);
     for record in records {
-        session.append(record.session_id.uuid());
-        learner.append(record.learner_id.uuid());
-        course.append_option(record.course_id.map(|id| id.uuid()));
-        club.append_option(record.club_id.map(|id| id.uuid()));
         status.append_value(record.status.as_str());
         punctuality.append_option(record.punctuality.map(|value| value.as_str()));
         credited.append_value(record.credited_minutes);
@@ -115,31 +137,24 @@ pub fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableE
         provisional.append_value(record.provisional);
         duplicates.append_value(record.duplicate_scans);
     }
-    finish(
-        &ATTENDANCE_RECORDS,
-        vec![
-            session.finish(),
-            learner.finish(),
-            course.finish(),
-            club.finish(),
-            Arc::new(status.finish()),
-            Arc::new(punctuality.finish()),
-            Arc::new(credited.finish()),
-            Arc::new(scheduled.finish()),
-            Arc::new(first_in.finish()),
-            Arc::new(last_out.finish()),
-            in_scan.finish(),
-            out_scan.finish(),
-            Arc::new(walk_in.finish()),
-            Arc::new(excused.finish()),
-            Arc::new(provisional.finish()),
-            Arc::new(duplicates.finish()),
-        ],
-    )
+    vec![
+        Arc::new(status.finish()),
+        Arc::new(punctuality.finish()),
+        Arc::new(credited.finish()),
+        Arc::new(scheduled.finish()),
+        Arc::new(first_in.finish()),
+        Arc::new(last_out.finish()),
+        in_scan.finish(),
+        out_scan.finish(),
+        Arc::new(walk_in.finish()),
+        Arc::new(excused.finish()),
+        Arc::new(provisional.finish()),
+        Arc::new(duplicates.finish()),
+    ]
 }
 
-/// Microseconds since the epoch; finer digits are dropped, as reading the
-/// instant's text into a microsecond column drops them.
+/// Returns microseconds since the epoch. Finer digits are dropped, as they
+/// are when the instant's text is read into a microsecond column.
 fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
@@ -148,7 +163,7 @@ fn micros(at: DateTime<Utc>) -> i64 {
 ///
 /// # Errors
 ///
-/// Returns [`TableError::Arrow`] when Arrow refuses the columns.
+/// Returns [`TableError::Arrow`] when Arrow rejects the columns.
 pub fn write_duplicates(duplicates: &[DuplicateScan]) -> Result<RecordBatch, TableError> {
     let rows = duplicates.len();
     let (mut scan, mut session) = (Uuids::with_capacity(rows), Uuids::with_capacity(rows));
@@ -181,7 +196,7 @@ pub fn write_duplicates(duplicates: &[DuplicateScan]) -> Result<RecordBatch, Tab
 ///
 /// # Errors
 ///
-/// Returns [`TableError::Arrow`] when Arrow refuses the columns.
+/// Returns [`TableError::Arrow`] when Arrow rejects the columns.
 pub fn write_rejected(
     rejected: &[RejectedScan],
     locale: Locale,
