@@ -220,6 +220,47 @@ def test_attendance_from_a_bundle() -> None:
     assert result.records.num_rows == sum(summary["records_by_status"].values())
 
 
+
+def test_bad_scan_row_is_reported_alone() -> None:
+    # The bundle's scans table has every optional column of a scan. A bad
+    # row between good ones is reported with its row and column, and the
+    # other rows give the same results as without it.
+    bundle = xuetong.read_bundle(EXAMPLE_BUNDLE)
+    scans = bundle.table("scans").to_pyarrow()
+    assert scans.column_names == xuetong.schemas.SCANS.to_pyarrow().names
+    good = xuetong.evaluate_attendance(scans, bundle=bundle, as_of=AS_OF)
+
+    bad_row = pa.Table.from_pylist(
+        [scans.slice(0, 1).to_pylist()[0] | {"learner_id": "nobody"}], schema=scans.schema
+    )
+    with_bad = pa.concat_tables([scans.slice(0, 1), bad_row, scans.slice(1)])
+    result = xuetong.evaluate_attendance(with_bad, bundle=bundle, as_of=AS_OF)
+    assert result.scan_report.rejected_rows == (1,)
+    assert [(p["code"], p["path"]) for p in result.scan_report.problems] == [
+        ("invalid_uuid", ("scans", 1, "learner_id"))
+    ]
+    assert result.records.to_pyarrow().equals(good.records.to_pyarrow())
+    assert result.course_results.to_pyarrow().equals(good.course_results.to_pyarrow())
+
+    # The same scans with every column as text give the same results.
+    as_text = pa.table(
+        {
+            name: [None if value is None else str(value) for value in column.to_pylist()]
+            for name, column in zip(scans.column_names, scans.columns)
+            if name != "scanned_at"
+        }
+        | {
+            "scanned_at": [
+                value.isoformat() for value in scans.column("scanned_at").to_pylist()
+            ]
+        }
+    )
+    text_result = xuetong.evaluate_attendance(as_text, bundle=bundle, as_of=AS_OF)
+    assert text_result.scan_report.rows_rejected == 0
+    assert text_result.records.to_pyarrow().equals(good.records.to_pyarrow())
+    assert text_result.duplicates.to_pyarrow().equals(good.duplicates.to_pyarrow())
+    assert text_result.rejected.to_pyarrow().equals(good.rejected.to_pyarrow())
+
 OUTCOMES = {
     "source_system": ["club", "club", "club"],
     "source_key": ["1", "2", "3"],

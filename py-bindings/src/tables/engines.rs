@@ -15,8 +15,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::Value;
 use xuetong::attendance::{
-    AssessmentResult, AttendanceInput, AttendancePolicy, AttendanceRecord, AttendanceReport,
-    EvaluationSettings, TokenKey, evaluate_attendance,
+    AssessmentResult, AttendanceInput, AttendancePolicy, AttendanceReport, EvaluationSettings,
+    TokenKey, evaluate_attendance,
 };
 use xuetong::bundle::Bundle;
 use xuetong::credit::{CreditContext, Ledger, RuleSet, compute_credits};
@@ -30,9 +30,10 @@ use xuetong::schedule::{TimedSession, session_times};
 
 use super::TableSchema;
 use super::read::{TableReport, read_records, read_sessions};
+use super::results::{write_course_results, write_duplicates, write_records, write_rejected};
 use super::schemas::{
-    ATTENDANCE_RECORDS, CATEGORIES, COURSE_RESULTS, COURSES, DUPLICATE_SCANS, ENROLMENTS, EXCUSALS,
-    LEARNERS, LEDGER_ENTRIES, OUTCOMES, REJECTED_SCANS, SCANS, SKIPPED_OUTCOMES, VENUES,
+    CATEGORIES, COURSES, ENROLMENTS, EXCUSALS, LEARNERS, LEDGER_ENTRIES, OUTCOMES,
+    SKIPPED_OUTCOMES, VENUES,
 };
 use super::write::{TableError, write_rows};
 
@@ -257,23 +258,20 @@ pub fn attendance_tables(
     write_attendance(&report, options.locale)
 }
 
-pub(super) fn write_attendance(
+/// Writes the results of an attendance evaluation as tables, with the
+/// messages of the rejected scans in `locale`.
+///
+/// # Errors
+///
+/// Returns [`EngineError::Table`] when a result does not fit its table.
+pub fn write_attendance(
     report: &AttendanceReport,
     locale: Locale,
 ) -> Result<AttendanceTables, EngineError> {
     let records = write_records(&report.records)?;
-    let rejected = write_rows(
-        &REJECTED_SCANS,
-        report.rejected.iter().map(|scan| {
-            let mut value = row(scan);
-            if let Value::Object(object) = &mut value {
-                object.insert("message".into(), Value::String(scan.message_in(locale)));
-            }
-            value
-        }),
-    )?;
-    let duplicates = write_rows(&DUPLICATE_SCANS, report.duplicates.iter().map(row))?;
-    let course_results = write_rows(&COURSE_RESULTS, report.course_results.iter().map(row))?;
+    let rejected = write_rejected(&report.rejected, locale)?;
+    let duplicates = write_duplicates(&report.duplicates)?;
+    let course_results = write_course_results(&report.course_results)?;
     let mut summary = row(&report.summary);
     if let Value::Object(object) = &mut summary {
         object.insert("tokens_verified".into(), report.tokens_verified.into());
@@ -284,101 +282,6 @@ pub(super) fn write_attendance(
         duplicates,
         course_results,
         summary,
-    })
-}
-
-/// Writes attendance records straight to Arrow builders. The records are
-/// the largest result, so they skip the JSON form that `write_rows` reads;
-/// a test checks that both give the same table.
-fn write_records(records: &[AttendanceRecord]) -> Result<RecordBatch, TableError> {
-    use std::sync::Arc;
-
-    use arrow_array::ArrayRef;
-    use arrow_array::builder::{
-        BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
-    };
-
-    let rows = records.len();
-    let text = || StringBuilder::with_capacity(rows, rows * 36);
-    let instants = || TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC");
-    let (mut session, mut learner, mut course, mut club) = (text(), text(), text(), text());
-    let (mut status, mut punctuality) = (text(), text());
-    let mut credited = UInt32Builder::with_capacity(rows);
-    let mut scheduled = UInt32Builder::with_capacity(rows);
-    let (mut first_in, mut last_out) = (instants(), instants());
-    let (mut in_scan, mut out_scan) = (text(), text());
-    let mut walk_in = BooleanBuilder::with_capacity(rows);
-    let mut excused = BooleanBuilder::with_capacity(rows);
-    let mut provisional = BooleanBuilder::with_capacity(rows);
-    let mut duplicates = UInt32Builder::with_capacity(rows);
-    let mut buffer = uuid::Uuid::encode_buffer();
-    for record in records {
-        session.append_value(
-            record
-                .session_id
-                .uuid()
-                .hyphenated()
-                .encode_lower(&mut buffer),
-        );
-        learner.append_value(
-            record
-                .learner_id
-                .uuid()
-                .hyphenated()
-                .encode_lower(&mut buffer),
-        );
-        course.append_option(
-            record
-                .course_id
-                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
-        );
-        club.append_option(
-            record
-                .club_id
-                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
-        );
-        status.append_value(record.status.as_str());
-        punctuality.append_option(record.punctuality.map(|value| value.as_str()));
-        credited.append_value(record.credited_minutes);
-        scheduled.append_value(record.scheduled_minutes);
-        first_in.append_option(record.first_check_in.map(|at| at.timestamp_micros()));
-        last_out.append_option(record.last_check_out.map(|at| at.timestamp_micros()));
-        in_scan.append_option(
-            record
-                .check_in_scan_id
-                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
-        );
-        out_scan.append_option(
-            record
-                .check_out_scan_id
-                .map(|id| id.uuid().hyphenated().encode_lower(&mut buffer).to_owned()),
-        );
-        walk_in.append_value(record.walk_in);
-        excused.append_value(record.excused);
-        provisional.append_value(record.provisional);
-        duplicates.append_value(record.duplicate_scans);
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(session.finish()),
-        Arc::new(learner.finish()),
-        Arc::new(course.finish()),
-        Arc::new(club.finish()),
-        Arc::new(status.finish()),
-        Arc::new(punctuality.finish()),
-        Arc::new(credited.finish()),
-        Arc::new(scheduled.finish()),
-        Arc::new(first_in.finish()),
-        Arc::new(last_out.finish()),
-        Arc::new(in_scan.finish()),
-        Arc::new(out_scan.finish()),
-        Arc::new(walk_in.finish()),
-        Arc::new(excused.finish()),
-        Arc::new(provisional.finish()),
-        Arc::new(duplicates.finish()),
-    ];
-    RecordBatch::try_new(ATTENDANCE_RECORDS.arrow(), columns).map_err(|source| TableError::Arrow {
-        table: ATTENDANCE_RECORDS.name,
-        source,
     })
 }
 
@@ -476,14 +379,12 @@ pub fn credit_tables(
 }
 
 /// Reads the scans of a scans table, with the report of the rejected rows.
-/// A table of valid typed scans takes the fast path of
-/// [`read_scans_typed`](super::read_scans_typed); any other is read cell by
-/// cell, which reports every problem.
+/// Rows of plain cells take the fast path of
+/// [`read_scans`](super::read_scans); the others are read cell by cell,
+/// which reports every problem.
 pub fn read_scans(data: &TableData) -> (Vec<Scan>, TableReport) {
-    match super::read_scans_typed(&data.0, &data.1) {
-        Some(read) => (read.records, read.report),
-        None => read_all(&SCANS, data),
-    }
+    let read = super::read_scans(&data.0, &data.1);
+    (read.records, read.report)
 }
 
 /// Reads the outcomes of an outcomes table, with the report of the rejected
@@ -511,6 +412,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::tables::schemas::{
+        ATTENDANCE_RECORDS, COURSE_RESULTS, DUPLICATE_SCANS, REJECTED_SCANS, SCANS,
+    };
     use serde_json::json;
     use xuetong::problem::Path;
 
@@ -597,6 +501,92 @@ mod tests {
         .unwrap();
         let through_json = write_rows(&ATTENDANCE_RECORDS, report.records.iter().map(row)).unwrap();
         assert_eq!(tables.records, through_json);
+    }
+
+    #[test]
+    fn direct_writers_match_the_json_rows() {
+        let session = xuetong::model::Session::from_json(&session(), &Path::root()).unwrap();
+        let times = session_times(&session, None).unwrap();
+        let course = Course::from_json(
+            &json!({
+                "id": "30000000-0000-4000-8000-000000000001",
+                "title": "Tai chi",
+                "category": "tai_chi",
+                "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+                "walk_in": true,
+                "completion_threshold": "62.5",
+            }),
+            &Path::root(),
+        )
+        .unwrap();
+        // Learner 4 is enrolled and never came: a record without scans and
+        // a course result with unmet conditions.
+        let enrolment = Enrolment::from_json(
+            &json!({
+                "id": "60000000-0000-4000-8000-000000000001",
+                "learner_id": "20000000-0000-4000-8000-000000000004",
+                "course_id": "30000000-0000-4000-8000-000000000001",
+                "requested_at": "2026-02-01T00:00:00Z",
+            }),
+            &Path::root(),
+        )
+        .unwrap();
+        let context = AttendanceContext {
+            sessions: vec![TimedSession { session, times }],
+            courses: vec![course],
+            enrolments: vec![enrolment],
+            ..AttendanceContext::default()
+        };
+        // A check-out with a fraction of a second, a duplicate check-in,
+        // and a scan after the window that is rejected.
+        let scans = [
+            scan("1", 1, "2026-03-02T09:05:00+08:00"),
+            scan("2", 2, "2026-03-02T09:20:00+08:00"),
+            scan("3", 3, "2026-03-02T11:30:00+08:00"),
+            scan("4", 1, "2026-03-02T09:06:00.123456789+08:00"),
+        ];
+        let report = evaluate_attendance(
+            &context.input(&scans),
+            &EvaluationSettings {
+                policy: &AttendancePolicy::default(),
+                as_of: "2026-03-03T00:00:00Z".parse().unwrap(),
+                token_key: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(report.records.len(), 3);
+        assert_eq!(report.rejected.len(), 1);
+        assert_eq!(report.duplicates.len(), 1);
+        assert!(
+            report
+                .course_results
+                .iter()
+                .any(|result| !result.unmet.is_empty())
+        );
+        for locale in [Locale::En, Locale::ZhCn] {
+            let tables = write_attendance(&report, locale).unwrap();
+            let rejected = report.rejected.iter().map(|scan| {
+                let mut value = row(scan);
+                value["message"] = Value::String(scan.message_in(locale));
+                value
+            });
+            assert_eq!(
+                tables.rejected,
+                write_rows(&REJECTED_SCANS, rejected).unwrap()
+            );
+            assert_eq!(
+                tables.records,
+                write_rows(&ATTENDANCE_RECORDS, report.records.iter().map(row)).unwrap()
+            );
+            assert_eq!(
+                tables.duplicates,
+                write_rows(&DUPLICATE_SCANS, report.duplicates.iter().map(row)).unwrap()
+            );
+            assert_eq!(
+                tables.course_results,
+                write_rows(&COURSE_RESULTS, report.course_results.iter().map(row)).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 pub mod engines;
 mod read;
+pub mod results;
 pub mod schemas;
 pub mod season;
 mod write;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-pub use read::{TableRead, TableReport, read_records, read_scans_typed, read_sessions};
+pub use read::{TableRead, TableReport, read_records, read_scans, read_scans_typed, read_sessions};
 pub use schemas::{SCHEMAS, schema};
 pub use write::{TableError, session_row, write_rows, write_sessions};
 

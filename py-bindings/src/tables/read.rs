@@ -18,7 +18,7 @@ use serde::Serialize;
 use xuetong::bundle::codes as bundle_codes;
 use xuetong::field::FieldValue;
 use xuetong::id::{LearnerId, ScanId, SessionId};
-use xuetong::model::{Scan, ScanDirection, ScanMethod, Session};
+use xuetong::model::{GeoPoint, Scan, ScanDirection, ScanMethod, Session, SourceRef};
 use xuetong::problem::{Path, Problem, Problems, codes};
 use xuetong::record::{Cells, FieldReader, PERSONAL_DATA_FIELDS, Record};
 use xuetong::schedule::{SessionTimes, session_times};
@@ -70,7 +70,13 @@ pub fn read_records<T: Record>(
     input: &Schema,
     batches: &[RecordBatch],
 ) -> TableRead<T> {
-    read_with(schema, input, batches, |record: T, _, _| Some(record))
+    read_with(
+        schema,
+        input,
+        batches,
+        |_, _| None,
+        |record: T, _, _| Some(record),
+    )
 }
 
 /// Reads the sessions table. A session with its own `time_zone` also gets
@@ -85,6 +91,7 @@ pub fn read_sessions(
         &SESSIONS,
         input,
         batches,
+        |_, _| None,
         |session: Session, path, problems| {
             if session.time_zone.is_none() {
                 return Some((session, None));
@@ -105,115 +112,194 @@ pub fn read_sessions(
     )
 }
 
-/// Returns the trimmed text of a cell, or `None` when it is null.
-fn required(array: &StringArray, row: usize) -> Option<&str> {
-    array.is_valid(row).then(|| array.value(row).trim())
+/// Reads a scans table. Rows of plain cells (valid ids and choices, a
+/// zoned timestamp or instant text, text within its limits, coordinates in
+/// range) are read straight from the arrays. Any other row is read cell by
+/// cell as [`read_records`] reads it, which reports its problems. Both give
+/// the same records and report.
+pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
+    let fields = ScanFields::new();
+    read_with(
+        &SCANS,
+        input,
+        batches,
+        |readers, row| fields.read(readers, row),
+        |scan: Scan, _, _| Some(scan),
+    )
 }
 
-/// Returns the trimmed text of an optional cell, or `None` when the column is
-/// missing or the cell null or empty, as an empty CSV cell is.
-fn chosen(array: Option<&StringArray>, row: usize) -> Option<&str> {
-    array
-        .filter(|array| array.is_valid(row))
-        .map(|array| array.value(row).trim())
-        .filter(|text| !text.is_empty())
-}
-
-/// Reads a scans table whose columns are only `id`, `session_id`,
-/// `learner_id`, `scanned_at` (a zoned timestamp), `direction` and
-/// `method`, all valid, straight from its arrays. Returns `None` for any
-/// other table or at the first cell that needs a problem reported, so that
-/// the caller reads the table with [`read_records`], which reports it.
-///
-/// The values go through the same field readers as a CSV cell, without
-/// the round trip through text for the instants.
+/// Reads a scans table whose rows are all valid scans, or returns `None`
+/// when any row is rejected. See [`read_scans`], which reads any table.
 pub fn read_scans_typed(input: &Schema, batches: &[RecordBatch]) -> Option<TableRead<Scan>> {
-    const COLUMNS: [&str; 6] = [
-        "id",
-        "session_id",
-        "learner_id",
-        "scanned_at",
-        "direction",
-        "method",
-    ];
-    for field in input.fields() {
-        let typed = match field.name().as_str() {
-            "scanned_at" => matches!(field.data_type(), DataType::Timestamp(_, Some(_))),
-            name => COLUMNS.contains(&name) && field.data_type() == &DataType::Utf8,
-        };
-        if !typed {
-            return None;
-        }
-    }
-    for name in &COLUMNS[..4] {
-        input.field_with_name(name).ok()?;
-    }
-    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let mut records = Vec::with_capacity(total);
-    for batch in batches {
-        let text = |name: &str| {
-            batch
-                .column_by_name(name)
-                .map(|array| array.as_string::<i32>())
-        };
-        let (ids, sessions, learners) = (text("id")?, text("session_id")?, text("learner_id")?);
-        let (directions, methods) = (text("direction"), text("method"));
-        let scanned_at = batch.column_by_name("scanned_at")?;
-        let DataType::Timestamp(unit, _) = scanned_at.data_type() else {
-            return None;
-        };
-        let unit = *unit;
-        let instants = cast(scanned_at, &DataType::Int64).ok()?;
-        let instants = instants.as_primitive::<Int64Type>();
-        for row in 0..batch.num_rows() {
-            let scanned_at = instants
-                .is_valid(row)
-                .then(|| instant(instants.value(row), unit))
-                .flatten()
-                .filter(|at| (0..=9999).contains(&chrono::Datelike::year(at)))?;
-            let direction = match chosen(directions, row) {
-                Some(text) => ScanDirection::from_text(text).ok()?,
-                None => ScanDirection::CheckIn,
-            };
-            let method = match chosen(methods, row) {
-                Some(text) => ScanMethod::from_text(text).ok()?,
-                None => ScanMethod::Qr,
-            };
-            let scan = Scan {
-                id: ScanId::from_text(required(ids, row)?).ok()?,
-                source: None,
-                session_id: SessionId::from_text(required(sessions, row)?).ok()?,
-                learner_id: LearnerId::from_text(required(learners, row)?).ok()?,
-                scanned_at,
-                direction,
-                method,
-                token: None,
-                location: None,
-                nonce: None,
-            };
-            let mut problems = Problems::new();
-            scan.check(&Path::root(), &mut problems);
-            if !problems.is_empty() {
-                return None;
-            }
-            records.push(scan);
-        }
-    }
-    Some(TableRead {
-        records,
-        report: TableReport {
-            table: SCANS.name.to_owned(),
-            rows_read: total as u64,
-            rows_accepted: total as u64,
-            ..TableReport::default()
-        },
-    })
+    let read = read_scans(input, batches);
+    (read.report.rows_rejected == 0).then_some(read)
 }
 
+/// The positions of the scan's fields in [`Scan::FIELDS`], which index the
+/// cell readers of a row.
+struct ScanFields {
+    id: usize,
+    source_system: usize,
+    source_key: usize,
+    session_id: usize,
+    learner_id: usize,
+    scanned_at: usize,
+    direction: usize,
+    method: usize,
+    token: usize,
+    latitude: usize,
+    longitude: usize,
+    nonce: usize,
+}
+
+impl ScanFields {
+    fn new() -> Self {
+        let position = |name: &str| {
+            Scan::FIELDS
+                .iter()
+                .position(|spec| spec.name == name)
+                .unwrap_or(usize::MAX)
+        };
+        Self {
+            id: position("id"),
+            source_system: position("source_system"),
+            source_key: position("source_key"),
+            session_id: position("session_id"),
+            learner_id: position("learner_id"),
+            scanned_at: position("scanned_at"),
+            direction: position("direction"),
+            method: position("method"),
+            token: position("token"),
+            latitude: position("latitude"),
+            longitude: position("longitude"),
+            nonce: position("nonce"),
+        }
+    }
+
+    /// Reads the scan of `row` when all its cells are plain, and returns
+    /// `None` for a row that the cell-by-cell reader must read: one with a
+    /// problem to report, or a cell this reader does not handle.
+    fn read(&self, readers: &[Option<CellReader>], row: usize) -> Option<Scan> {
+        let text = |field: usize| plain_text(readers.get(field)?.as_ref(), row);
+        let free_text = |field: usize| -> Option<Option<String>> {
+            match text(field)? {
+                Some(value) => String::from_text(value).ok().map(Some),
+                None => Some(None),
+            }
+        };
+
+        let source = match (free_text(self.source_system)?, free_text(self.source_key)?) {
+            (None, None) => None,
+            (Some(system), Some(key)) => Some(SourceRef { system, key }),
+            _ => return None,
+        };
+        let id = match (text(self.id)?, &source) {
+            (Some(id), None) => ScanId::from_text(id).ok()?,
+            (None, Some(source)) => ScanId::derive(&source.system, &source.key),
+            (Some(id), Some(source)) => {
+                let id = ScanId::from_text(id).ok()?;
+                (id == ScanId::derive(&source.system, &source.key)).then_some(id)?
+            }
+            (None, None) => return None,
+        };
+        let session_id = SessionId::from_text(text(self.session_id)??).ok()?;
+        let learner_id = LearnerId::from_text(text(self.learner_id)??).ok()?;
+        let scanned_at = match readers.get(self.scanned_at)?.as_ref()? {
+            CellReader::Timestamp {
+                values,
+                unit,
+                zoned: true,
+            } => values
+                .is_valid(row)
+                .then(|| instant(values.value(row), *unit))
+                .flatten()
+                .filter(|at| (0..=9999).contains(&chrono::Datelike::year(at)))?,
+            reader => DateTime::<Utc>::from_text(plain_text(Some(reader), row)??).ok()?,
+        };
+        let direction = match text(self.direction)? {
+            Some(value) => ScanDirection::from_text(value).ok()?,
+            None => ScanDirection::CheckIn,
+        };
+        let method = match text(self.method)? {
+            Some(value) => ScanMethod::from_text(value).ok()?,
+            None => ScanMethod::Qr,
+        };
+        let latitude = coordinate(readers.get(self.latitude)?.as_ref(), row)?;
+        let longitude = coordinate(readers.get(self.longitude)?.as_ref(), row)?;
+        let location = match (latitude, longitude) {
+            (None, None) => None,
+            (Some(latitude), Some(longitude))
+                if (-90.0..=90.0).contains(&latitude) && (-180.0..=180.0).contains(&longitude) =>
+            {
+                Some(GeoPoint {
+                    latitude,
+                    longitude,
+                })
+            }
+            _ => return None,
+        };
+        let scan = Scan {
+            id,
+            source,
+            session_id,
+            learner_id,
+            scanned_at,
+            direction,
+            method,
+            token: free_text(self.token)?,
+            location,
+            nonce: free_text(self.nonce)?,
+        };
+        let mut problems = Problems::new();
+        scan.check(&Path::root(), &mut problems);
+        problems.is_empty().then_some(scan)
+    }
+}
+
+/// Returns the trimmed text of a cell as the cell-by-cell reader sees it:
+/// `Some(None)` when the column is missing or the cell null or empty, and
+/// `None` for a column that is not text.
+fn plain_text(reader: Option<&CellReader>, row: usize) -> Option<Option<&str>> {
+    match reader {
+        None | Some(CellReader::Null) => Some(None),
+        Some(CellReader::Text(array)) => Some(
+            array
+                .is_valid(row)
+                .then(|| array.value(row).trim())
+                .filter(|text| !text.is_empty()),
+        ),
+        Some(_) => None,
+    }
+}
+
+/// Returns a coordinate cell: `Some(None)` when absent, and `None` for a
+/// cell the cell-by-cell reader must read. A finite float is written by
+/// that reader in the shortest form that reads back exactly, so it is
+/// taken as it is.
+fn coordinate(reader: Option<&CellReader>, row: usize) -> Option<Option<f64>> {
+    match reader {
+        Some(CellReader::Float(array)) => {
+            if array.is_null(row) {
+                return Some(None);
+            }
+            let value = array.value(row);
+            value.is_finite().then_some(Some(value))
+        }
+        reader => match plain_text(reader, row)? {
+            Some(text) => f64::from_text(text).ok().map(Some),
+            None => Some(None),
+        },
+    }
+}
+
+/// Reads every row of a table: first with `fast`, which returns `None` for
+/// a row it cannot read without problems, then cell by cell with the
+/// record's field readers and checks, and `finish`.
 fn read_with<T: Record, U>(
     schema: &'static TableSchema,
     input: &Schema,
     batches: &[RecordBatch],
+    fast: impl Fn(&[Option<CellReader>], usize) -> Option<U>,
     finish: impl Fn(T, &Path, &mut Problems) -> Option<U>,
 ) -> TableRead<U> {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
@@ -222,7 +308,7 @@ fn read_with<T: Record, U>(
         rows_read: total as u64,
         ..TableReport::default()
     };
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(total);
     let Some(columns) = map_columns::<T>(schema, input, &mut report.problems) else {
         report.rejected_table = true;
         report.rows_rejected = total as u64;
@@ -243,6 +329,11 @@ fn read_with<T: Record, U>(
         let mut present = vec![false; T::FIELDS.len()];
         for row in 0..batch.num_rows() {
             let position = offset + row as u64;
+            if let Some(record) = fast(&readers, row) {
+                report.rows_accepted += 1;
+                records.push(record);
+                continue;
+            }
             for (field, reader) in readers.iter().enumerate() {
                 present[field] = match reader {
                     Some(reader) => reader.fill(row, &mut buffers[field]),
@@ -661,8 +752,8 @@ mod tests {
 
     use arrow_array::builder::{ListBuilder, StringBuilder};
     use arrow_array::{
-        Date32Array, Decimal128Array, Float64Array, Int64Array, TimestampMillisecondArray,
-        TimestampNanosecondArray,
+        Date32Array, Decimal128Array, Float64Array, Int64Array, TimestampMicrosecondArray,
+        TimestampMillisecondArray, TimestampNanosecondArray,
     };
     use xuetong::model::{Course, Outcome, Scan};
 
@@ -714,6 +805,103 @@ mod tests {
         );
         assert_eq!(read.report.problems[0].params["row"], 1);
         assert_eq!(read.records[0].id, xuetong::id::ScanId::derive("gate", "1"));
+    }
+
+    #[test]
+    fn scans_fast_path_matches_cells() {
+        let rows = 12;
+        let mut ids: Vec<Option<String>> = (0..rows)
+            .map(|row| Some(format!("70000000-0000-4000-8000-{row:012}")))
+            .collect();
+        let mut systems: Vec<Option<&str>> = vec![None; rows];
+        let mut keys: Vec<Option<&str>> = vec![None; rows];
+        let mut learners = vec![Some(LEARNER); rows];
+        let mut at: Vec<Option<i64>> = (0..rows as i64)
+            .map(|row| Some(1_772_412_730_000_000 + row * 1_000_123))
+            .collect();
+        let mut directions = vec![Some("check_in"); rows];
+        let mut methods = vec![Some(" qr "); rows];
+        let mut tokens: Vec<Option<&str>> = vec![None; rows];
+        let mut latitudes: Vec<Option<f64>> = vec![Some(30.308); rows];
+        let mut longitudes: Vec<Option<f64>> = vec![Some(120.352); rows];
+        let mut nonces: Vec<Option<&str>> = vec![None; rows];
+        // Rows 1 to 5 are plain. Rows 0 and 6 to 11 each have one bad cell.
+        (ids[1], systems[1], keys[1]) = (None, Some("gate"), Some("1"));
+        (systems[2], keys[2]) = (Some("gate"), Some("2"));
+        ids[2] = Some(ScanId::derive("gate", "2").to_string());
+        (directions[3], methods[3], tokens[3]) = (Some(""), None, Some("token"));
+        (latitudes[4], longitudes[4], nonces[4]) = (None, None, Some("retry-1"));
+        at[5] = Some(1_772_412_730_123_456);
+        learners[6] = Some("nobody");
+        learners[7] = None;
+        directions[8] = Some("sideways");
+        longitudes[9] = None;
+        latitudes[10] = Some(91.0);
+        (ids[11], systems[11]) = (None, Some("gate"));
+        at[0] = None;
+        let ids: Vec<Option<&str>> = ids.iter().map(Option::as_deref).collect();
+        let input = batch(vec![
+            ("id", text(&ids)),
+            ("source_system", text(&systems)),
+            ("source_key", text(&keys)),
+            ("session_id", text(&vec![Some(SESSION); rows])),
+            ("learner_id", text(&learners)),
+            (
+                "scanned_at",
+                Arc::new(TimestampMicrosecondArray::from(at).with_timezone("UTC")),
+            ),
+            ("direction", text(&directions)),
+            ("method", text(&methods)),
+            ("token", text(&tokens)),
+            ("latitude", Arc::new(Float64Array::from(latitudes))),
+            ("longitude", Arc::new(Float64Array::from(longitudes))),
+            ("nonce", text(&nonces)),
+        ]);
+        // Two batches, so that the second one's rows are numbered on.
+        let batches = [input.slice(0, 5), input.slice(5, rows - 5)];
+        let fast = read_scans(&input.schema(), &batches);
+        let cells = read_records::<Scan>(&SCANS, &input.schema(), &batches);
+        assert_eq!(fast.records, cells.records);
+        assert_eq!(fast.report, cells.report);
+        assert_eq!(fast.records.len(), 5);
+        assert_eq!(fast.report.rejected_rows, vec![0, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(
+            codes_and_paths(&fast.report),
+            vec![
+                ("required".into(), "scans[0].scanned_at".into()),
+                ("invalid_uuid".into(), "scans[6].learner_id".into()),
+                ("required".into(), "scans[7].learner_id".into()),
+                ("invalid_choice".into(), "scans[8].direction".into()),
+                ("incomplete_location".into(), "scans[9].longitude".into()),
+                ("invalid_coordinate".into(), "scans[10].latitude".into()),
+                ("incomplete_source".into(), "scans[11].source_key".into()),
+            ]
+        );
+        assert_eq!(fast.report.problems[1].params["row"], 6);
+    }
+
+    #[test]
+    fn scans_with_text_cells_match_cells() {
+        let input = batch(vec![
+            (
+                "id",
+                text(&[Some("70000000-0000-4000-8000-000000000001"), Some("x")]),
+            ),
+            ("session_id", text(&[Some(SESSION), Some(SESSION)])),
+            ("learner_id", text(&[Some(LEARNER), Some(LEARNER)])),
+            (
+                "scanned_at",
+                text(&[Some(" 2026-03-02T08:52:10+08:00 "), Some("2026-03-02")]),
+            ),
+            ("latitude", text(&[Some("30.5"), None])),
+            ("longitude", text(&[Some("120"), None])),
+        ]);
+        let fast = read_scans(&input.schema(), std::slice::from_ref(&input));
+        let cells = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert_eq!(fast.records, cells.records);
+        assert_eq!(fast.report, cells.report);
+        assert_eq!(fast.records.len(), 1);
+        assert_eq!(fast.report.rows_rejected, 1);
     }
 
     #[test]
