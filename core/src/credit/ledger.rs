@@ -787,7 +787,12 @@ impl Ledger {
                     .into(),
             );
         };
-        check_known_fields(object, &["format", "rule_sets", "entries"], path, &mut problems);
+        check_known_fields(
+            object,
+            &["format", "rule_sets", "entries"],
+            path,
+            &mut problems,
+        );
         match object.get("format") {
             Some(Value::String(format)) if format == LEDGER_FORMAT => {}
             None => problems.push(
