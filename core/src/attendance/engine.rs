@@ -1,7 +1,7 @@
 //! The batch engine: the input, its indexes, and the evaluation that turns
 //! scans into records, rates and completion decisions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
@@ -215,6 +215,38 @@ impl Place {
     }
 }
 
+/// A cursor that finds the places of learners, asked for in increasing
+/// order of id, among one course's places (ordered by learner). Each place
+/// is passed once, so a session costs one walk over the places rather than
+/// a search per learner.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PlaceCursor<'i> {
+    /// The places not passed yet.
+    places: &'i [Place],
+}
+
+impl<'i> PlaceCursor<'i> {
+    /// Returns the places of `learner` (the UUID read big-endian), passing
+    /// those of learners before it. Learners must be asked for in
+    /// increasing order; an earlier learner then finds no places.
+    pub fn places_of(&mut self, learner: u128) -> &'i [Place] {
+        let key = |place: &Place| place.learner.uuid().as_u128();
+        let start = self
+            .places
+            .iter()
+            .position(|place| key(place) >= learner)
+            .unwrap_or(self.places.len());
+        let rest = &self.places[start..];
+        let length = rest
+            .iter()
+            .position(|place| key(place) != learner)
+            .unwrap_or(rest.len());
+        let (found, after) = rest.split_at(length);
+        self.places = after;
+        found
+    }
+}
+
 /// One session with what the engine needs to judge its scans.
 #[derive(Debug)]
 pub(super) struct SessionEntry<'a> {
@@ -255,8 +287,8 @@ pub(super) struct Index<'a> {
     pub excusals: Vec<(usize, LearnerId)>,
     /// (course position, learner, passed) triples, ordered.
     pub assessments: Vec<(usize, LearnerId, bool)>,
-    /// The registered learners, ordered; `None` accepts any learner.
-    pub learners: Option<Vec<LearnerId>>,
+    /// The registered learners; `None` accepts any learner.
+    pub learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>>,
 }
 
 impl<'a> Index<'a> {
@@ -406,12 +438,9 @@ impl<'a> Index<'a> {
             .collect();
         assessments.sort();
 
-        let learners = input.learners.map(|learners| {
-            let mut sorted = learners.to_vec();
-            sorted.sort();
-            sorted.dedup();
-            sorted
-        });
+        let learners = input
+            .learners
+            .map(|learners| learners.iter().copied().collect());
 
         problems.into_result(Self {
             policy: settings.policy,
@@ -426,16 +455,13 @@ impl<'a> Index<'a> {
         })
     }
 
-    /// Returns the places `learner` has or had in course `course`.
-    pub fn places_of(&self, course: usize, learner: LearnerId) -> &[Place] {
-        let Some(places) = self.places.get(course) else {
-            return &[];
-        };
-        let key = learner.uuid().as_u128();
-        let start = places.partition_point(|place| place.learner.uuid().as_u128() < key);
-        let rest = &places[start..];
-        let length = rest.partition_point(|place| place.learner.uuid().as_u128() <= key);
-        &rest[..length]
+    /// Returns a cursor over the places of course `course`, or over none
+    /// for `None`.
+    pub fn place_cursor(&self, course: Option<usize>) -> PlaceCursor<'_> {
+        let places = course
+            .and_then(|course| self.places.get(course))
+            .map_or(&[][..], Vec::as_slice);
+        PlaceCursor { places }
     }
 
     /// Returns whether `learner` has an excusal for the session at `session`.
@@ -455,7 +481,7 @@ impl<'a> Index<'a> {
     pub fn is_known_learner(&self, learner: LearnerId) -> bool {
         self.learners
             .as_ref()
-            .is_none_or(|learners| learners.binary_search(&learner).is_ok())
+            .is_none_or(|learners| learners.contains(&learner))
     }
 }
 
