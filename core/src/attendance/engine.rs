@@ -198,6 +198,9 @@ pub(super) struct Place {
     pub confirmed_at: DateTime<Utc>,
     /// When the learner withdrew, if that was by the evaluation time.
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Whether the learner is registered (always, without a learner list),
+    /// so that the scans of learners with a place need no lookup.
+    pub known: bool,
 }
 
 impl Place {
@@ -285,6 +288,8 @@ pub(super) struct Index<'a> {
     pub places: Vec<Vec<Place>>,
     /// Excused (session position, learner) pairs, ordered.
     pub excusals: Vec<(usize, LearnerId)>,
+    /// The start in `excusals` of each session's excusals, then the end.
+    pub excusal_starts: Vec<usize>,
     /// (course position, learner, passed) triples, ordered.
     pub assessments: Vec<(usize, LearnerId, bool)>,
     /// The registered learners; `None` accepts any learner.
@@ -387,6 +392,9 @@ impl<'a> Index<'a> {
             })
             .collect();
 
+        let learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>> = input
+            .learners
+            .map(|learners| learners.iter().copied().collect());
         let mut places = vec![Vec::new(); courses.len()];
         for (position, enrolment) in input.enrolments.iter().enumerate() {
             let Some(&course) = course_position.get(&enrolment.course_id) else {
@@ -398,7 +406,10 @@ impl<'a> Index<'a> {
                 ));
                 continue;
             };
-            if let Some(place) = place_as_of(enrolment, settings.as_of) {
+            if let Some(mut place) = place_as_of(enrolment, settings.as_of) {
+                place.known = learners
+                    .as_ref()
+                    .is_none_or(|learners| learners.contains(&place.learner));
                 places[course].push(place);
             }
         }
@@ -427,6 +438,12 @@ impl<'a> Index<'a> {
         }
         excusals.sort();
         excusals.dedup();
+        let mut excusal_starts = Vec::with_capacity(sessions.len() + 1);
+        let mut next = 0;
+        for session in 0..=sessions.len() {
+            next += excusals[next..].partition_point(|(at, _)| *at < session);
+            excusal_starts.push(next);
+        }
 
         let mut assessments: Vec<(usize, LearnerId, bool)> = input
             .assessments
@@ -438,10 +455,6 @@ impl<'a> Index<'a> {
             .collect();
         assessments.sort();
 
-        let learners = input
-            .learners
-            .map(|learners| learners.iter().copied().collect());
-
         problems.into_result(Self {
             policy: settings.policy,
             sessions,
@@ -450,6 +463,7 @@ impl<'a> Index<'a> {
             course_sessions,
             places,
             excusals,
+            excusal_starts,
             assessments,
             learners,
         })
@@ -466,14 +480,23 @@ impl<'a> Index<'a> {
 
     /// Returns whether `learner` has an excusal for the session at `session`.
     pub fn is_excused(&self, session: usize, learner: LearnerId) -> bool {
-        !self.excusals.is_empty() && self.excusals.binary_search(&(session, learner)).is_ok()
+        let excused = self.excused_at(session);
+        !excused.is_empty()
+            && excused
+                .binary_search_by(|(_, excused)| excused.cmp(&learner))
+                .is_ok()
     }
 
-    /// Returns the excusals for the session at `session`.
+    /// Returns the excusals for the session at `session`, ordered by
+    /// learner.
     pub fn excused_at(&self, session: usize) -> &[(usize, LearnerId)] {
-        let start = self.excusals.partition_point(|(at, _)| *at < session);
-        let end = self.excusals.partition_point(|(at, _)| *at <= session);
-        &self.excusals[start..end]
+        let start = self.excusal_starts.get(session).copied().unwrap_or(0);
+        let end = self
+            .excusal_starts
+            .get(session + 1)
+            .copied()
+            .unwrap_or(start);
+        self.excusals.get(start..end).unwrap_or_default()
     }
 
     /// Returns whether `learner` is registered (always, without a learner
@@ -499,6 +522,7 @@ fn place_as_of(enrolment: &Enrolment, as_of: DateTime<Utc>) -> Option<Place> {
         withdrawn_at: enrolment
             .withdrawn_at
             .filter(|withdrawn| *withdrawn <= as_of),
+        known: true,
     })
 }
 
@@ -559,12 +583,33 @@ mod tests {
             learner: LearnerId::derive("t", "1"),
             confirmed_at: at(2),
             withdrawn_at: Some(at(10)),
+            known: true,
         };
         assert!(!place.covers(at(1)));
         assert!(place.covers(at(2)));
         assert!(place.covers(at(9)));
         assert!(!place.covers(at(10)));
         assert!(!place.is_active());
+    }
+
+    #[test]
+    fn place_cursor_finds_learners_in_order() {
+        let learner = |n: u128| LearnerId(uuid::Uuid::from_u128(n));
+        let place = |n: u128, day: u32| Place {
+            learner: learner(n),
+            confirmed_at: at(day),
+            withdrawn_at: None,
+            known: true,
+        };
+        let places = [place(1, 1), place(1, 5), place(3, 2), place(5, 3)];
+        let mut cursor = PlaceCursor { places: &places };
+        assert!(cursor.places_of(0).is_empty());
+        assert_eq!(cursor.places_of(1), &places[..2]);
+        assert!(cursor.places_of(2).is_empty());
+        assert_eq!(cursor.places_of(3), &places[2..3]);
+        assert!(cursor.places_of(4).is_empty());
+        assert_eq!(cursor.places_of(5), &places[3..]);
+        assert!(cursor.places_of(6).is_empty());
     }
 
     #[test]

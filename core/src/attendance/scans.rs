@@ -516,7 +516,11 @@ fn judge_group<'s>(
     let policy = index.policy;
     let session = &entry.timed.session;
     let learner = group.first()?.learner_id();
-    let known_learner = index.is_known_learner(learner);
+    // A learner with a place was looked up once, when the index was built.
+    let known_learner = match places.first() {
+        Some(place) => place.known,
+        None => index.is_known_learner(learner),
+    };
     let course = entry.course.map(|course| index.courses[course]);
 
     let mut duplicate_count = 0;
@@ -774,6 +778,36 @@ mod tests {
             }
         }
         assert_eq!(std::mem::size_of::<ScanKey>(), 48);
+    }
+
+    /// A check-in of `learner` (last digit) with `id` (last digit) at
+    /// 08:50, or a check-out at 10:00.
+    fn scan_of(learner: u8, id: u8, check_out: bool) -> Scan {
+        let fields = serde_json::json!({
+            "id": format!("70000000-0000-4000-8000-00000000000{id}"),
+            "session_id": "50000000-0000-4000-8000-000000000001",
+            "learner_id": format!("20000000-0000-4000-8000-00000000000{learner}"),
+            "scanned_at": if check_out { "2026-03-02T10:00:00+08:00" } else { "2026-03-02T08:50:00+08:00" },
+            "direction": if check_out { "check_out" } else { "check_in" },
+        });
+        Scan::from_json(&fields, &crate::problem::Path::root()).unwrap()
+    }
+
+    #[test]
+    fn sorted_keys_order_learner_time_id_position() {
+        let scans = [
+            scan_of(2, 1, false),
+            scan_of(1, 2, true),
+            scan_of(1, 4, false),
+            scan_of(1, 3, false),
+            scan_of(1, 3, false),
+        ];
+        let mut keys = Vec::new();
+        sorted_keys(&mut keys, &scans, &[4, 3, 2, 1, 0], false);
+        let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
+        // Learner 1 first: the check-ins at 08:50 by id (the exact copies
+        // of id 3 by position), then the check-out; then learner 2.
+        assert_eq!(order, [3, 4, 2, 1, 0]);
     }
 
     #[test]
