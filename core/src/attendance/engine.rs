@@ -1,7 +1,7 @@
 //! The batch engine: the input, its indexes, and the evaluation that turns
 //! scans into records, rates and completion decisions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
@@ -198,6 +198,9 @@ pub(super) struct Place {
     pub confirmed_at: DateTime<Utc>,
     /// When the learner withdrew, if that was by the evaluation time.
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Whether the learner is registered (always, without a learner list),
+    /// so that the scans of learners with a place need no lookup.
+    pub known: bool,
 }
 
 impl Place {
@@ -212,6 +215,38 @@ impl Place {
     /// Returns whether the place is still held at the evaluation time.
     pub fn is_active(&self) -> bool {
         self.withdrawn_at.is_none()
+    }
+}
+
+/// A cursor that finds the places of learners, asked for in increasing
+/// order of id, among one course's places (ordered by learner). Each place
+/// is passed once, so a session costs one walk over the places rather than
+/// a search per learner.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PlaceCursor<'i> {
+    /// The places not passed yet.
+    places: &'i [Place],
+}
+
+impl<'i> PlaceCursor<'i> {
+    /// Returns the places of `learner` (the UUID read big-endian), passing
+    /// those of learners before it. Learners must be asked for in
+    /// increasing order; an earlier learner then finds no places.
+    pub fn places_of(&mut self, learner: u128) -> &'i [Place] {
+        let key = |place: &Place| place.learner.uuid().as_u128();
+        let start = self
+            .places
+            .iter()
+            .position(|place| key(place) >= learner)
+            .unwrap_or(self.places.len());
+        let rest = &self.places[start..];
+        let length = rest
+            .iter()
+            .position(|place| key(place) != learner)
+            .unwrap_or(rest.len());
+        let (found, after) = rest.split_at(length);
+        self.places = after;
+        found
     }
 }
 
@@ -253,10 +288,12 @@ pub(super) struct Index<'a> {
     pub places: Vec<Vec<Place>>,
     /// Excused (session position, learner) pairs, ordered.
     pub excusals: Vec<(usize, LearnerId)>,
+    /// The start in `excusals` of each session's excusals, then the end.
+    pub excusal_starts: Vec<usize>,
     /// (course position, learner, passed) triples, ordered.
     pub assessments: Vec<(usize, LearnerId, bool)>,
-    /// The registered learners, ordered; `None` accepts any learner.
-    pub learners: Option<Vec<LearnerId>>,
+    /// The registered learners; `None` accepts any learner.
+    pub learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>>,
 }
 
 impl<'a> Index<'a> {
@@ -355,6 +392,9 @@ impl<'a> Index<'a> {
             })
             .collect();
 
+        let learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>> = input
+            .learners
+            .map(|learners| learners.iter().copied().collect());
         let mut places = vec![Vec::new(); courses.len()];
         for (position, enrolment) in input.enrolments.iter().enumerate() {
             let Some(&course) = course_position.get(&enrolment.course_id) else {
@@ -366,7 +406,10 @@ impl<'a> Index<'a> {
                 ));
                 continue;
             };
-            if let Some(place) = place_as_of(enrolment, settings.as_of) {
+            if let Some(mut place) = place_as_of(enrolment, settings.as_of) {
+                place.known = learners
+                    .as_ref()
+                    .is_none_or(|learners| learners.contains(&place.learner));
                 places[course].push(place);
             }
         }
@@ -395,6 +438,12 @@ impl<'a> Index<'a> {
         }
         excusals.sort();
         excusals.dedup();
+        let mut excusal_starts = Vec::with_capacity(sessions.len() + 1);
+        let mut next = 0;
+        for session in 0..=sessions.len() {
+            next += excusals[next..].partition_point(|(at, _)| *at < session);
+            excusal_starts.push(next);
+        }
 
         let mut assessments: Vec<(usize, LearnerId, bool)> = input
             .assessments
@@ -406,13 +455,6 @@ impl<'a> Index<'a> {
             .collect();
         assessments.sort();
 
-        let learners = input.learners.map(|learners| {
-            let mut sorted = learners.to_vec();
-            sorted.sort();
-            sorted.dedup();
-            sorted
-        });
-
         problems.into_result(Self {
             policy: settings.policy,
             sessions,
@@ -421,33 +463,40 @@ impl<'a> Index<'a> {
             course_sessions,
             places,
             excusals,
+            excusal_starts,
             assessments,
             learners,
         })
     }
 
-    /// Returns the places `learner` has or had in course `course`.
-    pub fn places_of(&self, course: usize, learner: LearnerId) -> &[Place] {
-        let Some(places) = self.places.get(course) else {
-            return &[];
-        };
-        let key = learner.uuid().as_u128();
-        let start = places.partition_point(|place| place.learner.uuid().as_u128() < key);
-        let rest = &places[start..];
-        let length = rest.partition_point(|place| place.learner.uuid().as_u128() <= key);
-        &rest[..length]
+    /// Returns a cursor over the places of course `course`, or over none
+    /// for `None`.
+    pub fn place_cursor(&self, course: Option<usize>) -> PlaceCursor<'_> {
+        let places = course
+            .and_then(|course| self.places.get(course))
+            .map_or(&[][..], Vec::as_slice);
+        PlaceCursor { places }
     }
 
     /// Returns whether `learner` has an excusal for the session at `session`.
     pub fn is_excused(&self, session: usize, learner: LearnerId) -> bool {
-        !self.excusals.is_empty() && self.excusals.binary_search(&(session, learner)).is_ok()
+        let excused = self.excused_at(session);
+        !excused.is_empty()
+            && excused
+                .binary_search_by(|(_, excused)| excused.cmp(&learner))
+                .is_ok()
     }
 
-    /// Returns the excusals for the session at `session`.
+    /// Returns the excusals for the session at `session`, ordered by
+    /// learner.
     pub fn excused_at(&self, session: usize) -> &[(usize, LearnerId)] {
-        let start = self.excusals.partition_point(|(at, _)| *at < session);
-        let end = self.excusals.partition_point(|(at, _)| *at <= session);
-        &self.excusals[start..end]
+        let start = self.excusal_starts.get(session).copied().unwrap_or(0);
+        let end = self
+            .excusal_starts
+            .get(session + 1)
+            .copied()
+            .unwrap_or(start);
+        self.excusals.get(start..end).unwrap_or_default()
     }
 
     /// Returns whether `learner` is registered (always, without a learner
@@ -455,7 +504,7 @@ impl<'a> Index<'a> {
     pub fn is_known_learner(&self, learner: LearnerId) -> bool {
         self.learners
             .as_ref()
-            .is_none_or(|learners| learners.binary_search(&learner).is_ok())
+            .is_none_or(|learners| learners.contains(&learner))
     }
 }
 
@@ -473,6 +522,7 @@ fn place_as_of(enrolment: &Enrolment, as_of: DateTime<Utc>) -> Option<Place> {
         withdrawn_at: enrolment
             .withdrawn_at
             .filter(|withdrawn| *withdrawn <= as_of),
+        known: true,
     })
 }
 
@@ -533,12 +583,33 @@ mod tests {
             learner: LearnerId::derive("t", "1"),
             confirmed_at: at(2),
             withdrawn_at: Some(at(10)),
+            known: true,
         };
         assert!(!place.covers(at(1)));
         assert!(place.covers(at(2)));
         assert!(place.covers(at(9)));
         assert!(!place.covers(at(10)));
         assert!(!place.is_active());
+    }
+
+    #[test]
+    fn place_cursor_finds_learners_in_order() {
+        let learner = |n: u128| LearnerId(uuid::Uuid::from_u128(n));
+        let place = |n: u128, day: u32| Place {
+            learner: learner(n),
+            confirmed_at: at(day),
+            withdrawn_at: None,
+            known: true,
+        };
+        let places = [place(1, 1), place(1, 5), place(3, 2), place(5, 3)];
+        let mut cursor = PlaceCursor { places: &places };
+        assert!(cursor.places_of(0).is_empty());
+        assert_eq!(cursor.places_of(1), &places[..2]);
+        assert!(cursor.places_of(2).is_empty());
+        assert_eq!(cursor.places_of(3), &places[2..3]);
+        assert!(cursor.places_of(4).is_empty());
+        assert_eq!(cursor.places_of(5), &places[3..]);
+        assert!(cursor.places_of(6).is_empty());
     }
 
     #[test]

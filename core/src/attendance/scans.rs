@@ -1,16 +1,18 @@
 //! Turning scans into records: ordering, grouping by session and learner,
 //! and judging each scan in time order.
 //!
-//! Scans are put in buckets per session by a counting sort, then each
-//! bucket is sorted by learner, receipt time, direction (check-ins first),
-//! id and content. Every later step walks these sorted groups once, so the
-//! work is O(n log n) and the result does not depend on the input order.
+//! Scans are put in buckets per session by a counting sort of their input
+//! positions. Then, one session at a time, the keys of its scans are built
+//! in a small buffer and sorted by learner, receipt time, direction
+//! (check-ins first), id and content. Every later step walks these sorted
+//! groups once, so the work is O(n log n) and the result does not depend on
+//! the input order.
 //!
 //! The sort keys carry what the usual path needs: learner, id, time,
 //! direction, method and whether there is a nonce. Judging a scan then reads
 //! the scan itself only to check a token or a location, or to compare
-//! nonces within a group. Scans are large and lie in input order, so each
-//! such read is likely a cache miss.
+//! nonces within a group, and those reads mostly find the scan still in the
+//! cache from building its key.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -24,7 +26,7 @@ use crate::model::{Scan, ScanDirection, ScanMethod};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
-use super::engine::{EvaluationSettings, Index, SessionEntry};
+use super::engine::{EvaluationSettings, Index, Place, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::decide_status;
 
@@ -229,36 +231,36 @@ fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     shared
 }
 
-/// The scans sorted into per-session buckets.
+/// The scans in order of session: the positions of the scans in the input,
+/// grouped by session by a counting sort, in input order within a session.
 struct Buckets {
-    /// Keys of scans for known sessions, bucket after bucket.
-    keys: Vec<ScanKey>,
-    /// The range of `keys` of each session.
-    ranges: Vec<Range<usize>>,
-    /// Keys of scans whose session is not known, ordered by session id,
-    /// then as within a session.
-    unknown: Vec<ScanKey>,
+    /// Positions of scans in the input, session after session, then those
+    /// whose session is not known.
+    order: Vec<u32>,
+    /// The start in `order` of each session's scans, then the start of the
+    /// unknown ones, then the end.
+    starts: Vec<usize>,
     /// The 64-bit folds of every scan id, in input order.
     folds: Vec<u64>,
 }
 
-/// The session position of every scan (the number of sessions for an
-/// unknown one), with the count per position and the 64-bit fold of every
-/// scan id.
-struct Located {
-    positions: Vec<u32>,
-    counts: Vec<usize>,
-    folds: Vec<u64>,
+impl Buckets {
+    /// Returns the input positions of the scans of the session at
+    /// `position`, or of the unknown sessions for the number of sessions.
+    fn scans_of(&self, position: usize) -> &[u32] {
+        let start = self.starts.get(position).copied().unwrap_or(0);
+        let end = self.starts.get(position + 1).copied().unwrap_or(start);
+        &self.order[start..end]
+    }
 }
 
-/// Finds the session of every scan, in one pass over the scans.
-fn locate_sessions(index: &Index<'_>, scans: &[Scan]) -> Located {
+/// Finds the session of every scan in one pass over the scans, then groups
+/// the scans by session with a counting sort.
+fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
     let sessions = index.sessions.len();
-    let mut located = Located {
-        positions: Vec::with_capacity(scans.len()),
-        counts: vec![0; sessions + 1],
-        folds: Vec::with_capacity(scans.len()),
-    };
+    let mut positions = Vec::with_capacity(scans.len());
+    let mut counts = vec![0usize; sessions + 1];
+    let mut folds = Vec::with_capacity(scans.len());
     // Scans often come in runs of one session, so the last lookup is kept.
     let mut last: Option<(SessionId, usize)> = None;
     for scan in scans {
@@ -271,78 +273,64 @@ fn locate_sessions(index: &Index<'_>, scans: &[Scan]) -> Located {
                 position
             }
         };
-        located.counts[position] += 1;
-        located.positions.push(position as u32);
+        counts[position] += 1;
+        positions.push(position as u32);
         let id = scan.id.uuid().as_u128();
-        located.folds.push((id as u64) ^ ((id >> 64) as u64));
+        folds.push((id as u64) ^ ((id >> 64) as u64));
     }
-    located
-}
 
-/// Sorts the scans into per-session buckets by a counting sort, then sorts
-/// each bucket.
-fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
-    let sessions = index.sessions.len();
-    let Located {
-        positions,
-        counts,
-        folds,
-    } = locate_sessions(index, scans);
-
-    let mut ranges = Vec::with_capacity(sessions);
-    let mut next = Vec::with_capacity(sessions);
+    let mut starts = Vec::with_capacity(sessions + 2);
     let mut start = 0;
-    for &count in &counts[..sessions] {
-        ranges.push(start..start + count);
-        next.push(start);
+    for count in counts {
+        starts.push(start);
         start += count;
     }
-
-    let placeholder = ScanKey {
-        learner: 0,
-        id: 0,
-        at: DateTime::<Utc>::UNIX_EPOCH,
-        packed: 0,
-    };
-    let mut keys = vec![placeholder; start];
-    let mut unknown = Vec::with_capacity(counts[sessions]);
-    for (scan_index, (scan, &position)) in scans.iter().zip(&positions).enumerate() {
-        let key = ScanKey::new(scan, scan_index as u32);
-        let position = position as usize;
-        if position == sessions {
-            unknown.push(key);
-        } else {
-            keys[next[position]] = key;
-            next[position] += 1;
-        }
+    starts.push(start);
+    let mut next = starts.clone();
+    let mut order = vec![0u32; scans.len()];
+    for (scan_index, &position) in positions.iter().enumerate() {
+        let slot = &mut next[position as usize];
+        order[*slot] = scan_index as u32;
+        *slot += 1;
     }
+    Buckets {
+        order,
+        starts,
+        folds,
+    }
+}
 
+/// Fills `keys` with the keys of the scans at `positions` in the input, in
+/// the order of a session. Keys are ordered by [`ScanKey::order`], keys
+/// equal in it by content, and exact copies by input position, so that the
+/// copy that keeps the id comes first. With `by_session`, for scans whose
+/// session is not known, the session id is compared first.
+fn sorted_keys(keys: &mut Vec<ScanKey>, scans: &[Scan], positions: &[u32], by_session: bool) {
+    keys.clear();
+    keys.extend(
+        positions
+            .iter()
+            .map(|&position| ScanKey::new(&scans[position as usize], position)),
+    );
     let by_content = |a: &ScanKey, b: &ScanKey| {
         content_order(&scans[a.index() as usize], &scans[b.index() as usize])
+            .then(a.index().cmp(&b.index()))
     };
-    for range in &ranges {
-        let bucket = &mut keys[range.clone()];
-        bucket.sort_unstable_by(ScanKey::order);
-        // Keys that are equal in all but input position: order by content.
-        for tied in bucket.chunk_by_mut(|a, b| a.order(b).is_eq()) {
-            if tied.len() > 1 {
-                tied.sort_by(by_content);
-            }
-        }
-    }
-    unknown.sort_unstable_by(|a, b| {
+    if by_session {
         let session = |key: &ScanKey| scans[key.index() as usize].session_id;
-        session(a)
-            .cmp(&session(b))
-            .then_with(|| a.order(b))
-            .then_with(|| by_content(a, b))
-    });
-
-    Buckets {
-        keys,
-        ranges,
-        unknown,
-        folds,
+        keys.sort_unstable_by(|a, b| {
+            session(a)
+                .cmp(&session(b))
+                .then_with(|| a.order(b))
+                .then_with(|| by_content(a, b))
+        });
+        return;
+    }
+    keys.sort_unstable_by(ScanKey::order);
+    for tied in keys.chunk_by_mut(|a, b| a.order(b).is_eq()) {
+        if tied.len() > 1 {
+            tied.sort_unstable_by(by_content);
+        }
     }
 }
 
@@ -472,13 +460,17 @@ pub(super) fn evaluate_scans(
     judge.out.rejected.reserve(scans.len() / 16);
     judge.out.session_ranges.reserve(index.sessions.len());
 
+    // The keys of one session at a time: a small buffer that stays in the
+    // cache, and the scans it reads stay there for the checks that follow.
+    let mut keys = Vec::new();
     let mut expected = Vec::new();
     let mut nonces = Nonces::default();
     for (position, entry) in index.sessions.iter().enumerate() {
         let start = judge.out.records.len();
         expected_learners(index, position, entry, &mut expected);
         let mut pending = expected.iter().copied().peekable();
-        let keys = &buckets.keys[buckets.ranges[position].clone()];
+        let mut places = index.place_cursor(entry.course);
+        sorted_keys(&mut keys, scans, buckets.scans_of(position), false);
         for group in keys.chunk_by(|a, b| a.learner == b.learner) {
             let Some(learner) = group.first().map(|key| key.learner) else {
                 continue;
@@ -488,7 +480,8 @@ pub(super) fn evaluate_scans(
             }
             let was_expected = pending.next_if_eq(&learner).is_some();
             nonces.clear();
-            match judge_group(&mut judge, position, entry, group, &mut nonces) {
+            let places = places.places_of(learner);
+            match judge_group(&mut judge, position, entry, group, places, &mut nonces) {
                 Some(record) => judge.out.records.push(record),
                 None if was_expected => push_unattended(&mut judge, position, entry, learner),
                 None => {}
@@ -503,7 +496,9 @@ pub(super) fn evaluate_scans(
             .push(start..judge.out.records.len());
     }
 
-    judge_unknown_sessions(&mut judge, &buckets.unknown, &mut nonces);
+    let unknown = buckets.scans_of(index.sessions.len());
+    sorted_keys(&mut keys, scans, unknown, true);
+    judge_unknown_sessions(&mut judge, &keys, &mut nonces);
     judge.out
 }
 
@@ -514,16 +509,18 @@ fn judge_group<'s>(
     position: usize,
     entry: &SessionEntry<'_>,
     group: &[ScanKey],
+    places: &[Place],
     nonces: &mut Nonces<'s>,
 ) -> Option<AttendanceRecord> {
     let index = judge.index;
     let policy = index.policy;
     let session = &entry.timed.session;
     let learner = group.first()?.learner_id();
-    let known_learner = index.is_known_learner(learner);
-    let places = entry
-        .course
-        .map_or(&[][..], |course| index.places_of(course, learner));
+    // A learner with a place was looked up once, when the index was built.
+    let known_learner = match places.first() {
+        Some(place) => place.known,
+        None => index.is_known_learner(learner),
+    };
     let course = entry.course.map(|course| index.courses[course]);
 
     let mut duplicate_count = 0;
@@ -781,6 +778,36 @@ mod tests {
             }
         }
         assert_eq!(std::mem::size_of::<ScanKey>(), 48);
+    }
+
+    /// A check-in of `learner` (last digit) with `id` (last digit) at
+    /// 08:50, or a check-out at 10:00.
+    fn scan_of(learner: u8, id: u8, check_out: bool) -> Scan {
+        let fields = serde_json::json!({
+            "id": format!("70000000-0000-4000-8000-00000000000{id}"),
+            "session_id": "50000000-0000-4000-8000-000000000001",
+            "learner_id": format!("20000000-0000-4000-8000-00000000000{learner}"),
+            "scanned_at": if check_out { "2026-03-02T10:00:00+08:00" } else { "2026-03-02T08:50:00+08:00" },
+            "direction": if check_out { "check_out" } else { "check_in" },
+        });
+        Scan::from_json(&fields, &crate::problem::Path::root()).unwrap()
+    }
+
+    #[test]
+    fn sorted_keys_order_learner_time_id_position() {
+        let scans = [
+            scan_of(2, 1, false),
+            scan_of(1, 2, true),
+            scan_of(1, 4, false),
+            scan_of(1, 3, false),
+            scan_of(1, 3, false),
+        ];
+        let mut keys = Vec::new();
+        sorted_keys(&mut keys, &scans, &[4, 3, 2, 1, 0], false);
+        let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
+        // Learner 1 first: the check-ins at 08:50 by id (the exact copies
+        // of id 3 by position), then the check-out; then learner 2.
+        assert_eq!(order, [3, 4, 2, 1, 0]);
     }
 
     #[test]
