@@ -30,6 +30,8 @@ mod compute;
 mod coverage;
 mod credits;
 mod inputs;
+mod lookup;
+mod outcome_index;
 mod period;
 mod rate;
 mod scope;
