@@ -4,17 +4,17 @@
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::attendance::{
-    AttendanceRecord, AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes,
+    AttendanceRecord, AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping,
 };
 use crate::bundle::Bundle;
 use crate::credit::Ledger;
 use crate::field::format_instant;
-use crate::id::{ClubId, CourseId, InstructorId, OutcomeId, VenueId};
-use crate::model::{ClubStatus, Course, Enrolment, EnrolmentStatus, Outcome, Venue};
+use crate::id::{ClubId, CourseId, InstructorId, OutcomeId, SessionId, VenueId};
+use crate::model::{ClubStatus, Course, Enrolment, EnrolmentStatus, Outcome, OutcomeKind, Venue};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
@@ -22,6 +22,7 @@ use super::age::{AgeGroup, age_group};
 use super::codes;
 use super::coverage::{Coverage, CoverageSettings, coverage, is_community};
 use super::credits::RuleSetCredits;
+use super::engine_outcomes::{EngineOutcomes, SeasonOutcomes};
 use super::lookup::Tables;
 use super::outcome_index::{CreditIndex, Earning, EntryOutcomes, OutcomeKeys};
 use super::period::Period;
@@ -221,7 +222,7 @@ pub fn compute_statistics(
     ledger: Option<&Ledger>,
     request: &StatisticsRequest,
 ) -> Result<Statistics, Problems> {
-    let prepared = Prepared::new(bundle, attendance, ledger)?;
+    let prepared = Prepared::new(bundle, attendance, ledger, None)?;
     prepared.statistics(request)
 }
 
@@ -245,9 +246,13 @@ pub(crate) struct Prepared<'a> {
     recorded: Vec<&'a Outcome>,
     /// The engine's per-session outcomes counted: those whose id no
     /// recorded outcome or earlier derived outcome has.
-    derived: Vec<Outcome>,
-    /// The dense home venue of the learner of each counted outcome.
-    outcome_home: Vec<u32>,
+    derived: EngineOutcomes<'a>,
+    /// What area scopes read of each counted outcome, in the order of
+    /// `recorded` and then `derived`.
+    facts: Vec<OutcomeFact>,
+    /// The season run's outcomes, when given, which may hold the engine's
+    /// per-course outcomes.
+    season: Option<SeasonOutcomes<'a>>,
     /// The earning entries of the ledger, when one was given.
     credits: Option<CreditIndex>,
     /// The positions in the ledger of the earning entries.
@@ -257,21 +262,39 @@ pub(crate) struct Prepared<'a> {
     scoped: OnceCell<Scoped>,
 }
 
+/// What an area scope reads of an outcome.
+#[derive(Debug)]
+struct OutcomeFact {
+    /// The dense home venue of the learner, or `NO_VENUE`.
+    home: u32,
+    occurred_on: NaiveDate,
+    kind: OutcomeKind,
+}
+
 /// The outcomes and credits of scopes other than areas.
+///
+/// Outcome positions count the counted outcomes first, then the engine's
+/// per-course outcomes, which only a ledger may refer to.
 #[derive(Debug)]
 struct Scoped {
-    /// The engine's per-course outcomes, which only a ledger may refer to.
-    /// Their positions follow those of the counted outcomes.
-    per_course_outcomes: Vec<Outcome>,
     keys: OutcomeKeys,
     entries: Option<EntryOutcomes>,
 }
 
 impl<'a> Prepared<'a> {
+    /// Prepares a bundle, the attendance report on it and optionally a
+    /// ledger. `season`, the outcomes of a season run on the same report,
+    /// saves making the engine's outcomes again.
+    ///
+    /// # Errors
+    ///
+    /// The problems of [`compute_statistics`] for a report from another
+    /// bundle or a learner or club id given twice.
     pub fn new(
         bundle: &'a Bundle,
         report: &'a AttendanceReport,
         ledger: Option<&'a Ledger>,
+        season: Option<SeasonOutcomes<'a>>,
     ) -> Result<Self, Problems> {
         let tables = Tables::new(bundle, report);
         let mut problems = Problems::new();
@@ -298,29 +321,16 @@ impl<'a> Prepared<'a> {
             return Err(problems);
         }
 
-        // The first outcome with an id is counted: the bundle's own come
-        // before the ones the attendance engine makes.
-        let mut seen: HashSet<OutcomeId> = HashSet::new();
-        let recorded: Vec<&Outcome> = bundle
-            .outcomes
-            .iter()
-            .filter(|outcome| {
-                outcome
-                    .source
-                    .as_ref()
-                    .is_none_or(|source| source.system != OUTCOME_SOURCE_SYSTEM)
-            })
-            .filter(|outcome| seen.insert(outcome.id))
-            .collect();
-        let mut derived = attendance_outcomes(report, &bundle.sessions, OutcomeGrouping::PerSession);
-        seen.reserve(derived.len());
-        derived.retain(|outcome| seen.insert(outcome.id));
-        drop(seen);
-        let outcome_home = recorded
+        let (recorded, derived) = counted_outcomes(bundle, report, season);
+        let facts = recorded
             .iter()
             .copied()
-            .chain(&derived)
-            .map(|outcome| tables.home_of(&outcome.learner_id))
+            .chain(derived.iter())
+            .map(|outcome| OutcomeFact {
+                home: tables.home_of(&outcome.learner_id),
+                occurred_on: outcome.occurred_on,
+                kind: outcome.kind,
+            })
             .collect();
 
         let (credits, earning_positions) = match ledger {
@@ -348,7 +358,8 @@ impl<'a> Prepared<'a> {
             tables,
             recorded,
             derived,
-            outcome_home,
+            facts,
+            season,
             credits,
             earning_positions,
             scoped: OnceCell::new(),
@@ -360,42 +371,30 @@ impl<'a> Prepared<'a> {
         self.recorded.len() + self.derived.len()
     }
 
-    /// Returns the counted outcome at `position`, or, after them, the
-    /// per-course outcome that `scoped` holds.
-    fn outcome_at<'s>(&'s self, position: u32, scoped: Option<&'s Scoped>) -> Option<&'s Outcome> {
-        let position = position as usize;
-        let recorded = self.recorded.len();
-        let counted = self.counted_outcomes();
-        if position < recorded {
-            self.recorded.get(position).copied()
-        } else if position < counted {
-            self.derived.get(position - recorded)
-        } else {
-            scoped.and_then(|scoped| scoped.per_course_outcomes.get(position - counted))
-        }
-    }
-
     /// Returns the index of scopes other than areas, building it on the
     /// first call.
     fn scoped(&self) -> &Scoped {
         self.scoped.get_or_init(|| {
             let per_course_outcomes = if self.ledger.is_some() {
-                attendance_outcomes(
+                EngineOutcomes::new(
                     self.report,
                     &self.bundle.sessions,
+                    &self.bundle.outcomes,
                     OutcomeGrouping::PerCourse,
+                    self.season,
                 )
             } else {
-                Vec::new()
+                EngineOutcomes::Made(Vec::new())
             };
-            let all = self
-                .recorded
-                .iter()
-                .copied()
-                .chain(&self.derived)
-                .chain(&per_course_outcomes);
+            let all = || {
+                self.recorded
+                    .iter()
+                    .copied()
+                    .chain(self.derived.iter())
+                    .chain(per_course_outcomes.iter())
+            };
             let keys = OutcomeKeys::new(
-                all.clone(),
+                all(),
                 &self.bundle.sessions,
                 &self.tables,
                 &self.courses,
@@ -405,17 +404,13 @@ impl<'a> Prepared<'a> {
                 // A later outcome with the same id takes the place of an
                 // earlier one, as a map filled in order does.
                 let mut outcome_at: HashMap<OutcomeId, u32> = HashMap::new();
-                for (position, outcome) in all.enumerate() {
+                for (position, outcome) in all().enumerate() {
                     outcome_at.insert(outcome.id, position as u32);
                 }
                 let count = self.counted_outcomes() + per_course_outcomes.len();
                 EntryOutcomes::new(ledger, &self.earning_positions, &outcome_at, count)
             });
-            Scoped {
-                per_course_outcomes,
-                keys,
-                entries,
-            }
+            Scoped { keys, entries }
         })
     }
 
@@ -760,32 +755,26 @@ impl<'a> Counter<'_, 'a> {
     /// the course's category) or club.
     fn outcomes(&self) -> BTreeMap<String, u64> {
         let mut by_kind: BTreeMap<&'static str, u64> = BTreeMap::new();
-        let mut add = |outcome: &Outcome| {
-            if self.period.contains(outcome.occurred_on) {
-                *by_kind.entry(outcome.kind.as_str()).or_default() += 1;
+        let mut add = |fact: &OutcomeFact| {
+            if self.period.contains(fact.occurred_on) {
+                *by_kind.entry(fact.kind.as_str()).or_default() += 1;
             }
         };
+        let facts = &self.prepared.facts;
         match self.scoped {
             None => {
-                let all = self
-                    .prepared
-                    .recorded
-                    .iter()
-                    .copied()
-                    .chain(&self.prepared.derived);
-                for (outcome, home) in all.zip(&self.prepared.outcome_home) {
-                    if self.is_home_area(*home) {
-                        add(outcome);
+                for fact in facts {
+                    if self.is_home_area(fact.home) {
+                        add(fact);
                     }
                 }
             }
             Some(scoped) => {
-                let counted = self.prepared.counted_outcomes();
                 for position in self.keyed_outcomes(scoped) {
-                    if (position as usize) < counted {
-                        if let Some(outcome) = self.prepared.outcome_at(position, None) {
-                            add(outcome);
-                        }
+                    // Positions past the counted outcomes are per-course
+                    // outcomes, which only credits read.
+                    if let Some(fact) = facts.get(position as usize) {
+                        add(fact);
                     }
                 }
             }
@@ -969,6 +958,99 @@ fn distinct(mut items: Vec<u32>, universe: usize) -> Vec<u32> {
         items.dedup();
     }
     items
+}
+
+/// Returns the outcomes counted: the bundle's, less those the attendance
+/// engine made earlier, and the engine's per-session outcomes. Each id is
+/// counted once, the bundle's first.
+fn counted_outcomes<'a>(
+    bundle: &'a Bundle,
+    report: &AttendanceReport,
+    season: Option<SeasonOutcomes<'a>>,
+) -> (Vec<&'a Outcome>, EngineOutcomes<'a>) {
+    let mut recorded_ids: HashSet<OutcomeId> = HashSet::new();
+    let recorded: Vec<&Outcome> = bundle
+        .outcomes
+        .iter()
+        .filter(|outcome| {
+            outcome
+                .source
+                .as_ref()
+                .is_none_or(|source| source.system != OUTCOME_SOURCE_SYSTEM)
+        })
+        .filter(|outcome| recorded_ids.insert(outcome.id))
+        .collect();
+    let made = |season| {
+        EngineOutcomes::new(
+            report,
+            &bundle.sessions,
+            &bundle.outcomes,
+            OutcomeGrouping::PerSession,
+            season,
+        )
+    };
+    let mut derived = made(season);
+
+    // An engine outcome's id is a UUID v5 derived from its learner and
+    // session (or course), so only a recorded id of version 5 can equal
+    // one, and engine ids repeat only when the report repeats a learner
+    // and session or course. Most seasons have neither, and every engine
+    // outcome counts.
+    let recorded_v5 = recorded_ids
+        .iter()
+        .any(|id| id.uuid().get_version_num() == 5);
+    if !recorded_v5 && engine_ids_are_unique(report) {
+        return (recorded, derived);
+    }
+    let mut seen: HashSet<OutcomeId> = HashSet::with_capacity(derived.len());
+    let mut repeated = false;
+    derived.retain(|outcome| {
+        if recorded_ids.contains(&outcome.id) {
+            return false;
+        }
+        let first = seen.insert(outcome.id);
+        repeated |= !first;
+        first
+    });
+    // Which of two engine outcomes with one id comes first depends on the
+    // order they were made in, so only outcomes made here decide it.
+    if repeated && matches!(derived, EngineOutcomes::Taken(_)) {
+        derived = made(None);
+        seen.clear();
+        derived.retain(|outcome| !recorded_ids.contains(&outcome.id) && seen.insert(outcome.id));
+    }
+    (recorded, derived)
+}
+
+/// Returns whether the report has at most one record per learner and
+/// session and one course result per learner and course, so that the
+/// outcomes the engine makes from it have distinct ids.
+///
+/// The engine orders records by session and then learner, and course
+/// results by course and then learner, so a repeat is next to its twin. A
+/// report in another order returns false, which only costs the caller a
+/// slower check.
+fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
+    let mut sessions_seen: HashSet<SessionId> = HashSet::new();
+    let mut previous: Option<&AttendanceRecord> = None;
+    for record in &report.records {
+        match previous {
+            Some(last) if last.session_id == record.session_id => {
+                if last.learner_id >= record.learner_id {
+                    return false;
+                }
+            }
+            _ => {
+                if !sessions_seen.insert(record.session_id) {
+                    return false;
+                }
+            }
+        }
+        previous = Some(record);
+    }
+    report.course_results.windows(2).all(|pair| {
+        (pair[0].course_id, pair[0].learner_id) < (pair[1].course_id, pair[1].learner_id)
+    })
 }
 
 /// Reports each id of `list` that an earlier item has already used. A
