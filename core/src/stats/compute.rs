@@ -674,7 +674,8 @@ impl<'a> Counter<'_, 'a> {
             for position in tables.course_enrolments.get(course) {
                 let enrolment = &enrolments[*position as usize];
                 let learner = tables.enrolment_learner[*position as usize];
-                if self.scope.is_area() && !self.is_home_area(tables.learners[learner as usize].home)
+                if self.scope.is_area()
+                    && !self.is_home_area(tables.learners[learner as usize].home)
                 {
                     continue;
                 }
@@ -1129,5 +1130,76 @@ impl Records {
             self.check_ins += 1;
             self.active.push(learner);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::attendance::AttendanceStatus;
+
+    fn record(session: u32, learner: u32) -> AttendanceRecord {
+        AttendanceRecord {
+            session_id: format!("50000000-0000-4000-8000-{session:012}")
+                .parse()
+                .unwrap(),
+            learner_id: format!("20000000-0000-4000-8000-{learner:012}")
+                .parse()
+                .unwrap(),
+            course_id: None,
+            club_id: None,
+            status: AttendanceStatus::Present,
+            punctuality: None,
+            credited_minutes: 60,
+            scheduled_minutes: 60,
+            first_check_in: None,
+            last_check_out: None,
+            check_in_scan_id: None,
+            check_out_scan_id: None,
+            walk_in: false,
+            excused: false,
+            provisional: false,
+            duplicate_scans: 0,
+        }
+    }
+
+    fn report(records: Vec<AttendanceRecord>) -> AttendanceReport {
+        AttendanceReport {
+            as_of: Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+            tokens_verified: false,
+            summary: Default::default(),
+            records,
+            rejected: Vec::new(),
+            duplicates: Vec::new(),
+            course_results: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn engine_ids_unique_in_engine_order() {
+        let records = vec![record(1, 1), record(1, 2), record(2, 1)];
+        assert!(engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn repeated_learner_and_session_found() {
+        let records = vec![record(1, 1), record(1, 1), record(2, 1)];
+        assert!(!engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn session_split_in_two_runs_found() {
+        // Session 1 comes back after session 2, so a repeat of its
+        // learners need not be next to its twin.
+        let records = vec![record(1, 1), record(2, 1), record(1, 2)];
+        assert!(!engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn learners_out_of_order_found() {
+        let records = vec![record(1, 2), record(1, 1)];
+        assert!(!engine_ids_are_unique(&report(records)));
     }
 }

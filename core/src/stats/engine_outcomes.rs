@@ -82,7 +82,10 @@ fn is_from_engine(source: Option<&SourceRef>) -> bool {
 /// `None`, so that the caller makes the outcomes anew, when such an outcome
 /// shares its id with one of this run (the two cannot be told apart), or
 /// when the counts show that `season` holds other outcomes.
-fn made_by_engine<'a>(season: &'a [Outcome], bundle_outcomes: &[Outcome]) -> Option<Vec<&'a Outcome>> {
+fn made_by_engine<'a>(
+    season: &'a [Outcome],
+    bundle_outcomes: &[Outcome],
+) -> Option<Vec<&'a Outcome>> {
     let expected = season.len().checked_sub(bundle_outcomes.len())?;
     let mut earlier: HashMap<OutcomeId, usize> = HashMap::new();
     for outcome in bundle_outcomes {
