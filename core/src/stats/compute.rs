@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
 use crate::attendance::{
@@ -403,7 +404,7 @@ impl<'a> Prepared<'a> {
             let entries = self.ledger.map(|ledger| {
                 // A later outcome with the same id takes the place of an
                 // earlier one, as a map filled in order does.
-                let mut outcome_at: HashMap<OutcomeId, u32> = HashMap::new();
+                let mut outcome_at: FxHashMap<OutcomeId, u32> = FxHashMap::default();
                 for (position, outcome) in all().enumerate() {
                     outcome_at.insert(outcome.id, position as u32);
                 }
@@ -969,7 +970,7 @@ fn counted_outcomes<'a>(
     report: &AttendanceReport,
     season: Option<SeasonOutcomes<'a>>,
 ) -> (Vec<&'a Outcome>, EngineOutcomes<'a>) {
-    let mut recorded_ids: HashSet<OutcomeId> = HashSet::new();
+    let mut recorded_ids: FxHashSet<OutcomeId> = FxHashSet::default();
     let recorded: Vec<&Outcome> = bundle
         .outcomes
         .iter()
@@ -1003,7 +1004,8 @@ fn counted_outcomes<'a>(
     if !recorded_v5 && engine_ids_are_unique(report) {
         return (recorded, derived);
     }
-    let mut seen: HashSet<OutcomeId> = HashSet::with_capacity(derived.len());
+    let mut seen: FxHashSet<OutcomeId> =
+        FxHashSet::with_capacity_and_hasher(derived.len(), Default::default());
     let mut repeated = false;
     derived.retain(|outcome| {
         if recorded_ids.contains(&outcome.id) {
@@ -1032,7 +1034,7 @@ fn counted_outcomes<'a>(
 /// report in another order returns false, which only costs the caller a
 /// slower check.
 fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
-    let mut sessions_seen: HashSet<SessionId> = HashSet::new();
+    let mut sessions_seen: FxHashSet<SessionId> = FxHashSet::default();
     let mut previous: Option<&AttendanceRecord> = None;
     for record in &report.records {
         match previous {

@@ -1,7 +1,7 @@
 //! The outcomes that the attendance engine makes from a report, made here or
 //! taken from a season run that has made them already.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::attendance::{
     AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes,
@@ -87,7 +87,7 @@ fn made_by_engine<'a>(
     bundle_outcomes: &[Outcome],
 ) -> Option<Vec<&'a Outcome>> {
     let expected = season.len().checked_sub(bundle_outcomes.len())?;
-    let mut earlier: HashMap<OutcomeId, usize> = HashMap::new();
+    let mut earlier: FxHashMap<OutcomeId, usize> = FxHashMap::default();
     for outcome in bundle_outcomes {
         if is_from_engine(outcome.source.as_ref()) {
             *earlier.entry(outcome.id).or_default() += 1;

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use chrono::NaiveDate;
 
 use crate::credit::{EntryKind, Ledger};
@@ -22,9 +24,9 @@ use super::period::Period;
 #[derive(Debug, Default)]
 pub(super) struct OutcomeKeys {
     pub by_venue: Groups,
-    pub by_course: HashMap<CourseId, Vec<u32>>,
-    pub by_category: HashMap<Category, Vec<u32>>,
-    pub by_club: HashMap<ClubId, Vec<u32>>,
+    pub by_course: FxHashMap<CourseId, Vec<u32>>,
+    pub by_category: FxHashMap<Category, Vec<u32>>,
+    pub by_club: FxHashMap<ClubId, Vec<u32>>,
 }
 
 impl OutcomeKeys {
@@ -123,7 +125,7 @@ pub(super) struct CreditIndex {
 fn counts_as_earned(
     kind: EntryKind,
     reverses: Option<uuid::Uuid>,
-    kinds: &HashMap<uuid::Uuid, EntryKind>,
+    kinds: &FxHashMap<uuid::Uuid, EntryKind>,
 ) -> bool {
     match kind {
         EntryKind::Accrue | EntryKind::Capped | EntryKind::Adjust => true,
@@ -138,7 +140,7 @@ impl CreditIndex {
     /// Selects the earning entries of `ledger`. It returns the position in
     /// the ledger of each, too.
     pub fn new(ledger: &Ledger, tables: &Tables) -> (Self, Vec<u32>) {
-        let mut kinds: HashMap<uuid::Uuid, EntryKind> = HashMap::new();
+        let mut kinds: FxHashMap<uuid::Uuid, EntryKind> = FxHashMap::default();
         for entry in ledger.entries() {
             kinds.entry(entry.id).or_insert(entry.kind);
         }
@@ -148,7 +150,7 @@ impl CreditIndex {
             .map(|entry| entry.rule_set_id.as_str())
             .collect();
         let rule_sets: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
-        let rule_set_of: HashMap<&str, u32> = names
+        let rule_set_of: FxHashMap<&str, u32> = names
             .iter()
             .enumerate()
             .map(|(position, name)| (*name, position as u32))
@@ -222,7 +224,7 @@ impl EntryOutcomes {
     pub fn new(
         ledger: &Ledger,
         positions: &[u32],
-        outcome_at: &HashMap<OutcomeId, u32>,
+        outcome_at: &FxHashMap<OutcomeId, u32>,
         outcome_count: usize,
     ) -> Self {
         let mut entry_pairs = Vec::new();
