@@ -248,8 +248,8 @@ pub(crate) struct Prepared<'a> {
     /// The engine's per-session outcomes counted: those whose id no
     /// recorded outcome or earlier derived outcome has.
     derived: EngineOutcomes<'a>,
-    /// What area scopes read of each counted outcome, in the order of
-    /// `recorded` and then `derived`.
+    /// The part of each counted outcome that area scopes read, in the
+    /// order of `recorded` and then `derived`.
     facts: Vec<OutcomeFact>,
     /// The season run's outcomes, when given, which may hold the engine's
     /// per-course outcomes.
@@ -263,7 +263,7 @@ pub(crate) struct Prepared<'a> {
     scoped: OnceCell<Scoped>,
 }
 
-/// What an area scope reads of an outcome.
+/// The fields of an outcome that area scopes read.
 #[derive(Debug)]
 struct OutcomeFact {
     /// The dense home venue of the learner, or `NO_VENUE`.
@@ -616,9 +616,9 @@ impl<'a> Counter<'_, 'a> {
         activities
     }
 
-    /// Counts the records of the scope: for an area, those of its residents
-    /// at sessions in the period, wherever held; otherwise those of the
-    /// scope's sessions in the period.
+    /// Counts the records of the scope. An area counts those of its
+    /// residents at sessions in the period, wherever held, and another
+    /// scope those of its own sessions in the period.
     fn records(&self, sessions: &[u32]) -> Records {
         let tables = &self.prepared.tables;
         let records = &self.prepared.report.records;
@@ -995,8 +995,8 @@ fn counted_outcomes<'a>(
 
     // An engine outcome's id is a UUID v5 derived from its learner and
     // session (or course), so only a recorded id of version 5 can equal
-    // one, and engine ids repeat only when the report repeats a learner
-    // and session or course. Most seasons have neither, and every engine
+    // one. Engine ids repeat only when the report repeats a learner and
+    // session or course. Most seasons have neither, and then every engine
     // outcome counts.
     let recorded_v5 = recorded_ids
         .iter()

@@ -29,7 +29,7 @@ pub(super) enum EngineOutcomes<'a> {
 
 impl<'a> EngineOutcomes<'a> {
     /// Returns the engine's outcomes of `grouping` on `report`: those of
-    /// `season` when it has them and they can be told apart from the
+    /// `season` when it has them and they can be distinguished from the
     /// bundle's own, else made anew.
     pub fn new(
         report: &AttendanceReport,
@@ -75,13 +75,13 @@ fn is_from_engine(source: Option<&SourceRef>) -> bool {
 }
 
 /// Returns the outcomes of `season` that the engine made in this run, given
-/// that `season` holds them and a copy of each of `bundle_outcomes`.
+/// that `season` contains them and a copy of each of `bundle_outcomes`.
 ///
 /// The engine's outcomes are those with its source system. An outcome of
 /// the bundle may have that source too, made by an earlier run. Returns
 /// `None`, so that the caller makes the outcomes anew, when such an outcome
-/// shares its id with one of this run (the two cannot be told apart), or
-/// when the counts show that `season` holds other outcomes.
+/// shares its id with one of this run (the two cannot be distinguished),
+/// or when the counts show that `season` contains other outcomes.
 fn made_by_engine<'a>(
     season: &'a [Outcome],
     bundle_outcomes: &[Outcome],
@@ -115,17 +115,19 @@ mod tests {
     use serde_json::json;
 
     fn outcome(id: u32, system: Option<&str>) -> Outcome {
-        let mut value = json!({
+        let value = json!({
             "id": format!("90000000-0000-4000-8000-{id:012}"),
             "learner_id": "20000000-0000-4000-8000-000000000001",
             "kind": "volunteer_service",
             "minutes": 60,
             "occurred_on": "2026-03-02",
         });
-        if let Some(system) = system {
-            value["source"] = json!({"system": system, "key": format!("key {id}")});
-        }
-        Outcome::from_json(&value, &Path::root()).unwrap()
+        let mut outcome = Outcome::from_json(&value, &Path::root()).unwrap();
+        outcome.source = system.map(|system| SourceRef {
+            system: system.to_owned(),
+            key: format!("key {id}"),
+        });
+        outcome
     }
 
     fn ids(outcomes: &[&Outcome]) -> Vec<OutcomeId> {

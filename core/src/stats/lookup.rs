@@ -50,7 +50,7 @@ impl Groups {
         Self { starts, items }
     }
 
-    /// Returns the items of `group`; none for a group out of range.
+    /// Returns the items of `group`, or none for a group out of range.
     pub fn get(&self, group: u32) -> &[u32] {
         let group = group as usize;
         match (self.starts.get(group), self.starts.get(group + 1)) {
