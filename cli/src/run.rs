@@ -79,8 +79,9 @@ pub(crate) struct RunArgs {
     time_zone: Option<Tz>,
     /// The kinds of scope to write statistics for, separated by commas:
     /// platform, district, street, venue, category, course, club, or none.
-    /// Each scope reads the whole season once, so venue, category, course
-    /// and club suit small seasons [default: platform,district,street].
+    /// Venue, category, course and club add a scope for each venue,
+    /// category, course or club, thousands of rows on a district
+    /// [default: platform,district,street].
     #[arg(long, value_name = "KINDS", value_parser = parse_kinds)]
     statistics: Option<BTreeSet<ScopeKind>>,
     /// The period of the statistics and the learning index, as two dates

@@ -19,7 +19,7 @@ use crate::index::IndexResult;
 use crate::model::Outcome;
 use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::Record;
-use crate::stats::Period;
+use crate::stats::{Period, SeasonOutcomes};
 
 use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
 use super::options::{SeasonOptions, default_time_zone};
@@ -289,9 +289,14 @@ pub fn run_season_observed<'b>(
     let period = options
         .period
         .unwrap_or_else(|| season_period(bundle, recorded_on));
+    let season_outcomes = SeasonOutcomes {
+        outcomes: &outcomes,
+        grouping: options.outcome_grouping,
+    };
     let (statistics, index) = season_statistics(
         bundle,
         &attendance,
+        season_outcomes,
         &ledger,
         period,
         &options.statistics,

@@ -12,7 +12,8 @@ use crate::index::{IndexConfig, IndexResult, compute};
 use crate::model::{Category, VenueTier};
 use crate::problem::Problems;
 use crate::stats::{
-    CoverageSettings, Period, Prepared, Scope, Statistics, StatisticsRequest, district_units,
+    CoverageSettings, Period, Prepared, Scope, SeasonOutcomes, Statistics, StatisticsRequest,
+    district_units,
 };
 
 crate::text_enum! {
@@ -150,15 +151,16 @@ fn scopes(bundle: &Bundle, kinds: &BTreeSet<ScopeKind>) -> Vec<(Scope, String)> 
 /// of [`district_index_inputs`](crate::stats::district_index_inputs). The
 /// index is `None` when the bundle has no district.
 ///
-/// NOTE: each scope reads every record, outcome and enrolment of the
-/// season once, so the time grows with the number of scopes times the
-/// size of the season. The venue, category, course and club kinds have a
-/// scope for each of hundreds or thousands of venues and courses, so they
-/// suit small seasons and are left out by default.
-pub(super) fn season_statistics(
-    bundle: &Bundle,
-    attendance: &AttendanceReport,
-    ledger: &Ledger,
+/// `outcomes` are the season's outcomes, so that the attendance engine's
+/// outcomes among them are read rather than made again. The season is
+/// indexed once for all scopes, so a scope of a venue, course, category or
+/// club costs time in proportion to its own sessions, records and
+/// outcomes.
+pub(super) fn season_statistics<'a>(
+    bundle: &'a Bundle,
+    attendance: &'a AttendanceReport,
+    outcomes: SeasonOutcomes<'a>,
+    ledger: &'a Ledger,
     period: Period,
     kinds: &BTreeSet<ScopeKind>,
     coverage: &CoverageSettings,
@@ -172,7 +174,7 @@ pub(super) fn season_statistics(
         return Ok((Vec::new(), None));
     }
 
-    let prepared = Prepared::new(bundle, attendance, Some(ledger))?;
+    let prepared = Prepared::new(bundle, attendance, Some(ledger), Some(outcomes))?;
     let mut statistics = Vec::with_capacity(scopes.len());
     for (scope, name) in scopes {
         let request = StatisticsRequest {

@@ -1,26 +1,31 @@
 //! Computing the statistics of one scope and period from a bundle, the
 //! attendance report on it and optionally a credit ledger.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
 use crate::attendance::{
-    AttendanceRecord, AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes,
+    AttendanceRecord, AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping,
 };
 use crate::bundle::Bundle;
 use crate::credit::Ledger;
 use crate::field::format_instant;
-use crate::id::{ClubId, CourseId, InstructorId, LearnerId, OutcomeId, SessionId, VenueId};
-use crate::model::{ClubStatus, Course, Enrolment, EnrolmentStatus, Learner, Outcome, Venue};
+use crate::id::{ClubId, CourseId, InstructorId, OutcomeId, SessionId, VenueId};
+use crate::model::{ClubStatus, Course, Enrolment, EnrolmentStatus, Outcome, OutcomeKind, Venue};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
 use super::age::{AgeGroup, age_group};
 use super::codes;
 use super::coverage::{Coverage, CoverageSettings, coverage, is_community};
-use super::credits::{RuleSetCredits, credits_earned};
+use super::credits::RuleSetCredits;
+use super::engine_outcomes::{EngineOutcomes, SeasonOutcomes};
+use super::lookup::Tables;
+use super::outcome_index::{CreditIndex, Earning, EntryOutcomes, OutcomeKeys};
 use super::period::Period;
 use super::rate::Rate;
 use super::scope::{Resolved, Scope};
@@ -218,12 +223,17 @@ pub fn compute_statistics(
     ledger: Option<&Ledger>,
     request: &StatisticsRequest,
 ) -> Result<Statistics, Problems> {
-    let prepared = Prepared::new(bundle, attendance, ledger)?;
+    let prepared = Prepared::new(bundle, attendance, ledger, None)?;
     prepared.statistics(request)
 }
 
 /// The bundle and report arranged for lookups, shared by the statistics of
 /// several scopes.
+///
+/// Building it reads the whole season once. Each scope then reads only its
+/// own sessions, records, enrolments, outcomes and ledger entries through
+/// dense tables, except the area scopes (platform, district, street), which
+/// read every record, outcome and earning entry once each.
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
     pub bundle: &'a Bundle,
@@ -231,31 +241,66 @@ pub(crate) struct Prepared<'a> {
     ledger: Option<&'a Ledger>,
     pub venues: HashMap<VenueId, &'a Venue>,
     courses: HashMap<CourseId, &'a Course>,
-    learners: HashMap<LearnerId, &'a Learner>,
-    sessions: HashMap<SessionId, &'a TimedSession>,
-    /// The sessions of each course.
-    course_sessions: HashMap<CourseId, Vec<&'a TimedSession>>,
-    /// The outcomes counted: the bundle's, less those the attendance engine
-    /// made earlier, and the engine's per-session outcomes, each id once.
-    outcomes: Vec<Outcome>,
-    /// The engine's per-course outcomes, which only a ledger may refer to.
-    per_course_outcomes: Vec<Outcome>,
+    tables: Tables,
+    /// The bundle's outcomes counted: those the attendance engine did not
+    /// make, each id once.
+    recorded: Vec<&'a Outcome>,
+    /// The engine's per-session outcomes counted: those whose id no
+    /// recorded outcome or earlier derived outcome has.
+    derived: EngineOutcomes<'a>,
+    /// The part of each counted outcome that area scopes read, in the
+    /// order of `recorded` and then `derived`.
+    facts: Vec<OutcomeFact>,
+    /// The season run's outcomes, when given, which may hold the engine's
+    /// per-course outcomes.
+    season: Option<SeasonOutcomes<'a>>,
+    /// The earning entries of the ledger, when one was given.
+    credits: Option<CreditIndex>,
+    /// The positions in the ledger of the earning entries.
+    earning_positions: Vec<u32>,
+    /// The index that scopes other than areas need, built when the first
+    /// of them is counted.
+    scoped: OnceCell<Scoped>,
+}
+
+/// The fields of an outcome that area scopes read.
+#[derive(Debug)]
+struct OutcomeFact {
+    /// The dense home venue of the learner, or `NO_VENUE`.
+    home: u32,
+    occurred_on: NaiveDate,
+    kind: OutcomeKind,
+}
+
+/// The outcomes and credits of scopes other than areas.
+///
+/// Outcome positions count the counted outcomes first, then the engine's
+/// per-course outcomes, which only a ledger may refer to.
+#[derive(Debug)]
+struct Scoped {
+    keys: OutcomeKeys,
+    entries: Option<EntryOutcomes>,
 }
 
 impl<'a> Prepared<'a> {
+    /// Prepares a bundle, the attendance report on it and optionally a
+    /// ledger. `season`, the outcomes of a season run on the same report,
+    /// saves making the engine's outcomes again.
+    ///
+    /// # Errors
+    ///
+    /// The problems of [`compute_statistics`] for a report from another
+    /// bundle or a learner or club id given twice.
     pub fn new(
         bundle: &'a Bundle,
         report: &'a AttendanceReport,
         ledger: Option<&'a Ledger>,
+        season: Option<SeasonOutcomes<'a>>,
     ) -> Result<Self, Problems> {
-        let sessions: HashMap<SessionId, &TimedSession> = bundle
-            .sessions
-            .iter()
-            .map(|timed| (timed.session.id, timed))
-            .collect();
+        let tables = Tables::new(bundle, report);
         let mut problems = Problems::new();
         for (position, record) in report.records.iter().enumerate() {
-            if !sessions.contains_key(&record.session_id) {
+            if tables.record_session[position] == u32::MAX {
                 problems.push(
                     Problem::new(
                         codes::ATTENDANCE_NOT_FROM_BUNDLE,
@@ -277,28 +322,24 @@ impl<'a> Prepared<'a> {
             return Err(problems);
         }
 
-        let mut course_sessions: HashMap<CourseId, Vec<&TimedSession>> = HashMap::new();
-        for timed in &bundle.sessions {
-            if let Some(course) = timed.session.course_id() {
-                course_sessions.entry(course).or_default().push(timed);
-            }
-        }
+        let (recorded, derived) = counted_outcomes(bundle, report, season);
+        let facts = recorded
+            .iter()
+            .copied()
+            .chain(derived.iter())
+            .map(|outcome| OutcomeFact {
+                home: tables.home_of(&outcome.learner_id),
+                occurred_on: outcome.occurred_on,
+                kind: outcome.kind,
+            })
+            .collect();
 
-        let mut by_id: BTreeMap<OutcomeId, Outcome> = BTreeMap::new();
-        let derived = attendance_outcomes(report, &bundle.sessions, OutcomeGrouping::PerSession);
-        let recorded = bundle.outcomes.iter().filter(|outcome| {
-            outcome
-                .source
-                .as_ref()
-                .is_none_or(|source| source.system != OUTCOME_SOURCE_SYSTEM)
-        });
-        for outcome in recorded.cloned().chain(derived) {
-            by_id.entry(outcome.id).or_insert(outcome);
-        }
-        let per_course_outcomes = if ledger.is_some() {
-            attendance_outcomes(report, &bundle.sessions, OutcomeGrouping::PerCourse)
-        } else {
-            Vec::new()
+        let (credits, earning_positions) = match ledger {
+            Some(ledger) => {
+                let (index, positions) = CreditIndex::new(ledger, &tables);
+                (Some(index), positions)
+            }
+            None => (None, Vec::new()),
         };
 
         Ok(Self {
@@ -315,15 +356,62 @@ impl<'a> Prepared<'a> {
                 .iter()
                 .map(|course| (course.id, course))
                 .collect(),
-            learners: bundle
-                .learners
-                .iter()
-                .map(|learner| (learner.id, learner))
-                .collect(),
-            sessions,
-            course_sessions,
-            outcomes: by_id.into_values().collect(),
-            per_course_outcomes,
+            tables,
+            recorded,
+            derived,
+            facts,
+            season,
+            credits,
+            earning_positions,
+            scoped: OnceCell::new(),
+        })
+    }
+
+    /// Returns the number of outcomes counted.
+    fn counted_outcomes(&self) -> usize {
+        self.recorded.len() + self.derived.len()
+    }
+
+    /// Returns the index of scopes other than areas, building it on the
+    /// first call.
+    fn scoped(&self) -> &Scoped {
+        self.scoped.get_or_init(|| {
+            let per_course_outcomes = if self.ledger.is_some() {
+                EngineOutcomes::new(
+                    self.report,
+                    &self.bundle.sessions,
+                    &self.bundle.outcomes,
+                    OutcomeGrouping::PerCourse,
+                    self.season,
+                )
+            } else {
+                EngineOutcomes::Made(Vec::new())
+            };
+            let all = || {
+                self.recorded
+                    .iter()
+                    .copied()
+                    .chain(self.derived.iter())
+                    .chain(per_course_outcomes.iter())
+            };
+            let keys = OutcomeKeys::new(
+                all(),
+                &self.bundle.sessions,
+                &self.tables,
+                &self.courses,
+                self.bundle.venues.len(),
+            );
+            let entries = self.ledger.map(|ledger| {
+                // A later outcome with the same id takes the place of an
+                // earlier one, as a map filled in order does.
+                let mut outcome_at: FxHashMap<OutcomeId, u32> = FxHashMap::default();
+                for (position, outcome) in all().enumerate() {
+                    outcome_at.insert(outcome.id, position as u32);
+                }
+                let count = self.counted_outcomes() + per_course_outcomes.len();
+                EntryOutcomes::new(ledger, &self.earning_positions, &outcome_at, count)
+            });
+            Scoped { keys, entries }
         })
     }
 
@@ -349,22 +437,25 @@ impl<'a> Prepared<'a> {
                 return Err(problems);
             }
         };
-        // A district or street looks up each record's learner, so its
-        // residents are gathered once: one lookup per record instead of two.
-        let residents = match &scope {
-            Resolved::Area { .. } => self
-                .learners
-                .values()
-                .filter(|learner| scope.is_home(learner.home_venue_id))
-                .map(|learner| learner.id)
-                .collect(),
-            _ => HashSet::new(),
+        // An area marks the venues of its subtree, so that each learner's
+        // home is one lookup.
+        let area = match &scope {
+            Resolved::Area { .. } => {
+                let mut marks = vec![false; self.bundle.venues.len()];
+                for (id, index) in &self.tables.venue_index {
+                    marks[*index as usize] = scope.is_place(*id);
+                }
+                marks
+            }
+            _ => Vec::new(),
         };
+        let scoped = (!scope.is_area()).then(|| self.scoped());
         Ok(Counter {
             prepared: self,
             scope: &scope,
             period: request.period,
-            residents,
+            area,
+            scoped,
         }
         .count(request))
     }
@@ -375,34 +466,33 @@ struct Counter<'p, 'a> {
     prepared: &'p Prepared<'a>,
     scope: &'p Resolved<'a>,
     period: Period,
-    /// The learners living in a district or street scope; empty otherwise.
-    residents: HashSet<LearnerId>,
+    /// For a district or street, whether each venue (by dense index) is in
+    /// its subtree; empty otherwise.
+    area: Vec<bool>,
+    /// The index of scopes other than areas; `None` for areas.
+    scoped: Option<&'p Scoped>,
 }
 
 impl<'a> Counter<'_, 'a> {
     fn count(&self, request: &StatisticsRequest) -> Statistics {
         let as_of = self.prepared.report.as_of;
-        let activities = self.activities(as_of);
-        let records = self.records();
-        let (enrolments, enrolled) = self.enrolments(as_of);
+        let sessions = self.scope_sessions();
+        let activities = self.activities(&sessions, as_of);
+        let records = self.records(&sessions);
+        let (enrolments, enrolled) = self.enrolments(&sessions, as_of);
 
-        let mut members: BTreeSet<LearnerId> = BTreeSet::new();
+        let mut members: Vec<u32> = Vec::new();
         if !self.scope.is_area() {
-            members.extend(records.members.iter().copied());
+            members.extend(records.members);
             members.extend(enrolled);
             if let Resolved::Club(club) = self.scope {
                 members.extend(self.club_members(*club));
             }
         }
-        let registered = self.registered(&members);
-        let active = self.by_age(records.active.iter().copied());
-        let outcomes = self.outcomes();
-        let mut outcomes_by_kind: BTreeMap<String, u64> = BTreeMap::new();
-        for outcome in &outcomes {
-            *outcomes_by_kind
-                .entry(outcome.kind.as_str().to_owned())
-                .or_default() += 1;
-        }
+        let registered = self.registered(members);
+        let active = self.by_age(records.active);
+        let outcomes_by_kind = self.outcomes();
+        let learning_outcomes = outcomes_by_kind.values().sum();
 
         let population_venue = self.scope.population_venue();
         let population = population_venue.and_then(|venue| venue.population);
@@ -419,12 +509,12 @@ impl<'a> Counter<'_, 'a> {
             registered_learners: registered,
             active_learners: active,
             enrolments,
-            activities_held: activities.held.len() as u64,
+            activities_held: activities.held,
             activities_cancelled: activities.cancelled,
             activities_not_ended: activities.not_ended,
             check_ins: records.check_ins,
             instructors_who_taught: activities.instructors.len() as u64,
-            learning_outcomes: outcomes.len() as u64,
+            learning_outcomes,
             outcomes_by_kind,
             credited_minutes: records.credited_minutes,
             credited_hours: Rate::hours(records.credited_minutes),
@@ -439,32 +529,82 @@ impl<'a> Counter<'_, 'a> {
             seats_per_older_resident: seats
                 .zip(older_population)
                 .and_then(|(seats, older)| Rate::ratio(seats, u64::from(older), 4)),
-            learning_circle: self.coverage(&request.coverage),
+            learning_circle: self.coverage(&sessions, &request.coverage),
         }
     }
 
-    /// Returns whether a session belongs to the scope's activities and to
-    /// the period.
-    fn is_scope_session(&self, timed: &TimedSession) -> bool {
-        self.period.contains(timed.session.date)
-            && self.scope.has_session(&timed.session, |course| {
-                self.prepared.courses.get(&course).copied()
-            })
+    fn session(&self, position: u32) -> &'a TimedSession {
+        &self.prepared.bundle.sessions[position as usize]
     }
 
-    fn activities(&self, as_of: DateTime<Utc>) -> Activities<'a> {
-        let mut activities = Activities::default();
-        for timed in &self.prepared.bundle.sessions {
-            if !self.is_scope_session(timed) {
-                continue;
+    /// Returns whether a learner's home venue (by dense index) puts the
+    /// learner in an area scope.
+    fn is_home_area(&self, home: u32) -> bool {
+        match self.scope {
+            Resolved::Platform => true,
+            Resolved::Area { .. } => self.area.get(home as usize).copied().unwrap_or(false),
+            _ => false,
+        }
+    }
+
+    /// Returns whether a session at a venue (by dense index) is at a place
+    /// of an area scope.
+    fn is_area_place(&self, venue: u32) -> bool {
+        self.is_home_area(venue)
+    }
+
+    /// Returns the positions of the scope's own sessions in the period, of
+    /// any status, in bundle order.
+    fn scope_sessions(&self) -> Vec<u32> {
+        let tables = &self.prepared.tables;
+        let positions: Vec<u32> = match self.scope {
+            Resolved::Platform | Resolved::Area { .. } => (0..tables.session_venue.len() as u32)
+                .filter(|position| self.is_area_place(tables.session_venue[*position as usize]))
+                .collect(),
+            Resolved::Venue(venue) => tables
+                .venue_index
+                .get(&venue.id)
+                .map_or(&[] as &[u32], |index| tables.venue_sessions.get(*index))
+                .to_vec(),
+            Resolved::Course(course) => tables
+                .course_index
+                .get(course)
+                .map_or(&[] as &[u32], |index| tables.course_sessions.get(*index))
+                .to_vec(),
+            Resolved::Category { .. } => {
+                let mut positions = Vec::new();
+                for (course, index) in &tables.course_index {
+                    let in_category = self
+                        .prepared
+                        .courses
+                        .get(course)
+                        .is_some_and(|course| self.scope.has_category(&course.category));
+                    if in_category {
+                        positions.extend_from_slice(tables.course_sessions.get(*index));
+                    }
+                }
+                positions.sort_unstable();
+                positions
             }
+            Resolved::Club(club) => tables.club_sessions.get(club).cloned().unwrap_or_default(),
+        };
+        positions
+            .into_iter()
+            .filter(|position| self.period.contains(self.session(*position).session.date))
+            .collect()
+    }
+
+    fn activities(&self, sessions: &[u32], as_of: DateTime<Utc>) -> Activities {
+        let mut activities = Activities::default();
+        for position in sessions {
+            let timed = self.session(*position);
             let session = &timed.session;
             if session.is_cancelled() {
                 activities.cancelled += 1;
             } else if timed.times.ends_at > as_of {
                 activities.not_ended += 1;
             } else {
-                activities.held.push(timed);
+                activities.held += 1;
                 activities
                     .instructors
                     .extend(session.instructor_ids.iter().copied());
@@ -476,77 +616,103 @@ impl<'a> Counter<'_, 'a> {
         activities
     }
 
-    /// Returns whether a record counts for the scope: its session lies in
-    /// the period, and its learner lives in the area (area scopes) or its
-    /// session is one of the scope's (other scopes).
-    fn counts_record(&self, record: &AttendanceRecord) -> bool {
-        let Some(timed) = self.prepared.sessions.get(&record.session_id) else {
-            return false;
-        };
+    /// Counts the records of the scope. An area counts those of its
+    /// residents at sessions in the period, wherever held, and another
+    /// scope those of its own sessions in the period.
+    fn records(&self, sessions: &[u32]) -> Records {
+        let tables = &self.prepared.tables;
+        let records = &self.prepared.report.records;
+        let mut counted = Records::default();
         if self.scope.is_area() {
-            self.period.contains(timed.session.date) && self.lives_in_area(record.learner_id)
+            let in_period: Vec<bool> = self
+                .prepared
+                .bundle
+                .sessions
+                .iter()
+                .map(|timed| self.period.contains(timed.session.date))
+                .collect();
+            for (position, record) in records.iter().enumerate() {
+                let session = tables.record_session[position] as usize;
+                let learner = tables.record_learner[position];
+                let home = tables.learners[learner as usize].home;
+                if in_period.get(session).copied().unwrap_or(false) && self.is_home_area(home) {
+                    counted.add(record, learner);
+                }
+            }
         } else {
-            self.is_scope_session(timed)
-        }
-    }
-
-    fn lives_in_area(&self, learner: LearnerId) -> bool {
-        match self.scope {
-            Resolved::Platform => true,
-            Resolved::Area { .. } => self.residents.contains(&learner),
-            _ => false,
-        }
-    }
-
-    fn records(&self) -> Records {
-        let mut records = Records::default();
-        for record in &self.prepared.report.records {
-            if !self.counts_record(record) {
-                continue;
-            }
-            records.members.insert(record.learner_id);
-            if record.provisional {
-                continue;
-            }
-            records.credited_minutes += u64::from(record.credited_minutes);
-            if record.status.is_attended() {
-                records.check_ins += 1;
-                records.active.insert(record.learner_id);
+            for session in sessions {
+                for position in tables.session_records.get(*session) {
+                    let position = *position as usize;
+                    counted.add(&records[position], tables.record_learner[position]);
+                }
             }
         }
-        records
+        counted
     }
 
     /// Counts the learner and course pairs whose place covered the start of
-    /// a counted session, and returns the learners.
-    fn enrolments(&self, as_of: DateTime<Utc>) -> (u64, BTreeSet<LearnerId>) {
-        let mut pairs: BTreeSet<(LearnerId, CourseId)> = BTreeSet::new();
-        for enrolment in &self.prepared.bundle.enrolments {
-            if self.scope.is_area() && !self.lives_in_area(enrolment.learner_id) {
-                continue;
-            }
-            let Some(sessions) = self.prepared.course_sessions.get(&enrolment.course_id) else {
-                continue;
-            };
-            let covered = sessions.iter().any(|timed| {
-                let counted = if self.scope.is_area() {
-                    self.period.contains(timed.session.date)
-                } else {
-                    self.is_scope_session(timed)
-                };
-                counted
-                    && !timed.session.is_cancelled()
-                    && place_covers(enrolment, as_of, timed.times.starts_at)
-            });
-            if covered {
-                pairs.insert((enrolment.learner_id, enrolment.course_id));
+    /// a counted session, and returns the learners (by dense index).
+    fn enrolments(&self, sessions: &[u32], as_of: DateTime<Utc>) -> (u64, Vec<u32>) {
+        let tables = &self.prepared.tables;
+        let enrolments = &self.prepared.bundle.enrolments;
+        // The courses whose enrolments may count, by dense index: every
+        // course for an area, else the courses of the scope's sessions.
+        let courses: Vec<u32> = if self.scope.is_area() {
+            (0..tables.course_index.len() as u32).collect()
+        } else {
+            let mut courses: Vec<u32> = sessions
+                .iter()
+                .filter_map(|position| self.session(*position).session.course_id())
+                .filter_map(|course| tables.course_index.get(&course).copied())
+                .collect();
+            courses.sort_unstable();
+            courses.dedup();
+            courses
+        };
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for course in courses {
+            let course_sessions = tables.course_sessions.get(course);
+            for position in tables.course_enrolments.get(course) {
+                let enrolment = &enrolments[*position as usize];
+                let learner = tables.enrolment_learner[*position as usize];
+                if self.scope.is_area()
+                    && !self.is_home_area(tables.learners[learner as usize].home)
+                {
+                    continue;
+                }
+                let covered = course_sessions.iter().any(|session| {
+                    let timed = self.session(*session);
+                    let counted = if self.scope.is_area() {
+                        self.period.contains(timed.session.date)
+                    } else {
+                        self.is_scope_session(timed)
+                    };
+                    counted
+                        && !timed.session.is_cancelled()
+                        && place_covers(enrolment, as_of, timed.times.starts_at)
+                });
+                if covered {
+                    pairs.push((learner, course));
+                }
             }
         }
+        pairs.sort_unstable();
+        pairs.dedup();
         let learners = pairs.iter().map(|(learner, _)| *learner).collect();
         (pairs.len() as u64, learners)
     }
 
-    fn club_members(&self, club: ClubId) -> impl Iterator<Item = LearnerId> + '_ {
+    /// Returns whether a session belongs to the scope's activities and to
+    /// the period.
+    fn is_scope_session(&self, timed: &TimedSession) -> bool {
+        self.period.contains(timed.session.date)
+            && self.scope.has_session(&timed.session, |course| {
+                self.prepared.courses.get(&course).copied()
+            })
+    }
+
+    fn club_members(&self, club: ClubId) -> impl Iterator<Item = u32> + '_ {
+        let tables = &self.prepared.tables;
         self.prepared
             .bundle
             .club_members
@@ -557,12 +723,12 @@ impl<'a> Counter<'_, 'a> {
                         .period
                         .overlaps_half_open(member.joined_on, member.left_on)
             })
-            .map(|member| member.learner_id)
+            .filter_map(|member| tables.learner_index.get(&member.learner_id).copied())
     }
 
-    fn registered(&self, members: &BTreeSet<LearnerId>) -> LearnerCounts {
+    fn registered(&self, members: Vec<u32>) -> LearnerCounts {
         if !self.scope.is_area() {
-            return self.by_age(members.iter().copied());
+            return self.by_age(members);
         }
         let last_day = self.period.last_day;
         let mut counts = LearnerCounts::default();
@@ -575,89 +741,120 @@ impl<'a> Counter<'_, 'a> {
         counts
     }
 
-    fn by_age(&self, learners: impl Iterator<Item = LearnerId>) -> LearnerCounts {
+    /// Counts distinct learners, given by dense index, by age.
+    fn by_age(&self, learners: Vec<u32>) -> LearnerCounts {
+        let rows = &self.prepared.tables.learners;
         let last_day = self.period.last_day;
         let mut counts = LearnerCounts::default();
-        for learner in learners {
-            let birth = self
-                .prepared
-                .learners
-                .get(&learner)
-                .and_then(|learner| learner.birth_date);
-            counts.add(age_group(birth, last_day));
+        for learner in distinct(learners, rows.len()) {
+            counts.add(age_group(rows[learner as usize].birth_date, last_day));
         }
         counts
     }
 
-    /// Returns whether an outcome belongs to a scope other than an area: by
-    /// its session, its course (or the course's category) or its club.
-    fn has_outcome(&self, outcome: &Outcome) -> bool {
-        let session = outcome
-            .session_id
-            .and_then(|id| self.prepared.sessions.get(&id))
-            .map(|timed| &timed.session);
-        match self.scope {
-            Resolved::Platform | Resolved::Area { .. } => self.lives_in_area(outcome.learner_id),
-            Resolved::Venue(venue) => session.is_some_and(|session| session.venue_id == venue.id),
-            Resolved::Course(course) => {
-                outcome.course_id == Some(*course)
-                    || session.is_some_and(|session| session.course_id() == Some(*course))
+    /// Counts the outcomes of the scope in the period by kind: for an area,
+    /// those of its residents, otherwise those of its sessions, course (or
+    /// the course's category) or club.
+    fn outcomes(&self) -> BTreeMap<String, u64> {
+        let mut by_kind: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut add = |fact: &OutcomeFact| {
+            if self.period.contains(fact.occurred_on) {
+                *by_kind.entry(fact.kind.as_str()).or_default() += 1;
             }
-            Resolved::Category { .. } => {
-                let course = outcome
-                    .course_id
-                    .or_else(|| session.and_then(|session| session.course_id()))
-                    .and_then(|course| self.prepared.courses.get(&course));
-                outcome
-                    .category
-                    .as_ref()
-                    .or(course.map(|course| &course.category))
-                    .is_some_and(|category| self.scope.has_category(category))
+        };
+        let facts = &self.prepared.facts;
+        match self.scoped {
+            None => {
+                for fact in facts {
+                    if self.is_home_area(fact.home) {
+                        add(fact);
+                    }
+                }
             }
-            Resolved::Club(club) => {
-                outcome.club_id == Some(*club)
-                    || session.is_some_and(|session| session.club_id() == Some(*club))
+            Some(scoped) => {
+                for position in self.keyed_outcomes(scoped) {
+                    // Positions past the counted outcomes are per-course
+                    // outcomes, which only credits read.
+                    if let Some(fact) = facts.get(position as usize) {
+                        add(fact);
+                    }
+                }
             }
         }
-    }
-
-    fn outcomes(&self) -> Vec<&Outcome> {
-        self.prepared
-            .outcomes
-            .iter()
-            .filter(|outcome| self.period.contains(outcome.occurred_on))
-            .filter(|outcome| self.has_outcome(outcome))
+        by_kind
+            .into_iter()
+            .map(|(kind, count)| (kind.to_owned(), count))
             .collect()
     }
 
-    fn credits(&self) -> Option<Vec<RuleSetCredits>> {
-        let ledger = self.prepared.ledger?;
-        let by_learner = |entry: &crate::credit::Entry| self.lives_in_area(entry.learner_id);
-        // An area scope counts entries by learner and never looks up their
-        // outcomes, so it skips building the map of every outcome.
-        let outcomes: HashMap<OutcomeId, &Outcome> = if self.scope.is_area() {
-            HashMap::new()
-        } else {
-            self.prepared
-                .outcomes
+    /// Returns the positions, ordered, of the outcomes (counted and
+    /// per-course) that belong to a scope other than an area, in any
+    /// period.
+    fn keyed_outcomes(&self, scoped: &Scoped) -> Vec<u32> {
+        let keys = &scoped.keys;
+        let tables = &self.prepared.tables;
+        let mut positions: Vec<u32> = match self.scope {
+            Resolved::Platform | Resolved::Area { .. } => Vec::new(),
+            Resolved::Venue(venue) => tables
+                .venue_index
+                .get(&venue.id)
+                .map_or(&[] as &[u32], |index| keys.by_venue.get(*index))
+                .to_vec(),
+            Resolved::Course(course) => keys.by_course.get(course).cloned().unwrap_or_default(),
+            Resolved::Category { .. } => keys
+                .by_category
                 .iter()
-                .chain(&self.prepared.per_course_outcomes)
-                .map(|outcome| (outcome.id, outcome))
-                .collect()
+                .filter(|(category, _)| self.scope.has_category(category))
+                .flat_map(|(_, positions)| positions.iter().copied())
+                .collect(),
+            Resolved::Club(club) => keys.by_club.get(club).cloned().unwrap_or_default(),
         };
-        let in_scope = |outcome: &Outcome| self.has_outcome(outcome);
-        let area: Option<&dyn Fn(&crate::credit::Entry) -> bool> = if self.scope.is_area() {
-            Some(&by_learner)
-        } else {
-            None
-        };
-        Some(credits_earned(
-            ledger,
-            self.period,
-            area,
-            &outcomes,
-            &in_scope,
-        ))
+        positions.sort_unstable();
+        positions
+    }
+
+    fn credits(&self) -> Option<Vec<RuleSetCredits>> {
+        let index = self.prepared.credits.as_ref()?;
+        let mut sums = index.empty_sums(self.period);
+        match self.scoped {
+            None => {
+                for earning in &index.earnings {
+                    if self.period.contains(earning.occurred_on) && self.is_home_area(earning.home)
+                    {
+                        add_earning(&mut sums, earning);
+                    }
+                }
+            }
+            Some(scoped) => {
+                let links = scoped.entries.as_ref()?;
+                let in_scope = self.keyed_outcomes(scoped);
+                let mut candidates: Vec<u32> = in_scope
+                    .iter()
+                    .flat_map(|position| links.of_outcome.get(*position).iter().copied())
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for candidate in candidates {
+                    let earning = &index.earnings[candidate as usize];
+                    if !self.period.contains(earning.occurred_on) {
+                        continue;
+                    }
+                    let outcomes = links.of_entry.get(candidate);
+                    let inside = outcomes
+                        .iter()
+                        .filter(|position| in_scope.binary_search(position).is_ok())
+                        .count();
+                    if inside < outcomes.len() {
+                        if let Some(sum) = sums[earning.rule_set as usize].as_mut() {
+                            sum.entries_partly_in_scope += 1;
+                        }
+                    } else {
+                        add_earning(&mut sums, earning);
+                    }
+                }
+            }
+        }
+        Some(sums.into_iter().flatten().collect())
     }
 
     fn clubs(&self) -> Option<u64> {
@@ -703,7 +900,7 @@ impl<'a> Counter<'_, 'a> {
         }
     }
 
-    fn coverage(&self, settings: &CoverageSettings) -> Coverage {
+    fn coverage(&self, sessions: &[u32], settings: &CoverageSettings) -> Coverage {
         let venues = &self.prepared.bundle.venues;
         let communities: Vec<&Venue> = match self.scope {
             Resolved::Platform | Resolved::Area { .. } | Resolved::Venue(_) => venues
@@ -715,16 +912,22 @@ impl<'a> Counter<'_, 'a> {
         // A place scope's residents may go to any venue; a course, category
         // or club scope is reached only where its own sessions are held.
         let mut holding: BTreeSet<VenueId> = BTreeSet::new();
-        for timed in &self.prepared.bundle.sessions {
-            let session = &timed.session;
-            let counted = if self.scope.is_place_scope() {
-                self.period.contains(session.date)
-            } else {
-                self.is_scope_session(timed)
-            };
-            if counted && !session.is_cancelled() {
-                holding.insert(session.venue_id);
+        let mut add = |timed: &TimedSession| {
+            if !timed.session.is_cancelled() {
+                holding.insert(timed.session.venue_id);
             }
+        };
+        if self.scope.is_place_scope() {
+            self.prepared
+                .bundle
+                .sessions
+                .iter()
+                .filter(|timed| self.period.contains(timed.session.date))
+                .for_each(&mut add);
+        } else {
+            sessions
+                .iter()
+                .for_each(|position| add(self.session(*position)));
         }
         let holding: Vec<&Venue> = holding
             .iter()
@@ -732,6 +935,125 @@ impl<'a> Counter<'_, 'a> {
             .collect();
         coverage(&communities, &holding, settings)
     }
+}
+
+/// Adds an earning entry to the sum of its rule set.
+fn add_earning(sums: &mut [Option<RuleSetCredits>], earning: &Earning) {
+    if let Some(sum) = sums
+        .get_mut(earning.rule_set as usize)
+        .and_then(Option::as_mut)
+    {
+        sum.amount += earning.amount;
+        sum.entries += 1;
+    }
+}
+
+/// Returns the distinct values of `items`, each below `universe`, in any
+/// order. A list long against the universe is deduplicated with a bitmap,
+/// a short one by sorting.
+fn distinct(mut items: Vec<u32>, universe: usize) -> Vec<u32> {
+    if items.len() > universe / 8 {
+        let mut seen = vec![false; universe];
+        items.retain(|item| !std::mem::replace(&mut seen[*item as usize], true));
+    } else {
+        items.sort_unstable();
+        items.dedup();
+    }
+    items
+}
+
+/// Returns the outcomes counted: the bundle's, less those the attendance
+/// engine made earlier, and the engine's per-session outcomes. Each id is
+/// counted once, the bundle's first.
+fn counted_outcomes<'a>(
+    bundle: &'a Bundle,
+    report: &AttendanceReport,
+    season: Option<SeasonOutcomes<'a>>,
+) -> (Vec<&'a Outcome>, EngineOutcomes<'a>) {
+    let mut recorded_ids: FxHashSet<OutcomeId> = FxHashSet::default();
+    let recorded: Vec<&Outcome> = bundle
+        .outcomes
+        .iter()
+        .filter(|outcome| {
+            outcome
+                .source
+                .as_ref()
+                .is_none_or(|source| source.system != OUTCOME_SOURCE_SYSTEM)
+        })
+        .filter(|outcome| recorded_ids.insert(outcome.id))
+        .collect();
+    let made = |season| {
+        EngineOutcomes::new(
+            report,
+            &bundle.sessions,
+            &bundle.outcomes,
+            OutcomeGrouping::PerSession,
+            season,
+        )
+    };
+    let mut derived = made(season);
+
+    // An engine outcome's id is a UUID v5 derived from its learner and
+    // session (or course), so only a recorded id of version 5 can equal
+    // one. Engine ids repeat only when the report repeats a learner and
+    // session or course. Most seasons have neither, and then every engine
+    // outcome counts.
+    let recorded_v5 = recorded_ids
+        .iter()
+        .any(|id| id.uuid().get_version_num() == 5);
+    if !recorded_v5 && engine_ids_are_unique(report) {
+        return (recorded, derived);
+    }
+    let mut seen: FxHashSet<OutcomeId> =
+        FxHashSet::with_capacity_and_hasher(derived.len(), Default::default());
+    let mut repeated = false;
+    derived.retain(|outcome| {
+        if recorded_ids.contains(&outcome.id) {
+            return false;
+        }
+        let first = seen.insert(outcome.id);
+        repeated |= !first;
+        first
+    });
+    // Which of two engine outcomes with one id comes first depends on the
+    // order they were made in, so only outcomes made here decide it.
+    if repeated && matches!(derived, EngineOutcomes::Taken(_)) {
+        derived = made(None);
+        seen.clear();
+        derived.retain(|outcome| !recorded_ids.contains(&outcome.id) && seen.insert(outcome.id));
+    }
+    (recorded, derived)
+}
+
+/// Returns whether the report has at most one record per learner and
+/// session and one course result per learner and course, so that the
+/// outcomes the engine makes from it have distinct ids.
+///
+/// The engine orders records by session and then learner, and course
+/// results by course and then learner, so a repeat is next to its twin. A
+/// report in another order returns false, which only costs the caller a
+/// slower check.
+fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
+    let mut sessions_seen: FxHashSet<SessionId> = FxHashSet::default();
+    let mut previous: Option<&AttendanceRecord> = None;
+    for record in &report.records {
+        match previous {
+            Some(last) if last.session_id == record.session_id => {
+                if last.learner_id >= record.learner_id {
+                    return false;
+                }
+            }
+            _ => {
+                if !sessions_seen.insert(record.session_id) {
+                    return false;
+                }
+            }
+        }
+        previous = Some(record);
+    }
+    report.course_results.windows(2).all(|pair| {
+        (pair[0].course_id, pair[0].learner_id) < (pair[1].course_id, pair[1].learner_id)
+    })
 }
 
 /// Reports each id of `list` that an earlier item has already used. A
@@ -778,8 +1100,8 @@ fn place_covers(enrolment: &Enrolment, as_of: DateTime<Utc>, instant: DateTime<U
 }
 
 #[derive(Default)]
-struct Activities<'a> {
-    held: Vec<&'a TimedSession>,
+struct Activities {
+    held: u64,
     cancelled: u64,
     not_ended: u64,
     instructors: HashSet<InstructorId>,
@@ -788,10 +1110,98 @@ struct Activities<'a> {
 
 #[derive(Default)]
 struct Records {
-    /// Learners with a counted record of any status.
-    members: BTreeSet<LearnerId>,
-    /// Learners with a final attended record.
-    active: BTreeSet<LearnerId>,
+    /// Learners (by dense index, with repeats) with a counted record of any
+    /// status.
+    members: Vec<u32>,
+    /// Learners (by dense index, with repeats) with a final attended record.
+    active: Vec<u32>,
     check_ins: u64,
     credited_minutes: u64,
+}
+
+impl Records {
+    /// Counts a record of the learner with dense index `learner`.
+    /// Provisional records count only towards the members.
+    fn add(&mut self, record: &AttendanceRecord, learner: u32) {
+        self.members.push(learner);
+        if record.provisional {
+            return;
+        }
+        self.credited_minutes += u64::from(record.credited_minutes);
+        if record.status.is_attended() {
+            self.check_ins += 1;
+            self.active.push(learner);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::attendance::AttendanceStatus;
+
+    fn record(session: u32, learner: u32) -> AttendanceRecord {
+        AttendanceRecord {
+            session_id: format!("50000000-0000-4000-8000-{session:012}")
+                .parse()
+                .unwrap(),
+            learner_id: format!("20000000-0000-4000-8000-{learner:012}")
+                .parse()
+                .unwrap(),
+            course_id: None,
+            club_id: None,
+            status: AttendanceStatus::Present,
+            punctuality: None,
+            credited_minutes: 60,
+            scheduled_minutes: 60,
+            first_check_in: None,
+            last_check_out: None,
+            check_in_scan_id: None,
+            check_out_scan_id: None,
+            walk_in: false,
+            excused: false,
+            provisional: false,
+            duplicate_scans: 0,
+        }
+    }
+
+    fn report(records: Vec<AttendanceRecord>) -> AttendanceReport {
+        AttendanceReport {
+            as_of: Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+            tokens_verified: false,
+            summary: Default::default(),
+            records,
+            rejected: Vec::new(),
+            duplicates: Vec::new(),
+            course_results: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn engine_ids_unique_in_engine_order() {
+        let records = vec![record(1, 1), record(1, 2), record(2, 1)];
+        assert!(engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn repeated_learner_and_session_found() {
+        let records = vec![record(1, 1), record(1, 1), record(2, 1)];
+        assert!(!engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn session_split_in_two_runs_found() {
+        // Session 1 comes back after session 2, so a repeat of its
+        // learners need not be next to its twin.
+        let records = vec![record(1, 1), record(2, 1), record(1, 2)];
+        assert!(!engine_ids_are_unique(&report(records)));
+    }
+
+    #[test]
+    fn learners_out_of_order_found() {
+        let records = vec![record(1, 2), record(1, 1)];
+        assert!(!engine_ids_are_unique(&report(records)));
+    }
 }

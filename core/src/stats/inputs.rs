@@ -123,7 +123,7 @@ pub fn district_index_inputs(
     period: Period,
     coverage: &CoverageSettings,
 ) -> Result<IndexInput, Problems> {
-    let prepared = Prepared::new(bundle, attendance, None)?;
+    let prepared = Prepared::new(bundle, attendance, None, None)?;
     district_units(&prepared, period, coverage)
 }
 

@@ -29,7 +29,10 @@ mod age;
 mod compute;
 mod coverage;
 mod credits;
+mod engine_outcomes;
 mod inputs;
+mod lookup;
+mod outcome_index;
 mod period;
 mod rate;
 mod scope;
@@ -42,6 +45,7 @@ pub use coverage::{
     MAX_METRES_PER_MINUTE, MAX_WITHIN_MINUTES, ReachStatus, TravelSource, TravelTime,
 };
 pub use credits::RuleSetCredits;
+pub(crate) use engine_outcomes::SeasonOutcomes;
 pub(crate) use inputs::district_units;
 pub use inputs::{club_activity_check_ins, club_evaluation_input, district_index_inputs};
 pub use period::Period;

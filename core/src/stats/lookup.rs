@@ -1,0 +1,237 @@
+//! Dense tables of a bundle and its attendance report, built once and shared
+//! by the statistics of every scope.
+//!
+//! Venues, learners, sessions and courses get a dense `u32` index each, so
+//! that a scope reads only its own sessions, records and enrolments through
+//! [`Groups`] instead of scanning the whole season.
+//!
+//! Maps keyed by id use FxHash (`rustc_hash`), which is several times
+//! faster than the default SipHash on 16-byte UUIDs and is looked up about
+//! once per record and outcome. It gives no protection against keys chosen
+//! to collide, which costs only time on a bundle built to do so.
+
+use rustc_hash::FxHashMap;
+
+use crate::attendance::AttendanceReport;
+use crate::bundle::Bundle;
+use crate::id::{ClubId, CourseId, LearnerId, SessionId, VenueId};
+use crate::model::BirthDate;
+
+/// The index that stands for "no venue of the bundle": a learner without a
+/// home venue, or a home or session venue that the bundle does not list.
+pub(super) const NO_VENUE: u32 = u32::MAX;
+
+/// Items grouped by a dense key, stored as one list of items and the start
+/// of each group in it.
+#[derive(Debug, Default)]
+pub(super) struct Groups {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups the `(group, item)` pairs into `group_count` groups. Each group
+    /// keeps its items in the order of `pairs`.
+    pub fn new(group_count: usize, pairs: &[(u32, u32)]) -> Self {
+        let mut starts = vec![0u32; group_count + 1];
+        for &(group, _) in pairs {
+            starts[group as usize + 1] += 1;
+        }
+        for index in 1..starts.len() {
+            starts[index] += starts[index - 1];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; pairs.len()];
+        for &(group, item) in pairs {
+            let slot = &mut next[group as usize];
+            items[*slot as usize] = item;
+            *slot += 1;
+        }
+        Self { starts, items }
+    }
+
+    /// Returns the items of `group`, or none for a group out of range.
+    pub fn get(&self, group: u32) -> &[u32] {
+        let group = group as usize;
+        match (self.starts.get(group), self.starts.get(group + 1)) {
+            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// A learner known to the statistics: listed in the bundle, or only named
+/// by an attendance record, an enrolment or a club membership.
+#[derive(Debug)]
+pub(super) struct LearnerRow {
+    pub birth_date: Option<BirthDate>,
+    /// The dense index of the home venue, or [`NO_VENUE`].
+    pub home: u32,
+}
+
+/// The dense tables.
+#[derive(Debug)]
+pub(super) struct Tables {
+    pub venue_index: FxHashMap<VenueId, u32>,
+    pub learner_index: FxHashMap<LearnerId, u32>,
+    pub learners: Vec<LearnerRow>,
+    pub session_index: FxHashMap<SessionId, u32>,
+    /// The dense venue index of each session of the bundle, or [`NO_VENUE`].
+    pub session_venue: Vec<u32>,
+    /// The positions of the sessions held at each venue.
+    pub venue_sessions: Groups,
+    /// The dense index of each course that has sessions.
+    pub course_index: FxHashMap<CourseId, u32>,
+    /// The positions of the sessions of each course, by dense course index.
+    pub course_sessions: Groups,
+    /// The positions of the sessions of each club.
+    pub club_sessions: FxHashMap<ClubId, Vec<u32>>,
+    /// The session position of each attendance record.
+    pub record_session: Vec<u32>,
+    /// The learner index of each attendance record.
+    pub record_learner: Vec<u32>,
+    /// The positions of the records of each session.
+    pub session_records: Groups,
+    /// The learner index of each enrolment.
+    pub enrolment_learner: Vec<u32>,
+    /// The positions of the enrolments of each course that has sessions.
+    pub course_enrolments: Groups,
+}
+
+impl Tables {
+    /// Builds the tables. Every record's session must be in the bundle:
+    /// a record of another session is left out of `session_records`.
+    pub fn new(bundle: &Bundle, report: &AttendanceReport) -> Self {
+        let mut venue_index =
+            FxHashMap::with_capacity_and_hasher(bundle.venues.len(), Default::default());
+        for (position, venue) in bundle.venues.iter().enumerate() {
+            venue_index.insert(venue.id, position as u32);
+        }
+        let venue_of = |id: &VenueId| venue_index.get(id).copied().unwrap_or(NO_VENUE);
+
+        let mut learners = Learners::default();
+        for learner in &bundle.learners {
+            let home = learner.home_venue_id.as_ref().map_or(NO_VENUE, venue_of);
+            learners.insert(learner.id, learner.birth_date, home);
+        }
+
+        let mut session_index =
+            FxHashMap::with_capacity_and_hasher(bundle.sessions.len(), Default::default());
+        let mut session_venue = Vec::with_capacity(bundle.sessions.len());
+        let mut venue_pairs = Vec::with_capacity(bundle.sessions.len());
+        let mut course_index: FxHashMap<CourseId, u32> = FxHashMap::default();
+        let mut course_pairs = Vec::new();
+        let mut club_sessions: FxHashMap<ClubId, Vec<u32>> = FxHashMap::default();
+        for (position, timed) in bundle.sessions.iter().enumerate() {
+            let session = &timed.session;
+            let position = position as u32;
+            session_index.insert(session.id, position);
+            let venue = venue_of(&session.venue_id);
+            session_venue.push(venue);
+            if venue != NO_VENUE {
+                venue_pairs.push((venue, position));
+            }
+            if let Some(course) = session.course_id() {
+                let next = course_index.len() as u32;
+                let course = *course_index.entry(course).or_insert(next);
+                course_pairs.push((course, position));
+            }
+            if let Some(club) = session.club_id() {
+                club_sessions.entry(club).or_default().push(position);
+            }
+        }
+
+        let mut record_session = Vec::with_capacity(report.records.len());
+        let mut record_learner = Vec::with_capacity(report.records.len());
+        let mut record_pairs = Vec::with_capacity(report.records.len());
+        for (position, record) in report.records.iter().enumerate() {
+            let session = session_index
+                .get(&record.session_id)
+                .copied()
+                .unwrap_or(u32::MAX);
+            record_session.push(session);
+            record_learner.push(learners.index_or_insert(record.learner_id));
+            if session != u32::MAX {
+                record_pairs.push((session, position as u32));
+            }
+        }
+
+        let mut enrolment_learner = Vec::with_capacity(bundle.enrolments.len());
+        let mut enrolment_pairs = Vec::with_capacity(bundle.enrolments.len());
+        for (position, enrolment) in bundle.enrolments.iter().enumerate() {
+            enrolment_learner.push(learners.index_or_insert(enrolment.learner_id));
+            if let Some(course) = course_index.get(&enrolment.course_id) {
+                enrolment_pairs.push((*course, position as u32));
+            }
+        }
+        for member in &bundle.club_members {
+            learners.index_or_insert(member.learner_id);
+        }
+
+        Self {
+            venue_sessions: Groups::new(bundle.venues.len(), &venue_pairs),
+            course_sessions: Groups::new(course_index.len(), &course_pairs),
+            course_enrolments: Groups::new(course_index.len(), &enrolment_pairs),
+            session_records: Groups::new(bundle.sessions.len(), &record_pairs),
+            venue_index,
+            learner_index: learners.index,
+            learners: learners.rows,
+            session_index,
+            session_venue,
+            course_index,
+            club_sessions,
+            record_session,
+            record_learner,
+            enrolment_learner,
+        }
+    }
+
+    /// Returns the dense venue index of a learner's home, or [`NO_VENUE`]
+    /// for a learner the tables do not have.
+    pub fn home_of(&self, learner: &LearnerId) -> u32 {
+        self.learner_index
+            .get(learner)
+            .map_or(NO_VENUE, |index| self.learners[*index as usize].home)
+    }
+}
+
+/// The learner table while it is built.
+#[derive(Default)]
+struct Learners {
+    index: FxHashMap<LearnerId, u32>,
+    rows: Vec<LearnerRow>,
+}
+
+impl Learners {
+    fn insert(&mut self, id: LearnerId, birth_date: Option<BirthDate>, home: u32) -> u32 {
+        let next = self.rows.len() as u32;
+        let index = *self.index.entry(id).or_insert(next);
+        if index == next {
+            self.rows.push(LearnerRow { birth_date, home });
+        }
+        index
+    }
+
+    /// Returns the index of a learner, adding one the bundle does not list
+    /// with no birth date and no home.
+    fn index_or_insert(&mut self, id: LearnerId) -> u32 {
+        match self.index.get(&id) {
+            Some(index) => *index,
+            None => self.insert(id, None, NO_VENUE),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_keep_pair_order() {
+        let groups = Groups::new(3, &[(2, 10), (0, 11), (2, 12), (0, 13)]);
+        assert_eq!(groups.get(0), &[11, 13]);
+        assert_eq!(groups.get(1), &[] as &[u32]);
+        assert_eq!(groups.get(2), &[10, 12]);
+        assert_eq!(groups.get(3), &[] as &[u32]);
+    }
+}
