@@ -1,10 +1,11 @@
 //! The batch engine: the input, its indexes, and the evaluation that turns
 //! scans into records, rates and completion decisions.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::HashMap;
+use std::hash::Hash;
 
 use chrono::{DateTime, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::id::{CourseId, LearnerId, SessionId};
 use crate::model::{Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, Venue};
@@ -161,36 +162,6 @@ fn counts<T: Copy>(
         .collect()
 }
 
-/// A hasher for maps keyed by the session ids of the input: it folds the 16
-/// bytes of a UUID into 64 bits and mixes them with the MurmurHash3
-/// finalizer, which is much faster than the default SipHash. It is not
-/// keyed, so it suits only maps whose keys come from the input's own
-/// records. Looking up an id chosen by a client costs the same as any other
-/// lookup.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct UuidHasher(u64);
-
-impl Hasher for UuidHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0 ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .rotate_left(31);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        let mut hash = self.0;
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        hash ^ (hash >> 33)
-    }
-}
-
 /// A learner's place in a course, as known at the evaluation time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Place {
@@ -279,7 +250,7 @@ pub(super) struct Index<'a> {
     pub policy: &'a AttendancePolicy,
     /// Sessions ordered by start, then id.
     pub sessions: Vec<SessionEntry<'a>>,
-    pub session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>>,
+    pub session_by_id: FxHashMap<SessionId, usize>,
     /// Courses ordered by id.
     pub courses: Vec<&'a Course>,
     /// The sessions of each course (positions in `sessions`), in order.
@@ -293,7 +264,7 @@ pub(super) struct Index<'a> {
     /// (course position, learner, passed) triples, ordered.
     pub assessments: Vec<(usize, LearnerId, bool)>,
     /// The registered learners; `None` accepts any learner.
-    pub learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>>,
+    pub learners: Option<FxHashSet<LearnerId>>,
 }
 
 impl<'a> Index<'a> {
@@ -357,7 +328,7 @@ impl<'a> Index<'a> {
 
         let mut order: Vec<&TimedSession> = input.sessions.iter().collect();
         order.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
-        let session_by_id: HashMap<SessionId, usize, BuildHasherDefault<UuidHasher>> = order
+        let session_by_id: FxHashMap<SessionId, usize> = order
             .iter()
             .enumerate()
             .map(|(position, timed)| (timed.session.id, position))
@@ -392,7 +363,7 @@ impl<'a> Index<'a> {
             })
             .collect();
 
-        let learners: Option<HashSet<LearnerId, BuildHasherDefault<UuidHasher>>> = input
+        let learners: Option<FxHashSet<LearnerId>> = input
             .learners
             .map(|learners| learners.iter().copied().collect());
         let mut places = vec![Vec::new(); courses.len()];

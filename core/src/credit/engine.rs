@@ -24,11 +24,11 @@
 //!    minimum award), and the rest becomes a zero-value `capped` entry
 //!    recording the excess and the cap.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::bundle::Bundle;
@@ -455,25 +455,25 @@ fn match_outcomes<'a>(
     sorted: &[&'a Outcome],
     skipped: &mut Vec<Skipped>,
 ) -> Vec<Candidate<'a>> {
-    let completions: IdSet<(LearnerId, CourseId)> = sorted
+    let completions: FxHashSet<(LearnerId, CourseId)> = sorted
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
         .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
         .collect();
     // Hash lookups are faster than the context's ordered maps here. Nothing
     // iterates over these sets, so their order cannot change the result.
-    let learners: Option<IdSet<LearnerId>> = context
+    let learners: Option<FxHashSet<LearnerId>> = context
         .learners
         .as_ref()
         .map(|learners| learners.iter().copied().collect());
-    let courses: IdMap<CourseId, &'a Course> = context
+    let courses: FxHashMap<CourseId, &'a Course> = context
         .courses
         .iter()
         .map(|(&id, course)| (id, course))
         .collect();
     // Only ids that occur more than once need remembering.
     let repeated = repeated_ids(sorted);
-    let mut seen = IdSet::default();
+    let mut seen = FxHashSet::default();
     let mut candidates = Vec::with_capacity(sorted.len());
     for &outcome in sorted {
         if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
@@ -578,42 +578,8 @@ fn match_outcomes<'a>(
     candidates
 }
 
-/// A fast hasher for the engine's sets of UUIDs, which are looked up once
-/// per outcome. It mixes every 8 bytes with a multiplication, which is
-/// enough for UUIDs; a crafted input can only make look-ups slower, never
-/// wrong, and nothing iterates over these sets.
-#[derive(Clone, Copy, Debug, Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (slot, byte) in word.iter_mut().zip(chunk) {
-                *slot = *byte;
-            }
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, word: usize) {
-        self.write_u64(word as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IdSet<T> = HashSet<T, BuildHasherDefault<IdHasher>>;
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-
 /// Finds the ids that occur in more than one of `outcomes`.
-fn repeated_ids(outcomes: &[&Outcome]) -> IdSet<OutcomeId> {
+fn repeated_ids(outcomes: &[&Outcome]) -> FxHashSet<OutcomeId> {
     let mut ids: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
     ids.sort_unstable();
     ids.windows(2)
