@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_xuetong");
 
-/// The repository root, one level above `cli/`.
+/// Returns the repository root, one level above `cli/`.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -780,8 +780,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<ScanKey>(), 48);
     }
 
-    /// A check-in of `learner` (last digit) with `id` (last digit) at
-    /// 08:50, or a check-out at 10:00.
+    /// Builds a check-in of `learner` (last digit) with `id` (last digit)
+    /// at 08:50, or a check-out at 10:00.
     fn scan_of(learner: u8, id: u8, check_out: bool) -> Scan {
         let fields = serde_json::json!({
             "id": format!("70000000-0000-4000-8000-00000000000{id}"),

@@ -277,8 +277,8 @@ pub fn run_season_observed<'b>(
         .record_in_place(&computation, recorded_on)
         .map_err(|found| under("rules", found))?;
     let appended = ledger.entries().len() - before;
-    // The ledger now holds the accruals; only the skipped outcomes are kept,
-    // which frees the accruals before the later steps allocate.
+    // The ledger now contains the accruals. Keeping only the skipped
+    // outcomes frees the accruals before the later steps allocate.
     let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);

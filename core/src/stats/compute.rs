@@ -1193,8 +1193,8 @@ mod tests {
 
     #[test]
     fn session_split_in_two_runs_found() {
-        // Session 1 comes back after session 2, so a repeat of its
-        // learners need not be next to its twin.
+        // Session 1's records resume after session 2's, so the repeated
+        // record of learner 1 is not next to the first one.
         let records = vec![record(1, 1), record(2, 1), record(1, 2)];
         assert!(!engine_ids_are_unique(&report(records)));
     }

@@ -32,10 +32,12 @@ pub(super) struct OutcomeKeys {
 impl OutcomeKeys {
     /// Indexes `outcomes`, whose positions are those of the iterator.
     ///
-    /// An outcome belongs to a venue by its session's venue, to a course by
-    /// its own course or its session's, to a club likewise, and to the
-    /// category it names or else the category of its course (its own
-    /// course, or its session's when it names none).
+    /// An outcome belongs to:
+    /// - the venue of its session;
+    /// - its own course and its session's course, when either is present;
+    /// - its own club and its session's club, likewise;
+    /// - the category it names, or else the category of its own course
+    ///   (its session's course when it names none).
     pub fn new<'o>(
         outcomes: impl Iterator<Item = &'o Outcome>,
         sessions: &[TimedSession],
