@@ -444,24 +444,34 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn attendance_writes_each_table() {
+    /// Returns the session of [`session`] with its instants.
+    fn timed_session() -> TimedSession {
         let session = xuetong::model::Session::from_json(&session(), &Path::root()).unwrap();
         let times = session_times(&session, None).unwrap();
-        let course = Course::from_json(
-            &json!({
-                "id": "30000000-0000-4000-8000-000000000001",
-                "title": "Tai chi",
-                "category": "tai_chi",
-                "provider_venue_id": "10000000-0000-4000-8000-000000000001",
-                "walk_in": true,
-            }),
-            &Path::root(),
-        )
-        .unwrap();
+        TimedSession { session, times }
+    }
+
+    /// Returns a walk-in tai chi course, with `threshold` as its completion
+    /// threshold when given.
+    fn tai_chi_course(threshold: Option<&str>) -> Course {
+        let mut fields = json!({
+            "id": "30000000-0000-4000-8000-000000000001",
+            "title": "Tai chi",
+            "category": "tai_chi",
+            "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+            "walk_in": true,
+        });
+        if let Some(threshold) = threshold {
+            fields["completion_threshold"] = json!(threshold);
+        }
+        Course::from_json(&fields, &Path::root()).unwrap()
+    }
+
+    #[test]
+    fn attendance_writes_each_table() {
         let context = AttendanceContext {
-            sessions: vec![TimedSession { session, times }],
-            courses: vec![course],
+            sessions: vec![timed_session()],
+            courses: vec![tai_chi_course(None)],
             ..AttendanceContext::default()
         };
         // 09:05 local is on time; 09:20 is late; 11:30 is after the
@@ -505,20 +515,6 @@ mod tests {
 
     #[test]
     fn direct_writers_match_the_json_rows() {
-        let session = xuetong::model::Session::from_json(&session(), &Path::root()).unwrap();
-        let times = session_times(&session, None).unwrap();
-        let course = Course::from_json(
-            &json!({
-                "id": "30000000-0000-4000-8000-000000000001",
-                "title": "Tai chi",
-                "category": "tai_chi",
-                "provider_venue_id": "10000000-0000-4000-8000-000000000001",
-                "walk_in": true,
-                "completion_threshold": "62.5",
-            }),
-            &Path::root(),
-        )
-        .unwrap();
         // Learner 4 is enrolled and never came: a record without scans and
         // a course result with unmet conditions.
         let enrolment = Enrolment::from_json(
@@ -532,8 +528,8 @@ mod tests {
         )
         .unwrap();
         let context = AttendanceContext {
-            sessions: vec![TimedSession { session, times }],
-            courses: vec![course],
+            sessions: vec![timed_session()],
+            courses: vec![tai_chi_course(Some("62.5"))],
             enrolments: vec![enrolment],
             ..AttendanceContext::default()
         };
