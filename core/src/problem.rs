@@ -298,11 +298,11 @@ impl Problem {
         let Some(info) = self.code.info() else {
             return self.code.as_str().to_owned();
         };
-        let template = match locale {
-            Locale::En => info.en,
-            Locale::ZhCn => info.zh,
+        let (template, expected_in_chinese) = match locale {
+            Locale::En => (info.en, false),
+            Locale::ZhCn => (info.zh, self.code == codes::INVALID_TYPE),
         };
-        render(template, &self.params)
+        render(template, &self.params, expected_in_chinese)
     }
 
     /// Replaces the message with the one for `locale`.
@@ -317,9 +317,16 @@ impl fmt::Display for Problem {
     }
 }
 
+/// How many characters of a parameter a message shows. A longer value (a
+/// pasted document in a name field, say) is cut there and marked, so that
+/// the message stays readable; `params` keep the whole value.
+const SHOWN_CHARS: usize = 200;
+
 /// Fills `{name}` placeholders of `template` from `params`; a placeholder
-/// without a parameter is kept as written.
-fn render(template: &str, params: &Params) -> String {
+/// without a parameter is kept as written. With `expected_in_chinese` set,
+/// the `expected` parameter is shown in Chinese when it is one of the
+/// descriptions [`expected_in_chinese`] lists.
+fn render(template: &str, params: &Params, expected_in_chinese: bool) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -329,8 +336,16 @@ fn render(template: &str, params: &Params) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match params.get(name) {
-                    Some(Value::String(text)) => out.push_str(text),
-                    Some(value) => out.push_str(&value.to_string()),
+                    Some(value) => {
+                        let text = match value {
+                            Value::String(text) => Cow::Borrowed(text.as_str()),
+                            other => Cow::Owned(other.to_string()),
+                        };
+                        let translated = (expected_in_chinese && name == "expected")
+                            .then(|| self::expected_in_chinese(&text))
+                            .flatten();
+                        push_shown(&mut out, translated.unwrap_or(&text));
+                    }
                     None => {
                         out.push('{');
                         out.push_str(name);
@@ -347,6 +362,77 @@ fn render(template: &str, params: &Params) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Appends `text`, cut after [`SHOWN_CHARS`] characters with a note of how
+/// many more there were.
+fn push_shown(out: &mut String, text: &str) {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => out.push_str(text),
+        Some((cut, _)) => {
+            let more = text[cut..].chars().count();
+            out.push_str(&text[..cut]);
+            out.push_str("…(+");
+            out.push_str(&more.to_string());
+            out.push(')');
+        }
+    }
+}
+
+/// The Chinese for the `expected` descriptions of `invalid_type`, which the
+/// readers write in English. A description not listed is shown as it is.
+/// A Latin word that follows the Chinese of the template gets a space.
+const EXPECTED_IN_CHINESE: &[(&str, &str)] = &[
+    ("text", "文本"),
+    ("true or false", " true 或 false"),
+    ("a whole number", "整数"),
+    ("a number", "数字"),
+    ("a finite number", "有限数字"),
+    ("a list", "列表"),
+    ("an object", "对象"),
+    ("a UUID", " UUID"),
+    ("a date written YYYY-MM-DD", " YYYY-MM-DD 格式的日期"),
+    (
+        "a date written YYYY-MM-DD, or a year",
+        " YYYY-MM-DD 格式的日期或年份",
+    ),
+    ("a time written HH:MM", " HH:MM 格式的时刻"),
+    ("a date and time with a UTC offset", "带时区偏移的日期时间"),
+    ("an IANA time-zone name", " IANA 时区名称"),
+    (
+        "a decimal number written as text, such as \"2.50\"",
+        "以文本书写的小数（例如 \"2.50\"）",
+    ),
+    (
+        "a percentage written as text, such as \"80\"",
+        "以文本书写的百分数（例如 \"80\"）",
+    ),
+    (
+        "text without unpaired UTF-16 surrogates",
+        "不含未配对 UTF-16 代理项的文本",
+    ),
+    // Only operations of the `full-api` feature use these, so the
+    // WebAssembly main module, built without it, leaves them out.
+    #[cfg(feature = "full-api")]
+    ("a calendar id such as \"cn\"", "日历标识（例如 \"cn\"）"),
+    #[cfg(feature = "full-api")]
+    ("a year such as 2026", "年份（例如 2026）"),
+    #[cfg(feature = "full-api")]
+    ("the file's text", "文件的文本"),
+    #[cfg(feature = "full-api")]
+    (
+        "an object from file name to the file's text",
+        "从文件名到文件文本的对象",
+    ),
+];
+
+/// Looks up the Chinese of an `expected` description in
+/// [`EXPECTED_IN_CHINESE`].
+fn expected_in_chinese(english: &str) -> Option<&'static str> {
+    EXPECTED_IN_CHINESE
+        .iter()
+        .find(|(listed, _)| *listed == english)
+        .map(|(_, chinese)| *chinese)
 }
 
 /// A list of problems, returned when an input is invalid.
@@ -444,8 +530,8 @@ pub mod codes {
             en: "unknown field {field}; remove it or check its spelling against the documented fields",
             zh: "未知字段 {field}；请删除或对照文档检查拼写";
         /// A JSON value of the wrong type, such as a number where text is expected.
-        // TODO: `expected` is English text ("text", "a finite number"), so
-        // the Chinese message shows it untranslated; give it a zh-CN form.
+        // `expected` is English; the Chinese message translates the
+        // descriptions that `expected_in_chinese` lists.
         INVALID_TYPE = "invalid_type",
             en: "{field} must be {expected}, got {value}",
             zh: "{field} 应为{expected}，实际为 {value}";
@@ -530,10 +616,92 @@ mod tests {
         params.insert("field".into(), Value::from("age"));
         params.insert("max".into(), Value::from(120));
         assert_eq!(
-            render("{field} at most {max} {nope}", &params),
+            render("{field} at most {max} {nope}", &params, false),
             "age at most 120 {nope}"
         );
-        assert_eq!(render("unclosed {field", &params), "unclosed {field");
+        assert_eq!(render("unclosed {field", &params, false), "unclosed {field");
+    }
+
+    #[test]
+    fn chinese_invalid_type_translates_every_field_description() {
+        use crate::field::FieldValue;
+        let described = [
+            String::EXPECTED,
+            bool::EXPECTED,
+            u32::EXPECTED,
+            f64::EXPECTED,
+            chrono::NaiveDate::EXPECTED,
+            chrono::NaiveTime::EXPECTED,
+            <chrono::DateTime<chrono::Utc>>::EXPECTED,
+            chrono_tz::Tz::EXPECTED,
+            crate::decimal::Credits::EXPECTED,
+            crate::decimal::Percent::EXPECTED,
+            <Vec<String>>::EXPECTED,
+            crate::id::LearnerId::EXPECTED,
+            crate::model::BirthDate::EXPECTED,
+            crate::schedule::SeriesId::EXPECTED,
+        ];
+        for expected in described {
+            let problem = Problem::new(codes::INVALID_TYPE, path!["x"])
+                .with("field", "x")
+                .with("expected", expected)
+                .with("value", "y");
+            let message = problem.message_in(Locale::ZhCn);
+            assert!(
+                !message.contains(expected),
+                "{expected:?} is shown untranslated in {message:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_invalid_type_reads_as_chinese() {
+        let problem = Problem::new(codes::INVALID_TYPE, path!["capacity"])
+            .with("field", "capacity")
+            .with("expected", "a whole number")
+            .with("value", "a list");
+        assert_eq!(
+            problem.message,
+            "capacity must be a whole number, got a list"
+        );
+        assert_eq!(
+            problem.message_in(Locale::ZhCn),
+            "capacity 应为整数，实际为 a list"
+        );
+        let unlisted = problem.with("expected", "a shape");
+        assert_eq!(
+            unlisted.message_in(Locale::ZhCn),
+            "capacity 应为a shape，实际为 a list"
+        );
+        // Only `invalid_type` translates its `expected`.
+        let format = Problem::new(codes::UNSUPPORTED_FORMAT, Path::root())
+            .with("expected", "text")
+            .with("value", "x");
+        assert_eq!(
+            format.message_in(Locale::ZhCn),
+            "format 应为“text”，实际为“x”"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages_only() {
+        // 205 characters, four of them outside ASCII: the cut counts
+        // characters, never bytes.
+        let value = format!("{}{}", "名".repeat(4), "a".repeat(201));
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", value.as_str());
+        let shown = format!("{}{}…(+5)", "名".repeat(4), "a".repeat(196));
+        assert_eq!(
+            problem.message,
+            format!("date must be a calendar date written YYYY-MM-DD, got \"{shown}\"")
+        );
+        assert_eq!(problem.params["value"], Value::from(value.as_str()));
+        let exact = "b".repeat(SHOWN_CHARS);
+        let kept = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", exact.as_str());
+        assert!(kept.message.ends_with(&format!("\"{exact}\"")));
     }
 
     #[test]

@@ -524,7 +524,7 @@ describe("hostile input", () => {
     assert.deepEqual(codesOf(result), ["invalid_type", "invalid_type"]);
     assert.deepEqual(result.issues.map((issue) => issue.path), [["capacity"], ["min_age"]]);
     assert.equal(result.issues[0].params.value, "NaN");
-    assert.match(result.issues[0].message, /^capacity 应为/);
+    assert.equal(result.issues[0].message, "capacity 应为有限数字，实际为 NaN");
     const nested = call("validate_course", { input: { ...course, instructor_ids: [-Infinity] } });
     assert.deepEqual(nested.issues.map((issue) => issue.path), [["instructor_ids", 0]]);
     assert.equal(validators.course["~standard"].validate({ ...course, capacity: NaN }).issues.length, 1);
