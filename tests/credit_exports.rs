@@ -9,7 +9,7 @@ use xuetong::credit::xapi::{
     LearningEvent, XapiOptions, events_from_ledger, statement, statements,
 };
 use xuetong::credit::{
-    CreditContext, DepositOptions, Ledger, compute_credits, deposit_batch, presets,
+    CreditContext, DepositOptions, Ledger, batch_deposits, compute_credits, deposit_batch, presets,
 };
 use xuetong::model::Outcome;
 use xuetong::problem::Path;
@@ -564,6 +564,37 @@ fn deposit_batch_is_json_lines_with_stable_keys() {
     let original: Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(revocation["operation"], "revoke");
     assert_eq!(revocation["reverses_key"], original["idempotency_key"]);
+}
+
+#[test]
+fn streamed_deposits_match_the_batch() {
+    let ledger = season_ledger();
+    for include_zero in [false, true] {
+        let options = DepositOptions {
+            platform: format!("{HOME}/"),
+            recorded_from: None,
+            recorded_to: None,
+            include_zero,
+        };
+        let batch = deposit_batch(&ledger, &options).unwrap();
+        let streamed: Vec<_> = batch_deposits(&ledger, &options).unwrap().collect();
+        assert!(!streamed.is_empty());
+        assert_eq!(streamed, batch.deposits, "include_zero {include_zero}");
+    }
+
+    let invalid = DepositOptions {
+        platform: "ftp://files".into(),
+        recorded_from: None,
+        recorded_to: None,
+        include_zero: false,
+    };
+    let codes: Vec<String> = batch_deposits(&ledger, &invalid)
+        .err()
+        .unwrap()
+        .iter()
+        .map(|problem| problem.code.to_string())
+        .collect();
+    assert_eq!(codes, ["invalid_iri"]);
 }
 
 #[test]

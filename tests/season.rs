@@ -63,7 +63,7 @@ use xuetong::id::LearnerId;
 use xuetong::problem::{Locale, Path};
 use xuetong::season::{
     OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, default_as_of, run_season,
-    write_output, write_rejected_rows,
+    run_season_with_scans, write_output, write_rejected_rows,
 };
 use xuetong_tests::repo_root;
 
@@ -142,6 +142,29 @@ fn default_evaluation_time_is_the_last_session_end() {
         default_as_of(&bundle),
         Some(Utc.with_ymd_and_hms(2026, 3, 23, 2, 30, 0).unwrap())
     );
+}
+
+#[test]
+fn owned_scans_give_the_same_season() {
+    let bundle = example();
+    let borrowed = run_season(&bundle, options(&bundle)).expect("the season runs");
+
+    let mut without_scans = bundle.clone();
+    let scans = std::mem::take(&mut without_scans.scans);
+    assert_eq!(scans.len(), 17);
+    let owned = run_season_with_scans(&without_scans, scans, options(&bundle), &mut |_| {})
+        .expect("the season runs");
+
+    assert_eq!(owned.summary, borrowed.summary);
+    assert_eq!(owned.output_files(), borrowed.output_files());
+    for file in borrowed.output_files() {
+        assert_eq!(
+            output(&owned, file, Locale::En),
+            output(&borrowed, file, Locale::En),
+            "{}",
+            file.as_str()
+        );
+    }
 }
 
 #[test]

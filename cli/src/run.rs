@@ -16,10 +16,11 @@ use serde_json::Value;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
+use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
     OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
-    run_season_observed, write_output, write_rejected_rows,
+    run_season_with_scans, write_output, write_rejected_rows,
 };
 use xuetong::stats::Period;
 use xuetong_cli::output::{counted, grouped};
@@ -217,7 +218,7 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     let source = CountedFolder::new(&args.bundle, bar.clone());
     let read = read_bundle_parallel(&source);
     bar.finish_and_clear();
-    let (bundle, report) =
+    let (mut bundle, report) =
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
     timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
@@ -231,7 +232,10 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
             )));
         }
     };
-    let season = run_with_spinner(&bundle, options, progress, args, locale, &timings)?;
+    // The season frees the scans after the attendance step, before the
+    // outcomes and credits allocate. `bundle.scans` stays empty.
+    let scans = std::mem::take(&mut bundle.scans);
+    let season = run_with_spinner(&bundle, scans, options, progress, args, locale, &timings)?;
 
     let started = Instant::now();
     let written = write_all(&season, &report, args, progress, locale, &timings)?;
@@ -420,6 +424,7 @@ fn step_name(step: SeasonStep) -> &'static str {
 
 fn run_with_spinner<'b>(
     bundle: &'b Bundle,
+    scans: Vec<Scan>,
     options: SeasonOptions,
     progress: Progress,
     args: &RunArgs,
@@ -428,7 +433,7 @@ fn run_with_spinner<'b>(
 ) -> Result<Season<'b>, Stop> {
     let spinner = progress.spinner("running the season");
     let mut current: Option<(SeasonStep, Instant)> = None;
-    let result = run_season_observed(bundle, options, &mut |step| {
+    let result = run_season_with_scans(bundle, scans, options, &mut |step| {
         if let Some((previous, started)) = current.replace((step, Instant::now())) {
             timings.add(previous.as_str(), started.elapsed());
         }

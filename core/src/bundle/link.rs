@@ -1,10 +1,10 @@
 //! Linking the rows of a bundle: duplicate ids, references between files,
 //! the venue tree, categories and session times.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use chrono_tz::Tz;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::field::FieldValue;
 use crate::id::{ClubId, CourseId, InstructorId, LearnerId, SessionId, VenueId};
@@ -24,7 +24,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
     let taxonomy = Taxonomy::extended(&bundle.categories).unwrap_or_default();
 
     bundle.venues = records(linker.venues(rows.venues));
-    let venue_zones: HashMap<VenueId, Tz> = bundle
+    let venue_zones: FxHashMap<VenueId, Tz> = bundle
         .venues
         .iter()
         .map(|venue| (venue.id, venue.time_zone))
@@ -40,7 +40,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             "venues.csv",
         );
     }));
-    let learner_ids: HashSet<LearnerId> =
+    let learner_ids: FxHashSet<LearnerId> =
         bundle.learners.iter().map(|learner| learner.id).collect();
 
     let file = "instructors.csv";
@@ -53,7 +53,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             "venues.csv",
         );
     }));
-    let instructor_ids: HashSet<InstructorId> = bundle
+    let instructor_ids: FxHashSet<InstructorId> = bundle
         .instructors
         .iter()
         .map(|instructor| instructor.id)
@@ -75,7 +75,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             "venues.csv",
         );
     }));
-    let club_ids: HashSet<ClubId> = bundle.clubs.iter().map(|club| club.id).collect();
+    let club_ids: FxHashSet<ClubId> = bundle.clubs.iter().map(|club| club.id).collect();
 
     bundle.club_members = records(linker.club_members(rows.club_members, &club_ids, &learner_ids));
 
@@ -99,7 +99,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             );
         }
     }));
-    let course_ids: HashSet<CourseId> = bundle.courses.iter().map(|course| course.id).collect();
+    let course_ids: FxHashSet<CourseId> = bundle.courses.iter().map(|course| course.id).collect();
 
     let file = "sessions.csv";
     let sessions = linker.unique(file, rows.sessions, |session| session.id);
@@ -117,7 +117,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
         }
     });
     bundle.sessions = linker.timed(file, sessions, &venue_zones);
-    let session_ids: HashSet<SessionId> = bundle
+    let session_ids: FxHashSet<SessionId> = bundle
         .sessions
         .iter()
         .map(|timed| timed.session.id)
@@ -196,13 +196,13 @@ trait Known<Id> {
     fn knows(&self, id: &Id) -> bool;
 }
 
-impl<Id: Eq + Hash> Known<Id> for HashSet<Id> {
+impl<Id: Eq + Hash> Known<Id> for FxHashSet<Id> {
     fn knows(&self, id: &Id) -> bool {
         self.contains(id)
     }
 }
 
-impl<Id: Eq + Hash, V> Known<Id> for HashMap<Id, V> {
+impl<Id: Eq + Hash, V> Known<Id> for FxHashMap<Id, V> {
     fn knows(&self, id: &Id) -> bool {
         self.contains_key(id)
     }
@@ -274,7 +274,8 @@ impl Linker<'_> {
         rows: Vec<Row<T>>,
         id_of: impl Fn(&T) -> Id,
     ) -> Vec<Row<T>> {
-        let mut first_lines: HashMap<Id, u64> = HashMap::with_capacity(rows.len());
+        let mut first_lines: FxHashMap<Id, u64> =
+            FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         // Filtering in place moves no row unless an earlier one was
         // rejected, where a second vector would copy every row.
         let mut rows = rows;
@@ -328,7 +329,7 @@ impl Linker<'_> {
         let mut kept = rows;
         loop {
             let before = kept.len();
-            let defined: HashSet<_> = kept.iter().map(|row| row.record.key.clone()).collect();
+            let defined: FxHashSet<_> = kept.iter().map(|row| row.record.key.clone()).collect();
             kept = self.keep(file, kept, |definition, check| {
                 if let Some(parent) = &definition.parent
                     && !defined.contains(parent)
@@ -350,7 +351,7 @@ impl Linker<'_> {
     fn venues(&mut self, rows: Vec<Row<Venue>>) -> Vec<Row<Venue>> {
         let file = "venues.csv";
         let rows = self.unique(file, rows, |venue| venue.id);
-        let tiers: HashMap<VenueId, VenueTier> = rows
+        let tiers: FxHashMap<VenueId, VenueTier> = rows
             .iter()
             .map(|row| (row.record.id, row.record.tier))
             .collect();
@@ -375,7 +376,7 @@ impl Linker<'_> {
         let mut kept = kept;
         loop {
             let before = kept.len();
-            let ids: HashSet<VenueId> = kept.iter().map(|row| row.record.id).collect();
+            let ids: FxHashSet<VenueId> = kept.iter().map(|row| row.record.id).collect();
             kept = self.keep(file, kept, |venue, check| {
                 check.optional("parent_id", venue.parent_id, &ids, file);
             });
@@ -390,12 +391,12 @@ impl Linker<'_> {
     fn club_members(
         &mut self,
         rows: Vec<Row<ClubMember>>,
-        club_ids: &HashSet<ClubId>,
-        learner_ids: &HashSet<LearnerId>,
+        club_ids: &FxHashSet<ClubId>,
+        learner_ids: &FxHashSet<LearnerId>,
     ) -> Vec<Row<ClubMember>> {
         let file = "club_members.csv";
         let mut kept: Vec<Row<ClubMember>> = Vec::with_capacity(rows.len());
-        let mut kept_by_person: HashMap<(ClubId, LearnerId), Vec<usize>> = HashMap::new();
+        let mut kept_by_person: FxHashMap<(ClubId, LearnerId), Vec<usize>> = FxHashMap::default();
         for row in rows {
             let member = &row.record;
             let mut check = RowCheck {
@@ -436,7 +437,7 @@ impl Linker<'_> {
         &mut self,
         file: &str,
         sessions: Vec<Row<crate::model::Session>>,
-        venue_zones: &HashMap<VenueId, Tz>,
+        venue_zones: &FxHashMap<VenueId, Tz>,
     ) -> Vec<TimedSession> {
         let mut timed = Vec::with_capacity(sessions.len());
         for Row {

@@ -143,9 +143,33 @@ fn deposit_key(platform: &str, entry: Uuid) -> Uuid {
 /// and `ends_before_start` when `recorded_to` is earlier than
 /// `recorded_from`, which would select nothing.
 pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<DepositBatch, Problems> {
+    let platform = deposit_platform(options);
+    let deposits: Vec<Deposit> = batch_deposits(ledger, options)?.collect();
+    let mut name = format!("credit_bank_batch:{platform}");
+    for deposit in &deposits {
+        name.push(':');
+        name.push_str(&deposit.idempotency_key.to_string());
+    }
+    Ok(DepositBatch {
+        batch_id: Uuid::new_v5(&NAMESPACE, name.as_bytes()),
+        deposits,
+    })
+}
+
+/// Makes the deposits of [`deposit_batch`] one at a time, in ledger order.
+/// A writer can stream a large batch this way instead of holding every
+/// deposit at once. The batch id is not computed.
+///
+/// # Errors
+///
+/// As [`deposit_batch`].
+pub fn batch_deposits<'l>(
+    ledger: &'l Ledger,
+    options: &'l DepositOptions,
+) -> Result<impl Iterator<Item = Deposit> + 'l, Problems> {
     // A trailing slash does not make another platform, so it does not change
     // the keys either (xAPI home pages are trimmed the same way).
-    let platform = options.platform.trim_end_matches('/');
+    let platform = deposit_platform(options);
     let mut problems = Problems::new();
     problems.extend(check_iri(
         platform,
@@ -173,7 +197,7 @@ pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<Deposi
         .filter(|entry| entry.kind == EntryKind::Capped)
         .map(|entry| entry.id)
         .collect();
-    let deposits: Vec<Deposit> = ledger
+    let selected = ledger
         .entries()
         .iter()
         .filter(|entry| {
@@ -182,24 +206,21 @@ pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<Deposi
                 .is_none_or(|from| entry.recorded_on >= from)
                 && options.recorded_to.is_none_or(|to| entry.recorded_on <= to)
         })
-        .filter(|entry| {
+        .filter(move |entry| {
             options.include_zero
                 || !(entry.kind == EntryKind::Capped
                     || entry
                         .reverses
                         .is_some_and(|target| zero_entries.contains(&target)))
         })
-        .map(|entry| deposit(entry, platform))
-        .collect();
-    let mut name = format!("credit_bank_batch:{platform}");
-    for deposit in &deposits {
-        name.push(':');
-        name.push_str(&deposit.idempotency_key.to_string());
-    }
-    Ok(DepositBatch {
-        batch_id: Uuid::new_v5(&NAMESPACE, name.as_bytes()),
-        deposits,
-    })
+        .map(move |entry| deposit(entry, platform));
+    Ok(selected)
+}
+
+/// Returns the platform of the deposits: the option without a trailing
+/// slash.
+fn deposit_platform(options: &DepositOptions) -> &str {
+    options.platform.trim_end_matches('/')
 }
 
 fn deposit(entry: &Entry, platform: &str) -> Deposit {

@@ -34,7 +34,8 @@ mod transcript;
 pub mod xapi;
 
 pub use bank::{
-    DEPOSIT_FORMAT, Deposit, DepositBatch, DepositOperation, DepositOptions, deposit_batch,
+    DEPOSIT_FORMAT, Deposit, DepositBatch, DepositOperation, DepositOptions, batch_deposits,
+    deposit_batch,
 };
 pub use engine::{
     Accrual, Computation, CreditContext, SkipReason, Skipped, compute_credits, expiry_date,

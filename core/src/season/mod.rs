@@ -77,5 +77,7 @@ pub use output::{
     OutputFile, REJECTED_ROWS_FILE, write_output, write_outputs, write_rejected_rows,
     write_rejected_rows_file,
 };
-pub use run::{Season, SeasonStep, SeasonSummary, run_season, run_season_observed};
+pub use run::{
+    Season, SeasonStep, SeasonSummary, run_season, run_season_observed, run_season_with_scans,
+};
 pub use statistics::{ScopeKind, ScopeStatistics};

@@ -1,5 +1,7 @@
 //! The pipeline of a season run, from a bundle to the season's results.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -16,7 +18,7 @@ use crate::credit::{
 use crate::decimal::Credits;
 use crate::id::LearnerId;
 use crate::index::IndexResult;
-use crate::model::Outcome;
+use crate::model::{Outcome, Scan};
 use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::Record;
 use crate::stats::{Period, SeasonOutcomes};
@@ -205,6 +207,53 @@ pub fn run_season_observed<'b>(
     options: SeasonOptions,
     observe: &mut dyn FnMut(SeasonStep),
 ) -> Result<Season<'b>, Problems> {
+    run_steps(bundle, Cow::Borrowed(&bundle.scans), options, observe)
+}
+
+/// Runs a season as [`run_season_observed`] does, on `scans` in place of
+/// `bundle.scans`, and frees the scans as soon as attendance is evaluated.
+///
+/// No later step reads the scans, and they are the largest part of a
+/// bundle. A caller that owns the bundle can move them out with
+/// [`std::mem::take`] and pass them here, so that the outcomes and credits
+/// steps allocate after they are freed. `bundle.scans` itself is not read.
+///
+/// # Errors
+///
+/// As [`run_season`].
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use xuetong::bundle::Bundle;
+/// use xuetong::season::{SeasonOptions, run_season_with_scans};
+///
+/// let mut bundle = Bundle::default();
+/// let scans = std::mem::take(&mut bundle.scans);
+/// let as_of = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+/// let options = SeasonOptions::new(as_of, "https://learn.example.org");
+/// let season = run_season_with_scans(&bundle, scans, options, &mut |_| {})?;
+/// assert_eq!(season.summary.scans, 0);
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+pub fn run_season_with_scans<'b>(
+    bundle: &'b Bundle,
+    scans: Vec<Scan>,
+    options: SeasonOptions,
+    observe: &mut dyn FnMut(SeasonStep),
+) -> Result<Season<'b>, Problems> {
+    run_steps(bundle, Cow::Owned(scans), options, observe)
+}
+
+/// Runs every step of a season on `bundle` with `scans` in place of its
+/// own, dropping `scans` after the attendance step.
+fn run_steps<'b>(
+    bundle: &'b Bundle,
+    scans: Cow<'_, [Scan]>,
+    options: SeasonOptions,
+    observe: &mut dyn FnMut(SeasonStep),
+) -> Result<Season<'b>, Problems> {
     let time_zone = options
         .time_zone
         .unwrap_or_else(|| default_time_zone(bundle));
@@ -231,7 +280,7 @@ pub fn run_season_observed<'b>(
         enrolments: &bundle.enrolments,
         excusals: &bundle.excusals,
         assessments: &assessments,
-        scans: &bundle.scans,
+        scans: &scans,
     };
     let settings = EvaluationSettings {
         policy: &options.policy,
@@ -239,6 +288,7 @@ pub fn run_season_observed<'b>(
         token_key: options.token_key.as_ref(),
     };
     let attendance = evaluate_attendance(&input, &settings)?;
+    drop(scans);
 
     observe(SeasonStep::Outcomes);
     // NOTE: at province scale these outcomes (one per attended record with

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use chrono::Datelike;
 
 use crate::bundle::write_records;
-use crate::credit::{DepositOptions, LEDGER_FORMAT, deposit_batch};
+use crate::credit::{DepositOptions, LEDGER_FORMAT, batch_deposits};
 use crate::decimal::Credits;
 use crate::id::LearnerId;
 use crate::model::Category;
@@ -194,13 +194,17 @@ impl Season<'_> {
     }
 }
 
+/// Writes the deposit batch one deposit a line, without holding the batch.
 pub(super) fn deposits(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
-    let batch = deposit_batch(&season.ledger, &season.deposit_options())
+    let options = season.deposit_options();
+    let deposits = batch_deposits(&season.ledger, &options)
         .map_err(|problems| io::Error::other(problems.to_string()))?;
-    for deposit in &batch.deposits {
-        json_line(writer, deposit)?;
+    let mut rows = 0u64;
+    for deposit in deposits {
+        json_line(writer, &deposit)?;
+        rows += 1;
     }
-    Ok(batch.deposits.len() as u64)
+    Ok(rows)
 }
 
 pub(super) fn xapi(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
