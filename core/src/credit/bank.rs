@@ -13,7 +13,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::decimal::Credits;
-use crate::id::{LearnerId, NAMESPACE, OutcomeId};
+use crate::id::{LearnerId, OutcomeId, namespaced_v5};
 use crate::model::{Category, OutcomeKind};
 use crate::problem::{Path, Problem, Problems};
 
@@ -129,10 +129,14 @@ impl DepositBatch {
 
 /// The idempotency key of the deposit of entry `entry` from `platform`.
 fn deposit_key(platform: &str, entry: Uuid) -> Uuid {
-    Uuid::new_v5(
-        &NAMESPACE,
-        format!("credit_bank_deposit:{platform}:{entry}").as_bytes(),
-    )
+    let mut buffer = Uuid::encode_buffer();
+    let entry = entry.hyphenated().encode_lower(&mut buffer);
+    namespaced_v5(&[
+        b"credit_bank_deposit:",
+        platform.as_bytes(),
+        b":",
+        entry.as_bytes(),
+    ])
 }
 
 /// Writes the entries of `ledger` selected by `options` as a deposit batch.
@@ -151,7 +155,7 @@ pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<Deposi
         name.push_str(&deposit.idempotency_key.to_string());
     }
     Ok(DepositBatch {
-        batch_id: Uuid::new_v5(&NAMESPACE, name.as_bytes()),
+        batch_id: namespaced_v5(&[name.as_bytes()]),
         deposits,
     })
 }
@@ -250,5 +254,22 @@ fn deposit(entry: &Entry, platform: &str) -> Deposit {
         expires_on: entry.expires_on,
         reverses_key: entry.reverses.map(|target| deposit_key(platform, target)),
         reason: entry.reason.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::NAMESPACE;
+
+    #[test]
+    fn deposit_key_is_v5_of_name() {
+        let entry = Uuid::from_u128(0x0f8f_ad5b_d9cb_469f_a165_7086_7728_950e);
+        let name =
+            "credit_bank_deposit:https://learn.example.org:0f8fad5b-d9cb-469f-a165-70867728950e";
+
+        let key = deposit_key("https://learn.example.org", entry);
+
+        assert_eq!(key, Uuid::new_v5(&NAMESPACE, name.as_bytes()));
     }
 }

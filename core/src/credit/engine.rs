@@ -375,12 +375,13 @@ pub fn compute_credits(
     // The keys sit beside the references, so the sort reads an outcome
     // only when two keys are equal. Copies of one outcome id are ordered by
     // their content, so the copy that counts does not depend on the input
-    // order.
+    // order. Outcomes that compare equal have the same JSON form, so which
+    // of them comes first changes nothing, and an unstable sort is enough.
     let mut keyed: Vec<(NaiveDate, OutcomeId, &Outcome)> = outcomes
         .iter()
         .map(|outcome| (outcome.occurred_on, outcome.id, outcome))
         .collect();
-    keyed.sort_by(|a, b| {
+    keyed.sort_unstable_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
             .then_with(|| a.2.to_json().to_string().cmp(&b.2.to_json().to_string()))

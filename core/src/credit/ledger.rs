@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::decimal::Credits;
-use crate::id::{LearnerId, NAMESPACE, OutcomeId};
+use crate::id::{LearnerId, OutcomeId, namespaced_v5};
 use crate::model::{Category, OutcomeKind};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{check_known_fields, json_kind};
@@ -205,7 +205,7 @@ pub struct Ledger {
 }
 
 fn v5(name: &str) -> Uuid {
-    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+    namespaced_v5(&[name.as_bytes()])
 }
 
 /// The id of an accrual recorded under `pin`; `generation` counts earlier,

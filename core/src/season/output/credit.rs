@@ -7,19 +7,18 @@ use std::io::{self, Write};
 
 use chrono::Datelike;
 
-use crate::bundle::write_records;
 use crate::credit::{DepositOptions, LEDGER_FORMAT, batch_deposits};
 use crate::decimal::Credits;
 use crate::id::LearnerId;
 use crate::model::Category;
 
+use super::outcome_rows::write_outcome_rows;
 use super::{Table, json_line, list, optional, text};
 use crate::season::run::Season;
 use crate::season::trail::Trail;
 
 pub(super) fn outcomes(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
-    write_records(&season.outcomes, writer)?;
-    Ok(season.outcomes.len() as u64)
+    write_outcome_rows(&season.outcomes, writer)
 }
 
 /// The columns of `credits_skipped.csv`.

@@ -9,6 +9,7 @@
 mod attendance;
 mod clubs;
 mod credit;
+mod outcome_rows;
 mod statistics;
 
 use std::borrow::Cow;
