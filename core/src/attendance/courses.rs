@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use chrono::{DateTime, Utc};
+
 use crate::id::LearnerId;
 
 use super::engine::{Index, Place};
@@ -11,65 +13,63 @@ use super::report::AttendanceRecord;
 
 /// Computes the result of every learner who had a place in a course,
 /// ordered by course id and learner id.
+///
+/// Each course's sessions are taken one at a time, and the records of a
+/// session (ordered by learner) are walked once beside the course's
+/// learners, so records are read in the order they were written.
 pub(super) fn course_results(
     index: &Index<'_>,
     records: &[AttendanceRecord],
     session_ranges: &[Range<usize>],
 ) -> Vec<CourseResult> {
     let mut results = Vec::with_capacity(index.places.iter().map(Vec::len).sum());
+    let mut learners: Vec<CourseLearner<'_>> = Vec::new();
     for (course, places) in index.places.iter().enumerate() {
-        let mut lookup = RecordCursor::new(records, session_ranges, &index.course_sessions[course]);
-        for learner_places in places.chunk_by(|a, b| a.learner == b.learner) {
-            let Some(first) = learner_places.first() else {
-                continue;
-            };
-            let result = learner_result(index, course, first.learner, learner_places, &mut lookup);
-            results.push(result);
+        learners.clear();
+        learners.extend(
+            places
+                .chunk_by(|a, b| a.learner == b.learner)
+                .filter_map(|places| {
+                    let first = places.first()?;
+                    Some(CourseLearner {
+                        key: first.learner.uuid().as_u128(),
+                        learner: first.learner,
+                        places,
+                        active: places.iter().any(Place::is_active),
+                        tally: Tally::default(),
+                    })
+                }),
+        );
+        let schedule = tally_sessions(index, course, records, session_ranges, &mut learners);
+        for learner in &learners {
+            results.push(learner_result(index, course, learner, &schedule));
         }
     }
     results
 }
 
-/// Finds the records of a course's learners, taken in increasing order,
-/// at the course's sessions. The records of each session are ordered by
-/// learner, so one cursor per session walks them once.
-struct RecordCursor<'r> {
-    records: &'r [AttendanceRecord],
-    /// The next record to look at, per session of the course.
-    cursors: Vec<Range<usize>>,
+/// A learner with a place in the course being computed, and their counts.
+struct CourseLearner<'i> {
+    /// The learner's UUID read big-endian, which orders like the UUID.
+    key: u128,
+    learner: LearnerId,
+    /// The learner's places in the course.
+    places: &'i [Place],
+    /// Whether a place is still held at the evaluation time.
+    active: bool,
+    tally: Tally,
 }
 
-impl<'r> RecordCursor<'r> {
-    fn new(
-        records: &'r [AttendanceRecord],
-        session_ranges: &[Range<usize>],
-        sessions: &[usize],
-    ) -> Self {
-        let cursors = sessions
-            .iter()
-            .map(|&session| session_ranges.get(session).cloned().unwrap_or_default())
-            .collect();
-        Self { records, cursors }
-    }
-
-    /// Finds the record of `learner` at the course's `nth` session. Learners
-    /// must be looked up in increasing order.
-    fn find(&mut self, nth: usize, learner: LearnerId) -> Option<&'r AttendanceRecord> {
-        let cursor = self.cursors.get_mut(nth)?;
-        let key = learner.uuid().as_u128();
-        while cursor.start < cursor.end {
-            let record = self.records.get(cursor.start)?;
-            let found = record.learner_id.uuid().as_u128();
-            if found > key {
-                return None;
-            }
-            cursor.start += 1;
-            if found == key {
-                return Some(record);
-            }
-        }
-        None
-    }
+/// The counts of a course's sessions that are the same for all its learners.
+struct Schedule {
+    /// Sessions not cancelled.
+    scheduled: u32,
+    /// Sessions not cancelled that ended by the evaluation time.
+    held: u32,
+    /// Whether every session not cancelled has ended.
+    sessions_ended: bool,
+    /// The latest end of a session not cancelled.
+    last_end: Option<DateTime<Utc>>,
 }
 
 /// Session counts of one learner in one course.
@@ -79,70 +79,102 @@ struct Tally {
     attended: u32,
     excused: u32,
     remaining: u32,
-    held: u32,
-    scheduled: u32,
     attended_held: u32,
     minutes: u64,
 }
 
-fn learner_result(
+/// Counts the sessions of `course` for each of its `learners` (ordered
+/// by key), and returns what the sessions have in common.
+fn tally_sessions(
     index: &Index<'_>,
     course: usize,
-    learner: LearnerId,
-    places: &[Place],
-    lookup: &mut RecordCursor<'_>,
-) -> CourseResult {
-    let active = places.iter().any(Place::is_active);
-    let mut tally = Tally::default();
-    let mut sessions_ended = true;
-    let mut last_end = None;
-    for (nth, &position) in index.course_sessions[course].iter().enumerate() {
+    records: &[AttendanceRecord],
+    session_ranges: &[Range<usize>],
+    learners: &mut [CourseLearner<'_>],
+) -> Schedule {
+    let mut schedule = Schedule {
+        scheduled: 0,
+        held: 0,
+        sessions_ended: true,
+        last_end: None,
+    };
+    for &position in &index.course_sessions[course] {
         let entry = &index.sessions[position];
-        let record = lookup.find(nth, learner);
         if entry.cancelled {
             continue;
         }
-        tally.scheduled += 1;
-        last_end = last_end.max(Some(entry.windows.ends_at));
+        schedule.scheduled += 1;
+        schedule.last_end = schedule.last_end.max(Some(entry.windows.ends_at));
+        let starts_at = entry.windows.starts_at;
         if !entry.ended {
-            sessions_ended = false;
-            let expected = active
-                || places
-                    .iter()
-                    .any(|place| place.covers(entry.windows.starts_at));
-            if expected && !index.is_excused(position, learner) {
-                tally.remaining += 1;
+            schedule.sessions_ended = false;
+            for learner in learners.iter_mut() {
+                let expected =
+                    learner.active || learner.places.iter().any(|place| place.covers(starts_at));
+                if expected && !index.is_excused(position, learner.learner) {
+                    learner.tally.remaining += 1;
+                }
             }
             continue;
         }
-        tally.held += 1;
-        let attended = record.is_some_and(|record| record.status.is_attended());
-        if attended {
-            tally.attended_held += 1;
-        }
-        tally.minutes += record.map_or(0, |record| u64::from(record.credited_minutes));
-        let covered = places
-            .iter()
-            .any(|place| place.covers(entry.windows.starts_at));
-        let attended_enrolled = attended && record.is_some_and(|record| !record.walk_in);
-        if !covered && !attended_enrolled {
-            continue;
-        }
-        // An excused learner who did not attend leaves the denominator,
-        // whether they stayed away or checked in without the required
-        // check-out (an incomplete record).
-        if !attended && record.is_some_and(|record| record.excused) {
-            tally.excused += 1;
-            continue;
-        }
-        tally.counted += 1;
-        if attended {
-            tally.attended += 1;
+        schedule.held += 1;
+
+        let range = session_ranges.get(position).cloned().unwrap_or_default();
+        let mut session_records = records.get(range).unwrap_or_default().iter().peekable();
+        for learner in learners.iter_mut() {
+            while session_records
+                .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
+                .is_some()
+            {}
+            let record = session_records.next_if(|record| record.learner_id == learner.learner);
+            let covered = learner.places.iter().any(|place| place.covers(starts_at));
+            count_held_session(&mut learner.tally, record, covered);
         }
     }
+    schedule
+}
+
+/// Counts one held session for a learner, from their record there (if
+/// any) and whether they held a place at its start.
+fn count_held_session(tally: &mut Tally, record: Option<&AttendanceRecord>, covered: bool) {
+    let attended = record.is_some_and(|record| record.status.is_attended());
+    if attended {
+        tally.attended_held += 1;
+    }
+    tally.minutes += record.map_or(0, |record| u64::from(record.credited_minutes));
+    let attended_enrolled = attended && record.is_some_and(|record| !record.walk_in);
+    if !covered && !attended_enrolled {
+        return;
+    }
+    // An excused learner who did not attend leaves the denominator,
+    // whether they stayed away or checked in without the required
+    // check-out (an incomplete record).
+    if !attended && record.is_some_and(|record| record.excused) {
+        tally.excused += 1;
+        return;
+    }
+    tally.counted += 1;
+    if attended {
+        tally.attended += 1;
+    }
+}
+
+/// Makes the result of one learner from their counts.
+fn learner_result(
+    index: &Index<'_>,
+    course: usize,
+    learner: &CourseLearner<'_>,
+    schedule: &Schedule,
+) -> CourseResult {
+    let tally = &learner.tally;
+    let places = learner.places;
+    let active = learner.active;
+    let learner = learner.learner;
+    let sessions_ended = schedule.sessions_ended;
+    let last_end = schedule.last_end;
 
     let details = index.courses[course];
-    let course_ended = sessions_ended && tally.scheduled > 0;
+    let course_ended = sessions_ended && schedule.scheduled > 0;
     let rate = Ratio::new(tally.attended, tally.counted);
     let threshold = details.completion_threshold;
     let assessment = assessment_state(index, course, learner, details.assessment_required);
@@ -195,12 +227,12 @@ fn learner_result(
         attended_sessions: tally.attended,
         excused_sessions: tally.excused,
         remaining_sessions: tally.remaining,
-        held_sessions: tally.held,
-        scheduled_sessions: tally.scheduled,
+        held_sessions: schedule.held,
+        scheduled_sessions: schedule.scheduled,
         attended_held_sessions: tally.attended_held,
         rate,
-        rate_over_held_sessions: Ratio::new(tally.attended_held, tally.held),
-        rate_over_scheduled_sessions: Ratio::new(tally.attended_held, tally.scheduled),
+        rate_over_held_sessions: Ratio::new(tally.attended_held, schedule.held),
+        rate_over_scheduled_sessions: Ratio::new(tally.attended_held, schedule.scheduled),
         credited_minutes: tally.minutes,
         course_ended,
         completion_threshold: threshold,

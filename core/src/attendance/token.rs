@@ -385,9 +385,8 @@ impl SessionSecret {
         policy: &TokenPolicy,
     ) -> Result<VerifiedToken, TokenRejection> {
         let mut bytes = [0u8; WINDOW_BYTES + TAG_BYTES];
-        match URL_SAFE_NO_PAD.decode_slice(token, &mut bytes) {
-            Ok(length) if length == bytes.len() => {}
-            _ => return Err(TokenRejection::Invalid),
+        if decode_base64url(token.as_bytes(), &mut bytes).is_none() {
+            return Err(TokenRejection::Invalid);
         }
         let mut window_bytes = [0u8; 8];
         window_bytes[8 - WINDOW_BYTES..].copy_from_slice(&bytes[..WINDOW_BYTES]);
@@ -417,9 +416,8 @@ impl SessionSecret {
         policy: &TokenPolicy,
     ) -> Result<VerifiedToken, TokenRejection> {
         let mut bytes = [0u8; TAG_BYTES];
-        match URL_SAFE_NO_PAD.decode_slice(token, &mut bytes) {
-            Ok(length) if length == bytes.len() => {}
-            _ => return Err(TokenRejection::Invalid),
+        if decode_base64url(token.as_bytes(), &mut bytes).is_none() {
+            return Err(TokenRejection::Invalid);
         }
         let mut mac = self.mac.clone();
         mac.update(STATIC_LABEL);
@@ -434,6 +432,50 @@ impl SessionSecret {
         }
     }
 }
+
+/// Decodes base64url text without padding (RFC 4648, section 5) into
+/// `out`, three bytes for every four characters. Returns `None` unless the
+/// text has exactly `out.len() / 3 * 4` characters, all from the alphabet.
+///
+/// For these lengths (multiples of four characters, so no partial group
+/// and no padding) it accepts and returns exactly what the `base64` crate's
+/// `URL_SAFE_NO_PAD` engine does. The crate's general decoder took about a
+/// seventh of the time of evaluating the sample district's scans. A
+/// decoder that branches on each character's class was slower still, so
+/// characters are looked up in a table and checked once at the end.
+fn decode_base64url(text: &[u8], out: &mut [u8]) -> Option<()> {
+    if !out.len().is_multiple_of(3) || text.len() != out.len() / 3 * 4 {
+        return None;
+    }
+    let mut seen = 0u8;
+    for (group, bytes) in text.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let mut bits = 0u32;
+        for &character in group {
+            let value = BASE64URL_VALUES[usize::from(character)];
+            seen |= value;
+            bits = bits << 6 | u32::from(value & 0x3f);
+        }
+        bytes.copy_from_slice(&bits.to_be_bytes()[1..]);
+    }
+    (seen & NOT_BASE64URL == 0).then_some(())
+}
+
+/// The value in [`BASE64URL_VALUES`] of a byte outside the alphabet: its
+/// high bit is never set in the 6-bit value of a character.
+const NOT_BASE64URL: u8 = 0x80;
+
+/// The 6-bit value of each byte in the base64url alphabet, and
+/// [`NOT_BASE64URL`] for every other byte.
+const BASE64URL_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut values = [NOT_BASE64URL; 256];
+    let mut value = 0;
+    while value < alphabet.len() {
+        values[alphabet[value] as usize] = value as u8;
+        value += 1;
+    }
+    values
+};
 
 impl fmt::Debug for SessionSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -454,6 +496,54 @@ mod tests {
     fn secret() -> SessionSecret {
         let key = TokenKey::from_hex("000102030405060708090a0b0c0d0e0f").unwrap();
         key.session_secret(SessionId::derive("test", "S-1"))
+    }
+
+    /// Decodes `text` with the `base64` crate, as the decoder's reference.
+    fn crate_decode(text: &[u8], length: usize) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; length];
+        match URL_SAFE_NO_PAD.decode_slice(text, &mut out) {
+            Ok(decoded) if decoded == length => Some(out),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn base64url_decoder_matches_crate() {
+        let secret = secret();
+        let rotating = secret.issue(59_000_000).unwrap();
+        let fixed = secret.static_token();
+        for token in [rotating.as_bytes(), fixed.as_bytes()] {
+            let length = token.len() / 4 * 3;
+            for position in 0..token.len() {
+                for byte in 0..=u8::MAX {
+                    let mut text = token.to_vec();
+                    text[position] = byte;
+                    let mut out = vec![0u8; length];
+                    let decoded = decode_base64url(&text, &mut out).map(|()| out);
+                    assert_eq!(decoded, crate_decode(&text, length), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn base64url_decoder_rejects_other_lengths() {
+        let mut out = [0u8; 18];
+        assert_eq!(decode_base64url(b"AAAAAAAAAAAAAAAAAAAAAAA", &mut out), None);
+        assert_eq!(
+            decode_base64url(b"AAAAAAAAAAAAAAAAAAAAAAAAA", &mut out),
+            None
+        );
+        assert_eq!(
+            decode_base64url(b"AAAAAAAAAAAAAAAAAAAAAA==", &mut out),
+            None
+        );
+        assert_eq!(
+            decode_base64url(b"AAAAAAAAAAAAAAAAAAAAAAAA", &mut out),
+            Some(())
+        );
+        assert_eq!(decode_base64url(b"-_-_", &mut out[..3]), Some(()));
+        assert_eq!(out[..3], [0xfb, 0xff, 0xbf]);
     }
 
     fn hex(text: &str) -> Vec<u8> {
