@@ -255,7 +255,10 @@ pub fn attendance_tables(
         token_key: options.token_key.as_ref(),
     };
     let report = evaluate_attendance(&input, &settings)?;
-    write_attendance(&report, options.locale)
+    let tables = write_attendance(&report, options.locale);
+    // The caller need not wait while the results are freed.
+    rayon::spawn(move || drop(report));
+    tables
 }
 
 /// Writes the results of an attendance evaluation as tables, with the

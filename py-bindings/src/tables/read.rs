@@ -114,9 +114,10 @@ pub fn read_sessions(
 
 /// Reads a scans table. Rows of plain cells (valid ids and choices, a
 /// zoned timestamp or instant text, text within its limits, coordinates in
-/// range) are read straight from the arrays. Any other row is read cell by
-/// cell as [`read_records`] reads it, which reports its problems. Both give
-/// the same records and report.
+/// range) are read straight from the arrays, in parallel on the rayon
+/// thread pool. Any other row is read cell by cell as [`read_records`]
+/// reads it, which reports its problems. Both give the same records and
+/// report.
 pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
     let fields = ScanFields::new();
     let fast = |readers: &[Option<CellReader>], row| fields.read(readers, row);
