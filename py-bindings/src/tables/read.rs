@@ -305,9 +305,9 @@ const FAST_ROWS_PER_TASK: usize = 16 * 1024;
 /// The cell readers of each batch, or why a batch has none.
 type BatchReaders = Result<Vec<Option<CellReader>>, ArrowError>;
 
-/// Reads every row of a table: first with `fast`, which returns a value or
-/// `None` for each row (see [`read_fast`]), or nothing to read every row cell
-/// by cell, then each row without a value cell by cell with the record's
+/// Reads every row of a table. `fast` returns a value or `None` for each
+/// row (see [`read_fast`]), or returns nothing when every row is to be read
+/// cell by cell. Each row without a value is then read with the record's
 /// field readers and checks, and `finish`.
 ///
 /// The cell-by-cell reader runs on the calling thread, in row order, so
@@ -368,7 +368,7 @@ fn read_with<T: Record, U>(
 }
 
 /// Reads every row with `fast` on the rayon thread pool and returns the
-/// results in row order; rows of a batch without readers are `None`.
+/// results in row order. Rows of a batch without readers are `None`.
 fn read_fast<U: Send>(
     batches: &[RecordBatch],
     readers: &[BatchReaders],
@@ -390,8 +390,8 @@ fn read_fast<U: Send>(
         .into_par_iter()
         .with_min_len(FAST_ROWS_PER_TASK)
         .map(|position| {
-            // The last batch that starts at or before the row holds it;
-            // empty batches share their start with the next one.
+            // The last batch that starts at or before the row contains it,
+            // because an empty batch shares its start with the next one.
             let batch = starts
                 .partition_point(|&start| start <= position)
                 .saturating_sub(1);
@@ -1040,11 +1040,13 @@ mod tests {
         let nonces: Vec<Option<String>> = (0..rows)
             .map(|row| (row % 3 == 0).then(|| format!("retry-{row}")))
             .collect();
+
         learners[bad[0]] = Some("nobody");
         at[bad[1]] = None;
         directions[bad[2]] = Some("sideways");
         learners[bad[3]] = None;
         at[bad[4]] = Some(i64::MAX);
+
         let ids: Vec<Option<&str>> = ids.iter().map(|id| Some(id.as_str())).collect();
         let nonces: Vec<Option<&str>> = nonces.iter().map(Option::as_deref).collect();
         let input = batch(vec![
@@ -1067,6 +1069,7 @@ mod tests {
         let cells = read_records::<Scan>(&SCANS, &input.schema(), &batches);
         assert_eq!(fast.records, cells.records);
         assert_eq!(fast.report, cells.report);
+
         assert_eq!(fast.records.len(), rows - bad.len());
         let expected: Vec<u64> = bad.iter().map(|&row| row as u64).collect();
         assert_eq!(fast.report.rejected_rows, expected);
