@@ -125,9 +125,26 @@ pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
         &SCANS,
         input,
         batches,
-        |batches, readers| Some(read_fast(batches, readers, &fast)),
+        |batches, readers| Some(read_fast(batches, readers, &fast, placeholder_scan)),
         |scan: Scan, _, _| Some(scan),
     )
+}
+
+/// Returns a scan that stands in for a row the fast reader could not read,
+/// until the cell-by-cell reader reads or rejects the row.
+fn placeholder_scan() -> Scan {
+    Scan {
+        id: ScanId(uuid::Uuid::nil()),
+        source: None,
+        session_id: SessionId(uuid::Uuid::nil()),
+        learner_id: LearnerId(uuid::Uuid::nil()),
+        scanned_at: DateTime::<Utc>::UNIX_EPOCH,
+        direction: ScanDirection::CheckIn,
+        method: ScanMethod::Qr,
+        token: None,
+        location: None,
+        nonce: None,
+    }
 }
 
 /// Reads a scans table whose rows are all valid scans, or returns `None`
@@ -305,10 +322,10 @@ const FAST_ROWS_PER_TASK: usize = 16 * 1024;
 /// The cell readers of each batch, or why a batch has none.
 type BatchReaders = Result<Vec<Option<CellReader>>, ArrowError>;
 
-/// Reads every row of a table. `fast` returns a value or `None` for each
-/// row (see [`read_fast`]), or returns nothing when every row is to be read
-/// cell by cell. Each row without a value is then read with the record's
-/// field readers and checks, and `finish`.
+/// Reads every row of a table. `fast` returns the rows it read (see
+/// [`read_fast`]), or nothing when every row is to be read cell by cell.
+/// Each row it did not read is then read with the record's field readers
+/// and checks, and `finish`.
 ///
 /// The cell-by-cell reader runs on the calling thread, in row order, so
 /// that problems are reported in the same order whichever rows took the
@@ -317,7 +334,7 @@ fn read_with<T: Record, U>(
     schema: &'static TableSchema,
     input: &Schema,
     batches: &[RecordBatch],
-    fast: impl FnOnce(&[RecordBatch], &[BatchReaders]) -> Option<Vec<Option<U>>>,
+    fast: impl FnOnce(&[RecordBatch], &[BatchReaders]) -> Option<FastRows<U>>,
     finish: impl Fn(T, &Path, &mut Problems) -> Option<U>,
 ) -> TableRead<U> {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
@@ -352,12 +369,19 @@ fn read_with<T: Record, U>(
         present: vec![false; T::FIELDS.len()],
         record: std::marker::PhantomData::<T>,
     };
-    // A vector of `Option<U>` is collected into a vector of `U` in place,
-    // without a second allocation of the records.
     let records: Vec<U> = match fast(batches, &readers) {
+        // Every row was read, so the values are the records as they are.
+        Some(found) if found.read.iter().all(|&read| read) => {
+            rows.report.rows_accepted = total as u64;
+            found.values
+        }
+        // The values are collected into the records in place, without a
+        // second allocation.
         Some(found) => found
+            .values
             .into_iter()
-            .filter_map(|found| rows.next(found))
+            .zip(found.read)
+            .filter_map(|(value, read)| rows.next(read.then_some(value)))
             .collect(),
         None => (0..total).filter_map(|_| rows.next(None)).collect(),
     };
@@ -367,13 +391,24 @@ fn read_with<T: Record, U>(
     }
 }
 
-/// Reads every row with `fast` on the rayon thread pool and returns the
-/// results in row order. Rows of a batch without readers are `None`.
+/// The values the fast reader found, one per row in row order. Only the
+/// rows marked in `read` have a real value, and the others a placeholder.
+struct FastRows<U> {
+    values: Vec<U>,
+    read: Vec<bool>,
+}
+
+/// Reads every row with `fast` on the rayon thread pool. A row that `fast`
+/// cannot read, or a row of a batch without readers, gets `placeholder`.
+///
+/// Values and marks are written straight into two vectors, so that a table
+/// whose rows are all read needs no second pass over its values.
 fn read_fast<U: Send>(
     batches: &[RecordBatch],
     readers: &[BatchReaders],
     fast: FastRow<'_, U>,
-) -> Vec<Option<U>> {
+    placeholder: impl Fn() -> U + Sync,
+) -> FastRows<U> {
     use rayon::prelude::*;
 
     let starts: Vec<usize> = batches
@@ -385,7 +420,7 @@ fn read_fast<U: Send>(
         })
         .collect();
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let mut found = Vec::new();
+    let (mut values, mut read) = (Vec::new(), Vec::new());
     (0..total)
         .into_par_iter()
         .with_min_len(FAST_ROWS_PER_TASK)
@@ -395,13 +430,17 @@ fn read_fast<U: Send>(
             let batch = starts
                 .partition_point(|&start| start <= position)
                 .saturating_sub(1);
-            match readers.get(batch)? {
-                Ok(readers) => fast(readers, position - starts[batch]),
-                Err(_) => None,
+            let found = match readers.get(batch) {
+                Some(Ok(readers)) => fast(readers, position - starts[batch]),
+                _ => None,
+            };
+            match found {
+                Some(value) => (value, true),
+                None => (placeholder(), false),
             }
         })
-        .collect_into_vec(&mut found);
-    found
+        .unzip_into_vecs(&mut values, &mut read);
+    FastRows { values, read }
 }
 
 /// The cell-by-cell reader, fed the rows in order with what the fast
