@@ -138,12 +138,20 @@ pub(crate) fn attendance_tables(
         let scans = table_data(scans);
         let result = py.detach(|| {
             catch(|| {
-                let context = match &bundle {
-                    Some(bundle) => AttendanceContext::from_bundle(bundle),
-                    None => AttendanceContext::from_tables(&sources)?,
-                };
-                let (scans, report) = read_scans(&scans);
+                // The reference tables are read while the scans are, on the
+                // rayon thread pool.
+                let (context, (scans, report)) = rayon::join(
+                    || match &bundle {
+                        Some(bundle) => Ok(AttendanceContext::from_bundle(bundle)),
+                        None => AttendanceContext::from_tables(&sources),
+                    },
+                    || read_scans(&scans),
+                );
+                let context = context?;
                 let tables = run_attendance(&context, &scans, &options)?;
+                // Freeing a million scans takes tens of milliseconds, which
+                // the caller need not wait for.
+                rayon::spawn(move || drop((scans, context)));
                 Ok::<_, EngineError>((tables, report))
             })
         });

@@ -255,7 +255,10 @@ pub fn attendance_tables(
         token_key: options.token_key.as_ref(),
     };
     let report = evaluate_attendance(&input, &settings)?;
-    write_attendance(&report, options.locale)
+    let tables = write_attendance(&report, options.locale);
+    // The caller need not wait while the results are freed.
+    rayon::spawn(move || drop(report));
+    tables
 }
 
 /// Writes the results of an attendance evaluation as tables, with the
@@ -268,10 +271,23 @@ pub fn write_attendance(
     report: &AttendanceReport,
     locale: Locale,
 ) -> Result<AttendanceTables, EngineError> {
-    let records = write_records(&report.records)?;
-    let rejected = write_rejected(&report.rejected, locale)?;
-    let duplicates = write_duplicates(&report.duplicates)?;
-    let course_results = write_course_results(&report.course_results)?;
+    // The four tables are written in parallel on the rayon thread pool.
+    let ((records, rejected), (duplicates, course_results)) = rayon::join(
+        || {
+            rayon::join(
+                || write_records(&report.records),
+                || write_rejected(&report.rejected, locale),
+            )
+        },
+        || {
+            rayon::join(
+                || write_duplicates(&report.duplicates),
+                || write_course_results(&report.course_results),
+            )
+        },
+    );
+    let (records, rejected) = (records?, rejected?);
+    let (duplicates, course_results) = (duplicates?, course_results?);
     let mut summary = row(&report.summary);
     if let Value::Object(object) = &mut summary {
         object.insert("tokens_verified".into(), report.tokens_verified.into());

@@ -114,18 +114,37 @@ pub fn read_sessions(
 
 /// Reads a scans table. Rows of plain cells (valid ids and choices, a
 /// zoned timestamp or instant text, text within its limits, coordinates in
-/// range) are read straight from the arrays. Any other row is read cell by
-/// cell as [`read_records`] reads it, which reports its problems. Both give
-/// the same records and report.
+/// range) are read straight from the arrays, in parallel on the rayon
+/// thread pool. Any other row is read cell by cell as [`read_records`]
+/// reads it, which reports its problems. Both give the same records and
+/// report.
 pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
     let fields = ScanFields::new();
+    let fast = |readers: &[Option<CellReader>], row| fields.read(readers, row);
     read_with(
         &SCANS,
         input,
         batches,
-        |readers, row| fields.read(readers, row),
+        |batches, readers| Some(read_fast(batches, readers, &fast, placeholder_scan)),
         |scan: Scan, _, _| Some(scan),
     )
+}
+
+/// Returns a scan that stands in for a row the fast reader could not read,
+/// until the cell-by-cell reader reads or rejects the row.
+fn placeholder_scan() -> Scan {
+    Scan {
+        id: ScanId(uuid::Uuid::nil()),
+        source: None,
+        session_id: SessionId(uuid::Uuid::nil()),
+        learner_id: LearnerId(uuid::Uuid::nil()),
+        scanned_at: DateTime::<Utc>::UNIX_EPOCH,
+        direction: ScanDirection::CheckIn,
+        method: ScanMethod::Qr,
+        token: None,
+        location: None,
+        nonce: None,
+    }
 }
 
 /// Reads a scans table whose rows are all valid scans, or returns `None`
@@ -292,14 +311,30 @@ fn coordinate(reader: Option<&CellReader>, row: usize) -> Option<Option<f64>> {
     }
 }
 
-/// Reads every row of a table: first with `fast`, which returns `None` for
-/// a row it cannot read without problems, then cell by cell with the
-/// record's field readers and checks, and `finish`.
+/// A reader of whole rows that skips the cell-by-cell reader: it returns
+/// the row's value, or `None` for a row that must be read cell by cell.
+type FastRow<'a, U> = &'a (dyn Fn(&[Option<CellReader>], usize) -> Option<U> + Sync);
+
+/// Rows per task of the fast reader. Below this, splitting the work costs
+/// more than it saves.
+const FAST_ROWS_PER_TASK: usize = 16 * 1024;
+
+/// The cell readers of each batch, or why a batch has none.
+type BatchReaders = Result<Vec<Option<CellReader>>, ArrowError>;
+
+/// Reads every row of a table. `fast` returns the rows it read (see
+/// [`read_fast`]), or nothing when every row is to be read cell by cell.
+/// Each row it did not read is then read with the record's field readers
+/// and checks, and `finish`.
+///
+/// The cell-by-cell reader runs on the calling thread, in row order, so
+/// that problems are reported in the same order whichever rows took the
+/// fast path.
 fn read_with<T: Record, U>(
     schema: &'static TableSchema,
     input: &Schema,
     batches: &[RecordBatch],
-    fast: impl Fn(&[Option<CellReader>], usize) -> Option<U>,
+    fast: impl FnOnce(&[RecordBatch], &[BatchReaders]) -> Option<FastRows<U>>,
     finish: impl Fn(T, &Path, &mut Problems) -> Option<U>,
 ) -> TableRead<U> {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
@@ -308,86 +343,217 @@ fn read_with<T: Record, U>(
         rows_read: total as u64,
         ..TableReport::default()
     };
-    let mut records = Vec::with_capacity(total);
     let Some(columns) = map_columns::<T>(schema, input, &mut report.problems) else {
         report.rejected_table = true;
         report.rows_rejected = total as u64;
         report.rejected_rows = (0..total as u64).collect();
-        return TableRead { records, report };
+        return TableRead {
+            records: Vec::new(),
+            report,
+        };
     };
-    let mut offset = 0_u64;
-    for batch in batches {
-        let readers = match batch_readers(batch, &columns) {
+    let readers: Vec<BatchReaders> = batches
+        .iter()
+        .map(|batch| batch_readers(batch, &columns))
+        .collect();
+    let mut rows = RowReader {
+        schema,
+        batches,
+        readers: &readers,
+        finish,
+        report,
+        batch: 0,
+        row: 0,
+        offset: 0,
+        buffers: vec![String::new(); T::FIELDS.len()],
+        present: vec![false; T::FIELDS.len()],
+        record: std::marker::PhantomData::<T>,
+    };
+    let records: Vec<U> = match fast(batches, &readers) {
+        // Every row was read, so the values are the records as they are.
+        Some(found) if found.read.iter().all(|&read| read) => {
+            rows.report.rows_accepted = total as u64;
+            found.values
+        }
+        // The values are collected into the records in place, without a
+        // second allocation.
+        Some(found) => found
+            .values
+            .into_iter()
+            .zip(found.read)
+            .filter_map(|(value, read)| rows.next(read.then_some(value)))
+            .collect(),
+        None => (0..total).filter_map(|_| rows.next(None)).collect(),
+    };
+    TableRead {
+        records,
+        report: rows.report,
+    }
+}
+
+/// The values the fast reader found, one per row in row order. Only the
+/// rows marked in `read` have a real value, and the others a placeholder.
+struct FastRows<U> {
+    values: Vec<U>,
+    read: Vec<bool>,
+}
+
+/// Reads every row with `fast` on the rayon thread pool. A row that `fast`
+/// cannot read, or a row of a batch without readers, gets `placeholder`.
+///
+/// Values and marks are written straight into two vectors, so that a table
+/// whose rows are all read needs no second pass over its values.
+fn read_fast<U: Send>(
+    batches: &[RecordBatch],
+    readers: &[BatchReaders],
+    fast: FastRow<'_, U>,
+    placeholder: impl Fn() -> U + Sync,
+) -> FastRows<U> {
+    use rayon::prelude::*;
+
+    let starts: Vec<usize> = batches
+        .iter()
+        .scan(0, |start, batch| {
+            let first = *start;
+            *start += batch.num_rows();
+            Some(first)
+        })
+        .collect();
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let (mut values, mut read) = (Vec::new(), Vec::new());
+    (0..total)
+        .into_par_iter()
+        .with_min_len(FAST_ROWS_PER_TASK)
+        .map(|position| {
+            // The last batch that starts at or before the row contains it,
+            // because an empty batch shares its start with the next one.
+            let batch = starts
+                .partition_point(|&start| start <= position)
+                .saturating_sub(1);
+            let found = match readers.get(batch) {
+                Some(Ok(readers)) => fast(readers, position - starts[batch]),
+                _ => None,
+            };
+            match found {
+                Some(value) => (value, true),
+                None => (placeholder(), false),
+            }
+        })
+        .unzip_into_vecs(&mut values, &mut read);
+    FastRows { values, read }
+}
+
+/// The cell-by-cell reader, fed the rows in order with what the fast
+/// reader found for each.
+struct RowReader<'a, T, F> {
+    schema: &'static TableSchema,
+    batches: &'a [RecordBatch],
+    readers: &'a [BatchReaders],
+    finish: F,
+    report: TableReport,
+    /// The batch of the next row, its row in that batch, and the position
+    /// of the batch's first row in the table.
+    batch: usize,
+    row: usize,
+    offset: u64,
+    buffers: Vec<String>,
+    present: Vec<bool>,
+    record: std::marker::PhantomData<T>,
+}
+
+impl<T: Record, U, F: Fn(T, &Path, &mut Problems) -> Option<U>> RowReader<'_, T, F> {
+    /// Accepts `found` for the next row, or reads the row cell by cell when
+    /// the fast reader found nothing, and returns the accepted value.
+    fn next(&mut self, found: Option<U>) -> Option<U> {
+        while self
+            .batches
+            .get(self.batch)
+            .is_some_and(|batch| self.row >= batch.num_rows())
+        {
+            self.offset += self.batches[self.batch].num_rows() as u64;
+            self.batch += 1;
+            self.row = 0;
+        }
+        let row = self.row;
+        self.row += 1;
+        let position = self.offset + row as u64;
+        let readers = match self.readers.get(self.batch)? {
             Ok(readers) => readers,
             Err(error) => {
-                reject_batch(&mut report, schema, offset, batch.num_rows(), &error);
-                offset += batch.num_rows() as u64;
-                continue;
+                if row == 0 {
+                    let rows = self.batches[self.batch].num_rows();
+                    reject_batch(&mut self.report, self.schema, self.offset, rows, error);
+                }
+                return None;
             }
         };
-        let mut buffers = vec![String::new(); T::FIELDS.len()];
-        let mut present = vec![false; T::FIELDS.len()];
-        for row in 0..batch.num_rows() {
-            let position = offset + row as u64;
-            if let Some(record) = fast(&readers, row) {
-                report.rows_accepted += 1;
-                records.push(record);
-                continue;
-            }
-            for (field, reader) in readers.iter().enumerate() {
-                present[field] = match reader {
-                    Some(reader) => reader.fill(row, &mut buffers[field]),
-                    None => false,
-                };
-            }
-            let cells: Vec<Option<&str>> = readers
-                .iter()
-                .enumerate()
-                .map(|(field, reader)| match reader {
-                    Some(CellReader::Text(array)) if array.is_valid(row) => {
-                        Some(array.value(row).trim())
-                    }
-                    Some(_) if present[field] => Some(buffers[field].trim()),
-                    _ => None,
-                })
-                .collect();
-            let path = Path::root().join(schema.name).join(position);
-            let mut problems = Problems::new();
-            let record = {
-                let cells = Cells::Csv {
-                    fields: T::FIELDS,
-                    cells,
-                };
-                let mut reader = FieldReader::new(cells, path.clone(), &mut problems);
-                T::read_fields(&mut reader)
-            };
-            let accepted = record.and_then(|record| {
-                record.check(&path, &mut problems);
-                if problems.is_empty() {
-                    finish(record, &path, &mut problems)
-                } else {
-                    None
-                }
-            });
-            match accepted {
-                Some(record) => {
-                    report.rows_accepted += 1;
-                    records.push(record);
-                }
-                None => {
-                    report.rows_rejected += 1;
-                    report.rejected_rows.push(position);
-                    report.problems.extend(
-                        problems
-                            .into_iter()
-                            .map(|problem| locate(problem, schema.name, position)),
-                    );
-                }
-            }
+        if let Some(value) = found {
+            self.report.rows_accepted += 1;
+            return Some(value);
         }
-        offset += batch.num_rows() as u64;
+        let accepted = self.read_cells(readers, row, position);
+        if accepted.is_some() {
+            self.report.rows_accepted += 1;
+        }
+        accepted
     }
-    TableRead { records, report }
+
+    /// Reads one row through the record's field readers and checks, and
+    /// reports its problems when it is rejected.
+    fn read_cells(
+        &mut self,
+        readers: &[Option<CellReader>],
+        row: usize,
+        position: u64,
+    ) -> Option<U> {
+        let (buffers, present) = (&mut self.buffers, &mut self.present);
+        for (field, reader) in readers.iter().enumerate() {
+            present[field] = match reader {
+                Some(reader) => reader.fill(row, &mut buffers[field]),
+                None => false,
+            };
+        }
+        let cells: Vec<Option<&str>> = readers
+            .iter()
+            .enumerate()
+            .map(|(field, reader)| match reader {
+                Some(CellReader::Text(array)) if array.is_valid(row) => {
+                    Some(array.value(row).trim())
+                }
+                Some(_) if present[field] => Some(buffers[field].trim()),
+                _ => None,
+            })
+            .collect();
+        let path = Path::root().join(self.schema.name).join(position);
+        let mut problems = Problems::new();
+        let record = {
+            let cells = Cells::Csv {
+                fields: T::FIELDS,
+                cells,
+            };
+            let mut reader = FieldReader::new(cells, path.clone(), &mut problems);
+            T::read_fields(&mut reader)
+        };
+        let accepted = record.and_then(|record| {
+            record.check(&path, &mut problems);
+            if problems.is_empty() {
+                (self.finish)(record, &path, &mut problems)
+            } else {
+                None
+            }
+        });
+        if accepted.is_none() {
+            self.report.rows_rejected += 1;
+            self.report.rejected_rows.push(position);
+            let table = self.schema.name;
+            self.report.problems.extend(
+                problems
+                    .into_iter()
+                    .map(|problem| locate(problem, table, position)),
+            );
+        }
+        accepted
+    }
 }
 
 /// Adds the `table` and `row` parameters that every row problem carries.
@@ -878,6 +1044,95 @@ mod tests {
             ]
         );
         assert_eq!(fast.report.problems[1].params["row"], 6);
+    }
+
+    #[test]
+    fn scans_across_fast_tasks_match_cells() {
+        // More rows than one task of the fast reader takes, in three batches
+        // of which the second is empty, with bad rows at the edges of the
+        // tasks and of the batches.
+        let rows = 2 * FAST_ROWS_PER_TASK + 1000;
+        let first_batch = FAST_ROWS_PER_TASK + 7;
+        let bad = [
+            0,
+            FAST_ROWS_PER_TASK - 1,
+            FAST_ROWS_PER_TASK,
+            first_batch,
+            rows - 1,
+        ];
+        let ids: Vec<String> = (0..rows)
+            .map(|row| format!("70000000-0000-4000-8000-{row:012}"))
+            .collect();
+        let mut learners: Vec<Option<&str>> = vec![Some(LEARNER); rows];
+        let mut at: Vec<Option<i64>> = (0..rows as i64)
+            .map(|row| Some(1_772_412_730_000_000 + row * 1_000))
+            .collect();
+        let mut directions: Vec<Option<&str>> = (0..rows)
+            .map(|row| {
+                Some(if row % 2 == 0 {
+                    "check_in"
+                } else {
+                    "check_out"
+                })
+            })
+            .collect();
+        let nonces: Vec<Option<String>> = (0..rows)
+            .map(|row| (row % 3 == 0).then(|| format!("retry-{row}")))
+            .collect();
+
+        learners[bad[0]] = Some("nobody");
+        at[bad[1]] = None;
+        directions[bad[2]] = Some("sideways");
+        learners[bad[3]] = None;
+        at[bad[4]] = Some(i64::MAX);
+
+        let ids: Vec<Option<&str>> = ids.iter().map(|id| Some(id.as_str())).collect();
+        let nonces: Vec<Option<&str>> = nonces.iter().map(Option::as_deref).collect();
+        let input = batch(vec![
+            ("id", text(&ids)),
+            ("session_id", text(&vec![Some(SESSION); rows])),
+            ("learner_id", text(&learners)),
+            (
+                "scanned_at",
+                Arc::new(TimestampMicrosecondArray::from(at).with_timezone("UTC")),
+            ),
+            ("direction", text(&directions)),
+            ("nonce", text(&nonces)),
+        ]);
+        let batches = [
+            input.slice(0, first_batch),
+            input.slice(first_batch, 0),
+            input.slice(first_batch, rows - first_batch),
+        ];
+        let fast = read_scans(&input.schema(), &batches);
+        let cells = read_records::<Scan>(&SCANS, &input.schema(), &batches);
+        assert_eq!(fast.records, cells.records);
+        assert_eq!(fast.report, cells.report);
+
+        assert_eq!(fast.records.len(), rows - bad.len());
+        let expected: Vec<u64> = bad.iter().map(|&row| row as u64).collect();
+        assert_eq!(fast.report.rejected_rows, expected);
+        assert_eq!(
+            codes_and_paths(&fast.report),
+            vec![
+                (
+                    "invalid_uuid".into(),
+                    format!("scans[{}].learner_id", bad[0])
+                ),
+                ("required".into(), format!("scans[{}].scanned_at", bad[1])),
+                (
+                    "invalid_choice".into(),
+                    format!("scans[{}].direction", bad[2])
+                ),
+                ("required".into(), format!("scans[{}].learner_id", bad[3])),
+                (
+                    "invalid_instant".into(),
+                    format!("scans[{}].scanned_at", bad[4])
+                ),
+            ]
+        );
+        assert_eq!(fast.records[1].nonce, None);
+        assert_eq!(fast.records[2].nonce.as_deref(), Some("retry-3"));
     }
 
     #[test]
