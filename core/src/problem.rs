@@ -424,6 +424,11 @@ const EXPECTED_IN_CHINESE: &[(&str, &str)] = &[
         "an object from file name to the file's text",
         "从文件名到文件文本的对象",
     ),
+    #[cfg(feature = "full-api")]
+    (
+        "the name of a built-in rule set (text) or a rule set document (an object)",
+        "内置规则集的名称（文本）或规则集文档（对象）",
+    ),
 ];
 
 /// Looks up the Chinese of an `expected` description in
