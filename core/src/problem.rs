@@ -710,6 +710,40 @@ mod tests {
     }
 
     #[test]
+    fn cut_starts_one_past_limit() {
+        let over = "c".repeat(SHOWN_CHARS + 1);
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", over.as_str());
+
+        let shown = format!("{}…(+1)", "c".repeat(SHOWN_CHARS));
+        assert!(
+            problem.message.ends_with(&format!("\"{shown}\"")),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn json_params_are_cut_as_text() {
+        // A list of 150 ones is 301 characters of JSON: `[`, 150 digits,
+        // 149 commas and `]`.
+        let list = Value::Array(vec![Value::from(1); 150]);
+        let problem = Problem::new(codes::OUT_OF_RANGE, path!["minutes"])
+            .with("field", "minutes")
+            .with("value", list.clone())
+            .with("min", 0)
+            .with("max", u64::MAX);
+
+        let shown = format!("[{}1…(+101)", "1,".repeat(99));
+        assert_eq!(
+            problem.message,
+            format!("minutes must be between 0 and 18446744073709551615, got {shown}")
+        );
+        assert_eq!(problem.params["value"], list);
+    }
+
+    #[test]
     fn problem_json_round_trip() {
         let problem = Problem::new(codes::INVALID_DATE, path!["sessions", 2usize, "date"])
             .with("field", "date")
