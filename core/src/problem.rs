@@ -424,6 +424,11 @@ const EXPECTED_IN_CHINESE: &[(&str, &str)] = &[
         "an object from file name to the file's text",
         "从文件名到文件文本的对象",
     ),
+    #[cfg(feature = "full-api")]
+    (
+        "the name of a built-in rule set (text) or a rule set document (an object)",
+        "内置规则集的名称（文本）或规则集文档（对象）",
+    ),
 ];
 
 /// Looks up the Chinese of an `expected` description in
@@ -702,6 +707,40 @@ mod tests {
             .with("field", "date")
             .with("value", exact.as_str());
         assert!(kept.message.ends_with(&format!("\"{exact}\"")));
+    }
+
+    #[test]
+    fn cut_starts_one_past_limit() {
+        let over = "c".repeat(SHOWN_CHARS + 1);
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", over.as_str());
+
+        let shown = format!("{}…(+1)", "c".repeat(SHOWN_CHARS));
+        assert!(
+            problem.message.ends_with(&format!("\"{shown}\"")),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn json_params_are_cut_as_text() {
+        // A list of 150 ones is 301 characters of JSON: `[`, 150 digits,
+        // 149 commas and `]`.
+        let list = Value::Array(vec![Value::from(1); 150]);
+        let problem = Problem::new(codes::OUT_OF_RANGE, path!["minutes"])
+            .with("field", "minutes")
+            .with("value", list.clone())
+            .with("min", 0)
+            .with("max", u64::MAX);
+
+        let shown = format!("[{}1…(+101)", "1,".repeat(99));
+        assert_eq!(
+            problem.message,
+            format!("minutes must be between 0 and 18446744073709551615, got {shown}")
+        );
+        assert_eq!(problem.params["value"], list);
     }
 
     #[test]

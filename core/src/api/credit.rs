@@ -819,3 +819,27 @@ fn read_events(value: &Value, problems: &mut Problems) -> Vec<LearningEvent> {
     }
     events
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::call_value;
+
+    #[test]
+    fn rule_set_type_message_in_chinese() {
+        let request = json!({"locale": "zh-CN", "input": {"rule_set": 5, "outcomes": []}});
+
+        let response = call_value("compute_credits", &request).to_json();
+
+        let problems = response["problems"].as_array().unwrap();
+        let problem = problems
+            .iter()
+            .find(|problem| problem["code"] == "invalid_type")
+            .unwrap();
+        assert_eq!(
+            problem["message"],
+            "rule_set 应为内置规则集的名称（文本）或规则集文档（对象），实际为 a number"
+        );
+    }
+}

@@ -284,6 +284,52 @@ mod tests {
     }
 
     #[test]
+    fn hostile_text_matches_generic_writer() {
+        // Cells the csv crate leaves unquoted (tabs, spaces at either end,
+        // leading formula signs, low control bytes, non-ASCII) and cells it
+        // quotes (CRLF, a lone quote, only a separator), in every text field.
+        let texts = [
+            "\ttab\t",
+            "  both ends  ",
+            "=1+2",
+            "+cmd",
+            "-3",
+            "@SUM(A1)",
+            "\u{1}\u{1f}",
+            "e\u{301} 😀 \u{2028} \u{feff}",
+            "line\r\nnext",
+            "\"",
+            "\"\"",
+            ",",
+            "\r\n",
+            " ",
+        ];
+        let mut outcomes = Vec::new();
+        for (index, text) in texts.iter().enumerate() {
+            let mut outcome = filled();
+            outcome.id = OutcomeId::derive("test", &index.to_string());
+            outcome.source = Some(SourceRef {
+                system: (*text).to_owned(),
+                key: format!("{text}{index}"),
+            });
+            outcome.title = Some((*text).to_owned());
+            outcome.certificate_code = Some((*text).to_owned());
+            outcome.resource_id = Some((*text).to_owned());
+            outcome.evidence = Some((*text).to_owned());
+            outcomes.push(outcome);
+        }
+        // Quoted text that runs past a chunk on its own.
+        let mut long = filled();
+        long.title = Some("a,\"\n".repeat(CHUNK_BYTES / 2));
+        outcomes.push(long);
+
+        let (direct, rows) = direct_csv(&outcomes);
+
+        assert_eq!(direct, generic_csv(&outcomes));
+        assert_eq!(rows, texts.len() as u64 + 1);
+    }
+
+    #[test]
     fn no_outcomes_writes_header() {
         let (direct, rows) = direct_csv(&[]);
 
