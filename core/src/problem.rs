@@ -429,6 +429,28 @@ const EXPECTED_IN_CHINESE: &[(&str, &str)] = &[
         "the name of a built-in rule set (text) or a rule set document (an object)",
         "内置规则集的名称（文本）或规则集文档（对象）",
     ),
+    // The column types of the Python package's Arrow tables.
+    #[cfg(feature = "full-api")]
+    ("a list of UUIDs", " UUID 列表"),
+    #[cfg(feature = "full-api")]
+    ("a list of texts", "文本列表"),
+    #[cfg(feature = "full-api")]
+    ("a date or a year", "日期或年份"),
+    #[cfg(feature = "full-api")]
+    ("a date", "日期"),
+    #[cfg(feature = "full-api")]
+    ("a time of day", "时刻"),
+    #[cfg(feature = "full-api")]
+    ("a date and time with a time zone", "带时区的日期时间"),
+    #[cfg(feature = "full-api")]
+    ("a decimal number (never a float)", "小数（不可为浮点数）"),
+    #[cfg(feature = "full-api")]
+    (
+        "columns that convert to the table schema",
+        "可转换为表结构的列",
+    ),
+    #[cfg(feature = "full-api")]
+    ("the instants of a pickled session", "序列化课次的时刻"),
 ];
 
 /// Looks up the Chinese of an `expected` description in

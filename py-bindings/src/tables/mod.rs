@@ -306,3 +306,31 @@ pub fn problem_row(problem: &xuetong::problem::Problem) -> serde_json::Value {
         "params": problem.params,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use xuetong::path;
+    use xuetong::problem::{Locale, Problem, codes};
+
+    use super::ColumnKind;
+
+    #[test]
+    fn chinese_messages_translate_every_column_type() {
+        use ColumnKind::*;
+        let kinds = [
+            Text, Uuid, UuidList, TextList, Choice, TimeZone, BirthDate, Date, Time, Instant,
+            UInt8, UInt32, Int64, Boolean, Credits, Percent, Float64,
+        ];
+        for kind in kinds {
+            let problem = Problem::new(codes::INVALID_TYPE, path!["column"])
+                .with("field", "column")
+                .with("expected", kind.expected())
+                .with("value", "a Int32 column");
+            let message = problem.message_in(Locale::ZhCn);
+            assert!(
+                !message.contains(kind.expected()),
+                "{kind:?}: {message:?} shows the English description"
+            );
+        }
+    }
+}

@@ -631,7 +631,7 @@ fn map_columns<T: Record>(
                     problems.push(column_problem(
                         Problem::new(codes::INVALID_TYPE, path)
                             .with("field", column.name)
-                            .with("expected", format!("{} column", column.kind.expected()))
+                            .with("expected", column.kind.expected())
                             .with("value", format!("a {} column", field.data_type())),
                     ));
                 }
