@@ -861,6 +861,67 @@ mod tests {
         assert_eq!(order, [3, 2, 1, 0]);
     }
 
+    /// Compares `sorted_keys` with one sort by the full order on sessions
+    /// of 0 to 20,000 scans. The learners' UUIDs share their first 8 bytes,
+    /// differ in the bits that number the keys or only in the last bytes,
+    /// and scans repeat ids, times, directions and nonces.
+    #[test]
+    fn sorted_keys_match_full_sort() {
+        let shared = 0x1122_3344_5566_7788_u128 << 64;
+        let learners = [
+            shared,
+            shared | 1,
+            shared | u128::from(u64::MAX),
+            shared ^ 1 << 64,
+            shared ^ 0x3fff << 64,
+            shared ^ 1 << 79,
+            shared ^ 1 << 127,
+            0,
+            u128::MAX,
+        ];
+        let base = scan("check_in", "qr", None);
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        for count in [0, 1, 2, 3, 5, 64, 1000, 20_000] {
+            let scans: Vec<Scan> = (0..count)
+                .map(|_| {
+                    let mut scan = base.clone();
+                    scan.learner_id = LearnerId(uuid::Uuid::from_u128(learners[next(9) as usize]));
+                    scan.id = ScanId(uuid::Uuid::from_u128(u128::from(next(count / 2 + 1))));
+                    scan.scanned_at += chrono::Duration::seconds(next(3) as i64);
+                    if next(2) == 1 {
+                        scan.direction = ScanDirection::CheckOut;
+                    }
+                    if next(3) == 0 {
+                        scan.nonce = Some(format!("n-{}", next(2)));
+                    }
+                    scan
+                })
+                .collect();
+            let mut positions: Vec<u32> = (0..count as u32).collect();
+            positions.reverse();
+
+            let mut keys = Vec::new();
+            sorted_keys(&mut keys, &scans, &positions, false);
+            let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
+
+            let mut expected = positions.clone();
+            expected.sort_by(|&a, &b| {
+                let (scan_a, scan_b) = (&scans[a as usize], &scans[b as usize]);
+                ScanKey::new(scan_a, a)
+                    .order(&ScanKey::new(scan_b, b))
+                    .then_with(|| content_order(scan_a, scan_b))
+                    .then(a.cmp(&b))
+            });
+            assert_eq!(order, expected, "{count} scans");
+        }
+    }
+
     #[test]
     fn key_orders_check_in_first() {
         let check_in = ScanKey::new(&scan("check_in", "qr", None), 1);

@@ -546,6 +546,63 @@ mod tests {
         assert_eq!(out[..3], [0xfb, 0xff, 0xbf]);
     }
 
+    /// Compares the decoder with the `base64` crate on texts of every
+    /// length from 0 to 40, for outputs of 0, 3, 12 and 18 bytes. Each text
+    /// is also tried with a byte outside the alphabet put in or over every
+    /// position: padding, `+` and `/`, whitespace, NUL, DEL and non-ASCII
+    /// bytes. Trying every last character sets the trailing bits of the
+    /// texts whose length is not a multiple of four.
+    #[test]
+    fn base64url_decoder_matches_crate_any_length() {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        const OUTSIDE: &[u8] = b"=+/ \t\r\n\0\x7f.%\x80\xc3\xa9\xe4\xff";
+        let mut checked = 0usize;
+        let mut accepted = 0usize;
+        for length in 0..=40usize {
+            let base: Vec<u8> = (0..length).map(|i| ALPHABET[(i * 37 + 5) % 64]).collect();
+
+            let mut texts = vec![base.clone()];
+            for position in 0..=length {
+                for &byte in OUTSIDE {
+                    let mut inserted = base.clone();
+                    inserted.insert(position, byte);
+                    texts.push(inserted);
+                    if position < length {
+                        let mut replaced = base.clone();
+                        replaced[position] = byte;
+                        texts.push(replaced);
+                    }
+                }
+            }
+            if let Some(last) = length.checked_sub(1) {
+                for &character in ALPHABET {
+                    let mut text = base.clone();
+                    text[last] = character;
+                    texts.push(text.clone());
+                    text.extend_from_slice(b"==");
+                    texts.push(text);
+                }
+            }
+
+            for text in &texts {
+                for output in [0, 3, 12, 18] {
+                    let mut out = vec![0u8; output];
+                    let decoded = decode_base64url(text, &mut out).map(|()| out);
+                    let expected = crate_decode(text, output);
+                    accepted += usize::from(expected.is_some());
+                    checked += 1;
+                    assert_eq!(decoded, expected, "{text:?} into {output} bytes");
+                }
+            }
+        }
+
+        // Only the unchanged texts of 0, 4, 16 and 24 characters, and those
+        // of 4, 16 and 24 characters with each of the 64 last characters,
+        // decode into 0, 3, 12 and 18 bytes.
+        assert_eq!(accepted, 1 + 3 * (1 + 64));
+        assert!(checked > 100_000, "only {checked} cases checked");
+    }
+
     fn hex(text: &str) -> Vec<u8> {
         (0..text.len())
             .step_by(2)
