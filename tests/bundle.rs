@@ -1,28 +1,10 @@
 //! Reading and writing season bundles: the example bundle, a bundle with
 //! deliberately broken files, and the byte-for-byte round trip of names.
 
-use std::path::Path as FsPath;
-
 use serde_json::{Value, json};
 use xuetong::bundle::{Bundle, Encoding, MemoryBundle, ReadReport, read_bundle, write_bundle};
 use xuetong::problem::Problem;
-use xuetong_tests::repo_root;
-
-/// Loads every file of a folder into memory.
-fn load(folder: &FsPath) -> MemoryBundle {
-    let mut files = MemoryBundle::new();
-    for entry in std::fs::read_dir(folder)
-        .expect("fixture folder exists")
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        files.insert(
-            name,
-            std::fs::read(entry.path()).expect("fixture file is readable"),
-        );
-    }
-    files
-}
+use xuetong_tests::{load_folder, repo_root};
 
 fn read(files: &MemoryBundle) -> (Bundle, ReadReport) {
     read_bundle(files).expect("a memory bundle always reads")
@@ -44,7 +26,7 @@ fn code_paths(problems: &[Problem]) -> Vec<(String, Value)> {
 }
 
 fn example() -> MemoryBundle {
-    load(&repo_root().join("examples").join("bundle"))
+    load_folder(&repo_root().join("examples").join("bundle"))
 }
 
 #[test]
@@ -97,7 +79,7 @@ fn example_session_across_midnight() {
 
 #[test]
 fn broken_bundle_reports_every_problem() {
-    let files = load(
+    let files = load_folder(
         &repo_root()
             .join("tests")
             .join("fixtures")
@@ -190,7 +172,7 @@ fn broken_bundle_reports_every_problem() {
 
 #[test]
 fn broken_bundle_problems_name_file_line_and_value() {
-    let files = load(
+    let files = load_folder(
         &repo_root()
             .join("tests")
             .join("fixtures")

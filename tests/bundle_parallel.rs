@@ -3,26 +3,10 @@
 //! counts, in the same order.
 
 use std::io::{self, Read};
-use std::path::Path as FsPath;
 
 use xuetong::bundle::{BundleError, BundleSource, MemoryBundle, read_bundle, read_bundle_parallel};
 use xuetong::sample::{SampleParams, generate};
-use xuetong_tests::repo_root;
-
-fn load(folder: &FsPath) -> MemoryBundle {
-    let mut files = MemoryBundle::new();
-    for entry in std::fs::read_dir(folder)
-        .expect("fixture folder exists")
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        files.insert(
-            name,
-            std::fs::read(entry.path()).expect("fixture file is readable"),
-        );
-    }
-    files
-}
+use xuetong_tests::{load_folder, repo_root};
 
 /// Reads `files` both ways and checks that the results agree.
 fn assert_same_read(files: &MemoryBundle) {
@@ -42,7 +26,7 @@ fn fixtures_read_the_same() {
         root.join("tests/fixtures/stats-bundle"),
         root.join("examples/bundle"),
     ] {
-        let files = load(&folder);
+        let files = load_folder(&folder);
         assert!(!files.files.is_empty(), "{} has files", folder.display());
         assert_same_read(&files);
     }
@@ -132,7 +116,7 @@ fn failed_file(error: BundleError) -> String {
 #[test]
 fn first_failing_file_is_reported() {
     let source = FailingSource {
-        files: load(&repo_root().join("examples/bundle")),
+        files: load_folder(&repo_root().join("examples/bundle")),
         failing: &["scans.csv", "learners.csv"],
     };
     let sequential = read_bundle(&source).expect_err("learners.csv fails");

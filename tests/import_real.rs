@@ -36,7 +36,7 @@ use std::sync::OnceLock;
 use xuetong::bundle::{MemoryBundle, read_bundle, write_bundle};
 use xuetong::import::{Format, Import, import};
 use xuetong::model::{Audience, EnrolmentStatus, OutcomeKind, VenueTier};
-use xuetong_tests::repo_root;
+use xuetong_tests::{load_folder, repo_root};
 
 /// Finds the folder of dataset `name` under `../shared/data`, or returns
 /// `None` with a printed message when it is absent outside CI.
@@ -61,22 +61,6 @@ fn dataset(name: &str) -> Option<PathBuf> {
     None
 }
 
-/// Loads every file of `folder` into memory.
-fn load(folder: &PathBuf) -> MemoryBundle {
-    let mut files = MemoryBundle::new();
-    for entry in std::fs::read_dir(folder).expect("the dataset folder is readable") {
-        let entry = entry.expect("the dataset folder lists its files");
-        if entry.path().is_file() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            files.insert(
-                name,
-                std::fs::read(entry.path()).expect("a dataset file is readable"),
-            );
-        }
-    }
-    files
-}
-
 /// Returns the source and one import of dataset `name`, shared by the tests
 /// of this file so that each dataset is read once.
 fn imported(
@@ -85,7 +69,7 @@ fn imported(
     format: Format,
 ) -> Option<&'static (MemoryBundle, Import)> {
     cell.get_or_init(|| {
-        let source = load(&dataset(name)?);
+        let source = load_folder(&dataset(name)?);
         let imported = import(format, &source).expect("the dataset has every file and column");
         Some((source, imported))
     })

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use xuetong::bundle::MemoryBundle;
 
 /// The root of the repository.
 pub fn repo_root() -> PathBuf {
@@ -11,6 +12,23 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
+}
+
+/// Loads every file of `folder` (not its subfolders) into a memory bundle.
+pub fn load_folder(folder: &Path) -> MemoryBundle {
+    let mut files = MemoryBundle::new();
+    let entries = std::fs::read_dir(folder).expect("the folder is readable");
+    for entry in entries {
+        let entry = entry.expect("the folder lists its files");
+        if entry.path().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            files.insert(
+                name,
+                std::fs::read(entry.path()).expect("the file is readable"),
+            );
+        }
+    }
+    files
 }
 
 /// Every `.json` file under `dir`, sorted, searched recursively.
