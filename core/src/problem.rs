@@ -317,9 +317,9 @@ impl fmt::Display for Problem {
     }
 }
 
-/// How many characters of a parameter a message shows. A longer value (a
-/// pasted document in a name field, say) is cut there and marked, so that
-/// the message stays readable; `params` keep the whole value.
+/// How many characters of a parameter a message shows. A longer value, such
+/// as a document pasted into a name field, is cut there and marked so that
+/// the message stays readable. `params` keep the whole value.
 const SHOWN_CHARS: usize = 200;
 
 /// Fills `{name}` placeholders of `template` from `params`; a placeholder
@@ -718,17 +718,17 @@ mod tests {
         let problem = Problem::new(codes::INVALID_DATE, path!["date"])
             .with("field", "date")
             .with("value", value.as_str());
-        let shown = format!("{}{}…(+5)", "名".repeat(4), "a".repeat(196));
+        let cut = format!("{}{}…(+5)", "名".repeat(4), "a".repeat(196));
         assert_eq!(
             problem.message,
-            format!("date must be a calendar date written YYYY-MM-DD, got \"{shown}\"")
+            format!("date must be a calendar date written YYYY-MM-DD, got \"{cut}\"")
         );
         assert_eq!(problem.params["value"], Value::from(value.as_str()));
         let exact = "b".repeat(SHOWN_CHARS);
-        let kept = Problem::new(codes::INVALID_DATE, path!["date"])
+        let whole = Problem::new(codes::INVALID_DATE, path!["date"])
             .with("field", "date")
             .with("value", exact.as_str());
-        assert!(kept.message.ends_with(&format!("\"{exact}\"")));
+        assert!(whole.message.ends_with(&format!("\"{exact}\"")));
     }
 
     #[test]
@@ -738,9 +738,9 @@ mod tests {
             .with("field", "date")
             .with("value", over.as_str());
 
-        let shown = format!("{}…(+1)", "c".repeat(SHOWN_CHARS));
+        let cut = format!("{}…(+1)", "c".repeat(SHOWN_CHARS));
         assert!(
-            problem.message.ends_with(&format!("\"{shown}\"")),
+            problem.message.ends_with(&format!("\"{cut}\"")),
             "{}",
             problem.message
         );
@@ -757,10 +757,10 @@ mod tests {
             .with("min", 0)
             .with("max", u64::MAX);
 
-        let shown = format!("[{}1…(+101)", "1,".repeat(99));
+        let cut = format!("[{}1…(+101)", "1,".repeat(99));
         assert_eq!(
             problem.message,
-            format!("minutes must be between 0 and 18446744073709551615, got {shown}")
+            format!("minutes must be between 0 and 18446744073709551615, got {cut}")
         );
         assert_eq!(problem.params["value"], list);
     }

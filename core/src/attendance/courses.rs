@@ -65,7 +65,7 @@ struct Schedule {
     /// Sessions not cancelled.
     scheduled: u32,
     /// Sessions not cancelled that ended by the evaluation time.
-    held: u32,
+    held_sessions: u32,
     /// Whether every session not cancelled has ended.
     sessions_ended: bool,
     /// The latest end of a session not cancelled.
@@ -94,7 +94,7 @@ fn tally_sessions(
 ) -> Schedule {
     let mut schedule = Schedule {
         scheduled: 0,
-        held: 0,
+        held_sessions: 0,
         sessions_ended: true,
         last_end: None,
     };
@@ -117,7 +117,7 @@ fn tally_sessions(
             }
             continue;
         }
-        schedule.held += 1;
+        schedule.held_sessions += 1;
 
         let range = session_ranges.get(position).cloned().unwrap_or_default();
         let mut session_records = records.get(range).unwrap_or_default().iter().peekable();
@@ -227,11 +227,11 @@ fn learner_result(
         attended_sessions: tally.attended,
         excused_sessions: tally.excused,
         remaining_sessions: tally.remaining,
-        held_sessions: schedule.held,
+        held_sessions: schedule.held_sessions,
         scheduled_sessions: schedule.scheduled,
         attended_held_sessions: tally.attended_held,
         rate,
-        rate_over_held_sessions: Ratio::new(tally.attended_held, schedule.held),
+        rate_over_held_sessions: Ratio::new(tally.attended_held, schedule.held_sessions),
         rate_over_scheduled_sessions: Ratio::new(tally.attended_held, schedule.scheduled),
         credited_minutes: tally.minutes,
         course_ended,

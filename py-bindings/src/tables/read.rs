@@ -130,8 +130,8 @@ pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
     )
 }
 
-/// Returns a scan that stands in for a row the fast reader could not read,
-/// until the cell-by-cell reader reads or rejects the row.
+/// Returns a placeholder scan for a row the fast reader could not read. The
+/// cell-by-cell reader later replaces it or rejects the row.
 fn placeholder_scan() -> Scan {
     Scan {
         id: ScanId(uuid::Uuid::nil()),

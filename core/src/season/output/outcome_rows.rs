@@ -113,8 +113,8 @@ fn push_optional_text(out: &mut String, text: Option<&str>) {
     out.push(',');
 }
 
-/// Appends `text` as one CSV cell, quoted when [`needs_quotes`] says so,
-/// with each quote inside doubled.
+/// Appends `text` as one CSV cell. When [`needs_quotes`] returns true, the
+/// cell is quoted and each quote inside it doubled.
 fn push_cell(out: &mut String, text: &str) {
     if !needs_quotes(text) {
         out.push_str(text);
