@@ -22,17 +22,7 @@ fn bench_statistics(c: &mut Criterion) {
     let sample = generate(&params).expect("the sample parameters are valid");
     let as_of = sample.as_of;
     let bundle = sample.into_bundle();
-    let every_kind: BTreeSet<ScopeKind> = [
-        ScopeKind::Platform,
-        ScopeKind::District,
-        ScopeKind::Street,
-        ScopeKind::Venue,
-        ScopeKind::Category,
-        ScopeKind::Course,
-        ScopeKind::Club,
-    ]
-    .into_iter()
-    .collect();
+    let every_kind: BTreeSet<ScopeKind> = ScopeKind::ALL.iter().copied().collect();
     let options = |kinds: &BTreeSet<ScopeKind>| {
         let mut options = SeasonOptions::new(as_of, "https://learn.example.org");
         options.token_key = Some(sample_token_key());

@@ -11,20 +11,6 @@ use xuetong::sample::{SampleParams, generate, sample_token_key};
 use xuetong::season::{ScopeKind, Season, SeasonOptions, run_season};
 use xuetong::stats::{StatisticsRequest, compute_statistics};
 
-fn every_kind() -> BTreeSet<ScopeKind> {
-    [
-        ScopeKind::Platform,
-        ScopeKind::District,
-        ScopeKind::Street,
-        ScopeKind::Venue,
-        ScopeKind::Category,
-        ScopeKind::Course,
-        ScopeKind::Club,
-    ]
-    .into_iter()
-    .collect()
-}
-
 fn sample(learners: u32) -> (Bundle, chrono::DateTime<chrono::Utc>) {
     let params = SampleParams {
         learners,
@@ -43,7 +29,7 @@ fn run(
 ) -> Season<'_> {
     let mut options = SeasonOptions::new(as_of, "https://learn.example.org");
     options.token_key = Some(sample_token_key());
-    options.statistics = every_kind();
+    options.statistics = ScopeKind::ALL.iter().copied().collect();
     options.outcome_grouping = grouping;
     run_season(bundle, options).unwrap()
 }
