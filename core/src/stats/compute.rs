@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
-use crate::attendance::{
-    AttendanceRecord, AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping,
-};
+use crate::attendance::{AttendanceRecord, AttendanceReport, OutcomeGrouping};
 use crate::bundle::Bundle;
 use crate::credit::Ledger;
 use crate::field::format_instant;
@@ -23,7 +21,7 @@ use super::age::{AgeGroup, age_group};
 use super::codes;
 use super::coverage::{Coverage, CoverageSettings, coverage, is_community};
 use super::credits::RuleSetCredits;
-use super::engine_outcomes::{EngineOutcomes, SeasonOutcomes};
+use super::engine_outcomes::{EngineOutcomes, SeasonOutcomes, is_from_engine};
 use super::lookup::Tables;
 use super::outcome_index::{CreditIndex, Earning, EntryOutcomes, OutcomeKeys};
 use super::period::Period;
@@ -974,12 +972,7 @@ fn counted_outcomes<'a>(
     let recorded: Vec<&Outcome> = bundle
         .outcomes
         .iter()
-        .filter(|outcome| {
-            outcome
-                .source
-                .as_ref()
-                .is_none_or(|source| source.system != OUTCOME_SOURCE_SYSTEM)
-        })
+        .filter(|outcome| !is_from_engine(outcome.source.as_ref()))
         .filter(|outcome| recorded_ids.insert(outcome.id))
         .collect();
     let made = |season| {

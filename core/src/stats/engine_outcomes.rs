@@ -70,7 +70,9 @@ impl<'a> EngineOutcomes<'a> {
     }
 }
 
-fn is_from_engine(source: Option<&SourceRef>) -> bool {
+/// Checks whether an outcome with `source` was made by the attendance
+/// engine rather than given in the bundle.
+pub(super) fn is_from_engine(source: Option<&SourceRef>) -> bool {
     source.is_some_and(|source| source.system == OUTCOME_SOURCE_SYSTEM)
 }
 
