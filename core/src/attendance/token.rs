@@ -434,8 +434,9 @@ impl SessionSecret {
 }
 
 /// Decodes base64url text without padding (RFC 4648, section 5) into
-/// `out`, three bytes for every four characters. Returns `None` unless the
-/// text has exactly `out.len() / 3 * 4` characters, all from the alphabet.
+/// `out`, three bytes for every four characters. Returns `None` when
+/// `out.len()` is not a multiple of three, or unless the text has exactly
+/// `out.len() / 3 * 4` characters, all from the alphabet.
 ///
 /// For these lengths (multiples of four characters, so no partial group
 /// and no padding) it accepts and returns exactly what the `base64` crate's

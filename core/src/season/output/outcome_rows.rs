@@ -136,7 +136,7 @@ fn push_cell(out: &mut String, text: &str) {
 ///
 /// All four are below `-`, and source keys of UUIDs and snake_case words
 /// have no byte that low. A scan for low bytes without early exit, which
-/// the compiler vectorises, rules such cells out before the exact check.
+/// the compiler can vectorise, rules such cells out before the exact check.
 fn needs_quotes(text: &str) -> bool {
     let bytes = text.as_bytes();
     let has_low_byte = bytes
