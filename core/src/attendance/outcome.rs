@@ -78,7 +78,7 @@ pub fn attendance_outcomes(
 /// Makes the outcomes of [`attendance_outcomes`] and adds a copy of each of
 /// `given`, all ordered by learner, date, kind and id, then by their JSON
 /// form. Every outcome is made once, in its final place in a vector of
-/// exactly the size needed; with the `parallel` feature they are made on
+/// exactly the size needed. With the `parallel` feature they are made on
 /// the rayon thread pool.
 pub(crate) fn with_given_outcomes(
     report: &AttendanceReport,
@@ -116,11 +116,9 @@ pub(crate) fn with_given_outcomes(
     pending.reserve_exact(given.len());
     pending.extend(given.iter().map(Pending::given));
     // Outcomes are large, so the small pending ones are sorted and each
-    // outcome is then made in its place. Attendance outcomes never share
-    // an id, nor do given ones, so only an attendance outcome and a given
-    // one can have equal keys; their JSON forms decide, and outcomes with
-    // equal JSON forms are equal, so the unstable sort (which needs no
-    // buffer) gives the order a stable one would.
+    // outcome is then made in its place. The JSON form orders outcomes with
+    // equal keys. Outcomes with equal JSON forms are equal, so an unstable
+    // sort, which needs no buffer, gives the same result as a stable one.
     pending.sort_unstable_by(|a, b| {
         a.order_key()
             .cmp(&b.order_key())
@@ -227,12 +225,13 @@ impl<'r> Pending<'r> {
         }
     }
 
-    /// What outcomes are ordered by first.
+    /// Returns the key that orders outcomes first: learner, date, kind and
+    /// id.
     fn order_key(&self) -> (LearnerId, NaiveDate, OutcomeKind, OutcomeId) {
         (self.learner, self.occurred_on, self.kind, self.id)
     }
 
-    /// The text of the JSON form of the outcome this pending one makes,
+    /// Writes the JSON form of the outcome that this pending entry makes,
     /// which orders outcomes with equal keys.
     fn json_text(&self) -> String {
         let made = match self.origin {
@@ -242,7 +241,7 @@ impl<'r> Pending<'r> {
         made.to_string()
     }
 
-    /// A copy with its own copy of the key, for [`Pending::json_text`].
+    /// Copies the entry and its key, for [`Pending::json_text`].
     fn copy(&self) -> Self {
         Self {
             key: self.key.clone(),
@@ -537,7 +536,7 @@ mod tests {
     }
 
     #[test]
-    fn given_outcomes_are_ordered_by_learner_date_and_json() {
+    fn given_outcomes_sorted_with_json_tiebreak() {
         let first_learner = "20000000-0000-4000-8000-000000000001";
         let second_learner = "20000000-0000-4000-8000-000000000002";
         let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
@@ -561,9 +560,9 @@ mod tests {
         .unwrap();
         let outcomes = with_given_outcomes(&report, &[], OutcomeGrouping::PerSession, &given);
 
-        // The first learner before the second, earlier dates first, and of
-        // the two records equal up to their minutes, `"minutes":120` comes
-        // before `"minutes":30` in the text of their JSON forms.
+        // The first learner comes before the second, and earlier dates
+        // first. Two records differ only in their minutes, and the JSON text
+        // `"minutes":120` sorts before `"minutes":30`.
         let minutes: Vec<Option<u32>> = outcomes.iter().map(|outcome| outcome.minutes).collect();
         assert_eq!(minutes, [Some(45), Some(120), Some(30), Some(60)]);
     }

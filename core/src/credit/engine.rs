@@ -387,7 +387,7 @@ pub fn compute_credits(
             .then_with(|| a.2.to_json().to_string().cmp(&b.2.to_json().to_string()))
     });
     // A fresh vector a quarter the size of the keyed one, which is freed
-    // here: collecting in place would keep the keyed allocation to the end.
+    // here. Collecting in place would keep the keyed allocation to the end.
     let sorted: Vec<&Outcome> = keyed.iter().map(|&(_, _, outcome)| outcome).collect();
     drop(keyed);
     let mut skipped = Vec::new();
@@ -525,8 +525,8 @@ fn match_outcomes<'a>(
                 .position(|rule| rule_matches(rule, context, outcome, course, category))
         };
         // Without a category of its own, an outcome's match depends only on
-        // its kind, its role and its course, which repeat across thousands
-        // of outcomes; the category walks up the taxonomy by text otherwise.
+        // its kind, its role and its course, so it is looked up once for each
+        // of them. Matching a category compares taxonomy keys as text.
         let found = if outcome.category.is_none() {
             *matched
                 .entry((outcome.kind, outcome.role, outcome.course_id))
@@ -788,10 +788,9 @@ fn build_units<'a>(
         })
         .collect();
     keyed.sort_unstable();
-    // Each unit's members are a run of equal keys. Knowing the runs first
+    // Each unit's members are a run of equal keys. Finding the runs first
     // gives the units and their members vectors of exactly the size
-    // needed, which at a district's scale saves tens of megabytes of
-    // spare capacity.
+    // needed, with no spare capacity.
     let mut runs: Vec<usize> = Vec::new();
     for (index, pair) in keyed.windows(2).enumerate() {
         if pair[0].0 != pair[1].0 {
@@ -1321,7 +1320,7 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_of_one_kind_and_course_match_by_their_own_category() {
+    fn own_category_decides_rule_match() {
         let mut rules = super::super::presets::community();
         let volunteer = rules
             .rules
@@ -1332,8 +1331,9 @@ mod tests {
         tai_chi.id = "volunteer_tai_chi".to_owned();
         tai_chi.matcher.categories = vec![Category::new("tai_chi").unwrap()];
         rules.rules.insert(0, tai_chi);
-        // Same kind, role and (no) course: only the category tells them
-        // apart, before and after the one without a category.
+        // The outcomes have the same kind and role and no course, so only
+        // their categories differ. Those with a category come before and
+        // after one without.
         let outcomes = [
             service(1, Some("tai_chi")),
             service(2, None),
