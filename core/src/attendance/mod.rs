@@ -55,6 +55,7 @@ mod status;
 mod token;
 
 pub use engine::{AttendanceInput, EvaluationSettings, MAX_SCANS, evaluate_attendance};
+pub(crate) use outcome::with_given_outcomes;
 pub use outcome::{OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes};
 pub use policy::{
     AttendancePolicy, CheckInPolicy, CheckOutPolicy, GeofencePolicy, MAX_GRACE_SECONDS,

@@ -10,6 +10,7 @@ use crate::field::FieldValue;
 
 use crate::id::{CourseId, LearnerId, OutcomeId, SessionId};
 use crate::model::{Outcome, OutcomeKind, Role, SourceRef};
+use crate::record::Record;
 use crate::schedule::TimedSession;
 
 use super::report::{AttendanceRecord, AttendanceReport};
@@ -71,6 +72,20 @@ pub fn attendance_outcomes(
     sessions: &[TimedSession],
     grouping: OutcomeGrouping,
 ) -> Vec<Outcome> {
+    with_given_outcomes(report, sessions, grouping, &[])
+}
+
+/// Makes the outcomes of [`attendance_outcomes`] and adds a copy of each of
+/// `given`, all ordered by learner, date, kind and id, then by their JSON
+/// form. Every outcome is made once, in its final place in a vector of
+/// exactly the size needed. With the `parallel` feature they are made on
+/// the rayon thread pool.
+pub(crate) fn with_given_outcomes(
+    report: &AttendanceReport,
+    sessions: &[TimedSession],
+    grouping: OutcomeGrouping,
+    given: &[Outcome],
+) -> Vec<Outcome> {
     let by_id: HashMap<SessionId, &TimedSession> = sessions
         .iter()
         .map(|timed| (timed.session.id, timed))
@@ -98,16 +113,37 @@ pub fn attendance_outcomes(
     }
 
     identify_all(&mut pending);
+    pending.reserve_exact(given.len());
+    pending.extend(given.iter().map(Pending::given));
     // Outcomes are large, so the small pending ones are sorted and each
-    // outcome is then made in its place.
-    pending.sort_by_key(|pending| {
-        (
-            pending.learner,
-            pending.occurred_on,
-            pending.kind,
-            pending.id,
-        )
+    // outcome is then made in its place. The JSON form orders outcomes with
+    // equal keys. Outcomes with equal JSON forms are equal, so an unstable
+    // sort, which needs no buffer, gives the same result as a stable one.
+    pending.sort_unstable_by(|a, b| {
+        a.order_key()
+            .cmp(&b.order_key())
+            .then_with(|| a.json_text().cmp(&b.json_text()))
     });
+    make_all(pending)
+}
+
+/// Makes every pending outcome, in order.
+fn make_all(pending: Vec<Pending<'_>>) -> Vec<Outcome> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        pending.into_par_iter().map(Pending::make).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    make_serially(pending)
+}
+
+/// Does what [`make_all`] does, on the calling thread.
+#[cfg_attr(
+    all(feature = "parallel", not(test)),
+    expect(dead_code, reason = "only tests run it beside the parallel path")
+)]
+fn make_serially(pending: Vec<Pending<'_>>) -> Vec<Outcome> {
     pending.into_iter().map(Pending::make).collect()
 }
 
@@ -148,6 +184,7 @@ struct Pending<'r> {
 }
 
 /// The source data of a pending outcome.
+#[derive(Clone, Copy)]
 enum Origin<'r> {
     /// The credited minutes of one record.
     Record(&'r AttendanceRecord),
@@ -155,6 +192,8 @@ enum Origin<'r> {
     Sum(Owner, u32),
     /// A completed course.
     Completion(CourseId),
+    /// An outcome given in the bundle, copied as it is.
+    Given(&'r Outcome),
 }
 
 impl<'r> Pending<'r> {
@@ -174,6 +213,42 @@ impl<'r> Pending<'r> {
         }
     }
 
+    /// Wraps an outcome given in the bundle, which has its id already.
+    fn given(outcome: &'r Outcome) -> Self {
+        Self {
+            learner: outcome.learner_id,
+            occurred_on: outcome.occurred_on,
+            kind: outcome.kind,
+            id: outcome.id,
+            key: String::new(),
+            origin: Origin::Given(outcome),
+        }
+    }
+
+    /// Returns the key that orders outcomes first: learner, date, kind and
+    /// id.
+    fn order_key(&self) -> (LearnerId, NaiveDate, OutcomeKind, OutcomeId) {
+        (self.learner, self.occurred_on, self.kind, self.id)
+    }
+
+    /// Writes the JSON form of the outcome that this pending entry makes,
+    /// which orders outcomes with equal keys.
+    fn json_text(&self) -> String {
+        let made = match self.origin {
+            Origin::Given(outcome) => outcome.to_json(),
+            _ => self.copy().make().to_json(),
+        };
+        made.to_string()
+    }
+
+    /// Copies the entry and its key, for [`Pending::json_text`].
+    fn copy(&self) -> Self {
+        Self {
+            key: self.key.clone(),
+            ..*self
+        }
+    }
+
     /// Writes the source key, `{kind}:{learner}:{subject}` with the
     /// session (one record), the course or club (a sum), or the course (a
     /// completion) as the subject, and derives the id from it.
@@ -190,12 +265,16 @@ impl<'r> Pending<'r> {
                 course.write_text(&mut key);
             }
             Origin::Sum(Owner::Club(club), _) => club.write_text(&mut key),
+            Origin::Given(_) => return,
         }
         self.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
         self.key = key;
     }
 
     fn make(self) -> Outcome {
+        if let Origin::Given(outcome) = self.origin {
+            return outcome.clone();
+        }
         let mut made = outcome(self.id, self.key, self.learner, self.kind, self.occurred_on);
         match self.origin {
             Origin::Record(record) => {
@@ -216,6 +295,7 @@ impl<'r> Pending<'r> {
                 made.minutes = Some(minutes);
             }
             Origin::Completion(course) => made.course_id = Some(course),
+            Origin::Given(_) => {}
         }
         made
     }
@@ -429,5 +509,61 @@ mod tests {
             .collect();
         assert_eq!(serial_ids, default_ids);
         assert!(serial_ids.iter().all(|(_, id)| !id.0.is_nil()));
+    }
+
+    #[test]
+    fn serial_and_default_making_agree() {
+        let mut pending = completions(5_000);
+        identify_serially(&mut pending);
+        let copies: Vec<Pending<'_>> = pending.iter().map(Pending::copy).collect();
+
+        let serial = make_serially(pending);
+        let default = make_all(copies);
+
+        assert_eq!(serial.len(), 5_000);
+        assert_eq!(serial, default);
+    }
+
+    fn given(id: &str, learner: &str, occurred_on: &str, minutes: u32) -> Outcome {
+        let value = serde_json::json!({
+            "id": id,
+            "learner_id": learner,
+            "kind": "volunteer_service",
+            "occurred_on": occurred_on,
+            "minutes": minutes,
+        });
+        Outcome::from_json(&value, &crate::problem::Path::root()).unwrap()
+    }
+
+    #[test]
+    fn given_outcomes_sorted_with_json_tiebreak() {
+        let first_learner = "20000000-0000-4000-8000-000000000001";
+        let second_learner = "20000000-0000-4000-8000-000000000002";
+        let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let given = vec![
+            given(id, second_learner, "2026-03-01", 60),
+            given(id, first_learner, "2026-03-14", 30),
+            given(id, first_learner, "2026-03-14", 120),
+            given(id, first_learner, "2026-03-02", 45),
+        ];
+
+        let policy = crate::attendance::AttendancePolicy::default();
+        let settings = crate::attendance::EvaluationSettings {
+            policy: &policy,
+            as_of: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 4, 1, 0, 0, 0).unwrap(),
+            token_key: None,
+        };
+        let report = crate::attendance::evaluate_attendance(
+            &crate::attendance::AttendanceInput::default(),
+            &settings,
+        )
+        .unwrap();
+        let outcomes = with_given_outcomes(&report, &[], OutcomeGrouping::PerSession, &given);
+
+        // The first learner comes before the second, and earlier dates
+        // first. Two records differ only in their minutes, and the JSON text
+        // `"minutes":120` sorts before `"minutes":30`.
+        let minutes: Vec<Option<u32>> = outcomes.iter().map(|outcome| outcome.minutes).collect();
+        assert_eq!(minutes, [Some(45), Some(120), Some(30), Some(60)]);
     }
 }

@@ -35,7 +35,7 @@ use crate::bundle::Bundle;
 use crate::decimal::Credits;
 use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
-    AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Taxonomy, Venue, VenueTier,
+    AwardRank, AwardScope, Category, Course, Outcome, OutcomeKind, Role, Taxonomy, Venue, VenueTier,
 };
 use crate::problem::{Path, Problem, Problems};
 use crate::record::Record;
@@ -386,10 +386,13 @@ pub fn compute_credits(
             .cmp(&(b.0, b.1))
             .then_with(|| a.2.to_json().to_string().cmp(&b.2.to_json().to_string()))
     });
-    let sorted: Vec<&Outcome> = keyed.into_iter().map(|(_, _, outcome)| outcome).collect();
+    // A fresh vector a quarter the size of the keyed one, which is freed
+    // here. Collecting in place would keep the keyed allocation to the end.
+    let sorted: Vec<&Outcome> = keyed.iter().map(|&(_, _, outcome)| outcome).collect();
+    drop(keyed);
     let mut skipped = Vec::new();
-    let candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
-    let candidates = apply_daily_limits(rule_set, candidates, &mut skipped);
+    let mut candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
+    apply_daily_limits(rule_set, &mut candidates, &mut skipped);
     let mut units = build_units(rule_set, candidates)?;
     units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
     let units = deduplicate(rule_set, units, &mut skipped)?;
@@ -475,6 +478,8 @@ fn match_outcomes<'a>(
     // Only ids that occur more than once need remembering.
     let repeated = repeated_ids(sorted);
     let mut seen = FxHashSet::default();
+    let mut matched: FxHashMap<(OutcomeKind, Role, Option<CourseId>), Option<usize>> =
+        FxHashMap::default();
     let mut candidates = Vec::with_capacity(sorted.len());
     for &outcome in sorted {
         if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
@@ -513,10 +518,22 @@ fn match_outcomes<'a>(
             .category
             .as_ref()
             .or_else(|| course.map(|course| &course.category));
-        let found = rule_set
-            .rules
-            .iter()
-            .position(|rule| rule_matches(rule, context, outcome, course, category));
+        let first_match = || {
+            rule_set
+                .rules
+                .iter()
+                .position(|rule| rule_matches(rule, context, outcome, course, category))
+        };
+        // Without a category of its own, an outcome's match depends only on
+        // its kind, its role and its course, so it is looked up once for each
+        // of them. Matching a category compares taxonomy keys as text.
+        let found = if outcome.category.is_none() {
+            *matched
+                .entry((outcome.kind, outcome.role, outcome.course_id))
+                .or_insert_with(first_match)
+        } else {
+            first_match()
+        };
         let Some(index) = found else {
             skipped.push(skip(outcome, None, SkipReason::NoMatchingRule));
             continue;
@@ -689,16 +706,16 @@ fn subject(outcome: &Outcome) -> Source<'_> {
 
 fn apply_daily_limits<'a>(
     rule_set: &RuleSet,
-    candidates: Vec<Candidate<'a>>,
+    candidates: &mut Vec<Candidate<'a>>,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Candidate<'a>> {
+) {
     let mut used: BTreeMap<(LearnerId, usize, Source<'a>, NaiveDate), u32> = BTreeMap::new();
-    let mut kept = Vec::with_capacity(candidates.len());
-    for mut candidate in candidates {
+    // Candidates are cut and dropped in place, in order, so no second
+    // vector of them is needed.
+    candidates.retain_mut(|candidate| {
         let rule = &rule_set.rules[candidate.rule];
         let Some(limit) = rule.daily_minutes_limit else {
-            kept.push(candidate);
-            continue;
+            return true;
         };
         let outcome = candidate.outcome;
         let key = (
@@ -713,11 +730,10 @@ fn apply_daily_limits<'a>(
         *so_far = so_far.saturating_add(candidate.minutes);
         if candidate.minutes == 0 && candidate.raw_minutes > 0 {
             skipped.push(skip(outcome, Some(rule), SkipReason::DailyLimitReached));
-            continue;
+            return false;
         }
-        kept.push(candidate);
-    }
-    kept
+        true
+    });
 }
 
 fn unit_source<'a>(rule: &Rule, outcome: &'a Outcome) -> Source<'a> {
@@ -772,12 +788,32 @@ fn build_units<'a>(
         })
         .collect();
     keyed.sort_unstable();
+    // Each unit's members are a run of equal keys. Finding the runs first
+    // gives the units and their members vectors of exactly the size
+    // needed, with no spare capacity.
+    let mut runs: Vec<usize> = Vec::new();
+    for (index, pair) in keyed.windows(2).enumerate() {
+        if pair[0].0 != pair[1].0 {
+            runs.push(index + 1);
+        }
+    }
+    if !keyed.is_empty() {
+        runs.push(keyed.len());
+    }
     let mut slots: Vec<Option<Candidate<'a>>> = candidates.into_iter().map(Some).collect();
-    let mut units = Vec::new();
-    let mut keyed = keyed.into_iter().peekable();
-    while let Some((key, position)) = keyed.next() {
-        let mut members: Vec<Candidate<'a>> = slots[position].take().into_iter().collect();
-        while let Some((_, next)) = keyed.next_if(|(next_key, _)| *next_key == key) {
+    let mut units = Vec::with_capacity(runs.len());
+    let mut keyed = keyed.into_iter();
+    let mut start = 0;
+    for end in runs {
+        let len = end - start;
+        start = end;
+        let mut run = keyed.by_ref().take(len);
+        let Some((key, position)) = run.next() else {
+            continue;
+        };
+        let mut members: Vec<Candidate<'a>> = Vec::with_capacity(len);
+        members.extend(slots[position].take());
+        for (_, next) in run {
             members.extend(slots[next].take());
         }
         let (learner, rule_index, kind, banked, source, category) = key;
@@ -926,7 +962,9 @@ fn deduplicate<'a>(
                 .entry((unit.learner, dedup, key))
                 .or_default()
                 .entry((unit.banked, unit.source.clone()))
-                .or_default()
+                // Most attempts are one unit: a vector made by its first
+                // push would hold room for four.
+                .or_insert_with(|| Vec::with_capacity(1))
                 .push(unit),
             None => kept.push(unit),
         }
@@ -1265,5 +1303,57 @@ mod tests {
             expiry_date(leap, 4),
             NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
         );
+    }
+
+    fn service(id: u128, category: Option<&str>) -> Outcome {
+        let mut value = serde_json::json!({
+            "id": Uuid::from_u128(id).to_string(),
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "kind": "volunteer_service",
+            "occurred_on": "2026-03-14",
+            "minutes": 120,
+        });
+        if let Some(category) = category {
+            value["category"] = serde_json::json!(category);
+        }
+        Outcome::from_json(&value, &Path::root()).unwrap()
+    }
+
+    #[test]
+    fn own_category_decides_rule_match() {
+        let mut rules = super::super::presets::community();
+        let volunteer = rules
+            .rules
+            .iter()
+            .position(|rule| rule.id == "volunteer_service")
+            .unwrap();
+        let mut tai_chi = rules.rules[volunteer].clone();
+        tai_chi.id = "volunteer_tai_chi".to_owned();
+        tai_chi.matcher.categories = vec![Category::new("tai_chi").unwrap()];
+        rules.rules.insert(0, tai_chi);
+        // The outcomes have the same kind and role and no course, so only
+        // their categories differ. Those with a category come before and
+        // after one without.
+        let outcomes = [
+            service(1, Some("tai_chi")),
+            service(2, None),
+            service(3, Some("tai_chi")),
+            service(4, None),
+        ];
+
+        let computation = compute_credits(&rules, &CreditContext::default(), &outcomes).unwrap();
+
+        let rule_of = |id: u128| {
+            let source = format!("outcome:{}", Uuid::from_u128(id));
+            computation
+                .accruals
+                .iter()
+                .find(|accrual| accrual.source == source)
+                .map(|accrual| accrual.rule_id.as_str())
+        };
+        assert_eq!(rule_of(1), Some("volunteer_tai_chi"));
+        assert_eq!(rule_of(2), Some("volunteer_service"));
+        assert_eq!(rule_of(3), Some("volunteer_tai_chi"));
+        assert_eq!(rule_of(4), Some("volunteer_service"));
     }
 }

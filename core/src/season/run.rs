@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::attendance::{
-    AssessmentResult, AttendanceInput, AttendanceReport, EvaluationSettings, attendance_outcomes,
-    evaluate_attendance,
+    AssessmentResult, AttendanceInput, AttendanceReport, EvaluationSettings, evaluate_attendance,
+    with_given_outcomes,
 };
 use crate::bundle::{Bundle, RULES_FILE};
 use crate::credit::xapi::XapiOptions;
@@ -20,7 +20,6 @@ use crate::id::LearnerId;
 use crate::index::IndexResult;
 use crate::model::{Outcome, Scan};
 use crate::problem::{Path, PathSegment, Problem, Problems};
-use crate::record::Record;
 use crate::stats::{Period, SeasonOutcomes};
 
 use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
@@ -295,25 +294,16 @@ fn run_steps<'b>(
     // the default grouping, plus a copy of the bundle's own) are among the
     // largest allocations of a run; `OutcomeGrouping::PerCourse` makes far
     // fewer, at the cost of rules that round per session.
-    let mut outcomes = attendance_outcomes(&attendance, &bundle.sessions, options.outcome_grouping);
-    let from_attendance = outcomes.len();
-    outcomes.extend(bundle.outcomes.iter().cloned());
-    // The bundle's outcomes come in file order; one canonical order keeps
-    // `outcomes.csv` independent of it. Ids are unique within a bundle, so
-    // the JSON form decides only between an attendance outcome and a
-    // bundle outcome that reuse one id.
-    let canonical = |a: &Outcome, b: &Outcome| {
-        (a.learner_id, a.occurred_on, a.kind, a.id)
-            .cmp(&(b.learner_id, b.occurred_on, b.kind, b.id))
-            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
-    };
-    // The attendance outcomes come in this order already. With the bundle's
-    // sorted too, the final sort finds two sorted runs and merges them,
-    // moving each (large) outcome about once.
-    if let Some(given) = outcomes.get_mut(from_attendance..) {
-        given.sort_by(canonical);
-    }
-    outcomes.sort_by(canonical);
+    // The bundle's outcomes come in file order; one canonical order, which
+    // the attendance outcomes are made in, keeps `outcomes.csv` independent
+    // of it.
+    let outcomes = with_given_outcomes(
+        &attendance,
+        &bundle.sessions,
+        options.outcome_grouping,
+        &bundle.outcomes,
+    );
+    let from_attendance = outcomes.len() - bundle.outcomes.len();
 
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
