@@ -245,11 +245,13 @@ impl ScanFields {
                 values,
                 unit,
                 zoned: true,
-            } => values
-                .is_valid(row)
-                .then(|| instant(values.value(row), *unit))
-                .flatten()
-                .filter(|at| (0..=9999).contains(&chrono::Datelike::year(at)))?,
+            } => {
+                let value = values.value(row);
+                if values.is_null(row) || !within_years_0_to_9999(value, *unit) {
+                    return None;
+                }
+                instant(value, *unit)?
+            }
             reader => DateTime::<Utc>::from_text(plain_text(Some(reader), row)??).ok()?,
         };
         let direction = match text(self.direction)? {
@@ -917,6 +919,25 @@ fn instant(value: i64, unit: TimeUnit) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The start of the year 0 (UTC), in seconds since the Unix epoch.
+const YEAR_0_STARTS: i128 = -62_167_219_200;
+
+/// The start of the year 10000 (UTC), in seconds since the Unix epoch.
+const YEAR_10000_STARTS: i128 = 253_402_300_800;
+
+/// Returns whether the instant `value` units after the Unix epoch falls in
+/// the years 0 to 9999 (UTC), the only instants the fast reader takes. It
+/// compares the raw value, which is cheaper than taking the instant's year.
+fn within_years_0_to_9999(value: i64, unit: TimeUnit) -> bool {
+    let per_second: i128 = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    };
+    (YEAR_0_STARTS * per_second..YEAR_10000_STARTS * per_second).contains(&i128::from(value))
+}
+
 /// The readers of one batch, by field of the record.
 fn batch_readers(
     batch: &RecordBatch,
@@ -1226,6 +1247,34 @@ mod tests {
         ));
         assert_eq!(fast.records[3].learner_id, other);
         assert_eq!(fast.records[4].learner_id, other);
+    }
+
+    #[test]
+    fn year_range_matches_instant_year() {
+        let units = [
+            (TimeUnit::Second, 1),
+            (TimeUnit::Millisecond, 1_000),
+            (TimeUnit::Microsecond, 1_000_000),
+            (TimeUnit::Nanosecond, 1_000_000_000),
+        ];
+        for (unit, per_second) in units {
+            let mut values = vec![0, 1, -1, i64::MIN, i64::MAX];
+            for edge in [YEAR_0_STARTS, YEAR_10000_STARTS] {
+                let Ok(edge) = i64::try_from(edge * per_second) else {
+                    continue;
+                };
+                values.extend([edge - 1, edge, edge + 1]);
+            }
+            for value in values {
+                let expected = instant(value, unit)
+                    .is_some_and(|at| (0..=9999).contains(&chrono::Datelike::year(&at)));
+                assert_eq!(
+                    within_years_0_to_9999(value, unit),
+                    expected,
+                    "{value} {unit:?}"
+                );
+            }
+        }
     }
 
     #[test]
