@@ -17,6 +17,7 @@ mod read;
 pub mod results;
 pub mod schemas;
 pub mod season;
+mod uuid_text;
 mod write;
 
 pub mod ipc;

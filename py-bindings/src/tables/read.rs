@@ -24,6 +24,7 @@ use xuetong::record::{Cells, FieldReader, PERSONAL_DATA_FIELDS, Record};
 use xuetong::schedule::{SessionTimes, session_times};
 
 use super::schemas::{SCANS, SESSIONS};
+use super::uuid_text::{LastUuid, parse_uuid};
 use super::{Column, ColumnKind, TableSchema};
 
 /// What reading a table found: counts, rejected rows and their problems.
@@ -120,12 +121,21 @@ pub fn read_sessions(
 /// report.
 pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
     let fields = ScanFields::new();
-    let fast = |readers: &[Option<CellReader>], row| fields.read(readers, row);
+    let fast =
+        |last: &mut LastIds, readers: &[Option<CellReader>], row| fields.read(last, readers, row);
     read_with(
         &SCANS,
         input,
         batches,
-        |batches, readers| Some(read_fast(batches, readers, &fast, placeholder_scan)),
+        |batches, readers| {
+            Some(read_fast(
+                batches,
+                readers,
+                LastIds::default,
+                &fast,
+                placeholder_scan,
+            ))
+        },
         |scan: Scan, _, _| Some(scan),
     )
 }
@@ -152,6 +162,13 @@ fn placeholder_scan() -> Scan {
 pub fn read_scans_typed(input: &Schema, batches: &[RecordBatch]) -> Option<TableRead<Scan>> {
     let read = read_scans(input, batches);
     (read.report.rows_rejected == 0).then_some(read)
+}
+
+/// The last session and learner ids that one task of the fast reader read.
+#[derive(Default)]
+struct LastIds {
+    session: LastUuid,
+    learner: LastUuid,
 }
 
 /// The positions of the scan's fields in [`Scan::FIELDS`], which index the
@@ -198,7 +215,7 @@ impl ScanFields {
     /// Reads the scan of `row` when all its cells are plain, and returns
     /// `None` for a row that the cell-by-cell reader must read: one with a
     /// problem to report, or a cell this reader does not handle.
-    fn read(&self, readers: &[Option<CellReader>], row: usize) -> Option<Scan> {
+    fn read(&self, last: &mut LastIds, readers: &[Option<CellReader>], row: usize) -> Option<Scan> {
         let text = |field: usize| plain_text(readers.get(field)?.as_ref(), row);
         let free_text = |field: usize| -> Option<Option<String>> {
             match text(field)? {
@@ -213,26 +230,28 @@ impl ScanFields {
             _ => return None,
         };
         let id = match (text(self.id)?, &source) {
-            (Some(id), None) => ScanId::from_text(id).ok()?,
+            (Some(id), None) => ScanId(parse_uuid(id)?),
             (None, Some(source)) => ScanId::derive(&source.system, &source.key),
             (Some(id), Some(source)) => {
-                let id = ScanId::from_text(id).ok()?;
+                let id = ScanId(parse_uuid(id)?);
                 (id == ScanId::derive(&source.system, &source.key)).then_some(id)?
             }
             (None, None) => return None,
         };
-        let session_id = SessionId::from_text(text(self.session_id)??).ok()?;
-        let learner_id = LearnerId::from_text(text(self.learner_id)??).ok()?;
+        let session_id = SessionId(last.session.parse(text(self.session_id)??)?);
+        let learner_id = LearnerId(last.learner.parse(text(self.learner_id)??)?);
         let scanned_at = match readers.get(self.scanned_at)?.as_ref()? {
             CellReader::Timestamp {
                 values,
                 unit,
                 zoned: true,
-            } => values
-                .is_valid(row)
-                .then(|| instant(values.value(row), *unit))
-                .flatten()
-                .filter(|at| (0..=9999).contains(&chrono::Datelike::year(at)))?,
+            } => {
+                let value = values.value(row);
+                if values.is_null(row) || !within_years_0_to_9999(value, *unit) {
+                    return None;
+                }
+                instant(value, *unit)?
+            }
             reader => DateTime::<Utc>::from_text(plain_text(Some(reader), row)??).ok()?,
         };
         let direction = match text(self.direction)? {
@@ -312,8 +331,9 @@ fn coordinate(reader: Option<&CellReader>, row: usize) -> Option<Option<f64>> {
 }
 
 /// A reader of whole rows that skips the cell-by-cell reader: it returns
-/// the row's value, or `None` for a row that must be read cell by cell.
-type FastRow<'a, U> = &'a (dyn Fn(&[Option<CellReader>], usize) -> Option<U> + Sync);
+/// the row's value, or `None` for a row that must be read cell by cell. It
+/// may keep what it learnt from earlier rows of its task in a state `S`.
+type FastRow<'a, S, U> = &'a (dyn Fn(&mut S, &[Option<CellReader>], usize) -> Option<U> + Sync);
 
 /// Rows per task of the fast reader. Below this, splitting the work costs
 /// more than it saves.
@@ -398,15 +418,17 @@ struct FastRows<U> {
     read: Vec<bool>,
 }
 
-/// Reads every row with `fast` on the rayon thread pool. A row that `fast`
+/// Reads every row with `fast` on the rayon thread pool. Each task reads a
+/// run of rows in order, with a fresh state from `state`. A row that `fast`
 /// cannot read, or a row of a batch without readers, gets `placeholder`.
 ///
 /// Values and marks are written straight into two vectors, so that a table
 /// whose rows are all read needs no second pass over its values.
-fn read_fast<U: Send>(
+fn read_fast<S, U: Send>(
     batches: &[RecordBatch],
     readers: &[BatchReaders],
-    fast: FastRow<'_, U>,
+    state: impl Fn() -> S + Sync + Send,
+    fast: FastRow<'_, S, U>,
     placeholder: impl Fn() -> U + Sync,
 ) -> FastRows<U> {
     use rayon::prelude::*;
@@ -424,14 +446,14 @@ fn read_fast<U: Send>(
     (0..total)
         .into_par_iter()
         .with_min_len(FAST_ROWS_PER_TASK)
-        .map(|position| {
+        .map_init(state, |state, position| {
             // The last batch that starts at or before the row contains it,
             // because an empty batch shares its start with the next one.
             let batch = starts
                 .partition_point(|&start| start <= position)
                 .saturating_sub(1);
             let found = match readers.get(batch) {
-                Some(Ok(readers)) => fast(readers, position - starts[batch]),
+                Some(Ok(readers)) => fast(state, readers, position - starts[batch]),
                 _ => None,
             };
             match found {
@@ -897,6 +919,25 @@ fn instant(value: i64, unit: TimeUnit) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The start of the year 0 (UTC), in seconds since the Unix epoch.
+const YEAR_0_STARTS: i128 = -62_167_219_200;
+
+/// The start of the year 10000 (UTC), in seconds since the Unix epoch.
+const YEAR_10000_STARTS: i128 = 253_402_300_800;
+
+/// Returns whether the instant `value` units after the Unix epoch falls in
+/// the years 0 to 9999 (UTC), the only instants the fast reader takes. It
+/// compares the raw value, which is cheaper than taking the instant's year.
+fn within_years_0_to_9999(value: i64, unit: TimeUnit) -> bool {
+    let per_second: i128 = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    };
+    (YEAR_0_STARTS * per_second..YEAR_10000_STARTS * per_second).contains(&i128::from(value))
+}
+
 /// The readers of one batch, by field of the record.
 fn batch_readers(
     batch: &RecordBatch,
@@ -1133,6 +1174,107 @@ mod tests {
         );
         assert_eq!(fast.records[1].nonce, None);
         assert_eq!(fast.records[2].nonce.as_deref(), Some("retry-3"));
+    }
+
+    #[test]
+    fn scans_repeated_ids_match_cells() {
+        // Runs of equal session and learner ids, the same id in other
+        // forms, and a bad id twice in a row, so that an id read from the
+        // row before is reused only for the same text.
+        let sessions = [
+            SESSION,
+            SESSION,
+            "50000000-0000-4000-8000-00000000000A",
+            "50000000-0000-4000-8000-00000000000a",
+            "{50000000-0000-4000-8000-00000000000a}",
+            "5000000000004000800000000000000a",
+            "no session",
+            "no session",
+            SESSION,
+            "50000000-0000-4000-8000-00000000000g",
+            "50000000-0000-4000-8000-00000000000a",
+            "urn:uuid:50000000-0000-4000-8000-000000000001",
+        ];
+        let learners = [
+            LEARNER,
+            "nobody",
+            "nobody",
+            LEARNER,
+            LEARNER,
+            "20000000-0000-4000-8000-00000000000B",
+            LEARNER,
+            LEARNER,
+            "20000000-0000-4000-8000-00000000000b",
+            "20000000-0000-4000-8000-00000000000b",
+            "20000000_0000-4000-8000-00000000000b",
+            LEARNER,
+        ];
+
+        let rows = sessions.len();
+        let ids: Vec<String> = (0..rows)
+            .map(|row| format!("70000000-0000-4000-8000-{row:012X}"))
+            .collect();
+        let ids: Vec<Option<&str>> = ids.iter().map(|id| Some(id.as_str())).collect();
+        let sessions: Vec<Option<&str>> = sessions.iter().copied().map(Some).collect();
+        let learners: Vec<Option<&str>> = learners.iter().copied().map(Some).collect();
+        let at: Vec<Option<i64>> = vec![Some(1_772_412_730_000_000); rows];
+        let input = batch(vec![
+            ("id", text(&ids)),
+            ("session_id", text(&sessions)),
+            ("learner_id", text(&learners)),
+            (
+                "scanned_at",
+                Arc::new(TimestampMicrosecondArray::from(at).with_timezone("UTC")),
+            ),
+        ]);
+
+        let fast = read_scans(&input.schema(), std::slice::from_ref(&input));
+        let cells = read_records::<Scan>(&SCANS, &input.schema(), std::slice::from_ref(&input));
+        assert_eq!(fast.records, cells.records);
+        assert_eq!(fast.report, cells.report);
+        assert_eq!(fast.report.rejected_rows, vec![1, 2, 6, 7, 9, 10]);
+
+        let other = SessionId(uuid::Uuid::from_u128(
+            0x50000000_0000_4000_8000_00000000000a,
+        ));
+        let read: Vec<SessionId> = fast.records.iter().map(|scan| scan.session_id).collect();
+        let first = SessionId(uuid::Uuid::from_u128(
+            0x50000000_0000_4000_8000_000000000001,
+        ));
+        assert_eq!(read, vec![first, other, other, other, first, first]);
+        let other = LearnerId(uuid::Uuid::from_u128(
+            0x20000000_0000_4000_8000_00000000000b,
+        ));
+        assert_eq!(fast.records[3].learner_id, other);
+        assert_eq!(fast.records[4].learner_id, other);
+    }
+
+    #[test]
+    fn year_range_matches_instant_year() {
+        let units = [
+            (TimeUnit::Second, 1),
+            (TimeUnit::Millisecond, 1_000),
+            (TimeUnit::Microsecond, 1_000_000),
+            (TimeUnit::Nanosecond, 1_000_000_000),
+        ];
+        for (unit, per_second) in units {
+            let mut values = vec![0, 1, -1, i64::MIN, i64::MAX];
+            for edge in [YEAR_0_STARTS, YEAR_10000_STARTS] {
+                let Ok(edge) = i64::try_from(edge * per_second) else {
+                    continue;
+                };
+                values.extend([edge - 1, edge, edge + 1]);
+            }
+            for value in values {
+                let expected = instant(value, unit)
+                    .is_some_and(|at| (0..=9999).contains(&chrono::Datelike::year(&at)));
+                assert_eq!(
+                    within_years_0_to_9999(value, unit),
+                    expected,
+                    "{value} {unit:?}"
+                );
+            }
+        }
     }
 
     #[test]
