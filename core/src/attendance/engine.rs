@@ -13,7 +13,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
 use super::codes;
-use super::courses::course_results;
+use super::courses::CourseTallies;
 use super::policy::AttendancePolicy;
 use super::rate::AssessmentResult;
 use super::report::{AttendanceReport, AttendanceSummary, DuplicateKind};
@@ -109,8 +109,9 @@ pub fn evaluate_attendance(
     settings: &EvaluationSettings<'_>,
 ) -> Result<AttendanceReport, Problems> {
     let index = Index::build(input, settings)?;
-    let scanned = evaluate_scans(&index, input.scans, settings);
-    let course_results = course_results(&index, &scanned.records, &scanned.session_ranges);
+    let mut tallies = CourseTallies::new(&index);
+    let scanned = evaluate_scans(&index, input.scans, settings, &mut tallies);
+    let course_results = tallies.into_results(&index);
 
     let mut summary = AttendanceSummary {
         scans: input.scans.len() as u64,
@@ -384,8 +385,18 @@ impl<'a> Index<'a> {
                 places[course].push(place);
             }
         }
+        // Places equal in every field are interchangeable, so an unstable
+        // sort gives the same order as `Place`'s own, with the learner's
+        // UUID compared as one integer.
         for course_places in &mut places {
-            course_places.sort();
+            course_places.sort_unstable_by_key(|place| {
+                (
+                    place.learner.uuid().as_u128(),
+                    place.confirmed_at,
+                    place.withdrawn_at,
+                    place.known,
+                )
+            });
         }
 
         let mut excusals = Vec::with_capacity(input.excusals.len());
@@ -407,7 +418,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        excusals.sort();
+        excusals.sort_unstable();
         excusals.dedup();
         let mut excusal_starts = Vec::with_capacity(sessions.len() + 1);
         let mut next = 0;
@@ -424,7 +435,7 @@ impl<'a> Index<'a> {
                 Some((*course, result.learner_id, result.passed))
             })
             .collect();
-        assessments.sort();
+        assessments.sort_unstable();
 
         problems.into_result(Self {
             policy: settings.policy,
