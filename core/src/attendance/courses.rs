@@ -1,8 +1,6 @@
 //! Per learner and course results: counted sessions, rates, completion and
 //! early warnings.
 
-use std::ops::Range;
-
 use chrono::{DateTime, Utc};
 
 use crate::id::LearnerId;
@@ -11,44 +9,112 @@ use super::engine::{Index, Place};
 use super::rate::{AssessmentState, AttendanceWarning, CompletionGap, CourseResult, Ratio};
 use super::report::AttendanceRecord;
 
-/// Computes the result of every learner who had a place in a course,
-/// ordered by course id and learner id.
+/// The session counts of every learner who had a place in a course,
+/// filled one session at a time while the scans are judged.
 ///
-/// Each course's sessions are taken one at a time, and the records of a
-/// session (ordered by learner) are walked once beside the course's
-/// learners, so records are read in the order they were written.
-pub(super) fn course_results(
-    index: &Index<'_>,
-    records: &[AttendanceRecord],
-    session_ranges: &[Range<usize>],
-) -> Vec<CourseResult> {
-    let mut results = Vec::with_capacity(index.places.iter().map(Vec::len).sum());
-    let mut learners: Vec<CourseLearner<'_>> = Vec::new();
-    for (course, places) in index.places.iter().enumerate() {
-        learners.clear();
-        learners.extend(
-            places
-                .chunk_by(|a, b| a.learner == b.learner)
-                .filter_map(|places| {
-                    let first = places.first()?;
-                    Some(CourseLearner {
-                        key: first.learner.uuid().as_u128(),
-                        learner: first.learner,
-                        places,
-                        active: places.iter().any(Place::is_active),
-                        tally: Tally::default(),
-                    })
-                }),
-        );
-        let schedule = tally_sessions(index, course, records, session_ranges, &mut learners);
-        for learner in &learners {
-            results.push(learner_result(index, course, learner, &schedule));
-        }
-    }
-    results
+/// Counting a held session walks its records (ordered by learner) once
+/// beside the course's learners, right after the records are written, so
+/// they are read while still in the cache. The counts are sums, so the
+/// order in which sessions are counted does not change the results.
+pub(super) struct CourseTallies<'i> {
+    /// The learners of every course, course after course, each course's
+    /// ordered by key.
+    learners: Vec<CourseLearner<'i>>,
+    /// The start in `learners` of each course's learners, then the end.
+    starts: Vec<usize>,
 }
 
-/// A learner with a place in the course being computed, and their counts.
+impl<'i> CourseTallies<'i> {
+    /// Lists the learners with a place in each course of `index`, with
+    /// nothing counted yet.
+    pub fn new(index: &'i Index<'_>) -> Self {
+        let places: usize = index.places.iter().map(Vec::len).sum();
+        let mut learners = Vec::with_capacity(places);
+        let mut starts = Vec::with_capacity(index.places.len() + 1);
+        for places in &index.places {
+            starts.push(learners.len());
+            learners.extend(
+                places
+                    .chunk_by(|a, b| a.learner == b.learner)
+                    .filter_map(|places| {
+                        let first = places.first()?;
+                        Some(CourseLearner {
+                            key: first.learner.uuid().as_u128(),
+                            learner: first.learner,
+                            places,
+                            active: places.iter().any(Place::is_active),
+                            tally: Tally::default(),
+                        })
+                    }),
+            );
+        }
+        starts.push(learners.len());
+        Self { learners, starts }
+    }
+
+    /// Counts the session at `position` for the learners of its course:
+    /// from `records`, the session's records ordered by learner, once it
+    /// is held, and as a remaining session before it ends. Sessions of no
+    /// course and cancelled sessions count for nobody.
+    pub fn count_session(
+        &mut self,
+        index: &Index<'_>,
+        position: usize,
+        records: &[AttendanceRecord],
+    ) {
+        let Some(entry) = index.sessions.get(position) else {
+            return;
+        };
+        let Some(course) = entry.course else {
+            return;
+        };
+        if entry.cancelled {
+            return;
+        }
+        let (Some(&start), Some(&end)) = (self.starts.get(course), self.starts.get(course + 1))
+        else {
+            return;
+        };
+        let learners = &mut self.learners[start..end];
+        let starts_at = entry.windows.starts_at;
+        if !entry.ended {
+            for learner in learners.iter_mut() {
+                let expected =
+                    learner.active || learner.places.iter().any(|place| place.covers(starts_at));
+                if expected && !index.is_excused(position, learner.learner) {
+                    learner.tally.remaining += 1;
+                }
+            }
+            return;
+        }
+
+        let mut session_records = records.iter().peekable();
+        for learner in learners.iter_mut() {
+            while session_records
+                .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
+                .is_some()
+            {}
+            let record = session_records.next_if(|record| record.learner_id == learner.learner);
+            let covered = learner.places.iter().any(|place| place.covers(starts_at));
+            count_held_session(&mut learner.tally, record, covered);
+        }
+    }
+
+    /// Computes the result of every learner who had a place in a course,
+    /// ordered by course id and learner id, from the sessions counted.
+    pub fn into_results(self, index: &Index<'_>) -> Vec<CourseResult> {
+        let mut results = Vec::with_capacity(self.learners.len());
+        for (course, bounds) in self.starts.windows(2).enumerate() {
+            let schedule = course_schedule(index, course);
+            for learner in &self.learners[bounds[0]..bounds[1]] {
+                results.push(learner_result(index, course, learner, &schedule));
+            }
+        }
+        results
+    }
+}
+
+/// A learner with a place in a course, and their counts.
 struct CourseLearner<'i> {
     /// The learner's UUID read big-endian, which orders like the UUID.
     key: u128,
@@ -83,52 +149,29 @@ struct Tally {
     minutes: u64,
 }
 
-/// Counts the sessions of `course` for each of its `learners` (ordered
-/// by key), and returns what the sessions have in common.
-fn tally_sessions(
-    index: &Index<'_>,
-    course: usize,
-    records: &[AttendanceRecord],
-    session_ranges: &[Range<usize>],
-    learners: &mut [CourseLearner<'_>],
-) -> Schedule {
+/// Counts the sessions of `course` that are the same for all its learners.
+fn course_schedule(index: &Index<'_>, course: usize) -> Schedule {
     let mut schedule = Schedule {
         scheduled: 0,
         held_sessions: 0,
         sessions_ended: true,
         last_end: None,
     };
-    for &position in &index.course_sessions[course] {
+    let positions = index
+        .course_sessions
+        .get(course)
+        .map_or(&[][..], Vec::as_slice);
+    for &position in positions {
         let entry = &index.sessions[position];
         if entry.cancelled {
             continue;
         }
         schedule.scheduled += 1;
         schedule.last_end = schedule.last_end.max(Some(entry.windows.ends_at));
-        let starts_at = entry.windows.starts_at;
-        if !entry.ended {
+        if entry.ended {
+            schedule.held_sessions += 1;
+        } else {
             schedule.sessions_ended = false;
-            for learner in learners.iter_mut() {
-                let expected =
-                    learner.active || learner.places.iter().any(|place| place.covers(starts_at));
-                if expected && !index.is_excused(position, learner.learner) {
-                    learner.tally.remaining += 1;
-                }
-            }
-            continue;
-        }
-        schedule.held_sessions += 1;
-
-        let range = session_ranges.get(position).cloned().unwrap_or_default();
-        let mut session_records = records.get(range).unwrap_or_default().iter().peekable();
-        for learner in learners.iter_mut() {
-            while session_records
-                .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
-                .is_some()
-            {}
-            let record = session_records.next_if(|record| record.learner_id == learner.learner);
-            let covered = learner.places.iter().any(|place| place.covers(starts_at));
-            count_held_session(&mut learner.tally, record, covered);
         }
     }
     schedule

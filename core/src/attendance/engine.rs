@@ -13,7 +13,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
 use super::codes;
-use super::courses::course_results;
+use super::courses::CourseTallies;
 use super::policy::AttendancePolicy;
 use super::rate::AssessmentResult;
 use super::report::{AttendanceReport, AttendanceSummary, DuplicateKind};
@@ -109,8 +109,9 @@ pub fn evaluate_attendance(
     settings: &EvaluationSettings<'_>,
 ) -> Result<AttendanceReport, Problems> {
     let index = Index::build(input, settings)?;
-    let scanned = evaluate_scans(&index, input.scans, settings);
-    let course_results = course_results(&index, &scanned.records, &scanned.session_ranges);
+    let mut tallies = CourseTallies::new(&index);
+    let scanned = evaluate_scans(&index, input.scans, settings, &mut tallies);
+    let course_results = tallies.into_results(&index);
 
     let mut summary = AttendanceSummary {
         scans: input.scans.len() as u64,
@@ -384,8 +385,11 @@ impl<'a> Index<'a> {
                 places[course].push(place);
             }
         }
+        // Places equal in every field are interchangeable, so an unstable
+        // sort gives the same order as `Place`'s own, with the learner's
+        // UUID compared as one integer.
         for course_places in &mut places {
-            course_places.sort();
+            course_places.sort_unstable_by_key(place_order_key);
         }
 
         let mut excusals = Vec::with_capacity(input.excusals.len());
@@ -407,7 +411,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        excusals.sort();
+        excusals.sort_unstable();
         excusals.dedup();
         let mut excusal_starts = Vec::with_capacity(sessions.len() + 1);
         let mut next = 0;
@@ -424,7 +428,7 @@ impl<'a> Index<'a> {
                 Some((*course, result.learner_id, result.passed))
             })
             .collect();
-        assessments.sort();
+        assessments.sort_unstable();
 
         problems.into_result(Self {
             policy: settings.policy,
@@ -477,6 +481,17 @@ impl<'a> Index<'a> {
             .as_ref()
             .is_none_or(|learners| learners.contains(&learner))
     }
+}
+
+/// Returns the key that orders places as `Place`'s own order does, with the
+/// learner's UUID read big-endian as one integer.
+fn place_order_key(place: &Place) -> (u128, DateTime<Utc>, Option<DateTime<Utc>>, bool) {
+    (
+        place.learner.uuid().as_u128(),
+        place.confirmed_at,
+        place.withdrawn_at,
+        place.known,
+    )
 }
 
 /// Converts an enrolment into the place it gives as known at `as_of`: none
@@ -606,5 +621,88 @@ mod tests {
             ..enrolment
         };
         assert_eq!(place_as_of(&waiting, at(10)), None);
+    }
+
+    #[test]
+    fn place_order_key_matches_place_order() {
+        let learner = |n: u128| LearnerId(uuid::Uuid::from_u128(n));
+        let place = |n: u128, day: u32, withdrawn: Option<u32>, known: bool| Place {
+            learner: learner(n),
+            confirmed_at: at(day),
+            withdrawn_at: withdrawn.map(at),
+            known,
+        };
+        let places = [
+            place(2 << 64, 3, None, true),
+            place(1 << 120, 1, Some(9), true),
+            place(2 << 64, 1, Some(5), false),
+            place(2 << 64, 1, Some(5), true),
+            place(2 << 64, 1, None, true),
+            place(1, 7, None, true),
+            place(u128::MAX, 2, Some(4), true),
+            place(2 << 64, 1, Some(4), true),
+            place(1, 7, None, true),
+        ];
+        let mut by_key = places.to_vec();
+        by_key.sort_unstable_by_key(place_order_key);
+        let mut by_place = places.to_vec();
+        by_place.sort();
+        assert_eq!(by_key, by_place);
+    }
+
+    /// Evaluates a small generated district 40 days before its season ends,
+    /// then counts its sessions again in reverse order: the course results
+    /// must be the same.
+    #[test]
+    fn course_results_ignore_session_order() {
+        use super::super::courses::CourseTallies;
+        use super::super::rate::AssessmentResult;
+
+        let params = crate::sample::SampleParams {
+            learners: 300,
+            ..crate::sample::SampleParams::default()
+        };
+        let sample = crate::sample::generate(&params).unwrap();
+        let as_of = sample.as_of - chrono::Duration::days(40);
+        let bundle = sample.into_bundle();
+        let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
+        let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+        let input = AttendanceInput {
+            sessions: &bundle.sessions,
+            courses: &bundle.courses,
+            venues: &bundle.venues,
+            learners: Some(&learners),
+            enrolments: &bundle.enrolments,
+            excusals: &bundle.excusals,
+            assessments: &assessments,
+            scans: &bundle.scans,
+        };
+        let policy = AttendancePolicy::default();
+        let settings = EvaluationSettings {
+            policy: &policy,
+            as_of,
+            token_key: None,
+        };
+        let index = Index::build(&input, &settings).unwrap();
+        let mut tallies = CourseTallies::new(&index);
+        let scanned =
+            super::super::scans::evaluate_scans(&index, input.scans, &settings, &mut tallies);
+        let forward = tallies.into_results(&index);
+        assert!(forward.iter().any(|result| result.remaining_sessions > 0));
+        assert!(forward.iter().any(|result| result.attended_sessions > 0));
+
+        let records = &scanned.records;
+        let mut reversed = CourseTallies::new(&index);
+        for position in (0..index.sessions.len()).rev() {
+            let session = index.sessions[position].timed.session.id;
+            let start = records
+                .partition_point(|record| index.session_by_id[&record.session_id] < position);
+            let length = records[start..]
+                .iter()
+                .take_while(|record| record.session_id == session)
+                .count();
+            reversed.count_session(&index, position, &records[start..start + length]);
+        }
+        assert_eq!(reversed.into_results(&index), forward);
     }
 }

@@ -16,7 +16,6 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
@@ -26,6 +25,7 @@ use crate::model::{Scan, ScanDirection, ScanMethod};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
+use super::courses::CourseTallies;
 use super::engine::{EvaluationSettings, Index, Place, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::decide_status;
@@ -35,8 +35,6 @@ use super::status::decide_status;
 pub(super) struct ScanResults {
     /// Records in output order: by session, then learner.
     pub records: Vec<AttendanceRecord>,
-    /// The records of each session (by position in the index).
-    pub session_ranges: Vec<Range<usize>>,
     pub rejected: Vec<RejectedScan>,
     pub duplicates: Vec<DuplicateScan>,
     pub accepted: u64,
@@ -464,11 +462,13 @@ fn settle_early<'s>(
     false
 }
 
-/// Judges every scan, and writes the records of every session.
+/// Judges every scan, writes the records of every session and counts each
+/// session in `tallies`.
 pub(super) fn evaluate_scans(
     index: &Index<'_>,
     scans: &[Scan],
     settings: &EvaluationSettings<'_>,
+    tallies: &mut CourseTallies<'_>,
 ) -> ScanResults {
     let mut buckets = bucket_by_session(index, scans);
     let folds = std::mem::take(&mut buckets.folds);
@@ -485,7 +485,6 @@ pub(super) fn evaluate_scans(
     judge.out.records.reserve(scans.len());
     judge.out.duplicates.reserve(scans.len() / 8);
     judge.out.rejected.reserve(scans.len() / 16);
-    judge.out.session_ranges.reserve(index.sessions.len());
 
     // The keys of one session at a time: a small buffer that stays in the
     // cache, and the scans it reads stay there for the checks that follow.
@@ -517,10 +516,7 @@ pub(super) fn evaluate_scans(
         for absent in pending {
             push_unattended(&mut judge, position, entry, absent);
         }
-        judge
-            .out
-            .session_ranges
-            .push(start..judge.out.records.len());
+        tallies.count_session(index, position, &judge.out.records[start..]);
     }
 
     let unknown = buckets.scans_of(index.sessions.len());
