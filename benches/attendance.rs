@@ -308,16 +308,7 @@ fn bench_district(c: &mut Criterion) {
                 let learners: Vec<LearnerId> =
                     bundle.learners.iter().map(|learner| learner.id).collect();
                 let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-                let input = AttendanceInput {
-                    sessions: &bundle.sessions,
-                    courses: &bundle.courses,
-                    venues: &bundle.venues,
-                    learners: Some(&learners),
-                    enrolments: &bundle.enrolments,
-                    excusals: &bundle.excusals,
-                    assessments: &assessments,
-                    scans: &bundle.scans,
-                };
+                let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
                 let report = evaluate_attendance(black_box(&input), &settings);
                 black_box(report.map(|report| report.records.len()).ok());
             })

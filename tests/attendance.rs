@@ -58,16 +58,7 @@ fn example() -> Bundle {
 
 fn evaluate_bundle(bundle: &Bundle, as_of: &str, key: Option<&TokenKey>) -> AttendanceReport {
     let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
-    let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: Some(&learners),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &[],
-        scans: &bundle.scans,
-    };
+    let input = AttendanceInput::from_bundle(bundle, &learners, &[]);
     let policy = AttendancePolicy::default();
     let settings = EvaluationSettings {
         policy: &policy,
@@ -257,16 +248,7 @@ fn assessment_results_complete_courses() {
     ]);
     let assessments = AssessmentResult::from_outcomes(&outcomes);
     assert_eq!(assessments.len(), 3);
-    let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: Some(&learners),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &assessments,
-        scans: &bundle.scans,
-    };
+    let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
     let policy = AttendancePolicy::default();
     let settings = EvaluationSettings {
         policy: &policy,

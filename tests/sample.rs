@@ -31,16 +31,7 @@ fn written(sample: &Sample) -> MemoryBundle {
 fn evaluate(bundle: &Bundle, sample: &Sample) -> AttendanceReport {
     let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
     let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-    let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: Some(&learners),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &assessments,
-        scans: &bundle.scans,
-    };
+    let input = AttendanceInput::from_bundle(bundle, &learners, &assessments);
     let policy = AttendancePolicy::default();
     let key = sample_token_key();
     let settings = EvaluationSettings {

@@ -120,16 +120,7 @@ fn fixture() -> Bundle {
 fn evaluate_bundle(bundle: &Bundle, as_of: DateTime<Utc>) -> AttendanceReport {
     let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
     let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-    let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: (!learners.is_empty()).then_some(learners.as_slice()),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &assessments,
-        scans: &bundle.scans,
-    };
+    let input = AttendanceInput::from_bundle(bundle, &learners, &assessments);
     let policy = AttendancePolicy::default();
     let settings = EvaluationSettings {
         policy: &policy,

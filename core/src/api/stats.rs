@@ -120,16 +120,7 @@ fn evaluate(
 
     let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
     let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-    let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: (!learners.is_empty()).then_some(learners.as_slice()),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &assessments,
-        scans: &bundle.scans,
-    };
+    let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
     let settings = EvaluationSettings {
         policy: &policy,
         as_of,

@@ -7,6 +7,7 @@ use std::hash::Hash;
 use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::bundle::Bundle;
 use crate::id::{CourseId, LearnerId, SessionId};
 use crate::model::{Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, Venue};
 use crate::problem::{Path, Problem, Problems};
@@ -55,6 +56,46 @@ pub struct AttendanceInput<'a> {
     pub assessments: &'a [AssessmentResult],
     /// The scans to evaluate, in any order.
     pub scans: &'a [Scan],
+}
+
+impl<'a> AttendanceInput<'a> {
+    /// Makes the input of a season run's attendance step on `bundle`: its
+    /// sessions, courses, venues, enrolments, excusals and scans. The caller
+    /// owns the two lists the bundle stores in another form: the learner
+    /// ids in `learners`, and in `assessments` the results of
+    /// [`AssessmentResult::from_outcomes`] on the bundle's outcomes. An
+    /// empty `learners` accepts any learner id, as for a bundle without
+    /// learners. Struct update syntax replaces a part, such as the scans.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use xuetong::attendance::{AssessmentResult, AttendanceInput};
+    /// use xuetong::bundle::Bundle;
+    /// use xuetong::id::LearnerId;
+    ///
+    /// let bundle = Bundle::default();
+    /// let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
+    /// let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+    /// let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
+    /// assert!(input.learners.is_none());
+    /// ```
+    pub fn from_bundle(
+        bundle: &'a Bundle,
+        learners: &'a [LearnerId],
+        assessments: &'a [AssessmentResult],
+    ) -> Self {
+        Self {
+            sessions: &bundle.sessions,
+            courses: &bundle.courses,
+            venues: &bundle.venues,
+            learners: (!learners.is_empty()).then_some(learners),
+            enrolments: &bundle.enrolments,
+            excusals: &bundle.excusals,
+            assessments,
+            scans: &bundle.scans,
+        }
+    }
 }
 
 /// How to evaluate.

@@ -268,18 +268,11 @@ fn run_steps<'b>(
     };
 
     observe(SeasonStep::Attendance);
-    let learners: Option<Vec<LearnerId>> = (!bundle.learners.is_empty())
-        .then(|| bundle.learners.iter().map(|learner| learner.id).collect());
+    let learners: Vec<LearnerId> = bundle.learners.iter().map(|learner| learner.id).collect();
     let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
     let input = AttendanceInput {
-        sessions: &bundle.sessions,
-        courses: &bundle.courses,
-        venues: &bundle.venues,
-        learners: learners.as_deref(),
-        enrolments: &bundle.enrolments,
-        excusals: &bundle.excusals,
-        assessments: &assessments,
         scans: &scans,
+        ..AttendanceInput::from_bundle(bundle, &learners, &assessments)
     };
     let settings = EvaluationSettings {
         policy: &options.policy,
