@@ -365,18 +365,56 @@ fn render(template: &str, params: &Params, expected_in_chinese: bool) -> String 
 }
 
 /// Appends `text`, cut after [`SHOWN_CHARS`] characters with a note of how
-/// many more there were.
+/// many more there were. Characters that attach to the one before them
+/// ([`attaches_to_previous`]) stay with it, so a letter keeps its
+/// combining accents and an emoji sequence stays whole.
 fn push_shown(out: &mut String, text: &str) {
-    match text.char_indices().nth(SHOWN_CHARS) {
-        None => out.push_str(text),
-        Some((cut, _)) => {
-            let more = text[cut..].chars().count();
-            out.push_str(&text[..cut]);
-            out.push_str("…(+");
-            out.push_str(&more.to_string());
-            out.push(')');
+    let Some((mut cut, _)) = text.char_indices().nth(SHOWN_CHARS) else {
+        out.push_str(text);
+        return;
+    };
+    let mut previous = text[..cut].chars().next_back();
+    for next in text[cut..].chars() {
+        if !attaches_to_previous(next) && previous != Some(ZERO_WIDTH_JOINER) {
+            break;
         }
+        cut += next.len_utf8();
+        previous = Some(next);
     }
+    out.push_str(&text[..cut]);
+    let more = text[cut..].chars().count();
+    if more > 0 {
+        out.push_str("…(+");
+        out.push_str(&more.to_string());
+        out.push(')');
+    }
+}
+
+/// The character that joins the characters on either side into one emoji,
+/// such as a family or a profession.
+const ZERO_WIDTH_JOINER: char = '\u{200D}';
+
+/// Returns whether `c` is shown as part of the character before it: a combining
+/// diacritical mark, a variation selector, an emoji skin-tone modifier, an
+/// emoji tag or the zero-width joiner.
+///
+/// NOTE: the marks of scripts with their own blocks, such as Devanagari
+/// vowel signs, and the second flag letter of a country flag are not
+/// listed, so a cut can still separate them from the character before.
+fn attaches_to_previous(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FE20}'..='\u{FE2F}'
+            | ZERO_WIDTH_JOINER
+            | '\u{1F3FB}'..='\u{1F3FF}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// The Chinese for the `expected` descriptions of `invalid_type`, which the
@@ -741,6 +779,56 @@ mod tests {
         let cut = format!("{}…(+1)", "c".repeat(SHOWN_CHARS));
         assert!(
             problem.message.ends_with(&format!("\"{cut}\"")),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn cut_keeps_accent_with_letter() {
+        // "e" followed by a combining acute accent, as the 200th and 201st
+        // characters: the accent stays with its letter.
+        let value = format!("{}e\u{301}xyz", "a".repeat(SHOWN_CHARS - 1));
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", value.as_str());
+
+        let cut = format!("{}e\u{301}…(+3)", "a".repeat(SHOWN_CHARS - 1));
+        assert!(
+            problem.message.ends_with(&format!("\"{cut}\"")),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn cut_keeps_emoji_sequence_whole() {
+        // Woman, skin tone, joiner, laptop: a woman technologist, four
+        // characters from the 200th on. The sequence stays whole.
+        let emoji = "\u{1F469}\u{1F3FD}\u{200D}\u{1F4BB}";
+        let value = format!("{}{emoji}ab", "a".repeat(SHOWN_CHARS - 1));
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", value.as_str());
+
+        let cut = format!("{}{emoji}…(+2)", "a".repeat(SHOWN_CHARS - 1));
+        assert!(
+            problem.message.ends_with(&format!("\"{cut}\"")),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn cut_to_end_shows_no_count() {
+        // Only an accent is past the limit: the whole value is shown.
+        let value = format!("{}e\u{301}", "a".repeat(SHOWN_CHARS - 1));
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", value.as_str());
+
+        assert!(
+            problem.message.ends_with(&format!("\"{value}\"")),
             "{}",
             problem.message
         );
