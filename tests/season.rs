@@ -436,6 +436,58 @@ fn outputs_do_not_depend_on_row_order() {
 }
 
 #[test]
+fn outcome_sharing_attendance_id_ignores_order() {
+    // The bundle gives learner 3's childcare outcome of an earlier run
+    // again, with the same id and source but 100 minutes instead of 120.
+    // Outcomes with one id are ordered by their JSON text, where
+    // `"minutes":100` comes before `"minutes":120`. So the given copy is
+    // listed first and credited (one full hour, 0.10 instead of 0.20), and
+    // the run's own outcome is a duplicate, wherever the copy is given.
+    let bundle = example();
+    let first = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let mut copy = first
+        .outcomes
+        .iter()
+        .find(|outcome| outcome.learner_id == learner(3) && outcome.minutes == Some(120))
+        .expect("learner 3 attended childcare for 120 minutes")
+        .clone();
+    drop(first);
+    copy.minutes = Some(100);
+    let id = copy.id.to_string();
+    let mut given_last = bundle.clone();
+    given_last.outcomes.push(copy.clone());
+    let mut given_first = bundle;
+    given_first.outcomes.insert(0, copy);
+
+    let mut outputs = Vec::new();
+    for bundle in [&given_last, &given_first] {
+        let season = run_season(bundle, options(bundle)).expect("the season runs");
+        let outcomes = rows(&output(&season, OutputFile::Outcomes, Locale::En));
+        let minutes: Vec<&str> = outcomes
+            .iter()
+            .filter(|row| row["id"] == id)
+            .map(|row| row["minutes"].as_str())
+            .collect();
+        assert_eq!(minutes, ["100", "120"]);
+        assert_eq!(season.summary.credits_appended, credits("13.80"));
+        let skipped = rows(&output(&season, OutputFile::CreditsSkipped, Locale::En));
+        let duplicates: Vec<&str> = skipped
+            .iter()
+            .filter(|row| row["reason"] == "duplicate_outcome")
+            .map(|row| row["outcome_ids"].as_str())
+            .collect();
+        assert_eq!(duplicates, [id.as_str()]);
+        outputs.push(all_outputs(&season));
+    }
+    for (file, text) in &outputs[0] {
+        assert_eq!(
+            text, &outputs[1][file],
+            "{file} differs with the given outcome first"
+        );
+    }
+}
+
+#[test]
 fn previous_ledger_makes_a_rerun_append_nothing() {
     let bundle = example();
     let season = run_season(&bundle, options(&bundle)).expect("the season runs");
