@@ -76,25 +76,28 @@ fn read_file_with<T: Record + Send>(
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: header_end as u64,
     };
-    let mut pending = head.split_off(text_start + header_end);
-    drop(head);
+    // `pending` holds the text read and not yet parsed, from `begin` on.
+    let mut pending = head;
+    let mut begin = text_start + header_end;
     loop {
-        let wanted = sizes.block.saturating_sub(pending.len()).max(sizes.piece);
+        let unparsed = pending.len() - begin;
+        let wanted = sizes.block.saturating_sub(unparsed).max(sizes.piece);
         let read = (&mut reader)
             .take(wanted as u64)
             .read_to_end(&mut pending)?;
         let at_end = read < wanted;
-        if memchr::memchr(b'"', &pending).is_some() {
-            let rest = io::Cursor::new(pending).chain(reader);
-            read_rest(&table, rest, start, &mut rows, &mut report, problems)?;
+        if memchr::memchr(b'"', &pending[begin..]).is_some() {
+            let mut rest = io::Cursor::new(pending);
+            rest.set_position(begin as u64);
+            read_rest(&table, rest.chain(reader), start, &mut rows, &mut report, problems)?;
             break;
         }
-        let cut = match memchr::memrchr(b'\n', &pending) {
+        let end = match memchr::memrchr(b'\n', &pending[begin..]) {
             _ if at_end => pending.len(),
-            Some(last_line_feed) => last_line_feed + 1,
+            Some(last_line_feed) => begin + last_line_feed + 1,
             None => continue,
         };
-        let block = &pending[..cut];
+        let block = &pending[begin..end];
         for piece in read_block(&table, block, start, sizes.piece)? {
             rows.extend(piece.rows);
             problems.extend(piece.problems);
@@ -104,11 +107,12 @@ fn read_file_with<T: Record + Send>(
             report.blank_rows += piece.report.blank_rows;
         }
         start.line_breaks += line_breaks(block);
-        start.offset += cut as u64;
-        pending.drain(..cut);
+        start.offset += block.len() as u64;
         if at_end {
             break;
         }
+        pending.drain(..end);
+        begin = 0;
     }
     Ok((rows, report))
 }
