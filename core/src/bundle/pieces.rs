@@ -55,10 +55,12 @@ fn read_file_with<T: Record + Send>(
     notices: &mut Vec<Problem>,
 ) -> io::Result<(Vec<Row<T>>, FileReport)> {
     // The head holds at least the bytes that decide the encoding, so that
-    // the decision is the one reading in one go makes.
-    let mut head = Vec::new();
+    // the decision is the one reading in one go makes. Its buffer is made
+    // at full size once, rather than grown by copying as blocks are read.
+    let head_bytes = sizes.block.max(SNIFF_BYTES);
+    let mut head = Vec::with_capacity(head_bytes + sizes.piece);
     (&mut reader)
-        .take(sizes.block.max(SNIFF_BYTES) as u64)
+        .take(head_bytes as u64)
         .read_to_end(&mut head)?;
     let start = utf8_start(&head).map(|(encoding, text_start)| {
         let header = read_header::<T>(file, &head[text_start..]);
