@@ -238,9 +238,9 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     let season = run_with_spinner(&bundle, scans, options, progress, args, locale, &timings)?;
 
     let started = Instant::now();
-    let (written, batch) = write_all(&season, &report, args, progress, locale, &timings)?;
+    let written = write_all(&season, &report, args, progress, locale, &timings)?;
     timings.add("writing (wall time)", started.elapsed());
-    print_summary(&season, &report, &written, batch.as_ref(), args);
+    print_summary(&season, &report, &written, args);
     if args.timings {
         timings.print();
     }
@@ -545,10 +545,16 @@ fn size_rank(file: OutputFile) -> usize {
         .unwrap_or(LARGEST_FILES_FIRST.len())
 }
 
+/// The outputs of a run as written: the files and the batch summary.
+struct Written {
+    /// The files written with their rows, in a fixed order.
+    files: Vec<(String, u64)>,
+    /// The summary of the credit-bank deposit batch, when it could be made.
+    batch: Option<BatchSummary>,
+}
+
 /// Writes every output file, each on its own worker, while the summary of
 /// the deposit batch is made, then `rejected_rows.csv` and the report.
-/// Returns the files with their rows, in a fixed order, and the batch
-/// summary.
 fn write_all(
     season: &Season<'_>,
     report: &ReadReport,
@@ -556,7 +562,7 @@ fn write_all(
     progress: Progress,
     locale: Locale,
     timings: &Timings,
-) -> Result<(Vec<(String, u64)>, Option<BatchSummary>), Stop> {
+) -> Result<Written, Stop> {
     std::fs::create_dir_all(&args.out).map_err(|error| {
         Stop::Failure(format!(
             "failed to create the folder {}: {error}",
@@ -616,16 +622,13 @@ fn write_all(
     timings.add(REPORT_FILE, started.elapsed());
     bar.finish_and_clear();
     listed.push((REPORT_FILE.to_owned(), 0));
-    Ok((listed, batch))
+    Ok(Written {
+        files: listed,
+        batch,
+    })
 }
 
-fn print_summary(
-    season: &Season<'_>,
-    report: &ReadReport,
-    written: &[(String, u64)],
-    batch: Option<&BatchSummary>,
-    args: &RunArgs,
-) {
+fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, args: &RunArgs) {
     let summary = &season.summary;
     let pin = season.rule_set.pin();
     say!(
@@ -663,7 +666,7 @@ fn print_summary(
         counted(summary.outcomes_skipped, "outcome", "outcomes")
     );
 
-    if let Some(batch) = batch {
+    if let Some(batch) = &written.batch {
         say!(
             "credit bank: batch {} with {}",
             batch.batch_id,
@@ -693,14 +696,14 @@ fn print_summary(
     }
 
     say!("report: {}", args.out.join(REPORT_FILE).display());
-    let rows: u64 = written.iter().map(|(_, rows)| rows).sum();
+    let rows: u64 = written.files.iter().map(|(_, rows)| rows).sum();
     say!(
         "read {} from {}; rejected {} and {}; produced {} with {}",
         counted(report.rows_read(), "row", "rows"),
         counted(report.files.len() as u64, "file", "files"),
         counted(report.rows_rejected(), "row", "rows"),
         counted(summary.scans_rejected, "scan", "scans"),
-        counted(written.len() as u64, "file", "files"),
+        counted(written.files.len() as u64, "file", "files"),
         counted(rows, "row", "rows")
     );
 }

@@ -2,9 +2,9 @@
 //!
 //! In text without quotes every line break ends a record, so the text can
 //! be cut after any line feed. The file is read in blocks of a few tens of
-//! megabytes, each block is cut into pieces that are parsed on their own
-//! workers, knowing the line breaks and bytes before them, and the pieces
-//! are joined in file order. The rows, problems and counts are the same as
+//! megabytes, and each block is cut into pieces. Each piece is parsed on its
+//! own worker, which is given the line breaks and bytes before the piece,
+//! and the pieces are joined in file order. The rows, problems and counts are the same as
 //! reading the file in one go gives. From the first block with a quote on,
 //! the rest of the file is read in one go, because a quoted cell may
 //! contain a line break.
@@ -54,7 +54,7 @@ fn read_file_with<T: Record + Send>(
     problems: &mut Vec<Problem>,
     notices: &mut Vec<Problem>,
 ) -> io::Result<(Vec<Row<T>>, FileReport)> {
-    // The head holds at least the bytes that decide the encoding, so that
+    // The head contains at least the bytes that decide the encoding, so that
     // the decision is the one reading in one go makes. Its buffer is made
     // at full size once, rather than grown by copying as blocks are read.
     let head_bytes = sizes.block.max(SNIFF_BYTES);
@@ -78,20 +78,27 @@ fn read_file_with<T: Record + Send>(
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: header_end as u64,
     };
-    // `pending` holds the text read and not yet parsed, from `begin` on.
+    // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
     let mut begin = text_start + header_end;
     loop {
         let unparsed = pending.len() - begin;
-        let wanted = sizes.block.saturating_sub(unparsed).max(sizes.piece);
+        let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
         let read = (&mut reader)
-            .take(wanted as u64)
+            .take(to_read as u64)
             .read_to_end(&mut pending)?;
-        let at_end = read < wanted;
+        let at_end = read < to_read;
         if memchr::memchr(b'"', &pending[begin..]).is_some() {
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
-            read_rest(&table, rest.chain(reader), start, &mut rows, &mut report, problems)?;
+            read_rest(
+                &table,
+                rest.chain(reader),
+                start,
+                &mut rows,
+                &mut report,
+                problems,
+            )?;
             break;
         }
         let end = match memchr::memrchr(b'\n', &pending[begin..]) {
@@ -120,9 +127,9 @@ fn read_file_with<T: Record + Send>(
 }
 
 /// Reads the header at the start of `text` and returns the table it
-/// defines and the offset of the first byte after it, or `None` when the
-/// header is rejected (reading in one go reports why) or does not end with
-/// a line feed.
+/// defines and the offset of the first byte after it. Returns `None` when
+/// the header is rejected (reading in one go reports why) or does not end
+/// with a line feed.
 fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, usize)> {
     let mut csv_reader = read::csv_reader(text);
     let mut header = csv::ByteRecord::new();
@@ -224,7 +231,7 @@ fn line_breaks(bytes: &[u8]) -> u64 {
     breaks.count() as u64
 }
 
-/// What one piece of a file added.
+/// The rows, problems and counts of one piece of a file.
 struct PieceRead<T> {
     rows: Vec<Row<T>>,
     problems: Vec<Problem>,
@@ -258,10 +265,9 @@ mod tests {
     use super::*;
     use crate::model::Scan;
 
-    const HEADER: &str =
-        "id,source_system,source_key,session_id,learner_id,scanned_at,direction,method,token,latitude,longitude,nonce";
+    const HEADER: &str = "id,source_system,source_key,session_id,learner_id,scanned_at,direction,method,token,latitude,longitude,nonce";
 
-    /// A scan row with a distinct id and learner for each `n`.
+    /// Returns a scan row with a distinct id and learner for each `n`.
     fn scan_row(n: usize) -> String {
         format!(
             "1c796483-413c-4925-b189-{n:012x},,,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
@@ -299,9 +305,9 @@ mod tests {
         (rows, report, problems)
     }
 
-    /// A file of 500 rows with an empty line, a blank row, rejected rows
-    /// and, after the bytes that decide the encoding, a byte that is not
-    /// UTF-8, with `ending` after every line.
+    /// Returns a file of 500 rows with `ending` after every line. It has an
+    /// empty line, a blank row, rejected rows and, after the bytes that
+    /// decide the encoding, a byte that is not UTF-8.
     fn mixed_file(ending: &str) -> Vec<u8> {
         let mut bytes = HEADER.as_bytes().to_vec();
         bytes.extend(ending.as_bytes());
@@ -346,7 +352,10 @@ mod tests {
             assert_eq!(expected.2.len(), 5, "ending {ending:?}");
             for &(block, piece) in SIZES_TRIED {
                 let found = in_pieces(&bytes, block, piece);
-                assert_eq!(found, expected, "ending {ending:?}, sizes {block} and {piece}");
+                assert_eq!(
+                    found, expected,
+                    "ending {ending:?}, sizes {block} and {piece}"
+                );
             }
         }
     }
@@ -363,7 +372,10 @@ mod tests {
             .iter()
             .find(|problem| problem.code == super::super::codes::INVALID_ENCODING)
             .unwrap();
-        let start = bytes.windows(4).position(|cells| cells == b",q\xFF,").unwrap();
+        let start = bytes
+            .windows(4)
+            .position(|cells| cells == b",q\xFF,")
+            .unwrap();
         assert_eq!(encoding.params["offset"], serde_json::json!(start + 2));
         assert_eq!(encoding.params["line"], serde_json::json!(452));
     }
@@ -385,7 +397,11 @@ mod tests {
         // A quoted line break after many plain lines, then a quote that is
         // never closed.
         let mut bytes = mixed_file("\n");
-        bytes.extend(scan_row(900).replace(",TOKEN900,", ",\"TO\nKEN\",").as_bytes());
+        bytes.extend(
+            scan_row(900)
+                .replace(",TOKEN900,", ",\"TO\nKEN\",")
+                .as_bytes(),
+        );
         bytes.extend(b"\n");
         bytes.extend(scan_row(901).as_bytes());
         bytes.extend(b"\n");
@@ -395,7 +411,10 @@ mod tests {
         bytes.extend(b"\n");
         let expected = in_one_go(&bytes);
         assert_eq!(expected.1.rows_accepted, 495);
-        assert_eq!(expected.2.last().unwrap().code, super::super::codes::UNCLOSED_QUOTE);
+        assert_eq!(
+            expected.2.last().unwrap().code,
+            super::super::codes::UNCLOSED_QUOTE
+        );
         for &(block, piece) in SIZES_TRIED {
             let found = in_pieces(&bytes, block, piece);
             assert_eq!(found, expected, "sizes {block} and {piece}");
