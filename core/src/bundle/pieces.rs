@@ -189,12 +189,14 @@ fn read_block<T: Record + Send>(
             line_breaks: line_breaks_before,
             offset: start.offset + from as u64,
         };
-        located.push((piece, piece_start));
+        located.push((piece, piece_start, piece_breaks));
         line_breaks_before += piece_breaks;
     }
     located
         .into_par_iter()
-        .map(|(piece, piece_start)| read_piece(table, piece, piece_start))
+        .map(|(piece, piece_start, piece_breaks)| {
+            read_piece(table, piece, piece_start, piece_breaks)
+        })
         .collect()
 }
 
@@ -238,14 +240,18 @@ struct PieceRead<T> {
     report: FileReport,
 }
 
+/// Parses one piece, which has `line_breaks` line breaks and so at most one
+/// row more.
 fn read_piece<T: Record>(
     table: &Table<'_>,
     piece: &[u8],
     start: TextStart,
+    line_breaks: u64,
 ) -> io::Result<PieceRead<T>> {
     let mut csv_reader = read::csv_reader(LineTracker::new(piece));
+    let max_rows = usize::try_from(line_breaks).map_or(0, |breaks| breaks + 1);
     let mut read = PieceRead {
-        rows: Vec::new(),
+        rows: Vec::with_capacity(max_rows),
         problems: Vec::new(),
         report: FileReport::new(table.file),
     };
