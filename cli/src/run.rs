@@ -25,7 +25,7 @@ use xuetong::season::{
 use xuetong::stats::Period;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::progress::{CountedFolder, Progress};
-use xuetong_cli::report::{REPORT_FILE, batch_summary, render};
+use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
@@ -545,8 +545,16 @@ fn size_rank(file: OutputFile) -> usize {
         .unwrap_or(LARGEST_FILES_FIRST.len())
 }
 
-/// Writes every output file, each on its own worker, then `rejected_rows.csv`
-/// and the report; returns the files with their rows, in a fixed order.
+/// The outputs of a run as written: the files and the batch summary.
+struct Written {
+    /// The files written with their rows, in a fixed order.
+    files: Vec<(String, u64)>,
+    /// The summary of the credit-bank deposit batch, when it could be made.
+    batch: Option<BatchSummary>,
+}
+
+/// Writes every output file, each on its own worker, while the summary of
+/// the deposit batch is made, then `rejected_rows.csv` and the report.
 fn write_all(
     season: &Season<'_>,
     report: &ReadReport,
@@ -554,7 +562,7 @@ fn write_all(
     progress: Progress,
     locale: Locale,
     timings: &Timings,
-) -> Result<Vec<(String, u64)>, Stop> {
+) -> Result<Written, Stop> {
     std::fs::create_dir_all(&args.out).map_err(|error| {
         Stop::Failure(format!(
             "failed to create the folder {}: {error}",
@@ -569,19 +577,28 @@ fn write_all(
     // wait for it.
     let mut queue: Vec<(usize, OutputFile)> = files.iter().copied().enumerate().collect();
     queue.sort_by_key(|(_, file)| size_rank(*file));
-    let mut written: Vec<_> = queue
-        .into_iter()
-        .par_bridge()
-        .map(|(position, file)| {
-            let started = Instant::now();
-            let rows = write_file(&args.out.join(file.as_str()), |writer| {
-                write_output(season, file, writer, locale)
-            });
-            timings.add(file.as_str(), started.elapsed());
-            bar.inc(1);
-            (position, rows.map(|rows| (file.as_str().to_owned(), rows)))
-        })
-        .collect();
+    let write_files = || {
+        queue
+            .into_iter()
+            .par_bridge()
+            .map(|(position, file)| {
+                let started = Instant::now();
+                let rows = write_file(&args.out.join(file.as_str()), |writer| {
+                    write_output(season, file, writer, locale)
+                });
+                timings.add(file.as_str(), started.elapsed());
+                bar.inc(1);
+                (position, rows.map(|rows| (file.as_str().to_owned(), rows)))
+            })
+            .collect::<Vec<_>>()
+    };
+    let summarize_batch = || {
+        let started = Instant::now();
+        let batch = batch_summary(season);
+        timings.add("deposit batch summary", started.elapsed());
+        batch
+    };
+    let (mut written, batch) = rayon::join(write_files, summarize_batch);
     written.sort_by_key(|(position, _)| *position);
     let mut listed = written
         .into_iter()
@@ -597,7 +614,7 @@ fn write_all(
     bar.inc(1);
 
     let started = Instant::now();
-    let page = render(season, report, &listed, locale);
+    let page = render(season, report, &listed, batch.as_ref(), locale);
     write_file(&args.out.join(REPORT_FILE), |writer| {
         writer.write_all(page.as_bytes())?;
         Ok(0)
@@ -605,15 +622,13 @@ fn write_all(
     timings.add(REPORT_FILE, started.elapsed());
     bar.finish_and_clear();
     listed.push((REPORT_FILE.to_owned(), 0));
-    Ok(listed)
+    Ok(Written {
+        files: listed,
+        batch,
+    })
 }
 
-fn print_summary(
-    season: &Season<'_>,
-    report: &ReadReport,
-    written: &[(String, u64)],
-    args: &RunArgs,
-) {
+fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, args: &RunArgs) {
     let summary = &season.summary;
     let pin = season.rule_set.pin();
     say!(
@@ -651,10 +666,11 @@ fn print_summary(
         counted(summary.outcomes_skipped, "outcome", "outcomes")
     );
 
-    if let Some((batch_id, deposits)) = batch_summary(season) {
+    if let Some(batch) = &written.batch {
         say!(
-            "credit bank: batch {batch_id} with {}",
-            counted(deposits as u64, "deposit", "deposits")
+            "credit bank: batch {} with {}",
+            batch.batch_id,
+            counted(batch.deposits as u64, "deposit", "deposits")
         );
     }
     say!(
@@ -680,14 +696,14 @@ fn print_summary(
     }
 
     say!("report: {}", args.out.join(REPORT_FILE).display());
-    let rows: u64 = written.iter().map(|(_, rows)| rows).sum();
+    let rows: u64 = written.files.iter().map(|(_, rows)| rows).sum();
     say!(
         "read {} from {}; rejected {} and {}; produced {} with {}",
         counted(report.rows_read(), "row", "rows"),
         counted(report.files.len() as u64, "file", "files"),
         counted(report.rows_rejected(), "row", "rows"),
         counted(summary.scans_rejected, "scan", "scans"),
-        counted(written.len() as u64, "file", "files"),
+        counted(written.files.len() as u64, "file", "files"),
         counted(rows, "row", "rows")
     );
 }

@@ -61,6 +61,7 @@ pub fn render(
     season: &Season<'_>,
     read: &ReadReport,
     written: &[(String, u64)],
+    batch: Option<&BatchSummary>,
     locale: Locale,
 ) -> String {
     let words = words(locale);
@@ -71,7 +72,7 @@ pub fn render(
         words.lang,
         escape(words.title)
     );
-    header(&mut page, season, words);
+    header(&mut page, season, batch, words);
     cards(&mut page, season, words);
     weeks(&mut page, season, words);
     rates(&mut page, season, words);
@@ -84,7 +85,7 @@ pub fn render(
     page
 }
 
-fn header(page: &mut String, season: &Season<'_>, words: &Words) {
+fn header(page: &mut String, season: &Season<'_>, batch: Option<&BatchSummary>, words: &Words) {
     let pin = season.rule_set.pin();
     let _ = write!(
         page,
@@ -108,12 +109,13 @@ fn header(page: &mut String, season: &Season<'_>, words: &Words) {
         words.recorded_on,
         season.recorded_on
     );
-    if let Some((batch_id, deposits)) = batch_summary(season) {
+    if let Some(batch) = batch {
         let _ = writeln!(
             page,
-            "<p class=\"meta\">{}: <code>{batch_id}</code> ({})</p>",
+            "<p class=\"meta\">{}: <code>{}</code> ({})</p>",
             words.deposit_batch,
-            grouped(deposits as u64)
+            batch.batch_id,
+            grouped(batch.deposits as u64)
         );
     }
 }
@@ -384,9 +386,22 @@ fn bundle(page: &mut String, read: &ReadReport, written: &[(String, u64)], words
     page.push_str("</table>\n");
 }
 
-/// Returns the id and size of the season's credit-bank deposit batch, for
-/// the closing summary, or `None` when the batch cannot be made.
-pub fn batch_summary(season: &Season<'_>) -> Option<(String, usize)> {
+/// The id and size of a season's credit-bank deposit batch, as the page
+/// and the closing summary show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// The batch id.
+    pub batch_id: String,
+    /// The number of deposits in the batch.
+    pub deposits: usize,
+}
+
+/// Makes the season's credit-bank deposit batch and returns its id and
+/// size, or `None` when the batch cannot be made.
+pub fn batch_summary(season: &Season<'_>) -> Option<BatchSummary> {
     let batch = deposit_batch(&season.ledger, &season.deposit_options()).ok()?;
-    Some((batch.batch_id.to_string(), batch.deposits.len()))
+    Some(BatchSummary {
+        batch_id: batch.batch_id.to_string(),
+        deposits: batch.deposits.len(),
+    })
 }

@@ -10,7 +10,7 @@ use std::io::{self, Read};
 use serde::Serialize;
 
 /// How many bytes are inspected to decide the encoding.
-const SNIFF_BYTES: usize = 64 * 1024;
+pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
 
 /// The encoding a file was read in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -64,6 +64,27 @@ pub(crate) fn decode_gb18030(mut reader: Box<dyn Read + '_>) -> io::Result<Optio
     Ok((!had_errors).then(|| text.into_owned()))
 }
 
+/// The byte-order mark that Excel writes at the start of "CSV UTF-8".
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// Returns the encoding of a file read as UTF-8 and the offset where its
+/// text starts (after any byte-order mark), or `None` when the file is not
+/// UTF-8. Only the first [`SNIFF_BYTES`] bytes of `bytes` decide.
+pub(crate) fn utf8_start(bytes: &[u8]) -> Option<(Encoding, usize)> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let (encoding, body_start) = if head.starts_with(UTF8_BOM) {
+        (Encoding::Utf8Bom, 3)
+    } else {
+        (Encoding::Utf8, 0)
+    };
+    let utf8_ok = match std::str::from_utf8(&head[body_start..]) {
+        Ok(_) => true,
+        // A sequence cut off at the end of the sniffed bytes is fine.
+        Err(error) => error.error_len().is_none() && head.len() == SNIFF_BYTES,
+    };
+    utf8_ok.then_some((encoding, body_start))
+}
+
 /// Inspects the start of `reader` and returns a UTF-8 reader for the file.
 pub(crate) fn decode<'a>(
     mut reader: Box<dyn Read + 'a>,
@@ -75,18 +96,7 @@ pub(crate) fn decode<'a>(
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Ok(Err(EncodingFailure::Utf16));
     }
-    let (encoding, body_start) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        (Encoding::Utf8Bom, 3)
-    } else {
-        (Encoding::Utf8, 0)
-    };
-    let body = &head[body_start..];
-    let utf8_ok = match std::str::from_utf8(body) {
-        Ok(_) => true,
-        // A sequence cut off at the end of the sniffed bytes is fine.
-        Err(error) => error.error_len().is_none() && head.len() == SNIFF_BYTES,
-    };
-    if utf8_ok {
+    if let Some((encoding, body_start)) = utf8_start(&head) {
         let mut start = io::Cursor::new(head);
         start.set_position(body_start as u64);
         return Ok(Ok(Decoded::Utf8 {
@@ -94,6 +104,8 @@ pub(crate) fn decode<'a>(
             reader: Box::new(start.chain(reader)),
         }));
     }
+    let body_start = if head.starts_with(UTF8_BOM) { 3 } else { 0 };
+    let body = &head[body_start..];
     let offset = std::str::from_utf8(body)
         .err()
         .map_or(0, |error| error.valid_up_to() + body_start);

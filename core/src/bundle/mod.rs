@@ -30,6 +30,8 @@
 pub(crate) mod encoding;
 mod lines;
 mod link;
+#[cfg(feature = "parallel")]
+mod pieces;
 mod read;
 mod report;
 mod source;
@@ -157,13 +159,15 @@ pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), Bu
         // Stops at the first file that cannot be read.
         files
             .iter()
-            .map(|file| read_any(source, file))
+            .map(|file| read_any(source, file, Parsing::InOneGo))
             .collect::<Result<Vec<_>, _>>()
     })
 }
 
 /// Reads a bundle as [`read_bundle`] does, with its CSV files parsed in
-/// parallel on the rayon thread pool, one file per task.
+/// parallel on the rayon thread pool: one file per task, and a large file
+/// without quotes cut into pieces of a few megabytes at line ends, each
+/// parsed by its own task.
 ///
 /// The bundle, the rows, the problems and their order are the same as
 /// [`read_bundle`] returns. Every file is read even after one fails, and
@@ -196,7 +200,7 @@ pub fn read_bundle_parallel(
     read_bundle_with(source, |files| {
         let results: Vec<Result<FileRead, BundleError>> = files
             .par_iter()
-            .map(|file| read_any(source, file))
+            .map(|file| read_any(source, file, Parsing::InPieces))
             .collect();
         results.into_iter().collect()
     })
@@ -370,21 +374,35 @@ impl RawRows {
     }
 }
 
+/// How the text of a CSV file is parsed.
+#[derive(Clone, Copy)]
+enum Parsing {
+    /// From start to end by one worker.
+    InOneGo,
+    /// In pieces on the rayon thread pool when the file allows it.
+    #[cfg(feature = "parallel")]
+    InPieces,
+}
+
 /// Reads the CSV file `file` of the bundle with the record type it holds.
-fn read_any(source: &dyn BundleSource, file: &str) -> Result<FileRead, BundleError> {
+fn read_any(
+    source: &dyn BundleSource,
+    file: &str,
+    parsing: Parsing,
+) -> Result<FileRead, BundleError> {
     let read = match file {
-        "categories.csv" => read_one(source, file, FileRows::Categories),
-        "venues.csv" => read_one(source, file, FileRows::Venues),
-        "learners.csv" => read_one(source, file, FileRows::Learners),
-        "instructors.csv" => read_one(source, file, FileRows::Instructors),
-        "clubs.csv" => read_one(source, file, FileRows::Clubs),
-        "club_members.csv" => read_one(source, file, FileRows::ClubMembers),
-        "courses.csv" => read_one(source, file, FileRows::Courses),
-        "sessions.csv" => read_one(source, file, FileRows::Sessions),
-        "enrolments.csv" => read_one(source, file, FileRows::Enrolments),
-        "excusals.csv" => read_one(source, file, FileRows::Excusals),
-        "outcomes.csv" => read_one(source, file, FileRows::Outcomes),
-        "scans.csv" => read_one(source, file, FileRows::Scans),
+        "categories.csv" => read_one(source, file, FileRows::Categories, parsing),
+        "venues.csv" => read_one(source, file, FileRows::Venues, parsing),
+        "learners.csv" => read_one(source, file, FileRows::Learners, parsing),
+        "instructors.csv" => read_one(source, file, FileRows::Instructors, parsing),
+        "clubs.csv" => read_one(source, file, FileRows::Clubs, parsing),
+        "club_members.csv" => read_one(source, file, FileRows::ClubMembers, parsing),
+        "courses.csv" => read_one(source, file, FileRows::Courses, parsing),
+        "sessions.csv" => read_one(source, file, FileRows::Sessions, parsing),
+        "enrolments.csv" => read_one(source, file, FileRows::Enrolments, parsing),
+        "excusals.csv" => read_one(source, file, FileRows::Excusals, parsing),
+        "outcomes.csv" => read_one(source, file, FileRows::Outcomes, parsing),
+        "scans.csv" => read_one(source, file, FileRows::Scans, parsing),
         _ => Ok(None),
     }?;
     Ok(read.unwrap_or(FileRead {
@@ -397,10 +415,11 @@ fn read_any(source: &dyn BundleSource, file: &str) -> Result<FileRead, BundleErr
 
 /// Reads the records of `file`, or returns `None` when the source has no
 /// such file after all.
-fn read_one<T: Record>(
+fn read_one<T: Record + Send>(
     source: &dyn BundleSource,
     file: &str,
     wrap: fn(Vec<Row<T>>) -> FileRows,
+    parsing: Parsing,
 ) -> Result<Option<FileRead>, BundleError> {
     let io_error = |source| BundleError::Io {
         action: "read",
@@ -412,8 +431,12 @@ fn read_one<T: Record>(
     };
     let mut problems = Vec::new();
     let mut notices = Vec::new();
-    let (mut rows, mut file_report) =
-        read::read_file::<T>(file, reader, &mut problems, &mut notices).map_err(io_error)?;
+    let (mut rows, mut file_report) = match parsing {
+        Parsing::InOneGo => read::read_file::<T>(file, reader, &mut problems, &mut notices),
+        #[cfg(feature = "parallel")]
+        Parsing::InPieces => pieces::read_file::<T>(file, reader, &mut problems, &mut notices),
+    }
+    .map_err(io_error)?;
     // The encoding is decided from the start of the file. When a later row
     // turns out not to be UTF-8, the file may be GB18030 after all: read it
     // again as GB18030 if the whole file decodes cleanly that way.

@@ -104,10 +104,7 @@ fn read_rows<T: Record>(
     report: &mut FileReport,
     problems: &mut Vec<Problem>,
 ) -> io::Result<Vec<Row<T>>> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(LineTracker::new(reader));
+    let mut csv_reader = csv_reader(LineTracker::new(reader));
     let mut record = csv::ByteRecord::new();
     if !read_record(&mut csv_reader, &mut record)? {
         problems.push(Problem::new(codes::EMPTY_FILE, file_path(file)).with("file", file));
@@ -119,13 +116,112 @@ fn read_rows<T: Record>(
         count_rejected_rows(&mut csv_reader, &mut record, report);
         return Ok(Vec::new());
     };
-    let width = record.len();
-    let base = file_path(file);
+    let table = Table {
+        file,
+        columns,
+        width: record.len(),
+    };
     let mut rows = Vec::new();
+    let last = read_body(
+        &table,
+        &mut csv_reader,
+        TextStart::default(),
+        &mut rows,
+        report,
+        problems,
+    )?;
+    check_unclosed_quote(
+        file,
+        csv_reader.get_ref(),
+        TextStart::default(),
+        last,
+        &mut rows,
+        report,
+        problems,
+    );
+    Ok(rows)
+}
+
+/// Reports a quote that the text read by `tracker`, from `start` on, left
+/// open, and rejects the last row, which swallowed every line after it.
+/// `last` is the line of the last row and what became of it.
+pub(super) fn check_unclosed_quote<R: Read, T>(
+    file: &str,
+    tracker: &LineTracker<R>,
+    start: TextStart,
+    last: Option<(u64, LastRow)>,
+    rows: &mut Vec<Row<T>>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) {
+    let (Some(quote_line), Some((line, outcome))) = (tracker.unclosed_quote_line(), last) else {
+        return;
+    };
+    // Whatever the last row read as, it is not the row that was meant.
+    match outcome {
+        LastRow::Accepted => {
+            rows.pop();
+            report.rows_accepted -= 1;
+            report.rows_rejected += 1;
+        }
+        LastRow::Blank => {
+            report.blank_rows -= 1;
+            report.rows_read += 1;
+            report.rows_rejected += 1;
+        }
+        LastRow::Rejected => {}
+    }
+    let problem = Problem::new(codes::UNCLOSED_QUOTE, line_path(file, line))
+        .with("quote_line", start.line_breaks + quote_line)
+        .with("last_line", start.line_breaks + tracker.last_line());
+    problems.push(locate(problem, file, line));
+}
+
+/// Returns a CSV parser of `reader` that reads every row as data and
+/// accepts rows of any length.
+pub(super) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader)
+}
+
+/// A file's name and its header, as every data row is read against them.
+pub(super) struct Table<'a> {
+    pub(super) file: &'a str,
+    /// For each field of the record, the column that contains it.
+    pub(super) columns: Vec<Option<usize>>,
+    /// The number of cells in the header.
+    pub(super) width: usize,
+}
+
+/// Where a piece of a file's text starts in the whole text.
+#[derive(Clone, Copy, Default)]
+pub(super) struct TextStart {
+    /// Line breaks before the piece.
+    pub(super) line_breaks: u64,
+    /// The byte offset of the piece.
+    pub(super) offset: u64,
+}
+
+/// Reads the data rows that follow the header, from a reader that starts at
+/// `start` of the file's text. Accepted rows go to `rows`, and rejected rows
+/// to `problems`. Returns the line of the last row and what became of it.
+pub(super) fn read_body<T: Record, R: Read>(
+    table: &Table<'_>,
+    csv_reader: &mut csv::Reader<LineTracker<R>>,
+    start: TextStart,
+    rows: &mut Vec<Row<T>>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) -> io::Result<Option<(u64, LastRow)>> {
+    let file = table.file;
+    let base = file_path(file);
+    let mut record = csv::ByteRecord::new();
     let mut last = None;
-    while read_record(&mut csv_reader, &mut record)? {
+    while read_record(csv_reader, &mut record)? {
         let offset = record.position().map_or(0, csv::Position::byte);
-        let line = csv_reader.get_ref().line_at(offset);
+        let line = start.line_breaks + csv_reader.get_ref().line_at(offset);
         report.rows_read += 1;
         if record
             .iter()
@@ -136,16 +232,21 @@ fn read_rows<T: Record>(
             last = Some((line, LastRow::Blank));
             continue;
         }
-        if record.len() != width {
+        if record.len() != table.width {
             let problem = Problem::new(codes::WRONG_FIELD_COUNT, line_path(file, line))
-                .with("expected", width)
+                .with("expected", table.width)
                 .with("found", record.len());
             problems.push(locate(problem, file, line));
             report.rows_rejected += 1;
             last = Some((line, LastRow::Rejected));
             continue;
         }
-        match read_row::<T>(file, &base, line, &record, &columns) {
+        let located = LocatedRecord {
+            record: &record,
+            line,
+            offset: start.offset + offset,
+        };
+        match read_row::<T>(file, &base, &located, &table.columns) {
             Ok(value) => {
                 report.rows_accepted += 1;
                 rows.push(Row {
@@ -161,41 +262,19 @@ fn read_rows<T: Record>(
             }
         }
     }
-    let tracker = csv_reader.get_ref();
-    if let (Some(quote_line), Some((line, outcome))) = (tracker.unclosed_quote_line(), last) {
-        // The last row swallowed every line after the open quote: whatever
-        // it read as, it is not the row that was meant.
-        match outcome {
-            LastRow::Accepted => {
-                rows.pop();
-                report.rows_accepted -= 1;
-                report.rows_rejected += 1;
-            }
-            LastRow::Blank => {
-                report.blank_rows -= 1;
-                report.rows_read += 1;
-                report.rows_rejected += 1;
-            }
-            LastRow::Rejected => {}
-        }
-        let problem = Problem::new(codes::UNCLOSED_QUOTE, line_path(file, line))
-            .with("quote_line", quote_line)
-            .with("last_line", tracker.last_line());
-        problems.push(locate(problem, file, line));
-    }
-    Ok(rows)
+    Ok(last)
 }
 
 /// What became of the last row of a file.
 #[derive(Clone, Copy)]
-enum LastRow {
+pub(super) enum LastRow {
     Accepted,
     Rejected,
     Blank,
 }
 
 /// Reads the next record.
-fn read_record<R: Read>(
+pub(super) fn read_record<R: Read>(
     reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
 ) -> io::Result<bool> {
@@ -229,7 +308,7 @@ fn count_rejected_rows<R: Read>(
 
 /// Maps the header's columns to the record's fields: for each field, the
 /// column that holds it. Reports unknown, duplicate and missing columns.
-fn read_header<T: Record>(
+pub(super) fn read_header<T: Record>(
     file: &str,
     header: &csv::ByteRecord,
     problems: &mut Vec<Problem>,
@@ -292,14 +371,27 @@ fn allowed_columns<T: Record>() -> String {
     names.join(", ")
 }
 
+/// A record with the line it starts on and the byte offset of its start in
+/// the file's text.
+#[derive(Clone, Copy)]
+struct LocatedRecord<'a> {
+    record: &'a csv::ByteRecord,
+    line: u64,
+    offset: u64,
+}
+
 /// Reads one row; `base` is the path of the file.
 fn read_row<T: Record>(
     file: &str,
     base: &Path,
-    line: u64,
-    record: &csv::ByteRecord,
+    located: &LocatedRecord<'_>,
     columns: &[Option<usize>],
 ) -> Result<T, Problems> {
+    let LocatedRecord {
+        record,
+        line,
+        offset: record_start,
+    } = *located;
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
     for (field, column) in columns.iter().enumerate() {
@@ -318,7 +410,6 @@ fn read_row<T: Record>(
                 // offset inside the cell. Quotes around earlier cells are
                 // not counted, so a quoted row reports an offset a little
                 // early.
-                let record_start = record.position().map_or(0, csv::Position::byte);
                 let cell_start = record.range(*column).map_or(0, |range| range.start);
                 let offset = record_start as usize + cell_start + column + error.valid_up_to();
                 problems.push(

@@ -1,0 +1,465 @@
+//! Reading a large CSV file in pieces on the rayon thread pool.
+//!
+//! In text without quotes every line break ends a record, so the text can
+//! be cut after any line feed. The file is read in blocks of a few tens of
+//! megabytes, and each block is cut into pieces. Each piece is parsed on its
+//! own worker, which is given the line breaks and bytes before the piece,
+//! and the pieces are joined in file order. The rows, problems and counts are the same as
+//! reading the file in one go gives. From the first block with a quote on,
+//! the rest of the file is read in one go, because a quoted cell may
+//! contain a line break.
+
+use std::io::{self, Read};
+
+use rayon::prelude::*;
+
+use crate::problem::Problem;
+use crate::record::Record;
+
+use super::encoding::{SNIFF_BYTES, utf8_start};
+use super::lines::LineTracker;
+use super::read::{self, Row, Table, TextStart};
+use super::report::FileReport;
+
+/// How much of a file is held in memory at once, and how it is cut.
+#[derive(Clone, Copy, Debug)]
+struct Sizes {
+    /// The bytes read into memory before they are parsed.
+    block: usize,
+    /// The bytes of each piece parsed by one worker. Pieces of a few
+    /// megabytes keep every worker busy and cost little to join.
+    piece: usize,
+}
+
+const SIZES: Sizes = Sizes {
+    block: 32 << 20,
+    piece: 2 << 20,
+};
+
+/// Reads every record of one CSV file as [`read::read_file`] does, parsing
+/// the text in pieces in parallel where it has no quotes.
+pub(crate) fn read_file<T: Record + Send>(
+    file: &str,
+    reader: Box<dyn Read + '_>,
+    problems: &mut Vec<Problem>,
+    notices: &mut Vec<Problem>,
+) -> io::Result<(Vec<Row<T>>, FileReport)> {
+    read_file_with(file, reader, SIZES, problems, notices)
+}
+
+fn read_file_with<T: Record + Send>(
+    file: &str,
+    mut reader: Box<dyn Read + '_>,
+    sizes: Sizes,
+    problems: &mut Vec<Problem>,
+    notices: &mut Vec<Problem>,
+) -> io::Result<(Vec<Row<T>>, FileReport)> {
+    // The head contains at least the bytes that decide the encoding, so that
+    // the decision is the one reading in one go makes. Its buffer is made
+    // at full size once, rather than grown by copying as blocks are read.
+    let head_bytes = sizes.block.max(SNIFF_BYTES);
+    let mut head = Vec::with_capacity(head_bytes + sizes.piece);
+    (&mut reader)
+        .take(head_bytes as u64)
+        .read_to_end(&mut head)?;
+    let start = utf8_start(&head).map(|(encoding, text_start)| {
+        let header = read_header::<T>(file, &head[text_start..]);
+        (encoding, text_start, header)
+    });
+    let Some((encoding, text_start, Some((table, header_end)))) = start else {
+        let whole = io::Cursor::new(head).chain(reader);
+        return read::read_file(file, Box::new(whole), problems, notices);
+    };
+
+    let mut report = FileReport::new(file);
+    report.encoding = Some(encoding);
+    let mut rows = Vec::new();
+    let mut start = TextStart {
+        line_breaks: line_breaks(&head[text_start..text_start + header_end]),
+        offset: header_end as u64,
+    };
+    // `pending` contains the text read and not yet parsed, from `begin` on.
+    let mut pending = head;
+    let mut begin = text_start + header_end;
+    loop {
+        let unparsed = pending.len() - begin;
+        let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
+        let read = (&mut reader)
+            .take(to_read as u64)
+            .read_to_end(&mut pending)?;
+        let at_end = read < to_read;
+        if memchr::memchr(b'"', &pending[begin..]).is_some() {
+            let mut rest = io::Cursor::new(pending);
+            rest.set_position(begin as u64);
+            read_rest(
+                &table,
+                rest.chain(reader),
+                start,
+                &mut rows,
+                &mut report,
+                problems,
+            )?;
+            break;
+        }
+        let end = match memchr::memrchr(b'\n', &pending[begin..]) {
+            _ if at_end => pending.len(),
+            Some(last_line_feed) => begin + last_line_feed + 1,
+            None => continue,
+        };
+        let block = &pending[begin..end];
+        for piece in read_block(&table, block, start, sizes.piece)? {
+            rows.extend(piece.rows);
+            problems.extend(piece.problems);
+            report.rows_read += piece.report.rows_read;
+            report.rows_accepted += piece.report.rows_accepted;
+            report.rows_rejected += piece.report.rows_rejected;
+            report.blank_rows += piece.report.blank_rows;
+        }
+        start.line_breaks += line_breaks(block);
+        start.offset += block.len() as u64;
+        if at_end {
+            break;
+        }
+        pending.drain(..end);
+        begin = 0;
+    }
+    Ok((rows, report))
+}
+
+/// Reads the header at the start of `text` and returns the table it
+/// defines and the offset of the first byte after it. Returns `None` when
+/// the header is rejected (reading in one go reports why) or does not end
+/// with a line feed.
+fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, usize)> {
+    let mut csv_reader = read::csv_reader(text);
+    let mut header = csv::ByteRecord::new();
+    if !read::read_record(&mut csv_reader, &mut header).ok()? {
+        return None;
+    }
+    let header_end = usize::try_from(csv_reader.position().byte()).ok()?;
+    if header_end == 0 || text.get(header_end - 1) != Some(&b'\n') {
+        return None;
+    }
+    let mut header_problems = Vec::new();
+    let columns = read::read_header::<T>(file, &header, &mut header_problems)?;
+    let table = Table {
+        file,
+        columns,
+        width: header.len(),
+    };
+    Some((table, header_end))
+}
+
+/// Reads the rest of a file from `start` on in one go, as a file with
+/// quotes must be.
+fn read_rest<T: Record>(
+    table: &Table<'_>,
+    rest: impl Read,
+    start: TextStart,
+    rows: &mut Vec<Row<T>>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) -> io::Result<()> {
+    let mut csv_reader = read::csv_reader(LineTracker::new(rest));
+    let last = read::read_body(table, &mut csv_reader, start, rows, report, problems)?;
+    let tracker = csv_reader.get_ref();
+    read::check_unclosed_quote(table.file, tracker, start, last, rows, report, problems);
+    Ok(())
+}
+
+/// Parses a block of whole lines without quotes, cut into pieces of about
+/// `piece_bytes`, and returns what each piece read, in order.
+fn read_block<T: Record + Send>(
+    table: &Table<'_>,
+    block: &[u8],
+    start: TextStart,
+    piece_bytes: usize,
+) -> io::Result<Vec<PieceRead<T>>> {
+    let starts = piece_starts(block, piece_bytes);
+    let pieces: Vec<&[u8]> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain([&block.len()]))
+        .map(|(&from, &to)| &block[from..to])
+        .collect();
+    let breaks: Vec<u64> = pieces.par_iter().map(|piece| line_breaks(piece)).collect();
+    let mut located = Vec::with_capacity(pieces.len());
+    let mut line_breaks_before = start.line_breaks;
+    for ((piece, from), piece_breaks) in pieces.into_iter().zip(starts).zip(breaks) {
+        let piece_start = TextStart {
+            line_breaks: line_breaks_before,
+            offset: start.offset + from as u64,
+        };
+        located.push((piece, piece_start, piece_breaks));
+        line_breaks_before += piece_breaks;
+    }
+    located
+        .into_par_iter()
+        .map(|(piece, piece_start, piece_breaks)| {
+            read_piece(table, piece, piece_start, piece_breaks)
+        })
+        .collect()
+}
+
+/// Returns where each piece of `block` starts: at 0, then just after the
+/// first line feed at least `piece_bytes` after the start of the piece
+/// before.
+fn piece_starts(block: &[u8], piece_bytes: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut cut = piece_bytes.max(1);
+    while cut < block.len() {
+        let Some(found) = memchr::memchr(b'\n', &block[cut..]) else {
+            break;
+        };
+        let start = cut + found + 1;
+        if start >= block.len() {
+            break;
+        }
+        starts.push(start);
+        cut = start + piece_bytes.max(1);
+    }
+    starts
+}
+
+/// Counts the line breaks of `bytes` as [`LineTracker`] does: CR LF, LF and
+/// CR each end a line. The byte before `bytes`, if any, must not be a CR.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let breaks = memchr::memchr2_iter(b'\r', b'\n', bytes).filter(|&at| {
+        let after_cr = at
+            .checked_sub(1)
+            .and_then(|before| bytes.get(before))
+            .is_some_and(|&byte| byte == b'\r');
+        bytes.get(at) == Some(&b'\r') || !after_cr
+    });
+    breaks.count() as u64
+}
+
+/// The rows, problems and counts of one piece of a file.
+struct PieceRead<T> {
+    rows: Vec<Row<T>>,
+    problems: Vec<Problem>,
+    report: FileReport,
+}
+
+/// Parses one piece, which has `line_breaks` line breaks and so at most one
+/// row more.
+fn read_piece<T: Record>(
+    table: &Table<'_>,
+    piece: &[u8],
+    start: TextStart,
+    line_breaks: u64,
+) -> io::Result<PieceRead<T>> {
+    let mut csv_reader = read::csv_reader(LineTracker::new(piece));
+    let max_rows = usize::try_from(line_breaks).map_or(0, |breaks| breaks + 1);
+    let mut read = PieceRead {
+        rows: Vec::with_capacity(max_rows),
+        problems: Vec::new(),
+        report: FileReport::new(table.file),
+    };
+    read::read_body(
+        table,
+        &mut csv_reader,
+        start,
+        &mut read.rows,
+        &mut read.report,
+        &mut read.problems,
+    )?;
+    Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scan;
+
+    const HEADER: &str = "id,source_system,source_key,session_id,learner_id,scanned_at,direction,method,token,latitude,longitude,nonce";
+
+    /// Returns a scan row with a distinct id and learner for each `n`.
+    fn scan_row(n: usize) -> String {
+        format!(
+            "1c796483-413c-4925-b189-{n:012x},,,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
+             4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,TOKEN{n},,,"
+        )
+    }
+
+    /// Reads `bytes` in one go, as reading without pieces does.
+    fn in_one_go(bytes: &[u8]) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut notices = Vec::new();
+        let (rows, report) =
+            read::read_file::<Scan>("scans.csv", Box::new(bytes), &mut problems, &mut notices)
+                .unwrap();
+        (rows, report, problems)
+    }
+
+    /// Reads `bytes` in blocks and pieces of the sizes given.
+    fn in_pieces(
+        bytes: &[u8],
+        block: usize,
+        piece: usize,
+    ) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut notices = Vec::new();
+        let sizes = Sizes { block, piece };
+        let (rows, report) = read_file_with::<Scan>(
+            "scans.csv",
+            Box::new(bytes),
+            sizes,
+            &mut problems,
+            &mut notices,
+        )
+        .unwrap();
+        (rows, report, problems)
+    }
+
+    /// Returns a file of 500 rows with `ending` after every line. It has an
+    /// empty line, a blank row, rejected rows and, after the bytes that
+    /// decide the encoding, a byte that is not UTF-8.
+    fn mixed_file(ending: &str) -> Vec<u8> {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend(ending.as_bytes());
+        for n in 0..500 {
+            let line = match n {
+                3 => String::new(),
+                7 => format!("{},extra", scan_row(n)),
+                11 => scan_row(n).replace("check_in", "sideways"),
+                17 => ",,,,,,,,,,,".to_owned(),
+                23 => "garbage".to_owned(),
+                29 => scan_row(n).replace("2026", "20x6"),
+                _ => scan_row(n),
+            };
+            let mut line = line.into_bytes();
+            if n == 450 {
+                let method = line.windows(4).position(|cells| cells == b",qr,").unwrap();
+                line[method + 2] = 0xFF;
+            }
+            bytes.extend(line);
+            bytes.extend(ending.as_bytes());
+        }
+        bytes
+    }
+
+    /// The sizes of blocks and pieces that the tests read files with:
+    /// blocks shorter than a line, pieces of one line, and pieces and
+    /// blocks of many lines.
+    const SIZES_TRIED: &[(usize, usize)] = &[
+        (50, 1),
+        (1000, 1),
+        (4000, 1500),
+        (20_000, 4000),
+        (200_000, 40_000),
+    ];
+
+    #[test]
+    fn pieces_match_one_go() {
+        for ending in ["\n", "\r\n"] {
+            let bytes = mixed_file(ending);
+            let expected = in_one_go(&bytes);
+            assert_eq!(expected.1.rows_read, 498, "ending {ending:?}");
+            assert_eq!(expected.2.len(), 5, "ending {ending:?}");
+            for &(block, piece) in SIZES_TRIED {
+                let found = in_pieces(&bytes, block, piece);
+                assert_eq!(
+                    found, expected,
+                    "ending {ending:?}, sizes {block} and {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_keep_lines_and_offsets() {
+        let bytes = mixed_file("\n");
+        let (rows, _, problems) = in_pieces(&bytes, 20_000, 1000);
+        // Row 0 is on line 2, and rows 5 and 6 on lines 7 and 8.
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[4].line, 7);
+        assert_eq!(rows[5].line, 8);
+        let encoding = problems
+            .iter()
+            .find(|problem| problem.code == super::super::codes::INVALID_ENCODING)
+            .unwrap();
+        let start = bytes
+            .windows(4)
+            .position(|cells| cells == b",q\xFF,")
+            .unwrap();
+        assert_eq!(encoding.params["offset"], serde_json::json!(start + 2));
+        assert_eq!(encoding.params["line"], serde_json::json!(452));
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend(mixed_file("\n"));
+        let expected = in_one_go(&bytes);
+        for &(block, piece) in SIZES_TRIED {
+            let found = in_pieces(&bytes, block, piece);
+            assert_eq!(found, expected, "sizes {block} and {piece}");
+        }
+        assert_eq!(expected.1.encoding, Some(super::super::Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn quotes_late_in_file() {
+        // A quoted line break after many plain lines, then a quote that is
+        // never closed.
+        let mut bytes = mixed_file("\n");
+        bytes.extend(
+            scan_row(900)
+                .replace(",TOKEN900,", ",\"TO\nKEN\",")
+                .as_bytes(),
+        );
+        bytes.extend(b"\n");
+        bytes.extend(scan_row(901).as_bytes());
+        bytes.extend(b"\n");
+        bytes.extend(scan_row(902).replace(",TOKEN902,", ",\"TOKEN,").as_bytes());
+        bytes.extend(b"\n");
+        bytes.extend(scan_row(903).as_bytes());
+        bytes.extend(b"\n");
+        let expected = in_one_go(&bytes);
+        assert_eq!(expected.1.rows_accepted, 495);
+        assert_eq!(
+            expected.2.last().unwrap().code,
+            super::super::codes::UNCLOSED_QUOTE
+        );
+        for &(block, piece) in SIZES_TRIED {
+            let found = in_pieces(&bytes, block, piece);
+            assert_eq!(found, expected, "sizes {block} and {piece}");
+        }
+    }
+
+    #[test]
+    fn other_files_match_one_go() {
+        let mut empty_last_line = mixed_file("\n");
+        empty_last_line.truncate(empty_last_line.len() - 1);
+        let mut rejected_header = b"id,colour\n".to_vec();
+        rejected_header.extend(mixed_file("\n"));
+        let files = [
+            ("carriage returns alone", mixed_file("\r")),
+            ("no line break at the end", empty_last_line),
+            ("rejected header", rejected_header),
+            ("empty", Vec::new()),
+            ("header only", HEADER.as_bytes().to_vec()),
+        ];
+        for (name, bytes) in files {
+            let expected = in_one_go(&bytes);
+            for &(block, piece) in SIZES_TRIED {
+                let found = in_pieces(&bytes, block, piece);
+                assert_eq!(found, expected, "{name}, sizes {block} and {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_breaks_of_mixed_endings() {
+        assert_eq!(line_breaks(b""), 0);
+        assert_eq!(line_breaks(b"a\r\nb\nc\rd"), 3);
+        assert_eq!(line_breaks(b"\n\n\r\r\n"), 4);
+    }
+
+    #[test]
+    fn pieces_start_after_line_feeds() {
+        let block = b"aaaa\nbb\ncccccc\nd\n";
+        assert_eq!(piece_starts(block, 3), vec![0, 5, 15]);
+        assert_eq!(piece_starts(block, 100), vec![0]);
+    }
+}
