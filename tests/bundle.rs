@@ -698,3 +698,63 @@ fn late_bytes_that_are_no_encoding_reject_their_row() {
         (1501, 1500, 1)
     );
 }
+
+/// Returns the `line` of the `wrong_field_count` problem of `learners.csv`
+/// read from `text`.
+fn wrong_field_count_line(text: &str) -> Value {
+    let mut files = minimal();
+    files.insert("learners.csv", text);
+    let (_, report) = read(&files);
+    let problem = report
+        .problems
+        .iter()
+        .find(|problem| problem.code.as_str() == "wrong_field_count")
+        .expect("the short row is reported");
+    problem.params["line"].clone()
+}
+
+#[test]
+fn row_after_empty_lines_keeps_its_line() {
+    // Header on line 1, a row on line 2, empty lines 3 and 4, and the
+    // short row on line 5, whatever the line breaks.
+    for line_break in ["\n", "\r\n", "\r"] {
+        let text = [
+            "id,display_name",
+            "20000000-0000-4000-8000-000000000001,Wang",
+            "",
+            "",
+            "20000000-0000-4000-8000-000000000002",
+            "",
+        ]
+        .join(line_break);
+        assert_eq!(
+            wrong_field_count_line(&text),
+            5,
+            "line break {line_break:?}"
+        );
+    }
+}
+
+#[test]
+fn bad_byte_offset_counts_crlf_rows() {
+    // The encoding is decided on the first 64 KiB, so 2,000 rows of about
+    // 60 bytes come before the row with the Latin-1 "ë" (byte 0xEB).
+    let mut text = b"id,display_name\r\n".to_vec();
+    for number in 1..=2_000 {
+        text.extend_from_slice(
+            format!("20000000-0000-4000-8000-{number:012},Learner {number}\r\n").as_bytes(),
+        );
+    }
+    text.extend_from_slice(b"20000000-0000-4000-8000-999999999999,Zo\xeb\r\n");
+    let expected = text.iter().position(|&byte| byte == 0xEB).unwrap();
+    let mut files = minimal();
+    files.insert("learners.csv", text);
+    let (_, report) = read(&files);
+    let problem = report
+        .problems
+        .iter()
+        .find(|problem| problem.code.as_str() == "invalid_encoding")
+        .expect("the bad byte is reported");
+    assert_eq!(problem.params["offset"], expected);
+    assert_eq!(problem.params["line"], 2_002);
+}

@@ -45,6 +45,9 @@ pub(crate) struct LineTracker<R> {
     quote_line: u64,
     /// Offsets just after line breaks that no lookup has passed yet.
     pending: RefCell<VecDeque<u64>>,
+    /// Runs of line-break bytes (start and end offsets) that no lookup has
+    /// passed yet. An empty line is part of a run.
+    break_runs: RefCell<VecDeque<(u64, u64)>>,
     /// Line breaks before the offset of the last lookup.
     counted: Cell<u64>,
 }
@@ -60,6 +63,7 @@ impl<R: Read> LineTracker<R> {
             quoting: Quoting::FieldStart,
             quote_line: 0,
             pending: RefCell::new(VecDeque::new()),
+            break_runs: RefCell::new(VecDeque::new()),
             counted: Cell::new(0),
         }
     }
@@ -73,6 +77,22 @@ impl<R: Read> LineTracker<R> {
             self.counted.set(self.counted.get() + 1);
         }
         self.counted.get() + 1
+    }
+
+    /// Returns the offset of the first byte at or after `offset` that is not
+    /// a line break. The parser's position of a record includes the empty
+    /// lines it skipped before the record, and the LF of a CR LF that ended
+    /// the row before, so this is where the record's text really starts.
+    /// Lookups must come in increasing order of offset.
+    pub(crate) fn content_start(&self, offset: u64) -> u64 {
+        let mut runs = self.break_runs.borrow_mut();
+        while runs.front().is_some_and(|&(_, end)| end <= offset) {
+            runs.pop_front();
+        }
+        match runs.front() {
+            Some(&(start, end)) if start <= offset => end,
+            _ => offset,
+        }
     }
 
     /// Returns the line of a quote that was opened and never closed, once
@@ -92,6 +112,13 @@ impl<R: Read> LineTracker<R> {
     }
 
     fn note(&mut self, byte: u8) {
+        if matches!(byte, b'\r' | b'\n') {
+            let runs = self.break_runs.get_mut();
+            match runs.back_mut() {
+                Some((_, end)) if self.after_break && *end == self.offset => *end += 1,
+                _ => runs.push_back((self.offset, self.offset + 1)),
+            }
+        }
         self.offset += 1;
         // CR LF, LF and CR each end a line. A line that ends in CR LF is
         // counted at the CR, which starts no record.

@@ -220,8 +220,10 @@ pub(super) fn read_body<T: Record, R: Read>(
     let mut record = csv::ByteRecord::new();
     let mut last = None;
     while read_record(csv_reader, &mut record)? {
-        let offset = record.position().map_or(0, csv::Position::byte);
-        let line = start.line_breaks + csv_reader.get_ref().line_at(offset);
+        let position = record.position().map_or(0, csv::Position::byte);
+        let tracker = csv_reader.get_ref();
+        let offset = tracker.content_start(position);
+        let line = start.line_breaks + tracker.line_at(offset);
         report.rows_read += 1;
         if record
             .iter()
@@ -298,9 +300,9 @@ fn count_rejected_rows<R: Read>(
 ) {
     while let Ok(true) = reader.read_byte_record(record) {
         // Looking the line up lets the tracker forget the lines before it.
-        reader
-            .get_ref()
-            .line_at(record.position().map_or(0, csv::Position::byte));
+        let tracker = reader.get_ref();
+        let position = record.position().map_or(0, csv::Position::byte);
+        tracker.line_at(tracker.content_start(position));
         report.rows_read += 1;
         report.rows_rejected += 1;
     }
