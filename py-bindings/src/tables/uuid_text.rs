@@ -192,4 +192,95 @@ mod tests {
         assert_eq!(last.parse(""), None);
         assert_eq!(last.parse(first), Uuid::parse_str(first).ok());
     }
+
+    /// Reads the same id texts, alone and in runs, from each kind of text
+    /// column split into batches of several sizes. The scans reader must
+    /// return the records and report of the cell-by-cell reader.
+    #[test]
+    fn scans_reader_matches_cells_on_odd_ids() {
+        use std::sync::Arc;
+
+        use arrow_array::types::Int32Type;
+        use arrow_array::{
+            ArrayRef, DictionaryArray, LargeStringArray, RecordBatch, StringArray, StringViewArray,
+            TimestampMicrosecondArray,
+        };
+        use xuetong::model::Scan;
+
+        use super::super::read::{read_records, read_scans};
+        use super::super::schemas::SCANS;
+
+        let id = "50000000-0000-4000-8000-00000000000a";
+        let simple = id.replace('-', "");
+        let forms = [
+            Some(id.to_owned()),
+            Some(id.to_uppercase()),
+            Some(format!("{{{id}}}")),
+            Some(format!("urn:uuid:{id}")),
+            Some(format!("URN:UUID:{id}")),
+            Some(simple.clone()),
+            Some(format!("{{{simple}}}")),
+            Some(format!(" {id}\u{3000}")),
+            Some(format!("{id}0")),
+            Some(format!("{{{id}")),
+            Some(id.replace('a', "\u{ff41}")),
+            Some(id.replace('-', "_")),
+            Some("5000000-00000-4000-8000-00000000000a".to_owned()),
+            Some(String::new()),
+            None,
+        ];
+        // Each form appears alone, then in a run of three, then between the
+        // lower-case and upper-case texts of the canonical id.
+        let mut texts: Vec<Option<String>> = forms.to_vec();
+        for form in &forms {
+            texts.extend([form.clone(), form.clone(), form.clone()]);
+        }
+        for form in &forms {
+            texts.extend([Some(id.to_owned()), form.clone(), Some(id.to_uppercase())]);
+        }
+        let rows = texts.len();
+        let learners: Vec<Option<String>> = texts.iter().rev().cloned().collect();
+        let ids: Vec<Option<String>> = (0..rows)
+            .map(|row| Some(format!("70000000-0000-4000-8000-{row:012x}")))
+            .collect();
+
+        fn borrowed(texts: &[Option<String>]) -> Vec<Option<&str>> {
+            texts.iter().map(Option::as_deref).collect()
+        }
+        type Column = fn(&[Option<String>]) -> ArrayRef;
+        let columns: [(&str, Column); 4] = [
+            ("utf8", |texts| Arc::new(StringArray::from(borrowed(texts)))),
+            ("large utf8", |texts| {
+                Arc::new(LargeStringArray::from(borrowed(texts)))
+            }),
+            ("utf8 view", |texts| {
+                Arc::new(StringViewArray::from(borrowed(texts)))
+            }),
+            ("dictionary", |texts| {
+                let array: DictionaryArray<Int32Type> = borrowed(texts).into_iter().collect();
+                Arc::new(array)
+            }),
+        ];
+        for (kind, column) in columns {
+            let at = TimestampMicrosecondArray::from(vec![1_772_412_730_000_000; rows]);
+            let whole = RecordBatch::try_from_iter([
+                ("id", column(&ids)),
+                ("session_id", column(&texts)),
+                ("learner_id", column(&learners)),
+                ("scanned_at", Arc::new(at.with_timezone("UTC")) as ArrayRef),
+            ])
+            .unwrap();
+            for size in [rows, 7, 2] {
+                let batches: Vec<RecordBatch> = (0..rows)
+                    .step_by(size)
+                    .map(|start| whole.slice(start, size.min(rows - start)))
+                    .collect();
+                let fast = read_scans(&whole.schema(), &batches);
+                let cells = read_records::<Scan>(&SCANS, &whole.schema(), &batches);
+                assert!(!fast.records.is_empty(), "{kind}, batches of {size}");
+                assert_eq!(fast.records, cells.records, "{kind}, batches of {size}");
+                assert_eq!(fast.report, cells.report, "{kind}, batches of {size}");
+            }
+        }
+    }
 }
