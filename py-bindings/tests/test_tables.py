@@ -80,6 +80,23 @@ def test_typed_columns_from_each_library(library: str) -> None:
     assert row["direction"] == "check_in"
 
 
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_column_of_nulls_reads_as_absent(library: str) -> None:
+    columns = {
+        "id": ["70000000-0000-4000-8000-000000000001"],
+        "session_id": [SESSION],
+        "learner_id": [LEARNER],
+        "scanned_at": ["2026-03-02T08:52:10+08:00"],
+        "latitude": [None],
+        "token": [None],
+    }
+    result = xuetong.validate_table("scans", make_input(library, columns), strict=True)
+    (row,) = result.table.to_pyarrow().to_pylist()
+    assert row["latitude"] is None
+    assert row["token"] is None
+    assert row["learner_id"] == LEARNER
+
+
 def test_naive_timestamps_reject_the_table() -> None:
     frame = pd.DataFrame(
         {"session_id": [SESSION], "learner_id": [LEARNER], "scanned_at": [pd.Timestamp("2026-03-02 08:52")]}

@@ -22,13 +22,22 @@ def as_arrow(data: Any) -> Any:
 
     A ``pandas.DataFrame`` goes through ``pyarrow.Table.from_pandas`` without
     its index, so a filtered or shuffled frame does not bring an index
-    column along; other objects must have ``__arrow_c_stream__``.
+    column along. A ``polars.DataFrame`` column of polars' ``Null`` type
+    (every value ``None``) becomes a text column of nulls, which reads the
+    same, because polars exports ``Null`` columns with a buffer that the
+    Arrow C data interface does not allow for that type. Other objects must
+    have ``__arrow_c_stream__``.
     """
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(data, pandas.DataFrame):
         import pyarrow
 
         return pyarrow.Table.from_pandas(data, preserve_index=False)
+    polars = sys.modules.get("polars")
+    if polars is not None and isinstance(data, polars.DataFrame):
+        nulls = [name for name, dtype in data.schema.items() if dtype == polars.Null]
+        if nulls:
+            return data.with_columns(polars.col(nulls).cast(polars.String))
     if hasattr(data, "__arrow_c_stream__"):
         return data
     raise TypeError(
