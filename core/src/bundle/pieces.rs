@@ -76,7 +76,7 @@ fn read_file_with<T: Record + Send>(
     let mut rows = Vec::new();
     let mut start = TextStart {
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
-        offset: header_end as u64,
+        offset: (text_start + header_end) as u64,
     };
     // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
