@@ -758,3 +758,33 @@ fn bad_byte_offset_counts_crlf_rows() {
     assert_eq!(problem.params["offset"], expected);
     assert_eq!(problem.params["line"], 2_002);
 }
+
+#[test]
+fn bad_byte_offset_counts_byte_order_mark() {
+    // The offset of a bad byte after the first 64 KiB is counted from the
+    // start of the file, byte-order mark included, as the offset of a bad
+    // byte that rejects the whole file is.
+    let mut text = b"\xEF\xBB\xBFid,display_name\n".to_vec();
+    for number in 1..=2_000 {
+        text.extend_from_slice(
+            format!("20000000-0000-4000-8000-{number:012},Learner {number}\n").as_bytes(),
+        );
+    }
+    text.extend_from_slice(b"20000000-0000-4000-8000-999999999999,Zo\xeb\n");
+    let expected = text.iter().position(|&byte| byte == 0xEB).unwrap();
+    let mut files = minimal();
+    files.insert("learners.csv", text);
+    let sequential = read(&files).1;
+    let parallel = xuetong::bundle::read_bundle_parallel(&files)
+        .expect("a memory bundle always reads")
+        .1;
+    for (reading, report) in [("sequential", sequential), ("parallel", parallel)] {
+        let problem = report
+            .problems
+            .iter()
+            .find(|problem| problem.code.as_str() == "invalid_encoding")
+            .expect("the bad byte is reported");
+        assert_eq!(problem.params["offset"], expected, "{reading}");
+        assert_eq!(problem.params["line"], 2_002, "{reading}");
+    }
+}

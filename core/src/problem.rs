@@ -364,17 +364,25 @@ fn render(template: &str, params: &Params, expected_in_chinese: bool) -> String 
     out
 }
 
+/// The maximum number of characters a cut moves past to keep the character
+/// before them whole. Unicode's stream-safe text format (UAX #15) allows
+/// at most 30 combining marks in a row, and emoji sequences are about ten
+/// characters long, so only a value built to defeat the cut is cut inside a
+/// run.
+const MAX_ATTACHED_CHARS: usize = 30;
+
 /// Appends `text`, cut after [`SHOWN_CHARS`] characters with a note of how
 /// many more there were. Characters that attach to the one before them
-/// ([`attaches_to_previous`]) stay with it, so a letter keeps its
-/// combining accents and an emoji sequence stays whole.
+/// ([`attaches_to_previous`]) stay with it, up to [`MAX_ATTACHED_CHARS`],
+/// so a letter keeps its combining accents and an emoji sequence stays
+/// whole.
 fn push_shown(out: &mut String, text: &str) {
     let Some((mut cut, _)) = text.char_indices().nth(SHOWN_CHARS) else {
         out.push_str(text);
         return;
     };
     let mut previous = text[..cut].chars().next_back();
-    for next in text[cut..].chars() {
+    for next in text[cut..].chars().take(MAX_ATTACHED_CHARS) {
         if !attaches_to_previous(next) && previous != Some(ZERO_WIDTH_JOINER) {
             break;
         }
@@ -817,6 +825,32 @@ mod tests {
             "{}",
             problem.message
         );
+    }
+
+    #[test]
+    fn cut_stops_in_long_attached_runs() {
+        // Ten thousand accents on one letter, and a chain of letters joined
+        // by zero-width joiners: each run is cut after the longest run that
+        // a cut keeps whole.
+        let accents = "\u{301}".repeat(10_000);
+        let joined = "\u{200D}x".repeat(5_000);
+        for (run, kept) in [
+            (accents.as_str(), "\u{301}".repeat(MAX_ATTACHED_CHARS)),
+            (joined.as_str(), "\u{200D}x".repeat(MAX_ATTACHED_CHARS / 2)),
+        ] {
+            let value = format!("{}e{run}", "a".repeat(SHOWN_CHARS - 1));
+            let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+                .with("field", "date")
+                .with("value", value.as_str());
+
+            let more = 10_000 - MAX_ATTACHED_CHARS;
+            let cut = format!("{}e{kept}…(+{more})", "a".repeat(SHOWN_CHARS - 1));
+            assert!(
+                problem.message.ends_with(&format!("\"{cut}\"")),
+                "{}",
+                problem.message
+            );
+        }
     }
 
     #[test]

@@ -67,6 +67,15 @@ pub(crate) fn decode_gb18030(mut reader: Box<dyn Read + '_>) -> io::Result<Optio
 /// The byte-order mark that Excel writes at the start of "CSV UTF-8".
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
+/// Returns the offset in the file of the first byte of its UTF-8 text: the
+/// length of the byte-order mark that `encoding` starts with.
+pub(crate) fn utf8_text_offset(encoding: Encoding) -> u64 {
+    match encoding {
+        Encoding::Utf8Bom => UTF8_BOM.len() as u64,
+        Encoding::Utf8 | Encoding::Gb18030 => 0,
+    }
+}
+
 /// Returns the encoding of a file read as UTF-8 and the offset where its
 /// text starts (after any byte-order mark), or `None` when the file is not
 /// UTF-8. Only the first [`SNIFF_BYTES`] bytes of `bytes` decide.

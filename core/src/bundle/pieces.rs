@@ -76,7 +76,7 @@ fn read_file_with<T: Record + Send>(
     let mut rows = Vec::new();
     let mut start = TextStart {
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
-        offset: header_end as u64,
+        offset: (text_start + header_end) as u64,
     };
     // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
@@ -446,6 +446,80 @@ mod tests {
                 let found = in_pieces(&bytes, block, piece);
                 assert_eq!(found, expected, "{name}, sizes {block} and {piece}");
             }
+        }
+    }
+
+    /// Returns one line of a generated file: a scan row, changed as `kind`
+    /// selects, and a line ending (`None` joins it to the next line).
+    fn generated_line(n: usize, kind: u8, ending: Option<&str>) -> Vec<u8> {
+        let row = scan_row(n);
+        let mut line = match kind {
+            0 => Vec::new(),
+            1 => format!("{row},extra").into_bytes(),
+            2 => "a,b".into(),
+            3 => ",,,,,,,,,,,".into(),
+            4 => "   ".into(),
+            5 => row.replace(",qr,", ",q?,").into_bytes(),
+            6 => row.replace(",qr,", ",q\u{e9},").into_bytes(),
+            7 => row
+                .replace(&format!(",TOKEN{n},"), ",\"TO\nKEN\",")
+                .into_bytes(),
+            8 => row
+                .replace(&format!(",TOKEN{n},"), ",\"TOKEN,")
+                .into_bytes(),
+            9 => row
+                .replace(&format!(",TOKEN{n},"), ",TO\"KEN,")
+                .into_bytes(),
+            _ => row.into_bytes(),
+        };
+        if kind == 5 {
+            let at = line.iter().position(|&byte| byte == b'?').unwrap();
+            line[at] = 0xFF;
+        }
+        line.extend(ending.unwrap_or_default().as_bytes());
+        line
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn generated_files_match_one_go(
+            lines in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![2 => proptest::prelude::Just(20u8), 1 => 0u8..7],
+                    proptest::prop_oneof![
+                        6 => proptest::prelude::Just(Some("\n")),
+                        1 => proptest::sample::select(vec![Some("\r\n"), Some("\r"), None]),
+                    ],
+                ),
+                0..1200,
+            ),
+            quoted in proptest::option::of((0usize..1200, 7u8..10)),
+            header_ending in proptest::prop_oneof![
+                3 => proptest::prelude::Just("\n"),
+                1 => proptest::sample::select(vec!["\r\n", "\r", ""]),
+            ],
+            bom in proptest::prelude::any::<bool>(),
+            block in 1usize..40_000,
+            piece in 1usize..9_000,
+        ) {
+            let mut bytes = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
+            bytes.extend(HEADER.as_bytes());
+            bytes.extend(header_ending.as_bytes());
+            for (n, (kind, ending)) in lines.into_iter().enumerate() {
+                // A bad byte in the first 500 rows, about 75 KB, would be in
+                // the bytes that decide the encoding and reject the file.
+                let kind = match quoted {
+                    Some((at, quote_kind)) if at == n => quote_kind,
+                    _ if kind == 5 && n < 500 => 20,
+                    _ => kind,
+                };
+                bytes.extend(generated_line(n, kind, ending));
+            }
+            let expected = in_one_go(&bytes);
+            let found = in_pieces(&bytes, block, piece);
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 

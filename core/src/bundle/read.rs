@@ -9,7 +9,7 @@ use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
 use super::codes;
-use super::encoding::{Decoded, Encoding, EncodingFailure, decode};
+use super::encoding::{Decoded, Encoding, EncodingFailure, decode, utf8_text_offset};
 use super::lines::LineTracker;
 use super::report::FileReport;
 
@@ -52,14 +52,14 @@ pub(crate) fn read_file<T: Record>(
             return Ok((Vec::new(), report));
         }
     };
-    let text_reader: Box<dyn Read> = match decoded {
+    let (text_reader, text_offset): (Box<dyn Read>, u64) = match decoded {
         Decoded::Utf8 { encoding, reader } => {
             report.encoding = Some(encoding);
-            reader
+            (reader, utf8_text_offset(encoding))
         }
         Decoded::Gb18030(text) => return read_gb18030(file, text, problems, notices),
     };
-    let rows = read_rows::<T>(file, text_reader, &mut report, problems)?;
+    let rows = read_rows::<T>(file, text_reader, text_offset, &mut report, problems)?;
     Ok((rows, report))
 }
 
@@ -77,6 +77,7 @@ pub(crate) fn read_gb18030<T: Record>(
     let rows = read_rows::<T>(
         file,
         Box::new(io::Cursor::new(text.into_bytes())),
+        0,
         &mut report,
         problems,
     )?;
@@ -98,9 +99,12 @@ pub(crate) fn locate(problem: Problem, file: &str, line: u64) -> Problem {
     problem.with("file", file).with("line", line)
 }
 
+/// Reads the header and the rows of a file's text, which starts at
+/// `text_offset` in the file, after any byte-order mark.
 fn read_rows<T: Record>(
     file: &str,
     reader: Box<dyn Read + '_>,
+    text_offset: u64,
     report: &mut FileReport,
     problems: &mut Vec<Problem>,
 ) -> io::Result<Vec<Row<T>>> {
@@ -122,18 +126,15 @@ fn read_rows<T: Record>(
         width: record.len(),
     };
     let mut rows = Vec::new();
-    let last = read_body(
-        &table,
-        &mut csv_reader,
-        TextStart::default(),
-        &mut rows,
-        report,
-        problems,
-    )?;
+    let start = TextStart {
+        line_breaks: 0,
+        offset: text_offset,
+    };
+    let last = read_body(&table, &mut csv_reader, start, &mut rows, report, problems)?;
     check_unclosed_quote(
         file,
         csv_reader.get_ref(),
-        TextStart::default(),
+        start,
         last,
         &mut rows,
         report,
@@ -195,12 +196,13 @@ pub(super) struct Table<'a> {
     pub(super) width: usize,
 }
 
-/// Where a piece of a file's text starts in the whole text.
+/// The start of a piece of a file's text, in the file.
 #[derive(Clone, Copy, Default)]
 pub(super) struct TextStart {
     /// Line breaks before the piece.
     pub(super) line_breaks: u64,
-    /// The byte offset of the piece.
+    /// The byte offset of the piece in the file, counting any byte-order
+    /// mark.
     pub(super) offset: u64,
 }
 
