@@ -581,6 +581,30 @@ fn session_runs(index: &Index<'_>, buckets: &Buckets, weight: usize) -> Vec<Rang
     runs
 }
 
+/// Returns the most records the sessions of `run` can have: one per scan
+/// for the learners with an accepted check-in, and one per expected
+/// learner (places in the course and excusals) of each held session.
+#[cfg(feature = "parallel")]
+fn most_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -> usize {
+    let scans = buckets.starts.get(run.end).copied().unwrap_or(0)
+        - buckets.starts.get(run.start).copied().unwrap_or(0);
+    let expected: usize = run
+        .clone()
+        .filter_map(|position| {
+            let entry = index.sessions.get(position)?;
+            if !entry.held() {
+                return None;
+            }
+            let places = entry
+                .course
+                .and_then(|course| index.places.get(course))
+                .map_or(0, Vec::len);
+            Some(places + index.excused_at(position).len())
+        })
+        .sum();
+    scans + expected
+}
+
 /// Judges the scans of every known session on the rayon thread pool, in
 /// runs of consecutive sessions (see [`session_runs`]), then joins the
 /// runs' outputs in session order and counts every session in `tallies`.
@@ -597,19 +621,29 @@ fn judge_in_runs(
 
     let (index, scans, shared, as_of) = (judge.index, judge.scans, judge.shared, judge.as_of);
     let runs = session_runs(index, buckets, weight);
+    // The records of each run get all the room they can need here, on the
+    // calling thread: memory that a pool thread allocates and the calling
+    // thread frees after joining stays with the pool thread's allocator
+    // arena (glibc's, for one), where the steps after this one would not
+    // reuse it.
+    let parts: Vec<ScanResults> = runs
+        .iter()
+        .map(|run| ScanResults {
+            records: Vec::with_capacity(most_records(index, buckets, run)),
+            ..ScanResults::default()
+        })
+        .collect();
     let outputs: Vec<(ScanResults, Vec<usize>)> = runs
         .par_iter()
-        .map(|run| {
+        .zip(parts)
+        .map(|(run, out)| {
             let mut part = Judge {
                 index,
                 scans,
                 shared,
                 as_of,
-                out: ScanResults::default(),
+                out,
             };
-            let run_scans = buckets.starts.get(run.end).copied().unwrap_or(0)
-                - buckets.starts.get(run.start).copied().unwrap_or(0);
-            part.out.records.reserve(run_scans);
             let mut buffers = Buffers::default();
             let mut lengths = Vec::with_capacity(run.len());
             for position in run.clone() {
@@ -1261,6 +1295,21 @@ mod tests {
                     usize::MAX => assert_eq!(runs.len(), 1),
                     _ => {}
                 }
+            }
+
+            // The room made for a run's records is never too small.
+            let (out, _) = judged(&bundle, &bundle.scans, as_of, None, None);
+            let mut judged_records = vec![0; sessions];
+            for record in &out.records {
+                judged_records[index.session_by_id[&record.session_id]] += 1;
+            }
+            assert!(judged_records.iter().any(|count| *count > 0));
+            for (position, count) in judged_records.into_iter().enumerate() {
+                let most = most_records(&index, &buckets, &(position..position + 1));
+                assert!(
+                    count <= most,
+                    "session {position}: {count} records, room for {most}"
+                );
             }
         }
     }
