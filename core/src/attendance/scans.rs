@@ -661,24 +661,34 @@ fn judge_in_runs(
         })
         .collect();
 
-    let out = &mut judge.out;
-    out.records
-        .reserve_exact(outputs.iter().map(|(part, _)| part.records.len()).sum());
-    out.rejected
-        .reserve(outputs.iter().map(|(part, _)| part.rejected.len()).sum());
-    out.duplicates
-        .reserve(outputs.iter().map(|(part, _)| part.duplicates.len()).sum());
-    // Where each session's records start in the joined records, then the
-    // end.
+    // Where each run's records start in the joined records, then the end,
+    // and likewise for each session.
+    let mut part_starts = Vec::with_capacity(outputs.len() + 1);
     let mut record_starts = Vec::with_capacity(index.sessions.len() + 1);
+    part_starts.push(0);
     record_starts.push(0);
-    for (mut part, lengths) in outputs {
-        let mut end = out.records.len();
+    let mut end = 0;
+    for (_, lengths) in &outputs {
         for length in lengths {
             end += length;
             record_starts.push(end);
         }
-        out.records.append(&mut part.records);
+        part_starts.push(end);
+    }
+    // The records are joined on the pool too: most of the cost of copying
+    // them is the page faults of the joined vector, which both threads
+    // then share.
+    let records: Vec<AttendanceRecord> = (0..end)
+        .into_par_iter()
+        .with_min_len(1 << 12)
+        .map(|at| {
+            let part = part_starts.partition_point(|start| *start <= at) - 1;
+            outputs[part].0.records[at - part_starts[part]].clone()
+        })
+        .collect();
+    let out = &mut judge.out;
+    out.records = records;
+    for (mut part, _) in outputs {
         out.rejected.append(&mut part.rejected);
         out.duplicates.append(&mut part.duplicates);
         out.accepted += part.accepted;
