@@ -468,10 +468,11 @@ fn settle_early<'s>(
 }
 
 /// Judges every scan, writes the records of every session and counts each
-/// session in `tallies`. With the `parallel` feature the known sessions are
-/// judged on the rayon thread pool, in runs of whole sessions whose
-/// outputs are joined in session order, so the results are the same as on
-/// one thread.
+/// session in `tallies`. With the `parallel` feature and a thread pool of
+/// more than one thread, the known sessions are judged on the pool, in runs
+/// of whole sessions whose outputs are joined in session order, so the
+/// results are the same as on one thread. A pool of one thread takes the
+/// serial path, which joins nothing.
 pub(super) fn evaluate_scans(
     index: &Index<'_>,
     scans: &[Scan],
@@ -479,13 +480,14 @@ pub(super) fn evaluate_scans(
     tallies: &mut CourseTallies<'_>,
 ) -> ScanResults {
     #[cfg(feature = "parallel")]
-    let judge_known =
-        |judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>| {
-            judge_in_runs(judge, buckets, tallies, RUN_WEIGHT);
-        };
-    #[cfg(not(feature = "parallel"))]
-    let judge_known = judge_serially;
-    evaluate_with(index, scans, settings.as_of, tallies, judge_known)
+    if rayon::current_num_threads() > 1 {
+        let in_runs =
+            |judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>| {
+                judge_in_runs(judge, buckets, tallies, RUN_WEIGHT);
+            };
+        return evaluate_with(index, scans, settings.as_of, tallies, in_runs);
+    }
+    evaluate_with(index, scans, settings.as_of, tallies, judge_serially)
 }
 
 /// Does what [`evaluate_scans`] does, judging the scans of known sessions
@@ -528,10 +530,6 @@ struct Buffers<'s> {
 
 /// Judges the scans of every known session on the calling thread, counting
 /// each session in `tallies` right after writing its records.
-#[cfg_attr(
-    all(feature = "parallel", not(test)),
-    expect(dead_code, reason = "only tests run it beside the parallel path")
-)]
 fn judge_serially(judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>) {
     let index = judge.index;
     // Records are at most one per scan plus the expected learners without
