@@ -73,7 +73,7 @@ impl<'i> CourseTallies<'i> {
     }
 
     /// Counts every session of a course as [`Self::count_session`] does,
-    /// one course per task on the rayon thread pool. `records` holds the
+    /// one course per task on the rayon thread pool. `records` has the
     /// records of every session, and `record_starts` where each session's
     /// records start in it, then the end. Each course's learners are
     /// counted by one task, and counts are sums, so the results do not
@@ -192,7 +192,7 @@ fn course_schedule(index: &Index<'_>, course: usize) -> Schedule {
 
 /// Counts the session at `position` for `learners`, the learners of its
 /// course, from `records`, the session's records ordered by learner. A
-/// cancelled session counts for nobody.
+/// cancelled session counts for no learner.
 fn count_for_learners(
     learners: &mut [CourseLearner<'_>],
     index: &Index<'_>,

@@ -469,10 +469,10 @@ fn settle_early<'s>(
 
 /// Judges every scan, writes the records of every session and counts each
 /// session in `tallies`. With the `parallel` feature and a thread pool of
-/// more than one thread, the known sessions are judged on the pool, in runs
-/// of whole sessions whose outputs are joined in session order, so the
-/// results are the same as on one thread. A pool of one thread takes the
-/// serial path, which joins nothing.
+/// more than one thread, the known sessions are judged on the pool in runs
+/// of whole sessions. The runs' outputs are joined in session order, so
+/// the results are the same as on one thread. A pool of one thread takes
+/// the serial path, which joins nothing.
 pub(super) fn evaluate_scans(
     index: &Index<'_>,
     scans: &[Scan],
@@ -583,7 +583,7 @@ fn session_runs(index: &Index<'_>, buckets: &Buckets, weight: usize) -> Vec<Rang
 /// for the learners with an accepted check-in, and one per expected
 /// learner (places in the course and excusals) of each held session.
 #[cfg(feature = "parallel")]
-fn most_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -> usize {
+fn max_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -> usize {
     let scans = buckets.starts.get(run.end).copied().unwrap_or(0)
         - buckets.starts.get(run.start).copied().unwrap_or(0);
     let expected: usize = run
@@ -620,14 +620,13 @@ fn judge_in_runs(
     let (index, scans, shared, as_of) = (judge.index, judge.scans, judge.shared, judge.as_of);
     let runs = session_runs(index, buckets, weight);
     // The records of each run get all the room they can need here, on the
-    // calling thread: memory that a pool thread allocates and the calling
-    // thread frees after joining stays with the pool thread's allocator
-    // arena (glibc's, for one), where the steps after this one would not
-    // reuse it.
+    // calling thread. Memory that a pool thread allocates and the calling
+    // thread frees stays in the pool thread's allocator arena (glibc's, for
+    // one), and the steps after this one would not reuse it.
     let parts: Vec<ScanResults> = runs
         .iter()
         .map(|run| ScanResults {
-            records: Vec::with_capacity(most_records(index, buckets, run)),
+            records: Vec::with_capacity(max_records(index, buckets, run)),
             ..ScanResults::default()
         })
         .collect();
@@ -1214,7 +1213,8 @@ mod tests {
                     for key in [Some(&key), None] {
                         let (out, results) = assert_runs_agree(&bundle, &bundle.scans, as_of, key);
                         assert!(out.records.len() > learners as usize, "{learners} learners");
-                        assert!(!out.rejected.is_empty() && !out.duplicates.is_empty());
+                        assert!(!out.rejected.is_empty(), "{learners} learners");
+                        assert!(!out.duplicates.is_empty(), "{learners} learners");
                         assert!(results.iter().any(|result| result.attended_sessions > 0));
                     }
                 }
@@ -1240,8 +1240,10 @@ mod tests {
             );
 
             let (out, results) = assert_runs_agree(&bundle, &[], as_of, None);
-            assert!(out.rejected.is_empty() && out.duplicates.is_empty());
-            assert!(!out.records.is_empty() && !results.is_empty());
+            assert!(out.rejected.is_empty());
+            assert!(out.duplicates.is_empty());
+            assert!(!out.records.is_empty());
+            assert!(!results.is_empty());
         }
 
         /// Every known session gets an exact copy of its first scan (a
@@ -1313,10 +1315,10 @@ mod tests {
             }
             assert!(judged_records.iter().any(|count| *count > 0));
             for (position, count) in judged_records.into_iter().enumerate() {
-                let most = most_records(&index, &buckets, &(position..position + 1));
+                let max = max_records(&index, &buckets, &(position..position + 1));
                 assert!(
-                    count <= most,
-                    "session {position}: {count} records, room for {most}"
+                    count <= max,
+                    "session {position}: {count} records, room for {max}"
                 );
             }
         }
