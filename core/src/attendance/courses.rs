@@ -62,42 +62,55 @@ impl<'i> CourseTallies<'i> {
         position: usize,
         records: &[AttendanceRecord],
     ) {
-        let Some(entry) = index.sessions.get(position) else {
+        let Some(course) = index.sessions.get(position).and_then(|entry| entry.course) else {
             return;
         };
-        let Some(course) = entry.course else {
-            return;
-        };
-        if entry.cancelled {
-            return;
-        }
         let (Some(&start), Some(&end)) = (self.starts.get(course), self.starts.get(course + 1))
         else {
             return;
         };
-        let learners = &mut self.learners[start..end];
-        let starts_at = entry.windows.starts_at;
-        if !entry.ended {
-            for learner in learners.iter_mut() {
-                let expected =
-                    learner.active || learner.places.iter().any(|place| place.covers(starts_at));
-                if expected && !index.is_excused(position, learner.learner) {
-                    learner.tally.remaining += 1;
-                }
-            }
-            return;
-        }
+        count_for_learners(&mut self.learners[start..end], index, position, records);
+    }
 
-        let mut session_records = records.iter().peekable();
-        for learner in learners.iter_mut() {
-            while session_records
-                .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
-                .is_some()
-            {}
-            let record = session_records.next_if(|record| record.learner_id == learner.learner);
-            let covered = learner.places.iter().any(|place| place.covers(starts_at));
-            count_held_session(&mut learner.tally, record, covered);
+    /// Counts every session of a course as [`Self::count_session`] does,
+    /// one course per task on the rayon thread pool. `records` has the
+    /// records of every session, and `record_starts` where each session's
+    /// records start in it, then the end. Each course's learners are
+    /// counted by one task, and counts are sums, so the results do not
+    /// depend on the number of threads.
+    #[cfg(feature = "parallel")]
+    pub fn count_sessions(
+        &mut self,
+        index: &Index<'_>,
+        records: &[AttendanceRecord],
+        record_starts: &[usize],
+    ) {
+        use rayon::prelude::*;
+
+        let mut courses = Vec::with_capacity(self.starts.len());
+        let mut rest = self.learners.as_mut_slice();
+        for bounds in self.starts.windows(2) {
+            let Some((learners, after)) = rest.split_at_mut_checked(bounds[1] - bounds[0]) else {
+                break;
+            };
+            courses.push(learners);
+            rest = after;
         }
+        courses
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(course, learners)| {
+                let positions = index
+                    .course_sessions
+                    .get(course)
+                    .map_or(&[][..], Vec::as_slice);
+                for &position in positions {
+                    let start = record_starts.get(position).copied().unwrap_or(0);
+                    let end = record_starts.get(position + 1).copied().unwrap_or(start);
+                    let session_records = records.get(start..end).unwrap_or_default();
+                    count_for_learners(learners, index, position, session_records);
+                }
+            });
     }
 
     /// Computes the result of every learner who had a place in a course,
@@ -175,6 +188,45 @@ fn course_schedule(index: &Index<'_>, course: usize) -> Schedule {
         }
     }
     schedule
+}
+
+/// Counts the session at `position` for `learners`, the learners of its
+/// course, from `records`, the session's records ordered by learner. A
+/// cancelled session counts for no learner.
+fn count_for_learners(
+    learners: &mut [CourseLearner<'_>],
+    index: &Index<'_>,
+    position: usize,
+    records: &[AttendanceRecord],
+) {
+    let Some(entry) = index.sessions.get(position) else {
+        return;
+    };
+    if entry.cancelled {
+        return;
+    }
+    let starts_at = entry.windows.starts_at;
+    if !entry.ended {
+        for learner in learners.iter_mut() {
+            let expected =
+                learner.active || learner.places.iter().any(|place| place.covers(starts_at));
+            if expected && !index.is_excused(position, learner.learner) {
+                learner.tally.remaining += 1;
+            }
+        }
+        return;
+    }
+
+    let mut session_records = records.iter().peekable();
+    for learner in learners.iter_mut() {
+        while session_records
+            .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
+            .is_some()
+        {}
+        let record = session_records.next_if(|record| record.learner_id == learner.learner);
+        let covered = learner.places.iter().any(|place| place.covers(starts_at));
+        count_held_session(&mut learner.tally, record, covered);
+    }
 }
 
 /// Counts one held session for a learner, from their record there (if

@@ -310,7 +310,9 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn build(
+    /// Arranges `input` for lookups, reporting an input that is
+    /// inconsistent in itself (see [`evaluate_attendance`]).
+    pub(super) fn build(
         input: &AttendanceInput<'a>,
         settings: &EvaluationSettings<'a>,
     ) -> Result<Self, Problems> {

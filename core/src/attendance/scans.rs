@@ -16,6 +16,8 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+#[cfg(feature = "parallel")]
+use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
@@ -31,7 +33,7 @@ use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan
 use super::status::decide_status;
 
 /// The output of judging the scans.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(super) struct ScanResults {
     /// Records in output order: by session, then learner.
     pub records: Vec<AttendanceRecord>,
@@ -195,6 +197,9 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
 fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     // Most inputs have unique ids: sorting 64-bit folds of the ids finds
     // that quickly, and only a repeated fold needs the exact search below.
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut folds[..]);
+    #[cfg(not(feature = "parallel"))]
     folds.sort_unstable();
     if !folds.windows(2).any(|pair| pair[0] == pair[1]) {
         return HashMap::new();
@@ -363,7 +368,7 @@ fn sort_by_learner_prefix(
 struct Judge<'a, 'i> {
     index: &'i Index<'a>,
     scans: &'i [Scan],
-    shared: HashMap<u32, SharedId>,
+    shared: &'i HashMap<u32, SharedId>,
     as_of: DateTime<Utc>,
     out: ScanResults,
 }
@@ -463,66 +468,270 @@ fn settle_early<'s>(
 }
 
 /// Judges every scan, writes the records of every session and counts each
-/// session in `tallies`.
+/// session in `tallies`. With the `parallel` feature and a thread pool of
+/// more than one thread, the known sessions are judged on the pool in runs
+/// of whole sessions. The runs' outputs are joined in session order, so
+/// the results are the same as on one thread. A pool of one thread takes
+/// the serial path, which joins nothing.
 pub(super) fn evaluate_scans(
     index: &Index<'_>,
     scans: &[Scan],
     settings: &EvaluationSettings<'_>,
     tallies: &mut CourseTallies<'_>,
 ) -> ScanResults {
+    #[cfg(feature = "parallel")]
+    if rayon::current_num_threads() > 1 {
+        let in_runs =
+            |judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>| {
+                judge_in_runs(judge, buckets, tallies, RUN_WEIGHT);
+            };
+        return evaluate_with(index, scans, settings.as_of, tallies, in_runs);
+    }
+    evaluate_with(index, scans, settings.as_of, tallies, judge_serially)
+}
+
+/// Does what [`evaluate_scans`] does, judging the scans of known sessions
+/// with `judge_known`.
+fn evaluate_with(
+    index: &Index<'_>,
+    scans: &[Scan],
+    as_of: DateTime<Utc>,
+    tallies: &mut CourseTallies<'_>,
+    judge_known: impl FnOnce(&mut Judge<'_, '_>, &Buckets, &mut CourseTallies<'_>),
+) -> ScanResults {
     let mut buckets = bucket_by_session(index, scans);
     let folds = std::mem::take(&mut buckets.folds);
-
+    let shared = shared_ids(scans, folds);
     let mut judge = Judge {
         index,
         scans,
-        shared: shared_ids(scans, folds),
-        as_of: settings.as_of,
+        shared: &shared,
+        as_of,
         out: ScanResults::default(),
     };
-    // Records are at most one per scan plus the expected learners without
-    // one; duplicates and rejections are usually a small share of scans.
-    judge.out.records.reserve(scans.len());
-    judge.out.duplicates.reserve(scans.len() / 8);
-    judge.out.rejected.reserve(scans.len() / 16);
-
-    // The keys of one session at a time: a small buffer that stays in the
-    // cache, and the scans it reads stay there for the checks that follow.
-    let mut keys = Vec::new();
-    let mut expected = Vec::new();
-    let mut nonces = Nonces::default();
-    for (position, entry) in index.sessions.iter().enumerate() {
-        let start = judge.out.records.len();
-        expected_learners(index, position, entry, &mut expected);
-        let mut pending = expected.iter().copied().peekable();
-        let mut places = index.place_cursor(entry.course);
-        sorted_keys(&mut keys, scans, buckets.scans_of(position), false);
-        for group in keys.chunk_by(|a, b| a.learner == b.learner) {
-            let Some(learner) = group.first().map(|key| key.learner) else {
-                continue;
-            };
-            while let Some(absent) = pending.next_if(|expected| *expected < learner) {
-                push_unattended(&mut judge, position, entry, absent);
-            }
-            let was_expected = pending.next_if_eq(&learner).is_some();
-            nonces.clear();
-            let places = places.places_of(learner);
-            match judge_group(&mut judge, position, entry, group, places, &mut nonces) {
-                Some(record) => judge.out.records.push(record),
-                None if was_expected => push_unattended(&mut judge, position, entry, learner),
-                None => {}
-            }
-        }
-        for absent in pending {
-            push_unattended(&mut judge, position, entry, absent);
-        }
-        tallies.count_session(index, position, &judge.out.records[start..]);
-    }
+    judge_known(&mut judge, &buckets, tallies);
 
     let unknown = buckets.scans_of(index.sessions.len());
-    sorted_keys(&mut keys, scans, unknown, true);
-    judge_unknown_sessions(&mut judge, &keys, &mut nonces);
+    let mut buffers = Buffers::default();
+    sorted_keys(&mut buffers.keys, scans, unknown, true);
+    judge_unknown_sessions(&mut judge, &buffers.keys, &mut buffers.nonces);
     judge.out
+}
+
+/// Buffers reused from one session to the next: small ones that stay in
+/// the cache, so the scans read to build the keys stay there too for the
+/// checks that follow.
+#[derive(Default)]
+struct Buffers<'s> {
+    keys: Vec<ScanKey>,
+    expected: Vec<u128>,
+    nonces: Nonces<'s>,
+}
+
+/// Judges the scans of every known session on the calling thread, counting
+/// each session in `tallies` right after writing its records.
+fn judge_serially(judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>) {
+    let index = judge.index;
+    // Records are at most one per scan plus the expected learners without
+    // one; duplicates and rejections are usually a small share of scans.
+    let scans = judge.scans.len();
+    judge.out.records.reserve(scans);
+    judge.out.duplicates.reserve(scans / 8);
+    judge.out.rejected.reserve(scans / 16);
+    let mut buffers = Buffers::default();
+    for (position, entry) in index.sessions.iter().enumerate() {
+        let start = judge.out.records.len();
+        judge_session(judge, position, entry, buckets, &mut buffers);
+        tallies.count_session(index, position, &judge.out.records[start..]);
+    }
+}
+
+/// The work a run of sessions judged on the thread pool should hold: its
+/// scans, plus the places of each session's course (the expected learners
+/// are found among them), plus one per session. Large enough that a run's
+/// overhead is small, small enough that the pool's threads share the work
+/// evenly.
+#[cfg(feature = "parallel")]
+const RUN_WEIGHT: usize = 1 << 14;
+
+/// Splits the known sessions into runs of consecutive sessions, each
+/// closed once its work reaches `weight` (see [`RUN_WEIGHT`]).
+#[cfg(feature = "parallel")]
+fn session_runs(index: &Index<'_>, buckets: &Buckets, weight: usize) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut work = 0;
+    for (position, entry) in index.sessions.iter().enumerate() {
+        let places = entry
+            .course
+            .and_then(|course| index.places.get(course))
+            .map_or(0, Vec::len);
+        work += buckets.scans_of(position).len() + places + 1;
+        if work >= weight {
+            runs.push(start..position + 1);
+            start = position + 1;
+            work = 0;
+        }
+    }
+    if start < index.sessions.len() {
+        runs.push(start..index.sessions.len());
+    }
+    runs
+}
+
+/// Returns the most records the sessions of `run` can have: one per scan
+/// for the learners with an accepted check-in, and one per expected
+/// learner (places in the course and excusals) of each held session.
+#[cfg(feature = "parallel")]
+fn max_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -> usize {
+    let scans = buckets.starts.get(run.end).copied().unwrap_or(0)
+        - buckets.starts.get(run.start).copied().unwrap_or(0);
+    let expected: usize = run
+        .clone()
+        .filter_map(|position| {
+            let entry = index.sessions.get(position)?;
+            if !entry.held() {
+                return None;
+            }
+            let places = entry
+                .course
+                .and_then(|course| index.places.get(course))
+                .map_or(0, Vec::len);
+            Some(places + index.excused_at(position).len())
+        })
+        .sum();
+    scans + expected
+}
+
+/// Judges the scans of every known session on the rayon thread pool, in
+/// runs of consecutive sessions (see [`session_runs`]), then joins the
+/// runs' outputs in session order and counts every session in `tallies`.
+/// The output is the one [`judge_serially`] gives, whatever the number of
+/// threads or the order in which runs finish.
+#[cfg(feature = "parallel")]
+fn judge_in_runs(
+    judge: &mut Judge<'_, '_>,
+    buckets: &Buckets,
+    tallies: &mut CourseTallies<'_>,
+    weight: usize,
+) {
+    use rayon::prelude::*;
+
+    let (index, scans, shared, as_of) = (judge.index, judge.scans, judge.shared, judge.as_of);
+    let runs = session_runs(index, buckets, weight);
+    // The records of each run get all the room they can need here, on the
+    // calling thread. Memory that a pool thread allocates and the calling
+    // thread frees stays in the pool thread's allocator arena (glibc's, for
+    // one), and the steps after this one would not reuse it.
+    let parts: Vec<ScanResults> = runs
+        .iter()
+        .map(|run| ScanResults {
+            records: Vec::with_capacity(max_records(index, buckets, run)),
+            ..ScanResults::default()
+        })
+        .collect();
+    let outputs: Vec<(ScanResults, Vec<usize>)> = runs
+        .par_iter()
+        .zip(parts)
+        .map(|(run, out)| {
+            let mut part = Judge {
+                index,
+                scans,
+                shared,
+                as_of,
+                out,
+            };
+            let mut buffers = Buffers::default();
+            let mut lengths = Vec::with_capacity(run.len());
+            for position in run.clone() {
+                let before = part.out.records.len();
+                judge_session(
+                    &mut part,
+                    position,
+                    &index.sessions[position],
+                    buckets,
+                    &mut buffers,
+                );
+                lengths.push(part.out.records.len() - before);
+            }
+            (part.out, lengths)
+        })
+        .collect();
+
+    // Where each run's records start in the joined records, then the end,
+    // and likewise for each session.
+    let mut part_starts = Vec::with_capacity(outputs.len() + 1);
+    let mut record_starts = Vec::with_capacity(index.sessions.len() + 1);
+    part_starts.push(0);
+    record_starts.push(0);
+    let mut end = 0;
+    for (_, lengths) in &outputs {
+        for length in lengths {
+            end += length;
+            record_starts.push(end);
+        }
+        part_starts.push(end);
+    }
+    // The records are joined on the pool too: most of the cost of copying
+    // them is the page faults of the joined vector, which both threads
+    // then share.
+    let records: Vec<AttendanceRecord> = (0..end)
+        .into_par_iter()
+        .with_min_len(1 << 12)
+        .map(|at| {
+            let part = part_starts.partition_point(|start| *start <= at) - 1;
+            outputs[part].0.records[at - part_starts[part]].clone()
+        })
+        .collect();
+    let out = &mut judge.out;
+    out.records = records;
+    for (mut part, _) in outputs {
+        out.rejected.append(&mut part.rejected);
+        out.duplicates.append(&mut part.duplicates);
+        out.accepted += part.accepted;
+    }
+    tallies.count_sessions(index, &out.records, &record_starts);
+}
+
+/// Judges the scans of the known session at `position` and writes its
+/// records: one for each learner with an accepted check-in, and one for
+/// each expected learner without one, ordered by learner.
+fn judge_session<'s>(
+    judge: &mut Judge<'_, 's>,
+    position: usize,
+    entry: &SessionEntry<'_>,
+    buckets: &Buckets,
+    buffers: &mut Buffers<'s>,
+) {
+    let index = judge.index;
+    expected_learners(index, position, entry, &mut buffers.expected);
+    let mut pending = buffers.expected.iter().copied().peekable();
+    let mut places = index.place_cursor(entry.course);
+    sorted_keys(
+        &mut buffers.keys,
+        judge.scans,
+        buckets.scans_of(position),
+        false,
+    );
+    for group in buffers.keys.chunk_by(|a, b| a.learner == b.learner) {
+        let Some(learner) = group.first().map(|key| key.learner) else {
+            continue;
+        };
+        while let Some(absent) = pending.next_if(|expected| *expected < learner) {
+            push_unattended(judge, position, entry, absent);
+        }
+        let was_expected = pending.next_if_eq(&learner).is_some();
+        buffers.nonces.clear();
+        let places = places.places_of(learner);
+        match judge_group(judge, position, entry, group, places, &mut buffers.nonces) {
+            Some(record) => judge.out.records.push(record),
+            None if was_expected => push_unattended(judge, position, entry, learner),
+            None => {}
+        }
+    }
+    for absent in pending {
+        push_unattended(judge, position, entry, absent);
+    }
 }
 
 /// Judges the scans of one learner at one known session, in time order,
@@ -915,6 +1124,203 @@ mod tests {
                     .then(a.cmp(&b))
             });
             assert_eq!(order, expected, "{count} scans");
+        }
+    }
+
+    /// The parallel path beside the serial one: the same judgements and
+    /// course results for runs of one session, of a few sessions, and of
+    /// all sessions at once.
+    #[cfg(feature = "parallel")]
+    mod runs {
+        use super::*;
+        use crate::attendance::engine::AttendanceInput;
+        use crate::attendance::policy::AttendancePolicy;
+        use crate::attendance::rate::{AssessmentResult, CourseResult};
+        use crate::attendance::token::TokenKey;
+        use crate::bundle::Bundle;
+
+        /// Judges `bundle`'s scans (or `scans`, when given) serially, or in
+        /// runs of `weight` on the thread pool.
+        fn judged(
+            bundle: &Bundle,
+            scans: &[Scan],
+            as_of: DateTime<Utc>,
+            key: Option<&TokenKey>,
+            weight: Option<usize>,
+        ) -> (ScanResults, Vec<CourseResult>) {
+            let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
+            let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+            let input = AttendanceInput {
+                scans,
+                ..AttendanceInput::from_bundle(bundle, &learners, &assessments)
+            };
+            let policy = AttendancePolicy::default();
+            let settings = EvaluationSettings {
+                policy: &policy,
+                as_of,
+                token_key: key,
+            };
+            let index = Index::build(&input, &settings).unwrap();
+            let mut tallies = CourseTallies::new(&index);
+            let out = match weight {
+                None => evaluate_with(&index, scans, as_of, &mut tallies, judge_serially),
+                Some(weight) => evaluate_with(&index, scans, as_of, &mut tallies, |j, b, t| {
+                    judge_in_runs(j, b, t, weight);
+                }),
+            };
+            (out, tallies.into_results(&index))
+        }
+
+        /// Asserts that every weight of runs gives the serial output, and
+        /// returns it.
+        fn assert_runs_agree(
+            bundle: &Bundle,
+            scans: &[Scan],
+            as_of: DateTime<Utc>,
+            key: Option<&TokenKey>,
+        ) -> (ScanResults, Vec<CourseResult>) {
+            let serial = judged(bundle, scans, as_of, key, None);
+            for weight in [1, 2, 7, 100, 5000, usize::MAX] {
+                let parallel = judged(bundle, scans, as_of, key, Some(weight));
+                // Not assert_eq: the debug form of a district is too long.
+                assert!(parallel.0 == serial.0, "scans judged in runs of {weight}");
+                assert!(
+                    parallel.1 == serial.1,
+                    "courses counted after runs of {weight}"
+                );
+            }
+            serial
+        }
+
+        fn district(learners: u32) -> (Bundle, DateTime<Utc>) {
+            let params = crate::sample::SampleParams {
+                learners,
+                ..crate::sample::SampleParams::default()
+            };
+            let sample = crate::sample::generate(&params).unwrap();
+            let as_of = sample.as_of;
+            (sample.into_bundle(), as_of)
+        }
+
+        #[test]
+        fn generated_districts_judge_alike() {
+            let key = crate::sample::sample_token_key();
+            for learners in [60, 300, 1200] {
+                let (bundle, season_end) = district(learners);
+                // At the season's end, and mid-season with sessions still
+                // to come and scans in the future.
+                for as_of in [season_end, season_end - chrono::Duration::days(40)] {
+                    for key in [Some(&key), None] {
+                        let (out, results) = assert_runs_agree(&bundle, &bundle.scans, as_of, key);
+                        assert!(out.records.len() > learners as usize, "{learners} learners");
+                        assert!(!out.rejected.is_empty(), "{learners} learners");
+                        assert!(!out.duplicates.is_empty(), "{learners} learners");
+                        assert!(results.iter().any(|result| result.attended_sessions > 0));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn sessions_of_one_scan_or_none_judge_alike() {
+            let (bundle, as_of) = district(300);
+            let mut seen = std::collections::HashSet::new();
+            let firsts: Vec<Scan> = bundle
+                .scans
+                .iter()
+                .filter(|scan| seen.insert(scan.session_id))
+                .cloned()
+                .collect();
+            assert!(firsts.len() > 10);
+            let (out, _) = assert_runs_agree(&bundle, &firsts, as_of, None);
+            assert!(
+                out.records
+                    .iter()
+                    .any(|record| record.check_in_scan_id.is_some())
+            );
+
+            let (out, results) = assert_runs_agree(&bundle, &[], as_of, None);
+            assert!(out.rejected.is_empty());
+            assert!(out.duplicates.is_empty());
+            assert!(!out.records.is_empty());
+            assert!(!results.is_empty());
+        }
+
+        /// Every known session gets an exact copy of its first scan (a
+        /// repeated scan) and a scan after the evaluation time (rejected),
+        /// so every run, first and last sessions included, has both.
+        #[test]
+        fn rejected_and_duplicates_in_every_run_judge_alike() {
+            let (bundle, as_of) = district(300);
+            let mut seen = std::collections::HashSet::new();
+            let mut scans = bundle.scans.clone();
+            for scan in &bundle.scans {
+                if seen.insert(scan.session_id) {
+                    let mut late = scan.clone();
+                    late.id = ScanId::derive("test", &format!("late-{}", scan.id));
+                    late.scanned_at = as_of + chrono::Duration::hours(1);
+                    scans.push(late);
+                    scans.push(scan.clone());
+                }
+            }
+            let key = crate::sample::sample_token_key();
+            let (out, _) = assert_runs_agree(&bundle, &scans, as_of, Some(&key));
+            let future = out
+                .rejected
+                .iter()
+                .filter(|rejected| rejected.code == codes::SCAN_IN_FUTURE)
+                .count();
+            assert!(future >= seen.len());
+            let repeated = out
+                .duplicates
+                .iter()
+                .filter(|duplicate| duplicate.kind == DuplicateKind::RepeatedScan)
+                .count();
+            assert!(repeated >= seen.len());
+        }
+
+        #[test]
+        fn runs_cover_sessions_in_order() {
+            let (bundle, as_of) = district(60);
+            let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
+            let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+            let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
+            let policy = AttendancePolicy::default();
+            let settings = EvaluationSettings {
+                policy: &policy,
+                as_of,
+                token_key: None,
+            };
+            let index = Index::build(&input, &settings).unwrap();
+            let buckets = bucket_by_session(&index, input.scans);
+            let sessions = index.sessions.len();
+            assert!(sessions > 1);
+            for weight in [1, 50, 5000, usize::MAX] {
+                let runs = session_runs(&index, &buckets, weight);
+                let joined: Vec<usize> = runs.iter().flat_map(Clone::clone).collect();
+                assert_eq!(joined, (0..sessions).collect::<Vec<_>>(), "weight {weight}");
+                assert!(runs.iter().all(|run| !run.is_empty()));
+                match weight {
+                    1 => assert_eq!(runs.len(), sessions),
+                    usize::MAX => assert_eq!(runs.len(), 1),
+                    _ => {}
+                }
+            }
+
+            // The room made for a run's records is never too small.
+            let (out, _) = judged(&bundle, &bundle.scans, as_of, None, None);
+            let mut judged_records = vec![0; sessions];
+            for record in &out.records {
+                judged_records[index.session_by_id[&record.session_id]] += 1;
+            }
+            assert!(judged_records.iter().any(|count| *count > 0));
+            for (position, count) in judged_records.into_iter().enumerate() {
+                let max = max_records(&index, &buckets, &(position..position + 1));
+                assert!(
+                    count <= max,
+                    "session {position}: {count} records, room for {max}"
+                );
+            }
         }
     }
 
