@@ -4,10 +4,12 @@
 //! be cut after any line feed. The file is read in blocks of a few tens of
 //! megabytes, and each block is cut into pieces. Each piece is parsed on its
 //! own worker, which is given the line breaks and bytes before the piece,
-//! and the pieces are joined in file order. The rows, problems and counts are the same as
-//! reading the file in one go gives. From the first block with a quote on,
-//! the rest of the file is read in one go, because a quoted cell may
-//! contain a line break.
+//! and the pieces are joined in file order. The rows, problems and counts
+//! are the same as reading the file in one go gives. From the first block
+//! with a quote on, the rest of the file is read in one go, because a
+//! quoted cell may contain a line break. The same holds from the first
+//! block without a line feed (lone carriage returns as line ends, or a line
+//! longer than a block), which cannot be cut.
 
 use std::io::{self, Read};
 
@@ -88,7 +90,9 @@ fn read_file_with<T: Record + Send>(
             .take(to_read as u64)
             .read_to_end(&mut pending)?;
         let at_end = read < to_read;
-        if memchr::memchr(b'"', &pending[begin..]).is_some() {
+        let last_line_feed = memchr::memrchr(b'\n', &pending[begin..]);
+        let quoted = memchr::memchr(b'"', &pending[begin..]).is_some();
+        if quoted || (last_line_feed.is_none() && !at_end) {
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
             read_rest(
@@ -101,10 +105,9 @@ fn read_file_with<T: Record + Send>(
             )?;
             break;
         }
-        let end = match memchr::memrchr(b'\n', &pending[begin..]) {
-            _ if at_end => pending.len(),
-            Some(last_line_feed) => begin + last_line_feed + 1,
-            None => continue,
+        let end = match last_line_feed {
+            Some(last_line_feed) if !at_end => begin + last_line_feed + 1,
+            _ => pending.len(),
         };
         let block = &pending[begin..end];
         for piece in read_block(&table, block, start, sizes.piece)? {
@@ -351,7 +354,7 @@ mod tests {
 
     #[test]
     fn pieces_match_one_go() {
-        for ending in ["\n", "\r\n"] {
+        for ending in ["\n", "\r\n", "\r"] {
             let bytes = mixed_file(ending);
             let expected = in_one_go(&bytes);
             assert_eq!(expected.1.rows_read, 498, "ending {ending:?}");
