@@ -67,6 +67,10 @@ impl<'a> AttendanceInput<'a> {
     /// empty `learners` accepts any learner id, as for a bundle without
     /// learners. Struct update syntax replaces a part, such as the scans.
     ///
+    /// NOTE: a bundle whose `learners.csv` had every row rejected also has
+    /// no learners, so its scans are accepted for any learner id too. The
+    /// bundle does not record whether the file was there.
+    ///
     /// # Example
     ///
     /// ```
