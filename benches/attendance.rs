@@ -16,7 +16,10 @@
 //! system, page faults included), read from Linux's
 //! `/proc/thread-self/schedstat`, because the machines that run it are
 //! shared and their wall times vary with the load. Elsewhere it falls back
-//! to wall time.
+//! to wall time. This crate turns on the core's `parallel` feature, with
+//! which the engine also judges sessions on the rayon pool, whose threads
+//! that clock does not count. Run with `RAYON_NUM_THREADS=1`, which takes
+//! the serial path, to measure the engine on one core.
 
 use std::hint::black_box;
 use std::time::Instant;
