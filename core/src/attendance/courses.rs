@@ -54,8 +54,8 @@ impl<'i> CourseTallies<'i> {
 
     /// Counts the session at `position` for the learners of its course:
     /// from `records`, the session's records ordered by learner, once it
-    /// is held, and as a remaining session before it ends. Sessions of no
-    /// course and cancelled sessions count for nobody.
+    /// is held, and as a remaining session before it ends. Sessions without
+    /// a course and cancelled sessions are not counted.
     pub fn count_session(
         &mut self,
         index: &Index<'_>,

@@ -714,16 +714,7 @@ mod tests {
         let bundle = sample.into_bundle();
         let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
         let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-        let input = AttendanceInput {
-            sessions: &bundle.sessions,
-            courses: &bundle.courses,
-            venues: &bundle.venues,
-            learners: Some(&learners),
-            enrolments: &bundle.enrolments,
-            excusals: &bundle.excusals,
-            assessments: &assessments,
-            scans: &bundle.scans,
-        };
+        let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
         let policy = AttendancePolicy::default();
         let settings = EvaluationSettings {
             policy: &policy,

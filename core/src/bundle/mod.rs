@@ -374,7 +374,7 @@ impl RawRows {
     }
 }
 
-/// How the text of a CSV file is parsed.
+/// The way the text of a CSV file is parsed.
 #[derive(Clone, Copy)]
 enum Parsing {
     /// From start to end by one worker.
