@@ -194,6 +194,7 @@ fn assert_caps_hold(
         .filter_map(|outcome| {
             let course = outcome.course_id.and_then(|id| context.course(id));
             let category = outcome
+                .details()
                 .category
                 .clone()
                 .or_else(|| course.map(|course| course.category.clone()))?;

@@ -307,7 +307,12 @@ fn oulad_outcomes_pass_mark_and_banked() {
         .outcomes
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
-        .map(|outcome| (outcome.title.as_deref(), outcome.occurred_on.to_string()))
+        .map(|outcome| {
+            (
+                outcome.details().title.as_deref(),
+                outcome.occurred_on.to_string(),
+            )
+        })
         .collect();
     // AAA 2014J ends 269 days after 1 October 2014; AAA 2013J 268 days
     // after 1 October 2013.
@@ -323,7 +328,13 @@ fn oulad_outcomes_pass_mark_and_banked() {
         .outcomes
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::Assessment)
-        .map(|outcome| (outcome.score, outcome.passed, outcome.banked))
+        .map(|outcome| {
+            (
+                outcome.details().score,
+                outcome.details().passed,
+                outcome.banked,
+            )
+        })
         .collect();
     assert_eq!(
         results,

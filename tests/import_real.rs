@@ -174,7 +174,7 @@ fn oulad_completions_and_assessments() {
     let distinctions = bundle
         .outcomes
         .iter()
-        .filter(|outcome| outcome.title.as_deref() == Some("Distinction"))
+        .filter(|outcome| outcome.details().title.as_deref() == Some("Distinction"))
         .count();
     assert_eq!(distinctions, 3_024);
 
@@ -188,7 +188,7 @@ fn oulad_completions_and_assessments() {
     let passed = bundle
         .outcomes
         .iter()
-        .filter(|outcome| outcome.passed == Some(true))
+        .filter(|outcome| outcome.details().passed == Some(true))
         .count();
     assert_eq!(passed, 166_161);
     assert_eq!(bundle.outcomes.len(), 15_385 + 173_739);

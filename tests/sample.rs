@@ -361,8 +361,16 @@ fn club_histories_follow_the_rules() {
         .iter()
         .filter(|outcome| outcome.kind == OutcomeKind::Award && outcome.club_id == Some(qigong.id))
         .collect();
-    assert!(awards.iter().any(|award| award.banked && award.team));
-    assert!(awards.iter().any(|award| !award.banked && award.team));
+    assert!(
+        awards
+            .iter()
+            .any(|award| award.banked && award.details().team)
+    );
+    assert!(
+        awards
+            .iter()
+            .any(|award| !award.banked && award.details().team)
+    );
     for kind in [
         OutcomeKind::Certificate,
         OutcomeKind::VolunteerService,

@@ -413,18 +413,8 @@ fn outcome(
         course_id: None,
         club_id: None,
         session_id: None,
-        category: None,
-        title: None,
-        certificate_code: None,
-        certificate_level: None,
-        award_scope: None,
-        award_rank: None,
-        team: false,
-        resource_id: None,
-        evidence: None,
         banked: false,
-        score: None,
-        passed: None,
+        details: None,
     }
 }
 

@@ -131,7 +131,7 @@ impl AssessmentResult {
                 Some(Self {
                     learner_id: outcome.learner_id,
                     course_id: outcome.course_id?,
-                    passed: outcome.passed?,
+                    passed: outcome.details().passed?,
                 })
             })
             .collect()

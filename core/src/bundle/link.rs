@@ -169,7 +169,7 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             &session_ids,
             "sessions.csv",
         );
-        if let Some(category) = &outcome.category
+        if let Some(category) = &outcome.details().category
             && !taxonomy.contains(category)
         {
             check.problem(

@@ -460,7 +460,8 @@ fn count_awards(
 ) -> Result<Vec<AwardSummary>, Problems> {
     let mut awards: Vec<AwardSummary> = Vec::new();
     for (position, outcome) in input.outcomes.iter().enumerate() {
-        let award = match (outcome.kind, outcome.award_scope, outcome.award_rank) {
+        let details = outcome.details();
+        let award = match (outcome.kind, details.award_scope, details.award_rank) {
             (OutcomeKind::Award, Some(scope), Some(rank)) => Some((scope, rank)),
             _ => None,
         };
@@ -482,9 +483,9 @@ fn count_awards(
             continue;
         };
         let same_team_award = awards.iter_mut().find(|award| {
-            outcome.team
+            details.team
                 && award.team
-                && award.title == outcome.title
+                && award.title == details.title
                 && award.occurred_on == outcome.occurred_on
                 && award.scope == scope
                 && award.rank == rank
@@ -498,11 +499,11 @@ fn count_awards(
             .points(scope, rank)
             .ok_or_else(|| overflow(Measure::AwardPoints))?;
         awards.push(AwardSummary {
-            title: outcome.title.clone(),
+            title: details.title.clone(),
             occurred_on: outcome.occurred_on,
             scope,
             rank,
-            team: outcome.team,
+            team: details.team,
             records: 1,
             points,
         });

@@ -515,6 +515,7 @@ fn match_outcomes<'a>(
             continue;
         }
         let category = outcome
+            .details()
             .category
             .as_ref()
             .or_else(|| course.map(|course| &course.category));
@@ -527,7 +528,7 @@ fn match_outcomes<'a>(
         // Without a category of its own, an outcome's match depends only on
         // its kind, its role and its course, so it is looked up once for each
         // of them. Matching a category compares taxonomy keys as text.
-        let found = if outcome.category.is_none() {
+        let found = if outcome.details().category.is_none() {
             *matched
                 .entry((outcome.kind, outcome.role, outcome.course_id))
                 .or_insert_with(first_match)
@@ -550,12 +551,13 @@ fn match_outcomes<'a>(
             Some(SkipReason::CompletionMissing)
         } else if rule.gates.evidence_required
             && outcome
+                .details()
                 .evidence
                 .as_deref()
                 .is_none_or(|text| text.trim().is_empty())
         {
             Some(SkipReason::EvidenceMissing)
-        } else if rule.gates.passed_required && outcome.passed != Some(true) {
+        } else if rule.gates.passed_required && outcome.details().passed != Some(true) {
             Some(SkipReason::NotPassed)
         } else {
             None
@@ -641,8 +643,14 @@ fn rule_matches(
 /// The key a table formula looks up for `outcome`.
 pub(crate) fn table_key(key: TableKey, outcome: &Outcome) -> Option<String> {
     match key {
-        TableKey::CertificateLevel => outcome.certificate_level.map(|level| level.to_string()),
-        TableKey::Award => Some(award_key(outcome.award_scope?, outcome.award_rank?)),
+        TableKey::CertificateLevel => outcome
+            .details()
+            .certificate_level
+            .map(|level| level.to_string()),
+        TableKey::Award => {
+            let details = outcome.details();
+            Some(award_key(details.award_scope?, details.award_rank?))
+        }
     }
 }
 
@@ -697,7 +705,7 @@ fn subject(outcome: &Outcome) -> Source<'_> {
         Source::Course(course)
     } else if let Some(club) = outcome.club_id {
         Source::Club(club)
-    } else if let Some(resource) = &outcome.resource_id {
+    } else if let Some(resource) = &outcome.details().resource_id {
         Source::Resource(resource)
     } else {
         Source::Kind(outcome.kind.as_str())
@@ -922,6 +930,7 @@ fn dedup_key(rule: &Rule, unit: &Unit<'_>) -> Option<(Dedup, String)> {
         }
         Dedup::CertificateCode => first
             .outcome
+            .details()
             .certificate_code
             .clone()
             .map(|code| (Dedup::CertificateCode, code)),

@@ -31,7 +31,8 @@ use crate::bundle::{Bundle, BundleSource};
 use crate::id::{CourseId, EnrolmentId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     Audience, Category, CategoryDef, Course, DEFAULT_COMPLETION_THRESHOLD, Enrolment,
-    EnrolmentStatus, Learner, Outcome, OutcomeKind, Role, SourceRef, Venue, VenueTier,
+    EnrolmentStatus, Learner, Outcome, OutcomeDetails, OutcomeKind, Role, SourceRef, Venue,
+    VenueTier,
 };
 use crate::problem::codes;
 use crate::schedule::{AmbiguousTime, resolve_local};
@@ -597,8 +598,12 @@ impl Importer {
                 };
                 let key = format!("{}/{student}/final_result", student_key.0);
                 Some(Outcome {
-                    title: Some(result.as_str().to_owned()),
                     course_id: Some(run.course_id),
+                    details: OutcomeDetails {
+                        title: Some(result.as_str().to_owned()),
+                        ..OutcomeDetails::EMPTY
+                    }
+                    .into_boxed(),
                     ..outcome(&key, student, OutcomeKind::CourseCompletion, end)
                 })
             }
@@ -834,10 +839,14 @@ impl Importer {
         let key = format!("{assessment_id}/{student}");
         let result = Outcome {
             course_id: Some(run.course_id),
-            title: Some(format!("{} {assessment_id}", assessment.kind)),
             banked,
-            score: Some(score),
-            passed: Some(score >= PASS_MARK),
+            details: OutcomeDetails {
+                title: Some(format!("{} {assessment_id}", assessment.kind)),
+                score: Some(score),
+                passed: Some(score >= PASS_MARK),
+                ..OutcomeDetails::EMPTY
+            }
+            .into_boxed(),
             ..outcome(&key, student, OutcomeKind::Assessment, occurred_on)
         };
         row.check_record(&result);
@@ -877,18 +886,8 @@ fn outcome(key: &str, student: i64, kind: OutcomeKind, occurred_on: NaiveDate) -
         course_id: None,
         club_id: None,
         session_id: None,
-        category: None,
-        title: None,
-        certificate_code: None,
-        certificate_level: None,
-        award_scope: None,
-        award_rank: None,
-        team: false,
-        resource_id: None,
-        evidence: None,
         banked: false,
-        score: None,
-        passed: None,
+        details: None,
     }
 }
 

@@ -77,10 +77,12 @@ pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 /// A recorded learning outcome: what a learner did or achieved, which credit
 /// rules turn into credits.
 ///
-/// The record is flat: which of the optional fields are required depends on
-/// `kind` (see [`Outcome::required_fields`]), and fields of other kinds are
-/// rejected.
-#[derive(Clone, Debug, PartialEq)]
+/// The record is flat in every serialized form. Which of the optional fields
+/// are required depends on `kind` (see [`Outcome::required_fields`]), and
+/// fields of other kinds are rejected. In memory, the fields that only some
+/// kinds use live in [`OutcomeDetails`] behind one box, so that the common
+/// outcomes (attendance, completion, club activity) stay small.
+#[derive(Clone, Debug)]
 pub struct Outcome {
     /// The outcome's id.
     pub id: OutcomeId,
@@ -105,6 +107,19 @@ pub struct Outcome {
     pub club_id: Option<ClubId>,
     /// The session it concerns.
     pub session_id: Option<SessionId>,
+    /// Whether the result was carried over from an earlier run and so has
+    /// been credited before.
+    pub banked: bool,
+    /// The fields of certificates, awards, online learning and assessments,
+    /// and the category and description. `None` reads as every one of them
+    /// empty. Read them with [`Outcome::details`] and set them with
+    /// [`Outcome::details_mut`].
+    pub details: Option<Box<OutcomeDetails>>,
+}
+
+/// The fields of an [`Outcome`] that most outcomes leave empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OutcomeDetails {
     /// The category, when it is not the course's.
     pub category: Option<Category>,
     /// A short description, such as the name of an award.
@@ -123,16 +138,90 @@ pub struct Outcome {
     pub resource_id: Option<String>,
     /// A reference to the evidence, such as a certificate number or file name.
     pub evidence: Option<String>,
-    /// Whether the result was carried over from an earlier run and so has
-    /// been credited before.
-    pub banked: bool,
     /// An assessment's score, from 0 to 100.
     pub score: Option<u8>,
     /// Whether an assessment was passed.
     pub passed: Option<bool>,
 }
 
+impl OutcomeDetails {
+    /// Details with every field empty.
+    pub const EMPTY: Self = Self {
+        category: None,
+        title: None,
+        certificate_code: None,
+        certificate_level: None,
+        award_scope: None,
+        award_rank: None,
+        team: false,
+        resource_id: None,
+        evidence: None,
+        score: None,
+        passed: None,
+    };
+
+    /// Returns whether every field is empty.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::EMPTY
+    }
+
+    /// Boxes the details for [`Outcome::details`], or returns `None` when
+    /// every field is empty, which needs no allocation.
+    pub fn into_boxed(self) -> Option<Box<Self>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+static EMPTY_DETAILS: OutcomeDetails = OutcomeDetails::EMPTY;
+
+/// Two outcomes are equal when their fields are, whether empty details are
+/// boxed or `None`.
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            id,
+            source,
+            learner_id,
+            kind,
+            occurred_on,
+            recorded_on,
+            role,
+            minutes,
+            course_id,
+            club_id,
+            session_id,
+            banked,
+            details: _,
+        } = self;
+        *id == other.id
+            && *source == other.source
+            && *learner_id == other.learner_id
+            && *kind == other.kind
+            && *occurred_on == other.occurred_on
+            && *recorded_on == other.recorded_on
+            && *role == other.role
+            && *minutes == other.minutes
+            && *course_id == other.course_id
+            && *club_id == other.club_id
+            && *session_id == other.session_id
+            && *banked == other.banked
+            && self.details() == other.details()
+    }
+}
+
 impl Outcome {
+    /// Returns the fields that only some kinds use, all empty when none is
+    /// set.
+    pub fn details(&self) -> &OutcomeDetails {
+        self.details.as_deref().unwrap_or(&EMPTY_DETAILS)
+    }
+
+    /// Returns the fields that only some kinds use for changing, and boxes
+    /// empty details first when there are none.
+    pub fn details_mut(&mut self) -> &mut OutcomeDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+
     /// The fields that `kind` requires besides the common ones.
     pub fn required_fields(kind: OutcomeKind) -> &'static [&'static str] {
         match kind {
@@ -162,18 +251,19 @@ impl Outcome {
     ];
 
     fn field_present(&self, field: &str) -> bool {
+        let details = self.details();
         match field {
             "minutes" => self.minutes.is_some(),
             "course_id" => self.course_id.is_some(),
             "club_id" => self.club_id.is_some(),
-            "certificate_code" => self.certificate_code.is_some(),
-            "certificate_level" => self.certificate_level.is_some(),
-            "award_scope" => self.award_scope.is_some(),
-            "award_rank" => self.award_rank.is_some(),
-            "team" => self.team,
-            "resource_id" => self.resource_id.is_some(),
-            "score" => self.score.is_some(),
-            "passed" => self.passed.is_some(),
+            "certificate_code" => details.certificate_code.is_some(),
+            "certificate_level" => details.certificate_level.is_some(),
+            "award_scope" => details.award_scope.is_some(),
+            "award_rank" => details.award_rank.is_some(),
+            "team" => details.team,
+            "resource_id" => details.resource_id.is_some(),
+            "score" => details.score.is_some(),
+            "passed" => details.passed.is_some(),
             _ => false,
         }
     }
@@ -251,18 +341,21 @@ impl Record for Outcome {
             course_id,
             club_id,
             session_id,
-            category,
-            title,
-            certificate_code,
-            certificate_level,
-            award_scope,
-            award_rank,
-            team: team?,
-            resource_id,
-            evidence,
             banked: banked?,
-            score,
-            passed,
+            details: OutcomeDetails {
+                category,
+                title,
+                certificate_code,
+                certificate_level,
+                award_scope,
+                award_rank,
+                team: team?,
+                resource_id,
+                evidence,
+                score,
+                passed,
+            }
+            .into_boxed(),
         })
     }
 
@@ -277,20 +370,21 @@ impl Record for Outcome {
         writer.put_opt("course_id", &self.course_id);
         writer.put_opt("club_id", &self.club_id);
         writer.put_opt("session_id", &self.session_id);
-        writer.put_opt("category", &self.category);
-        writer.put_opt("title", &self.title);
-        writer.put_opt("certificate_code", &self.certificate_code);
-        writer.put_opt("certificate_level", &self.certificate_level);
-        writer.put_opt("award_scope", &self.award_scope);
-        writer.put_opt("award_rank", &self.award_rank);
-        if self.team {
-            writer.put("team", &self.team);
+        let details = self.details();
+        writer.put_opt("category", &details.category);
+        writer.put_opt("title", &details.title);
+        writer.put_opt("certificate_code", &details.certificate_code);
+        writer.put_opt("certificate_level", &details.certificate_level);
+        writer.put_opt("award_scope", &details.award_scope);
+        writer.put_opt("award_rank", &details.award_rank);
+        if details.team {
+            writer.put("team", &details.team);
         }
-        writer.put_opt("resource_id", &self.resource_id);
-        writer.put_opt("evidence", &self.evidence);
+        writer.put_opt("resource_id", &details.resource_id);
+        writer.put_opt("evidence", &details.evidence);
         writer.put("banked", &self.banked);
-        writer.put_opt("score", &self.score);
-        writer.put_opt("passed", &self.passed);
+        writer.put_opt("score", &details.score);
+        writer.put_opt("passed", &details.passed);
     }
 
     fn check(&self, path: &Path, problems: &mut Problems) {
@@ -313,7 +407,7 @@ impl Record for Outcome {
                 );
             }
         }
-        if let Some(level) = self.certificate_level
+        if let Some(level) = self.details().certificate_level
             && !(1..=LOWEST_CERTIFICATE_LEVEL).contains(&level)
         {
             problems.push(
@@ -327,7 +421,7 @@ impl Record for Outcome {
                 .with("max", LOWEST_CERTIFICATE_LEVEL),
             );
         }
-        if let Some(score) = self.score
+        if let Some(score) = self.details().score
             && score > 100
         {
             problems.push(
@@ -349,5 +443,86 @@ impl Record for Outcome {
                     .with("other_value", self.occurred_on.to_string()),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn read(value: serde_json::Value) -> Outcome {
+        Outcome::from_json(&value, &Path::root()).unwrap()
+    }
+
+    fn attendance() -> Outcome {
+        read(json!({
+            "id": "90000000-0000-4000-8000-000000000001",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "kind": "attendance", "occurred_on": "2026-03-20",
+            "minutes": 90, "course_id": "40000000-0000-4000-8000-000000000001",
+        }))
+    }
+
+    #[test]
+    fn outcome_stays_small() {
+        // About 850,000 outcomes live together in a district's season run,
+        // so every byte here costs about 0.85 MB of its peak memory.
+        assert!(
+            std::mem::size_of::<Outcome>() <= 160,
+            "Outcome is {} bytes; move fields that few kinds use into OutcomeDetails",
+            std::mem::size_of::<Outcome>()
+        );
+    }
+
+    #[test]
+    fn empty_details_not_boxed() {
+        let outcome = attendance();
+
+        assert!(outcome.details.is_none());
+        assert_eq!(outcome.details(), &OutcomeDetails::EMPTY);
+    }
+
+    #[test]
+    fn details_read_and_written() {
+        let award = json!({
+            "id": "90000000-0000-4000-8000-000000000002",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "kind": "award", "occurred_on": "2026-03-20", "role": "learner",
+            "title": "Calligraphy, first prize", "award_scope": "city",
+            "award_rank": "first", "team": true, "banked": false,
+        });
+
+        let outcome = read(award.clone());
+
+        let details = outcome.details.as_deref().unwrap();
+        assert_eq!(details.title.as_deref(), Some("Calligraphy, first prize"));
+        assert_eq!(details.award_scope, Some(AwardScope::City));
+        assert_eq!(details.award_rank, Some(AwardRank::First));
+        assert!(details.team);
+        assert_eq!(outcome.to_json(), award);
+    }
+
+    #[test]
+    fn boxed_empty_details_equal_none() {
+        let mut boxed = attendance();
+        boxed.details = Some(Box::default());
+
+        assert_eq!(boxed, attendance());
+        boxed.details_mut().evidence = Some("scan-17.pdf".to_owned());
+        assert_ne!(boxed, attendance());
+    }
+
+    #[test]
+    fn rejected_field_found_in_details() {
+        let mut outcome = attendance();
+        outcome.details_mut().certificate_level = Some(3);
+        let mut problems = Problems::new();
+
+        outcome.check(&Path::root(), &mut problems);
+
+        let paths: Vec<String> = problems.iter().map(|p| p.path.to_string()).collect();
+        assert_eq!(paths, ["certificate_level"]);
     }
 }

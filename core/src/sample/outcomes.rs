@@ -56,18 +56,8 @@ fn blank(rng: &mut Rng, learner: LearnerId, kind: OutcomeKind, occurred_on: Naiv
         course_id: None,
         club_id: None,
         session_id: None,
-        category: None,
-        title: None,
-        certificate_code: None,
-        certificate_level: None,
-        award_scope: None,
-        award_rank: None,
-        team: false,
-        resource_id: None,
-        evidence: None,
         banked: false,
-        score: None,
-        passed: None,
+        details: None,
     }
 }
 
@@ -101,8 +91,8 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 let passed = rng.chance(8_500);
                 let mut assessment = blank(rng, learner, OutcomeKind::Assessment, last_day);
                 assessment.course_id = Some(course.id);
-                assessment.passed = Some(passed);
-                assessment.score = Some(if passed {
+                assessment.details_mut().passed = Some(passed);
+                assessment.details_mut().score = Some(if passed {
                     rng.between(60, 98)
                 } else {
                     rng.between(30, 59)
@@ -114,8 +104,8 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 if retaken {
                     let mut retake = blank(rng, learner, OutcomeKind::Assessment, retake_day);
                     retake.course_id = Some(course.id);
-                    retake.passed = Some(true);
-                    retake.score = Some(rng.between(60, 80) as u8);
+                    retake.details_mut().passed = Some(true);
+                    retake.details_mut().score = Some(rng.between(60, 80) as u8);
                     out.push(retake);
                 }
                 if passed || retaken {
@@ -123,10 +113,12 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                     let day =
                         add_days(if passed { last_day } else { retake_day }, 3).min(season_end);
                     let mut certificate = blank(rng, learner, OutcomeKind::Certificate, day);
-                    certificate.certificate_code = Some(format!("{category}-level-{level}"));
-                    certificate.certificate_level = Some(level);
-                    certificate.title = Some(format!("{}, level {level}", plan.template.title_en));
-                    certificate.evidence = Some(format!(
+                    certificate.details_mut().certificate_code =
+                        Some(format!("{category}-level-{level}"));
+                    certificate.details_mut().certificate_level = Some(level);
+                    certificate.details_mut().title =
+                        Some(format!("{}, level {level}", plan.template.title_en));
+                    certificate.details_mut().evidence = Some(format!(
                         "ZJ-{}-{:07}",
                         day.format("%Y"),
                         rng.below(10_000_000)
@@ -141,12 +133,12 @@ fn course_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
             );
             if exhibits && rng.chance(150) {
                 let mut award = blank(rng, learner, OutcomeKind::Award, last_day);
-                award.award_scope = Some(AwardScope::District);
-                award.award_rank = Some(
+                award.details_mut().award_scope = Some(AwardScope::District);
+                award.details_mut().award_rank = Some(
                     [AwardRank::First, AwardRank::Second, AwardRank::Third]
                         [rng.weighted(&[1, 3, 6])],
                 );
-                award.title = Some(format!(
+                award.details_mut().title = Some(format!(
                     "District senior learners' exhibition: {}",
                     plan.template.title_en
                 ));
@@ -225,7 +217,7 @@ fn club_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                         service.minutes = Some(timed.times.minutes() as u32);
                         service.club_id = Some(club.id);
                         service.session_id = Some(timed.session.id);
-                        service.title = Some(title.to_owned());
+                        service.details_mut().title = Some(title.to_owned());
                         out.push(service);
                     }
                 }
@@ -233,12 +225,12 @@ fn club_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                     for period in regulars {
                         let learner = world.bundle.learners[period.learner as usize].id;
                         let mut award = blank(rng, learner, OutcomeKind::Award, date);
-                        award.award_scope = Some(AwardScope::Provincial);
-                        award.award_rank = Some(AwardRank::First);
-                        award.team = true;
+                        award.details_mut().award_scope = Some(AwardScope::Provincial);
+                        award.details_mut().award_rank = Some(AwardRank::First);
+                        award.details_mut().team = true;
                         award.club_id = Some(club.id);
                         award.session_id = Some(timed.session.id);
-                        award.title = Some("Zhejiang community qigong dance competition, first prize (team) 浙江省社区健身气功舞比赛一等奖（团体）".to_owned());
+                        award.details_mut().title = Some("Zhejiang community qigong dance competition, first prize (team) 浙江省社区健身气功舞比赛一等奖（团体）".to_owned());
                         out.push(award);
                     }
                 }
@@ -256,12 +248,12 @@ fn club_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
             for period in periods {
                 let learner = world.bundle.learners[period.learner as usize].id;
                 let mut award = blank(rng, learner, OutcomeKind::Award, date);
-                award.award_scope = Some(AwardScope::City);
-                award.award_rank = Some(AwardRank::Special);
-                award.team = true;
+                award.details_mut().award_scope = Some(AwardScope::City);
+                award.details_mut().award_rank = Some(AwardRank::Special);
+                award.details_mut().team = true;
                 award.club_id = Some(club.id);
                 award.banked = true;
-                award.title = Some("Hangzhou community culture festival, qigong dance, special prize (team) 杭州市社区文化节气功舞特等奖（团体）".to_owned());
+                award.details_mut().title = Some("Hangzhou community culture festival, qigong dance, special prize (team) 杭州市社区文化节气功舞特等奖（团体）".to_owned());
                 out.push(award);
             }
         }
@@ -287,7 +279,8 @@ fn learner_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                     rng.between(10, 90)
                 };
                 online.minutes = Some(minutes as u32);
-                online.resource_id = Some(format!("HXT-R-{:06}", rng.between(1, 5_000)));
+                online.details_mut().resource_id =
+                    Some(format!("HXT-R-{:06}", rng.between(1, 5_000)));
                 out.push(online);
             }
         }
@@ -296,7 +289,9 @@ fn learner_outcomes(world: &World, rng: &mut Rng, out: &mut Vec<Outcome>) {
                 let day = add_days(start, rng.between(0, days));
                 let mut service = blank(rng, learner, OutcomeKind::VolunteerService, day);
                 service.minutes = Some(rng.between(2, 8) as u32 * 30);
-                service.title = rng.pick(VOLUNTEER_TITLES).map(|title| (*title).to_owned());
+                if let Some(title) = rng.pick(VOLUNTEER_TITLES) {
+                    service.details_mut().title = Some((*title).to_owned());
+                }
                 out.push(service);
             }
         }

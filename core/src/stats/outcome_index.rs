@@ -74,6 +74,7 @@ impl OutcomeKeys {
                 .or(session_course)
                 .and_then(|course| courses.get(&course));
             let category = outcome
+                .details()
                 .category
                 .as_ref()
                 .or(course.map(|course| &course.category));

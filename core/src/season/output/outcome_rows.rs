@@ -68,29 +68,30 @@ fn push_row(out: &mut String, outcome: &Outcome) {
     push_optional(out, outcome.course_id.as_ref());
     push_optional(out, outcome.club_id.as_ref());
     push_optional(out, outcome.session_id.as_ref());
+    let details = outcome.details();
     push_optional_text(
         out,
-        outcome.category.as_ref().map(|category| category.as_str()),
+        details.category.as_ref().map(|category| category.as_str()),
     );
 
-    push_optional_text(out, outcome.title.as_deref());
-    push_optional_text(out, outcome.certificate_code.as_deref());
-    push_optional(out, outcome.certificate_level.as_ref());
-    push_optional_text(out, outcome.award_scope.map(|scope| scope.as_str()));
-    push_optional_text(out, outcome.award_rank.map(|rank| rank.as_str()));
+    push_optional_text(out, details.title.as_deref());
+    push_optional_text(out, details.certificate_code.as_deref());
+    push_optional(out, details.certificate_level.as_ref());
+    push_optional_text(out, details.award_scope.map(|scope| scope.as_str()));
+    push_optional_text(out, details.award_rank.map(|rank| rank.as_str()));
 
     // `write_fields` writes `team` only when it is set.
-    if outcome.team {
+    if details.team {
         out.push_str("true");
     }
     out.push(',');
 
-    push_optional_text(out, outcome.resource_id.as_deref());
-    push_optional_text(out, outcome.evidence.as_deref());
+    push_optional_text(out, details.resource_id.as_deref());
+    push_optional_text(out, details.evidence.as_deref());
     out.push_str(if outcome.banked { "true" } else { "false" });
     out.push(',');
-    push_optional(out, outcome.score.as_ref());
-    if let Some(passed) = outcome.passed {
+    push_optional(out, details.score.as_ref());
+    if let Some(passed) = details.passed {
         passed.write_text(out);
     }
     out.push('\n');
@@ -156,7 +157,9 @@ mod tests {
     use crate::attendance::OUTCOME_SOURCE_SYSTEM;
     use crate::bundle::write_records;
     use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, SessionId};
-    use crate::model::{AwardRank, AwardScope, Category, OutcomeKind, Role, SourceRef};
+    use crate::model::{
+        AwardRank, AwardScope, Category, OutcomeDetails, OutcomeKind, Role, SourceRef,
+    };
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, month, day).unwrap()
@@ -181,18 +184,8 @@ mod tests {
             course_id: Some(CourseId::derive("test", "course")),
             club_id: None,
             session_id: Some(SessionId::derive("test", session)),
-            category: None,
-            title: None,
-            certificate_code: None,
-            certificate_level: None,
-            award_scope: None,
-            award_rank: None,
-            team: false,
-            resource_id: None,
-            evidence: None,
             banked: false,
-            score: None,
-            passed: None,
+            details: None,
         }
     }
 
@@ -213,18 +206,20 @@ mod tests {
             course_id: Some(CourseId::derive("test", "c")),
             club_id: Some(ClubId::derive("test", "k")),
             session_id: Some(SessionId::derive("test", "s")),
-            category: Some(Category::new("tai_chi").unwrap()),
-            title: Some("Calligraphy, \"seal script\" 书法".to_owned()),
-            certificate_code: Some("CERT\r42".to_owned()),
-            certificate_level: Some(3),
-            award_scope: Some(AwardScope::Provincial),
-            award_rank: Some(AwardRank::First),
-            team: true,
-            resource_id: Some("\"".to_owned()),
-            evidence: Some("scan-17.pdf".to_owned()),
             banked: true,
-            score: Some(100),
-            passed: Some(false),
+            details: Some(Box::new(OutcomeDetails {
+                category: Some(Category::new("tai_chi").unwrap()),
+                title: Some("Calligraphy, \"seal script\" 书法".to_owned()),
+                certificate_code: Some("CERT\r42".to_owned()),
+                certificate_level: Some(3),
+                award_scope: Some(AwardScope::Provincial),
+                award_rank: Some(AwardRank::First),
+                team: true,
+                resource_id: Some("\"".to_owned()),
+                evidence: Some("scan-17.pdf".to_owned()),
+                score: Some(100),
+                passed: Some(false),
+            })),
         }
     }
 
@@ -245,9 +240,9 @@ mod tests {
         let mut sparse = filled();
         sparse.source = None;
         sparse.recorded_on = None;
-        sparse.title = Some(String::new());
-        sparse.team = false;
-        sparse.passed = Some(true);
+        sparse.details_mut().title = Some(String::new());
+        sparse.details_mut().team = false;
+        sparse.details_mut().passed = Some(true);
         sparse.occurred_on = date(10_000, 1, 1);
         let outcomes = vec![attended("1", "a", 90), filled(), sparse];
 
@@ -312,15 +307,15 @@ mod tests {
                 system: (*text).to_owned(),
                 key: format!("{text}{index}"),
             });
-            outcome.title = Some((*text).to_owned());
-            outcome.certificate_code = Some((*text).to_owned());
-            outcome.resource_id = Some((*text).to_owned());
-            outcome.evidence = Some((*text).to_owned());
+            outcome.details_mut().title = Some((*text).to_owned());
+            outcome.details_mut().certificate_code = Some((*text).to_owned());
+            outcome.details_mut().resource_id = Some((*text).to_owned());
+            outcome.details_mut().evidence = Some((*text).to_owned());
             outcomes.push(outcome);
         }
         // Quoted text that runs past a chunk on its own.
         let mut long = filled();
-        long.title = Some("a,\"\n".repeat(CHUNK_BYTES / 2));
+        long.details_mut().title = Some("a,\"\n".repeat(CHUNK_BYTES / 2));
         outcomes.push(long);
 
         let (direct, rows) = direct_csv(&outcomes);
