@@ -17,6 +17,13 @@ use xuetong_cli::folder::Folder;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::{complain, say};
 
+/// The allocator of the binary. A season run makes millions of short-lived
+/// allocations on two threads, and with mimalloc it took about 15 % less
+/// user time and a tenth of the page faults of glibc's allocator
+/// (BENCHMARKS.md, "mimalloc in the command line").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code when the command did its work and every input was valid.
 const EXIT_OK: u8 = 0;
 /// Exit code when the input had problems: rejected rows, an invalid request
