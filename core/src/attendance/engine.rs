@@ -374,8 +374,13 @@ impl<'a> Index<'a> {
             }
         }
 
+        // Session ids are unique in an input without problems, so an
+        // unstable sort gives the same order as a stable one, with the id
+        // compared as one integer.
         let mut order: Vec<&TimedSession> = input.sessions.iter().collect();
-        order.sort_by_key(|timed| (timed.times.starts_at, timed.session.id));
+        order.sort_unstable_by_key(|timed| {
+            (timed.times.starts_at, timed.session.id.uuid().as_u128())
+        });
         let session_by_id: FxHashMap<SessionId, usize> = order
             .iter()
             .enumerate()
