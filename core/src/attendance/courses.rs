@@ -8,6 +8,34 @@ use crate::id::LearnerId;
 use super::engine::{Index, Place};
 use super::rate::{AssessmentState, AttendanceWarning, CompletionGap, CourseResult, Ratio};
 use super::report::AttendanceRecord;
+use super::status::AttendanceStatus;
+
+/// The fields of a learner's record that counting a held session reads.
+/// The judge copies them while the record is at hand, so that counting
+/// does not read the records again from the large vector they were
+/// written to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct RecordCount {
+    /// The learner's UUID read big-endian, which orders like the UUID.
+    learner: u128,
+    status: AttendanceStatus,
+    credited_minutes: u32,
+    walk_in: bool,
+    excused: bool,
+}
+
+impl RecordCount {
+    /// Copies what counting needs from `record`.
+    pub fn of(record: &AttendanceRecord) -> Self {
+        Self {
+            learner: record.learner_id.uuid().as_u128(),
+            status: record.status,
+            credited_minutes: record.credited_minutes,
+            walk_in: record.walk_in,
+            excused: record.excused,
+        }
+    }
+}
 
 /// The session counts of every learner who had a place in a course,
 /// filled one session at a time while the scans are judged.
@@ -53,15 +81,11 @@ impl<'i> CourseTallies<'i> {
     }
 
     /// Counts the session at `position` for the learners of its course:
-    /// from `records`, the session's records ordered by learner, once it
-    /// is held, and as a remaining session before it ends. Sessions without
-    /// a course and cancelled sessions are not counted.
-    pub fn count_session(
-        &mut self,
-        index: &Index<'_>,
-        position: usize,
-        records: &[AttendanceRecord],
-    ) {
+    /// from `records`, the counted fields of the session's records ordered
+    /// by learner, once it is held, and as a remaining session before it
+    /// ends. Sessions without a course and cancelled sessions are not
+    /// counted.
+    pub fn count_session(&mut self, index: &Index<'_>, position: usize, records: &[RecordCount]) {
         let Some(course) = index.sessions.get(position).and_then(|entry| entry.course) else {
             return;
         };
@@ -69,7 +93,12 @@ impl<'i> CourseTallies<'i> {
         else {
             return;
         };
-        count_for_learners(&mut self.learners[start..end], index, position, records);
+        count_for_learners(
+            &mut self.learners[start..end],
+            index,
+            position,
+            records.iter().copied(),
+        );
     }
 
     /// Counts every session of a course as [`Self::count_session`] does,
@@ -108,7 +137,8 @@ impl<'i> CourseTallies<'i> {
                     let start = record_starts.get(position).copied().unwrap_or(0);
                     let end = record_starts.get(position + 1).copied().unwrap_or(start);
                     let session_records = records.get(start..end).unwrap_or_default();
-                    count_for_learners(learners, index, position, session_records);
+                    let counts = session_records.iter().map(RecordCount::of);
+                    count_for_learners(learners, index, position, counts);
                 }
             });
     }
@@ -197,7 +227,7 @@ fn count_for_learners(
     learners: &mut [CourseLearner<'_>],
     index: &Index<'_>,
     position: usize,
-    records: &[AttendanceRecord],
+    records: impl Iterator<Item = RecordCount>,
 ) {
     let Some(entry) = index.sessions.get(position) else {
         return;
@@ -217,13 +247,13 @@ fn count_for_learners(
         return;
     }
 
-    let mut session_records = records.iter().peekable();
+    let mut session_records = records.peekable();
     for learner in learners.iter_mut() {
         while session_records
-            .next_if(|record| record.learner_id.uuid().as_u128() < learner.key)
+            .next_if(|record| record.learner < learner.key)
             .is_some()
         {}
-        let record = session_records.next_if(|record| record.learner_id == learner.learner);
+        let record = session_records.next_if(|record| record.learner == learner.key);
         let covered = learner.places.iter().any(|place| place.covers(starts_at));
         count_held_session(&mut learner.tally, record, covered);
     }
@@ -231,7 +261,7 @@ fn count_for_learners(
 
 /// Counts one held session for a learner, from their record there (if
 /// any) and whether they held a place at its start.
-fn count_held_session(tally: &mut Tally, record: Option<&AttendanceRecord>, covered: bool) {
+fn count_held_session(tally: &mut Tally, record: Option<RecordCount>, covered: bool) {
     let attended = record.is_some_and(|record| record.status.is_attended());
     if attended {
         tally.attended_held += 1;

@@ -1,12 +1,12 @@
 //! Turning scans into records: ordering, grouping by session and learner,
 //! and judging each scan in time order.
 //!
-//! Scans are put in buckets per session by a counting sort of their input
-//! positions. Then, one session at a time, the keys of its scans are built
-//! in a small buffer and sorted by learner, receipt time, direction
-//! (check-ins first), id and content. Every later step walks these sorted
-//! groups once, so the work is O(n log n) and the result does not depend on
-//! the input order.
+//! The input is cut into spans of consecutive scans of one session, and a
+//! counting sort groups the spans by session. Then, one session at a time,
+//! the keys of its scans are built in a small buffer and sorted by learner,
+//! receipt time, direction (check-ins first), id and content. Every later
+//! step walks these sorted groups once, so the work is O(n log n) and the
+//! result does not depend on the input order.
 //!
 //! The sort keys carry what the usual path needs: learner, id, time,
 //! direction, method and whether there is a nonce. Judging a scan then reads
@@ -16,7 +16,6 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-#[cfg(feature = "parallel")]
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
@@ -27,19 +26,30 @@ use crate::model::{Scan, ScanDirection, ScanMethod};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
-use super::courses::CourseTallies;
+use super::courses::{CourseTallies, RecordCount};
 use super::engine::{EvaluationSettings, Index, Place, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
-use super::status::decide_status;
+use super::status::{AttendanceStatus, decide_status};
 
 /// The output of judging the scans.
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct ScanResults {
     /// Records in output order: by session, then learner.
     pub records: Vec<AttendanceRecord>,
+    /// How many of `records` have each status, indexed by the status.
+    pub records_by_status: [u64; AttendanceStatus::ALL.len()],
     pub rejected: Vec<RejectedScan>,
     pub duplicates: Vec<DuplicateScan>,
     pub accepted: u64,
+}
+
+impl ScanResults {
+    /// Adds `record` and counts its status, while it is at hand rather than
+    /// in another pass over all records.
+    fn push_record(&mut self, record: AttendanceRecord) {
+        self.records_by_status[record.status as usize] += 1;
+        self.records.push(record);
+    }
 }
 
 /// The problem with a scan id that more than one scan uses.
@@ -234,71 +244,99 @@ fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     shared
 }
 
-/// The scans in order of session: the positions of the scans in the input,
-/// grouped by session by a counting sort, in input order within a session.
+/// The scans in order of session, as spans of consecutive scans of one
+/// session in the input. Inputs usually come in long stretches of one
+/// session, so a span stands for many scans and the spans take far less
+/// memory than the scans' positions would.
 struct Buckets {
-    /// Positions of scans in the input, session after session, then those
-    /// whose session is not known.
-    order: Vec<u32>,
-    /// The start in `order` of each session's scans, then the start of the
+    /// Spans of input positions, session after session (each session's in
+    /// input order), then those whose session is not known.
+    spans: Vec<Range<u32>>,
+    /// The start in `spans` of each session's spans, then the start of the
     /// unknown ones, then the end.
-    starts: Vec<usize>,
+    span_starts: Vec<usize>,
     /// The 64-bit folds of every scan id, in input order.
     folds: Vec<u64>,
 }
 
 impl Buckets {
+    /// Returns the spans of the scans of the session at `position`, or of
+    /// the unknown sessions for the number of sessions.
+    fn spans_of(&self, position: usize) -> &[Range<u32>] {
+        let start = self.span_starts.get(position).copied().unwrap_or(0);
+        let end = self.span_starts.get(position + 1).copied().unwrap_or(start);
+        &self.spans[start..end]
+    }
+
     /// Returns the input positions of the scans of the session at
-    /// `position`, or of the unknown sessions for the number of sessions.
-    fn scans_of(&self, position: usize) -> &[u32] {
-        let start = self.starts.get(position).copied().unwrap_or(0);
-        let end = self.starts.get(position + 1).copied().unwrap_or(start);
-        &self.order[start..end]
+    /// `position`, in input order.
+    fn scans_of(&self, position: usize) -> impl Iterator<Item = u32> + '_ {
+        self.spans_of(position).iter().flat_map(Clone::clone)
+    }
+
+    /// Returns how many scans the sessions at `positions` have.
+    #[cfg(feature = "parallel")]
+    fn scan_count(&self, positions: Range<usize>) -> usize {
+        let start = self.span_starts.get(positions.start).copied().unwrap_or(0);
+        let end = self
+            .span_starts
+            .get(positions.end)
+            .copied()
+            .unwrap_or(start);
+        let spans = self.spans.get(start..end).unwrap_or_default();
+        spans.iter().map(ExactSizeIterator::len).sum()
     }
 }
 
-/// Finds the session of every scan in one pass over the scans, then groups
-/// the scans by session with a counting sort.
+/// Finds the session of every scan in one pass over the scans, cutting the
+/// input into spans of one session, then groups the spans by session with
+/// a counting sort.
 fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
     let sessions = index.sessions.len();
-    let mut positions = Vec::with_capacity(scans.len());
-    let mut counts = vec![0usize; sessions + 1];
+    // (session position, span) in input order.
+    let mut found: Vec<(u32, Range<u32>)> = Vec::new();
+    let mut span_counts = vec![0usize; sessions + 1];
     let mut folds = Vec::with_capacity(scans.len());
-    // Scans often come in runs of one session, so the last lookup is kept.
+    let mut close = |session: Option<(SessionId, usize)>, span: Range<u32>| {
+        if let Some((_, position)) = session
+            && !span.is_empty()
+        {
+            span_counts[position] += 1;
+            found.push((position as u32, span));
+        }
+    };
     let mut last: Option<(SessionId, usize)> = None;
-    for scan in scans {
-        let position = match last {
-            Some((session, position)) if session == scan.session_id => position,
-            _ => {
-                let found = index.session_by_id.get(&scan.session_id).copied();
-                let position = found.unwrap_or(sessions);
-                last = Some((scan.session_id, position));
-                position
-            }
-        };
-        counts[position] += 1;
-        positions.push(position as u32);
+    let mut span_start = 0u32;
+    for (scan_index, scan) in scans.iter().enumerate() {
+        let scan_index = scan_index as u32;
+        if last.is_none_or(|(session, _)| session != scan.session_id) {
+            close(last, span_start..scan_index);
+            let known = index.session_by_id.get(&scan.session_id).copied();
+            last = Some((scan.session_id, known.unwrap_or(sessions)));
+            span_start = scan_index;
+        }
         let id = scan.id.uuid().as_u128();
         folds.push((id as u64) ^ ((id >> 64) as u64));
     }
+    close(last, span_start..scans.len() as u32);
 
-    let mut starts = Vec::with_capacity(sessions + 2);
+    let mut span_starts = Vec::with_capacity(sessions + 2);
     let mut start = 0;
-    for count in counts {
-        starts.push(start);
+    for count in span_counts {
+        span_starts.push(start);
         start += count;
     }
-    starts.push(start);
-    let mut next = starts.clone();
-    let mut order = vec![0u32; scans.len()];
-    for (scan_index, &position) in positions.iter().enumerate() {
+    span_starts.push(start);
+    let mut next = span_starts.clone();
+    let mut spans = vec![0..0; found.len()];
+    for (position, span) in found {
         let slot = &mut next[position as usize];
-        order[*slot] = scan_index as u32;
+        spans[*slot] = span;
         *slot += 1;
     }
     Buckets {
-        order,
-        starts,
+        spans,
+        span_starts,
         folds,
     }
 }
@@ -307,16 +345,23 @@ fn bucket_by_session(index: &Index<'_>, scans: &[Scan]) -> Buckets {
 /// the order of a session. Keys are ordered by [`ScanKey::order`], keys
 /// equal in it by content, and exact copies by input position, so that the
 /// copy that keeps the id comes first. With `by_session`, for scans whose
-/// session is not known, the session id is compared first.
-fn sorted_keys(keys: &mut Vec<ScanKey>, scans: &[Scan], positions: &[u32], by_session: bool) {
+/// session is not known, the session id is compared first. `scratch` is
+/// working space, kept between calls so that it stays in the cache.
+fn sorted_keys(
+    keys: &mut Vec<ScanKey>,
+    scratch: &mut KeyScratch,
+    scans: &[Scan],
+    positions: impl IntoIterator<Item = u32>,
+    by_session: bool,
+) {
     let by_content = |a: &ScanKey, b: &ScanKey| {
         content_order(&scans[a.index() as usize], &scans[b.index() as usize])
             .then(a.index().cmp(&b.index()))
     };
-    let build = |position: &u32| ScanKey::new(&scans[*position as usize], *position);
+    let build = |position: u32| ScanKey::new(&scans[position as usize], position);
     if by_session {
         keys.clear();
-        keys.extend(positions.iter().map(build));
+        keys.extend(positions.into_iter().map(build));
         let session = |key: &ScanKey| scans[key.index() as usize].session_id;
         keys.sort_unstable_by(|a, b| {
             session(a)
@@ -326,7 +371,9 @@ fn sorted_keys(keys: &mut Vec<ScanKey>, scans: &[Scan], positions: &[u32], by_se
         });
         return;
     }
-    let prefix_mask = sort_by_learner_prefix(keys, positions.iter().map(build));
+    scratch.built.clear();
+    scratch.built.extend(positions.into_iter().map(build));
+    let prefix_mask = sort_by_learner_prefix(keys, scratch);
     // The keys of one learner, and rarely of learners whose UUIDs share the
     // prefix, now lie together in any order.
     let prefix = |key: &ScanKey| (key.learner >> 64) as u64 & prefix_mask;
@@ -337,27 +384,37 @@ fn sorted_keys(keys: &mut Vec<ScanKey>, scans: &[Scan], positions: &[u32], by_se
     }
 }
 
-/// Fills `keys` with `built`, ordered by a prefix of the learner's UUID,
-/// and returns the mask that takes the prefix from the UUID's first 64 bits.
+/// Working space of [`sorted_keys`].
+#[derive(Default)]
+struct KeyScratch {
+    /// The keys in the order they were built.
+    built: Vec<ScanKey>,
+    /// The words sorted by [`sort_by_learner_prefix`].
+    words: Vec<u64>,
+}
+
+/// Fills `keys` with the keys of `scratch.built`, ordered by a prefix of
+/// the learner's UUID, and returns the mask that takes the prefix from the
+/// UUID's first 64 bits.
 ///
 /// Sorting 8-byte words moves far less memory than sorting the 48-byte
 /// keys: each word contains the first bits of a key's learner and, in its low
 /// bits, the key's position in `built`. The keys are then copied in the
 /// order of their words. A learner's keys lie together, after those of
 /// smaller prefixes, in no order of their own.
-fn sort_by_learner_prefix(
-    keys: &mut Vec<ScanKey>,
-    built: impl ExactSizeIterator<Item = ScanKey>,
-) -> u64 {
-    let built: Vec<ScanKey> = built.collect();
+fn sort_by_learner_prefix(keys: &mut Vec<ScanKey>, scratch: &mut KeyScratch) -> u64 {
+    let built = &scratch.built;
     // Enough low bits to number the keys: at most 28, by MAX_SCANS.
     let slot_bits = usize::BITS - built.len().saturating_sub(1).leading_zeros();
     let slot_mask = 1u64.checked_shl(slot_bits).map_or(u64::MAX, |bit| bit - 1);
-    let mut words: Vec<u64> = built
-        .iter()
-        .enumerate()
-        .map(|(slot, key)| ((key.learner >> 64) as u64 & !slot_mask) | slot as u64)
-        .collect();
+    let words = &mut scratch.words;
+    words.clear();
+    words.extend(
+        built
+            .iter()
+            .enumerate()
+            .map(|(slot, key)| ((key.learner >> 64) as u64 & !slot_mask) | slot as u64),
+    );
     words.sort_unstable();
     keys.clear();
     keys.extend(words.iter().map(|word| built[(word & slot_mask) as usize]));
@@ -371,6 +428,18 @@ struct Judge<'a, 'i> {
     shared: &'i HashMap<u32, SharedId>,
     as_of: DateTime<Utc>,
     out: ScanResults,
+    /// The fields the course results take from each record written since
+    /// this was last cleared, in the same order.
+    counts: Vec<RecordCount>,
+}
+
+impl Judge<'_, '_> {
+    /// Adds `record` to the output and copies the fields the course
+    /// results need.
+    fn push_record(&mut self, record: AttendanceRecord) {
+        self.counts.push(RecordCount::of(&record));
+        self.out.push_record(record);
+    }
 }
 
 /// The nonces seen in one group of scans, each with the scan that first
@@ -508,12 +577,19 @@ fn evaluate_with(
         shared: &shared,
         as_of,
         out: ScanResults::default(),
+        counts: Vec::new(),
     };
     judge_known(&mut judge, &buckets, tallies);
 
     let unknown = buckets.scans_of(index.sessions.len());
     let mut buffers = Buffers::default();
-    sorted_keys(&mut buffers.keys, scans, unknown, true);
+    sorted_keys(
+        &mut buffers.keys,
+        &mut buffers.scratch,
+        scans,
+        unknown,
+        true,
+    );
     judge_unknown_sessions(&mut judge, &buffers.keys, &mut buffers.nonces);
     judge.out
 }
@@ -524,6 +600,7 @@ fn evaluate_with(
 #[derive(Default)]
 struct Buffers<'s> {
     keys: Vec<ScanKey>,
+    scratch: KeyScratch,
     expected: Vec<u128>,
     nonces: Nonces<'s>,
 }
@@ -540,9 +617,9 @@ fn judge_serially(judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut Co
     judge.out.rejected.reserve(scans / 16);
     let mut buffers = Buffers::default();
     for (position, entry) in index.sessions.iter().enumerate() {
-        let start = judge.out.records.len();
+        judge.counts.clear();
         judge_session(judge, position, entry, buckets, &mut buffers);
-        tallies.count_session(index, position, &judge.out.records[start..]);
+        tallies.count_session(index, position, &judge.counts);
     }
 }
 
@@ -566,7 +643,7 @@ fn session_runs(index: &Index<'_>, buckets: &Buckets, weight: usize) -> Vec<Rang
             .course
             .and_then(|course| index.places.get(course))
             .map_or(0, Vec::len);
-        work += buckets.scans_of(position).len() + places + 1;
+        work += buckets.scan_count(position..position + 1) + places + 1;
         if work >= weight {
             runs.push(start..position + 1);
             start = position + 1;
@@ -584,8 +661,7 @@ fn session_runs(index: &Index<'_>, buckets: &Buckets, weight: usize) -> Vec<Rang
 /// learner (places in the course and excusals) of each held session.
 #[cfg(feature = "parallel")]
 fn max_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -> usize {
-    let scans = buckets.starts.get(run.end).copied().unwrap_or(0)
-        - buckets.starts.get(run.start).copied().unwrap_or(0);
+    let scans = buckets.scan_count(run.clone());
     let expected: usize = run
         .clone()
         .filter_map(|position| {
@@ -640,10 +716,13 @@ fn judge_in_runs(
                 shared,
                 as_of,
                 out,
+                counts: Vec::new(),
             };
             let mut buffers = Buffers::default();
             let mut lengths = Vec::with_capacity(run.len());
             for position in run.clone() {
+                // The records are counted once joined.
+                part.counts.clear();
                 let before = part.out.records.len();
                 judge_session(
                     &mut part,
@@ -689,6 +768,9 @@ fn judge_in_runs(
         out.rejected.append(&mut part.rejected);
         out.duplicates.append(&mut part.duplicates);
         out.accepted += part.accepted;
+        for (count, part_count) in out.records_by_status.iter_mut().zip(part.records_by_status) {
+            *count += part_count;
+        }
     }
     tallies.count_sessions(index, &out.records, &record_starts);
 }
@@ -709,6 +791,7 @@ fn judge_session<'s>(
     let mut places = index.place_cursor(entry.course);
     sorted_keys(
         &mut buffers.keys,
+        &mut buffers.scratch,
         judge.scans,
         buckets.scans_of(position),
         false,
@@ -724,7 +807,7 @@ fn judge_session<'s>(
         buffers.nonces.clear();
         let places = places.places_of(learner);
         match judge_group(judge, position, entry, group, places, &mut buffers.nonces) {
-            Some(record) => judge.out.records.push(record),
+            Some(record) => judge.push_record(record),
             None if was_expected => push_unattended(judge, position, entry, learner),
             None => {}
         }
@@ -929,7 +1012,7 @@ fn push_unattended(
     let excused = index.is_excused(position, learner);
     let decision = decide_status(&entry.windows, index.policy, None, None, excused);
     let session = &entry.timed.session;
-    judge.out.records.push(AttendanceRecord {
+    judge.push_record(AttendanceRecord {
         session_id: session.id,
         learner_id: learner,
         course_id: session.course_id(),
@@ -1035,7 +1118,8 @@ mod tests {
             scan_of(1, 3, false),
         ];
         let mut keys = Vec::new();
-        sorted_keys(&mut keys, &scans, &[4, 3, 2, 1, 0], false);
+        let mut scratch = KeyScratch::default();
+        sorted_keys(&mut keys, &mut scratch, &scans, [4, 3, 2, 1, 0], false);
         let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
         // Learner 1 first: the check-ins at 08:50 by id (the exact copies
         // of id 3 by position), then the check-out; then learner 2.
@@ -1061,7 +1145,8 @@ mod tests {
             with_learner(scan_of(1, 4, false), first),
         ];
         let mut keys = Vec::new();
-        sorted_keys(&mut keys, &scans, &[0, 1, 2, 3], false);
+        let mut scratch = KeyScratch::default();
+        sorted_keys(&mut keys, &mut scratch, &scans, [0, 1, 2, 3], false);
         let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
         assert_eq!(order, [3, 2, 1, 0]);
     }
@@ -1112,7 +1197,14 @@ mod tests {
             positions.reverse();
 
             let mut keys = Vec::new();
-            sorted_keys(&mut keys, &scans, &positions, false);
+            let mut scratch = KeyScratch::default();
+            sorted_keys(
+                &mut keys,
+                &mut scratch,
+                &scans,
+                positions.iter().copied(),
+                false,
+            );
             let order: Vec<u32> = keys.iter().map(ScanKey::index).collect();
 
             let mut expected = positions.clone();

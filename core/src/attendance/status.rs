@@ -100,6 +100,17 @@ impl SessionWindows {
     }
 }
 
+/// Returns `to - from`. Within one UTC date chrono's difference is that of
+/// the times of day, so the calendar arithmetic on the dates is skipped.
+fn elapsed(from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+    let (from, to) = (from.naive_utc(), to.naive_utc());
+    if from.date() == to.date() {
+        to.time() - from.time()
+    } else {
+        to - from
+    }
+}
+
 /// Converts a duration to whole minutes, rounded down, and to zero when
 /// negative.
 fn whole_minutes(duration: Duration) -> u32 {
@@ -186,7 +197,7 @@ pub fn decide_status(
     } else {
         let from = check_in.max(windows.starts_at);
         let to = check_out.unwrap_or(windows.ends_at).min(windows.ends_at);
-        whole_minutes(to - from)
+        whole_minutes(elapsed(from, to))
     };
     StatusDecision {
         status,
@@ -276,6 +287,30 @@ mod tests {
         assert_eq!(decision.status, AttendanceStatus::Incomplete);
         assert_eq!(decision.credited_minutes, 0);
         assert_eq!(decision.punctuality, Some(Punctuality::OnTime));
+    }
+
+    #[test]
+    fn elapsed_matches_chrono_difference() {
+        let instant = |day: u32, hour: u32, minute: u32, second: u32, milli: u32| {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+            let time = chrono::NaiveTime::from_hms_milli_opt(hour, minute, second, milli).unwrap();
+            Utc.from_utc_datetime(&date.and_time(time))
+        };
+        let instants = [
+            instant(2, 0, 0, 0, 0),
+            instant(2, 8, 59, 59, 999),
+            instant(2, 9, 0, 30, 250),
+            // A leap second, which chrono keeps as a fraction of 1,500 ms.
+            instant(2, 23, 59, 59, 1500),
+            instant(3, 0, 0, 0, 0),
+            instant(3, 0, 14, 59, 0),
+            instant(9, 12, 0, 0, 0),
+        ];
+        for from in instants {
+            for to in instants {
+                assert_eq!(elapsed(from, to), to - from, "{from} to {to}");
+            }
+        }
     }
 
     #[test]
