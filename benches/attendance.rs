@@ -12,14 +12,13 @@
 //! registered, the bundle's assessment outcomes, and tokens verified with
 //! the sample key.
 //!
-//! The time measured is the CPU time of the bench's thread (user and
-//! system, page faults included), read from Linux's
-//! `/proc/thread-self/schedstat`, because the machines that run it are
-//! shared and their wall times vary with the load. Elsewhere it falls back
-//! to wall time. This crate turns on the core's `parallel` feature, with
-//! which the engine also judges sessions on the rayon pool, whose threads
-//! that clock does not count. Run with `RAYON_NUM_THREADS=1`, which takes
-//! the serial path, to measure the engine on one core.
+//! The engine runs on one core: every evaluation runs inside a rayon pool
+//! of one thread, so the parallel steps that this crate's `parallel`
+//! feature turns on take their serial path or run on that same thread.
+//! The time measured is that thread's CPU time (user and system, page
+//! faults included), read from Linux's `/proc/thread-self/schedstat`,
+//! because the machines that run it are shared and their wall times vary
+//! with the load. Elsewhere it falls back to wall time.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -274,18 +273,24 @@ fn bench_evaluate(c: &mut Criterion) {
     group.finish();
 }
 
-/// Measures `routine` in CPU time where the kernel reports it, else in
-/// wall time.
-fn cpu_time_of(iterations: u64, mut routine: impl FnMut()) -> std::time::Duration {
-    let wall = Instant::now();
-    let cpu = thread_cpu_time();
-    for _ in 0..iterations {
-        routine();
-    }
-    match (cpu, thread_cpu_time()) {
-        (Some(start), Some(end)) => end.saturating_sub(start),
-        _ => wall.elapsed(),
-    }
+/// Measures `routine` on a rayon pool of one thread, in that thread's CPU
+/// time where the kernel reports it, else in wall time.
+fn cpu_time_of(iterations: u64, mut routine: impl FnMut() + Send) -> std::time::Duration {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a rayon pool of one thread starts");
+    pool.install(|| {
+        let wall = Instant::now();
+        let cpu = thread_cpu_time();
+        for _ in 0..iterations {
+            routine();
+        }
+        match (cpu, thread_cpu_time()) {
+            (Some(start), Some(end)) => end.saturating_sub(start),
+            _ => wall.elapsed(),
+        }
+    })
 }
 
 fn bench_district(c: &mut Criterion) {
