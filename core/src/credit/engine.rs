@@ -25,9 +25,8 @@
 //!    recording the excess and the cap.
 //!
 //! Every step after the check for repeated outcome ids keeps its state per
-//! learner, so with the `parallel` feature those steps run on the rayon
-//! thread pool in parts by learner, and the parts are joined into the
-//! order one part gives.
+//! learner. So with the `parallel` feature, those steps run on the rayon
+//! thread pool in parts by learner, joined into the order one part gives.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -462,9 +461,9 @@ struct Item<'a> {
     outcome: &'a Outcome,
 }
 
-/// What the steps after the check for repeated outcome ids give for a set
-/// of learners. Each list of skipped outcomes belongs to one step, because
-/// [`Computation::skipped`] lists them step after step.
+/// The results of the steps after the check for repeated outcome ids for
+/// a set of learners. Each list of skipped outcomes belongs to one step,
+/// because [`Computation::skipped`] lists them step after step.
 #[derive(Default)]
 struct Part {
     /// Outcomes skipped before or by the rules' matches and gates, with
@@ -717,6 +716,9 @@ fn match_outcomes<'a>(
 /// Finds the ids that occur in more than one of `outcomes`.
 fn repeated_ids(outcomes: &[&Outcome]) -> FxHashSet<OutcomeId> {
     let mut ids: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut ids[..]);
+    #[cfg(not(feature = "parallel"))]
     ids.sort_unstable();
     ids.windows(2)
         .filter(|pair| pair[0] == pair[1])
