@@ -62,9 +62,9 @@ fn credit_in_parts<'a>(
     count: usize,
 ) -> Result<Vec<Part>, Problem> {
     // NOTE: with glibc's malloc each pool thread frees its part's
-    // temporaries into its own arena, which kept about 30 MB more resident
-    // in a 1x district run (873 MB peak against 843 MB in one part, 827 MB
-    // with MALLOC_ARENA_MAX=1).
+    // temporaries into its own arena, which kept 30 to 40 MB more resident
+    // in a 1x district run (873 to 883 MB peak against 843 MB in one part,
+    // 827 MB with MALLOC_ARENA_MAX=1).
     let ranges = split_by_learner(&mut items, count);
     let compute =
         |range: &Range<usize>| credit_part(rule_set, context, lookup, &items[range.clone()]);
