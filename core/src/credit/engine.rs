@@ -23,6 +23,10 @@
 //!    that fits is rounded down to the rule's quantum (nothing below the
 //!    minimum award), and the rest becomes a zero-value `capped` entry
 //!    recording the excess and the cap.
+//!
+//! Every step after the check for repeated outcome ids keeps its state per
+//! learner. So with the `parallel` feature, those steps run on the rayon
+//! thread pool in parts by learner, joined into the order one part gives.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -45,6 +49,8 @@ use super::ledger::{Basis, CapNote, EntryKind};
 use super::rule::{
     Cap, Dedup, Formula, Limit, Rule, RuleSet, RuleSetPin, RuleSetStatus, Stage, TableKey, Window,
 };
+
+mod parts;
 
 /// What the engine needs besides outcomes: the courses and venues outcomes
 /// refer to, the taxonomy, and optionally the learners whose credits are
@@ -281,6 +287,8 @@ impl Computation {
 /// One outcome that a rule matched and whose gates it passed.
 struct Candidate<'a> {
     outcome: &'a Outcome,
+    /// The outcome's position among all outcomes in date order.
+    position: usize,
     rule: usize,
     category: Option<&'a Category>,
     course: Option<&'a Course>,
@@ -372,6 +380,23 @@ pub fn compute_credits(
     context: &CreditContext,
     outcomes: &[Outcome],
 ) -> Result<Computation, Problems> {
+    let sorted = sort_outcomes(outcomes);
+    let (accruals, skipped) = credit_sorted(rule_set, context, &sorted)?;
+    Ok(Computation {
+        rule_set: rule_set.pin(),
+        status: rule_set.status,
+        effective: Window {
+            start: Some(rule_set.effective_from),
+            end: rule_set.effective_to,
+        },
+        learners: context.learners.clone(),
+        accruals,
+        skipped,
+    })
+}
+
+/// Sorts outcomes by occurrence date, id and content.
+fn sort_outcomes(outcomes: &[Outcome]) -> Vec<&Outcome> {
     // The keys sit beside the references, so the sort reads an outcome
     // only when two keys are equal. Copies of one outcome id are ordered by
     // their content, so the copy that counts does not depend on the input
@@ -381,22 +406,131 @@ pub fn compute_credits(
         .iter()
         .map(|outcome| (outcome.occurred_on, outcome.id, outcome))
         .collect();
-    keyed.sort_unstable_by(|a, b| {
+    let compare = |a: &(NaiveDate, OutcomeId, &Outcome), b: &(NaiveDate, OutcomeId, &Outcome)| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
             .then_with(|| a.2.to_json().to_string().cmp(&b.2.to_json().to_string()))
-    });
+    };
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut keyed[..], compare);
+    #[cfg(not(feature = "parallel"))]
+    keyed.sort_unstable_by(compare);
     // A fresh vector a quarter the size of the keyed one, which is freed
     // here. Collecting in place would keep the keyed allocation to the end.
-    let sorted: Vec<&Outcome> = keyed.iter().map(|&(_, _, outcome)| outcome).collect();
-    drop(keyed);
-    let mut skipped = Vec::new();
-    let mut candidates = match_outcomes(rule_set, context, &sorted, &mut skipped);
-    apply_daily_limits(rule_set, &mut candidates, &mut skipped);
+    keyed.iter().map(|&(_, _, outcome)| outcome).collect()
+}
+
+/// The lookups that every part of a computation shares.
+struct Lookup<'a> {
+    learners: Option<FxHashSet<LearnerId>>,
+    courses: FxHashMap<CourseId, &'a Course>,
+    /// The learner and course of every course completion, including
+    /// completions skipped later (as repeated copies, for example).
+    completions: FxHashSet<(LearnerId, CourseId)>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(context: &'a CreditContext, outcomes: &[&Outcome]) -> Self {
+        // Hash lookups are faster than the context's ordered maps here.
+        // Nothing iterates over these sets, so their order cannot change
+        // the result.
+        Self {
+            learners: context
+                .learners
+                .as_ref()
+                .map(|learners| learners.iter().copied().collect()),
+            courses: context
+                .courses
+                .iter()
+                .map(|(&id, course)| (id, course))
+                .collect(),
+            completions: outcomes
+                .iter()
+                .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
+                .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
+                .collect(),
+        }
+    }
+}
+
+/// An outcome that is not a repeated copy of an earlier one, and its
+/// position among all outcomes in date order.
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    position: usize,
+    outcome: &'a Outcome,
+}
+
+/// The results of the steps after the check for repeated outcome ids for
+/// a set of learners. Each list of skipped outcomes belongs to one step,
+/// because [`Computation::skipped`] lists them step after step.
+#[derive(Default)]
+struct Part {
+    /// Outcomes skipped before or by the rules' matches and gates, with
+    /// their positions in date order.
+    matching: Vec<(usize, Skipped)>,
+    /// Outcomes past a daily minutes limit, with their positions in date
+    /// order.
+    limited: Vec<(usize, Skipped)>,
+    /// Units rounded to zero or below the minimum award, in unit order
+    /// (learner first).
+    rounded: Vec<Skipped>,
+    /// Units of worse attempts of a course or certificate, in learner
+    /// order.
+    duplicates: Vec<Skipped>,
+    /// Banked units, in learner order.
+    banked: Vec<Skipped>,
+    /// The accruals, ordered by learner, date and source.
+    accruals: Vec<Accrual>,
+}
+
+/// Credits outcomes sorted by [`sort_outcomes`], and returns the accruals
+/// and the skipped outcomes in the order [`Computation`] lists them.
+fn credit_sorted(
+    rule_set: &RuleSet,
+    context: &CreditContext,
+    sorted: &[&Outcome],
+) -> Result<(Vec<Accrual>, Vec<Skipped>), Problem> {
+    let lookup = Lookup::new(context, sorted);
+    let (copies, items) = split_copies(sorted);
+    let parts = parts::credit_all(rule_set, context, &lookup, items)?;
+    Ok(parts::join(copies, parts))
+}
+
+/// Skips every copy of an outcome id after the first in date order, and
+/// returns those skips with their positions, and the other outcomes.
+fn split_copies<'a>(sorted: &[&'a Outcome]) -> (Vec<(usize, Skipped)>, Vec<Item<'a>>) {
+    // Only ids that occur more than once need remembering.
+    let repeated = repeated_ids(sorted);
+    let mut seen = FxHashSet::default();
+    let mut copies = Vec::new();
+    let mut items = Vec::with_capacity(sorted.len());
+    for (position, &outcome) in sorted.iter().enumerate() {
+        if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
+            copies.push((position, skip(outcome, None, SkipReason::DuplicateOutcome)));
+        } else {
+            items.push(Item { position, outcome });
+        }
+    }
+    (copies, items)
+}
+
+/// Runs every step after the check for repeated outcome ids on `items`,
+/// which hold every outcome of their learners. Only the order of each
+/// learner's items matters: it must be their order by date.
+fn credit_part<'a>(
+    rule_set: &RuleSet,
+    context: &'a CreditContext,
+    lookup: &Lookup<'a>,
+    items: &[Item<'a>],
+) -> Result<Part, Problem> {
+    let mut part = Part::default();
+    let mut candidates = match_outcomes(rule_set, context, lookup, items, &mut part.matching);
+    apply_daily_limits(rule_set, &mut candidates, &mut part.limited);
     let mut units = build_units(rule_set, candidates)?;
-    units.retain(|unit| rounded_enough(rule_set, unit, &mut skipped));
-    let units = deduplicate(rule_set, units, &mut skipped)?;
-    let mut accruals = apply_caps(rule_set, context, units, &mut skipped)?;
+    units.retain(|unit| rounded_enough(rule_set, unit, &mut part.rounded));
+    let units = deduplicate(rule_set, units, &mut part.duplicates)?;
+    let mut accruals = apply_caps(rule_set, context, units, &mut part.banked)?;
     check_totals(&accruals)?;
     accruals.sort_by(|a, b| {
         (
@@ -416,17 +550,8 @@ pub fn compute_credits(
                 b.kind,
             ))
     });
-    Ok(Computation {
-        rule_set: rule_set.pin(),
-        status: rule_set.status,
-        effective: Window {
-            start: Some(rule_set.effective_from),
-            end: rule_set.effective_to,
-        },
-        learners: context.learners.clone(),
-        accruals,
-        skipped,
-    })
+    part.accruals = accruals;
+    Ok(part)
 }
 
 /// Checks that every learner's accruals add up to an amount that fits, so
@@ -456,48 +581,27 @@ fn skip(outcome: &Outcome, rule: Option<&Rule>, reason: SkipReason) -> Skipped {
 fn match_outcomes<'a>(
     rule_set: &RuleSet,
     context: &'a CreditContext,
-    sorted: &[&'a Outcome],
-    skipped: &mut Vec<Skipped>,
+    lookup: &Lookup<'a>,
+    items: &[Item<'a>],
+    skipped: &mut Vec<(usize, Skipped)>,
 ) -> Vec<Candidate<'a>> {
-    let completions: FxHashSet<(LearnerId, CourseId)> = sorted
-        .iter()
-        .filter(|outcome| outcome.kind == OutcomeKind::CourseCompletion)
-        .filter_map(|outcome| outcome.course_id.map(|course| (outcome.learner_id, course)))
-        .collect();
-    // Hash lookups are faster than the context's ordered maps here. Nothing
-    // iterates over these sets, so their order cannot change the result.
-    let learners: Option<FxHashSet<LearnerId>> = context
-        .learners
-        .as_ref()
-        .map(|learners| learners.iter().copied().collect());
-    let courses: FxHashMap<CourseId, &'a Course> = context
-        .courses
-        .iter()
-        .map(|(&id, course)| (id, course))
-        .collect();
-    // Only ids that occur more than once need remembering.
-    let repeated = repeated_ids(sorted);
-    let mut seen = FxHashSet::default();
     let mut matched: FxHashMap<(OutcomeKind, Role, Option<CourseId>), Option<usize>> =
         FxHashMap::default();
-    let mut candidates = Vec::with_capacity(sorted.len());
-    for &outcome in sorted {
-        if repeated.contains(&outcome.id) && !seen.insert(outcome.id) {
-            skipped.push(skip(outcome, None, SkipReason::DuplicateOutcome));
-            continue;
-        }
-        if learners
+    let mut candidates = Vec::with_capacity(items.len());
+    for &Item { position, outcome } in items {
+        if lookup
+            .learners
             .as_ref()
             .is_some_and(|learners| !learners.contains(&outcome.learner_id))
         {
-            skipped.push(skip(outcome, None, SkipReason::UnknownLearner));
+            skipped.push((position, skip(outcome, None, SkipReason::UnknownLearner)));
             continue;
         }
         let course = match outcome.course_id {
-            Some(id) => match courses.get(&id).copied() {
+            Some(id) => match lookup.courses.get(&id).copied() {
                 Some(course) => Some(course),
                 None => {
-                    skipped.push(skip(outcome, None, SkipReason::UnknownCourse));
+                    skipped.push((position, skip(outcome, None, SkipReason::UnknownCourse)));
                     continue;
                 }
             },
@@ -507,11 +611,17 @@ fn match_outcomes<'a>(
             .recorded_on
             .is_some_and(|recorded_on| outcome.occurred_on > recorded_on)
         {
-            skipped.push(skip(outcome, None, SkipReason::AfterRecordingDate));
+            skipped.push((
+                position,
+                skip(outcome, None, SkipReason::AfterRecordingDate),
+            ));
             continue;
         }
         if !rule_set.is_effective_on(outcome.occurred_on) {
-            skipped.push(skip(outcome, None, SkipReason::OutsideEffectivePeriod));
+            skipped.push((
+                position,
+                skip(outcome, None, SkipReason::OutsideEffectivePeriod),
+            ));
             continue;
         }
         let category = outcome
@@ -536,7 +646,7 @@ fn match_outcomes<'a>(
             first_match()
         };
         let Some(index) = found else {
-            skipped.push(skip(outcome, None, SkipReason::NoMatchingRule));
+            skipped.push((position, skip(outcome, None, SkipReason::NoMatchingRule)));
             continue;
         };
         let rule = &rule_set.rules[index];
@@ -546,7 +656,7 @@ fn match_outcomes<'a>(
         } else if rule.gates.completion_required
             && !outcome
                 .course_id
-                .is_some_and(|course| completions.contains(&(outcome.learner_id, course)))
+                .is_some_and(|course| lookup.completions.contains(&(outcome.learner_id, course)))
         {
             Some(SkipReason::CompletionMissing)
         } else if rule.gates.evidence_required
@@ -563,7 +673,7 @@ fn match_outcomes<'a>(
             None
         };
         if let Some(reason) = gate_failure {
-            skipped.push(skip(outcome, Some(rule), reason));
+            skipped.push((position, skip(outcome, Some(rule), reason)));
             continue;
         }
         let mut table_amount = None;
@@ -571,14 +681,20 @@ fn match_outcomes<'a>(
             Formula::CourseCreditValue
                 if course.and_then(|course| course.credit_value).is_none() =>
             {
-                skipped.push(skip(outcome, Some(rule), SkipReason::MissingCreditValue));
+                skipped.push((
+                    position,
+                    skip(outcome, Some(rule), SkipReason::MissingCreditValue),
+                ));
                 continue;
             }
             Formula::Table { key, entries } => {
                 match table_key(*key, outcome).and_then(|key| entries.get(&key)) {
                     Some(amount) => table_amount = Some(*amount),
                     None => {
-                        skipped.push(skip(outcome, Some(rule), SkipReason::NoTableEntry));
+                        skipped.push((
+                            position,
+                            skip(outcome, Some(rule), SkipReason::NoTableEntry),
+                        ));
                         continue;
                     }
                 }
@@ -587,6 +703,7 @@ fn match_outcomes<'a>(
         }
         candidates.push(Candidate {
             outcome,
+            position,
             rule: index,
             category,
             course,
@@ -601,6 +718,9 @@ fn match_outcomes<'a>(
 /// Finds the ids that occur in more than one of `outcomes`.
 fn repeated_ids(outcomes: &[&Outcome]) -> FxHashSet<OutcomeId> {
     let mut ids: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut ids[..]);
+    #[cfg(not(feature = "parallel"))]
     ids.sort_unstable();
     ids.windows(2)
         .filter(|pair| pair[0] == pair[1])
@@ -715,7 +835,7 @@ fn subject(outcome: &Outcome) -> Source<'_> {
 fn apply_daily_limits<'a>(
     rule_set: &RuleSet,
     candidates: &mut Vec<Candidate<'a>>,
-    skipped: &mut Vec<Skipped>,
+    skipped: &mut Vec<(usize, Skipped)>,
 ) {
     let mut used: BTreeMap<(LearnerId, usize, Source<'a>, NaiveDate), u32> = BTreeMap::new();
     // Candidates are cut and dropped in place, in order, so no second
@@ -737,7 +857,8 @@ fn apply_daily_limits<'a>(
         candidate.minutes = candidate.raw_minutes.min(room);
         *so_far = so_far.saturating_add(candidate.minutes);
         if candidate.minutes == 0 && candidate.raw_minutes > 0 {
-            skipped.push(skip(outcome, Some(rule), SkipReason::DailyLimitReached));
+            let item = skip(outcome, Some(rule), SkipReason::DailyLimitReached);
+            skipped.push((candidate.position, item));
             return false;
         }
         true
