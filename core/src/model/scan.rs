@@ -36,10 +36,10 @@ crate::text_enum! {
 /// validity whatever the scanning device's clock says. A client that retries
 /// a scan sends the same `nonce`, and the retry then changes nothing.
 ///
-/// A season holds every scan in memory, so the record is kept small (104
-/// bytes on 64-bit targets): the token and the nonce are boxed strings, and
-/// the source and location, which bulk data rarely sets, share one box in
-/// `origin`. Read them with [`Scan::source`] and [`Scan::location`].
+/// A season keeps every scan in memory, so the record is small (104 bytes on
+/// 64-bit targets). The token and the nonce are boxed strings. The source and
+/// location, which bulk data rarely sets, share one box in `origin`, read
+/// through [`Scan::source`] and [`Scan::location`].
 #[derive(Clone, Debug)]
 pub struct Scan {
     /// The scan's id.
@@ -58,8 +58,8 @@ pub struct Scan {
     pub token: Option<Box<str>>,
     /// A client-chosen key that makes retries idempotent.
     pub nonce: Option<Box<str>>,
-    /// Where the record was imported from and where the device was, or
-    /// `None` when neither is known. Build it with [`ScanOrigin::boxed`].
+    /// The import source and the device's position, or `None` when neither
+    /// is known. Build it with [`ScanOrigin::boxed`].
     pub origin: Option<Box<ScanOrigin>>,
 }
 
@@ -67,9 +67,9 @@ pub struct Scan {
 /// position.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScanOrigin {
-    /// Where the record was imported from.
+    /// The system and key the record was imported from.
     pub source: Option<SourceRef>,
-    /// Where the device was, when it reported a position.
+    /// The device's position, when it reported one.
     pub location: Option<GeoPoint>,
 }
 
@@ -85,12 +85,12 @@ impl ScanOrigin {
 }
 
 impl Scan {
-    /// Where the record was imported from.
+    /// Returns the system and key the record was imported from.
     pub fn source(&self) -> Option<&SourceRef> {
         self.origin.as_ref()?.source.as_ref()
     }
 
-    /// Where the device was, when it reported a position.
+    /// Returns the device's position, when it reported one.
     pub fn location(&self) -> Option<GeoPoint> {
         self.origin.as_ref()?.location
     }
