@@ -176,9 +176,8 @@ fn add_scans(
     if !random.chance(90) {
         return;
     }
-    let make = |random: &mut Random, at: DateTime<Utc>, direction, nonce: Option<String>| Scan {
+    let make = |random: &mut Random, at: DateTime<Utc>, direction, nonce: Option<Box<str>>| Scan {
         id: ScanId(uuid(random)),
-        source: None,
         session_id: session.id,
         learner_id: learner,
         scanned_at: at,
@@ -186,13 +185,13 @@ fn add_scans(
         method: ScanMethod::Qr,
         token: secret
             .and_then(|secret| secret.issue_at(at, &policy.token))
-            .map(|(token, _)| token),
-        location: None,
+            .map(|(token, _)| token.into_boxed_str()),
         nonce,
+        origin: None,
     };
     let arrival =
         starts_at + Duration::seconds((random.next() % 3000) as i64) - Duration::minutes(30);
-    let nonce = format!("n{}", random.next() % 1_000_000);
+    let nonce: Box<str> = format!("n{}", random.next() % 1_000_000).into();
     scans.push(make(
         random,
         arrival,

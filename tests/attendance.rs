@@ -599,14 +599,14 @@ fn every_rejection_code() {
     policy.geofence.location_required = true;
 
     let located = |mut scan: Scan, latitude: f64| {
-        scan.location = Some(xuetong::model::GeoPoint {
+        scan.set_location(Some(xuetong::model::GeoPoint {
             latitude,
             longitude: 120.33,
-        });
+        }));
         scan
     };
     let tokened = |mut scan: Scan, token: Option<String>| {
-        scan.token = token;
+        scan.token = token.map(String::into_boxed_str);
         scan
     };
     let fresh = |at: DateTime<Utc>| secret.issue_at(at, &policy.token).unwrap().0;

@@ -8,7 +8,7 @@ use xuetong::decimal::{Credits, Percent};
 use xuetong::id::{CourseId, LearnerId, ScanId, SessionId, VenueId};
 use xuetong::model::{
     Audience, BirthDate, Category, Course, GeoPoint, Learner, Scan, ScanDirection, ScanMethod,
-    SourceRef,
+    ScanOrigin, SourceRef,
 };
 use xuetong::problem::Path;
 use xuetong::record::Record;
@@ -105,26 +105,35 @@ fn scan() -> impl Strategy<Value = Scan> {
         any::<bool>(),
         prop::option::of("[A-Za-z0-9_-]{8,24}"),
         prop::option::of((-90.0f64..90.0, -180.0f64..180.0)),
+        prop::option::of("[0-9a-f]{16}"),
+        prop::option::of(("[a-z]{3,8}", "[A-Za-z0-9-]{1,12}")),
     )
         .prop_map(
-            |(id, session, learner, seconds, out, token, location)| Scan {
-                id: ScanId(id),
-                source: None,
-                session_id: SessionId(session),
-                learner_id: LearnerId(learner),
-                scanned_at: Utc.timestamp_opt(seconds, 0).unwrap(),
-                direction: if out {
-                    ScanDirection::CheckOut
-                } else {
-                    ScanDirection::CheckIn
-                },
-                method: ScanMethod::Card,
-                token,
-                location: location.map(|(latitude, longitude)| GeoPoint {
+            |(id, session, learner, seconds, out, token, location, nonce, source)| {
+                let source = source.map(|(system, key)| SourceRef { system, key });
+                let id = match &source {
+                    Some(source) => ScanId::derive(&source.system, &source.key),
+                    None => ScanId(id),
+                };
+                let location = location.map(|(latitude, longitude)| GeoPoint {
                     latitude,
                     longitude,
-                }),
-                nonce: None,
+                });
+                Scan {
+                    id,
+                    session_id: SessionId(session),
+                    learner_id: LearnerId(learner),
+                    scanned_at: Utc.timestamp_opt(seconds, 0).unwrap(),
+                    direction: if out {
+                        ScanDirection::CheckOut
+                    } else {
+                        ScanDirection::CheckIn
+                    },
+                    method: ScanMethod::Card,
+                    token: token.map(String::into_boxed_str),
+                    nonce: nonce.map(String::into_boxed_str),
+                    origin: ScanOrigin::boxed(source, location),
+                }
             },
         )
 }

@@ -1119,15 +1119,14 @@ fn random_bundle(season: &Season) -> Bundle {
             let timed = &sessions[*session_index];
             Scan {
                 id: xuetong::id::ScanId::derive("test", &n.to_string()),
-                source: None,
                 session_id: timed.session.id,
                 learner_id: learners[*learner_index].id,
                 scanned_at: timed.times.starts_at + chrono::Duration::minutes(*minutes),
                 direction: ScanDirection::CheckIn,
                 method: ScanMethod::Card,
                 token: None,
-                location: None,
                 nonce: None,
+                origin: None,
             }
         })
         .collect();

@@ -112,6 +112,21 @@ impl FieldValue for String {
     }
 }
 
+/// Free text as [`String`] reads it, kept without spare capacity.
+impl FieldValue for Box<str> {
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        String::from_text(text).map(String::into_boxed_str)
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
 impl FieldValue for bool {
     const EXPECTED: &'static str = "true or false";
 

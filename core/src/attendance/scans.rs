@@ -175,7 +175,10 @@ impl ScanKey {
 /// Orders two scans by everything they contain, so that ties are broken by
 /// content and never by input position.
 pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
-    let location = |scan: &Scan| scan.location.map(|point| (point.latitude, point.longitude));
+    let location = |scan: &Scan| {
+        scan.location()
+            .map(|point| (point.latitude, point.longitude))
+    };
     let compare_location = |a: Option<(f64, f64)>, b: Option<(f64, f64)>| match (a, b) {
         (Some(a), Some(b)) => a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)),
         (a, b) => a.is_some().cmp(&b.is_some()),
@@ -191,8 +194,7 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
         .then_with(|| compare_location(location(a), location(b)))
         .then_with(|| {
             let source = |scan: &Scan| {
-                scan.source
-                    .as_ref()
+                scan.source()
                     .map(|source| (source.system.clone(), source.key.clone()))
             };
             source(a).cmp(&source(b))
@@ -964,7 +966,7 @@ fn check_scan(
     if secret.is_some() || policy.geofence.radius_metres.is_some() {
         let scan = &judge.scans[key.index() as usize];
         check_token(secret, scan, policy)?;
-        check_geofence(entry.venue_location, scan.location, policy)?;
+        check_geofence(entry.venue_location, scan.location(), policy)?;
     }
     check_window(&entry.windows, key.direction(), key.at)
 }
@@ -1188,7 +1190,7 @@ mod tests {
                         scan.direction = ScanDirection::CheckOut;
                     }
                     if next(3) == 0 {
-                        scan.nonce = Some(format!("n-{}", next(2)));
+                        scan.nonce = Some(format!("n-{}", next(2)).into());
                     }
                     scan
                 })

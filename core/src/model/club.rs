@@ -95,7 +95,7 @@ impl Record for Club {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("name", &self.name);
         writer.put("status", &self.status);
         writer.put_opt("status_since", &self.status_since);

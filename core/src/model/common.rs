@@ -90,7 +90,7 @@ where
 pub(crate) fn write_identity<Id: FieldValue>(
     writer: &mut FieldWriter,
     id: &Id,
-    source: &Option<SourceRef>,
+    source: Option<&SourceRef>,
 ) {
     writer.put("id", id);
     if let Some(source) = source {

@@ -149,7 +149,7 @@ impl Record for Course {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put_opt("code", &self.code);
         writer.put("title", &self.title);
         writer.put("category", &self.category);

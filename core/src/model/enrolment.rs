@@ -132,7 +132,7 @@ impl Record for Enrolment {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("learner_id", &self.learner_id);
         writer.put("course_id", &self.course_id);
         writer.put("requested_at", &self.requested_at);

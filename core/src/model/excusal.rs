@@ -56,7 +56,7 @@ impl Record for Excusal {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("learner_id", &self.learner_id);
         writer.put("session_id", &self.session_id);
         writer.put_opt("reason", &self.reason);

@@ -43,7 +43,7 @@ impl Record for Instructor {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("display_name", &self.display_name);
         writer.put_opt("home_venue_id", &self.home_venue_id);
     }

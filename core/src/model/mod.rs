@@ -28,7 +28,7 @@ pub use excusal::Excusal;
 pub use instructor::Instructor;
 pub use learner::Learner;
 pub use outcome::{AwardRank, AwardScope, Outcome, OutcomeDetails, OutcomeKind, Role};
-pub use scan::{Scan, ScanDirection, ScanMethod};
+pub use scan::{Scan, ScanDirection, ScanMethod, ScanOrigin};
 pub use session::{AmbiguousTime, ClubActivityKind, Session, SessionOwner, SessionStatus};
 pub use venue::{Venue, VenueTier};
 

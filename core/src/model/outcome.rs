@@ -360,7 +360,7 @@ impl Record for Outcome {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("learner_id", &self.learner_id);
         writer.put("kind", &self.kind);
         writer.put("occurred_on", &self.occurred_on);

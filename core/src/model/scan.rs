@@ -35,12 +35,15 @@ crate::text_enum! {
 /// `scanned_at` is the server's receipt time, which decides windows and token
 /// validity whatever the scanning device's clock says. A client that retries
 /// a scan sends the same `nonce`, and the retry then changes nothing.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A season keeps every scan in memory, so the record is small (104 bytes on
+/// 64-bit targets). The token and the nonce are boxed strings. The source and
+/// location, which bulk data rarely sets, share one box in `origin`, read
+/// through [`Scan::source`] and [`Scan::location`].
+#[derive(Clone, Debug)]
 pub struct Scan {
     /// The scan's id.
     pub id: ScanId,
-    /// Where the record was imported from.
-    pub source: Option<SourceRef>,
     /// The session scanned into.
     pub session_id: SessionId,
     /// Who scanned.
@@ -52,11 +55,74 @@ pub struct Scan {
     /// How the scan was made.
     pub method: ScanMethod,
     /// The check-in token read from the QR code or card.
-    pub token: Option<String>,
-    /// Where the device was, when it reported a position.
-    pub location: Option<GeoPoint>,
+    pub token: Option<Box<str>>,
     /// A client-chosen key that makes retries idempotent.
-    pub nonce: Option<String>,
+    pub nonce: Option<Box<str>>,
+    /// The import source and the device's position, or `None` when neither
+    /// is known. Build it with [`ScanOrigin::boxed`].
+    pub origin: Option<Box<ScanOrigin>>,
+}
+
+/// The rarely set parts of a [`Scan`]: its import source and the device's
+/// position.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScanOrigin {
+    /// The system and key the record was imported from.
+    pub source: Option<SourceRef>,
+    /// The device's position, when it reported one.
+    pub location: Option<GeoPoint>,
+}
+
+impl ScanOrigin {
+    /// Boxes `source` and `location` for [`Scan::origin`], or returns `None`
+    /// when both are `None`, so that a scan without them allocates nothing.
+    pub fn boxed(source: Option<SourceRef>, location: Option<GeoPoint>) -> Option<Box<Self>> {
+        if source.is_none() && location.is_none() {
+            return None;
+        }
+        Some(Box::new(Self { source, location }))
+    }
+}
+
+impl Scan {
+    /// Returns the system and key the record was imported from.
+    pub fn source(&self) -> Option<&SourceRef> {
+        self.origin.as_ref()?.source.as_ref()
+    }
+
+    /// Returns the device's position, when it reported one.
+    pub fn location(&self) -> Option<GeoPoint> {
+        self.origin.as_ref()?.location
+    }
+
+    /// Sets the import source, keeping the location.
+    pub fn set_source(&mut self, source: Option<SourceRef>) {
+        let location = self.location();
+        self.origin = ScanOrigin::boxed(source, location);
+    }
+
+    /// Sets the device's position, keeping the source.
+    pub fn set_location(&mut self, location: Option<GeoPoint>) {
+        let source = self.origin.take().and_then(|origin| origin.source);
+        self.origin = ScanOrigin::boxed(source, location);
+    }
+}
+
+/// Compares every field, and treats an `origin` of neither source nor
+/// location as equal to `None`.
+impl PartialEq for Scan {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.session_id == other.session_id
+            && self.learner_id == other.learner_id
+            && self.scanned_at == other.scanned_at
+            && self.direction == other.direction
+            && self.method == other.method
+            && self.token == other.token
+            && self.nonce == other.nonce
+            && self.source() == other.source()
+            && self.location() == other.location()
+    }
 }
 
 impl Record for Scan {
@@ -92,27 +158,116 @@ impl Record for Scan {
         let (id, source) = identity?;
         Some(Self {
             id,
-            source,
             session_id: session_id?,
             learner_id: learner_id?,
             scanned_at: scanned_at?,
             direction: direction?,
             method: method?,
             token,
-            location: location?,
             nonce,
+            origin: ScanOrigin::boxed(source, location?),
         })
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source());
         writer.put("session_id", &self.session_id);
         writer.put("learner_id", &self.learner_id);
         writer.put("scanned_at", &self.scanned_at);
         writer.put("direction", &self.direction);
         writer.put("method", &self.method);
         writer.put_opt("token", &self.token);
-        write_location(writer, &self.location);
+        write_location(writer, &self.location());
         writer.put_opt("nonce", &self.nonce);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Path;
+
+    fn scan(fields: serde_json::Value) -> Scan {
+        let mut base = serde_json::json!({
+            "id": "70000000-0000-4000-8000-000000000001",
+            "session_id": "50000000-0000-4000-8000-000000000001",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "scanned_at": "2026-03-02T08:50:00+08:00",
+        });
+        for (name, value) in fields.as_object().unwrap() {
+            base[name] = value.clone();
+        }
+        Scan::from_json(&base, &Path::root()).unwrap()
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn scan_is_104_bytes() {
+        assert_eq!(std::mem::size_of::<Scan>(), 104);
+    }
+
+    #[test]
+    fn origin_absent_without_source_or_location() {
+        let plain = scan(serde_json::json!({"token": "t-1", "nonce": "n-1"}));
+        assert!(plain.origin.is_none());
+        assert_eq!(plain.token.as_deref(), Some("t-1"));
+        assert_eq!(plain.nonce.as_deref(), Some("n-1"));
+    }
+
+    #[test]
+    fn origin_holds_source_and_location() {
+        let read = scan(serde_json::json!({
+            "id": null,
+            "source_system": "app",
+            "source_key": "k-7",
+            "latitude": 30.25,
+            "longitude": 120.5,
+        }));
+        let source = read.source().unwrap();
+        assert_eq!(source.system, "app");
+        assert_eq!(source.key, "k-7");
+        assert_eq!(read.id, ScanId::derive("app", "k-7"));
+        let location = read.location().unwrap();
+        assert_eq!(location.latitude, 30.25);
+        assert_eq!(location.longitude, 120.5);
+    }
+
+    #[test]
+    fn setters_keep_the_other_part() {
+        let mut edited = scan(serde_json::json!({}));
+        let point = GeoPoint {
+            latitude: 1.0,
+            longitude: 2.0,
+        };
+        let source = SourceRef {
+            system: "app".into(),
+            key: "k".into(),
+        };
+        edited.set_location(Some(point));
+        edited.set_source(Some(source.clone()));
+        assert_eq!(edited.location(), Some(point));
+        assert_eq!(edited.source(), Some(&source));
+
+        edited.set_location(None);
+        assert_eq!(edited.location(), None);
+        assert_eq!(edited.source(), Some(&source));
+
+        edited.set_source(None);
+        assert!(edited.origin.is_none());
+    }
+
+    #[test]
+    fn empty_origin_equals_none() {
+        let plain = scan(serde_json::json!({}));
+        let mut empty = plain.clone();
+        empty.origin = Some(Box::default());
+        assert_eq!(plain, empty);
+
+        let mut located = plain.clone();
+        located.set_location(Some(GeoPoint {
+            latitude: 0.0,
+            longitude: 0.0,
+        }));
+        assert_ne!(plain, located);
     }
 }

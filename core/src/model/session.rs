@@ -191,7 +191,7 @@ impl Record for Session {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put_opt("course_id", &self.course_id());
         writer.put_opt("club_id", &self.club_id());
         writer.put("venue_id", &self.venue_id);

@@ -100,7 +100,7 @@ impl Record for Venue {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, &self.source);
+        write_identity(writer, &self.id, self.source.as_ref());
         writer.put("name", &self.name);
         writer.put("tier", &self.tier);
         writer.put_opt("parent_id", &self.parent_id);

@@ -665,15 +665,16 @@ impl Builder<'_> {
         let token = self.token(spec, session_id);
         Scan {
             id: ScanId(uuid_from(high, low)),
-            source: None,
             session_id,
             learner_id: self.bundle.learners[spec.learner as usize].id,
             scanned_at: spec.at,
             direction: spec.direction,
             method: spec.method,
-            token,
-            location: None,
-            nonce: spec.nonce.map(|nonce| format!("{nonce:016x}")),
+            token: token.map(String::into_boxed_str),
+            nonce: spec
+                .nonce
+                .map(|nonce| format!("{nonce:016x}").into_boxed_str()),
+            origin: None,
         }
     }
 

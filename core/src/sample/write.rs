@@ -109,15 +109,14 @@ fn write_csv_row(rows: &mut Vec<u8>, scan: &Scan) -> io::Result<()> {
 /// nothing) for any other scan. The generator's scans all take this path,
 /// which is several times faster than building a cell list per scan.
 fn append_plain_scan(rows: &mut Vec<u8>, scan: &Scan) -> bool {
-    let plain_text = |text: &Option<String>| {
+    let plain_text = |text: &Option<Box<str>>| {
         text.as_deref().is_none_or(|text| {
             text.bytes()
                 .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
         })
     };
     let year = scan.scanned_at.year();
-    let plain = scan.source.is_none()
-        && scan.location.is_none()
+    let plain = scan.origin.is_none()
         && scan.scanned_at.nanosecond() == 0
         && (1000..=9999).contains(&year)
         && plain_text(&scan.token)

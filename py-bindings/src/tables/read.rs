@@ -18,7 +18,7 @@ use serde::Serialize;
 use xuetong::bundle::codes as bundle_codes;
 use xuetong::field::FieldValue;
 use xuetong::id::{LearnerId, ScanId, SessionId};
-use xuetong::model::{GeoPoint, Scan, ScanDirection, ScanMethod, Session, SourceRef};
+use xuetong::model::{GeoPoint, Scan, ScanDirection, ScanMethod, ScanOrigin, Session, SourceRef};
 use xuetong::problem::{Path, Problem, Problems, codes};
 use xuetong::record::{Cells, FieldReader, PERSONAL_DATA_FIELDS, Record};
 use xuetong::schedule::{SessionTimes, session_times};
@@ -145,15 +145,14 @@ pub fn read_scans(input: &Schema, batches: &[RecordBatch]) -> TableRead<Scan> {
 fn placeholder_scan() -> Scan {
     Scan {
         id: ScanId(uuid::Uuid::nil()),
-        source: None,
         session_id: SessionId(uuid::Uuid::nil()),
         learner_id: LearnerId(uuid::Uuid::nil()),
         scanned_at: DateTime::<Utc>::UNIX_EPOCH,
         direction: ScanDirection::CheckIn,
         method: ScanMethod::Qr,
         token: None,
-        location: None,
         nonce: None,
+        origin: None,
     }
 }
 
@@ -278,15 +277,14 @@ impl ScanFields {
         };
         let scan = Scan {
             id,
-            source,
             session_id,
             learner_id,
             scanned_at,
             direction,
             method,
-            token: free_text(self.token)?,
-            location,
-            nonce: free_text(self.nonce)?,
+            token: free_text(self.token)?.map(String::into_boxed_str),
+            nonce: free_text(self.nonce)?.map(String::into_boxed_str),
+            origin: ScanOrigin::boxed(source, location),
         };
         let mut problems = Problems::new();
         scan.check(&Path::root(), &mut problems);
@@ -1327,7 +1325,7 @@ mod tests {
             xuetong::field::format_instant(&scan.scanned_at),
             "2026-03-02T00:52:10.123456789Z"
         );
-        assert_eq!(scan.location.unwrap().latitude, 30.308);
+        assert_eq!(scan.location().unwrap().latitude, 30.308);
     }
 
     #[test]
