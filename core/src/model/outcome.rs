@@ -515,6 +515,19 @@ mod tests {
     }
 
     #[test]
+    fn boxed_empty_details_act_as_none() {
+        let mut boxed = attendance();
+        boxed.details = Some(Box::default());
+        let mut problems = Problems::new();
+
+        boxed.check(&Path::root(), &mut problems);
+
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(boxed.to_json(), attendance().to_json());
+        assert_eq!(read(boxed.to_json()).details, None);
+    }
+
+    #[test]
     fn rejected_field_found_in_details() {
         let mut outcome = attendance();
         outcome.details_mut().certificate_level = Some(3);

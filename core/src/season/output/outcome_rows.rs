@@ -253,6 +253,25 @@ mod tests {
     }
 
     #[test]
+    fn boxed_empty_details_written_as_none() {
+        let mut boxed = attended("1", "a", 90);
+        boxed.details = Some(Box::default());
+        let mut cleared = filled();
+        *cleared.details_mut() = OutcomeDetails::EMPTY;
+        let mut bare = filled();
+        bare.details = None;
+
+        let (direct, _) = direct_csv(&[boxed, cleared]);
+
+        let (expected, _) = direct_csv(&[attended("1", "a", 90), bare]);
+        assert_eq!(direct, expected);
+        // After the session id: nine empty cells from category to
+        // evidence, then banked, score and passed.
+        let first = direct.lines().nth(1).unwrap();
+        assert!(first.ends_with(",,,,,,,,,,false,,"), "{first}");
+    }
+
+    #[test]
     fn quoted_cells_double_quotes() {
         let (direct, _) = direct_csv(&[filled()]);
 
