@@ -476,8 +476,8 @@ fn run_with_spinner<'b>(
     match result {
         Ok(season) => Ok((season, early)),
         Err(problems) => {
-            // A run whose season fails writes nothing: remove the tables
-            // written meanwhile.
+            // A run whose season fails writes nothing, so the tables
+            // written meanwhile are removed.
             // NOTE: a file of the same name from an earlier run into the
             // same folder is gone too, where it used to stay.
             for (file, written) in &early {

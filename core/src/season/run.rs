@@ -283,7 +283,7 @@ fn run_steps<'b>(
     run_steps_alongside(bundle, scans, options, observe, &mut |_, later| later())
 }
 
-/// What the steps after attendance produced.
+/// The results of the steps after attendance.
 struct LaterSteps {
     outcomes: Vec<Outcome>,
     from_attendance: usize,
