@@ -62,8 +62,9 @@ use xuetong::decimal::Credits;
 use xuetong::id::LearnerId;
 use xuetong::problem::{Locale, Path};
 use xuetong::season::{
-    OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, default_as_of, run_season,
-    run_season_with_scans, write_output, write_rejected_rows,
+    OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
+    run_season, run_season_alongside, run_season_with_scans, write_attendance_output, write_output,
+    write_rejected_rows,
 };
 use xuetong_tests::repo_root;
 
@@ -165,6 +166,111 @@ fn owned_scans_give_the_same_season() {
             file.as_str()
         );
     }
+}
+
+#[test]
+fn attendance_tables_alongside_match_season() {
+    let bundle = example();
+    let whole = run_season(&bundle, options(&bundle)).expect("the season runs");
+
+    let mut without_scans = bundle.clone();
+    let scans = std::mem::take(&mut without_scans.scans);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let mut tables = Vec::new();
+    let mut steps_seen = Vec::new();
+    let overlapped = run_season_alongside(
+        &without_scans,
+        scans,
+        options(&bundle),
+        &mut |step| steps.borrow_mut().push(step),
+        &mut |attendance, later| {
+            steps_seen.push(steps.borrow().len());
+            for file in OutputFile::FROM_ATTENDANCE {
+                let mut bytes = Vec::new();
+                write_attendance_output(&without_scans, attendance, *file, &mut bytes, Locale::En)
+                    .expect("writing to memory works");
+                tables.push((*file, String::from_utf8(bytes).expect("outputs are UTF-8")));
+            }
+            later();
+            steps_seen.push(steps.borrow().len());
+            // A second call runs nothing again.
+            later();
+            steps_seen.push(steps.borrow().len());
+        },
+    )
+    .expect("the season runs");
+
+    // Only attendance had run when the tables were written; the five later
+    // steps ran once, inside `later`.
+    assert_eq!(steps_seen, [1, 6, 6]);
+    let steps = steps.into_inner();
+    assert_eq!(steps.first(), Some(&SeasonStep::Attendance));
+    assert_eq!(steps.last(), Some(&SeasonStep::Statistics));
+    assert_eq!(overlapped.summary, whole.summary);
+    assert_eq!(tables.len(), 4);
+    // The example has records and course results, but no rejected scans
+    // without a token key.
+    for (file, text) in &tables[..1] {
+        assert!(text.lines().count() > 1, "{} has rows", file.as_str());
+    }
+    assert_eq!(tables[3].0, OutputFile::CourseResults);
+    assert!(
+        tables[3].1.lines().count() > 1,
+        "course_results.csv has rows"
+    );
+    for (file, text) in &tables {
+        assert_eq!(
+            text,
+            &output(&whole, *file, Locale::En),
+            "{}",
+            file.as_str()
+        );
+    }
+    for file in whole.output_files() {
+        assert_eq!(
+            output(&overlapped, file, Locale::En),
+            output(&whole, file, Locale::En),
+            "{}",
+            file.as_str()
+        );
+    }
+}
+
+#[test]
+fn later_steps_run_when_not_started() {
+    let bundle = example();
+    let whole = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let mut without_scans = bundle.clone();
+    let scans = std::mem::take(&mut without_scans.scans);
+    let mut steps = Vec::new();
+    let season = run_season_alongside(
+        &without_scans,
+        scans,
+        options(&bundle),
+        &mut |step| steps.push(step),
+        &mut |_, _| {},
+    )
+    .expect("the season runs");
+    assert_eq!(steps.len(), 6);
+    assert_eq!(season.summary, whole.summary);
+    assert!(season.summary.entries_appended > 0);
+}
+
+#[test]
+fn attendance_output_rejects_later_files() {
+    let bundle = example();
+    let season = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let mut bytes = Vec::new();
+    let error = write_attendance_output(
+        &bundle,
+        &season.attendance,
+        OutputFile::Outcomes,
+        &mut bytes,
+        Locale::En,
+    )
+    .expect_err("outcomes need the later steps");
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(bytes.is_empty());
 }
 
 #[test]

@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use clap::Args;
 use rayon::prelude::*;
 use serde_json::Value;
+use xuetong::attendance::AttendanceReport;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
@@ -20,7 +21,7 @@ use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
     OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
-    run_season_with_scans, write_output, write_rejected_rows,
+    run_season_alongside, write_attendance_output, write_output, write_rejected_rows,
 };
 use xuetong::stats::Period;
 use xuetong_cli::output::{counted, grouped};
@@ -235,10 +236,11 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     // The season frees the scans after the attendance step, before the
     // outcomes and credits allocate. `bundle.scans` stays empty.
     let scans = std::mem::take(&mut bundle.scans);
-    let season = run_with_spinner(&bundle, scans, options, progress, args, locale, &timings)?;
+    let (season, early) =
+        run_with_spinner(&bundle, scans, options, progress, args, locale, &timings)?;
 
     let started = Instant::now();
-    let written = write_all(&season, &report, args, progress, locale, &timings)?;
+    let written = write_all(&season, early, &report, args, progress, locale, &timings)?;
     timings.add("writing (wall time)", started.elapsed());
     print_summary(&season, &report, &written, args);
     if args.timings {
@@ -388,7 +390,8 @@ fn read_options(args: &RunArgs, locale: Locale) -> Result<SeasonOptions, Stop> {
 
 /// How long each step of a run took, in the order the steps ended, for
 /// `--timings`. Files are written in parallel, so their times add up to
-/// more than the wall time of writing.
+/// more than the wall time of writing; the attendance tables are written
+/// on a thread of their own during the steps after attendance.
 #[derive(Default)]
 struct Timings(Mutex<Vec<(String, Duration)>>);
 
@@ -404,8 +407,16 @@ impl Timings {
             return;
         };
         complain!("timings:");
+        complain!(
+            "  ({} are written during the steps from outcomes to statistics)",
+            OutputFile::FROM_ATTENDANCE
+                .iter()
+                .map(|file| file.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         for (step, took) in steps.iter() {
-            complain!("  {step:<36} {:>9.3} s", took.as_secs_f64());
+            complain!("  {step:<44} {:>9.3} s", took.as_secs_f64());
         }
     }
 }
@@ -422,6 +433,10 @@ fn step_name(step: SeasonStep) -> &'static str {
     }
 }
 
+/// The attendance tables written during the later steps of the season:
+/// each file with its rows, or why it could not be written.
+type Early = Vec<(OutputFile, Result<(String, u64), Stop>)>;
+
 fn run_with_spinner<'b>(
     bundle: &'b Bundle,
     scans: Vec<Scan>,
@@ -430,29 +445,87 @@ fn run_with_spinner<'b>(
     args: &RunArgs,
     locale: Locale,
     timings: &Timings,
-) -> Result<Season<'b>, Stop> {
+) -> Result<(Season<'b>, Early), Stop> {
     let spinner = progress.spinner("running the season");
     let mut current: Option<(SeasonStep, Instant)> = None;
-    let result = run_season_with_scans(bundle, scans, options, &mut |step| {
+    let mut early = Early::new();
+    let mut observe = |step| {
         if let Some((previous, started)) = current.replace((step, Instant::now())) {
             timings.add(previous.as_str(), started.elapsed());
         }
         spinner.set_message(step_name(step));
-    });
+    };
+    // The attendance tables are final once attendance is evaluated: one
+    // thread writes them while the later steps run on this thread and the
+    // pool.
+    let mut alongside = |attendance: &AttendanceReport, later: &mut dyn FnMut()| {
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| write_early(bundle, attendance, args, locale, timings));
+            later();
+            match writer.join() {
+                Ok(written) => early = written,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+    };
+    let result = run_season_alongside(bundle, scans, options, &mut observe, &mut alongside);
     if let Some((previous, started)) = current {
         timings.add(previous.as_str(), started.elapsed());
     }
     spinner.finish_and_clear();
-    result.map_err(|problems| {
-        for problem in problems.iter() {
-            let (source, rest) = source_of(problem, args);
-            complain!("{}", describe(&source, &rest, locale));
+    match result {
+        Ok(season) => Ok((season, early)),
+        Err(problems) => {
+            // A run whose season fails writes nothing, so the tables
+            // written meanwhile are removed.
+            // NOTE: a file of the same name from an earlier run into the
+            // same folder is gone too, where it used to stay.
+            for (file, written) in &early {
+                if written.is_ok() {
+                    let _ = std::fs::remove_file(args.out.join(file.as_str()));
+                }
+            }
+            for problem in problems.iter() {
+                let (source, rest) = source_of(problem, args);
+                complain!("{}", describe(&source, &rest, locale));
+            }
+            Err(Stop::BadInput(format!(
+                "the season could not run: {}",
+                counted(problems.len() as u64, "problem", "problems")
+            )))
         }
-        Stop::BadInput(format!(
-            "the season could not run: {}",
-            counted(problems.len() as u64, "problem", "problems")
-        ))
-    })
+    }
+}
+
+/// Writes the files of [`OutputFile::FROM_ATTENDANCE`] one after the other,
+/// largest first. Writes none when the output folder cannot be created;
+/// [`write_all`] reports that once the season has run.
+fn write_early(
+    bundle: &Bundle,
+    attendance: &AttendanceReport,
+    args: &RunArgs,
+    locale: Locale,
+    timings: &Timings,
+) -> Early {
+    if std::fs::create_dir_all(&args.out).is_err() {
+        return Early::new();
+    }
+    let mut files = OutputFile::FROM_ATTENDANCE.to_vec();
+    files.sort_by_key(|file| size_rank(*file));
+    files
+        .into_iter()
+        .map(|file| {
+            let started = Instant::now();
+            let rows = write_file(&args.out.join(file.as_str()), |writer| {
+                write_attendance_output(bundle, attendance, file, writer, locale)
+            });
+            timings.add(
+                &format!("{} (during later steps)", file.as_str()),
+                started.elapsed(),
+            );
+            (file, rows.map(|rows| (file.as_str().to_owned(), rows)))
+        })
+        .collect()
 }
 
 /// Names where a problem of the season's options comes from (the file or
@@ -553,10 +626,12 @@ struct Written {
     batch: Option<BatchSummary>,
 }
 
-/// Writes every output file, each on its own worker, while the summary of
-/// the deposit batch is made, then `rejected_rows.csv` and the report.
+/// Writes every output file that `early` does not hold, each on its own
+/// worker, while the summary of the deposit batch is made, then
+/// `rejected_rows.csv` and the report.
 fn write_all(
     season: &Season<'_>,
+    early: Early,
     report: &ReadReport,
     args: &RunArgs,
     progress: Progress,
@@ -575,8 +650,15 @@ fn write_all(
     // Each worker takes the next file when it is done with one, largest
     // first, so that a large file does not start last while the others
     // wait for it.
-    let mut queue: Vec<(usize, OutputFile)> = files.iter().copied().enumerate().collect();
+    let position = |file: OutputFile| files.iter().position(|listed| *listed == file);
+    let mut queue: Vec<(usize, OutputFile)> = files
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, file)| early.iter().all(|(written, _)| written != file))
+        .collect();
     queue.sort_by_key(|(_, file)| size_rank(*file));
+    bar.inc(early.len() as u64);
     let write_files = || {
         queue
             .into_iter()
@@ -599,6 +681,11 @@ fn write_all(
         batch
     };
     let (mut written, batch) = rayon::join(write_files, summarize_batch);
+    written.extend(
+        early
+            .into_iter()
+            .filter_map(|(file, rows)| Some((position(file)?, rows))),
+    );
     written.sort_by_key(|(position, _)| *position);
     let mut listed = written
         .into_iter()

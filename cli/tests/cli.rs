@@ -382,6 +382,38 @@ fn run_timings_name_every_step() {
     assert!(position("reading") < position("attendance"));
     assert!(position("attendance") < position("statistics"));
     assert!(position("statistics") < position("outcomes.csv"));
+    // The attendance tables are written during the later steps, and the
+    // timings show it.
+    let records = printed
+        .lines()
+        .find(|line| line.trim_start().starts_with("attendance_records.csv"))
+        .unwrap_or_else(|| panic!("attendance_records.csv is missing from\n{printed}"));
+    assert!(records.contains("(during later steps)"), "{records}");
+    assert!(
+        printed.contains("written during the steps from outcomes to statistics"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn run_reports_a_table_it_cannot_write() {
+    let out = Scratch::new("run-unwritable");
+    // A folder in the way of attendance_records.csv, which is written
+    // while the later steps of the season run.
+    std::fs::create_dir_all(out.join("attendance_records.csv")).unwrap();
+    let output = run_example(&out, &[]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let printed = stderr(&output);
+    assert!(
+        printed.contains(&format!(
+            "error: failed to write {}:",
+            out.join("attendance_records.csv").display()
+        )),
+        "{printed}"
+    );
+    // The other files were still written.
+    assert!(out.join("course_results.csv").is_file());
+    assert!(out.join("outcomes.csv").is_file());
 }
 
 #[test]

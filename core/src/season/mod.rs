@@ -74,10 +74,11 @@ mod trail;
 pub use clubs::ClubEvaluation;
 pub use options::{SeasonOptions, default_as_of, default_time_zone};
 pub use output::{
-    OutputFile, REJECTED_ROWS_FILE, write_output, write_outputs, write_rejected_rows,
-    write_rejected_rows_file,
+    OutputFile, REJECTED_ROWS_FILE, write_attendance_output, write_output, write_outputs,
+    write_rejected_rows, write_rejected_rows_file,
 };
 pub use run::{
-    Season, SeasonStep, SeasonSummary, run_season, run_season_observed, run_season_with_scans,
+    Season, SeasonStep, SeasonSummary, run_season, run_season_alongside, run_season_observed,
+    run_season_with_scans,
 };
 pub use statistics::{ScopeKind, ScopeStatistics};

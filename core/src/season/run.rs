@@ -245,6 +245,33 @@ pub fn run_season_with_scans<'b>(
     run_steps(bundle, Cow::Owned(scans), options, observe)
 }
 
+/// Runs a season as [`run_season_with_scans`] does, and once attendance is
+/// evaluated calls `alongside` with the attendance report and a function
+/// that runs the later steps (outcomes, credits, the ledger, clubs and
+/// statistics).
+///
+/// The attendance report is final once `alongside` is called, so the
+/// caller can write the attendance tables (see
+/// [`write_attendance_output`](super::write_attendance_output)) on a
+/// thread of its own while the later steps run. `alongside` should call
+/// the function once, on its own thread; the crate starts no thread
+/// itself. When `alongside` returns without calling it, the later steps
+/// run after it returns.
+///
+/// # Errors
+///
+/// As [`run_season`]. `alongside` is not called when the options are
+/// invalid; a later step that fails still lets it finish first.
+pub fn run_season_alongside<'b>(
+    bundle: &'b Bundle,
+    scans: Vec<Scan>,
+    options: SeasonOptions,
+    observe: &mut dyn FnMut(SeasonStep),
+    alongside: &mut dyn FnMut(&AttendanceReport, &mut dyn FnMut()),
+) -> Result<Season<'b>, Problems> {
+    run_steps_alongside(bundle, Cow::Owned(scans), options, observe, alongside)
+}
+
 /// Runs every step of a season on `bundle` with `scans` in place of its
 /// own, dropping `scans` after the attendance step.
 fn run_steps<'b>(
@@ -252,6 +279,39 @@ fn run_steps<'b>(
     scans: Cow<'_, [Scan]>,
     options: SeasonOptions,
     observe: &mut dyn FnMut(SeasonStep),
+) -> Result<Season<'b>, Problems> {
+    run_steps_alongside(bundle, scans, options, observe, &mut |_, later| later())
+}
+
+/// The results of the steps after attendance.
+struct LaterSteps {
+    outcomes: Vec<Outcome>,
+    from_attendance: usize,
+    skipped: Vec<Skipped>,
+    ledger: Ledger,
+    before: usize,
+    clubs: Vec<ClubEvaluation>,
+    period: Period,
+    statistics: Vec<ScopeStatistics>,
+    index: Option<IndexResult>,
+}
+
+/// The settings of a run that the steps after attendance read.
+struct LaterSettings<'r> {
+    rule_set: &'r RuleSet,
+    recorded_on: NaiveDate,
+    previous_ledger: Option<Ledger>,
+    options: &'r SeasonOptions,
+}
+
+/// Runs every step of a season as [`run_steps`] does, calling `alongside`
+/// once attendance is evaluated, as [`run_season_alongside`] describes.
+fn run_steps_alongside<'b>(
+    bundle: &'b Bundle,
+    scans: Cow<'_, [Scan]>,
+    mut options: SeasonOptions,
+    observe: &mut dyn FnMut(SeasonStep),
+    alongside: &mut dyn FnMut(&AttendanceReport, &mut dyn FnMut()),
 ) -> Result<Season<'b>, Problems> {
     let time_zone = options
         .time_zone
@@ -261,7 +321,7 @@ fn run_steps<'b>(
     let xapi_options = XapiOptions::new(&options.home_page, time_zone)
         .map_err(|found| problems.extend(found))
         .ok();
-    let rule_set = choose_rules(bundle, options.rules, &mut problems);
+    let rule_set = choose_rules(bundle, options.rules.take(), &mut problems);
     let (Some(xapi_options), Some(rule_set), true) = (xapi_options, rule_set, problems.is_empty())
     else {
         return Err(problems);
@@ -282,6 +342,69 @@ fn run_steps<'b>(
     let attendance = evaluate_attendance(&input, &settings)?;
     drop(scans);
 
+    let mut settings = LaterSettings {
+        rule_set: &rule_set,
+        recorded_on,
+        previous_ledger: options.previous_ledger.take(),
+        options: &options,
+    };
+    let mut later = None;
+    alongside(&attendance, &mut || {
+        if later.is_none() {
+            later = Some(later_steps(bundle, &attendance, &mut settings, observe));
+        }
+    });
+    let later = match later {
+        Some(later) => later,
+        None => later_steps(bundle, &attendance, &mut settings, observe),
+    }?;
+
+    let mut summary = summarise(
+        bundle,
+        &attendance,
+        later.from_attendance,
+        &later.skipped,
+        &later.ledger,
+        later.before,
+        &later.clubs,
+    );
+    summary.statistics_scopes = later.statistics.len() as u64;
+    summary.index_units = later
+        .index
+        .as_ref()
+        .map_or(0, |index| index.units.len() as u64);
+    let appended = later.ledger.entries().len() - later.before;
+    Ok(Season {
+        bundle,
+        as_of: options.as_of,
+        time_zone,
+        recorded_on,
+        rule_set,
+        xapi_options,
+        xapi: options.xapi,
+        attendance,
+        outcomes: later.outcomes,
+        skipped: later.skipped,
+        ledger: later.ledger,
+        appended,
+        clubs: later.clubs,
+        period: later.period,
+        statistics: later.statistics,
+        index: later.index,
+        summary,
+    })
+}
+
+/// Runs the steps after attendance: outcomes, credits, the ledger, clubs
+/// and statistics.
+fn later_steps(
+    bundle: &Bundle,
+    attendance: &AttendanceReport,
+    settings: &mut LaterSettings<'_>,
+    observe: &mut dyn FnMut(SeasonStep),
+) -> Result<LaterSteps, Problems> {
+    let options = settings.options;
+    let recorded_on = settings.recorded_on;
     observe(SeasonStep::Outcomes);
     // NOTE: at province scale these outcomes (one per attended record with
     // the default grouping, plus a copy of the bundle's own) are among the
@@ -291,7 +414,7 @@ fn run_steps<'b>(
     // the attendance outcomes are made in, keeps `outcomes.csv` independent
     // of it.
     let outcomes = with_given_outcomes(
-        &attendance,
+        attendance,
         &bundle.sessions,
         options.outcome_grouping,
         &bundle.outcomes,
@@ -300,23 +423,22 @@ fn run_steps<'b>(
 
     observe(SeasonStep::Credits);
     let context = CreditContext::from_bundle(bundle).with_recorded_on(recorded_on);
-    let computation = compute_credits(&rule_set, &context, &outcomes)?;
+    let computation = compute_credits(settings.rule_set, &context, &outcomes)?;
     drop(context);
 
     observe(SeasonStep::Ledger);
-    let mut ledger = options.previous_ledger.unwrap_or_default();
+    let mut ledger = settings.previous_ledger.take().unwrap_or_default();
     let before = ledger.entries().len();
     ledger
         .record_in_place(&computation, recorded_on)
         .map_err(|found| under("rules", found))?;
-    let appended = ledger.entries().len() - before;
     // The ledger now contains the accruals. Keeping only the skipped
     // outcomes frees the accruals before the later steps allocate.
     let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
-    let clubs = evaluate_clubs(bundle, &attendance, &years);
+    let clubs = evaluate_clubs(bundle, attendance, &years);
 
     observe(SeasonStep::Statistics);
     let period = options
@@ -328,43 +450,23 @@ fn run_steps<'b>(
     };
     let (statistics, index) = season_statistics(
         bundle,
-        &attendance,
+        attendance,
         season_outcomes,
         &ledger,
         period,
         &options.statistics,
         &options.coverage,
     )?;
-
-    let mut summary = summarise(
-        bundle,
-        &attendance,
-        from_attendance,
-        &skipped,
-        &ledger,
-        before,
-        &clubs,
-    );
-    summary.statistics_scopes = statistics.len() as u64;
-    summary.index_units = index.as_ref().map_or(0, |index| index.units.len() as u64);
-    Ok(Season {
-        bundle,
-        as_of: options.as_of,
-        time_zone,
-        recorded_on,
-        rule_set,
-        xapi_options,
-        xapi: options.xapi,
-        attendance,
+    Ok(LaterSteps {
         outcomes,
+        from_attendance,
         skipped,
         ledger,
-        appended,
+        before,
         clubs,
         period,
         statistics,
         index,
-        summary,
     })
 }
 

@@ -11,7 +11,8 @@ use crate::id::SessionId;
 use crate::problem::Locale;
 
 use super::{Table, list, optional, text};
-use crate::season::run::Season;
+use crate::attendance::AttendanceReport;
+use crate::bundle::Bundle;
 
 /// The columns of `attendance_records.csv`.
 const RECORD_COLUMNS: &[&str] = &[
@@ -34,9 +35,12 @@ const RECORD_COLUMNS: &[&str] = &[
     "duplicate_scans",
 ];
 
-pub(super) fn records(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
-    let dates: HashMap<SessionId, String> = season
-        .bundle
+pub(super) fn records(
+    bundle: &Bundle,
+    attendance: &AttendanceReport,
+    writer: &mut dyn Write,
+) -> io::Result<u64> {
+    let dates: HashMap<SessionId, String> = bundle
         .sessions
         .iter()
         .map(|timed| (timed.session.id, timed.session.date.to_string()))
@@ -44,7 +48,7 @@ pub(super) fn records(season: &Season<'_>, writer: &mut dyn Write) -> io::Result
     let mut table = Table::new(writer, RECORD_COLUMNS)?;
     // The largest table of a season: its cells are written one by one,
     // without a string per cell.
-    for record in &season.attendance.records {
+    for record in &attendance.records {
         let date = dates.get(&record.session_id).map_or("", String::as_str);
         table.value(&record.session_id)?;
         table.cell(date)?;
@@ -81,12 +85,12 @@ const REJECTED_COLUMNS: &[&str] = &[
 ];
 
 pub(super) fn rejected(
-    season: &Season<'_>,
+    attendance: &AttendanceReport,
     writer: &mut dyn Write,
     locale: Locale,
 ) -> io::Result<u64> {
     let mut table = Table::new(writer, REJECTED_COLUMNS)?;
-    for scan in &season.attendance.rejected {
+    for scan in &attendance.rejected {
         let params = serde_json::to_string(&scan.params).map_err(io::Error::other)?;
         table.row([
             text(scan.scan_id),
@@ -112,9 +116,9 @@ const DUPLICATE_COLUMNS: &[&str] = &[
     "kept_scan_id",
 ];
 
-pub(super) fn duplicates(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+pub(super) fn duplicates(attendance: &AttendanceReport, writer: &mut dyn Write) -> io::Result<u64> {
     let mut table = Table::new(writer, DUPLICATE_COLUMNS)?;
-    for scan in &season.attendance.duplicates {
+    for scan in &attendance.duplicates {
         table.row([
             text(scan.scan_id),
             text(scan.session_id),
@@ -161,9 +165,12 @@ fn percent(rate: Option<Ratio>) -> Cow<'static, str> {
     optional(rate.map(Ratio::percent_text))
 }
 
-pub(super) fn course_results(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+pub(super) fn course_results(
+    attendance: &AttendanceReport,
+    writer: &mut dyn Write,
+) -> io::Result<u64> {
     let mut table = Table::new(writer, COURSE_RESULT_COLUMNS)?;
-    for result in &season.attendance.course_results {
+    for result in &attendance.course_results {
         table.row([
             text(result.course_id),
             text(result.learner_id),

@@ -15,7 +15,8 @@ mod statistics;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::bundle::{BundleError, BundleSink, ReadReport};
+use crate::attendance::AttendanceReport;
+use crate::bundle::{Bundle, BundleError, BundleSink, ReadReport};
 use crate::field::FieldValue;
 use crate::problem::Locale;
 
@@ -104,10 +105,12 @@ pub fn write_output(
     locale: Locale,
 ) -> io::Result<u64> {
     match file {
-        OutputFile::AttendanceRecords => attendance::records(season, writer),
-        OutputFile::RejectedScans => attendance::rejected(season, writer, locale),
-        OutputFile::DuplicateScans => attendance::duplicates(season, writer),
-        OutputFile::CourseResults => attendance::course_results(season, writer),
+        OutputFile::AttendanceRecords
+        | OutputFile::RejectedScans
+        | OutputFile::DuplicateScans
+        | OutputFile::CourseResults => {
+            write_attendance_output(season.bundle, &season.attendance, file, writer, locale)
+        }
         OutputFile::Outcomes => credit::outcomes(season, writer),
         OutputFile::CreditsSkipped => credit::skipped(season, writer),
         OutputFile::CreditLedger => credit::ledger_table(season, writer),
@@ -120,6 +123,45 @@ pub fn write_output(
         OutputFile::Statistics => statistics::statistics(season, writer),
         OutputFile::LearningIndex => clubs::learning_index(season, writer),
         OutputFile::LearningIndexIndicators => statistics::index_indicators(season, writer),
+    }
+}
+
+impl OutputFile {
+    /// The files written from the attendance report and the bundle alone,
+    /// which are final once the attendance step of a season ends.
+    pub const FROM_ATTENDANCE: &'static [OutputFile] = &[
+        OutputFile::AttendanceRecords,
+        OutputFile::RejectedScans,
+        OutputFile::DuplicateScans,
+        OutputFile::CourseResults,
+    ];
+}
+
+/// Writes one file of [`OutputFile::FROM_ATTENDANCE`] from `attendance`
+/// and the `bundle` it was evaluated on, as [`write_output`] writes it from
+/// the season, and returns the number of rows written.
+///
+/// # Errors
+///
+/// Returns the I/O error of the writer, or an error of kind
+/// [`io::ErrorKind::InvalidInput`] for a file that needs later steps of
+/// the season.
+pub fn write_attendance_output(
+    bundle: &Bundle,
+    attendance: &AttendanceReport,
+    file: OutputFile,
+    writer: &mut dyn Write,
+    locale: Locale,
+) -> io::Result<u64> {
+    match file {
+        OutputFile::AttendanceRecords => attendance::records(bundle, attendance, writer),
+        OutputFile::RejectedScans => attendance::rejected(attendance, writer, locale),
+        OutputFile::DuplicateScans => attendance::duplicates(attendance, writer),
+        OutputFile::CourseResults => attendance::course_results(attendance, writer),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{file} needs the steps after attendance; write it from the season"),
+        )),
     }
 }
 
