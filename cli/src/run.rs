@@ -433,9 +433,69 @@ fn step_name(step: SeasonStep) -> &'static str {
     }
 }
 
-/// The attendance tables written during the later steps of the season:
-/// each file with its rows, or why it could not be written.
-type Early = Vec<(OutputFile, Result<(String, u64), Stop>)>;
+/// A written file with its rows, or why it could not be written.
+type WrittenFile = Result<(String, u64), Stop>;
+
+/// The attendance tables written during the later steps of the season,
+/// under temporary names until the season has run.
+#[derive(Default)]
+struct Early {
+    /// Each file with its temporary path and its rows, or why it could not
+    /// be written.
+    files: Vec<(OutputFile, PathBuf, WrittenFile)>,
+    /// The outermost folder of `--out` that did not exist before the
+    /// tables were written.
+    created: Option<PathBuf>,
+}
+
+impl Early {
+    /// Removes the tables and the folders made for them, after a season
+    /// that failed, so that the failed run leaves the output folder as it
+    /// found it.
+    fn discard(self, out: &Path) {
+        for (_, temporary, _) in &self.files {
+            let _ = std::fs::remove_file(temporary);
+        }
+        let Some(created) = self.created else {
+            return;
+        };
+        // Only empty folders are removed: another program may have put
+        // files in them meanwhile.
+        for folder in out.ancestors() {
+            if std::fs::remove_dir(folder).is_err() || folder == created {
+                break;
+            }
+        }
+    }
+
+    /// Moves each table written to its own name and returns it with its
+    /// position in `files`.
+    fn publish(self, out: &Path, files: &[OutputFile]) -> Vec<(usize, WrittenFile)> {
+        self.files
+            .into_iter()
+            .filter_map(|(file, temporary, rows)| {
+                let position = files.iter().position(|listed| *listed == file)?;
+                let path = out.join(file.as_str());
+                let rows = rows.and_then(|rows| {
+                    std::fs::rename(&temporary, &path)
+                        .map(|()| rows)
+                        .map_err(|error| write_failure(&path, error))
+                });
+                if rows.is_err() {
+                    let _ = std::fs::remove_file(&temporary);
+                }
+                Some((position, rows))
+            })
+            .collect()
+    }
+}
+
+/// The name an attendance table is written under while the season runs.
+// NOTE: a run that is killed before the season ends leaves these hidden
+// files in the output folder; the next run into it replaces them.
+fn temporary_name(file: OutputFile) -> String {
+    format!(".{}.partial", file.as_str())
+}
 
 fn run_with_spinner<'b>(
     bundle: &'b Bundle,
@@ -448,7 +508,7 @@ fn run_with_spinner<'b>(
 ) -> Result<(Season<'b>, Early), Stop> {
     let spinner = progress.spinner("running the season");
     let mut current: Option<(SeasonStep, Instant)> = None;
-    let mut early = Early::new();
+    let mut early = Early::default();
     let mut observe = |step| {
         if let Some((previous, started)) = current.replace((step, Instant::now())) {
             timings.add(previous.as_str(), started.elapsed());
@@ -477,14 +537,9 @@ fn run_with_spinner<'b>(
         Ok(season) => Ok((season, early)),
         Err(problems) => {
             // A run whose season fails writes nothing, so the tables
-            // written meanwhile are removed.
-            // NOTE: a file of the same name from an earlier run into the
-            // same folder is gone too, where it used to stay.
-            for (file, written) in &early {
-                if written.is_ok() {
-                    let _ = std::fs::remove_file(args.out.join(file.as_str()));
-                }
-            }
+            // written meanwhile are removed, and the files of the same
+            // names from an earlier run stay as they were.
+            early.discard(&args.out);
             for problem in problems.iter() {
                 let (source, rest) = source_of(problem, args);
                 complain!("{}", describe(&source, &rest, locale));
@@ -498,8 +553,9 @@ fn run_with_spinner<'b>(
 }
 
 /// Writes the files of [`OutputFile::FROM_ATTENDANCE`] one after the other,
-/// largest first. Writes none when the output folder cannot be created;
-/// [`write_all`] reports that once the season has run.
+/// largest first, each under its [`temporary_name`]. Writes none when the
+/// output folder cannot be created; [`write_all`] reports that once the
+/// season has run.
 fn write_early(
     bundle: &Bundle,
     attendance: &AttendanceReport,
@@ -507,25 +563,38 @@ fn write_early(
     locale: Locale,
     timings: &Timings,
 ) -> Early {
+    let created = args
+        .out
+        .ancestors()
+        .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+        .last()
+        .map(Path::to_path_buf);
     if std::fs::create_dir_all(&args.out).is_err() {
-        return Early::new();
+        return Early::default();
     }
     let mut files = OutputFile::FROM_ATTENDANCE.to_vec();
     files.sort_by_key(|file| size_rank(*file));
-    files
+    let files = files
         .into_iter()
         .map(|file| {
             let started = Instant::now();
-            let rows = write_file(&args.out.join(file.as_str()), |writer| {
+            let temporary = args.out.join(temporary_name(file));
+            // A failure names the file the user asked for.
+            let rows = write_file_named(&temporary, &args.out.join(file.as_str()), |writer| {
                 write_attendance_output(bundle, attendance, file, writer, locale)
             });
             timings.add(
                 &format!("{} (during later steps)", file.as_str()),
                 started.elapsed(),
             );
-            (file, rows.map(|rows| (file.as_str().to_owned(), rows)))
+            (
+                file,
+                temporary,
+                rows.map(|rows| (file.as_str().to_owned(), rows)),
+            )
         })
-        .collect()
+        .collect();
+    Early { files, created }
 }
 
 /// Names where a problem of the season's options comes from (the file or
@@ -581,17 +650,30 @@ fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<u64>,
 ) -> Result<u64, Stop> {
-    let failure = |error: io::Error| {
-        Stop::Failure(format!(
-            "failed to write {}: {error}; check that the folder is writable and the disk has room",
-            path.display()
-        ))
-    };
+    write_file_named(path, path, write)
+}
+
+/// Writes a file to `path` as [`write_file`] does, naming `named` when it
+/// fails.
+fn write_file_named(
+    path: &Path,
+    named: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<u64>,
+) -> Result<u64, Stop> {
+    let failure = |error: io::Error| write_failure(named, error);
     let file = File::create(path).map_err(failure)?;
     let mut writer = BufWriter::with_capacity(1 << 20, file);
     let rows = write(&mut writer).map_err(failure)?;
     writer.flush().map_err(failure)?;
     Ok(rows)
+}
+
+/// Makes the failure to write the file at `path`.
+fn write_failure(path: &Path, error: io::Error) -> Stop {
+    Stop::Failure(format!(
+        "failed to write {}: {error}; check that the folder is writable and the disk has room",
+        path.display()
+    ))
 }
 
 /// The output files from the largest to the smallest, as measured on
@@ -650,15 +732,14 @@ fn write_all(
     // Each worker takes the next file when it is done with one, largest
     // first, so that a large file does not start last while the others
     // wait for it.
-    let position = |file: OutputFile| files.iter().position(|listed| *listed == file);
     let mut queue: Vec<(usize, OutputFile)> = files
         .iter()
         .copied()
         .enumerate()
-        .filter(|(_, file)| early.iter().all(|(written, _)| written != file))
+        .filter(|(_, file)| early.files.iter().all(|(written, _, _)| written != file))
         .collect();
     queue.sort_by_key(|(_, file)| size_rank(*file));
-    bar.inc(early.len() as u64);
+    bar.inc(early.files.len() as u64);
     let write_files = || {
         queue
             .into_iter()
@@ -681,11 +762,7 @@ fn write_all(
         batch
     };
     let (mut written, batch) = rayon::join(write_files, summarize_batch);
-    written.extend(
-        early
-            .into_iter()
-            .filter_map(|(file, rows)| Some((position(file)?, rows))),
-    );
+    written.extend(early.publish(&args.out, &files));
     written.sort_by_key(|(position, _)| *position);
     let mut listed = written
         .into_iter()

@@ -598,3 +598,51 @@ fn run_ranks_districts_in_the_report() {
     ]);
     assert_eq!(code(&reversed), 2);
 }
+
+/// A credit rule set that the season refuses after attendance: a draft
+/// cannot record credits.
+fn draft_rules(folder: &Path) -> PathBuf {
+    let published = std::fs::read_to_string(repo().join("examples/rules/oulad-modules.json"))
+        .expect("the example rules are readable");
+    let draft = published.replacen(r#""status": "published""#, r#""status": "draft""#, 1);
+    assert_ne!(draft, published, "the example rules are published");
+    let path = folder.join("draft.json");
+    std::fs::write(&path, draft).unwrap();
+    path
+}
+
+#[test]
+fn run_failing_after_attendance_creates_no_folder() {
+    let scratch = Scratch::new("run-fails-late-new");
+    let rules = draft_rules(&scratch);
+    let out = scratch.join("made").join("out");
+    let output = run_example(&out, &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("[rule_set_not_published]"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!scratch.join("made").exists(), "the failed run made --out");
+}
+
+#[test]
+fn run_failing_after_attendance_keeps_earlier_outputs() {
+    let scratch = Scratch::new("run-fails-late-old");
+    let rules = draft_rules(&scratch);
+    let out = scratch.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("attendance_records.csv"), "from an earlier run\n").unwrap();
+    let output = run_example(&out, &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(out.join("attendance_records.csv")).unwrap(),
+        "from an earlier run\n"
+    );
+    let mut left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["attendance_records.csv"]);
+}
