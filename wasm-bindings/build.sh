@@ -53,10 +53,13 @@ bindgen_version() {
         "$root/Cargo.lock"
 }
 
+# Returns whether rustup has the wasm target, adding it when it can. Its
+# messages go to standard error, because compile_module's standard output
+# is the path of the module.
 rustup_has_target() {
     command -v rustup >/dev/null 2>&1 || return 1
     rustup target list --installed 2>/dev/null | grep -qx "$target" && return 0
-    say "adding the $target target with rustup"
+    say "adding the $target target with rustup" >&2
     rustup target add "$target" >/dev/null 2>&1
 }
 
