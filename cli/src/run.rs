@@ -490,7 +490,8 @@ impl Early {
     }
 }
 
-/// The name an attendance table is written under while the season runs.
+/// Returns the hidden name an attendance table is written under while the
+/// season runs, before it is renamed into place.
 // NOTE: a run that is killed before the season ends leaves these hidden
 // files in the output folder; the next run into it replaces them.
 fn temporary_name(file: OutputFile) -> String {

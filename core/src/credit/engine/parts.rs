@@ -132,11 +132,13 @@ pub(super) fn join(
         matching.append(&mut part.matching);
         limited.append(&mut part.limited);
     }
+
     // These steps skip each outcome at most once (each skip ends the
     // outcome's pass through them), so positions are unique and the order
     // does not depend on the sort.
     matching.sort_unstable_by_key(|&(position, _)| position);
     limited.sort_unstable_by_key(|&(position, _)| position);
+
     let later: usize = parts
         .iter()
         .map(|part| part.rounded.len() + part.duplicates.len() + part.banked.len())
@@ -153,6 +155,7 @@ pub(super) fn join(
     for part in &mut parts {
         skipped.append(&mut part.banked);
     }
+
     let mut accruals = Vec::with_capacity(parts.iter().map(|part| part.accruals.len()).sum());
     for part in &mut parts {
         accruals.append(&mut part.accruals);
