@@ -325,7 +325,9 @@ const SHOWN_CHARS: usize = 200;
 /// Fills `{name}` placeholders of `template` from `params`; a placeholder
 /// without a parameter is kept as written. With `expected_in_chinese` set,
 /// the `expected` parameter is shown in Chinese when it is one of the
-/// descriptions [`expected_in_chinese`] lists.
+/// descriptions [`expected_in_chinese`] lists, and the `value` parameter when
+/// it is one of the kinds [`value_kind_in_chinese`] lists. Any other `value`
+/// gets a space before it.
 fn render(template: &str, params: &Params, expected_in_chinese: bool) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -341,9 +343,17 @@ fn render(template: &str, params: &Params, expected_in_chinese: bool) -> String 
                             Value::String(text) => Cow::Borrowed(text.as_str()),
                             other => Cow::Owned(other.to_string()),
                         };
-                        let translated = (expected_in_chinese && name == "expected")
-                            .then(|| self::expected_in_chinese(&text))
-                            .flatten();
+                        let translated = match name {
+                            "expected" if expected_in_chinese => self::expected_in_chinese(&text),
+                            "value" if expected_in_chinese => {
+                                let kind = value_kind_in_chinese(&text);
+                                if kind.is_none() {
+                                    out.push(' ');
+                                }
+                                kind
+                            }
+                            _ => None,
+                        };
                         push_shown(&mut out, translated.unwrap_or(&text));
                     }
                     None => {
@@ -508,6 +518,21 @@ fn expected_in_chinese(english: &str) -> Option<&'static str> {
         .map(|(_, chinese)| *chinese)
 }
 
+/// Looks up the Chinese of a JSON value's kind, as
+/// [`crate::record::json_kind`] names it for the `value` of `invalid_type`.
+fn value_kind_in_chinese(english: &str) -> Option<&'static str> {
+    let chinese = match english {
+        "null" => " null",
+        "a boolean" => "布尔值",
+        "a number" => "数字",
+        "text" => "文本",
+        "a list" => "列表",
+        "an object" => "对象",
+        _ => return None,
+    };
+    Some(chinese)
+}
+
 /// A list of problems, returned when an input is invalid.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -603,11 +628,12 @@ pub mod codes {
             en: "unknown field {field}; remove it or check its spelling against the documented fields",
             zh: "未知字段 {field}；请删除或对照文档检查拼写";
         /// A JSON value of the wrong type, such as a number where text is expected.
-        // `expected` is English; the Chinese message translates the
-        // descriptions that `expected_in_chinese` lists.
+        // `expected` and `value` are English; the Chinese message translates
+        // the descriptions that `expected_in_chinese` and
+        // `value_kind_in_chinese` list.
         INVALID_TYPE = "invalid_type",
             en: "{field} must be {expected}, got {value}",
-            zh: "{field} 应为{expected}，实际为 {value}";
+            zh: "{field} 应为{expected}，实际为{value}";
         /// Text that is not a UUID.
         INVALID_UUID = "invalid_uuid",
             en: "{field} must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, got \"{value}\"",
@@ -739,12 +765,23 @@ mod tests {
         );
         assert_eq!(
             problem.message_in(Locale::ZhCn),
-            "capacity 应为整数，实际为 a list"
+            "capacity 应为整数，实际为列表"
         );
         let unlisted = problem.with("expected", "a shape");
         assert_eq!(
             unlisted.message_in(Locale::ZhCn),
-            "capacity 应为a shape，实际为 a list"
+            "capacity 应为a shape，实际为列表"
+        );
+        // A value that is not a JSON kind is shown as it is, after a space.
+        let unlisted_value = unlisted.with("value", "NaN");
+        assert_eq!(
+            unlisted_value.message_in(Locale::ZhCn),
+            "capacity 应为a shape，实际为 NaN"
+        );
+        let null = unlisted_value.with("value", "null");
+        assert_eq!(
+            null.message_in(Locale::ZhCn),
+            "capacity 应为a shape，实际为 null"
         );
         // Only `invalid_type` translates its `expected`.
         let format = Problem::new(codes::UNSUPPORTED_FORMAT, Path::root())

@@ -839,7 +839,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             problem["message"],
-            "rule_set 应为内置规则集的名称（文本）或规则集文档（对象），实际为 a number"
+            "rule_set 应为内置规则集的名称（文本）或规则集文档（对象），实际为数字"
         );
     }
 }
