@@ -791,7 +791,7 @@ fn judge_in_runs(
 fn judge_session<'s>(
     judge: &mut Judge<'_, 's>,
     position: usize,
-    entry: &SessionEntry<'_>,
+    entry: &SessionEntry,
     buckets: &Buckets,
     buffers: &mut Buffers<'s>,
 ) {
@@ -832,14 +832,14 @@ fn judge_session<'s>(
 fn judge_group<'s>(
     judge: &mut Judge<'_, 's>,
     position: usize,
-    entry: &SessionEntry<'_>,
+    entry: &SessionEntry,
     group: &[ScanKey],
     places: &[Place],
     nonces: &mut Nonces<'s>,
 ) -> Option<AttendanceRecord> {
     let index = judge.index;
     let policy = index.policy;
-    let session = &entry.timed.session;
+    let session = entry.id;
     let learner = group.first()?.learner_id();
     // A learner with a place was looked up once, when the index was built.
     let known_learner = match places.first() {
@@ -854,18 +854,18 @@ fn judge_group<'s>(
     let mut superseded: Vec<&ScanKey> = Vec::new();
     let mut walk_in = false;
     for key in group {
-        if settle_early(judge, key, session.id, nonces, &mut duplicate_count) {
+        if settle_early(judge, key, session, nonces, &mut duplicate_count) {
             continue;
         }
         if let Err(rejection) = check_scan(judge, entry, key, known_learner) {
-            judge.out.rejected.push(key.rejected(rejection, session.id));
+            judge.out.rejected.push(key.rejected(rejection, session));
             continue;
         }
         match key.direction() {
             ScanDirection::CheckIn => {
                 if let Some(first) = check_in {
                     let repeat =
-                        key.duplicate(session.id, DuplicateKind::RepeatedCheckIn, first.scan_id());
+                        key.duplicate(session, DuplicateKind::RepeatedCheckIn, first.scan_id());
                     judge.out.duplicates.push(repeat);
                     duplicate_count += 1;
                     continue;
@@ -884,7 +884,7 @@ fn judge_group<'s>(
                         let rejection = Rejection::new(codes::NOT_ENROLLED)
                             .with("learner_id", learner.to_string())
                             .with("course_id", course.id.to_string());
-                        judge.out.rejected.push(key.rejected(rejection, session.id));
+                        judge.out.rejected.push(key.rejected(rejection, session));
                         continue;
                     }
                     walk_in = true;
@@ -894,7 +894,7 @@ fn judge_group<'s>(
             ScanDirection::CheckOut => {
                 if check_in.is_none() {
                     let rejection = Rejection::new(codes::NO_CHECK_IN);
-                    judge.out.rejected.push(key.rejected(rejection, session.id));
+                    judge.out.rejected.push(key.rejected(rejection, session));
                     continue;
                 }
                 if let Some(previous) = check_out.replace(key) {
@@ -905,11 +905,8 @@ fn judge_group<'s>(
     }
     if let Some(last) = check_out {
         for key in superseded {
-            let replaced = key.duplicate(
-                session.id,
-                DuplicateKind::SupersededCheckOut,
-                last.scan_id(),
-            );
+            let replaced =
+                key.duplicate(session, DuplicateKind::SupersededCheckOut, last.scan_id());
             judge.out.duplicates.push(replaced);
             duplicate_count += 1;
         }
@@ -927,10 +924,10 @@ fn judge_group<'s>(
         excused,
     );
     Some(AttendanceRecord {
-        session_id: session.id,
+        session_id: session,
         learner_id: learner,
-        course_id: session.course_id(),
-        club_id: session.club_id(),
+        course_id: entry.course_id,
+        club_id: entry.club_id,
         status: decision.status,
         punctuality: decision.punctuality,
         credited_minutes: decision.credited_minutes,
@@ -951,7 +948,7 @@ fn judge_group<'s>(
 /// only when a token or a location must be checked.
 fn check_scan(
     judge: &Judge<'_, '_>,
-    entry: &SessionEntry<'_>,
+    entry: &SessionEntry,
     key: &ScanKey,
     known_learner: bool,
 ) -> Result<(), Rejection> {
@@ -962,7 +959,7 @@ fn check_scan(
         );
     }
     if entry.cancelled {
-        let session = entry.timed.session.id;
+        let session = entry.id;
         return Err(
             Rejection::new(codes::SESSION_CANCELLED).with("session_id", session.to_string())
         );
@@ -985,7 +982,7 @@ fn check_scan(
 fn expected_learners(
     index: &Index<'_>,
     position: usize,
-    entry: &SessionEntry<'_>,
+    entry: &SessionEntry,
     expected: &mut Vec<u128>,
 ) {
     expected.clear();
@@ -1014,19 +1011,18 @@ fn expected_learners(
 fn push_unattended(
     judge: &mut Judge<'_, '_>,
     position: usize,
-    entry: &SessionEntry<'_>,
+    entry: &SessionEntry,
     learner: u128,
 ) {
     let index = judge.index;
     let learner = LearnerId(uuid::Uuid::from_u128(learner));
     let excused = index.is_excused(position, learner);
     let decision = decide_status(&entry.windows, index.policy, None, None, excused);
-    let session = &entry.timed.session;
     judge.push_record(AttendanceRecord {
-        session_id: session.id,
+        session_id: entry.id,
         learner_id: learner,
-        course_id: session.course_id(),
-        club_id: session.club_id(),
+        course_id: entry.course_id,
+        club_id: entry.club_id,
         status: decision.status,
         punctuality: None,
         credited_minutes: 0,
