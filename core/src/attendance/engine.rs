@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::bundle::Bundle;
-use crate::id::{CourseId, LearnerId, SessionId};
+use crate::id::{ClubId, CourseId, LearnerId, SessionId};
 use crate::model::{Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, Venue};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
@@ -269,8 +269,13 @@ impl<'i> PlaceCursor<'i> {
 
 /// One session with what the engine needs to judge its scans.
 #[derive(Debug)]
-pub(super) struct SessionEntry<'a> {
-    pub timed: &'a TimedSession,
+pub(super) struct SessionEntry {
+    /// The session's id, course and club, copied from the [`TimedSession`]
+    /// because every record and rejected scan needs them. The session lies
+    /// elsewhere in memory, so reading them there would cost a cache miss.
+    pub id: SessionId,
+    pub course_id: Option<CourseId>,
+    pub club_id: Option<ClubId>,
     pub windows: SessionWindows,
     /// The position of the session's course in [`Index::courses`].
     pub course: Option<usize>,
@@ -282,7 +287,7 @@ pub(super) struct SessionEntry<'a> {
     pub secret: Option<SessionSecret>,
 }
 
-impl SessionEntry<'_> {
+impl SessionEntry {
     /// Returns whether the session is held: not cancelled and ended by the
     /// evaluation time.
     pub fn held(&self) -> bool {
@@ -295,7 +300,7 @@ impl SessionEntry<'_> {
 pub(super) struct Index<'a> {
     pub policy: &'a AttendancePolicy,
     /// Sessions ordered by start, then id.
-    pub sessions: Vec<SessionEntry<'a>>,
+    pub sessions: Vec<SessionEntry>,
     pub session_by_id: FxHashMap<SessionId, usize>,
     /// Courses ordered by id.
     pub courses: Vec<&'a Course>,
@@ -403,7 +408,9 @@ impl<'a> Index<'a> {
                     .and_then(|venue| input.venues[*venue].location);
                 let windows = SessionWindows::new(&timed.times, settings.policy);
                 SessionEntry {
-                    timed,
+                    id: timed.session.id,
+                    course_id: timed.session.course_id(),
+                    club_id: timed.session.club_id(),
                     windows,
                     course,
                     venue_location,
@@ -737,7 +744,7 @@ mod tests {
         let records = &scanned.records;
         let mut reversed = CourseTallies::new(&index);
         for position in (0..index.sessions.len()).rev() {
-            let session = index.sessions[position].timed.session.id;
+            let session = index.sessions[position].id;
             let start = records
                 .partition_point(|record| index.session_by_id[&record.session_id] < position);
             let length = records[start..]
