@@ -9,6 +9,7 @@
 mod attendance;
 mod clubs;
 mod credit;
+mod direct_table;
 mod outcome_rows;
 mod statistics;
 
@@ -303,8 +304,24 @@ fn list<T: ToString>(items: impl IntoIterator<Item = T>) -> Cow<'static, str> {
     Cow::Owned(texts.join(";"))
 }
 
+/// A buffer in front of the writer of a JSON file. `serde_json` writes a
+/// value in many small pieces (each key, quote and comma), and each piece
+/// written straight to a `dyn Write` is a call through its vtable. The
+/// buffer collects them and passes them on in blocks of
+/// [`JSON_BUFFER_BYTES`]. Call `flush` at the end, because a buffer that
+/// is only dropped cannot report a failed write.
+type JsonBuffer<'w> = io::BufWriter<&'w mut dyn Write>;
+
+/// The size of a [`JsonBuffer`].
+const JSON_BUFFER_BYTES: usize = 1 << 16;
+
+/// Returns a [`JsonBuffer`] in front of `writer`.
+fn json_buffer(writer: &mut dyn Write) -> JsonBuffer<'_> {
+    io::BufWriter::with_capacity(JSON_BUFFER_BYTES, writer)
+}
+
 /// Writes `value` as one line of JSON Lines.
-fn json_line(writer: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+fn json_line(writer: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *writer, value).map_err(io::Error::other)?;
     writer.write_all(b"\n")
 }
