@@ -199,10 +199,7 @@ pub(super) fn season_statistics<'a>(
     #[cfg(feature = "parallel")]
     let (counted, index): (Vec<Result<ScopeStatistics, Problems>>, _) = {
         use rayon::prelude::*;
-        rayon::join(
-            || scopes.into_par_iter().map(count_scope).collect(),
-            index,
-        )
+        rayon::join(|| scopes.into_par_iter().map(count_scope).collect(), index)
     };
     #[cfg(not(feature = "parallel"))]
     let (counted, index): (Vec<Result<ScopeStatistics, Problems>>, _) =
