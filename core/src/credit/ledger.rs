@@ -210,6 +210,28 @@ fn v5(name: &str) -> Uuid {
 
 /// The id of an accrual recorded under `pin`; `generation` counts earlier,
 /// revoked entries with the same content.
+/// Derives the id of generation 0 of each accrual, which is the only one
+/// derived for an accrual that no earlier run revoked. Each id is a SHA-1
+/// over a name of a few hundred bytes, so with the `parallel` feature they
+/// are derived on the rayon pool.
+fn first_generation_ids(accruals: &[Accrual], pin: &RuleSetPin) -> Vec<Uuid> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        accruals
+            .par_iter()
+            .map(|accrual| accrual_id(accrual, pin, 0))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        accruals
+            .iter()
+            .map(|accrual| accrual_id(accrual, pin, 0))
+            .collect()
+    }
+}
+
 fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
     // The name is written straight into one string. `fmt::Write` for
     // `String` never returns an error, so the results of `write!` are
@@ -408,9 +430,14 @@ impl Ledger {
             .collect();
         let mut kept: BTreeSet<Uuid> = BTreeSet::new();
         let mut fresh = Vec::new();
-        for accrual in &computation.accruals {
+        let first_ids = first_generation_ids(&computation.accruals, pin);
+        for (accrual, first_id) in computation.accruals.iter().zip(first_ids) {
             for generation in 0..=self.entries.len() {
-                let id = accrual_id(accrual, pin, generation);
+                let id = if generation == 0 {
+                    first_id
+                } else {
+                    accrual_id(accrual, pin, generation)
+                };
                 let Some(&position) = positions.get(&id) else {
                     fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
                     break;

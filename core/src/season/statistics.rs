@@ -175,23 +175,36 @@ pub(super) fn season_statistics<'a>(
     }
 
     let prepared = Prepared::new(bundle, attendance, Some(ledger), Some(outcomes))?;
-    let mut statistics = Vec::with_capacity(scopes.len());
-    for (scope, name) in scopes {
+    let count_scope = |(scope, name): (Scope, String)| -> Result<ScopeStatistics, Problems> {
         let request = StatisticsRequest {
             scope,
             period,
             coverage: coverage.clone(),
         };
-        statistics.push(ScopeStatistics {
-            name,
-            statistics: prepared.statistics(&request)?,
-        });
-    }
-    let index = if has_district {
-        let input = district_units(&prepared, period, coverage)?;
-        Some(compute(&IndexConfig::district_default(), &input)?)
-    } else {
-        None
+        let statistics = prepared.statistics(&request)?;
+        Ok(ScopeStatistics { name, statistics })
     };
-    Ok((statistics, index))
+    let index = || -> Result<Option<IndexResult>, Problems> {
+        if !has_district {
+            return Ok(None);
+        }
+        let input = district_units(&prepared, period, coverage)?;
+        Ok(Some(compute(&IndexConfig::district_default(), &input)?))
+    };
+
+    // Each scope reads the prepared season and writes nothing shared, so
+    // the scopes and the index are counted on the rayon pool. The results
+    // are collected in the order of `scopes`, so the first problem
+    // reported is the same as in one pass.
+    #[cfg(feature = "parallel")]
+    let (counted, index): (Vec<Result<ScopeStatistics, Problems>>, _) = {
+        use rayon::prelude::*;
+        rayon::join(|| scopes.into_par_iter().map(count_scope).collect(), index)
+    };
+    #[cfg(not(feature = "parallel"))]
+    let (counted, index): (Vec<Result<ScopeStatistics, Problems>>, _) =
+        (scopes.into_iter().map(count_scope).collect(), index());
+
+    let statistics = counted.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok((statistics, index?))
 }

@@ -1,8 +1,8 @@
 //! Computing the statistics of one scope and period from a bundle, the
 //! attendance report on it and optionally a credit ledger.
 
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -257,8 +257,9 @@ pub(crate) struct Prepared<'a> {
     /// The positions in the ledger of the earning entries.
     earning_positions: Vec<u32>,
     /// The index that scopes other than areas need, built when the first
-    /// of them is counted.
-    scoped: OnceCell<Scoped>,
+    /// of them is counted. A lock rather than a cell, so that scopes can be
+    /// counted on several threads.
+    scoped: OnceLock<Scoped>,
 }
 
 /// The fields of an outcome that area scopes read.
@@ -361,7 +362,7 @@ impl<'a> Prepared<'a> {
             season,
             credits,
             earning_positions,
-            scoped: OnceCell::new(),
+            scoped: OnceLock::new(),
         })
     }
 

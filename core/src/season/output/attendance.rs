@@ -10,6 +10,7 @@ use crate::field::format_instant;
 use crate::id::SessionId;
 use crate::problem::Locale;
 
+use super::direct_table::DirectTable;
 use super::{Table, list, optional, text};
 use crate::attendance::AttendanceReport;
 use crate::bundle::Bundle;
@@ -45,9 +46,9 @@ pub(super) fn records(
         .iter()
         .map(|timed| (timed.session.id, timed.session.date.to_string()))
         .collect();
-    let mut table = Table::new(writer, RECORD_COLUMNS)?;
-    // The largest table of a season: its cells are written one by one,
-    // without a string per cell.
+    // The largest table of a season: its cells are written one by one
+    // into one buffer, without a string per cell.
+    let mut table = DirectTable::new(writer, RECORD_COLUMNS)?;
     for record in &attendance.records {
         let date = dates.get(&record.session_id).map_or("", String::as_str);
         table.value(&record.session_id)?;

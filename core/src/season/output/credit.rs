@@ -13,7 +13,7 @@ use crate::id::LearnerId;
 use crate::model::Category;
 
 use super::outcome_rows::write_outcome_rows;
-use super::{Table, json_line, list, optional, text};
+use super::{Table, json_buffer, json_line, list, optional, text};
 use crate::season::run::Season;
 use crate::season::trail::Trail;
 
@@ -112,6 +112,8 @@ pub(super) fn ledger_table(season: &Season<'_>, writer: &mut dyn Write) -> io::R
 /// Writes the ledger document (`xuetong.credit-ledger/1`) one entry a line,
 /// without building it in memory first; `Ledger::from_json` reads it back.
 pub(super) fn ledger_document(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let mut writer = json_buffer(writer);
+    let writer = &mut writer;
     writer.write_all(b"{\"format\":")?;
     serde_json::to_writer(&mut *writer, LEDGER_FORMAT).map_err(io::Error::other)?;
     writer.write_all(b",\"rule_sets\":")?;
@@ -124,6 +126,7 @@ pub(super) fn ledger_document(season: &Season<'_>, writer: &mut dyn Write) -> io
         rows += 1;
     }
     writer.write_all(b"\n]}\n")?;
+    writer.flush()?;
     Ok(rows)
 }
 
@@ -198,11 +201,13 @@ pub(super) fn deposits(season: &Season<'_>, writer: &mut dyn Write) -> io::Resul
     let options = season.deposit_options();
     let deposits = batch_deposits(&season.ledger, &options)
         .map_err(|problems| io::Error::other(problems.to_string()))?;
+    let mut writer = json_buffer(writer);
     let mut rows = 0u64;
     for deposit in deposits {
-        json_line(writer, &deposit)?;
+        json_line(&mut writer, &deposit)?;
         rows += 1;
     }
+    writer.flush()?;
     Ok(rows)
 }
 
@@ -211,11 +216,13 @@ pub(super) fn xapi(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u6
         return Ok(0);
     }
     let trail = Trail::new(season);
+    let mut writer = json_buffer(writer);
     let mut rows = 0u64;
     for statement in trail.statements() {
         let statement = statement.map_err(|problem| io::Error::other(problem.to_string()))?;
-        json_line(writer, &statement)?;
+        json_line(&mut writer, &statement)?;
         rows += 1;
     }
+    writer.flush()?;
     Ok(rows)
 }

@@ -9,6 +9,7 @@
 mod attendance;
 mod clubs;
 mod credit;
+mod direct_table;
 mod outcome_rows;
 mod statistics;
 
@@ -17,7 +18,6 @@ use std::io::{self, Write};
 
 use crate::attendance::AttendanceReport;
 use crate::bundle::{Bundle, BundleError, BundleSink, ReadReport};
-use crate::field::FieldValue;
 use crate::problem::Locale;
 
 use super::run::Season;
@@ -216,9 +216,6 @@ pub fn write_rejected_rows_file(
 struct Table<'w> {
     writer: csv::Writer<&'w mut dyn Write>,
     rows: u64,
-    /// The text of the cell being written by [`Table::value`], reused for
-    /// every cell.
-    scratch: String,
 }
 
 impl<'w> Table<'w> {
@@ -227,11 +224,7 @@ impl<'w> Table<'w> {
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(writer);
         writer.write_record(columns).map_err(io::Error::other)?;
-        Ok(Self {
-            writer,
-            rows: 0,
-            scratch: String::new(),
-        })
+        Ok(Self { writer, rows: 0 })
     }
 
     fn row<'c>(&mut self, cells: impl IntoIterator<Item = Cow<'c, str>>) -> io::Result<()> {
@@ -240,40 +233,6 @@ impl<'w> Table<'w> {
                 .write_field(cell.as_bytes())
                 .map_err(io::Error::other)?;
         }
-        self.writer
-            .write_record(None::<&[u8]>)
-            .map_err(io::Error::other)?;
-        self.rows += 1;
-        Ok(())
-    }
-
-    /// Writes one cell of the current row; [`Table::end_row`] ends the row.
-    fn cell(&mut self, text: &str) -> io::Result<()> {
-        self.writer
-            .write_field(text.as_bytes())
-            .map_err(io::Error::other)
-    }
-
-    /// Writes the CSV text of `value` as one cell, without allocating.
-    fn value(&mut self, value: &impl FieldValue) -> io::Result<()> {
-        self.scratch.clear();
-        value.write_text(&mut self.scratch);
-        self.writer
-            .write_field(self.scratch.as_bytes())
-            .map_err(io::Error::other)
-    }
-
-    /// Writes `value` as one cell, or an empty cell when it is absent.
-    fn optional_value(&mut self, value: Option<&impl FieldValue>) -> io::Result<()> {
-        match value {
-            Some(value) => self.value(value),
-            None => self.cell(""),
-        }
-    }
-
-    /// Ends the row of the cells written by [`Table::cell`] and
-    /// [`Table::value`].
-    fn end_row(&mut self) -> io::Result<()> {
         self.writer
             .write_record(None::<&[u8]>)
             .map_err(io::Error::other)?;
@@ -303,8 +262,24 @@ fn list<T: ToString>(items: impl IntoIterator<Item = T>) -> Cow<'static, str> {
     Cow::Owned(texts.join(";"))
 }
 
+/// A buffer in front of the writer of a JSON file. `serde_json` writes a
+/// value in many small pieces (each key, quote and comma), and each piece
+/// written straight to a `dyn Write` is a call through its vtable. The
+/// buffer collects them and passes them on in blocks of
+/// [`JSON_BUFFER_BYTES`]. Call `flush` at the end, because a buffer that
+/// is only dropped cannot report a failed write.
+type JsonBuffer<'w> = io::BufWriter<&'w mut dyn Write>;
+
+/// The size of a [`JsonBuffer`].
+const JSON_BUFFER_BYTES: usize = 1 << 16;
+
+/// Returns a [`JsonBuffer`] in front of `writer`.
+fn json_buffer(writer: &mut dyn Write) -> JsonBuffer<'_> {
+    io::BufWriter::with_capacity(JSON_BUFFER_BYTES, writer)
+}
+
 /// Writes `value` as one line of JSON Lines.
-fn json_line(writer: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+fn json_line(writer: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *writer, value).map_err(io::Error::other)?;
     writer.write_all(b"\n")
 }

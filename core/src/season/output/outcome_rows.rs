@@ -15,7 +15,7 @@ use crate::model::Outcome;
 use crate::record::Record;
 
 /// The size at which the buffered rows go to the writer.
-const CHUNK_BYTES: usize = 1 << 16;
+pub(super) const CHUNK_BYTES: usize = 1 << 16;
 
 /// Writes `outcomes` as CSV with a header of [`Outcome::FIELDS`], and
 /// returns the number of rows written, header not counted.
@@ -116,7 +116,7 @@ fn push_optional_text(out: &mut String, text: Option<&str>) {
 
 /// Appends `text` as one CSV cell. When [`needs_quotes`] returns true, the
 /// cell is quoted and each quote inside it doubled.
-fn push_cell(out: &mut String, text: &str) {
+pub(super) fn push_cell(out: &mut String, text: &str) {
     if !needs_quotes(text) {
         out.push_str(text);
         return;
@@ -138,7 +138,7 @@ fn push_cell(out: &mut String, text: &str) {
 /// All four are below `-`, and source keys of UUIDs and snake_case words
 /// have no byte that low. A scan for low bytes without early exit, which
 /// the compiler can vectorise, rules such cells out before the exact check.
-fn needs_quotes(text: &str) -> bool {
+pub(super) fn needs_quotes(text: &str) -> bool {
     let bytes = text.as_bytes();
     let has_low_byte = bytes
         .iter()
