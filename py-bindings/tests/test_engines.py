@@ -261,6 +261,85 @@ def test_bad_scan_row_is_reported_alone() -> None:
     assert text_result.duplicates.to_pyarrow().equals(good.duplicates.to_pyarrow())
     assert text_result.rejected.to_pyarrow().equals(good.rejected.to_pyarrow())
 
+def hostile_scans(copies: int) -> tuple[pa.Table, pa.Table]:
+    """Return the scans of ``SCANS`` repeated ``copies`` times under fresh
+    ids, as a plain table and as a table of the same cells written in
+    hostile ways. Every other row is padded with ASCII or Unicode
+    whitespace, ids are uppercase, and both tables have a bad id every 7th
+    row."""
+    plain: dict[str, list[Any]] = {name: [] for name in SCANS}
+    hostile: dict[str, list[Any]] = {name: [] for name in SCANS}
+    pads = [" ", "\t", "\u3000", "\u00a0", "\n"]
+    for copy in range(copies):
+        for index in range(len(SCANS["id"])):
+            row = {name: SCANS[name][index] for name in SCANS}
+            row["id"] = f"70000000-0000-4000-8000-{copy * 10 + index:012d}"
+            if (copy * 6 + index) % 7 == 3:
+                row["id"] = "7000000g-0000-4000-8000-000000000000"
+            pad = pads[(copy + index) % len(pads)]
+            for name, value in row.items():
+                plain[name].append(value)
+                odd = value.upper() if name.endswith("id") else value
+                hostile[name].append(f"{pad}{odd}{pad}" if index % 2 else odd)
+    return pa.table(plain), pa.table(hostile)
+
+
+def test_hostile_scan_cells_read_like_plain_ones() -> None:
+    # 4,000 copies of the six scans are 24,000 rows, more than one task of
+    # the parallel reader takes (16,384 rows).
+    plain, hostile = hostile_scans(4_000)
+    references = {
+        "sessions": pa.table(SESSIONS),
+        "courses": pa.table(COURSES),
+        "venues": pa.table(VENUES),
+        "enrolments": pa.table(ENROLMENTS),
+    }
+    expected = xuetong.evaluate_attendance(plain, as_of=AS_OF, **references)
+    # Every 7th row has a bad id, and every copy a learner id that is not one.
+    assert expected.scan_report.rows_rejected > 4_000
+    assert expected.records.num_rows == 4
+
+    # The hostile cells in several batches, and as large_string and
+    # string_view columns.
+    batches = hostile.to_batches(max_chunksize=999)
+    variants = {
+        "batches": pa.Table.from_batches(batches),
+        "large_string": hostile.cast(pa.schema([(n, pa.large_string()) for n in SCANS])),
+        "string_view": hostile.cast(pa.schema([(n, pa.string_view()) for n in SCANS])),
+    }
+    for name, scans in variants.items():
+        result = xuetong.evaluate_attendance(scans, as_of=AS_OF, **references)
+        assert result.scan_report.rejected_rows == expected.scan_report.rejected_rows, name
+        assert [p["code"] for p in result.scan_report.problems] == [
+            p["code"] for p in expected.scan_report.problems
+        ], name
+        assert result.summary == expected.summary, name
+        for table in ("records", "rejected", "duplicates", "course_results"):
+            got = getattr(result, table).to_pyarrow()
+            want = getattr(expected, table).to_pyarrow()
+            assert got.equals(want), f"{name}: {table}"
+
+
+def test_empty_scans_table_gives_empty_results() -> None:
+    empty = pa.table({name: pa.array([], pa.string()) for name in SCANS})
+    result = xuetong.evaluate_attendance(
+        empty,
+        sessions=pa.table(SESSIONS),
+        courses=pa.table(COURSES),
+        venues=pa.table(VENUES),
+        enrolments=pa.table(ENROLMENTS),
+        as_of=AS_OF,
+    )
+    assert result.summary["scans"] == 0
+    assert result.rejected.num_rows == 0
+    assert result.duplicates.num_rows == 0
+    # Ann and Bo are enrolled and never came to either session.
+    records = result.records.to_pyarrow()
+    assert records.num_rows == 4
+    assert set(records.column("status").to_pylist()) == {"absent"}
+    assert records.column("check_in_scan_id").null_count == 4
+
+
 OUTCOMES = {
     "source_system": ["club", "club", "club"],
     "source_key": ["1", "2", "3"],

@@ -4,6 +4,7 @@ polars and pandas."""
 from __future__ import annotations
 
 import datetime
+import gc
 import threading
 from decimal import Decimal
 from typing import Any
@@ -234,3 +235,29 @@ def test_threads_run_validation_in_parallel_safely() -> None:
     for thread in threads:
         thread.join()
     assert results == [1] * 80
+
+
+def test_dropped_large_table_keeps_exports() -> None:
+    # 20,000 scans take more than 1 MiB, so the table's buffers are freed
+    # on the thread pool when it is dropped. Arrays exported from it before
+    # must stay intact.
+    rows = 20_000
+    scans = pa.table(
+        {
+            "id": [f"70000000-0000-4000-8000-{n:012d}" for n in range(rows)],
+            "session_id": ["50000000-0000-4000-8000-000000000001"] * rows,
+            "learner_id": [f"20000000-0000-4000-8000-{n % 40:012d}" for n in range(rows)],
+            "scanned_at": ["2026-03-02T08:52:10+08:00"] * rows,
+        }
+    )
+    validated = xuetong.validate_table("scans", scans)
+    exported = pa.table(validated.table)
+    expected = exported.column("id").to_pylist()
+    del validated
+    gc.collect()
+    for _ in range(3):
+        # Other large tables are made and dropped meanwhile.
+        xuetong.validate_table("scans", scans)
+    assert exported.num_rows == rows
+    assert exported.column("id").to_pylist() == expected
+    assert exported.column("learner_id")[39].as_py() == "20000000-0000-4000-8000-000000000039"

@@ -58,6 +58,28 @@ impl Table {
     }
 }
 
+/// Tables of at least this many bytes are freed on the rayon thread pool.
+/// Smaller ones are freed in place, which saves a task per small table.
+const FREE_IN_BACKGROUND_BYTES: usize = 1 << 20;
+
+/// Frees a large table's buffers on the rayon thread pool, so that the
+/// Python thread that drops the table does not wait for the memory to be
+/// returned to the system. Buffers that pyarrow or another library still
+/// shares stay alive until that library releases them.
+impl Drop for Table {
+    fn drop(&mut self) {
+        let bytes: usize = self
+            .batches
+            .iter()
+            .map(RecordBatch::get_array_memory_size)
+            .sum();
+        if bytes >= FREE_IN_BACKGROUND_BYTES {
+            let batches = std::mem::take(&mut self.batches);
+            rayon::spawn(move || drop(batches));
+        }
+    }
+}
+
 fn missing_library(error: PyErr, py: Python<'_>, what: &str, extra: &str) -> PyErr {
     if error.is_instance_of::<PyImportError>(py) {
         PyImportError::new_err(format!(
