@@ -110,7 +110,10 @@ fn scan() -> impl Strategy<Value = Scan> {
     )
         .prop_map(
             |(id, session, learner, seconds, out, token, location, nonce, source)| {
-                let source = source.map(|(system, key)| SourceRef { system, key });
+                let source = source.map(|(system, key)| SourceRef {
+                    system: system.into(),
+                    key,
+                });
                 let id = match &source {
                     Some(source) => ScanId::derive(&source.system, &source.key),
                     None => ScanId(id),

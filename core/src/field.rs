@@ -6,6 +6,7 @@
 //! becomes a [`Problem`](crate::problem::Problem) with the field's path, and
 //! reading goes on, so that a record reports all of its problems at once.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
@@ -116,6 +117,22 @@ impl FieldValue for String {
 impl FieldValue for Box<str> {
     fn from_text(text: &str) -> Result<Self, Invalid> {
         String::from_text(text).map(String::into_boxed_str)
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// Free text as [`String`] reads it, for values that are often one fixed
+/// text, which [`Cow::Borrowed`] keeps without an allocation.
+impl FieldValue for Cow<'static, str> {
+    fn from_text(text: &str) -> Result<Self, Invalid> {
+        String::from_text(text).map(Cow::Owned)
     }
 
     fn to_text(&self) -> String {

@@ -1,6 +1,7 @@
 //! Learning outcomes from attendance: the bridge to the credit rules, which
 //! read [`Outcome`] records.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -401,7 +402,7 @@ fn outcome(
     Outcome {
         id,
         source: Some(SourceRef {
-            system: OUTCOME_SOURCE_SYSTEM.to_owned(),
+            system: Cow::Borrowed(OUTCOME_SOURCE_SYSTEM),
             key,
         }),
         learner_id: learner,

@@ -862,7 +862,7 @@ impl Importer {
 
 fn source_ref(key: &str) -> Option<SourceRef> {
     Some(SourceRef {
-        system: SYSTEM.to_owned(),
+        system: SYSTEM.into(),
         key: key.to_owned(),
     })
 }

@@ -547,7 +547,7 @@ fn new_course(cells: &Cells<'_>) -> Course {
 
 fn source_ref(key: &str) -> Option<SourceRef> {
     Some(SourceRef {
-        system: SYSTEM.to_owned(),
+        system: SYSTEM.into(),
         key: key.to_owned(),
     })
 }

@@ -1,6 +1,7 @@
 //! Pieces shared by several records: identity, source references, positions
 //! and birth dates.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -14,11 +15,17 @@ use crate::record::{FieldReader, FieldSpec, FieldWriter};
 use super::codes as model_codes;
 
 /// Where an imported record came from: the source system and its key there.
+///
+/// The system is a [`Cow`] so that records the crate makes can borrow a
+/// fixed system name. The attendance engine makes about one outcome per
+/// attendance record, and each borrows [`OUTCOME_SOURCE_SYSTEM`].
+///
+/// [`OUTCOME_SOURCE_SYSTEM`]: crate::attendance::OUTCOME_SOURCE_SYSTEM
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
     /// The system the record was imported from, such as `oulad`.
-    pub system: String,
+    pub system: Cow<'static, str>,
     /// The record's key in that system.
     pub key: String,
 }
@@ -41,7 +48,7 @@ where
 {
     let id_given = reader.has("id");
     let id: Option<Id> = reader.optional("id");
-    let system: Option<String> = reader.optional("source_system");
+    let system: Option<Cow<'static, str>> = reader.optional("source_system");
     let key: Option<String> = reader.optional("source_key");
     let source = match (reader.has("source_system"), reader.has("source_key")) {
         (false, false) => None,

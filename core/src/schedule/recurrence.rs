@@ -688,7 +688,7 @@ fn occurrence(
     let mut session = Session {
         id: series.session_id(date),
         source: Some(SourceRef {
-            system: series.source_system(),
+            system: series.source_system().into(),
             key: date.to_string(),
         }),
         owner: series.owner,

@@ -126,7 +126,7 @@ mod tests {
         });
         let mut outcome = Outcome::from_json(&value, &Path::root()).unwrap();
         outcome.source = system.map(|system| SourceRef {
-            system: system.to_owned(),
+            system: system.to_owned().into(),
             key: format!("key {id}"),
         });
         outcome

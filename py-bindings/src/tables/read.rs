@@ -225,7 +225,10 @@ impl ScanFields {
 
         let source = match (free_text(self.source_system)?, free_text(self.source_key)?) {
             (None, None) => None,
-            (Some(system), Some(key)) => Some(SourceRef { system, key }),
+            (Some(system), Some(key)) => Some(SourceRef {
+                system: system.into(),
+                key,
+            }),
             _ => return None,
         };
         let id = match (text(self.id)?, &source) {

@@ -623,7 +623,10 @@ fn single_identity(event: &Event, uid: &str) -> (SessionId, Option<SourceRef>) {
         event.text(XPROP_SOURCE_SYSTEM),
         event.text(XPROP_SOURCE_KEY),
     ) {
-        (Some(system), Some(key)) => Some(SourceRef { system, key }),
+        (Some(system), Some(key)) => Some(SourceRef {
+            system: system.into(),
+            key,
+        }),
         _ => None,
     };
     match uid.parse::<Uuid>() {

@@ -172,7 +172,7 @@ mod tests {
         Outcome {
             id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
             source: Some(SourceRef {
-                system: OUTCOME_SOURCE_SYSTEM.to_owned(),
+                system: OUTCOME_SOURCE_SYSTEM.into(),
                 key,
             }),
             learner_id: LearnerId::derive("test", learner),
@@ -194,7 +194,7 @@ mod tests {
         Outcome {
             id: OutcomeId::derive("test", "filled"),
             source: Some(SourceRef {
-                system: "registry, \"old\"".to_owned(),
+                system: "registry, \"old\"".into(),
                 key: "line one\nline two".to_owned(),
             }),
             learner_id: LearnerId::derive("test", "9"),
@@ -323,7 +323,7 @@ mod tests {
             let mut outcome = filled();
             outcome.id = OutcomeId::derive("test", &index.to_string());
             outcome.source = Some(SourceRef {
-                system: (*text).to_owned(),
+                system: (*text).to_owned().into(),
                 key: format!("{text}{index}"),
             });
             outcome.details_mut().title = Some((*text).to_owned());
