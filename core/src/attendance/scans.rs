@@ -209,10 +209,12 @@ pub(super) fn content_order(a: &Scan, b: &Scan) -> Ordering {
 fn shared_ids(scans: &[Scan], mut folds: Vec<u64>) -> HashMap<u32, SharedId> {
     // Most inputs have unique ids: sorting 64-bit folds of the ids finds
     // that quickly, and only a repeated fold needs the exact search below.
-    // On a pool of one thread, rayon's sort only adds the cost of its
-    // splitting. Sorting 1.15 million random folds took about 40 ms with
-    // the standard library's sort and 60 ms with rayon 1.12's (Rust 1.95),
-    // on a 2-core virtual AMD EPYC shared with other jobs.
+    // A pool of one thread uses the standard library's sort, ipnsort in
+    // Rust 1.95, which is faster than the older pdqsort that rayon 1.12
+    // copies. On one thread it took about two thirds of rayon's time for
+    // 1.15 million random folds, and about half for slices of 2,000 folds,
+    // which rayon sorts without splitting (2-core virtual AMD EPYC shared
+    // with other jobs).
     #[cfg(feature = "parallel")]
     if rayon::current_num_threads() > 1 {
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut folds[..]);
@@ -1419,6 +1421,172 @@ mod tests {
                     "session {position}: {count} records, room for {max}"
                 );
             }
+        }
+
+        fn pool(threads: usize) -> rayon::ThreadPool {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        }
+
+        /// Folds every scan id into 64 bits, as `bucket_by_session` does.
+        fn folds_of(scans: &[Scan]) -> Vec<u64> {
+            scans
+                .iter()
+                .map(|scan| {
+                    let id = scan.id.uuid().as_u128();
+                    (id as u64) ^ ((id >> 64) as u64)
+                })
+                .collect()
+        }
+
+        /// Finds the shared ids of `scans` on a pool of one thread, which
+        /// sorts the folds with the standard library, and on a pool of
+        /// three, which sorts them with rayon, and asserts that both agree.
+        fn shared_ids_on_pools(scans: &[Scan]) -> HashMap<u32, SharedId> {
+            let one = pool(1).install(|| shared_ids(scans, folds_of(scans)));
+            let three = pool(3).install(|| shared_ids(scans, folds_of(scans)));
+            assert_eq!(one, three);
+            one
+        }
+
+        /// One id carries an 08:50 check-in and an 08:55 one, each given
+        /// twice. The 08:50 content sorts first and keeps the id, the first
+        /// 08:55 scan in input order conflicts with it, and both later
+        /// copies are repeats.
+        #[test]
+        fn shared_ids_alike_on_any_pool() {
+            let early = scan_of(1, 1, false);
+            let mut late = early.clone();
+            late.scanned_at += chrono::Duration::minutes(5);
+            let scans = [
+                late.clone(),
+                early.clone(),
+                scan_of(1, 2, false),
+                late,
+                early,
+            ];
+            let shared = shared_ids_on_pools(&scans);
+            assert_eq!(shared.len(), 3);
+            assert_eq!(shared.get(&0), Some(&SharedId::Conflict));
+            assert_eq!(shared.get(&3), Some(&SharedId::Repeat));
+            assert_eq!(shared.get(&4), Some(&SharedId::Repeat));
+
+            assert!(shared_ids_on_pools(&[]).is_empty());
+            assert!(shared_ids_on_pools(&scans[1..3]).is_empty());
+        }
+
+        /// 20,000 scans with distinct ids, enough for rayon's sort to split,
+        /// then an exact copy of every 1000th scan and a copy one second
+        /// later of every 1000th scan from the 501st on.
+        #[test]
+        fn shared_ids_found_among_many() {
+            let count = 20_000;
+            let base = scan_of(1, 1, false);
+            let mut scans: Vec<Scan> = (0..count)
+                .map(|position| {
+                    let mut scan = base.clone();
+                    let id = (position as u128 + 1)
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                    scan.id = ScanId(uuid::Uuid::from_u128(id));
+                    scan
+                })
+                .collect();
+            for position in (0..count).step_by(1000) {
+                scans.push(scans[position].clone());
+            }
+            for position in (501..count).step_by(1000) {
+                let mut later = scans[position].clone();
+                later.scanned_at += chrono::Duration::seconds(1);
+                scans.push(later);
+            }
+            let shared = shared_ids_on_pools(&scans);
+            assert_eq!(shared.len(), 40);
+            for (offset, copy) in (count..count + 20).enumerate() {
+                let copy = copy as u32;
+                assert_eq!(shared.get(&copy), Some(&SharedId::Repeat), "copy {offset}");
+            }
+            for (offset, later) in (count + 20..count + 40).enumerate() {
+                let later = later as u32;
+                assert_eq!(
+                    shared.get(&later),
+                    Some(&SharedId::Conflict),
+                    "later {offset}"
+                );
+            }
+        }
+
+        /// A district with an exact copy of every 50th scan of a known
+        /// session and a copy one second later of every 50th from the 25th
+        /// on: pools of one and of three threads judge it alike, with one
+        /// repeated scan per copy and one conflict per later copy.
+        #[test]
+        fn repeated_ids_judge_alike_on_any_pool() {
+            let (bundle, as_of) = district(300);
+            let known: std::collections::HashSet<SessionId> = bundle
+                .sessions
+                .iter()
+                .map(|timed| timed.session.id)
+                .collect();
+            let mut scans = bundle.scans.clone();
+            let mut copies = 0;
+            let mut conflicts = 0;
+            for (position, scan) in bundle.scans.iter().enumerate() {
+                if !known.contains(&scan.session_id) {
+                    continue;
+                }
+                if position % 50 == 0 {
+                    scans.push(scan.clone());
+                    copies += 1;
+                } else if position % 50 == 25 {
+                    let mut later = scan.clone();
+                    later.scanned_at += chrono::Duration::seconds(1);
+                    scans.push(later);
+                    conflicts += 1;
+                }
+            }
+            assert!(copies > 10);
+            assert!(conflicts > 10);
+
+            let evaluate = || {
+                let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
+                let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+                let input = AttendanceInput {
+                    scans: &scans,
+                    ..AttendanceInput::from_bundle(&bundle, &learners, &assessments)
+                };
+                let policy = AttendancePolicy::default();
+                let settings = EvaluationSettings {
+                    policy: &policy,
+                    as_of,
+                    token_key: None,
+                };
+                let index = Index::build(&input, &settings).unwrap();
+                let mut tallies = CourseTallies::new(&index);
+                let out = evaluate_scans(&index, &scans, &settings, &mut tallies);
+                (out, tallies.into_results(&index))
+            };
+            let one = pool(1).install(evaluate);
+            let three = pool(3).install(evaluate);
+            // Not assert_eq: the debug form of a district is too long.
+            assert!(one.0 == three.0, "scans judged alike");
+            assert!(one.1 == three.1, "courses counted alike");
+
+            let repeated = one
+                .0
+                .duplicates
+                .iter()
+                .filter(|duplicate| duplicate.kind == DuplicateKind::RepeatedScan)
+                .count();
+            assert_eq!(repeated, copies);
+            let conflicting = one
+                .0
+                .rejected
+                .iter()
+                .filter(|rejected| rejected.code == codes::CONFLICTING_SCAN_ID)
+                .count();
+            assert_eq!(conflicting, conflicts);
         }
     }
 
