@@ -273,6 +273,51 @@ fn attendance_output_rejects_later_files() {
     assert!(bytes.is_empty());
 }
 
+/// A writer that takes `limit` bytes and then fails every write, as a full
+/// disk does.
+struct FullDisk {
+    limit: usize,
+    written: usize,
+}
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit - self.written;
+        if room == 0 {
+            return Err(std::io::Error::other("no space left on device"));
+        }
+        let taken = room.min(buf.len());
+        self.written += taken;
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn full_disk_fails_every_output() {
+    let bundle = example();
+    let mut options = options(&bundle);
+    options.xapi = true;
+    let season = run_season(&bundle, options).expect("the season runs");
+    for file in season.output_files() {
+        let length = output(&season, file, Locale::En).len();
+        assert!(length > 0, "{file} is empty");
+        for limit in [0, length / 2, length - 1] {
+            let mut writer = FullDisk { limit, written: 0 };
+
+            let result = write_output(&season, file, &mut writer, Locale::En);
+
+            assert!(
+                result.is_err(),
+                "{file} cut at {limit} of {length} bytes was not reported"
+            );
+        }
+    }
+}
+
 #[test]
 fn example_attendance_matches_hand_figures() {
     let bundle = example();

@@ -208,8 +208,6 @@ fn v5(name: &str) -> Uuid {
     namespaced_v5(&[name.as_bytes()])
 }
 
-/// The id of an accrual recorded under `pin`; `generation` counts earlier,
-/// revoked entries with the same content.
 /// Derives the id of generation 0 of each accrual, which is the only one
 /// derived for an accrual that no earlier run revoked. Each id is a SHA-1
 /// over a name of a few hundred bytes, so with the `parallel` feature they
@@ -232,6 +230,8 @@ fn first_generation_ids(accruals: &[Accrual], pin: &RuleSetPin) -> Vec<Uuid> {
     }
 }
 
+/// The id of an accrual recorded under `pin`; `generation` counts earlier,
+/// revoked entries with the same content.
 fn accrual_id(accrual: &Accrual, pin: &RuleSetPin, generation: usize) -> Uuid {
     // The name is written straight into one string. `fmt::Write` for
     // `String` never returns an error, so the results of `write!` are

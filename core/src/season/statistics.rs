@@ -199,6 +199,10 @@ pub(super) fn season_statistics<'a>(
     #[cfg(feature = "parallel")]
     let (counted, index): (Vec<Result<ScopeStatistics, Problems>>, _) = {
         use rayon::prelude::*;
+        // Built here, before any scope is a job on the pool.
+        if scopes.iter().any(|(scope, _)| !scope.is_area()) {
+            prepared.build_scoped_index();
+        }
         rayon::join(|| scopes.into_par_iter().map(count_scope).collect(), index)
     };
     #[cfg(not(feature = "parallel"))]

@@ -371,6 +371,18 @@ impl<'a> Prepared<'a> {
         self.recorded.len() + self.derived.len()
     }
 
+    /// Builds the index that scopes other than areas need, unless it is
+    /// built already.
+    ///
+    /// Building it runs jobs on the rayon pool. A caller that counts scopes
+    /// on the pool calls this first, because a worker that waits inside
+    /// `OnceLock::get_or_init` for those jobs can steal the job of another
+    /// scope and call `get_or_init` again, which deadlocks.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn build_scoped_index(&self) {
+        self.scoped();
+    }
+
     /// Returns the index of scopes other than areas, building it on the
     /// first call.
     fn scoped(&self) -> &Scoped {

@@ -271,6 +271,105 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_values_match_csv_table() {
+        let texts = [
+            " ",
+            "  lead",
+            "trail  ",
+            "\t",
+            "#note",
+            "=1+2",
+            "'",
+            "\"\"",
+            "a\"\"b",
+            ",",
+            "\n",
+            "\r",
+            "x\r\ny",
+            "é,ü",
+            "课程\n名",
+            "\u{feff}",
+            "\0",
+        ];
+        let columns = ["text", "list"];
+        let mut direct_out = Vec::new();
+        let mut expected_out = Vec::new();
+        let mut direct = DirectTable::new(&mut direct_out, &columns).unwrap();
+        let mut expected = Table::new(&mut expected_out, &columns).unwrap();
+        for text in texts {
+            let owned = text.to_owned();
+            let list = vec![owned.clone(), "b".to_owned()];
+            direct.value(&owned).unwrap();
+            direct.value(&list).unwrap();
+            direct.end_row().unwrap();
+            expected
+                .row([
+                    Cow::Owned(field_text(&owned)),
+                    Cow::Owned(field_text(&list)),
+                ])
+                .unwrap();
+        }
+
+        let direct_rows = direct.finish().unwrap();
+        let expected_rows = expected.finish().unwrap();
+
+        assert_eq!(
+            String::from_utf8(direct_out).unwrap(),
+            String::from_utf8(expected_out).unwrap()
+        );
+        assert_eq!(direct_rows, expected_rows);
+    }
+
+    /// A writer that takes `limit` bytes and then fails every write.
+    struct FailingWriter {
+        limit: usize,
+        written: usize,
+    }
+
+    impl Write for FailingWriter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let room = self.limit - self.written;
+            if room == 0 {
+                return Err(io::Error::other("no space left"));
+            }
+            let taken = room.min(buf.len());
+            self.written += taken;
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Writes `rows` rows of one number and one text cell to `writer`,
+    /// and returns the first error.
+    fn write_rows(writer: &mut dyn Write, rows: u32) -> io::Result<u64> {
+        let mut table = DirectTable::new(writer, &["id", "text"])?;
+        for index in 0..rows {
+            table.value(&index)?;
+            table.cell("a, b")?;
+            table.end_row()?;
+        }
+        table.finish()
+    }
+
+    #[test]
+    fn failed_write_returned() {
+        let mut full = Vec::new();
+        write_rows(&mut full, 20_000).unwrap();
+        assert!(full.len() > 2 * CHUNK_BYTES);
+
+        for limit in [0, 3, CHUNK_BYTES - 1, CHUNK_BYTES + 10, full.len() - 1] {
+            let mut writer = FailingWriter { limit, written: 0 };
+
+            let result = write_rows(&mut writer, 20_000);
+
+            assert!(result.is_err(), "a limit of {limit} bytes was not reported");
+        }
+    }
+
+    #[test]
     fn rows_across_chunks_match() {
         let columns = ["id", "text"];
         let mut direct_out = Vec::new();
