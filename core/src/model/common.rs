@@ -18,9 +18,17 @@ use super::codes as model_codes;
 ///
 /// The system is a [`Cow`] so that records the crate makes can borrow a
 /// fixed system name. The attendance engine makes about one outcome per
-/// attendance record, and each borrows [`OUTCOME_SOURCE_SYSTEM`].
+/// attendance record, and each borrows [`OUTCOME_SOURCE_SYSTEM`]. A
+/// `String` or a `&'static str` converts to it with `into()`. Equality and
+/// hashing compare the text only, so a borrowed and an owned system are
+/// equal.
+///
+/// NOTE: the serde implementations do not apply the checks that records
+/// read from CSV, JSON or Arrow get (at most [`MAX_TEXT_CHARS`] characters,
+/// no control characters other than tab, line feed and carriage return).
 ///
 /// [`OUTCOME_SOURCE_SYSTEM`]: crate::attendance::OUTCOME_SOURCE_SYSTEM
+/// [`MAX_TEXT_CHARS`]: crate::field::MAX_TEXT_CHARS
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
@@ -337,5 +345,110 @@ mod tests {
         ));
         assert!(BirthDate::from_text("1951-02-29").is_err());
         assert!(BirthDate::from_text("0950").is_err());
+    }
+
+    fn source(system: Cow<'static, str>) -> SourceRef {
+        SourceRef {
+            system,
+            key: "k-1".to_owned(),
+        }
+    }
+
+    fn hash_of(source: &SourceRef) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(source)
+    }
+
+    #[test]
+    fn source_ref_borrowed_equals_owned() {
+        let borrowed = source(Cow::Borrowed("xuetong-attendance"));
+        let owned = source(Cow::Owned("xuetong-attendance".to_owned()));
+        assert_eq!(borrowed, owned);
+        assert_eq!(hash_of(&borrowed), hash_of(&owned));
+        assert_ne!(borrowed, source(Cow::Borrowed("xuetong-attendance ")));
+    }
+
+    #[test]
+    fn source_ref_serde_round_trip() {
+        let borrowed = source(Cow::Borrowed("xuetong-attendance"));
+        let json = serde_json::to_string(&borrowed).unwrap();
+        assert_eq!(json, r#"{"system":"xuetong-attendance","key":"k-1"}"#);
+        let read: SourceRef = serde_json::from_str(&json).unwrap();
+        assert!(matches!(read.system, Cow::Owned(_)));
+        assert_eq!(read, borrowed);
+        assert_eq!(hash_of(&read), hash_of(&borrowed));
+    }
+
+    #[test]
+    fn source_ref_serde_odd_text() {
+        let read: SourceRef =
+            serde_json::from_str(r#"{"system":"a\"b\\c\u00e9\n","key":""}"#).unwrap();
+        assert_eq!(read.system, "a\"b\\c\u{e9}\n");
+        assert_eq!(read.key, "");
+
+        let read: SourceRef = serde_json::from_str(r#"{"system":"","key":"k"}"#).unwrap();
+        assert_eq!(read.system, "");
+
+        let huge = "x".repeat(1 << 20);
+        let json = serde_json::json!({ "system": huge, "key": "k" }).to_string();
+        let read: SourceRef = serde_json::from_str(&json).unwrap();
+        assert_eq!(read.system.len(), 1 << 20);
+    }
+
+    #[test]
+    fn source_system_field_checks() {
+        use crate::record::Record;
+        let learner = |system: serde_json::Value| {
+            let json = serde_json::json!({
+                "display_name": "Li", "source_system": system, "source_key": "7",
+            });
+            super::super::Learner::from_json(&json, &crate::problem::Path::root())
+        };
+        let codes_of = |system: serde_json::Value| -> Vec<crate::problem::Code> {
+            let problems = learner(system).unwrap_err();
+            problems.iter().map(|problem| problem.code).collect()
+        };
+
+        let read = learner(serde_json::json!(" oulad ")).unwrap();
+        let source = read.source.unwrap();
+        assert_eq!(source.system, "oulad");
+        assert_eq!(read.id, crate::id::LearnerId::derive("oulad", "7"));
+
+        assert_eq!(codes_of(serde_json::json!(7)), [codes::INVALID_TYPE]);
+        assert_eq!(
+            codes_of(serde_json::json!(["oulad"])),
+            [codes::INVALID_TYPE]
+        );
+        assert_eq!(
+            codes_of(serde_json::json!("a\u{1b}b")),
+            [codes::CONTROL_CHARACTER]
+        );
+        let too_long = "x".repeat(crate::field::MAX_TEXT_CHARS + 1);
+        assert_eq!(codes_of(serde_json::json!(too_long)), [codes::TOO_LONG]);
+        let longest = "x".repeat(crate::field::MAX_TEXT_CHARS);
+        assert_eq!(
+            learner(serde_json::json!(longest))
+                .unwrap()
+                .source
+                .unwrap()
+                .system
+                .len(),
+            crate::field::MAX_TEXT_CHARS
+        );
+    }
+
+    #[test]
+    fn source_ref_serde_rejects_bad_system() {
+        for json in [
+            r#"{"system":1,"key":"k"}"#,
+            r#"{"system":null,"key":"k"}"#,
+            r#"{"system":["a"],"key":"k"}"#,
+            r#"{"system":{"a":1},"key":"k"}"#,
+            r#"{"system":"\ud800","key":"k"}"#,
+            r#"{"key":"k"}"#,
+            r#"{"system":"a","key":"k","note":1}"#,
+        ] {
+            assert!(serde_json::from_str::<SourceRef>(json).is_err(), "{json}");
+        }
     }
 }
