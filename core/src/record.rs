@@ -351,7 +351,7 @@ fn shown_value(value: &Value) -> Value {
 /// Collects the fields of a record being written.
 ///
 /// The text forms of the fields are kept back to back in one buffer, so
-/// that a writer reused for many records (see [`FieldWriter::clear`])
+/// that a writer reused for many records (cleared between them)
 /// allocates nothing per field.
 #[derive(Debug)]
 pub struct FieldWriter {
