@@ -273,7 +273,8 @@ def hostile_scans(copies: int) -> tuple[pa.Table, pa.Table]:
     for copy in range(copies):
         for index in range(len(SCANS["id"])):
             row = {name: SCANS[name][index] for name in SCANS}
-            row["id"] = f"70000000-0000-4000-8000-{copy * 10 + index:012d}"
+            # Hexadecimal letters, so that uppercase ids differ from plain ones.
+            row["id"] = f"7abcdef0-0000-4000-8000-{copy * 10 + index:012d}"
             if (copy * 6 + index) % 7 == 3:
                 row["id"] = "7000000g-0000-4000-8000-000000000000"
             pad = pads[(copy + index) % len(pads)]

@@ -2,7 +2,7 @@
 //! PyCapsule interface, with conversions to pyarrow, pandas and polars that
 //! import those libraries only when called.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{Field, SchemaRef};
@@ -58,14 +58,49 @@ impl Table {
     }
 }
 
-/// Tables of at least this many bytes are freed on the rayon thread pool.
+/// Tables of at least this many bytes are freed on a thread of their own.
 /// Smaller ones are freed in place, which saves a task per small table.
 const FREE_IN_BACKGROUND_BYTES: usize = 1 << 20;
 
-/// Frees a large table's buffers on the rayon thread pool, so that the
-/// Python thread that drops the table does not wait for the memory to be
-/// returned to the system. Buffers that pyarrow or another library still
-/// shares stay alive until that library releases them.
+/// A rayon pool of one thread that frees large tables, with the id of the
+/// process that built it.
+///
+/// It is not rayon's global pool, because dropping a table must not start
+/// that pool: a process forked after the global pool started has none of
+/// its threads, so an engine call there would wait for them forever.
+struct FreeingPool {
+    process_id: u32,
+    pool: rayon::ThreadPool,
+}
+
+/// The freeing pool, built by the first large drop, or `None` when the
+/// thread could not be started.
+static FREEING_POOL: OnceLock<Option<FreeingPool>> = OnceLock::new();
+
+/// Returns the freeing pool of this process. Returns `None` when its
+/// thread could not be started, and in a process forked from the one that
+/// built it, because that thread does not exist there and a task given to
+/// it would never run. Large tables are then freed in place.
+fn freeing_pool() -> Option<&'static rayon::ThreadPool> {
+    let freeing = FREEING_POOL.get_or_init(|| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "xuetong-free".to_owned())
+            .build()
+            .ok()?;
+        Some(FreeingPool {
+            process_id: std::process::id(),
+            pool,
+        })
+    });
+    let freeing = freeing.as_ref()?;
+    (freeing.process_id == std::process::id()).then_some(&freeing.pool)
+}
+
+/// Frees a large table's buffers on the freeing pool, so that the Python
+/// thread that drops the table does not wait for the memory to be returned
+/// to the system. Buffers that pyarrow or another library still shares
+/// stay alive until that library releases them.
 impl Drop for Table {
     fn drop(&mut self) {
         let bytes: usize = self
@@ -73,9 +108,12 @@ impl Drop for Table {
             .iter()
             .map(RecordBatch::get_array_memory_size)
             .sum();
-        if bytes >= FREE_IN_BACKGROUND_BYTES {
+        if bytes < FREE_IN_BACKGROUND_BYTES {
+            return;
+        }
+        if let Some(pool) = freeing_pool() {
             let batches = std::mem::take(&mut self.batches);
-            rayon::spawn(move || drop(batches));
+            pool.spawn(move || drop(batches));
         }
     }
 }
