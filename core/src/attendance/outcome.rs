@@ -148,15 +148,22 @@ fn make_serially(pending: Vec<Pending<'_>>) -> Vec<Outcome> {
     pending.into_iter().map(Pending::make).collect()
 }
 
-/// Writes the source key of each pending outcome and derives its id from
-/// the key. The SHA-1 of UUID version 5 and the key's text were about a
-/// third of the cost of making an outcome, so with the `parallel` feature
-/// they are computed on the rayon thread pool.
+/// Derives the id of each pending outcome from its source key. The SHA-1
+/// of UUID version 5 and the key's text were about a third of the cost of
+/// making an outcome, so with the `parallel` feature they are computed on
+/// the rayon thread pool.
+///
+/// The key is written into a buffer that each thread reuses, and written
+/// again when the outcome is made. The keys are then allocated in the
+/// order of the sorted outcomes, so that writers that read them in that
+/// order read memory in sequence, and the sort moves no strings.
 fn identify_all(pending: &mut [Pending<'_>]) {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        pending.par_iter_mut().for_each(Pending::identify);
+        pending
+            .par_iter_mut()
+            .for_each_init(String::new, |key, item| item.identify(key));
     }
     #[cfg(not(feature = "parallel"))]
     identify_serially(pending);
@@ -168,19 +175,21 @@ fn identify_all(pending: &mut [Pending<'_>]) {
     expect(dead_code, reason = "only tests run it beside the parallel path")
 )]
 fn identify_serially(pending: &mut [Pending<'_>]) {
-    pending.iter_mut().for_each(Pending::identify);
+    let mut key = String::new();
+    for item in pending {
+        item.identify(&mut key);
+    }
 }
 
-/// An outcome not made yet: what it is sorted by, the key its id derives
-/// from, and what it is made of.
+/// An outcome not made yet: what it is sorted by and what it is made of.
+#[derive(Clone, Copy)]
 struct Pending<'r> {
     learner: LearnerId,
     occurred_on: NaiveDate,
     kind: OutcomeKind,
-    /// The id derived from `key`, nil until [`Pending::identify`] runs.
+    /// The id derived from the source key, nil until
+    /// [`Pending::identify`] runs.
     id: OutcomeId,
-    /// The source key, empty until [`Pending::identify`] runs.
-    key: String,
     origin: Origin<'r>,
 }
 
@@ -209,7 +218,6 @@ impl<'r> Pending<'r> {
             occurred_on,
             kind,
             id: OutcomeId(Uuid::nil()),
-            key: String::new(),
             origin,
         }
     }
@@ -221,7 +229,6 @@ impl<'r> Pending<'r> {
             occurred_on: outcome.occurred_on,
             kind: outcome.kind,
             id: outcome.id,
-            key: String::new(),
             origin: Origin::Given(outcome),
         }
     }
@@ -237,46 +244,49 @@ impl<'r> Pending<'r> {
     fn json_text(&self) -> String {
         let made = match self.origin {
             Origin::Given(outcome) => outcome.to_json(),
-            _ => self.copy().make().to_json(),
+            _ => self.make().to_json(),
         };
         made.to_string()
     }
 
-    /// Copies the entry and its key, for [`Pending::json_text`].
-    fn copy(&self) -> Self {
-        Self {
-            key: self.key.clone(),
-            ..*self
+    /// Replaces the contents of `key` with the source key,
+    /// `{kind}:{learner}:{subject}` with the session (one record), the
+    /// course or club (a sum), or the course (a completion) as the subject.
+    /// Returns false, with `key` empty, for an outcome given in the bundle.
+    fn write_key(&self, key: &mut String) -> bool {
+        key.clear();
+        if let Origin::Given(_) = self.origin {
+            return false;
         }
-    }
-
-    /// Writes the source key, `{kind}:{learner}:{subject}` with the
-    /// session (one record), the course or club (a sum), or the course (a
-    /// completion) as the subject, and derives the id from it.
-    fn identify(&mut self) {
-        let kind = self.kind.as_str();
-        let mut key = String::with_capacity(kind.len() + 2 * 37);
-        key.push_str(kind);
+        key.push_str(self.kind.as_str());
         key.push(':');
-        self.learner.write_text(&mut key);
+        self.learner.write_text(key);
         key.push(':');
         match &self.origin {
-            Origin::Record(record) => record.session_id.write_text(&mut key),
+            Origin::Record(record) => record.session_id.write_text(key),
             Origin::Sum(Owner::Course(course), _) | Origin::Completion(course) => {
-                course.write_text(&mut key);
+                course.write_text(key);
             }
-            Origin::Sum(Owner::Club(club), _) => club.write_text(&mut key),
-            Origin::Given(_) => return,
+            Origin::Sum(Owner::Club(club), _) => club.write_text(key),
+            Origin::Given(_) => {}
         }
-        self.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
-        self.key = key;
+        true
+    }
+
+    /// Derives the id from the source key, which it writes into `key`.
+    fn identify(&mut self, key: &mut String) {
+        if self.write_key(key) {
+            self.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, key);
+        }
     }
 
     fn make(self) -> Outcome {
         if let Origin::Given(outcome) = self.origin {
             return outcome.clone();
         }
-        let mut made = outcome(self.id, self.key, self.learner, self.kind, self.occurred_on);
+        let mut key = String::with_capacity(self.kind.as_str().len() + 2 * 37);
+        self.write_key(&mut key);
+        let mut made = outcome(self.id, key, self.learner, self.kind, self.occurred_on);
         match self.origin {
             Origin::Record(record) => {
                 if self.kind == OutcomeKind::ClubActivity {
@@ -469,17 +479,44 @@ mod tests {
         ];
 
         identify_all(&mut pending);
+        let outcomes = make_all(pending);
 
-        assert_eq!(pending[0].key, format!("attendance:{learner}:{course}"));
-        assert_eq!(pending[1].key, format!("club_activity:{learner}:{club}"));
-        assert_eq!(
-            pending[2].key,
-            format!("course_completion:{learner}:{course}")
-        );
-        for item in &pending {
-            let expected = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &item.key);
-            assert_eq!(item.id, expected, "key {}", item.key);
+        let keys: Vec<&str> = outcomes
+            .iter()
+            .map(|outcome| outcome.source.as_ref().unwrap().key.as_str())
+            .collect();
+        assert_eq!(keys[0], format!("attendance:{learner}:{course}"));
+        assert_eq!(keys[1], format!("club_activity:{learner}:{club}"));
+        assert_eq!(keys[2], format!("course_completion:{learner}:{course}"));
+        for (outcome, key) in outcomes.iter().zip(keys) {
+            let expected = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, key);
+            assert_eq!(outcome.id, expected, "key {key}");
         }
+    }
+
+    #[test]
+    fn write_key_replaces_buffer() {
+        let learner = LearnerId::derive("test", "1");
+        let course = CourseId::derive("test", "c");
+        let item = Pending::new(
+            learner,
+            OutcomeKind::CourseCompletion,
+            date(),
+            Origin::Completion(course),
+        );
+        let mut key = "left from the last outcome".to_owned();
+
+        assert!(item.write_key(&mut key));
+        assert_eq!(key, format!("course_completion:{learner}:{course}"));
+
+        let given = given(
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "20000000-0000-4000-8000-000000000001",
+            "2026-03-01",
+            60,
+        );
+        assert!(!Pending::given(&given).write_key(&mut key));
+        assert!(key.is_empty());
     }
 
     #[test]
@@ -490,23 +527,22 @@ mod tests {
         identify_serially(&mut serial);
         identify_all(&mut default);
 
-        let serial_ids: Vec<(&str, OutcomeId)> = serial
-            .iter()
-            .map(|item| (item.key.as_str(), item.id))
-            .collect();
-        let default_ids: Vec<(&str, OutcomeId)> = default
-            .iter()
-            .map(|item| (item.key.as_str(), item.id))
-            .collect();
+        let serial_ids: Vec<OutcomeId> = serial.iter().map(|item| item.id).collect();
+        let default_ids: Vec<OutcomeId> = default.iter().map(|item| item.id).collect();
         assert_eq!(serial_ids, default_ids);
-        assert!(serial_ids.iter().all(|(_, id)| !id.0.is_nil()));
+        assert!(serial_ids.iter().all(|id| !id.0.is_nil()));
+        let mut key = String::new();
+        for item in &serial {
+            item.write_key(&mut key);
+            assert_eq!(item.id, OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key));
+        }
     }
 
     #[test]
     fn serial_and_default_making_agree() {
         let mut pending = completions(5_000);
         identify_serially(&mut pending);
-        let copies: Vec<Pending<'_>> = pending.iter().map(Pending::copy).collect();
+        let copies = pending.clone();
 
         let serial = make_serially(pending);
         let default = make_all(copies);
