@@ -84,9 +84,18 @@ pub(crate) fn read_gb18030<T: Record>(
     Ok((rows, report))
 }
 
-/// The path of a whole file.
+/// The path of a whole file. The name of a bundle file is borrowed from
+/// [`CSV_FILES`](super::CSV_FILES), so that paths built for every row copy
+/// no text.
 pub(crate) fn file_path(file: &str) -> Path {
-    Path::root().join(file.to_owned())
+    let known = super::CSV_FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(name, _)| *name);
+    match known {
+        Some(name) => Path::root().join(name),
+        None => Path::root().join(file.to_owned()),
+    }
 }
 
 /// The path of a line of a file.
