@@ -407,11 +407,21 @@ fn read_row<T: Record>(
     } = *located;
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
+    // Checking the whole record at once is faster than checking each cell.
+    // A cell of a valid record is still checked on its own unless it starts
+    // and ends on character boundaries, because the record keeps its cells
+    // back to back and two invalid cells can join into a valid character.
+    let whole = std::str::from_utf8(record.as_slice()).ok();
     for (field, column) in columns.iter().enumerate() {
         let Some(column) = column else {
             cells.push(None);
             continue;
         };
+        let checked = whole.and_then(|whole| whole.get(record.range(*column)?));
+        if let Some(text) = checked {
+            cells.push(Some(text.trim()));
+            continue;
+        }
         let bytes = record.get(*column).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(text) => cells.push(Some(text.trim())),
