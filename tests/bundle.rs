@@ -707,8 +707,8 @@ fn cells_that_split_a_character_are_invalid() {
             format!("20000000-0000-4000-8000-{index:012},Learner {index},\n").as_bytes(),
         );
     }
-    // The two bytes of "é" (C3 A9) with a comma between them: each cell is
-    // invalid UTF-8, although the cells joined without the comma are valid.
+    // A comma splits the two bytes of "é" (C3 A9). Each cell is then invalid
+    // UTF-8, although the two cells joined without the comma are valid.
     bytes.extend_from_slice(b"20000000-0000-4000-8000-000000009999,Zo\xc3,\xa9\n");
     let mut files = minimal();
     files.insert("learners.csv", bytes);

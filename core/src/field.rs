@@ -642,7 +642,7 @@ mod tests {
     fn text_length_counts_characters() {
         let ascii = "x".repeat(MAX_TEXT_CHARS);
         assert_eq!(String::from_text(&ascii).unwrap(), ascii);
-        // 500 characters of three bytes each: 1,500 bytes, still allowed.
+        // 500 characters of three bytes each make 1,500 bytes, which is allowed.
         let chinese = "学".repeat(MAX_TEXT_CHARS);
         assert_eq!(String::from_text(&chinese).unwrap(), chinese);
         let too_long = String::from_text(&"学".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();

@@ -408,9 +408,10 @@ fn read_row<T: Record>(
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
     // Checking the whole record at once is faster than checking each cell.
-    // A cell of a valid record is still checked on its own unless it starts
-    // and ends on character boundaries, because the record keeps its cells
-    // back to back and two invalid cells can join into a valid character.
+    // A cell is taken from the checked record only when its range starts and
+    // ends on character boundaries. Otherwise it is checked on its own,
+    // because the record keeps its cells back to back, and two invalid cells
+    // can join into a valid character.
     let whole = std::str::from_utf8(record.as_slice()).ok();
     for (field, column) in columns.iter().enumerate() {
         let Some(column) = column else {
