@@ -699,6 +699,36 @@ fn late_bytes_that_are_no_encoding_reject_their_row() {
     );
 }
 
+#[test]
+fn cells_that_split_a_character_are_invalid() {
+    let mut bytes = b"id,display_name,birth_date\n".to_vec();
+    for index in 1..=1500 {
+        bytes.extend_from_slice(
+            format!("20000000-0000-4000-8000-{index:012},Learner {index},\n").as_bytes(),
+        );
+    }
+    // A comma splits the two bytes of "é" (C3 A9). Each cell is then invalid
+    // UTF-8, although the two cells joined without the comma are valid.
+    bytes.extend_from_slice(b"20000000-0000-4000-8000-000000009999,Zo\xc3,\xa9\n");
+    let mut files = minimal();
+    files.insert("learners.csv", bytes);
+    let (bundle, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "invalid_encoding".to_owned(),
+                json!(["learners.csv", 1502, "birth_date"])
+            ),
+            (
+                "invalid_encoding".to_owned(),
+                json!(["learners.csv", 1502, "display_name"])
+            ),
+        ]
+    );
+    assert_eq!(bundle.learners.len(), 1500);
+}
+
 /// Returns the `line` of the `wrong_field_count` problem of `learners.csv`
 /// read from `text`.
 fn wrong_field_count_line(text: &str) -> Value {

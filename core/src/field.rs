@@ -95,6 +95,11 @@ impl FieldValue for String {
             return Err(Invalid::new(codes::CONTROL_CHARACTER)
                 .with("codepoint", format!("U+{:04X}", u32::from(control))));
         }
+        // A character takes at least one byte, so text of at most
+        // MAX_TEXT_CHARS bytes needs no count.
+        if text.len() <= MAX_TEXT_CHARS {
+            return Ok(text.to_owned());
+        }
         let length = text.chars().count();
         if length > MAX_TEXT_CHARS {
             return Err(Invalid::new(codes::TOO_LONG)
@@ -632,6 +637,23 @@ macro_rules! text_enum {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_length_counts_characters() {
+        let ascii = "x".repeat(MAX_TEXT_CHARS);
+        assert_eq!(String::from_text(&ascii).unwrap(), ascii);
+        // 500 characters of three bytes each make 1,500 bytes, which is allowed.
+        let chinese = "学".repeat(MAX_TEXT_CHARS);
+        assert_eq!(String::from_text(&chinese).unwrap(), chinese);
+        let too_long = String::from_text(&"学".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert_eq!(too_long.code, codes::TOO_LONG);
+        assert_eq!(
+            too_long.params,
+            vec![("max", json!(500)), ("length", json!(501))]
+        );
+        let control = String::from_text("a\u{7}b").unwrap_err();
+        assert_eq!(control.code, codes::CONTROL_CHARACTER);
+    }
 
     #[test]
     fn dates_are_strict() {

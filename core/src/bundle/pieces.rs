@@ -110,7 +110,8 @@ fn read_file_with<T: Record + Send>(
             _ => pending.len(),
         };
         let block = &pending[begin..end];
-        for piece in read_block(&table, block, start, sizes.piece)? {
+        let (pieces, block_breaks) = read_block(&table, block, start, sizes.piece)?;
+        for piece in pieces {
             rows.extend(piece.rows);
             problems.extend(piece.problems);
             report.rows_read += piece.report.rows_read;
@@ -118,7 +119,7 @@ fn read_file_with<T: Record + Send>(
             report.rows_rejected += piece.report.rows_rejected;
             report.blank_rows += piece.report.blank_rows;
         }
-        start.line_breaks += line_breaks(block);
+        start.line_breaks += block_breaks;
         start.offset += block.len() as u64;
         if at_end {
             break;
@@ -171,13 +172,16 @@ fn read_rest<T: Record>(
 }
 
 /// Parses a block of whole lines without quotes, cut into pieces of about
-/// `piece_bytes`, and returns what each piece read, in order.
+/// `piece_bytes`. Returns what each piece read, in order, and the line
+/// breaks of the whole block. The pieces' counts add up to the block's,
+/// because every piece after the first starts just after a line feed, so no
+/// CR LF pair is split between two pieces.
 fn read_block<T: Record + Send>(
     table: &Table<'_>,
     block: &[u8],
     start: TextStart,
     piece_bytes: usize,
-) -> io::Result<Vec<PieceRead<T>>> {
+) -> io::Result<(Vec<PieceRead<T>>, u64)> {
     let starts = piece_starts(block, piece_bytes);
     let pieces: Vec<&[u8]> = starts
         .iter()
@@ -195,12 +199,13 @@ fn read_block<T: Record + Send>(
         located.push((piece, piece_start, piece_breaks));
         line_breaks_before += piece_breaks;
     }
-    located
+    let pieces = located
         .into_par_iter()
         .map(|(piece, piece_start, piece_breaks)| {
             read_piece(table, piece, piece_start, piece_breaks)
         })
-        .collect()
+        .collect::<io::Result<_>>()?;
+    Ok((pieces, line_breaks_before - start.line_breaks))
 }
 
 /// Returns where each piece of `block` starts: at 0, then just after the
@@ -538,5 +543,21 @@ mod tests {
         let block = b"aaaa\nbb\ncccccc\nd\n";
         assert_eq!(piece_starts(block, 3), vec![0, 5, 15]);
         assert_eq!(piece_starts(block, 100), vec![0]);
+    }
+
+    #[test]
+    fn piece_breaks_add_up_to_block() {
+        let block = b"a\r\nbb\r\r\nc\rddd\n\r\n\ne\r\nf\rg\n";
+        let expected = line_breaks(block);
+        for piece_bytes in 1..=block.len() {
+            let starts = piece_starts(block, piece_bytes);
+            let ends = starts.iter().skip(1).copied().chain([block.len()]);
+            let summed: u64 = starts
+                .iter()
+                .zip(ends)
+                .map(|(&from, to)| line_breaks(&block[from..to]))
+                .sum();
+            assert_eq!(summed, expected, "pieces of {piece_bytes} bytes");
+        }
     }
 }

@@ -84,9 +84,18 @@ pub(crate) fn read_gb18030<T: Record>(
     Ok((rows, report))
 }
 
-/// The path of a whole file.
+/// The path of a whole file. The name of a bundle file is borrowed from
+/// [`CSV_FILES`](super::CSV_FILES), so that paths built for every row copy
+/// no text.
 pub(crate) fn file_path(file: &str) -> Path {
-    Path::root().join(file.to_owned())
+    let known = super::CSV_FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(name, _)| *name);
+    match known {
+        Some(name) => Path::root().join(name),
+        None => Path::root().join(file.to_owned()),
+    }
 }
 
 /// The path of a line of a file.
@@ -398,11 +407,22 @@ fn read_row<T: Record>(
     } = *located;
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
+    // Checking the whole record at once is faster than checking each cell.
+    // A cell is taken from the checked record only when its range starts and
+    // ends on character boundaries. Otherwise it is checked on its own,
+    // because the record keeps its cells back to back, and two invalid cells
+    // can join into a valid character.
+    let whole = std::str::from_utf8(record.as_slice()).ok();
     for (field, column) in columns.iter().enumerate() {
         let Some(column) = column else {
             cells.push(None);
             continue;
         };
+        let checked = whole.and_then(|whole| whole.get(record.range(*column)?));
+        if let Some(text) = checked {
+            cells.push(Some(text.trim()));
+            continue;
+        }
         let bytes = record.get(*column).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(text) => cells.push(Some(text.trim())),
