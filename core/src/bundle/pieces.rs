@@ -395,6 +395,63 @@ mod tests {
     }
 
     #[test]
+    fn split_character_rejects_both_cells() {
+        // Row 550 has the three bytes of one character split between its
+        // method and token cells. The record's cells joined are valid UTF-8
+        // but neither cell is, so both cells must be reported.
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.push(b'\n');
+        for n in 0..600 {
+            let mut line = scan_row(n).into_bytes();
+            if n == 550 {
+                let row = scan_row(n);
+                let at = row.find(&format!(",TOKEN{n},")).unwrap();
+                line.splice(at..at, [0xE5]);
+                line.splice(at + 2..at + 2, [0xAD, 0xA6]);
+            }
+            bytes.extend(line);
+            bytes.push(b'\n');
+        }
+        let first_bad_byte = bytes.windows(2).position(|pair| pair == b"\xE5,").unwrap();
+        for (found, how) in [
+            (in_one_go(&bytes), "in one go"),
+            (in_pieces(&bytes, 20_000, 1000), "in pieces"),
+        ] {
+            let (rows, report, problems) = found;
+            assert_eq!(rows.len(), 599, "{how}");
+            assert_eq!(report.rows_rejected, 1, "{how}");
+            let reported: Vec<(String, serde_json::Value, serde_json::Value)> = problems
+                .iter()
+                .map(|problem| {
+                    assert_eq!(problem.code, super::super::codes::INVALID_ENCODING);
+                    (
+                        problem.path.to_string(),
+                        problem.params["line"].clone(),
+                        problem.params["offset"].clone(),
+                    )
+                })
+                .collect();
+            // Line 552: the header is line 1 and row 0 is line 2.
+            assert_eq!(
+                reported,
+                vec![
+                    (
+                        "scans.csv[552].method".to_owned(),
+                        serde_json::json!(552),
+                        serde_json::json!(first_bad_byte)
+                    ),
+                    (
+                        "scans.csv[552].token".to_owned(),
+                        serde_json::json!(552),
+                        serde_json::json!(first_bad_byte + 2)
+                    ),
+                ],
+                "{how}"
+            );
+        }
+    }
+
+    #[test]
     fn byte_order_mark_is_skipped() {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend(mixed_file("\n"));
