@@ -1239,14 +1239,18 @@ mod tests {
         use crate::attendance::token::TokenKey;
         use crate::bundle::Bundle;
 
-        /// Judges `bundle`'s scans (or `scans`, when given) serially, or in
-        /// runs of `weight` on the thread pool.
-        fn judged(
+        /// Builds the index of `bundle` with `scans` in place of its own, and
+        /// returns what `evaluate` judges with the course results it counts.
+        fn judged_with(
             bundle: &Bundle,
             scans: &[Scan],
             as_of: DateTime<Utc>,
             key: Option<&TokenKey>,
-            weight: Option<usize>,
+            evaluate: impl FnOnce(
+                &Index<'_>,
+                &EvaluationSettings<'_>,
+                &mut CourseTallies<'_>,
+            ) -> ScanResults,
         ) -> (ScanResults, Vec<CourseResult>) {
             let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
             let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
@@ -1262,13 +1266,31 @@ mod tests {
             };
             let index = Index::build(&input, &settings).unwrap();
             let mut tallies = CourseTallies::new(&index);
-            let out = match weight {
-                None => evaluate_with(&index, scans, as_of, &mut tallies, judge_serially),
-                Some(weight) => evaluate_with(&index, scans, as_of, &mut tallies, |j, b, t| {
-                    judge_in_runs(j, b, t, weight);
-                }),
-            };
+            let out = evaluate(&index, &settings, &mut tallies);
             (out, tallies.into_results(&index))
+        }
+
+        /// Judges `scans` with `bundle`'s sessions serially, or in runs of
+        /// `weight` on the thread pool.
+        fn judged(
+            bundle: &Bundle,
+            scans: &[Scan],
+            as_of: DateTime<Utc>,
+            key: Option<&TokenKey>,
+            weight: Option<usize>,
+        ) -> (ScanResults, Vec<CourseResult>) {
+            judged_with(
+                bundle,
+                scans,
+                as_of,
+                key,
+                |index, _, tallies| match weight {
+                    None => evaluate_with(index, scans, as_of, tallies, judge_serially),
+                    Some(weight) => evaluate_with(index, scans, as_of, tallies, |j, b, t| {
+                        judge_in_runs(j, b, t, weight);
+                    }),
+                },
+            )
         }
 
         /// Asserts that every weight of runs gives the serial output, and
@@ -1550,22 +1572,9 @@ mod tests {
             assert!(conflicts > 10);
 
             let evaluate = || {
-                let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
-                let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-                let input = AttendanceInput {
-                    scans: &scans,
-                    ..AttendanceInput::from_bundle(&bundle, &learners, &assessments)
-                };
-                let policy = AttendancePolicy::default();
-                let settings = EvaluationSettings {
-                    policy: &policy,
-                    as_of,
-                    token_key: None,
-                };
-                let index = Index::build(&input, &settings).unwrap();
-                let mut tallies = CourseTallies::new(&index);
-                let out = evaluate_scans(&index, &scans, &settings, &mut tallies);
-                (out, tallies.into_results(&index))
+                judged_with(&bundle, &scans, as_of, None, |index, settings, tallies| {
+                    evaluate_scans(index, &scans, settings, tallies)
+                })
             };
             let one = pool(1).install(evaluate);
             let three = pool(3).install(evaluate);
