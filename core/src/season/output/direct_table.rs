@@ -105,7 +105,7 @@ impl<'w> DirectTable<'w> {
     }
 
     /// Writes the rows still buffered and returns the number of rows,
-    /// header not counted.
+    /// header not counted. Flushing the writer is left to the caller.
     pub(super) fn finish(self) -> io::Result<u64> {
         self.writer.write_all(self.chunk.as_bytes())?;
         Ok(self.rows)
