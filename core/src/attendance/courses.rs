@@ -68,9 +68,7 @@ impl<'i> CourseTallies<'i> {
                         let first = places.first()?;
                         Some(CourseLearner {
                             key: first.learner.uuid().as_u128(),
-                            learner: first.learner,
                             places,
-                            active: places.iter().any(Place::is_active),
                             tally: Tally::default(),
                         })
                     }),
@@ -158,15 +156,30 @@ impl<'i> CourseTallies<'i> {
 }
 
 /// A learner with a place in a course, and their counts.
+///
+/// Counting a session reads every learner of its course, and courses take
+/// turns in session order, so these are mostly not in the cache. Each one
+/// fills exactly one 64-byte cache line: the learner's id and whether a
+/// place is still held are derived from `key` and `places` when needed
+/// rather than stored.
+#[repr(align(64))]
 struct CourseLearner<'i> {
     /// The learner's UUID read big-endian, which orders like the UUID.
     key: u128,
-    learner: LearnerId,
     /// The learner's places in the course.
     places: &'i [Place],
-    /// Whether a place is still held at the evaluation time.
-    active: bool,
     tally: Tally,
+}
+
+impl CourseLearner<'_> {
+    fn learner_id(&self) -> LearnerId {
+        LearnerId(uuid::Uuid::from_u128(self.key))
+    }
+
+    /// Returns whether a place is still held at the evaluation time.
+    fn is_active(&self) -> bool {
+        self.places.iter().any(Place::is_active)
+    }
 }
 
 /// The counts of a course's sessions that are the same for all its learners.
@@ -238,9 +251,11 @@ fn count_for_learners(
     let starts_at = entry.windows.starts_at;
     if !entry.ended {
         for learner in learners.iter_mut() {
-            let expected =
-                learner.active || learner.places.iter().any(|place| place.covers(starts_at));
-            if expected && !index.is_excused(position, learner.learner) {
+            let expected = learner
+                .places
+                .iter()
+                .any(|place| place.is_active() || place.covers(starts_at));
+            if expected && !index.is_excused(position, learner.learner_id()) {
                 learner.tally.remaining += 1;
             }
         }
@@ -293,8 +308,8 @@ fn learner_result(
 ) -> CourseResult {
     let tally = &learner.tally;
     let places = learner.places;
-    let active = learner.active;
-    let learner = learner.learner;
+    let active = learner.is_active();
+    let learner = learner.learner_id();
     let sessions_ended = schedule.sessions_ended;
     let last_end = schedule.last_end;
 
@@ -393,5 +408,16 @@ fn assessment_state(
         AssessmentState::Passed
     } else {
         AssessmentState::Failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn course_learner_fills_one_cache_line() {
+        assert_eq!(std::mem::size_of::<CourseLearner<'_>>(), 64);
+        assert_eq!(std::mem::align_of::<CourseLearner<'_>>(), 64);
     }
 }
