@@ -319,7 +319,12 @@ impl Ledger {
         for (entry, digest) in entries.iter_mut().zip(digests) {
             entry.digest = digest;
         }
-        self.entries.append(&mut entries);
+        if self.entries.is_empty() {
+            // Taking the vector saves copying every entry into a new one.
+            self.entries = entries;
+        } else {
+            self.entries.append(&mut entries);
+        }
     }
 
     /// Computes the digest of `entry` chained to the last entry's.
