@@ -1617,6 +1617,43 @@ mod tests {
             }
         }
 
+        /// Returns the codes of `problems`.
+        fn codes(problems: &Problems) -> Vec<&'static str> {
+            problems
+                .iter()
+                .map(|problem| problem.code.as_str())
+                .collect()
+        }
+
+        #[test]
+        fn record_errors_same_on_pools() {
+            for threads in [1, 3] {
+                pool(threads).install(|| {
+                    let outcomes: Vec<Outcome> = (0..50).map(|index| service(index, 180)).collect();
+                    let computation = computation(&outcomes);
+                    let mut ledger = Ledger::new();
+                    ledger
+                        .record_in_place(&computation, day("2026-04-01"))
+                        .unwrap();
+                    let before = ledger.clone();
+
+                    let early = ledger
+                        .record_in_place(&computation, day("2026-03-31"))
+                        .unwrap_err();
+                    assert_eq!(codes(&early), ["recorded_before_ledger"]);
+                    assert_eq!(ledger, before, "{threads} threads");
+
+                    let mut changed = computation.clone();
+                    changed.rule_set.fingerprint = Uuid::from_u128(0xc4a5);
+                    let problems = ledger
+                        .record_in_place(&changed, day("2026-05-01"))
+                        .unwrap_err();
+                    assert_eq!(codes(&problems), ["rule_set_changed"]);
+                    assert_eq!(ledger, before, "{threads} threads");
+                });
+            }
+        }
+
         #[test]
         fn record_appends_reversals_then_accruals() {
             let (ledger, before) = pool(3).install(two_runs);
