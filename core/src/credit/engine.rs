@@ -491,8 +491,9 @@ fn credit_sorted(
     context: &CreditContext,
     sorted: &[&Outcome],
 ) -> Result<(Vec<Accrual>, Vec<Skipped>), Problem> {
-    let lookup = Lookup::new(context, sorted);
-    let (copies, items) = split_copies(sorted);
+    // Neither reads what the other makes, so they run at the same time.
+    let (lookup, (copies, items)) =
+        super::pool::join(|| Lookup::new(context, sorted), || split_copies(sorted));
     let parts = parts::credit_all(rule_set, context, &lookup, items)?;
     Ok(parts::join(copies, parts))
 }

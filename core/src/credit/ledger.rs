@@ -15,10 +15,11 @@
 //! entry before it, so a stored ledger that was edited afterwards is
 //! rejected when it is read ([`Ledger::from_json`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -32,6 +33,7 @@ use crate::record::{check_known_fields, json_kind};
 use super::codes;
 use super::digest::{CHAIN_START, chained_digest_of_text, write_canonical, write_string};
 use super::engine::{Accrual, Computation, SkipReason};
+use super::pool;
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
 /// The `format` of a ledger document.
@@ -208,26 +210,15 @@ fn v5(name: &str) -> Uuid {
     namespaced_v5(&[name.as_bytes()])
 }
 
-/// Derives the id of generation 0 of each accrual, which is the only one
-/// derived for an accrual that no earlier run revoked. Each id is a SHA-1
-/// over a name of a few hundred bytes, so with the `parallel` feature they
-/// are derived on the rayon pool.
-fn first_generation_ids(accruals: &[Accrual], pin: &RuleSetPin) -> Vec<Uuid> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        accruals
-            .par_iter()
-            .map(|accrual| accrual_id(accrual, pin, 0))
-            .collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        accruals
-            .iter()
-            .map(|accrual| accrual_id(accrual, pin, 0))
-            .collect()
-    }
+/// The decision that recording a computation makes for one accrual.
+enum AccrualFate {
+    /// The ledger lacks the accrual: append an entry with this id.
+    Fresh(Uuid),
+    /// The live entry with this id records the accrual.
+    Kept(Uuid),
+    /// A person revoked the accrual's entry, and the accrual comes out the
+    /// same: append nothing.
+    Held,
 }
 
 /// The id of an accrual recorded under `pin`; `generation` counts earlier,
@@ -295,10 +286,45 @@ impl Ledger {
         entry
     }
 
-    /// Appends `entry` as [`Ledger::append`] does, without returning a copy.
-    fn push(&mut self, mut entry: Entry) {
-        entry.digest = self.next_digest(&entry);
-        self.entries.push(entry);
+    /// Appends `entries` in order, each with its digest chained to the
+    /// digest of the entry before it, as [`Ledger::append`] does.
+    ///
+    /// Only the hashing has to go one entry after another. So while the
+    /// digests of one step of entries are computed, the canonical forms of
+    /// the next step are written on the pool.
+    fn append_chained(&mut self, mut entries: Vec<Entry>) {
+        /// Entries per step. Their canonical forms take under 1 MB in a
+        /// run of the generated sample district.
+        const STEP: usize = 1024;
+        let mut digests: Vec<String> = Vec::with_capacity(entries.len());
+        {
+            let mut previous = self
+                .entries
+                .last()
+                .map_or_else(|| CHAIN_START.to_owned(), |last| last.digest.clone());
+            let mut steps = entries.chunks(STEP);
+            let mut texts = steps.next().map(canonical_texts).unwrap_or_default();
+            while !texts.is_empty() {
+                let (chained, next) = pool::join(
+                    || chain_digests(&previous, &texts),
+                    || steps.next().map(canonical_texts).unwrap_or_default(),
+                );
+                if let Some(last) = chained.last() {
+                    previous.clone_from(last);
+                }
+                digests.extend(chained);
+                texts = next;
+            }
+        }
+        for (entry, digest) in entries.iter_mut().zip(digests) {
+            entry.digest = digest;
+        }
+        if self.entries.is_empty() {
+            // Taking the vector saves copying every entry into a new one.
+            self.entries = entries;
+        } else {
+            self.entries.append(&mut entries);
+        }
     }
 
     /// Computes the digest of `entry` chained to the last entry's.
@@ -326,6 +352,40 @@ impl Ledger {
             .filter(|entry| entry.kind == EntryKind::Expire)
             .filter_map(|entry| entry.reverses.map(|target| (target, entry.id)))
             .collect()
+    }
+
+    /// Decides what recording does with `accrual`, given the ledger's
+    /// revocations (by revoked entry) and the positions of its entries.
+    ///
+    /// Generation 0 is the accrual's first entry. A later generation is
+    /// tried when the entry before it was revoked by a recording, or by a
+    /// person while the accrual came out differently.
+    fn accrual_fate(
+        &self,
+        accrual: &Accrual,
+        pin: &RuleSetPin,
+        revoked: &HashMap<Uuid, Uuid>,
+        positions: &HashMap<Uuid, usize>,
+    ) -> AccrualFate {
+        for generation in 0..=self.entries.len() {
+            let id = accrual_id(accrual, pin, generation);
+            let Some(&position) = positions.get(&id) else {
+                return AccrualFate::Fresh(id);
+            };
+            let Some(revocation) = revoked.get(&id) else {
+                return AccrualFate::Kept(id);
+            };
+            // A person's revocation of this very accrual remains in force.
+            // A changed source shows in the basis and is credited anew.
+            let by_person = positions
+                .get(revocation)
+                .is_some_and(|&at| self.entries[at].reason.is_some());
+            if by_person && self.entries[position].basis.as_ref() == Some(&accrual.basis) {
+                return AccrualFate::Held;
+            }
+        }
+        // Unreached: n entries cannot take all n + 1 ids tried above.
+        AccrualFate::Held
     }
 
     /// Records a computation: appends the accruals the ledger lacks, revokes
@@ -428,45 +488,40 @@ impl Ledger {
             .enumerate()
             .map(|(position, entry)| (entry.id, position))
             .collect();
-        let mut kept: BTreeSet<Uuid> = BTreeSet::new();
-        let mut fresh = Vec::new();
-        let first_ids = first_generation_ids(&computation.accruals, pin);
-        for (accrual, first_id) in computation.accruals.iter().zip(first_ids) {
-            for generation in 0..=self.entries.len() {
-                let id = if generation == 0 {
-                    first_id
-                } else {
-                    accrual_id(accrual, pin, generation)
-                };
-                let Some(&position) = positions.get(&id) else {
-                    fresh.push(entry_from_accrual(accrual, pin, id, recorded_on));
-                    break;
-                };
-                let Some(revocation) = revoked.get(&id) else {
-                    kept.insert(id);
-                    break;
-                };
-                // A person's revocation of this very accrual remains in
-                // force. A changed source shows in the basis and is credited
-                // anew.
-                let by_person = positions
-                    .get(revocation)
-                    .is_some_and(|&at| self.entries[at].reason.is_some());
-                if by_person && self.entries[position].basis.as_ref() == Some(&accrual.basis) {
-                    break;
-                }
-            }
-        }
-
-        let banked: BTreeSet<OutcomeId> = computation
-            .skipped
+        // Each accrual's fate reads only the entries from before this
+        // recording, so the fates are decided on the pool, as are the
+        // entries made from them.
+        let (fates, banked) = pool::join(
+            || {
+                pool::map_in_order(&computation.accruals, |accrual| {
+                    self.accrual_fate(accrual, pin, &revoked, &positions)
+                })
+            },
+            || banked_outcomes(computation),
+        );
+        let kept: FxHashSet<Uuid> = fates
             .iter()
-            .filter(|skipped| skipped.reason == SkipReason::Banked)
-            .flat_map(|skipped| skipped.outcome_ids.iter().copied())
+            .filter_map(|fate| match fate {
+                AccrualFate::Kept(id) => Some(*id),
+                _ => None,
+            })
             .collect();
+        let fresh: Vec<(&Accrual, Uuid)> = computation
+            .accruals
+            .iter()
+            .zip(&fates)
+            .filter_map(|(accrual, fate)| match fate {
+                AccrualFate::Fresh(id) => Some((accrual, *id)),
+                _ => None,
+            })
+            .collect();
+        drop(fates);
+        let fresh = pool::map_in_order(&fresh, |&(accrual, id)| {
+            entry_from_accrual(accrual, pin, id, recorded_on)
+        });
+
         let expiries = self.expiries();
-        let mut appended = Vec::new();
-        for entry in &self.entries {
+        let reversals = pool::map_in_order(&self.entries, |entry| {
             let stale = matches!(entry.kind, EntryKind::Accrue | EntryKind::Capped)
                 && entry.rule_set_id == pin.id
                 && computation.effective.contains(entry.occurred_on)
@@ -477,22 +532,23 @@ impl Ledger {
                 && !revoked.contains_key(&entry.id)
                 && !kept.contains(&entry.id)
                 && !all_banked(entry, &banked);
+            let mut reversals = Vec::new();
             if !stale {
-                continue;
+                return reversals;
             }
             // The same steps as `revoke_unchecked`, with the maps built once.
             if let Some(expiry) = expiries.get(&entry.id)
                 && !revoked.contains_key(expiry)
                 && let Some(&position) = positions.get(expiry)
             {
-                appended.push(reversal(&self.entries[position], recorded_on, None));
+                reversals.push(reversal(&self.entries[position], recorded_on, None));
             }
-            appended.push(reversal(entry, recorded_on, None));
-        }
-        appended.extend(fresh);
-        for entry in appended {
-            self.push(entry);
-        }
+            reversals.push(reversal(entry, recorded_on, None));
+            reversals
+        });
+        let reversals: Vec<Entry> = reversals.into_iter().flatten().collect();
+        self.append_chained(reversals);
+        self.append_chained(fresh);
         self.expire_due(recorded_on, recorded_on);
         self.keep_or_undo(before, pins)
     }
@@ -1011,7 +1067,7 @@ impl Ledger {
 /// entries (a balance, a transcript total) fits in [`Credits`] and never
 /// saturates.
 fn magnitude_problem(entries: &[Entry]) -> Option<(usize, Problem)> {
-    let mut sums: HashMap<LearnerId, i128> = HashMap::new();
+    let mut sums: FxHashMap<LearnerId, i128> = FxHashMap::default();
     for (index, entry) in entries.iter().enumerate() {
         let sum = sums.entry(entry.learner_id).or_default();
         *sum += i128::from(entry.amount.hundredths()).abs();
@@ -1068,8 +1124,34 @@ pub struct Adjustment {
 
 /// Whether every outcome behind `entry` is banked, which means that the
 /// entry credited them and must stay.
-fn all_banked(entry: &Entry, banked: &BTreeSet<OutcomeId>) -> bool {
+fn all_banked(entry: &Entry, banked: &FxHashSet<OutcomeId>) -> bool {
     !entry.outcome_ids.is_empty() && entry.outcome_ids.iter().all(|id| banked.contains(id))
+}
+
+/// Collects the outcomes that `computation` skipped as banked.
+fn banked_outcomes(computation: &Computation) -> FxHashSet<OutcomeId> {
+    computation
+        .skipped
+        .iter()
+        .filter(|skipped| skipped.reason == SkipReason::Banked)
+        .flat_map(|skipped| skipped.outcome_ids.iter().copied())
+        .collect()
+}
+
+/// Writes the canonical forms of `entries`, in order, on the pool.
+fn canonical_texts(entries: &[Entry]) -> Vec<String> {
+    pool::map_in_order(entries, canonical_entry)
+}
+
+/// Chains the digests of the entries whose canonical forms are `texts`,
+/// the first to `previous`, and returns them in order.
+fn chain_digests(previous: &str, texts: &[String]) -> Vec<String> {
+    let mut digests: Vec<String> = Vec::with_capacity(texts.len());
+    for text in texts {
+        let digest = chained_digest_of_text(digests.last().map_or(previous, String::as_str), text);
+        digests.push(digest);
+    }
+    digests
 }
 
 fn entry_from_accrual(
@@ -1428,5 +1510,184 @@ mod tests {
                 r#""source":"course:00000000-0000-0000-0000-00000000000c"}"#
             )
         );
+    }
+
+    /// Recording on rayon pools of different sizes, against the digests a
+    /// serial chain over each entry's JSON value gives.
+    #[cfg(feature = "parallel")]
+    mod on_pools {
+        use super::*;
+        use crate::credit::{CreditContext, compute_credits, presets};
+        use crate::model::Outcome;
+        use crate::record::Record;
+
+        const LEARNERS: u128 = 30;
+
+        fn pool(threads: usize) -> rayon::ThreadPool {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        }
+
+        /// Makes a volunteer service of `minutes` by learner `index % LEARNERS`,
+        /// with outcome id `index`.
+        fn service(index: u128, minutes: u32) -> Outcome {
+            let value = serde_json::json!({
+                "id": Uuid::from_u128(0x9000 + index).to_string(),
+                "learner_id": Uuid::from_u128(0x2000 + index % LEARNERS).to_string(),
+                "kind": "volunteer_service",
+                "occurred_on": format!("2026-03-{:02}", index % 28 + 1),
+                "minutes": minutes,
+            });
+            Outcome::from_json(&value, &Path::root()).unwrap()
+        }
+
+        /// The service whose entry is revoked by hand and comes out the
+        /// same in the second run.
+        const HELD: u128 = 500;
+        /// The service whose entry is revoked by hand and comes out with
+        /// another basis in the second run.
+        const RENEWED: u128 = 600;
+
+        /// Finds the first entry that credits service `index`.
+        fn entry_of(ledger: &Ledger, index: u128) -> &Entry {
+            let outcome = OutcomeId(Uuid::from_u128(0x9000 + index));
+            ledger
+                .entries()
+                .iter()
+                .find(|entry| entry.outcome_ids.contains(&outcome))
+                .unwrap()
+        }
+
+        fn computation(outcomes: &[Outcome]) -> Computation {
+            compute_credits(&presets::community(), &CreditContext::default(), outcomes).unwrap()
+        }
+
+        /// Records a first run of 3,000 services, revokes two of its entries
+        /// by hand, and records a second run that drops 100 services, changes
+        /// the amount of 100 and the basis only of one revoked entry.
+        fn two_runs() -> (Ledger, usize) {
+            let first: Vec<Outcome> = (0..3000).map(|index| service(index, 180)).collect();
+            let mut ledger = Ledger::new();
+            ledger
+                .record_in_place(&computation(&first), day("2026-04-01"))
+                .unwrap();
+            for index in [HELD, RENEWED] {
+                let id = entry_of(&ledger, index).id;
+                ledger
+                    .revoke(id, day("2026-04-02"), "entered twice".into())
+                    .unwrap();
+            }
+            let before = ledger.entries().len();
+
+            let mut second = first;
+            second.truncate(2900);
+            for outcome in &mut second[100..200] {
+                outcome.minutes = Some(240);
+            }
+            // 190 minutes are still three full hours, so only the basis
+            // changes.
+            second[RENEWED as usize].minutes = Some(190);
+            ledger
+                .record_in_place(&computation(&second), day("2026-05-01"))
+                .unwrap();
+            (ledger, before)
+        }
+
+        #[test]
+        fn record_same_on_pools_of_one_and_three() {
+            let (one, before) = pool(1).install(two_runs);
+            let (three, before_three) = pool(3).install(two_runs);
+            assert_eq!(before, before_three);
+            assert_eq!(one.entries().len(), three.entries().len());
+            for (a, b) in one.entries().iter().zip(three.entries()) {
+                assert_eq!(a, b);
+            }
+        }
+
+        #[test]
+        fn record_chains_digests_in_order() {
+            let (ledger, _) = pool(3).install(two_runs);
+            let mut previous = CHAIN_START.to_owned();
+            for entry in ledger.entries() {
+                let expected = chained_digest(&previous, &content_of(entry));
+                assert_eq!(entry.digest, expected, "digest of entry {}", entry.id);
+                previous.clone_from(&entry.digest);
+            }
+        }
+
+        /// Returns the codes of `problems`.
+        fn codes(problems: &Problems) -> Vec<&'static str> {
+            problems
+                .iter()
+                .map(|problem| problem.code.as_str())
+                .collect()
+        }
+
+        #[test]
+        fn record_errors_same_on_pools() {
+            for threads in [1, 3] {
+                pool(threads).install(|| {
+                    let outcomes: Vec<Outcome> = (0..50).map(|index| service(index, 180)).collect();
+                    let computation = computation(&outcomes);
+                    let mut ledger = Ledger::new();
+                    ledger
+                        .record_in_place(&computation, day("2026-04-01"))
+                        .unwrap();
+                    let before = ledger.clone();
+
+                    let early = ledger
+                        .record_in_place(&computation, day("2026-03-31"))
+                        .unwrap_err();
+                    assert_eq!(codes(&early), ["recorded_before_ledger"]);
+                    assert_eq!(ledger, before, "{threads} threads");
+
+                    let mut changed = computation.clone();
+                    changed.rule_set.fingerprint = Uuid::from_u128(0xc4a5);
+                    let problems = ledger
+                        .record_in_place(&changed, day("2026-05-01"))
+                        .unwrap_err();
+                    assert_eq!(codes(&problems), ["rule_set_changed"]);
+                    assert_eq!(ledger, before, "{threads} threads");
+                });
+            }
+        }
+
+        #[test]
+        fn record_appends_reversals_then_accruals() {
+            let (ledger, before) = pool(3).install(two_runs);
+            let appended = &ledger.entries()[before..];
+            let kinds: Vec<EntryKind> = appended.iter().map(|entry| entry.kind).collect();
+            let revokes = kinds
+                .iter()
+                .take_while(|&&kind| kind == EntryKind::Revoke)
+                .count();
+            // 100 dropped and 100 changed services are revoked, then the 100
+            // changed ones and the renewed one are accrued.
+            assert_eq!(revokes, 200);
+            assert_eq!(kinds.len(), 301);
+            assert!(
+                kinds[revokes..]
+                    .iter()
+                    .all(|&kind| kind == EntryKind::Accrue)
+            );
+
+            // The entry revoked by hand whose accrual came out the same
+            // stays revoked, and the one whose basis changed is accrued
+            // again under a new id.
+            let held = entry_of(&ledger, HELD);
+            let renewed = entry_of(&ledger, RENEWED);
+            let sources: Vec<&Option<String>> =
+                appended.iter().map(|entry| &entry.source).collect();
+            assert!(!sources.contains(&&held.source));
+            let again: Vec<&Entry> = appended
+                .iter()
+                .filter(|entry| entry.source == renewed.source && entry.kind == EntryKind::Accrue)
+                .collect();
+            assert_eq!(again.len(), 1);
+            assert_ne!(again[0].id, renewed.id);
+            assert_eq!(again[0].basis.as_ref().unwrap().minutes, 190);
+        }
     }
 }

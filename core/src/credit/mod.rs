@@ -28,6 +28,7 @@ mod engine;
 mod exact;
 mod ledger;
 mod parse;
+mod pool;
 pub mod presets;
 mod rule;
 mod transcript;

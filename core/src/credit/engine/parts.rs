@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use crate::problem::Problem;
 
+use super::super::pool;
 use super::{Accrual, CreditContext, Item, Lookup, Part, RuleSet, Skipped, credit_part};
 
 /// The number of parts per thread of the pool. More parts than threads let
@@ -126,6 +127,18 @@ pub(super) fn join(
     copies: Vec<(usize, Skipped)>,
     mut parts: Vec<Part>,
 ) -> (Vec<Accrual>, Vec<Skipped>) {
+    // The two lists are independent, so they are joined at the same time.
+    let accruals: Vec<Vec<Accrual>> = parts
+        .iter_mut()
+        .map(|part| std::mem::take(&mut part.accruals))
+        .collect();
+    let (skipped, accruals) =
+        pool::join(|| join_skipped(copies, parts), || join_accruals(accruals));
+    (accruals, skipped)
+}
+
+/// Joins the skipped outcomes of [`join`].
+fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skipped> {
     let mut matching = copies;
     let mut limited = Vec::new();
     for part in &mut parts {
@@ -136,8 +149,10 @@ pub(super) fn join(
     // These steps skip each outcome at most once (each skip ends the
     // outcome's pass through them), so positions are unique and the order
     // does not depend on the sort.
-    matching.sort_unstable_by_key(|&(position, _)| position);
-    limited.sort_unstable_by_key(|&(position, _)| position);
+    pool::join(
+        || matching.sort_unstable_by_key(|&(position, _)| position),
+        || limited.sort_unstable_by_key(|&(position, _)| position),
+    );
 
     let later: usize = parts
         .iter()
@@ -155,12 +170,16 @@ pub(super) fn join(
     for part in &mut parts {
         skipped.append(&mut part.banked);
     }
+    skipped
+}
 
-    let mut accruals = Vec::with_capacity(parts.iter().map(|part| part.accruals.len()).sum());
-    for part in &mut parts {
-        accruals.append(&mut part.accruals);
+/// Joins the accruals of the parts, part after part.
+fn join_accruals(parts: Vec<Vec<Accrual>>) -> Vec<Accrual> {
+    let mut accruals = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for mut part in parts {
+        accruals.append(&mut part);
     }
-    (accruals, skipped)
+    accruals
 }
 
 #[cfg(test)]
@@ -329,6 +348,33 @@ mod tests {
         let computation = compute_credits(&rules, &context, &outcomes).unwrap();
         assert_eq!(computation.accruals, accruals);
         assert_eq!(computation.skipped, skipped);
+    }
+
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn compute_same_on_pools_of_one_and_three() {
+        let rules = presets::community();
+        let context = context();
+        let outcomes = outcomes();
+        let sorted = sort_outcomes(&outcomes);
+        let lookup = Lookup::new(&context, &sorted);
+        let (copies, items) = split_copies(&sorted);
+        let one = credit_part(&rules, &context, &lookup, &items).unwrap();
+        let (accruals, skipped) = join(copies, vec![one]);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let computation = pool
+                .install(|| compute_credits(&rules, &context, &outcomes))
+                .unwrap();
+            assert_eq!(
+                computation.accruals, accruals,
+                "accruals on {threads} threads"
+            );
+            assert_eq!(computation.skipped, skipped, "skipped on {threads} threads");
+        }
     }
 
     #[test]
