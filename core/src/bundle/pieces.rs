@@ -75,7 +75,10 @@ fn read_file_with<T: Record + Send>(
 
     let mut report = FileReport::new(file);
     report.encoding = Some(encoding);
-    let mut rows = Vec::new();
+    // The rows of each piece, in file order. They are joined once at the
+    // end, into a vector of the exact size, because extending one vector
+    // block by block copies every row again each time it grows.
+    let mut chunks: Vec<Vec<Row<T>>> = Vec::new();
     let mut start = TextStart {
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: (text_start + header_end) as u64,
@@ -95,14 +98,16 @@ fn read_file_with<T: Record + Send>(
         if quoted || (last_line_feed.is_none() && !at_end) {
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
+            let mut rest_rows = Vec::new();
             read_rest(
                 &table,
                 rest.chain(reader),
                 start,
-                &mut rows,
+                &mut rest_rows,
                 &mut report,
                 problems,
             )?;
+            chunks.push(rest_rows);
             break;
         }
         let end = match last_line_feed {
@@ -112,7 +117,7 @@ fn read_file_with<T: Record + Send>(
         let block = &pending[begin..end];
         let (pieces, block_breaks) = read_block(&table, block, start, sizes.piece)?;
         for piece in pieces {
-            rows.extend(piece.rows);
+            chunks.push(piece.rows);
             problems.extend(piece.problems);
             report.rows_read += piece.report.rows_read;
             report.rows_accepted += piece.report.rows_accepted;
@@ -127,7 +132,20 @@ fn read_file_with<T: Record + Send>(
         pending.drain(..end);
         begin = 0;
     }
-    Ok((rows, report))
+    Ok((join_chunks(chunks), report))
+}
+
+/// Moves the rows of `chunks`, in order, into one vector allocated once.
+fn join_chunks<T>(mut chunks: Vec<Vec<Row<T>>>) -> Vec<Row<T>> {
+    if chunks.len() == 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    let total = chunks.iter().map(Vec::len).sum();
+    let mut rows = Vec::with_capacity(total);
+    for chunk in chunks {
+        rows.extend(chunk);
+    }
+    rows
 }
 
 /// Reads the header at the start of `text` and returns the table it
