@@ -75,10 +75,11 @@ fn read_file_with<T: Record + Send>(
 
     let mut report = FileReport::new(file);
     report.encoding = Some(encoding);
-    // The rows of each piece, in file order. They are joined once at the
-    // end, into a vector of the exact size, because extending one vector
-    // block by block copies every row again each time it grows.
-    let mut chunks: Vec<Vec<Row<T>>> = Vec::new();
+    let mut rows = Vec::new();
+    // The rows of the pieces of the block parsed last. They are moved to
+    // `rows` on the thread pool while the next block is parsed, because
+    // moving them between blocks left the other workers idle.
+    let mut parsed: Vec<Vec<Row<T>>> = Vec::new();
     let mut start = TextStart {
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: (text_start + header_end) as u64,
@@ -96,18 +97,17 @@ fn read_file_with<T: Record + Send>(
         let last_line_feed = memchr::memrchr(b'\n', &pending[begin..]);
         let quoted = memchr::memchr(b'"', &pending[begin..]).is_some();
         if quoted || (last_line_feed.is_none() && !at_end) {
+            append_rows(&mut rows, std::mem::take(&mut parsed), false);
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
-            let mut rest_rows = Vec::new();
             read_rest(
                 &table,
                 rest.chain(reader),
                 start,
-                &mut rest_rows,
+                &mut rows,
                 &mut report,
                 problems,
             )?;
-            chunks.push(rest_rows);
             break;
         }
         let end = match last_line_feed {
@@ -115,9 +115,14 @@ fn read_file_with<T: Record + Send>(
             _ => pending.len(),
         };
         let block = &pending[begin..end];
-        let (pieces, block_breaks) = read_block(&table, block, start, sizes.piece)?;
+        let earlier = std::mem::take(&mut parsed);
+        let (block_read, ()) = rayon::join(
+            || read_block(&table, block, start, sizes.piece),
+            || append_rows(&mut rows, earlier, true),
+        );
+        let (pieces, block_breaks) = block_read?;
         for piece in pieces {
-            chunks.push(piece.rows);
+            parsed.push(piece.rows);
             problems.extend(piece.problems);
             report.rows_read += piece.report.rows_read;
             report.rows_accepted += piece.report.rows_accepted;
@@ -132,20 +137,28 @@ fn read_file_with<T: Record + Send>(
         pending.drain(..end);
         begin = 0;
     }
-    Ok((join_chunks(chunks), report))
+    append_rows(&mut rows, parsed, false);
+    Ok((rows, report))
 }
 
-/// Moves the rows of `chunks`, in order, into one vector allocated once.
-fn join_chunks<T>(mut chunks: Vec<Vec<Row<T>>>) -> Vec<Row<T>> {
-    if chunks.len() == 1 {
-        return chunks.pop().unwrap_or_default();
+/// Moves the rows of `chunks`, in order, to the end of `rows`. With
+/// `room_for_as_many`, it makes room for as many rows again, so that the
+/// rows of a next block of the same size fit without moving every row to
+/// a larger vector.
+fn append_rows<T>(rows: &mut Vec<Row<T>>, mut chunks: Vec<Vec<Row<T>>>, room_for_as_many: bool) {
+    if rows.is_empty() && chunks.len() == 1 && !room_for_as_many {
+        *rows = chunks.pop().unwrap_or_default();
+        return;
     }
-    let total = chunks.iter().map(Vec::len).sum();
-    let mut rows = Vec::with_capacity(total);
+    let added: usize = chunks.iter().map(Vec::len).sum();
+    if room_for_as_many {
+        rows.reserve(2 * added);
+    } else {
+        rows.reserve_exact(added);
+    }
     for chunk in chunks {
         rows.extend(chunk);
     }
-    rows
 }
 
 /// Reads the header at the start of `text` and returns the table it
