@@ -708,6 +708,65 @@ mod tests {
         }
     }
 
+    /// Returns a generated bundle of 300 learners with rows rejected in
+    /// several files: repeated scans and learners, and an enrolment of an
+    /// unknown learner.
+    fn bundle_with_rejected_rows() -> crate::bundle::MemoryBundle {
+        let params = crate::sample::SampleParams {
+            learners: 300,
+            ..crate::sample::SampleParams::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().into_bundle();
+        let mut files = crate::bundle::MemoryBundle::new();
+        crate::bundle::write_bundle(&bundle, &mut files).unwrap();
+        for (file, repeated) in [("scans.csv", [1, 7, 7]), ("learners.csv", [2, 2, 5])] {
+            let text = String::from_utf8(files.files[file].clone()).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            for line in repeated {
+                lines.push(lines[line].clone());
+            }
+            files.insert(file, lines.join("\n") + "\n");
+        }
+        let text = String::from_utf8(files.files["enrolments.csv"].clone()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let learner = bundle.enrolments[0].learner_id.to_text();
+        let unknown = Uuid::from_u128(7).to_string();
+        lines[1] = lines[1].replace(&learner, &unknown);
+        files.insert("enrolments.csv", lines.join("\n") + "\n");
+        files
+    }
+
+    #[test]
+    fn parallel_read_matches_on_pools() {
+        let files = bundle_with_rejected_rows();
+        let expected = crate::bundle::read_bundle(&files).unwrap();
+        let duplicates = expected
+            .1
+            .problems
+            .iter()
+            .filter(|problem| problem.code == codes::DUPLICATE_KEY)
+            .count();
+        assert_eq!(duplicates, 6);
+        let unknown = expected
+            .1
+            .problems
+            .iter()
+            .filter(|problem| problem.code == codes::UNKNOWN_REFERENCE)
+            .count();
+        assert!(unknown >= 1, "{unknown} unknown references");
+
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let found = pool.install(|| crate::bundle::read_bundle_parallel(&files).unwrap());
+            assert_eq!(found.1.files, expected.1.files, "{threads} threads");
+            assert_eq!(found.1.problems, expected.1.problems, "{threads} threads");
+            assert_eq!(found.0, expected.0, "{threads} threads");
+        }
+    }
+
     #[test]
     fn unique_parallel_without_duplicates() {
         let mut report = ReadReport::default();

@@ -406,6 +406,25 @@ mod tests {
     }
 
     #[test]
+    fn pieces_match_one_go_on_pools() {
+        let bytes = mixed_file("\n");
+        let expected = in_one_go(&bytes);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for &(block, piece) in SIZES_TRIED {
+                let found = pool.install(|| in_pieces(&bytes, block, piece));
+                assert_eq!(
+                    found, expected,
+                    "{threads} threads, sizes {block} and {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn pieces_keep_lines_and_offsets() {
         let bytes = mixed_file("\n");
         let (rows, _, problems) = in_pieces(&bytes, 20_000, 1000);
