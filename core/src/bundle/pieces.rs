@@ -87,13 +87,11 @@ fn read_file_with<T: Record + Send>(
     // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
     let mut begin = text_start + header_end;
+    let mut at_end = read_more(&mut reader, &mut pending, begin, sizes)?;
+    // The buffer that the text after the block is read into while the
+    // block is parsed. The two buffers take turns.
+    let mut next = Vec::with_capacity(pending.capacity());
     loop {
-        let unparsed = pending.len() - begin;
-        let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
-        let read = (&mut reader)
-            .take(to_read as u64)
-            .read_to_end(&mut pending)?;
-        let at_end = read < to_read;
         let last_line_feed = memchr::memrchr(b'\n', &pending[begin..]);
         let quoted = memchr::memchr(b'"', &pending[begin..]).is_some();
         if quoted || (last_line_feed.is_none() && !at_end) {
@@ -115,11 +113,22 @@ fn read_file_with<T: Record + Send>(
             _ => pending.len(),
         };
         let block = &pending[begin..end];
+        next.clear();
+        next.extend_from_slice(&pending[end..]);
         let earlier = std::mem::take(&mut parsed);
-        let (block_read, ()) = rayon::join(
-            || read_block(&table, block, start, sizes.piece),
-            || append_rows(&mut rows, earlier, true),
-        );
+        // The reader cannot move to another thread, so this thread reads
+        // the next text while the pool parses the block. `in_place_scope`
+        // returns only after the spawned parse has stored its result.
+        let mut block_read = Ok((Vec::new(), 0));
+        let next_read = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| block_read = read_block(&table, block, start, sizes.piece));
+            append_rows(&mut rows, earlier, true);
+            if at_end {
+                Ok(true)
+            } else {
+                read_more(&mut reader, &mut next, 0, sizes)
+            }
+        });
         let (pieces, block_breaks) = block_read?;
         for piece in pieces {
             parsed.push(piece.rows);
@@ -134,11 +143,27 @@ fn read_file_with<T: Record + Send>(
         if at_end {
             break;
         }
-        pending.drain(..end);
+        at_end = next_read?;
+        std::mem::swap(&mut pending, &mut next);
         begin = 0;
     }
     append_rows(&mut rows, parsed, false);
     Ok((rows, report))
+}
+
+/// Reads up to a block of text after the `begin` bytes of `pending` that
+/// are already parsed, and at least a piece. Returns whether the reader
+/// reached the end.
+fn read_more(
+    reader: &mut Box<dyn Read + '_>,
+    pending: &mut Vec<u8>,
+    begin: usize,
+    sizes: Sizes,
+) -> io::Result<bool> {
+    let unparsed = pending.len() - begin;
+    let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
+    let read = reader.take(to_read as u64).read_to_end(pending)?;
+    Ok(read < to_read)
 }
 
 /// Moves the rows of `chunks`, in order, to the end of `rows`. With
