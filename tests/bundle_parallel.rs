@@ -41,8 +41,9 @@ fn broken_sample() -> MemoryBundle {
         ..SampleParams::default()
     };
     let sample = generate(&params).expect("the sample generates");
+    let bundle = sample.into_bundle();
     let mut files = MemoryBundle::new();
-    xuetong::bundle::write_bundle(&sample.bundle, &mut files).expect("memory writes");
+    xuetong::bundle::write_bundle(&bundle, &mut files).expect("memory writes");
 
     let learners = String::from_utf8(files.files["learners.csv"].clone()).unwrap();
     let mut lines: Vec<String> = learners.lines().map(str::to_owned).collect();
@@ -60,6 +61,18 @@ fn broken_sample() -> MemoryBundle {
     let instructors = instructors + "讲师,\n";
     let (gb18030, _, _) = encoding_rs::GB18030.encode(&instructors);
     files.insert("instructors.csv", gb18030.into_owned());
+
+    // Scans are linked apart from the other files and at the same time.
+    // The rows added repeat a scan right away, one at the end, and one
+    // that then comes three times.
+    let scans = String::from_utf8(files.files["scans.csv"].clone()).unwrap();
+    let mut lines: Vec<String> = scans.lines().map(str::to_owned).collect();
+    assert!(lines.len() > 20, "the sample has scans");
+    lines.insert(3, lines[2].clone());
+    lines.push(lines[10].clone());
+    lines.push(lines[10].clone());
+    lines.push(lines[1].clone());
+    files.insert("scans.csv", lines.join("\n") + "\n");
 
     files.files.remove("sessions.csv");
     files.insert("Extra.CSV", "a\n1\n");
@@ -85,6 +98,15 @@ fn broken_sample_reads_the_same() {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }
     assert!(!report.notices.is_empty(), "the GB18030 notice");
+    let scan_duplicates = report
+        .problems
+        .iter()
+        .filter(|problem| problem.code.as_str() == "duplicate_key")
+        .filter(|problem| problem.params.get("file") == Some(&"scans.csv".into()))
+        .count();
+    assert_eq!(scan_duplicates, 4);
+    let scan_counts = report.file("scans.csv").expect("scans.csv is read");
+    assert_eq!(scan_counts.rows_rejected, 4);
     assert_same_read(&files);
 }
 

@@ -13,11 +13,68 @@ use crate::problem::Problem;
 use crate::schedule::{TimedSession, session_times};
 
 use super::read::{line_path, locate};
-use super::{Bundle, RawRows, ReadReport, Row, codes};
+use super::{Bundle, FileReport, RawRows, ReadReport, Row, codes};
 
 /// Links `rows` into `bundle`, rejecting rows whose ids repeat or whose
 /// references do not resolve.
-pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) {
+///
+/// Scans refer to no row that linking may reject, so they are checked on
+/// their own, and with `in_parallel` at the same time as the other files on
+/// the rayon thread pool. Their problems come last either way.
+pub(super) fn link(
+    mut rows: RawRows,
+    bundle: &mut Bundle,
+    report: &mut ReadReport,
+    in_parallel: bool,
+) {
+    let file = "scans.csv";
+    let scans = std::mem::take(&mut rows.scans);
+    // The scans get a report of their own, holding the counts of their
+    // file, so that the two sides share nothing while they run.
+    let mut scans_report = ReadReport::default();
+    let scans_counts = report.files.iter().position(|counts| counts.file == file);
+    if let Some(position) = scans_counts {
+        let counts = std::mem::replace(&mut report.files[position], FileReport::new(file));
+        scans_report.files.push(counts);
+    }
+    let link_scans = |scans_report: &mut ReadReport| {
+        let mut linker = Linker {
+            report: scans_report,
+        };
+        #[cfg(feature = "parallel")]
+        if in_parallel {
+            return records(linker.unique_parallel(file, scans, |scan| scan.id));
+        }
+        records(linker.unique(file, scans, |scan| scan.id))
+    };
+
+    #[cfg(feature = "parallel")]
+    let linked_scans = if in_parallel {
+        rayon::join(
+            || link_scans(&mut scans_report),
+            || link_others(rows, bundle, report),
+        )
+        .0
+    } else {
+        link_others(rows, bundle, report);
+        link_scans(&mut scans_report)
+    };
+    #[cfg(not(feature = "parallel"))]
+    let linked_scans = {
+        let _ = in_parallel;
+        link_others(rows, bundle, report);
+        link_scans(&mut scans_report)
+    };
+
+    bundle.scans = linked_scans;
+    report.problems.append(&mut scans_report.problems);
+    if let (Some(position), Some(counts)) = (scans_counts, scans_report.files.pop()) {
+        report.files[position] = counts;
+    }
+}
+
+/// Links the rows of every file but the scans.
+fn link_others(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) {
     let mut linker = Linker { report };
 
     bundle.categories = records(linker.categories(rows.categories));
@@ -182,9 +239,74 @@ pub(super) fn link(rows: RawRows, bundle: &mut Bundle, report: &mut ReadReport) 
             );
         }
     }));
+}
 
-    let file = "scans.csv";
-    bundle.scans = records(linker.unique(file, rows.scans, |scan| scan.id));
+/// Returns the problem of a row whose id an earlier row already has.
+fn duplicate_key(file: &str, line: u64, id: &impl FieldValue, first_line: u64) -> Problem {
+    let problem = Problem::new(codes::DUPLICATE_KEY, line_path(file, line).join("id"))
+        .with("value", id.to_text())
+        .with("first_line", first_line);
+    locate(problem, file, line)
+}
+
+/// Finds the rows whose id an earlier row already has, and returns their
+/// positions with the line of the first row of that id, in row order.
+///
+/// The ids are split into shards by their hash, so that all rows of one id
+/// fall in one shard, and each shard keeps its own map of first lines on
+/// its own rayon task. Every shard visits its rows in row order, so the
+/// first row of an id is the one kept, as in [`Linker::unique`].
+#[cfg(feature = "parallel")]
+fn find_duplicates<T: Sync, Id: Eq + Hash + Send>(
+    rows: &[Row<T>],
+    id_of: &(impl Fn(&T) -> Id + Sync),
+) -> Vec<(usize, u64)> {
+    use std::collections::hash_map::Entry;
+    use std::hash::BuildHasher;
+
+    use rayon::prelude::*;
+
+    const SHARDS: usize = 16;
+    const CHUNK_ROWS: usize = 1 << 16;
+    // The shard comes from the top bits of the hash multiplied again, so
+    // that it does not repeat the bits the maps use to place their keys.
+    let shard_of = |id: &Id| {
+        let hash = rustc_hash::FxBuildHasher.hash_one(id);
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 60) as usize % SHARDS
+    };
+    // For each chunk of rows, the positions that fall in each shard.
+    let positions: Vec<Vec<Vec<usize>>> = rows
+        .par_chunks(CHUNK_ROWS)
+        .enumerate()
+        .map(|(chunk, chunk_rows)| {
+            let mut shards = vec![Vec::new(); SHARDS];
+            for (offset, row) in chunk_rows.iter().enumerate() {
+                shards[shard_of(&id_of(&row.record))].push(chunk * CHUNK_ROWS + offset);
+            }
+            shards
+        })
+        .collect();
+    let mut duplicates: Vec<(usize, u64)> = (0..SHARDS)
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let count = positions.iter().map(|shards| shards[shard].len()).sum();
+            let mut first_lines: FxHashMap<Id, u64> =
+                FxHashMap::with_capacity_and_hasher(count, Default::default());
+            let mut found = Vec::new();
+            for &position in positions.iter().flat_map(|shards| &shards[shard]) {
+                let row = &rows[position];
+                match first_lines.entry(id_of(&row.record)) {
+                    Entry::Occupied(first) => found.push((position, *first.get())),
+                    Entry::Vacant(slot) => {
+                        slot.insert(row.line);
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    duplicates.sort_unstable_by_key(|&(position, _)| position);
+    duplicates
 }
 
 fn records<T>(rows: Vec<Row<T>>) -> Vec<T> {
@@ -282,15 +404,41 @@ impl Linker<'_> {
         rows.retain(|row| {
             let id = id_of(&row.record);
             if let Some(first_line) = first_lines.get(&id) {
-                let problem =
-                    Problem::new(codes::DUPLICATE_KEY, line_path(file, row.line).join("id"))
-                        .with("value", id.to_text())
-                        .with("first_line", *first_line);
-                self.reject(file, [locate(problem, file, row.line)]);
+                self.reject(file, [duplicate_key(file, row.line, &id, *first_line)]);
                 return false;
             }
             first_lines.insert(id, row.line);
             true
+        });
+        rows
+    }
+
+    /// Keeps the first row of each id and rejects the later ones, as
+    /// [`Linker::unique`] does, with the ids compared on the rayon thread
+    /// pool.
+    #[cfg(feature = "parallel")]
+    fn unique_parallel<T: Sync, Id: Eq + Hash + FieldValue + Send>(
+        &mut self,
+        file: &str,
+        rows: Vec<Row<T>>,
+        id_of: impl Fn(&T) -> Id + Sync,
+    ) -> Vec<Row<T>> {
+        let duplicates = find_duplicates(&rows, &id_of);
+        if duplicates.is_empty() {
+            return rows;
+        }
+        for &(position, first_line) in &duplicates {
+            let row = &rows[position];
+            let id = id_of(&row.record);
+            self.reject(file, [duplicate_key(file, row.line, &id, first_line)]);
+        }
+        let mut rows = rows;
+        let mut duplicates = duplicates.iter().map(|&(position, _)| position).peekable();
+        let mut position = 0;
+        rows.retain(|_| {
+            let duplicate = duplicates.next_if_eq(&position).is_some();
+            position += 1;
+            !duplicate
         });
         rows
     }
@@ -480,4 +628,159 @@ fn parent_tier_allowed(tier: VenueTier, parent_tier: VenueTier) -> bool {
         VenueTier::Online => 4,
     };
     tier == VenueTier::Online && parent_tier != VenueTier::Online || rank(parent_tier) < rank(tier)
+}
+
+#[cfg(all(test, feature = "parallel"))]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::id::ScanId;
+
+    const FILE: &str = "scans.csv";
+    const ROWS: u64 = 200_000;
+
+    /// Returns the id key of row `n`. Every fifth row repeats the key of an
+    /// earlier row, often one that is several chunks of rows away, and some
+    /// keys come three times or more.
+    fn key_of(n: u64) -> u64 {
+        match n % 10 {
+            0 => n / 2,
+            5 => n / 3,
+            _ => n,
+        }
+    }
+
+    fn rows() -> Vec<Row<ScanId>> {
+        (0..ROWS)
+            .map(|n| Row {
+                line: n + 2,
+                record: ScanId::from(Uuid::from_u128(u128::from(key_of(n)))),
+            })
+            .collect()
+    }
+
+    /// Links the rows with `unique` or `unique_parallel` and returns the
+    /// lines kept and the report.
+    fn link_rows(parallel: bool) -> (Vec<u64>, ReadReport) {
+        let mut report = ReadReport::default();
+        let mut counts = FileReport::new(FILE);
+        counts.rows_read = ROWS;
+        counts.rows_accepted = ROWS;
+        report.files.push(counts);
+        let mut linker = Linker {
+            report: &mut report,
+        };
+        let kept = if parallel {
+            linker.unique_parallel(FILE, rows(), |id| *id)
+        } else {
+            linker.unique(FILE, rows(), |id| *id)
+        };
+        let lines = kept.iter().map(|row| row.line).collect();
+        (lines, report)
+    }
+
+    #[test]
+    fn unique_parallel_matches_unique() {
+        let distinct: BTreeSet<u64> = (0..ROWS).map(key_of).collect();
+        let duplicates = ROWS - distinct.len() as u64;
+        assert!(duplicates > 10_000, "{duplicates} duplicates");
+
+        let (expected_lines, expected_report) = link_rows(false);
+        assert_eq!(expected_lines.len() as u64, distinct.len() as u64);
+        assert_eq!(expected_report.problems.len() as u64, duplicates);
+        assert_eq!(expected_report.files[0].rows_rejected, duplicates);
+
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (lines, report) = pool.install(|| link_rows(true));
+            assert_eq!(lines, expected_lines, "{threads} threads");
+            assert_eq!(report.files, expected_report.files, "{threads} threads");
+            assert_eq!(
+                report.problems, expected_report.problems,
+                "{threads} threads"
+            );
+        }
+    }
+
+    /// Returns a generated bundle of 300 learners with rows rejected in
+    /// several files: repeated scans and learners, and an enrolment of an
+    /// unknown learner.
+    fn bundle_with_rejected_rows() -> crate::bundle::MemoryBundle {
+        let params = crate::sample::SampleParams {
+            learners: 300,
+            ..crate::sample::SampleParams::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().into_bundle();
+        let mut files = crate::bundle::MemoryBundle::new();
+        crate::bundle::write_bundle(&bundle, &mut files).unwrap();
+        for (file, repeated) in [("scans.csv", [1, 7, 7]), ("learners.csv", [2, 2, 5])] {
+            let text = String::from_utf8(files.files[file].clone()).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            for line in repeated {
+                lines.push(lines[line].clone());
+            }
+            files.insert(file, lines.join("\n") + "\n");
+        }
+        let text = String::from_utf8(files.files["enrolments.csv"].clone()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let learner = bundle.enrolments[0].learner_id.to_text();
+        let unknown = Uuid::from_u128(7).to_string();
+        lines[1] = lines[1].replace(&learner, &unknown);
+        files.insert("enrolments.csv", lines.join("\n") + "\n");
+        files
+    }
+
+    #[test]
+    fn parallel_read_matches_on_pools() {
+        let files = bundle_with_rejected_rows();
+        let expected = crate::bundle::read_bundle(&files).unwrap();
+        let duplicates = expected
+            .1
+            .problems
+            .iter()
+            .filter(|problem| problem.code == codes::DUPLICATE_KEY)
+            .count();
+        assert_eq!(duplicates, 6);
+        let unknown = expected
+            .1
+            .problems
+            .iter()
+            .filter(|problem| problem.code == codes::UNKNOWN_REFERENCE)
+            .count();
+        assert!(unknown >= 1, "{unknown} unknown references");
+
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let found = pool.install(|| crate::bundle::read_bundle_parallel(&files).unwrap());
+            assert_eq!(found.1.files, expected.1.files, "{threads} threads");
+            assert_eq!(found.1.problems, expected.1.problems, "{threads} threads");
+            assert_eq!(found.0, expected.0, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn unique_parallel_without_duplicates() {
+        let mut report = ReadReport::default();
+        let mut linker = Linker {
+            report: &mut report,
+        };
+        let rows: Vec<Row<ScanId>> = (0..1000u64)
+            .map(|n| Row {
+                line: n + 2,
+                record: ScanId::from(Uuid::from_u128(u128::from(n))),
+            })
+            .collect();
+        let kept = linker.unique_parallel(FILE, rows, |id| *id);
+        assert_eq!(kept.len(), 1000);
+        assert!(report.problems.is_empty());
+    }
 }

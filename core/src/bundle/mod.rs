@@ -155,7 +155,7 @@ pub enum BundleError {
 /// # Ok::<(), xuetong::bundle::BundleError>(())
 /// ```
 pub fn read_bundle(source: &dyn BundleSource) -> Result<(Bundle, ReadReport), BundleError> {
-    read_bundle_with(source, |files| {
+    read_bundle_with(source, Parsing::InOneGo, |files| {
         // Stops at the first file that cannot be read.
         files
             .iter()
@@ -197,7 +197,7 @@ pub fn read_bundle_parallel(
 ) -> Result<(Bundle, ReadReport), BundleError> {
     use rayon::prelude::*;
 
-    read_bundle_with(source, |files| {
+    read_bundle_with(source, Parsing::InPieces, |files| {
         let results: Vec<Result<FileRead, BundleError>> = files
             .par_iter()
             .map(|file| read_any(source, file, Parsing::InPieces))
@@ -207,9 +207,11 @@ pub fn read_bundle_parallel(
 }
 
 /// Reads a bundle, with `read_files` reading the CSV files named, and
-/// returning their contents in the same order.
+/// returning their contents in the same order. With [`Parsing::InPieces`],
+/// linking uses the rayon thread pool too.
 fn read_bundle_with(
     source: &dyn BundleSource,
+    parsing: Parsing,
     read_files: impl FnOnce(&[&'static str]) -> Result<Vec<FileRead>, BundleError>,
 ) -> Result<(Bundle, ReadReport), BundleError> {
     let mut report = ReadReport::default();
@@ -255,7 +257,12 @@ fn read_bundle_with(
     if names.iter().any(|name| name == RULES_FILE) {
         bundle.rules = read_rules(source, &mut report)?;
     }
-    link::link(rows, &mut bundle, &mut report);
+    let in_parallel = match parsing {
+        Parsing::InOneGo => false,
+        #[cfg(feature = "parallel")]
+        Parsing::InPieces => true,
+    };
+    link::link(rows, &mut bundle, &mut report, in_parallel);
     Ok((bundle, report))
 }
 

@@ -76,6 +76,10 @@ fn read_file_with<T: Record + Send>(
     let mut report = FileReport::new(file);
     report.encoding = Some(encoding);
     let mut rows = Vec::new();
+    // The rows of the pieces of the block parsed last. They are moved to
+    // `rows` on the thread pool while the next block is parsed, because
+    // moving them between blocks left the other workers idle.
+    let mut parsed: Vec<Vec<Row<T>>> = Vec::new();
     let mut start = TextStart {
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: (text_start + header_end) as u64,
@@ -83,16 +87,15 @@ fn read_file_with<T: Record + Send>(
     // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
     let mut begin = text_start + header_end;
+    let mut at_end = read_more(&mut reader, &mut pending, begin, sizes)?;
+    // The buffer that the text after the block is read into while the
+    // block is parsed. The two buffers take turns.
+    let mut next = Vec::with_capacity(pending.capacity());
     loop {
-        let unparsed = pending.len() - begin;
-        let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
-        let read = (&mut reader)
-            .take(to_read as u64)
-            .read_to_end(&mut pending)?;
-        let at_end = read < to_read;
         let last_line_feed = memchr::memrchr(b'\n', &pending[begin..]);
         let quoted = memchr::memchr(b'"', &pending[begin..]).is_some();
         if quoted || (last_line_feed.is_none() && !at_end) {
+            append_rows(&mut rows, std::mem::take(&mut parsed), false);
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
             read_rest(
@@ -110,9 +113,25 @@ fn read_file_with<T: Record + Send>(
             _ => pending.len(),
         };
         let block = &pending[begin..end];
-        let (pieces, block_breaks) = read_block(&table, block, start, sizes.piece)?;
+        next.clear();
+        next.extend_from_slice(&pending[end..]);
+        let earlier = std::mem::take(&mut parsed);
+        // The reader cannot move to another thread, so this thread reads
+        // the next text while the pool parses the block. `in_place_scope`
+        // returns only after the spawned parse has stored its result.
+        let mut block_read = Ok((Vec::new(), 0));
+        let next_read = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| block_read = read_block(&table, block, start, sizes.piece));
+            append_rows(&mut rows, earlier, true);
+            if at_end {
+                Ok(true)
+            } else {
+                read_more(&mut reader, &mut next, 0, sizes)
+            }
+        });
+        let (pieces, block_breaks) = block_read?;
         for piece in pieces {
-            rows.extend(piece.rows);
+            parsed.push(piece.rows);
             problems.extend(piece.problems);
             report.rows_read += piece.report.rows_read;
             report.rows_accepted += piece.report.rows_accepted;
@@ -124,10 +143,47 @@ fn read_file_with<T: Record + Send>(
         if at_end {
             break;
         }
-        pending.drain(..end);
+        at_end = next_read?;
+        std::mem::swap(&mut pending, &mut next);
         begin = 0;
     }
+    append_rows(&mut rows, parsed, false);
     Ok((rows, report))
+}
+
+/// Reads up to a block of text after the `begin` bytes of `pending` that
+/// are already parsed, and at least a piece. Returns whether the reader
+/// reached the end.
+fn read_more(
+    reader: &mut Box<dyn Read + '_>,
+    pending: &mut Vec<u8>,
+    begin: usize,
+    sizes: Sizes,
+) -> io::Result<bool> {
+    let unparsed = pending.len() - begin;
+    let to_read = sizes.block.saturating_sub(unparsed).max(sizes.piece);
+    let read = reader.take(to_read as u64).read_to_end(pending)?;
+    Ok(read < to_read)
+}
+
+/// Moves the rows of `chunks`, in order, to the end of `rows`. With
+/// `room_for_as_many`, it makes room for as many rows again, so that the
+/// rows of a next block of the same size fit without moving every row to
+/// a larger vector.
+fn append_rows<T>(rows: &mut Vec<Row<T>>, mut chunks: Vec<Vec<Row<T>>>, room_for_as_many: bool) {
+    if rows.is_empty() && chunks.len() == 1 && !room_for_as_many {
+        *rows = chunks.pop().unwrap_or_default();
+        return;
+    }
+    let added: usize = chunks.iter().map(Vec::len).sum();
+    if room_for_as_many {
+        rows.reserve(2 * added);
+    } else {
+        rows.reserve_exact(added);
+    }
+    for chunk in chunks {
+        rows.extend(chunk);
+    }
 }
 
 /// Reads the header at the start of `text` and returns the table it
@@ -369,6 +425,25 @@ mod tests {
                 assert_eq!(
                     found, expected,
                     "ending {ending:?}, sizes {block} and {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_match_one_go_on_pools() {
+        let bytes = mixed_file("\n");
+        let expected = in_one_go(&bytes);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for &(block, piece) in SIZES_TRIED {
+                let found = pool.install(|| in_pieces(&bytes, block, piece));
+                assert_eq!(
+                    found, expected,
+                    "{threads} threads, sizes {block} and {piece}"
                 );
             }
         }
