@@ -615,6 +615,12 @@ fn districts_leave_out_learners_without_home() {
         east.check_ins + west.check_ins + homeless_check_ins,
         platform.check_ins
     );
+    // Learner 1 registered in 2025, so the platform counts one more
+    // registered learner than the two districts together.
+    assert_eq!(
+        east.registered_learners.total + west.registered_learners.total + 1,
+        platform.registered_learners.total
+    );
 }
 
 /// Returns the outcomes given to the credit engine: the bundle's and the

@@ -92,6 +92,9 @@ pub(super) struct Tables {
     pub record_learner: Vec<u32>,
     /// The positions of the records of each session.
     pub session_records: Groups,
+    /// The positions in the bundle of the learners living at each venue
+    /// (by dense index). Learners without a home are in no group.
+    pub venue_residents: Groups,
     /// The positions of the records of the learners living at each venue
     /// (by dense index), so that a district or street reads only its own
     /// residents' records. Records of learners without a home are in no
@@ -115,9 +118,13 @@ impl Tables {
         let venue_of = |id: &VenueId| venue_index.get(id).copied().unwrap_or(NO_VENUE);
 
         let mut learners = Learners::default();
-        for learner in &bundle.learners {
+        let mut resident_pairs = Vec::with_capacity(bundle.learners.len());
+        for (position, learner) in bundle.learners.iter().enumerate() {
             let home = learner.home_venue_id.as_ref().map_or(NO_VENUE, venue_of);
             learners.insert(learner.id, learner.birth_date, home);
+            if home != NO_VENUE {
+                resident_pairs.push((home, position as u32));
+            }
         }
 
         let mut session_index =
@@ -184,6 +191,7 @@ impl Tables {
             course_sessions: Groups::new(course_index.len(), &course_pairs),
             course_enrolments: Groups::new(course_index.len(), &enrolment_pairs),
             session_records: Groups::new(bundle.sessions.len(), &record_pairs),
+            venue_residents: Groups::new(bundle.venues.len(), &resident_pairs),
             home_records: Groups::new(bundle.venues.len(), &home_pairs),
             venue_index,
             learner_index: learners.index,
