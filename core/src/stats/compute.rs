@@ -491,7 +491,8 @@ impl<'a> Counter<'_, 'a> {
     // still reads every enrolment, outcome, ledger earning and session, so
     // the statistics step grows with the number of areas times the season:
     // about 18 s of CPU time for the 129 scopes of the 16x bundle of
-    // scripts/bench-season (BENCHMARKS.md, "Why 16x grows faster").
+    // scripts/bench-season (BENCHMARKS.md, "Why 16x grows faster than n
+    // log n").
     fn count(&self, request: &StatisticsRequest) -> Statistics {
         let as_of = self.prepared.report.as_of;
         let sessions = self.scope_sessions();
