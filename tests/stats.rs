@@ -581,6 +581,48 @@ fn counts_agree_with_attendance_engine() {
     assert_eq!(choir[0].count, 3);
 }
 
+#[test]
+fn districts_leave_out_learners_without_home() {
+    let mut bundle = fixture();
+    let homeless = learner(1);
+    for row in bundle.learners.iter_mut().filter(|row| row.id == homeless) {
+        row.home_venue_id = None;
+    }
+    let report = evaluate_bundle(&bundle, as_of());
+    let stats_of = |scope: Scope| {
+        let request = StatisticsRequest::new(scope, whole_year());
+        compute_statistics(&bundle, &report, None, &request).unwrap()
+    };
+    let homeless_check_ins = report
+        .records
+        .iter()
+        .filter(|record| record.learner_id == homeless)
+        .filter(|record| !record.provisional && record.status.is_attended())
+        .count() as u64;
+    assert!(homeless_check_ins > 0);
+
+    // The platform counts every record, and each district only those of
+    // its residents, so the homeless learner's check-ins are in neither.
+    let platform = stats_of(Scope::Platform);
+    let east = stats_of(Scope::District {
+        venue_id: venue(EAST),
+    });
+    let west = stats_of(Scope::District {
+        venue_id: venue(WEST),
+    });
+    assert_eq!(platform.check_ins, engine_check_ins(&report));
+    assert_eq!(
+        east.check_ins + west.check_ins + homeless_check_ins,
+        platform.check_ins
+    );
+    // Learner 1 registered in 2025, so the platform counts one more
+    // registered learner than the two districts together.
+    assert_eq!(
+        east.registered_learners.total + west.registered_learners.total + 1,
+        platform.registered_learners.total
+    );
+}
+
 /// Returns the outcomes given to the credit engine: the bundle's and the
 /// attendance engine's per session, as the statistics count them.
 fn credit_outcomes(bundle: &Bundle, report: &AttendanceReport) -> Vec<xuetong::model::Outcome> {

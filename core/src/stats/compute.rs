@@ -13,7 +13,9 @@ use crate::bundle::Bundle;
 use crate::credit::Ledger;
 use crate::field::format_instant;
 use crate::id::{ClubId, CourseId, InstructorId, OutcomeId, SessionId, VenueId};
-use crate::model::{ClubStatus, Course, Enrolment, EnrolmentStatus, Outcome, OutcomeKind, Venue};
+use crate::model::{
+    ClubStatus, Course, Enrolment, EnrolmentStatus, Learner, Outcome, OutcomeKind, Venue,
+};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
@@ -485,6 +487,12 @@ struct Counter<'p, 'a> {
 }
 
 impl<'a> Counter<'_, 'a> {
+    // NOTE: apart from its residents' records and learners, an area scope
+    // still reads every enrolment, outcome, ledger earning and session, so
+    // the statistics step grows with the number of areas times the season:
+    // about 18 s of CPU time for the 129 scopes of the 16x bundle of
+    // scripts/bench-season (BENCHMARKS.md, "Why 16x grows faster than n
+    // log n").
     fn count(&self, request: &StatisticsRequest) -> Statistics {
         let as_of = self.prepared.report.as_of;
         let sessions = self.scope_sessions();
@@ -642,12 +650,23 @@ impl<'a> Counter<'_, 'a> {
                 .iter()
                 .map(|timed| self.period.contains(timed.session.date))
                 .collect();
-            for (position, record) in records.iter().enumerate() {
+            let mut add_if_in_period = |position: usize| {
                 let session = tables.record_session[position] as usize;
-                let learner = tables.record_learner[position];
-                let home = tables.learners[learner as usize].home;
-                if in_period.get(session).copied().unwrap_or(false) && self.is_home_area(home) {
-                    counted.add(record, learner);
+                if in_period.get(session).copied().unwrap_or(false) {
+                    counted.add(&records[position], tables.record_learner[position]);
+                }
+            };
+            if let Resolved::Platform = self.scope {
+                (0..records.len()).for_each(&mut add_if_in_period);
+            } else {
+                // A district or street reads the records of its residents
+                // only, so that counting every area reads each record once
+                // per tier rather than once per area.
+                let homes = (0..self.area.len() as u32).filter(|home| self.is_home_area(*home));
+                for home in homes {
+                    for position in tables.home_records.get(home) {
+                        add_if_in_period(*position as usize);
+                    }
                 }
             }
         } else {
@@ -742,11 +761,23 @@ impl<'a> Counter<'_, 'a> {
             return self.by_age(members);
         }
         let last_day = self.period.last_day;
+        let learners = &self.prepared.bundle.learners;
         let mut counts = LearnerCounts::default();
-        for learner in &self.prepared.bundle.learners {
-            let registered = learner.registered_on.is_none_or(|day| day <= last_day);
-            if registered && self.scope.is_home(learner.home_venue_id) {
+        let mut add_if_registered = |learner: &Learner| {
+            if learner.registered_on.is_none_or(|day| day <= last_day) {
                 counts.add(age_group(learner.birth_date, last_day));
+            }
+        };
+        if let Resolved::Platform = self.scope {
+            learners.iter().for_each(&mut add_if_registered);
+        } else {
+            // As for records, a district or street reads its residents only.
+            let residents = &self.prepared.tables.venue_residents;
+            let homes = (0..self.area.len() as u32).filter(|home| self.is_home_area(*home));
+            for home in homes {
+                for position in residents.get(home) {
+                    add_if_registered(&learners[*position as usize]);
+                }
             }
         }
         counts
@@ -929,12 +960,18 @@ impl<'a> Counter<'_, 'a> {
             }
         };
         if self.scope.is_place_scope() {
-            self.prepared
-                .bundle
-                .sessions
-                .iter()
-                .filter(|timed| self.period.contains(timed.session.date))
-                .for_each(&mut add);
+            // Each venue's search stops at its first session that counts,
+            // so that a scope seldom reads every session of the season.
+            let tables = &self.prepared.tables;
+            for (id, index) in &tables.venue_index {
+                let holds_session = tables.venue_sessions.get(*index).iter().any(|position| {
+                    let timed = self.session(*position);
+                    !timed.session.is_cancelled() && self.period.contains(timed.session.date)
+                });
+                if holds_session {
+                    holding.insert(*id);
+                }
+            }
         } else {
             sessions
                 .iter()

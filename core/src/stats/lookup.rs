@@ -92,6 +92,14 @@ pub(super) struct Tables {
     pub record_learner: Vec<u32>,
     /// The positions of the records of each session.
     pub session_records: Groups,
+    /// The positions in the bundle of the learners living at each venue
+    /// (by dense index). Learners without a home are in no group.
+    pub venue_residents: Groups,
+    /// The positions of the records of the learners living at each venue
+    /// (by dense index), so that a district or street reads only its own
+    /// residents' records. Records of learners without a home are in no
+    /// group.
+    pub home_records: Groups,
     /// The learner index of each enrolment.
     pub enrolment_learner: Vec<u32>,
     /// The positions of the enrolments of each course that has sessions.
@@ -110,9 +118,13 @@ impl Tables {
         let venue_of = |id: &VenueId| venue_index.get(id).copied().unwrap_or(NO_VENUE);
 
         let mut learners = Learners::default();
-        for learner in &bundle.learners {
+        let mut resident_pairs = Vec::with_capacity(bundle.learners.len());
+        for (position, learner) in bundle.learners.iter().enumerate() {
             let home = learner.home_venue_id.as_ref().map_or(NO_VENUE, venue_of);
             learners.insert(learner.id, learner.birth_date, home);
+            if home != NO_VENUE {
+                resident_pairs.push((home, position as u32));
+            }
         }
 
         let mut session_index =
@@ -144,15 +156,21 @@ impl Tables {
         let mut record_session = Vec::with_capacity(report.records.len());
         let mut record_learner = Vec::with_capacity(report.records.len());
         let mut record_pairs = Vec::with_capacity(report.records.len());
+        let mut home_pairs = Vec::with_capacity(report.records.len());
         for (position, record) in report.records.iter().enumerate() {
             let session = session_index
                 .get(&record.session_id)
                 .copied()
                 .unwrap_or(u32::MAX);
             record_session.push(session);
-            record_learner.push(learners.index_or_insert(record.learner_id));
+            let learner = learners.index_or_insert(record.learner_id);
+            record_learner.push(learner);
             if session != u32::MAX {
                 record_pairs.push((session, position as u32));
+            }
+            let home = learners.rows[learner as usize].home;
+            if home != NO_VENUE {
+                home_pairs.push((home, position as u32));
             }
         }
 
@@ -173,6 +191,8 @@ impl Tables {
             course_sessions: Groups::new(course_index.len(), &course_pairs),
             course_enrolments: Groups::new(course_index.len(), &enrolment_pairs),
             session_records: Groups::new(bundle.sessions.len(), &record_pairs),
+            venue_residents: Groups::new(bundle.venues.len(), &resident_pairs),
+            home_records: Groups::new(bundle.venues.len(), &home_pairs),
             venue_index,
             learner_index: learners.index,
             learners: learners.rows,

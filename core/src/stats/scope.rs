@@ -313,17 +313,6 @@ impl<'a> Resolved<'a> {
         matches!(self, Self::Platform | Self::Area { .. })
     }
 
-    /// Returns whether a learner living at `home` belongs to an area scope.
-    /// Always false for the other scopes, whose learners belong by
-    /// enrolment or attendance.
-    pub fn is_home(&self, home: Option<VenueId>) -> bool {
-        match self {
-            Self::Platform => true,
-            Self::Area { subtree, .. } => home.is_some_and(|home| subtree.contains(&home)),
-            _ => false,
-        }
-    }
-
     /// Returns whether venue `venue` is a place of the scope: any venue for
     /// the platform, the subtree of an area, the venue itself for a venue
     /// scope, and none for the other scopes.
