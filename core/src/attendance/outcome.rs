@@ -3,11 +3,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
-
-use crate::field::FieldValue;
 
 use crate::id::{CourseId, LearnerId, OutcomeId, SessionId};
 use crate::model::{Outcome, OutcomeKind, Role, SourceRef};
@@ -113,19 +112,27 @@ pub(crate) fn with_given_outcomes(
         ));
     }
 
-    identify_all(&mut pending);
     pending.reserve_exact(given.len());
     pending.extend(given.iter().map(Pending::given));
-    // Outcomes are large, so the small pending ones are sorted and each
-    // outcome is then made in its place. The JSON form orders outcomes with
-    // equal keys. Outcomes with equal JSON forms are equal, so an unstable
-    // sort, which needs no buffer, gives the same result as a stable one.
-    pending.sort_unstable_by(|a, b| {
-        a.order_key()
-            .cmp(&b.order_key())
-            .then_with(|| a.json_text().cmp(&b.json_text()))
-    });
-    make_all(pending)
+    make_sorted(pending)
+}
+
+/// Makes the outcomes of `pending` ordered by learner, date, kind and id,
+/// then by their JSON form.
+///
+/// Outcomes are large, so the small pending ones are sorted by learner,
+/// date and kind, and each outcome is then made in its place. The id is
+/// derived from the source key when the outcome is made, so that the key
+/// is formatted once, and the runs of outcomes with equal learner, date
+/// and kind are sorted by id afterwards.
+fn make_sorted(mut pending: Vec<Pending<'_>>) -> Vec<Outcome> {
+    pending.sort_unstable_by_key(Pending::order_key);
+    let ties = tied_runs(&pending);
+    let mut outcomes = make_all(pending);
+    for run in ties {
+        order_tied(&mut outcomes[run]);
+    }
+    outcomes
 }
 
 /// Makes every pending outcome, in order.
@@ -148,37 +155,28 @@ fn make_serially(pending: Vec<Pending<'_>>) -> Vec<Outcome> {
     pending.into_iter().map(Pending::make).collect()
 }
 
-/// Derives the id of each pending outcome from its source key. The SHA-1
-/// of UUID version 5 and the key's text were about a third of the cost of
-/// making an outcome, so with the `parallel` feature they are computed on
-/// the rayon thread pool.
-///
-/// The key is written into a buffer that each thread reuses, and written
-/// again when the outcome is made. The keys are then allocated in the
-/// order of the sorted outcomes, so that writers that read them in that
-/// order read memory in sequence, and the sort moves no strings.
-fn identify_all(pending: &mut [Pending<'_>]) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        pending
-            .par_iter_mut()
-            .for_each_init(String::new, |key, item| item.identify(key));
+/// Finds the runs of two or more sorted pending outcomes with the same
+/// learner, date and kind.
+fn tied_runs(pending: &[Pending<'_>]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for run in pending.chunk_by(|a, b| a.order_key() == b.order_key()) {
+        if run.len() > 1 {
+            runs.push(start..start + run.len());
+        }
+        start += run.len();
     }
-    #[cfg(not(feature = "parallel"))]
-    identify_serially(pending);
+    runs
 }
 
-/// Does what [`identify_all`] does, on the calling thread.
-#[cfg_attr(
-    all(feature = "parallel", not(test)),
-    expect(dead_code, reason = "only tests run it beside the parallel path")
-)]
-fn identify_serially(pending: &mut [Pending<'_>]) {
-    let mut key = String::new();
-    for item in pending {
-        item.identify(&mut key);
-    }
+/// Sorts outcomes with the same learner, date and kind by id, then by JSON
+/// form. Outcomes with equal JSON forms are equal, so an unstable sort
+/// gives the same result as a stable one.
+fn order_tied(run: &mut [Outcome]) {
+    run.sort_unstable_by(|a, b| {
+        a.id.cmp(&b.id)
+            .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+    });
 }
 
 /// An outcome not made yet: what it is sorted by and what it is made of.
@@ -187,9 +185,6 @@ struct Pending<'r> {
     learner: LearnerId,
     occurred_on: NaiveDate,
     kind: OutcomeKind,
-    /// The id derived from the source key, nil until
-    /// [`Pending::identify`] runs.
-    id: OutcomeId,
     origin: Origin<'r>,
 }
 
@@ -217,7 +212,6 @@ impl<'r> Pending<'r> {
             learner,
             occurred_on,
             kind,
-            id: OutcomeId(Uuid::nil()),
             origin,
         }
     }
@@ -228,65 +222,27 @@ impl<'r> Pending<'r> {
             learner: outcome.learner_id,
             occurred_on: outcome.occurred_on,
             kind: outcome.kind,
-            id: outcome.id,
             origin: Origin::Given(outcome),
         }
     }
 
-    /// Returns the key that orders outcomes first: learner, date, kind and
-    /// id.
-    fn order_key(&self) -> (LearnerId, NaiveDate, OutcomeKind, OutcomeId) {
-        (self.learner, self.occurred_on, self.kind, self.id)
+    /// Returns the key that orders outcomes first: learner, date and kind.
+    fn order_key(&self) -> (LearnerId, NaiveDate, OutcomeKind) {
+        (self.learner, self.occurred_on, self.kind)
     }
 
-    /// Writes the JSON form of the outcome that this pending entry makes,
-    /// which orders outcomes with equal keys.
-    fn json_text(&self) -> String {
-        let made = match self.origin {
-            Origin::Given(outcome) => outcome.to_json(),
-            _ => self.make().to_json(),
-        };
-        made.to_string()
-    }
-
-    /// Replaces the contents of `key` with the source key,
-    /// `{kind}:{learner}:{subject}` with the session (one record), the
-    /// course or club (a sum), or the course (a completion) as the subject.
-    /// Returns false, with `key` empty, for an outcome given in the bundle.
-    fn write_key(&self, key: &mut String) -> bool {
-        key.clear();
-        if let Origin::Given(_) = self.origin {
-            return false;
-        }
-        key.push_str(self.kind.as_str());
-        key.push(':');
-        self.learner.write_text(key);
-        key.push(':');
-        match &self.origin {
-            Origin::Record(record) => record.session_id.write_text(key),
-            Origin::Sum(Owner::Course(course), _) | Origin::Completion(course) => {
-                course.write_text(key);
-            }
-            Origin::Sum(Owner::Club(club), _) => club.write_text(key),
-            Origin::Given(_) => {}
-        }
-        true
-    }
-
-    /// Derives the id from the source key, which it writes into `key`.
-    fn identify(&mut self, key: &mut String) {
-        if self.write_key(key) {
-            self.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, key);
-        }
-    }
-
+    /// Makes the outcome, with its source key and the id derived from it,
+    /// or copies the outcome given in the bundle.
     fn make(self) -> Outcome {
-        if let Origin::Given(outcome) = self.origin {
-            return outcome.clone();
-        }
-        let mut key = String::with_capacity(self.kind.as_str().len() + 2 * 37);
-        self.write_key(&mut key);
-        let mut made = outcome(self.id, key, self.learner, self.kind, self.occurred_on);
+        let subject = match self.origin {
+            Origin::Record(record) => record.session_id.uuid(),
+            Origin::Sum(Owner::Course(course), _) | Origin::Completion(course) => course.uuid(),
+            Origin::Sum(Owner::Club(club), _) => club.uuid(),
+            Origin::Given(outcome) => return outcome.clone(),
+        };
+        let key = source_key(self.kind, self.learner, subject);
+        let id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
+        let mut made = outcome(id, key, self.learner, self.kind, self.occurred_on);
         match self.origin {
             Origin::Record(record) => {
                 if self.kind == OutcomeKind::ClubActivity {
@@ -310,6 +266,62 @@ impl<'r> Pending<'r> {
         }
         made
     }
+}
+
+/// Writes the source key `{kind}:{learner}:{subject}`. The subject is the
+/// session of an outcome of one record, the course or club of a sum, and
+/// the course of a completion.
+fn source_key(kind: OutcomeKind, learner: LearnerId, subject: Uuid) -> String {
+    let kind = kind.as_str();
+    let mut key = String::with_capacity(kind.len() + 2 * (1 + HYPHENATED_LENGTH));
+    key.push_str(kind);
+    key.push(':');
+    push_hyphenated(&mut key, learner.uuid());
+    key.push(':');
+    push_hyphenated(&mut key, subject);
+    key
+}
+
+/// The length of a UUID in its hyphenated text form.
+const HYPHENATED_LENGTH: usize = 36;
+
+/// Appends `uuid` in its lowercase hyphenated form, as
+/// `Uuid::hyphenated` writes it. The `uuid` crate (1.26) looks up the 32
+/// digits one at a time, and this computes the 16 digits of each half
+/// together in a `u128`.
+fn push_hyphenated(out: &mut String, uuid: Uuid) {
+    let value = uuid.as_u128();
+    let mut text = [b'-'; HYPHENATED_LENGTH];
+    let high = hex_digits((value >> 64) as u64);
+    let low = hex_digits(value as u64);
+    text[..8].copy_from_slice(&high[..8]);
+    text[9..13].copy_from_slice(&high[8..12]);
+    text[14..18].copy_from_slice(&high[12..]);
+    text[19..23].copy_from_slice(&low[..4]);
+    text[24..].copy_from_slice(&low[4..]);
+    match std::str::from_utf8(&text) {
+        Ok(text) => out.push_str(text),
+        // NOTE: unreachable, because every byte is an ASCII hex digit or a
+        // hyphen. The fallback keeps the key right without a panic.
+        Err(_) => out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
+    }
+}
+
+/// Returns the 16 lowercase hex digits of `value`, most significant first.
+fn hex_digits(value: u64) -> [u8; 16] {
+    // Spread the 16 nibbles into the 16 bytes of a u128, nibble `i` (from
+    // the least significant) into byte `i`.
+    let mut spread = u128::from(value);
+    spread = (spread | (spread << 32)) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
+    spread = (spread | (spread << 16)) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
+    spread = (spread | (spread << 8)) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
+    spread = (spread | (spread << 4)) & 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
+    // Each byte is now 0 to 15. Adding 0x76 sets its top bit exactly when
+    // it is 10 or more, and no byte carries into the next. Digits 10 to 15
+    // then get `'a' - '0' - 10` = 39 more than `'0' + digit`.
+    let ones = 0x0101_0101_0101_0101_0101_0101_0101_0101_u128;
+    let letters = ((spread + 0x76 * ones) >> 7) & ones;
+    (spread + u128::from(b'0') * ones + 39 * letters).to_be_bytes()
 }
 
 /// Selects the records that make outcomes: final, with credited minutes,
@@ -457,7 +469,7 @@ mod tests {
         let learner = LearnerId::derive("test", "1");
         let course = CourseId::derive("test", "c");
         let club = crate::id::ClubId::derive("test", "k");
-        let mut pending = vec![
+        let pending = vec![
             Pending::new(
                 learner,
                 OutcomeKind::Attendance,
@@ -478,7 +490,6 @@ mod tests {
             ),
         ];
 
-        identify_all(&mut pending);
         let outcomes = make_all(pending);
 
         let keys: Vec<&str> = outcomes
@@ -494,54 +505,105 @@ mod tests {
         }
     }
 
+    /// Ids that ledgers store, computed outside this crate with Python's
+    /// `uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "xuetong"),
+    /// "outcome:xuetong-attendance:" + key)`.
     #[test]
-    fn write_key_replaces_buffer() {
-        let learner = LearnerId::derive("test", "1");
-        let course = CourseId::derive("test", "c");
-        let item = Pending::new(
-            learner,
-            OutcomeKind::CourseCompletion,
-            date(),
-            Origin::Completion(course),
-        );
-        let mut key = "left from the last outcome".to_owned();
+    fn outcome_ids_pinned() {
+        let learner: LearnerId = "20000000-0000-4000-8000-000000000001".parse().unwrap();
+        let course: CourseId = "40000000-0000-4000-8000-0000000000bc".parse().unwrap();
+        let club: crate::id::ClubId = "50000000-0000-4000-8000-000000000def".parse().unwrap();
+        let cases = [
+            (
+                OutcomeKind::Attendance,
+                Origin::Sum(Owner::Course(course), 90),
+                "18efb9ca-30a5-5da6-b3c0-9f131435b652",
+            ),
+            (
+                OutcomeKind::ClubActivity,
+                Origin::Sum(Owner::Club(club), 60),
+                "999de332-6e67-582a-a20d-6affd4b630c2",
+            ),
+            (
+                OutcomeKind::CourseCompletion,
+                Origin::Completion(course),
+                "3fb5c9c4-bbff-5bd8-a8ca-ad22545336f1",
+            ),
+        ];
 
-        assert!(item.write_key(&mut key));
-        assert_eq!(key, format!("course_completion:{learner}:{course}"));
-
-        let given = given(
-            "0f8fad5b-d9cb-469f-a165-70867728950e",
-            "20000000-0000-4000-8000-000000000001",
-            "2026-03-01",
-            60,
-        );
-        assert!(!Pending::given(&given).write_key(&mut key));
-        assert!(key.is_empty());
+        for (kind, origin, expected) in cases {
+            let made = Pending::new(learner, kind, date(), origin).make();
+            assert_eq!(made.id.to_string(), expected, "{kind:?}");
+        }
     }
 
     #[test]
-    fn serial_and_default_identities_agree() {
-        let mut serial = completions(5_000);
-        let mut default = completions(5_000);
+    fn push_hyphenated_matches_uuid() {
+        let mut values = vec![0, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210];
+        values.extend((0..128).map(|bit| 1_u128 << bit));
+        // A xorshift sequence adds values with every digit mixed.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..1_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push(u128::from(state) << 64 | u128::from(state.rotate_left(29)));
+        }
 
-        identify_serially(&mut serial);
-        identify_all(&mut default);
+        for value in values {
+            let uuid = Uuid::from_u128(value);
+            let mut text = "prefix:".to_owned();
+            push_hyphenated(&mut text, uuid);
+            assert_eq!(text, format!("prefix:{}", uuid.hyphenated()), "{value:#x}");
+        }
+    }
 
-        let serial_ids: Vec<OutcomeId> = serial.iter().map(|item| item.id).collect();
-        let default_ids: Vec<OutcomeId> = default.iter().map(|item| item.id).collect();
-        assert_eq!(serial_ids, default_ids);
-        assert!(serial_ids.iter().all(|id| !id.0.is_nil()));
-        let mut key = String::new();
-        for item in &serial {
-            item.write_key(&mut key);
-            assert_eq!(item.id, OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key));
+    #[test]
+    fn tied_outcomes_ordered_by_id() {
+        let learner = LearnerId::derive("test", "1");
+        let other = LearnerId::derive("test", "2");
+        let mut pending: Vec<Pending<'static>> = (0..40)
+            .map(|index| {
+                let course = CourseId::derive("test", &index.to_string());
+                let holder = if index % 3 == 0 { other } else { learner };
+                Pending::new(
+                    holder,
+                    OutcomeKind::CourseCompletion,
+                    date(),
+                    Origin::Completion(course),
+                )
+            })
+            .collect();
+        pending.push(Pending::new(
+            learner,
+            OutcomeKind::Attendance,
+            date(),
+            Origin::Sum(Owner::Course(CourseId::derive("test", "a")), 30),
+        ));
+
+        let outcomes = make_sorted(pending);
+
+        assert_eq!(outcomes.len(), 41);
+        for pair in outcomes.windows(2) {
+            let first = (
+                pair[0].learner_id,
+                pair[0].occurred_on,
+                pair[0].kind,
+                pair[0].id,
+            );
+            let second = (
+                pair[1].learner_id,
+                pair[1].occurred_on,
+                pair[1].kind,
+                pair[1].id,
+            );
+            assert!(first < second, "{first:?} then {second:?}");
         }
     }
 
     #[test]
     fn serial_and_default_making_agree() {
-        let mut pending = completions(5_000);
-        identify_serially(&mut pending);
+        let pending = completions(5_000);
         let copies = pending.clone();
 
         let serial = make_serially(pending);
