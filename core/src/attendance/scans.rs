@@ -1494,6 +1494,103 @@ mod tests {
             assert!(below_max > index.sessions.len() / 2);
         }
 
+        /// Every course takes walk-ins and every learner checks in at the
+        /// start of every session without checking out, so a session writes
+        /// one record per scan, where its estimate allows for about half
+        /// the scans plus an eighth. The runs grow their vectors and still
+        /// give the serial output, on pools of one, two and three threads,
+        /// at the season's end and while some sessions are in progress.
+        #[test]
+        fn runs_beyond_estimate_judge_alike() {
+            let (mut bundle, season_end) = district(300);
+            for course in &mut bundle.courses {
+                course.walk_in = true;
+            }
+            let mut scans = Vec::new();
+            for timed in &bundle.sessions {
+                for learner in &bundle.learners {
+                    let key = format!("{}-{}", timed.session.id, learner.id);
+                    scans.push(Scan {
+                        id: ScanId::derive("test", &key),
+                        session_id: timed.session.id,
+                        learner_id: learner.id,
+                        scanned_at: timed.times.starts_at,
+                        direction: ScanDirection::CheckIn,
+                        method: ScanMethod::Qr,
+                        token: None,
+                        nonce: None,
+                        origin: None,
+                    });
+                }
+            }
+            let mut starts: Vec<DateTime<Utc>> = bundle
+                .sessions
+                .iter()
+                .map(|timed| timed.times.starts_at)
+                .collect();
+            starts.sort_unstable();
+            let in_progress = starts[starts.len() / 2] + chrono::Duration::minutes(5);
+
+            for as_of in [season_end, in_progress] {
+                let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
+                let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
+                let input = AttendanceInput {
+                    scans: &scans,
+                    ..AttendanceInput::from_bundle(&bundle, &learners, &assessments)
+                };
+                let policy = AttendancePolicy::default();
+                let settings = EvaluationSettings {
+                    policy: &policy,
+                    as_of,
+                    token_key: None,
+                };
+                let index = Index::build(&input, &settings).unwrap();
+                let buckets = bucket_by_session(&index, input.scans);
+
+                let (serial, _) = assert_runs_agree(&bundle, &scans, as_of, None);
+                let mut judged_records = vec![0; index.sessions.len()];
+                for record in &serial.records {
+                    judged_records[index.session_by_id[&record.session_id]] += 1;
+                }
+                let beyond = judged_records
+                    .iter()
+                    .enumerate()
+                    .filter(|(position, count)| {
+                        **count > estimated_records(&index, &buckets, &(*position..*position + 1))
+                    })
+                    .count();
+                let sessions = index.sessions.len();
+                assert!(
+                    beyond > sessions / 4,
+                    "{beyond} of {sessions} sessions outgrew their estimate at {as_of}"
+                );
+                if as_of == in_progress {
+                    let provisional = serial.records.iter().filter(|r| r.provisional).count();
+                    assert!(provisional > 0, "no session in progress at {as_of}");
+                }
+
+                let evaluate = || {
+                    judged_with(&bundle, &scans, as_of, None, |index, settings, tallies| {
+                        evaluate_scans(index, &scans, settings, tallies)
+                    })
+                };
+                let one = pool(1).install(evaluate);
+                for threads in [2, 3] {
+                    let other = pool(threads).install(evaluate);
+                    // Not assert_eq: the debug form of a district is too long.
+                    assert!(one.0 == other.0, "scans judged alike on {threads} threads");
+                    assert!(
+                        one.1 == other.1,
+                        "courses counted alike on {threads} threads"
+                    );
+                }
+                assert!(
+                    one.0 == serial,
+                    "pool of one thread gives the serial output"
+                );
+            }
+        }
+
         fn pool(threads: usize) -> rayon::ThreadPool {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
