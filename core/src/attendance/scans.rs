@@ -721,8 +721,10 @@ fn judge_in_runs(
     // thread. Memory that a pool thread allocates and the calling thread
     // frees stays in the pool thread's allocator arena (glibc's, for one),
     // and the steps after this one would not reuse it. A vector that
-    // outgrows its capacity is reallocated on the pool thread, and glibc's
-    // realloc grows a heap block within the arena it came from.
+    // outgrows its capacity is reallocated on the pool thread: glibc's
+    // realloc keeps the block in the arena it came from, but other
+    // allocators (mimalloc, which the command line uses) may move it to the
+    // pool thread's memory. The estimate keeps that rare.
     let parts: Vec<ScanResults> = runs
         .iter()
         .map(|run| ScanResults {
