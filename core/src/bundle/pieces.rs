@@ -663,6 +663,107 @@ mod tests {
         }
     }
 
+    /// A reader of `bytes` that fails once `fail_at` bytes were read.
+    struct FailingReader<'a> {
+        bytes: &'a [u8],
+        read: usize,
+        fail_at: usize,
+    }
+
+    impl Read for FailingReader<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if self.read >= self.fail_at {
+                return Err(io::Error::other("disk failed"));
+            }
+            let end = self
+                .bytes
+                .len()
+                .min(self.fail_at)
+                .min(self.read + buffer.len());
+            let count = end - self.read;
+            buffer[..count].copy_from_slice(&self.bytes[self.read..end]);
+            self.read = end;
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn read_error_mid_file_is_returned() {
+        let bytes = mixed_file("\n");
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for &(block, piece) in SIZES_TRIED {
+                for fail_at in (0..bytes.len()).step_by(997) {
+                    let reader = FailingReader {
+                        bytes: &bytes,
+                        read: 0,
+                        fail_at,
+                    };
+                    let mut problems = Vec::new();
+                    let mut notices = Vec::new();
+                    let sizes = Sizes { block, piece };
+                    let found = pool.install(|| {
+                        read_file_with::<Scan>(
+                            "scans.csv",
+                            Box::new(reader),
+                            sizes,
+                            &mut problems,
+                            &mut notices,
+                        )
+                    });
+                    let error = found.expect_err("the read fails");
+                    assert_eq!(
+                        error.to_string(),
+                        "disk failed",
+                        "{threads} threads, sizes {block} and {piece}, failing at {fail_at}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn files_of_whole_blocks_match_one_go() {
+        let bytes = mixed_file("\n");
+        let expected = in_one_go(&bytes);
+        let line_ends: Vec<usize> = memchr::memchr_iter(b'\n', &bytes)
+            .map(|at| at + 1)
+            .collect();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            // Blocks of a whole, a half, a third and a seventh of the
+            // file, and one byte longer, so that some reads stop exactly
+            // at the end of the file and the next read finds nothing.
+            for divisor in [1, 2, 3, 7] {
+                for extra in [0, 1] {
+                    let block = bytes.len() / divisor + extra;
+                    for piece in [1, 100, block] {
+                        let found = pool.install(|| in_pieces(&bytes, block, piece));
+                        assert_eq!(
+                            found, expected,
+                            "{threads} threads, sizes {block} and {piece}"
+                        );
+                    }
+                }
+            }
+            // Files cut after a line, each read as one block.
+            for &end in line_ends.iter().step_by(53) {
+                let found = pool.install(|| in_pieces(&bytes[..end], end, 4000));
+                let expected_part = in_one_go(&bytes[..end]);
+                assert_eq!(
+                    found, expected_part,
+                    "{threads} threads, file of {end} bytes"
+                );
+            }
+        }
+    }
+
     #[test]
     fn line_breaks_of_mixed_endings() {
         assert_eq!(line_breaks(b""), 0);
