@@ -77,9 +77,10 @@ pub fn attendance_outcomes(
 
 /// Makes the outcomes of [`attendance_outcomes`] and adds a copy of each of
 /// `given`, all ordered by learner, date, kind and id, then by their JSON
-/// form. Every outcome is made once, in its final place in a vector of
-/// exactly the size needed. With the `parallel` feature they are made on
-/// the rayon thread pool.
+/// form. Every outcome is made once, in a vector of exactly the size
+/// needed, and only outcomes with equal learner, date and kind move after
+/// they are made. With the `parallel` feature they are made on the rayon
+/// thread pool.
 pub(crate) fn with_given_outcomes(
     report: &AttendanceReport,
     sessions: &[TimedSession],
