@@ -77,9 +77,10 @@ pub fn attendance_outcomes(
 
 /// Makes the outcomes of [`attendance_outcomes`] and adds a copy of each of
 /// `given`, all ordered by learner, date, kind and id, then by their JSON
-/// form. Every outcome is made once, in its final place in a vector of
-/// exactly the size needed. With the `parallel` feature they are made on
-/// the rayon thread pool.
+/// form. Every outcome is made once, in a vector of exactly the size
+/// needed, and only outcomes with equal learner, date and kind move after
+/// they are made. With the `parallel` feature they are made on the rayon
+/// thread pool.
 pub(crate) fn with_given_outcomes(
     report: &AttendanceReport,
     sessions: &[TimedSession],
@@ -599,6 +600,92 @@ mod tests {
             );
             assert!(first < second, "{first:?} then {second:?}");
         }
+    }
+
+    #[test]
+    fn hex_digits_every_nibble_in_every_place() {
+        for place in 0..16 {
+            for digit in 0..16_u64 {
+                let value = digit << (4 * place);
+                let text = hex_digits(value);
+                assert_eq!(text, *format!("{value:016x}").as_bytes(), "{value:#x}");
+                // The same digit beside its neighbours set to every other
+                // value.
+                for other in 0..16_u64 {
+                    let mixed = (other * 0x1111_1111_1111_1111) & !(0xf << (4 * place)) | value;
+                    let text = hex_digits(mixed);
+                    assert_eq!(text, *format!("{mixed:016x}").as_bytes(), "{mixed:#x}");
+                }
+            }
+        }
+    }
+
+    /// Sorts outcomes made one by one with the order the documentation
+    /// states, to check the sort of learner, date and kind followed by the
+    /// sort of ties against it.
+    #[test]
+    fn make_sorted_matches_one_full_sort() {
+        let learners = [
+            LearnerId::derive("test", "1"),
+            LearnerId::derive("test", "2"),
+        ];
+        let days = [date(), date().succ_opt().unwrap()];
+        let club = crate::id::ClubId::derive("test", "k");
+        let generated: Vec<Pending<'static>> = (0..60_usize)
+            .map(|index| {
+                let learner = learners[index % 2];
+                let day = days[(index / 2) % 2];
+                let course = CourseId::derive("test", &(index % 13).to_string());
+                match index % 3 {
+                    0 => Pending::new(
+                        learner,
+                        OutcomeKind::CourseCompletion,
+                        day,
+                        Origin::Completion(course),
+                    ),
+                    1 => Pending::new(
+                        learner,
+                        OutcomeKind::Attendance,
+                        day,
+                        Origin::Sum(Owner::Course(course), 30),
+                    ),
+                    _ => Pending::new(
+                        learner,
+                        OutcomeKind::ClubActivity,
+                        day,
+                        Origin::Sum(Owner::Club(club), 45),
+                    ),
+                }
+            })
+            .collect();
+        // Given outcomes with the id, learner, date and kind of a generated
+        // one but other minutes, and exact copies of generated ones.
+        let mut given: Vec<Outcome> = generated
+            .iter()
+            .step_by(4)
+            .map(|item| {
+                let mut copy = item.make();
+                copy.minutes = Some(copy.minutes.unwrap_or(0) + 7);
+                copy
+            })
+            .collect();
+        given.extend(generated.iter().step_by(5).map(|item| item.make()));
+
+        let mut pending = generated.clone();
+        pending.extend(given.iter().map(Pending::given));
+        pending.reverse();
+        pending.rotate_left(17);
+        let mut expected: Vec<Outcome> = pending.iter().map(|item| item.make()).collect();
+        expected.sort_by(|a, b| {
+            (a.learner_id, a.occurred_on, a.kind, a.id)
+                .cmp(&(b.learner_id, b.occurred_on, b.kind, b.id))
+                .then_with(|| a.to_json().to_string().cmp(&b.to_json().to_string()))
+        });
+
+        let outcomes = make_sorted(pending);
+
+        assert_eq!(outcomes.len(), 60 + 15 + 12);
+        assert_eq!(outcomes, expected);
     }
 
     #[test]
