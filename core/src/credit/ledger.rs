@@ -1690,4 +1690,149 @@ mod tests {
             assert_eq!(again[0].basis.as_ref().unwrap().minutes, 190);
         }
     }
+
+    /// Recording that revokes and accrues the same accruals again, over
+    /// more entries than one digest step holds, with and without the
+    /// `parallel` feature.
+    mod generations {
+        use super::*;
+        use crate::credit::{CreditContext, compute_credits, presets};
+        use crate::model::Outcome;
+        use crate::record::Record;
+
+        const SERVICES: u128 = 1500;
+        /// The services that every run computes; the others come and go.
+        const STAYING: usize = 500;
+
+        /// Makes a volunteer service of three hours with outcome id
+        /// `index`, each by its own learner so that no cap ties them.
+        fn service(index: u128) -> Outcome {
+            let value = serde_json::json!({
+                "id": Uuid::from_u128(0x9000 + index).to_string(),
+                "learner_id": Uuid::from_u128(0x20_0000 + index).to_string(),
+                "kind": "volunteer_service",
+                "occurred_on": format!("2026-03-{:02}", index % 28 + 1),
+                "minutes": 180,
+            });
+            Outcome::from_json(&value, &Path::root()).unwrap()
+        }
+
+        fn computation(outcomes: &[Outcome]) -> Computation {
+            compute_credits(&presets::community(), &CreditContext::default(), outcomes).unwrap()
+        }
+
+        /// Records all services, then only the staying ones, in turn, for
+        /// five runs: the others are revoked twice by recordings and come
+        /// back a third time.
+        fn alternating_runs() -> (Ledger, Computation) {
+            let services: Vec<Outcome> = (0..SERVICES).map(service).collect();
+            let all = computation(&services);
+            let staying = computation(&services[..STAYING]);
+            let mut ledger = Ledger::new();
+            for (run, computation) in [&all, &staying, &all, &staying, &all]
+                .into_iter()
+                .enumerate()
+            {
+                ledger
+                    .record_in_place(computation, day(&format!("2026-04-0{}", run + 1)))
+                    .unwrap();
+            }
+            (ledger, all)
+        }
+
+        #[test]
+        fn record_accrues_generation_two() {
+            let (ledger, all) = alternating_runs();
+            let coming = SERVICES as usize - STAYING;
+            // 1,500 accruals, then twice 1,000 revocations and 1,000
+            // accruals again.
+            assert_eq!(ledger.entries().len(), SERVICES as usize + 4 * coming);
+            let revoked = ledger.revocations();
+            let live: Vec<&Entry> = ledger
+                .entries()
+                .iter()
+                .filter(|entry| entry.kind == EntryKind::Accrue)
+                .filter(|entry| !revoked.contains_key(&entry.id))
+                .collect();
+            assert_eq!(live.len(), SERVICES as usize);
+            for accrual in &all.accruals {
+                let outcome = accrual.outcome_ids[0].0.as_u128() - 0x9000;
+                let generation = if outcome < STAYING as u128 { 0 } else { 2 };
+                let id = accrual_id(accrual, &all.rule_set, generation);
+                let matching: Vec<&&Entry> = live.iter().filter(|entry| entry.id == id).collect();
+                assert_eq!(matching.len(), 1, "live entry of service {outcome}");
+            }
+        }
+
+        #[test]
+        fn record_chains_digests_across_steps() {
+            let (ledger, _) = alternating_runs();
+            let mut previous = CHAIN_START.to_owned();
+            for (position, entry) in ledger.entries().iter().enumerate() {
+                let expected = chained_digest(&previous, &content_of(entry));
+                assert_eq!(entry.digest, expected, "digest of entry {position}");
+                previous.clone_from(&entry.digest);
+            }
+        }
+
+        #[cfg(feature = "parallel")]
+        #[test]
+        fn record_same_on_pools_of_one_to_three() {
+            let (expected, _) = alternating_runs();
+            for threads in 1..=3 {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let (ledger, _) = pool.install(alternating_runs);
+                assert_eq!(ledger, expected, "{threads} threads");
+            }
+        }
+
+        /// Sets two accruals of the first learner to amounts whose sum
+        /// overflows an amount.
+        fn overflowing(mut computation: Computation) -> Computation {
+            let huge: Credits = "60000000000000000.00".parse().unwrap();
+            let learner = computation.accruals[0].learner_id;
+            computation.accruals[0].amount = huge;
+            computation.accruals[1].learner_id = learner;
+            computation.accruals[1].amount = huge;
+            computation
+        }
+
+        #[test]
+        fn record_overflow_leaves_empty_ledger() {
+            let services: Vec<Outcome> = (0..SERVICES).map(service).collect();
+            let mut ledger = Ledger::new();
+            let problems = ledger
+                .record_in_place(&overflowing(computation(&services)), day("2026-04-01"))
+                .unwrap_err();
+            assert_eq!(
+                problems.iter().next().unwrap().code.as_str(),
+                "amount_overflow"
+            );
+            assert_eq!(ledger, Ledger::new());
+        }
+
+        #[test]
+        fn record_overflow_leaves_ledger_unchanged() {
+            let (mut ledger, all) = alternating_runs();
+            let before = ledger.clone();
+            let problems = ledger
+                .record_in_place(&overflowing(all), day("2026-04-09"))
+                .unwrap_err();
+            assert_eq!(
+                problems.iter().next().unwrap().code.as_str(),
+                "amount_overflow"
+            );
+            assert_eq!(ledger, before);
+            // The ledger still records a computation after the error.
+            let services: Vec<Outcome> = (0..SERVICES).map(service).collect();
+            ledger
+                .record_in_place(&computation(&services[..STAYING]), day("2026-04-09"))
+                .unwrap();
+            let revocations = SERVICES as usize - STAYING;
+            assert_eq!(ledger.entries().len(), before.entries().len() + revocations);
+        }
+    }
 }
