@@ -1266,6 +1266,23 @@ mod tests {
                 &mut CourseTallies<'_>,
             ) -> ScanResults,
         ) -> (ScanResults, Vec<CourseResult>) {
+            with_index(bundle, scans, as_of, key, |index, settings| {
+                let mut tallies = CourseTallies::new(index);
+                let out = evaluate(index, settings, &mut tallies);
+                (out, tallies.into_results(index))
+            })
+        }
+
+        /// Builds the index of `bundle` with `scans` in place of its own,
+        /// at `as_of` with the default policy, and passes it with its
+        /// settings to `with`.
+        fn with_index<R>(
+            bundle: &Bundle,
+            scans: &[Scan],
+            as_of: DateTime<Utc>,
+            key: Option<&TokenKey>,
+            with: impl FnOnce(&Index<'_>, &EvaluationSettings<'_>) -> R,
+        ) -> R {
             let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
             let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
             let input = AttendanceInput {
@@ -1279,9 +1296,7 @@ mod tests {
                 token_key: key,
             };
             let index = Index::build(&input, &settings).unwrap();
-            let mut tallies = CourseTallies::new(&index);
-            let out = evaluate(&index, &settings, &mut tallies);
-            (out, tallies.into_results(&index))
+            with(&index, &settings)
         }
 
         /// Judges `scans` with `bundle`'s sessions serially, or in runs of
@@ -1418,45 +1433,37 @@ mod tests {
         #[test]
         fn runs_cover_sessions_in_order() {
             let (bundle, as_of) = district(60);
-            let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
-            let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-            let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
-            let policy = AttendancePolicy::default();
-            let settings = EvaluationSettings {
-                policy: &policy,
-                as_of,
-                token_key: None,
-            };
-            let index = Index::build(&input, &settings).unwrap();
-            let buckets = bucket_by_session(&index, input.scans);
-            let sessions = index.sessions.len();
-            assert!(sessions > 1);
-            for weight in [1, 50, 5000, usize::MAX] {
-                let runs = session_runs(&index, &buckets, weight);
-                let joined: Vec<usize> = runs.iter().flat_map(Clone::clone).collect();
-                assert_eq!(joined, (0..sessions).collect::<Vec<_>>(), "weight {weight}");
-                assert!(runs.iter().all(|run| !run.is_empty()));
-                match weight {
-                    1 => assert_eq!(runs.len(), sessions),
-                    usize::MAX => assert_eq!(runs.len(), 1),
-                    _ => {}
+            with_index(&bundle, &bundle.scans, as_of, None, |index, _| {
+                let buckets = bucket_by_session(index, &bundle.scans);
+                let sessions = index.sessions.len();
+                assert!(sessions > 1);
+                for weight in [1, 50, 5000, usize::MAX] {
+                    let runs = session_runs(index, &buckets, weight);
+                    let joined: Vec<usize> = runs.iter().flat_map(Clone::clone).collect();
+                    assert_eq!(joined, (0..sessions).collect::<Vec<_>>(), "weight {weight}");
+                    assert!(runs.iter().all(|run| !run.is_empty()));
+                    match weight {
+                        1 => assert_eq!(runs.len(), sessions),
+                        usize::MAX => assert_eq!(runs.len(), 1),
+                        _ => {}
+                    }
                 }
-            }
 
-            // No session has more records than its max.
-            let (out, _) = judged(&bundle, &bundle.scans, as_of, None, None);
-            let mut judged_records = vec![0; sessions];
-            for record in &out.records {
-                judged_records[index.session_by_id[&record.session_id]] += 1;
-            }
-            assert!(judged_records.iter().any(|count| *count > 0));
-            for (position, count) in judged_records.into_iter().enumerate() {
-                let max = max_records(&index, &buckets, position);
-                assert!(
-                    count <= max,
-                    "session {position}: {count} records, max {max}"
-                );
-            }
+                // No session has more records than its max.
+                let (out, _) = judged(&bundle, &bundle.scans, as_of, None, None);
+                let mut judged_records = vec![0; sessions];
+                for record in &out.records {
+                    judged_records[index.session_by_id[&record.session_id]] += 1;
+                }
+                assert!(judged_records.iter().any(|count| *count > 0));
+                for (position, count) in judged_records.into_iter().enumerate() {
+                    let max = max_records(index, &buckets, position);
+                    assert!(
+                        count <= max,
+                        "session {position}: {count} records, max {max}"
+                    );
+                }
+            });
         }
 
         /// Returns the max number of records the session at `position` has:
@@ -1470,30 +1477,22 @@ mod tests {
         #[test]
         fn estimated_records_stay_within_bounds() {
             let (bundle, as_of) = district(300);
-            let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
-            let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-            let input = AttendanceInput::from_bundle(&bundle, &learners, &assessments);
-            let policy = AttendancePolicy::default();
-            let settings = EvaluationSettings {
-                policy: &policy,
-                as_of,
-                token_key: None,
-            };
-            let index = Index::build(&input, &settings).unwrap();
-            let buckets = bucket_by_session(&index, input.scans);
-            let mut below_max = 0;
-            for position in 0..index.sessions.len() {
-                let estimate = estimated_records(&index, &buckets, &(position..position + 1));
-                let expected = expected_count(&index, position);
-                let max = max_records(&index, &buckets, position);
-                assert!(estimate >= expected, "session {position}");
-                assert!(estimate <= max + max / 8, "session {position}");
-                if estimate < max {
-                    below_max += 1;
+            with_index(&bundle, &bundle.scans, as_of, None, |index, _| {
+                let buckets = bucket_by_session(index, &bundle.scans);
+                let mut below_max = 0;
+                for position in 0..index.sessions.len() {
+                    let estimate = estimated_records(index, &buckets, &(position..position + 1));
+                    let expected = expected_count(index, position);
+                    let max = max_records(index, &buckets, position);
+                    assert!(estimate >= expected, "session {position}");
+                    assert!(estimate <= max + max / 8, "session {position}");
+                    if estimate < max {
+                        below_max += 1;
+                    }
                 }
-            }
-            // Sessions with scans reserve less than their max.
-            assert!(below_max > index.sessions.len() / 2);
+                // Sessions with scans reserve less than their max.
+                assert!(below_max > index.sessions.len() / 2);
+            });
         }
 
         /// Every course takes walk-ins and every learner checks in at the
@@ -1534,34 +1533,23 @@ mod tests {
             let in_progress = starts[starts.len() / 2] + chrono::Duration::minutes(5);
 
             for as_of in [season_end, in_progress] {
-                let learners: Vec<LearnerId> = bundle.learners.iter().map(|l| l.id).collect();
-                let assessments = AssessmentResult::from_outcomes(&bundle.outcomes);
-                let input = AttendanceInput {
-                    scans: &scans,
-                    ..AttendanceInput::from_bundle(&bundle, &learners, &assessments)
-                };
-                let policy = AttendancePolicy::default();
-                let settings = EvaluationSettings {
-                    policy: &policy,
-                    as_of,
-                    token_key: None,
-                };
-                let index = Index::build(&input, &settings).unwrap();
-                let buckets = bucket_by_session(&index, input.scans);
-
                 let (serial, _) = assert_runs_agree(&bundle, &scans, as_of, None);
-                let mut judged_records = vec![0; index.sessions.len()];
-                for record in &serial.records {
-                    judged_records[index.session_by_id[&record.session_id]] += 1;
-                }
-                let beyond = judged_records
-                    .iter()
-                    .enumerate()
-                    .filter(|(position, count)| {
-                        **count > estimated_records(&index, &buckets, &(*position..*position + 1))
-                    })
-                    .count();
-                let sessions = index.sessions.len();
+                let (beyond, sessions) = with_index(&bundle, &scans, as_of, None, |index, _| {
+                    let buckets = bucket_by_session(index, &scans);
+                    let mut judged_records = vec![0; index.sessions.len()];
+                    for record in &serial.records {
+                        judged_records[index.session_by_id[&record.session_id]] += 1;
+                    }
+                    let beyond = judged_records
+                        .iter()
+                        .enumerate()
+                        .filter(|(position, count)| {
+                            **count
+                                > estimated_records(index, &buckets, &(*position..*position + 1))
+                        })
+                        .count();
+                    (beyond, index.sessions.len())
+                });
                 assert!(
                     beyond > sessions / 4,
                     "{beyond} of {sessions} sessions outgrew their estimate at {as_of}"
