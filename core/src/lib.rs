@@ -60,3 +60,5 @@ pub mod sample;
 pub mod schedule;
 pub mod season;
 pub mod stats;
+#[cfg(all(test, feature = "parallel"))]
+mod test_pool;

@@ -1581,12 +1581,7 @@ mod tests {
             }
         }
 
-        fn pool(threads: usize) -> rayon::ThreadPool {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-        }
+        use crate::test_pool::pool;
 
         /// Folds every scan id into 64 bits, as `bucket_by_session` does.
         fn folds_of(scans: &[Scan]) -> Vec<u64> {

@@ -694,10 +694,7 @@ mod tests {
         assert_eq!(expected_report.files[0].rows_rejected, duplicates);
 
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             let (lines, report) = pool.install(|| link_rows(true));
             assert_eq!(lines, expected_lines, "{threads} threads");
             assert_eq!(report.files, expected_report.files, "{threads} threads");
@@ -756,10 +753,7 @@ mod tests {
         assert!(unknown >= 1, "{unknown} unknown references");
 
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             let found = pool.install(|| crate::bundle::read_bundle_parallel(&files).unwrap());
             assert_eq!(found.1.files, expected.1.files, "{threads} threads");
             assert_eq!(found.1.problems, expected.1.problems, "{threads} threads");

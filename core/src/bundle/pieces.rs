@@ -435,10 +435,7 @@ mod tests {
         let bytes = mixed_file("\n");
         let expected = in_one_go(&bytes);
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             for &(block, piece) in SIZES_TRIED {
                 let found = pool.install(|| in_pieces(&bytes, block, piece));
                 assert_eq!(
@@ -691,10 +688,7 @@ mod tests {
     fn read_error_mid_file_is_returned() {
         let bytes = mixed_file("\n");
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             for &(block, piece) in SIZES_TRIED {
                 for fail_at in (0..bytes.len()).step_by(997) {
                     let reader = FailingReader {
@@ -733,10 +727,7 @@ mod tests {
             .map(|at| at + 1)
             .collect();
         for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             // Blocks of a whole, a half, a third and a seventh of the
             // file, and one byte longer, so that some reads stop exactly
             // at the end of the file and the next read finds nothing.

@@ -1523,12 +1523,7 @@ mod tests {
 
         const LEARNERS: u128 = 30;
 
-        fn pool(threads: usize) -> rayon::ThreadPool {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap()
-        }
+        use crate::test_pool::pool;
 
         /// Makes a volunteer service of `minutes` by learner `index % LEARNERS`,
         /// with outcome id `index`.
@@ -1780,10 +1775,7 @@ mod tests {
         fn record_same_on_pools_of_one_to_three() {
             let (expected, _) = alternating_runs();
             for threads in 1..=3 {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
+                let pool = crate::test_pool::pool(threads);
                 let (ledger, _) = pool.install(alternating_runs);
                 assert_eq!(ledger, expected, "{threads} threads");
             }

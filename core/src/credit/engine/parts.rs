@@ -362,10 +362,7 @@ mod tests {
         let one = credit_part(&rules, &context, &lookup, &items).unwrap();
         let (accruals, skipped) = join(copies, vec![one]);
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = crate::test_pool::pool(threads);
             let computation = pool
                 .install(|| compute_credits(&rules, &context, &outcomes))
                 .unwrap();
