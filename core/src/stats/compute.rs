@@ -487,12 +487,11 @@ struct Counter<'p, 'a> {
 }
 
 impl<'a> Counter<'_, 'a> {
-    // NOTE: apart from its residents' records and learners, an area scope
-    // still reads every enrolment, outcome, ledger earning and session, so
-    // the statistics step grows with the number of areas times the season:
-    // about 18 s of CPU time for the 129 scopes of the 16x bundle of
-    // scripts/bench-season (BENCHMARKS.md, "Why 16x grows faster than n
-    // log n").
+    // NOTE: an area scope still reads every enrolment, outcome, ledger
+    // earning and session, not only its residents' ones. So the statistics
+    // step grows with the number of areas times the season size. The 129
+    // scopes of a 16x `scripts/bench-season` bundle took about 18 s of CPU
+    // time (BENCHMARKS.md, "Why 16x grows faster than n log n").
     fn count(&self, request: &StatisticsRequest) -> Statistics {
         let as_of = self.prepared.report.as_of;
         let sessions = self.scope_sessions();
