@@ -287,9 +287,9 @@ fn source_key(kind: OutcomeKind, learner: LearnerId, subject: Uuid) -> String {
 const HYPHENATED_LENGTH: usize = 36;
 
 /// Appends `uuid` in its lowercase hyphenated form, as
-/// `Uuid::hyphenated` writes it. The `uuid` crate (1.26) looks up the 32
-/// digits one at a time, and this computes the 16 digits of each half
-/// together in a `u128`.
+/// `Uuid::hyphenated` writes it. The `uuid` crate (1.26) converts the 32
+/// digits one nibble at a time, and this computes the 16 digits of each
+/// half together in a `u128`.
 fn push_hyphenated(out: &mut String, uuid: Uuid) {
     let value = uuid.as_u128();
     let mut text = [b'-'; HYPHENATED_LENGTH];
