@@ -1316,6 +1316,45 @@ fn club_check_ins_agree_with_the_statistics_module() {
 }
 
 #[test]
+fn club_recorded_activities_agree_with_statistics() {
+    let mut bundle = stats_fixture();
+    bundle
+        .outcomes
+        .retain(|outcome| outcome.occurred_on <= day("2026-03-20"));
+    // An outcome that names the Willow Choir's practice of 20 March makes
+    // that activity recorded; it is the choir's only session.
+    let practice = "50000000-0000-4000-8000-000000000031"
+        .parse()
+        .expect("a session id");
+    let mut record = bundle.outcomes[0].clone();
+    record.id = "90000000-0000-4000-8000-000000000099"
+        .parse()
+        .expect("an outcome id");
+    record.occurred_on = day("2026-03-20");
+    record.session_id = Some(practice);
+    bundle.outcomes.push(record);
+
+    let season =
+        run_season(&bundle, fixture_options("2026-03-25T00:00:00+08:00")).expect("the season runs");
+    let willow = season
+        .clubs
+        .iter()
+        .find(|club| club.club_id.to_string() == "c0000000-0000-4000-8000-000000000001")
+        .expect("the choir is evaluated");
+    let found = willow.result.as_ref().expect("the choir evaluates");
+    assert_eq!(found.counts.recorded_activities, 1);
+
+    let input =
+        xuetong::stats::club_evaluation_input(&bundle, &season.attendance, willow.club_id, 2026)
+            .expect("the club is in the bundle");
+    assert_eq!(input.recorded_session_ids, vec![practice]);
+    let expected = xuetong::club::evaluate(&input, &xuetong::club::Scorecard::default())
+        .expect("the choir evaluates");
+    assert_eq!(expected.counts, found.counts);
+    assert_eq!(expected.score, found.score);
+}
+
+#[test]
 fn run_season_operation_takes_statistics_options() {
     let folder = repo_root()
         .join("tests")

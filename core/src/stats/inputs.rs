@@ -1,14 +1,14 @@
 //! The statistics as inputs of the learning index and of the club
 //! evaluation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::attendance::AttendanceReport;
 use crate::bundle::Bundle;
 use crate::club::{ActivityCheckIns, EvaluationInput};
 use crate::id::{ClubId, SessionId};
 use crate::index::{IndexInput, IndexNumber, UnitInput};
-use crate::model::VenueTier;
+use crate::model::{Session, VenueTier};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
@@ -203,10 +203,10 @@ pub fn club_activity_check_ins(
 /// [`club_activity_check_ins`] and the bundle's outcomes that name the
 /// club, among which the evaluation counts the club's awards.
 ///
-/// NOTE: a bundle carries no activity records (minutes, photos, written
-/// summaries), so `recorded_session_ids` is empty and the record-keeping
-/// indicator counts only the club's written rules. Add the recorded
-/// sessions to the returned input when they are known.
+/// A bundle has no file of activity records (minutes, photos, written
+/// summaries), so an activity counts as recorded when an outcome of the
+/// bundle names it in `session_id`, as in the season run's evaluations.
+/// Add other recorded sessions to the returned input when they are known.
 ///
 /// # Errors
 ///
@@ -225,6 +225,26 @@ pub fn club_evaluation_input(
                 .into(),
         );
     };
+    // A session that had not ended by the report's time was not held, so
+    // it is no activity of the year yet (cancelled ones the evaluation
+    // leaves out and lists itself).
+    let activities: Vec<Session> = bundle
+        .sessions
+        .iter()
+        .filter(|timed| timed.session.club_id() == Some(club))
+        .filter(|timed| timed.session.is_cancelled() || timed.times.ends_at <= attendance.as_of)
+        .map(|timed| timed.session.clone())
+        .collect();
+    let named_by_outcomes: HashSet<SessionId> = bundle
+        .outcomes
+        .iter()
+        .filter_map(|outcome| outcome.session_id)
+        .collect();
+    let recorded_session_ids = activities
+        .iter()
+        .map(|session| session.id)
+        .filter(|id| named_by_outcomes.contains(id))
+        .collect();
     Ok(EvaluationInput {
         club: record.clone(),
         year,
@@ -234,18 +254,9 @@ pub fn club_evaluation_input(
             .filter(|member| member.club_id == club)
             .cloned()
             .collect(),
-        // A session that had not ended by the report's time was not held,
-        // so it is no activity of the year yet (cancelled ones the
-        // evaluation leaves out and lists itself).
-        activities: bundle
-            .sessions
-            .iter()
-            .filter(|timed| timed.session.club_id() == Some(club))
-            .filter(|timed| timed.session.is_cancelled() || timed.times.ends_at <= attendance.as_of)
-            .map(|timed| timed.session.clone())
-            .collect(),
+        activities,
         check_ins: club_activity_check_ins(&bundle.sessions, attendance, club),
-        recorded_session_ids: Vec::new(),
+        recorded_session_ids,
         outcomes: bundle
             .outcomes
             .iter()
