@@ -197,6 +197,33 @@ fn broken_bundle_problems_name_file_line_and_value() {
 }
 
 #[test]
+fn learners_file_written_only_when_listed() {
+    // A bundle built in code without learners accepts any learner id, and
+    // so must its files, because a header-only learners.csv lists none.
+    let open = Bundle::default();
+    let mut files = MemoryBundle::new();
+    write_bundle(&open, &mut files).unwrap();
+    assert!(!files.files.contains_key("learners.csv"));
+    let (again, _) = read(&files);
+    assert!(!again.learners_listed);
+    assert!(!again.restricts_learners());
+    assert_eq!(again, open);
+
+    let listed = Bundle {
+        learners_listed: true,
+        ..Bundle::default()
+    };
+    let mut files = MemoryBundle::new();
+    write_bundle(&listed, &mut files).unwrap();
+    let header = String::from_utf8(files.files["learners.csv"].clone()).unwrap();
+    assert_eq!(header.lines().count(), 1, "{header}");
+    let (again, _) = read(&files);
+    assert!(again.learners_listed);
+    assert!(again.restricts_learners());
+    assert_eq!(again, listed);
+}
+
+#[test]
 fn names_survive_write_and_read_byte_for_byte() {
     let (bundle, _) = read(&example());
     let mut first = MemoryBundle::new();
