@@ -845,3 +845,56 @@ fn bad_byte_offset_counts_byte_order_mark() {
         assert_eq!(problem.params["line"], 2_002, "{reading}");
     }
 }
+
+#[test]
+fn bad_byte_offset_in_quoted_cells() {
+    // Each case is the last row of a learners.csv whose first 2,000 rows
+    // make it UTF-8. Byte 0xFF is neither UTF-8 nor GB18030, and the
+    // offset must point at it whatever quotes come before it on the row.
+    let cases: &[(&str, &[u8])] = &[
+        ("unquoted, first byte", b"\xFFoe"),
+        ("unquoted, middle", b"Zo\xFFe"),
+        ("quoted, first byte", b"\"\xFFoe\""),
+        ("quoted, middle", b"\"Zo\xFFe\""),
+        ("quoted, after doubled quotes", b"\"Say \"\"hi\"\" \xFF\""),
+        ("quoted, with a comma", b"\"Lefe, Zo\xFFe\""),
+    ];
+    for &(case, cell) in cases {
+        for id in [
+            &b"20000000-0000-4000-8000-999999999999"[..],
+            b"\"20000000-0000-4000-8000-999999999999\"",
+        ] {
+            let mut text = b"id,display_name\n".to_vec();
+            for number in 1..=2_000 {
+                text.extend_from_slice(
+                    format!("20000000-0000-4000-8000-{number:012},Learner {number}\n").as_bytes(),
+                );
+            }
+            text.extend_from_slice(id);
+            text.push(b',');
+            text.extend_from_slice(cell);
+            text.push(b'\n');
+            let expected = text.iter().position(|&byte| byte == 0xFF).unwrap();
+            let mut files = minimal();
+            files.insert("learners.csv", text);
+            let sequential = read(&files).1;
+            let parallel = xuetong::bundle::read_bundle_parallel(&files)
+                .expect("a memory bundle always reads")
+                .1;
+            let quoted_id = id.starts_with(b"\"");
+            for (reading, report) in [("sequential", sequential), ("parallel", parallel)] {
+                let problem = report
+                    .problems
+                    .iter()
+                    .find(|problem| problem.code.as_str() == "invalid_encoding")
+                    .expect("the bad byte is reported");
+                assert_eq!(
+                    problem.params["offset"], expected,
+                    "{case}, quoted id {quoted_id}, {reading}"
+                );
+                assert_eq!(problem.params["field"], "display_name", "{case}");
+                assert_eq!(problem.params["line"], 2_002, "{case}");
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
 use super::codes;
 use super::encoding::{Decoded, Encoding, EncodingFailure, decode, utf8_text_offset};
-use super::lines::LineTracker;
+use super::lines::{DroppedQuotes, LineTracker};
 use super::report::FileReport;
 
 /// A record read from a file, with the line it started on.
@@ -257,7 +257,9 @@ pub(super) fn read_body<T: Record, R: Read>(
         let located = LocatedRecord {
             record: &record,
             line,
-            offset: start.offset + offset,
+            piece_offset: start.offset,
+            record_start: offset,
+            dropped_quotes: tracker.dropped_quotes(),
         };
         match read_row::<T>(file, &base, &located, &table.columns) {
             Ok(value) => {
@@ -390,7 +392,11 @@ fn allowed_columns<T: Record>() -> String {
 struct LocatedRecord<'a> {
     record: &'a csv::ByteRecord,
     line: u64,
-    offset: u64,
+    /// The offset in the file of the text the parser reads.
+    piece_offset: u64,
+    /// The offset of the record in that text.
+    record_start: u64,
+    dropped_quotes: &'a DroppedQuotes,
 }
 
 /// Reads one row; `base` is the path of the file.
@@ -400,11 +406,7 @@ fn read_row<T: Record>(
     located: &LocatedRecord<'_>,
     columns: &[Option<usize>],
 ) -> Result<T, Problems> {
-    let LocatedRecord {
-        record,
-        line,
-        offset: record_start,
-    } = *located;
+    let LocatedRecord { record, line, .. } = *located;
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
     // Checking the whole record at once is faster than checking each cell.
@@ -429,13 +431,13 @@ fn read_row<T: Record>(
             Err(error) => {
                 let name = T::FIELDS[field].name;
                 // The record keeps its cells back to back without the commas
-                // between them, so the bad byte's offset in the file is the
-                // record's start, the cells and commas before it, and the
-                // offset inside the cell. Quotes around earlier cells are
-                // not counted, so a quoted row reports an offset a little
-                // early.
+                // between them, which the index adds back.
                 let cell_start = record.range(*column).map_or(0, |range| range.start);
-                let offset = record_start as usize + cell_start + column + error.valid_up_to();
+                let index = (cell_start + column + error.valid_up_to()) as u64;
+                let offset = located.piece_offset
+                    + located
+                        .dropped_quotes
+                        .text_offset(located.record_start, index);
                 problems.push(
                     Problem::new(codes::INVALID_ENCODING, line_path(file, line).join(name))
                         .with("file", file)
