@@ -28,7 +28,7 @@
 //! scan with its own reason.
 
 pub(crate) mod encoding;
-mod lines;
+pub(crate) mod lines;
 mod link;
 #[cfg(feature = "parallel")]
 mod pieces;
@@ -582,7 +582,7 @@ pub mod codes {
         DUPLICATE_COLUMN = "duplicate_column",
             en: "{file} names column {column} twice, at positions {first_position} and {position}",
             zh: "{file} 的列 {column} 出现两次，分别在第 {first_position} 和第 {position} 列";
-        /// Bytes that are neither UTF-8 nor GB18030.
+        /// Bytes that are neither UTF-8 nor GB18030, the first at byte `offset` of the file.
         INVALID_ENCODING = "invalid_encoding",
             en: "{file} is not valid UTF-8 or GB18030 text (first bad byte at offset {offset}); save it as CSV UTF-8",
             zh: "{file} 不是有效的 UTF-8 或 GB18030 文本（首个错误字节位于偏移 {offset}）；请另存为 CSV UTF-8";
