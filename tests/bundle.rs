@@ -898,3 +898,59 @@ fn bad_byte_offset_in_quoted_cells() {
         }
     }
 }
+
+#[test]
+fn names_of_line_separators_are_control_characters() {
+    // `str::trim` removes U+0085 and U+2028 as whitespace, which would turn
+    // these names into empty, `required` ones.
+    let cases = [
+        ("\u{85}", "U+0085"),
+        ("\u{2028}", "U+2028"),
+        ("\u{2029}", "U+2029"),
+        (" \u{2028}\u{85} ", "U+2028"),
+        ("Zo\u{2028}e", "U+2028"),
+    ];
+    for (name, codepoint) in cases {
+        let mut files = minimal();
+        files.insert(
+            "learners.csv",
+            format!("id,display_name\n20000000-0000-4000-8000-000000000001,{name}\n"),
+        );
+        let (bundle, report) = read(&files);
+        assert!(bundle.learners.is_empty(), "{name:?}");
+        assert_eq!(
+            code_paths(&report.problems),
+            vec![(
+                "control_character".to_owned(),
+                json!(["learners.csv", 2, "display_name"])
+            )],
+            "{name:?}"
+        );
+        let problem = &report.problems[0];
+        assert_eq!(problem.params["codepoint"], codepoint, "{name:?}");
+        assert_eq!(problem.params["value"], name.trim_matches(' '), "{name:?}");
+    }
+}
+
+#[test]
+fn names_keep_ordinary_whitespace_trimming() {
+    // Spaces, tabs, no-break and ideographic spaces around a name are
+    // trimmed, and a name made only of them is missing.
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id,display_name\n\
+         20000000-0000-4000-8000-000000000001,\t Zoë\u{a0}\u{3000}\n\
+         20000000-0000-4000-8000-000000000002, \u{3000}\t\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(bundle.learners.len(), 1);
+    assert_eq!(bundle.learners[0].display_name, "Zoë");
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![(
+            "required".to_owned(),
+            json!(["learners.csv", 3, "display_name"])
+        )]
+    );
+}

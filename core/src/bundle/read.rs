@@ -5,6 +5,7 @@ use std::io::{self, Read};
 
 use serde_json::Value;
 
+use crate::field::trim_spaces;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
@@ -422,12 +423,12 @@ fn read_row<T: Record>(
         };
         let checked = whole.and_then(|whole| whole.get(record.range(*column)?));
         if let Some(text) = checked {
-            cells.push(Some(text.trim()));
+            cells.push(Some(trim_spaces(text)));
             continue;
         }
         let bytes = record.get(*column).unwrap_or_default();
         match std::str::from_utf8(bytes) {
-            Ok(text) => cells.push(Some(text.trim())),
+            Ok(text) => cells.push(Some(trim_spaces(text))),
             Err(error) => {
                 let name = T::FIELDS[field].name;
                 // The record keeps its cells back to back without the commas

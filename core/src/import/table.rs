@@ -10,7 +10,7 @@ use crate::bundle::BundleSource;
 use crate::bundle::codes as bundle_codes;
 use crate::bundle::encoding::{Decoded, Encoding, EncodingFailure, decode, utf8_text_offset};
 use crate::bundle::lines::{DroppedQuotes, LineTracker};
-use crate::field::MAX_TEXT_CHARS;
+use crate::field::{MAX_TEXT_CHARS, trim_spaces};
 use crate::problem::{Code, Path, PathSegment, Problem, Problems, codes};
 use crate::record::Record;
 
@@ -363,7 +363,7 @@ impl<'r> Row<'r> {
         let position = self.positions[index];
         let bytes = record.get(position).unwrap_or_default();
         match std::str::from_utf8(bytes) {
-            Ok(text) => Some(text.trim()),
+            Ok(text) => Some(trim_spaces(text)),
             Err(error) => {
                 let shown = String::from_utf8_lossy(bytes).into_owned();
                 // The record keeps its cells back to back without the commas
