@@ -197,6 +197,33 @@ fn broken_bundle_problems_name_file_line_and_value() {
 }
 
 #[test]
+fn learners_file_written_only_when_listed() {
+    // A bundle built in code without learners accepts any learner id, and
+    // so must its files, because a header-only learners.csv lists none.
+    let open = Bundle::default();
+    let mut files = MemoryBundle::new();
+    write_bundle(&open, &mut files).unwrap();
+    assert!(!files.files.contains_key("learners.csv"));
+    let (again, _) = read(&files);
+    assert!(!again.learners_listed);
+    assert!(!again.restricts_learners());
+    assert_eq!(again, open);
+
+    let listed = Bundle {
+        learners_listed: true,
+        ..Bundle::default()
+    };
+    let mut files = MemoryBundle::new();
+    write_bundle(&listed, &mut files).unwrap();
+    let header = String::from_utf8(files.files["learners.csv"].clone()).unwrap();
+    assert_eq!(header.lines().count(), 1, "{header}");
+    let (again, _) = read(&files);
+    assert!(again.learners_listed);
+    assert!(again.restricts_learners());
+    assert_eq!(again, listed);
+}
+
+#[test]
 fn names_survive_write_and_read_byte_for_byte() {
     let (bundle, _) = read(&example());
     let mut first = MemoryBundle::new();
@@ -817,4 +844,113 @@ fn bad_byte_offset_counts_byte_order_mark() {
         assert_eq!(problem.params["offset"], expected, "{reading}");
         assert_eq!(problem.params["line"], 2_002, "{reading}");
     }
+}
+
+#[test]
+fn bad_byte_offset_in_quoted_cells() {
+    // Each case is the last row of a learners.csv whose first 2,000 rows
+    // make it UTF-8. Byte 0xFF is neither UTF-8 nor GB18030, and the
+    // offset must point at it whatever quotes come before it on the row.
+    let cases: &[(&str, &[u8])] = &[
+        ("unquoted, first byte", b"\xFFoe"),
+        ("unquoted, middle", b"Zo\xFFe"),
+        ("quoted, first byte", b"\"\xFFoe\""),
+        ("quoted, middle", b"\"Zo\xFFe\""),
+        ("quoted, after doubled quotes", b"\"Say \"\"hi\"\" \xFF\""),
+        ("quoted, with a comma", b"\"Lefe, Zo\xFFe\""),
+    ];
+    for &(case, cell) in cases {
+        for id in [
+            &b"20000000-0000-4000-8000-999999999999"[..],
+            b"\"20000000-0000-4000-8000-999999999999\"",
+        ] {
+            let mut text = b"id,display_name\n".to_vec();
+            for number in 1..=2_000 {
+                text.extend_from_slice(
+                    format!("20000000-0000-4000-8000-{number:012},Learner {number}\n").as_bytes(),
+                );
+            }
+            text.extend_from_slice(id);
+            text.push(b',');
+            text.extend_from_slice(cell);
+            text.push(b'\n');
+            let expected = text.iter().position(|&byte| byte == 0xFF).unwrap();
+            let mut files = minimal();
+            files.insert("learners.csv", text);
+            let sequential = read(&files).1;
+            let parallel = xuetong::bundle::read_bundle_parallel(&files)
+                .expect("a memory bundle always reads")
+                .1;
+            let quoted_id = id.starts_with(b"\"");
+            for (reading, report) in [("sequential", sequential), ("parallel", parallel)] {
+                let problem = report
+                    .problems
+                    .iter()
+                    .find(|problem| problem.code.as_str() == "invalid_encoding")
+                    .expect("the bad byte is reported");
+                assert_eq!(
+                    problem.params["offset"], expected,
+                    "{case}, quoted id {quoted_id}, {reading}"
+                );
+                assert_eq!(problem.params["field"], "display_name", "{case}");
+                assert_eq!(problem.params["line"], 2_002, "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn names_of_line_separators_are_control_characters() {
+    // `str::trim` removes U+0085 and U+2028 as whitespace, which would turn
+    // these names into empty, `required` ones.
+    let cases = [
+        ("\u{85}", "U+0085"),
+        ("\u{2028}", "U+2028"),
+        ("\u{2029}", "U+2029"),
+        (" \u{2028}\u{85} ", "U+2028"),
+        ("Zo\u{2028}e", "U+2028"),
+    ];
+    for (name, codepoint) in cases {
+        let mut files = minimal();
+        files.insert(
+            "learners.csv",
+            format!("id,display_name\n20000000-0000-4000-8000-000000000001,{name}\n"),
+        );
+        let (bundle, report) = read(&files);
+        assert!(bundle.learners.is_empty(), "{name:?}");
+        assert_eq!(
+            code_paths(&report.problems),
+            vec![(
+                "control_character".to_owned(),
+                json!(["learners.csv", 2, "display_name"])
+            )],
+            "{name:?}"
+        );
+        let problem = &report.problems[0];
+        assert_eq!(problem.params["codepoint"], codepoint, "{name:?}");
+        assert_eq!(problem.params["value"], name.trim_matches(' '), "{name:?}");
+    }
+}
+
+#[test]
+fn names_keep_ordinary_whitespace_trimming() {
+    // Spaces, tabs, no-break and ideographic spaces around a name are
+    // trimmed, and a name made only of them is missing.
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id,display_name\n\
+         20000000-0000-4000-8000-000000000001,\t Zoë\u{a0}\u{3000}\n\
+         20000000-0000-4000-8000-000000000002, \u{3000}\t\n",
+    );
+    let (bundle, report) = read(&files);
+    assert_eq!(bundle.learners.len(), 1);
+    assert_eq!(bundle.learners[0].display_name, "Zoë");
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![(
+            "required".to_owned(),
+            json!(["learners.csv", 3, "display_name"])
+        )]
+    );
 }

@@ -624,3 +624,65 @@ fn toronto_needs_its_file() {
         "the toronto-dropin source has no drop-in.csv; give the folder that holds the dataset's files (drop-in.csv)"
     );
 }
+
+#[test]
+fn bad_byte_offset_in_later_cell() {
+    // The encoding is decided on the first 64 KiB, so 1,000 good rows of
+    // about 130 bytes come before the row whose title has byte 0xFF, which
+    // is neither UTF-8 nor GB18030. The offset is the bad byte's in the
+    // file, byte-order mark and dropped quotes included.
+    let titles: &[(&str, &[u8])] = &[
+        ("unquoted, first byte", b"\xFFChair Yoga"),
+        ("unquoted, middle", b"Chair \xFFYoga"),
+        ("quoted, first byte", b"\"\xFFChair Yoga\""),
+        ("quoted, middle", b"\"Chair, \"\"Easy\"\" \xFFYoga\""),
+    ];
+    for &(case, title) in titles {
+        for location in [&b"1063"[..], b"\"1063\""] {
+            let mut text = b"\xEF\xBB\xBF".to_vec();
+            text.extend_from_slice(TORONTO_HEADER.as_bytes());
+            text.extend_from_slice(b"\r\n");
+            for number in 1..=1_000 {
+                let row = format!(
+                    "{number},1063,{},Chair Yoga,FitnessTO - Drop-In,60,None,\
+                     2026-01-05 to 2026-01-05,10,0,11,0,2026-01-05,2026-01-05,Monday\r\n",
+                    100_000 + number
+                );
+                text.extend_from_slice(row.as_bytes());
+            }
+            text.extend_from_slice(b"1001,");
+            text.extend_from_slice(location);
+            text.extend_from_slice(b",200000,");
+            text.extend_from_slice(title);
+            text.extend_from_slice(
+                b",FitnessTO - Drop-In,60,None,2026-01-05 to 2026-01-05,\
+                  10,0,11,0,2026-01-05,2026-01-05,Monday\r\n",
+            );
+            let expected = text.iter().position(|&byte| byte == 0xFF).unwrap();
+            let mut source = MemoryBundle::new();
+            source.insert("drop-in.csv", text);
+
+            let Import { report, .. } =
+                import(Format::TorontoDropin, &source).expect("the source has drop-in.csv");
+            let quoted_location = location.starts_with(b"\"");
+            let problem = report
+                .problems
+                .iter()
+                .find(|problem| problem.code.as_str() == "invalid_encoding")
+                .unwrap_or_else(|| panic!("{case}: the bad byte is not reported"));
+            assert_eq!(
+                problem.params["offset"], expected,
+                "{case}, quoted location {quoted_location}"
+            );
+            assert_eq!(
+                problem.path,
+                xuetong::problem::Path(vec![
+                    "drop-in.csv".into(),
+                    1_002u64.into(),
+                    "Course Title".into()
+                ]),
+                "{case}"
+            );
+        }
+    }
+}

@@ -691,6 +691,43 @@ fn rejected_scans_are_listed_with_reasons() {
 }
 
 #[test]
+fn learners_file_with_only_bad_rows() {
+    let mut files = example_files();
+    // Neither id is a UUID, so the reader rejects both rows.
+    files.insert(
+        "learners.csv",
+        "id,display_name\nlearner-1,王秀英\n20000000-0000-4000-8000-00000000000x,Zoë Lefèvre\n",
+    );
+    let (bundle, report) = read_bundle(&files).expect("the bundle is readable");
+    let counts = report
+        .files
+        .iter()
+        .find(|counts| counts.file == "learners.csv")
+        .expect("learners.csv is counted");
+    assert_eq!(counts.rows_read, 2);
+    assert_eq!(counts.rows_rejected, 2);
+    assert!(bundle.learners.is_empty());
+    assert!(bundle.learners_listed);
+
+    let season = run_season(&bundle, options(&bundle)).expect("the season runs");
+    assert_eq!(season.summary.scans, 17);
+    assert!(season.attendance.records.is_empty());
+    let rejected = rows(&output(&season, OutputFile::RejectedScans, Locale::En));
+    let codes: BTreeSet<&str> = rejected.iter().map(|row| row["code"].as_str()).collect();
+    assert_eq!(codes, BTreeSet::from(["unknown_learner"]));
+    assert_eq!(season.summary.scans_rejected, 17);
+
+    // Without the file, the same scans are not rejected for their learner.
+    files.files.remove("learners.csv");
+    let (bundle, _) = read_bundle(&files).expect("the bundle is readable");
+    assert!(!bundle.learners_listed);
+    let season = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let rejected = rows(&output(&season, OutputFile::RejectedScans, Locale::En));
+    assert!(!rejected.iter().any(|row| row["code"] == "unknown_learner"));
+    assert!(!season.attendance.records.is_empty());
+}
+
+#[test]
 fn rejected_rows_name_file_line_and_value() {
     let mut files = example_files();
     let mut venues = String::from_utf8(files.files["venues.csv"].clone()).expect("UTF-8");

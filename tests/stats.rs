@@ -1266,3 +1266,43 @@ fn duplicate_learner_and_club_rejected() {
     ];
     assert_eq!(found, expected);
 }
+
+#[test]
+fn statistics_with_empty_learner_list() {
+    // One walk-in session on 2 March with one check-in. An empty `learners`
+    // list knows no learner, so the check-in is rejected, while without the
+    // list any learner id is accepted.
+    let mut input = json!({
+        "venues": [{"id": "10000000-0000-4000-8000-000000000001", "name": "Willow Community",
+                    "tier": "community", "time_zone": "Asia/Shanghai"}],
+        "courses": [{"id": "40000000-0000-4000-8000-000000000001", "title": "Tai chi",
+                     "category": "tai_chi",
+                     "provider_venue_id": "10000000-0000-4000-8000-000000000001",
+                     "walk_in": true}],
+        "sessions": [{"id": "50000000-0000-4000-8000-000000000001",
+                      "course_id": "40000000-0000-4000-8000-000000000001",
+                      "venue_id": "10000000-0000-4000-8000-000000000001",
+                      "date": "2026-03-02", "start_time": "09:00", "end_time": "10:30"}],
+        "scans": [{"id": "70000000-0000-4000-8000-000000000001",
+                   "session_id": "50000000-0000-4000-8000-000000000001",
+                   "learner_id": "20000000-0000-4000-8000-000000000001",
+                   "scanned_at": "2026-03-02T08:55:00+08:00", "direction": "check_in",
+                   "method": "card"}],
+    });
+    let options = json!({
+        "as_of": "2026-03-25T00:00:00+08:00",
+        "period": {"first_day": "2026-03-01", "last_day": "2026-03-31"},
+        "scope": {"kind": "platform"},
+    });
+    let check_ins = |input: &serde_json::Value| {
+        let request = json!({"input": input, "options": options});
+        let response = xuetong::api::call("compute_statistics", &request.to_string());
+        let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+        assert_eq!(response["ok"], true, "{response}");
+        response["value"]["check_ins"].clone()
+    };
+
+    assert_eq!(check_ins(&input), 1);
+    input["learners"] = json!([]);
+    assert_eq!(check_ins(&input), 0);
+}

@@ -59,7 +59,7 @@ pub trait FieldValue: Sized {
     /// it as text.
     fn from_json(value: &Value) -> Result<Self, Invalid> {
         match value {
-            Value::String(text) => Self::from_text(text.trim()),
+            Value::String(text) => Self::from_text(trim_spaces(text)),
             _ => Err(Invalid::wrong_type(Self::EXPECTED)),
         }
     }
@@ -83,15 +83,28 @@ pub trait FieldValue: Sized {
 /// The longest text a free-text field accepts, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
 
+/// Returns `text` without the whitespace around it, as [`str::trim`] does,
+/// but keeps U+0085 (next line), U+2028 (line separator) and U+2029
+/// (paragraph separator). Free text made only of those is then rejected
+/// as a control character instead of being read as empty.
+pub(crate) fn trim_spaces(text: &str) -> &str {
+    text.trim_matches(|c: char| {
+        c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+    })
+}
+
 impl FieldValue for String {
     /// Reads free text: at most [`MAX_TEXT_CHARS`] characters, and no control
     /// characters other than tab, line feed and carriage return (a NUL or an
     /// escape sequence in a name breaks databases and terminals downstream).
+    /// The line and paragraph separators U+2028 and U+2029 are rejected as
+    /// control characters too, because editors and JavaScript before
+    /// ES2019 take them as line breaks.
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        if let Some(control) = text
-            .chars()
-            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        {
+        if let Some(control) = text.chars().find(|&c| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{2028}' | '\u{2029}')
+        }) {
             return Err(Invalid::new(codes::CONTROL_CHARACTER)
                 .with("codepoint", format!("U+{:04X}", u32::from(control))));
         }
@@ -653,6 +666,21 @@ mod tests {
         );
         let control = String::from_text("a\u{7}b").unwrap_err();
         assert_eq!(control.code, codes::CONTROL_CHARACTER);
+    }
+
+    #[test]
+    fn json_text_of_line_separators() {
+        for (text, codepoint) in [
+            ("\u{85}", "U+0085"),
+            ("\u{2028}", "U+2028"),
+            (" \u{2029} ", "U+2029"),
+        ] {
+            let invalid = String::from_json(&json!(text)).unwrap_err();
+            assert_eq!(invalid.code, codes::CONTROL_CHARACTER, "{text:?}");
+            assert_eq!(invalid.params, vec![("codepoint", json!(codepoint))]);
+        }
+        assert_eq!(trim_spaces(" \t\u{3000}Zoë\u{a0}\n"), "Zoë");
+        assert_eq!(trim_spaces(" \u{2028} "), "\u{2028}");
     }
 
     #[test]

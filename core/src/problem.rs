@@ -678,7 +678,7 @@ pub mod codes {
         TOO_LONG = "too_long",
             en: "{field} must be at most {max} characters long, got {length}",
             zh: "{field} 最多 {max} 个字符，实际为 {length} 个";
-        /// Text with a control character other than tab, line feed or carriage return.
+        /// Text with a control character other than tab, line feed or carriage return, or U+2028 or U+2029.
         CONTROL_CHARACTER = "control_character",
             en: "{field} contains the control character {codepoint}; remove it",
             zh: "{field} 含控制字符 {codepoint}，请删除";

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::field::FieldValue;
+use crate::field::{FieldValue, trim_spaces};
 use crate::problem::{Code, Path, PathSegment, Problem, Problems, codes};
 
 /// The description of one field, for documentation and for checking CSV
@@ -231,7 +231,7 @@ impl<'a> FieldReader<'a> {
         match &self.cells {
             Cells::Json(object) => match object.get(name) {
                 None | Some(Value::Null) => Raw::Absent,
-                Some(Value::String(text)) if text.trim().is_empty() => Raw::Absent,
+                Some(Value::String(text)) if trim_spaces(text).is_empty() => Raw::Absent,
                 Some(value) => Raw::Json(value),
             },
             Cells::Csv { fields, cells } => {

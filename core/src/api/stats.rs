@@ -82,6 +82,9 @@ fn read_bundle_lists(
         categories: read_list(object, "categories", problems),
         venues,
         learners: read_list(object, "learners", problems),
+        // As in `evaluate_attendance`, a list that is given, even an empty
+        // one, is the full list of known learners.
+        learners_listed: object.get("learners").is_some_and(|value| !value.is_null()),
         instructors: read_list(object, "instructors", problems),
         clubs: read_list(object, "clubs", problems),
         club_members: read_list(object, "club_members", problems),

@@ -64,12 +64,10 @@ impl<'a> AttendanceInput<'a> {
     /// owns the two lists the bundle stores in another form: the learner
     /// ids in `learners`, and in `assessments` the results of
     /// [`AssessmentResult::from_outcomes`] on the bundle's outcomes. An
-    /// empty `learners` accepts any learner id, as for a bundle without
-    /// learners. Struct update syntax replaces a part, such as the scans.
-    ///
-    /// NOTE: a bundle whose `learners.csv` had every row rejected also has
-    /// no learners, so its scans are accepted for any learner id too. The
-    /// bundle does not record whether the file was there.
+    /// empty `learners` accepts any learner id, unless the bundle's
+    /// `learners_listed` is set. So when every row of a bundle's
+    /// `learners.csv` was rejected, every scan is rejected.
+    /// Struct update syntax replaces a part, such as the scans.
     ///
     /// # Example
     ///
@@ -93,7 +91,7 @@ impl<'a> AttendanceInput<'a> {
             sessions: &bundle.sessions,
             courses: &bundle.courses,
             venues: &bundle.venues,
-            learners: (!learners.is_empty()).then_some(learners),
+            learners: (bundle.learners_listed || !learners.is_empty()).then_some(learners),
             enrolments: &bundle.enrolments,
             excusals: &bundle.excusals,
             assessments,

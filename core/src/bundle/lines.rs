@@ -7,7 +7,9 @@
 //! cell running to the end of the file, without saying so. [`LineTracker`]
 //! counts every line break (CR LF, LF or CR) and follows the quoting the
 //! way the parser does, so that rows get their real lines and an unclosed
-//! quote can be reported.
+//! quote can be reported. It also notes the quotes the parser leaves out of
+//! the cells, so that a byte of a cell can be traced back to its offset in
+//! the text.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -50,6 +52,41 @@ pub(crate) struct LineTracker<R> {
     break_runs: RefCell<VecDeque<(u64, u64)>>,
     /// Line breaks before the offset of the last lookup.
     counted: Cell<u64>,
+    dropped_quotes: DroppedQuotes,
+}
+
+/// The offsets of the quotes that the parser leaves out of the cells: the
+/// quote that opens a quoted field, the one that closes it, and the first
+/// of each doubled quote inside it. Only those that no lookup has passed
+/// are kept.
+#[derive(Debug, Default)]
+pub(crate) struct DroppedQuotes {
+    offsets: RefCell<VecDeque<u64>>,
+}
+
+impl DroppedQuotes {
+    /// Returns the offset in the text of byte `index` of the record whose
+    /// text starts at `start`, where `index` counts the cells' bytes back to
+    /// back plus one byte for each comma before the cell. Lookups must come
+    /// in increasing order of `start`.
+    pub(crate) fn text_offset(&self, start: u64, index: u64) -> u64 {
+        self.forget_before(start);
+        let mut offset = start + index;
+        for &quote in self.offsets.borrow().iter() {
+            if quote > offset {
+                break;
+            }
+            offset += 1;
+        }
+        offset
+    }
+
+    fn forget_before(&self, offset: u64) {
+        let mut offsets = self.offsets.borrow_mut();
+        while offsets.front().is_some_and(|&quote| quote < offset) {
+            offsets.pop_front();
+        }
+    }
 }
 
 impl<R: Read> LineTracker<R> {
@@ -65,6 +102,7 @@ impl<R: Read> LineTracker<R> {
             pending: RefCell::new(VecDeque::new()),
             break_runs: RefCell::new(VecDeque::new()),
             counted: Cell::new(0),
+            dropped_quotes: DroppedQuotes::default(),
         }
     }
 
@@ -83,16 +121,24 @@ impl<R: Read> LineTracker<R> {
     /// a line break. The parser's position of a record includes the empty
     /// lines it skipped before the record, and the LF of a CR LF that ended
     /// the row before, so this is where the record's text really starts.
-    /// Lookups must come in increasing order of offset.
+    /// Lookups must come in increasing order of offset, and each drops the
+    /// noted quotes before the record, so that they do not pile up.
     pub(crate) fn content_start(&self, offset: u64) -> u64 {
         let mut runs = self.break_runs.borrow_mut();
         while runs.front().is_some_and(|&(_, end)| end <= offset) {
             runs.pop_front();
         }
-        match runs.front() {
+        let start = match runs.front() {
             Some(&(start, end)) if start <= offset => end,
             _ => offset,
-        }
+        };
+        self.dropped_quotes.forget_before(start);
+        start
+    }
+
+    /// Returns the quotes the parser left out of the cells read so far.
+    pub(crate) fn dropped_quotes(&self) -> &DroppedQuotes {
+        &self.dropped_quotes
     }
 
     /// Returns the line of a quote that was opened and never closed, once
@@ -112,6 +158,7 @@ impl<R: Read> LineTracker<R> {
     }
 
     fn note(&mut self, byte: u8) {
+        let at = self.offset;
         if matches!(byte, b'\r' | b'\n') {
             let runs = self.break_runs.get_mut();
             match runs.back_mut() {
@@ -136,9 +183,13 @@ impl<R: Read> LineTracker<R> {
         self.quoting = match (self.quoting, byte) {
             (Quoting::FieldStart, b'"') => {
                 self.quote_line = self.breaks + 1;
+                self.dropped_quotes.offsets.get_mut().push_back(at);
                 Quoting::Quoted
             }
-            (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+            (Quoting::Quoted, b'"') => {
+                self.dropped_quotes.offsets.get_mut().push_back(at);
+                Quoting::QuoteInQuoted
+            }
             (Quoting::Quoted, _) => Quoting::Quoted,
             (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
             (_, b',' | b'\r' | b'\n') => Quoting::FieldStart,
@@ -212,7 +263,9 @@ mod tests {
         tracker
     }
 
-    fn state(tracker: &LineTracker<&[u8]>) -> (u64, u64, bool, bool, Quoting, u64, Vec<u64>) {
+    type State = (u64, u64, bool, bool, Quoting, u64, Vec<u64>, Vec<u64>);
+
+    fn state(tracker: &LineTracker<&[u8]>) -> State {
         (
             tracker.offset,
             tracker.breaks,
@@ -221,6 +274,13 @@ mod tests {
             tracker.quoting,
             tracker.quote_line,
             tracker.pending.borrow().iter().copied().collect(),
+            tracker
+                .dropped_quotes
+                .offsets
+                .borrow()
+                .iter()
+                .copied()
+                .collect(),
         )
     }
 
@@ -263,7 +323,72 @@ mod tests {
         assert_eq!(tracker.last_line(), 4);
     }
 
+    /// A reader that returns at most `chunk` bytes a call.
+    struct Chunked<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let length = self.chunk.min(buffer.len()).min(self.bytes.len());
+            buffer[..length].copy_from_slice(&self.bytes[..length]);
+            self.bytes = &self.bytes[length..];
+            Ok(length)
+        }
+    }
+
+    /// Checks that every byte of every cell the parser reads from `bytes`,
+    /// handed over `chunk` bytes at a time, is found at its text offset.
+    fn check_cell_offsets(bytes: &[u8], chunk: usize) {
+        let chunked = Chunked { bytes, chunk };
+        let mut reader = super::super::read::csv_reader(LineTracker::new(chunked));
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let tracker = reader.get_ref();
+            let position = record.position().map_or(0, csv::Position::byte);
+            let start = tracker.content_start(position);
+            for column in 0..record.len() {
+                let range = record.range(column).unwrap();
+                for (at, &byte) in record[column].iter().enumerate() {
+                    let index = (range.start + column + at) as u64;
+                    let offset = tracker.dropped_quotes().text_offset(start, index);
+                    assert_eq!(
+                        bytes[offset as usize], byte,
+                        "cell {column} byte {at} of {bytes:?} in chunks of {chunk}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cell_bytes_at_text_offsets() {
+        let inputs: &[&[u8]] = &[
+            b"id,name\n1,\"a, b\"\n2,\"say \"\"hi\"\"\"\n",
+            b"a,b\r\n\"x\",\"\"\r\n\r\n,\"\"\"q\"\n",
+            b"a,b\n1,x\"y\n\"ab\"cd,\"\"\"\"\n",
+            "名称,备注\n\"图书馆\",\"一、\"\"二\"\"\"\n".as_bytes(),
+        ];
+        for input in inputs {
+            for chunk in [1, 2, 3, 7, 64] {
+                check_cell_offsets(input, chunk);
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_bytes_cells_at_text_offsets(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
+                0..200,
+            ),
+            chunk in 1usize..40,
+        ) {
+            check_cell_offsets(&bytes, chunk);
+        }
+
         #[test]
         fn any_bytes_match_byte_steps(
             bytes in proptest::collection::vec(

@@ -28,7 +28,7 @@
 //! scan with its own reason.
 
 pub(crate) mod encoding;
-mod lines;
+pub(crate) mod lines;
 mod link;
 #[cfg(feature = "parallel")]
 mod pieces;
@@ -84,6 +84,12 @@ pub struct Bundle {
     pub venues: Vec<Venue>,
     /// Learners.
     pub learners: Vec<Learner>,
+    /// Whether `learners` is the full list of known learners even when it is
+    /// empty. Reading sets it when the bundle has a `learners.csv`, so that
+    /// after a file whose rows were all rejected no learner is known. While
+    /// it is false, an empty `learners` accepts any learner id, as
+    /// [`restricts_learners`](Bundle::restricts_learners) describes.
+    pub learners_listed: bool,
     /// Instructors.
     pub instructors: Vec<Instructor>,
     /// Learning clubs.
@@ -111,6 +117,27 @@ impl Bundle {
     /// `categories.csv`.
     pub fn taxonomy(&self) -> Taxonomy {
         Taxonomy::extended(&self.categories).unwrap_or_default()
+    }
+
+    /// Returns whether only the bundle's learners are known: true when it
+    /// has any learner or `learners_listed` is set. When true, the
+    /// attendance engine rejects scans of other learner ids and the credit
+    /// engine skips their outcomes. When false, any learner id is accepted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use xuetong::bundle::Bundle;
+    ///
+    /// assert!(!Bundle::default().restricts_learners());
+    /// let listed = Bundle {
+    ///     learners_listed: true,
+    ///     ..Bundle::default()
+    /// };
+    /// assert!(listed.restricts_learners());
+    /// ```
+    pub fn restricts_learners(&self) -> bool {
+        self.learners_listed || !self.learners.is_empty()
     }
 }
 
@@ -239,6 +266,7 @@ fn read_bundle_with(
         .map(|&(file, _)| file)
         .filter(|file| names.iter().any(|name| name == file))
         .collect();
+    bundle.learners_listed = present.contains(&"learners.csv");
     let mut contents = read_files(&present)?.into_iter();
     let mut rows = RawRows::default();
     for &(file, required) in CSV_FILES {
@@ -469,7 +497,9 @@ fn read_one<T: Record + Send>(
 }
 
 /// Writes every record of `bundle` as CSV files (and `rules.json` when the
-/// bundle has rules) to `sink`.
+/// bundle has rules) to `sink`. `learners.csv` is written only when the
+/// bundle [restricts learners](Bundle::restricts_learners), so that reading
+/// the files back accepts the same learner ids.
 ///
 /// # Errors
 ///
@@ -478,7 +508,9 @@ pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), Bu
     let sessions: Vec<&Session> = bundle.sessions.iter().map(|timed| &timed.session).collect();
     write_file(sink, "categories.csv", &bundle.categories)?;
     write_file(sink, "venues.csv", &bundle.venues)?;
-    write_file(sink, "learners.csv", &bundle.learners)?;
+    if bundle.restricts_learners() {
+        write_file(sink, "learners.csv", &bundle.learners)?;
+    }
     write_file(sink, "instructors.csv", &bundle.instructors)?;
     write_file(sink, "clubs.csv", &bundle.clubs)?;
     write_file(sink, "club_members.csv", &bundle.club_members)?;
@@ -550,7 +582,7 @@ pub mod codes {
         DUPLICATE_COLUMN = "duplicate_column",
             en: "{file} names column {column} twice, at positions {first_position} and {position}",
             zh: "{file} 的列 {column} 出现两次，分别在第 {first_position} 和第 {position} 列";
-        /// Bytes that are neither UTF-8 nor GB18030.
+        /// Bytes that are neither UTF-8 nor GB18030, the first at byte `offset` of the file.
         INVALID_ENCODING = "invalid_encoding",
             en: "{file} is not valid UTF-8 or GB18030 text (first bad byte at offset {offset}); save it as CSV UTF-8",
             zh: "{file} 不是有效的 UTF-8 或 GB18030 文本（首个错误字节位于偏移 {offset}）；请另存为 CSV UTF-8";

@@ -5,12 +5,13 @@ use std::io::{self, Read};
 
 use serde_json::Value;
 
+use crate::field::trim_spaces;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
 use super::codes;
 use super::encoding::{Decoded, Encoding, EncodingFailure, decode, utf8_text_offset};
-use super::lines::LineTracker;
+use super::lines::{DroppedQuotes, LineTracker};
 use super::report::FileReport;
 
 /// A record read from a file, with the line it started on.
@@ -257,7 +258,9 @@ pub(super) fn read_body<T: Record, R: Read>(
         let located = LocatedRecord {
             record: &record,
             line,
-            offset: start.offset + offset,
+            piece_offset: start.offset,
+            record_start: offset,
+            dropped_quotes: tracker.dropped_quotes(),
         };
         match read_row::<T>(file, &base, &located, &table.columns) {
             Ok(value) => {
@@ -390,7 +393,11 @@ fn allowed_columns<T: Record>() -> String {
 struct LocatedRecord<'a> {
     record: &'a csv::ByteRecord,
     line: u64,
-    offset: u64,
+    /// The offset in the file of the text the parser reads.
+    piece_offset: u64,
+    /// The offset of the record in that text.
+    record_start: u64,
+    dropped_quotes: &'a DroppedQuotes,
 }
 
 /// Reads one row; `base` is the path of the file.
@@ -400,11 +407,7 @@ fn read_row<T: Record>(
     located: &LocatedRecord<'_>,
     columns: &[Option<usize>],
 ) -> Result<T, Problems> {
-    let LocatedRecord {
-        record,
-        line,
-        offset: record_start,
-    } = *located;
+    let LocatedRecord { record, line, .. } = *located;
     let mut problems = Problems::new();
     let mut cells = Vec::with_capacity(columns.len());
     // Checking the whole record at once is faster than checking each cell.
@@ -420,22 +423,22 @@ fn read_row<T: Record>(
         };
         let checked = whole.and_then(|whole| whole.get(record.range(*column)?));
         if let Some(text) = checked {
-            cells.push(Some(text.trim()));
+            cells.push(Some(trim_spaces(text)));
             continue;
         }
         let bytes = record.get(*column).unwrap_or_default();
         match std::str::from_utf8(bytes) {
-            Ok(text) => cells.push(Some(text.trim())),
+            Ok(text) => cells.push(Some(trim_spaces(text))),
             Err(error) => {
                 let name = T::FIELDS[field].name;
                 // The record keeps its cells back to back without the commas
-                // between them, so the bad byte's offset in the file is the
-                // record's start, the cells and commas before it, and the
-                // offset inside the cell. Quotes around earlier cells are
-                // not counted, so a quoted row reports an offset a little
-                // early.
+                // between them, which the index adds back.
                 let cell_start = record.range(*column).map_or(0, |range| range.start);
-                let offset = record_start as usize + cell_start + column + error.valid_up_to();
+                let index = (cell_start + column + error.valid_up_to()) as u64;
+                let offset = located.piece_offset
+                    + located
+                        .dropped_quotes
+                        .text_offset(located.record_start, index);
                 problems.push(
                     Problem::new(codes::INVALID_ENCODING, line_path(file, line).join(name))
                         .with("file", file)

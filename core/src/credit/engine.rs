@@ -80,17 +80,17 @@ impl CreditContext {
     }
 
     /// The context of a bundle: its courses, venues and taxonomy, and its
-    /// learners when it lists any.
+    /// learners when it [restricts learners](Bundle::restricts_learners).
     pub fn from_bundle(bundle: &Bundle) -> Self {
         let context = Self::new(
             bundle.courses.clone(),
             bundle.venues.clone(),
             bundle.taxonomy(),
         );
-        if bundle.learners.is_empty() {
-            context
-        } else {
+        if bundle.restricts_learners() {
             context.with_learners(bundle.learners.iter().map(|learner| learner.id))
+        } else {
+            context
         }
     }
 

@@ -391,7 +391,11 @@ struct Importer {
 impl Importer {
     fn new() -> Self {
         let online_venue = VenueId::derive(SYSTEM, "open-university");
-        let mut bundle = Bundle::default();
+        // The learners come from `studentInfo.csv`, which every import reads.
+        let mut bundle = Bundle {
+            learners_listed: true,
+            ..Bundle::default()
+        };
         bundle.venues.push(Venue {
             id: online_venue,
             source: source_ref("open-university"),

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 
 use crate::bundle::BundleSource;
 use crate::bundle::codes as bundle_codes;
-use crate::bundle::encoding::{Decoded, Encoding, EncodingFailure, decode};
-use crate::field::MAX_TEXT_CHARS;
+use crate::bundle::encoding::{Decoded, Encoding, EncodingFailure, decode, utf8_text_offset};
+use crate::bundle::lines::{DroppedQuotes, LineTracker};
+use crate::field::{MAX_TEXT_CHARS, trim_spaces};
 use crate::problem::{Code, Path, PathSegment, Problem, Problems, codes};
 use crate::record::Record;
 
@@ -87,7 +88,10 @@ pub(crate) struct Layout {
 /// An open source file, positioned after its header.
 pub(crate) struct Table<'s> {
     layout: &'static Layout,
-    reader: csv::Reader<Box<dyn Read + 's>>,
+    reader: csv::Reader<LineTracker<Box<dyn Read + 's>>>,
+    /// The offset in the file where the text starts, after any byte-order
+    /// mark.
+    text_offset: u64,
     /// For each of `layout.columns`, its position in the header.
     positions: Vec<usize>,
     /// The ignored columns present in the header, with their positions.
@@ -118,9 +122,11 @@ impl<'s> Table<'s> {
             })?;
 
         let mut report = SourceFileReport::new(file);
+        let mut text_offset = 0;
         let text: Box<dyn Read + 's> = match decode(reader).map_err(io_error("read", file))? {
             Ok(Decoded::Utf8 { encoding, reader }) => {
                 report.encoding = Some(encoding);
+                text_offset = utf8_text_offset(encoding);
                 reader
             }
             Ok(Decoded::Gb18030(text)) => {
@@ -143,7 +149,7 @@ impl<'s> Table<'s> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(text);
+            .from_reader(LineTracker::new(text));
         let mut header = csv::ByteRecord::new();
         if !read_record(&mut reader, &mut header, file)? {
             return Err(ImportError::EmptyFile { format, file });
@@ -195,6 +201,7 @@ impl<'s> Table<'s> {
         Ok(Self {
             layout,
             reader,
+            text_offset,
             positions,
             ignored,
             width: header.len(),
@@ -223,9 +230,15 @@ impl<'s> Table<'s> {
                 continue;
             }
             self.report.rows_read += 1;
+            let tracker = self.reader.get_ref();
+            let position = record.position().map_or(0, csv::Position::byte);
+            let record_start = tracker.content_start(position);
             let mut row = Row {
                 file,
-                line: record.position().map_or(0, csv::Position::line),
+                line: tracker.line_at(record_start),
+                text_offset: self.text_offset,
+                record_start,
+                dropped_quotes: tracker.dropped_quotes(),
                 record: &record,
                 positions: &self.positions,
                 names: self.layout.columns,
@@ -259,8 +272,8 @@ impl<'s> Table<'s> {
     }
 }
 
-fn read_record(
-    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+fn read_record<R: Read>(
+    reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
     file: &str,
 ) -> Result<bool, ImportError> {
@@ -281,6 +294,11 @@ fn read_record(
 pub(crate) struct Row<'r> {
     file: &'static str,
     line: u64,
+    /// The offset in the file where the text starts.
+    text_offset: u64,
+    /// The offset of the row in the text.
+    record_start: u64,
+    dropped_quotes: &'r DroppedQuotes,
     record: &'r csv::ByteRecord,
     positions: &'r [usize],
     names: &'static [&'static str],
@@ -342,14 +360,21 @@ impl<'r> Row<'r> {
             return None;
         };
         let record = self.record;
-        let bytes = record.get(self.positions[index]).unwrap_or_default();
+        let position = self.positions[index];
+        let bytes = record.get(position).unwrap_or_default();
         match std::str::from_utf8(bytes) {
-            Ok(text) => Some(text.trim()),
+            Ok(text) => Some(trim_spaces(text)),
             Err(error) => {
                 let shown = String::from_utf8_lossy(bytes).into_owned();
+                // The record keeps its cells back to back without the commas
+                // between them, which the index adds back.
+                let cell_start = record.range(position).map_or(0, |range| range.start);
+                let index = (cell_start + position + error.valid_up_to()) as u64;
+                let offset =
+                    self.text_offset + self.dropped_quotes.text_offset(self.record_start, index);
                 let problem = self
                     .cell_problem(bundle_codes::INVALID_ENCODING, column, &shown)
-                    .with("offset", error.valid_up_to());
+                    .with("offset", offset);
                 self.reject(problem);
                 None
             }

@@ -445,7 +445,10 @@ impl World {
         Self {
             seed: params.seed,
             season,
-            bundle: Bundle::default(),
+            bundle: Bundle {
+                learners_listed: true,
+                ..Bundle::default()
+            },
             venues: Vec::new(),
             districts: Vec::new(),
             streets: Vec::new(),

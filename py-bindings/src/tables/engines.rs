@@ -192,13 +192,15 @@ impl AttendanceContext {
     }
 
     /// Builds the context from a bundle's records. The learners are limited
-    /// to the bundle's when it lists any.
+    /// to the bundle's when it restricts learners, as one read with a
+    /// `learners.csv` does even when every row of it was rejected.
     pub fn from_bundle(bundle: &Bundle) -> Self {
         Self {
             sessions: bundle.sessions.clone(),
             courses: bundle.courses.clone(),
             venues: bundle.venues.clone(),
-            learners: (!bundle.learners.is_empty())
+            learners: bundle
+                .restricts_learners()
                 .then(|| bundle.learners.iter().map(|learner| learner.id).collect()),
             enrolments: bundle.enrolments.clone(),
             excusals: bundle.excusals.clone(),
