@@ -768,6 +768,98 @@ fn credits_agree_with_ledger_balances() {
     assert_eq!(community_credits(&choir), credits("6.20"));
 }
 
+/// The figures of an area scope that it reads through its residents and
+/// its venues: enrolments, outcomes by kind, credits and sessions held.
+#[derive(Debug, PartialEq)]
+struct AreaFigures {
+    enrolments: u64,
+    outcomes_by_kind: std::collections::BTreeMap<String, u64>,
+    credits: Credits,
+    activities_held: u64,
+}
+
+fn area_figures(stats: &Statistics) -> AreaFigures {
+    let credits = stats.credits.as_ref().expect("a ledger was given");
+    AreaFigures {
+        enrolments: stats.enrolments,
+        outcomes_by_kind: stats.outcomes_by_kind.clone(),
+        credits: credits.iter().map(|sum| sum.amount).sum(),
+        activities_held: stats.activities_held,
+    }
+}
+
+#[test]
+fn area_figures_by_hand() {
+    let bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let ledger = ledger_of(&bundle, &report);
+    let stats_of = |scope: Scope| {
+        let request = StatisticsRequest::new(scope, march());
+        compute_statistics(&bundle, &report, Some(&ledger), &request).unwrap()
+    };
+    let street = |n: u32| Scope::Street { venue_id: venue(n) };
+    let district = |n: u32| Scope::District { venue_id: venue(n) };
+
+    // North Street's residents are learners 1, 2, 7 and 9 at Willow and 3
+    // and 8 at Pine. Places: 1, 2 and 3 in tai chi (3 withdrew after 2
+    // March; 7 is confirmed after the evaluation time). Outcomes: the
+    // attendance of 1 and 3 on 2 Mar, 1 and 2 on 9 Mar and 7 on 5 Mar, the
+    // choir of 1 and 2, 3's certificate and 1's award. Credits: 1 has 0.4
+    // for tai chi, 0.1 for the choir and 6.0 for the award, 2 has 0.1 for
+    // tai chi (30 choir minutes earn nothing), 3 has 0.1 and 4.0, 7's 45
+    // minutes earn nothing. Held: 2 and 9 Mar at North Street, 5 and 20
+    // Mar at Willow.
+    let north = AreaFigures {
+        enrolments: 3,
+        outcomes_by_kind: kinds(&[
+            ("attendance", 5),
+            ("award", 1),
+            ("certificate", 1),
+            ("club_activity", 2),
+        ]),
+        credits: credits("10.70"),
+        activities_held: 4,
+    };
+    assert_eq!(area_figures(&stats_of(street(NORTH))), north);
+
+    // South Street's residents are learner 4 at Reed and learner 5 at the
+    // street school. Places: 4 in smartphone skills (5 waits). Outcomes:
+    // the attendance of 4 on 5 Mar and 5 on 12 Mar and 4's choir; the
+    // February volunteer service falls outside the period. Credits: 0.1
+    // and 0.1 for learner 4, 0.1 for learner 5. Held: 12 Mar.
+    let south = AreaFigures {
+        enrolments: 1,
+        outcomes_by_kind: kinds(&[("attendance", 2), ("club_activity", 1)]),
+        credits: credits("0.30"),
+        activities_held: 1,
+    };
+    assert_eq!(area_figures(&stats_of(street(SOUTH))), south);
+
+    // East District is its two streets: no session is held at the district
+    // venue and no learner lives there.
+    let east = AreaFigures {
+        enrolments: 4,
+        outcomes_by_kind: kinds(&[
+            ("attendance", 7),
+            ("award", 1),
+            ("certificate", 1),
+            ("club_activity", 3),
+        ]),
+        credits: credits("11.00"),
+        activities_held: 5,
+    };
+    assert_eq!(area_figures(&stats_of(district(EAST))), east);
+
+    // West District: learner 6 at Maple, in qigong on 10 Mar.
+    let west = AreaFigures {
+        enrolments: 1,
+        outcomes_by_kind: kinds(&[("attendance", 1), ("course_completion", 1)]),
+        credits: credits("0.10"),
+        activities_held: 1,
+    };
+    assert_eq!(area_figures(&stats_of(district(WEST))), west);
+}
+
 #[test]
 fn revoked_and_expired_credits() {
     let bundle = fixture();
@@ -1239,6 +1331,148 @@ proptest! {
         let platform = stats_of(Scope::Platform);
         prop_assert_eq!(additive(&district), additive(&platform));
         prop_assert_eq!(platform.check_ins, engine_check_ins(&report));
+    }
+}
+
+/// Moves the last street of a random season with two or more streets under
+/// a second district, venue 2000, and returns the districts.
+fn add_second_district(bundle: &mut Bundle, streets: usize) -> Vec<VenueId> {
+    if streets < 2 {
+        return vec![venue(1000)];
+    }
+    let mut second = bundle.venues[0].clone();
+    second.id = venue(2000);
+    second.name = "second district".to_owned();
+    let last_street = venue(1000 + streets as u32);
+    for row in bundle.venues.iter_mut().filter(|row| row.id == last_street) {
+        row.parent_id = Some(second.id);
+    }
+    bundle.venues.push(second);
+    vec![venue(1000), venue(2000)]
+}
+
+/// Returns `root` and every venue whose chain of parents reaches it.
+fn venues_under(bundle: &Bundle, root: VenueId) -> std::collections::BTreeSet<VenueId> {
+    let parent_of: std::collections::BTreeMap<VenueId, Option<VenueId>> = bundle
+        .venues
+        .iter()
+        .map(|row| (row.id, row.parent_id))
+        .collect();
+    let reaches_root = |mut current: VenueId| loop {
+        if current == root {
+            return true;
+        }
+        match parent_of.get(&current).copied().flatten() {
+            Some(parent) => current = parent,
+            None => return false,
+        }
+    };
+    parent_of
+        .keys()
+        .copied()
+        .filter(|id| reaches_root(*id))
+        .collect()
+}
+
+/// Recounts an area's enrolments, outcomes by kind, credits and sessions
+/// held over March by reading every row of the season, without the
+/// statistics' indexes.
+fn recount_area(
+    bundle: &Bundle,
+    report: &AttendanceReport,
+    ledger: &Ledger,
+    root: VenueId,
+) -> AreaFigures {
+    let places = venues_under(bundle, root);
+    let residents: std::collections::BTreeSet<LearnerId> = bundle
+        .learners
+        .iter()
+        .filter(|row| row.home_venue_id.is_some_and(|home| places.contains(&home)))
+        .map(|row| row.id)
+        .collect();
+    let period = march();
+    let counted = |timed: &TimedSession| {
+        period.contains(timed.session.date) && timed.session.status != SessionStatus::Cancelled
+    };
+
+    let activities_held = bundle
+        .sessions
+        .iter()
+        .filter(|timed| places.contains(&timed.session.venue_id))
+        .filter(|timed| counted(timed) && timed.times.ends_at <= report.as_of)
+        .count() as u64;
+
+    // Every place of a random season is confirmed on 1 February and never
+    // withdrawn, so it covers every session of its course in March.
+    let mut pairs = std::collections::BTreeSet::new();
+    for enrolment in &bundle.enrolments {
+        let covered = bundle.sessions.iter().any(|timed| {
+            timed.session.course_id() == Some(enrolment.course_id)
+                && counted(timed)
+                && enrolment.status == EnrolmentStatus::Confirmed
+                && enrolment
+                    .confirmed_at
+                    .is_some_and(|at| at <= timed.times.starts_at)
+        });
+        if residents.contains(&enrolment.learner_id) && covered {
+            pairs.insert((enrolment.learner_id, enrolment.course_id));
+        }
+    }
+
+    let mut outcomes_by_kind = std::collections::BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for outcome in credit_outcomes(bundle, report) {
+        if residents.contains(&outcome.learner_id)
+            && period.contains(outcome.occurred_on)
+            && seen.insert(outcome.id)
+        {
+            *outcomes_by_kind
+                .entry(outcome.kind.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+
+    // A new ledger contains accruals only, and each counts.
+    let credits = ledger
+        .entries()
+        .iter()
+        .filter(|entry| residents.contains(&entry.learner_id))
+        .filter(|entry| period.contains(entry.occurred_on))
+        .map(|entry| entry.amount)
+        .sum();
+
+    AreaFigures {
+        enrolments: pairs.len() as u64,
+        outcomes_by_kind,
+        credits,
+        activities_held,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn area_figures_match_a_recount(season in season()) {
+        let mut bundle = random_bundle(&season);
+        let districts = add_second_district(&mut bundle, season.streets);
+        let report = evaluate_bundle(&bundle, instant("2026-03-15T00:00:00+08:00"));
+        let ledger = ledger_of(&bundle, &report);
+        let stats_of = |scope: Scope| {
+            let request = StatisticsRequest::new(scope, march());
+            compute_statistics(&bundle, &report, Some(&ledger), &request).unwrap()
+        };
+        for district in districts {
+            let stats = stats_of(Scope::District { venue_id: district });
+            let expected = recount_area(&bundle, &report, &ledger, district);
+            prop_assert_eq!(area_figures(&stats), expected, "district {}", district);
+        }
+        for street in 1..=season.streets {
+            let street = venue(1000 + street as u32);
+            let stats = stats_of(Scope::Street { venue_id: street });
+            let expected = recount_area(&bundle, &report, &ledger, street);
+            prop_assert_eq!(area_figures(&stats), expected, "street {}", street);
+        }
     }
 }
 

@@ -155,7 +155,9 @@ fn scopes(bundle: &Bundle, kinds: &BTreeSet<ScopeKind>) -> Vec<(Scope, String)> 
 /// outcomes among them are read rather than made again. The season is
 /// indexed once for all scopes, so a scope of a venue, course, category or
 /// club costs time in proportion to its own sessions, records and
-/// outcomes.
+/// outcomes, and a district or street in proportion to its residents'
+/// records, enrolments, outcomes and ledger entries and its venues'
+/// sessions.
 pub(super) fn season_statistics<'a>(
     bundle: &'a Bundle,
     attendance: &'a AttendanceReport,

@@ -2,7 +2,7 @@
 //! attendance report on it and optionally a credit ledger.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -24,11 +24,11 @@ use super::codes;
 use super::coverage::{Coverage, CoverageSettings, coverage, is_community};
 use super::credits::RuleSetCredits;
 use super::engine_outcomes::{EngineOutcomes, SeasonOutcomes, is_from_engine};
-use super::lookup::Tables;
+use super::lookup::{Groups, NO_VENUE, Tables};
 use super::outcome_index::{CreditIndex, Earning, EntryOutcomes, OutcomeKeys};
 use super::period::Period;
 use super::rate::Rate;
-use super::scope::{Resolved, Scope};
+use super::scope::{Resolved, Scope, venue_children};
 
 /// A statistics request: the scope, the period and the learning-circle
 /// settings.
@@ -232,14 +232,18 @@ pub fn compute_statistics(
 ///
 /// Building it reads the whole season once. Each scope then reads only its
 /// own sessions, records, enrolments, outcomes and ledger entries through
-/// dense tables, except the area scopes (platform, district, street), which
-/// read every record, outcome and earning entry once each.
+/// dense tables. A district or street reads those of its residents and of
+/// the venues of its subtree, grouped by venue, and the platform reads
+/// every one once.
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
     pub bundle: &'a Bundle,
     report: &'a AttendanceReport,
     ledger: Option<&'a Ledger>,
     pub venues: HashMap<VenueId, &'a Venue>,
+    /// The venues directly below each venue, from which area scopes find
+    /// their subtree.
+    children: HashMap<VenueId, Vec<VenueId>>,
     courses: HashMap<CourseId, &'a Course>,
     tables: Tables,
     /// The bundle's outcomes counted: those the attendance engine did not
@@ -251,6 +255,17 @@ pub(crate) struct Prepared<'a> {
     /// The part of each counted outcome that area scopes read, in the
     /// order of `recorded` and then `derived`.
     facts: Vec<OutcomeFact>,
+    /// The positions in `facts` of the outcomes of the learners living at
+    /// each venue (by dense index).
+    home_facts: Groups,
+    /// The positions in the bundle of the clubs whose supporting community,
+    /// or else guiding school, is each venue (by dense index).
+    place_clubs: Groups,
+    /// The positions in the bundle of the communities and cultural halls
+    /// with the id of each venue (by dense index), in bundle order.
+    communities: Groups,
+    /// The venues holding sessions, by period, that place scopes reach.
+    holding: Mutex<Vec<(Period, HoldingVenues<'a>)>>,
     /// The season run's outcomes, when given, which may hold the engine's
     /// per-course outcomes.
     season: Option<SeasonOutcomes<'a>>,
@@ -264,11 +279,12 @@ pub(crate) struct Prepared<'a> {
     scoped: OnceLock<Scoped>,
 }
 
+/// The venues holding sessions in one period, ordered by id.
+type HoldingVenues<'a> = Arc<[&'a Venue]>;
+
 /// The fields of an outcome that area scopes read.
 #[derive(Debug)]
 struct OutcomeFact {
-    /// The dense home venue of the learner, or `NO_VENUE`.
-    home: u32,
     occurred_on: NaiveDate,
     kind: OutcomeKind,
 }
@@ -324,14 +340,37 @@ impl<'a> Prepared<'a> {
         }
 
         let (recorded, derived) = counted_outcomes(bundle, report, season);
-        let facts = recorded
-            .iter()
-            .copied()
-            .chain(derived.iter())
-            .map(|outcome| OutcomeFact {
-                home: tables.home_of(&outcome.learner_id),
+        let count = recorded.len() + derived.len();
+        let mut facts = Vec::with_capacity(count);
+        let mut fact_homes = Vec::with_capacity(count);
+        for outcome in recorded.iter().copied().chain(derived.iter()) {
+            facts.push(OutcomeFact {
                 occurred_on: outcome.occurred_on,
                 kind: outcome.kind,
+            });
+            fact_homes.push(tables.home_of(&outcome.learner_id));
+        }
+        let home_facts = Groups::by_key(tables.venue_count, &fact_homes);
+        drop(fact_homes);
+
+        let venue_of = |id: Option<VenueId>| {
+            id.and_then(|id| tables.venue_index.get(&id).copied())
+                .unwrap_or(NO_VENUE)
+        };
+        let club_places: Vec<u32> = bundle
+            .clubs
+            .iter()
+            .map(|club| venue_of(club.community_venue_id.or(club.guiding_venue_id)))
+            .collect();
+        let community_venues: Vec<u32> = bundle
+            .venues
+            .iter()
+            .map(|venue| {
+                if is_community(venue) {
+                    venue_of(Some(venue.id))
+                } else {
+                    NO_VENUE
+                }
             })
             .collect();
 
@@ -352,15 +391,20 @@ impl<'a> Prepared<'a> {
                 .iter()
                 .map(|venue| (venue.id, venue))
                 .collect(),
+            children: venue_children(&bundle.venues),
             courses: bundle
                 .courses
                 .iter()
                 .map(|course| (course.id, course))
                 .collect(),
+            place_clubs: Groups::by_key(tables.venue_count, &club_places),
+            communities: Groups::by_key(tables.venue_count, &community_venues),
             tables,
             recorded,
             derived,
             facts,
+            home_facts,
+            holding: Mutex::new(Vec::new()),
             season,
             credits,
             earning_positions,
@@ -440,6 +484,7 @@ impl<'a> Prepared<'a> {
             &request.scope,
             self.bundle,
             &self.venues,
+            &self.children,
             &Path::root().join("scope"),
         );
         let scope = match scope {
@@ -450,15 +495,14 @@ impl<'a> Prepared<'a> {
                 return Err(problems);
             }
         };
-        // An area marks the venues of its subtree, so that each learner's
-        // home is one lookup.
-        let area = match &scope {
-            Resolved::Area { .. } => {
-                let mut marks = vec![false; self.bundle.venues.len()];
-                for (id, index) in &self.tables.venue_index {
-                    marks[*index as usize] = scope.is_place(*id);
-                }
-                marks
+        let subtree_venues = match &scope {
+            Resolved::Area { subtree, .. } => {
+                let mut venues: Vec<u32> = subtree
+                    .iter()
+                    .filter_map(|id| self.tables.venue_index.get(id).copied())
+                    .collect();
+                venues.sort_unstable();
+                venues
             }
             _ => Vec::new(),
         };
@@ -467,10 +511,52 @@ impl<'a> Prepared<'a> {
             prepared: self,
             scope: &scope,
             period: request.period,
-            area,
+            subtree_venues,
             scoped,
         }
         .count(request))
+    }
+
+    /// Returns the venues, ordered by id, that hold a session in `period`
+    /// that is not cancelled. Every place scope reaches the same venues, so
+    /// the list is made once per period.
+    fn venues_holding_sessions(&self, period: Period) -> HoldingVenues<'a> {
+        let cached = |holding: &Vec<(Period, HoldingVenues<'a>)>| {
+            holding
+                .iter()
+                .find(|(made_for, _)| *made_for == period)
+                .map(|(_, venues)| Arc::clone(venues))
+        };
+        let lock = || self.holding.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(venues) = cached(&lock()) {
+            return venues;
+        }
+
+        // Each venue's search stops at its first session that counts, so
+        // that this seldom reads every session of the season.
+        let tables = &self.tables;
+        let mut holding: BTreeSet<VenueId> = BTreeSet::new();
+        for (id, index) in &tables.venue_index {
+            let holds_session = tables.venue_sessions.get(*index).iter().any(|position| {
+                let session = &self.bundle.sessions[*position as usize].session;
+                !session.is_cancelled() && period.contains(session.date)
+            });
+            if holds_session {
+                holding.insert(*id);
+            }
+        }
+        let venues: HoldingVenues<'a> = holding
+            .iter()
+            .filter_map(|id| self.venues.get(id).copied())
+            .collect();
+
+        // Another thread may have made the same list meanwhile; either copy
+        // serves.
+        let mut holding = lock();
+        if cached(&holding).is_none() {
+            holding.push((period, Arc::clone(&venues)));
+        }
+        venues
     }
 }
 
@@ -479,19 +565,20 @@ struct Counter<'p, 'a> {
     prepared: &'p Prepared<'a>,
     scope: &'p Resolved<'a>,
     period: Period,
-    /// For a district or street, whether each venue (by dense index) is in
-    /// its subtree; empty otherwise.
-    area: Vec<bool>,
+    /// For a district or street, the dense indexes of the venues of its
+    /// subtree, ordered; empty otherwise.
+    subtree_venues: Vec<u32>,
     /// The index of scopes other than areas; `None` for areas.
     scoped: Option<&'p Scoped>,
 }
 
 impl<'a> Counter<'_, 'a> {
-    // NOTE: an area scope still reads every enrolment, outcome, ledger
-    // earning and session, not only its residents' ones. So the statistics
-    // step grows with the number of areas times the season size. The 129
-    // scopes of a 16x `scripts/bench-season` bundle took about 18 s of CPU
-    // time (BENCHMARKS.md, "Why 16x grows faster than n log n").
+    // NOTE: a district or street reads only its residents' records,
+    // enrolments, outcomes and earnings and the sessions of its venues. Its
+    // learning circle still reads every venue holding sessions in the
+    // period, once per community of the area and once more to leave out
+    // online venues. So that part grows with the number of areas times the
+    // number of venues, not with the season's records.
     fn count(&self, request: &StatisticsRequest) -> Statistics {
         let as_of = self.prepared.report.as_of;
         let sessions = self.scope_sessions();
@@ -555,20 +642,21 @@ impl<'a> Counter<'_, 'a> {
         &self.prepared.bundle.sessions[position as usize]
     }
 
-    /// Returns whether a learner's home venue (by dense index) puts the
-    /// learner in an area scope.
-    fn is_home_area(&self, home: u32) -> bool {
-        match self.scope {
-            Resolved::Platform => true,
-            Resolved::Area { .. } => self.area.get(home as usize).copied().unwrap_or(false),
-            _ => false,
-        }
+    /// Returns the items of `groups`, keyed by venue, of each venue of a
+    /// district's or street's subtree: its residents' records, enrolments,
+    /// outcomes or earnings, or the sessions held at its venues.
+    fn subtree_items<'g>(&'g self, groups: &'g Groups) -> impl Iterator<Item = u32> + 'g {
+        self.subtree_venues
+            .iter()
+            .flat_map(move |home| groups.get(*home).iter().copied())
     }
 
-    /// Returns whether a session at a venue (by dense index) is at a place
-    /// of an area scope.
-    fn is_area_place(&self, venue: u32) -> bool {
-        self.is_home_area(venue)
+    /// Returns whether the session at `position` falls in the period.
+    fn is_in_period(&self, position: u32) -> bool {
+        let dates = &self.prepared.tables.session_date;
+        dates
+            .get(position as usize)
+            .is_some_and(|date| self.period.contains(*date))
     }
 
     /// Returns the positions of the scope's own sessions in the period, of
@@ -576,9 +664,12 @@ impl<'a> Counter<'_, 'a> {
     fn scope_sessions(&self) -> Vec<u32> {
         let tables = &self.prepared.tables;
         let positions: Vec<u32> = match self.scope {
-            Resolved::Platform | Resolved::Area { .. } => (0..tables.session_venue.len() as u32)
-                .filter(|position| self.is_area_place(tables.session_venue[*position as usize]))
-                .collect(),
+            Resolved::Platform => (0..tables.session_venue.len() as u32).collect(),
+            Resolved::Area { .. } => {
+                let mut positions: Vec<u32> = self.subtree_items(&tables.venue_sessions).collect();
+                positions.sort_unstable();
+                positions
+            }
             Resolved::Venue(venue) => tables
                 .venue_index
                 .get(&venue.id)
@@ -608,7 +699,7 @@ impl<'a> Counter<'_, 'a> {
         };
         positions
             .into_iter()
-            .filter(|position| self.period.contains(self.session(*position).session.date))
+            .filter(|position| self.is_in_period(*position))
             .collect()
     }
 
@@ -642,16 +733,8 @@ impl<'a> Counter<'_, 'a> {
         let records = &self.prepared.report.records;
         let mut counted = Records::default();
         if self.scope.is_area() {
-            let in_period: Vec<bool> = self
-                .prepared
-                .bundle
-                .sessions
-                .iter()
-                .map(|timed| self.period.contains(timed.session.date))
-                .collect();
             let mut add_if_in_period = |position: usize| {
-                let session = tables.record_session[position] as usize;
-                if in_period.get(session).copied().unwrap_or(false) {
+                if self.is_in_period(tables.record_session[position]) {
                     counted.add(&records[position], tables.record_learner[position]);
                 }
             };
@@ -661,11 +744,8 @@ impl<'a> Counter<'_, 'a> {
                 // A district or street reads the records of its residents
                 // only, so that counting every area reads each record once
                 // per tier rather than once per area.
-                let homes = (0..self.area.len() as u32).filter(|home| self.is_home_area(*home));
-                for home in homes {
-                    for position in tables.home_records.get(home) {
-                        add_if_in_period(*position as usize);
-                    }
+                for position in self.subtree_items(&tables.home_records) {
+                    add_if_in_period(position as usize);
                 }
             }
         } else {
@@ -684,44 +764,53 @@ impl<'a> Counter<'_, 'a> {
     fn enrolments(&self, sessions: &[u32], as_of: DateTime<Utc>) -> (u64, Vec<u32>) {
         let tables = &self.prepared.tables;
         let enrolments = &self.prepared.bundle.enrolments;
-        // The courses whose enrolments may count, by dense index: every
-        // course for an area, else the courses of the scope's sessions.
-        let courses: Vec<u32> = if self.scope.is_area() {
-            (0..tables.course_index.len() as u32).collect()
-        } else {
-            let mut courses: Vec<u32> = sessions
-                .iter()
-                .filter_map(|position| self.session(*position).session.course_id())
-                .filter_map(|course| tables.course_index.get(&course).copied())
-                .collect();
-            courses.sort_unstable();
-            courses.dedup();
-            courses
-        };
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for course in courses {
-            let course_sessions = tables.course_sessions.get(course);
-            for position in tables.course_enrolments.get(course) {
-                let enrolment = &enrolments[*position as usize];
-                let learner = tables.enrolment_learner[*position as usize];
-                if self.scope.is_area()
-                    && !self.is_home_area(tables.learners[learner as usize].home)
-                {
-                    continue;
+        let mut add_if_covered = |position: u32, course: u32| {
+            let enrolment = &enrolments[position as usize];
+            let covered = tables.course_sessions.get(course).iter().any(|session| {
+                let timed = self.session(*session);
+                let counted = if self.scope.is_area() {
+                    self.period.contains(timed.session.date)
+                } else {
+                    self.is_scope_session(timed)
+                };
+                counted
+                    && !timed.session.is_cancelled()
+                    && place_covers(enrolment, as_of, timed.times.starts_at)
+            });
+            if covered {
+                pairs.push((tables.enrolment_learner[position as usize], course));
+            }
+        };
+
+        match self.scope {
+            Resolved::Platform => {
+                for course in 0..tables.course_index.len() as u32 {
+                    for position in tables.course_enrolments.get(course) {
+                        add_if_covered(*position, course);
+                    }
                 }
-                let covered = course_sessions.iter().any(|session| {
-                    let timed = self.session(*session);
-                    let counted = if self.scope.is_area() {
-                        self.period.contains(timed.session.date)
-                    } else {
-                        self.is_scope_session(timed)
-                    };
-                    counted
-                        && !timed.session.is_cancelled()
-                        && place_covers(enrolment, as_of, timed.times.starts_at)
-                });
-                if covered {
-                    pairs.push((learner, course));
+            }
+            // A district or street reads its residents' enrolments only.
+            Resolved::Area { .. } => {
+                for position in self.subtree_items(&tables.home_enrolments) {
+                    add_if_covered(position, tables.enrolment_course[position as usize]);
+                }
+            }
+            // Another scope reads the enrolments of the courses of its
+            // sessions.
+            _ => {
+                let mut courses: Vec<u32> = sessions
+                    .iter()
+                    .filter_map(|position| self.session(*position).session.course_id())
+                    .filter_map(|course| tables.course_index.get(&course).copied())
+                    .collect();
+                courses.sort_unstable();
+                courses.dedup();
+                for course in courses {
+                    for position in tables.course_enrolments.get(course) {
+                        add_if_covered(*position, course);
+                    }
                 }
             }
         }
@@ -772,11 +861,8 @@ impl<'a> Counter<'_, 'a> {
         } else {
             // As for records, a district or street reads its residents only.
             let residents = &self.prepared.tables.venue_residents;
-            let homes = (0..self.area.len() as u32).filter(|home| self.is_home_area(*home));
-            for home in homes {
-                for position in residents.get(home) {
-                    add_if_registered(&learners[*position as usize]);
-                }
+            for position in self.subtree_items(residents) {
+                add_if_registered(&learners[position as usize]);
             }
         }
         counts
@@ -804,15 +890,14 @@ impl<'a> Counter<'_, 'a> {
             }
         };
         let facts = &self.prepared.facts;
-        match self.scoped {
-            None => {
-                for fact in facts {
-                    if self.is_home_area(fact.home) {
-                        add(fact);
-                    }
+        match (self.scoped, self.scope) {
+            (None, Resolved::Platform) => facts.iter().for_each(add),
+            (None, _) => {
+                for position in self.subtree_items(&self.prepared.home_facts) {
+                    add(&facts[position as usize]);
                 }
             }
-            Some(scoped) => {
+            (Some(scoped), _) => {
                 for position in self.keyed_outcomes(scoped) {
                     // Positions past the counted outcomes are per-course
                     // outcomes, which only credits read.
@@ -857,16 +942,19 @@ impl<'a> Counter<'_, 'a> {
     fn credits(&self) -> Option<Vec<RuleSetCredits>> {
         let index = self.prepared.credits.as_ref()?;
         let mut sums = index.empty_sums(self.period);
-        match self.scoped {
-            None => {
-                for earning in &index.earnings {
-                    if self.period.contains(earning.occurred_on) && self.is_home_area(earning.home)
-                    {
-                        add_earning(&mut sums, earning);
-                    }
+        let mut add_if_in_period = |earning: &Earning| {
+            if self.period.contains(earning.occurred_on) {
+                add_earning(&mut sums, earning);
+            }
+        };
+        match (self.scoped, self.scope) {
+            (None, Resolved::Platform) => index.earnings.iter().for_each(add_if_in_period),
+            (None, _) => {
+                for position in self.subtree_items(&index.by_home) {
+                    add_if_in_period(&index.earnings[position as usize]);
                 }
             }
-            Some(scoped) => {
+            (Some(scoped), _) => {
                 let links = scoped.entries.as_ref()?;
                 let in_scope = self.keyed_outcomes(scoped);
                 let mut candidates: Vec<u32> = in_scope
@@ -899,20 +987,23 @@ impl<'a> Counter<'_, 'a> {
     }
 
     fn clubs(&self) -> Option<u64> {
-        if !self.scope.is_place_scope() {
-            return None;
-        }
+        let prepared = self.prepared;
+        let clubs = &prepared.bundle.clubs;
+        let positions: Vec<u32> = match self.scope {
+            Resolved::Platform => (0..clubs.len() as u32).collect(),
+            Resolved::Area { .. } => self.subtree_items(&prepared.place_clubs).collect(),
+            Resolved::Venue(venue) => prepared
+                .tables
+                .venue_index
+                .get(&venue.id)
+                .map_or(&[] as &[u32], |index| prepared.place_clubs.get(*index))
+                .to_vec(),
+            _ => return None,
+        };
         let (first_day, last_day) = (self.period.first_day, self.period.last_day);
-        let count = self
-            .prepared
-            .bundle
-            .clubs
+        let count = positions
             .iter()
-            .filter(|club| {
-                let place = club.community_venue_id.or(club.guiding_venue_id);
-                matches!(self.scope, Resolved::Platform)
-                    || place.is_some_and(|venue| self.scope.is_place(venue))
-            })
+            .map(|position| &clubs[*position as usize])
             .filter(|club| club.founded_on.is_none_or(|day| day <= last_day))
             .filter(|club| match club.status {
                 ClubStatus::Proposed => false,
@@ -942,43 +1033,40 @@ impl<'a> Counter<'_, 'a> {
     }
 
     fn coverage(&self, sessions: &[u32], settings: &CoverageSettings) -> Coverage {
-        let venues = &self.prepared.bundle.venues;
+        let prepared = self.prepared;
+        let venues = &prepared.bundle.venues;
+        let venue_at = |position: u32| &venues[position as usize];
         let communities: Vec<&Venue> = match self.scope {
-            Resolved::Platform | Resolved::Area { .. } | Resolved::Venue(_) => venues
+            Resolved::Area { .. } => self
+                .subtree_items(&prepared.communities)
+                .map(venue_at)
+                .collect(),
+            Resolved::Venue(venue) => prepared
+                .tables
+                .venue_index
+                .get(&venue.id)
+                .map_or(&[] as &[u32], |index| prepared.communities.get(*index))
                 .iter()
-                .filter(|venue| is_community(venue) && self.scope.is_place(venue.id))
+                .map(|position| venue_at(*position))
                 .collect(),
             _ => venues.iter().filter(|venue| is_community(venue)).collect(),
         };
+
         // A place scope's residents may go to any venue; a course, category
         // or club scope is reached only where its own sessions are held.
-        let mut holding: BTreeSet<VenueId> = BTreeSet::new();
-        let mut add = |timed: &TimedSession| {
-            if !timed.session.is_cancelled() {
-                holding.insert(timed.session.venue_id);
-            }
-        };
         if self.scope.is_place_scope() {
-            // Each venue's search stops at its first session that counts,
-            // so that a scope seldom reads every session of the season.
-            let tables = &self.prepared.tables;
-            for (id, index) in &tables.venue_index {
-                let holds_session = tables.venue_sessions.get(*index).iter().any(|position| {
-                    let timed = self.session(*position);
-                    !timed.session.is_cancelled() && self.period.contains(timed.session.date)
-                });
-                if holds_session {
-                    holding.insert(*id);
-                }
-            }
-        } else {
-            sessions
-                .iter()
-                .for_each(|position| add(self.session(*position)));
+            let holding = prepared.venues_holding_sessions(self.period);
+            return coverage(&communities, &holding, settings);
         }
+        let holding: BTreeSet<VenueId> = sessions
+            .iter()
+            .map(|position| &self.session(*position).session)
+            .filter(|session| !session.is_cancelled())
+            .map(|session| session.venue_id)
+            .collect();
         let holding: Vec<&Venue> = holding
             .iter()
-            .filter_map(|id| self.prepared.venues.get(id).copied())
+            .filter_map(|id| prepared.venues.get(id).copied())
             .collect();
         coverage(&communities, &holding, settings)
     }

@@ -3,13 +3,17 @@
 //!
 //! Venues, learners, sessions and courses get a dense `u32` index each, so
 //! that a scope reads only its own sessions, records and enrolments through
-//! [`Groups`] instead of scanning the whole season.
+//! [`Groups`] instead of scanning the whole season. A district or street
+//! reads them through the groups of the venues of its subtree: by the
+//! venue a session is held at, and by the home venue of the learner of a
+//! record or an enrolment.
 //!
 //! Maps keyed by id use FxHash (`rustc_hash`), which is several times
 //! faster than the default SipHash on 16-byte UUIDs and is looked up about
 //! once per record and outcome. It gives no protection against keys chosen
 //! to collide, which costs only time on a bundle built to do so.
 
+use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use crate::attendance::AttendanceReport;
@@ -20,6 +24,10 @@ use crate::model::BirthDate;
 /// The index that stands for "no venue of the bundle": a learner without a
 /// home venue, or a home or session venue that the bundle does not list.
 pub(super) const NO_VENUE: u32 = u32::MAX;
+
+/// The course index of an enrolment whose course has no session in the
+/// bundle.
+pub(super) const NO_COURSE: u32 = u32::MAX;
 
 /// Items grouped by a dense key, stored as one list of items and the start
 /// of each group in it.
@@ -33,16 +41,34 @@ impl Groups {
     /// Groups the `(group, item)` pairs into `group_count` groups. Each group
     /// keeps its items in the order of `pairs`.
     pub fn new(group_count: usize, pairs: &[(u32, u32)]) -> Self {
+        Self::from_pairs(group_count, pairs.iter().copied())
+    }
+
+    /// Groups the positions of `keys` by key into `group_count` groups,
+    /// each in increasing order. A position whose key is `group_count` or
+    /// more, such as [`NO_VENUE`], is in no group.
+    pub fn by_key(group_count: usize, keys: &[u32]) -> Self {
+        let pairs = keys
+            .iter()
+            .enumerate()
+            .filter(move |(_, key)| (**key as usize) < group_count)
+            .map(|(position, key)| (*key, position as u32));
+        Self::from_pairs(group_count, pairs)
+    }
+
+    /// Groups the pairs, read twice: once to size the groups and once to
+    /// fill them, so that no copy of the pairs is made.
+    fn from_pairs(group_count: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> Self {
         let mut starts = vec![0u32; group_count + 1];
-        for &(group, _) in pairs {
+        for (group, _) in pairs.clone() {
             starts[group as usize + 1] += 1;
         }
         for index in 1..starts.len() {
             starts[index] += starts[index - 1];
         }
         let mut next = starts.clone();
-        let mut items = vec![0u32; pairs.len()];
-        for &(group, item) in pairs {
+        let mut items = vec![0u32; starts[group_count] as usize];
+        for (group, item) in pairs {
             let slot = &mut next[group as usize];
             items[*slot as usize] = item;
             *slot += 1;
@@ -72,12 +98,17 @@ pub(super) struct LearnerRow {
 /// The dense tables.
 #[derive(Debug)]
 pub(super) struct Tables {
+    /// The number of venues of the bundle. A venue's dense index is its
+    /// position in the bundle (the last one, for an id listed twice).
+    pub venue_count: usize,
     pub venue_index: FxHashMap<VenueId, u32>,
     pub learner_index: FxHashMap<LearnerId, u32>,
     pub learners: Vec<LearnerRow>,
     pub session_index: FxHashMap<SessionId, u32>,
     /// The dense venue index of each session of the bundle, or [`NO_VENUE`].
     pub session_venue: Vec<u32>,
+    /// The date of each session of the bundle.
+    pub session_date: Vec<NaiveDate>,
     /// The positions of the sessions held at each venue.
     pub venue_sessions: Groups,
     /// The dense index of each course that has sessions.
@@ -102,8 +133,13 @@ pub(super) struct Tables {
     pub home_records: Groups,
     /// The learner index of each enrolment.
     pub enrolment_learner: Vec<u32>,
+    /// The dense course index of each enrolment, or [`NO_COURSE`].
+    pub enrolment_course: Vec<u32>,
     /// The positions of the enrolments of each course that has sessions.
     pub course_enrolments: Groups,
+    /// The positions of the enrolments, in courses that have sessions, of
+    /// the learners living at each venue (by dense index).
+    pub home_enrolments: Groups,
 }
 
 impl Tables {
@@ -130,6 +166,7 @@ impl Tables {
         let mut session_index =
             FxHashMap::with_capacity_and_hasher(bundle.sessions.len(), Default::default());
         let mut session_venue = Vec::with_capacity(bundle.sessions.len());
+        let mut session_date = Vec::with_capacity(bundle.sessions.len());
         let mut venue_pairs = Vec::with_capacity(bundle.sessions.len());
         let mut course_index: FxHashMap<CourseId, u32> = FxHashMap::default();
         let mut course_pairs = Vec::new();
@@ -140,6 +177,7 @@ impl Tables {
             session_index.insert(session.id, position);
             let venue = venue_of(&session.venue_id);
             session_venue.push(venue);
+            session_date.push(session.date);
             if venue != NO_VENUE {
                 venue_pairs.push((venue, position));
             }
@@ -175,12 +213,19 @@ impl Tables {
         }
 
         let mut enrolment_learner = Vec::with_capacity(bundle.enrolments.len());
+        let mut enrolment_course = Vec::with_capacity(bundle.enrolments.len());
         let mut enrolment_pairs = Vec::with_capacity(bundle.enrolments.len());
+        let mut enrolment_homes = Vec::with_capacity(bundle.enrolments.len());
         for (position, enrolment) in bundle.enrolments.iter().enumerate() {
-            enrolment_learner.push(learners.index_or_insert(enrolment.learner_id));
-            if let Some(course) = course_index.get(&enrolment.course_id) {
-                enrolment_pairs.push((*course, position as u32));
+            let learner = learners.index_or_insert(enrolment.learner_id);
+            enrolment_learner.push(learner);
+            let course = course_index.get(&enrolment.course_id).copied();
+            enrolment_course.push(course.unwrap_or(NO_COURSE));
+            if let Some(course) = course {
+                enrolment_pairs.push((course, position as u32));
             }
+            let home = learners.rows[learner as usize].home;
+            enrolment_homes.push(if course.is_some() { home } else { NO_VENUE });
         }
         for member in &bundle.club_members {
             learners.index_or_insert(member.learner_id);
@@ -193,16 +238,20 @@ impl Tables {
             session_records: Groups::new(bundle.sessions.len(), &record_pairs),
             venue_residents: Groups::new(bundle.venues.len(), &resident_pairs),
             home_records: Groups::new(bundle.venues.len(), &home_pairs),
+            home_enrolments: Groups::by_key(bundle.venues.len(), &enrolment_homes),
+            venue_count: bundle.venues.len(),
             venue_index,
             learner_index: learners.index,
             learners: learners.rows,
             session_index,
             session_venue,
+            session_date,
             course_index,
             club_sessions,
             record_session,
             record_learner,
             enrolment_learner,
+            enrolment_course,
         }
     }
 
@@ -253,5 +302,13 @@ mod tests {
         assert_eq!(groups.get(1), &[] as &[u32]);
         assert_eq!(groups.get(2), &[10, 12]);
         assert_eq!(groups.get(3), &[] as &[u32]);
+    }
+
+    #[test]
+    fn groups_by_key_leave_out_keys_past_range() {
+        let groups = Groups::by_key(2, &[1, NO_VENUE, 0, 1, 2]);
+        assert_eq!(groups.get(0), &[2]);
+        assert_eq!(groups.get(1), &[0, 3]);
+        assert_eq!(groups.get(2), &[] as &[u32]);
     }
 }

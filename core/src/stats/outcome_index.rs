@@ -103,8 +103,6 @@ pub(super) struct Earning {
     /// The position of the rule set in [`CreditIndex::rule_sets`].
     pub rule_set: u32,
     pub occurred_on: NaiveDate,
-    /// The dense venue index of the learner's home, or [`NO_VENUE`].
-    pub home: u32,
     pub amount: Credits,
 }
 
@@ -113,6 +111,9 @@ pub(super) struct Earning {
 #[derive(Debug)]
 pub(super) struct CreditIndex {
     pub earnings: Vec<Earning>,
+    /// The positions in `earnings` of the entries of the learners living at
+    /// each venue (by dense index).
+    pub by_home: Groups,
     /// The rule set ids, ordered.
     pub rule_sets: Vec<String>,
     /// The days of the earning entries of each rule set, ordered.
@@ -160,6 +161,7 @@ impl CreditIndex {
             .collect();
 
         let mut earnings = Vec::new();
+        let mut homes = Vec::new();
         let mut positions = Vec::new();
         let mut days = vec![Vec::new(); rule_sets.len()];
         for (position, entry) in ledger.entries().iter().enumerate() {
@@ -173,9 +175,9 @@ impl CreditIndex {
             earnings.push(Earning {
                 rule_set,
                 occurred_on: entry.occurred_on,
-                home: tables.home_of(&entry.learner_id),
                 amount: entry.amount,
             });
+            homes.push(tables.home_of(&entry.learner_id));
             positions.push(position as u32);
         }
         for list in &mut days {
@@ -183,6 +185,7 @@ impl CreditIndex {
         }
         let index = Self {
             earnings,
+            by_home: Groups::by_key(tables.venue_count, &homes),
             rule_sets,
             days,
         };

@@ -238,11 +238,13 @@ pub(super) enum Resolved<'a> {
 
 impl<'a> Resolved<'a> {
     /// Checks `scope` against the bundle and returns it resolved, or the
-    /// problems under `path`.
+    /// problems under `path`. `children` lists the venues below each venue,
+    /// as [`venue_children`] returns them for the bundle's venues.
     pub fn new(
         scope: &Scope,
         bundle: &'a Bundle,
         venues: &HashMap<VenueId, &'a Venue>,
+        children: &HashMap<VenueId, Vec<VenueId>>,
         path: &Path,
     ) -> Result<Self, Problems> {
         let not_found = |field: &'static str, kind: &'static str, value: String| {
@@ -273,7 +275,7 @@ impl<'a> Resolved<'a> {
                 }
                 Ok(Self::Area {
                     venue,
-                    subtree: subtree(venue.id, &bundle.venues),
+                    subtree: subtree(venue.id, children),
                 })
             }
             Scope::Venue { venue_id } => venues
@@ -387,15 +389,21 @@ impl<'a> Resolved<'a> {
     }
 }
 
-/// Returns the venue `root` and every venue below it. Each venue is visited
-/// once, so a loop of parents ends the walk instead of repeating it.
-fn subtree(root: VenueId, venues: &[Venue]) -> HashSet<VenueId> {
+/// Returns the venues directly below each venue of `venues` that has any.
+pub(super) fn venue_children(venues: &[Venue]) -> HashMap<VenueId, Vec<VenueId>> {
     let mut children: HashMap<VenueId, Vec<VenueId>> = HashMap::new();
     for venue in venues {
         if let Some(parent) = venue.parent_id {
             children.entry(parent).or_default().push(venue.id);
         }
     }
+    children
+}
+
+/// Returns the venue `root` and every venue below it, from the lists of
+/// [`venue_children`]. Each venue is visited once, so a loop of parents
+/// ends the walk instead of repeating it.
+fn subtree(root: VenueId, children: &HashMap<VenueId, Vec<VenueId>>) -> HashSet<VenueId> {
     let mut found = HashSet::from([root]);
     let mut pending = vec![root];
     while let Some(current) = pending.pop() {
@@ -463,7 +471,7 @@ mod tests {
             venue(3, Some(2)),
             venue(4, None),
         ];
-        let found = subtree(id(1), &venues);
+        let found = subtree(id(1), &venue_children(&venues));
         assert_eq!(found.len(), 3);
         assert!(!found.contains(&id(4)));
     }
