@@ -268,11 +268,11 @@ def test_dropped_large_table_keeps_exports() -> None:
     assert exported.column("learner_id")[39].as_py() == "20000000-0000-4000-8000-000000000039"
 
 
-# Runs in a fresh interpreter, so that no earlier test has started rayon's
-# global thread pool. The parent drops a large table, then forks. The child
-# calls an engine, which needs the global pool. The parent's drop must not
-# have started that pool, because a forked child has none of its threads,
-# and a call that waits for them never returns.
+# Runs in a fresh interpreter, so that no earlier test has started a pool.
+# The parent drops a large table, which starts the freeing pool, then forks.
+# The child calls an engine, which must run on threads of the child's own.
+# A forked child has none of its parent's threads, and a call that waits
+# for them never returns.
 FORK_AFTER_DROP = """
 import datetime, os, pickle, signal, sys
 import xuetong
@@ -291,7 +291,7 @@ _, status = os.waitpid(pid, 0)
 print(os.waitstatus_to_exitcode(status))
 """
 
-# Runs in a fresh interpreter. The parent starts the global pool with an
+# Runs in a fresh interpreter. The parent starts the engine pool with an
 # engine call, drops a large table, then forks. The child drops 10 large
 # tables to warm up the allocator, then 50 more, and prints how many MiB
 # its resident memory grew by over those 50. Dropped tables must be freed

@@ -12,6 +12,7 @@ use xuetong::bundle::{
 use xuetong::record::Record;
 
 use super::convert::json_to_py;
+use super::detach_on_pool;
 use super::errors::{bundle_error, guarded, internal_error};
 use super::records::{
     CategoryDef, Club, ClubMember, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
@@ -58,8 +59,7 @@ impl Bundle {
     /// Writes the records of the table `name` while the GIL is released.
     fn tables_json(&self, py: Python<'_>, name: &str) -> PyResult<Table> {
         let bundle = Arc::clone(&self.bundle);
-        let batch = py
-            .detach(|| catch(|| record_batch(&bundle, name)))
+        let batch = detach_on_pool(py, || catch(|| record_batch(&bundle, name)))?
             .map_err(|panicked| internal_error(py, &panicked))?;
         batch.map(Table::from_batch)
     }
@@ -312,7 +312,7 @@ fn report_object(py: Python<'_>, report: &xuetong::bundle::ReadReport) -> PyResu
 #[pyfunction]
 pub(crate) fn read_bundle(py: Python<'_>, path: PathBuf) -> PyResult<Bundle> {
     guarded(py, || {
-        let result = py.detach(|| catch(|| read_bundle_parallel(&Folder::new(path))));
+        let result = detach_on_pool(py, || catch(|| read_bundle_parallel(&Folder::new(path))))?;
         let (bundle, report) = result
             .map_err(|panicked| internal_error(py, &panicked))?
             .map_err(|error| bundle_error(py, error.to_string()))?;

@@ -16,6 +16,7 @@ use xuetong::credit::{CreditContext, RuleSet, presets, rule_set_from_json};
 use xuetong::problem::{Locale, Path, Problem, Problems};
 
 use super::bundle::Bundle;
+use super::detach_on_pool;
 use super::errors::{guarded, internal_error, validation_error};
 use super::table::Table;
 use crate::guard::catch;
@@ -136,10 +137,10 @@ pub(crate) fn attendance_tables(
             outcomes: data(outcomes),
         };
         let scans = table_data(scans);
-        let result = py.detach(|| {
+        let result = detach_on_pool(py, || {
             catch(|| {
                 // The reference tables are read while the scans are, on the
-                // rayon thread pool.
+                // engine pool.
                 let (context, (scans, report)) = rayon::join(
                     || match &bundle {
                         Some(bundle) => Ok(AttendanceContext::from_bundle(bundle)),
@@ -154,7 +155,7 @@ pub(crate) fn attendance_tables(
                 rayon::spawn(move || drop((scans, context)));
                 Ok::<_, EngineError>((tables, report))
             })
-        });
+        })?;
         let (tables, report) = result
             .map_err(|panicked| internal_error(py, &panicked))?
             .map_err(|error| engine_error(py, error, title))?;
@@ -250,7 +251,7 @@ pub(crate) fn credit_tables(
             learners: data(learners),
         };
         let outcomes = table_data(outcomes);
-        let result = py.detach(|| {
+        let result = detach_on_pool(py, || {
             catch(|| {
                 let context = match &bundle {
                     Some(bundle) => CreditContext::from_bundle(bundle),
@@ -260,7 +261,7 @@ pub(crate) fn credit_tables(
                 let tables = run_credits(&rule_set, context, &outcomes, recorded_on)?;
                 Ok::<_, EngineError>((tables, report))
             })
-        });
+        })?;
         let (tables, report) = result
             .map_err(|panicked| internal_error(py, &panicked))?
             .map_err(|error| engine_error(py, error, title))?;

@@ -10,6 +10,7 @@ use xuetong::problem::{Path, Problem, Problems};
 use xuetong::season::{SeasonOptions, run_season};
 
 use super::bundle::Bundle;
+use super::detach_on_pool;
 use super::engines::{engine_error, read_locale, read_rule_set};
 use super::errors::{guarded, internal_error, validation_error};
 use super::table::Table;
@@ -80,12 +81,12 @@ pub(crate) fn season_tables(
         options.rules = rules.flatten();
         options.token_key = token_key;
         let bundle = bundle.get().core();
-        let result = py.detach(|| {
+        let result = detach_on_pool(py, || {
             catch(|| {
                 let season = run_season(&bundle, options)?;
                 write_tables(&season, locale)
             })
-        });
+        })?;
         let tables = result
             .map_err(|panicked| internal_error(py, &panicked))?
             .map_err(|error: EngineError| engine_error(py, error, title))?;

@@ -2,7 +2,7 @@
 //! PyCapsule interface, with conversions to pyarrow, pandas and polars that
 //! import those libraries only when called.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{Field, SchemaRef};
@@ -15,6 +15,7 @@ use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
 use xuetong::problem::Problem;
 
 use super::errors::guarded;
+use crate::pool::ProcessPool;
 use crate::tables::{self, TABLE_METADATA_KEY, TableSchema, ipc};
 
 /// An Arrow table: a schema and record batches.
@@ -62,44 +63,21 @@ impl Table {
 /// Smaller ones are freed in place, which saves a task per small table.
 const FREE_IN_BACKGROUND_BYTES: usize = 1 << 20;
 
-/// A rayon pool of one thread that frees large tables, with the id of the
-/// process that built it.
+/// The rayon pool of one thread that frees large tables, built by the
+/// first large drop in each process (see [`crate::pool`]).
 ///
-/// It is not rayon's global pool, because dropping a table must not start
-/// that pool: a process forked after the global pool started has none of
-/// its threads, so an engine call there would wait for them forever.
-struct FreeingPool {
-    process_id: u32,
-    pool: rayon::ThreadPool,
-}
-
-/// The freeing pool, built by the first large drop, or `None` when the
-/// thread could not be started.
-static FREEING_POOL: OnceLock<Option<FreeingPool>> = OnceLock::new();
-
-/// Returns the freeing pool of this process. Returns `None` when its
-/// thread could not be started, and in a process forked from the one that
-/// built it, because that thread does not exist there and a task given to
-/// it would never run. Large tables are then freed in place.
-fn freeing_pool() -> Option<&'static rayon::ThreadPool> {
-    let freeing = FREEING_POOL.get_or_init(|| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .thread_name(|_| "xuetong-free".to_owned())
-            .build()
-            .ok()?;
-        Some(FreeingPool {
-            process_id: std::process::id(),
-            pool,
-        })
-    });
-    let freeing = freeing.as_ref()?;
-    (freeing.process_id == std::process::id()).then_some(&freeing.pool)
-}
+/// It is not the engine pool, so that dropping a table neither starts the
+/// engine's threads nor waits behind an engine call for a free thread.
+static FREEING_POOL: ProcessPool = ProcessPool::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "xuetong-free".to_owned())
+});
 
 /// Frees a large table's buffers on the freeing pool, so that the Python
 /// thread that drops the table does not wait for the memory to be returned
-/// to the system. Buffers that pyarrow or another library still shares
+/// to the system. When that pool's thread cannot be started, the table is
+/// freed in place. Buffers that pyarrow or another library still shares
 /// stay alive until that library releases them.
 impl Drop for Table {
     fn drop(&mut self) {
@@ -111,7 +89,7 @@ impl Drop for Table {
         if bytes < FREE_IN_BACKGROUND_BYTES {
             return;
         }
-        if let Some(pool) = freeing_pool() {
+        if let Ok(pool) = FREEING_POOL.get() {
             let batches = std::mem::take(&mut self.batches);
             pool.spawn(move || drop(batches));
         }
@@ -404,8 +382,9 @@ pub(crate) fn validate_table(
         let input: PyTable = data.extract()?;
         let (batches, schema) = input.into_inner();
         let name = name.to_owned();
-        let result =
-            py.detach(|| crate::guard::catch(|| tables::validate(&name, &schema, &batches)));
+        let result = super::detach_on_pool(py, || {
+            crate::guard::catch(|| tables::validate(&name, &schema, &batches))
+        })?;
         let (batch, report) = result
             .map_err(|panicked| super::errors::internal_error(py, &panicked))?
             .map_err(|error| PyValueError::new_err(error.to_string()))?;
