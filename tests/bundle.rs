@@ -224,6 +224,25 @@ fn learners_file_written_only_when_listed() {
 }
 
 #[test]
+fn open_bundle_removes_earlier_learners_file() {
+    // Writing over the files of a bundle with learners must not leave its
+    // learners.csv behind, or reading them back would restrict the learner
+    // ids again.
+    let (listed, _) = read(&example());
+    assert!(!listed.learners.is_empty());
+    let mut files = MemoryBundle::new();
+    write_bundle(&listed, &mut files).unwrap();
+    assert!(files.files.contains_key("learners.csv"));
+
+    let open = Bundle::default();
+    write_bundle(&open, &mut files).unwrap();
+    assert!(!files.files.contains_key("learners.csv"));
+    let (again, _) = read(&files);
+    assert!(again.learners.is_empty());
+    assert!(!again.restricts_learners());
+}
+
+#[test]
 fn names_survive_write_and_read_byte_for_byte() {
     let (bundle, _) = read(&example());
     let mut first = MemoryBundle::new();

@@ -57,6 +57,13 @@ impl BundleSink for Folder {
         let file = File::create(self.root.join(name))?;
         Ok(Box::new(io::BufWriter::with_capacity(1 << 20, file)))
     }
+
+    fn remove(&mut self, name: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.root.join(name)) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+            result => result,
+        }
+    }
 }
 
 #[cfg(all(test, unix))]

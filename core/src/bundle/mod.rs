@@ -145,10 +145,10 @@ impl Bundle {
 /// rows (which go to the [`ReadReport`]).
 #[derive(Debug, Error)]
 pub enum BundleError {
-    /// A file could not be listed, opened, read or written.
+    /// A file could not be listed, opened, read, written or removed.
     #[error("failed to {action} {file}: {source}; check that it exists and is readable")]
     Io {
-        /// What was being done: `list`, `read` or `write`.
+        /// What was being done: `list`, `read`, `write` or `remove`.
         action: &'static str,
         /// The file (or the bundle, for listing).
         file: String,
@@ -498,8 +498,9 @@ fn read_one<T: Record + Send>(
 
 /// Writes every record of `bundle` as CSV files (and `rules.json` when the
 /// bundle has rules) to `sink`. `learners.csv` is written only when the
-/// bundle [restricts learners](Bundle::restricts_learners), so that reading
-/// the files back accepts the same learner ids.
+/// bundle [restricts learners](Bundle::restricts_learners), and removed from
+/// `sink` otherwise, so that reading the files back accepts the same learner
+/// ids.
 ///
 /// # Errors
 ///
@@ -510,6 +511,13 @@ pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), Bu
     write_file(sink, "venues.csv", &bundle.venues)?;
     if bundle.restricts_learners() {
         write_file(sink, "learners.csv", &bundle.learners)?;
+    } else {
+        sink.remove("learners.csv")
+            .map_err(|source| BundleError::Io {
+                action: "remove",
+                file: "learners.csv".into(),
+                source,
+            })?;
     }
     write_file(sink, "instructors.csv", &bundle.instructors)?;
     write_file(sink, "clubs.csv", &bundle.clubs)?;

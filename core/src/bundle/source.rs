@@ -31,6 +31,15 @@ pub trait BundleSink {
     ///
     /// Returns the I/O error of creating the file.
     fn create(&mut self, name: &str) -> io::Result<Box<dyn Write + '_>>;
+
+    /// Removes the file `name` if there is one, so that a file the bundle
+    /// does not write is not left over from an earlier write.
+    ///
+    /// # Errors
+    ///
+    /// Returns the I/O error of removing the file. A missing file is no
+    /// error.
+    fn remove(&mut self, name: &str) -> io::Result<()>;
 }
 
 /// A bundle held in memory, for tests, browsers and generated data.
@@ -70,5 +79,10 @@ impl BundleSink for MemoryBundle {
         let buffer = self.files.entry(name.to_owned()).or_default();
         buffer.clear();
         Ok(Box::new(buffer))
+    }
+
+    fn remove(&mut self, name: &str) -> io::Result<()> {
+        self.files.remove(name);
+        Ok(())
     }
 }

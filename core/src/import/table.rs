@@ -222,6 +222,13 @@ impl<'s> Table<'s> {
         let file = self.layout.file;
         let mut record = csv::ByteRecord::new();
         while read_record(&mut self.reader, &mut record, file)? {
+            // Each lookup drops the line breaks and quotes the tracker noted
+            // before the record, so blank rows are looked up too, or those
+            // of a long run of blank rows would pile up in memory.
+            let tracker = self.reader.get_ref();
+            let position = record.position().map_or(0, csv::Position::byte);
+            let record_start = tracker.content_start(position);
+            let line = tracker.line_at(record_start);
             if record
                 .iter()
                 .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
@@ -230,12 +237,9 @@ impl<'s> Table<'s> {
                 continue;
             }
             self.report.rows_read += 1;
-            let tracker = self.reader.get_ref();
-            let position = record.position().map_or(0, csv::Position::byte);
-            let record_start = tracker.content_start(position);
             let mut row = Row {
                 file,
-                line: tracker.line_at(record_start),
+                line,
                 text_offset: self.text_offset,
                 record_start,
                 dropped_quotes: tracker.dropped_quotes(),
@@ -533,6 +537,43 @@ mod tests {
         assert!(is_decimal("7"));
         assert!(!is_decimal("7."));
         assert!(!is_decimal("1e3"));
+    }
+
+    #[test]
+    fn blank_rows_leave_no_quotes_behind() {
+        static LAYOUT: Layout = Layout {
+            file: "table.csv",
+            columns: &["a", "b"],
+            ignored: &[],
+        };
+        let mut text = "a,b\n".to_owned();
+        text.push_str(&"\"\",\" \"\n".repeat(1_000));
+        text.push_str("1,2\n");
+        text.push_str(&"\"\",\"\"\n".repeat(10));
+
+        let mut source = crate::bundle::MemoryBundle::new();
+        source.insert("table.csv", text);
+        let mut notices = Vec::new();
+        let mut table = Table::open(
+            Format::TorontoDropin,
+            &source,
+            &LAYOUT,
+            "table.csv",
+            &mut notices,
+        )
+        .expect("the table opens");
+
+        let mut lines = Vec::new();
+        table
+            .rows(&mut Vec::new(), &mut notices, |row| lines.push(row.line))
+            .expect("the rows read");
+        assert_eq!(lines, vec![1_002]);
+        assert_eq!(table.report.blank_rows, 1_010);
+
+        // The last blank row was looked up, so at most its own four quotes
+        // are kept, not the 4,040 of every blank row.
+        let kept = table.reader.get_ref().dropped_quotes().len();
+        assert!(kept <= 4, "{kept} quotes kept");
     }
 
     #[test]
