@@ -355,6 +355,40 @@ fn streets_by_hand() {
 }
 
 #[test]
+fn club_without_community_counts_at_guiding_school() {
+    // The Willow Choir loses its community at Willow (North Street) and is
+    // guided by South Street School, so it moves to South Street and is
+    // counted at the school's venue. The Reed Sewing Club stays at South.
+    let mut bundle = fixture();
+    let choir = bundle
+        .clubs
+        .iter_mut()
+        .find(|row| row.id == club(1))
+        .unwrap();
+    choir.community_venue_id = None;
+    choir.guiding_venue_id = Some(venue(SOUTH));
+    let report = evaluate_bundle(&bundle, as_of());
+    let clubs_of = |scope: Scope| {
+        let request = StatisticsRequest::new(scope, march());
+        let stats = compute_statistics(&bundle, &report, None, &request).unwrap();
+        stats.clubs
+    };
+    let street = |n: u32| Scope::Street { venue_id: venue(n) };
+    let place = |n: u32| Scope::Venue { venue_id: venue(n) };
+
+    assert_eq!(clubs_of(street(NORTH)), Some(0));
+    assert_eq!(clubs_of(street(SOUTH)), Some(2));
+    assert_eq!(
+        clubs_of(Scope::District {
+            venue_id: venue(EAST)
+        }),
+        Some(2)
+    );
+    assert_eq!(clubs_of(place(SOUTH)), Some(1));
+    assert_eq!(clubs_of(place(WILLOW)), Some(0));
+}
+
+#[test]
 fn west_district_by_hand() {
     let stats = statistics_of(
         Scope::District {

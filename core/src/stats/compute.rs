@@ -1330,6 +1330,47 @@ mod tests {
     }
 
     #[test]
+    fn venues_holding_sessions_kept_apart_by_period() {
+        // A prepared season may count several periods in turn. Each period
+        // must get its own venues, as a season prepared for it alone does.
+        let params = crate::sample::SampleParams {
+            learners: 3000,
+            ..Default::default()
+        };
+        let sample = crate::sample::generate(&params).unwrap();
+        let bundle = &sample.bundle;
+        let report = report(Vec::new());
+        let prepared = Prepared::new(bundle, &report, None, None).unwrap();
+        let day = |month, day| NaiveDate::from_ymd_opt(2026, month, day).unwrap();
+        let season = Period {
+            first_day: day(3, 1),
+            last_day: day(7, 31),
+        };
+        let empty = Period {
+            first_day: day(1, 1),
+            last_day: day(1, 31),
+        };
+        let held_in = |prepared: &Prepared<'_>, period: Period| {
+            let request = StatisticsRequest::new(Scope::Platform, period);
+            let statistics = prepared.statistics(&request).unwrap();
+            statistics.learning_circle.venues_holding_sessions
+        };
+
+        let alone = |period| held_in(&Prepared::new(bundle, &report, None, None).unwrap(), period);
+        let (in_season, in_january) = (alone(season), alone(empty));
+        assert!(in_season > 0);
+        assert_eq!(in_january, 0);
+        for period in [empty, season, empty, season] {
+            let expected = if period == season {
+                in_season
+            } else {
+                in_january
+            };
+            assert_eq!(held_in(&prepared, period), expected, "{period:?}");
+        }
+    }
+
+    #[test]
     fn learners_out_of_order_found() {
         let records = vec![record(1, 2), record(1, 1)];
         assert!(!engine_ids_are_unique(&report(records)));
