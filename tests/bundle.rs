@@ -835,26 +835,40 @@ fn bad_byte_offset_counts_crlf_rows() {
     assert_eq!(problem.params["line"], 2_002);
 }
 
-#[test]
-fn bad_byte_offset_counts_byte_order_mark() {
-    // The offset of a bad byte after the first 64 KiB is counted from the
-    // start of the file, byte-order mark included, as the offset of a bad
-    // byte that rejects the whole file is.
-    let mut text = b"\xEF\xBB\xBFid,display_name\n".to_vec();
+/// Returns a learners.csv text that starts with `prefix` and has 2,000
+/// UTF-8 rows, so that the encoding decided on the first 64 KiB is UTF-8.
+fn learners_before_bad_row(prefix: &[u8]) -> Vec<u8> {
+    let mut text = prefix.to_vec();
+    text.extend_from_slice(b"id,display_name\n");
     for number in 1..=2_000 {
         text.extend_from_slice(
             format!("20000000-0000-4000-8000-{number:012},Learner {number}\n").as_bytes(),
         );
     }
-    text.extend_from_slice(b"20000000-0000-4000-8000-999999999999,Zo\xeb\n");
-    let expected = text.iter().position(|&byte| byte == 0xEB).unwrap();
+    text
+}
+
+/// Reads a minimal bundle with `learners` as its learners.csv, once in order
+/// and once in parallel pieces, and returns both reports, named.
+fn read_both_ways(learners: Vec<u8>) -> [(&'static str, ReadReport); 2] {
     let mut files = minimal();
-    files.insert("learners.csv", text);
+    files.insert("learners.csv", learners);
     let sequential = read(&files).1;
     let parallel = xuetong::bundle::read_bundle_parallel(&files)
         .expect("a memory bundle always reads")
         .1;
-    for (reading, report) in [("sequential", sequential), ("parallel", parallel)] {
+    [("sequential", sequential), ("parallel", parallel)]
+}
+
+#[test]
+fn bad_byte_offset_counts_byte_order_mark() {
+    // The offset of a bad byte after the first 64 KiB is counted from the
+    // start of the file, byte-order mark included, as the offset of a bad
+    // byte that rejects the whole file is.
+    let mut text = learners_before_bad_row(b"\xEF\xBB\xBF");
+    text.extend_from_slice(b"20000000-0000-4000-8000-999999999999,Zo\xeb\n");
+    let expected = text.iter().position(|&byte| byte == 0xEB).unwrap();
+    for (reading, report) in read_both_ways(text) {
         let problem = report
             .problems
             .iter()
@@ -883,25 +897,14 @@ fn bad_byte_offset_in_quoted_cells() {
             &b"20000000-0000-4000-8000-999999999999"[..],
             b"\"20000000-0000-4000-8000-999999999999\"",
         ] {
-            let mut text = b"id,display_name\n".to_vec();
-            for number in 1..=2_000 {
-                text.extend_from_slice(
-                    format!("20000000-0000-4000-8000-{number:012},Learner {number}\n").as_bytes(),
-                );
-            }
+            let mut text = learners_before_bad_row(b"");
             text.extend_from_slice(id);
             text.push(b',');
             text.extend_from_slice(cell);
             text.push(b'\n');
             let expected = text.iter().position(|&byte| byte == 0xFF).unwrap();
-            let mut files = minimal();
-            files.insert("learners.csv", text);
-            let sequential = read(&files).1;
-            let parallel = xuetong::bundle::read_bundle_parallel(&files)
-                .expect("a memory bundle always reads")
-                .1;
             let quoted_id = id.starts_with(b"\"");
-            for (reading, report) in [("sequential", sequential), ("parallel", parallel)] {
+            for (reading, report) in read_both_ways(text) {
                 let problem = report
                     .problems
                     .iter()

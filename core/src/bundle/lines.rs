@@ -386,13 +386,19 @@ mod tests {
         }
     }
 
+    /// Returns a strategy of texts made of the bytes that change quoting and
+    /// lines, and plain bytes.
+    fn csv_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
+            0..200,
+        )
+    }
+
     proptest::proptest! {
         #[test]
         fn any_bytes_cells_at_text_offsets(
-            bytes in proptest::collection::vec(
-                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
-                0..200,
-            ),
+            bytes in csv_bytes(),
             chunk in 1usize..40,
         ) {
             check_cell_offsets(&bytes, chunk);
@@ -400,10 +406,7 @@ mod tests {
 
         #[test]
         fn any_bytes_match_byte_steps(
-            bytes in proptest::collection::vec(
-                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
-                0..200,
-            ),
+            bytes in csv_bytes(),
             chunk in 1usize..40,
         ) {
             let expected = state(&byte_by_byte(&bytes));
