@@ -1538,8 +1538,8 @@ fn duplicate_learner_and_club_rejected() {
 #[test]
 fn statistics_with_empty_learner_list() {
     // One walk-in session on 2 March with one check-in. An empty `learners`
-    // list knows no learner, so the check-in is rejected, while without the
-    // list any learner id is accepted.
+    // list contains no learner, so the check-in is rejected. Without the
+    // list, any learner id is accepted.
     let mut input = json!({
         "venues": [{"id": "10000000-0000-4000-8000-000000000001", "name": "Willow Community",
                     "tier": "community", "time_zone": "Asia/Shanghai"}],

@@ -49,7 +49,7 @@ struct Generation {
 }
 
 impl ProcessPool {
-    /// A pool built by `builder` in each process that uses it.
+    /// Makes a pool that `builder` builds in each process that uses it.
     pub const fn new(builder: fn() -> ThreadPoolBuilder) -> Self {
         Self {
             builder,

@@ -148,7 +148,7 @@ pub enum BundleError {
     /// A file could not be listed, opened, read, written or removed.
     #[error("failed to {action} {file}: {source}; check that it exists and is readable")]
     Io {
-        /// What was being done: `list`, `read`, `write` or `remove`.
+        /// The failed action: `list`, `read`, `write` or `remove`.
         action: &'static str,
         /// The file (or the bundle, for listing).
         file: String,

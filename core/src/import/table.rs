@@ -572,8 +572,8 @@ mod tests {
 
         // The last blank row was looked up, so at most its own four quotes
         // are kept, not the 4,040 of every blank row.
-        let kept = table.reader.get_ref().dropped_quotes().len();
-        assert!(kept <= 4, "{kept} quotes kept");
+        let quotes_kept = table.reader.get_ref().dropped_quotes().len();
+        assert!(quotes_kept <= 4, "{quotes_kept} quotes kept");
     }
 
     #[test]

@@ -24,9 +24,10 @@ use errors::{guarded, internal_error, xuetong_error};
 ///
 /// Raises `XuetongError` when the pool's threads could not be started.
 ///
-/// NOTE: `install` hands `work` to a pool thread and waits for it, which
+/// NOTE: `install` hands `work` to a pool thread and waits for it. That
 /// made a small `call_json` about 6 to 10 µs slower (12 to 26 µs before,
-/// under a load of 8 on 2 cores); calls that never reach rayon pay it too.
+/// under a load of 8 on 2 cores), and calls that never reach rayon pay it
+/// too.
 pub(crate) fn detach_on_pool<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> T + Send,
