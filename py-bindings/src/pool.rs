@@ -159,7 +159,7 @@ mod tests {
                 scope.spawn(move |_| inner_sender.send(on_pool()).unwrap());
                 inner_receiver.recv().unwrap()
             });
-            // `rayon::spawn` outlives `install`; its result arrives later.
+            // `rayon::spawn` outlives `install`, so its result arrives later.
             rayon::spawn(move || sender.send(on_pool()).unwrap());
             assert_eq!(rayon::current_num_threads(), 3);
             (joined, counted, scoped)
