@@ -243,6 +243,27 @@ fn open_bundle_removes_earlier_learners_file() {
 }
 
 #[test]
+fn bundle_without_rules_removes_rules_file() {
+    // Writing over the files of a bundle with rules must not leave its
+    // rules.json behind, or reading them back would find those rules.
+    let with_rules = Bundle {
+        rules: Some("{\"rules\": []}".to_owned()),
+        ..Bundle::default()
+    };
+    let mut files = MemoryBundle::new();
+    write_bundle(&with_rules, &mut files).unwrap();
+    assert!(files.files.contains_key("rules.json"));
+    let (again, _) = read(&files);
+    assert_eq!(again.rules, with_rules.rules);
+
+    let without_rules = Bundle::default();
+    write_bundle(&without_rules, &mut files).unwrap();
+    assert!(!files.files.contains_key("rules.json"));
+    let (again, _) = read(&files);
+    assert_eq!(again.rules, None);
+}
+
+#[test]
 fn names_survive_write_and_read_byte_for_byte() {
     let (bundle, _) = read(&example());
     let mut first = MemoryBundle::new();
