@@ -976,6 +976,31 @@ fn names_of_line_separators_are_control_characters() {
 }
 
 #[test]
+fn bad_row_after_many_empty_lines() {
+    // The reader keeps empty lines as runs, and the line it reports must
+    // match a count made by turning every CR LF and lone CR into an LF.
+    let mut text = String::from("id,display_name\n");
+    for round in 0..30_000 {
+        text.push_str(["\r\n", "\n", "\r", "\n\r", "\r\r\n"][round % 5]);
+    }
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let expected_line = unified.matches('\n').count() + 1;
+    text.push_str("not-a-uuid,Zoë\n");
+
+    let mut files = minimal();
+    files.insert("learners.csv", text);
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![(
+            "invalid_uuid".to_owned(),
+            json!(["learners.csv", expected_line, "id"])
+        )]
+    );
+    assert_eq!(report.problems[0].params["line"], expected_line);
+}
+
+#[test]
 fn names_keep_ordinary_whitespace_trimming() {
     // Spaces, tabs, no-break and ideographic spaces around a name are
     // trimmed, and a name made only of them is missing.
