@@ -243,6 +243,27 @@ fn open_bundle_removes_earlier_learners_file() {
 }
 
 #[test]
+fn bundle_without_rules_removes_rules_file() {
+    // Writing over the files of a bundle with rules must not leave its
+    // rules.json behind, or reading them back would find those rules.
+    let with_rules = Bundle {
+        rules: Some("{\"rules\": []}".to_owned()),
+        ..Bundle::default()
+    };
+    let mut files = MemoryBundle::new();
+    write_bundle(&with_rules, &mut files).unwrap();
+    assert!(files.files.contains_key("rules.json"));
+    let (again, _) = read(&files);
+    assert_eq!(again.rules, with_rules.rules);
+
+    let without_rules = Bundle::default();
+    write_bundle(&without_rules, &mut files).unwrap();
+    assert!(!files.files.contains_key("rules.json"));
+    let (again, _) = read(&files);
+    assert_eq!(again.rules, None);
+}
+
+#[test]
 fn names_survive_write_and_read_byte_for_byte() {
     let (bundle, _) = read(&example());
     let mut first = MemoryBundle::new();
@@ -952,6 +973,31 @@ fn names_of_line_separators_are_control_characters() {
         assert_eq!(problem.params["codepoint"], codepoint, "{name:?}");
         assert_eq!(problem.params["value"], name.trim_matches(' '), "{name:?}");
     }
+}
+
+#[test]
+fn bad_row_after_many_empty_lines() {
+    // The reader keeps empty lines as runs, and the line it reports must
+    // match a count made by turning every CR LF and lone CR into an LF.
+    let mut text = String::from("id,display_name\n");
+    for round in 0..30_000 {
+        text.push_str(["\r\n", "\n", "\r", "\n\r", "\r\r\n"][round % 5]);
+    }
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let expected_line = unified.matches('\n').count() + 1;
+    text.push_str("not-a-uuid,Zoë\n");
+
+    let mut files = minimal();
+    files.insert("learners.csv", text);
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![(
+            "invalid_uuid".to_owned(),
+            json!(["learners.csv", expected_line, "id"])
+        )]
+    );
+    assert_eq!(report.problems[0].params["line"], expected_line);
 }
 
 #[test]

@@ -1536,6 +1536,59 @@ fn duplicate_learner_and_club_rejected() {
 }
 
 #[test]
+fn duplicate_venue_rejected() {
+    // A second row for a district with other population figures would
+    // silently replace the first. The report is made before the copy is
+    // added, so the attendance engine does not check it.
+    let mut bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let venues = bundle.venues.len();
+    let mut copy = bundle.venues[0].clone();
+    copy.population = Some(20_000);
+    let district = copy.id;
+    bundle.venues.push(copy);
+    let expected = vec![("duplicate_input_id", format!("venues[{venues}].id"))];
+    let found = |problems: xuetong::problem::Problems| -> Vec<(&'static str, String)> {
+        problems
+            .iter()
+            .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+            .collect()
+    };
+
+    for scope in [Scope::Platform, Scope::District { venue_id: district }] {
+        let request = StatisticsRequest::new(scope.clone(), march());
+        let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
+        assert_eq!(found(problems), expected, "{scope:?}");
+    }
+    let coverage = CoverageSettings::default();
+    let problems = district_index_inputs(&bundle, &report, march(), &coverage).unwrap_err();
+    assert_eq!(found(problems), expected);
+
+    // The operation API rejects the same copy with the same code and path.
+    let mut list = Vec::new();
+    for venue in &bundle.venues {
+        list.push(venue.to_json());
+    }
+    let request = json!({
+        "input": {"venues": list},
+        "options": {
+            "as_of": "2026-03-25T00:00:00+08:00",
+            "period": {"first_day": "2026-03-01", "last_day": "2026-03-31"},
+            "scope": {"kind": "platform"},
+        },
+    });
+    let response = xuetong::api::call("compute_statistics", &request.to_string());
+    let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+    assert_eq!(response["ok"], false, "{response}");
+    assert_eq!(response["problems"][0]["code"], "duplicate_input_id");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["venues", venues, "id"])
+    );
+    assert_eq!(response["problems"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
 fn statistics_with_empty_learner_list() {
     // One walk-in session on 2 March with one check-in. An empty `learners`
     // list contains no learner, so the check-in is rejected. Without the

@@ -11,6 +11,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use crate::field::trim_spaces;
+
 /// Why a decimal text could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum DecimalError {
@@ -47,7 +49,7 @@ fn parse_fixed(text: &str, decimals: u32) -> Result<i64, DecimalError> {
     let malformed = || DecimalError::Malformed {
         text: text.to_owned(),
     };
-    let trimmed = text.trim();
+    let trimmed = trim_spaces(text);
     let (negative, unsigned) = match trimmed.as_bytes().first() {
         Some(b'-') => (true, &trimmed[1..]),
         Some(b'+') => (false, &trimmed[1..]),
@@ -398,11 +400,19 @@ mod tests {
         assert_eq!("-0.05".parse::<Credits>().unwrap().hundredths(), -5);
         assert_eq!("+1.10".parse::<Credits>().unwrap().hundredths(), 110);
         assert_eq!("1.500".parse::<Credits>().unwrap().hundredths(), 150);
+        assert_eq!(
+            " \t1.5\u{3000}".parse::<Credits>().unwrap().hundredths(),
+            150
+        );
     }
 
     #[test]
     fn credits_reject_malformed() {
-        for text in ["", ".5", "1.", "1e3", "1,5", "1.2.3", "--1", "abc", " "] {
+        let separators = ["1.5\u{85}", "1.5\u{2028}", "\u{2029}1.5"];
+        for text in ["", ".5", "1.", "1e3", "1,5", "1.2.3", "--1", "abc", " "]
+            .into_iter()
+            .chain(separators)
+        {
             assert!(
                 text.parse::<Credits>().is_err(),
                 "{text:?} should be rejected"

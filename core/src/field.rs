@@ -86,7 +86,9 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// Returns `text` without the whitespace around it, as [`str::trim`] does,
 /// but keeps U+0085 (next line), U+2028 (line separator) and U+2029
 /// (paragraph separator). Free text made only of those is then rejected
-/// as a control character instead of being read as empty.
+/// as a control character instead of being read as empty. CSV cells, JSON
+/// values and the numbers, dates and ids inside them are all trimmed with
+/// it, so that JSON and CSV trim a value alike.
 pub(crate) fn trim_spaces(text: &str) -> &str {
     text.trim_matches(|c: char| {
         c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
@@ -176,7 +178,7 @@ impl FieldValue for bool {
     fn from_json(value: &Value) -> Result<Self, Invalid> {
         match value {
             Value::Bool(flag) => Ok(*flag),
-            Value::String(text) => Self::from_text(text.trim()),
+            Value::String(text) => Self::from_text(trim_spaces(text)),
             _ => Err(Invalid::wrong_type(Self::EXPECTED)),
         }
     }
@@ -221,7 +223,7 @@ macro_rules! unsigned_field {
                             .with("max", <$ty>::MAX)),
                         None => Err(Invalid::new(codes::INVALID_INTEGER)),
                     },
-                    Value::String(text) => Self::from_text(text.trim()),
+                    Value::String(text) => Self::from_text(trim_spaces(text)),
                     _ => Err(Invalid::wrong_type(Self::EXPECTED)),
                 }
             }
@@ -472,7 +474,7 @@ impl FieldValue for f64 {
                     .with("min", -180)
                     .with("max", 180)
             }),
-            Value::String(text) => Self::from_text(text.trim()),
+            Value::String(text) => Self::from_text(trim_spaces(text)),
             _ => Err(Invalid::wrong_type(Self::EXPECTED)),
         }
     }
@@ -492,7 +494,7 @@ impl<T: FieldValue> FieldValue for Vec<T> {
 
     fn from_text(text: &str) -> Result<Self, Invalid> {
         text.split(';')
-            .map(str::trim)
+            .map(trim_spaces)
             .filter(|item| !item.is_empty())
             .map(T::from_text)
             .collect()
@@ -681,6 +683,21 @@ mod tests {
         }
         assert_eq!(trim_spaces(" \t\u{3000}Zoë\u{a0}\n"), "Zoë");
         assert_eq!(trim_spaces(" \u{2028} "), "\u{2028}");
+    }
+
+    #[test]
+    fn list_items_keep_line_separators() {
+        let uuid = "10000000-0000-4000-8000-000000000001";
+        let spaced = format!(" {uuid}\u{3000};\t{uuid} ");
+        assert_eq!(
+            Vec::<crate::id::VenueId>::from_text(&spaced).unwrap().len(),
+            2
+        );
+        for separator in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            let text = format!("{uuid};{uuid}{separator}");
+            let invalid = Vec::<crate::id::VenueId>::from_text(&text).unwrap_err();
+            assert_eq!(invalid.code, codes::INVALID_UUID, "{separator:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, option};
+use super::{Operation, Request, option, text_option};
 use crate::enrolment::{
     Command, EligibilityRules, Everyone, LeapDayBirthday, Overflow, Roster, check_eligibility,
     codes as enrolment_codes, course_has_age_rules, course_is_restricted, first_session_date,
@@ -93,20 +93,6 @@ fn rules(request: &Request<'_>) -> Result<EligibilityRules, Problems> {
     Ok(rules)
 }
 
-fn date_option(request: &Request<'_>, name: &'static str) -> Result<Option<NaiveDate>, Problems> {
-    match option::<String>(request, name)? {
-        None => Ok(None),
-        Some(text) => NaiveDate::from_text(text.trim())
-            .map(Some)
-            .map_err(|invalid| {
-                Problem::new(invalid.code, Path::root().join("options").join(name))
-                    .with("field", name)
-                    .with("value", text)
-                    .into()
-            }),
-    }
-}
-
 /// The date ages are measured on and where it came from: `options.on`
 /// (already read as `stated`), or the course's first session.
 fn measuring_date(
@@ -155,7 +141,7 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
-    let stated = collector.take(date_option(request, "on"));
+    let stated = collector.take(text_option::<NaiveDate>(request, "on"));
     if !collector.problems.is_empty() {
         return Err(collector.problems);
     }
@@ -373,7 +359,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
-    let stated = collector.take(date_option(request, "on"));
+    let stated = collector.take(text_option::<NaiveDate>(request, "on"));
     let operations_path = Path::root().join("operations");
     let commands: Vec<(DateTime<Utc>, Command)> = match object.get("operations") {
         None | Some(Value::Null) => Vec::new(),

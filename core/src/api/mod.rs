@@ -297,6 +297,29 @@ pub fn option<T: for<'de> Deserialize<'de>>(
     }
 }
 
+/// Reads an option given as a JSON string, trimmed as CSV cells are, with
+/// the CSV form of `T`: a date or an id. An invalid one is reported with
+/// the field's own code (such as `invalid_date`) under the path
+/// `["options", name]`.
+#[cfg(feature = "full-api")]
+fn text_option<T: crate::field::FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    let Some(text) = option::<String>(request, name)? else {
+        return Ok(None);
+    };
+    match T::from_text(crate::field::trim_spaces(&text)) {
+        Ok(value) => Ok(Some(value)),
+        Err(invalid) => Err(
+            Problem::new(invalid.code, Path::root().join("options").join(name))
+                .with("field", name)
+                .with("value", text)
+                .into(),
+        ),
+    }
+}
+
 /// Reads an option of an operation as a field value, such as a date, and
 /// reports an invalid one under the path `["options", name]` with the form
 /// the field expects, for example "option as_of must be a date written

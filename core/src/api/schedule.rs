@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, option, to_value};
+use super::{Operation, Request, option, text_option, to_value};
 use crate::field::{FieldValue, format_instant};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
@@ -246,21 +246,6 @@ fn validate_holiday_calendar(request: &Request<'_>) -> Result<Value, Problems> {
     HolidayCalendar::from_json(request.input, &Path::root()).map(|calendar| calendar.to_json())
 }
 
-fn id_option<T: FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-) -> Result<Option<T>, Problems> {
-    match option::<String>(request, name)? {
-        None => Ok(None),
-        Some(text) => T::from_text(text.trim()).map(Some).map_err(|invalid| {
-            Problem::new(invalid.code, Path::root().join("options").join(name))
-                .with("field", name)
-                .with("value", text)
-                .into()
-        }),
-    }
-}
-
 fn records<T: Record>(object: &Map<String, Value>, name: &'static str) -> Result<Vec<T>, Problems> {
     match object.get(name) {
         None | Some(Value::Null) => Ok(Vec::new()),
@@ -288,21 +273,12 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
     })?;
     let calendars = calendar_set(request)?;
     let venues: Vec<Venue> = option_records(request, "venues")?;
-    let until: Option<NaiveDate> = match option::<String>(request, "until")? {
-        None => None,
-        Some(text) => Some(NaiveDate::from_text(text.trim()).map_err(|invalid| {
-            Problems::from(
-                Problem::new(invalid.code, Path::root().join("options").join("until"))
-                    .with("field", "until")
-                    .with("value", text.clone()),
-            )
-        })?),
-    };
+    let until = text_option::<NaiveDate>(request, "until")?;
     let holiday_calendar: Option<String> = option(request, "holiday_calendar")?;
     let options = ImportOptions {
-        course_id: id_option::<CourseId>(request, "course_id")?,
-        club_id: id_option::<ClubId>(request, "club_id")?,
-        venue_id: id_option::<VenueId>(request, "venue_id")?,
+        course_id: text_option::<CourseId>(request, "course_id")?,
+        club_id: text_option::<ClubId>(request, "club_id")?,
+        venue_id: text_option::<VenueId>(request, "venue_id")?,
         time_zone: zone_option(request, "time_zone")?,
         until,
         holiday_calendar: holiday_calendar.as_deref(),
@@ -360,8 +336,8 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
     read(records::<Course>(object, "courses").map(|found| courses = found));
     read(records::<Club>(object, "clubs").map(|found| clubs = found));
     read(records::<Enrolment>(object, "enrolments").map(|found| enrolments = found));
-    let course_id = id_option::<CourseId>(request, "course_id");
-    let learner_id = id_option::<LearnerId>(request, "learner_id");
+    let course_id = text_option::<CourseId>(request, "course_id");
+    let learner_id = text_option::<LearnerId>(request, "learner_id");
     let name: Result<Option<String>, Problems> = option(request, "name");
     let (course_id, learner_id, name) = match (course_id, learner_id, name) {
         (Ok(course), Ok(learner), Ok(name)) if problems.is_empty() => (course, learner, name),

@@ -29,6 +29,19 @@ enum Quoting {
     QuoteInQuoted,
 }
 
+/// A run of consecutive line-break bytes (CR and LF). An empty line is part
+/// of a run, so a file of many empty lines keeps one run for all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BreakRun {
+    /// The offset of the run's first byte.
+    start: u64,
+    /// The offset just after the run's last byte.
+    end: u64,
+    /// The line breaks that the run's bytes end: one for each CR LF, lone
+    /// CR and lone LF. Each is counted at an offset in `start + 1..=end`.
+    breaks: u64,
+}
+
 /// A reader that passes its bytes through unchanged and notes where lines
 /// start and whether a quoted field is left open.
 pub(crate) struct LineTracker<R> {
@@ -45,15 +58,13 @@ pub(crate) struct LineTracker<R> {
     quoting: Quoting,
     /// The line on which the open quoted field started.
     quote_line: u64,
-    /// Offsets just after line breaks that no lookup has passed yet.
+    /// Runs of line-break bytes that no lookup has passed yet.
     ///
-    /// NOTE: the parser skips empty lines without a record to look up, so a
-    /// long run of them keeps eight bytes here per line until the next row.
-    pending: RefCell<VecDeque<u64>>,
-    /// Runs of line-break bytes (start and end offsets) that no lookup has
-    /// passed yet. An empty line is part of a run.
-    break_runs: RefCell<VecDeque<(u64, u64)>>,
-    /// Line breaks before the offset of the last lookup.
+    /// NOTE: each line break inside a quoted cell starts a run of its own,
+    /// kept until the cell's row is looked up, so a cell of many lines costs
+    /// at least 24 bytes a line here, besides the cell the parser holds.
+    break_runs: RefCell<VecDeque<BreakRun>>,
+    /// Line breaks in the runs that lookups have passed.
     counted: Cell<u64>,
     dropped_quotes: DroppedQuotes,
 }
@@ -108,7 +119,6 @@ impl<R: Read> LineTracker<R> {
             after_break: false,
             quoting: Quoting::FieldStart,
             quote_line: 0,
-            pending: RefCell::new(VecDeque::new()),
             break_runs: RefCell::new(VecDeque::new()),
             counted: Cell::new(0),
             dropped_quotes: DroppedQuotes::default(),
@@ -116,14 +126,25 @@ impl<R: Read> LineTracker<R> {
     }
 
     /// Returns the one-based line of the byte at `offset`. Lookups must come in
-    /// increasing order of offset, as the parser's records do.
+    /// increasing order of offset, as the parser's records do, and `offset`
+    /// must not be strictly inside a run of line breaks, which no offset that
+    /// [`LineTracker::content_start`] returns is.
     pub(crate) fn line_at(&self, offset: u64) -> u64 {
-        let mut pending = self.pending.borrow_mut();
-        while pending.front().is_some_and(|&start| start <= offset) {
-            pending.pop_front();
-            self.counted.set(self.counted.get() + 1);
-        }
+        let mut runs = self.break_runs.borrow_mut();
+        self.pass_runs(&mut runs, offset);
+        debug_assert!(
+            runs.front().is_none_or(|run| run.start >= offset),
+            "line lookup at {offset} inside a run of line breaks"
+        );
         self.counted.get() + 1
+    }
+
+    /// Drops the runs that end at or before `offset`, counting their breaks.
+    fn pass_runs(&self, runs: &mut VecDeque<BreakRun>, offset: u64) {
+        while let Some(run) = runs.front().filter(|run| run.end <= offset) {
+            self.counted.set(self.counted.get() + run.breaks);
+            runs.pop_front();
+        }
     }
 
     /// Returns the offset of the first byte at or after `offset` that is not
@@ -134,11 +155,9 @@ impl<R: Read> LineTracker<R> {
     /// noted quotes before the record, so that they do not pile up.
     pub(crate) fn content_start(&self, offset: u64) -> u64 {
         let mut runs = self.break_runs.borrow_mut();
-        while runs.front().is_some_and(|&(_, end)| end <= offset) {
-            runs.pop_front();
-        }
+        self.pass_runs(&mut runs, offset);
         let start = match runs.front() {
-            Some(&(start, end)) if start <= offset => end,
+            Some(run) if run.start <= offset => run.end,
             _ => offset,
         };
         self.dropped_quotes.forget_before(start);
@@ -168,14 +187,7 @@ impl<R: Read> LineTracker<R> {
 
     fn note(&mut self, byte: u8) {
         let at = self.offset;
-        if matches!(byte, b'\r' | b'\n') {
-            let runs = self.break_runs.get_mut();
-            match runs.back_mut() {
-                Some((_, end)) if self.after_break && *end == self.offset => *end += 1,
-                _ => runs.push_back((self.offset, self.offset + 1)),
-            }
-        }
-        self.offset += 1;
+        let break_byte = matches!(byte, b'\r' | b'\n');
         // CR LF, LF and CR each end a line. A line that ends in CR LF is
         // counted at the CR, which starts no record.
         let line_break = match byte {
@@ -183,11 +195,14 @@ impl<R: Read> LineTracker<R> {
             b'\n' => !self.after_cr,
             _ => false,
         };
+        if break_byte {
+            self.note_break_byte(line_break);
+        }
+        self.offset += 1;
         self.after_cr = byte == b'\r';
-        self.after_break = matches!(byte, b'\r' | b'\n');
+        self.after_break = break_byte;
         if line_break {
             self.breaks += 1;
-            self.pending.get_mut().push_back(self.offset);
         }
         self.quoting = match (self.quoting, byte) {
             (Quoting::FieldStart, b'"') => {
@@ -204,6 +219,24 @@ impl<R: Read> LineTracker<R> {
             (_, b',' | b'\r' | b'\n') => Quoting::FieldStart,
             _ => Quoting::Unquoted,
         };
+    }
+
+    /// Adds the CR or LF at the current offset to the run of line breaks
+    /// it continues, or starts a run with it.
+    fn note_break_byte(&mut self, line_break: bool) {
+        let offset = self.offset;
+        let runs = self.break_runs.get_mut();
+        match runs.back_mut() {
+            Some(run) if self.after_break && run.end == offset => run.end += 1,
+            _ => runs.push_back(BreakRun {
+                start: offset,
+                end: offset + 1,
+                breaks: 0,
+            }),
+        }
+        if line_break && let Some(run) = runs.back_mut() {
+            run.breaks += 1;
+        }
     }
 
     /// Notes `bytes`, jumping over the runs between quotes and line breaks
@@ -272,7 +305,7 @@ mod tests {
         tracker
     }
 
-    type State = (u64, u64, bool, bool, Quoting, u64, Vec<u64>, Vec<u64>);
+    type State = (u64, u64, bool, bool, Quoting, u64, Vec<BreakRun>, Vec<u64>);
 
     fn state(tracker: &LineTracker<&[u8]>) -> State {
         (
@@ -282,7 +315,7 @@ mod tests {
             tracker.after_break,
             tracker.quoting,
             tracker.quote_line,
-            tracker.pending.borrow().iter().copied().collect(),
+            tracker.break_runs.borrow().iter().copied().collect(),
             tracker
                 .dropped_quotes
                 .offsets
@@ -386,6 +419,94 @@ mod tests {
         }
     }
 
+    /// Returns the one-based line of each record the parser reads from
+    /// `bytes`, handed over `chunk` bytes at a time, as the bundle reader
+    /// finds it.
+    fn record_lines(bytes: &[u8], chunk: usize) -> Vec<u64> {
+        let chunked = Chunked { bytes, chunk };
+        let mut reader = super::super::read::csv_reader(LineTracker::new(chunked));
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let tracker = reader.get_ref();
+            let position = record.position().map_or(0, csv::Position::byte);
+            lines.push(tracker.line_at(tracker.content_start(position)));
+        }
+        lines
+    }
+
+    /// Returns the one-based line that starts at `offset` of `text`, counted
+    /// by turning every CR LF and lone CR into an LF.
+    fn line_by_count(text: &str, offset: usize) -> u64 {
+        let unified = text[..offset].replace("\r\n", "\n").replace('\r', "\n");
+        unified.matches('\n').count() as u64 + 1
+    }
+
+    /// Returns `rows` with the line breaks of `gaps[i]` before row `i`, and
+    /// where each row starts.
+    fn rows_between_breaks(rows: &[&str], gaps: &[Vec<&str>]) -> (String, Vec<usize>) {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (row, gap) in rows.iter().zip(gaps) {
+            text.extend(gap.iter().copied());
+            starts.push(text.len());
+            text.push_str(row);
+        }
+        (text, starts)
+    }
+
+    #[test]
+    fn empty_lines_keep_one_run() {
+        // Every mix of CR LF, LF and CR, many times over.
+        let breaks = ["\r\n", "\n", "\r", "\n\r", "\r\r\n", "\n\n", "\r\n\r"];
+        let mut text = String::from("id,name\n");
+        for round in 0..50_000 {
+            text.push_str(breaks[round % breaks.len()]);
+        }
+        let row_start = text.len();
+        text.push_str("1,bad\n");
+
+        let mut tracker = LineTracker::new(text.as_bytes());
+        let mut buffer = vec![0; 8192];
+        while tracker.read(&mut buffer).unwrap() > 0 {}
+        let runs_kept = tracker.break_runs.borrow().len();
+        assert_eq!(
+            runs_kept, 2,
+            "the header's break and the empty lines form one run"
+        );
+
+        let header_end = "id,name\n".len() as u64;
+        let start = tracker.content_start(header_end);
+        assert_eq!(start, row_start as u64);
+        assert_eq!(tracker.line_at(start), line_by_count(&text, row_start));
+        assert_eq!(tracker.break_runs.borrow().len(), 1);
+    }
+
+    #[test]
+    fn rows_after_empty_lines_at_their_lines() {
+        let rows = ["id,name\n", "1,a\r\n", "2,\"b\nc\"\r", "3,d", "4,e\n"];
+        let gaps = [
+            vec![],
+            vec!["\n"; 10_000],
+            vec!["\r\n", "\r", "\n", "\r\n"],
+            vec!["\r"; 3],
+            vec!["\n", "\r\n"],
+        ];
+        let (text, starts) = rows_between_breaks(&rows, &gaps);
+        let expected: Vec<u64> = starts
+            .iter()
+            .map(|&start| line_by_count(&text, start))
+            .collect();
+        assert_eq!(expected[1], 10_002);
+        for chunk in [1, 3, 64, 8192] {
+            assert_eq!(
+                record_lines(text.as_bytes(), chunk),
+                expected,
+                "chunks of {chunk}"
+            );
+        }
+    }
+
     /// Returns a strategy of texts made of the bytes that change quoting and
     /// lines, and plain bytes.
     fn csv_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
@@ -402,6 +523,24 @@ mod tests {
             chunk in 1usize..40,
         ) {
             check_cell_offsets(&bytes, chunk);
+        }
+
+        #[test]
+        fn any_empty_lines_keep_row_lines(
+            gaps in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["\r\n", "\n", "\r"]),
+                    0..30,
+                ),
+                4,
+            ),
+            chunk in 1usize..40,
+        ) {
+            let rows = ["a,b\n", "1,\"x\r\ny\"\n", "2,z\r", "3,w"];
+            let (text, starts) = rows_between_breaks(&rows, &gaps);
+            let expected: Vec<u64> =
+                starts.iter().map(|&start| line_by_count(&text, start)).collect();
+            proptest::prop_assert_eq!(record_lines(text.as_bytes(), chunk), expected);
         }
 
         #[test]

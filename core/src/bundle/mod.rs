@@ -500,11 +500,12 @@ fn read_one<T: Record + Send>(
 /// bundle has rules) to `sink`. `learners.csv` is written only when the
 /// bundle [restricts learners](Bundle::restricts_learners), and removed from
 /// `sink` otherwise, so that reading the files back accepts the same learner
-/// ids.
+/// ids. Likewise `rules.json` is removed from `sink` when the bundle has no
+/// rules, so that reading the files back finds no rules.
 ///
 /// # Errors
 ///
-/// Returns [`BundleError::Io`] when a file cannot be written.
+/// Returns [`BundleError::Io`] when a file cannot be written or removed.
 pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), BundleError> {
     let sessions: Vec<&Session> = bundle.sessions.iter().map(|timed| &timed.session).collect();
     write_file(sink, "categories.csv", &bundle.categories)?;
@@ -512,12 +513,7 @@ pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), Bu
     if bundle.restricts_learners() {
         write_file(sink, "learners.csv", &bundle.learners)?;
     } else {
-        sink.remove("learners.csv")
-            .map_err(|source| BundleError::Io {
-                action: "remove",
-                file: "learners.csv".into(),
-                source,
-            })?;
+        remove_file(sink, "learners.csv")?;
     }
     write_file(sink, "instructors.csv", &bundle.instructors)?;
     write_file(sink, "clubs.csv", &bundle.clubs)?;
@@ -537,8 +533,18 @@ pub fn write_bundle(bundle: &Bundle, sink: &mut dyn BundleSink) -> Result<(), Bu
         let mut writer = sink.create(RULES_FILE).map_err(io_error)?;
         writer.write_all(rules.as_bytes()).map_err(io_error)?;
         writer.flush().map_err(io_error)?;
+    } else {
+        remove_file(sink, RULES_FILE)?;
     }
     Ok(())
+}
+
+fn remove_file(sink: &mut dyn BundleSink, file: &str) -> Result<(), BundleError> {
+    sink.remove(file).map_err(|source| BundleError::Io {
+        action: "remove",
+        file: file.to_owned(),
+        source,
+    })
 }
 
 fn write_file<'a, T: Record + 'a>(

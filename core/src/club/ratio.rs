@@ -9,6 +9,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::field::trim_spaces;
+
 /// A non-negative fraction kept in lowest terms with a positive denominator.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ratio {
@@ -197,7 +199,7 @@ impl FromStr for Ratio {
 
     /// Reads a non-negative decimal such as `"20"` or `"0.75"` exactly.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let text = text.trim();
+        let text = trim_spaces(text);
         let text = text.strip_prefix('+').unwrap_or(text);
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
@@ -288,6 +290,15 @@ mod tests {
         assert!("1.".parse::<Ratio>().is_err());
         assert!(".5".parse::<Ratio>().is_err());
         assert!("1e3".parse::<Ratio>().is_err());
+    }
+
+    #[test]
+    fn parse_keeps_line_separators() {
+        assert_eq!(ratio(" \t0.5\u{3000}"), Ratio::new(1, 2).unwrap());
+        for separator in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            let text = format!("0.5{separator}");
+            assert!(text.parse::<Ratio>().is_err(), "{separator:?}");
+        }
     }
 
     #[test]

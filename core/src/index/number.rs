@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::field::trim_spaces;
+
 /// The largest magnitude accepted for any input number of the index, so that
 /// every intermediate result stays finite.
 pub const MAX_MAGNITUDE: f64 = 1e15;
@@ -32,7 +34,7 @@ impl IndexNumber {
 /// Reads a plain decimal: an optional sign, digits, and an optional point
 /// followed by digits.
 pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
-    let trimmed = text.trim();
+    let trimmed = trim_spaces(text);
     let unsigned = trimmed
         .strip_prefix('-')
         .or_else(|| trimmed.strip_prefix('+'))
@@ -132,6 +134,18 @@ mod tests {
         assert_eq!(parse_decimal("inf"), None);
         assert_eq!(parse_decimal("."), None);
         assert_eq!(parse_decimal("5."), None);
+    }
+
+    #[test]
+    fn decimals_keep_line_separators() {
+        assert_eq!(parse_decimal(" \t0.5\u{3000}"), Some(0.5));
+        for separator in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            assert_eq!(
+                parse_decimal(&format!("0.5{separator}")),
+                None,
+                "{separator:?}"
+            );
+        }
     }
 
     #[test]

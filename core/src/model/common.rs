@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::field::{FieldValue, Invalid};
+use crate::field::{FieldValue, Invalid, trim_spaces};
 use crate::id::derive_id;
 use crate::problem::{Problem, codes};
 use crate::record::{FieldReader, FieldSpec, FieldWriter};
@@ -289,7 +289,7 @@ impl Serialize for BirthDate {
 impl<'de> Deserialize<'de> for BirthDate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        BirthDate::from_text(text.trim()).map_err(|_| {
+        BirthDate::from_text(trim_spaces(&text)).map_err(|_| {
             serde::de::Error::custom(format!(
                 "birth date must be YYYY-MM-DD or a year, got \"{text}\""
             ))
@@ -345,6 +345,16 @@ mod tests {
         ));
         assert!(BirthDate::from_text("1951-02-29").is_err());
         assert!(BirthDate::from_text("0950").is_err());
+    }
+
+    #[test]
+    fn birth_date_serde_keeps_line_separators() {
+        let spaced: BirthDate = serde_json::from_str("\" 1950\\u3000\"").unwrap();
+        assert_eq!(spaced, BirthDate::Year(1950));
+        for separator in ["\\u0085", "\\u2028", "\\u2029"] {
+            let json = format!("\"1950{separator}\"");
+            assert!(serde_json::from_str::<BirthDate>(&json).is_err(), "{json}");
+        }
     }
 
     fn source(system: Cow<'static, str>) -> SourceRef {
