@@ -429,12 +429,12 @@ fn later_steps(
     observe(SeasonStep::Ledger);
     let mut ledger = settings.previous_ledger.take().unwrap_or_default();
     let before = ledger.entries().len();
-    ledger
-        .record_in_place(&computation, recorded_on)
+    // The ledger takes the accruals' outcome ids and texts into its
+    // entries and frees the rest of the computation, before clubs and
+    // statistics allocate. Only the skipped outcomes are kept.
+    let skipped = ledger
+        .record_owned(computation, recorded_on)
         .map_err(|found| under("rules", found))?;
-    // The ledger now contains the accruals. Keeping only the skipped
-    // outcomes frees the accruals before the later steps allocate.
-    let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
