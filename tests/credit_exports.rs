@@ -9,7 +9,8 @@ use xuetong::credit::xapi::{
     LearningEvent, XapiOptions, events_from_ledger, statement, statements,
 };
 use xuetong::credit::{
-    CreditContext, DepositOptions, Ledger, batch_deposits, compute_credits, deposit_batch, presets,
+    CreditContext, DepositOptions, Ledger, batch_deposits, compute_credits, deposit_batch,
+    deposit_batch_summary, presets,
 };
 use xuetong::model::Outcome;
 use xuetong::problem::Path;
@@ -566,28 +567,77 @@ fn deposit_batch_is_json_lines_with_stable_keys() {
     assert_eq!(revocation["reverses_key"], original["idempotency_key"]);
 }
 
+/// Options of every entry for the home page written with a trailing slash,
+/// which the deposits' keys leave out.
+fn slashed_options(include_zero: bool) -> DepositOptions {
+    DepositOptions {
+        platform: format!("{HOME}/"),
+        recorded_from: None,
+        recorded_to: None,
+        include_zero,
+    }
+}
+
+/// Options whose platform is not an http or https URL.
+fn ftp_options() -> DepositOptions {
+    DepositOptions {
+        platform: "ftp://files".into(),
+        recorded_from: None,
+        recorded_to: None,
+        include_zero: false,
+    }
+}
+
+#[test]
+fn batch_summary_matches_the_batch() {
+    let ledger = season_ledger();
+    for include_zero in [false, true] {
+        let options = slashed_options(include_zero);
+        let batch = deposit_batch(&ledger, &options).unwrap();
+        let summary = deposit_batch_summary(&ledger, &options).unwrap();
+        assert!(!batch.deposits.is_empty());
+        assert_eq!(
+            summary.deposits,
+            batch.deposits.len(),
+            "include_zero {include_zero}"
+        );
+        assert_eq!(
+            summary.batch_id, batch.batch_id,
+            "include_zero {include_zero}"
+        );
+
+        // The id as the uuid crate derives it from the whole name: the
+        // platform without its trailing slash, then each idempotency key.
+        let mut name = format!("credit_bank_batch:{HOME}");
+        for deposit in &batch.deposits {
+            name.push(':');
+            name.push_str(&deposit.idempotency_key.to_string());
+        }
+        let expected = uuid::Uuid::new_v5(&xuetong::id::NAMESPACE, name.as_bytes());
+        assert_eq!(summary.batch_id, expected, "include_zero {include_zero}");
+    }
+
+    let invalid = ftp_options();
+    let codes: Vec<String> = deposit_batch_summary(&ledger, &invalid)
+        .unwrap_err()
+        .iter()
+        .map(|problem| problem.code.to_string())
+        .collect();
+    assert_eq!(codes, ["invalid_iri"]);
+}
+
 #[test]
 fn streamed_deposits_match_the_batch() {
     let ledger = season_ledger();
     for include_zero in [false, true] {
-        let options = DepositOptions {
-            platform: format!("{HOME}/"),
-            recorded_from: None,
-            recorded_to: None,
-            include_zero,
-        };
+        let options = slashed_options(include_zero);
         let batch = deposit_batch(&ledger, &options).unwrap();
         let streamed: Vec<_> = batch_deposits(&ledger, &options).unwrap().collect();
         assert!(!streamed.is_empty());
         assert_eq!(streamed, batch.deposits, "include_zero {include_zero}");
     }
 
-    let invalid = DepositOptions {
-        platform: "ftp://files".into(),
-        recorded_from: None,
-        recorded_to: None,
-        include_zero: false,
-    };
+    let invalid = ftp_options();
     let codes: Vec<String> = batch_deposits(&ledger, &invalid)
         .err()
         .unwrap()

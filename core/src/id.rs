@@ -56,15 +56,37 @@ pub fn derive_id(kind: &str, system: &str, key: &str) -> Uuid {
 /// session and more per ledger entry, and the portable SHA-1 inside
 /// `uuid` was most of that cost.
 pub(crate) fn namespaced_v5(name_parts: &[&[u8]]) -> Uuid {
-    let mut hasher = Sha1::new();
-    hasher.update(NAMESPACE.as_bytes());
+    let mut name = NamespacedV5::new();
     for part in name_parts {
-        hasher.update(part);
+        name.update(part);
     }
-    let digest = hasher.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    name.finish()
+}
+
+/// A name hashed into a UUID version 5 in [`NAMESPACE`] part by part, as
+/// [`namespaced_v5`] does, for a name too long to hold at once.
+pub(crate) struct NamespacedV5(Sha1);
+
+impl NamespacedV5 {
+    /// Starts an empty name.
+    pub(crate) fn new() -> Self {
+        let mut hasher = Sha1::new();
+        hasher.update(NAMESPACE.as_bytes());
+        Self(hasher)
+    }
+
+    /// Appends `part` to the name.
+    pub(crate) fn update(&mut self, part: &[u8]) {
+        self.0.update(part);
+    }
+
+    /// Returns the UUID of the name.
+    pub(crate) fn finish(self) -> Uuid {
+        let digest = self.0.finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    }
 }
 
 /// Defines a typed identifier around a [`Uuid`].

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use xuetong::bundle::ReadReport;
-use xuetong::credit::deposit_batch;
+use xuetong::credit::deposit_batch_summary;
 use xuetong::id::ClubId;
 use xuetong::model::Taxonomy;
 use xuetong::problem::Locale;
@@ -396,12 +396,13 @@ pub struct BatchSummary {
     pub deposits: usize,
 }
 
-/// Makes the season's credit-bank deposit batch and returns its id and
-/// size, or `None` when the batch cannot be made.
+/// Returns the id and size of the season's credit-bank deposit batch, or
+/// `None` when the batch cannot be made. The deposits are made one at a
+/// time and not kept.
 pub fn batch_summary(season: &Season<'_>) -> Option<BatchSummary> {
-    let batch = deposit_batch(&season.ledger, &season.deposit_options()).ok()?;
+    let batch = deposit_batch_summary(&season.ledger, &season.deposit_options()).ok()?;
     Some(BatchSummary {
         batch_id: batch.batch_id.to_string(),
-        deposits: batch.deposits.len(),
+        deposits: batch.deposits,
     })
 }

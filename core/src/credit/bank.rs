@@ -13,7 +13,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::decimal::Credits;
-use crate::id::{LearnerId, OutcomeId, namespaced_v5};
+use crate::id::{LearnerId, NamespacedV5, OutcomeId, namespaced_v5};
 use crate::model::{Category, OutcomeKind};
 use crate::problem::{Path, Problem, Problems};
 
@@ -156,6 +156,67 @@ pub fn deposit_batch(ledger: &Ledger, options: &DepositOptions) -> Result<Deposi
     }
     Ok(DepositBatch {
         batch_id: namespaced_v5(&[name.as_bytes()]),
+        deposits,
+    })
+}
+
+/// The id and size of a deposit batch, without its deposits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DepositBatchSummary {
+    /// The id that [`DepositBatch::batch_id`] has.
+    pub batch_id: Uuid,
+    /// The number of deposits in the batch.
+    pub deposits: usize,
+}
+
+/// Computes the id and the number of deposits of the batch that
+/// [`deposit_batch`] makes, from one deposit at a time, so that a large
+/// batch is never held in memory.
+///
+/// # Errors
+///
+/// As [`deposit_batch`].
+///
+/// # Example
+///
+/// ```
+/// use xuetong::credit::{DepositOptions, Ledger, deposit_batch, deposit_batch_summary};
+///
+/// let options = DepositOptions {
+///     platform: "https://learn.example.org".to_owned(),
+///     recorded_from: None,
+///     recorded_to: None,
+///     include_zero: false,
+/// };
+/// let ledger = Ledger::default();
+/// let summary = deposit_batch_summary(&ledger, &options)?;
+/// assert_eq!(summary.deposits, 0);
+/// assert_eq!(summary.batch_id, deposit_batch(&ledger, &options)?.batch_id);
+/// # Ok::<(), xuetong::problem::Problems>(())
+/// ```
+pub fn deposit_batch_summary(
+    ledger: &Ledger,
+    options: &DepositOptions,
+) -> Result<DepositBatchSummary, Problems> {
+    let platform = deposit_platform(options);
+    let mut name = NamespacedV5::new();
+    name.update(b"credit_bank_batch:");
+    name.update(platform.as_bytes());
+    let mut deposits = 0;
+    let mut key = Uuid::encode_buffer();
+    for deposit in batch_deposits(ledger, options)? {
+        name.update(b":");
+        name.update(
+            deposit
+                .idempotency_key
+                .hyphenated()
+                .encode_lower(&mut key)
+                .as_bytes(),
+        );
+        deposits += 1;
+    }
+    Ok(DepositBatchSummary {
+        batch_id: name.finish(),
         deposits,
     })
 }

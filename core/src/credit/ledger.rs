@@ -32,7 +32,7 @@ use crate::record::{check_known_fields, json_kind};
 
 use super::codes;
 use super::digest::{CHAIN_START, chained_digest_of_text, write_canonical, write_string};
-use super::engine::{Accrual, Computation, SkipReason};
+use super::engine::{Accrual, Computation, SkipReason, Skipped};
 use super::pool;
 use super::rule::{Limit, RuleSetPin, RuleSetStatus};
 
@@ -208,6 +208,20 @@ pub struct Ledger {
 
 fn v5(name: &str) -> Uuid {
     namespaced_v5(&[name.as_bytes()])
+}
+
+/// The entries that recording a computation appends, decided before any
+/// entry is made.
+struct Decision {
+    /// The number of entries before the recording.
+    before: usize,
+    /// The number of pinned rule sets before the recording.
+    pins: usize,
+    /// For each accrual, in order, the id of its fresh entry, or `None`
+    /// when the ledger already records it or a person revoked it.
+    fresh_ids: Vec<Option<Uuid>>,
+    /// The reversals of stale entries, appended before the fresh entries.
+    reversals: Vec<Entry>,
 }
 
 /// The decision that recording a computation makes for one accrual.
@@ -439,6 +453,55 @@ impl Ledger {
         computation: &Computation,
         recorded_on: NaiveDate,
     ) -> Result<(), Problems> {
+        let mut decision = self.decide(computation, recorded_on)?;
+        let fresh: Vec<(&Accrual, Uuid)> = computation
+            .accruals
+            .iter()
+            .zip(std::mem::take(&mut decision.fresh_ids))
+            .filter_map(|(accrual, id)| Some((accrual, id?)))
+            .collect();
+        let pin = &computation.rule_set;
+        let fresh = pool::map_in_order(&fresh, |&(accrual, id)| {
+            entry_from_accrual(accrual.clone(), pin, id, recorded_on)
+        });
+        self.finish_recording(decision, fresh, recorded_on)
+    }
+
+    /// Records a computation as [`Ledger::record_in_place`] does, moving
+    /// each accrual's outcome ids and texts into its entry instead of
+    /// copying them, and returns the computation's skipped outcomes.
+    ///
+    /// The accruals are freed as their entries are made, so the ledger step
+    /// of a season never holds the accruals and their entries in full
+    /// twice.
+    pub(crate) fn record_owned(
+        &mut self,
+        mut computation: Computation,
+        recorded_on: NaiveDate,
+    ) -> Result<Vec<Skipped>, Problems> {
+        let mut decision = self.decide(&computation, recorded_on)?;
+        let skipped = std::mem::take(&mut computation.skipped);
+        let Computation {
+            rule_set: pin,
+            accruals,
+            ..
+        } = computation;
+        let fresh_ids = std::mem::take(&mut decision.fresh_ids);
+        let fresh = pool::filter_map_owned_in_order(accruals, fresh_ids, |accrual, id| {
+            Some(entry_from_accrual(accrual, &pin, id?, recorded_on))
+        });
+        self.finish_recording(decision, fresh, recorded_on)?;
+        Ok(skipped)
+    }
+
+    /// Checks a computation against the ledger, pins its rule set, and
+    /// decides which accruals get a fresh entry and which entries are
+    /// reversed.
+    fn decide(
+        &mut self,
+        computation: &Computation,
+        recorded_on: NaiveDate,
+    ) -> Result<Decision, Problems> {
         self.check_recording_date(recorded_on)?;
         let (before, pins) = (self.entries.len(), self.rule_sets.len());
         let pin = &computation.rule_set;
@@ -506,19 +569,14 @@ impl Ledger {
                 _ => None,
             })
             .collect();
-        let fresh: Vec<(&Accrual, Uuid)> = computation
-            .accruals
+        let fresh_ids: Vec<Option<Uuid>> = fates
             .iter()
-            .zip(&fates)
-            .filter_map(|(accrual, fate)| match fate {
-                AccrualFate::Fresh(id) => Some((accrual, *id)),
+            .map(|fate| match fate {
+                AccrualFate::Fresh(id) => Some(*id),
                 _ => None,
             })
             .collect();
         drop(fates);
-        let fresh = pool::map_in_order(&fresh, |&(accrual, id)| {
-            entry_from_accrual(accrual, pin, id, recorded_on)
-        });
 
         let expiries = self.expiries();
         let reversals = pool::map_in_order(&self.entries, |entry| {
@@ -547,10 +605,27 @@ impl Ledger {
             reversals
         });
         let reversals: Vec<Entry> = reversals.into_iter().flatten().collect();
-        self.append_chained(reversals);
+        Ok(Decision {
+            before,
+            pins,
+            fresh_ids,
+            reversals,
+        })
+    }
+
+    /// Appends the reversals of `decision`, then the `fresh` entries, then
+    /// the expiries due on `recorded_on`, and undoes them all when an
+    /// amount would overflow.
+    fn finish_recording(
+        &mut self,
+        decision: Decision,
+        fresh: Vec<Entry>,
+        recorded_on: NaiveDate,
+    ) -> Result<(), Problems> {
+        self.append_chained(decision.reversals);
         self.append_chained(fresh);
         self.expire_due(recorded_on, recorded_on);
-        self.keep_or_undo(before, pins)
+        self.keep_or_undo(decision.before, decision.pins)
     }
 
     /// Appends a revocation of entry `id` made by a person for `reason`, and
@@ -1155,7 +1230,7 @@ fn chain_digests(previous: &str, texts: &[String]) -> Vec<String> {
 }
 
 fn entry_from_accrual(
-    accrual: &Accrual,
+    accrual: Accrual,
     pin: &RuleSetPin,
     id: Uuid,
     recorded_on: NaiveDate,
@@ -1166,17 +1241,17 @@ fn entry_from_accrual(
         learner_id: accrual.learner_id,
         rule_set_id: pin.id.clone(),
         rule_set_version: pin.version,
-        rule_id: Some(accrual.rule_id.clone()),
+        rule_id: Some(accrual.rule_id),
         outcome_kind: Some(accrual.outcome_kind),
-        category: accrual.category.clone(),
-        source: Some(accrual.source.clone()),
-        outcome_ids: accrual.outcome_ids.clone(),
+        category: accrual.category,
+        source: Some(accrual.source),
+        outcome_ids: accrual.outcome_ids,
         occurred_on: accrual.occurred_on,
         recorded_on,
         amount: accrual.amount,
-        basis: Some(accrual.basis.clone()),
+        basis: Some(accrual.basis),
         expires_on: accrual.expires_on,
-        cap: accrual.cap.clone(),
+        cap: accrual.cap,
         reverses: None,
         reason: None,
         digest: String::new(),
@@ -1559,15 +1634,36 @@ mod tests {
             compute_credits(&presets::community(), &CreditContext::default(), outcomes).unwrap()
         }
 
+        /// Records `computation` on `recorded_on` with `record_owned` when
+        /// `owned` is set, else with `record_in_place`.
+        fn record(
+            ledger: &mut Ledger,
+            computation: Computation,
+            recorded_on: NaiveDate,
+            owned: bool,
+        ) {
+            if owned {
+                let expected = computation.skipped.clone();
+                let skipped = ledger.record_owned(computation, recorded_on).unwrap();
+                assert_eq!(skipped, expected);
+            } else {
+                ledger.record_in_place(&computation, recorded_on).unwrap();
+            }
+        }
+
         /// Records a first run of 3,000 services, revokes two of its entries
         /// by hand, and records a second run that drops 100 services, changes
         /// the amount of 100 and the basis only of one revoked entry.
         fn two_runs() -> (Ledger, usize) {
+            two_runs_recorded(false)
+        }
+
+        /// Makes the two runs of [`two_runs`], recording each with
+        /// `record_owned` when `owned` is set.
+        fn two_runs_recorded(owned: bool) -> (Ledger, usize) {
             let first: Vec<Outcome> = (0..3000).map(|index| service(index, 180)).collect();
             let mut ledger = Ledger::new();
-            ledger
-                .record_in_place(&computation(&first), day("2026-04-01"))
-                .unwrap();
+            record(&mut ledger, computation(&first), day("2026-04-01"), owned);
             for index in [HELD, RENEWED] {
                 let id = entry_of(&ledger, index).id;
                 ledger
@@ -1584,10 +1680,27 @@ mod tests {
             // 190 minutes are still three full hours, so only the basis
             // changes.
             second[RENEWED as usize].minutes = Some(190);
-            ledger
-                .record_in_place(&computation(&second), day("2026-05-01"))
-                .unwrap();
+            record(&mut ledger, computation(&second), day("2026-05-01"), owned);
             (ledger, before)
+        }
+
+        #[test]
+        fn record_owned_same_as_in_place() {
+            for threads in [1, 3] {
+                let (copied, before) = pool(threads).install(|| two_runs_recorded(false));
+                let (owned, owned_before) = pool(threads).install(|| two_runs_recorded(true));
+                assert_eq!(before, owned_before);
+                assert_eq!(copied.rule_sets(), owned.rule_sets());
+                // The second run both reverses entries and appends fresh
+                // ones, so both halves of a recording are compared.
+                let second = &owned.entries()[before..];
+                assert!(second.iter().any(|entry| entry.kind == EntryKind::Revoke));
+                assert!(second.iter().any(|entry| entry.kind == EntryKind::Accrue));
+                assert_eq!(copied.entries().len(), owned.entries().len());
+                for (a, b) in copied.entries().iter().zip(owned.entries()) {
+                    assert_eq!(a, b);
+                }
+            }
         }
 
         #[test]

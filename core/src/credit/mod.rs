@@ -35,8 +35,8 @@ mod transcript;
 pub mod xapi;
 
 pub use bank::{
-    DEPOSIT_FORMAT, Deposit, DepositBatch, DepositOperation, DepositOptions, batch_deposits,
-    deposit_batch,
+    DEPOSIT_FORMAT, Deposit, DepositBatch, DepositBatchSummary, DepositOperation, DepositOptions,
+    batch_deposits, deposit_batch, deposit_batch_summary,
 };
 pub use engine::{
     Accrual, Computation, CreditContext, SkipReason, Skipped, compute_credits, expiry_date,

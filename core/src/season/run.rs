@@ -406,10 +406,16 @@ fn later_steps(
     let options = settings.options;
     let recorded_on = settings.recorded_on;
     observe(SeasonStep::Outcomes);
-    // NOTE: at province scale these outcomes (one per attended record with
-    // the default grouping, plus a copy of the bundle's own) are among the
-    // largest allocations of a run; `OutcomeGrouping::PerCourse` makes far
-    // fewer, at the cost of rules that round per session.
+    // NOTE: a province season (20 districts) peaks at about 11 GB, against
+    // a bar of 6 GB. These outcomes (one per attended record with the
+    // default grouping, plus a copy of the bundle's own) and their source
+    // keys live to the end of the run, beside the attendance records and
+    // the bundle. That is about 420 MB of heap per district before the
+    // credit engine allocates. Meeting the bar needs a run that does not
+    // hold them all at once, such as one that computes credits, ledger
+    // entries and their rows per group of learners.
+    // `OutcomeGrouping::PerCourse` makes far fewer outcomes, at the cost of
+    // rules that round per session.
     // The bundle's outcomes come in file order; one canonical order, which
     // the attendance outcomes are made in, keeps `outcomes.csv` independent
     // of it.
@@ -429,12 +435,12 @@ fn later_steps(
     observe(SeasonStep::Ledger);
     let mut ledger = settings.previous_ledger.take().unwrap_or_default();
     let before = ledger.entries().len();
-    ledger
-        .record_in_place(&computation, recorded_on)
+    // The ledger takes the accruals' outcome ids and texts into its
+    // entries and frees the rest of the computation, before clubs and
+    // statistics allocate. Only the skipped outcomes are kept.
+    let skipped = ledger
+        .record_owned(computation, recorded_on)
         .map_err(|found| under("rules", found))?;
-    // The ledger now contains the accruals. Keeping only the skipped
-    // outcomes frees the accruals before the later steps allocate.
-    let skipped = computation.skipped;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
