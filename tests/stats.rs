@@ -1589,6 +1589,47 @@ fn duplicate_venue_rejected() {
 }
 
 #[test]
+fn duplicate_course_and_session_rejected() {
+    // A second row for the tai chi course in another category would
+    // replace the first in every course lookup, so the health category
+    // would lose its tai chi sessions. A second row for a session would
+    // likewise replace the first when records are matched to sessions.
+    let mut bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let courses = bundle.courses.len();
+    let sessions = bundle.sessions.len();
+    let tai_chi = bundle
+        .courses
+        .iter()
+        .position(|found| found.id == course(1))
+        .unwrap();
+    let mut copy = bundle.courses[tai_chi].clone();
+    copy.category = Category::new("music").unwrap();
+    bundle.courses.push(copy);
+    bundle.sessions.push(bundle.sessions[0].clone());
+    let expected = vec![
+        ("duplicate_input_id", format!("courses[{courses}].id")),
+        ("duplicate_input_id", format!("sessions[{sessions}].id")),
+    ];
+    let found = |problems: xuetong::problem::Problems| -> Vec<(&'static str, String)> {
+        problems
+            .iter()
+            .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+            .collect()
+    };
+
+    let health = Category::new("health").unwrap();
+    for scope in [Scope::Platform, Scope::Category { category: health }] {
+        let request = StatisticsRequest::new(scope.clone(), march());
+        let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
+        assert_eq!(found(problems), expected, "{scope:?}");
+    }
+    let coverage = CoverageSettings::default();
+    let problems = district_index_inputs(&bundle, &report, march(), &coverage).unwrap_err();
+    assert_eq!(found(problems), expected);
+}
+
+#[test]
 fn statistics_with_empty_learner_list() {
     // One walk-in session on 2 March with one check-in. An empty `learners`
     // list contains no learner, so the check-in is rejected. Without the

@@ -188,10 +188,11 @@ pub struct Statistics {
 ///   coverage settings (paths under `coverage`);
 /// - `attendance_not_from_bundle` (path `attendance.records.<n>`) for a
 ///   record whose session the bundle does not have;
-/// - `duplicate_input_id` (path `venues.<n>.id`, `learners.<n>.id` or
-///   `clubs.<n>.id`, where `<n>` is the later record) for a venue, learner or
-///   club id given twice. A venue would be read from one of its records
-///   only, and a learner or club would be counted twice.
+/// - `duplicate_input_id` (path `venues.<n>.id`, `courses.<n>.id`,
+///   `sessions.<n>.id`, `learners.<n>.id` or `clubs.<n>.id`, where `<n>` is
+///   the later record) for a venue, course, session, learner or club id
+///   given twice. A venue, course or session would be read from one of its
+///   records only, and a learner or club would be counted twice.
 ///
 /// # Example
 ///
@@ -309,7 +310,7 @@ impl<'a> Prepared<'a> {
     /// # Errors
     ///
     /// The problems of [`compute_statistics`] for a report from another
-    /// bundle or a venue, learner or club id given twice.
+    /// bundle or a venue, course, session, learner or club id given twice.
     pub fn new(
         bundle: &'a Bundle,
         report: &'a AttendanceReport,
@@ -335,6 +336,13 @@ impl<'a> Prepared<'a> {
         }
         let venue_ids = bundle.venues.iter().map(|venue| venue.id.to_string());
         report_duplicates("venues", "venue", venue_ids, &mut problems);
+        let course_ids = bundle.courses.iter().map(|course| course.id.to_string());
+        report_duplicates("courses", "course", course_ids, &mut problems);
+        let session_ids = bundle
+            .sessions
+            .iter()
+            .map(|timed| timed.session.id.to_string());
+        report_duplicates("sessions", "session", session_ids, &mut problems);
         let learner_ids = bundle.learners.iter().map(|learner| learner.id.to_string());
         report_duplicates("learners", "learner", learner_ids, &mut problems);
         let club_ids = bundle.clubs.iter().map(|club| club.id.to_string());
