@@ -485,9 +485,7 @@ mod tests {
         let row_start = text.len();
         text.push_str("1,bad\n");
 
-        let mut tracker = LineTracker::new(text.as_bytes());
-        let mut buffer = vec![0; 8192];
-        while tracker.read(&mut buffer).unwrap() > 0 {}
+        let tracker = through_reader(text.as_bytes(), 8192);
         let runs_kept = tracker.break_runs.borrow().len();
         assert_eq!(
             runs_kept, 2,
@@ -512,9 +510,7 @@ mod tests {
         let row_start = text.len();
         text.push_str("2,bad\n");
 
-        let mut tracker = LineTracker::new(text.as_bytes());
-        let mut buffer = vec![0; 8192];
-        while tracker.read(&mut buffer).unwrap() > 0 {}
+        let tracker = through_reader(text.as_bytes(), 8192);
         let runs_kept = tracker.break_runs.borrow().len();
         assert_eq!(runs_kept, 3, "only the breaks that end rows form runs");
 
