@@ -2,6 +2,8 @@
 //! attendance report on it and optionally a credit ledger.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -334,18 +336,15 @@ impl<'a> Prepared<'a> {
                 );
             }
         }
-        let venue_ids = bundle.venues.iter().map(|venue| venue.id.to_string());
+        let venue_ids = bundle.venues.iter().map(|venue| venue.id);
         report_duplicates("venues", "venue", venue_ids, &mut problems);
-        let course_ids = bundle.courses.iter().map(|course| course.id.to_string());
+        let course_ids = bundle.courses.iter().map(|course| course.id);
         report_duplicates("courses", "course", course_ids, &mut problems);
-        let session_ids = bundle
-            .sessions
-            .iter()
-            .map(|timed| timed.session.id.to_string());
+        let session_ids = bundle.sessions.iter().map(|timed| timed.session.id);
         report_duplicates("sessions", "session", session_ids, &mut problems);
-        let learner_ids = bundle.learners.iter().map(|learner| learner.id.to_string());
+        let learner_ids = bundle.learners.iter().map(|learner| learner.id);
         report_duplicates("learners", "learner", learner_ids, &mut problems);
-        let club_ids = bundle.clubs.iter().map(|club| club.id.to_string());
+        let club_ids = bundle.clubs.iter().map(|club| club.id);
         report_duplicates("clubs", "club", club_ids, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
@@ -1200,14 +1199,14 @@ fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
 
 /// Reports each id of `list` that an earlier item has already used. A
 /// bundle read from files has none, but one built in code or given as JSON
-/// lists may, and each copy would be counted.
-fn report_duplicates(
+/// lists may, and then each copy would be counted or only one of them read.
+fn report_duplicates<Id: Eq + Hash + fmt::Display>(
     list: &'static str,
     kind: &'static str,
-    ids: impl Iterator<Item = String>,
+    ids: impl Iterator<Item = Id>,
     problems: &mut Problems,
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(ids.size_hint().0);
     for (position, id) in ids.enumerate() {
         if seen.contains(&id) {
             problems.push(
@@ -1216,7 +1215,7 @@ fn report_duplicates(
                     Path::root().join(list).join(position).join("id"),
                 )
                 .with("field", "id")
-                .with("value", id)
+                .with("value", id.to_string())
                 .with("kind", kind),
             );
         } else {
