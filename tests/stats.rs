@@ -1510,6 +1510,33 @@ proptest! {
     }
 }
 
+/// Returns the code and path of each problem.
+fn code_paths(problems: &xuetong::problem::Problems) -> Vec<(&'static str, String)> {
+    problems
+        .iter()
+        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+        .collect()
+}
+
+/// Checks that `compute_statistics` in each of `scopes`, and
+/// `district_index_inputs`, reject `bundle` with the `expected` codes and
+/// paths.
+fn assert_statistics_reject(
+    bundle: &Bundle,
+    report: &AttendanceReport,
+    scopes: [Scope; 2],
+    expected: &[(&str, String)],
+) {
+    for scope in scopes {
+        let request = StatisticsRequest::new(scope.clone(), march());
+        let problems = compute_statistics(bundle, report, None, &request).unwrap_err();
+        assert_eq!(code_paths(&problems), expected, "{scope:?}");
+    }
+    let coverage = CoverageSettings::default();
+    let problems = district_index_inputs(bundle, report, march(), &coverage).unwrap_err();
+    assert_eq!(code_paths(&problems), expected, "district index inputs");
+}
+
 #[test]
 fn duplicate_learner_and_club_rejected() {
     // Counted as they are, the copies would add a registered learner and a
@@ -1524,15 +1551,11 @@ fn duplicate_learner_and_club_rejected() {
 
     let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
 
-    let found: Vec<(&str, String)> = problems
-        .iter()
-        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
-        .collect();
     let expected = vec![
         ("duplicate_input_id", format!("learners[{learners}].id")),
         ("duplicate_input_id", format!("clubs[{clubs}].id")),
     ];
-    assert_eq!(found, expected);
+    assert_eq!(code_paths(&problems), expected);
 }
 
 #[test]
@@ -1548,21 +1571,8 @@ fn duplicate_venue_rejected() {
     let district = copy.id;
     bundle.venues.push(copy);
     let expected = vec![("duplicate_input_id", format!("venues[{venues}].id"))];
-    let found = |problems: xuetong::problem::Problems| -> Vec<(&'static str, String)> {
-        problems
-            .iter()
-            .map(|problem| (problem.code.as_str(), problem.path.to_string()))
-            .collect()
-    };
-
-    for scope in [Scope::Platform, Scope::District { venue_id: district }] {
-        let request = StatisticsRequest::new(scope.clone(), march());
-        let problems = compute_statistics(&bundle, &report, None, &request).unwrap_err();
-        assert_eq!(found(problems), expected, "{scope:?}");
-    }
-    let coverage = CoverageSettings::default();
-    let problems = district_index_inputs(&bundle, &report, march(), &coverage).unwrap_err();
-    assert_eq!(found(problems), expected);
+    let scopes = [Scope::Platform, Scope::District { venue_id: district }];
+    assert_statistics_reject(&bundle, &report, scopes, &expected);
 
     // The operation API rejects the same copy with the same code and path.
     let mut list = Vec::new();
@@ -1586,6 +1596,34 @@ fn duplicate_venue_rejected() {
         json!(["venues", venues, "id"])
     );
     assert_eq!(response["problems"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn duplicate_course_and_session_rejected() {
+    // A second row for the tai chi course in another category would
+    // replace the first in every course lookup, so the health category
+    // would lose its tai chi sessions. A second row for a session would
+    // likewise replace the first when records are matched to sessions.
+    let mut bundle = fixture();
+    let report = evaluate_bundle(&bundle, as_of());
+    let courses = bundle.courses.len();
+    let sessions = bundle.sessions.len();
+    let tai_chi = bundle
+        .courses
+        .iter()
+        .position(|found| found.id == course(1))
+        .unwrap();
+    let mut copy = bundle.courses[tai_chi].clone();
+    copy.category = Category::new("music").unwrap();
+    bundle.courses.push(copy);
+    bundle.sessions.push(bundle.sessions[0].clone());
+    let expected = vec![
+        ("duplicate_input_id", format!("courses[{courses}].id")),
+        ("duplicate_input_id", format!("sessions[{sessions}].id")),
+    ];
+    let health = Category::new("health").unwrap();
+    let scopes = [Scope::Platform, Scope::Category { category: health }];
+    assert_statistics_reject(&bundle, &report, scopes, &expected);
 }
 
 #[test]

@@ -37,8 +37,9 @@ struct BreakRun {
     start: u64,
     /// The offset just after the run's last byte.
     end: u64,
-    /// The line breaks that the run's bytes end: one for each CR LF, lone
-    /// CR and lone LF. Each is counted at an offset in `start + 1..=end`.
+    /// The line breaks that the run's bytes end (one for each CR LF, lone
+    /// CR and lone LF), plus those inside quoted fields between the run
+    /// before and this one. No lookup falls between them and `end`.
     breaks: u64,
 }
 
@@ -58,12 +59,13 @@ pub(crate) struct LineTracker<R> {
     quoting: Quoting,
     /// The line on which the open quoted field started.
     quote_line: u64,
-    /// Runs of line-break bytes that no lookup has passed yet.
-    ///
-    /// NOTE: each line break inside a quoted cell starts a run of its own,
-    /// kept until the cell's row is looked up, so a cell of many lines costs
-    /// at least 24 bytes a line here, besides the cell the parser holds.
+    /// Runs of line-break bytes outside quoted fields that no lookup has
+    /// passed yet.
     break_runs: RefCell<VecDeque<BreakRun>>,
+    /// Line breaks inside quoted fields since the last run started. No
+    /// record starts inside a quoted field, and the break that ends the
+    /// field's record starts a run, so that run counts them.
+    quoted_breaks: u64,
     /// Line breaks in the runs that lookups have passed.
     counted: Cell<u64>,
     dropped_quotes: DroppedQuotes,
@@ -120,6 +122,7 @@ impl<R: Read> LineTracker<R> {
             quoting: Quoting::FieldStart,
             quote_line: 0,
             break_runs: RefCell::new(VecDeque::new()),
+            quoted_breaks: 0,
             counted: Cell::new(0),
             dropped_quotes: DroppedQuotes::default(),
         }
@@ -222,8 +225,13 @@ impl<R: Read> LineTracker<R> {
     }
 
     /// Adds the CR or LF at the current offset to the run of line breaks
-    /// it continues, or starts a run with it.
+    /// it continues, or starts a run with it. A break inside a quoted field
+    /// is only counted, so that a cell of many lines keeps no run per line.
     fn note_break_byte(&mut self, line_break: bool) {
+        if self.quoting == Quoting::Quoted {
+            self.quoted_breaks += u64::from(line_break);
+            return;
+        }
         let offset = self.offset;
         let runs = self.break_runs.get_mut();
         match runs.back_mut() {
@@ -231,7 +239,7 @@ impl<R: Read> LineTracker<R> {
             _ => runs.push_back(BreakRun {
                 start: offset,
                 end: offset + 1,
-                breaks: 0,
+                breaks: std::mem::take(&mut self.quoted_breaks),
             }),
         }
         if line_break && let Some(run) = runs.back_mut() {
@@ -305,7 +313,17 @@ mod tests {
         tracker
     }
 
-    type State = (u64, u64, bool, bool, Quoting, u64, Vec<BreakRun>, Vec<u64>);
+    type State = (
+        u64,
+        u64,
+        bool,
+        bool,
+        Quoting,
+        u64,
+        Vec<BreakRun>,
+        u64,
+        Vec<u64>,
+    );
 
     fn state(tracker: &LineTracker<&[u8]>) -> State {
         (
@@ -316,6 +334,7 @@ mod tests {
             tracker.quoting,
             tracker.quote_line,
             tracker.break_runs.borrow().iter().copied().collect(),
+            tracker.quoted_breaks,
             tracker
                 .dropped_quotes
                 .offsets
@@ -466,9 +485,7 @@ mod tests {
         let row_start = text.len();
         text.push_str("1,bad\n");
 
-        let mut tracker = LineTracker::new(text.as_bytes());
-        let mut buffer = vec![0; 8192];
-        while tracker.read(&mut buffer).unwrap() > 0 {}
+        let tracker = through_reader(text.as_bytes(), 8192);
         let runs_kept = tracker.break_runs.borrow().len();
         assert_eq!(
             runs_kept, 2,
@@ -480,6 +497,31 @@ mod tests {
         assert_eq!(start, row_start as u64);
         assert_eq!(tracker.line_at(start), line_by_count(&text, row_start));
         assert_eq!(tracker.break_runs.borrow().len(), 1);
+    }
+
+    #[test]
+    fn quoted_lines_keep_no_runs() {
+        // A cell of many lines, with every kind of line break, before a row.
+        let mut text = String::from("id,name\r\n1,\"");
+        for round in 0..30_000 {
+            text.push_str(["a\r\n", "\n", "\r", "b\n\r", "\r\r\n"][round % 5]);
+        }
+        text.push_str("\"\r\n");
+        let row_start = text.len();
+        text.push_str("2,bad\n");
+
+        let tracker = through_reader(text.as_bytes(), 8192);
+        let runs_kept = tracker.break_runs.borrow().len();
+        assert_eq!(runs_kept, 3, "only the breaks that end rows form runs");
+
+        let expected = vec![1, 2, line_by_count(&text, row_start)];
+        for chunk in [1, 3, 64, 8192] {
+            assert_eq!(
+                record_lines(text.as_bytes(), chunk),
+                expected,
+                "chunks of {chunk}"
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! attendance report on it and optionally a credit ledger.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -188,10 +190,11 @@ pub struct Statistics {
 ///   coverage settings (paths under `coverage`);
 /// - `attendance_not_from_bundle` (path `attendance.records.<n>`) for a
 ///   record whose session the bundle does not have;
-/// - `duplicate_input_id` (path `venues.<n>.id`, `learners.<n>.id` or
-///   `clubs.<n>.id`, where `<n>` is the later record) for a venue, learner or
-///   club id given twice. A venue would be read from one of its records
-///   only, and a learner or club would be counted twice.
+/// - `duplicate_input_id` (path `venues.<n>.id`, `courses.<n>.id`,
+///   `sessions.<n>.id`, `learners.<n>.id` or `clubs.<n>.id`, where `<n>` is
+///   the later record) for a venue, course, session, learner or club id
+///   given twice. A venue, course or session would be read from one of its
+///   records only, and a learner or club would be counted twice.
 ///
 /// # Example
 ///
@@ -309,7 +312,7 @@ impl<'a> Prepared<'a> {
     /// # Errors
     ///
     /// The problems of [`compute_statistics`] for a report from another
-    /// bundle or a venue, learner or club id given twice.
+    /// bundle or a venue, course, session, learner or club id given twice.
     pub fn new(
         bundle: &'a Bundle,
         report: &'a AttendanceReport,
@@ -333,11 +336,15 @@ impl<'a> Prepared<'a> {
                 );
             }
         }
-        let venue_ids = bundle.venues.iter().map(|venue| venue.id.to_string());
+        let venue_ids = bundle.venues.iter().map(|venue| venue.id);
         report_duplicates("venues", "venue", venue_ids, &mut problems);
-        let learner_ids = bundle.learners.iter().map(|learner| learner.id.to_string());
+        let course_ids = bundle.courses.iter().map(|course| course.id);
+        report_duplicates("courses", "course", course_ids, &mut problems);
+        let session_ids = bundle.sessions.iter().map(|timed| timed.session.id);
+        report_duplicates("sessions", "session", session_ids, &mut problems);
+        let learner_ids = bundle.learners.iter().map(|learner| learner.id);
         report_duplicates("learners", "learner", learner_ids, &mut problems);
-        let club_ids = bundle.clubs.iter().map(|club| club.id.to_string());
+        let club_ids = bundle.clubs.iter().map(|club| club.id);
         report_duplicates("clubs", "club", club_ids, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
@@ -1192,14 +1199,14 @@ fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
 
 /// Reports each id of `list` that an earlier item has already used. A
 /// bundle read from files has none, but one built in code or given as JSON
-/// lists may, and each copy would be counted.
-fn report_duplicates(
+/// lists may, and then each copy would be counted or only one of them read.
+fn report_duplicates<Id: Eq + Hash + fmt::Display>(
     list: &'static str,
     kind: &'static str,
-    ids: impl Iterator<Item = String>,
+    ids: impl Iterator<Item = Id>,
     problems: &mut Problems,
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(ids.size_hint().0);
     for (position, id) in ids.enumerate() {
         if seen.contains(&id) {
             problems.push(
@@ -1208,7 +1215,7 @@ fn report_duplicates(
                     Path::root().join(list).join(position).join("id"),
                 )
                 .with("field", "id")
-                .with("value", id)
+                .with("value", id.to_string())
                 .with("kind", kind),
             );
         } else {

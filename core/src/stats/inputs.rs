@@ -117,7 +117,7 @@ impl Statistics {
 ///
 /// The problems of [`compute_statistics`](super::compute_statistics) for an
 /// invalid period or coverage settings, a report from another bundle, or a
-/// venue, learner or club id given twice.
+/// venue, course, session, learner or club id given twice.
 pub fn district_index_inputs(
     bundle: &Bundle,
     attendance: &AttendanceReport,

@@ -17,6 +17,8 @@ use crate::problem::{Path, Problem, Problems};
     expecting = "a period object such as {\"first_day\": \"2026-03-01\", \"last_day\": \"2026-03-31\"}"
 )]
 pub struct Period {
+    // NOTE: the days are read with chrono's serde form, not as CSV date
+    // cells are, so `2026-3-1` and a day ending in U+2028 are accepted.
     /// The first day counted.
     pub first_day: NaiveDate,
     /// The last day counted; ages are taken on this day.
