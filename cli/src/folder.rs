@@ -49,6 +49,11 @@ impl BundleSource for Folder {
             Err(error) => Err(error),
         }
     }
+
+    fn size(&self, name: &str) -> Option<u64> {
+        let metadata = std::fs::metadata(self.root.join(name)).ok()?;
+        metadata.is_file().then_some(metadata.len())
+    }
 }
 
 impl BundleSink for Folder {

@@ -116,4 +116,8 @@ impl BundleSource for CountedFolder {
         self.bar.set_message(name.to_owned());
         Ok(Some(Box::new(self.bar.wrap_read(reader))))
     }
+
+    fn size(&self, name: &str) -> Option<u64> {
+        self.folder.size(name)
+    }
 }

@@ -246,11 +246,18 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     if args.timings {
         timings.print();
     }
-    Ok(if report.is_clean() {
+    let code = if report.is_clean() {
         EXIT_OK
     } else {
         EXIT_BAD_INPUT
-    })
+    };
+    // The process ends after the run, and its exit returns the memory at
+    // once. Dropping the season and the bundle here freed millions of
+    // allocations one by one on one thread after every output was written,
+    // which took about 0.1 s of a 1x district run on a loaded machine.
+    std::mem::forget(season);
+    std::mem::forget(bundle);
+    Ok(code)
 }
 
 /// Checks that BUNDLE is a folder and that `--out` is another folder or

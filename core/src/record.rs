@@ -334,9 +334,9 @@ impl<'a> FieldReader<'a> {
         &self.path
     }
 
-    /// Returns the path of the record, ending the reading.
-    pub(crate) fn into_path(self) -> Path {
-        self.path
+    /// Returns the cells and the path of the record, ending the reading.
+    pub(crate) fn into_parts(self) -> (Cells<'a>, Path) {
+        (self.cells, self.path)
     }
 }
 

@@ -469,7 +469,10 @@ fn read_one<T: Record + Send>(
     let (mut rows, mut file_report) = match parsing {
         Parsing::InOneGo => read::read_file::<T>(file, reader, &mut problems, &mut notices),
         #[cfg(feature = "parallel")]
-        Parsing::InPieces => pieces::read_file::<T>(file, reader, &mut problems, &mut notices),
+        Parsing::InPieces => {
+            let size = source.size(file);
+            pieces::read_file::<T>(file, reader, size, &mut problems, &mut notices)
+        }
     }
     .map_err(io_error)?;
     // The encoding is decided from the start of the file. When a later row

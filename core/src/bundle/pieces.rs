@@ -39,20 +39,23 @@ const SIZES: Sizes = Sizes {
 };
 
 /// Reads every record of one CSV file as [`read::read_file`] does, parsing
-/// the text in pieces in parallel where it has no quotes.
+/// the text in pieces in parallel where it has no quotes. `file_bytes`, the
+/// size of the file when known, only sizes the rows vector.
 pub(crate) fn read_file<T: Record + Send>(
     file: &str,
     reader: Box<dyn Read + '_>,
+    file_bytes: Option<u64>,
     problems: &mut Vec<Problem>,
     notices: &mut Vec<Problem>,
 ) -> io::Result<(Vec<Row<T>>, FileReport)> {
-    read_file_with(file, reader, SIZES, problems, notices)
+    read_file_with(file, reader, SIZES, file_bytes, problems, notices)
 }
 
 fn read_file_with<T: Record + Send>(
     file: &str,
     mut reader: Box<dyn Read + '_>,
     sizes: Sizes,
+    file_bytes: Option<u64>,
     problems: &mut Vec<Problem>,
     notices: &mut Vec<Problem>,
 ) -> io::Result<(Vec<Row<T>>, FileReport)> {
@@ -84,6 +87,7 @@ fn read_file_with<T: Record + Send>(
         line_breaks: line_breaks(&head[text_start..text_start + header_end]),
         offset: (text_start + header_end) as u64,
     };
+    let body_start = start.offset;
     // `pending` contains the text read and not yet parsed, from `begin` on.
     let mut pending = head;
     let mut begin = text_start + header_end;
@@ -95,7 +99,7 @@ fn read_file_with<T: Record + Send>(
         let last_line_feed = memchr::memrchr(b'\n', &pending[begin..]);
         let quoted = memchr::memchr(b'"', &pending[begin..]).is_some();
         if quoted || (last_line_feed.is_none() && !at_end) {
-            append_rows(&mut rows, std::mem::take(&mut parsed), false);
+            append_rows(&mut rows, std::mem::take(&mut parsed), Room::Exact);
             let mut rest = io::Cursor::new(pending);
             rest.set_position(begin as u64);
             read_rest(
@@ -116,13 +120,22 @@ fn read_file_with<T: Record + Send>(
         next.clear();
         next.extend_from_slice(&pending[end..]);
         let earlier = std::mem::take(&mut parsed);
+        let room = match expected_rows(
+            file_bytes,
+            body_start,
+            start.offset,
+            rows.len() + count(&earlier),
+        ) {
+            Some(total) => Room::Total(total),
+            None => Room::AsMany,
+        };
         // The reader cannot move to another thread, so this thread reads
         // the next text while the pool parses the block. `in_place_scope`
         // returns only after the spawned parse has stored its result.
         let mut block_read = Ok((Vec::new(), 0));
         let next_read = rayon::in_place_scope(|scope| {
             scope.spawn(|_| block_read = read_block(&table, block, start, sizes.piece));
-            append_rows(&mut rows, earlier, true);
+            append_rows(&mut rows, earlier, room);
             if at_end {
                 Ok(true)
             } else {
@@ -147,8 +160,28 @@ fn read_file_with<T: Record + Send>(
         std::mem::swap(&mut pending, &mut next);
         begin = 0;
     }
-    append_rows(&mut rows, parsed, false);
+    append_rows(&mut rows, parsed, Room::Exact);
     Ok((rows, report))
+}
+
+/// Estimates the rows of a file of `file_bytes` bytes whose body starts at
+/// `body_start`, from the `rows_read` rows of its body up to `read_to`, with
+/// a margin of about 3 % for rows that differ in length.
+fn expected_rows(
+    file_bytes: Option<u64>,
+    body_start: u64,
+    read_to: u64,
+    rows_read: usize,
+) -> Option<usize> {
+    let body_bytes = file_bytes?.checked_sub(body_start)?;
+    let read_bytes = read_to.checked_sub(body_start).filter(|&read| read > 0)?;
+    let rows = u128::try_from(rows_read).ok()? * u128::from(body_bytes) / u128::from(read_bytes);
+    usize::try_from(rows + rows / 32).ok()
+}
+
+/// Returns the rows of `chunks`.
+fn count<T>(chunks: &[Vec<Row<T>>]) -> usize {
+    chunks.iter().map(Vec::len).sum()
 }
 
 /// Reads up to a block of text after the `begin` bytes of `pending` that
@@ -166,20 +199,38 @@ fn read_more(
     Ok(read < to_read)
 }
 
-/// Moves the rows of `chunks`, in order, to the end of `rows`. With
-/// `room_for_as_many`, it makes room for as many rows again, so that the
-/// rows of a next block of the same size fit without moving every row to
-/// a larger vector.
-fn append_rows<T>(rows: &mut Vec<Row<T>>, mut chunks: Vec<Vec<Row<T>>>, room_for_as_many: bool) {
-    if rows.is_empty() && chunks.len() == 1 && !room_for_as_many {
+/// The room that [`append_rows`] makes in the rows vector when the rows
+/// appended do not fit.
+#[derive(Clone, Copy)]
+enum Room {
+    /// Room for the rows appended only.
+    Exact,
+    /// Room for as many rows again, so that the rows of a next block of the
+    /// same size fit without moving every row to a larger vector.
+    AsMany,
+    /// Room for the rows the whole file is expected to hold, and at least
+    /// as many rows again as are appended.
+    Total(usize),
+}
+
+/// Moves the rows of `chunks`, in order, to the end of `rows`, and makes
+/// the `room` requested when they do not fit.
+fn append_rows<T>(rows: &mut Vec<Row<T>>, mut chunks: Vec<Vec<Row<T>>>, room: Room) {
+    if rows.is_empty() && chunks.len() == 1 && matches!(room, Room::Exact) {
         *rows = chunks.pop().unwrap_or_default();
         return;
     }
-    let added: usize = chunks.iter().map(Vec::len).sum();
-    if room_for_as_many {
-        rows.reserve(2 * added);
-    } else {
-        rows.reserve_exact(added);
+    let added = count(&chunks);
+    match room {
+        Room::Exact => rows.reserve_exact(added),
+        Room::AsMany => rows.reserve(2 * added),
+        // Each move of the rows to a larger vector copies them and touches
+        // new pages, so the vector is made at its expected size at once.
+        Room::Total(total) if rows.len() + added > rows.capacity() => {
+            let capacity = total.max(rows.len() + 2 * added);
+            rows.reserve_exact(capacity - rows.len());
+        }
+        Room::Total(_) => {}
     }
     for chunk in chunks {
         rows.extend(chunk);
@@ -355,11 +406,13 @@ mod tests {
         (rows, report, problems)
     }
 
-    /// Reads `bytes` in blocks and pieces of the sizes given.
-    fn in_pieces(
+    /// Reads `bytes` in blocks and pieces of the sizes given, with
+    /// `file_bytes` given as the size of the file.
+    fn in_pieces_of_size(
         bytes: &[u8],
         block: usize,
         piece: usize,
+        file_bytes: Option<u64>,
     ) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut notices = Vec::new();
@@ -368,11 +421,32 @@ mod tests {
             "scans.csv",
             Box::new(bytes),
             sizes,
+            file_bytes,
             &mut problems,
             &mut notices,
         )
         .unwrap();
         (rows, report, problems)
+    }
+
+    /// Reads `bytes` in blocks and pieces of the sizes given, and checks
+    /// that the size of the file, unknown, right or wrong, changes nothing
+    /// that is read.
+    fn in_pieces(
+        bytes: &[u8],
+        block: usize,
+        piece: usize,
+    ) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
+        let found = in_pieces_of_size(bytes, block, piece, None);
+        let length = bytes.len() as u64;
+        for file_bytes in [length, 0, length / 3, 10 * length + 7] {
+            let sized = in_pieces_of_size(bytes, block, piece, Some(file_bytes));
+            assert_eq!(
+                sized, found,
+                "sizes {block} and {piece}, told {file_bytes} bytes"
+            );
+        }
+        found
     }
 
     /// Returns a file of 500 rows with `ending` after every line. It has an
@@ -704,6 +778,7 @@ mod tests {
                             "scans.csv",
                             Box::new(reader),
                             sizes,
+                            Some(bytes.len() as u64),
                             &mut problems,
                             &mut notices,
                         )
@@ -753,6 +828,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn expected_rows_scales_rows_read() {
+        // 100 rows in the first 250 of 1000 body bytes after a 40-byte
+        // header: 400 rows, and 12 more for the margin.
+        assert_eq!(expected_rows(Some(1040), 40, 290, 100), Some(412));
+        assert_eq!(expected_rows(None, 40, 290, 100), None);
+        assert_eq!(expected_rows(Some(1040), 40, 40, 0), None);
+        assert_eq!(expected_rows(Some(30), 40, 290, 100), None);
+    }
+
+    #[test]
+    fn rows_sized_once_from_file_size() {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.push(b'\n');
+        for n in 0..3000 {
+            bytes.extend(scan_row(n).as_bytes());
+            bytes.push(b'\n');
+        }
+        let pool = crate::test_pool::pool(2);
+        let (rows, _, _) =
+            pool.install(|| in_pieces_of_size(&bytes, 20_000, 4000, Some(bytes.len() as u64)));
+        assert_eq!(rows.len(), 3000);
+        // Without the size the vector doubles from the first block on.
+        assert!(
+            rows.capacity() <= 3000 + 3000 / 16,
+            "capacity {}",
+            rows.capacity()
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use serde_json::Value;
 
 use crate::field::trim_spaces;
-use crate::problem::{Path, Problem, Problems};
+use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::{Cells, FieldReader, Record, unknown_field_problem};
 
 use super::codes;
@@ -228,7 +228,7 @@ pub(super) fn read_body<T: Record, R: Read>(
     problems: &mut Vec<Problem>,
 ) -> io::Result<Option<(u64, LastRow)>> {
     let file = table.file;
-    let base = file_path(file);
+    let mut buffers = RowBuffers::new(file_path(file));
     let mut record = csv::ByteRecord::new();
     let mut last = None;
     while read_record(csv_reader, &mut record)? {
@@ -262,7 +262,7 @@ pub(super) fn read_body<T: Record, R: Read>(
             record_start: offset,
             dropped_quotes: tracker.dropped_quotes(),
         };
-        match read_row::<T>(file, &base, &located, &table.columns) {
+        match read_row::<T>(file, &mut buffers, &located, &table.columns) {
             Ok(value) => {
                 report.rows_accepted += 1;
                 rows.push(Row {
@@ -400,16 +400,56 @@ struct LocatedRecord<'a> {
     dropped_quotes: &'a DroppedQuotes,
 }
 
-/// Reads one row; `base` is the path of the file.
-fn read_row<T: Record>(
+/// The path and the cells vector of a row, kept from one row to the next,
+/// so that reading a row allocates neither.
+struct RowBuffers {
+    /// The path of the file, then the line of the row last read.
+    path: Path,
+    /// The segments of the file's path.
+    file_segments: usize,
+    /// Empty, with room for the cells of a row.
+    cells: Vec<Option<&'static str>>,
+}
+
+impl RowBuffers {
+    fn new(file_path: Path) -> Self {
+        Self {
+            file_segments: file_path.0.len(),
+            path: file_path,
+            cells: Vec::new(),
+        }
+    }
+
+    /// Takes the path, set to the row on `line`. The caller puts it back
+    /// in `path` when done, so that the next row reuses it.
+    fn row_path(&mut self, line: u64) -> Path {
+        let mut path = std::mem::take(&mut self.path);
+        path.0.truncate(self.file_segments);
+        path.0.push(PathSegment::Index(line));
+        path
+    }
+}
+
+/// Returns `cells` emptied, with its allocation, for cells that borrow
+/// another record. The standard library (Rust 1.95) collects a vector's
+/// own iterator into the same allocation when the item types have the
+/// same size and alignment, which `recycle_keeps_the_allocation` checks.
+fn recycle<'b>(mut cells: Vec<Option<&str>>) -> Vec<Option<&'b str>> {
+    cells.clear();
+    cells.into_iter().map(|_| None).collect()
+}
+
+/// Reads one row with the path and cells vector of `buffers`.
+fn read_row<'r, T: Record>(
     file: &str,
-    base: &Path,
-    located: &LocatedRecord<'_>,
+    buffers: &mut RowBuffers,
+    located: &LocatedRecord<'r>,
     columns: &[Option<usize>],
 ) -> Result<T, Problems> {
     let LocatedRecord { record, line, .. } = *located;
     let mut problems = Problems::new();
-    let mut cells = Vec::with_capacity(columns.len());
+    let mut cells: Vec<Option<&'r str>> = recycle(std::mem::take(&mut buffers.cells));
+    cells.reserve(columns.len());
     // Checking the whole record at once is faster than checking each cell.
     // A cell is taken from the checked record only when its range starts and
     // ends on character boundaries. Otherwise it is checked on its own,
@@ -454,22 +494,53 @@ fn read_row<T: Record>(
         }
     }
     if !problems.is_empty() {
+        buffers.cells = recycle(cells);
         return Err(problems);
     }
-    let (value, path) = {
+    let (value, cells, path) = {
         let cells = Cells::Csv {
             fields: T::FIELDS,
             cells,
         };
-        let mut reader = FieldReader::new(cells, base.join(line), &mut problems);
+        let mut reader = FieldReader::new(cells, buffers.row_path(line), &mut problems);
         let value = T::read_fields(&mut reader);
-        (value, reader.into_path())
+        let (cells, path) = reader.into_parts();
+        (value, cells, path)
     };
-    match value {
+    if let Cells::Csv { cells, .. } = cells {
+        buffers.cells = recycle(cells);
+    }
+    let result = match value {
         Some(value) => {
             value.check(&path, &mut problems);
             problems.into_result(value)
         }
         None => Err(problems),
+    };
+    buffers.path = path;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycle_keeps_the_allocation() {
+        let text = String::from("a,b");
+        let mut cells: Vec<Option<&str>> = Vec::with_capacity(12);
+        cells.extend([Some(&text[..1]), None, Some(&text[2..])]);
+        let recycled: Vec<Option<&'static str>> = recycle(cells);
+        assert!(recycled.is_empty());
+        assert_eq!(recycled.capacity(), 12);
+    }
+
+    #[test]
+    fn row_path_replaces_the_line() {
+        let mut buffers = RowBuffers::new(file_path("scans.csv"));
+        let first = buffers.row_path(2);
+        buffers.path = first;
+        let second = buffers.row_path(7);
+        assert_eq!(second, line_path("scans.csv", 7));
     }
 }

@@ -21,6 +21,15 @@ pub trait BundleSource {
     ///
     /// Returns the I/O error of opening the file.
     fn open(&self, name: &str) -> io::Result<Option<Box<dyn Read + '_>>>;
+
+    /// Returns the size of the file `name` in bytes, when the source knows
+    /// it without reading the file. Reading uses it to size the rows of a
+    /// large file once rather than growing them, so a wrong size costs time
+    /// but never changes what is read. The default knows no size.
+    fn size(&self, name: &str) -> Option<u64> {
+        let _ = name;
+        None
+    }
 }
 
 /// Where the files of a written bundle go.
@@ -71,6 +80,10 @@ impl BundleSource for MemoryBundle {
             .files
             .get(name)
             .map(|bytes| Box::new(bytes.as_slice()) as Box<dyn Read>))
+    }
+
+    fn size(&self, name: &str) -> Option<u64> {
+        self.files.get(name).map(|bytes| bytes.len() as u64)
     }
 }
 

@@ -340,7 +340,7 @@ fn run_steps_alongside<'b>(
         token_key: options.token_key.as_ref(),
     };
     let attendance = evaluate_attendance(&input, &settings)?;
-    drop(scans);
+    free_scans(scans);
 
     let mut settings = LaterSettings {
         rule_set: &rule_set,
@@ -393,6 +393,19 @@ fn run_steps_alongside<'b>(
         index: later.index,
         summary,
     })
+}
+
+/// Frees the scans once attendance is evaluated, before the later steps
+/// allocate. With the `parallel` feature a pool thread frees owned scans
+/// while the outcomes step starts, because freeing a season's scans and
+/// their tokens one by one kept one core busy while the other waited.
+fn free_scans(scans: Cow<'_, [Scan]>) {
+    #[cfg(feature = "parallel")]
+    if let Cow::Owned(scans) = scans {
+        rayon::spawn(move || drop(scans));
+        return;
+    }
+    drop(scans);
 }
 
 /// Runs the steps after attendance: outcomes, credits, the ledger, clubs

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use crate::id::LearnerId;
 use crate::problem::Problem;
 
 use super::super::pool;
@@ -90,13 +91,22 @@ fn credit_in_parts<'a>(
 /// `count` ranges of about equal size that each hold every item of
 /// consecutive learners.
 fn split_by_learner(items: &mut [Item<'_>], count: usize) -> Vec<Range<usize>> {
-    // Positions are unique, so the order is complete and an unstable sort
-    // gives the same order every time.
-    let key = |item: &Item<'_>| (item.outcome.learner_id, item.position);
+    // Each item's learner is copied beside it, so that comparing two items
+    // reads no outcome. The outcomes lie in another order, and reading them
+    // took most of the sort's time. Positions are unique, so the order is
+    // complete and an unstable sort gives the same order every time.
+    let mut keyed: Vec<(LearnerId, Item<'_>)> = items
+        .iter()
+        .map(|item| (item.outcome.learner_id, *item))
+        .collect();
+    let key = |&(learner, item): &(LearnerId, Item<'_>)| (learner, item.position);
     #[cfg(feature = "parallel")]
-    rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(items, key);
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut keyed[..], key);
     #[cfg(not(feature = "parallel"))]
-    items.sort_unstable_by_key(key);
+    keyed.sort_unstable_by_key(key);
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
     let size = items.len().div_ceil(count.max(1)).max(1);
     let mut ranges = Vec::with_capacity(count);
     let mut start = 0;
