@@ -483,12 +483,20 @@ impl Ledger {
         let skipped = std::mem::take(&mut computation.skipped);
         let Computation {
             rule_set: pin,
-            accruals,
+            mut accruals,
             ..
         } = computation;
+        // The accruals that get no entry are dropped first, so the entries
+        // are made into one vector allocated for all of them. A filtering
+        // map on the rayon pool collects its results in pieces and then
+        // copies them into one vector, holding every entry twice for a
+        // moment.
         let fresh_ids = std::mem::take(&mut decision.fresh_ids);
-        let fresh = pool::filter_map_owned_in_order(accruals, fresh_ids, |accrual, id| {
-            Some(entry_from_accrual(accrual, &pin, id?, recorded_on))
+        let mut is_fresh = fresh_ids.iter().map(Option::is_some);
+        accruals.retain(|_| is_fresh.next().unwrap_or(false));
+        let ids: Vec<Uuid> = fresh_ids.into_iter().flatten().collect();
+        let fresh = pool::map_owned_in_order(accruals, ids, |accrual, id| {
+            entry_from_accrual(accrual, &pin, id, recorded_on)
         });
         self.finish_recording(decision, fresh, recorded_on)?;
         Ok(skipped)
