@@ -626,6 +626,78 @@ fn batch_summary_matches_the_batch() {
     assert_eq!(codes, ["invalid_iri"]);
 }
 
+/// The id of a batch as the uuid crate derives it from the whole name: the
+/// platform without its trailing slashes, then each idempotency key.
+fn batch_id_by_uuid(platform: &str, batch: &xuetong::credit::DepositBatch) -> uuid::Uuid {
+    let mut name = format!("credit_bank_batch:{}", platform.trim_end_matches('/'));
+    for deposit in &batch.deposits {
+        name.push(':');
+        name.push_str(&deposit.idempotency_key.to_string());
+    }
+    uuid::Uuid::new_v5(&xuetong::id::NAMESPACE, name.as_bytes())
+}
+
+#[test]
+fn batch_summary_matches_odd_options() {
+    let day = |text: &str| Some(text.parse::<NaiveDate>().unwrap());
+    let platforms = [
+        HOME,
+        "https://learn.example.org///",
+        "https://学习.例子.中国/社区/",
+        "https://learn.example.org/a?b=c&d=%20#e",
+        "https://learn.example.org/a b",
+        "ftp://files",
+        "",
+        "/",
+    ];
+    let ranges = [
+        (None, None),
+        (day("2026-06-01"), day("2026-06-01")),
+        (day("2026-06-02"), None),
+        (day("2026-06-02"), day("2026-06-01")),
+    ];
+    let ledgers = [Ledger::new(), season_ledger()];
+    let mut checked = [0; 3];
+    for (ledger, platform, (recorded_from, recorded_to), include_zero) in ledgers
+        .iter()
+        .flat_map(|ledger| platforms.iter().map(move |platform| (ledger, platform)))
+        .flat_map(|(ledger, platform)| ranges.iter().map(move |range| (ledger, platform, range)))
+        .flat_map(|(ledger, platform, range)| {
+            [false, true].map(|zero| (ledger, platform, range, zero))
+        })
+    {
+        let options = DepositOptions {
+            platform: (*platform).to_owned(),
+            recorded_from: *recorded_from,
+            recorded_to: *recorded_to,
+            include_zero,
+        };
+        let case = format!("{options:?} on {} entries", ledger.entries().len());
+        match (
+            deposit_batch(ledger, &options),
+            deposit_batch_summary(ledger, &options),
+        ) {
+            (Ok(batch), Ok(summary)) => {
+                assert_eq!(summary.deposits, batch.deposits.len(), "{case}");
+                assert_eq!(summary.batch_id, batch.batch_id, "{case}");
+                assert_eq!(
+                    summary.batch_id,
+                    batch_id_by_uuid(platform, &batch),
+                    "{case}"
+                );
+                checked[usize::from(!batch.deposits.is_empty())] += 1;
+            }
+            (Err(batch), Err(summary)) => {
+                assert_eq!(summary, batch, "{case}");
+                checked[2] += 1;
+            }
+            (batch, summary) => panic!("{case}: batch {batch:?}, summary {summary:?}"),
+        }
+    }
+    // Empty batches, batches with deposits and errors were all compared.
+    assert!(checked.iter().all(|&cases| cases > 0), "{checked:?}");
+}
+
 #[test]
 fn streamed_deposits_match_the_batch() {
     let ledger = season_ledger();

@@ -242,6 +242,26 @@ mod tests {
     }
 
     #[test]
+    fn namespaced_v5_of_split_names() {
+        // Names across the 64-byte SHA-1 block edges, split at every byte,
+        // inside a UTF-8 character too, and fed one byte at a time.
+        let names = ["", "a", &"名".repeat(21), &"x:".repeat(70)];
+        for name in names {
+            let bytes = name.as_bytes();
+            let expected = Uuid::new_v5(&NAMESPACE, bytes);
+            for at in 0..=bytes.len() {
+                let (head, tail) = bytes.split_at(at);
+                assert_eq!(namespaced_v5(&[head, tail]), expected, "{name:?} at {at}");
+            }
+            let mut streamed = NamespacedV5::new();
+            for byte in bytes {
+                streamed.update(std::slice::from_ref(byte));
+            }
+            assert_eq!(streamed.finish(), expected, "{name:?} by byte");
+        }
+    }
+
+    #[test]
     fn typed_id_parses_and_prints() {
         let text = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let id: SessionId = text.parse().unwrap();

@@ -483,12 +483,20 @@ impl Ledger {
         let skipped = std::mem::take(&mut computation.skipped);
         let Computation {
             rule_set: pin,
-            accruals,
+            mut accruals,
             ..
         } = computation;
+        // The accruals that get no entry are dropped first, so the entries
+        // are made into one vector allocated for all of them. A filtering
+        // map on the rayon pool collects its results in pieces and then
+        // copies them into one vector, holding every entry twice for a
+        // moment.
         let fresh_ids = std::mem::take(&mut decision.fresh_ids);
-        let fresh = pool::filter_map_owned_in_order(accruals, fresh_ids, |accrual, id| {
-            Some(entry_from_accrual(accrual, &pin, id?, recorded_on))
+        let mut is_fresh = fresh_ids.iter().map(Option::is_some);
+        accruals.retain(|_| is_fresh.next().unwrap_or(false));
+        let ids: Vec<Uuid> = fresh_ids.into_iter().flatten().collect();
+        let fresh = pool::map_owned_in_order(accruals, ids, |accrual, id| {
+            entry_from_accrual(accrual, &pin, id, recorded_on)
         });
         self.finish_recording(decision, fresh, recorded_on)?;
         Ok(skipped)
@@ -1938,6 +1946,248 @@ mod tests {
                 .unwrap();
             let revocations = SERVICES as usize - STAYING;
             assert_eq!(ledger.entries().len(), before.entries().len() + revocations);
+        }
+    }
+
+    /// `record_owned` against `record` on one ledger through accruals,
+    /// caps, expiries, reversals of expired entries, revocations by hand,
+    /// two rule sets, a computation limited to some learners and every
+    /// error, with and without the `parallel` feature.
+    mod owned {
+        use super::*;
+        use crate::credit::{CreditContext, compute_credits, presets};
+        use crate::model::Outcome;
+        use crate::record::Record;
+
+        const LEARNERS: u128 = 30;
+
+        /// Makes a volunteer service of `minutes` by learner
+        /// `index % LEARNERS`, with outcome id `index`, on `occurred_on`.
+        fn service(index: u128, minutes: u32, occurred_on: &str) -> Outcome {
+            let value = serde_json::json!({
+                "id": Uuid::from_u128(0x9000 + index).to_string(),
+                "learner_id": Uuid::from_u128(0x2000 + index % LEARNERS).to_string(),
+                "kind": "volunteer_service",
+                "occurred_on": occurred_on,
+                "minutes": minutes,
+            });
+            Outcome::from_json(&value, &Path::root()).unwrap()
+        }
+
+        /// Makes services `indexes` of three hours in March 2026. Service 0
+        /// is 1,000 hours, over the yearly cap, and service 1 lasts 10
+        /// minutes, which credits nothing and is skipped.
+        fn services(indexes: std::ops::Range<u128>, minutes: u32) -> Vec<Outcome> {
+            indexes
+                .map(|index| {
+                    let minutes = match index {
+                        0 => 60_000,
+                        1 => 10,
+                        _ => minutes,
+                    };
+                    service(index, minutes, &format!("2026-03-{:02}", index % 28 + 1))
+                })
+                .collect()
+        }
+
+        /// Makes services `indexes` under another id range, on days of
+        /// 2025: those before April expire by April 2026 under a one-year
+        /// validity.
+        fn old_services(indexes: std::ops::Range<u128>) -> Vec<Outcome> {
+            indexes
+                .map(|index| {
+                    let month = index % 12 + 1;
+                    service(0x1000 + index, 240, &format!("2025-{month:02}-15"))
+                })
+                .collect()
+        }
+
+        /// Returns the community rules under another id, each valid for one
+        /// year.
+        fn expiring() -> crate::credit::RuleSet {
+            let mut rule_set = presets::community();
+            rule_set.id = "community_expiring".to_owned();
+            rule_set.version = 1;
+            for rule in &mut rule_set.rules {
+                rule.validity_years = Some(1);
+            }
+            rule_set
+        }
+
+        fn community(outcomes: &[Outcome]) -> Computation {
+            compute_credits(&presets::community(), &CreditContext::default(), outcomes).unwrap()
+        }
+
+        fn codes(problems: &Problems) -> Vec<&'static str> {
+            problems
+                .iter()
+                .map(|problem| problem.code.as_str())
+                .collect()
+        }
+
+        /// Records `computation` on a copy of `ledger` with `record` and on
+        /// another with `record_owned`, checks that both give the same
+        /// ledger, entries, skipped outcomes or error, and returns the
+        /// ledger or the error codes.
+        fn record_both(
+            ledger: &Ledger,
+            computation: &Computation,
+            recorded_on: &str,
+        ) -> Result<Ledger, Vec<&'static str>> {
+            let recorded_on = day(recorded_on);
+            let mut by_record = ledger.clone();
+            let mut by_owned = ledger.clone();
+            let recorded = by_record.record(computation, recorded_on);
+            let owned = by_owned.record_owned(computation.clone(), recorded_on);
+            assert_eq!(by_owned, by_record);
+            match (recorded, owned) {
+                (Ok(appended), Ok(skipped)) => {
+                    assert_eq!(skipped, computation.skipped);
+                    assert_eq!(&by_owned.entries()[ledger.entries().len()..], appended);
+                    Ok(by_owned)
+                }
+                (Err(recorded), Err(owned)) => {
+                    assert_eq!(owned, recorded);
+                    assert_eq!(&by_owned, ledger);
+                    Err(codes(&owned))
+                }
+                (recorded, owned) => panic!("record gave {recorded:?}, record_owned {owned:?}"),
+            }
+        }
+
+        /// Returns the number of entries of `kind` after the first `from`.
+        fn count(ledger: &Ledger, from: usize, kind: EntryKind) -> usize {
+            ledger.entries()[from..]
+                .iter()
+                .filter(|entry| entry.kind == kind)
+                .count()
+        }
+
+        fn scenario() {
+            let first = community(&services(0..300, 180));
+            let short = OutcomeId(Uuid::from_u128(0x9001));
+            assert!(
+                first
+                    .skipped
+                    .iter()
+                    .any(|skipped| skipped.outcome_ids == [short])
+            );
+            let ledger = record_both(&Ledger::new(), &first, "2026-04-01").unwrap();
+            assert!(count(&ledger, 0, EntryKind::Capped) > 0);
+
+            let old = compute_credits(
+                &expiring(),
+                &CreditContext::default(),
+                &old_services(0..120),
+            )
+            .unwrap();
+            let before = ledger.entries().len();
+            let mut ledger = record_both(&ledger, &old, "2026-04-01").unwrap();
+            assert!(count(&ledger, before, EntryKind::Expire) > 0);
+
+            for index in [50, 60] {
+                let outcome = OutcomeId(Uuid::from_u128(0x9000 + index));
+                let id = ledger
+                    .entries()
+                    .iter()
+                    .find(|entry| entry.outcome_ids.contains(&outcome))
+                    .unwrap()
+                    .id;
+                ledger
+                    .revoke(id, day("2026-04-02"), "entered twice".to_owned())
+                    .unwrap();
+            }
+
+            // The second run drops 20 services, lengthens 20 and changes the
+            // basis only of the second entry revoked by hand.
+            let mut second = services(20..300, 180);
+            for outcome in &mut second[..20] {
+                outcome.minutes = Some(300);
+            }
+            second[40].minutes = Some(190);
+            let before = ledger.entries().len();
+            let ledger = record_both(&ledger, &community(&second), "2026-05-01").unwrap();
+            assert!(count(&ledger, before, EntryKind::Revoke) >= 40);
+            assert!(count(&ledger, before, EntryKind::Accrue) >= 21);
+
+            // Dropping expired accruals reverses their expiries too.
+            let fewer =
+                compute_credits(&expiring(), &CreditContext::default(), &old_services(0..60))
+                    .unwrap();
+            let before = ledger.entries().len();
+            let ledger = record_both(&ledger, &fewer, "2026-05-01").unwrap();
+            let reversed_expiries = ledger.entries()[before..]
+                .iter()
+                .filter(|entry| entry.kind == EntryKind::Revoke)
+                .filter_map(|entry| entry.reverses)
+                .filter(|id| {
+                    ledger
+                        .entries()
+                        .iter()
+                        .any(|entry| entry.id == *id && entry.kind == EntryKind::Expire)
+                })
+                .count();
+            assert!(reversed_expiries > 0);
+
+            let some = CreditContext::default().with_learners(
+                (0..3).map(|index| crate::id::LearnerId(Uuid::from_u128(0x2000 + index))),
+            );
+            let limited =
+                compute_credits(&presets::community(), &some, &services(100..200, 120)).unwrap();
+            let ledger = record_both(&ledger, &limited, "2026-05-02").unwrap();
+
+            let latest = community(&second);
+            assert_eq!(
+                record_both(&ledger, &latest, "2026-04-30").unwrap_err(),
+                ["recorded_before_ledger"]
+            );
+            let late = community(&[service(7, 180, "2026-06-01")]);
+            assert_eq!(
+                record_both(&ledger, &late, "2026-05-03").unwrap_err(),
+                ["occurred_after_recording"]
+            );
+            let mut draft = latest.clone();
+            draft.status = RuleSetStatus::Draft;
+            assert_eq!(
+                record_both(&ledger, &draft, "2026-05-03").unwrap_err(),
+                ["rule_set_not_published"]
+            );
+            let mut changed = latest.clone();
+            changed.rule_set.fingerprint = Uuid::from_u128(0xc4a5);
+            assert_eq!(
+                record_both(&ledger, &changed, "2026-05-03").unwrap_err(),
+                ["rule_set_changed"]
+            );
+            let mut overflowing = latest;
+            let huge: Credits = "60000000000000000.00".parse().unwrap();
+            let learner = overflowing.accruals[0].learner_id;
+            overflowing.accruals[0].amount = huge;
+            overflowing.accruals[1].learner_id = learner;
+            overflowing.accruals[1].amount = huge;
+            assert_eq!(
+                record_both(&ledger, &overflowing, "2026-05-03").unwrap_err(),
+                ["amount_overflow"]
+            );
+            // A new rule set pinned before the overflow is unpinned again.
+            let mut renamed = overflowing;
+            renamed.rule_set.id = "renamed".to_owned();
+            assert_eq!(
+                record_both(&ledger, &renamed, "2026-05-03").unwrap_err(),
+                ["amount_overflow"]
+            );
+        }
+
+        #[test]
+        fn record_owned_same_as_record() {
+            scenario();
+        }
+
+        #[cfg(feature = "parallel")]
+        #[test]
+        fn record_owned_same_as_record_on_pools() {
+            for threads in [1, 3] {
+                crate::test_pool::pool(threads).install(scenario);
+            }
         }
     }
 }

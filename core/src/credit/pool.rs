@@ -41,16 +41,17 @@ where
 }
 
 /// Applies `map` to each item of `items` with the item of `with` at the
-/// same position, taking both by value, and returns the results that are
-/// `Some`, in the order of the items. Each item is dropped as soon as
-/// `map` returns, so memory `map` does not move into its result is freed
-/// while the others are mapped.
-pub(super) fn filter_map_owned_in_order<T, U, R, F>(items: Vec<T>, with: Vec<U>, map: F) -> Vec<R>
+/// same position, taking both by value, and returns the results in the
+/// order of the items, in one vector allocated for all of them. Each item is
+/// dropped as soon as `map` returns, so memory `map` does not move into its
+/// result is freed while the others are mapped. Items past the end of the
+/// shorter vector are dropped unmapped.
+pub(super) fn map_owned_in_order<T, U, R, F>(items: Vec<T>, with: Vec<U>, map: F) -> Vec<R>
 where
     T: Send,
     U: Send,
     R: Send,
-    F: Fn(T, U) -> Option<R> + Sync + Send,
+    F: Fn(T, U) -> R + Sync + Send,
 {
     #[cfg(feature = "parallel")]
     {
@@ -58,7 +59,7 @@ where
         items
             .into_par_iter()
             .zip(with)
-            .filter_map(|(item, other)| map(item, other))
+            .map(|(item, other)| map(item, other))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
@@ -66,7 +67,7 @@ where
         items
             .into_iter()
             .zip(with)
-            .filter_map(|(item, other)| map(item, other))
+            .map(|(item, other)| map(item, other))
             .collect()
     }
 }
