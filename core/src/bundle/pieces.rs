@@ -164,9 +164,16 @@ fn read_file_with<T: Record + Send>(
     Ok((rows, report))
 }
 
+/// The maximum of [`expected_rows`], as a multiple of the rows read. A
+/// source may state a size far beyond the bytes it gives, and reserving
+/// room for that many rows can fail to allocate and abort. A file of up to
+/// about 60 blocks, 2 GB, is still sized from its first block.
+const MAX_GROWTH: u128 = 64;
+
 /// Estimates the rows of a file of `file_bytes` bytes whose body starts at
-/// `body_start`, from the `rows_read` rows of its body up to `read_to`, with
-/// a margin of about 3 % for rows that differ in length.
+/// `body_start`, from the `rows_read` rows of its body up to `read_to`. It
+/// adds a margin of about 3 % for rows that differ in length, and returns
+/// at most [`MAX_GROWTH`] times `rows_read`.
 fn expected_rows(
     file_bytes: Option<u64>,
     body_start: u64,
@@ -175,8 +182,9 @@ fn expected_rows(
 ) -> Option<usize> {
     let body_bytes = file_bytes?.checked_sub(body_start)?;
     let read_bytes = read_to.checked_sub(body_start).filter(|&read| read > 0)?;
-    let rows = u128::try_from(rows_read).ok()? * u128::from(body_bytes) / u128::from(read_bytes);
-    usize::try_from(rows + rows / 32).ok()
+    let read = u128::try_from(rows_read).ok()?;
+    let rows = read * u128::from(body_bytes) / u128::from(read_bytes);
+    usize::try_from((rows + rows / 32).min(read * MAX_GROWTH)).ok()
 }
 
 /// Returns the rows of `chunks`.
@@ -439,7 +447,7 @@ mod tests {
     ) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
         let found = in_pieces_of_size(bytes, block, piece, None);
         let length = bytes.len() as u64;
-        for file_bytes in [length, 0, length / 3, 10 * length + 7] {
+        for file_bytes in [length, 0, length / 3, 10 * length + 7, 1 << 40, u64::MAX] {
             let sized = in_pieces_of_size(bytes, block, piece, Some(file_bytes));
             assert_eq!(
                 sized, found,
@@ -838,6 +846,31 @@ mod tests {
         assert_eq!(expected_rows(None, 40, 290, 100), None);
         assert_eq!(expected_rows(Some(1040), 40, 40, 0), None);
         assert_eq!(expected_rows(Some(30), 40, 290, 100), None);
+        // A size far beyond the rows read is held to 64 times them.
+        assert_eq!(expected_rows(Some(1 << 40), 40, 290, 100), Some(6400));
+        assert_eq!(expected_rows(Some(u64::MAX), 40, 290, 100), Some(6400));
+    }
+
+    #[test]
+    fn rows_room_bounded_when_size_lies() {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.push(b'\n');
+        for n in 0..3000 {
+            bytes.extend(scan_row(n).as_bytes());
+            bytes.push(b'\n');
+        }
+        // Each row has at least 150 bytes. The first block, read with the
+        // header, holds at most a piece more than the sniffed bytes, and
+        // room is made for at most 64 times its rows.
+        let first_rows = (SNIFF_BYTES.max(20_000) + 4000) / 150;
+        let pool = crate::test_pool::pool(2);
+        let (rows, _, _) = pool.install(|| in_pieces_of_size(&bytes, 20_000, 4000, Some(1 << 40)));
+        assert_eq!(rows.len(), 3000);
+        assert!(
+            rows.capacity() <= 64 * first_rows,
+            "capacity {}, first block at most {first_rows} rows",
+            rows.capacity()
+        );
     }
 
     #[test]
