@@ -173,7 +173,10 @@ const MAX_GROWTH: u128 = 64;
 /// Estimates the rows of a file of `file_bytes` bytes whose body starts at
 /// `body_start`, from the `rows_read` rows of its body up to `read_to`. It
 /// adds a margin of about 3 % for rows that differ in length, and returns
-/// at most [`MAX_GROWTH`] times `rows_read`.
+/// at most [`MAX_GROWTH`] times `rows_read`. It returns `None` when the
+/// estimate is not above `rows_read`, because the size is then wrong and
+/// room made exactly from it would grow the rows by a block or two at a
+/// time, copying them all each time.
 fn expected_rows(
     file_bytes: Option<u64>,
     body_start: u64,
@@ -184,7 +187,9 @@ fn expected_rows(
     let read_bytes = read_to.checked_sub(body_start).filter(|&read| read > 0)?;
     let read = u128::try_from(rows_read).ok()?;
     let rows = read * u128::from(body_bytes) / u128::from(read_bytes);
-    usize::try_from((rows + rows / 32).min(read * MAX_GROWTH)).ok()
+    usize::try_from((rows + rows / 32).min(read * MAX_GROWTH))
+        .ok()
+        .filter(|&rows| rows > rows_read)
 }
 
 /// Returns the rows of `chunks`.
@@ -846,6 +851,9 @@ mod tests {
         assert_eq!(expected_rows(None, 40, 290, 100), None);
         assert_eq!(expected_rows(Some(1040), 40, 40, 0), None);
         assert_eq!(expected_rows(Some(30), 40, 290, 100), None);
+        // A size below the bytes already read gives no estimate.
+        assert_eq!(expected_rows(Some(140), 40, 290, 100), None);
+        assert_eq!(expected_rows(Some(290), 40, 290, 100), Some(103));
         // A size far beyond the rows read is held to 64 times them.
         assert_eq!(expected_rows(Some(1 << 40), 40, 290, 100), Some(6400));
         assert_eq!(expected_rows(Some(u64::MAX), 40, 290, 100), Some(6400));
