@@ -859,14 +859,20 @@ mod tests {
         assert_eq!(expected_rows(Some(u64::MAX), 40, 290, 100), Some(6400));
     }
 
-    #[test]
-    fn rows_room_bounded_when_size_lies() {
+    /// Returns a file of `count` scan rows, each ended by a line feed.
+    fn scan_file(count: usize) -> Vec<u8> {
         let mut bytes = HEADER.as_bytes().to_vec();
         bytes.push(b'\n');
-        for n in 0..3000 {
+        for n in 0..count {
             bytes.extend(scan_row(n).as_bytes());
             bytes.push(b'\n');
         }
+        bytes
+    }
+
+    #[test]
+    fn rows_room_bounded_when_size_lies() {
+        let bytes = scan_file(3000);
         // Each row has at least 150 bytes. The first block, read with the
         // header, holds at most a piece more than the sniffed bytes, and
         // room is made for at most 64 times its rows.
@@ -883,12 +889,7 @@ mod tests {
 
     #[test]
     fn rows_sized_once_from_file_size() {
-        let mut bytes = HEADER.as_bytes().to_vec();
-        bytes.push(b'\n');
-        for n in 0..3000 {
-            bytes.extend(scan_row(n).as_bytes());
-            bytes.push(b'\n');
-        }
+        let bytes = scan_file(3000);
         let pool = crate::test_pool::pool(2);
         let (rows, _, _) =
             pool.install(|| in_pieces_of_size(&bytes, 20_000, 4000, Some(bytes.len() as u64)));
