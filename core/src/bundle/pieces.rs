@@ -164,9 +164,19 @@ fn read_file_with<T: Record + Send>(
     Ok((rows, report))
 }
 
+/// The maximum of [`expected_rows`], as a multiple of the rows read. A
+/// source may state a size far beyond the bytes it gives, and reserving
+/// room for that many rows can fail to allocate and abort. A file of up to
+/// about 60 blocks, 2 GB, is still sized from its first block.
+const MAX_GROWTH: u128 = 64;
+
 /// Estimates the rows of a file of `file_bytes` bytes whose body starts at
-/// `body_start`, from the `rows_read` rows of its body up to `read_to`, with
-/// a margin of about 3 % for rows that differ in length.
+/// `body_start`, from the `rows_read` rows of its body up to `read_to`. It
+/// adds a margin of about 3 % for rows that differ in length, and returns
+/// at most [`MAX_GROWTH`] times `rows_read`. It returns `None` when the
+/// estimate is not above `rows_read`, because the size is then wrong and
+/// room made exactly from it would grow the rows by a block or two at a
+/// time, copying them all each time.
 fn expected_rows(
     file_bytes: Option<u64>,
     body_start: u64,
@@ -175,8 +185,11 @@ fn expected_rows(
 ) -> Option<usize> {
     let body_bytes = file_bytes?.checked_sub(body_start)?;
     let read_bytes = read_to.checked_sub(body_start).filter(|&read| read > 0)?;
-    let rows = u128::try_from(rows_read).ok()? * u128::from(body_bytes) / u128::from(read_bytes);
-    usize::try_from(rows + rows / 32).ok()
+    let read = u128::try_from(rows_read).ok()?;
+    let rows = read * u128::from(body_bytes) / u128::from(read_bytes);
+    usize::try_from((rows + rows / 32).min(read * MAX_GROWTH))
+        .ok()
+        .filter(|&rows| rows > rows_read)
 }
 
 /// Returns the rows of `chunks`.
@@ -439,7 +452,7 @@ mod tests {
     ) -> (Vec<Row<Scan>>, FileReport, Vec<Problem>) {
         let found = in_pieces_of_size(bytes, block, piece, None);
         let length = bytes.len() as u64;
-        for file_bytes in [length, 0, length / 3, 10 * length + 7] {
+        for file_bytes in [length, 0, length / 3, 10 * length + 7, 1 << 40, u64::MAX] {
             let sized = in_pieces_of_size(bytes, block, piece, Some(file_bytes));
             assert_eq!(
                 sized, found,
@@ -838,16 +851,45 @@ mod tests {
         assert_eq!(expected_rows(None, 40, 290, 100), None);
         assert_eq!(expected_rows(Some(1040), 40, 40, 0), None);
         assert_eq!(expected_rows(Some(30), 40, 290, 100), None);
+        // A size below the bytes already read gives no estimate.
+        assert_eq!(expected_rows(Some(140), 40, 290, 100), None);
+        assert_eq!(expected_rows(Some(290), 40, 290, 100), Some(103));
+        // A size far beyond the rows read is held to 64 times them.
+        assert_eq!(expected_rows(Some(1 << 40), 40, 290, 100), Some(6400));
+        assert_eq!(expected_rows(Some(u64::MAX), 40, 290, 100), Some(6400));
+    }
+
+    /// Returns a file of `count` scan rows, each ended by a line feed.
+    fn scan_file(count: usize) -> Vec<u8> {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.push(b'\n');
+        for n in 0..count {
+            bytes.extend(scan_row(n).as_bytes());
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+
+    #[test]
+    fn rows_room_bounded_when_size_lies() {
+        let bytes = scan_file(3000);
+        // Each row has at least 150 bytes. The first block, read with the
+        // header, holds at most a piece more than the sniffed bytes, and
+        // room is made for at most 64 times its rows.
+        let first_rows = (SNIFF_BYTES.max(20_000) + 4000) / 150;
+        let pool = crate::test_pool::pool(2);
+        let (rows, _, _) = pool.install(|| in_pieces_of_size(&bytes, 20_000, 4000, Some(1 << 40)));
+        assert_eq!(rows.len(), 3000);
+        assert!(
+            rows.capacity() <= 64 * first_rows,
+            "capacity {}, first block at most {first_rows} rows",
+            rows.capacity()
+        );
     }
 
     #[test]
     fn rows_sized_once_from_file_size() {
-        let mut bytes = HEADER.as_bytes().to_vec();
-        bytes.push(b'\n');
-        for n in 0..3000 {
-            bytes.extend(scan_row(n).as_bytes());
-            bytes.push(b'\n');
-        }
+        let bytes = scan_file(3000);
         let pool = crate::test_pool::pool(2);
         let (rows, _, _) =
             pool.install(|| in_pieces_of_size(&bytes, 20_000, 4000, Some(bytes.len() as u64)));

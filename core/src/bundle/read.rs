@@ -523,7 +523,9 @@ fn read_row<'r, T: Record>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::encoding::SNIFF_BYTES;
     use super::*;
+    use crate::problem::{Code, Params};
 
     #[test]
     fn recycle_keeps_the_allocation() {
@@ -533,6 +535,103 @@ mod tests {
         let recycled: Vec<Option<&'static str>> = recycle(cells);
         assert!(recycled.is_empty());
         assert_eq!(recycled.capacity(), 12);
+    }
+
+    /// Reads `bytes` as `scans.csv` in one go.
+    fn read_scans(bytes: &[u8]) -> (Vec<Row<crate::model::Scan>>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut notices = Vec::new();
+        let (rows, _) = read_file("scans.csv", Box::new(bytes), &mut problems, &mut notices)
+            .expect("reading from memory does not fail");
+        (rows, problems)
+    }
+
+    #[test]
+    fn rows_alone_match_rows_together() {
+        let header = "id,session_id,learner_id,scanned_at,direction,method,token";
+        let good = |n: u32| {
+            format!(
+                "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
+                 4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
+            )
+            .into_bytes()
+        };
+        // Good rows fill the bytes that decide the encoding, because a byte
+        // that is not UTF-8 among them rejects the whole file.
+        let mut start = header.as_bytes().to_vec();
+        let start_rows = SNIFF_BYTES / 100;
+        for n in 0..start_rows {
+            start.push(b'\n');
+            start.extend(good(1000 + n as u32));
+        }
+        let mut invalid_utf8 = good(4);
+        invalid_utf8.splice(0..2, *b"\xff\xfe");
+        let mut quoted = b"\"1c796483-413c-4925-b189-000000000006\",".to_vec();
+        quoted.extend(b"\"c34bd0bf-cc2c-5e12-a45a-36c27009a76a\",");
+        quoted.extend(b"\"4ae8d0b3-714e-4e2c-9571-000000000006\",\"2026-03-04T00:19:47Z\",");
+        quoted.extend(b"\"check_in\",\"qr\",\" T6 \"\"x\"\"\"");
+        // Short and long rows, a row with bytes that are not UTF-8, a
+        // quoted row and a row with invalid cells, between rows that are
+        // read, so that a cell or path left by one row would change the
+        // next.
+        let rows: Vec<Vec<u8>> = vec![
+            good(1),
+            b"1c796483-413c-4925-b189-000000000002,,".to_vec(),
+            good(3),
+            invalid_utf8,
+            good(5),
+            quoted,
+            b"x,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,y,tomorrow,in,qr,T7,extra".to_vec(),
+            b"x,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,y,tomorrow,in,qr,T8".to_vec(),
+            good(9),
+        ];
+        let mut together = start.clone();
+        for row in &rows {
+            together.push(b'\n');
+            together.extend(row);
+        }
+        let (mut rows_together, problems_together) = read_scans(&together);
+        rows_together.drain(..start_rows);
+
+        let mut rows_alone = Vec::new();
+        let mut problems_alone = Vec::new();
+        for (index, row) in rows.iter().enumerate() {
+            // Empty lines put the row on the line it has in the whole file.
+            let mut alone = start.clone();
+            alone.extend(std::iter::repeat_n(b'\n', index + 1));
+            alone.extend(row);
+            let (rows, problems) = read_scans(&alone);
+            rows_alone.extend(rows.into_iter().skip(start_rows));
+            problems_alone.extend(problems);
+        }
+        // The four good rows and the quoted row are read.
+        assert_eq!(rows_together.len(), 5);
+        assert_eq!(rows_together, rows_alone);
+        let lines: std::collections::BTreeSet<u64> = problems_together
+            .iter()
+            .filter_map(|problem| match problem.path.0.get(1) {
+                Some(PathSegment::Index(line)) => Some(*line),
+                _ => None,
+            })
+            .collect();
+        // The header and the good rows before these take the first lines.
+        let first = start_rows as u64 + 2;
+        assert_eq!(lines, [first + 1, first + 3, first + 6, first + 7].into());
+        // The bad byte's offset differs, because empty lines are shorter
+        // than the rows they stand for.
+        let without_offset = |problems: Vec<Problem>| -> Vec<(Code, Path, Params)> {
+            problems
+                .into_iter()
+                .map(|mut problem| {
+                    problem.params.remove("offset");
+                    (problem.code, problem.path, problem.params)
+                })
+                .collect()
+        };
+        assert_eq!(
+            without_offset(problems_together),
+            without_offset(problems_alone)
+        );
     }
 
     #[test]

@@ -1428,6 +1428,37 @@ mod tests {
         assert_eq!(texts[11], "resource:video-2");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn sort_per_learner_matches_stable_sort(
+            pairs in proptest::collection::vec((0usize..4, 0u8..3), 0..60),
+            grouped in proptest::bool::ANY,
+        ) {
+            let learners: Vec<LearnerId> = (0..4)
+                .map(|n| LearnerId::derive("test", &n.to_string()))
+                .collect();
+            // Each item carries its input position, which the comparison
+            // ignores, so the items with equal keys stay in input order only
+            // when every run is sorted stably.
+            let mut items: Vec<(LearnerId, u8, usize)> = pairs
+                .iter()
+                .enumerate()
+                .map(|(position, &(learner, key))| (learners[learner], key, position))
+                .collect();
+            if grouped {
+                items.sort_by_key(|item| item.0);
+            }
+            let compare = |a: &(LearnerId, u8, usize), b: &(LearnerId, u8, usize)| {
+                (a.0, a.1).cmp(&(b.0, b.1))
+            };
+            let mut expected = items.clone();
+            expected.sort_by(compare);
+            let mut found = items;
+            sort_per_learner(&mut found, |item| item.0, |run| run.sort_by(compare));
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
     #[test]
     fn sort_per_learner_matches_one_sort() {
         let learners: Vec<LearnerId> = (0..5)
