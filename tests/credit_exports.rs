@@ -626,8 +626,8 @@ fn batch_summary_matches_the_batch() {
     assert_eq!(codes, ["invalid_iri"]);
 }
 
-/// The id of a batch as the uuid crate derives it from the whole name: the
-/// platform without its trailing slashes, then each idempotency key.
+/// Derives the id of a batch with the uuid crate from the whole name, which
+/// is the platform without its trailing slashes, then each idempotency key.
 fn batch_id_by_uuid(platform: &str, batch: &xuetong::credit::DepositBatch) -> uuid::Uuid {
     let mut name = format!("credit_bank_batch:{}", platform.trim_end_matches('/'));
     for deposit in &batch.deposits {

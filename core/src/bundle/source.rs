@@ -22,10 +22,10 @@ pub trait BundleSource {
     /// Returns the I/O error of opening the file.
     fn open(&self, name: &str) -> io::Result<Option<Box<dyn Read + '_>>>;
 
-    /// Returns the size of the file `name` in bytes, when the source knows
-    /// it without reading the file. Reading uses it to size the rows of a
-    /// large file once rather than growing them, so a wrong size costs time
-    /// but never changes what is read. The default knows no size.
+    /// Returns the size of the file `name` in bytes, when the source can
+    /// tell it without reading the file. Reading uses it to size the rows of
+    /// a large file once rather than growing them, so a wrong size costs
+    /// time but never changes what is read. The default returns `None`.
     fn size(&self, name: &str) -> Option<u64> {
         let _ = name;
         None

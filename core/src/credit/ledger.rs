@@ -472,7 +472,7 @@ impl Ledger {
     /// copying them, and returns the computation's skipped outcomes.
     ///
     /// The accruals are freed as their entries are made, so the ledger step
-    /// of a season never holds the accruals and their entries in full
+    /// of a season never keeps the accruals and their entries in full
     /// twice.
     pub(crate) fn record_owned(
         &mut self,
