@@ -207,6 +207,20 @@ impl PartialEq for OutcomeSource {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Self::Given(a), Self::Given(b)) => a == b,
+            // The kind names and the UUIDs have fixed forms, so equal parts
+            // and equal keys go together.
+            (
+                Self::Attendance {
+                    kind,
+                    learner_id,
+                    subject,
+                },
+                Self::Attendance {
+                    kind: other_kind,
+                    learner_id: other_learner,
+                    subject: other_subject,
+                },
+            ) => kind == other_kind && learner_id == other_learner && subject == other_subject,
             _ => self.system() == other.system() && self.key() == other.key(),
         }
     }
@@ -572,6 +586,62 @@ mod tests {
             "Outcome is {} bytes; move fields that few kinds use into OutcomeDetails",
             std::mem::size_of::<Outcome>()
         );
+    }
+
+    const MADE_KEY: &str =
+        "attendance:20000000-0000-4000-8000-000000000001:30000000-0000-4000-8000-00000000000a";
+
+    /// The source of an outcome made from attendance, whose key is
+    /// `MADE_KEY`.
+    fn made_source() -> OutcomeSource {
+        OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        }
+    }
+
+    fn given_source(system: &'static str, key: &str) -> OutcomeSource {
+        OutcomeSource::Given(SourceRef {
+            system: system.into(),
+            key: key.to_owned(),
+        })
+    }
+
+    #[test]
+    fn made_source_key_written_out() {
+        let source = made_source();
+
+        assert_eq!(source.system(), OUTCOME_SOURCE_SYSTEM);
+        assert_eq!(source.key(), MADE_KEY);
+        assert_eq!(source.to_source_ref().key, MADE_KEY);
+    }
+
+    #[test]
+    fn made_source_compared_as_text() {
+        let same = given_source("xuetong-attendance", MADE_KEY);
+        let other_key = given_source("xuetong-attendance", &MADE_KEY.replace('a', "b"));
+        let other_system = given_source("oulad", MADE_KEY);
+
+        assert_eq!(made_source(), same);
+        assert_eq!(same, made_source());
+        assert_ne!(made_source(), other_key);
+        assert_ne!(made_source(), other_system);
+    }
+
+    #[test]
+    fn made_source_read_back_equal() {
+        let mut outcome = attendance();
+        outcome.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, MADE_KEY);
+        outcome.source = Some(made_source());
+
+        let json = outcome.to_json();
+        let reread = read(json.clone());
+
+        assert_eq!(json["source_system"], OUTCOME_SOURCE_SYSTEM);
+        assert_eq!(json["source_key"], MADE_KEY);
+        assert!(matches!(reread.source, Some(OutcomeSource::Given(_))));
+        assert_eq!(reread, outcome);
     }
 
     #[test]
