@@ -90,8 +90,8 @@ pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 pub struct Outcome {
     /// The outcome's id.
     pub id: OutcomeId,
-    /// Where the record was imported from, or the attendance it was made
-    /// from.
+    /// The system and key the record was imported from, or the parts of
+    /// the key of an outcome made from attendance.
     pub source: Option<OutcomeSource>,
     /// Who earned the outcome.
     pub learner_id: LearnerId,
@@ -126,7 +126,7 @@ pub struct Outcome {
 /// parts that the key of an outcome made from attendance is written from.
 ///
 /// A season makes about one outcome per attendance record, and a key
-/// written out as text takes about 90 bytes of heap each, so the outcomes
+/// written out as text takes 84 bytes of heap each, so the outcomes
 /// that [`crate::attendance::attendance_outcomes`] makes keep the parts
 /// and write the key when it is read. Equality compares the system and the
 /// key as text, so a source read back from a file equals the one it was
@@ -591,7 +591,7 @@ mod tests {
     const MADE_KEY: &str =
         "attendance:20000000-0000-4000-8000-000000000001:30000000-0000-4000-8000-00000000000a";
 
-    /// The source of an outcome made from attendance, whose key is
+    /// Makes the source of an outcome made from attendance, whose key is
     /// `MADE_KEY`.
     fn made_source() -> OutcomeSource {
         OutcomeSource::Attendance {
