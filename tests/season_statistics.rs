@@ -106,7 +106,7 @@ fn rerun_with_earlier_outcomes_matches_single_scope() {
             outcome
                 .source
                 .as_ref()
-                .is_some_and(|source| source.system == OUTCOME_SOURCE_SYSTEM)
+                .is_some_and(|source| source.system() == OUTCOME_SOURCE_SYSTEM)
         })
         .cloned()
         .collect();

@@ -718,7 +718,7 @@ fn outcomes_made_by_an_earlier_run_count_once() {
     assert!(
         earlier
             .iter()
-            .all(|outcome| outcome.source.as_ref().unwrap().system == OUTCOME_SOURCE_SYSTEM)
+            .all(|outcome| outcome.source.as_ref().unwrap().system() == OUTCOME_SOURCE_SYSTEM)
     );
     bundle.outcomes.extend(earlier);
     let request = StatisticsRequest::new(Scope::Platform, march());

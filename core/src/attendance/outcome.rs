@@ -1,7 +1,6 @@
 //! Learning outcomes from attendance: the bridge to the credit rules, which
 //! read [`Outcome`] records.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -9,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::id::{CourseId, LearnerId, OutcomeId, SessionId};
-use crate::model::{Outcome, OutcomeKind, Role, SourceRef};
+use crate::model::{Outcome, OutcomeKind, OutcomeSource, Role};
 use crate::record::Record;
 use crate::schedule::TimedSession;
 
@@ -241,9 +240,15 @@ impl<'r> Pending<'r> {
             Origin::Sum(Owner::Club(club), _) => club.uuid(),
             Origin::Given(outcome) => return outcome.clone(),
         };
-        let key = source_key(self.kind, self.learner, subject);
+        let source = OutcomeSource::Attendance {
+            kind: self.kind,
+            learner_id: self.learner,
+            subject,
+        };
+        let mut key = String::with_capacity(KEY_CAPACITY);
+        source.push_key(&mut key);
         let id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
-        let mut made = outcome(id, key, self.learner, self.kind, self.occurred_on);
+        let mut made = outcome(id, source, self.learner, self.kind, self.occurred_on);
         match self.origin {
             Origin::Record(record) => {
                 if self.kind == OutcomeKind::ClubActivity {
@@ -269,19 +274,25 @@ impl<'r> Pending<'r> {
     }
 }
 
-/// Writes the source key `{kind}:{learner}:{subject}`. The subject is the
-/// session of an outcome of one record, the course or club of a sum, and
-/// the course of a completion.
-fn source_key(kind: OutcomeKind, learner: LearnerId, subject: Uuid) -> String {
-    let kind = kind.as_str();
-    let mut key = String::with_capacity(kind.len() + 2 * (1 + HYPHENATED_LENGTH));
-    key.push_str(kind);
-    key.push(':');
-    push_hyphenated(&mut key, learner.uuid());
-    key.push(':');
-    push_hyphenated(&mut key, subject);
-    key
+/// Appends the source key `{kind}:{learner}:{subject}` to `out`. The
+/// subject is the session of an outcome of one record, the course or club
+/// of a sum, and the course of a completion.
+pub(crate) fn push_source_key(
+    out: &mut String,
+    kind: OutcomeKind,
+    learner: LearnerId,
+    subject: Uuid,
+) {
+    out.push_str(kind.as_str());
+    out.push(':');
+    push_hyphenated(out, learner.uuid());
+    out.push(':');
+    push_hyphenated(out, subject);
 }
+
+/// The maximum length of a source key: the longest kind name made here and
+/// two UUIDs, each after a colon.
+const KEY_CAPACITY: usize = "course_completion".len() + 2 * (1 + HYPHENATED_LENGTH);
 
 /// The length of a UUID in its hyphenated text form.
 const HYPHENATED_LENGTH: usize = 36;
@@ -413,21 +424,18 @@ fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Ut
     ends
 }
 
-/// Makes an outcome with the id `id` derived from `key`, the source `key`,
-/// and every optional field empty.
+/// Makes an outcome with the id `id` derived from the key of `source`, and
+/// every optional field empty.
 fn outcome(
     id: OutcomeId,
-    key: String,
+    source: OutcomeSource,
     learner: LearnerId,
     kind: OutcomeKind,
     occurred_on: NaiveDate,
 ) -> Outcome {
     Outcome {
         id,
-        source: Some(SourceRef {
-            system: Cow::Borrowed(OUTCOME_SOURCE_SYSTEM),
-            key,
-        }),
+        source: Some(source),
         learner_id: learner,
         kind,
         occurred_on,
@@ -493,15 +501,15 @@ mod tests {
 
         let outcomes = make_all(pending);
 
-        let keys: Vec<&str> = outcomes
+        let keys: Vec<String> = outcomes
             .iter()
-            .map(|outcome| outcome.source.as_ref().unwrap().key.as_str())
+            .map(|outcome| outcome.source.as_ref().unwrap().key().into_owned())
             .collect();
         assert_eq!(keys[0], format!("attendance:{learner}:{course}"));
         assert_eq!(keys[1], format!("club_activity:{learner}:{club}"));
         assert_eq!(keys[2], format!("course_completion:{learner}:{course}"));
         for (outcome, key) in outcomes.iter().zip(keys) {
-            let expected = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, key);
+            let expected = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
             assert_eq!(outcome.id, expected, "key {key}");
         }
     }

@@ -31,8 +31,8 @@ use crate::bundle::{Bundle, BundleSource};
 use crate::id::{CourseId, EnrolmentId, LearnerId, OutcomeId, VenueId};
 use crate::model::{
     Audience, Category, CategoryDef, Course, DEFAULT_COMPLETION_THRESHOLD, Enrolment,
-    EnrolmentStatus, Learner, Outcome, OutcomeDetails, OutcomeKind, Role, SourceRef, Venue,
-    VenueTier,
+    EnrolmentStatus, Learner, Outcome, OutcomeDetails, OutcomeKind, OutcomeSource, Role, SourceRef,
+    Venue, VenueTier,
 };
 use crate::problem::codes;
 use crate::schedule::{AmbiguousTime, resolve_local};
@@ -880,7 +880,7 @@ fn run_key(module: &str, presentation: &str) -> String {
 fn outcome(key: &str, student: i64, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
     Outcome {
         id: OutcomeId::derive(SYSTEM, key),
-        source: source_ref(key),
+        source: source_ref(key).map(OutcomeSource::Given),
         learner_id: LearnerId::derive(SYSTEM, &student.to_string()),
         kind,
         occurred_on,

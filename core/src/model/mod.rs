@@ -27,7 +27,9 @@ pub use enrolment::{Enrolment, EnrolmentStatus, GroupBooking, GroupMode};
 pub use excusal::Excusal;
 pub use instructor::Instructor;
 pub use learner::Learner;
-pub use outcome::{AwardRank, AwardScope, Outcome, OutcomeDetails, OutcomeKind, Role};
+pub use outcome::{
+    AwardRank, AwardScope, Outcome, OutcomeDetails, OutcomeKind, OutcomeSource, Role,
+};
 pub use scan::{Scan, ScanDirection, ScanMethod, ScanOrigin};
 pub use session::{AmbiguousTime, ClubActivityKind, Session, SessionOwner, SessionStatus};
 pub use venue::{Venue, VenueTier};

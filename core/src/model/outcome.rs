@@ -1,5 +1,9 @@
-use chrono::NaiveDate;
+use std::borrow::Cow;
 
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::attendance::{OUTCOME_SOURCE_SYSTEM, push_source_key};
 use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, SessionId};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
@@ -86,8 +90,9 @@ pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 pub struct Outcome {
     /// The outcome's id.
     pub id: OutcomeId,
-    /// Where the record was imported from.
-    pub source: Option<SourceRef>,
+    /// The system and key the record was imported from, or the parts of
+    /// the key of an outcome made from attendance.
+    pub source: Option<OutcomeSource>,
     /// Who earned the outcome.
     pub learner_id: LearnerId,
     /// What kind of outcome it is.
@@ -116,6 +121,112 @@ pub struct Outcome {
     /// [`Outcome::details_mut`].
     pub details: Option<Box<OutcomeDetails>>,
 }
+
+/// The source of an [`Outcome`]: a [`SourceRef`] as records have, or the
+/// parts that the key of an outcome made from attendance is written from.
+///
+/// A season makes about one outcome per attendance record, and a key
+/// written out as text takes 84 bytes of heap each, so the outcomes
+/// that [`crate::attendance::attendance_outcomes`] makes keep the parts
+/// and write the key when it is read. Equality compares the system and the
+/// key as text, so a source read back from a file equals the one it was
+/// written from.
+#[derive(Clone, Debug)]
+pub enum OutcomeSource {
+    /// A source given with the record, or set by the caller.
+    Given(SourceRef),
+    /// An outcome made from attendance: the system is
+    /// [`OUTCOME_SOURCE_SYSTEM`] and the key is
+    /// `{kind}:{learner_id}:{subject}`, the UUIDs in lowercase hyphenated
+    /// form.
+    Attendance {
+        /// The kind of the outcome made.
+        kind: OutcomeKind,
+        /// The learner who attended.
+        learner_id: LearnerId,
+        /// The session of an outcome of one attendance record, the course
+        /// or club of a sum over several, or the completed course.
+        subject: Uuid,
+    },
+}
+
+impl OutcomeSource {
+    /// Returns the system the outcome came from.
+    pub fn system(&self) -> &str {
+        match self {
+            Self::Given(source) => &source.system,
+            Self::Attendance { .. } => OUTCOME_SOURCE_SYSTEM,
+        }
+    }
+
+    /// Returns the outcome's key in its system, written out for a source
+    /// made from attendance.
+    pub fn key(&self) -> Cow<'_, str> {
+        match self {
+            Self::Given(source) => Cow::Borrowed(&source.key),
+            Self::Attendance { .. } => {
+                let mut key = String::new();
+                self.push_key(&mut key);
+                Cow::Owned(key)
+            }
+        }
+    }
+
+    /// Appends the key of [`OutcomeSource::key`] to `out`, with no
+    /// allocation of its own.
+    pub fn push_key(&self, out: &mut String) {
+        match self {
+            Self::Given(source) => out.push_str(&source.key),
+            Self::Attendance {
+                kind,
+                learner_id,
+                subject,
+            } => push_source_key(out, *kind, *learner_id, *subject),
+        }
+    }
+
+    /// Returns the source as a [`SourceRef`], borrowed when it is one.
+    pub fn to_source_ref(&self) -> Cow<'_, SourceRef> {
+        match self {
+            Self::Given(source) => Cow::Borrowed(source),
+            Self::Attendance { .. } => Cow::Owned(SourceRef {
+                system: Cow::Borrowed(OUTCOME_SOURCE_SYSTEM),
+                key: self.key().into_owned(),
+            }),
+        }
+    }
+}
+
+impl From<SourceRef> for OutcomeSource {
+    fn from(source: SourceRef) -> Self {
+        Self::Given(source)
+    }
+}
+
+impl PartialEq for OutcomeSource {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Given(a), Self::Given(b)) => a == b,
+            // The kind names and the UUIDs have fixed forms, so equal parts
+            // and equal keys go together.
+            (
+                Self::Attendance {
+                    kind,
+                    learner_id,
+                    subject,
+                },
+                Self::Attendance {
+                    kind: other_kind,
+                    learner_id: other_learner,
+                    subject: other_subject,
+                },
+            ) => kind == other_kind && learner_id == other_learner && subject == other_subject,
+            _ => self.system() == other.system() && self.key() == other.key(),
+        }
+    }
+}
+
+impl Eq for OutcomeSource {}
 
 /// The fields of an [`Outcome`] that most outcomes leave empty.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -331,7 +442,7 @@ impl Record for Outcome {
         let (id, source) = identity?;
         Some(Self {
             id,
-            source,
+            source: source.map(OutcomeSource::Given),
             learner_id: learner_id?,
             kind: kind?,
             occurred_on: occurred_on?,
@@ -360,7 +471,8 @@ impl Record for Outcome {
     }
 
     fn write_fields(&self, writer: &mut FieldWriter) {
-        write_identity(writer, &self.id, self.source.as_ref());
+        let source = self.source.as_ref().map(OutcomeSource::to_source_ref);
+        write_identity(writer, &self.id, source.as_deref());
         writer.put("learner_id", &self.learner_id);
         writer.put("kind", &self.kind);
         writer.put("occurred_on", &self.occurred_on);
@@ -474,6 +586,62 @@ mod tests {
             "Outcome is {} bytes; move fields that few kinds use into OutcomeDetails",
             std::mem::size_of::<Outcome>()
         );
+    }
+
+    const MADE_KEY: &str =
+        "attendance:20000000-0000-4000-8000-000000000001:30000000-0000-4000-8000-00000000000a";
+
+    /// Makes the source of an outcome made from attendance, whose key is
+    /// `MADE_KEY`.
+    fn made_source() -> OutcomeSource {
+        OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        }
+    }
+
+    fn given_source(system: &'static str, key: &str) -> OutcomeSource {
+        OutcomeSource::Given(SourceRef {
+            system: system.into(),
+            key: key.to_owned(),
+        })
+    }
+
+    #[test]
+    fn made_source_key_written_out() {
+        let source = made_source();
+
+        assert_eq!(source.system(), OUTCOME_SOURCE_SYSTEM);
+        assert_eq!(source.key(), MADE_KEY);
+        assert_eq!(source.to_source_ref().key, MADE_KEY);
+    }
+
+    #[test]
+    fn made_source_compared_as_text() {
+        let same = given_source("xuetong-attendance", MADE_KEY);
+        let other_key = given_source("xuetong-attendance", &MADE_KEY.replace('a', "b"));
+        let other_system = given_source("oulad", MADE_KEY);
+
+        assert_eq!(made_source(), same);
+        assert_eq!(same, made_source());
+        assert_ne!(made_source(), other_key);
+        assert_ne!(made_source(), other_system);
+    }
+
+    #[test]
+    fn made_source_read_back_equal() {
+        let mut outcome = attendance();
+        outcome.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, MADE_KEY);
+        outcome.source = Some(made_source());
+
+        let json = outcome.to_json();
+        let reread = read(json.clone());
+
+        assert_eq!(json["source_system"], OUTCOME_SOURCE_SYSTEM);
+        assert_eq!(json["source_key"], MADE_KEY);
+        assert!(matches!(reread.source, Some(OutcomeSource::Given(_))));
+        assert_eq!(reread, outcome);
     }
 
     #[test]

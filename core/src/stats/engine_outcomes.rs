@@ -7,7 +7,7 @@ use crate::attendance::{
     AttendanceReport, OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes,
 };
 use crate::id::OutcomeId;
-use crate::model::{Outcome, SourceRef};
+use crate::model::{Outcome, OutcomeSource};
 use crate::schedule::TimedSession;
 
 /// The outcomes of a season run: the engine's outcomes of `grouping`
@@ -72,8 +72,8 @@ impl<'a> EngineOutcomes<'a> {
 
 /// Checks whether an outcome with `source` was made by the attendance
 /// engine rather than given in the bundle.
-pub(super) fn is_from_engine(source: Option<&SourceRef>) -> bool {
-    source.is_some_and(|source| source.system == OUTCOME_SOURCE_SYSTEM)
+pub(super) fn is_from_engine(source: Option<&OutcomeSource>) -> bool {
+    source.is_some_and(|source| source.system() == OUTCOME_SOURCE_SYSTEM)
 }
 
 /// Returns the outcomes of `season` that the engine made in this run, given
@@ -112,6 +112,7 @@ fn made_by_engine<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceRef;
     use crate::problem::Path;
     use crate::record::Record;
     use serde_json::json;
@@ -125,9 +126,11 @@ mod tests {
             "occurred_on": "2026-03-02",
         });
         let mut outcome = Outcome::from_json(&value, &Path::root()).unwrap();
-        outcome.source = system.map(|system| SourceRef {
-            system: system.to_owned().into(),
-            key: format!("key {id}"),
+        outcome.source = system.map(|system| {
+            OutcomeSource::Given(SourceRef {
+                system: system.to_owned().into(),
+                key: format!("key {id}"),
+            })
         });
         outcome
     }

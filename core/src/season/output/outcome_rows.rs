@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use crate::field::FieldValue;
-use crate::model::Outcome;
+use crate::model::{Outcome, OutcomeSource};
 use crate::record::Record;
 
 /// The size at which the buffered rows go to the writer.
@@ -46,9 +46,9 @@ fn push_row(out: &mut String, outcome: &Outcome) {
     outcome.id.write_text(out);
     out.push(',');
     if let Some(source) = &outcome.source {
-        push_cell(out, &source.system);
+        push_cell(out, source.system());
         out.push(',');
-        push_cell(out, &source.key);
+        push_key_cell(out, source);
     } else {
         out.push(',');
     }
@@ -114,6 +114,16 @@ fn push_optional_text(out: &mut String, text: Option<&str>) {
     out.push(',');
 }
 
+/// Appends the key of `source` as one CSV cell. A key made from attendance
+/// is a snake_case kind and two UUIDs, which never need quotes, so it is
+/// written straight into `out`.
+fn push_key_cell(out: &mut String, source: &OutcomeSource) {
+    match source {
+        OutcomeSource::Given(source) => push_cell(out, &source.key),
+        OutcomeSource::Attendance { .. } => source.push_key(out),
+    }
+}
+
 /// Appends `text` as one CSV cell. When [`needs_quotes`] returns true, the
 /// cell is quoted and each quote inside it doubled.
 pub(super) fn push_cell(out: &mut String, text: &str) {
@@ -168,14 +178,17 @@ mod tests {
     /// Makes an outcome as attendance makes it: a source, minutes, a course and a
     /// session, every other optional field empty.
     fn attended(learner: &str, session: &str, minutes: u32) -> Outcome {
-        let key = format!("attendance:{learner}:{session}");
+        let learner_id = LearnerId::derive("test", learner);
+        let session_id = SessionId::derive("test", session);
+        let source = OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id,
+            subject: session_id.uuid(),
+        };
         Outcome {
-            id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
-            source: Some(SourceRef {
-                system: OUTCOME_SOURCE_SYSTEM.into(),
-                key,
-            }),
-            learner_id: LearnerId::derive("test", learner),
+            id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &source.key()),
+            source: Some(source),
+            learner_id,
             kind: OutcomeKind::Attendance,
             occurred_on: date(2026, 3, 7),
             recorded_on: None,
@@ -183,7 +196,7 @@ mod tests {
             minutes: Some(minutes),
             course_id: Some(CourseId::derive("test", "course")),
             club_id: None,
-            session_id: Some(SessionId::derive("test", session)),
+            session_id: Some(session_id),
             banked: false,
             details: None,
         }
@@ -193,10 +206,10 @@ mod tests {
     fn filled() -> Outcome {
         Outcome {
             id: OutcomeId::derive("test", "filled"),
-            source: Some(SourceRef {
+            source: Some(OutcomeSource::Given(SourceRef {
                 system: "registry, \"old\"".into(),
                 key: "line one\nline two".to_owned(),
-            }),
+            })),
             learner_id: LearnerId::derive("test", "9"),
             kind: OutcomeKind::Award,
             occurred_on: date(2026, 5, 20),
@@ -322,10 +335,10 @@ mod tests {
         for (index, text) in texts.iter().enumerate() {
             let mut outcome = filled();
             outcome.id = OutcomeId::derive("test", &index.to_string());
-            outcome.source = Some(SourceRef {
+            outcome.source = Some(OutcomeSource::Given(SourceRef {
                 system: (*text).to_owned().into(),
                 key: format!("{text}{index}"),
-            });
+            }));
             outcome.details_mut().title = Some((*text).to_owned());
             outcome.details_mut().certificate_code = Some((*text).to_owned());
             outcome.details_mut().resource_id = Some((*text).to_owned());
