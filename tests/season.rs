@@ -982,6 +982,16 @@ fn run_season_operation_returns_every_file() {
     let response = xuetong::api::call_value("run_season", &bad_rules).into_json();
     assert_eq!(response["problems"][0]["code"], "unknown_rule_set");
     assert_eq!(response["problems"][0]["path"], json!(["options", "rules"]));
+
+    // A rule set name is trimmed as a CSV cell is.
+    let spaced_rules = json!({
+        "input": {"files": text},
+        "options": {"home_page": HOME_PAGE, "rules": " community@2\t"},
+    });
+    let response = xuetong::api::call_value("run_season", &spaced_rules).into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    assert_eq!(response["value"]["rule_set"]["id"], "community");
+    assert_eq!(response["value"]["rule_set"]["version"], 2);
 }
 
 // The statistics and the learning index of a season, on the bundle of

@@ -87,7 +87,7 @@ fn rules(request: &Request<'_>) -> Result<EligibilityRules, Problems> {
     if let Some(age) = option::<u8>(request, "child_max_age")? {
         rules.child_max_age = age;
     }
-    if let Some(rule) = option::<LeapDayBirthday>(request, "leap_day_birthday")? {
+    if let Some(rule) = text_option::<LeapDayBirthday>(request, "leap_day_birthday")? {
         rules.leap_day_birthday = rule;
     }
     Ok(rules)

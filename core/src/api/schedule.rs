@@ -56,21 +56,6 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
 ];
 
-fn zone_option(request: &Request<'_>, name: &'static str) -> Result<Option<Tz>, Problems> {
-    match option::<String>(request, name)? {
-        None => Ok(None),
-        Some(text) => Tz::from_text(&text).map(Some).map_err(|_| {
-            Problem::new(
-                codes::INVALID_TIME_ZONE,
-                Path::root().join("options").join(name),
-            )
-            .with("field", name)
-            .with("value", text)
-            .into()
-        }),
-    }
-}
-
 /// Reads `options.calendars`: holiday calendars that add to or replace the
 /// built-in ones.
 fn calendar_set(request: &Request<'_>) -> Result<CalendarSet, Problems> {
@@ -112,14 +97,14 @@ fn timed_json(session: &Session, times: &SessionTimes) -> Value {
 }
 
 fn resolve_session(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = zone_option(request, "venue_time_zone")?;
+    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
     let session = Session::from_json(request.input, &Path::root())?;
     let times = session_times(&session, venue_zone)?;
     Ok(timed_json(&session, &times))
 }
 
 fn expand_schedule(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = zone_option(request, "venue_time_zone")?;
+    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
     let calendars = calendar_set(request)?;
     let series = Series::from_json(request.input, &Path::root())?;
     let expansion = expand_series(&series, venue_zone, &calendars)?;
@@ -279,7 +264,7 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
         course_id: text_option::<CourseId>(request, "course_id")?,
         club_id: text_option::<ClubId>(request, "club_id")?,
         venue_id: text_option::<VenueId>(request, "venue_id")?,
-        time_zone: zone_option(request, "time_zone")?,
+        time_zone: text_option::<Tz>(request, "time_zone")?,
         until,
         holiday_calendar: holiday_calendar.as_deref(),
         calendars: &calendars,
@@ -338,7 +323,7 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
     read(records::<Enrolment>(object, "enrolments").map(|found| enrolments = found));
     let course_id = text_option::<CourseId>(request, "course_id");
     let learner_id = text_option::<LearnerId>(request, "learner_id");
-    let name: Result<Option<String>, Problems> = option(request, "name");
+    let name = text_option::<String>(request, "name");
     let (course_id, learner_id, name) = match (course_id, learner_id, name) {
         (Ok(course), Ok(learner), Ok(name)) if problems.is_empty() => (course, learner, name),
         (course, learner, name) => {

@@ -261,12 +261,7 @@ fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet>
         .filter(|value| !value.is_null())?;
     let path = option_path("rules");
     if let Value::String(name) = value {
-        let (id, version) = match name.split_once('@') {
-            Some((id, version)) => (id, version.parse::<u32>().ok()),
-            None => (name.as_str(), None),
-        };
-        let valid_version = !name.contains('@') || version.is_some();
-        let found = valid_version.then(|| presets::find(id, version)).flatten();
+        let found = presets::find_by_name(name);
         if found.is_none() {
             problems.push(
                 Problem::new(crate::credit::codes::UNKNOWN_RULE_SET, path)
