@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Operation, Request, option, text_option, to_value};
-use crate::field::{FieldValue, format_instant};
+use crate::field::{FieldValue, Invalid, format_instant};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes};
@@ -200,15 +200,7 @@ fn classify_dates(request: &Request<'_>) -> Result<Value, Problems> {
                 .with("field", "dates")
                 .into());
         }
-        Some(value) => Vec::<NaiveDate>::from_json(value).map_err(|invalid| {
-            let mut problem = Problem::new(invalid.code, dates_path.clone())
-                .with("field", "dates")
-                .with("value", shown(value));
-            for (name, value) in invalid.params {
-                problem = problem.with(name, value);
-            }
-            Problems::from(problem)
-        })?,
+        Some(value) => read_dates(value, &dates_path)?,
     };
     let mut problems = Problems::new();
     let mut days = Vec::with_capacity(dates.len());
@@ -405,6 +397,34 @@ fn select_sessions(
 
 /// A JSON value as a problem message shows it: a string as written, without
 /// JSON quotes, and anything else as JSON.
+/// Reads the dates to classify. Unlike a list field, which skips empty
+/// items, every item here must be a date, because each gets its own entry
+/// in the result.
+fn read_dates(value: &Value, path: &Path) -> Result<Vec<NaiveDate>, Problems> {
+    let invalid_at = |invalid: Invalid, path: Path, value: &Value| {
+        let mut problem = Problem::new(invalid.code, path)
+            .with("field", "dates")
+            .with("value", shown(value));
+        for (name, value) in invalid.params {
+            problem = problem.with(name, value);
+        }
+        problem
+    };
+    let Value::Array(items) = value else {
+        let invalid = Invalid::wrong_type(Vec::<NaiveDate>::EXPECTED);
+        return Err(invalid_at(invalid, path.clone(), value).into());
+    };
+    let mut problems = Problems::new();
+    let mut dates = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match NaiveDate::from_json(item) {
+            Ok(date) => dates.push(date),
+            Err(invalid) => problems.push(invalid_at(invalid, path.join(index), item)),
+        }
+    }
+    problems.into_result(dates)
+}
+
 fn shown(value: &Value) -> String {
     value
         .as_str()
