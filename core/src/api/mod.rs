@@ -322,6 +322,19 @@ fn text_option<T: crate::field::FieldValue>(
     }
 }
 
+/// Reads an option given as a JSON object in the form of record `T`, such
+/// as a statistics period, with its problems under `["options", name]`.
+#[cfg(feature = "full-api")]
+fn record_option<T: crate::record::Record>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    match request.options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value, &Path::root().join("options").join(name)).map(Some),
+    }
+}
+
 /// Reads an option of an operation as a field value, such as a date, and
 /// reports an invalid one under the path `["options", name]` with the form
 /// the field expects, for example "option as_of must be a date written

@@ -69,8 +69,12 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
     let xapi = read_option::<bool>(request, "xapi", &mut problems).unwrap_or(false);
     let time_zone = read_option::<Tz>(request, "time_zone", &mut problems);
     let grouping = read_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
-    let kinds = read_document::<BTreeSet<ScopeKind>>(request, "statistics", &mut problems);
-    let period = read_document::<Period>(request, "period", &mut problems);
+    let kinds = read_option::<Vec<ScopeKind>>(request, "statistics", &mut problems)
+        .map(BTreeSet::from_iter);
+    let period = super::record_option::<Period>(request, "period").unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    });
     let coverage = read_document::<CoverageSettings>(request, "coverage", &mut problems);
     let (Some(files), Some(home_page), Some(policy), true) =
         (files, home_page, policy, problems.is_empty())
