@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, option, text_option, to_value};
-use crate::field::{FieldValue, Invalid, format_instant};
+use super::{Operation, Request, text_option, to_value};
+use crate::field::{FieldValue, Invalid, format_instant, trim_spaces};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes};
@@ -156,7 +156,7 @@ fn chosen_calendar<'a>(
 ) -> Result<&'a HolidayCalendar, Problems> {
     let id: String = field(object, "calendar", "a calendar id such as \"cn\"")?
         .unwrap_or_else(|| CHINA.to_owned());
-    calendars.get(&id).ok_or_else(|| {
+    calendars.get(trim_spaces(&id)).ok_or_else(|| {
         Problem::new(
             crate::schedule::codes::UNKNOWN_HOLIDAY_CALENDAR,
             Path::root().join("calendar"),
@@ -251,7 +251,7 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
     let calendars = calendar_set(request)?;
     let venues: Vec<Venue> = option_records(request, "venues")?;
     let until = text_option::<NaiveDate>(request, "until")?;
-    let holiday_calendar: Option<String> = option(request, "holiday_calendar")?;
+    let holiday_calendar = text_option::<String>(request, "holiday_calendar")?;
     let options = ImportOptions {
         course_id: text_option::<CourseId>(request, "course_id")?,
         club_id: text_option::<ClubId>(request, "club_id")?,
