@@ -628,7 +628,7 @@ fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     };
     let recorded_from = optional_date(request, "recorded_from", &mut problems);
     let recorded_to = optional_date(request, "recorded_to", &mut problems);
-    let include_zero = option::<bool>(request, "include_zero").unwrap_or_else(|found| {
+    let include_zero = field_option::<bool>(request, "include_zero").unwrap_or_else(|found| {
         problems.extend(found);
         None
     });
