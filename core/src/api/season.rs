@@ -75,7 +75,15 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
         problems.extend(found);
         None
     });
-    let coverage = read_document::<CoverageSettings>(request, "coverage", &mut problems);
+    let coverage = request
+        .options
+        .get("coverage")
+        .filter(|value| !value.is_null())
+        .and_then(|value| {
+            CoverageSettings::from_json(value, &option_path("coverage"))
+                .map_err(|found| problems.extend(found))
+                .ok()
+        });
     let (Some(files), Some(home_page), Some(policy), true) =
         (files, home_page, policy, problems.is_empty())
     else {
@@ -141,19 +149,6 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
         "read_report": read_report,
         "files": outputs,
     }))
-}
-
-/// Reads option `name` as a JSON document: `None` when absent or invalid,
-/// with the problems of an invalid one added to `problems`.
-fn read_document<T: for<'de> serde::Deserialize<'de>>(
-    request: &Request<'_>,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    super::option::<T>(request, name).unwrap_or_else(|found| {
-        problems.extend(found);
-        None
-    })
 }
 
 fn option_path(name: &'static str) -> Path {

@@ -17,7 +17,7 @@ use super::attendance::{
     check_fields, input_object, read_list, read_policy, read_token_key, required_option,
     timed_sessions,
 };
-use super::{Operation, Request, option, record_option, to_value};
+use super::{Operation, Request, record_option, to_value};
 use crate::attendance::{
     AssessmentResult, AttendanceInput, AttendanceReport, EvaluationSettings, evaluate_attendance,
 };
@@ -166,12 +166,14 @@ fn required_record<T: Record>(
 
 /// Reads `options.coverage`, the default learning circle when absent.
 fn read_coverage(request: &Request<'_>, problems: &mut Problems) -> CoverageSettings {
-    option::<CoverageSettings>(request, "coverage")
-        .unwrap_or_else(|found| {
+    let path = Path::root().join("options").join("coverage");
+    match request.options.get("coverage") {
+        None | Some(Value::Null) => CoverageSettings::default(),
+        Some(value) => CoverageSettings::from_json(value, &path).unwrap_or_else(|found| {
             problems.extend(found);
-            None
-        })
-        .unwrap_or_default()
+            CoverageSettings::default()
+        }),
+    }
 }
 
 /// Moves the paths of the core's `scope`, `period` and `coverage` problems
