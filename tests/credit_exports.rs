@@ -637,6 +637,35 @@ fn batch_id_by_uuid(platform: &str, batch: &xuetong::credit::DepositBatch) -> uu
     uuid::Uuid::new_v5(&xuetong::id::NAMESPACE, name.as_bytes())
 }
 
+/// The season's ledger with its zero-value capped entry revoked the next
+/// day: a reversal of a zero entry, which a batch leaves out unless it
+/// includes zero-value entries.
+fn ledger_with_capped_revoked() -> Ledger {
+    let mut ledger = season_ledger();
+    let capped = ledger
+        .entries()
+        .iter()
+        .find(|entry| entry.kind == xuetong::credit::EntryKind::Capped)
+        .expect("the season caps an entry")
+        .id;
+    let next_day = NaiveDate::from_ymd_opt(2026, 6, 2).unwrap();
+    ledger
+        .revoke(capped, next_day, "recorded twice".into())
+        .unwrap();
+    ledger
+}
+
+#[test]
+fn batch_summary_counts_zero_reversals() {
+    let ledger = ledger_with_capped_revoked();
+    let without_zero = deposit_batch_summary(&ledger, &slashed_options(false)).unwrap();
+    let with_zero = deposit_batch_summary(&ledger, &slashed_options(true)).unwrap();
+    // Every entry but the capped one and its revocation, then all of them.
+    assert_eq!(without_zero.deposits, ledger.entries().len() - 2);
+    assert_eq!(with_zero.deposits, ledger.entries().len());
+    assert_ne!(without_zero.batch_id, with_zero.batch_id);
+}
+
 #[test]
 fn batch_summary_matches_odd_options() {
     let day = |text: &str| Some(text.parse::<NaiveDate>().unwrap());
@@ -656,7 +685,7 @@ fn batch_summary_matches_odd_options() {
         (day("2026-06-02"), None),
         (day("2026-06-02"), day("2026-06-01")),
     ];
-    let ledgers = [Ledger::new(), season_ledger()];
+    let ledgers = [Ledger::new(), season_ledger(), ledger_with_capped_revoked()];
     let mut checked = [0; 3];
     for (ledger, platform, (recorded_from, recorded_to), include_zero) in ledgers
         .iter()

@@ -982,6 +982,46 @@ fn run_season_operation_returns_every_file() {
     let response = xuetong::api::call_value("run_season", &bad_rules).into_json();
     assert_eq!(response["problems"][0]["code"], "unknown_rule_set");
     assert_eq!(response["problems"][0]["path"], json!(["options", "rules"]));
+
+    // A rule set name is trimmed as a CSV cell is.
+    let spaced_rules = json!({
+        "input": {"files": text},
+        "options": {"home_page": HOME_PAGE, "rules": " community@2\t"},
+    });
+    let response = xuetong::api::call_value("run_season", &spaced_rules).into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    assert_eq!(response["value"]["rule_set"]["id"], "community");
+    assert_eq!(response["value"]["rule_set"]["version"], 2);
+
+    // The statistics kinds and the period days are read as CSV cells are.
+    let spaced_statistics = json!({
+        "input": {"files": text},
+        "options": {
+            "home_page": HOME_PAGE,
+            "statistics": [" platform\t", ""],
+            "period": {"first_day": " 2026-03-01", "last_day": "2026-03-31 "},
+        },
+    });
+    let response = xuetong::api::call_value("run_season", &spaced_statistics).into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    let statistics = response["value"]["files"]["statistics.csv"]
+        .as_str()
+        .expect("statistics.csv is text");
+    assert_eq!(statistics.lines().count(), 2, "{statistics}");
+    assert!(statistics.contains("2026-03-01"), "{statistics}");
+    let loose_period = json!({
+        "input": {"files": text},
+        "options": {
+            "home_page": HOME_PAGE,
+            "period": {"first_day": "2026-3-1", "last_day": "2026-03-31"},
+        },
+    });
+    let response = xuetong::api::call_value("run_season", &loose_period).into_json();
+    assert_eq!(response["problems"][0]["code"], "invalid_date");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["options", "period", "first_day"])
+    );
 }
 
 // The statistics and the learning index of a season, on the bundle of

@@ -17,6 +17,7 @@ use xuetong::attendance::AttendanceReport;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
+use xuetong::field::FieldValue;
 use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
@@ -132,8 +133,8 @@ impl RunArgs {
 fn parse_period(text: &str) -> Result<Period, String> {
     let expected = || "expected two dates such as 2026-03-01..2026-03-31".to_owned();
     let (first, last) = text.trim().split_once("..").ok_or_else(expected)?;
-    let day =
-        |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| expected());
+    // Read as a date cell is: a four-digit year and two-digit month and day.
+    let day = |text: &str| NaiveDate::from_text(text.trim()).map_err(|_| expected());
     let period = Period {
         first_day: day(first)?,
         last_day: day(last)?,

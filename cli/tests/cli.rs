@@ -597,6 +597,20 @@ fn run_ranks_districts_in_the_report() {
         "2026-03-31..2026-03-01",
     ]);
     assert_eq!(code(&reversed), 2);
+    let loose = xuetong(&[
+        "run",
+        bundle.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--period",
+        "2026-3-1..2026-03-31",
+    ]);
+    assert_eq!(code(&loose), 2, "{}", stderr(&loose));
+    assert!(
+        stderr(&loose).contains("2026-03-01..2026-03-31"),
+        "{}",
+        stderr(&loose)
+    );
 }
 
 /// A credit rule set that the season refuses after attendance: a draft

@@ -95,6 +95,13 @@ pub(crate) fn trim_spaces(text: &str) -> &str {
     })
 }
 
+/// Returns whether `value` is a JSON string that is empty once trimmed.
+fn is_empty_text(value: &Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|text| trim_spaces(text).is_empty())
+}
+
 impl FieldValue for String {
     /// Reads free text: at most [`MAX_TEXT_CHARS`] characters, and no control
     /// characters other than tab, line feed and carriage return (a NUL or an
@@ -488,7 +495,10 @@ impl FieldValue for f64 {
     }
 }
 
-/// A list: a JSON array, or in CSV the items separated by `;`.
+/// A list: a JSON array, or in CSV the items separated by `;`. An empty
+/// item (only whitespace, or nothing between two `;`) means no value and
+/// is skipped in both forms, as an empty field is, so `a;;b` and
+/// `["a", "", "b"]` read alike.
 impl<T: FieldValue> FieldValue for Vec<T> {
     const EXPECTED: &'static str = "a list";
 
@@ -502,7 +512,11 @@ impl<T: FieldValue> FieldValue for Vec<T> {
 
     fn from_json(value: &Value) -> Result<Self, Invalid> {
         match value {
-            Value::Array(items) => items.iter().map(T::from_json).collect(),
+            Value::Array(items) => items
+                .iter()
+                .filter(|item| !is_empty_text(item))
+                .map(T::from_json)
+                .collect(),
             _ => Err(Invalid::wrong_type(Self::EXPECTED)),
         }
     }
@@ -785,6 +799,22 @@ mod tests {
         let ids: Vec<u32> = Vec::from_text("1; 2;;3").unwrap();
         assert_eq!(ids, vec![1, 2, 3]);
         assert_eq!(ids.to_text(), "1;2;3");
+    }
+
+    #[test]
+    fn lists_skip_empty_items_alike() {
+        let uuid = "10000000-0000-4000-8000-000000000001";
+        let from_csv =
+            Vec::<crate::id::InstructorId>::from_text(&format!(";{uuid};; \t;")).unwrap();
+        let from_json =
+            Vec::<crate::id::InstructorId>::from_json(&json!(["", uuid, " \t", "\u{3000}"]))
+                .unwrap();
+        assert_eq!(from_csv.len(), 1);
+        assert_eq!(from_json, from_csv);
+        let separator = Vec::<crate::id::InstructorId>::from_json(&json!([uuid, "\u{2028}"]));
+        assert_eq!(separator.unwrap_err().code, codes::INVALID_UUID);
+        let null = Vec::<crate::id::InstructorId>::from_json(&json!([uuid, null]));
+        assert_eq!(null.unwrap_err().code, codes::INVALID_TYPE);
     }
 
     #[test]

@@ -13,14 +13,14 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Operation, Request, field_option, option, to_value};
+use super::{Operation, Request, field_option, option, text_option, to_value};
 use crate::credit::xapi::{LearningEvent, XapiOptions, events_from_ledger, statements};
 use crate::credit::{
     Adjustment, CreditContext, DepositOptions, Ledger, RuleSet, codes, compute_credits,
     deposit_batch, presets, rule_set_from_json, transcript,
 };
 use crate::decimal::Credits;
-use crate::field::FieldValue;
+use crate::field::{FieldValue, trim_spaces};
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
@@ -152,12 +152,7 @@ fn required_field<T: FieldValue>(
 fn read_rule_set(value: &Value, problems: &mut Problems) -> Option<RuleSet> {
     let path = Path::root().join("rule_set");
     if let Value::String(name) = value {
-        let (id, version) = match name.split_once('@') {
-            Some((id, version)) => (id, version.parse::<u32>().ok()),
-            None => (name.as_str(), None),
-        };
-        let valid_version = !name.contains('@') || version.is_some();
-        let found = valid_version.then(|| presets::find(id, version)).flatten();
+        let found = presets::find_by_name(name);
         if found.is_none() {
             problems.push(Problem::new(codes::UNKNOWN_RULE_SET, path).with("value", name.as_str()));
         }
@@ -615,7 +610,7 @@ fn learner_transcript(request: &Request<'_>) -> Result<Value, Problems> {
 fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let platform = match option::<String>(request, "platform") {
-        Ok(Some(platform)) => Some(platform),
+        Ok(Some(platform)) => Some(trim_spaces(&platform).to_owned()),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -633,7 +628,7 @@ fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     };
     let recorded_from = optional_date(request, "recorded_from", &mut problems);
     let recorded_to = optional_date(request, "recorded_to", &mut problems);
-    let include_zero = option::<bool>(request, "include_zero").unwrap_or_else(|found| {
+    let include_zero = field_option::<bool>(request, "include_zero").unwrap_or_else(|found| {
         problems.extend(found);
         None
     });
@@ -703,7 +698,7 @@ fn at_options(problems: Problems) -> Problems {
 fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let home_page = match option::<String>(request, "home_page") {
-        Ok(Some(home_page)) => Some(home_page),
+        Ok(Some(home_page)) => Some(trim_spaces(&home_page).to_owned()),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -719,30 +714,18 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
             None
         }
     };
-    let activity_base = option::<String>(request, "activity_base").unwrap_or_else(|found| {
-        problems.extend(found);
-        None
-    });
-    let zone_name = option::<String>(request, "time_zone").unwrap_or_else(|found| {
-        problems.extend(found);
-        None
-    });
-    let zone = match zone_name {
-        None => Some(chrono_tz::Asia::Shanghai),
-        Some(name) => name.parse::<Tz>().map_or_else(
-            |_| {
-                problems.push(
-                    Problem::new(
-                        field_codes::INVALID_TIME_ZONE,
-                        Path::root().join("options").join("time_zone"),
-                    )
-                    .with("field", "time_zone")
-                    .with("value", name.as_str()),
-                );
-                None
-            },
-            Some,
-        ),
+    let activity_base = option::<String>(request, "activity_base")
+        .map(|base| base.map(|base| trim_spaces(&base).to_owned()))
+        .unwrap_or_else(|found| {
+            problems.extend(found);
+            None
+        });
+    let zone = match text_option::<Tz>(request, "time_zone") {
+        Ok(zone) => Some(zone.unwrap_or(chrono_tz::Asia::Shanghai)),
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
     };
     let mut events = Vec::new();
     let mut ledger = None;

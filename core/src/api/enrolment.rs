@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, option, text_option};
+use super::{Operation, Request, field_option, text_option};
 use crate::enrolment::{
     Command, EligibilityRules, Everyone, LeapDayBirthday, Overflow, Roster, check_eligibility,
     codes as enrolment_codes, course_has_age_rules, course_is_restricted, first_session_date,
@@ -81,13 +81,13 @@ fn course(object: &Map<String, Value>) -> Result<Course, Problems> {
 /// Reads the eligibility settings from the options.
 fn rules(request: &Request<'_>) -> Result<EligibilityRules, Problems> {
     let mut rules = EligibilityRules::default();
-    if let Some(age) = option::<u8>(request, "older_min_age")? {
+    if let Some(age) = field_option::<u8>(request, "older_min_age")? {
         rules.older_min_age = age;
     }
-    if let Some(age) = option::<u8>(request, "child_max_age")? {
+    if let Some(age) = field_option::<u8>(request, "child_max_age")? {
         rules.child_max_age = age;
     }
-    if let Some(rule) = option::<LeapDayBirthday>(request, "leap_day_birthday")? {
+    if let Some(rule) = text_option::<LeapDayBirthday>(request, "leap_day_birthday")? {
         rules.leap_day_birthday = rule;
     }
     Ok(rules)

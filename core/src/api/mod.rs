@@ -298,10 +298,9 @@ pub fn option<T: for<'de> Deserialize<'de>>(
 }
 
 /// Reads an option given as a JSON string, trimmed as CSV cells are, with
-/// the CSV form of `T`: a date or an id. An invalid one is reported with
-/// the field's own code (such as `invalid_date`) under the path
-/// `["options", name]`.
-#[cfg(feature = "full-api")]
+/// the CSV form of `T`: a date, an id, a time zone or a choice. An invalid
+/// one is reported with the field's own code (such as `invalid_date`) and
+/// parameters under the path `["options", name]`.
 fn text_option<T: crate::field::FieldValue>(
     request: &Request<'_>,
     name: &'static str,
@@ -311,12 +310,28 @@ fn text_option<T: crate::field::FieldValue>(
     };
     match T::from_text(crate::field::trim_spaces(&text)) {
         Ok(value) => Ok(Some(value)),
-        Err(invalid) => Err(
-            Problem::new(invalid.code, Path::root().join("options").join(name))
+        Err(invalid) => {
+            let mut problem = Problem::new(invalid.code, Path::root().join("options").join(name))
                 .with("field", name)
-                .with("value", text)
-                .into(),
-        ),
+                .with("value", text);
+            for (param, value) in invalid.params {
+                problem = problem.with(param, value);
+            }
+            Err(problem.into())
+        }
+    }
+}
+
+/// Reads an option given as a JSON object in the form of record `T`, such
+/// as a statistics period, with its problems under `["options", name]`.
+#[cfg(feature = "full-api")]
+fn record_option<T: crate::record::Record>(
+    request: &Request<'_>,
+    name: &'static str,
+) -> Result<Option<T>, Problems> {
+    match request.options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value, &Path::root().join("options").join(name)).map(Some),
     }
 }
 

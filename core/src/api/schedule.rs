@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, option, text_option, to_value};
-use crate::field::{FieldValue, format_instant};
+use super::{Operation, Request, text_option, to_value};
+use crate::field::{FieldValue, Invalid, format_instant, trim_spaces};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes};
@@ -56,21 +56,6 @@ pub(super) static OPERATIONS: &[Operation] = &[
     },
 ];
 
-fn zone_option(request: &Request<'_>, name: &'static str) -> Result<Option<Tz>, Problems> {
-    match option::<String>(request, name)? {
-        None => Ok(None),
-        Some(text) => Tz::from_text(&text).map(Some).map_err(|_| {
-            Problem::new(
-                codes::INVALID_TIME_ZONE,
-                Path::root().join("options").join(name),
-            )
-            .with("field", name)
-            .with("value", text)
-            .into()
-        }),
-    }
-}
-
 /// Reads `options.calendars`: holiday calendars that add to or replace the
 /// built-in ones.
 fn calendar_set(request: &Request<'_>) -> Result<CalendarSet, Problems> {
@@ -112,14 +97,14 @@ fn timed_json(session: &Session, times: &SessionTimes) -> Value {
 }
 
 fn resolve_session(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = zone_option(request, "venue_time_zone")?;
+    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
     let session = Session::from_json(request.input, &Path::root())?;
     let times = session_times(&session, venue_zone)?;
     Ok(timed_json(&session, &times))
 }
 
 fn expand_schedule(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = zone_option(request, "venue_time_zone")?;
+    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
     let calendars = calendar_set(request)?;
     let series = Series::from_json(request.input, &Path::root())?;
     let expansion = expand_series(&series, venue_zone, &calendars)?;
@@ -171,7 +156,7 @@ fn chosen_calendar<'a>(
 ) -> Result<&'a HolidayCalendar, Problems> {
     let id: String = field(object, "calendar", "a calendar id such as \"cn\"")?
         .unwrap_or_else(|| CHINA.to_owned());
-    calendars.get(&id).ok_or_else(|| {
+    calendars.get(trim_spaces(&id)).ok_or_else(|| {
         Problem::new(
             crate::schedule::codes::UNKNOWN_HOLIDAY_CALENDAR,
             Path::root().join("calendar"),
@@ -215,15 +200,7 @@ fn classify_dates(request: &Request<'_>) -> Result<Value, Problems> {
                 .with("field", "dates")
                 .into());
         }
-        Some(value) => Vec::<NaiveDate>::from_json(value).map_err(|invalid| {
-            let mut problem = Problem::new(invalid.code, dates_path.clone())
-                .with("field", "dates")
-                .with("value", shown(value));
-            for (name, value) in invalid.params {
-                problem = problem.with(name, value);
-            }
-            Problems::from(problem)
-        })?,
+        Some(value) => read_dates(value, &dates_path)?,
     };
     let mut problems = Problems::new();
     let mut days = Vec::with_capacity(dates.len());
@@ -274,12 +251,12 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
     let calendars = calendar_set(request)?;
     let venues: Vec<Venue> = option_records(request, "venues")?;
     let until = text_option::<NaiveDate>(request, "until")?;
-    let holiday_calendar: Option<String> = option(request, "holiday_calendar")?;
+    let holiday_calendar = text_option::<String>(request, "holiday_calendar")?;
     let options = ImportOptions {
         course_id: text_option::<CourseId>(request, "course_id")?,
         club_id: text_option::<ClubId>(request, "club_id")?,
         venue_id: text_option::<VenueId>(request, "venue_id")?,
-        time_zone: zone_option(request, "time_zone")?,
+        time_zone: text_option::<Tz>(request, "time_zone")?,
         until,
         holiday_calendar: holiday_calendar.as_deref(),
         calendars: &calendars,
@@ -338,7 +315,7 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
     read(records::<Enrolment>(object, "enrolments").map(|found| enrolments = found));
     let course_id = text_option::<CourseId>(request, "course_id");
     let learner_id = text_option::<LearnerId>(request, "learner_id");
-    let name: Result<Option<String>, Problems> = option(request, "name");
+    let name = text_option::<String>(request, "name");
     let (course_id, learner_id, name) = match (course_id, learner_id, name) {
         (Ok(course), Ok(learner), Ok(name)) if problems.is_empty() => (course, learner, name),
         (course, learner, name) => {
@@ -420,6 +397,34 @@ fn select_sessions(
 
 /// A JSON value as a problem message shows it: a string as written, without
 /// JSON quotes, and anything else as JSON.
+/// Reads the dates to classify. Unlike a list field, which skips empty
+/// items, every item here must be a date, because each gets its own entry
+/// in the result.
+fn read_dates(value: &Value, path: &Path) -> Result<Vec<NaiveDate>, Problems> {
+    let invalid_at = |invalid: Invalid, path: Path, value: &Value| {
+        let mut problem = Problem::new(invalid.code, path)
+            .with("field", "dates")
+            .with("value", shown(value));
+        for (name, value) in invalid.params {
+            problem = problem.with(name, value);
+        }
+        problem
+    };
+    let Value::Array(items) = value else {
+        let invalid = Invalid::wrong_type(Vec::<NaiveDate>::EXPECTED);
+        return Err(invalid_at(invalid, path.clone(), value).into());
+    };
+    let mut problems = Problems::new();
+    let mut dates = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match NaiveDate::from_json(item) {
+            Ok(date) => dates.push(date),
+            Err(invalid) => problems.push(invalid_at(invalid, path.join(index), item)),
+        }
+    }
+    problems.into_result(dates)
+}
+
 fn shown(value: &Value) -> String {
     value
         .as_str()

@@ -69,9 +69,21 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
     let xapi = read_option::<bool>(request, "xapi", &mut problems).unwrap_or(false);
     let time_zone = read_option::<Tz>(request, "time_zone", &mut problems);
     let grouping = read_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
-    let kinds = read_document::<BTreeSet<ScopeKind>>(request, "statistics", &mut problems);
-    let period = read_document::<Period>(request, "period", &mut problems);
-    let coverage = read_document::<CoverageSettings>(request, "coverage", &mut problems);
+    let kinds = read_option::<Vec<ScopeKind>>(request, "statistics", &mut problems)
+        .map(BTreeSet::from_iter);
+    let period = super::record_option::<Period>(request, "period").unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    });
+    let coverage = request
+        .options
+        .get("coverage")
+        .filter(|value| !value.is_null())
+        .and_then(|value| {
+            CoverageSettings::from_json(value, &option_path("coverage"))
+                .map_err(|found| problems.extend(found))
+                .ok()
+        });
     let (Some(files), Some(home_page), Some(policy), true) =
         (files, home_page, policy, problems.is_empty())
     else {
@@ -137,19 +149,6 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
         "read_report": read_report,
         "files": outputs,
     }))
-}
-
-/// Reads option `name` as a JSON document: `None` when absent or invalid,
-/// with the problems of an invalid one added to `problems`.
-fn read_document<T: for<'de> serde::Deserialize<'de>>(
-    request: &Request<'_>,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    super::option::<T>(request, name).unwrap_or_else(|found| {
-        problems.extend(found);
-        None
-    })
 }
 
 fn option_path(name: &'static str) -> Path {
@@ -261,12 +260,7 @@ fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet>
         .filter(|value| !value.is_null())?;
     let path = option_path("rules");
     if let Value::String(name) = value {
-        let (id, version) = match name.split_once('@') {
-            Some((id, version)) => (id, version.parse::<u32>().ok()),
-            None => (name.as_str(), None),
-        };
-        let valid_version = !name.contains('@') || version.is_some();
-        let found = valid_version.then(|| presets::find(id, version)).flatten();
+        let found = presets::find_by_name(name);
         if found.is_none() {
             problems.push(
                 Problem::new(crate::credit::codes::UNKNOWN_RULE_SET, path)

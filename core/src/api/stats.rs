@@ -17,7 +17,7 @@ use super::attendance::{
     check_fields, input_object, read_list, read_policy, read_token_key, required_option,
     timed_sessions,
 };
-use super::{Operation, Request, option, to_value};
+use super::{Operation, Request, record_option, to_value};
 use crate::attendance::{
     AssessmentResult, AttendanceInput, AttendanceReport, EvaluationSettings, evaluate_attendance,
 };
@@ -138,13 +138,14 @@ fn evaluate(
     }
 }
 
-/// Reads a required option with serde, reporting it missing or invalid.
-fn required_document<T: for<'de> serde::Deserialize<'de>>(
+/// Reads a required option in the form of record `T`, reporting it
+/// missing or invalid.
+fn required_record<T: Record>(
     request: &Request<'_>,
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<T> {
-    match option::<T>(request, name) {
+    match record_option::<T>(request, name) {
         Ok(Some(value)) => Some(value),
         Ok(None) => {
             problems.push(
@@ -165,12 +166,14 @@ fn required_document<T: for<'de> serde::Deserialize<'de>>(
 
 /// Reads `options.coverage`, the default learning circle when absent.
 fn read_coverage(request: &Request<'_>, problems: &mut Problems) -> CoverageSettings {
-    option::<CoverageSettings>(request, "coverage")
-        .unwrap_or_else(|found| {
+    let path = Path::root().join("options").join("coverage");
+    match request.options.get("coverage") {
+        None | Some(Value::Null) => CoverageSettings::default(),
+        Some(value) => CoverageSettings::from_json(value, &path).unwrap_or_else(|found| {
             problems.extend(found);
-            None
-        })
-        .unwrap_or_default()
+            CoverageSettings::default()
+        }),
+    }
 }
 
 /// Moves the paths of the core's `scope`, `period` and `coverage` problems
@@ -195,8 +198,8 @@ fn under_options(problems: Problems) -> Problems {
 fn statistics(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let object = input_object(request.input, &mut problems);
-    let scope = required_document::<Scope>(request, "scope", &mut problems);
-    let period = required_document::<Period>(request, "period", &mut problems);
+    let scope = required_record::<Scope>(request, "scope", &mut problems);
+    let period = required_record::<Period>(request, "period", &mut problems);
     let coverage = read_coverage(request, &mut problems);
     let ledger = object
         .and_then(|object| object.get("ledger"))
@@ -236,7 +239,7 @@ fn statistics(request: &Request<'_>) -> Result<Value, Problems> {
 fn index_inputs(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let object = input_object(request.input, &mut problems);
-    let period = required_document::<Period>(request, "period", &mut problems);
+    let period = required_record::<Period>(request, "period", &mut problems);
     let coverage = read_coverage(request, &mut problems);
     let Some(object) = object else {
         return Err(problems);

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Operation, Request, option};
+use super::{Operation, Request, option, text_option};
 use crate::field::FieldValue;
 use crate::model::{
     Category, CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
@@ -148,23 +148,8 @@ fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
 fn validate_session(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let mut zone_valid = true;
-    let venue_zone = match option::<String>(request, "venue_time_zone") {
-        Ok(None) => None,
-        Ok(Some(name)) => match name.parse::<chrono_tz::Tz>() {
-            Ok(zone) => Some(zone),
-            Err(_) => {
-                zone_valid = false;
-                problems.push(
-                    Problem::new(
-                        crate::problem::codes::INVALID_TIME_ZONE,
-                        Path::root().join("options").join("venue_time_zone"),
-                    )
-                    .with("field", "venue_time_zone")
-                    .with("value", name),
-                );
-                None
-            }
-        },
+    let venue_zone = match text_option::<chrono_tz::Tz>(request, "venue_time_zone") {
+        Ok(zone) => zone,
         Err(found) => {
             zone_valid = false;
             problems.extend(found);

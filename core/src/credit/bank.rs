@@ -170,8 +170,9 @@ pub struct DepositBatchSummary {
 }
 
 /// Computes the id and the number of deposits of the batch that
-/// [`deposit_batch`] makes, from one deposit at a time, so that a large
-/// batch is never held in memory.
+/// [`deposit_batch`] makes, from the idempotency keys of the selected
+/// entries alone: no deposit is built, and a large batch is never held in
+/// memory.
 ///
 /// # Errors
 ///
@@ -204,11 +205,12 @@ pub fn deposit_batch_summary(
     name.update(platform.as_bytes());
     let mut deposits = 0;
     let mut key = Uuid::encode_buffer();
-    for deposit in batch_deposits(ledger, options)? {
+    // Only the keys enter the id, so no deposit is built.
+    for entry in selected_entries(ledger, options)? {
+        let idempotency_key = deposit_key(platform, entry.id);
         name.update(b":");
         name.update(
-            deposit
-                .idempotency_key
+            idempotency_key
                 .hyphenated()
                 .encode_lower(&mut key)
                 .as_bytes(),
@@ -232,6 +234,17 @@ pub fn batch_deposits<'l>(
     ledger: &'l Ledger,
     options: &'l DepositOptions,
 ) -> Result<impl Iterator<Item = Deposit> + 'l, Problems> {
+    let platform = deposit_platform(options);
+    Ok(selected_entries(ledger, options)?.map(move |entry| deposit(entry, platform)))
+}
+
+/// Checks the options and returns the entries of `ledger` that a batch
+/// exports, in ledger order: those recorded in the chosen dates, and the
+/// zero-value capped entries and their reversals only with `include_zero`.
+fn selected_entries<'l>(
+    ledger: &'l Ledger,
+    options: &'l DepositOptions,
+) -> Result<impl Iterator<Item = &'l Entry> + 'l, Problems> {
     // A trailing slash does not make another platform, so it does not change
     // the keys either (xAPI home pages are trimmed the same way).
     let platform = deposit_platform(options);
@@ -277,8 +290,7 @@ pub fn batch_deposits<'l>(
                     || entry
                         .reverses
                         .is_some_and(|target| zero_entries.contains(&target)))
-        })
-        .map(move |entry| deposit(entry, platform));
+        });
     Ok(selected)
 }
 

@@ -41,6 +41,18 @@ pub fn find(id: &str, version: Option<u32>) -> Option<RuleSet> {
         .max_by_key(|rule_set| rule_set.version)
 }
 
+/// Finds the built-in rule set named `id` or `id@version`, such as
+/// `community@1`, after trimming the name as a CSV cell is. Returns `None`
+/// when no built-in rule set has that name or the version is not a whole
+/// number.
+pub fn find_by_name(name: &str) -> Option<RuleSet> {
+    let name = crate::field::trim_spaces(name);
+    match name.split_once('@') {
+        Some((id, version)) => find(id, Some(version.parse().ok()?)),
+        None => find(name, None),
+    }
+}
+
 fn credits(hundredths: i64) -> Credits {
     Credits::from_hundredths(hundredths)
 }

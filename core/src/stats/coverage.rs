@@ -5,9 +5,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
 use crate::id::VenueId;
 use crate::model::{Venue, VenueTier};
-use crate::problem::{Path, Problem, Problems};
+use crate::problem::{Path, Problem, Problems, codes};
+use crate::record::{
+    Cells, FieldReader, FieldSpec, FieldWriter, Record, check_known_fields, json_kind,
+    list_from_json,
+};
 
 use super::rate::Rate;
 
@@ -32,17 +38,10 @@ pub const MAX_WITHIN_MINUTES: u32 = 1440;
 /// The largest speed accepted, in metres per minute (600 km/h).
 pub const MAX_METRES_PER_MINUTE: u32 = 10_000;
 
-fn default_within_minutes() -> u32 {
-    DEFAULT_WITHIN_MINUTES
-}
-
-fn default_metres_per_minute() -> u32 {
-    DEFAULT_METRES_PER_MINUTE
-}
-
 /// The time to travel from one venue to another, from a supplied table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Its JSON form is read as a record is, so ids and minutes are trimmed as
+/// CSV cells are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct TravelTime {
     /// The community or cultural hall where the trip starts.
     pub from_venue_id: VenueId,
@@ -56,22 +55,59 @@ pub struct TravelTime {
 ///
 /// Written as `{"within_minutes": 30, "metres_per_minute": 48,
 /// "travel_times": [{"from_venue_id", "to_venue_id", "minutes"}]}`, every
-/// field optional.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// field optional, and read by [`CoverageSettings::from_json`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CoverageSettings {
     /// The largest travel time that still covers a community, in minutes
     /// ([`DEFAULT_WITHIN_MINUTES`] by default).
-    #[serde(default = "default_within_minutes")]
     pub within_minutes: u32,
     /// The speed over straight-line distance for pairs of venues that the
     /// table does not list ([`DEFAULT_METRES_PER_MINUTE`] by default).
-    #[serde(default = "default_metres_per_minute")]
     pub metres_per_minute: u32,
     /// Travel times from communities to venues. An entry holds for its
     /// direction only; the reverse trip is not assumed to take as long.
-    #[serde(default)]
     pub travel_times: Vec<TravelTime>,
+}
+
+impl Record for TravelTime {
+    const KIND: &'static str = "travel_time";
+
+    const FIELDS: &'static [FieldSpec] = &[
+        FieldSpec::required("from_venue_id"),
+        FieldSpec::required("to_venue_id"),
+        FieldSpec::required("minutes"),
+    ];
+
+    fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
+        let from_venue_id = reader.required("from_venue_id");
+        let to_venue_id = reader.required("to_venue_id");
+        let minutes = reader.required("minutes");
+        Some(Self {
+            from_venue_id: from_venue_id?,
+            to_venue_id: to_venue_id?,
+            minutes: minutes?,
+        })
+    }
+
+    fn write_fields(&self, writer: &mut FieldWriter) {
+        writer.put("from_venue_id", &self.from_venue_id);
+        writer.put("to_venue_id", &self.to_venue_id);
+        writer.put("minutes", &self.minutes);
+    }
+}
+
+impl<'de> Deserialize<'de> for TravelTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_json(&value, &Path::root()).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for CoverageSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_json(&value, &Path::root()).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for CoverageSettings {
@@ -85,6 +121,47 @@ impl Default for CoverageSettings {
 }
 
 impl CoverageSettings {
+    /// Reads the settings from their JSON form, with problems under `path`.
+    /// The numbers and the fields of each travel time are read as record
+    /// fields are: trimmed, and whole numbers may be written as text.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_type` when `value` is not an object, `unknown_field` for a
+    /// field the settings do not have, and the problems of each invalid
+    /// number or travel time. Ranges and venues are checked later, against
+    /// the bundle.
+    pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
+        let Value::Object(object) = value else {
+            return Err(Problem::new(codes::INVALID_TYPE, path.clone())
+                .with("field", "coverage")
+                .with("expected", "an object")
+                .with("value", json_kind(value))
+                .into());
+        };
+        let mut problems = Problems::new();
+        let known = ["within_minutes", "metres_per_minute", "travel_times"];
+        check_known_fields(object, &known, path, &mut problems);
+        let mut reader = FieldReader::new(Cells::Json(object), path.clone(), &mut problems);
+        let within_minutes = reader.defaulted("within_minutes", DEFAULT_WITHIN_MINUTES);
+        let metres_per_minute = reader.defaulted("metres_per_minute", DEFAULT_METRES_PER_MINUTE);
+        let travel_times = match object.get("travel_times") {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(list) => list_from_json(list, &path.join("travel_times"))
+                .map_err(|found| problems.extend(found))
+                .ok(),
+        };
+        match (within_minutes, metres_per_minute, travel_times) {
+            (Some(within_minutes), Some(metres_per_minute), Some(travel_times)) => problems
+                .into_result(Self {
+                    within_minutes,
+                    metres_per_minute,
+                    travel_times,
+                }),
+            _ => Err(problems),
+        }
+    }
+
     /// Checks the settings against the bundle's venues and returns every
     /// problem, with paths under `path`.
     pub(super) fn validate(&self, venues: &HashMap<VenueId, &Venue>, path: &Path) -> Problems {

@@ -1,9 +1,9 @@
 //! The period statistics are counted over.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::problem::{Path, Problem, Problems};
+use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
 
 /// A range of local dates, both days included: `{"first_day": "2026-03-01",
 /// "last_day": "2026-03-31"}` is the whole of March.
@@ -11,14 +11,11 @@ use crate::problem::{Path, Problem, Problems};
 /// A session belongs to the period when its local start date (`date`) lies
 /// in it, so a session from 22:00 to 01:00 counts on the day it starts. An
 /// outcome belongs by `occurred_on`, and a ledger entry by `occurred_on`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a period object such as {\"first_day\": \"2026-03-01\", \"last_day\": \"2026-03-31\"}"
-)]
+///
+/// Its JSON form is read as a record is: the days are trimmed and written
+/// strictly as `YYYY-MM-DD`, as in a CSV date cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Period {
-    // NOTE: the days are read with chrono's serde form, not as CSV date
-    // cells are, so `2026-3-1` and a day ending in U+2028 are accepted.
     /// The first day counted.
     pub first_day: NaiveDate,
     /// The last day counted; ages are taken on this day.
@@ -57,6 +54,35 @@ impl Period {
     }
 }
 
+impl Record for Period {
+    const KIND: &'static str = "period";
+
+    const FIELDS: &'static [FieldSpec] = &[
+        FieldSpec::required("first_day"),
+        FieldSpec::required("last_day"),
+    ];
+
+    fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
+        let first_day = reader.required("first_day");
+        let last_day = reader.required("last_day");
+        Some(Self {
+            first_day: first_day?,
+            last_day: last_day?,
+        })
+    }
+
+    fn write_fields(&self, writer: &mut FieldWriter) {
+        writer.put("first_day", &self.first_day);
+        writer.put("last_day", &self.last_day);
+    }
+
+    fn check(&self, path: &Path, problems: &mut Problems) {
+        problems.extend(Period::validate(self, path));
+    }
+}
+
+crate::record_serde!(Period);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,9 +117,31 @@ mod tests {
     }
 
     #[test]
+    fn json_days_read_as_date_cells() {
+        let spaced = serde_json::json!({"first_day": " 2026-03-01\t", "last_day": "2026-03-31"});
+        let period = Period::from_json(&spaced, &Path::root()).unwrap();
+        assert_eq!(period.first_day, day("2026-03-01"));
+        assert_eq!(period.last_day, day("2026-03-31"));
+
+        let loose = serde_json::json!({"first_day": "2026-3-1", "last_day": "2026-03-31\u{2028}"});
+        let problems = Period::from_json(&loose, &Path::root()).unwrap_err();
+        let found: Vec<(&str, String)> = problems
+            .iter()
+            .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("invalid_date", "first_day".to_owned()),
+                ("invalid_date", "last_day".to_owned())
+            ]
+        );
+    }
+
+    #[test]
     fn wrong_form_names_the_expected_object() {
         let error = serde_json::from_value::<Period>(serde_json::json!("march")).unwrap_err();
-        assert!(error.to_string().contains("first_day"), "{error}");
+        assert!(error.to_string().contains("an object"), "{error}");
     }
 
     #[test]

@@ -3,12 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-
 use crate::bundle::Bundle;
 use crate::id::{ClubId, CourseId, VenueId};
+use crate::model::codes::{FIELD_NOT_APPLICABLE, REQUIRED_FOR_KIND};
 use crate::model::{Category, Course, Session, Taxonomy, Venue, VenueTier};
 use crate::problem::{Path, Problem, Problems};
+use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
+use crate::season::ScopeKind;
 
 use super::codes;
 
@@ -25,8 +26,7 @@ use super::codes;
 /// district or street covers its venue and every venue below it. The venue,
 /// course, category and club scopes count learners by enrolment or
 /// attendance instead. `docs/statistics.md` has the full rules.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "ScopeForm", into = "ScopeForm")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every learner and venue of the bundle.
     Platform,
@@ -62,150 +62,103 @@ pub enum Scope {
     },
 }
 
-/// The `kind` of a scope as written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ScopeKind {
-    Platform,
-    District,
-    Street,
-    Venue,
-    Course,
-    Category,
-    Club,
-}
-
-impl ScopeKind {
-    fn as_str(self) -> &'static str {
+impl Scope {
+    /// Returns the kind of the scope, as its JSON form writes it.
+    fn kind(&self) -> ScopeKind {
         match self {
-            Self::Platform => "platform",
-            Self::District => "district",
-            Self::Street => "street",
-            Self::Venue => "venue",
-            Self::Course => "course",
-            Self::Category => "category",
-            Self::Club => "club",
+            Self::Platform => ScopeKind::Platform,
+            Self::District { .. } => ScopeKind::District,
+            Self::Street { .. } => ScopeKind::Street,
+            Self::Venue { .. } => ScopeKind::Venue,
+            Self::Course { .. } => ScopeKind::Course,
+            Self::Category { .. } => ScopeKind::Category,
+            Self::Club { .. } => ScopeKind::Club,
         }
     }
 }
 
-/// The written form of a [`Scope`]: a `kind` and the one field it needs.
-#[derive(Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a scope object such as {\"kind\": \"district\", \"venue_id\": \"…\"}"
-)]
-struct ScopeForm {
-    kind: ScopeKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    venue_id: Option<VenueId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    course_id: Option<CourseId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    category: Option<Category>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    club_id: Option<ClubId>,
+/// Returns the field that names what a scope of `kind` covers, if it
+/// needs one.
+fn needed_field(kind: ScopeKind) -> Option<&'static str> {
+    match kind {
+        ScopeKind::Platform => None,
+        ScopeKind::District | ScopeKind::Street | ScopeKind::Venue => Some("venue_id"),
+        ScopeKind::Course => Some("course_id"),
+        ScopeKind::Category => Some("category"),
+        ScopeKind::Club => Some("club_id"),
+    }
 }
 
-impl TryFrom<ScopeForm> for Scope {
-    type Error = String;
+/// The JSON form of a scope: a `kind` and the one field it needs. It is
+/// read as a record is, so the kind and the id are trimmed as CSV cells
+/// are, and each problem has its code, path and value.
+impl Record for Scope {
+    const KIND: &'static str = "scope";
 
-    fn try_from(form: ScopeForm) -> Result<Self, Self::Error> {
-        let kind = form.kind.as_str();
-        let needed = match form.kind {
-            ScopeKind::Platform => None,
-            ScopeKind::District | ScopeKind::Street | ScopeKind::Venue => Some("venue_id"),
-            ScopeKind::Course => Some("course_id"),
-            ScopeKind::Category => Some("category"),
-            ScopeKind::Club => Some("club_id"),
-        };
-        let given = [
-            ("venue_id", form.venue_id.is_some()),
-            ("course_id", form.course_id.is_some()),
-            ("category", form.category.is_some()),
-            ("club_id", form.club_id.is_some()),
-        ];
-        let extra: Vec<&str> = given
-            .iter()
-            .filter(|(field, present)| *present && Some(*field) != needed)
-            .map(|(field, _)| *field)
-            .collect();
-        if !extra.is_empty() {
-            return Err(format!(
-                "a {kind} scope does not take {}; remove it",
-                extra.join(" or ")
-            ));
+    const FIELDS: &'static [FieldSpec] = &[
+        FieldSpec::required("kind"),
+        FieldSpec::optional("venue_id"),
+        FieldSpec::optional("course_id"),
+        FieldSpec::optional("category"),
+        FieldSpec::optional("club_id"),
+    ];
+
+    fn read_fields(reader: &mut FieldReader<'_>) -> Option<Self> {
+        let kind = reader.required::<ScopeKind>("kind");
+        let venue_id = reader.optional::<VenueId>("venue_id");
+        let course_id = reader.optional::<CourseId>("course_id");
+        let category = reader.optional::<Category>("category");
+        let club_id = reader.optional::<ClubId>("club_id");
+        let kind = kind?;
+
+        let needed = needed_field(kind);
+        let described = format!("a {kind} scope");
+        for field in ["venue_id", "course_id", "category", "club_id"] {
+            if reader.has(field) && Some(field) != needed {
+                let problem = Problem::new(FIELD_NOT_APPLICABLE, reader.path().join(field))
+                    .with("field", field)
+                    .with("kind", described.as_str());
+                reader.report(problem);
+            }
         }
-        let missing = || format!("a {kind} scope needs {}", needed.unwrap_or_default());
-        match form.kind {
-            ScopeKind::Platform => Ok(Self::Platform),
-            ScopeKind::District => form
-                .venue_id
-                .map(|venue_id| Self::District { venue_id })
-                .ok_or_else(missing),
-            ScopeKind::Street => form
-                .venue_id
-                .map(|venue_id| Self::Street { venue_id })
-                .ok_or_else(missing),
-            ScopeKind::Venue => form
-                .venue_id
-                .map(|venue_id| Self::Venue { venue_id })
-                .ok_or_else(missing),
-            ScopeKind::Course => form
-                .course_id
-                .map(|course_id| Self::Course { course_id })
-                .ok_or_else(missing),
-            ScopeKind::Category => form
-                .category
-                .map(|category| Self::Category { category })
-                .ok_or_else(missing),
-            ScopeKind::Club => form
-                .club_id
-                .map(|club_id| Self::Club { club_id })
-                .ok_or_else(missing),
+        if let Some(field) = needed
+            && !reader.has(field)
+        {
+            let problem = Problem::new(REQUIRED_FOR_KIND, reader.path().join(field))
+                .with("field", field)
+                .with("kind", described.as_str());
+            reader.report(problem);
+        }
+        if reader.failed() {
+            return None;
+        }
+
+        match kind {
+            ScopeKind::Platform => Some(Self::Platform),
+            ScopeKind::District => venue_id.map(|venue_id| Self::District { venue_id }),
+            ScopeKind::Street => venue_id.map(|venue_id| Self::Street { venue_id }),
+            ScopeKind::Venue => venue_id.map(|venue_id| Self::Venue { venue_id }),
+            ScopeKind::Course => course_id.map(|course_id| Self::Course { course_id }),
+            ScopeKind::Category => category.map(|category| Self::Category { category }),
+            ScopeKind::Club => club_id.map(|club_id| Self::Club { club_id }),
+        }
+    }
+
+    fn write_fields(&self, writer: &mut FieldWriter) {
+        writer.put("kind", &self.kind());
+        match self {
+            Self::Platform => {}
+            Self::District { venue_id } | Self::Street { venue_id } | Self::Venue { venue_id } => {
+                writer.put("venue_id", venue_id);
+            }
+            Self::Course { course_id } => writer.put("course_id", course_id),
+            Self::Category { category } => writer.put("category", category),
+            Self::Club { club_id } => writer.put("club_id", club_id),
         }
     }
 }
 
-impl From<Scope> for ScopeForm {
-    fn from(scope: Scope) -> Self {
-        let mut form = Self {
-            kind: ScopeKind::Platform,
-            venue_id: None,
-            course_id: None,
-            category: None,
-            club_id: None,
-        };
-        match scope {
-            Scope::Platform => {}
-            Scope::District { venue_id } => {
-                form.kind = ScopeKind::District;
-                form.venue_id = Some(venue_id);
-            }
-            Scope::Street { venue_id } => {
-                form.kind = ScopeKind::Street;
-                form.venue_id = Some(venue_id);
-            }
-            Scope::Venue { venue_id } => {
-                form.kind = ScopeKind::Venue;
-                form.venue_id = Some(venue_id);
-            }
-            Scope::Course { course_id } => {
-                form.kind = ScopeKind::Course;
-                form.course_id = Some(course_id);
-            }
-            Scope::Category { category } => {
-                form.kind = ScopeKind::Category;
-                form.category = Some(category);
-            }
-            Scope::Club { club_id } => {
-                form.kind = ScopeKind::Club;
-                form.club_id = Some(club_id);
-            }
-        }
-        form
-    }
-}
+crate::record_serde!(Scope);
 
 impl Scope {
     /// Returns whether learners belong to the scope by home venue: the
@@ -439,14 +392,48 @@ mod tests {
         );
         assert!(serde_json::from_value::<Scope>(json!({"kind": "planet"})).is_err());
         let error = serde_json::from_value::<Scope>(json!("platform")).unwrap_err();
-        assert!(error.to_string().contains("\"kind\""), "{error}");
-        assert!(!error.to_string().contains("ScopeForm"), "{error}");
+        assert!(error.to_string().contains("an object"), "{error}");
         assert!(
             serde_json::from_value::<Scope>(json!({"kind": "platform", "venue_id": "x"})).is_err()
         );
         let extra =
             json!({"kind": "club", "club_id": "c0000000-0000-4000-8000-000000000001", "x": 1});
         assert!(serde_json::from_value::<Scope>(extra).is_err());
+    }
+
+    #[test]
+    fn scope_fields_read_as_cells() {
+        let codes_at = |value: serde_json::Value| -> Vec<(&'static str, String)> {
+            Scope::from_json(&value, &Path::root())
+                .unwrap_err()
+                .iter()
+                .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+                .collect()
+        };
+        let venue = "10000000-0000-4000-8000-000000000001";
+        let spaced = json!({"kind": " street\t", "venue_id": format!("\u{3000}{venue} ")});
+        assert_eq!(
+            Scope::from_json(&spaced, &Path::root()).unwrap(),
+            Scope::Street {
+                venue_id: venue.parse().unwrap()
+            }
+        );
+        assert_eq!(
+            codes_at(json!({"kind": "street", "venue_id": format!("{venue}\u{2028}")})),
+            vec![("invalid_uuid", "venue_id".to_owned())]
+        );
+        assert_eq!(
+            codes_at(json!({"kind": "street"})),
+            vec![("required_for_kind", "venue_id".to_owned())]
+        );
+        assert_eq!(
+            codes_at(json!({"kind": "platform", "club_id": venue})),
+            vec![("field_not_applicable", "club_id".to_owned())]
+        );
+        assert_eq!(
+            codes_at(json!({"kind": "planet"})),
+            vec![("invalid_choice", "kind".to_owned())]
+        );
     }
 
     #[test]
