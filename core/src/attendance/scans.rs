@@ -702,9 +702,11 @@ fn estimated_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -
 }
 
 /// The runs that [`judge_in_runs`] judges at a time before it joins their
-/// records. On the sample district a run writes about 8,000 records, so a
-/// batch holds about 75 MB of them. Each batch ends with a wait for its
-/// slowest run, which costs about one run's time in 64.
+/// records. A run's work is about [`RUN_WEIGHT`] scans and places, and its
+/// records are at most one per scan, place or excusal, so a batch usually
+/// contains at most about a million records (150 MB). Each batch ends with
+/// a wait for its slowest run, so fewer runs per batch would leave threads
+/// idle more often.
 #[cfg(feature = "parallel")]
 const BATCH_RUNS: usize = 64;
 
@@ -723,7 +725,7 @@ fn max_records(index: &Index<'_>, buckets: &Buckets, position: usize) -> usize {
 /// threads or the order in which runs finish.
 ///
 /// The runs are judged in batches of `batch_runs`, and the records of a
-/// batch are moved to the joined vector before the next batch starts, so
+/// batch are copied to the joined vector before the next batch starts, so
 /// that only one batch's records are held twice. The joined vector is made
 /// at once with room for the [`max_records`] of every session: growing it
 /// would copy every record, and the room never written takes no physical
