@@ -746,6 +746,9 @@ fn judge_in_runs(
     let max_total: usize = (0..index.sessions.len())
         .map(|position| max_records(index, buckets, position))
         .sum();
+    // NOTE: the room is 2,107,798 records for 923,483 written on the
+    // sample district, so an estimated 6 GB at 20 times its size. It costs
+    // address space only, unless the system enforces strict overcommit.
     out.records = Vec::with_capacity(max_total);
     // Where each session's records start in the joined records, then the
     // end.
