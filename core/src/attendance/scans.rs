@@ -564,7 +564,7 @@ pub(super) fn evaluate_scans(
     if rayon::current_num_threads() > 1 {
         let in_runs =
             |judge: &mut Judge<'_, '_>, buckets: &Buckets, tallies: &mut CourseTallies<'_>| {
-                judge_in_runs(judge, buckets, tallies, RUN_WEIGHT);
+                judge_in_runs(judge, buckets, tallies, RUN_WEIGHT, BATCH_RUNS);
             };
         return evaluate_with(index, scans, settings.as_of, tallies, in_runs);
     }
@@ -701,104 +701,145 @@ fn estimated_records(index: &Index<'_>, buckets: &Buckets, run: &Range<usize>) -
     estimate + estimate / 8
 }
 
+/// The runs that [`judge_in_runs`] judges at a time before it joins their
+/// records. A run's work is about [`RUN_WEIGHT`] scans and places, and its
+/// records are at most one per scan, place or excusal, so a batch usually
+/// contains at most about a million records (150 MB). Each batch ends with
+/// a wait for its slowest run, so fewer runs per batch would leave threads
+/// idle more often.
+#[cfg(feature = "parallel")]
+const BATCH_RUNS: usize = 64;
+
+/// Returns the max number of records the session at `position` has: one
+/// per scan for the learners with an accepted check-in, and one per
+/// expected learner (places in the course and excusals) when it is held.
+#[cfg(feature = "parallel")]
+fn max_records(index: &Index<'_>, buckets: &Buckets, position: usize) -> usize {
+    buckets.scan_count(position..position + 1) + expected_count(index, position)
+}
+
 /// Judges the scans of every known session on the rayon thread pool, in
 /// runs of consecutive sessions (see [`session_runs`]), then joins the
 /// runs' outputs in session order and counts every session in `tallies`.
 /// The output is the one [`judge_serially`] gives, whatever the number of
 /// threads or the order in which runs finish.
+///
+/// The runs are judged in batches of `batch_runs`, and the records of a
+/// batch are copied to the joined vector before the next batch starts, so
+/// that only one batch's records are held twice. The joined vector is made
+/// at once with room for the [`max_records`] of every session: growing it
+/// would copy every record, and the room never written takes no physical
+/// memory.
 #[cfg(feature = "parallel")]
 fn judge_in_runs(
     judge: &mut Judge<'_, '_>,
     buckets: &Buckets,
     tallies: &mut CourseTallies<'_>,
     weight: usize,
+    batch_runs: usize,
 ) {
     use rayon::prelude::*;
 
     let (index, scans, shared, as_of) = (judge.index, judge.scans, judge.shared, judge.as_of);
     let runs = session_runs(index, buckets, weight);
-    // The records of each run get their capacity here, on the calling
-    // thread. Memory that a pool thread allocates and the calling thread
-    // frees stays in the pool thread's allocator arena (glibc's, for one),
-    // and the steps after this one would not reuse it. A vector that
-    // outgrows its capacity is reallocated on the pool thread: glibc's
-    // realloc keeps the block in the arena it came from, but other
-    // allocators (mimalloc, which the command line uses) may move it to the
-    // pool thread's memory. The estimate keeps that rare.
-    let parts: Vec<ScanResults> = runs
-        .iter()
-        .map(|run| ScanResults {
-            records: Vec::with_capacity(estimated_records(index, buckets, run)),
-            ..ScanResults::default()
-        })
-        .collect();
-    let outputs: Vec<(ScanResults, Vec<usize>)> = runs
-        .par_iter()
-        .zip(parts)
-        .map(|(run, out)| {
-            let mut part = Judge {
-                index,
-                scans,
-                shared,
-                as_of,
-                out,
-                counts: Vec::new(),
-            };
-            let mut buffers = Buffers::default();
-            let mut lengths = Vec::with_capacity(run.len());
-            for position in run.clone() {
-                // The records are counted once joined.
-                part.counts.clear();
-                let before = part.out.records.len();
-                judge_session(
-                    &mut part,
-                    position,
-                    &index.sessions[position],
-                    buckets,
-                    &mut buffers,
-                );
-                lengths.push(part.out.records.len() - before);
-            }
-            (part.out, lengths)
-        })
-        .collect();
-
-    // Where each run's records start in the joined records, then the end,
-    // and likewise for each session.
-    let mut part_starts = Vec::with_capacity(outputs.len() + 1);
+    let out = &mut judge.out;
+    let max_total: usize = (0..index.sessions.len())
+        .map(|position| max_records(index, buckets, position))
+        .sum();
+    // NOTE: the room is 2,107,798 records for 923,483 written on the
+    // sample district, so an estimated 6 GB at 20 times its size. It costs
+    // address space only, unless the system enforces strict overcommit.
+    out.records = Vec::with_capacity(max_total);
+    // Where each session's records start in the joined records, then the
+    // end.
     let mut record_starts = Vec::with_capacity(index.sessions.len() + 1);
-    part_starts.push(0);
     record_starts.push(0);
     let mut end = 0;
-    for (_, lengths) in &outputs {
-        for length in lengths {
-            end += length;
-            record_starts.push(end);
+    for batch in runs.chunks(batch_runs.max(1)) {
+        // The records of each run get their capacity here, on the calling
+        // thread. Memory that a pool thread allocates and the calling
+        // thread frees stays in the pool thread's allocator arena (glibc's,
+        // for one), and the next batch and the steps after this one would
+        // not reuse it. A vector that outgrows its capacity is reallocated
+        // on the pool thread: glibc's realloc keeps the block in the arena
+        // it came from, but other allocators (mimalloc, which the command
+        // line uses) may move it to the pool thread's memory. The estimate
+        // keeps that rare.
+        let parts: Vec<ScanResults> = batch
+            .iter()
+            .map(|run| ScanResults {
+                records: Vec::with_capacity(estimated_records(index, buckets, run)),
+                ..ScanResults::default()
+            })
+            .collect();
+        let outputs: Vec<(ScanResults, Vec<usize>)> = batch
+            .par_iter()
+            .zip(parts)
+            .map(|(run, out)| {
+                let mut part = Judge {
+                    index,
+                    scans,
+                    shared,
+                    as_of,
+                    out,
+                    counts: Vec::new(),
+                };
+                let mut buffers = Buffers::default();
+                let mut lengths = Vec::with_capacity(run.len());
+                for position in run.clone() {
+                    // The records are counted once joined.
+                    part.counts.clear();
+                    let before = part.out.records.len();
+                    judge_session(
+                        &mut part,
+                        position,
+                        &index.sessions[position],
+                        buckets,
+                        &mut buffers,
+                    );
+                    lengths.push(part.out.records.len() - before);
+                }
+                (part.out, lengths)
+            })
+            .collect();
+
+        let mut part_records = Vec::with_capacity(outputs.len());
+        for (mut part, lengths) in outputs {
+            for length in lengths {
+                end += length;
+                record_starts.push(end);
+            }
+            part_records.push(std::mem::take(&mut part.records));
+            out.rejected.append(&mut part.rejected);
+            out.duplicates.append(&mut part.duplicates);
+            out.accepted += part.accepted;
+            for (count, part_count) in out.records_by_status.iter_mut().zip(part.records_by_status)
+            {
+                *count += part_count;
+            }
         }
-        part_starts.push(end);
-    }
-    // The records are joined on the pool too: most of the cost of copying
-    // them is the page faults of the joined vector, which both threads
-    // then share.
-    let records: Vec<AttendanceRecord> = (0..end)
-        .into_par_iter()
-        .with_min_len(1 << 12)
-        .map(|at| {
-            let part = part_starts.partition_point(|start| *start <= at) - 1;
-            outputs[part].0.records[at - part_starts[part]].clone()
-        })
-        .collect();
-    let out = &mut judge.out;
-    out.records = records;
-    for (mut part, _) in outputs {
-        out.rejected.append(&mut part.rejected);
-        out.duplicates.append(&mut part.duplicates);
-        out.accepted += part.accepted;
-        for (count, part_count) in out.records_by_status.iter_mut().zip(part.records_by_status) {
-            *count += part_count;
-        }
+        append_records(&mut out.records, &part_records);
     }
     tallies.count_sessions(index, &out.records, &record_starts);
+}
+
+/// Appends the records of `parts`, in order, to `records`. The copy runs on
+/// the pool, because most of its cost is the page faults of `records`,
+/// which both threads then share.
+#[cfg(feature = "parallel")]
+fn append_records(records: &mut Vec<AttendanceRecord>, parts: &[Vec<AttendanceRecord>]) {
+    use rayon::prelude::*;
+
+    let mut starts = Vec::with_capacity(parts.len());
+    let mut length = 0;
+    for part in parts {
+        starts.push(length);
+        length += part.len();
+    }
+    records.par_extend((0..length).into_par_iter().with_min_len(1 << 12).map(|at| {
+        let part = starts.partition_point(|start| *start <= at) - 1;
+        parts[part][at - starts[part]].clone()
+    }));
 }
 
 /// Judges the scans of the known session at `position` and writes its
@@ -1300,26 +1341,21 @@ mod tests {
         }
 
         /// Judges `scans` with `bundle`'s sessions serially, or in runs of
-        /// `weight` on the thread pool.
+        /// the weight given on the thread pool, in batches of the number of
+        /// runs given.
         fn judged(
             bundle: &Bundle,
             scans: &[Scan],
             as_of: DateTime<Utc>,
             key: Option<&TokenKey>,
-            weight: Option<usize>,
+            runs: Option<(usize, usize)>,
         ) -> (ScanResults, Vec<CourseResult>) {
-            judged_with(
-                bundle,
-                scans,
-                as_of,
-                key,
-                |index, _, tallies| match weight {
-                    None => evaluate_with(index, scans, as_of, tallies, judge_serially),
-                    Some(weight) => evaluate_with(index, scans, as_of, tallies, |j, b, t| {
-                        judge_in_runs(j, b, t, weight);
-                    }),
-                },
-            )
+            judged_with(bundle, scans, as_of, key, |index, _, tallies| match runs {
+                None => evaluate_with(index, scans, as_of, tallies, judge_serially),
+                Some((weight, batch)) => evaluate_with(index, scans, as_of, tallies, |j, b, t| {
+                    judge_in_runs(j, b, t, weight, batch);
+                }),
+            })
         }
 
         /// Asserts that every weight of runs gives the serial output, and
@@ -1331,13 +1367,25 @@ mod tests {
             key: Option<&TokenKey>,
         ) -> (ScanResults, Vec<CourseResult>) {
             let serial = judged(bundle, scans, as_of, key, None);
-            for weight in [1, 2, 7, 100, 5000, usize::MAX] {
-                let parallel = judged(bundle, scans, as_of, key, Some(weight));
+            let runs = [
+                (1, 1),
+                (1, BATCH_RUNS),
+                (2, 5),
+                (7, BATCH_RUNS),
+                (100, 2),
+                (5000, BATCH_RUNS),
+                (usize::MAX, BATCH_RUNS),
+            ];
+            for (weight, batch) in runs {
+                let parallel = judged(bundle, scans, as_of, key, Some((weight, batch)));
                 // Not assert_eq: the debug form of a district is too long.
-                assert!(parallel.0 == serial.0, "scans judged in runs of {weight}");
+                assert!(
+                    parallel.0 == serial.0,
+                    "scans judged in runs of {weight}, batches of {batch}"
+                );
                 assert!(
                     parallel.1 == serial.1,
-                    "courses counted after runs of {weight}"
+                    "courses counted after runs of {weight}, batches of {batch}"
                 );
             }
             serial
@@ -1369,6 +1417,38 @@ mod tests {
                         assert!(results.iter().any(|result| result.attended_sessions > 0));
                     }
                 }
+            }
+        }
+
+        /// Cuts a district's records into runs of uneven lengths, empty ones
+        /// among them, and appends them in groups of one run, of a few runs,
+        /// and of all runs at once.
+        #[test]
+        fn appended_records_keep_run_order() {
+            let (bundle, as_of) = district(300);
+            let (serial, _) = judged(&bundle, &bundle.scans, as_of, None, None);
+            let records = serial.records;
+            assert!(records.len() > 1000);
+            let mut parts = Vec::new();
+            let mut rest = records.as_slice();
+            for length in [0, 1, 0, 0, 37, 2, 500, 0, 3].into_iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (part, after) = rest.split_at(length.min(rest.len()));
+                parts.push(part.to_vec());
+                rest = after;
+            }
+            parts.push(Vec::new());
+            for group in [1, 4, parts.len()] {
+                let mut joined = Vec::new();
+                pool(2).install(|| {
+                    for parts in parts.chunks(group) {
+                        append_records(&mut joined, parts);
+                    }
+                });
+                assert_eq!(joined.len(), records.len(), "groups of {group} runs");
+                assert!(joined == records, "groups of {group} runs");
             }
         }
 
@@ -1464,14 +1544,6 @@ mod tests {
                     );
                 }
             });
-        }
-
-        /// Returns the max number of records the session at `position` has:
-        /// one per scan for the learners with an accepted check-in, and one
-        /// per expected learner (places in the course and excusals) when
-        /// it is held.
-        fn max_records(index: &Index<'_>, buckets: &Buckets, position: usize) -> usize {
-            buckets.scan_count(position..position + 1) + expected_count(index, position)
         }
 
         #[test]
