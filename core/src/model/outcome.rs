@@ -630,6 +630,30 @@ mod tests {
     }
 
     #[test]
+    fn made_sources_compared_by_parts() {
+        let other_learner = OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000002".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        };
+        let other_subject = OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000b".parse().unwrap(),
+        };
+        let other_kind = OutcomeSource::Attendance {
+            kind: OutcomeKind::ClubActivity,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        };
+
+        assert_eq!(made_source(), made_source());
+        assert_ne!(made_source(), other_learner);
+        assert_ne!(made_source(), other_subject);
+        assert_ne!(made_source(), other_kind);
+    }
+
+    #[test]
     fn made_source_read_back_equal() {
         let mut outcome = attendance();
         outcome.id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, MADE_KEY);
