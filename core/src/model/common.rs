@@ -17,17 +17,18 @@ use super::codes as model_codes;
 /// Where an imported record came from: the source system and its key there.
 ///
 /// The system is a [`Cow`] so that records the crate makes can borrow a
-/// fixed system name. The attendance engine makes about one outcome per
-/// attendance record, and each borrows [`OUTCOME_SOURCE_SYSTEM`]. A
-/// `String` or a `&'static str` converts to it with `into()`. Equality and
-/// hashing compare the text only, so a borrowed and an owned system are
-/// equal.
+/// fixed system name. The OULAD importer's records borrow `oulad`, and
+/// [`OutcomeSource::to_source_ref`] borrows [`OUTCOME_SOURCE_SYSTEM`] for
+/// an outcome made from attendance. A `String` or a `&'static str`
+/// converts to it with `into()`. Equality and hashing compare the text
+/// only, so a borrowed and an owned system are equal.
 ///
 /// NOTE: the serde implementations do not apply the checks that records
 /// read from CSV, JSON or Arrow get (at most [`MAX_TEXT_CHARS`] characters,
 /// no control characters other than tab, line feed and carriage return).
 ///
 /// [`OUTCOME_SOURCE_SYSTEM`]: crate::attendance::OUTCOME_SOURCE_SYSTEM
+/// [`OutcomeSource::to_source_ref`]: super::OutcomeSource::to_source_ref
 /// [`MAX_TEXT_CHARS`]: crate::field::MAX_TEXT_CHARS
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,5 @@
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -227,6 +228,16 @@ impl PartialEq for OutcomeSource {
 }
 
 impl Eq for OutcomeSource {}
+
+/// Hashes the system and the key as text, as [`SourceRef`] does, so that
+/// sources that compare equal hash alike. A source made from attendance
+/// writes its key to hash it.
+impl Hash for OutcomeSource {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.system().hash(state);
+        self.key().hash(state);
+    }
+}
 
 /// The fields of an [`Outcome`] that most outcomes leave empty.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -627,6 +638,46 @@ mod tests {
         assert_eq!(same, made_source());
         assert_ne!(made_source(), other_key);
         assert_ne!(made_source(), other_system);
+    }
+
+    #[test]
+    fn made_sources_compared_by_parts() {
+        let other_learner = OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000002".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        };
+        let other_subject = OutcomeSource::Attendance {
+            kind: OutcomeKind::Attendance,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000b".parse().unwrap(),
+        };
+        let other_kind = OutcomeSource::Attendance {
+            kind: OutcomeKind::ClubActivity,
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+        };
+
+        assert_eq!(made_source(), made_source());
+        assert_ne!(made_source(), other_learner);
+        assert_ne!(made_source(), other_subject);
+        assert_ne!(made_source(), other_kind);
+    }
+
+    fn hash_of(source: &OutcomeSource) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(source)
+    }
+
+    #[test]
+    fn made_source_hashed_as_text() {
+        let same = given_source("xuetong-attendance", MADE_KEY);
+        let other_key = given_source("xuetong-attendance", &MADE_KEY.replace('a', "b"));
+
+        assert_eq!(hash_of(&made_source()), hash_of(&same));
+        assert_ne!(hash_of(&made_source()), hash_of(&other_key));
+        let set: std::collections::HashSet<OutcomeSource> = [made_source()].into();
+        assert!(set.contains(&same));
     }
 
     #[test]
