@@ -55,8 +55,8 @@ mod status;
 mod token;
 
 pub use engine::{AttendanceInput, EvaluationSettings, MAX_SCANS, evaluate_attendance};
+pub(crate) use outcome::{KEY_CAPACITY, push_source_key, with_given_outcomes};
 pub use outcome::{OUTCOME_SOURCE_SYSTEM, OutcomeGrouping, attendance_outcomes};
-pub(crate) use outcome::{push_source_key, with_given_outcomes};
 pub use policy::{
     AttendancePolicy, CheckInPolicy, CheckOutPolicy, GeofencePolicy, MAX_GRACE_SECONDS,
     MAX_POLICY_MINUTES, MAX_RADIUS_METRES, MAX_ROTATION_SECONDS, MAX_WARNING_SESSIONS,

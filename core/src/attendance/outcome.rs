@@ -292,7 +292,7 @@ pub(crate) fn push_source_key(
 
 /// The maximum length of a source key: the longest kind name made here and
 /// two UUIDs, each after a colon.
-const KEY_CAPACITY: usize = "course_completion".len() + 2 * (1 + HYPHENATED_LENGTH);
+pub(crate) const KEY_CAPACITY: usize = "course_completion".len() + 2 * (1 + HYPHENATED_LENGTH);
 
 /// The length of a UUID in its hyphenated text form.
 const HYPHENATED_LENGTH: usize = 36;

@@ -4,7 +4,7 @@ use std::hash::{Hash, Hasher};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::attendance::{OUTCOME_SOURCE_SYSTEM, push_source_key};
+use crate::attendance::{KEY_CAPACITY, OUTCOME_SOURCE_SYSTEM, push_source_key};
 use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, SessionId};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{FieldReader, FieldSpec, FieldWriter, Record};
@@ -166,7 +166,7 @@ impl OutcomeSource {
         match self {
             Self::Given(source) => Cow::Borrowed(&source.key),
             Self::Attendance { .. } => {
-                let mut key = String::new();
+                let mut key = String::with_capacity(KEY_CAPACITY);
                 self.push_key(&mut key);
                 Cow::Owned(key)
             }
