@@ -395,8 +395,6 @@ fn select_sessions(
         .collect()
 }
 
-/// A JSON value as a problem message shows it: a string as written, without
-/// JSON quotes, and anything else as JSON.
 /// Reads the dates to classify. Unlike a list field, which skips empty
 /// items, every item here must be a date, because each gets its own entry
 /// in the result.
@@ -425,6 +423,8 @@ fn read_dates(value: &Value, path: &Path) -> Result<Vec<NaiveDate>, Problems> {
     problems.into_result(dates)
 }
 
+/// A JSON value as a problem message shows it: a string as written, without
+/// JSON quotes, and anything else as JSON.
 fn shown(value: &Value) -> String {
     value
         .as_str()

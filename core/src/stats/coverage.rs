@@ -427,6 +427,27 @@ mod tests {
     }
 
     #[test]
+    fn settings_round_trip_through_serde() {
+        let settings = CoverageSettings {
+            within_minutes: 45,
+            metres_per_minute: 60,
+            travel_times: vec![TravelTime {
+                from_venue_id: venue(1, VenueTier::Community, None).id,
+                to_venue_id: venue(2, VenueTier::Street, None).id,
+                minutes: 20,
+            }],
+        };
+        let text = serde_json::to_string(&settings).unwrap();
+        assert_eq!(
+            serde_json::from_str::<CoverageSettings>(&text).unwrap(),
+            settings,
+            "{text}"
+        );
+        let defaults = serde_json::from_str::<CoverageSettings>("{}").unwrap();
+        assert_eq!(defaults, CoverageSettings::default());
+    }
+
+    #[test]
     fn straight_line_rounds_up() {
         // 0.01 degrees of latitude is about 1,112 m, 23.2 minutes at 48 m/min.
         let home = venue(1, VenueTier::Community, Some((30.0, 120.0)));

@@ -139,6 +139,28 @@ mod tests {
     }
 
     #[test]
+    fn periods_round_trip_through_serde() {
+        let march = Period {
+            first_day: day("2026-03-01"),
+            last_day: day("2026-03-31"),
+        };
+        let text = serde_json::to_string(&march).unwrap();
+        assert_eq!(
+            text,
+            r#"{"first_day":"2026-03-01","last_day":"2026-03-31"}"#
+        );
+        assert_eq!(serde_json::from_str::<Period>(&text).unwrap(), march);
+        // A reversed period is rejected as it is read, with both days named.
+        let error = serde_json::from_str::<Period>(
+            r#"{"first_day": "2026-03-31", "last_day": "2026-03-01"}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("2026-03-01"), "{error}");
+        assert!(error.contains("2026-03-31"), "{error}");
+    }
+
+    #[test]
     fn wrong_form_names_the_expected_object() {
         let error = serde_json::from_value::<Period>(serde_json::json!("march")).unwrap_err();
         assert!(error.to_string().contains("an object"), "{error}");

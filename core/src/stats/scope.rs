@@ -437,6 +437,66 @@ mod tests {
     }
 
     #[test]
+    fn scopes_round_trip_through_serde() {
+        let venue_id: VenueId = "10000000-0000-4000-8000-000000000001".parse().unwrap();
+        let course_id: CourseId = "20000000-0000-4000-8000-000000000002".parse().unwrap();
+        let club_id: ClubId = "c0000000-0000-4000-8000-000000000003".parse().unwrap();
+        let venue = json!("10000000-0000-4000-8000-000000000001");
+        let cases = [
+            (Scope::Platform, json!({"kind": "platform"})),
+            (
+                Scope::District { venue_id },
+                json!({"kind": "district", "venue_id": venue}),
+            ),
+            (
+                Scope::Street { venue_id },
+                json!({"kind": "street", "venue_id": venue}),
+            ),
+            (
+                Scope::Venue { venue_id },
+                json!({"kind": "venue", "venue_id": venue}),
+            ),
+            (
+                Scope::Course { course_id },
+                json!({"kind": "course", "course_id": "20000000-0000-4000-8000-000000000002"}),
+            ),
+            (
+                Scope::Category {
+                    category: Category::new("health").unwrap(),
+                },
+                json!({"kind": "category", "category": "health"}),
+            ),
+            (
+                Scope::Club { club_id },
+                json!({"kind": "club", "club_id": "c0000000-0000-4000-8000-000000000003"}),
+            ),
+        ];
+        for (scope, written) in cases {
+            assert_eq!(serde_json::to_value(&scope).unwrap(), written);
+            let text = serde_json::to_string(&scope).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Scope>(&text).unwrap(),
+                scope,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn serde_errors_name_the_field_and_value() {
+        let error = serde_json::from_value::<Scope>(json!({"kind": "district", "venue_id": "x"}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("venue_id"), "{error}");
+        assert!(error.contains("\"x\""), "{error}");
+        let error = serde_json::from_value::<Scope>(json!({"kind": "planet"}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("planet"), "{error}");
+        assert!(error.contains("district"), "{error}");
+    }
+
+    #[test]
     fn subtree_survives_a_cycle() {
         let id =
             |n: u32| -> VenueId { format!("10000000-0000-4000-8000-{n:012}").parse().unwrap() };
