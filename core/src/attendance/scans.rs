@@ -726,10 +726,11 @@ fn max_records(index: &Index<'_>, buckets: &Buckets, position: usize) -> usize {
 ///
 /// The runs are judged in batches of `batch_runs`, and the records of a
 /// batch are copied to the joined vector before the next batch starts, so
-/// that only one batch's records are held twice. The joined vector is made
-/// at once with room for the [`max_records`] of every session: growing it
-/// would copy every record, and the room never written takes no physical
-/// memory.
+/// that only one batch's records are held twice. The joined vector starts
+/// with room for the sessions' [`estimated_records`]. A batch beyond that
+/// room grows it to the [`max_records`] of every session (see
+/// [`reserve_max`]), so the records are copied once more, or more often
+/// only when the system refuses that room.
 #[cfg(feature = "parallel")]
 fn judge_in_runs(
     judge: &mut Judge<'_, '_>,
@@ -746,10 +747,13 @@ fn judge_in_runs(
     let max_total: usize = (0..index.sessions.len())
         .map(|position| max_records(index, buckets, position))
         .sum();
-    // NOTE: the room is 2,107,798 records for 923,483 written on the
-    // sample district, so an estimated 6 GB at 20 times its size. It costs
-    // address space only, unless the system enforces strict overcommit.
-    out.records = Vec::with_capacity(max_total);
+    // The estimate, not the max, which is 2.3 times the records written on
+    // the sample district (see `estimated_records`). Room never written
+    // takes no physical memory, but it takes address space for as long as
+    // the records live, and a limit on address space (`ulimit -v`) or
+    // strict overcommit counts it.
+    let sessions = 0..index.sessions.len();
+    out.records = Vec::with_capacity(estimated_records(index, buckets, &sessions));
     // Where each session's records start in the joined records, then the
     // end.
     let mut record_starts = Vec::with_capacity(index.sessions.len() + 1);
@@ -818,9 +822,24 @@ fn judge_in_runs(
                 *count += part_count;
             }
         }
+        let batch_records: usize = part_records.iter().map(Vec::len).sum();
+        if out.records.capacity() - out.records.len() < batch_records {
+            reserve_max(&mut out.records, max_total);
+        }
         append_records(&mut out.records, &part_records);
     }
     tallies.count_sessions(index, &out.records, &record_starts);
+}
+
+/// Grows the room of `records` to `max` records, so that no later batch
+/// copies them again. When the system refuses that much address space, as
+/// strict overcommit or `ulimit -v` can, `records` is left as it was and
+/// the append grows it as far as it needs.
+#[cfg(feature = "parallel")]
+fn reserve_max(records: &mut Vec<AttendanceRecord>, max: usize) {
+    // A refused reservation is not an error: the append that follows
+    // reserves only what it needs.
+    let _ = records.try_reserve_exact(max.saturating_sub(records.len()));
 }
 
 /// Appends the records of `parts`, in order, to `records`. The copy runs on
@@ -1452,6 +1471,78 @@ mod tests {
             }
         }
 
+        /// Returns a check-in at the start of every session for every
+        /// learner.
+        fn walk_ins_everywhere(bundle: &Bundle) -> Vec<Scan> {
+            let mut scans = Vec::new();
+            for timed in &bundle.sessions {
+                for learner in &bundle.learners {
+                    let key = format!("{}-{}", timed.session.id, learner.id);
+                    scans.push(Scan {
+                        id: ScanId::derive("test", &key),
+                        session_id: timed.session.id,
+                        learner_id: learner.id,
+                        scanned_at: timed.times.starts_at,
+                        direction: ScanDirection::CheckIn,
+                        method: ScanMethod::Qr,
+                        token: None,
+                        nonce: None,
+                        origin: None,
+                    });
+                }
+            }
+            scans
+        }
+
+        /// Returns the estimated and the max records of all sessions.
+        fn room_bounds(bundle: &Bundle, scans: &[Scan], as_of: DateTime<Utc>) -> (usize, usize) {
+            with_index(bundle, scans, as_of, None, |index, _| {
+                let buckets = bucket_by_session(index, scans);
+                let sessions = 0..index.sessions.len();
+                let max: usize = sessions
+                    .clone()
+                    .map(|position| max_records(index, &buckets, position))
+                    .sum();
+                (estimated_records(index, &buckets, &sessions), max)
+            })
+        }
+
+        /// A max too large for any vector is refused like one that strict
+        /// overcommit refuses, and the room stays as it was.
+        #[test]
+        fn refused_max_keeps_room() {
+            let mut records = Vec::with_capacity(10);
+            reserve_max(&mut records, 1000);
+            assert!(records.capacity() >= 1000, "max reserved");
+
+            let mut records = Vec::with_capacity(10);
+            reserve_max(&mut records, usize::MAX);
+            assert!(records.capacity() >= 10, "room kept");
+            assert!(records.capacity() < 1000, "room kept");
+        }
+
+        /// The joined records get the estimate's room when they fit in it,
+        /// and the max's room when every learner walks in to every session.
+        #[test]
+        fn joined_room_is_estimate_or_max() {
+            let (bundle, as_of) = district(300);
+            let (estimate, max) = room_bounds(&bundle, &bundle.scans, as_of);
+            let (out, _) = judged(&bundle, &bundle.scans, as_of, None, Some((100, 2)));
+            assert!(out.records.len() <= estimate);
+            assert_eq!(out.records.capacity(), estimate, "estimate's room");
+            assert!(estimate < max);
+
+            let (mut bundle, as_of) = district(300);
+            for course in &mut bundle.courses {
+                course.walk_in = true;
+            }
+            let scans = walk_ins_everywhere(&bundle);
+            let (estimate, max) = room_bounds(&bundle, &scans, as_of);
+            let (out, _) = judged(&bundle, &scans, as_of, None, Some((100, 2)));
+            assert!(out.records.len() > estimate);
+            assert_eq!(out.records.capacity(), max, "max's room");
+        }
+
         #[test]
         fn sessions_of_one_scan_or_none_judge_alike() {
             let (bundle, as_of) = district(300);
@@ -1579,23 +1670,7 @@ mod tests {
             for course in &mut bundle.courses {
                 course.walk_in = true;
             }
-            let mut scans = Vec::new();
-            for timed in &bundle.sessions {
-                for learner in &bundle.learners {
-                    let key = format!("{}-{}", timed.session.id, learner.id);
-                    scans.push(Scan {
-                        id: ScanId::derive("test", &key),
-                        session_id: timed.session.id,
-                        learner_id: learner.id,
-                        scanned_at: timed.times.starts_at,
-                        direction: ScanDirection::CheckIn,
-                        method: ScanMethod::Qr,
-                        token: None,
-                        nonce: None,
-                        origin: None,
-                    });
-                }
-            }
+            let scans = walk_ins_everywhere(&bundle);
             let mut starts: Vec<DateTime<Utc>> = bundle
                 .sessions
                 .iter()
