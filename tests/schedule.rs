@@ -728,21 +728,27 @@ fn many_events(series: usize, singles: usize) -> String {
     text
 }
 
-fn import_text(text: &str) -> Result<usize, Vec<(String, String)>> {
-    use xuetong::schedule::CalendarSet;
-    use xuetong::schedule::ical::{ImportOptions, import_calendar};
-    let calendars = CalendarSet::builtin();
-    let options = ImportOptions {
+/// Import options for the test course and venue.
+fn import_options<'a>(
+    calendars: &'a xuetong::schedule::CalendarSet,
+    holiday_calendar: Option<&'a str>,
+) -> xuetong::schedule::ical::ImportOptions<'a> {
+    xuetong::schedule::ical::ImportOptions {
         course_id: Some(COURSE.parse().expect("a course id")),
         club_id: None,
         venue_id: Some(VENUE.parse().expect("a venue id")),
         time_zone: None,
         until: None,
-        holiday_calendar: None,
-        calendars: &calendars,
+        holiday_calendar,
+        calendars,
         venues: &[],
-    };
-    import_calendar(text, &options)
+    }
+}
+
+fn import_text(text: &str) -> Result<usize, Vec<(String, String)>> {
+    let calendars = xuetong::schedule::CalendarSet::builtin();
+    let options = import_options(&calendars, None);
+    xuetong::schedule::ical::import_calendar(text, &options)
         .map(|imported| imported.sessions.len())
         .map_err(|problems| {
             problems
@@ -893,4 +899,18 @@ BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Asia/Shanghai:20260302T090000\r\nDURATION:
             ),
         ]
     );
+}
+
+#[test]
+fn import_calendar_checks_holiday_option() {
+    let calendars = xuetong::schedule::CalendarSet::builtin();
+    let options = import_options(&calendars, Some("xx"));
+    // The file has one event and no RRULE, so no series looks the
+    // calendar up.
+    let problems = xuetong::schedule::ical::import_calendar(&many_events(0, 1), &options)
+        .expect_err("an unknown holiday calendar is rejected");
+    let problem = problems.iter().next().expect("one problem");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problem.code.to_string(), "unknown_holiday_calendar");
+    assert_eq!(problem.path.to_string(), "options.holiday_calendar");
 }

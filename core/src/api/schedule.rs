@@ -156,17 +156,11 @@ fn chosen_calendar<'a>(
 ) -> Result<&'a HolidayCalendar, Problems> {
     let id: String = field(object, "calendar", "a calendar id such as \"cn\"")?
         .unwrap_or_else(|| CHINA.to_owned());
-    calendars
-        .get(trim_spaces(&id))
-        .ok_or_else(|| unknown_calendar(Path::root().join("calendar"), &id, calendars).into())
-}
-
-/// Returns the problem of a calendar id that `calendars` lacks, naming the
-/// known ones.
-fn unknown_calendar(path: Path, id: &str, calendars: &CalendarSet) -> Problem {
-    Problem::new(crate::schedule::codes::UNKNOWN_HOLIDAY_CALENDAR, path)
-        .with("value", id)
-        .with("known", calendars.ids().join(", "))
+    calendars.get(trim_spaces(&id)).ok_or_else(|| {
+        calendars
+            .unknown_id_problem(&id, Path::root().join("calendar"))
+            .into()
+    })
 }
 
 fn list_holidays(request: &Request<'_>) -> Result<Value, Problems> {
@@ -254,14 +248,6 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
     let venues: Vec<Venue> = option_records(request, "venues")?;
     let until = text_option::<NaiveDate>(request, "until")?;
     let holiday_calendar = text_option::<String>(request, "holiday_calendar")?;
-    // Checked here, not only when a recurring event applies it, so that an
-    // unknown id is named at the option, with or without such events.
-    if let Some(id) = &holiday_calendar
-        && calendars.get(id).is_none()
-    {
-        let path = Path::root().join("options").join("holiday_calendar");
-        return Err(unknown_calendar(path, id, &calendars).into());
-    }
     let options = ImportOptions {
         course_id: text_option::<CourseId>(request, "course_id")?,
         club_id: text_option::<ClubId>(request, "club_id")?,

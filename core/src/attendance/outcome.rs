@@ -290,8 +290,8 @@ pub(crate) fn push_source_key(
     push_hyphenated(out, subject);
 }
 
-/// The maximum length of a source key: the longest kind name made here and
-/// two UUIDs, each after a colon.
+/// The maximum length of a source key: the longest kind name and two UUIDs,
+/// each after a colon. No kind name is longer than `course_completion`.
 pub(crate) const KEY_CAPACITY: usize = "course_completion".len() + 2 * (1 + HYPHENATED_LENGTH);
 
 /// The length of a UUID in its hyphenated text form.

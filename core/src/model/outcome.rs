@@ -629,6 +629,28 @@ mod tests {
     }
 
     #[test]
+    fn made_source_key_fits_capacity() {
+        let mut longest = 0;
+        for &kind in OutcomeKind::ALL {
+            let source = OutcomeSource::Attendance {
+                kind,
+                learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+                subject: "30000000-0000-4000-8000-00000000000a".parse().unwrap(),
+            };
+            let length = source.key().len();
+            assert!(
+                length <= KEY_CAPACITY,
+                "the {kind} key has {length} bytes, more than KEY_CAPACITY {KEY_CAPACITY}"
+            );
+            longest = longest.max(length);
+        }
+        assert_eq!(
+            longest, KEY_CAPACITY,
+            "KEY_CAPACITY is more than any key needs"
+        );
+    }
+
+    #[test]
     fn made_source_compared_as_text() {
         let same = given_source("xuetong-attendance", MADE_KEY);
         let other_key = given_source("xuetong-attendance", &MADE_KEY.replace('a', "b"));

@@ -496,6 +496,14 @@ impl CalendarSet {
         ids.dedup();
         ids
     }
+
+    /// Returns the `unknown_holiday_calendar` problem of an `id` that the
+    /// set lacks, at `path`, naming the ids it has.
+    pub(crate) fn unknown_id_problem(&self, id: &str, path: Path) -> Problem {
+        Problem::new(codes::UNKNOWN_HOLIDAY_CALENDAR, path)
+            .with("value", id)
+            .with("known", self.ids().join(", "))
+    }
 }
 
 #[cfg(test)]

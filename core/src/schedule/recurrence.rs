@@ -578,13 +578,9 @@ pub fn expand_series(
         Some(id) => match calendars.get(id) {
             Some(calendar) => Some(calendar),
             None => {
-                return Err(Problem::new(
-                    codes::UNKNOWN_HOLIDAY_CALENDAR,
-                    root.join("holiday_calendar"),
-                )
-                .with("value", id.as_str())
-                .with("known", calendars.ids().join(", "))
-                .into());
+                return Err(calendars
+                    .unknown_id_problem(id, root.join("holiday_calendar"))
+                    .into());
             }
         },
     };

@@ -114,9 +114,12 @@ impl Event {
 /// concerns: syntax, missing properties, unsupported rule parts, unknown
 /// zones, all-day events, times that do not exist, and the problems of
 /// [`expand_series`]. A file longer than [`MAX_IMPORT_BYTES`] is
-/// `ical_too_large` at `["text"]` and is not read. Events whose sessions
-/// together pass [`MAX_IMPORT_SESSIONS`] are `ical_too_many_sessions` at the
-/// event that passed it, and the events after it are not expanded.
+/// `ical_too_large` at `["text"]` and is not read. A `holiday_calendar`
+/// that `calendars` lacks is `unknown_holiday_calendar` at
+/// `["options", "holiday_calendar"]`, even in a file with no recurring
+/// event. Events whose sessions together pass [`MAX_IMPORT_SESSIONS`] are
+/// `ical_too_many_sessions` at the event that passed it, and the events
+/// after it are not expanded.
 pub fn import_calendar(
     text: &str,
     options: &ImportOptions<'_>,
@@ -136,6 +139,14 @@ fn import_with_limit(
                 .with("max", MAX_IMPORT_BYTES)
                 .into(),
         );
+    }
+    // Checked before any event, not only when a recurring event applies
+    // it, so that an unknown id is named at the option in every file.
+    if let Some(id) = options.holiday_calendar
+        && options.calendars.get(id).is_none()
+    {
+        let path = Path::root().join("options").join("holiday_calendar");
+        return Err(options.calendars.unknown_id_problem(id, path).into());
     }
     let lines = parse_content_lines(text)?;
     let (events, calendar_zone) = split_events(&lines)?;
