@@ -637,9 +637,9 @@ fn batch_id_by_uuid(platform: &str, batch: &xuetong::credit::DepositBatch) -> uu
     uuid::Uuid::new_v5(&xuetong::id::NAMESPACE, name.as_bytes())
 }
 
-/// The season's ledger with its zero-value capped entry revoked the next
-/// day: a reversal of a zero entry, which a batch leaves out unless it
-/// includes zero-value entries.
+/// Returns the season's ledger with its zero-value capped entry revoked
+/// the next day. A batch leaves that reversal of a zero entry out unless
+/// it includes zero-value entries.
 fn ledger_with_capped_revoked() -> Ledger {
     let mut ledger = season_ledger();
     let capped = ledger

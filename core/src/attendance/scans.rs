@@ -744,9 +744,6 @@ fn judge_in_runs(
     let (index, scans, shared, as_of) = (judge.index, judge.scans, judge.shared, judge.as_of);
     let runs = session_runs(index, buckets, weight);
     let out = &mut judge.out;
-    let max_total: usize = (0..index.sessions.len())
-        .map(|position| max_records(index, buckets, position))
-        .sum();
     // The estimate, not the max, which is 2.3 times the records written on
     // the sample district (see `estimated_records`). Room never written
     // takes no physical memory, but it takes address space for as long as
@@ -824,6 +821,11 @@ fn judge_in_runs(
         }
         let batch_records: usize = part_records.iter().map(Vec::len).sum();
         if out.records.capacity() - out.records.len() < batch_records {
+            // Summed only here, because the estimate usually leaves enough
+            // room and this is then never reached.
+            let max_total: usize = (0..index.sessions.len())
+                .map(|position| max_records(index, buckets, position))
+                .sum();
             reserve_max(&mut out.records, max_total);
         }
         append_records(&mut out.records, &part_records);
