@@ -188,7 +188,7 @@ fn optional_option<T: FieldValue>(
     problems: &mut Problems,
 ) -> Option<T> {
     read_value(
-        request.options.get(name),
+        super::option_value(request, name),
         path_of_option(name),
         name,
         problems,

@@ -20,7 +20,7 @@ use crate::credit::{
     deposit_batch, presets, rule_set_from_json, transcript,
 };
 use crate::decimal::Credits;
-use crate::field::{FieldValue, trim_spaces};
+use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
@@ -609,8 +609,8 @@ fn learner_transcript(request: &Request<'_>) -> Result<Value, Problems> {
 
 fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let platform = match option::<String>(request, "platform") {
-        Ok(Some(platform)) => Some(trim_spaces(&platform).to_owned()),
+    let platform = match text_option::<String>(request, "platform") {
+        Ok(Some(platform)) => Some(platform),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -697,8 +697,8 @@ fn at_options(problems: Problems) -> Problems {
 
 fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let home_page = match option::<String>(request, "home_page") {
-        Ok(Some(home_page)) => Some(trim_spaces(&home_page).to_owned()),
+    let home_page = match text_option::<String>(request, "home_page") {
+        Ok(Some(home_page)) => Some(home_page),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -714,12 +714,10 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
             None
         }
     };
-    let activity_base = option::<String>(request, "activity_base")
-        .map(|base| base.map(|base| trim_spaces(&base).to_owned()))
-        .unwrap_or_else(|found| {
-            problems.extend(found);
-            None
-        });
+    let activity_base = text_option::<String>(request, "activity_base").unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    });
     let zone = match text_option::<Tz>(request, "time_zone") {
         Ok(zone) => Some(zone.unwrap_or(chrono_tz::Asia::Shanghai)),
         Err(found) => {

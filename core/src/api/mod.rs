@@ -297,14 +297,31 @@ pub fn option<T: for<'de> Deserialize<'de>>(
     }
 }
 
+/// Returns option `name` when it has a value. As with a record field, the
+/// option counts as left out when it is missing, `null`, or a string that
+/// is empty once trimmed as CSV cells are.
+pub(crate) fn option_value<'a>(request: &Request<'a>, name: &str) -> Option<&'a Value> {
+    let value = request.options.get(name)?;
+    let empty = match value {
+        Value::Null => true,
+        Value::String(text) => crate::field::trim_spaces(text).is_empty(),
+        _ => false,
+    };
+    (!empty).then_some(value)
+}
+
 /// Reads an option given as a JSON string, trimmed as CSV cells are, with
 /// the CSV form of `T`: a date, an id, a time zone or a choice. An invalid
 /// one is reported with the field's own code (such as `invalid_date`) and
-/// parameters under the path `["options", name]`.
+/// parameters under the path `["options", name]`. An empty string is the
+/// option left out.
 fn text_option<T: crate::field::FieldValue>(
     request: &Request<'_>,
     name: &'static str,
 ) -> Result<Option<T>, Problems> {
+    if option_value(request, name).is_none() {
+        return Ok(None);
+    }
     let Some(text) = option::<String>(request, name)? else {
         return Ok(None);
     };
@@ -338,7 +355,8 @@ fn record_option<T: crate::record::Record>(
 /// Reads an option of an operation as a field value, such as a date, and
 /// reports an invalid one under the path `["options", name]` with the form
 /// the field expects, for example "option as_of must be a date written
-/// YYYY-MM-DD, got \"2026-02-30\"".
+/// YYYY-MM-DD, got \"2026-02-30\"". An empty string is the option left
+/// out.
 ///
 /// # Errors
 ///
@@ -347,8 +365,8 @@ pub fn field_option<T: crate::field::FieldValue>(
     request: &Request<'_>,
     name: &'static str,
 ) -> Result<Option<T>, Problems> {
-    match request.options.get(name) {
-        None | Some(Value::Null) => Ok(None),
+    match option_value(request, name) {
+        None => Ok(None),
         Some(value) => T::from_json(value).map(Some).map_err(|_| {
             let shown = match value {
                 Value::String(text) => format!("\"{text}\""),

@@ -232,7 +232,7 @@ fn read_option<T: FieldValue>(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<T> {
-    let value = request.options.get(name).filter(|value| !value.is_null())?;
+    let value = super::option_value(request, name)?;
     match T::from_json(value) {
         Ok(read) => Some(read),
         Err(invalid) => {
@@ -254,10 +254,7 @@ fn read_option<T: FieldValue>(
 /// Reads `options.rules`: a built-in rule set name, optionally with
 /// `@version`, or a rule set document.
 fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet> {
-    let value = request
-        .options
-        .get("rules")
-        .filter(|value| !value.is_null())?;
+    let value = super::option_value(request, "rules")?;
     let path = option_path("rules");
     if let Value::String(name) = value {
         let found = presets::find_by_name(name);

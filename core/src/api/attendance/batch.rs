@@ -176,13 +176,10 @@ pub(in crate::api) fn required_option<T: FieldValue>(
     value
 }
 
-/// Returns whether option `name` is given with a value other than `null`.
-/// A `null` option counts as absent, so a required one is reported.
+/// Returns whether option `name` is given with a value. A `null` or empty
+/// option counts as absent, so a required one is reported.
 fn has_option(request: &Request<'_>, name: &str) -> bool {
-    request
-        .options
-        .get(name)
-        .is_some_and(|value| !value.is_null())
+    crate::api::option_value(request, name).is_some()
 }
 
 /// Reads the list `name` of records; an absent list is empty.
