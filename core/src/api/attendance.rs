@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request};
+use super::{Operation, Request, read_option};
 use crate::attendance::{AttendancePolicy, SessionWindows, preview_scan};
 use crate::field::{FieldValue, format_instant};
 use crate::model::{ScanDirection, Session};
@@ -72,7 +72,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     check_options(request, PREVIEW_OPTIONS, &mut problems);
     let policy = read_policy(request, &mut problems);
-    let venue_zone = optional_option::<Tz>(request, "venue_time_zone", &mut problems);
+    let venue_zone = read_option::<Tz>(request, "venue_time_zone", &mut problems);
     let Some(object) = input_object(request.input, &mut problems) else {
         return Err(problems);
     };
@@ -178,21 +178,6 @@ fn path_of_option(name: &'static str) -> Path {
 
 fn required_problem(path: Path, field: &'static str) -> Problem {
     Problem::new(crate::problem::codes::REQUIRED, path).with("field", field)
-}
-
-/// Reads an option as a field value; `None` when absent or invalid (with a
-/// problem reported).
-fn optional_option<T: FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    read_value(
-        super::option_value(request, name),
-        path_of_option(name),
-        name,
-        problems,
-    )
 }
 
 fn read_value<T: FieldValue>(

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Operation, Request, field_option, option, text_option, to_value};
+use super::{Operation, Request, field_option, option, to_value};
 use crate::credit::xapi::{LearningEvent, XapiOptions, events_from_ledger, statements};
 use crate::credit::{
     Adjustment, CreditContext, DepositOptions, Ledger, RuleSet, codes, compute_credits,
@@ -609,7 +609,7 @@ fn learner_transcript(request: &Request<'_>) -> Result<Value, Problems> {
 
 fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let platform = match text_option::<String>(request, "platform") {
+    let platform = match field_option::<String>(request, "platform") {
         Ok(Some(platform)) => Some(platform),
         Ok(None) => {
             problems.push(
@@ -697,7 +697,7 @@ fn at_options(problems: Problems) -> Problems {
 
 fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let home_page = match text_option::<String>(request, "home_page") {
+    let home_page = match field_option::<String>(request, "home_page") {
         Ok(Some(home_page)) => Some(home_page),
         Ok(None) => {
             problems.push(
@@ -714,11 +714,11 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
             None
         }
     };
-    let activity_base = text_option::<String>(request, "activity_base").unwrap_or_else(|found| {
+    let activity_base = field_option::<String>(request, "activity_base").unwrap_or_else(|found| {
         problems.extend(found);
         None
     });
-    let zone = match text_option::<Tz>(request, "time_zone") {
+    let zone = match field_option::<Tz>(request, "time_zone") {
         Ok(zone) => Some(zone.unwrap_or(chrono_tz::Asia::Shanghai)),
         Err(found) => {
             problems.extend(found);

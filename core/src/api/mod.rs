@@ -310,35 +310,6 @@ pub(crate) fn option_value<'a>(request: &Request<'a>, name: &str) -> Option<&'a 
     (!empty).then_some(value)
 }
 
-/// Reads an option given as a JSON string, trimmed as CSV cells are, with
-/// the CSV form of `T`: a date, an id, a time zone or a choice. An invalid
-/// one is reported with the field's own code (such as `invalid_date`) and
-/// parameters under the path `["options", name]`. An empty string is the
-/// option left out.
-fn text_option<T: crate::field::FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-) -> Result<Option<T>, Problems> {
-    if option_value(request, name).is_none() {
-        return Ok(None);
-    }
-    let Some(text) = option::<String>(request, name)? else {
-        return Ok(None);
-    };
-    match T::from_text(crate::field::trim_spaces(&text)) {
-        Ok(value) => Ok(Some(value)),
-        Err(invalid) => {
-            let mut problem = Problem::new(invalid.code, Path::root().join("options").join(name))
-                .with("field", name)
-                .with("value", text);
-            for (param, value) in invalid.params {
-                problem = problem.with(param, value);
-            }
-            Err(problem.into())
-        }
-    }
-}
-
 /// Reads an option given as a JSON object in the form of record `T`, such
 /// as a statistics period, with its problems under `["options", name]`.
 #[cfg(feature = "full-api")]
@@ -352,37 +323,47 @@ fn record_option<T: crate::record::Record>(
     }
 }
 
-/// Reads an option of an operation as a field value, such as a date, and
-/// reports an invalid one under the path `["options", name]` with the form
-/// the field expects, for example "option as_of must be a date written
-/// YYYY-MM-DD, got \"2026-02-30\"". An empty string is the option left
-/// out.
+/// Reads option `name` as a record field of type `T` is read: a date, a
+/// number, a flag, an id, a time zone, a choice or free text, trimmed as
+/// CSV cells are. An empty string is the option left out.
 ///
 /// # Errors
 ///
-/// Returns `invalid_request` when the option cannot be read as a `T`.
+/// Returns the problem that a record field with the same value gets, with
+/// the same code (such as `invalid_date`) and parameters, under the path
+/// `["options", name]`.
 pub fn field_option<T: crate::field::FieldValue>(
     request: &Request<'_>,
     name: &'static str,
 ) -> Result<Option<T>, Problems> {
-    match option_value(request, name) {
-        None => Ok(None),
-        Some(value) => T::from_json(value).map(Some).map_err(|_| {
-            let shown = match value {
-                Value::String(text) => format!("\"{text}\""),
-                other => other.to_string(),
-            };
-            Problem::new(
-                codes::INVALID_REQUEST,
-                Path::root().join("options").join(name),
-            )
-            .with(
-                "detail",
-                format!("option {name} must be {}, got {shown}", T::EXPECTED),
-            )
-            .into()
-        }),
-    }
+    let Some(value) = option_value(request, name) else {
+        return Ok(None);
+    };
+    T::from_json(value).map(Some).map_err(|invalid| {
+        let value_text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        let mut problem = Problem::new(invalid.code, Path::root().join("options").join(name))
+            .with("field", name)
+            .with("value", value_text);
+        for (param, value) in invalid.params {
+            problem = problem.with(param, value);
+        }
+        problem.into()
+    })
+}
+
+/// Reads option `name` as [`field_option`] does, but adds a problem to
+/// `problems` and returns `None` for an invalid option.
+fn read_option<T: crate::field::FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    field_option(request, name).unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    })
 }
 
 /// Serializes an operation's result, reporting a failure (which would be a
