@@ -154,11 +154,16 @@ fn chosen_calendar<'a>(
     object: &Map<String, Value>,
     calendars: &'a CalendarSet,
 ) -> Result<&'a HolidayCalendar, Problems> {
-    let id: String = field(object, "calendar", "a calendar id such as \"cn\"")?
-        .unwrap_or_else(|| CHINA.to_owned());
-    calendars.get(trim_spaces(&id)).ok_or_else(|| {
+    let stated: Option<String> = field(object, "calendar", "a calendar id such as \"cn\"")?;
+    // The id is read as a cell is: trimmed, and the default when empty.
+    let id = stated
+        .as_deref()
+        .map(trim_spaces)
+        .filter(|id| !id.is_empty())
+        .unwrap_or(CHINA);
+    calendars.get(id).ok_or_else(|| {
         calendars
-            .unknown_id_problem(&id, Path::root().join("calendar"))
+            .unknown_id_problem(id, Path::root().join("calendar"))
             .into()
     })
 }
