@@ -613,6 +613,67 @@ fn run_ranks_districts_in_the_report() {
     );
 }
 
+#[test]
+fn run_period_trims_like_a_date_cell() {
+    let out = Scratch::new("run-period-trim");
+    let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
+    let run = |period: &str| {
+        xuetong(&[
+            "run",
+            bundle.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-03-25T00:00:00+08:00",
+            "--statistics",
+            "platform",
+            "--period",
+            period,
+        ])
+    };
+
+    // A date cell keeps U+0085, U+2028 and U+2029 and then fails to read,
+    // so the period does too, and the error names the option and value.
+    for separator in ['\u{85}', '\u{2028}', '\u{2029}'] {
+        let period = format!("2026-03-01..2026-03-31{separator}");
+        let output = run(&period);
+        assert_eq!(code(&output), 2, "{period:?}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains("--period"), "{message}");
+        assert!(message.contains(&period), "{message}");
+        let inner = format!("2026-03-01{separator}..2026-03-31");
+        assert_eq!(code(&run(&inner)), 2, "{inner:?}");
+    }
+
+    // The other values of a run are trimmed as cells are, too.
+    let others = [
+        ("--statistics", "platform\u{2028}"),
+        ("--as-of", "2026-03-25T00:00:00+08:00\u{2028}"),
+        ("--time-zone", "Asia/Shanghai\u{2028}"),
+    ];
+    for (option, value) in others {
+        let output = xuetong(&[
+            "run",
+            bundle.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            option,
+            value,
+        ]);
+        assert_eq!(code(&output), 2, "{option} {value:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(option), "{}", stderr(&output));
+    }
+
+    // Spaces, tabs and the ideographic space around the dates are dropped.
+    let spaced = run("\t2026-03-01 ..\u{3000}2026-03-31 ");
+    assert_eq!(code(&spaced), 0, "{}", stderr(&spaced));
+    assert!(
+        stdout(&spaced).contains("from 2026-03-01 to 2026-03-31"),
+        "{}",
+        stdout(&spaced)
+    );
+}
+
 /// A credit rule set that the season refuses after attendance: a draft
 /// cannot record credits.
 fn draft_rules(folder: &Path) -> PathBuf {
