@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use super::{
-    check_fields, check_options, input_object, path_of_option, read_field, read_policy, read_value,
+    check_fields, check_options, input_object, path_of_option, read_field, read_policy,
     required_problem, timed_session,
 };
 use crate::api::{Request, read_option, to_value};
@@ -225,6 +225,33 @@ fn read_learners(object: &Map<String, Value>, problems: &mut Problems) -> Option
         }
     }
     Some(learners)
+}
+
+/// Reads one JSON value as a field value: `None` when it is `null`, and
+/// `None` with a problem at `path` when it is invalid.
+fn read_value<T: FieldValue>(
+    value: Option<&Value>,
+    path: Path,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    let value = value.filter(|value| !value.is_null())?;
+    match T::from_json(value) {
+        Ok(read) => Some(read),
+        Err(invalid) => {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            let mut problem = Problem::new(invalid.code, path)
+                .with("field", name)
+                .with("value", shown);
+            for (param, value) in invalid.params {
+                problem = problem.with(param, value);
+            }
+            problems.push(problem);
+            None
+        }
+    }
 }
 
 /// Resolves the instants of every session, in its own zone or its venue's.
