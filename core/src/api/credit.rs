@@ -122,22 +122,16 @@ fn required<'a>(
 
 /// Reads a field value at the top of the input.
 fn field<T: FieldValue>(value: &Value, key: &'static str, problems: &mut Problems) -> Option<T> {
-    match T::from_json(value) {
-        Ok(read) => Some(read),
-        Err(invalid) => {
-            let shown = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            let mut problem = Problem::new(invalid.code, Path::root().join(key))
-                .with("field", key)
-                .with("value", shown);
-            for (name, param) in invalid.params {
-                problem = problem.with(name, param);
-            }
-            problems.push(problem);
-            None
-        }
-    }
+    T::from_json(value)
+        .map_err(|invalid| {
+            problems.push(super::field_problem(
+                Path::root().join(key),
+                key,
+                value,
+                invalid,
+            ));
+        })
+        .ok()
 }
 
 fn required_field<T: FieldValue>(

@@ -340,17 +340,35 @@ pub fn field_option<T: crate::field::FieldValue>(
         return Ok(None);
     };
     T::from_json(value).map(Some).map_err(|invalid| {
-        let value_text = value
-            .as_str()
-            .map_or_else(|| value.to_string(), str::to_owned);
-        let mut problem = Problem::new(invalid.code, Path::root().join("options").join(name))
-            .with("field", name)
-            .with("value", value_text);
-        for (param, value) in invalid.params {
-            problem = problem.with(param, value);
-        }
-        problem.into()
+        field_problem(
+            Path::root().join("options").join(name),
+            name,
+            value,
+            invalid,
+        )
+        .into()
     })
+}
+
+/// Returns the problem of field `name`, given as the JSON `value` at `path`,
+/// that could not be read: the code and parameters of `invalid`, with the
+/// field's name and value as a record field reports them.
+fn field_problem(
+    path: Path,
+    name: &'static str,
+    value: &Value,
+    invalid: crate::field::Invalid,
+) -> Problem {
+    let value_text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned);
+    let mut problem = Problem::new(invalid.code, path)
+        .with("field", name)
+        .with("value", value_text);
+    for (param, param_value) in invalid.params {
+        problem = problem.with(param, param_value);
+    }
+    problem
 }
 
 /// Reads option `name` as [`field_option`] does, but adds a problem to

@@ -236,22 +236,9 @@ fn read_value<T: FieldValue>(
     problems: &mut Problems,
 ) -> Option<T> {
     let value = value.filter(|value| !value.is_null())?;
-    match T::from_json(value) {
-        Ok(read) => Some(read),
-        Err(invalid) => {
-            let shown = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            let mut problem = Problem::new(invalid.code, path)
-                .with("field", name)
-                .with("value", shown);
-            for (param, value) in invalid.params {
-                problem = problem.with(param, value);
-            }
-            problems.push(problem);
-            None
-        }
-    }
+    T::from_json(value)
+        .map_err(|invalid| problems.push(crate::api::field_problem(path, name, value, invalid)))
+        .ok()
 }
 
 /// Resolves the instants of every session, in its own zone or its venue's.
