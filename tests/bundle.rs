@@ -224,6 +224,38 @@ fn learners_file_written_only_when_listed() {
 }
 
 #[test]
+fn bundle_with_learners_equal_whatever_the_flag() {
+    // A bundle with learners restricts learner ids with the flag set or
+    // not. Reading its learners.csv back sets the flag.
+    let (mut built, _) = read(&example());
+    assert!(!built.learners.is_empty());
+    built.learners_listed = false;
+    let mut files = MemoryBundle::new();
+    write_bundle(&built, &mut files).unwrap();
+    let (again, report) = read(&files);
+    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert!(again.learners_listed);
+    assert_eq!(again, built);
+    assert_eq!(built, again);
+
+    // Other fields still count.
+    let mut fewer = again.clone();
+    fewer.learners.pop();
+    assert_ne!(fewer, built);
+    let mut other_rules = again.clone();
+    other_rules.rules = Some("{}".to_owned());
+    assert_ne!(other_rules, built);
+
+    // Without learners the flag decides which ids are known, so it counts.
+    let open = Bundle::default();
+    let closed = Bundle {
+        learners_listed: true,
+        ..Bundle::default()
+    };
+    assert_ne!(open, closed);
+}
+
+#[test]
 fn open_bundle_removes_earlier_learners_file() {
     // Writing over the files of a bundle with learners must not leave its
     // learners.csv behind, or reading them back would restrict the learner

@@ -570,8 +570,10 @@ fn invalid_date_option_names_the_form() {
     let request = json!({"input": {"ledger": ledger}, "options": {"recorded_on": "2026-02-30"}});
     let response = xuetong::api::call_value("expire_credits", &request).to_json();
     let problem = &response["problems"][0];
-    assert_eq!(problem["code"], "invalid_request");
+    assert_eq!(problem["code"], "invalid_date");
     assert_eq!(problem["path"], json!(["options", "recorded_on"]));
+    assert_eq!(problem["params"]["field"], "recorded_on");
+    assert_eq!(problem["params"]["value"], "2026-02-30");
     let message = problem["message"].as_str().unwrap();
     assert!(message.contains("YYYY-MM-DD"), "{message}");
     assert!(!message.contains("out of range"), "{message}");

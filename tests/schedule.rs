@@ -914,3 +914,36 @@ fn import_calendar_checks_holiday_option() {
     assert_eq!(problem.code.to_string(), "unknown_holiday_calendar");
     assert_eq!(problem.path.to_string(), "options.holiday_calendar");
 }
+
+#[test]
+fn unknown_calendar_ids_are_reported_trimmed() {
+    let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
+    let requests = [
+        (
+            "list_holidays",
+            json!({"input": {"calendar": " mars\t", "year": 2026}}),
+        ),
+        (
+            "classify_dates",
+            json!({"input": {"calendar": "\u{3000}mars ", "dates": ["2026-01-01"]}}),
+        ),
+        (
+            "import_ical",
+            json!({
+                "input": {"text": calendar},
+                "options": {
+                    "course_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                    "venue_id": "9a4b6c1e-5d2f-4e8a-9b1c-3d5e7f9a1b2c",
+                    "holiday_calendar": " mars\t",
+                },
+            }),
+        ),
+    ];
+    for (operation, request) in requests {
+        let response = call_value(operation, &request).into_json();
+        let problem = &response["problems"][0];
+        assert_eq!(problem["code"], "unknown_holiday_calendar", "{response}");
+        assert_eq!(problem["params"]["value"], "mars", "{operation}");
+        assert_eq!(problem["params"]["known"], "cn", "{operation}");
+    }
+}

@@ -1022,6 +1022,37 @@ fn run_season_operation_returns_every_file() {
         response["problems"][0]["path"],
         json!(["options", "period", "first_day"])
     );
+
+    // Empty options are left out, as empty record fields are: the season
+    // runs with its defaults, and a required option is reported missing.
+    let empty_options = json!({
+        "input": {"files": text},
+        "options": {
+            "home_page": HOME_PAGE,
+            "rules": " ",
+            "as_of": "",
+            "time_zone": "\t",
+            "token_key": "",
+            "outcome_grouping": " ",
+            "xapi": "",
+        },
+    });
+    let response = xuetong::api::call_value("run_season", &empty_options).into_json();
+    assert_eq!(response["ok"], true, "{response}");
+    assert_eq!(response["value"]["as_of"], "2026-03-23T02:30:00Z");
+    assert_eq!(response["value"]["rule_set"]["id"], "community");
+    let outputs = response["value"]["files"].as_object().expect("files");
+    assert!(!outputs.contains_key("xapi_statements.jsonl"));
+    let blank_home_page = json!({
+        "input": {"files": text},
+        "options": {"home_page": "  "},
+    });
+    let response = xuetong::api::call_value("run_season", &blank_home_page).into_json();
+    assert_eq!(response["problems"][0]["code"], "required");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["options", "home_page"])
+    );
 }
 
 // The statistics and the learning index of a season, on the bundle of

@@ -17,7 +17,7 @@ use xuetong::attendance::AttendanceReport;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
-use xuetong::field::FieldValue;
+use xuetong::field::{FieldValue, trim_spaces};
 use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
 use xuetong::season::{
@@ -132,9 +132,11 @@ impl RunArgs {
 
 fn parse_period(text: &str) -> Result<Period, String> {
     let expected = || "expected two dates such as 2026-03-01..2026-03-31".to_owned();
-    let (first, last) = text.trim().split_once("..").ok_or_else(expected)?;
-    // Read as a date cell is: a four-digit year and two-digit month and day.
-    let day = |text: &str| NaiveDate::from_text(text.trim()).map_err(|_| expected());
+    // Read as a date cell is: trimmed without dropping the line separators
+    // U+0085, U+2028 and U+2029, and a four-digit year with two-digit month
+    // and day.
+    let (first, last) = trim_spaces(text).split_once("..").ok_or_else(expected)?;
+    let day = |text: &str| NaiveDate::from_text(trim_spaces(text)).map_err(|_| expected());
     let period = Period {
         first_day: day(first)?,
         last_day: day(last)?,
@@ -146,15 +148,15 @@ fn parse_period(text: &str) -> Result<Period, String> {
 }
 
 fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
-    if text.trim() == "none" {
+    if trim_spaces(text) == "none" {
         return Ok(BTreeSet::new());
     }
     text.split(',')
         .map(|kind| {
-            ScopeKind::parse(kind.trim()).ok_or_else(|| {
+            ScopeKind::parse(trim_spaces(kind)).ok_or_else(|| {
                 format!(
                     "\"{}\" is not a kind of scope; expected platform, district, street, venue, category, course, club or none",
-                    kind.trim()
+                    trim_spaces(kind)
                 )
             })
         })
@@ -162,7 +164,7 @@ fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text.trim())
+    DateTime::parse_from_rfc3339(trim_spaces(text))
         .map(|instant| instant.with_timezone(&Utc))
         .map_err(|_| {
             "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
@@ -171,7 +173,7 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn parse_zone(text: &str) -> Result<Tz, String> {
-    text.trim()
+    trim_spaces(text)
         .parse::<Tz>()
         .map_err(|_| "expected an IANA time-zone name such as Asia/Shanghai".to_owned())
 }

@@ -234,7 +234,11 @@ fn import_exit_codes() {
 }
 
 fn run_example(out: &Path, extra: &[&str]) -> Output {
-    let bundle = example();
+    run_bundle(&example(), out, extra)
+}
+
+/// Runs `xuetong run` on `bundle`, writing to `out`, with `extra` options.
+fn run_bundle(bundle: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
         bundle.to_str().unwrap(),
@@ -610,6 +614,57 @@ fn run_ranks_districts_in_the_report() {
         stderr(&loose).contains("2026-03-01..2026-03-31"),
         "{}",
         stderr(&loose)
+    );
+}
+
+#[test]
+fn run_period_trims_like_a_date_cell() {
+    let out = Scratch::new("run-period-trim");
+    let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
+    let run = |extra: &[&str]| run_bundle(&bundle, &out, extra);
+    let run_period = |period: &str| {
+        run(&[
+            "--as-of",
+            "2026-03-25T00:00:00+08:00",
+            "--statistics",
+            "platform",
+            "--period",
+            period,
+        ])
+    };
+
+    // A date cell keeps U+0085, U+2028 and U+2029 and then fails to read,
+    // so the period does too, and the error names the option and value.
+    for separator in ['\u{85}', '\u{2028}', '\u{2029}'] {
+        let period = format!("2026-03-01..2026-03-31{separator}");
+        let output = run_period(&period);
+        assert_eq!(code(&output), 2, "{period:?}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains("--period"), "{message}");
+        assert!(message.contains(&period), "{message}");
+        let inner = format!("2026-03-01{separator}..2026-03-31");
+        assert_eq!(code(&run_period(&inner)), 2, "{inner:?}");
+    }
+
+    // The other values of a run are trimmed as cells are, too.
+    let others = [
+        ("--statistics", "platform\u{2028}"),
+        ("--as-of", "2026-03-25T00:00:00+08:00\u{2028}"),
+        ("--time-zone", "Asia/Shanghai\u{2028}"),
+    ];
+    for (option, value) in others {
+        let output = run(&[option, value]);
+        assert_eq!(code(&output), 2, "{option} {value:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(option), "{}", stderr(&output));
+    }
+
+    // Spaces, tabs and the ideographic space around the dates are dropped.
+    let spaced = run_period("\t2026-03-01 ..\u{3000}2026-03-31 ");
+    assert_eq!(code(&spaced), 0, "{}", stderr(&spaced));
+    assert!(
+        stdout(&spaced).contains("from 2026-03-01 to 2026-03-31"),
+        "{}",
+        stdout(&spaced)
     );
 }
 

@@ -88,8 +88,18 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// (paragraph separator). Free text made only of those is then rejected
 /// as a control character instead of being read as empty. CSV cells, JSON
 /// values and the numbers, dates and ids inside them are all trimmed with
-/// it, so that JSON and CSV trim a value alike.
-pub(crate) fn trim_spaces(text: &str) -> &str {
+/// it, so that JSON and CSV trim a value alike. The command line trims
+/// the dates, zones and kinds given as its arguments with it, too.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::field::trim_spaces;
+///
+/// assert_eq!(trim_spaces(" \t2026-03-01\u{3000}"), "2026-03-01");
+/// assert_eq!(trim_spaces("2026-03-01\u{2028}"), "2026-03-01\u{2028}");
+/// ```
+pub fn trim_spaces(text: &str) -> &str {
     text.trim_matches(|c: char| {
         c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
     })

@@ -29,12 +29,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request};
+use super::{Operation, Request, read_option};
 use crate::attendance::{AttendancePolicy, SessionWindows, preview_scan};
 use crate::field::{FieldValue, format_instant};
 use crate::model::{ScanDirection, Session};
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Record, check_known_fields, json_kind};
+use crate::record::{Cells, FieldReader, Record, check_known_fields, json_kind};
 use crate::schedule::{TimedSession, session_times};
 
 pub(super) static OPERATIONS: &[Operation] = &[
@@ -72,7 +72,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     check_options(request, PREVIEW_OPTIONS, &mut problems);
     let policy = read_policy(request, &mut problems);
-    let venue_zone = optional_option::<Tz>(request, "venue_time_zone", &mut problems);
+    let venue_zone = read_option::<Tz>(request, "venue_time_zone", &mut problems);
     let Some(object) = input_object(request.input, &mut problems) else {
         return Err(problems);
     };
@@ -180,59 +180,20 @@ fn required_problem(path: Path, field: &'static str) -> Problem {
     Problem::new(crate::problem::codes::REQUIRED, path).with("field", field)
 }
 
-/// Reads an option as a field value; `None` when absent or invalid (with a
-/// problem reported).
-fn optional_option<T: FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    read_value(
-        request.options.get(name),
-        path_of_option(name),
-        name,
-        problems,
-    )
-}
-
-fn read_value<T: FieldValue>(
-    value: Option<&Value>,
-    path: Path,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    let value = value.filter(|value| !value.is_null())?;
-    match T::from_json(value) {
-        Ok(read) => Some(read),
-        Err(invalid) => {
-            let shown = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            let mut problem = Problem::new(invalid.code, path)
-                .with("field", name)
-                .with("value", shown);
-            for (param, value) in invalid.params {
-                problem = problem.with(param, value);
-            }
-            problems.push(problem);
-            None
-        }
-    }
-}
-
-/// Reads field `name` of the input object.
+/// Reads field `name` of the input object as a record field is read, so a
+/// missing, `null`, empty or spaces-only value is absent.
 fn read_field<T: FieldValue>(
     object: &Map<String, Value>,
     name: &'static str,
     required: bool,
     problems: &mut Problems,
 ) -> Option<T> {
-    let present = object.get(name).is_some_and(|value| !value.is_null());
-    if required && !present {
-        problems.push(required_problem(Path::root().join(name), name));
-        return None;
+    let mut reader = FieldReader::new(Cells::Json(object), Path::root(), problems);
+    if required {
+        reader.required(name)
+    } else {
+        reader.optional(name)
     }
-    read_value(object.get(name), Path::root().join(name), name, problems)
 }
 
 pub(super) fn input_object<'a>(

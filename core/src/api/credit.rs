@@ -13,14 +13,14 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Operation, Request, field_option, option, text_option, to_value};
+use super::{Operation, Request, field_option, option, to_value};
 use crate::credit::xapi::{LearningEvent, XapiOptions, events_from_ledger, statements};
 use crate::credit::{
     Adjustment, CreditContext, DepositOptions, Ledger, RuleSet, codes, compute_credits,
     deposit_batch, presets, rule_set_from_json, transcript,
 };
 use crate::decimal::Credits;
-use crate::field::{FieldValue, trim_spaces};
+use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
@@ -122,22 +122,16 @@ fn required<'a>(
 
 /// Reads a field value at the top of the input.
 fn field<T: FieldValue>(value: &Value, key: &'static str, problems: &mut Problems) -> Option<T> {
-    match T::from_json(value) {
-        Ok(read) => Some(read),
-        Err(invalid) => {
-            let shown = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            let mut problem = Problem::new(invalid.code, Path::root().join(key))
-                .with("field", key)
-                .with("value", shown);
-            for (name, param) in invalid.params {
-                problem = problem.with(name, param);
-            }
-            problems.push(problem);
-            None
-        }
-    }
+    T::from_json(value)
+        .map_err(|invalid| {
+            problems.push(super::field_problem(
+                Path::root().join(key),
+                key,
+                value,
+                invalid,
+            ));
+        })
+        .ok()
 }
 
 fn required_field<T: FieldValue>(
@@ -609,8 +603,8 @@ fn learner_transcript(request: &Request<'_>) -> Result<Value, Problems> {
 
 fn export_credit_bank(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let platform = match option::<String>(request, "platform") {
-        Ok(Some(platform)) => Some(trim_spaces(&platform).to_owned()),
+    let platform = match field_option::<String>(request, "platform") {
+        Ok(Some(platform)) => Some(platform),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -697,8 +691,8 @@ fn at_options(problems: Problems) -> Problems {
 
 fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
-    let home_page = match option::<String>(request, "home_page") {
-        Ok(Some(home_page)) => Some(trim_spaces(&home_page).to_owned()),
+    let home_page = match field_option::<String>(request, "home_page") {
+        Ok(Some(home_page)) => Some(home_page),
         Ok(None) => {
             problems.push(
                 Problem::new(
@@ -714,13 +708,11 @@ fn export_xapi(request: &Request<'_>) -> Result<Value, Problems> {
             None
         }
     };
-    let activity_base = option::<String>(request, "activity_base")
-        .map(|base| base.map(|base| trim_spaces(&base).to_owned()))
-        .unwrap_or_else(|found| {
-            problems.extend(found);
-            None
-        });
-    let zone = match text_option::<Tz>(request, "time_zone") {
+    let activity_base = field_option::<String>(request, "activity_base").unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    });
+    let zone = match field_option::<Tz>(request, "time_zone") {
         Ok(zone) => Some(zone.unwrap_or(chrono_tz::Asia::Shanghai)),
         Err(found) => {
             problems.extend(found);

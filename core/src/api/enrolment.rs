@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, field_option, text_option};
+use super::{Operation, Request, field_option, read_option};
 use crate::enrolment::{
     Command, EligibilityRules, Everyone, LeapDayBirthday, Overflow, Roster, check_eligibility,
     codes as enrolment_codes, course_has_age_rules, course_is_restricted, first_session_date,
@@ -78,19 +78,22 @@ fn course(object: &Map<String, Value>) -> Result<Course, Problems> {
     }
 }
 
-/// Reads the eligibility settings from the options.
+/// Reads the eligibility settings from the options, reporting every
+/// invalid one.
 fn rules(request: &Request<'_>) -> Result<EligibilityRules, Problems> {
     let mut rules = EligibilityRules::default();
-    if let Some(age) = field_option::<u8>(request, "older_min_age")? {
+    let mut problems = Problems::new();
+    if let Some(age) = read_option::<u8>(request, "older_min_age", &mut problems) {
         rules.older_min_age = age;
     }
-    if let Some(age) = field_option::<u8>(request, "child_max_age")? {
+    if let Some(age) = read_option::<u8>(request, "child_max_age", &mut problems) {
         rules.child_max_age = age;
     }
-    if let Some(rule) = text_option::<LeapDayBirthday>(request, "leap_day_birthday")? {
+    if let Some(rule) = read_option::<LeapDayBirthday>(request, "leap_day_birthday", &mut problems)
+    {
         rules.leap_day_birthday = rule;
     }
-    Ok(rules)
+    problems.into_result(rules)
 }
 
 /// The date ages are measured on and where it came from: `options.on`
@@ -141,7 +144,7 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
-    let stated = collector.take(text_option::<NaiveDate>(request, "on"));
+    let stated = collector.take(field_option::<NaiveDate>(request, "on"));
     if !collector.problems.is_empty() {
         return Err(collector.problems);
     }
@@ -359,7 +362,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
     let venues: Vec<Venue> = collector.take(records(object, "venues"));
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
-    let stated = collector.take(text_option::<NaiveDate>(request, "on"));
+    let stated = collector.take(field_option::<NaiveDate>(request, "on"));
     let operations_path = Path::root().join("operations");
     let commands: Vec<(DateTime<Utc>, Command)> = match object.get("operations") {
         None | Some(Value::Null) => Vec::new(),

@@ -297,29 +297,17 @@ pub fn option<T: for<'de> Deserialize<'de>>(
     }
 }
 
-/// Reads an option given as a JSON string, trimmed as CSV cells are, with
-/// the CSV form of `T`: a date, an id, a time zone or a choice. An invalid
-/// one is reported with the field's own code (such as `invalid_date`) and
-/// parameters under the path `["options", name]`.
-fn text_option<T: crate::field::FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-) -> Result<Option<T>, Problems> {
-    let Some(text) = option::<String>(request, name)? else {
-        return Ok(None);
+/// Returns option `name` when it has a value. As with a record field, the
+/// option counts as left out when it is missing, `null`, or a string that
+/// is empty once trimmed as CSV cells are.
+pub(crate) fn option_value<'a>(request: &Request<'a>, name: &str) -> Option<&'a Value> {
+    let value = request.options.get(name)?;
+    let empty = match value {
+        Value::Null => true,
+        Value::String(text) => crate::field::trim_spaces(text).is_empty(),
+        _ => false,
     };
-    match T::from_text(crate::field::trim_spaces(&text)) {
-        Ok(value) => Ok(Some(value)),
-        Err(invalid) => {
-            let mut problem = Problem::new(invalid.code, Path::root().join("options").join(name))
-                .with("field", name)
-                .with("value", text);
-            for (param, value) in invalid.params {
-                problem = problem.with(param, value);
-            }
-            Err(problem.into())
-        }
-    }
+    (!empty).then_some(value)
 }
 
 /// Reads an option given as a JSON object in the form of record `T`, such
@@ -335,36 +323,65 @@ fn record_option<T: crate::record::Record>(
     }
 }
 
-/// Reads an option of an operation as a field value, such as a date, and
-/// reports an invalid one under the path `["options", name]` with the form
-/// the field expects, for example "option as_of must be a date written
-/// YYYY-MM-DD, got \"2026-02-30\"".
+/// Reads option `name` as a record field of type `T` is read: a date, a
+/// number, a flag, an id, a time zone, a choice or free text, trimmed as
+/// CSV cells are. An empty string is the option left out.
 ///
 /// # Errors
 ///
-/// Returns `invalid_request` when the option cannot be read as a `T`.
+/// Returns the problem that a record field with the same value gets, with
+/// the same code (such as `invalid_date`) and parameters, under the path
+/// `["options", name]`.
 pub fn field_option<T: crate::field::FieldValue>(
     request: &Request<'_>,
     name: &'static str,
 ) -> Result<Option<T>, Problems> {
-    match request.options.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => T::from_json(value).map(Some).map_err(|_| {
-            let shown = match value {
-                Value::String(text) => format!("\"{text}\""),
-                other => other.to_string(),
-            };
-            Problem::new(
-                codes::INVALID_REQUEST,
-                Path::root().join("options").join(name),
-            )
-            .with(
-                "detail",
-                format!("option {name} must be {}, got {shown}", T::EXPECTED),
-            )
-            .into()
-        }),
+    let Some(value) = option_value(request, name) else {
+        return Ok(None);
+    };
+    T::from_json(value).map(Some).map_err(|invalid| {
+        field_problem(
+            Path::root().join("options").join(name),
+            name,
+            value,
+            invalid,
+        )
+        .into()
+    })
+}
+
+/// Returns the problem of field `name`, given as the JSON `value` at `path`,
+/// that could not be read: the code and parameters of `invalid`, with the
+/// field's name and value as a record field reports them.
+fn field_problem(
+    path: Path,
+    name: &'static str,
+    value: &Value,
+    invalid: crate::field::Invalid,
+) -> Problem {
+    let value_text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned);
+    let mut problem = Problem::new(invalid.code, path)
+        .with("field", name)
+        .with("value", value_text);
+    for (param, param_value) in invalid.params {
+        problem = problem.with(param, param_value);
     }
+    problem
+}
+
+/// Reads option `name` as [`field_option`] does, but adds a problem to
+/// `problems` and returns `None` for an invalid option.
+fn read_option<T: crate::field::FieldValue>(
+    request: &Request<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    field_option(request, name).unwrap_or_else(|found| {
+        problems.extend(found);
+        None
+    })
 }
 
 /// Serializes an operation's result, reporting a failure (which would be a

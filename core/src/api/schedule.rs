@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, text_option, to_value};
+use super::{Operation, Request, field_option, to_value};
 use crate::field::{FieldValue, Invalid, format_instant, trim_spaces};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
@@ -97,14 +97,14 @@ fn timed_json(session: &Session, times: &SessionTimes) -> Value {
 }
 
 fn resolve_session(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
+    let venue_zone = field_option::<Tz>(request, "venue_time_zone")?;
     let session = Session::from_json(request.input, &Path::root())?;
     let times = session_times(&session, venue_zone)?;
     Ok(timed_json(&session, &times))
 }
 
 fn expand_schedule(request: &Request<'_>) -> Result<Value, Problems> {
-    let venue_zone = text_option::<Tz>(request, "venue_time_zone")?;
+    let venue_zone = field_option::<Tz>(request, "venue_time_zone")?;
     let calendars = calendar_set(request)?;
     let series = Series::from_json(request.input, &Path::root())?;
     let expansion = expand_series(&series, venue_zone, &calendars)?;
@@ -154,11 +154,16 @@ fn chosen_calendar<'a>(
     object: &Map<String, Value>,
     calendars: &'a CalendarSet,
 ) -> Result<&'a HolidayCalendar, Problems> {
-    let id: String = field(object, "calendar", "a calendar id such as \"cn\"")?
-        .unwrap_or_else(|| CHINA.to_owned());
-    calendars.get(trim_spaces(&id)).ok_or_else(|| {
+    let stated: Option<String> = field(object, "calendar", "a calendar id such as \"cn\"")?;
+    // The id is read as a cell is: trimmed, and the default when empty.
+    let id = stated
+        .as_deref()
+        .map(trim_spaces)
+        .filter(|id| !id.is_empty())
+        .unwrap_or(CHINA);
+    calendars.get(id).ok_or_else(|| {
         calendars
-            .unknown_id_problem(&id, Path::root().join("calendar"))
+            .unknown_id_problem(id, Path::root().join("calendar"))
             .into()
     })
 }
@@ -246,13 +251,13 @@ fn import_ical(request: &Request<'_>) -> Result<Value, Problems> {
     })?;
     let calendars = calendar_set(request)?;
     let venues: Vec<Venue> = option_records(request, "venues")?;
-    let until = text_option::<NaiveDate>(request, "until")?;
-    let holiday_calendar = text_option::<String>(request, "holiday_calendar")?;
+    let until = field_option::<NaiveDate>(request, "until")?;
+    let holiday_calendar = field_option::<String>(request, "holiday_calendar")?;
     let options = ImportOptions {
-        course_id: text_option::<CourseId>(request, "course_id")?,
-        club_id: text_option::<ClubId>(request, "club_id")?,
-        venue_id: text_option::<VenueId>(request, "venue_id")?,
-        time_zone: text_option::<Tz>(request, "time_zone")?,
+        course_id: field_option::<CourseId>(request, "course_id")?,
+        club_id: field_option::<ClubId>(request, "club_id")?,
+        venue_id: field_option::<VenueId>(request, "venue_id")?,
+        time_zone: field_option::<Tz>(request, "time_zone")?,
         until,
         holiday_calendar: holiday_calendar.as_deref(),
         calendars: &calendars,
@@ -309,9 +314,9 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
     read(records::<Course>(object, "courses").map(|found| courses = found));
     read(records::<Club>(object, "clubs").map(|found| clubs = found));
     read(records::<Enrolment>(object, "enrolments").map(|found| enrolments = found));
-    let course_id = text_option::<CourseId>(request, "course_id");
-    let learner_id = text_option::<LearnerId>(request, "learner_id");
-    let name = text_option::<String>(request, "name");
+    let course_id = field_option::<CourseId>(request, "course_id");
+    let learner_id = field_option::<LearnerId>(request, "learner_id");
+    let name = field_option::<String>(request, "name");
     let (course_id, learner_id, name) = match (course_id, learner_id, name) {
         (Ok(course), Ok(learner), Ok(name)) if problems.is_empty() => (course, learner, name),
         (course, learner, name) => {

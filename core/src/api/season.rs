@@ -32,11 +32,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
-use super::{Operation, Request, to_value};
+use super::{Operation, Request, read_option, to_value};
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
 use crate::bundle::{MemoryBundle, read_bundle};
 use crate::credit::{Ledger, RuleSet, presets, rule_set_from_json};
-use crate::field::FieldValue;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::json_kind;
 use crate::season::{
@@ -225,39 +224,10 @@ fn read_files(input: &Value, problems: &mut Problems) -> Option<MemoryBundle> {
     Some(bundle)
 }
 
-/// Reads option `name` as a field value: `None` when absent or invalid,
-/// with a problem for an invalid one.
-fn read_option<T: FieldValue>(
-    request: &Request<'_>,
-    name: &'static str,
-    problems: &mut Problems,
-) -> Option<T> {
-    let value = request.options.get(name).filter(|value| !value.is_null())?;
-    match T::from_json(value) {
-        Ok(read) => Some(read),
-        Err(invalid) => {
-            let shown = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            let mut problem = Problem::new(invalid.code, option_path(name))
-                .with("field", name)
-                .with("value", shown);
-            for (param, value) in invalid.params {
-                problem = problem.with(param, value);
-            }
-            problems.push(problem);
-            None
-        }
-    }
-}
-
 /// Reads `options.rules`: a built-in rule set name, optionally with
 /// `@version`, or a rule set document.
 fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet> {
-    let value = request
-        .options
-        .get("rules")
-        .filter(|value| !value.is_null())?;
+    let value = super::option_value(request, "rules")?;
     let path = option_path("rules");
     if let Value::String(name) = value {
         let found = presets::find_by_name(name);

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Operation, Request, option, text_option};
+use super::{Operation, Request, field_option, option};
 use crate::field::FieldValue;
 use crate::model::{
     Category, CategoryDef, Club, Course, Enrolment, Excusal, Instructor, Learner, Outcome, Scan,
@@ -148,7 +148,7 @@ fn validate_course(request: &Request<'_>) -> Result<Value, Problems> {
 fn validate_session(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let mut zone_valid = true;
-    let venue_zone = match text_option::<chrono_tz::Tz>(request, "venue_time_zone") {
+    let venue_zone = match field_option::<chrono_tz::Tz>(request, "venue_time_zone") {
         Ok(zone) => zone,
         Err(found) => {
             zone_valid = false;

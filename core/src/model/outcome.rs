@@ -2,6 +2,7 @@ use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::attendance::{KEY_CAPACITY, OUTCOME_SOURCE_SYSTEM, push_source_key};
@@ -132,6 +133,11 @@ pub struct Outcome {
 /// and write the key when it is read. Equality compares the system and the
 /// key as text, so a source read back from a file equals the one it was
 /// written from.
+///
+/// With serde, a source is written as the [`SourceRef`] it stands for
+/// (`{"system": ..., "key": ...}`) and read back as
+/// [`OutcomeSource::Given`]. A source made from attendance therefore
+/// reads back as `Given`, which compares equal to it and hashes alike.
 #[derive(Clone, Debug)]
 pub enum OutcomeSource {
     /// A source given with the record, or set by the caller.
@@ -201,6 +207,18 @@ impl OutcomeSource {
 impl From<SourceRef> for OutcomeSource {
     fn from(source: SourceRef) -> Self {
         Self::Given(source)
+    }
+}
+
+impl Serialize for OutcomeSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_source_ref().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OutcomeSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SourceRef::deserialize(deserializer).map(Self::Given)
     }
 }
 
@@ -684,6 +702,39 @@ mod tests {
         assert_ne!(made_source(), other_learner);
         assert_ne!(made_source(), other_subject);
         assert_ne!(made_source(), other_kind);
+    }
+
+    #[test]
+    fn made_source_serialized_as_source_ref() {
+        let written = serde_json::to_value(made_source()).unwrap();
+        let expected = serde_json::json!({"system": "xuetong-attendance", "key": MADE_KEY});
+        assert_eq!(written, expected);
+
+        let read: OutcomeSource = serde_json::from_value(written).unwrap();
+        assert!(matches!(&read, OutcomeSource::Given(source) if source.key == MADE_KEY));
+        assert_eq!(read, made_source());
+        assert_eq!(hash_of(&read), hash_of(&made_source()));
+    }
+
+    #[test]
+    fn given_source_round_trips() {
+        let source = given_source("oulad", "AAA-2013J-11391");
+        let written = serde_json::to_value(&source).unwrap();
+        let expected = serde_json::json!({"system": "oulad", "key": "AAA-2013J-11391"});
+        assert_eq!(written, expected);
+        let as_source_ref: SourceRef = serde_json::from_value(written.clone()).unwrap();
+        assert_eq!(OutcomeSource::Given(as_source_ref), source);
+
+        let read: OutcomeSource = serde_json::from_value(written).unwrap();
+        assert_eq!(read, source);
+    }
+
+    #[test]
+    fn source_with_unknown_field_rejected() {
+        let document = serde_json::json!({"system": "oulad", "key": "1", "extra": true});
+        assert!(serde_json::from_value::<OutcomeSource>(document).is_err());
+        let missing_key = serde_json::json!({"system": "oulad"});
+        assert!(serde_json::from_value::<OutcomeSource>(missing_key).is_err());
     }
 
     fn hash_of(source: &OutcomeSource) -> u64 {

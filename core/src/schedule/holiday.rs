@@ -56,6 +56,7 @@ use thiserror::Error;
 use super::codes;
 use super::weekday::Weekday;
 use crate::problem::{Path, Problem, Problems};
+use crate::record::{Cells, FieldReader};
 
 /// The `format` of a holiday calendar document.
 pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
@@ -157,7 +158,9 @@ pub struct HolidayCalendar {
 struct CalendarDocument {
     #[serde(default)]
     format: Option<String>,
-    id: String,
+    /// Read from the document as a record's text field, in `from_json`.
+    #[serde(default, rename = "id")]
+    _id: serde::de::IgnoredAny,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
@@ -243,6 +246,12 @@ impl HolidayCalendar {
                 .with("value", format.as_str()),
             );
         }
+        // The id is trimmed as a CSV cell is, and an empty one is missing,
+        // so that a calendar can be named by a trimmed option or cell.
+        let id = value.as_object().and_then(|object| {
+            FieldReader::new(Cells::Json(object), path.clone(), &mut problems)
+                .required::<String>("id")
+        });
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
@@ -263,9 +272,10 @@ impl HolidayCalendar {
             }
             years.insert(year.year, year);
         }
+        let id = id.unwrap_or_default();
         let calendar = HolidayCalendar {
-            name: document.name.unwrap_or_else(|| document.id.clone()),
-            id: document.id,
+            name: document.name.unwrap_or_else(|| id.clone()),
+            id,
             weekend: document
                 .weekend
                 .unwrap_or_else(|| vec![Weekday::Saturday, Weekday::Sunday]),

@@ -8,10 +8,10 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use super::{
-    check_fields, check_options, input_object, optional_option, path_of_option, read_field,
-    read_policy, read_value, required_problem, timed_session,
+    check_fields, check_options, input_object, path_of_option, read_field, read_policy,
+    required_problem, timed_session,
 };
-use crate::api::{Request, to_value};
+use crate::api::{Request, read_option, to_value};
 use crate::attendance::{
     AssessmentResult, AttendanceInput, EvaluationSettings, OutcomeGrouping, TokenKey,
     attendance_outcomes, codes, evaluate_attendance,
@@ -44,7 +44,7 @@ pub(super) fn evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let policy = read_policy(request, &mut problems);
     let as_of = required_option::<DateTime<Utc>>(request, "as_of", &mut problems);
     let token_key = read_token_key(request, &mut problems);
-    let grouping = optional_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
+    let grouping = read_option::<OutcomeGrouping>(request, "outcome_grouping", &mut problems);
 
     let Some(object) = input_object(request.input, &mut problems) else {
         return Err(problems);
@@ -150,7 +150,7 @@ pub(in crate::api) fn read_token_key(
     request: &Request<'_>,
     problems: &mut Problems,
 ) -> Option<TokenKey> {
-    let text = optional_option::<String>(request, "token_key", problems)?;
+    let text = read_option::<String>(request, "token_key", problems)?;
     match TokenKey::from_hex(&text) {
         Ok(key) => Some(key),
         Err(error) => {
@@ -169,20 +169,17 @@ pub(in crate::api) fn required_option<T: FieldValue>(
     name: &'static str,
     problems: &mut Problems,
 ) -> Option<T> {
-    let value = optional_option(request, name, problems);
+    let value = read_option(request, name, problems);
     if !has_option(request, name) {
         problems.push(required_problem(path_of_option(name), name));
     }
     value
 }
 
-/// Returns whether option `name` is given with a value other than `null`.
-/// A `null` option counts as absent, so a required one is reported.
+/// Returns whether option `name` is given with a value. A `null` or empty
+/// option counts as absent, so a required one is reported.
 fn has_option(request: &Request<'_>, name: &str) -> bool {
-    request
-        .options
-        .get(name)
-        .is_some_and(|value| !value.is_null())
+    crate::api::option_value(request, name).is_some()
 }
 
 /// Reads the list `name` of records; an absent list is empty.
@@ -228,6 +225,20 @@ fn read_learners(object: &Map<String, Value>, problems: &mut Problems) -> Option
         }
     }
     Some(learners)
+}
+
+/// Reads one JSON value as a field value: `None` when it is `null`, and
+/// `None` with a problem at `path` when it is invalid.
+fn read_value<T: FieldValue>(
+    value: Option<&Value>,
+    path: Path,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<T> {
+    let value = value.filter(|value| !value.is_null())?;
+    T::from_json(value)
+        .map_err(|invalid| problems.push(crate::api::field_problem(path, name, value, invalid)))
+        .ok()
 }
 
 /// Resolves the instants of every session, in its own zone or its venue's.
