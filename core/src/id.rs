@@ -218,7 +218,7 @@ pub(crate) fn push_hyphenated(out: &mut String, uuid: Uuid) {
     match std::str::from_utf8(&text) {
         Ok(text) => out.push_str(text),
         // NOTE: unreachable, because every byte is an ASCII hex digit or a
-        // hyphen. The fallback keeps the key right without a panic.
+        // hyphen. The fallback keeps the text right without a panic.
         Err(_) => out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
     }
 }

@@ -187,8 +187,9 @@ fn order_tied(run: &mut [Outcome]) {
 
 /// An outcome not made yet: what it is sorted by and what it is made of.
 ///
-/// It holds everything the outcome is made of but a given outcome, so
-/// that making the outcomes in learner order reads no attendance record.
+/// It contains everything an outcome is made of, except for a given
+/// outcome, so that making the outcomes in learner order reads no
+/// attendance record.
 /// The records lie in session order, and reading them in learner order
 /// missed the cache on almost every outcome.
 #[derive(Clone, Copy)]
@@ -601,21 +602,13 @@ mod tests {
         let session = SessionId::derive("test", "s");
         let course = CourseId::derive("test", "c");
         let club = crate::id::ClubId::derive("test", "k");
+        let make = |kind, owner, minutes| {
+            let origin = Origin::Session(session, owner, minutes);
+            Pending::new(learner, kind, date(), origin).make()
+        };
 
-        let in_course = Pending::new(
-            learner,
-            OutcomeKind::Attendance,
-            date(),
-            Origin::Session(session, Owner::Course(course), 75),
-        )
-        .make();
-        let in_club = Pending::new(
-            learner,
-            OutcomeKind::ClubActivity,
-            date(),
-            Origin::Session(session, Owner::Club(club), 40),
-        )
-        .make();
+        let in_course = make(OutcomeKind::Attendance, Owner::Course(course), 75);
+        let in_club = make(OutcomeKind::ClubActivity, Owner::Club(club), 40);
 
         assert_eq!(
             (in_course.course_id, in_course.club_id),
