@@ -198,6 +198,48 @@ typed_id!(
     "club"
 );
 
+/// The length of a UUID in its hyphenated text form.
+pub(crate) const HYPHENATED_LENGTH: usize = 36;
+
+/// Appends `uuid` in its lowercase hyphenated form, as
+/// `Uuid::hyphenated` writes it. The `uuid` crate (1.26) converts the 32
+/// digits one nibble at a time, and this computes the 16 digits of each
+/// half together in a `u128`.
+pub(crate) fn push_hyphenated(out: &mut String, uuid: Uuid) {
+    let value = uuid.as_u128();
+    let mut text = [b'-'; HYPHENATED_LENGTH];
+    let high = hex_digits((value >> 64) as u64);
+    let low = hex_digits(value as u64);
+    text[..8].copy_from_slice(&high[..8]);
+    text[9..13].copy_from_slice(&high[8..12]);
+    text[14..18].copy_from_slice(&high[12..]);
+    text[19..23].copy_from_slice(&low[..4]);
+    text[24..].copy_from_slice(&low[4..]);
+    match std::str::from_utf8(&text) {
+        Ok(text) => out.push_str(text),
+        // NOTE: unreachable, because every byte is an ASCII hex digit or a
+        // hyphen. The fallback keeps the text right without a panic.
+        Err(_) => out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
+    }
+}
+
+/// Returns the 16 lowercase hex digits of `value`, most significant first.
+fn hex_digits(value: u64) -> [u8; 16] {
+    // Spread the 16 nibbles into the 16 bytes of a u128, nibble `i` (from
+    // the least significant) into byte `i`.
+    let mut spread = u128::from(value);
+    spread = (spread | (spread << 32)) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
+    spread = (spread | (spread << 16)) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
+    spread = (spread | (spread << 8)) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
+    spread = (spread | (spread << 4)) & 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
+    // Each byte is now 0 to 15. Adding 0x76 sets its top bit exactly when
+    // it is 10 or more, and no byte carries into the next. Digits 10 to 15
+    // then get `'a' - '0' - 10` = 39 more than `'0' + digit`.
+    let ones = 0x0101_0101_0101_0101_0101_0101_0101_0101_u128;
+    let letters = ((spread + 0x76 * ones) >> 7) & ones;
+    (spread + u128::from(b'0') * ones + 39 * letters).to_be_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,5 +309,44 @@ mod tests {
         let id: SessionId = text.parse().unwrap();
         assert_eq!(id.to_string(), text);
         assert!("not-a-uuid".parse::<SessionId>().is_err());
+    }
+
+    #[test]
+    fn push_hyphenated_matches_uuid() {
+        let mut values = vec![0, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210];
+        values.extend((0..128).map(|bit| 1_u128 << bit));
+        // A xorshift sequence adds values with every digit mixed.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..1_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push(u128::from(state) << 64 | u128::from(state.rotate_left(29)));
+        }
+
+        for value in values {
+            let uuid = Uuid::from_u128(value);
+            let mut text = "prefix:".to_owned();
+            push_hyphenated(&mut text, uuid);
+            assert_eq!(text, format!("prefix:{}", uuid.hyphenated()), "{value:#x}");
+        }
+    }
+
+    #[test]
+    fn hex_digits_every_nibble_in_every_place() {
+        for place in 0..16 {
+            for digit in 0..16_u64 {
+                let value = digit << (4 * place);
+                let text = hex_digits(value);
+                assert_eq!(text, *format!("{value:016x}").as_bytes(), "{value:#x}");
+                // The same digit beside its neighbours set to every other
+                // value.
+                for other in 0..16_u64 {
+                    let mixed = (other * 0x1111_1111_1111_1111) & !(0xf << (4 * place)) | value;
+                    let text = hex_digits(mixed);
+                    assert_eq!(text, *format!("{mixed:016x}").as_bytes(), "{mixed:#x}");
+                }
+            }
+        }
     }
 }

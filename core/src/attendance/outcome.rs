@@ -1,13 +1,14 @@
 //! Learning outcomes from attendance: the bridge to the credit rules, which
 //! read [`Outcome`] records.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 use uuid::Uuid;
 
-use crate::id::{CourseId, LearnerId, OutcomeId, SessionId};
+use crate::id::{CourseId, HYPHENATED_LENGTH, LearnerId, OutcomeId, SessionId, push_hyphenated};
 use crate::model::{Outcome, OutcomeKind, OutcomeSource, Role};
 use crate::record::Record;
 use crate::schedule::TimedSession;
@@ -78,15 +79,17 @@ pub fn attendance_outcomes(
 /// `given`, all ordered by learner, date, kind and id, then by their JSON
 /// form. Every outcome is made once, in a vector of exactly the size
 /// needed, and only outcomes with equal learner, date and kind move after
-/// they are made. With the `parallel` feature they are made on the rayon
-/// thread pool.
+/// they are made. With the `parallel` feature they are sorted and made on
+/// the rayon thread pool.
 pub(crate) fn with_given_outcomes(
     report: &AttendanceReport,
     sessions: &[TimedSession],
     grouping: OutcomeGrouping,
     given: &[Outcome],
 ) -> Vec<Outcome> {
-    let by_id: HashMap<SessionId, &TimedSession> = sessions
+    // Both maps are only looked up, so their hasher cannot change the
+    // result; Fx hashes a 16-byte id in a few instructions.
+    let by_id: FxHashMap<SessionId, &TimedSession> = sessions
         .iter()
         .map(|timed| (timed.session.id, timed))
         .collect();
@@ -126,6 +129,9 @@ pub(crate) fn with_given_outcomes(
 /// is formatted once, and the runs of outcomes with equal learner, date
 /// and kind are sorted by id afterwards.
 fn make_sorted(mut pending: Vec<Pending<'_>>) -> Vec<Outcome> {
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pending[..], Pending::order_key);
+    #[cfg(not(feature = "parallel"))]
     pending.sort_unstable_by_key(Pending::order_key);
     let ties = tied_runs(&pending);
     let mut outcomes = make_all(pending);
@@ -180,6 +186,12 @@ fn order_tied(run: &mut [Outcome]) {
 }
 
 /// An outcome not made yet: what it is sorted by and what it is made of.
+///
+/// It contains everything an outcome is made of, except for a given
+/// outcome, so that making the outcomes in learner order reads no
+/// attendance record.
+/// The records lie in session order, and reading them in learner order
+/// missed the cache on almost every outcome.
 #[derive(Clone, Copy)]
 struct Pending<'r> {
     learner: LearnerId,
@@ -191,8 +203,9 @@ struct Pending<'r> {
 /// The source data of a pending outcome.
 #[derive(Clone, Copy)]
 enum Origin<'r> {
-    /// The credited minutes of one record.
-    Record(&'r AttendanceRecord),
+    /// The credited minutes of one record of a session of a course or
+    /// club.
+    Session(SessionId, Owner, u32),
     /// The summed minutes of a learner in a course or club.
     Sum(Owner, u32),
     /// A completed course.
@@ -227,15 +240,17 @@ impl<'r> Pending<'r> {
     }
 
     /// Returns the key that orders outcomes first: learner, date and kind.
-    fn order_key(&self) -> (LearnerId, NaiveDate, OutcomeKind) {
-        (self.learner, self.occurred_on, self.kind)
+    /// The learner is compared as a number, which orders UUIDs as their
+    /// bytes do, in one comparison rather than a call to `memcmp`.
+    fn order_key(&self) -> (u128, NaiveDate, OutcomeKind) {
+        (self.learner.uuid().as_u128(), self.occurred_on, self.kind)
     }
 
     /// Makes the outcome, with its source key and the id derived from it,
     /// or copies the outcome given in the bundle.
     fn make(self) -> Outcome {
         let subject = match self.origin {
-            Origin::Record(record) => record.session_id.uuid(),
+            Origin::Session(session, _, _) => session.uuid(),
             Origin::Sum(Owner::Course(course), _) | Origin::Completion(course) => course.uuid(),
             Origin::Sum(Owner::Club(club), _) => club.uuid(),
             Origin::Given(outcome) => return outcome.clone(),
@@ -250,14 +265,13 @@ impl<'r> Pending<'r> {
         let id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
         let mut made = outcome(id, source, self.learner, self.kind, self.occurred_on);
         match self.origin {
-            Origin::Record(record) => {
-                if self.kind == OutcomeKind::ClubActivity {
-                    made.club_id = record.club_id;
-                } else {
-                    made.course_id = record.course_id;
+            Origin::Session(session, owner, minutes) => {
+                match owner {
+                    Owner::Course(course) => made.course_id = Some(course),
+                    Owner::Club(club) => made.club_id = Some(club),
                 }
-                made.minutes = Some(record.credited_minutes);
-                made.session_id = Some(record.session_id);
+                made.minutes = Some(minutes);
+                made.session_id = Some(session);
             }
             Origin::Sum(Owner::Course(course), minutes) => {
                 made.course_id = Some(course);
@@ -294,53 +308,11 @@ pub(crate) fn push_source_key(
 /// each after a colon. No kind name is longer than `course_completion`.
 pub(crate) const KEY_CAPACITY: usize = "course_completion".len() + 2 * (1 + HYPHENATED_LENGTH);
 
-/// The length of a UUID in its hyphenated text form.
-const HYPHENATED_LENGTH: usize = 36;
-
-/// Appends `uuid` in its lowercase hyphenated form, as
-/// `Uuid::hyphenated` writes it. The `uuid` crate (1.26) converts the 32
-/// digits one nibble at a time, and this computes the 16 digits of each
-/// half together in a `u128`.
-fn push_hyphenated(out: &mut String, uuid: Uuid) {
-    let value = uuid.as_u128();
-    let mut text = [b'-'; HYPHENATED_LENGTH];
-    let high = hex_digits((value >> 64) as u64);
-    let low = hex_digits(value as u64);
-    text[..8].copy_from_slice(&high[..8]);
-    text[9..13].copy_from_slice(&high[8..12]);
-    text[14..18].copy_from_slice(&high[12..]);
-    text[19..23].copy_from_slice(&low[..4]);
-    text[24..].copy_from_slice(&low[4..]);
-    match std::str::from_utf8(&text) {
-        Ok(text) => out.push_str(text),
-        // NOTE: unreachable, because every byte is an ASCII hex digit or a
-        // hyphen. The fallback keeps the key right without a panic.
-        Err(_) => out.push_str(uuid.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
-    }
-}
-
-/// Returns the 16 lowercase hex digits of `value`, most significant first.
-fn hex_digits(value: u64) -> [u8; 16] {
-    // Spread the 16 nibbles into the 16 bytes of a u128, nibble `i` (from
-    // the least significant) into byte `i`.
-    let mut spread = u128::from(value);
-    spread = (spread | (spread << 32)) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
-    spread = (spread | (spread << 16)) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
-    spread = (spread | (spread << 8)) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
-    spread = (spread | (spread << 4)) & 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
-    // Each byte is now 0 to 15. Adding 0x76 sets its top bit exactly when
-    // it is 10 or more, and no byte carries into the next. Digits 10 to 15
-    // then get `'a' - '0' - 10` = 39 more than `'0' + digit`.
-    let ones = 0x0101_0101_0101_0101_0101_0101_0101_0101_u128;
-    let letters = ((spread + 0x76 * ones) >> 7) & ones;
-    (spread + u128::from(b'0') * ones + 39 * letters).to_be_bytes()
-}
-
 /// Selects the records that make outcomes: final, with credited minutes,
 /// and with a known session.
 fn creditable<'r, 's>(
     records: &'r [AttendanceRecord],
-    by_id: &'s HashMap<SessionId, &'s TimedSession>,
+    by_id: &'s FxHashMap<SessionId, &'s TimedSession>,
 ) -> impl Iterator<Item = (&'r AttendanceRecord, &'s TimedSession)> {
     records
         .iter()
@@ -350,22 +322,18 @@ fn creditable<'r, 's>(
 
 fn per_session<'r>(
     records: &'r [AttendanceRecord],
-    by_id: &HashMap<SessionId, &TimedSession>,
+    by_id: &FxHashMap<SessionId, &TimedSession>,
 ) -> Vec<Pending<'r>> {
     let mut pending = Vec::with_capacity(records.len());
     for (record, timed) in creditable(records, by_id) {
         let date = timed.session.date;
-        let kind = match (record.course_id, record.club_id) {
-            (Some(_), _) => OutcomeKind::Attendance,
-            (None, Some(_)) => OutcomeKind::ClubActivity,
+        let (kind, owner) = match (record.course_id, record.club_id) {
+            (Some(course), _) => (OutcomeKind::Attendance, Owner::Course(course)),
+            (None, Some(club)) => (OutcomeKind::ClubActivity, Owner::Club(club)),
             (None, None) => continue,
         };
-        pending.push(Pending::new(
-            record.learner_id,
-            kind,
-            date,
-            Origin::Record(record),
-        ));
+        let origin = Origin::Session(record.session_id, owner, record.credited_minutes);
+        pending.push(Pending::new(record.learner_id, kind, date, origin));
     }
     pending
 }
@@ -379,7 +347,7 @@ enum Owner {
 
 fn per_course<'r>(
     records: &[AttendanceRecord],
-    by_id: &HashMap<SessionId, &TimedSession>,
+    by_id: &FxHashMap<SessionId, &TimedSession>,
 ) -> Vec<Pending<'r>> {
     let mut sums: BTreeMap<(LearnerId, Owner), (u32, NaiveDate)> = BTreeMap::new();
     for (record, timed) in creditable(records, by_id) {
@@ -406,8 +374,8 @@ fn per_course<'r>(
 
 /// Finds the end of each course's last session that is not cancelled: its
 /// instant and its local end date.
-fn course_end_dates(sessions: &[TimedSession]) -> HashMap<CourseId, (DateTime<Utc>, NaiveDate)> {
-    let mut ends: HashMap<CourseId, (DateTime<Utc>, NaiveDate)> = HashMap::new();
+fn course_end_dates(sessions: &[TimedSession]) -> FxHashMap<CourseId, (DateTime<Utc>, NaiveDate)> {
+    let mut ends: FxHashMap<CourseId, (DateTime<Utc>, NaiveDate)> = FxHashMap::default();
     for timed in sessions
         .iter()
         .filter(|timed| !timed.session.is_cancelled())
@@ -547,27 +515,6 @@ mod tests {
     }
 
     #[test]
-    fn push_hyphenated_matches_uuid() {
-        let mut values = vec![0, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210];
-        values.extend((0..128).map(|bit| 1_u128 << bit));
-        // A xorshift sequence adds values with every digit mixed.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..1_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            values.push(u128::from(state) << 64 | u128::from(state.rotate_left(29)));
-        }
-
-        for value in values {
-            let uuid = Uuid::from_u128(value);
-            let mut text = "prefix:".to_owned();
-            push_hyphenated(&mut text, uuid);
-            assert_eq!(text, format!("prefix:{}", uuid.hyphenated()), "{value:#x}");
-        }
-    }
-
-    #[test]
     fn tied_outcomes_ordered_by_id() {
         let learner = LearnerId::derive("test", "1");
         let other = LearnerId::derive("test", "2");
@@ -611,21 +558,68 @@ mod tests {
     }
 
     #[test]
-    fn hex_digits_every_nibble_in_every_place() {
-        for place in 0..16 {
-            for digit in 0..16_u64 {
-                let value = digit << (4 * place);
-                let text = hex_digits(value);
-                assert_eq!(text, *format!("{value:016x}").as_bytes(), "{value:#x}");
-                // The same digit beside its neighbours set to every other
-                // value.
-                for other in 0..16_u64 {
-                    let mixed = (other * 0x1111_1111_1111_1111) & !(0xf << (4 * place)) | value;
-                    let text = hex_digits(mixed);
-                    assert_eq!(text, *format!("{mixed:016x}").as_bytes(), "{mixed:#x}");
-                }
-            }
+    fn learners_ordered_as_their_ids() {
+        // Learners that differ only in their first byte or only in their
+        // last, so a key that read the bytes in the wrong order would put
+        // some of them out of place.
+        let mut learners: Vec<LearnerId> = (0..64_u32)
+            .map(|index| LearnerId::derive("test", &index.to_string()))
+            .collect();
+        for byte in [0x01_u8, 0x80, 0xff] {
+            learners.push(LearnerId(Uuid::from_bytes([byte; 16])));
+            let mut first = [0_u8; 16];
+            first[0] = byte;
+            learners.push(LearnerId(Uuid::from_bytes(first)));
+            let mut last = [0_u8; 16];
+            last[15] = byte;
+            learners.push(LearnerId(Uuid::from_bytes(last)));
         }
+        let course = CourseId::derive("test", "c");
+        let mut pending: Vec<Pending<'static>> = learners
+            .iter()
+            .map(|&learner| {
+                Pending::new(
+                    learner,
+                    OutcomeKind::CourseCompletion,
+                    date(),
+                    Origin::Completion(course),
+                )
+            })
+            .collect();
+        pending.reverse();
+
+        let outcomes = make_sorted(pending);
+
+        let mut expected = learners;
+        expected.sort();
+        let found: Vec<LearnerId> = outcomes.iter().map(|made| made.learner_id).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn session_outcomes_name_their_course_or_club() {
+        let learner = LearnerId::derive("test", "1");
+        let session = SessionId::derive("test", "s");
+        let course = CourseId::derive("test", "c");
+        let club = crate::id::ClubId::derive("test", "k");
+        let make = |kind, owner, minutes| {
+            let origin = Origin::Session(session, owner, minutes);
+            Pending::new(learner, kind, date(), origin).make()
+        };
+
+        let in_course = make(OutcomeKind::Attendance, Owner::Course(course), 75);
+        let in_club = make(OutcomeKind::ClubActivity, Owner::Club(club), 40);
+
+        assert_eq!(
+            (in_course.course_id, in_course.club_id),
+            (Some(course), None)
+        );
+        assert_eq!((in_club.course_id, in_club.club_id), (None, Some(club)));
+        assert_eq!((in_course.minutes, in_club.minutes), (Some(75), Some(40)));
+        assert_eq!(in_course.session_id, Some(session));
+        assert_eq!(in_club.session_id, Some(session));
+        let key = in_club.source.as_ref().unwrap().key().into_owned();
+        assert_eq!(key, format!("club_activity:{learner}:{session}"));
     }
 
     /// Sorts outcomes made one by one with the order the documentation
