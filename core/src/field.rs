@@ -100,6 +100,15 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// assert_eq!(trim_spaces("2026-03-01\u{2028}"), "2026-03-01\u{2028}");
 /// ```
 pub fn trim_spaces(text: &str) -> &str {
+    // A printable ASCII byte at both ends is neither whitespace nor part of
+    // a longer character, so the text has nothing to trim. Most cells of a
+    // bundle are such text.
+    let bytes = text.as_bytes();
+    if bytes.first().is_none_or(u8::is_ascii_graphic)
+        && bytes.last().is_none_or(u8::is_ascii_graphic)
+    {
+        return text;
+    }
     text.trim_matches(|c: char| {
         c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
     })
@@ -707,6 +716,37 @@ mod tests {
         }
         assert_eq!(trim_spaces(" \t\u{3000}Zoë\u{a0}\n"), "Zoë");
         assert_eq!(trim_spaces(" \u{2028} "), "\u{2028}");
+    }
+
+    #[test]
+    fn trim_matches_str_trim_on_edges() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            " a",
+            "a ",
+            "\ta\n",
+            "é",
+            "é ",
+            " é",
+            "a\u{3000}",
+            "\u{a0}a",
+            "~x~",
+            "!",
+            "a b",
+            "学",
+            "\u{85}a\u{85}",
+            "\u{2028}",
+        ];
+        for text in texts {
+            let expected = text.trim_matches(|c: char| {
+                c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+            });
+            assert_eq!(trim_spaces(text), expected, "{text:?}");
+        }
+        assert_eq!(trim_spaces(" a"), "a");
+        assert_eq!(trim_spaces("a\u{3000}"), "a");
     }
 
     #[test]
