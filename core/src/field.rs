@@ -259,8 +259,7 @@ macro_rules! unsigned_field {
             }
 
             fn write_text(&self, out: &mut String) {
-                // Writing to a `String` cannot fail.
-                let _ = write!(out, "{self}");
+                push_decimal(out, u64::from(*self));
             }
 
             fn to_json(&self) -> Value {
@@ -271,6 +270,25 @@ macro_rules! unsigned_field {
 }
 
 unsigned_field!(u8, u16, u32, u64);
+
+/// Appends `value` in decimal, as `Display` writes it, without the
+/// formatting machinery.
+fn push_decimal(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
 
 impl FieldValue for NaiveDate {
     const EXPECTED: &'static str = "a date written YYYY-MM-DD";
@@ -391,18 +409,21 @@ pub fn format_instant(instant: &DateTime<Utc>) -> String {
 
 /// Appends `instant` as [`format_instant`] writes it.
 pub(crate) fn push_instant(out: &mut String, instant: &DateTime<Utc>) {
-    let whole_seconds = instant.nanosecond() == 0;
-    match u32::try_from(instant.year()) {
+    // The UTC fields of the instant, read once: the getters of a
+    // `DateTime<Utc>` each add its offset (zero) again.
+    let utc = instant.naive_utc();
+    let whole_seconds = utc.nanosecond() == 0;
+    match u32::try_from(utc.year()) {
         // The common case, written without chrono's formatter: whole
         // seconds, no leap second, and a four-digit year.
         Ok(year) if year <= 9999 && whole_seconds => {
-            push_date(out, instant.date_naive());
+            push_date(out, utc.date());
             out.push('T');
-            push_padded(out, instant.hour(), 2);
+            push_padded(out, utc.hour(), 2);
             out.push(':');
-            push_padded(out, instant.minute(), 2);
+            push_padded(out, utc.minute(), 2);
             out.push(':');
-            push_padded(out, instant.second(), 2);
+            push_padded(out, utc.second(), 2);
             out.push('Z');
         }
         _ => out.push_str(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
@@ -747,6 +768,34 @@ mod tests {
         }
         assert_eq!(trim_spaces(" a"), "a");
         assert_eq!(trim_spaces("a\u{3000}"), "a");
+    }
+
+    #[test]
+    fn unsigned_text_matches_display() {
+        for value in [0, 1, 9, 10, 99, 100, 4_294_967_295, 4_294_967_296, u64::MAX] {
+            let mut text = String::from("x");
+            value.write_text(&mut text);
+            assert_eq!(text, format!("x{value}"));
+        }
+        let mut text = String::new();
+        7_u8.write_text(&mut text);
+        65_535_u16.write_text(&mut text);
+        assert_eq!(text, "765535");
+    }
+
+    #[test]
+    fn instant_text_matches_rfc3339() {
+        use chrono::TimeZone;
+        let instants = [
+            Utc.with_ymd_and_hms(2026, 3, 7, 9, 30, 5).unwrap(),
+            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+        ];
+        for instant in instants {
+            let expected = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            assert_eq!(format_instant(&instant), expected);
+        }
+        assert_eq!(format_instant(&instants[0]), "2026-03-07T09:30:05Z");
     }
 
     #[test]
