@@ -129,10 +129,7 @@ impl FieldValue for String {
     /// control characters too, because editors and JavaScript before
     /// ES2019 take them as line breaks.
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        if let Some(control) = text.chars().find(|&c| {
-            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                || matches!(c, '\u{2028}' | '\u{2029}')
-        }) {
+        if let Some(control) = find_control(text) {
             return Err(Invalid::new(codes::CONTROL_CHARACTER)
                 .with("codepoint", format!("U+{:04X}", u32::from(control))));
         }
@@ -157,6 +154,22 @@ impl FieldValue for String {
     fn write_text(&self, out: &mut String) {
         out.push_str(self);
     }
+}
+
+/// Returns the first control character of `text` that free text rejects:
+/// any but tab, line feed and carriage return, and U+2028 and U+2029.
+fn find_control(text: &str) -> Option<char> {
+    // ASCII text, such as check-in tokens and most names, is checked byte
+    // by byte: its control characters are the bytes below a space and DEL.
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .find(|&byte| (byte < b' ' && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7f)
+            .map(char::from);
+    }
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+    })
 }
 
 /// Free text as [`String`] reads it, kept without spare capacity.
@@ -768,6 +781,25 @@ mod tests {
         }
         assert_eq!(trim_spaces(" a"), "a");
         assert_eq!(trim_spaces("a\u{3000}"), "a");
+    }
+
+    #[test]
+    fn control_characters_found_in_ascii_alike() {
+        let full_check = |text: &str| {
+            text.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    || matches!(c, '\u{2028}' | '\u{2029}')
+            })
+        };
+        for byte in 0..=0x7f_u8 {
+            let text = format!("a{}b", char::from(byte));
+            assert_eq!(find_control(&text), full_check(&text), "byte {byte:#04x}");
+        }
+        for text in ["é\u{7f}", "学\u{85}", "x\u{2028}", "\u{9f}", "plain é", ""] {
+            assert_eq!(find_control(text), full_check(text), "{text:?}");
+        }
+        assert_eq!(find_control("a\u{7f}"), Some('\u{7f}'));
+        assert_eq!(find_control("tab\tok"), None);
     }
 
     #[test]
