@@ -409,7 +409,29 @@ impl FieldValue for DateTime<Utc> {
 /// Reads an RFC 3339 instant. The offset (`Z` or `+08:00`) is required,
 /// because a time without one could be in any zone.
 pub(crate) fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text).ok()
+    utc_seconds_instant(text).or_else(|| DateTime::parse_from_rfc3339(text).ok())
+}
+
+/// Reads the form `YYYY-MM-DDTHH:MM:SSZ` that most instants of a bundle
+/// take, as [`DateTime::parse_from_rfc3339`] reads it, and returns `None`
+/// for any other text. A second of 60, which chrono reads as a leap
+/// second, is left to chrono too.
+fn utc_seconds_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 20 || bytes[10] != b'T' || bytes[19] != b'Z' {
+        return None;
+    }
+    let date = parse_date(text.get(..10)?)?;
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let number = |start: usize| -> Option<u32> {
+        let (tens, ones) = (bytes[start], bytes[start + 1]);
+        (tens.is_ascii_digit() && ones.is_ascii_digit())
+            .then(|| u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
+    };
+    let time = NaiveTime::from_hms_opt(number(11)?, number(14)?, number(17)?)?;
+    Some(date.and_time(time).and_utc().fixed_offset())
 }
 
 /// Writes an instant as RFC 3339 in UTC, with seconds and a `Z` suffix, and
@@ -800,6 +822,37 @@ mod tests {
         }
         assert_eq!(find_control("a\u{7f}"), Some('\u{7f}'));
         assert_eq!(find_control("tab\tok"), None);
+    }
+
+    #[test]
+    fn utc_instants_read_as_chrono() {
+        let texts = [
+            "2026-03-07T09:30:05Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2024-02-29T12:00:00Z",
+            "2023-02-29T12:00:00Z",
+            "2026-03-07T24:00:00Z",
+            "2026-03-07T23:60:00Z",
+            "2026-03-07T23:59:60Z",
+            "2026-03-07t09:30:05z",
+            "2026-03-07 09:30:05Z",
+            "2026-03-07T09:30:05+08:00",
+            "2026-03-07T09:30:05.5Z",
+            "2026-3-07T09:30:05Z",
+            "2026-03-07T9:30:05Z",
+            "2026-03-07T09:30:5Z",
+            "2026-03-07T09-30-05Z",
+            "2026-03-07T0a:30:05Z",
+            "+2026-03-07T09:30:05Z",
+            "",
+        ];
+        for text in texts {
+            let expected = DateTime::parse_from_rfc3339(text).ok();
+            assert_eq!(parse_instant(text), expected, "{text:?}");
+        }
+        assert!(utc_seconds_instant("2026-03-07T09:30:05Z").is_some());
+        assert!(utc_seconds_instant("2026-03-07T23:59:60Z").is_none());
     }
 
     #[test]
