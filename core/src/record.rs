@@ -340,10 +340,9 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// Returns whether two field names are equal. The names of
-/// [`Record::FIELDS`] and those that `read_fields` asks for are usually the
-/// same string constant, which the address and length alone show without
-/// comparing the bytes.
+/// Returns whether two field names are equal. A name passed by
+/// `read_fields` and the same name in [`Record::FIELDS`] are usually one
+/// string constant, so equal addresses and lengths skip comparing bytes.
 fn same_name(field: &str, name: &str) -> bool {
     (std::ptr::eq(field.as_ptr(), name.as_ptr()) && field.len() == name.len()) || field == name
 }

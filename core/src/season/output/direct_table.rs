@@ -392,11 +392,11 @@ mod tests {
         let mut expected_out = Vec::new();
         let mut direct = DirectTable::new(&mut direct_out, &columns).unwrap();
         let mut expected = Table::new(&mut expected_out, &columns).unwrap();
-        let shown: [&dyn std::fmt::Display; 4] = [&day, &-7_i32, &"a,\"b\"", &"x\ny"];
+        let displayed: [&dyn std::fmt::Display; 4] = [&day, &-7_i32, &"a,\"b\"", &"x\ny"];
         let lists: [&[&str]; 4] = [&[], &["one"], &["a", "b,c"], &["\"", ""]];
-        for (shown, list) in shown.into_iter().zip(lists) {
+        for (value, list) in displayed.into_iter().zip(lists) {
             direct.uuid(id).unwrap();
-            direct.display(&shown).unwrap();
+            direct.display(&value).unwrap();
             direct.optional_display(None::<u32>).unwrap();
             direct.list(list.iter().copied()).unwrap();
             direct.optional_uuid(Some(id)).unwrap();
@@ -404,7 +404,7 @@ mod tests {
             expected
                 .row([
                     Cow::Owned(id.to_string()),
-                    Cow::Owned(shown.to_string()),
+                    Cow::Owned(value.to_string()),
                     Cow::Borrowed(""),
                     Cow::Owned(list.join(";")),
                     Cow::Owned(id.to_string()),
