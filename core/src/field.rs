@@ -100,6 +100,15 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// assert_eq!(trim_spaces("2026-03-01\u{2028}"), "2026-03-01\u{2028}");
 /// ```
 pub fn trim_spaces(text: &str) -> &str {
+    // A printable ASCII byte at both ends is neither whitespace nor part of
+    // a longer character, so the text has nothing to trim. Most cells of a
+    // bundle are such text.
+    let bytes = text.as_bytes();
+    if bytes.first().is_none_or(u8::is_ascii_graphic)
+        && bytes.last().is_none_or(u8::is_ascii_graphic)
+    {
+        return text;
+    }
     text.trim_matches(|c: char| {
         c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
     })
@@ -120,10 +129,7 @@ impl FieldValue for String {
     /// control characters too, because editors and JavaScript before
     /// ES2019 take them as line breaks.
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        if let Some(control) = text.chars().find(|&c| {
-            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                || matches!(c, '\u{2028}' | '\u{2029}')
-        }) {
+        if let Some(control) = find_control(text) {
             return Err(Invalid::new(codes::CONTROL_CHARACTER)
                 .with("codepoint", format!("U+{:04X}", u32::from(control))));
         }
@@ -148,6 +154,22 @@ impl FieldValue for String {
     fn write_text(&self, out: &mut String) {
         out.push_str(self);
     }
+}
+
+/// Returns the first control character of `text` that free text rejects:
+/// any but tab, line feed and carriage return, and U+2028 and U+2029.
+fn find_control(text: &str) -> Option<char> {
+    // ASCII text, such as check-in tokens and most names, is checked byte
+    // by byte: its control characters are the bytes below a space and DEL.
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .find(|&byte| (byte < b' ' && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7f)
+            .map(char::from);
+    }
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+    })
 }
 
 /// Free text as [`String`] reads it, kept without spare capacity.
@@ -250,8 +272,7 @@ macro_rules! unsigned_field {
             }
 
             fn write_text(&self, out: &mut String) {
-                // Writing to a `String` cannot fail.
-                let _ = write!(out, "{self}");
+                push_decimal(out, u64::from(*self));
             }
 
             fn to_json(&self) -> Value {
@@ -262,6 +283,25 @@ macro_rules! unsigned_field {
 }
 
 unsigned_field!(u8, u16, u32, u64);
+
+/// Appends `value` in decimal, as `Display` writes it, without the
+/// formatting machinery.
+fn push_decimal(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
 
 impl FieldValue for NaiveDate {
     const EXPECTED: &'static str = "a date written YYYY-MM-DD";
@@ -369,7 +409,29 @@ impl FieldValue for DateTime<Utc> {
 /// Reads an RFC 3339 instant. The offset (`Z` or `+08:00`) is required,
 /// because a time without one could be in any zone.
 pub(crate) fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text).ok()
+    utc_seconds_instant(text).or_else(|| DateTime::parse_from_rfc3339(text).ok())
+}
+
+/// Reads the form `YYYY-MM-DDTHH:MM:SSZ` that most instants of a bundle
+/// take, as [`DateTime::parse_from_rfc3339`] reads it, and returns `None`
+/// for any other text. A second of 60, which chrono reads as a leap
+/// second, is left to chrono too.
+fn utc_seconds_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 20 || bytes[10] != b'T' || bytes[19] != b'Z' {
+        return None;
+    }
+    let date = parse_date(text.get(..10)?)?;
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let number = |start: usize| -> Option<u32> {
+        let (tens, ones) = (bytes[start], bytes[start + 1]);
+        (tens.is_ascii_digit() && ones.is_ascii_digit())
+            .then(|| u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
+    };
+    let time = NaiveTime::from_hms_opt(number(11)?, number(14)?, number(17)?)?;
+    Some(date.and_time(time).and_utc().fixed_offset())
 }
 
 /// Writes an instant as RFC 3339 in UTC, with seconds and a `Z` suffix, and
@@ -382,18 +444,21 @@ pub fn format_instant(instant: &DateTime<Utc>) -> String {
 
 /// Appends `instant` as [`format_instant`] writes it.
 pub(crate) fn push_instant(out: &mut String, instant: &DateTime<Utc>) {
-    let whole_seconds = instant.nanosecond() == 0;
-    match u32::try_from(instant.year()) {
+    // The UTC fields of the instant, read once: the getters of a
+    // `DateTime<Utc>` each add its offset (zero) again.
+    let utc = instant.naive_utc();
+    let whole_seconds = utc.nanosecond() == 0;
+    match u32::try_from(utc.year()) {
         // The common case, written without chrono's formatter: whole
         // seconds, no leap second, and a four-digit year.
         Ok(year) if year <= 9999 && whole_seconds => {
-            push_date(out, instant.date_naive());
+            push_date(out, utc.date());
             out.push('T');
-            push_padded(out, instant.hour(), 2);
+            push_padded(out, utc.hour(), 2);
             out.push(':');
-            push_padded(out, instant.minute(), 2);
+            push_padded(out, utc.minute(), 2);
             out.push(':');
-            push_padded(out, instant.second(), 2);
+            push_padded(out, utc.second(), 2);
             out.push('Z');
         }
         _ => out.push_str(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
@@ -707,6 +772,115 @@ mod tests {
         }
         assert_eq!(trim_spaces(" \t\u{3000}Zoë\u{a0}\n"), "Zoë");
         assert_eq!(trim_spaces(" \u{2028} "), "\u{2028}");
+    }
+
+    #[test]
+    fn trim_matches_str_trim_on_edges() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            " a",
+            "a ",
+            "\ta\n",
+            "é",
+            "é ",
+            " é",
+            "a\u{3000}",
+            "\u{a0}a",
+            "~x~",
+            "!",
+            "a b",
+            "学",
+            "\u{85}a\u{85}",
+            "\u{2028}",
+        ];
+        for text in texts {
+            let expected = text.trim_matches(|c: char| {
+                c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+            });
+            assert_eq!(trim_spaces(text), expected, "{text:?}");
+        }
+        assert_eq!(trim_spaces(" a"), "a");
+        assert_eq!(trim_spaces("a\u{3000}"), "a");
+    }
+
+    #[test]
+    fn control_characters_found_in_ascii_alike() {
+        let full_check = |text: &str| {
+            text.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    || matches!(c, '\u{2028}' | '\u{2029}')
+            })
+        };
+        for byte in 0..=0x7f_u8 {
+            let text = format!("a{}b", char::from(byte));
+            assert_eq!(find_control(&text), full_check(&text), "byte {byte:#04x}");
+        }
+        for text in ["é\u{7f}", "学\u{85}", "x\u{2028}", "\u{9f}", "plain é", ""] {
+            assert_eq!(find_control(text), full_check(text), "{text:?}");
+        }
+        assert_eq!(find_control("a\u{7f}"), Some('\u{7f}'));
+        assert_eq!(find_control("tab\tok"), None);
+    }
+
+    #[test]
+    fn utc_instants_read_as_chrono() {
+        let texts = [
+            "2026-03-07T09:30:05Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2024-02-29T12:00:00Z",
+            "2023-02-29T12:00:00Z",
+            "2026-03-07T24:00:00Z",
+            "2026-03-07T23:60:00Z",
+            "2026-03-07T23:59:60Z",
+            "2026-03-07t09:30:05z",
+            "2026-03-07 09:30:05Z",
+            "2026-03-07T09:30:05+08:00",
+            "2026-03-07T09:30:05.5Z",
+            "2026-3-07T09:30:05Z",
+            "2026-03-07T9:30:05Z",
+            "2026-03-07T09:30:5Z",
+            "2026-03-07T09-30-05Z",
+            "2026-03-07T0a:30:05Z",
+            "+2026-03-07T09:30:05Z",
+            "",
+        ];
+        for text in texts {
+            let expected = DateTime::parse_from_rfc3339(text).ok();
+            assert_eq!(parse_instant(text), expected, "{text:?}");
+        }
+        assert!(utc_seconds_instant("2026-03-07T09:30:05Z").is_some());
+        assert!(utc_seconds_instant("2026-03-07T23:59:60Z").is_none());
+    }
+
+    #[test]
+    fn unsigned_text_matches_display() {
+        for value in [0, 1, 9, 10, 99, 100, 4_294_967_295, 4_294_967_296, u64::MAX] {
+            let mut text = String::from("x");
+            value.write_text(&mut text);
+            assert_eq!(text, format!("x{value}"));
+        }
+        let mut text = String::new();
+        7_u8.write_text(&mut text);
+        65_535_u16.write_text(&mut text);
+        assert_eq!(text, "765535");
+    }
+
+    #[test]
+    fn instant_text_matches_rfc3339() {
+        use chrono::TimeZone;
+        let instants = [
+            Utc.with_ymd_and_hms(2026, 3, 7, 9, 30, 5).unwrap(),
+            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+        ];
+        for instant in instants {
+            let expected = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            assert_eq!(format_instant(&instant), expected);
+        }
+        assert_eq!(format_instant(&instants[0]), "2026-03-07T09:30:05Z");
     }
 
     #[test]

@@ -239,8 +239,8 @@ impl<'a> FieldReader<'a> {
                 // after the last one found is checked first.
                 let hint = self.next_field.get();
                 let position = match fields.get(hint) {
-                    Some(spec) if spec.name == name => Some(hint),
-                    _ => fields.iter().position(|spec| spec.name == name),
+                    Some(spec) if same_name(spec.name, name) => Some(hint),
+                    _ => fields.iter().position(|spec| same_name(spec.name, name)),
                 };
                 if let Some(position) = position {
                     self.next_field.set(position + 1);
@@ -338,6 +338,13 @@ impl<'a> FieldReader<'a> {
     pub(crate) fn into_parts(self) -> (Cells<'a>, Path) {
         (self.cells, self.path)
     }
+}
+
+/// Returns whether two field names are equal. A name passed by
+/// `read_fields` and the same name in [`Record::FIELDS`] are usually one
+/// string constant, so equal addresses and lengths skip comparing bytes.
+fn same_name(field: &str, name: &str) -> bool {
+    (std::ptr::eq(field.as_ptr(), name.as_ptr()) && field.len() == name.len()) || field == name
 }
 
 /// The value shown in a message: strings as written, anything else as JSON.
@@ -527,6 +534,34 @@ mod tests {
     use super::*;
     use crate::path;
     use serde_json::json;
+
+    #[test]
+    fn field_names_compared_by_text() {
+        let copied = String::from("seats");
+        assert!(same_name("seats", "seats"));
+        assert!(same_name("seats", &copied));
+        assert!(!same_name("seats", "seat"));
+        // A name that starts where a field's does but is shorter.
+        let field = "seats";
+        assert!(!same_name(field, &field[..4]));
+    }
+
+    #[test]
+    fn csv_fields_read_from_copied_names() {
+        let name = String::from("name");
+        let seats = String::from("seats");
+        let fields: &'static [FieldSpec] = Sample::FIELDS;
+        let mut problems = Problems::new();
+        let cells = Cells::Csv {
+            fields,
+            cells: vec![Some("Ada"), Some("12")],
+        };
+        let reader = FieldReader::new(cells, path!["sample"], &mut problems);
+
+        assert!(matches!(reader.raw(&seats), Raw::Text("12")));
+        assert!(matches!(reader.raw(&name), Raw::Text("Ada")));
+        assert!(matches!(reader.raw("missing"), Raw::Absent));
+    }
 
     #[derive(Debug, PartialEq)]
     struct Sample {

@@ -1,17 +1,14 @@
 //! The attendance tables: records, rejected and duplicate scans, course
 //! results.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::attendance::Ratio;
-use crate::field::format_instant;
 use crate::id::SessionId;
 use crate::problem::Locale;
 
 use super::direct_table::DirectTable;
-use super::{Table, list, optional, text};
 use crate::attendance::AttendanceReport;
 use crate::bundle::Bundle;
 
@@ -90,19 +87,18 @@ pub(super) fn rejected(
     writer: &mut dyn Write,
     locale: Locale,
 ) -> io::Result<u64> {
-    let mut table = Table::new(writer, REJECTED_COLUMNS)?;
+    let mut table = DirectTable::new(writer, REJECTED_COLUMNS)?;
     for scan in &attendance.rejected {
         let params = serde_json::to_string(&scan.params).map_err(io::Error::other)?;
-        table.row([
-            text(scan.scan_id),
-            text(scan.session_id),
-            text(scan.learner_id),
-            text(format_instant(&scan.scanned_at)),
-            Cow::Borrowed(scan.direction.as_str()),
-            Cow::Borrowed(scan.code.as_str()),
-            Cow::Owned(scan.message_in(locale)),
-            Cow::Owned(params),
-        ])?;
+        table.value(&scan.scan_id)?;
+        table.value(&scan.session_id)?;
+        table.value(&scan.learner_id)?;
+        table.value(&scan.scanned_at)?;
+        table.cell(scan.direction.as_str())?;
+        table.cell(scan.code.as_str())?;
+        table.cell(&scan.message_in(locale))?;
+        table.cell(&params)?;
+        table.end_row()?;
     }
     table.finish()
 }
@@ -118,16 +114,15 @@ const DUPLICATE_COLUMNS: &[&str] = &[
 ];
 
 pub(super) fn duplicates(attendance: &AttendanceReport, writer: &mut dyn Write) -> io::Result<u64> {
-    let mut table = Table::new(writer, DUPLICATE_COLUMNS)?;
+    let mut table = DirectTable::new(writer, DUPLICATE_COLUMNS)?;
     for scan in &attendance.duplicates {
-        table.row([
-            text(scan.scan_id),
-            text(scan.session_id),
-            text(scan.learner_id),
-            text(format_instant(&scan.scanned_at)),
-            Cow::Borrowed(scan.kind.as_str()),
-            text(scan.kept_scan_id),
-        ])?;
+        table.value(&scan.scan_id)?;
+        table.value(&scan.session_id)?;
+        table.value(&scan.learner_id)?;
+        table.value(&scan.scanned_at)?;
+        table.cell(scan.kind.as_str())?;
+        table.value(&scan.kept_scan_id)?;
+        table.end_row()?;
     }
     table.finish()
 }
@@ -156,44 +151,34 @@ const COURSE_RESULT_COLUMNS: &[&str] = &[
     "warnings",
 ];
 
-/// A rate as an exact fraction such as `39/49`, or empty without a value.
-fn fraction(rate: Option<Ratio>) -> Cow<'static, str> {
-    optional(rate)
-}
-
-/// A rate as a percentage rounded down to one decimal, for display.
-fn percent(rate: Option<Ratio>) -> Cow<'static, str> {
-    optional(rate.map(Ratio::percent_text))
-}
-
 pub(super) fn course_results(
     attendance: &AttendanceReport,
     writer: &mut dyn Write,
 ) -> io::Result<u64> {
-    let mut table = Table::new(writer, COURSE_RESULT_COLUMNS)?;
+    let mut table = DirectTable::new(writer, COURSE_RESULT_COLUMNS)?;
     for result in &attendance.course_results {
-        table.row([
-            text(result.course_id),
-            text(result.learner_id),
-            text(result.counted_sessions),
-            text(result.attended_sessions),
-            text(result.excused_sessions),
-            text(result.remaining_sessions),
-            text(result.held_sessions),
-            text(result.scheduled_sessions),
-            text(result.attended_held_sessions),
-            fraction(result.rate),
-            percent(result.rate),
-            fraction(result.rate_over_held_sessions),
-            fraction(result.rate_over_scheduled_sessions),
-            text(result.credited_minutes),
-            text(result.course_ended),
-            text(result.completion_threshold),
-            Cow::Borrowed(result.assessment.as_str()),
-            text(result.completed),
-            list(result.unmet.iter().map(|gap| gap.as_str())),
-            list(result.warnings.iter().map(|warning| warning.as_str())),
-        ])?;
+        table.value(&result.course_id)?;
+        table.value(&result.learner_id)?;
+        table.value(&result.counted_sessions)?;
+        table.value(&result.attended_sessions)?;
+        table.value(&result.excused_sessions)?;
+        table.value(&result.remaining_sessions)?;
+        table.value(&result.held_sessions)?;
+        table.value(&result.scheduled_sessions)?;
+        table.value(&result.attended_held_sessions)?;
+        table.optional_display(result.rate)?;
+        // The percentage is rounded down to one decimal, for display.
+        table.cell(&result.rate.map_or(String::new(), Ratio::percent_text))?;
+        table.optional_display(result.rate_over_held_sessions)?;
+        table.optional_display(result.rate_over_scheduled_sessions)?;
+        table.value(&result.credited_minutes)?;
+        table.value(&result.course_ended)?;
+        table.display(&result.completion_threshold)?;
+        table.cell(result.assessment.as_str())?;
+        table.value(&result.completed)?;
+        table.list(result.unmet.iter().map(|gap| gap.as_str()))?;
+        table.list(result.warnings.iter().map(|warning| warning.as_str()))?;
+        table.end_row()?;
     }
     table.finish()
 }

@@ -1,7 +1,6 @@
 //! The credit files: outcomes, skipped outcomes, the ledger as a table and
 //! as a document, transcripts, the credit-bank batch and xAPI statements.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -12,8 +11,9 @@ use crate::decimal::Credits;
 use crate::id::LearnerId;
 use crate::model::Category;
 
+use super::direct_table::DirectTable;
 use super::outcome_rows::write_outcome_rows;
-use super::{Table, json_buffer, json_line, list, optional, text};
+use super::{json_buffer, json_line};
 use crate::season::run::Season;
 use crate::season::trail::Trail;
 
@@ -32,16 +32,15 @@ const SKIPPED_COLUMNS: &[&str] = &[
 ];
 
 pub(super) fn skipped(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
-    let mut table = Table::new(writer, SKIPPED_COLUMNS)?;
+    let mut table = DirectTable::new(writer, SKIPPED_COLUMNS)?;
     for item in &season.skipped {
-        table.row([
-            text(item.learner_id),
-            list(&item.outcome_ids),
-            optional(item.rule_id.as_ref()),
-            Cow::Borrowed(item.reason.as_str()),
-            optional(item.amount),
-            optional(item.credited_instead.as_ref()),
-        ])?;
+        table.value(&item.learner_id)?;
+        table.value(&item.outcome_ids)?;
+        table.cell(item.rule_id.as_deref().unwrap_or(""))?;
+        table.cell(item.reason.as_str())?;
+        table.optional_display(item.amount)?;
+        table.cell(item.credited_instead.as_deref().unwrap_or(""))?;
+        table.end_row()?;
     }
     table.finish()
 }
@@ -75,36 +74,35 @@ const LEDGER_COLUMNS: &[&str] = &[
 ];
 
 pub(super) fn ledger_table(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
-    let mut table = Table::new(writer, LEDGER_COLUMNS)?;
+    let mut table = DirectTable::new(writer, LEDGER_COLUMNS)?;
     for entry in season.ledger.entries() {
         let basis = entry.basis.as_ref();
         let cap = entry.cap.as_ref();
-        table.row([
-            text(entry.id),
-            Cow::Borrowed(entry.kind.as_str()),
-            text(entry.learner_id),
-            Cow::Borrowed(entry.rule_set_id.as_str()),
-            text(entry.rule_set_version),
-            optional(entry.rule_id.as_ref()),
-            Cow::Borrowed(entry.outcome_kind.map_or("", |kind| kind.as_str())),
-            optional(entry.category.as_ref()),
-            optional(entry.source.as_ref()),
-            list(&entry.outcome_ids),
-            text(entry.occurred_on),
-            text(entry.recorded_on),
-            text(entry.amount),
-            optional(basis.map(|basis| basis.minutes)),
-            optional(basis.map(|basis| basis.raw_minutes)),
-            optional(basis.map(|basis| basis.events)),
-            optional(basis.map(|basis| &basis.unrounded)),
-            optional(basis.map(|basis| basis.rounded)),
-            optional(basis.and_then(|basis| basis.already_banked)),
-            optional(entry.expires_on),
-            optional(cap.map(|cap| &cap.id)),
-            optional(cap.map(|cap| cap.excess)),
-            optional(entry.reverses),
-            optional(entry.reason.as_ref()),
-        ])?;
+        table.uuid(entry.id)?;
+        table.cell(entry.kind.as_str())?;
+        table.value(&entry.learner_id)?;
+        table.cell(&entry.rule_set_id)?;
+        table.value(&entry.rule_set_version)?;
+        table.cell(entry.rule_id.as_deref().unwrap_or(""))?;
+        table.cell(entry.outcome_kind.map_or("", |kind| kind.as_str()))?;
+        table.optional_display(entry.category.as_ref())?;
+        table.cell(entry.source.as_deref().unwrap_or(""))?;
+        table.value(&entry.outcome_ids)?;
+        table.display(&entry.occurred_on)?;
+        table.display(&entry.recorded_on)?;
+        table.display(&entry.amount)?;
+        table.optional_value(basis.map(|basis| &basis.minutes))?;
+        table.optional_value(basis.map(|basis| &basis.raw_minutes))?;
+        table.optional_value(basis.map(|basis| &basis.events))?;
+        table.cell(basis.map_or("", |basis| basis.unrounded.as_str()))?;
+        table.optional_display(basis.map(|basis| basis.rounded))?;
+        table.optional_display(basis.and_then(|basis| basis.already_banked))?;
+        table.optional_display(entry.expires_on)?;
+        table.cell(cap.map_or("", |cap| cap.id.as_str()))?;
+        table.optional_display(cap.map(|cap| cap.excess))?;
+        table.optional_uuid(entry.reverses)?;
+        table.cell(entry.reason.as_deref().unwrap_or(""))?;
+        table.end_row()?;
     }
     table.finish()
 }
@@ -165,17 +163,16 @@ pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Re
         total.0 += entry.amount;
         total.1 += 1;
     }
-    let mut table = Table::new(writer, TRANSCRIPT_COLUMNS)?;
+    let mut table = DirectTable::new(writer, TRANSCRIPT_COLUMNS)?;
     for ((learner, rule_set, year, kind, category), (credits, entries)) in totals {
-        table.row([
-            text(learner),
-            Cow::Borrowed(rule_set),
-            text(year),
-            Cow::Borrowed(kind),
-            optional(category),
-            text(credits),
-            text(entries),
-        ])?;
+        table.value(&learner)?;
+        table.cell(rule_set)?;
+        table.display(&year)?;
+        table.cell(kind)?;
+        table.optional_display(category)?;
+        table.display(&credits)?;
+        table.value(&entries)?;
+        table.end_row()?;
     }
     table.finish()
 }

@@ -1,6 +1,9 @@
 //! A CSV table written straight into one reused text buffer.
 
+use std::fmt::{Display, Write as _};
 use std::io::{self, Write};
+
+use uuid::Uuid;
 
 use crate::field::FieldValue;
 
@@ -66,6 +69,66 @@ impl<'w> DirectTable<'w> {
     pub(super) fn optional_value(&mut self, value: Option<&impl FieldValue>) -> io::Result<()> {
         match value {
             Some(value) => self.value(value),
+            None => self.cell(""),
+        }
+    }
+
+    /// Writes the `Display` text of `value` as one cell, the bytes that
+    /// `value.to_string()` passed to [`DirectTable::cell`] would write,
+    /// without the string.
+    pub(super) fn display(&mut self, value: &impl Display) -> io::Result<()> {
+        self.separate();
+        let start = self.chunk.len();
+        // Writing to a `String` fails only when `value`'s `fmt` does.
+        write!(self.chunk, "{value}").map_err(io::Error::other)?;
+        if needs_quotes(&self.chunk[start..]) {
+            let text = self.chunk.split_off(start);
+            push_cell(&mut self.chunk, &text);
+        }
+        Ok(())
+    }
+
+    /// Writes `value` as [`DirectTable::display`] does, or an empty cell
+    /// when it is absent.
+    pub(super) fn optional_display(&mut self, value: Option<impl Display>) -> io::Result<()> {
+        match value {
+            Some(value) => self.display(&value),
+            None => self.cell(""),
+        }
+    }
+
+    /// Writes `items` joined by `;` as one cell.
+    pub(super) fn list<'t>(&mut self, items: impl IntoIterator<Item = &'t str>) -> io::Result<()> {
+        self.separate();
+        let start = self.chunk.len();
+        for (index, item) in items.into_iter().enumerate() {
+            if index > 0 {
+                self.chunk.push(';');
+            }
+            self.chunk.push_str(item);
+        }
+        if needs_quotes(&self.chunk[start..]) {
+            let text = self.chunk.split_off(start);
+            push_cell(&mut self.chunk, &text);
+        }
+        Ok(())
+    }
+
+    /// Writes `id` in its hyphenated lowercase form, which is its
+    /// `Display` text and never needs quotes.
+    pub(super) fn uuid(&mut self, id: Uuid) -> io::Result<()> {
+        self.separate();
+        let mut buffer = Uuid::encode_buffer();
+        self.chunk
+            .push_str(id.hyphenated().encode_lower(&mut buffer));
+        Ok(())
+    }
+
+    /// Writes `id` as [`DirectTable::uuid`] does, or an empty cell when it
+    /// is absent.
+    pub(super) fn optional_uuid(&mut self, id: Option<Uuid>) -> io::Result<()> {
+        match id {
+            Some(id) => self.uuid(id),
             None => self.cell(""),
         }
     }
@@ -318,6 +381,44 @@ mod tests {
             String::from_utf8(expected_out).unwrap()
         );
         assert_eq!(direct_rows, expected_rows);
+    }
+
+    #[test]
+    fn display_list_uuid_match_csv_table() {
+        let id = uuid::Uuid::from_u128(0x0f8f_ad5b_d9cb_469f_a165_7086_7728_950e);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+        let columns = ["id", "shown", "absent", "list", "reverses"];
+        let mut direct_out = Vec::new();
+        let mut expected_out = Vec::new();
+        let mut direct = DirectTable::new(&mut direct_out, &columns).unwrap();
+        let mut expected = Table::new(&mut expected_out, &columns).unwrap();
+        let displayed: [&dyn std::fmt::Display; 4] = [&day, &-7_i32, &"a,\"b\"", &"x\ny"];
+        let lists: [&[&str]; 4] = [&[], &["one"], &["a", "b,c"], &["\"", ""]];
+        for (value, list) in displayed.into_iter().zip(lists) {
+            direct.uuid(id).unwrap();
+            direct.display(&value).unwrap();
+            direct.optional_display(None::<u32>).unwrap();
+            direct.list(list.iter().copied()).unwrap();
+            direct.optional_uuid(Some(id)).unwrap();
+            direct.end_row().unwrap();
+            expected
+                .row([
+                    Cow::Owned(id.to_string()),
+                    Cow::Owned(value.to_string()),
+                    Cow::Borrowed(""),
+                    Cow::Owned(list.join(";")),
+                    Cow::Owned(id.to_string()),
+                ])
+                .unwrap();
+        }
+
+        direct.finish().unwrap();
+        expected.finish().unwrap();
+
+        let direct_text = String::from_utf8(direct_out).unwrap();
+        assert!(direct_text.contains("0f8fad5b-d9cb-469f-a165-70867728950e,2026-03-07,,,"));
+        assert!(direct_text.contains(",\"a,\"\"b\"\"\",,\"a;b,c\","));
+        assert_eq!(direct_text, String::from_utf8(expected_out).unwrap());
     }
 
     /// A writer that takes `limit` bytes and then fails every write.
