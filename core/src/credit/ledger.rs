@@ -1366,9 +1366,6 @@ fn canonical_entry(entry: &Entry) -> String {
     text
 }
 
-/// A JSON object being written in canonical form, its keys given in code
-/// point order by the caller. `fmt::Write` for `String` never returns an
-/// error, so the results of `write!` are ignored.
 /// Appends `id` in quotes. Entries hold most of a season's outcome ids,
 /// and writing them through `Display` took a large part of the time spent
 /// on canonical forms.
@@ -1378,6 +1375,9 @@ fn push_quoted(out: &mut String, id: Uuid) {
     out.push('"');
 }
 
+/// A JSON object being written in canonical form, its keys given in code
+/// point order by the caller. `fmt::Write` for `String` never returns an
+/// error, so the results of `write!` are ignored.
 struct CanonicalObject<'o> {
     out: &'o mut String,
     empty: bool,
