@@ -1579,7 +1579,19 @@ mod tests {
             reason: Some("manual".to_owned()),
             ..accrual()
         };
-        for entry in [accrued, capped, counted, revoked, adjusted] {
+        // Ids with every hex digit in every group, and the smallest and
+        // largest ids, so that a digit written in the wrong place shows.
+        let mut mixed_ids = revoked.clone();
+        mixed_ids.id = Uuid::from_u128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210);
+        mixed_ids.learner_id =
+            LearnerId(Uuid::from_u128(0xfedc_ba98_7654_3210_0123_4567_89ab_cdef));
+        mixed_ids.reverses = Some(Uuid::from_u128(u128::MAX));
+        mixed_ids.outcome_ids = vec![
+            OutcomeId(Uuid::from_u128(0)),
+            OutcomeId(Uuid::from_u128(0x89ab_cdef_0123_4567_7654_3210_fedc_ba98)),
+            OutcomeId(Uuid::from_u128(u128::MAX)),
+        ];
+        for entry in [accrued, capped, counted, revoked, adjusted, mixed_ids] {
             let direct = canonical_entry(&entry);
             assert_eq!(direct, through_value(&entry));
             assert_eq!(
