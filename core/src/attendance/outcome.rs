@@ -187,11 +187,10 @@ fn order_tied(run: &mut [Outcome]) {
 
 /// An outcome not made yet: what it is sorted by and what it is made of.
 ///
-/// It contains everything an outcome is made of, except for a given
-/// outcome, so that making the outcomes in learner order reads no
-/// attendance record.
-/// The records lie in session order, and reading them in learner order
-/// missed the cache on almost every outcome.
+/// A pending outcome of attendance copies what it needs from its record,
+/// so that making the outcomes in learner order reads no attendance
+/// record. The records lie in session order, and reading them in learner
+/// order missed the cache on almost every outcome.
 #[derive(Clone, Copy)]
 struct Pending<'r> {
     learner: LearnerId,

@@ -426,8 +426,7 @@ fn sort_outcomes(outcomes: &[Outcome]) -> Vec<&Outcome> {
 }
 
 /// Returns `id` as a number that orders ids as their bytes do. Sorts
-/// compare it in one instruction, where comparing the ids themselves calls
-/// `memcmp`.
+/// compare it inline, where comparing the ids themselves calls `memcmp`.
 fn id_key(id: OutcomeId) -> u128 {
     id.uuid().as_u128()
 }

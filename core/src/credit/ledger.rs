@@ -1366,9 +1366,6 @@ fn canonical_entry(entry: &Entry) -> String {
     text
 }
 
-/// A JSON object being written in canonical form, its keys given in code
-/// point order by the caller. `fmt::Write` for `String` never returns an
-/// error, so the results of `write!` are ignored.
 /// Appends `id` in quotes. Entries hold most of a season's outcome ids,
 /// and writing them through `Display` took a large part of the time spent
 /// on canonical forms.
@@ -1378,6 +1375,9 @@ fn push_quoted(out: &mut String, id: Uuid) {
     out.push('"');
 }
 
+/// A JSON object being written in canonical form, its keys given in code
+/// point order by the caller. `fmt::Write` for `String` never returns an
+/// error, so the results of `write!` are ignored.
 struct CanonicalObject<'o> {
     out: &'o mut String,
     empty: bool,
@@ -1579,7 +1579,19 @@ mod tests {
             reason: Some("manual".to_owned()),
             ..accrual()
         };
-        for entry in [accrued, capped, counted, revoked, adjusted] {
+        // Ids with every hex digit in every group, and the smallest and
+        // largest ids, so that a digit written in the wrong place shows.
+        let mut mixed_ids = revoked.clone();
+        mixed_ids.id = Uuid::from_u128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210);
+        mixed_ids.learner_id =
+            LearnerId(Uuid::from_u128(0xfedc_ba98_7654_3210_0123_4567_89ab_cdef));
+        mixed_ids.reverses = Some(Uuid::from_u128(u128::MAX));
+        mixed_ids.outcome_ids = vec![
+            OutcomeId(Uuid::from_u128(0)),
+            OutcomeId(Uuid::from_u128(0x89ab_cdef_0123_4567_7654_3210_fedc_ba98)),
+            OutcomeId(Uuid::from_u128(u128::MAX)),
+        ];
+        for entry in [accrued, capped, counted, revoked, adjusted, mixed_ids] {
             let direct = canonical_entry(&entry);
             assert_eq!(direct, through_value(&entry));
             assert_eq!(
