@@ -855,6 +855,121 @@ mod tests {
         assert!(utc_seconds_instant("2026-03-07T23:59:60Z").is_none());
     }
 
+    /// A small deterministic generator for the differential tests below.
+    fn next_random(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn utc_instants_read_as_chrono_when_mutated() {
+        // Each byte of a few valid instants is replaced by bytes and
+        // characters near the accepted ones, one and two at a time. The
+        // hand-written reader must agree with chrono on every text, and
+        // on the offset too.
+        let bases = [
+            "2026-03-07T09:30:05Z",
+            "2024-02-29T23:59:59Z",
+            "2023-02-28T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2026-12-31T23:59:60Z",
+            "2026-03-07T09:30:05+00:00",
+        ];
+        let pieces = [
+            "0", "1", "2", "3", "4", "5", "6", "9", ":", "-", "T", "t", "Z", "z", " ", "+", ".",
+            "", "00", "٣", "０", "é", "\u{a0}", "/", "a",
+        ];
+        let agree = |text: &str| {
+            let ours = parse_instant(text).map(|at| (at, at.offset().local_minus_utc()));
+            let chrono = DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|at| (at, at.offset().local_minus_utc()));
+            assert_eq!(ours, chrono, "{text:?}");
+        };
+        let replace = |text: &str, index: usize, piece: &str| {
+            let mut changed = text.as_bytes()[..index].to_vec();
+            changed.extend_from_slice(piece.as_bytes());
+            changed.extend_from_slice(&text.as_bytes()[index + 1..]);
+            String::from_utf8(changed).unwrap()
+        };
+
+        let mut checked = 0;
+        for base in bases {
+            agree(base);
+            for suffix in [" ", "\n", "Z", "0"] {
+                agree(&format!("{base}{suffix}"));
+                agree(&format!("{suffix}{base}"));
+            }
+            for index in 0..base.len() {
+                for piece in pieces {
+                    let once = replace(base, index, piece);
+                    agree(&once);
+                    checked += 1;
+                    if once.len() == base.len() {
+                        for second in (0..base.len()).step_by(3) {
+                            if second != index {
+                                for other in ["0", "9", "6", "3"] {
+                                    agree(&replace(&once, second, other));
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Random digit strings in the shape the fast path reads.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200_000 {
+            let mut text = String::from("2026-03-07T09:30:05Z");
+            let digits = next_random(&mut state);
+            let positions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+            for (slot, position) in positions.into_iter().enumerate() {
+                let digit = char::from(b'0' + ((digits >> (slot * 4)) % 10) as u8);
+                text.replace_range(position..=position, digit.encode_utf8(&mut [0; 4]));
+            }
+            agree(&text);
+            checked += 1;
+        }
+        assert!(checked > 200_000);
+    }
+
+    #[test]
+    fn trim_and_control_checks_match_full_scan() {
+        let alphabet = [
+            "a", "Z", "~", "!", " ", "\t", "\n", "\r", "\u{7f}", "\u{1}", "\u{85}", "\u{a0}",
+            "\u{2028}", "\u{2029}", "\u{3000}", "\u{feff}", "\u{9f}", "\u{80}", "é", "学",
+            "\u{200b}", "\u{1680}",
+        ];
+        fn full_trim(text: &str) -> &str {
+            text.trim_matches(|c: char| {
+                c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+            })
+        }
+        let full_control = |text: &str| {
+            text.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    || matches!(c, '\u{2028}' | '\u{2029}')
+            })
+        };
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..100_000 {
+            let random = next_random(&mut state);
+            let length = (random % 6) as usize;
+            let mut text = String::new();
+            for slot in 0..length {
+                let pick = ((random >> (8 + slot * 8)) % alphabet.len() as u64) as usize;
+                text.push_str(alphabet[pick]);
+            }
+            assert_eq!(trim_spaces(&text), full_trim(&text), "{text:?}");
+            assert_eq!(find_control(&text), full_control(&text), "{text:?}");
+        }
+    }
+
     #[test]
     fn unsigned_text_matches_display() {
         for value in [0, 1, 9, 10, 99, 100, 4_294_967_295, 4_294_967_296, u64::MAX] {

@@ -421,6 +421,75 @@ mod tests {
         assert_eq!(direct_text, String::from_utf8(expected_out).unwrap());
     }
 
+    #[test]
+    fn hostile_text_in_every_writer_reads_back() {
+        // The texts a reason, name, category, token or source key could
+        // carry, through each writer the credit and attendance tables use.
+        let texts = [
+            "",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "\"\"",
+            "one\ntwo",
+            "one\rtwo",
+            "one\r\ntwo",
+            "\r\n",
+            " lead",
+            "trail ",
+            " ",
+            "\t",
+            "=SUM(A1)",
+            "#hash",
+            "学习,\"课程\"",
+            "\u{a0}x\u{2028}",
+            "end\"",
+            "\"start",
+        ];
+        let columns = ["cell", "display", "optional", "list", "value", "id"];
+        let id = uuid::Uuid::from_u128(7);
+        let mut direct_out = Vec::new();
+        let mut expected_out = Vec::new();
+        let mut direct = DirectTable::new(&mut direct_out, &columns).unwrap();
+        let mut expected = Table::new(&mut expected_out, &columns).unwrap();
+        let mut rows = Vec::new();
+        for text in texts {
+            let list = [text, "b", text];
+            let owned = text.to_owned();
+            direct.cell(text).unwrap();
+            direct.display(&text).unwrap();
+            direct.optional_display(Some(text)).unwrap();
+            direct.list(list).unwrap();
+            direct.value(&owned).unwrap();
+            direct.uuid(id).unwrap();
+            direct.end_row().unwrap();
+            let row = [
+                text.to_owned(),
+                text.to_owned(),
+                text.to_owned(),
+                list.join(";"),
+                owned.clone(),
+                id.to_string(),
+            ];
+            expected.row(row.clone().map(Cow::Owned)).unwrap();
+            rows.push(row);
+        }
+        direct.finish().unwrap();
+        expected.finish().unwrap();
+
+        assert_eq!(
+            String::from_utf8(direct_out.clone()).unwrap(),
+            String::from_utf8(expected_out).unwrap()
+        );
+        let mut reader = csv::Reader::from_reader(direct_out.as_slice());
+        let read: Vec<Vec<String>> = reader
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let written: Vec<Vec<String>> = rows.iter().map(|row| row.to_vec()).collect();
+        assert_eq!(read, written);
+    }
+
     /// A writer that takes `limit` bytes and then fails every write.
     struct FailingWriter {
         limit: usize,
