@@ -623,3 +623,62 @@ fn adjustment_beyond_largest_balance_is_rejected() {
     assert_eq!(ledger.entries().len(), 1);
     assert_eq!(ledger.balances(None)[0].amount, Credits::MAX);
 }
+
+#[test]
+fn empty_input_fields_are_required() {
+    // A field that is empty or only spaces is left out, as a record field
+    // is, so it gets the same `required` problem as a missing one.
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let problems_of = |operation: &str, input: Value| {
+        let request = json!({"input": input, "options": {"recorded_on": "2026-04-01"}});
+        xuetong::api::call_value(operation, &request).to_json()["problems"].clone()
+    };
+
+    let missing = problems_of("transcript", json!({"ledger": ledger}));
+    assert_eq!(missing.as_array().unwrap().len(), 1, "{missing}");
+    assert_eq!(missing[0]["code"], "required");
+    assert_eq!(missing[0]["path"], json!(["learner_id"]));
+    for blank in ["", "  ", "\t\u{3000}"] {
+        let found = problems_of("transcript", json!({"ledger": ledger, "learner_id": blank}));
+        assert_eq!(found, missing, "learner_id {blank:?}");
+    }
+
+    // The ledger checks a blank key and reason, together with its other
+    // checks, but runs only when the other fields were read.
+    let paths_and_codes = |found: &Value| -> Vec<Value> {
+        let problems = found.as_array().unwrap().iter();
+        problems
+            .map(|problem| json!([problem["path"], problem["code"]]))
+            .collect()
+    };
+    let blanks = json!({
+        "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+        "rule_set_version": 2, "key": "  ", "amount": "1.00",
+        "reason": "", "occurred_on": " ", "category": " ",
+    });
+    let found = problems_of("adjust_credits", blanks);
+    assert_eq!(
+        paths_and_codes(&found),
+        [
+            json!([["occurred_on"], "required"]),
+            json!([["key"], "required"]),
+            json!([["reason"], "required"]),
+        ],
+        "{found}"
+    );
+
+    let no_key = json!({
+        "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+        "rule_set_version": 0, "amount": "1.00", "reason": "typo",
+        "occurred_on": "2026-03-01",
+    });
+    let found = problems_of("adjust_credits", no_key);
+    assert_eq!(
+        paths_and_codes(&found),
+        [
+            json!([["key"], "required"]),
+            json!([["rule_set_version"], "out_of_range"]),
+        ],
+        "{found}"
+    );
+}
