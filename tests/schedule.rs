@@ -975,3 +975,13 @@ fn empty_input_fields_are_required() {
         }
     }
 }
+
+#[test]
+fn null_calendars_option_is_left_out() {
+    let input = json!({"calendar": "cn", "year": 2026});
+    let left_out = call_value("list_holidays", &json!({"input": input})).into_json();
+    assert_eq!(left_out["ok"], true, "{left_out}");
+    let request = json!({"input": input, "options": {"calendars": null}});
+    let null = call_value("list_holidays", &request).into_json();
+    assert_eq!(null, left_out);
+}

@@ -57,10 +57,14 @@ pub(super) static OPERATIONS: &[Operation] = &[
 ];
 
 /// Reads `options.calendars`: holiday calendars that add to or replace the
-/// built-in ones.
+/// built-in ones. A `null` list is left out, as other options are.
 fn calendar_set(request: &Request<'_>) -> Result<CalendarSet, Problems> {
     let mut set = CalendarSet::builtin();
-    let Some(value) = request.options.get("calendars") else {
+    let Some(value) = request
+        .options
+        .get("calendars")
+        .filter(|value| !value.is_null())
+    else {
         return Ok(set);
     };
     let path = Path::root().join("options").join("calendars");
