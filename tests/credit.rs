@@ -682,3 +682,33 @@ fn empty_input_fields_are_required() {
         "{found}"
     );
 }
+
+#[test]
+fn revoked_entry_id_is_trimmed() {
+    let mut ledger = Ledger::new();
+    let entry = ledger
+        .adjust(xuetong::credit::Adjustment {
+            learner_id: LEARNERS[0].parse().unwrap(),
+            rule_set_id: "community".into(),
+            rule_set_version: 2,
+            key: "opening".into(),
+            amount: Credits::from_hundredths(150),
+            reason: "imported balance".into(),
+            occurred_on: day("2026-03-01"),
+            recorded_on: day("2026-03-01"),
+            category: None,
+        })
+        .unwrap();
+    let request = json!({
+        "input": {
+            "ledger": ledger.to_json(),
+            "entry_id": format!(" \t{}\u{3000}", entry.id),
+            "reason": "typo",
+        },
+        "options": {"recorded_on": "2026-04-01"},
+    });
+    let response = xuetong::api::call_value("revoke_entry", &request).to_json();
+    assert_eq!(response["ok"], true, "{response}");
+    let appended = response["value"]["appended"].as_array().unwrap();
+    assert_eq!(appended.len(), 1, "{response}");
+}

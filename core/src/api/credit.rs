@@ -460,7 +460,9 @@ fn revoke(request: &Request<'_>) -> Result<Value, Problems> {
     let entry_id = read
         .as_ref()
         .and_then(|(_, object)| required(object, "entry_id", &mut problems).cloned());
-    let entry_id = entry_id.and_then(|value| match value.as_str().map(Uuid::parse_str) {
+    // Trimmed as an id field of a record is.
+    let parse = |text: &str| Uuid::parse_str(crate::field::trim_spaces(text));
+    let entry_id = entry_id.and_then(|value| match value.as_str().map(parse) {
         Some(Ok(id)) => Some(id),
         _ => {
             problems.push(
