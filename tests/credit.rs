@@ -623,3 +623,92 @@ fn adjustment_beyond_largest_balance_is_rejected() {
     assert_eq!(ledger.entries().len(), 1);
     assert_eq!(ledger.balances(None)[0].amount, Credits::MAX);
 }
+
+#[test]
+fn empty_input_fields_are_required() {
+    // A field that is empty or only spaces is left out, as a record field
+    // is, so it gets the same `required` problem as a missing one.
+    let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
+    let problems_of = |operation: &str, input: Value| {
+        let request = json!({"input": input, "options": {"recorded_on": "2026-04-01"}});
+        xuetong::api::call_value(operation, &request).to_json()["problems"].clone()
+    };
+
+    let missing = problems_of("transcript", json!({"ledger": ledger}));
+    assert_eq!(missing.as_array().unwrap().len(), 1, "{missing}");
+    assert_eq!(missing[0]["code"], "required");
+    assert_eq!(missing[0]["path"], json!(["learner_id"]));
+    for blank in ["", "  ", "\t\u{3000}"] {
+        let found = problems_of("transcript", json!({"ledger": ledger, "learner_id": blank}));
+        assert_eq!(found, missing, "learner_id {blank:?}");
+    }
+
+    // The ledger checks a blank key and reason, together with its other
+    // checks, but runs only when the other fields were read.
+    let paths_and_codes = |found: &Value| -> Vec<Value> {
+        let problems = found.as_array().unwrap().iter();
+        problems
+            .map(|problem| json!([problem["path"], problem["code"]]))
+            .collect()
+    };
+    let blanks = json!({
+        "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+        "rule_set_version": 2, "key": "  ", "amount": "1.00",
+        "reason": "", "occurred_on": " ", "category": " ",
+    });
+    let found = problems_of("adjust_credits", blanks);
+    assert_eq!(
+        paths_and_codes(&found),
+        [
+            json!([["occurred_on"], "required"]),
+            json!([["key"], "required"]),
+            json!([["reason"], "required"]),
+        ],
+        "{found}"
+    );
+
+    let no_key = json!({
+        "ledger": ledger, "learner_id": LEARNERS[0], "rule_set_id": "community",
+        "rule_set_version": 0, "amount": "1.00", "reason": "typo",
+        "occurred_on": "2026-03-01",
+    });
+    let found = problems_of("adjust_credits", no_key);
+    assert_eq!(
+        paths_and_codes(&found),
+        [
+            json!([["key"], "required"]),
+            json!([["rule_set_version"], "out_of_range"]),
+        ],
+        "{found}"
+    );
+}
+
+#[test]
+fn revoked_entry_id_is_trimmed() {
+    let mut ledger = Ledger::new();
+    let entry = ledger
+        .adjust(xuetong::credit::Adjustment {
+            learner_id: LEARNERS[0].parse().unwrap(),
+            rule_set_id: "community".into(),
+            rule_set_version: 2,
+            key: "opening".into(),
+            amount: Credits::from_hundredths(150),
+            reason: "imported balance".into(),
+            occurred_on: day("2026-03-01"),
+            recorded_on: day("2026-03-01"),
+            category: None,
+        })
+        .unwrap();
+    let request = json!({
+        "input": {
+            "ledger": ledger.to_json(),
+            "entry_id": format!(" \t{}\u{3000}", entry.id),
+            "reason": "typo",
+        },
+        "options": {"recorded_on": "2026-04-01"},
+    });
+    let response = xuetong::api::call_value("revoke_entry", &request).to_json();
+    assert_eq!(response["ok"], true, "{response}");
+    let appended = response["value"]["appended"].as_array().unwrap();
+    assert_eq!(appended.len(), 1, "{response}");
+}

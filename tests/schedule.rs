@@ -947,3 +947,41 @@ fn unknown_calendar_ids_are_reported_trimmed() {
         assert_eq!(problem["params"]["known"], "cn", "{operation}");
     }
 }
+
+#[test]
+fn empty_input_fields_are_required() {
+    // An input field that is null, empty or only spaces is left out, as a
+    // record field is, and gets the problem of a missing one.
+    let cases = [
+        ("list_holidays", json!({"calendar": "cn"}), "year"),
+        ("classify_dates", json!({"calendar": "cn"}), "dates"),
+        ("import_ical", json!({}), "text"),
+        ("export_ical", json!({"sessions": []}), "generated_at"),
+    ];
+    for (operation, input, field) in cases {
+        let missing = call_value(operation, &json!({"input": input})).into_json();
+        let problems = missing["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{operation}: {missing}");
+        assert_eq!(problems[0]["code"], "required", "{operation}");
+        assert_eq!(problems[0]["path"], json!([field]), "{operation}");
+        for blank in [json!(null), json!(""), json!(" \t\u{3000}")] {
+            let mut given = input.clone();
+            given[field] = blank.clone();
+            let response = call_value(operation, &json!({"input": given})).into_json();
+            assert_eq!(
+                response["problems"], missing["problems"],
+                "{operation} with {field} {blank}"
+            );
+        }
+    }
+}
+
+#[test]
+fn null_calendars_option_is_left_out() {
+    let input = json!({"calendar": "cn", "year": 2026});
+    let left_out = call_value("list_holidays", &json!({"input": input})).into_json();
+    assert_eq!(left_out["ok"], true, "{left_out}");
+    let request = json!({"input": input, "options": {"calendars": null}});
+    let null = call_value("list_holidays", &request).into_json();
+    assert_eq!(null, left_out);
+}

@@ -103,8 +103,11 @@ fn input_object<'a>(
     Some(object)
 }
 
+/// Returns field `key` of the input when it has a value. As with a record
+/// field, a missing field, `null` and a string that is empty once trimmed
+/// as CSV cells are all count as no value.
 fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    object.get(key).filter(|value| !value.is_null())
+    object.get(key).filter(|value| !super::is_left_out(value))
 }
 
 fn required<'a>(
@@ -132,6 +135,20 @@ fn field<T: FieldValue>(value: &Value, key: &'static str, problems: &mut Problem
             ));
         })
         .ok()
+}
+
+/// Reads text field `key` that the ledger checks for blanks itself: a
+/// missing or blank one is empty text, and an invalid one is `None` with a
+/// problem.
+fn ledger_text(
+    object: &Map<String, Value>,
+    key: &'static str,
+    problems: &mut Problems,
+) -> Option<String> {
+    match present(object, key) {
+        None => Some(String::new()),
+        Some(value) => field(value, key, problems),
+    }
 }
 
 fn required_field<T: FieldValue>(
@@ -443,7 +460,9 @@ fn revoke(request: &Request<'_>) -> Result<Value, Problems> {
     let entry_id = read
         .as_ref()
         .and_then(|(_, object)| required(object, "entry_id", &mut problems).cloned());
-    let entry_id = entry_id.and_then(|value| match value.as_str().map(Uuid::parse_str) {
+    // Trimmed as an id field of a record is.
+    let parse = |text: &str| Uuid::parse_str(crate::field::trim_spaces(text));
+    let entry_id = entry_id.and_then(|value| match value.as_str().map(parse) {
         Some(Ok(id)) => Some(id),
         _ => {
             problems.push(
@@ -498,9 +517,12 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
     let learner_id: Option<LearnerId> = required_field(&object, "learner_id", &mut problems);
     let rule_set_id: Option<String> = required_field(&object, "rule_set_id", &mut problems);
     let rule_set_version: Option<u32> = required_field(&object, "rule_set_version", &mut problems);
-    let key: Option<String> = required_field(&object, "key", &mut problems);
+    // The ledger reports a blank key or reason as `required` together with
+    // its other checks of the adjustment, such as a zero amount, so a
+    // missing or blank one is passed on as empty text.
+    let key: Option<String> = ledger_text(&object, "key", &mut problems);
     let amount: Option<Credits> = required_field(&object, "amount", &mut problems);
-    let reason: Option<String> = required_field(&object, "reason", &mut problems);
+    let reason: Option<String> = ledger_text(&object, "reason", &mut problems);
     let occurred_on: Option<NaiveDate> = required_field(&object, "occurred_on", &mut problems);
     let category: Option<Category> = present(&object, "category")
         .cloned()
@@ -513,6 +535,18 @@ fn adjust(request: &Request<'_>) -> Result<Value, Problems> {
                 .with("field", "rule_set_id")
                 .with("value", id.as_str()),
         );
+    }
+    // Every field that was not read has a problem, and then the ledger
+    // does not run, so a blank key or reason is reported here instead.
+    if !problems.is_empty() {
+        for (name, text) in [("key", &key), ("reason", &reason)] {
+            if text.as_deref() == Some("") {
+                problems.push(
+                    Problem::new(field_codes::REQUIRED, Path::root().join(name))
+                        .with("field", name),
+                );
+            }
+        }
     }
     let (
         Some(learner_id),

@@ -301,13 +301,20 @@ pub fn option<T: for<'de> Deserialize<'de>>(
 /// option counts as left out when it is missing, `null`, or a string that
 /// is empty once trimmed as CSV cells are.
 pub(crate) fn option_value<'a>(request: &Request<'a>, name: &str) -> Option<&'a Value> {
-    let value = request.options.get(name)?;
-    let empty = match value {
+    request
+        .options
+        .get(name)
+        .filter(|value| !is_left_out(value))
+}
+
+/// Returns whether a JSON value counts as no value, as it does in a record
+/// field: `null`, or a string that is empty once trimmed as CSV cells are.
+pub(crate) fn is_left_out(value: &Value) -> bool {
+    match value {
         Value::Null => true,
         Value::String(text) => crate::field::trim_spaces(text).is_empty(),
         _ => false,
-    };
-    (!empty).then_some(value)
+    }
 }
 
 /// Reads an option given as a JSON object in the form of record `T`, such

@@ -57,10 +57,14 @@ pub(super) static OPERATIONS: &[Operation] = &[
 ];
 
 /// Reads `options.calendars`: holiday calendars that add to or replace the
-/// built-in ones.
+/// built-in ones. A `null` list is left out, as other options are.
 fn calendar_set(request: &Request<'_>) -> Result<CalendarSet, Problems> {
     let mut set = CalendarSet::builtin();
-    let Some(value) = request.options.get("calendars") else {
+    let Some(value) = request
+        .options
+        .get("calendars")
+        .filter(|value| !value.is_null())
+    else {
         return Ok(set);
     };
     let path = Path::root().join("options").join("calendars");
@@ -130,14 +134,15 @@ fn check_fields(object: &Map<String, Value>, allowed: &[&str]) -> Result<(), Pro
 }
 
 /// Reads an optional field of an input object through its serde form,
-/// reporting a wrong value as `invalid_type` at the field.
+/// reporting a wrong value as `invalid_type` at the field. As in a record,
+/// `null` and a string that is empty once trimmed are no value.
 fn field<T: for<'de> Deserialize<'de>>(
     object: &Map<String, Value>,
     name: &'static str,
     expected: &'static str,
 ) -> Result<Option<T>, Problems> {
-    match object.get(name) {
-        None | Some(Value::Null) => Ok(None),
+    match object.get(name).filter(|value| !super::is_left_out(value)) {
+        None => Ok(None),
         Some(value) => serde_json::from_value(value.clone())
             .map(Some)
             .map_err(|_| {
@@ -156,11 +161,7 @@ fn chosen_calendar<'a>(
 ) -> Result<&'a HolidayCalendar, Problems> {
     let stated: Option<String> = field(object, "calendar", "a calendar id such as \"cn\"")?;
     // The id is read as a cell is: trimmed, and the default when empty.
-    let id = stated
-        .as_deref()
-        .map(trim_spaces)
-        .filter(|id| !id.is_empty())
-        .unwrap_or(CHINA);
+    let id = stated.as_deref().map_or(CHINA, trim_spaces);
     calendars.get(id).ok_or_else(|| {
         calendars
             .unknown_id_problem(id, Path::root().join("calendar"))
@@ -195,7 +196,10 @@ fn classify_dates(request: &Request<'_>) -> Result<Value, Problems> {
     check_fields(object, &["calendar", "dates"])?;
     let calendar = chosen_calendar(object, &calendars)?;
     let dates_path = Path::root().join("dates");
-    let dates: Vec<NaiveDate> = match object.get("dates") {
+    let dates: Vec<NaiveDate> = match object
+        .get("dates")
+        .filter(|value| !super::is_left_out(value))
+    {
         None => {
             return Err(Problem::new(codes::REQUIRED, dates_path)
                 .with("field", "dates")
@@ -285,8 +289,11 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
             "enrolments",
         ],
     )?;
-    let generated_at: DateTime<Utc> = match object.get("generated_at") {
-        None | Some(Value::Null) => {
+    let generated_at = object
+        .get("generated_at")
+        .filter(|value| !super::is_left_out(value));
+    let generated_at: DateTime<Utc> = match generated_at {
+        None => {
             return Err(
                 Problem::new(codes::REQUIRED, Path::root().join("generated_at"))
                     .with("field", "generated_at")
@@ -294,11 +301,12 @@ fn export_ical(request: &Request<'_>) -> Result<Value, Problems> {
             );
         }
         Some(value) => DateTime::<Utc>::from_json(value).map_err(|invalid| {
-            Problems::from(
-                Problem::new(invalid.code, Path::root().join("generated_at"))
-                    .with("field", "generated_at")
-                    .with("value", shown(value)),
-            )
+            Problems::from(super::field_problem(
+                Path::root().join("generated_at"),
+                "generated_at",
+                value,
+                invalid,
+            ))
         })?,
     };
     let mut problems = Problems::new();

@@ -25,9 +25,12 @@ use super::codes as model_codes;
 ///
 /// NOTE: the serde implementations do not apply the checks that records
 /// read from CSV, JSON or Arrow get (at most [`MAX_TEXT_CHARS`] characters,
-/// no control characters other than tab, line feed and carriage return).
+/// no control characters other than tab, line feed and carriage return),
+/// and they accept an empty system or key, which no record read from a
+/// file holds. [`OutcomeSource`] reads a source through them.
 ///
 /// [`OUTCOME_SOURCE_SYSTEM`]: crate::attendance::OUTCOME_SOURCE_SYSTEM
+/// [`OutcomeSource`]: super::OutcomeSource
 /// [`OutcomeSource::to_source_ref`]: super::OutcomeSource::to_source_ref
 /// [`MAX_TEXT_CHARS`]: crate::field::MAX_TEXT_CHARS
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

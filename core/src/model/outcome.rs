@@ -136,8 +136,9 @@ pub struct Outcome {
 ///
 /// With serde, a source is written as the [`SourceRef`] it stands for
 /// (`{"system": ..., "key": ...}`) and read back as
-/// [`OutcomeSource::Given`]. A source made from attendance therefore
-/// reads back as `Given`, which compares equal to it and hashes alike.
+/// [`OutcomeSource::Given`], with no more checks than [`SourceRef`]'s own
+/// serde form has. A source made from attendance therefore reads back as
+/// `Given`, which compares equal to it and hashes alike.
 #[derive(Clone, Debug)]
 pub enum OutcomeSource {
     /// A source given with the record, or set by the caller.
