@@ -239,8 +239,8 @@ impl<'r> Pending<'r> {
     }
 
     /// Returns the key that orders outcomes first: learner, date and kind.
-    /// The learner is compared as a number, which orders UUIDs as their
-    /// bytes do, in one comparison rather than a call to `memcmp`.
+    /// The learner is a number, which orders UUIDs as their bytes do and
+    /// is compared inline, without a call to `memcmp`.
     fn order_key(&self) -> (u128, NaiveDate, OutcomeKind) {
         (self.learner.uuid().as_u128(), self.occurred_on, self.kind)
     }
