@@ -168,7 +168,7 @@ pub(super) fn read_rule_set(value: &Value, path: Path, problems: &mut Problems) 
             problems.push(
                 Problem::new(codes::UNKNOWN_RULE_SET, path.clone())
                     .with("field", path_tail(&path))
-                    .with("value", name.as_str()),
+                    .with("value", crate::field::trim_spaces(name)),
             );
         }
         return found;
