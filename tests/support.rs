@@ -143,8 +143,41 @@ pub fn check_response(expect: &Value, response: &Value) -> Vec<String> {
                 "problems differ\n  expected: {expected:?}\n  actual:   {actual:?}"
             ));
         }
+        for problem in problems.as_array().into_iter().flatten() {
+            if let Some(params) = problem.get("params") {
+                check_params(problem, params, &response["problems"], &mut differences);
+            }
+        }
     }
     differences
+}
+
+/// Checks that some problem of `actual` with the code and path of
+/// `expected` has every parameter listed in `params`, with equal values.
+fn check_params(expected: &Value, params: &Value, actual: &Value, differences: &mut Vec<String>) {
+    let same_place = |problem: &&Value| {
+        problem["code"] == expected["code"] && problem["path"] == expected["path"]
+    };
+    let candidates: Vec<&Value> = actual
+        .as_array()
+        .map(|items| items.iter().filter(same_place).collect())
+        .unwrap_or_default();
+    let matches = |problem: &&Value| {
+        let mut found = Vec::new();
+        let mut path = String::from("params");
+        contains(&problem["params"], params, &mut path, &mut found);
+        found.is_empty()
+    };
+    if !candidates.iter().any(matches) {
+        let found: Vec<&Value> = candidates
+            .iter()
+            .map(|problem| &problem["params"])
+            .collect();
+        differences.push(format!(
+            "no {} problem at {} has params {params}; found {found:?}",
+            expected["code"], expected["path"]
+        ));
+    }
 }
 
 /// The (code, path) pairs of a list of problems, the part of a problem that

@@ -46,7 +46,9 @@ pub(crate) struct RunArgs {
     /// The bundle folder to run.
     bundle: PathBuf,
     /// The folder to write the outputs and report.html to (created when
-    /// missing; files of the same names are replaced).
+    /// missing). Files of the same names are replaced, and hidden tables
+    /// that a killed run left, such as .attendance_records.csv.partial,
+    /// are removed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// A credit rule set document (JSON) [default: the bundle's rules.json,
@@ -216,6 +218,7 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
     let progress = Progress::for_terminal();
     let timings = Timings::default();
     let mut options = read_options(args, locale)?;
+    remove_leftovers(&args.out);
 
     let started = Instant::now();
     let bar = progress.bytes(CountedFolder::total_bytes(&args.bundle), "reading");
@@ -503,9 +506,30 @@ impl Early {
 /// Returns the hidden name an attendance table is written under while the
 /// season runs, before it is renamed into place.
 // NOTE: a run that is killed before the season ends leaves these hidden
-// files in the output folder; the next run into it replaces them.
+// files in the output folder. The next run into it removes them when it
+// starts (`remove_leftovers`), and until then they stay.
 fn temporary_name(file: OutputFile) -> String {
     format!(".{}.partial", file.as_str())
+}
+
+/// Removes the hidden tables that a killed run left in `out`: the file
+/// [`temporary_name`] gives each of [`OutputFile::FROM_ATTENDANCE`], and
+/// nothing else in the folder.
+fn remove_leftovers(out: &Path) {
+    for file in OutputFile::FROM_ATTENDANCE {
+        let path = out.join(temporary_name(*file));
+        match std::fs::remove_file(&path) {
+            Ok(()) => say!(
+                "notice: removed {}, left by an earlier run that was stopped",
+                path.display()
+            ),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(error) => complain!(
+                "warning: failed to remove {}, left by an earlier run that was stopped: {error}",
+                path.display()
+            ),
+        }
+    }
 }
 
 fn run_with_spinner<'b>(

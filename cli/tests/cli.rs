@@ -715,3 +715,49 @@ fn run_failing_after_attendance_keeps_earlier_outputs() {
     left.sort();
     assert_eq!(left, ["attendance_records.csv"]);
 }
+
+#[test]
+fn run_removes_leftover_hidden_tables() {
+    let scratch = Scratch::new("run-leftovers");
+    let bundle = scratch.join("empty-bundle");
+    let out = scratch.join("out");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let leftovers = [
+        ".attendance_records.csv.partial",
+        ".rejected_scans.csv.partial",
+        ".duplicate_scans.csv.partial",
+        ".course_results.csv.partial",
+    ];
+    let look_alikes = [
+        // Not hidden.
+        "attendance_records.csv.partial",
+        // Another ending.
+        ".attendance_records.csv.partial.bak",
+        ".attendance_records.csv",
+        // Not a table that a run writes under a hidden name.
+        ".notes.csv.partial",
+        ".outcomes.csv.partial",
+    ];
+    for name in leftovers.iter().chain(&look_alikes) {
+        std::fs::write(out.join(name), "planted\n").unwrap();
+    }
+
+    // An empty bundle mentions no time to evaluate at, so the run stops
+    // before the season and writes no table that could replace a leftover.
+    let output = run_bundle(&bundle, &out, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("give --as-of"),
+        "{}",
+        stderr(&output)
+    );
+    for name in leftovers {
+        assert!(!out.join(name).exists(), "{name} was left in place");
+        assert!(stdout(&output).contains(name), "{}", stdout(&output));
+    }
+    for name in look_alikes {
+        assert_eq!(text(&out.join(name)), "planted\n", "{name} was changed");
+    }
+}

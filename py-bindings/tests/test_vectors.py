@@ -56,6 +56,19 @@ def check(case: dict[str, Any], ok: bool, value: Any, problems: list[Any]) -> No
             assert contains(expect["value_subset"], value), value
     else:
         assert problem_keys(problems) == problem_keys(expect["problems"])
+        for expected in expect["problems"]:
+            if "params" in expected:
+                assert_params(expected, problems)
+
+
+def assert_params(expected: dict[str, Any], problems: list[Any]) -> None:
+    """Assert that a problem at the expected code and path has the listed params."""
+    found = [
+        problem["params"]
+        for problem in problems
+        if problem["code"] == expected["code"] and list(problem["path"]) == expected["path"]
+    ]
+    assert any(contains(expected["params"], params) for params in found), (expected, found)
 
 
 def test_vectors_found() -> None:

@@ -24,7 +24,7 @@ use crate::field::FieldValue;
 use crate::id::LearnerId;
 use crate::model::{Category, CategoryDef, Course, Learner, Outcome, Taxonomy, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes as field_codes};
-use crate::record::{Record, check_known_fields, json_kind, list_from_json};
+use crate::record::{Record, check_known_fields, json_kind, list_from_json, path_tail};
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -159,20 +159,24 @@ fn required_field<T: FieldValue>(
     required(object, key, problems).and_then(|value| field(value, key, problems))
 }
 
-/// Reads a rule set given by built-in name or as a document.
-fn read_rule_set(value: &Value, problems: &mut Problems) -> Option<RuleSet> {
-    let path = Path::root().join("rule_set");
+/// Reads a rule set given by built-in name or as a document at `path`.
+/// Problems of the value itself name the field at the end of `path`.
+pub(super) fn read_rule_set(value: &Value, path: Path, problems: &mut Problems) -> Option<RuleSet> {
     if let Value::String(name) = value {
         let found = presets::find_by_name(name);
         if found.is_none() {
-            problems.push(Problem::new(codes::UNKNOWN_RULE_SET, path).with("value", name.as_str()));
+            problems.push(
+                Problem::new(codes::UNKNOWN_RULE_SET, path.clone())
+                    .with("field", path_tail(&path))
+                    .with("value", crate::field::trim_spaces(name)),
+            );
         }
         return found;
     }
     if !value.is_object() {
         problems.push(
-            Problem::new(field_codes::INVALID_TYPE, path)
-                .with("field", "rule_set")
+            Problem::new(field_codes::INVALID_TYPE, path.clone())
+                .with("field", path_tail(&path))
                 .with(
                     "expected",
                     "the name of a built-in rule set (text) or a rule set document (an object)",
@@ -246,14 +250,30 @@ fn read_learner_ids(value: &Value, problems: &mut Problems) -> Vec<LearnerId> {
 fn read_ledger(value: Option<&Value>, problems: &mut Problems) -> Option<Ledger> {
     match value {
         None => Some(Ledger::new()),
-        Some(value) => match Ledger::from_json(value, &Path::root().join("ledger")) {
-            Ok(ledger) => Some(ledger),
-            Err(found) => {
-                problems.extend(found);
-                None
-            }
-        },
+        Some(value) => read_ledger_document(value, &Path::root().join("ledger"), problems),
     }
+}
+
+/// Reads a ledger document at `path`. A value that is not an object is
+/// `invalid_type` naming the field at the end of `path`, as the request
+/// wrote it.
+pub(super) fn read_ledger_document(
+    value: &Value,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Ledger> {
+    if !value.is_object() {
+        problems.push(
+            Problem::new(field_codes::INVALID_TYPE, path.clone())
+                .with("field", path_tail(path))
+                .with("expected", "an object")
+                .with("value", json_kind(value)),
+        );
+        return None;
+    }
+    Ledger::from_json(value, path)
+        .map_err(|found| problems.extend(found))
+        .ok()
 }
 
 fn required_date(
@@ -367,7 +387,7 @@ fn compute(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     let rule_set = required(object, "rule_set", &mut problems)
-        .and_then(|value| read_rule_set(value, &mut problems));
+        .and_then(|value| read_rule_set(value, Path::root().join("rule_set"), &mut problems));
     let outcomes: Vec<Outcome> = read_records(object, "outcomes", &mut problems);
     let learners = present(object, "learners").map(|value| read_learner_ids(value, &mut problems));
     let mut context = read_context(object, &mut problems);
@@ -413,7 +433,7 @@ fn preview(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
     let rule_set = required(object, "rule_set", &mut problems)
-        .and_then(|value| read_rule_set(value, &mut problems));
+        .and_then(|value| read_rule_set(value, Path::root().join("rule_set"), &mut problems));
     let learner: Option<LearnerId> = required_field(object, "learner_id", &mut problems);
     let outcomes: Vec<Outcome> = read_records(object, "outcomes", &mut problems);
     let context = read_context(object, &mut problems);

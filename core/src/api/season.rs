@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 use super::{Operation, Request, read_option, to_value};
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
 use crate::bundle::{MemoryBundle, read_bundle};
-use crate::credit::{Ledger, RuleSet, presets, rule_set_from_json};
+use crate::credit::{Ledger, RuleSet};
 use crate::problem::{Path, Problem, Problems};
 use crate::record::json_kind;
 use crate::season::{
@@ -228,20 +228,7 @@ fn read_files(input: &Value, problems: &mut Problems) -> Option<MemoryBundle> {
 /// `@version`, or a rule set document.
 fn read_rules(request: &Request<'_>, problems: &mut Problems) -> Option<RuleSet> {
     let value = super::option_value(request, "rules")?;
-    let path = option_path("rules");
-    if let Value::String(name) = value {
-        let found = presets::find_by_name(name);
-        if found.is_none() {
-            problems.push(
-                Problem::new(crate::credit::codes::UNKNOWN_RULE_SET, path)
-                    .with("value", name.as_str()),
-            );
-        }
-        return found;
-    }
-    rule_set_from_json(value, &path)
-        .map_err(|found| problems.extend(found))
-        .ok()
+    super::credit::read_rule_set(value, option_path("rules"), problems)
 }
 
 fn read_policy(request: &Request<'_>, problems: &mut Problems) -> Option<AttendancePolicy> {
@@ -273,7 +260,5 @@ fn read_ledger(request: &Request<'_>, problems: &mut Problems) -> Option<Ledger>
         .options
         .get("previous_ledger")
         .filter(|value| !value.is_null())?;
-    Ledger::from_json(value, &option_path("previous_ledger"))
-        .map_err(|found| problems.extend(found))
-        .ok()
+    super::credit::read_ledger_document(value, &option_path("previous_ledger"), problems)
 }

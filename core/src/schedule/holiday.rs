@@ -161,8 +161,9 @@ struct CalendarDocument {
     /// Read from the document as a record's text field, in `from_json`.
     #[serde(default, rename = "id")]
     _id: serde::de::IgnoredAny,
-    #[serde(default)]
-    name: Option<String>,
+    /// Read as `id` is.
+    #[serde(default, rename = "name")]
+    _name: serde::de::IgnoredAny,
     #[serde(default)]
     weekend: Option<Vec<Weekday>>,
     years: Vec<Value>,
@@ -246,12 +247,20 @@ impl HolidayCalendar {
                 .with("value", format.as_str()),
             );
         }
-        // The id is trimmed as a CSV cell is, and an empty one is missing,
-        // so that a calendar can be named by a trimmed option or cell.
-        let id = value.as_object().and_then(|object| {
-            FieldReader::new(Cells::Json(object), path.clone(), &mut problems)
-                .required::<String>("id")
-        });
+        // The id and the name are read as a record's text fields: trimmed
+        // as a CSV cell is, and left out when empty. A trimmed id lets a
+        // trimmed option or cell name the calendar, and a name that is
+        // left out defaults to the id.
+        let (id, name) = match value.as_object() {
+            Some(object) => {
+                let mut reader = FieldReader::new(Cells::Json(object), path.clone(), &mut problems);
+                (
+                    reader.required::<String>("id"),
+                    reader.optional::<String>("name"),
+                )
+            }
+            None => (None, None),
+        };
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
@@ -274,7 +283,7 @@ impl HolidayCalendar {
         }
         let id = id.unwrap_or_default();
         let calendar = HolidayCalendar {
-            name: document.name.unwrap_or_else(|| id.clone()),
+            name: name.unwrap_or_else(|| id.clone()),
             id,
             weekend: document
                 .weekend

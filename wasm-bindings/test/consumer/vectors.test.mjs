@@ -70,7 +70,33 @@ function checkResult(result, expect) {
   }
   if ("problems" in expect) {
     assert.deepEqual(codePaths(result.issues), codePaths(expect.problems));
+    for (const expected of expect.problems) {
+      if ("params" in expected) {
+        assertParams(result.issues, expected);
+      }
+    }
   }
+}
+
+/** Checks that a problem at the expected code and path has the listed params. */
+function assertParams(issues, expected) {
+  const place = `${expected.code} ${JSON.stringify(expected.path)}`;
+  const found = issues.filter(
+    (issue) => `${issue.code} ${JSON.stringify(issue.path)}` === place,
+  );
+  const matches = found.some((issue) => {
+    try {
+      assertContains(issue.params, expected.params, "params");
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(
+    matches,
+    `no ${place} problem has params ${JSON.stringify(expected.params)}; ` +
+      `found ${JSON.stringify(found.map((issue) => issue.params))}`,
+  );
 }
 
 const files = jsonFiles(vectorsDirectory);

@@ -167,10 +167,17 @@ impl<'w> DirectTable<'w> {
         Ok(())
     }
 
-    /// Writes the rows still buffered and returns the number of rows,
-    /// header not counted. Flushing the writer is left to the caller.
+    /// Writes the rows still buffered, flushes the writer as the `csv`
+    /// writer of [`super::Table`] does, and returns the number of rows,
+    /// header not counted.
+    ///
+    /// # Errors
+    ///
+    /// Returns the I/O error of the writer, including one that only
+    /// flushing reports, such as a full disk under a `BufWriter`.
     pub(super) fn finish(self) -> io::Result<u64> {
         self.writer.write_all(self.chunk.as_bytes())?;
+        self.writer.flush()?;
         Ok(self.rows)
     }
 
@@ -562,5 +569,21 @@ mod tests {
         assert!(direct_out.len() > 2 * CHUNK_BYTES);
         assert_eq!(direct_out, expected_out);
         assert_eq!(direct_rows, expected_rows);
+    }
+
+    #[test]
+    fn finish_reports_failed_flush() {
+        // The buffer takes the table, and only flushing it into the slice
+        // with no room fails.
+        let mut full: &mut [u8] = &mut [];
+        let mut writer = io::BufWriter::new(&mut full);
+        let mut table = DirectTable::new(&mut writer, &["a", "b"]).unwrap();
+        table.cell("1").unwrap();
+        table.cell("2").unwrap();
+        table.end_row().unwrap();
+
+        let error = table.finish().unwrap_err();
+
+        assert_eq!(error.kind(), io::ErrorKind::WriteZero);
     }
 }

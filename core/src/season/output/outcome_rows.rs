@@ -17,8 +17,8 @@ use crate::record::Record;
 /// The size at which the buffered rows go to the writer.
 pub(super) const CHUNK_BYTES: usize = 1 << 16;
 
-/// Writes `outcomes` as CSV with a header of [`Outcome::FIELDS`], and
-/// returns the number of rows written, header not counted.
+/// Writes `outcomes` as CSV with a header of [`Outcome::FIELDS`], flushes
+/// the writer, and returns the number of rows written, header not counted.
 pub(super) fn write_outcome_rows(outcomes: &[Outcome], writer: &mut dyn Write) -> io::Result<u64> {
     let mut chunk = String::with_capacity(CHUNK_BYTES + 1024);
     for (index, spec) in Outcome::FIELDS.iter().enumerate() {
@@ -37,6 +37,7 @@ pub(super) fn write_outcome_rows(outcomes: &[Outcome], writer: &mut dyn Write) -
         }
     }
     writer.write_all(chunk.as_bytes())?;
+    writer.flush()?;
     Ok(outcomes.len() as u64)
 }
 
@@ -375,5 +376,17 @@ mod tests {
         assert!(direct.len() > 2 * CHUNK_BYTES);
         assert_eq!(direct, generic_csv(&outcomes));
         assert_eq!(rows, 1_000);
+    }
+
+    #[test]
+    fn failed_flush_is_reported() {
+        // The buffer takes the rows, and only flushing them into the slice
+        // with no room fails.
+        let mut full: &mut [u8] = &mut [];
+        let mut writer = io::BufWriter::new(&mut full);
+
+        let error = write_outcome_rows(&[attended("1", "s1", 90)], &mut writer).unwrap_err();
+
+        assert_eq!(error.kind(), io::ErrorKind::WriteZero);
     }
 }
