@@ -761,3 +761,42 @@ fn run_removes_leftover_hidden_tables() {
         assert_eq!(text(&out.join(name)), "planted\n", "{name} was changed");
     }
 }
+
+// Linux only: symbolic links need a Unix system, and the name differing
+// in case is another file only on a case-sensitive file system.
+#[cfg(target_os = "linux")]
+#[test]
+fn run_leftover_cleanup_spares_targets() {
+    let scratch = Scratch::new("run-leftover-links");
+    let bundle = scratch.join("empty-bundle");
+    let out = scratch.join("out");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let outside = scratch.join("outside.csv");
+    std::fs::write(&outside, "kept\n").unwrap();
+    let link = out.join(".attendance_records.csv.partial");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let folder = out.join(".rejected_scans.csv.partial");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("inside.csv"), "kept\n").unwrap();
+    let other_case = out.join(".Duplicate_scans.csv.partial");
+    std::fs::write(&other_case, "kept\n").unwrap();
+
+    let output = run_bundle(&bundle, &out, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        link.symlink_metadata().is_err(),
+        "the link was left in place"
+    );
+    assert_eq!(text(&outside), "kept\n", "the link's target was changed");
+    assert_eq!(text(&folder.join("inside.csv")), "kept\n");
+    assert_eq!(text(&other_case), "kept\n");
+    let warning = format!("warning: failed to remove {}", folder.display());
+    assert!(stderr(&output).contains(&warning), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("; remove it by hand"),
+        "{}",
+        stderr(&output)
+    );
+}
