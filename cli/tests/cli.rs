@@ -716,13 +716,20 @@ fn run_failing_after_attendance_keeps_earlier_outputs() {
     assert_eq!(left, ["attendance_records.csv"]);
 }
 
-#[test]
-fn run_removes_leftover_hidden_tables() {
-    let scratch = Scratch::new("run-leftovers");
+/// Makes an empty bundle folder and an empty output folder in a new
+/// scratch folder.
+fn empty_bundle_and_out(name: &str) -> (Scratch, PathBuf, PathBuf) {
+    let scratch = Scratch::new(name);
     let bundle = scratch.join("empty-bundle");
     let out = scratch.join("out");
     std::fs::create_dir_all(&bundle).unwrap();
     std::fs::create_dir_all(&out).unwrap();
+    (scratch, bundle, out)
+}
+
+#[test]
+fn run_removes_leftover_hidden_tables() {
+    let (_scratch, bundle, out) = empty_bundle_and_out("run-leftovers");
     let leftovers = [
         ".attendance_records.csv.partial",
         ".rejected_scans.csv.partial",
@@ -767,11 +774,7 @@ fn run_removes_leftover_hidden_tables() {
 #[cfg(target_os = "linux")]
 #[test]
 fn run_leftover_cleanup_spares_targets() {
-    let scratch = Scratch::new("run-leftover-links");
-    let bundle = scratch.join("empty-bundle");
-    let out = scratch.join("out");
-    std::fs::create_dir_all(&bundle).unwrap();
-    std::fs::create_dir_all(&out).unwrap();
+    let (scratch, bundle, out) = empty_bundle_and_out("run-leftover-links");
     let outside = scratch.join("outside.csv");
     std::fs::write(&outside, "kept\n").unwrap();
     let link = out.join(".attendance_records.csv.partial");
