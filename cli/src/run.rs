@@ -525,7 +525,7 @@ fn remove_leftovers(out: &Path) {
             ),
             Err(error) if error.kind() == io::ErrorKind::NotFound => {}
             Err(error) => complain!(
-                "warning: failed to remove {}, left by an earlier run that was stopped: {error}",
+                "warning: failed to remove {}, left by an earlier run that was stopped: {error}; remove it by hand",
                 path.display()
             ),
         }

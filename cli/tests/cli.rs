@@ -716,13 +716,20 @@ fn run_failing_after_attendance_keeps_earlier_outputs() {
     assert_eq!(left, ["attendance_records.csv"]);
 }
 
-#[test]
-fn run_removes_leftover_hidden_tables() {
-    let scratch = Scratch::new("run-leftovers");
+/// Makes an empty bundle folder and an empty output folder in a new
+/// scratch folder.
+fn empty_bundle_and_out(name: &str) -> (Scratch, PathBuf, PathBuf) {
+    let scratch = Scratch::new(name);
     let bundle = scratch.join("empty-bundle");
     let out = scratch.join("out");
     std::fs::create_dir_all(&bundle).unwrap();
     std::fs::create_dir_all(&out).unwrap();
+    (scratch, bundle, out)
+}
+
+#[test]
+fn run_removes_leftover_hidden_tables() {
+    let (_scratch, bundle, out) = empty_bundle_and_out("run-leftovers");
     let leftovers = [
         ".attendance_records.csv.partial",
         ".rejected_scans.csv.partial",
@@ -760,4 +767,39 @@ fn run_removes_leftover_hidden_tables() {
     for name in look_alikes {
         assert_eq!(text(&out.join(name)), "planted\n", "{name} was changed");
     }
+}
+
+// Linux only: symbolic links need a Unix system, and the name differing
+// in case is another file only on a case-sensitive file system.
+#[cfg(target_os = "linux")]
+#[test]
+fn run_leftover_cleanup_spares_targets() {
+    let (scratch, bundle, out) = empty_bundle_and_out("run-leftover-links");
+    let outside = scratch.join("outside.csv");
+    std::fs::write(&outside, "kept\n").unwrap();
+    let link = out.join(".attendance_records.csv.partial");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let folder = out.join(".rejected_scans.csv.partial");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("inside.csv"), "kept\n").unwrap();
+    let other_case = out.join(".Duplicate_scans.csv.partial");
+    std::fs::write(&other_case, "kept\n").unwrap();
+
+    let output = run_bundle(&bundle, &out, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        link.symlink_metadata().is_err(),
+        "the link was left in place"
+    );
+    assert_eq!(text(&outside), "kept\n", "the link's target was changed");
+    assert_eq!(text(&folder.join("inside.csv")), "kept\n");
+    assert_eq!(text(&other_case), "kept\n");
+    let warning = format!("warning: failed to remove {}", folder.display());
+    assert!(stderr(&output).contains(&warning), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("; remove it by hand"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -39,6 +39,10 @@ def contains(expected: Any, actual: Any) -> bool:
             and len(expected) == len(actual)
             and all(contains(item, other) for item, other in zip(expected, actual))
         )
+    # Python takes True for 1 and False for 0, but JSON and the Rust and
+    # JavaScript runners tell them apart.
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
     return bool(expected == actual)
 
 

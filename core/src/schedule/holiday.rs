@@ -264,13 +264,14 @@ impl HolidayCalendar {
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
-            let year: HolidayYear = match serde_json::from_value(item.clone()) {
+            let mut year: HolidayYear = match serde_json::from_value(item.clone()) {
                 Ok(year) => year,
                 Err(error) => {
                     problems.push(invalid_calendar(year_path, &error));
                     continue;
                 }
             };
+            read_holiday_names(&mut year, item, &year_path, &mut problems);
             check_year(&year, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
@@ -421,6 +422,25 @@ impl HolidayCalendar {
 
 fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
     Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path).with("detail", error.to_string())
+}
+
+/// Reads the `name` and `name_en` of each holiday period of `item` again
+/// as a record's text fields, as the calendar's own name is read, and
+/// stores the trimmed text in `year`. A `name` that is empty once trimmed
+/// is `required`.
+fn read_holiday_names(year: &mut HolidayYear, item: &Value, path: &Path, problems: &mut Problems) {
+    let Some(periods) = item.get("holidays").and_then(Value::as_array) else {
+        return;
+    };
+    for (index, (holiday, period)) in year.holidays.iter_mut().zip(periods).enumerate() {
+        let Some(object) = period.as_object() else {
+            continue;
+        };
+        let holiday_path = path.join("holidays").join(index);
+        let mut reader = FieldReader::new(Cells::Json(object), holiday_path, problems);
+        holiday.name = reader.required::<String>("name").unwrap_or_default();
+        holiday.name_en = reader.optional::<String>("name_en");
+    }
 }
 
 /// Checks the rules of one year's arrangement.
