@@ -880,7 +880,7 @@ fn run_key(module: &str, presentation: &str) -> String {
 fn outcome(key: &str, student: i64, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
     Outcome {
         id: OutcomeId::derive(SYSTEM, key),
-        source: source_ref(key).map(OutcomeSource::Given),
+        source: source_ref(key).map(OutcomeSource::from),
         learner_id: LearnerId::derive(SYSTEM, &student.to_string()),
         kind,
         occurred_on,

@@ -206,7 +206,7 @@ mod tests {
     fn filled() -> Outcome {
         Outcome {
             id: OutcomeId::derive("test", "filled"),
-            source: Some(OutcomeSource::Given(SourceRef {
+            source: Some(OutcomeSource::from(SourceRef {
                 system: "registry, \"old\"".into(),
                 key: "line one\nline two".to_owned(),
             })),
@@ -335,7 +335,7 @@ mod tests {
         for (index, text) in texts.iter().enumerate() {
             let mut outcome = filled();
             outcome.id = OutcomeId::derive("test", &index.to_string());
-            outcome.source = Some(OutcomeSource::Given(SourceRef {
+            outcome.source = Some(OutcomeSource::from(SourceRef {
                 system: (*text).to_owned().into(),
                 key: format!("{text}{index}"),
             }));
