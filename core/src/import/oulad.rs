@@ -607,7 +607,7 @@ impl Importer {
                         title: Some(result.as_str().to_owned()),
                         ..OutcomeDetails::EMPTY
                     }
-                    .into_boxed(),
+                    .into_shared(),
                     ..outcome(&key, student, OutcomeKind::CourseCompletion, end)
                 })
             }
@@ -850,7 +850,7 @@ impl Importer {
                 passed: Some(score >= PASS_MARK),
                 ..OutcomeDetails::EMPTY
             }
-            .into_boxed(),
+            .into_shared(),
             ..outcome(&key, student, OutcomeKind::Assessment, occurred_on)
         };
         row.check_record(&result);

@@ -1,5 +1,6 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -86,8 +87,8 @@ pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 /// The record is flat in every serialized form. Which of the optional fields
 /// are required depends on `kind` (see [`Outcome::required_fields`]), and
 /// fields of other kinds are rejected. In memory, the fields that only some
-/// kinds use live in [`OutcomeDetails`] behind one box, so that the common
-/// outcomes (attendance, completion, club activity) stay small.
+/// kinds use live in [`OutcomeDetails`] behind one pointer, so that the
+/// common outcomes (attendance, completion, club activity) stay small.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The outcome's id.
@@ -120,8 +121,10 @@ pub struct Outcome {
     /// The fields of certificates, awards, online learning and assessments,
     /// and the category and description. `None` reads as every one of them
     /// empty. Read them with [`Outcome::details`] and set them with
-    /// [`Outcome::details_mut`].
-    pub details: Option<Box<OutcomeDetails>>,
+    /// [`Outcome::details_mut`]. Shared, because a season copies the
+    /// bundle's own outcomes into its list, and the copies then point to the
+    /// same details instead of holding their own.
+    pub details: Option<Arc<OutcomeDetails>>,
 }
 
 /// The source of an [`Outcome`]: a [`SourceRef`] as records have, or the
@@ -308,17 +311,17 @@ impl OutcomeDetails {
         *self == Self::EMPTY
     }
 
-    /// Boxes the details for [`Outcome::details`], or returns `None` when
-    /// every field is empty, which needs no allocation.
-    pub fn into_boxed(self) -> Option<Box<Self>> {
-        (!self.is_empty()).then(|| Box::new(self))
+    /// Moves the details into an [`Arc`] for [`Outcome::details`], or
+    /// returns `None` when every field is empty, which needs no allocation.
+    pub fn into_shared(self) -> Option<Arc<Self>> {
+        (!self.is_empty()).then(|| Arc::new(self))
     }
 }
 
 static EMPTY_DETAILS: OutcomeDetails = OutcomeDetails::EMPTY;
 
 /// Two outcomes are equal when their fields are, whether empty details are
-/// boxed or `None`.
+/// allocated or `None`.
 impl PartialEq for Outcome {
     fn eq(&self, other: &Self) -> bool {
         let Self {
@@ -359,10 +362,11 @@ impl Outcome {
         self.details.as_deref().unwrap_or(&EMPTY_DETAILS)
     }
 
-    /// Returns the fields that only some kinds use for changing, and boxes
-    /// empty details first when there are none.
+    /// Returns the fields that only some kinds use for changing. Allocates
+    /// empty details first when there are none, and copies details that
+    /// another outcome shares, so that the change is this outcome's alone.
     pub fn details_mut(&mut self) -> &mut OutcomeDetails {
-        self.details.get_or_insert_with(Box::default)
+        Arc::make_mut(self.details.get_or_insert_with(Arc::default))
     }
 
     /// The fields that `kind` requires besides the common ones.
@@ -498,7 +502,7 @@ impl Record for Outcome {
                 score,
                 passed,
             }
-            .into_boxed(),
+            .into_shared(),
         })
     }
 
@@ -772,7 +776,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_details_not_boxed() {
+    fn empty_details_not_allocated() {
         let outcome = attendance();
 
         assert!(outcome.details.is_none());
@@ -800,26 +804,26 @@ mod tests {
     }
 
     #[test]
-    fn boxed_empty_details_equal_none() {
-        let mut boxed = attendance();
-        boxed.details = Some(Box::default());
+    fn allocated_empty_details_equal_none() {
+        let mut allocated = attendance();
+        allocated.details = Some(Arc::default());
 
-        assert_eq!(boxed, attendance());
-        boxed.details_mut().evidence = Some("scan-17.pdf".to_owned());
-        assert_ne!(boxed, attendance());
+        assert_eq!(allocated, attendance());
+        allocated.details_mut().evidence = Some("scan-17.pdf".to_owned());
+        assert_ne!(allocated, attendance());
     }
 
     #[test]
-    fn boxed_empty_details_act_as_none() {
-        let mut boxed = attendance();
-        boxed.details = Some(Box::default());
+    fn allocated_empty_details_act_as_none() {
+        let mut allocated = attendance();
+        allocated.details = Some(Arc::default());
         let mut problems = Problems::new();
 
-        boxed.check(&Path::root(), &mut problems);
+        allocated.check(&Path::root(), &mut problems);
 
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(boxed.to_json(), attendance().to_json());
-        assert_eq!(read(boxed.to_json()).details, None);
+        assert_eq!(allocated.to_json(), attendance().to_json());
+        assert_eq!(read(allocated.to_json()).details, None);
     }
 
     #[test]
