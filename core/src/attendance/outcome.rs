@@ -712,6 +712,21 @@ mod tests {
         Outcome::from_json(&value, &crate::problem::Path::root()).unwrap()
     }
 
+    /// Returns the attendance report of a season without sessions.
+    fn empty_report() -> AttendanceReport {
+        let policy = crate::attendance::AttendancePolicy::default();
+        let settings = crate::attendance::EvaluationSettings {
+            policy: &policy,
+            as_of: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 4, 1, 0, 0, 0).unwrap(),
+            token_key: None,
+        };
+        crate::attendance::evaluate_attendance(
+            &crate::attendance::AttendanceInput::default(),
+            &settings,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn given_outcomes_sorted_with_json_tiebreak() {
         let first_learner = "20000000-0000-4000-8000-000000000001";
@@ -724,23 +739,44 @@ mod tests {
             given(id, first_learner, "2026-03-02", 45),
         ];
 
-        let policy = crate::attendance::AttendancePolicy::default();
-        let settings = crate::attendance::EvaluationSettings {
-            policy: &policy,
-            as_of: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 4, 1, 0, 0, 0).unwrap(),
-            token_key: None,
-        };
-        let report = crate::attendance::evaluate_attendance(
-            &crate::attendance::AttendanceInput::default(),
-            &settings,
-        )
-        .unwrap();
-        let outcomes = with_given_outcomes(&report, &[], OutcomeGrouping::PerSession, &given);
+        let outcomes =
+            with_given_outcomes(&empty_report(), &[], OutcomeGrouping::PerSession, &given);
 
         // The first learner comes before the second, and earlier dates
         // first. Two records differ only in their minutes, and the JSON text
         // `"minutes":120` sorts before `"minutes":30`.
         let minutes: Vec<Option<u32>> = outcomes.iter().map(|outcome| outcome.minutes).collect();
         assert_eq!(minutes, [Some(45), Some(120), Some(30), Some(60)]);
+    }
+
+    #[test]
+    fn given_outcomes_share_their_details() {
+        let learner = "20000000-0000-4000-8000-000000000001";
+        let mut award = given(
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            learner,
+            "2026-03-01",
+            60,
+        );
+        award.details_mut().title = Some("Calligraphy, first prize".to_owned());
+        let plain = given(
+            "1f8fad5b-d9cb-469f-a165-70867728950e",
+            learner,
+            "2026-03-02",
+            30,
+        );
+        let outcomes = with_given_outcomes(
+            &empty_report(),
+            &[],
+            OutcomeGrouping::PerSession,
+            &[award.clone(), plain],
+        );
+
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(outcomes[0], award);
+        let copied = outcomes[0].details.as_ref().unwrap();
+        let original = award.details.as_ref().unwrap();
+        assert!(std::sync::Arc::ptr_eq(copied, original));
+        assert!(outcomes[1].details.is_none());
     }
 }

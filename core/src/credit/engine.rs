@@ -248,9 +248,10 @@ pub struct Accrual {
     /// The first day the credits are no longer valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<NaiveDate>,
-    /// The cap that withheld part of the amount, for a `capped` entry.
+    /// The cap that withheld part of the amount, for a `capped` entry,
+    /// boxed as in [`Entry::cap`](super::Entry::cap).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cap: Option<CapNote>,
+    pub cap: Option<Box<CapNote>>,
 }
 
 /// What the engine computed for one rule set.
@@ -1357,13 +1358,13 @@ fn apply_caps(
             capped.kind = EntryKind::Capped;
             capped.amount = Credits::ZERO;
             capped.expires_on = None;
-            capped.cap = Some(CapNote {
+            capped.cap = Some(Box::new(CapNote {
                 id: cap.id.clone(),
                 limit: cap.limit,
                 period_start: window.start,
                 period_end: window.end,
                 excess: unit.amount - granted,
-            });
+            }));
             if !granted.is_zero() {
                 accruals.push(accrual);
             }

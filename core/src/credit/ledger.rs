@@ -137,9 +137,10 @@ pub struct Entry {
     /// The first day the credits are no longer valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<NaiveDate>,
-    /// The cap that withheld an amount, for `capped` entries.
+    /// The cap that withheld an amount, for `capped` entries. Boxed,
+    /// because few entries have one and a season keeps every entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<CapNote>,
+    pub cap: Option<Box<CapNote>>,
     /// The entry a `revoke` or `expire` reverses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverses: Option<Uuid>,
@@ -1489,6 +1490,18 @@ mod tests {
     use super::*;
     use crate::credit::digest::chained_digest;
 
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn entry_stays_small() {
+        // A season keeps every entry of its ledger, about 100,000 for a
+        // district, so the cap note that few entries have is boxed.
+        assert!(
+            std::mem::size_of::<Entry>() <= 320,
+            "Entry is {} bytes; box fields that few entries set",
+            std::mem::size_of::<Entry>()
+        );
+    }
+
     /// Writes the canonical form through a JSON value, which
     /// `canonical_entry` must reproduce.
     fn through_value(entry: &Entry) -> String {
@@ -1545,21 +1558,21 @@ mod tests {
         let mut capped = accrual();
         capped.kind = EntryKind::Capped;
         capped.amount = Credits::ZERO;
-        capped.cap = Some(CapNote {
+        capped.cap = Some(Box::new(CapNote {
             id: "club_activity_year".to_owned(),
             limit: Limit::Amount("2.00".parse().unwrap()),
             period_start: Some(day("2026-01-01")),
             period_end: Some(day("2026-12-31")),
             excess: "0.30".parse().unwrap(),
-        });
+        }));
         let mut counted = capped.clone();
-        counted.cap = Some(CapNote {
+        counted.cap = Some(Box::new(CapNote {
             id: "count \"cap\"".to_owned(),
             limit: Limit::Count(3),
             period_start: None,
             period_end: None,
             excess: "1.00".parse().unwrap(),
-        });
+        }));
         let mut revoked = accrual();
         revoked.kind = EntryKind::Revoke;
         revoked.amount = "-0.90".parse().unwrap();

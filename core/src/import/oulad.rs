@@ -607,7 +607,7 @@ impl Importer {
                         title: Some(result.as_str().to_owned()),
                         ..OutcomeDetails::EMPTY
                     }
-                    .into_boxed(),
+                    .into_shared(),
                     ..outcome(&key, student, OutcomeKind::CourseCompletion, end)
                 })
             }
@@ -850,7 +850,7 @@ impl Importer {
                 passed: Some(score >= PASS_MARK),
                 ..OutcomeDetails::EMPTY
             }
-            .into_boxed(),
+            .into_shared(),
             ..outcome(&key, student, OutcomeKind::Assessment, occurred_on)
         };
         row.check_record(&result);
@@ -880,7 +880,7 @@ fn run_key(module: &str, presentation: &str) -> String {
 fn outcome(key: &str, student: i64, kind: OutcomeKind, occurred_on: NaiveDate) -> Outcome {
     Outcome {
         id: OutcomeId::derive(SYSTEM, key),
-        source: source_ref(key).map(OutcomeSource::Given),
+        source: source_ref(key).map(OutcomeSource::from),
         learner_id: LearnerId::derive(SYSTEM, &student.to_string()),
         kind,
         occurred_on,

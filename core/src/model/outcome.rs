@@ -1,5 +1,6 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -86,8 +87,8 @@ pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 /// The record is flat in every serialized form. Which of the optional fields
 /// are required depends on `kind` (see [`Outcome::required_fields`]), and
 /// fields of other kinds are rejected. In memory, the fields that only some
-/// kinds use live in [`OutcomeDetails`] behind one box, so that the common
-/// outcomes (attendance, completion, club activity) stay small.
+/// kinds use live in [`OutcomeDetails`] behind one pointer, so that the
+/// common outcomes (attendance, completion, club activity) stay small.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The outcome's id.
@@ -120,8 +121,10 @@ pub struct Outcome {
     /// The fields of certificates, awards, online learning and assessments,
     /// and the category and description. `None` reads as every one of them
     /// empty. Read them with [`Outcome::details`] and set them with
-    /// [`Outcome::details_mut`].
-    pub details: Option<Box<OutcomeDetails>>,
+    /// [`Outcome::details_mut`]. Shared, because a season copies the
+    /// bundle's own outcomes into its list, and the copies then point to the
+    /// same details instead of holding their own.
+    pub details: Option<Arc<OutcomeDetails>>,
 }
 
 /// The source of an [`Outcome`]: a [`SourceRef`] as records have, or the
@@ -130,9 +133,11 @@ pub struct Outcome {
 /// A season makes about one outcome per attendance record, and a key
 /// written out as text takes 84 bytes of heap each, so the outcomes
 /// that [`crate::attendance::attendance_outcomes`] makes keep the parts
-/// and write the key when it is read. Equality compares the system and the
-/// key as text, so a source read back from a file equals the one it was
-/// written from.
+/// and write the key when it is read. A given source is boxed, because
+/// few outcomes have one, and inline its two strings made the source of
+/// every outcome 48 bytes instead of 40 (on 64-bit targets). Equality
+/// compares the system and the key as text, so a source read back from a
+/// file equals the one it was written from.
 ///
 /// With serde, a source is written as the [`SourceRef`] it stands for
 /// (`{"system": ..., "key": ...}`) and read back as
@@ -142,7 +147,7 @@ pub struct Outcome {
 #[derive(Clone, Debug)]
 pub enum OutcomeSource {
     /// A source given with the record, or set by the caller.
-    Given(SourceRef),
+    Given(Box<SourceRef>),
     /// An outcome made from attendance: the system is
     /// [`OUTCOME_SOURCE_SYSTEM`] and the key is
     /// `{kind}:{learner_id}:{subject}`, the UUIDs in lowercase hyphenated
@@ -196,7 +201,7 @@ impl OutcomeSource {
     /// Returns the source as a [`SourceRef`], borrowed when it is one.
     pub fn to_source_ref(&self) -> Cow<'_, SourceRef> {
         match self {
-            Self::Given(source) => Cow::Borrowed(source),
+            Self::Given(source) => Cow::Borrowed(&**source),
             Self::Attendance { .. } => Cow::Owned(SourceRef {
                 system: Cow::Borrowed(OUTCOME_SOURCE_SYSTEM),
                 key: self.key().into_owned(),
@@ -207,7 +212,7 @@ impl OutcomeSource {
 
 impl From<SourceRef> for OutcomeSource {
     fn from(source: SourceRef) -> Self {
-        Self::Given(source)
+        Self::Given(Box::new(source))
     }
 }
 
@@ -219,7 +224,7 @@ impl Serialize for OutcomeSource {
 
 impl<'de> Deserialize<'de> for OutcomeSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        SourceRef::deserialize(deserializer).map(Self::Given)
+        SourceRef::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -306,17 +311,17 @@ impl OutcomeDetails {
         *self == Self::EMPTY
     }
 
-    /// Boxes the details for [`Outcome::details`], or returns `None` when
-    /// every field is empty, which needs no allocation.
-    pub fn into_boxed(self) -> Option<Box<Self>> {
-        (!self.is_empty()).then(|| Box::new(self))
+    /// Moves the details into an [`Arc`] for [`Outcome::details`], or
+    /// returns `None` when every field is empty, which needs no allocation.
+    pub fn into_shared(self) -> Option<Arc<Self>> {
+        (!self.is_empty()).then(|| Arc::new(self))
     }
 }
 
 static EMPTY_DETAILS: OutcomeDetails = OutcomeDetails::EMPTY;
 
 /// Two outcomes are equal when their fields are, whether empty details are
-/// boxed or `None`.
+/// allocated or `None`.
 impl PartialEq for Outcome {
     fn eq(&self, other: &Self) -> bool {
         let Self {
@@ -357,10 +362,11 @@ impl Outcome {
         self.details.as_deref().unwrap_or(&EMPTY_DETAILS)
     }
 
-    /// Returns the fields that only some kinds use for changing, and boxes
-    /// empty details first when there are none.
+    /// Returns the fields that only some kinds use for changing. Allocates
+    /// empty details first when there are none, and copies details that
+    /// another outcome shares, so that the change is this outcome's alone.
     pub fn details_mut(&mut self) -> &mut OutcomeDetails {
-        self.details.get_or_insert_with(Box::default)
+        Arc::make_mut(self.details.get_or_insert_with(Arc::default))
     }
 
     /// The fields that `kind` requires besides the common ones.
@@ -472,7 +478,7 @@ impl Record for Outcome {
         let (id, source) = identity?;
         Some(Self {
             id,
-            source: source.map(OutcomeSource::Given),
+            source: source.map(OutcomeSource::from),
             learner_id: learner_id?,
             kind: kind?,
             occurred_on: occurred_on?,
@@ -496,7 +502,7 @@ impl Record for Outcome {
                 score,
                 passed,
             }
-            .into_boxed(),
+            .into_shared(),
         })
     }
 
@@ -612,7 +618,7 @@ mod tests {
         // About 850,000 outcomes live together in a district's season run,
         // so every byte here costs about 0.85 MB of its peak memory.
         assert!(
-            std::mem::size_of::<Outcome>() <= 160,
+            std::mem::size_of::<Outcome>() <= 152,
             "Outcome is {} bytes; move fields that few kinds use into OutcomeDetails",
             std::mem::size_of::<Outcome>()
         );
@@ -632,7 +638,7 @@ mod tests {
     }
 
     fn given_source(system: &'static str, key: &str) -> OutcomeSource {
-        OutcomeSource::Given(SourceRef {
+        OutcomeSource::from(SourceRef {
             system: system.into(),
             key: key.to_owned(),
         })
@@ -724,7 +730,7 @@ mod tests {
         let expected = serde_json::json!({"system": "oulad", "key": "AAA-2013J-11391"});
         assert_eq!(written, expected);
         let as_source_ref: SourceRef = serde_json::from_value(written.clone()).unwrap();
-        assert_eq!(OutcomeSource::Given(as_source_ref), source);
+        assert_eq!(OutcomeSource::from(as_source_ref), source);
 
         let read: OutcomeSource = serde_json::from_value(written).unwrap();
         assert_eq!(read, source);
@@ -770,7 +776,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_details_not_boxed() {
+    fn empty_details_not_allocated() {
         let outcome = attendance();
 
         assert!(outcome.details.is_none());
@@ -798,26 +804,26 @@ mod tests {
     }
 
     #[test]
-    fn boxed_empty_details_equal_none() {
-        let mut boxed = attendance();
-        boxed.details = Some(Box::default());
+    fn allocated_empty_details_equal_none() {
+        let mut allocated = attendance();
+        allocated.details = Some(Arc::default());
 
-        assert_eq!(boxed, attendance());
-        boxed.details_mut().evidence = Some("scan-17.pdf".to_owned());
-        assert_ne!(boxed, attendance());
+        assert_eq!(allocated, attendance());
+        allocated.details_mut().evidence = Some("scan-17.pdf".to_owned());
+        assert_ne!(allocated, attendance());
     }
 
     #[test]
-    fn boxed_empty_details_act_as_none() {
-        let mut boxed = attendance();
-        boxed.details = Some(Box::default());
+    fn allocated_empty_details_act_as_none() {
+        let mut allocated = attendance();
+        allocated.details = Some(Arc::default());
         let mut problems = Problems::new();
 
-        boxed.check(&Path::root(), &mut problems);
+        allocated.check(&Path::root(), &mut problems);
 
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(boxed.to_json(), attendance().to_json());
-        assert_eq!(read(boxed.to_json()).details, None);
+        assert_eq!(allocated.to_json(), attendance().to_json());
+        assert_eq!(read(allocated.to_json()).details, None);
     }
 
     #[test]

@@ -419,15 +419,17 @@ fn later_steps(
     let options = settings.options;
     let recorded_on = settings.recorded_on;
     observe(SeasonStep::Outcomes);
-    // NOTE: a province season (20 districts) peaks at about 10.7 million
-    // KiB of resident memory at the end of attendance, and at about 10.2
-    // million KiB from here to the end, against a bar of 6 GB. These
+    // NOTE: a province season (20 districts) peaked at 9.6 million KiB of
+    // resident memory in one run on a loaded machine (BENCHMARKS.md,
+    // "Smaller outcomes and ledger entries"), against a bar of 6 GB. These
     // outcomes (one per attended record with the default grouping, plus a
-    // copy of the bundle's own, 160 bytes each) live to the end of the run,
+    // copy of the bundle's own, 152 bytes each) live to the end of the run,
     // beside the attendance records and the bundle. Per district of 54,611
-    // learners that is about 137 MB of outcomes and 133 MB of attendance
-    // records before the credit engine allocates. Meeting the bar needs a
-    // run that does not hold them all at once, such as one that computes
+    // learners that is about 130 MB of outcomes and 157 MB of attendance
+    // records before the credit engine allocates. Under heaptrack, a
+    // district's heap peaks in this step, while a pool thread is still
+    // freeing the scans (see `free_scans`). Meeting the bar needs a run
+    // that does not hold them all at once, such as one that computes
     // credits, ledger entries and their rows per group of learners.
     // `OutcomeGrouping::PerCourse` makes far fewer outcomes, at the cost of
     // rules that round per session.

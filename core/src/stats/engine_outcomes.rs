@@ -127,7 +127,7 @@ mod tests {
         });
         let mut outcome = Outcome::from_json(&value, &Path::root()).unwrap();
         outcome.source = system.map(|system| {
-            OutcomeSource::Given(SourceRef {
+            OutcomeSource::from(SourceRef {
                 system: system.to_owned().into(),
                 key: format!("key {id}"),
             })

@@ -207,7 +207,7 @@ mod tests {
     fn filled() -> Outcome {
         Outcome {
             id: OutcomeId::derive("test", "filled"),
-            source: Some(OutcomeSource::Given(SourceRef {
+            source: Some(OutcomeSource::from(SourceRef {
                 system: "registry, \"old\"".into(),
                 key: "line one\nline two".to_owned(),
             })),
@@ -221,7 +221,7 @@ mod tests {
             club_id: Some(ClubId::derive("test", "k")),
             session_id: Some(SessionId::derive("test", "s")),
             banked: true,
-            details: Some(Box::new(OutcomeDetails {
+            details: Some(std::sync::Arc::new(OutcomeDetails {
                 category: Some(Category::new("tai_chi").unwrap()),
                 title: Some("Calligraphy, \"seal script\" 书法".to_owned()),
                 certificate_code: Some("CERT\r42".to_owned()),
@@ -267,15 +267,15 @@ mod tests {
     }
 
     #[test]
-    fn boxed_empty_details_written_as_none() {
-        let mut boxed = attended("1", "a", 90);
-        boxed.details = Some(Box::default());
+    fn allocated_empty_details_written_as_none() {
+        let mut allocated = attended("1", "a", 90);
+        allocated.details = Some(std::sync::Arc::default());
         let mut cleared = filled();
         *cleared.details_mut() = OutcomeDetails::EMPTY;
         let mut bare = filled();
         bare.details = None;
 
-        let (direct, _) = direct_csv(&[boxed, cleared]);
+        let (direct, _) = direct_csv(&[allocated, cleared]);
 
         let (expected, _) = direct_csv(&[attended("1", "a", 90), bare]);
         assert_eq!(direct, expected);
@@ -336,7 +336,7 @@ mod tests {
         for (index, text) in texts.iter().enumerate() {
             let mut outcome = filled();
             outcome.id = OutcomeId::derive("test", &index.to_string());
-            outcome.source = Some(OutcomeSource::Given(SourceRef {
+            outcome.source = Some(OutcomeSource::from(SourceRef {
                 system: (*text).to_owned().into(),
                 key: format!("{text}{index}"),
             }));
