@@ -620,16 +620,21 @@ mod tests {
         (rows, problems)
     }
 
+    /// The header of the scan rows of [`scan_line`].
+    const SCAN_HEADER: &str = "id,session_id,learner_id,scanned_at,direction,method,token";
+
+    /// Returns a valid scan row with a distinct id and learner for each `n`.
+    fn scan_line(n: u32) -> String {
+        format!(
+            "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
+             4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
+        )
+    }
+
     #[test]
     fn rows_alone_match_rows_together() {
-        let header = "id,session_id,learner_id,scanned_at,direction,method,token";
-        let good = |n: u32| {
-            format!(
-                "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
-                 4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
-            )
-            .into_bytes()
-        };
+        let header = SCAN_HEADER;
+        let good = |n: u32| scan_line(n).into_bytes();
         // Good rows fill the bytes that decide the encoding, because a byte
         // that is not UTF-8 among them rejects the whole file.
         let mut start = header.as_bytes().to_vec();
@@ -780,14 +785,9 @@ mod tests {
 
     #[test]
     fn unquoted_rows_match_csv_parser() {
-        let header = "id,session_id,learner_id,scanned_at,direction,method,token";
-        let good = |n: u32| {
-            format!(
-                "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
-                 4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
-            )
-        };
-        let cases: Vec<(&str, Vec<u8>)> = vec![
+        let header = SCAN_HEADER;
+        let good = scan_line;
+        let mut cases: Vec<(&str, Vec<u8>)> = vec![
             ("empty", Vec::new()),
             ("one row, no final break", good(1).into_bytes()),
             ("LF", format!("{}\n{}\n", good(1), good(2)).into_bytes()),
@@ -843,12 +843,14 @@ mod tests {
                 "x,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,y,tomorrow,in,qr,T7\n".into(),
             ),
         ];
-        let mut cases = cases;
+        // A byte that is never UTF-8 late in the second row, and a lead
+        // byte without its continuation in the first row's id.
         let mut invalid_utf8 = format!("{}\n{}\n", good(1), good(2)).into_bytes();
         let at = invalid_utf8.len() - 3;
         invalid_utf8[at] = 0xFF;
         invalid_utf8[2] = 0xC3;
         cases.push(("not UTF-8", invalid_utf8));
+
         for (name, body) in &cases {
             for (line_breaks, offset) in [(1, 100), (7, 1234)] {
                 let (parsed, split) = read_body_both_ways(header, body, line_breaks, offset);
@@ -857,11 +859,13 @@ mod tests {
                 assert_eq!(split.2, parsed.2, "{name}: problems");
             }
         }
+
         // The cases reach rows, blank rows, rejections and encoding errors.
-        let (parsed, _) = read_body_both_ways(header, &cases[7].1, 1, 100);
+        let body = |name: &str| &cases.iter().find(|case| case.0 == name).unwrap().1;
+        let (parsed, _) = read_body_both_ways(header, body("blank rows"), 1, 100);
         assert_eq!(parsed.1.blank_rows, 3);
         assert_eq!(parsed.0.len(), 2);
-        let (parsed, _) = read_body_both_ways(header, &cases[16].1, 1, 100);
+        let (parsed, _) = read_body_both_ways(header, body("not UTF-8"), 1, 100);
         assert_eq!(parsed.1.rows_rejected, 2);
     }
 
@@ -876,8 +880,7 @@ mod tests {
             ),
             line_breaks in 1u64..4,
         ) {
-            let header = "id,session_id,learner_id,scanned_at,direction,method,token";
-            let (parsed, split) = read_body_both_ways(header, &body, line_breaks, 100);
+            let (parsed, split) = read_body_both_ways(SCAN_HEADER, &body, line_breaks, 100);
             proptest::prop_assert_eq!(split, parsed);
         }
     }
