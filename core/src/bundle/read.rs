@@ -289,14 +289,14 @@ pub(super) fn read_unquoted_body<T: Record>(
             _ => {}
         }
         let end = memchr::memchr2(b'\r', b'\n', &text[at..]).map_or(text.len(), |found| at + found);
-        let line = &text[at..end];
+        let row = &text[at..end];
         record.clear();
         let mut cell_start = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            record.push_field(&line[cell_start..comma]);
+        for comma in memchr::memchr_iter(b',', row) {
+            record.push_field(&row[cell_start..comma]);
             cell_start = comma + 1;
         }
-        record.push_field(&line[cell_start..]);
+        record.push_field(&row[cell_start..]);
         let located = LocatedRecord {
             record: &record,
             line: line_breaks + 1,
