@@ -132,7 +132,7 @@ fn read_file_with<T: Record + Send>(
         // The reader cannot move to another thread, so this thread reads
         // the next text while the pool parses the block. `in_place_scope`
         // returns only after the spawned parse has stored its result.
-        let mut block_read = Ok((Vec::new(), 0));
+        let mut block_read = (Vec::new(), 0);
         let next_read = rayon::in_place_scope(|scope| {
             scope.spawn(|_| block_read = read_block(&table, block, start, sizes.piece));
             append_rows(&mut rows, earlier, room);
@@ -142,7 +142,7 @@ fn read_file_with<T: Record + Send>(
                 read_more(&mut reader, &mut next, 0, sizes)
             }
         });
-        let (pieces, block_breaks) = block_read?;
+        let (pieces, block_breaks) = block_read;
         for piece in pieces {
             parsed.push(piece.rows);
             problems.extend(piece.problems);
@@ -301,7 +301,7 @@ fn read_block<T: Record + Send>(
     block: &[u8],
     start: TextStart,
     piece_bytes: usize,
-) -> io::Result<(Vec<PieceRead<T>>, u64)> {
+) -> (Vec<PieceRead<T>>, u64) {
     let starts = piece_starts(block, piece_bytes);
     let pieces: Vec<&[u8]> = starts
         .iter()
@@ -324,8 +324,8 @@ fn read_block<T: Record + Send>(
         .map(|(piece, piece_start, piece_breaks)| {
             read_piece(table, piece, piece_start, piece_breaks)
         })
-        .collect::<io::Result<_>>()?;
-    Ok((pieces, line_breaks_before - start.line_breaks))
+        .collect();
+    (pieces, line_breaks_before - start.line_breaks)
 }
 
 /// Returns where each piece of `block` starts: at 0, then just after the
@@ -369,29 +369,29 @@ struct PieceRead<T> {
 }
 
 /// Parses one piece, which has `line_breaks` line breaks and so at most one
-/// row more.
+/// row more. Pieces contain no quote, so their rows are split without the CSV
+/// parser.
 fn read_piece<T: Record>(
     table: &Table<'_>,
     piece: &[u8],
     start: TextStart,
     line_breaks: u64,
-) -> io::Result<PieceRead<T>> {
-    let mut csv_reader = read::csv_reader(LineTracker::new(piece));
+) -> PieceRead<T> {
     let max_rows = usize::try_from(line_breaks).map_or(0, |breaks| breaks + 1);
     let mut read = PieceRead {
         rows: Vec::with_capacity(max_rows),
         problems: Vec::new(),
         report: FileReport::new(table.file),
     };
-    read::read_body(
+    read::read_unquoted_body(
         table,
-        &mut csv_reader,
+        piece,
         start,
         &mut read.rows,
         &mut read.report,
         &mut read.problems,
-    )?;
-    Ok(read)
+    );
+    read
 }
 
 #[cfg(test)]
@@ -620,6 +620,28 @@ mod tests {
             assert_eq!(found, expected, "sizes {block} and {piece}");
         }
         assert_eq!(expected.1.encoding, Some(super::super::Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn row_starting_with_byte_order_mark() {
+        // A byte-order mark is data anywhere but at the start of the file,
+        // also where a row that starts with one begins a piece.
+        let mut bytes = HEADER.as_bytes().to_vec();
+        for n in 0..20 {
+            bytes.push(b'\n');
+            if n % 3 == 1 {
+                bytes.extend("\u{feff}".as_bytes());
+            }
+            bytes.extend(scan_row(n).as_bytes());
+        }
+        bytes.push(b'\n');
+        let expected = in_one_go(&bytes);
+        // The marked ids are invalid, so those rows are rejected.
+        assert_eq!(expected.1.rows_rejected, 7);
+        for (block, piece) in [(1, 1), (200, 1), (1000, 150)] {
+            let found = in_pieces(&bytes, block, piece);
+            assert_eq!(found, expected, "sizes {block} and {piece}");
+        }
     }
 
     #[test]

@@ -227,58 +227,132 @@ pub(super) fn read_body<T: Record, R: Read>(
     report: &mut FileReport,
     problems: &mut Vec<Problem>,
 ) -> io::Result<Option<(u64, LastRow)>> {
-    let file = table.file;
-    let mut buffers = RowBuffers::new(file_path(file));
+    let mut buffers = RowBuffers::new(file_path(table.file));
     let mut record = csv::ByteRecord::new();
     let mut last = None;
     while read_record(csv_reader, &mut record)? {
         let position = record.position().map_or(0, csv::Position::byte);
         let tracker = csv_reader.get_ref();
         let offset = tracker.content_start(position);
-        let line = start.line_breaks + tracker.line_at(offset);
-        report.rows_read += 1;
-        if record
-            .iter()
-            .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
-        {
-            report.rows_read -= 1;
-            report.blank_rows += 1;
-            last = Some((line, LastRow::Blank));
-            continue;
-        }
-        if record.len() != table.width {
-            let problem = Problem::new(codes::WRONG_FIELD_COUNT, line_path(file, line))
-                .with("expected", table.width)
-                .with("found", record.len());
-            problems.push(locate(problem, file, line));
-            report.rows_rejected += 1;
-            last = Some((line, LastRow::Rejected));
-            continue;
-        }
         let located = LocatedRecord {
             record: &record,
-            line,
+            line: start.line_breaks + tracker.line_at(offset),
             piece_offset: start.offset,
             record_start: offset,
             dropped_quotes: tracker.dropped_quotes(),
         };
-        match read_row::<T>(file, &mut buffers, &located, &table.columns) {
-            Ok(value) => {
-                report.rows_accepted += 1;
-                rows.push(Row {
-                    line,
-                    record: value,
-                });
-                last = Some((line, LastRow::Accepted));
-            }
-            Err(found) => {
-                report.rows_rejected += 1;
-                problems.extend(found.into_iter().map(|problem| locate(problem, file, line)));
-                last = Some((line, LastRow::Rejected));
-            }
-        }
+        let outcome = take_row(table, &mut buffers, &located, rows, report, problems);
+        last = Some((located.line, outcome));
     }
     Ok(last)
+}
+
+/// Reads the data rows of `text`, which starts at `start` of the file's
+/// text and contains whole lines without a quote byte, as [`read_body`] reads
+/// them. Without quotes every comma ends a cell and every line break ends a
+/// row, so the rows are split directly, without the CSV parser's state
+/// machine. Like the parser, it skips empty lines without counting them,
+/// and it counts CR LF, LF and CR each as one line break.
+#[cfg_attr(
+    all(not(feature = "parallel"), not(test)),
+    expect(dead_code, reason = "only reading in pieces, a parallel path, runs it")
+)]
+pub(super) fn read_unquoted_body<T: Record>(
+    table: &Table<'_>,
+    text: &[u8],
+    start: TextStart,
+    rows: &mut Vec<Row<T>>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) {
+    debug_assert!(!text.contains(&b'"'), "a quote in text read without quotes");
+    let mut buffers = RowBuffers::new(file_path(table.file));
+    let mut record = csv::ByteRecord::new();
+    let no_quotes = DroppedQuotes::default();
+    let mut line_breaks = start.line_breaks;
+    let mut at = 0;
+    while at < text.len() {
+        match text[at] {
+            b'\r' => {
+                line_breaks += 1;
+                at += 1;
+                if text.get(at) == Some(&b'\n') {
+                    at += 1;
+                }
+                continue;
+            }
+            b'\n' => {
+                line_breaks += 1;
+                at += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let end = memchr::memchr2(b'\r', b'\n', &text[at..]).map_or(text.len(), |found| at + found);
+        let row = &text[at..end];
+        record.clear();
+        let mut cell_start = 0;
+        for comma in memchr::memchr_iter(b',', row) {
+            record.push_field(&row[cell_start..comma]);
+            cell_start = comma + 1;
+        }
+        record.push_field(&row[cell_start..]);
+        let located = LocatedRecord {
+            record: &record,
+            line: line_breaks + 1,
+            piece_offset: start.offset,
+            record_start: at as u64,
+            dropped_quotes: &no_quotes,
+        };
+        take_row(table, &mut buffers, &located, rows, report, problems);
+        at = end;
+    }
+}
+
+/// Checks one data row against the header and reads it: a blank row is
+/// counted apart, a row of the wrong width or with an invalid cell is
+/// rejected with its problems, and any other row goes to `rows`.
+fn take_row<T: Record>(
+    table: &Table<'_>,
+    buffers: &mut RowBuffers,
+    located: &LocatedRecord<'_>,
+    rows: &mut Vec<Row<T>>,
+    report: &mut FileReport,
+    problems: &mut Vec<Problem>,
+) -> LastRow {
+    let file = table.file;
+    let LocatedRecord { record, line, .. } = *located;
+    if record
+        .iter()
+        .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
+    {
+        report.blank_rows += 1;
+        return LastRow::Blank;
+    }
+    report.rows_read += 1;
+    if record.len() != table.width {
+        let problem = Problem::new(codes::WRONG_FIELD_COUNT, line_path(file, line))
+            .with("expected", table.width)
+            .with("found", record.len());
+        problems.push(locate(problem, file, line));
+        report.rows_rejected += 1;
+        return LastRow::Rejected;
+    }
+    match read_row::<T>(file, buffers, located, &table.columns) {
+        Ok(value) => {
+            report.rows_accepted += 1;
+            rows.push(Row {
+                line,
+                record: value,
+            });
+            LastRow::Accepted
+        }
+        Err(found) => {
+            report.rows_rejected += 1;
+            problems.extend(found.into_iter().map(|problem| locate(problem, file, line)));
+            LastRow::Rejected
+        }
+    }
 }
 
 /// What became of the last row of a file.
@@ -546,16 +620,21 @@ mod tests {
         (rows, problems)
     }
 
+    /// The header of the scan rows of [`scan_line`].
+    const SCAN_HEADER: &str = "id,session_id,learner_id,scanned_at,direction,method,token";
+
+    /// Returns a valid scan row with a distinct id and learner for each `n`.
+    fn scan_line(n: u32) -> String {
+        format!(
+            "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
+             4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
+        )
+    }
+
     #[test]
     fn rows_alone_match_rows_together() {
-        let header = "id,session_id,learner_id,scanned_at,direction,method,token";
-        let good = |n: u32| {
-            format!(
-                "1c796483-413c-4925-b189-{n:012x},c34bd0bf-cc2c-5e12-a45a-36c27009a76a,\
-                 4ae8d0b3-714e-4e2c-9571-{n:012x},2026-03-04T00:19:47Z,check_in,qr,T{n}"
-            )
-            .into_bytes()
-        };
+        let header = SCAN_HEADER;
+        let good = |n: u32| scan_line(n).into_bytes();
         // Good rows fill the bytes that decide the encoding, because a byte
         // that is not UTF-8 among them rejects the whole file.
         let mut start = header.as_bytes().to_vec();
@@ -641,5 +720,168 @@ mod tests {
         buffers.path = first;
         let second = buffers.row_path(7);
         assert_eq!(second, line_path("scans.csv", 7));
+    }
+
+    /// The rows, counts and problems of reading a body.
+    type BodyRead = (Vec<Row<crate::model::Scan>>, FileReport, Vec<Problem>);
+
+    /// Reads `body` as the data rows of `scans.csv` after `header`, from
+    /// `line_breaks` line breaks and `offset` bytes into the file, once with
+    /// the CSV parser and once split without it. The parser reads the header
+    /// too, one line before the body, as in a file read in one go: it would
+    /// drop a byte-order mark at the start of the first record it reads.
+    fn read_body_both_ways(
+        header: &str,
+        body: &[u8],
+        line_breaks: u64,
+        offset: u64,
+    ) -> (BodyRead, BodyRead) {
+        let mut text = format!("{header}\n").into_bytes();
+        let header_bytes = text.len() as u64;
+        text.extend(body);
+        let mut csv_reader = csv_reader(LineTracker::new(&text[..]));
+        let mut header_record = csv::ByteRecord::new();
+        assert!(read_record(&mut csv_reader, &mut header_record).unwrap());
+        let mut header_problems = Vec::new();
+        let columns =
+            read_header::<crate::model::Scan>("scans.csv", &header_record, &mut header_problems)
+                .expect("the header is valid");
+        let table = Table {
+            file: "scans.csv",
+            columns,
+            width: header_record.len(),
+        };
+
+        let mut parsed: BodyRead = (Vec::new(), FileReport::new("scans.csv"), Vec::new());
+        let header_start = TextStart {
+            line_breaks: line_breaks - 1,
+            offset: offset - header_bytes,
+        };
+        read_body(
+            &table,
+            &mut csv_reader,
+            header_start,
+            &mut parsed.0,
+            &mut parsed.1,
+            &mut parsed.2,
+        )
+        .expect("reading from memory does not fail");
+
+        let mut split: BodyRead = (Vec::new(), FileReport::new("scans.csv"), Vec::new());
+        let start = TextStart {
+            line_breaks,
+            offset,
+        };
+        read_unquoted_body(
+            &table,
+            body,
+            start,
+            &mut split.0,
+            &mut split.1,
+            &mut split.2,
+        );
+        (parsed, split)
+    }
+
+    #[test]
+    fn unquoted_rows_match_csv_parser() {
+        let header = SCAN_HEADER;
+        let good = scan_line;
+        let mut cases: Vec<(&str, Vec<u8>)> = vec![
+            ("empty", Vec::new()),
+            ("one row, no final break", good(1).into_bytes()),
+            ("LF", format!("{}\n{}\n", good(1), good(2)).into_bytes()),
+            (
+                "CR LF",
+                format!("{}\r\n{}\r\n", good(1), good(2)).into_bytes(),
+            ),
+            (
+                "lone CR",
+                format!("{}\r{}\r", good(1), good(2)).into_bytes(),
+            ),
+            (
+                "LF CR",
+                format!("{}\n\r{}\n\r", good(1), good(2)).into_bytes(),
+            ),
+            (
+                "leading and empty lines",
+                format!("\n\r\n\r\r{}\n\n\n{}", good(1), good(2)).into_bytes(),
+            ),
+            (
+                "blank rows",
+                format!("{}\n   \n\t\n , ,\n{}\n", good(1), good(2)).into_bytes(),
+            ),
+            ("only commas", ",,,,,,\n,\n".into()),
+            (
+                "empty fields",
+                format!("{}\n,,,,,,\n", good(1)).into_bytes(),
+            ),
+            (
+                "trailing comma",
+                format!("{},\n{}\n", good(1), good(2)).into_bytes(),
+            ),
+            ("short row", "a,b\nonly\n".into()),
+            (
+                "byte-order mark inside",
+                format!("\u{feff}{}\n{}\u{feff}\n", good(1), good(2)).into_bytes(),
+            ),
+            (
+                "non-ASCII",
+                format!(
+                    "{}\n{}\n",
+                    good(1),
+                    good(2).replace(",qr,", ",q\u{e9}\u{4e2d},")
+                )
+                .into_bytes(),
+            ),
+            (
+                "spaces around cells",
+                format!(" {} \n", good(1).replace(',', " , ")).into_bytes(),
+            ),
+            (
+                "invalid cells",
+                "x,c34bd0bf-cc2c-5e12-a45a-36c27009a76a,y,tomorrow,in,qr,T7\n".into(),
+            ),
+        ];
+        // A byte that is never UTF-8 late in the second row, and a lead
+        // byte without its continuation in the first row's id.
+        let mut invalid_utf8 = format!("{}\n{}\n", good(1), good(2)).into_bytes();
+        let at = invalid_utf8.len() - 3;
+        invalid_utf8[at] = 0xFF;
+        invalid_utf8[2] = 0xC3;
+        cases.push(("not UTF-8", invalid_utf8));
+
+        for (name, body) in &cases {
+            for (line_breaks, offset) in [(1, 100), (7, 1234)] {
+                let (parsed, split) = read_body_both_ways(header, body, line_breaks, offset);
+                assert_eq!(split.0, parsed.0, "{name}: rows");
+                assert_eq!(split.1, parsed.1, "{name}: counts");
+                assert_eq!(split.2, parsed.2, "{name}: problems");
+            }
+        }
+
+        // The cases reach rows, blank rows, rejections and encoding errors.
+        let body = |name: &str| &cases.iter().find(|case| case.0 == name).unwrap().1;
+        let (parsed, _) = read_body_both_ways(header, body("blank rows"), 1, 100);
+        assert_eq!(parsed.1.blank_rows, 3);
+        assert_eq!(parsed.0.len(), 2);
+        let (parsed, _) = read_body_both_ways(header, body("not UTF-8"), 1, 100);
+        assert_eq!(parsed.1.rows_rejected, 2);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn unquoted_bytes_match_csv_parser(
+            body in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'7', b',', b',', b'\r', b'\n', b'\n', b' ', b'\t', 0xC3, 0xA9, 0xFF, 0xEF, 0xBB, 0xBF]),
+                0..400,
+            ),
+            line_breaks in 1u64..4,
+        ) {
+            let (parsed, split) = read_body_both_ways(SCAN_HEADER, &body, line_breaks, 100);
+            proptest::prop_assert_eq!(split, parsed);
+        }
     }
 }
