@@ -275,7 +275,7 @@ fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, 
 }
 
 /// Reads the rest of a file from `start` on in one go, as a file with
-/// quotes must be.
+/// quotes must be. The rest starts just after a line feed.
 fn read_rest<T: Record>(
     table: &Table<'_>,
     rest: impl Read,
@@ -284,6 +284,16 @@ fn read_rest<T: Record>(
     report: &mut FileReport,
     problems: &mut Vec<Problem>,
 ) -> io::Result<()> {
+    // The CSV parser drops a byte-order mark at the start of the first text
+    // it reads, but here a mark would begin a row and is data. So the parser
+    // starts one byte earlier, on the line feed that ends the line before,
+    // and skips it as an empty line. The header ends with a line feed, so
+    // `start` is past at least one line break and one byte.
+    let rest = (&b"\n"[..]).chain(rest);
+    let start = TextStart {
+        line_breaks: start.line_breaks - 1,
+        offset: start.offset - 1,
+    };
     let mut csv_reader = read::csv_reader(LineTracker::new(rest));
     let last = read::read_body(table, &mut csv_reader, start, rows, report, problems)?;
     let tracker = csv_reader.get_ref();
@@ -639,6 +649,25 @@ mod tests {
         // The marked ids are invalid, so those rows are rejected.
         assert_eq!(expected.1.rows_rejected, 7);
         for (block, piece) in [(1, 1), (200, 1), (1000, 150)] {
+            let found = in_pieces(&bytes, block, piece);
+            assert_eq!(found, expected, "sizes {block} and {piece}");
+        }
+    }
+
+    #[test]
+    fn quoted_rest_starting_with_byte_order_mark() {
+        // The file has a quote, so its rows are read in one go from the
+        // first block on, which starts with a byte-order mark that is data.
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend(b"\n\xEF\xBB\xBF");
+        bytes.extend(scan_row(0).as_bytes());
+        bytes.push(b'\n');
+        bytes.extend(scan_row(1).replace(",TOKEN1,", ",\"TOKEN1\",").as_bytes());
+        bytes.push(b'\n');
+        let expected = in_one_go(&bytes);
+        assert_eq!(expected.1.rows_rejected, 1);
+        assert_eq!(expected.0.len(), 1);
+        for &(block, piece) in SIZES_TRIED {
             let found = in_pieces(&bytes, block, piece);
             assert_eq!(found, expected, "sizes {block} and {piece}");
         }
