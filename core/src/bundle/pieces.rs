@@ -260,7 +260,12 @@ fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, 
     if !read::read_record(&mut csv_reader, &mut header).ok()? {
         return None;
     }
-    let header_end = usize::try_from(csv_reader.position().byte()).ok()?;
+    let mut header_end = usize::try_from(csv_reader.position().byte()).ok()?;
+    // The parser ends a record at the CR of a CR LF and leaves the LF to the
+    // next record, where it is skipped as an empty line.
+    if header_end > 0 && text[header_end - 1] == b'\r' && text.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
     if header_end == 0 || text.get(header_end - 1) != Some(&b'\n') {
         return None;
     }
@@ -958,6 +963,22 @@ mod tests {
         assert_eq!(line_breaks(b""), 0);
         assert_eq!(line_breaks(b"a\r\nb\nc\rd"), 3);
         assert_eq!(line_breaks(b"\n\n\r\r\n"), 4);
+    }
+
+    #[test]
+    fn header_ends_after_line_feed() {
+        // A header ended by CR LF ends after the LF, so that the rows of a
+        // file saved with CR LF are read in pieces too.
+        for (ending, end) in [("\n", 1), ("\r\n", 2)] {
+            let text = format!("{HEADER}{ending}{}{ending}", scan_row(0));
+            let (table, header_end) = read_header::<Scan>("scans.csv", text.as_bytes())
+                .unwrap_or_else(|| panic!("a header ended by {ending:?}"));
+            assert_eq!(header_end, HEADER.len() + end, "ending {ending:?}");
+            assert_eq!(table.width, 12, "ending {ending:?}");
+        }
+        // A lone CR cannot be cut after, so the file is read in one go.
+        let text = format!("{HEADER}\r{}\r", scan_row(0));
+        assert!(read_header::<Scan>("scans.csv", text.as_bytes()).is_none());
     }
 
     #[test]
