@@ -260,7 +260,12 @@ fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, 
     if !read::read_record(&mut csv_reader, &mut header).ok()? {
         return None;
     }
-    let header_end = usize::try_from(csv_reader.position().byte()).ok()?;
+    let mut header_end = usize::try_from(csv_reader.position().byte()).ok()?;
+    // The parser ends a record at the CR of a CR LF and leaves the LF to the
+    // next record, where it is skipped as an empty line.
+    if header_end > 0 && text[header_end - 1] == b'\r' && text.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
     if header_end == 0 || text.get(header_end - 1) != Some(&b'\n') {
         return None;
     }
@@ -275,7 +280,7 @@ fn read_header<'a, T: Record>(file: &'a str, text: &[u8]) -> Option<(Table<'a>, 
 }
 
 /// Reads the rest of a file from `start` on in one go, as a file with
-/// quotes must be.
+/// quotes must be. The rest starts just after a line feed.
 fn read_rest<T: Record>(
     table: &Table<'_>,
     rest: impl Read,
@@ -284,6 +289,16 @@ fn read_rest<T: Record>(
     report: &mut FileReport,
     problems: &mut Vec<Problem>,
 ) -> io::Result<()> {
+    // The CSV parser drops a byte-order mark at the start of the first text
+    // it reads, but here a mark would begin a row and is data. So the parser
+    // starts one byte earlier, on the line feed that ends the line before,
+    // and skips it as an empty line. The header ends with a line feed, so
+    // `start` is past at least one line break and one byte.
+    let rest = (&b"\n"[..]).chain(rest);
+    let start = TextStart {
+        line_breaks: start.line_breaks - 1,
+        offset: start.offset - 1,
+    };
     let mut csv_reader = read::csv_reader(LineTracker::new(rest));
     let last = read::read_body(table, &mut csv_reader, start, rows, report, problems)?;
     let tracker = csv_reader.get_ref();
@@ -645,6 +660,25 @@ mod tests {
     }
 
     #[test]
+    fn quoted_rest_starting_with_byte_order_mark() {
+        // The file has a quote, so its rows are read in one go from the
+        // first block on, which starts with a byte-order mark that is data.
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend(b"\n\xEF\xBB\xBF");
+        bytes.extend(scan_row(0).as_bytes());
+        bytes.push(b'\n');
+        bytes.extend(scan_row(1).replace(",TOKEN1,", ",\"TOKEN1\",").as_bytes());
+        bytes.push(b'\n');
+        let expected = in_one_go(&bytes);
+        assert_eq!(expected.1.rows_rejected, 1);
+        assert_eq!(expected.0.len(), 1);
+        for &(block, piece) in SIZES_TRIED {
+            let found = in_pieces(&bytes, block, piece);
+            assert_eq!(found, expected, "sizes {block} and {piece}");
+        }
+    }
+
+    #[test]
     fn quotes_late_in_file() {
         // A quoted line break after many plain lines, then a quote that is
         // never closed.
@@ -929,6 +963,22 @@ mod tests {
         assert_eq!(line_breaks(b""), 0);
         assert_eq!(line_breaks(b"a\r\nb\nc\rd"), 3);
         assert_eq!(line_breaks(b"\n\n\r\r\n"), 4);
+    }
+
+    #[test]
+    fn header_ends_after_line_feed() {
+        // A header ended by CR LF ends after the LF, so that the rows of a
+        // file saved with CR LF are read in pieces too.
+        for (ending, end) in [("\n", 1), ("\r\n", 2)] {
+            let text = format!("{HEADER}{ending}{}{ending}", scan_row(0));
+            let (table, header_end) = read_header::<Scan>("scans.csv", text.as_bytes())
+                .unwrap_or_else(|| panic!("a header ended by {ending:?}"));
+            assert_eq!(header_end, HEADER.len() + end, "ending {ending:?}");
+            assert_eq!(table.width, 12, "ending {ending:?}");
+        }
+        // A lone CR cannot be cut after, so the file is read in one go.
+        let text = format!("{HEADER}\r{}\r", scan_row(0));
+        assert!(read_header::<Scan>("scans.csv", text.as_bytes()).is_none());
     }
 
     #[test]
