@@ -134,7 +134,7 @@ pub struct Outcome {
 /// written out as text takes 84 bytes of heap each, so the outcomes
 /// that [`crate::attendance::attendance_outcomes`] makes keep the parts
 /// and write the key when it is read. A given source is boxed, because
-/// few outcomes have one, and inline its two strings made the source of
+/// few outcomes have one. Held inline, its two strings made the source of
 /// every outcome 48 bytes instead of 40 (on 64-bit targets). Equality
 /// compares the system and the key as text, so a source read back from a
 /// file equals the one it was written from.
