@@ -134,7 +134,7 @@ pub struct Outcome {
 /// written out as text takes 84 bytes of heap each, so the outcomes
 /// that [`crate::attendance::attendance_outcomes`] makes keep the parts
 /// and write the key when it is read. A given source is boxed, because
-/// few outcomes have one, and inline its two strings made the source of
+/// few outcomes have one. Held inline, its two strings made the source of
 /// every outcome 48 bytes instead of 40 (on 64-bit targets). Equality
 /// compares the system and the key as text, so a source read back from a
 /// file equals the one it was written from.
@@ -801,6 +801,59 @@ mod tests {
         assert_eq!(details.award_rank, Some(AwardRank::First));
         assert!(details.team);
         assert_eq!(outcome.to_json(), award);
+    }
+
+    fn award() -> Outcome {
+        read(json!({
+            "id": "90000000-0000-4000-8000-000000000002",
+            "learner_id": "20000000-0000-4000-8000-000000000001",
+            "kind": "award", "occurred_on": "2026-03-20",
+            "title": "Calligraphy, first prize", "award_scope": "city",
+            "award_rank": "first",
+        }))
+    }
+
+    #[test]
+    fn details_change_stays_with_one_copy() {
+        let original = award();
+        let mut copy = original.clone();
+        let mut second_copy = original.clone();
+        assert!(Arc::ptr_eq(
+            original.details.as_ref().unwrap(),
+            copy.details.as_ref().unwrap()
+        ));
+
+        copy.details_mut().title = Some("Calligraphy, second prize".to_owned());
+        second_copy.details_mut().award_rank = Some(AwardRank::Second);
+
+        assert_eq!(original, award());
+        assert_eq!(
+            original.details().title.as_deref(),
+            Some("Calligraphy, first prize")
+        );
+        assert_eq!(original.details().award_rank, Some(AwardRank::First));
+        assert_eq!(
+            copy.details().title.as_deref(),
+            Some("Calligraphy, second prize")
+        );
+        assert_eq!(copy.details().award_rank, Some(AwardRank::First));
+        assert_eq!(
+            second_copy.details().title.as_deref(),
+            Some("Calligraphy, first prize")
+        );
+        assert_eq!(second_copy.details().award_rank, Some(AwardRank::Second));
+    }
+
+    #[test]
+    fn unshared_details_changed_in_place() {
+        let mut outcome = award();
+        let before = Arc::as_ptr(outcome.details.as_ref().unwrap());
+
+        outcome.details_mut().team = true;
+
+        let after = Arc::as_ptr(outcome.details.as_ref().unwrap());
+        assert_eq!(before, after);
+        assert!(outcome.details().team);
     }
 
     #[test]
