@@ -362,9 +362,9 @@ impl Outcome {
         self.details.as_deref().unwrap_or(&EMPTY_DETAILS)
     }
 
-    /// Returns the fields that only some kinds use for changing. Allocates
-    /// empty details first when there are none, and copies details that
-    /// another outcome shares, so that the change is this outcome's alone.
+    /// Returns the fields that only some kinds use, ready to change.
+    /// Allocates empty details when there are none, and copies details that
+    /// another outcome shares, so that a change affects this outcome only.
     pub fn details_mut(&mut self) -> &mut OutcomeDetails {
         Arc::make_mut(self.details.get_or_insert_with(Arc::default))
     }

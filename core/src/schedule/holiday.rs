@@ -161,7 +161,7 @@ struct CalendarDocument {
     /// Read from the document as a record's text field, in `from_json`.
     #[serde(default, rename = "id")]
     _id: serde::de::IgnoredAny,
-    /// Read as `id` is.
+    /// Read from the document as `id` is, in `from_json`.
     #[serde(default, rename = "name")]
     _name: serde::de::IgnoredAny,
     #[serde(default)]
