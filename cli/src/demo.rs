@@ -10,7 +10,7 @@ use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::say;
 
 use crate::generate::write_sample;
-use crate::run::{RunArgs, run};
+use crate::run::{RunArgs, lock_output, run_locked};
 
 /// The folder the demo writes to when `--out` is not given.
 const DEFAULT_OUT: &str = "xuetong-demo";
@@ -23,7 +23,8 @@ const BUNDLE_FOLDER: &str = "bundle";
 pub(crate) struct DemoArgs {
     /// The folder to write to, created when missing. The sample bundle goes
     /// to DIR/bundle and the season's outputs and report.html to DIR, and
-    /// files of the same names are replaced.
+    /// files of the same names are replaced. DIR is locked as `xuetong run`
+    /// locks its output folder.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
     out: PathBuf,
     /// Registered learners of the sample; the default is the district's.
@@ -35,8 +36,14 @@ pub(crate) struct DemoArgs {
 }
 
 /// Runs `xuetong demo` and returns the exit code of the season run, or of
-/// the generator when the sample could not be written.
+/// the generator when the sample could not be written. The output folder
+/// is locked before the sample is written into it, as `xuetong run` locks
+/// it.
 pub(crate) fn demo(args: &DemoArgs, locale: Locale) -> u8 {
+    let lock = match lock_output(&args.out) {
+        Ok(lock) => lock,
+        Err(stop) => return stop.report(),
+    };
     let params = SampleParams {
         learners: args.learners,
         seed: args.seed,
@@ -45,7 +52,10 @@ pub(crate) fn demo(args: &DemoArgs, locale: Locale) -> u8 {
     let bundle = args.out.join(BUNDLE_FOLDER);
     let sample = match write_sample(&params, &bundle) {
         Ok(sample) => sample,
-        Err(code) => return code,
+        Err(code) => {
+            lock.release_after_failure();
+            return code;
+        }
     };
 
     let facts = &sample.facts;
@@ -72,5 +82,5 @@ pub(crate) fn demo(args: &DemoArgs, locale: Locale) -> u8 {
     let run_args = RunArgs::sample(bundle, args.out.clone(), sample.as_of, sample_token_key());
     // The sample is no longer needed: free it before the season is read.
     drop(sample);
-    run(&run_args, locale)
+    run_locked(&run_args, locale, lock)
 }

@@ -3,6 +3,7 @@
 mod demo;
 mod generate;
 mod import;
+mod lock;
 mod run;
 
 use std::io::Read;
@@ -34,6 +35,8 @@ const EXIT_USAGE: u8 = 2;
 /// Exit code when the command could not do its work: a file that exists
 /// could not be read, or an output could not be written.
 const EXIT_FAILURE: u8 = 3;
+/// Exit code when another run is writing into the output folder.
+const EXIT_BUSY: u8 = 4;
 
 /// The exit codes, as `xuetong --help` lists them.
 const EXIT_CODES: &str = "\
@@ -42,7 +45,9 @@ Exit codes:
   1  bad input: rows were rejected (outputs are still written), or a request,
      document or file named on the command line is invalid or missing
   2  usage: unknown command or option, or an invalid option value
-  3  failure: a file could not be read or written";
+  3  failure: a file could not be read or written
+  4  busy: another run or demo is writing into the --out folder (nothing
+     was written)";
 
 /// Community and lifelong-learning platforms: validate, import and run
 /// season bundles.

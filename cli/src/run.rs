@@ -30,7 +30,8 @@ use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
-use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
+use crate::lock::{LockError, OutputLock};
+use crate::{EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILURE, EXIT_OK};
 
 /// The home page used when `--home-page` is not given. The `.invalid` top
 /// level domain never resolves, so deposits and statements made with it are
@@ -48,7 +49,8 @@ pub(crate) struct RunArgs {
     /// The folder to write the outputs and report.html to (created when
     /// missing). Files of the same names are replaced, and hidden tables
     /// that a killed run left, such as .attendance_records.csv.partial,
-    /// are removed.
+    /// are removed. The run locks the folder with the file .xuetong.lock,
+    /// and a run into a folder that another run has locked stops at once.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// A credit rule set document (JSON) [default: the bundle's rules.json,
@@ -180,18 +182,25 @@ fn parse_zone(text: &str) -> Result<Tz, String> {
         .map_err(|_| "expected an IANA time-zone name such as Asia/Shanghai".to_owned())
 }
 
-/// Why the command stopped early: bad input or a failure, with the message.
-enum Stop {
+/// Why the command stopped early: bad input, a busy output folder or a
+/// failure, with the message.
+pub(crate) enum Stop {
     BadInput(String),
+    Busy(String),
     Failure(String),
 }
 
 impl Stop {
-    fn report(self) -> u8 {
+    /// Prints the message and returns the exit code.
+    pub(crate) fn report(self) -> u8 {
         match self {
             Stop::BadInput(message) => {
                 complain!("error: {message}");
                 EXIT_BAD_INPUT
+            }
+            Stop::Busy(message) => {
+                complain!("error: {message}");
+                EXIT_BUSY
             }
             Stop::Failure(message) => {
                 complain!("error: {message}");
@@ -204,17 +213,49 @@ impl Stop {
 /// Runs `xuetong run` and returns the exit code. It is success when every
 /// row of the bundle was read. It is bad input when rows were rejected (the
 /// season still runs on the others and every file is written) or a file
-/// named by an option is invalid (nothing is written). It is failure when
-/// a file cannot be read or written.
+/// named by an option is invalid (nothing is written). It is busy when
+/// another run holds the lock on the output folder (nothing is written).
+/// It is failure when a file cannot be read or written.
 pub(crate) fn run(args: &RunArgs, locale: Locale) -> u8 {
-    match run_steps(args, locale) {
+    let lock = match check_folders(args).and_then(|()| lock_output(&args.out)) {
+        Ok(lock) => lock,
+        Err(stop) => return stop.report(),
+    };
+    run_locked(args, locale, lock)
+}
+
+/// Runs `xuetong run` as [`run`] does, with the output folder already
+/// locked by the caller.
+pub(crate) fn run_locked(args: &RunArgs, locale: Locale, lock: OutputLock) -> u8 {
+    let result = run_steps(args, locale);
+    if result.is_err() {
+        lock.release_after_failure();
+    }
+    match result {
         Ok(code) => code,
         Err(stop) => stop.report(),
     }
 }
 
+/// Locks the output folder `out` for this run, creating it when missing.
+pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
+    OutputLock::acquire(out).map_err(|error| match error {
+        LockError::Busy => Stop::Busy(format!(
+            "another run is writing into {}; wait for it to end or give another --out folder",
+            out.display()
+        )),
+        LockError::CreateFolder(error) => Stop::Failure(format!(
+            "failed to create the folder {}: {error}",
+            out.display()
+        )),
+        LockError::Failed(error) => Stop::Failure(format!(
+            "failed to lock the folder {} for this run: {error}; check that the folder is writable",
+            out.display()
+        )),
+    })
+}
+
 fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
-    check_folders(args)?;
     let progress = Progress::for_terminal();
     let timings = Timings::default();
     let mut options = read_options(args, locale)?;
@@ -456,28 +497,15 @@ struct Early {
     /// Each file with its temporary path and its rows, or why it could not
     /// be written.
     files: Vec<(OutputFile, PathBuf, WrittenFile)>,
-    /// The outermost folder of `--out` that did not exist before the
-    /// tables were written.
-    created: Option<PathBuf>,
 }
 
 impl Early {
-    /// Removes the tables and the folders made for them, after a season
-    /// that failed, so that the failed run leaves the output folder as it
-    /// found it.
-    fn discard(self, out: &Path) {
+    /// Removes the tables after a season that failed, so that the failed
+    /// run leaves the output folder as it found it. The folders made for
+    /// them are removed with the lock ([`OutputLock::release_after_failure`]).
+    fn discard(self) {
         for (_, temporary, _) in &self.files {
             let _ = std::fs::remove_file(temporary);
-        }
-        let Some(created) = self.created else {
-            return;
-        };
-        // Only empty folders are removed: another program may have put
-        // files in them meanwhile.
-        for folder in out.ancestors() {
-            if std::fs::remove_dir(folder).is_err() || folder == created {
-                break;
-            }
         }
     }
 
@@ -574,7 +602,7 @@ fn run_with_spinner<'b>(
             // A run whose season fails writes nothing, so the tables
             // written meanwhile are removed, and the files of the same
             // names from an earlier run stay as they were.
-            early.discard(&args.out);
+            early.discard();
             for problem in problems.iter() {
                 let (source, rest) = source_of(problem, args);
                 complain!("{}", describe(&source, &rest, locale));
@@ -588,9 +616,8 @@ fn run_with_spinner<'b>(
 }
 
 /// Writes the files of [`OutputFile::FROM_ATTENDANCE`] one after the other,
-/// largest first, each under its [`temporary_name`]. Writes none when the
-/// output folder cannot be created; [`write_all`] reports that once the
-/// season has run.
+/// largest first, each under its [`temporary_name`], into the output
+/// folder that [`OutputLock::acquire`] created.
 fn write_early(
     bundle: &Bundle,
     attendance: &AttendanceReport,
@@ -598,15 +625,6 @@ fn write_early(
     locale: Locale,
     timings: &Timings,
 ) -> Early {
-    let created = args
-        .out
-        .ancestors()
-        .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
-        .last()
-        .map(Path::to_path_buf);
-    if std::fs::create_dir_all(&args.out).is_err() {
-        return Early::default();
-    }
     let mut files = OutputFile::FROM_ATTENDANCE.to_vec();
     files.sort_by_key(|file| size_rank(*file));
     let files = files
@@ -629,7 +647,7 @@ fn write_early(
             )
         })
         .collect();
-    Early { files, created }
+    Early { files }
 }
 
 /// Names where a problem of the season's options comes from (the file or
@@ -755,13 +773,6 @@ fn write_all(
     locale: Locale,
     timings: &Timings,
 ) -> Result<Written, Stop> {
-    std::fs::create_dir_all(&args.out).map_err(|error| {
-        Stop::Failure(format!(
-            "failed to create the folder {}: {error}",
-            args.out.display()
-        ))
-    })?;
-
     let files = season.output_files();
     let bar = progress.items(files.len() as u64 + 2, "writing");
     // Each worker takes the next file when it is done with one, largest

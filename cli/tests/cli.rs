@@ -1,6 +1,6 @@
 //! The `xuetong` binary: exit codes and output of every subcommand.
 //!
-//! Exit codes: 0 success, 1 bad input, 2 usage (clap), 3 failure.
+//! Exit codes: 0 success, 1 bad input, 2 usage (clap), 3 failure, 4 busy.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
-use common::{BIN, Scratch, repo, xuetong};
+use common::{BIN, LOCK_FILE, Scratch, hold_lock, listing, repo, xuetong};
 
 const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
@@ -59,6 +59,7 @@ fn help_lists_the_exit_codes() {
     assert!(help.contains("1  bad input"), "{help}");
     assert!(help.contains("2  usage"), "{help}");
     assert!(help.contains("3  failure"), "{help}");
+    assert!(help.contains("4  busy"), "{help}");
     assert_eq!(code(&xuetong(&["--version"])), 0);
 }
 
@@ -708,12 +709,45 @@ fn run_failing_after_attendance_keeps_earlier_outputs() {
         std::fs::read_to_string(out.join("attendance_records.csv")).unwrap(),
         "from an earlier run\n"
     );
-    let mut left: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["attendance_records.csv"]);
+    // The lock file stays, because the folder was there before the run.
+    assert_eq!(listing(&out), [LOCK_FILE, "attendance_records.csv"]);
+}
+
+#[test]
+fn run_into_a_locked_folder_is_busy() {
+    let scratch = Scratch::new("run-busy");
+    let out = scratch.join("out");
+    let lock = hold_lock(&out);
+    // A table that the run holding the lock is still writing.
+    let writing = out.join(".attendance_records.csv.partial");
+    std::fs::write(&writing, "being written\n").unwrap();
+
+    let output = run_example(&out, &[]);
+
+    assert_eq!(code(&output), 4, "{}", stderr(&output));
+    let expected = format!("error: another run is writing into {};", out.display());
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "", "the busy run read the bundle");
+    assert_eq!(text(&writing), "being written\n");
+    assert_eq!(
+        listing(&out),
+        [".attendance_records.csv.partial", LOCK_FILE]
+    );
+
+    // Once the lock is released, a run removes the table left behind and
+    // writes every output, and the lock file stays.
+    drop(lock);
+    let output = run_example(&out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!writing.exists(), "the leftover table stays");
+    assert!(out.join("report.html").is_file());
+    assert!(out.join(LOCK_FILE).is_file());
+    let last = stdout(&output)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(last.ends_with("produced 17 files with 105 rows"), "{last}");
 }
 
 /// Makes an empty bundle folder and an empty output folder in a new

@@ -2,14 +2,25 @@
 //! outputs and the report, and prints counts that agree with what the
 //! generator made.
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use xuetong::sample::{SampleParams, generate};
 use xuetong_cli::output::{counted, grouped};
 
 mod common;
 
-use common::{BIN, Scratch};
+use common::{BIN, LOCK_FILE, Scratch, hold_lock, listing};
+
+/// Runs `xuetong demo` with 3,000 learners into `out`.
+fn demo_of_3000(out: &Path) -> Output {
+    Command::new(BIN)
+        .args(["demo", "--learners", "3000", "--out"])
+        .arg(out)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
 
 #[test]
 fn demo_runs_the_sample_season() {
@@ -18,12 +29,7 @@ fn demo_runs_the_sample_season() {
     let learners = 3_000;
     let dir = Scratch::new("season");
     let out = dir.join("demo");
-    let output = Command::new(BIN)
-        .args(["demo", "--learners", "3000", "--out"])
-        .arg(&out)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let output = demo_of_3000(&out);
     let summary = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 
@@ -71,4 +77,19 @@ fn demo_runs_the_sample_season() {
         summary.contains("rejected 0 rows"),
         "the generated bundle did not read back clean\n{summary}"
     );
+}
+
+#[test]
+fn demo_into_a_locked_folder_is_busy() {
+    let dir = Scratch::new("busy");
+    let out = dir.join("demo");
+    let _lock = hold_lock(&out);
+
+    let output = demo_of_3000(&out);
+
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    let expected = format!("error: another run is writing into {};", out.display());
+    assert!(message.contains(&expected), "{message}");
+    assert_eq!(listing(&out), [LOCK_FILE], "the busy demo wrote its bundle");
 }

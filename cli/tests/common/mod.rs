@@ -63,3 +63,34 @@ impl Drop for Scratch {
         }
     }
 }
+
+/// The name of the lock file that a run keeps in its output folder.
+pub const LOCK_FILE: &str = ".xuetong.lock";
+
+/// Locks the output folder `out` as a run that is still writing into it
+/// does, creating the folder when missing. The lock is held until the
+/// returned file is dropped.
+pub fn hold_lock(out: &Path) -> std::fs::File {
+    std::fs::create_dir_all(out).expect("the output folder can be made");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(LOCK_FILE))
+        .expect("the lock file can be made");
+    file.try_lock().expect("no other process holds the lock");
+    file
+}
+
+/// Returns the names of the entries of `folder`, sorted.
+pub fn listing(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("the folder is readable")
+        .map(|entry| {
+            let entry = entry.expect("the folder is readable");
+            entry.file_name().to_string_lossy().into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}

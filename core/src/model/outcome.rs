@@ -617,6 +617,7 @@ mod tests {
     fn outcome_stays_small() {
         // About 850,000 outcomes live together in a district's season run,
         // so every byte here costs about 0.85 MB of its peak memory.
+        // The 64-bit bound holds on 32-bit targets too (144 bytes on wasm32).
         assert!(
             std::mem::size_of::<Outcome>() <= 152,
             "Outcome is {} bytes; move fields that few kinds use into OutcomeDetails",

@@ -169,6 +169,38 @@ struct CalendarDocument {
     years: Vec<Value>,
 }
 
+/// The JSON form of one year, before the text fields of its periods are
+/// read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearDocument {
+    year: i32,
+    #[serde(default)]
+    source: Option<NoticeSource>,
+    #[serde(default)]
+    holidays: Vec<PeriodDocument>,
+}
+
+/// The JSON form of one holiday period. Its text fields are read from the
+/// document as a record's text fields, in `read_year`, so that a value of
+/// the wrong type is reported on its field and not on the whole year.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodDocument {
+    #[serde(default, rename = "name")]
+    _name: serde::de::IgnoredAny,
+    #[serde(default, rename = "name_en")]
+    _name_en: serde::de::IgnoredAny,
+    first: NaiveDate,
+    last: NaiveDate,
+    #[serde(default)]
+    days: Option<u32>,
+    #[serde(default)]
+    working_days: Vec<NaiveDate>,
+    #[serde(default, rename = "note")]
+    _note: serde::de::IgnoredAny,
+}
+
 /// What kind of day a date is in a calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -264,14 +296,16 @@ impl HolidayCalendar {
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
-            let mut year: HolidayYear = match serde_json::from_value(item.clone()) {
-                Ok(year) => year,
+            let document: YearDocument = match serde_json::from_value(item.clone()) {
+                Ok(document) => document,
                 Err(error) => {
                     problems.push(invalid_calendar(year_path, &error));
                     continue;
                 }
             };
-            read_holiday_names(&mut year, item, &year_path, &mut problems);
+            let Some(year) = read_year(document, item, &year_path, &mut problems) else {
+                continue;
+            };
             check_year(&year, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
@@ -424,23 +458,52 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
     Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path).with("detail", error.to_string())
 }
 
-/// Reads the `name` and `name_en` of each holiday period of `item` again
-/// as a record's text fields, as the calendar's own name is read, and
-/// stores the trimmed text in `year`. A `name` that is empty once trimmed
-/// is `required`.
-fn read_holiday_names(year: &mut HolidayYear, item: &Value, path: &Path, problems: &mut Problems) {
-    let Some(periods) = item.get("holidays").and_then(Value::as_array) else {
-        return;
-    };
-    for (index, (holiday, period)) in year.holidays.iter_mut().zip(periods).enumerate() {
-        let Some(object) = period.as_object() else {
+/// Builds the year of `document` from its JSON form `item`, reading the
+/// `name`, `name_en` and `note` of each period as a record's text fields,
+/// as the calendar's own name is read. A `name` that is missing or empty
+/// once trimmed is `required`. Returns `None` when a period is not a JSON
+/// object.
+fn read_year(
+    document: YearDocument,
+    item: &Value,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<HolidayYear> {
+    let periods = item
+        .get("holidays")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut holidays = Vec::with_capacity(document.holidays.len());
+    let mut all_objects = true;
+    for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
+        let holiday_path = path.join("holidays").join(index);
+        // serde also reads a struct from a JSON array, by position, but the
+        // text fields can only be read by name.
+        let Some(object) = value.as_object() else {
+            problems.push(
+                Problem::new(codes::INVALID_HOLIDAY_CALENDAR, holiday_path)
+                    .with("detail", "a holiday period must be a JSON object"),
+            );
+            all_objects = false;
             continue;
         };
-        let holiday_path = path.join("holidays").join(index);
         let mut reader = FieldReader::new(Cells::Json(object), holiday_path, problems);
-        holiday.name = reader.required::<String>("name").unwrap_or_default();
-        holiday.name_en = reader.optional::<String>("name_en");
+        holidays.push(Holiday {
+            name: reader.required::<String>("name").unwrap_or_default(),
+            name_en: reader.optional::<String>("name_en"),
+            first: period.first,
+            last: period.last,
+            days: period.days,
+            working_days: period.working_days,
+            note: reader.optional::<String>("note"),
+        });
     }
+    all_objects.then_some(HolidayYear {
+        year: document.year,
+        source: document.source,
+        holidays,
+    })
 }
 
 /// Checks the rules of one year's arrangement.

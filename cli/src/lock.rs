@@ -1,0 +1,123 @@
+//! The lock that keeps two runs from writing into one output folder.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The name of the lock file inside the output folder. It is hidden and is
+/// not an output. A run leaves it in the folder, because a run that opened
+/// it just before it was removed would lock a file without a name while the
+/// next run locks a new one. Only a failed run that created the folder
+/// removes it.
+pub(crate) const LOCK_FILE: &str = ".xuetong.lock";
+
+/// An exclusive lock on an output folder, held until it is dropped or the
+/// process ends. The operating system releases it when the process is
+/// killed, so a lock never outlives its run.
+#[derive(Debug)]
+pub(crate) struct OutputLock {
+    /// The open lock file, which holds the lock.
+    file: File,
+    /// The output folder.
+    out: PathBuf,
+    /// The outermost folder of the output folder's path that did not exist
+    /// before the lock was taken.
+    created: Option<PathBuf>,
+}
+
+/// The reason the lock could not be taken.
+#[derive(Debug)]
+pub(crate) enum LockError {
+    /// Another process holds the lock.
+    Busy,
+    /// The output folder could not be created.
+    CreateFolder(io::Error),
+    /// The lock file could not be created or locked.
+    Failed(io::Error),
+}
+
+impl OutputLock {
+    /// Creates the folder `out` when it is missing and locks its lock file.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`LockError::Busy`] when another process holds the lock,
+    /// [`LockError::CreateFolder`] when the folder cannot be made, and
+    /// [`LockError::Failed`] when the lock file cannot be made or locked.
+    pub(crate) fn acquire(out: &Path) -> Result<Self, LockError> {
+        let created = out
+            .ancestors()
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+            .last()
+            .map(Path::to_path_buf);
+        std::fs::create_dir_all(out).map_err(LockError::CreateFolder)?;
+        let lock = OutputLock {
+            file: open_lock_file(&out.join(LOCK_FILE)).map_err(LockError::Failed)?,
+            out: out.to_path_buf(),
+            created,
+        };
+        match lock.file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(LockError::Busy),
+            Err(TryLockError::Error(error)) => {
+                lock.release_after_failure();
+                return Err(LockError::Failed(error));
+            }
+        }
+        // A run that ended in failure may have removed the lock file after
+        // this process opened it, in which case the lock is on a file that
+        // the next run cannot see.
+        if !lock.is_still_named() {
+            return Err(LockError::Busy);
+        }
+        Ok(lock)
+    }
+
+    /// Releases the lock after a run that failed, removing the folders that
+    /// [`OutputLock::acquire`] created, with the lock file, when nothing
+    /// else was written into them. A failed run so leaves no new folder.
+    pub(crate) fn release_after_failure(self) {
+        let Some(created) = &self.created else {
+            return;
+        };
+        // Only empty folders are removed: another program may have put
+        // files in them meanwhile.
+        let _ = std::fs::remove_file(self.out.join(LOCK_FILE));
+        for folder in self.out.ancestors() {
+            if std::fs::remove_dir(folder).is_err() || folder == created {
+                break;
+            }
+        }
+    }
+
+    /// Checks that the locked file is still the one named [`LOCK_FILE`].
+    #[cfg(unix)]
+    fn is_still_named(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(locked), Ok(named)) = (
+            self.file.metadata(),
+            std::fs::metadata(self.out.join(LOCK_FILE)),
+        ) else {
+            return false;
+        };
+        locked.dev() == named.dev() && locked.ino() == named.ino()
+    }
+
+    /// Checks that the locked file is still the one named [`LOCK_FILE`].
+    // NOTE: only Unix compares the file with its name. Elsewhere a lock
+    // file removed by a failed run is taken as still in place.
+    #[cfg(not(unix))]
+    fn is_still_named(&self) -> bool {
+        true
+    }
+}
+
+/// Opens the lock file at `path` for writing, creating it when missing,
+/// without truncating it.
+fn open_lock_file(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
