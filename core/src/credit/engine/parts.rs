@@ -16,12 +16,17 @@ use super::{Accrual, CreditContext, Item, Lookup, Part, RuleSet, Skipped, credit
 
 /// The number of parts per thread of the pool. More parts than threads let
 /// a thread that finishes early take another part.
-#[cfg(feature = "parallel")]
 const PARTS_PER_THREAD: usize = 4;
 
+/// The number of items above which a computation runs in more than one
+/// part, even on one thread. A part's temporaries (its candidates, unit
+/// keys and units) take a few hundred bytes per item and live until the
+/// part ends, so a bound on the part bounds them at any input size.
+const MAX_PART_ITEMS: usize = 1 << 16;
+
 /// Runs every step after the check for repeated outcome ids on `items`, in
-/// date order: in parts on the rayon thread pool when the `parallel`
-/// feature is on and the pool has more than one thread, else as one part.
+/// date order, in as many parts as [`part_count`] gives: on the rayon
+/// thread pool when the `parallel` feature is on, else one after another.
 pub(super) fn credit_all<'a>(
     rule_set: &RuleSet,
     context: &'a CreditContext,
@@ -29,13 +34,27 @@ pub(super) fn credit_all<'a>(
     items: Vec<Item<'a>>,
 ) -> Result<Vec<Part>, Problem> {
     #[cfg(feature = "parallel")]
-    {
-        let threads = rayon::current_num_threads();
-        if threads > 1 {
-            return credit_in_parts(rule_set, context, lookup, items, threads * PARTS_PER_THREAD);
-        }
+    let threads = rayon::current_num_threads();
+    #[cfg(not(feature = "parallel"))]
+    let threads = 1;
+    let count = part_count(items.len(), threads);
+    if count > 1 {
+        return credit_in_parts(rule_set, context, lookup, items, count);
     }
     Ok(vec![credit_part(rule_set, context, lookup, &items)?])
+}
+
+/// The number of parts for `items` items on `threads` threads: enough
+/// parts to keep every thread busy, and enough for about [`MAX_PART_ITEMS`]
+/// items or fewer in each. A part ends only between two learners, so one
+/// learner's items can make a part a little larger.
+fn part_count(items: usize, threads: usize) -> usize {
+    let for_threads = if threads > 1 {
+        threads * PARTS_PER_THREAD
+    } else {
+        1
+    };
+    items.div_ceil(MAX_PART_ITEMS).max(for_threads)
 }
 
 /// Splits `items` (in date order) into about `count` parts by learner and
@@ -48,13 +67,6 @@ pub(super) fn credit_all<'a>(
 /// runs without them never compute anything twice.
 ///
 /// [`Credits`]: crate::decimal::Credits
-#[cfg_attr(
-    all(not(feature = "parallel"), not(test)),
-    expect(
-        dead_code,
-        reason = "only the parallel path and tests split the learners"
-    )
-)]
 fn credit_in_parts<'a>(
     rule_set: &RuleSet,
     context: &'a CreditContext,
@@ -383,6 +395,17 @@ mod tests {
             );
             assert_eq!(computation.skipped, skipped, "skipped on {threads} threads");
         }
+    }
+
+    #[test]
+    fn part_count_bounds_items_per_part() {
+        assert_eq!(part_count(10, 1), 1);
+        assert_eq!(part_count(MAX_PART_ITEMS, 1), 1);
+        assert_eq!(part_count(MAX_PART_ITEMS + 1, 1), 2);
+        assert_eq!(part_count(10 * MAX_PART_ITEMS, 1), 10);
+        // Four parts per thread, unless more are needed for their size.
+        assert_eq!(part_count(10, 2), 8);
+        assert_eq!(part_count(10 * MAX_PART_ITEMS, 2), 10);
     }
 
     #[test]
