@@ -496,6 +496,17 @@ struct Part {
     accruals: Vec<Accrual>,
 }
 
+impl Part {
+    fn shrink_to_fit(&mut self) {
+        self.matching.shrink_to_fit();
+        self.limited.shrink_to_fit();
+        self.rounded.shrink_to_fit();
+        self.duplicates.shrink_to_fit();
+        self.banked.shrink_to_fit();
+        self.accruals.shrink_to_fit();
+    }
+}
+
 /// Credits outcomes sorted by [`sort_outcomes`], and returns the accruals
 /// and the skipped outcomes in the order [`Computation`] lists them.
 fn credit_sorted(
@@ -570,6 +581,9 @@ fn credit_part<'a>(
         },
     );
     part.accruals = accruals;
+    // The parts' results wait for the last part to end, so their spare
+    // capacity would add up over every part.
+    part.shrink_to_fit();
     Ok(part)
 }
 
@@ -1265,7 +1279,8 @@ fn apply_caps(
         },
     );
     let mut history: BTreeMap<(LearnerId, usize), Vec<Granted>> = BTreeMap::new();
-    let mut accruals = Vec::new();
+    // Each unit gives one accrual, or two when a cap cuts it.
+    let mut accruals = Vec::with_capacity(units.len());
     for unit in units {
         let rule = &rule_set.rules[unit.rule];
         let key = dedup_key(rule, &unit);

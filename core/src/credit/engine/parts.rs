@@ -162,38 +162,58 @@ pub(super) fn join(
 
 /// Joins the skipped outcomes of [`join`].
 fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skipped> {
-    let mut matching = copies;
-    let mut limited = Vec::new();
+    // Every list goes into one vector of the final length, and each part's
+    // list is freed as soon as it is moved, so the lists are never held
+    // twice. The positions of the later steps are not read.
+    let total = copies.len()
+        + parts
+            .iter()
+            .map(|part| {
+                part.matching.len()
+                    + part.limited.len()
+                    + part.rounded.len()
+                    + part.duplicates.len()
+                    + part.banked.len()
+            })
+            .sum::<usize>();
+    let mut joined: Vec<(usize, Skipped)> = Vec::with_capacity(total);
+    joined.extend(copies);
     for part in &mut parts {
-        matching.append(&mut part.matching);
-        limited.append(&mut part.limited);
+        joined.extend(std::mem::take(&mut part.matching));
+    }
+    let matching_end = joined.len();
+    for part in &mut parts {
+        joined.extend(std::mem::take(&mut part.limited));
     }
 
     // These steps skip each outcome at most once (each skip ends the
     // outcome's pass through them), so positions are unique and the order
     // does not depend on the sort.
+    let (matching, limited) = joined.split_at_mut(matching_end);
     pool::join(
         || matching.sort_unstable_by_key(|&(position, _)| position),
         || limited.sort_unstable_by_key(|&(position, _)| position),
     );
 
-    let later: usize = parts
-        .iter()
-        .map(|part| part.rounded.len() + part.duplicates.len() + part.banked.len())
-        .sum();
-    let mut skipped = Vec::with_capacity(matching.len() + limited.len() + later);
-    skipped.extend(matching.into_iter().map(|(_, item)| item));
-    skipped.extend(limited.into_iter().map(|(_, item)| item));
     for part in &mut parts {
-        skipped.append(&mut part.rounded);
+        append_unsorted(&mut joined, &mut part.rounded);
     }
     for part in &mut parts {
-        skipped.append(&mut part.duplicates);
+        append_unsorted(&mut joined, &mut part.duplicates);
     }
     for part in &mut parts {
-        skipped.append(&mut part.banked);
+        append_unsorted(&mut joined, &mut part.banked);
     }
-    skipped
+    // The standard library (Rust 1.95 at least) collects this in place,
+    // into the allocation of `joined`, because a `Skipped` is smaller than
+    // the pair and aligned alike.
+    joined.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Moves `items` to the end of `joined`, with a position that is not read,
+/// and frees their allocation.
+fn append_unsorted(joined: &mut Vec<(usize, Skipped)>, items: &mut Vec<Skipped>) {
+    joined.extend(std::mem::take(items).into_iter().map(|item| (0, item)));
 }
 
 /// Joins the accruals of the parts, part after part.
