@@ -742,7 +742,10 @@ impl<'a> Counter<'_, 'a> {
     fn records(&self, sessions: &[u32]) -> Records {
         let tables = &self.prepared.tables;
         let records = &self.prepared.report.records;
-        let mut counted = Records::default();
+        let mut counted = Records {
+            keeps_members: !self.scope.is_area(),
+            ..Records::default()
+        };
         if self.scope.is_area() {
             let mut add_if_in_period = |position: usize| {
                 if self.is_in_period(tables.record_session[position]) {
@@ -1251,8 +1254,11 @@ struct Activities {
 
 #[derive(Default)]
 struct Records {
+    /// Whether `members` is kept. An area counts its registered residents
+    /// in place of the learners with records, so for an area it is not.
+    keeps_members: bool,
     /// Learners (by dense index, with repeats) with a counted record of any
-    /// status.
+    /// status, when `keeps_members` is set.
     members: Vec<u32>,
     /// Learners (by dense index, with repeats) with a final attended record.
     active: Vec<u32>,
@@ -1264,7 +1270,9 @@ impl Records {
     /// Counts a record of the learner with dense index `learner`.
     /// Provisional records count only towards the members.
     fn add(&mut self, record: &AttendanceRecord, learner: u32) {
-        self.members.push(learner);
+        if self.keeps_members {
+            self.members.push(learner);
+        }
         if record.provisional {
             return;
         }
