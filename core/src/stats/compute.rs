@@ -742,9 +742,16 @@ impl<'a> Counter<'_, 'a> {
     fn records(&self, sessions: &[u32]) -> Records {
         let tables = &self.prepared.tables;
         let records = &self.prepared.report.records;
-        let mut counted = Records {
-            keeps_members: !self.scope.is_area(),
-            ..Records::default()
+        let mut counted = if self.scope.is_area() {
+            Records {
+                active_seen: vec![false; tables.learners.len()],
+                ..Records::default()
+            }
+        } else {
+            Records {
+                keeps_members: true,
+                ..Records::default()
+            }
         };
         if self.scope.is_area() {
             let mut add_if_in_period = |position: usize| {
@@ -1260,8 +1267,12 @@ struct Records {
     /// Learners (by dense index, with repeats) with a counted record of any
     /// status, when `keeps_members` is set.
     members: Vec<u32>,
-    /// Learners (by dense index, with repeats) with a final attended record.
+    /// Learners (by dense index) with a final attended record: each once
+    /// when `active_seen` is not empty, else with repeats.
     active: Vec<u32>,
+    /// For an area, whose records can be all of a season's, which learners
+    /// `active` holds already; empty for other scopes.
+    active_seen: Vec<bool>,
     check_ins: u64,
     credited_minutes: u64,
 }
@@ -1279,7 +1290,13 @@ impl Records {
         self.credited_minutes += u64::from(record.credited_minutes);
         if record.status.is_attended() {
             self.check_ins += 1;
-            self.active.push(learner);
+            let seen = self
+                .active_seen
+                .get_mut(learner as usize)
+                .is_some_and(|seen| std::mem::replace(seen, true));
+            if !seen {
+                self.active.push(learner);
+            }
         }
     }
 }
