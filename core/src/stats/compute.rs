@@ -1271,7 +1271,7 @@ struct Records {
     /// when `active_seen` is not empty, else with repeats.
     active: Vec<u32>,
     /// For an area, whose records can be all of a season's, which learners
-    /// `active` holds already; empty for other scopes.
+    /// `active` contains already; empty for other scopes.
     active_seen: Vec<bool>,
     check_ins: u64,
     credited_minutes: u64,

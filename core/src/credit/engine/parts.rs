@@ -44,9 +44,9 @@ pub(super) fn credit_all<'a>(
     Ok(vec![credit_part(rule_set, context, lookup, &items)?])
 }
 
-/// The number of parts for `items` items on `threads` threads: enough
-/// parts to keep every thread busy, and enough for about [`MAX_PART_ITEMS`]
-/// items or fewer in each. A part ends only between two learners, so one
+/// Returns the number of parts for `items` items on `threads` threads:
+/// enough to keep every thread busy, and enough for about
+/// [`MAX_PART_ITEMS`] items or fewer in each. A part ends only between two learners, so one
 /// learner's items can make a part a little larger.
 fn part_count(items: usize, threads: usize) -> usize {
     let for_threads = if threads > 1 {
@@ -204,9 +204,9 @@ fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skip
     for part in &mut parts {
         append_unsorted(&mut joined, &mut part.banked);
     }
-    // The standard library (Rust 1.95 at least) collects this in place,
-    // into the allocation of `joined`, because a `Skipped` is smaller than
-    // the pair and aligned alike.
+    // The standard library collects this in place (checked with Rust
+    // 1.95), into the allocation of `joined`, because a `Skipped` is
+    // smaller than the pair and aligned alike.
     joined.into_iter().map(|(_, item)| item).collect()
 }
 
