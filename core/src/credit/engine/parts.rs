@@ -46,8 +46,8 @@ pub(super) fn credit_all<'a>(
 
 /// Returns the number of parts for `items` items on `threads` threads:
 /// enough to keep every thread busy, and enough for about
-/// [`MAX_PART_ITEMS`] items or fewer in each. A part ends only between two learners, so one
-/// learner's items can make a part a little larger.
+/// [`MAX_PART_ITEMS`] items or fewer in each. A part ends only between two
+/// learners, so one learner's items can make a part a little larger.
 fn part_count(items: usize, threads: usize) -> usize {
     let for_threads = if threads > 1 {
         threads * PARTS_PER_THREAD
