@@ -382,7 +382,7 @@ pub fn compute_credits(
     outcomes: &[Outcome],
 ) -> Result<Computation, Problems> {
     let sorted = sort_outcomes(outcomes);
-    let (accruals, skipped) = credit_sorted(rule_set, context, &sorted)?;
+    let (accruals, skipped) = credit_sorted(rule_set, context, sorted)?;
     Ok(Computation {
         rule_set: rule_set.pin(),
         status: rule_set.status,
@@ -398,38 +398,69 @@ pub fn compute_credits(
 
 /// Sorts outcomes by occurrence date, id and content.
 fn sort_outcomes(outcomes: &[Outcome]) -> Vec<&Outcome> {
-    // The keys sit beside the references, so the sort reads an outcome
-    // only when two keys are equal. Copies of one outcome id are ordered by
+    // Every index fits in a `u32` unless there are more than 4 billion
+    // outcomes (600 GB of them), which still sort, with larger keys.
+    if u32::try_from(outcomes.len()).is_ok() {
+        sort_by_index::<u32>(outcomes)
+    } else {
+        sort_by_index::<usize>(outcomes)
+    }
+}
+
+/// The key of an outcome in [`sort_by_index`]: its date, its id as two
+/// numbers (see [`id_key`]) and its index.
+type SortKey<I> = (NaiveDate, (u64, u64), I);
+
+/// Sorts outcomes as [`sort_outcomes`] does, keying each by its index as
+/// an `I`, which must hold every index of `outcomes`.
+fn sort_by_index<I>(outcomes: &[Outcome]) -> Vec<&Outcome>
+where
+    I: Copy + Ord + Send + TryFrom<usize> + TryInto<usize>,
+{
+    // The keys sit beside the indices, so the sort reads an outcome only
+    // when two keys are equal. Copies of one outcome id are ordered by
     // their content, so the copy that counts does not depend on the input
     // order. Outcomes that compare equal have the same JSON form, so which
     // of them comes first changes nothing, and an unstable sort is enough.
-    // The id is kept as a number (see `id_key`).
-    let mut keyed: Vec<(NaiveDate, u128, &Outcome)> = outcomes
+    // With a `u32` index the key takes 24 bytes, where an id as a `u128`
+    // would align it to 16 bytes and a reference would make it 32.
+    let mut keyed: Vec<SortKey<I>> = outcomes
         .iter()
-        .map(|outcome| (outcome.occurred_on, id_key(outcome.id), outcome))
+        .enumerate()
+        .filter_map(|(index, outcome)| {
+            let index = I::try_from(index).ok()?;
+            Some((outcome.occurred_on, id_key(outcome.id), index))
+        })
         .collect();
+    let outcome = |index: I| index.try_into().ok().and_then(|index| outcomes.get(index));
     // The sort compares the keys only, which lets the comparison be inlined
     // into it, and the few runs of equal date and id (copies of one
     // outcome id) are then sorted by content.
-    let key = |&(date, id, _): &(NaiveDate, u128, &Outcome)| (date, id);
+    let key = |&(date, id, _): &SortKey<I>| (date, id);
     #[cfg(feature = "parallel")]
     rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut keyed[..], key);
     #[cfg(not(feature = "parallel"))]
     keyed.sort_unstable_by_key(key);
     for run in keyed.chunk_by_mut(|a, b| key(a) == key(b)) {
         if run.len() > 1 {
-            run.sort_by_cached_key(|&(_, _, outcome)| outcome.to_json().to_string());
+            run.sort_by_cached_key(|&(_, _, index)| {
+                outcome(index).map(|outcome| outcome.to_json().to_string())
+            });
         }
     }
-    // A fresh vector a quarter the size of the keyed one, which is freed
-    // here. Collecting in place would keep the keyed allocation to the end.
-    keyed.iter().map(|&(_, _, outcome)| outcome).collect()
+    // A fresh vector a third the size of the keyed one (with `u32`
+    // indices), which is freed here. Collecting in place would keep the
+    // keyed allocation to the end.
+    keyed
+        .iter()
+        .filter_map(|&(_, _, index)| outcome(index))
+        .collect()
 }
 
-/// Returns `id` as a number that orders ids as their bytes do. Sorts
-/// compare it inline, where comparing the ids themselves calls `memcmp`.
-fn id_key(id: OutcomeId) -> u128 {
-    id.uuid().as_u128()
+/// Returns `id` as two numbers that order ids as their bytes do. Sorts
+/// compare them inline, where comparing the ids themselves calls `memcmp`.
+fn id_key(id: OutcomeId) -> (u64, u64) {
+    id.uuid().as_u64_pair()
 }
 
 /// The lookups that every part of a computation shares.
@@ -496,16 +527,30 @@ struct Part {
     accruals: Vec<Accrual>,
 }
 
+impl Part {
+    fn shrink_to_fit(&mut self) {
+        self.matching.shrink_to_fit();
+        self.limited.shrink_to_fit();
+        self.rounded.shrink_to_fit();
+        self.duplicates.shrink_to_fit();
+        self.banked.shrink_to_fit();
+        self.accruals.shrink_to_fit();
+    }
+}
+
 /// Credits outcomes sorted by [`sort_outcomes`], and returns the accruals
 /// and the skipped outcomes in the order [`Computation`] lists them.
 fn credit_sorted(
     rule_set: &RuleSet,
     context: &CreditContext,
-    sorted: &[&Outcome],
+    sorted: Vec<&Outcome>,
 ) -> Result<(Vec<Accrual>, Vec<Skipped>), Problem> {
     // Neither reads what the other makes, so they run at the same time.
     let (lookup, (copies, items)) =
-        super::pool::join(|| Lookup::new(context, sorted), || split_copies(sorted));
+        super::pool::join(|| Lookup::new(context, &sorted), || split_copies(&sorted));
+    // The items refer to the outcomes themselves, so the sorted references
+    // are freed before the parts allocate.
+    drop(sorted);
     let parts = parts::credit_all(rule_set, context, &lookup, items)?;
     Ok(parts::join(copies, parts))
 }
@@ -570,6 +615,9 @@ fn credit_part<'a>(
         },
     );
     part.accruals = accruals;
+    // The parts' results wait for the last part to end, so their spare
+    // capacity would add up over every part.
+    part.shrink_to_fit();
     Ok(part)
 }
 
@@ -755,14 +803,14 @@ fn match_outcomes<'a>(
 
 /// Finds the ids that occur in more than one of `outcomes`.
 fn repeated_ids(outcomes: &[&Outcome]) -> FxHashSet<OutcomeId> {
-    let mut ids: Vec<u128> = outcomes.iter().map(|outcome| id_key(outcome.id)).collect();
+    let mut ids: Vec<(u64, u64)> = outcomes.iter().map(|outcome| id_key(outcome.id)).collect();
     #[cfg(feature = "parallel")]
     rayon::slice::ParallelSliceMut::par_sort_unstable(&mut ids[..]);
     #[cfg(not(feature = "parallel"))]
     ids.sort_unstable();
     ids.windows(2)
         .filter(|pair| pair[0] == pair[1])
-        .map(|pair| OutcomeId(uuid::Uuid::from_u128(pair[0])))
+        .map(|pair| OutcomeId(uuid::Uuid::from_u64_pair(pair[0].0, pair[0].1)))
         .collect()
 }
 
@@ -1265,7 +1313,8 @@ fn apply_caps(
         },
     );
     let mut history: BTreeMap<(LearnerId, usize), Vec<Granted>> = BTreeMap::new();
-    let mut accruals = Vec::new();
+    // Each unit gives one accrual, or two when a cap cuts it.
+    let mut accruals = Vec::with_capacity(units.len());
     for unit in units {
         let rule = &rule_set.rules[unit.rule];
         let key = dedup_key(rule, &unit);
@@ -1453,6 +1502,32 @@ mod tests {
         let expected_repeats: FxHashSet<OutcomeId> =
             [OutcomeId(ids[0]), OutcomeId(ids[7])].into_iter().collect();
         assert_eq!(repeated, expected_repeats);
+    }
+
+    #[test]
+    fn sort_same_with_either_index() {
+        let learner = Uuid::from_u128(7);
+        let mut outcomes: Vec<Outcome> = ids_differing_at_both_ends()
+            .into_iter()
+            .map(|id| service_with(id, learner))
+            .collect();
+        // A copy of the last id with 120 minutes, which sorts before the one
+        // with 60 by its JSON form.
+        let mut copy = outcomes[7].clone();
+        copy.minutes = Some(120);
+        outcomes.push(copy);
+        let order = |sorted: Vec<&Outcome>| -> Vec<(OutcomeId, Option<u32>)> {
+            sorted
+                .iter()
+                .map(|outcome| (outcome.id, outcome.minutes))
+                .collect()
+        };
+        let mut expected = order(outcomes.iter().collect());
+        expected.sort_by_key(|&(id, minutes)| (id, minutes != Some(120)));
+
+        assert_eq!(order(sort_by_index::<u32>(&outcomes)), expected);
+        assert_eq!(order(sort_by_index::<usize>(&outcomes)), expected);
+        assert_eq!(std::mem::size_of::<SortKey<u32>>(), 24);
     }
 
     #[test]

@@ -742,7 +742,17 @@ impl<'a> Counter<'_, 'a> {
     fn records(&self, sessions: &[u32]) -> Records {
         let tables = &self.prepared.tables;
         let records = &self.prepared.report.records;
-        let mut counted = Records::default();
+        let mut counted = if self.scope.is_area() {
+            Records {
+                active_seen: vec![false; tables.learners.len()],
+                ..Records::default()
+            }
+        } else {
+            Records {
+                keeps_members: true,
+                ..Records::default()
+            }
+        };
         if self.scope.is_area() {
             let mut add_if_in_period = |position: usize| {
                 if self.is_in_period(tables.record_session[position]) {
@@ -1251,11 +1261,18 @@ struct Activities {
 
 #[derive(Default)]
 struct Records {
+    /// Whether `members` is kept. An area counts its registered residents
+    /// in place of the learners with records, so for an area it is not.
+    keeps_members: bool,
     /// Learners (by dense index, with repeats) with a counted record of any
-    /// status.
+    /// status, when `keeps_members` is set.
     members: Vec<u32>,
-    /// Learners (by dense index, with repeats) with a final attended record.
+    /// Learners (by dense index) with a final attended record: each once
+    /// when `active_seen` is not empty, else with repeats.
     active: Vec<u32>,
+    /// For an area, whose records can be all of a season's, which learners
+    /// `active` contains already; empty for other scopes.
+    active_seen: Vec<bool>,
     check_ins: u64,
     credited_minutes: u64,
 }
@@ -1264,14 +1281,22 @@ impl Records {
     /// Counts a record of the learner with dense index `learner`.
     /// Provisional records count only towards the members.
     fn add(&mut self, record: &AttendanceRecord, learner: u32) {
-        self.members.push(learner);
+        if self.keeps_members {
+            self.members.push(learner);
+        }
         if record.provisional {
             return;
         }
         self.credited_minutes += u64::from(record.credited_minutes);
         if record.status.is_attended() {
             self.check_ins += 1;
-            self.active.push(learner);
+            let seen = self
+                .active_seen
+                .get_mut(learner as usize)
+                .is_some_and(|seen| std::mem::replace(seen, true));
+            if !seen {
+                self.active.push(learner);
+            }
         }
     }
 }

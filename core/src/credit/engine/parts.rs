@@ -16,12 +16,17 @@ use super::{Accrual, CreditContext, Item, Lookup, Part, RuleSet, Skipped, credit
 
 /// The number of parts per thread of the pool. More parts than threads let
 /// a thread that finishes early take another part.
-#[cfg(feature = "parallel")]
 const PARTS_PER_THREAD: usize = 4;
 
+/// The number of items above which a computation runs in more than one
+/// part, even on one thread. A part's temporaries (its candidates, unit
+/// keys and units) take a few hundred bytes per item and live until the
+/// part ends, so a bound on the part bounds them at any input size.
+const MAX_PART_ITEMS: usize = 1 << 16;
+
 /// Runs every step after the check for repeated outcome ids on `items`, in
-/// date order: in parts on the rayon thread pool when the `parallel`
-/// feature is on and the pool has more than one thread, else as one part.
+/// date order, in as many parts as [`part_count`] gives: on the rayon
+/// thread pool when the `parallel` feature is on, else one after another.
 pub(super) fn credit_all<'a>(
     rule_set: &RuleSet,
     context: &'a CreditContext,
@@ -29,13 +34,27 @@ pub(super) fn credit_all<'a>(
     items: Vec<Item<'a>>,
 ) -> Result<Vec<Part>, Problem> {
     #[cfg(feature = "parallel")]
-    {
-        let threads = rayon::current_num_threads();
-        if threads > 1 {
-            return credit_in_parts(rule_set, context, lookup, items, threads * PARTS_PER_THREAD);
-        }
+    let threads = rayon::current_num_threads();
+    #[cfg(not(feature = "parallel"))]
+    let threads = 1;
+    let count = part_count(items.len(), threads);
+    if count > 1 {
+        return credit_in_parts(rule_set, context, lookup, items, count);
     }
     Ok(vec![credit_part(rule_set, context, lookup, &items)?])
+}
+
+/// Returns the number of parts for `items` items on `threads` threads:
+/// enough to keep every thread busy, and enough for about
+/// [`MAX_PART_ITEMS`] items or fewer in each. A part ends only between two
+/// learners, so one learner's items can make a part a little larger.
+fn part_count(items: usize, threads: usize) -> usize {
+    let for_threads = if threads > 1 {
+        threads * PARTS_PER_THREAD
+    } else {
+        1
+    };
+    items.div_ceil(MAX_PART_ITEMS).max(for_threads)
 }
 
 /// Splits `items` (in date order) into about `count` parts by learner and
@@ -48,13 +67,6 @@ pub(super) fn credit_all<'a>(
 /// runs without them never compute anything twice.
 ///
 /// [`Credits`]: crate::decimal::Credits
-#[cfg_attr(
-    all(not(feature = "parallel"), not(test)),
-    expect(
-        dead_code,
-        reason = "only the parallel path and tests split the learners"
-    )
-)]
 fn credit_in_parts<'a>(
     rule_set: &RuleSet,
     context: &'a CreditContext,
@@ -150,38 +162,58 @@ pub(super) fn join(
 
 /// Joins the skipped outcomes of [`join`].
 fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skipped> {
-    let mut matching = copies;
-    let mut limited = Vec::new();
+    // Every list goes into one vector of the final length, and each part's
+    // list is freed as soon as it is moved, so the lists are never held
+    // twice. The positions of the later steps are not read.
+    let total = copies.len()
+        + parts
+            .iter()
+            .map(|part| {
+                part.matching.len()
+                    + part.limited.len()
+                    + part.rounded.len()
+                    + part.duplicates.len()
+                    + part.banked.len()
+            })
+            .sum::<usize>();
+    let mut joined: Vec<(usize, Skipped)> = Vec::with_capacity(total);
+    joined.extend(copies);
     for part in &mut parts {
-        matching.append(&mut part.matching);
-        limited.append(&mut part.limited);
+        joined.extend(std::mem::take(&mut part.matching));
+    }
+    let matching_end = joined.len();
+    for part in &mut parts {
+        joined.extend(std::mem::take(&mut part.limited));
     }
 
     // These steps skip each outcome at most once (each skip ends the
     // outcome's pass through them), so positions are unique and the order
     // does not depend on the sort.
+    let (matching, limited) = joined.split_at_mut(matching_end);
     pool::join(
         || matching.sort_unstable_by_key(|&(position, _)| position),
         || limited.sort_unstable_by_key(|&(position, _)| position),
     );
 
-    let later: usize = parts
-        .iter()
-        .map(|part| part.rounded.len() + part.duplicates.len() + part.banked.len())
-        .sum();
-    let mut skipped = Vec::with_capacity(matching.len() + limited.len() + later);
-    skipped.extend(matching.into_iter().map(|(_, item)| item));
-    skipped.extend(limited.into_iter().map(|(_, item)| item));
     for part in &mut parts {
-        skipped.append(&mut part.rounded);
+        append_unsorted(&mut joined, &mut part.rounded);
     }
     for part in &mut parts {
-        skipped.append(&mut part.duplicates);
+        append_unsorted(&mut joined, &mut part.duplicates);
     }
     for part in &mut parts {
-        skipped.append(&mut part.banked);
+        append_unsorted(&mut joined, &mut part.banked);
     }
-    skipped
+    // The standard library collects this in place (checked with Rust
+    // 1.95), into the allocation of `joined`, because a `Skipped` is
+    // smaller than the pair and aligned alike.
+    joined.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Moves `items` to the end of `joined`, with a position that is not read,
+/// and frees their allocation.
+fn append_unsorted(joined: &mut Vec<(usize, Skipped)>, items: &mut Vec<Skipped>) {
+    joined.extend(std::mem::take(items).into_iter().map(|item| (0, item)));
 }
 
 /// Joins the accruals of the parts, part after part.
@@ -383,6 +415,17 @@ mod tests {
             );
             assert_eq!(computation.skipped, skipped, "skipped on {threads} threads");
         }
+    }
+
+    #[test]
+    fn part_count_bounds_items_per_part() {
+        assert_eq!(part_count(10, 1), 1);
+        assert_eq!(part_count(MAX_PART_ITEMS, 1), 1);
+        assert_eq!(part_count(MAX_PART_ITEMS + 1, 1), 2);
+        assert_eq!(part_count(10 * MAX_PART_ITEMS, 1), 10);
+        // Four parts per thread, unless more are needed for their size.
+        assert_eq!(part_count(10, 2), 8);
+        assert_eq!(part_count(10 * MAX_PART_ITEMS, 2), 10);
     }
 
     #[test]
