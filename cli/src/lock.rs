@@ -141,7 +141,15 @@ fn open_lock_file(path: &Path) -> Result<File, LockError> {
     if std::fs::symlink_metadata(path).is_ok_and(|entry| !entry.is_file()) {
         return Err(LockError::NotAFile(path.to_path_buf()));
     }
-    let file = lock_file_options().open(path);
+    let file = lock_file_options(true).open(path).or_else(|error| {
+        // A lock needs no write access, so a lock file that another user
+        // made and this user may only read still works.
+        if error.kind() == io::ErrorKind::PermissionDenied {
+            lock_file_options(false).open(path).map_err(|_| error)
+        } else {
+            Err(error)
+        }
+    });
     file.map_err(|error| {
         // The entry may have been replaced by a link or a folder since the
         // check above.
@@ -153,10 +161,15 @@ fn open_lock_file(path: &Path) -> Result<File, LockError> {
     })
 }
 
-/// The options that open the lock file for writing, created when missing.
-fn lock_file_options() -> OpenOptions {
+/// Returns the options that open the lock file: for writing, created when
+/// missing, or else for reading only.
+fn lock_file_options(write: bool) -> OpenOptions {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    if write {
+        options.write(true).create(true).truncate(false);
+    } else {
+        options.read(true);
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
