@@ -32,6 +32,9 @@ pub(crate) enum LockError {
     Busy,
     /// The output folder could not be created.
     CreateFolder(io::Error),
+    /// The lock file's name is taken by a folder, a symbolic link or some
+    /// other entry that is not a regular file.
+    NotAFile(PathBuf),
     /// The lock file could not be created or locked.
     Failed(io::Error),
 }
@@ -42,8 +45,10 @@ impl OutputLock {
     /// # Errors
     ///
     /// Returns [`LockError::Busy`] when another process holds the lock,
-    /// [`LockError::CreateFolder`] when the folder cannot be made, and
-    /// [`LockError::Failed`] when the lock file cannot be made or locked.
+    /// [`LockError::CreateFolder`] when the folder cannot be made,
+    /// [`LockError::NotAFile`] when the lock file's name is taken by
+    /// something else, and [`LockError::Failed`] when the lock file cannot
+    /// be made or locked.
     pub(crate) fn acquire(out: &Path) -> Result<Self, LockError> {
         let created = out
             .ancestors()
@@ -51,8 +56,17 @@ impl OutputLock {
             .last()
             .map(Path::to_path_buf);
         std::fs::create_dir_all(out).map_err(LockError::CreateFolder)?;
+        let file = match open_lock_file(&out.join(LOCK_FILE)) {
+            Ok(file) => file,
+            Err(error) => {
+                if let Some(created) = &created {
+                    remove_created(out, created);
+                }
+                return Err(error);
+            }
+        };
         let lock = OutputLock {
-            file: open_lock_file(&out.join(LOCK_FILE)).map_err(LockError::Failed)?,
+            file,
             out: out.to_path_buf(),
             created,
         };
@@ -80,14 +94,8 @@ impl OutputLock {
         let Some(created) = &self.created else {
             return;
         };
-        // Only empty folders are removed: another program may have put
-        // files in them meanwhile.
         let _ = std::fs::remove_file(self.out.join(LOCK_FILE));
-        for folder in self.out.ancestors() {
-            if std::fs::remove_dir(folder).is_err() || folder == created {
-                break;
-            }
-        }
+        remove_created(&self.out, created);
     }
 
     /// Checks that the locked file is still the one named [`LOCK_FILE`].
@@ -112,12 +120,60 @@ impl OutputLock {
     }
 }
 
-/// Opens the lock file at `path` for writing, creating it when missing,
-/// without truncating it.
-fn open_lock_file(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
+/// Removes the folders from `out` up to `created`, the outermost one that a
+/// run made, while they are empty.
+fn remove_created(out: &Path, created: &Path) {
+    // Only empty folders are removed: another program may have put files in
+    // them meanwhile.
+    for folder in out.ancestors() {
+        if std::fs::remove_dir(folder).is_err() || folder == created {
+            break;
+        }
+    }
+}
+
+/// Opens the lock file at `path`, creating it when missing, without
+/// truncating it and without following a symbolic link.
+fn open_lock_file(path: &Path) -> Result<File, LockError> {
+    // A symbolic link would make the run create or lock a file outside the
+    // output folder. A folder cannot be opened for writing, and opening a
+    // FIFO would wait for a reader.
+    if std::fs::symlink_metadata(path).is_ok_and(|entry| !entry.is_file()) {
+        return Err(LockError::NotAFile(path.to_path_buf()));
+    }
+    let file = lock_file_options(true).open(path).or_else(|error| {
+        // A lock needs no write access, so a lock file that another user
+        // made and this user may only read still works.
+        if error.kind() == io::ErrorKind::PermissionDenied {
+            lock_file_options(false).open(path).map_err(|_| error)
+        } else {
+            Err(error)
+        }
+    });
+    file.map_err(|error| {
+        // The entry may have been replaced by a link or a folder since the
+        // check above.
+        if std::fs::symlink_metadata(path).is_ok_and(|entry| !entry.is_file()) {
+            LockError::NotAFile(path.to_path_buf())
+        } else {
+            LockError::Failed(error)
+        }
+    })
+}
+
+/// Returns the options that open the lock file: for writing, created when
+/// missing, or else for reading only.
+fn lock_file_options(write: bool) -> OpenOptions {
+    let mut options = OpenOptions::new();
+    if write {
+        options.write(true).create(true).truncate(false);
+    } else {
+        options.read(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options
 }

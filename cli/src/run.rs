@@ -248,6 +248,10 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
             "failed to create the folder {}: {error}",
             out.display()
         )),
+        LockError::NotAFile(lock_file) => Stop::BadInput(format!(
+            "{} is not a regular file, so it cannot lock the folder for this run; remove it or give another --out folder",
+            lock_file.display()
+        )),
         LockError::Failed(error) => Stop::Failure(format!(
             "failed to lock the folder {} for this run: {error}; check that the folder is writable",
             out.display()

@@ -750,6 +750,50 @@ fn run_into_a_locked_folder_is_busy() {
     assert!(last.ends_with("produced 17 files with 105 rows"), "{last}");
 }
 
+#[test]
+fn run_with_a_folder_as_lock_file() {
+    let out = Scratch::new("run-lock-folder");
+    std::fs::create_dir(out.join(LOCK_FILE)).unwrap();
+
+    let output = run_example(&out, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!(
+        "error: {} is not a regular file, so it cannot lock the folder for this run; remove it",
+        out.join(LOCK_FILE).display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert_eq!(listing(&out), [LOCK_FILE], "the run wrote outputs");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_does_not_follow_a_linked_lock_file() {
+    let scratch = Scratch::new("run-lock-link");
+    let out = scratch.join("out");
+    std::fs::create_dir(&out).unwrap();
+    // A link to a file that does not exist yet, which opening the link for
+    // writing would create, and a link to a file that exists.
+    let missing = scratch.join("made-by-the-run");
+    let existing = scratch.join("existing");
+    std::fs::write(&existing, "kept\n").unwrap();
+
+    for target in [&missing, &existing] {
+        let link = out.join(LOCK_FILE);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+
+        let output = run_example(&out, &[]);
+
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let expected = format!("error: {} is not a regular file", link.display());
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+        assert_eq!(listing(&out), [LOCK_FILE], "the run wrote outputs");
+    }
+    assert!(!missing.exists(), "the run created the target of the link");
+    assert_eq!(text(&existing), "kept\n");
+}
+
 /// Makes an empty bundle folder and an empty output folder in a new
 /// scratch folder.
 fn empty_bundle_and_out(name: &str) -> (Scratch, PathBuf, PathBuf) {

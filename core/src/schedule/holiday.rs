@@ -264,6 +264,11 @@ impl HolidayCalendar {
     ///
     /// Returns every problem found, with paths into the document.
     pub fn from_json(value: &Value, path: &Path) -> Result<Self, Problems> {
+        if !value.is_object() {
+            let mut problems = Problems::new();
+            problems.push(not_an_object(path.clone(), "a holiday calendar"));
+            return Err(problems);
+        }
         let document: CalendarDocument = serde_json::from_value(value.clone())
             .map_err(|error| invalid_calendar(path.clone(), &error))?;
         let mut problems = Problems::new();
@@ -296,6 +301,9 @@ impl HolidayCalendar {
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
+            if !check_objects(item, &year_path, &mut problems) {
+                continue;
+            }
             let document: YearDocument = match serde_json::from_value(item.clone()) {
                 Ok(document) => document,
                 Err(error) => {
@@ -303,9 +311,7 @@ impl HolidayCalendar {
                     continue;
                 }
             };
-            let Some(year) = read_year(document, item, &year_path, &mut problems) else {
-                continue;
-            };
+            let year = read_year(document, item, &year_path, &mut problems);
             check_year(&year, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
@@ -461,49 +467,107 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 /// Builds the year of `document` from its JSON form `item`, reading the
 /// `name`, `name_en` and `note` of each period as a record's text fields,
 /// as the calendar's own name is read. A `name` that is missing or empty
-/// once trimmed is `required`. Returns `None` when a period is not a JSON
-/// object.
+/// once trimmed is `required`. The periods are JSON objects, as
+/// [`check_objects`] checked.
 fn read_year(
     document: YearDocument,
     item: &Value,
     path: &Path,
     problems: &mut Problems,
-) -> Option<HolidayYear> {
+) -> HolidayYear {
     let periods = item
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
     let mut holidays = Vec::with_capacity(document.holidays.len());
-    let mut all_objects = true;
     for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
-        let holiday_path = path.join("holidays").join(index);
-        // serde also reads a struct from a JSON array, by position, but the
-        // text fields can only be read by name.
         let Some(object) = value.as_object() else {
-            problems.push(
-                Problem::new(codes::INVALID_HOLIDAY_CALENDAR, holiday_path)
-                    .with("detail", "a holiday period must be a JSON object"),
-            );
-            all_objects = false;
             continue;
         };
-        let mut reader = FieldReader::new(Cells::Json(object), holiday_path, problems);
+        let texts = read_period_texts(object, path.join("holidays").join(index), problems);
         holidays.push(Holiday {
-            name: reader.required::<String>("name").unwrap_or_default(),
-            name_en: reader.optional::<String>("name_en"),
+            name: texts.name,
+            name_en: texts.name_en,
             first: period.first,
             last: period.last,
             days: period.days,
             working_days: period.working_days,
-            note: reader.optional::<String>("note"),
+            note: texts.note,
         });
     }
-    all_objects.then_some(HolidayYear {
+    HolidayYear {
         year: document.year,
         source: document.source,
         holidays,
-    })
+    }
+}
+
+/// The text fields of one holiday period.
+struct PeriodTexts {
+    name: String,
+    name_en: Option<String>,
+    note: Option<String>,
+}
+
+/// Reads the `name`, `name_en` and `note` of the period `object` as a
+/// record's text fields.
+fn read_period_texts(
+    object: &serde_json::Map<String, Value>,
+    path: Path,
+    problems: &mut Problems,
+) -> PeriodTexts {
+    let mut reader = FieldReader::new(Cells::Json(object), path, problems);
+    PeriodTexts {
+        name: reader.required::<String>("name").unwrap_or_default(),
+        name_en: reader.optional::<String>("name_en"),
+        note: reader.optional::<String>("note"),
+    }
+}
+
+/// Reports each part of the year `item` that must be a JSON object and is
+/// not: the year itself, its `source` and its periods. serde also reads a
+/// struct from a JSON list, by field order, which would skip the checks of
+/// the text fields that are read by name. Returns whether every part is an
+/// object. When one is not, the text fields of the periods that are objects
+/// are still checked, because the year is not read further.
+fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
+    let Some(year) = item.as_object() else {
+        problems.push(not_an_object(path.clone(), "a year"));
+        return false;
+    };
+    let mut objects = true;
+    if let Some(source) = year.get("source")
+        && !source.is_null()
+        && !source.is_object()
+    {
+        problems.push(not_an_object(path.join("source"), "a notice source"));
+        objects = false;
+    }
+    let periods = year.get("holidays").and_then(Value::as_array);
+    for (index, period) in periods.into_iter().flatten().enumerate() {
+        if !period.is_object() {
+            let holiday_path = path.join("holidays").join(index);
+            problems.push(not_an_object(holiday_path, "a holiday period"));
+            objects = false;
+        }
+    }
+    if !objects {
+        for (index, period) in periods.into_iter().flatten().enumerate() {
+            if let Some(object) = period.as_object() {
+                let holiday_path = path.join("holidays").join(index);
+                read_period_texts(object, holiday_path, problems);
+            }
+        }
+    }
+    objects
+}
+
+/// Returns the problem of `part`, a part of a calendar such as "a year",
+/// that is not a JSON object.
+fn not_an_object(path: Path, part: &str) -> Problem {
+    Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path)
+        .with("detail", format!("{part} must be a JSON object"))
 }
 
 /// Checks the rules of one year's arrangement.
