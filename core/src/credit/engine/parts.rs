@@ -204,9 +204,14 @@ fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skip
     for part in &mut parts {
         append_unsorted(&mut joined, &mut part.banked);
     }
-    // The standard library collects this in place (checked with Rust
-    // 1.95), into the allocation of `joined`, because a `Skipped` is
-    // smaller than the pair and aligned alike.
+    without_positions(joined)
+}
+
+/// Drops the positions of `joined`, keeping its allocation.
+fn without_positions(joined: Vec<(usize, Skipped)>) -> Vec<Skipped> {
+    // The standard library (1.95) collects this in place, because a
+    // `Skipped` is smaller than the pair and aligned alike. The test
+    // `positions_dropped_in_place` fails if a later version does not.
     joined.into_iter().map(|(_, item)| item).collect()
 }
 
@@ -451,6 +456,25 @@ mod tests {
         let (accruals_in_parts, skipped_in_parts) = join(copies, parts);
         assert_eq!(accruals_in_parts, accruals);
         assert_eq!(skipped_in_parts, skipped);
+    }
+
+    #[test]
+    fn positions_dropped_in_place() {
+        let context = context();
+        let outcomes = outcomes(3000);
+        let sorted = sort_outcomes(&outcomes);
+        let lookup = Lookup::new(&context, &sorted);
+        let (copies, items) = split_copies(&sorted);
+        let part = credit_part(&presets::community(), &context, &lookup, &items).unwrap();
+        let (_, skipped) = join(copies, vec![part]);
+        let joined: Vec<(usize, Skipped)> = skipped.iter().cloned().enumerate().collect();
+        let allocation = joined.as_ptr().cast::<u8>();
+
+        let stripped = without_positions(joined);
+        // A new vector would start elsewhere, since `joined` was still
+        // allocated while it was filled.
+        assert_eq!(stripped.as_ptr().cast::<u8>(), allocation);
+        assert_eq!(stripped, skipped);
     }
 
     #[test]
