@@ -204,9 +204,14 @@ fn join_skipped(copies: Vec<(usize, Skipped)>, mut parts: Vec<Part>) -> Vec<Skip
     for part in &mut parts {
         append_unsorted(&mut joined, &mut part.banked);
     }
-    // The standard library collects this in place (checked with Rust
-    // 1.95), into the allocation of `joined`, because a `Skipped` is
-    // smaller than the pair and aligned alike.
+    without_positions(joined)
+}
+
+/// Drops the positions of `joined`, keeping its allocation.
+fn without_positions(joined: Vec<(usize, Skipped)>) -> Vec<Skipped> {
+    // The standard library (1.95) collects this in place, because a
+    // `Skipped` is smaller than the pair and aligned alike. The test
+    // `positions_dropped_in_place` fails if a later version does not.
     joined.into_iter().map(|(_, item)| item).collect()
 }
 
@@ -283,7 +288,7 @@ mod tests {
     /// Outcomes of every kind the community rules credit, spread over
     /// learners and days by a fixed pseudo-random sequence, with repeated
     /// ids, banked results, unknown courses and dates after recording.
-    fn outcomes() -> Vec<Outcome> {
+    fn outcomes(count: u64) -> Vec<Outcome> {
         let mut state: u64 = 0x2021;
         let mut next = move |bound: u64| {
             state = state
@@ -293,7 +298,7 @@ mod tests {
         };
         let start = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
         let mut outcomes = Vec::new();
-        for index in 0..3000_u64 {
+        for index in 0..count {
             // Every 50th outcome repeats the id of an earlier one, for
             // another learner and day.
             let id = if index % 50 == 49 { index - 7 } else { index };
@@ -342,7 +347,7 @@ mod tests {
     fn parts_join_as_one_part() {
         let rules = presets::community();
         let context = context();
-        let outcomes = outcomes();
+        let outcomes = outcomes(3000);
         let sorted = sort_outcomes(&outcomes);
         let lookup = Lookup::new(&context, &sorted);
         let (copies, items) = split_copies(&sorted);
@@ -398,7 +403,7 @@ mod tests {
     fn compute_same_on_pools_of_one_and_three() {
         let rules = presets::community();
         let context = context();
-        let outcomes = outcomes();
+        let outcomes = outcomes(3000);
         let sorted = sort_outcomes(&outcomes);
         let lookup = Lookup::new(&context, &sorted);
         let (copies, items) = split_copies(&sorted);
@@ -426,6 +431,50 @@ mod tests {
         // Four parts per thread, unless more are needed for their size.
         assert_eq!(part_count(10, 2), 8);
         assert_eq!(part_count(10 * MAX_PART_ITEMS, 2), 10);
+    }
+
+    #[test]
+    fn one_thread_splits_large_input() {
+        // A tenth more outcomes than one part holds: after the copies of
+        // repeated ids (one in fifty) leave, the items still need two parts.
+        let rules = presets::community();
+        let context = context();
+        let outcomes = outcomes(MAX_PART_ITEMS as u64 * 11 / 10);
+        let sorted = sort_outcomes(&outcomes);
+        let lookup = Lookup::new(&context, &sorted);
+        let (copies, items) = split_copies(&sorted);
+        assert!(items.len() > MAX_PART_ITEMS);
+        let one = credit_part(&rules, &context, &lookup, &items).unwrap();
+        let (accruals, skipped) = join(copies.clone(), vec![one]);
+
+        let in_parts = || credit_all(&rules, &context, &lookup, items.clone()).unwrap();
+        #[cfg(feature = "parallel")]
+        let parts = crate::test_pool::pool(1).install(in_parts);
+        #[cfg(not(feature = "parallel"))]
+        let parts = in_parts();
+        assert_eq!(parts.len(), 2);
+        let (accruals_in_parts, skipped_in_parts) = join(copies, parts);
+        assert_eq!(accruals_in_parts, accruals);
+        assert_eq!(skipped_in_parts, skipped);
+    }
+
+    #[test]
+    fn positions_dropped_in_place() {
+        let context = context();
+        let outcomes = outcomes(3000);
+        let sorted = sort_outcomes(&outcomes);
+        let lookup = Lookup::new(&context, &sorted);
+        let (copies, items) = split_copies(&sorted);
+        let part = credit_part(&presets::community(), &context, &lookup, &items).unwrap();
+        let (_, skipped) = join(copies, vec![part]);
+        let joined: Vec<(usize, Skipped)> = skipped.iter().cloned().enumerate().collect();
+        let allocation = joined.as_ptr().cast::<u8>();
+
+        let stripped = without_positions(joined);
+        // A new vector would start elsewhere, since `joined` was still
+        // allocated while it was filled.
+        assert_eq!(stripped.as_ptr().cast::<u8>(), allocation);
+        assert_eq!(stripped, skipped);
     }
 
     #[test]
