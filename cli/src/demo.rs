@@ -10,7 +10,7 @@ use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::say;
 
 use crate::generate::write_sample;
-use crate::run::{RunArgs, lock_output, run_locked};
+use crate::run::{RunArgs, check_out_folder, lock_output, run_locked};
 
 /// The folder the demo writes to when `--out` is not given.
 const DEFAULT_OUT: &str = "xuetong-demo";
@@ -40,7 +40,7 @@ pub(crate) struct DemoArgs {
 /// is locked before the sample is written into it, as `xuetong run` locks
 /// it.
 pub(crate) fn demo(args: &DemoArgs, locale: Locale) -> u8 {
-    let lock = match lock_output(&args.out) {
+    let lock = match check_out_folder(&args.out).and_then(|()| lock_output(&args.out)) {
         Ok(lock) => lock,
         Err(stop) => return stop.report(),
     };

@@ -321,12 +321,7 @@ fn check_folders(args: &RunArgs) -> Result<(), Stop> {
             args.bundle.display()
         )));
     }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(Stop::BadInput(format!(
-            "--out {} is a file; give a folder for the outputs",
-            args.out.display()
-        )));
-    }
+    check_out_folder(&args.out)?;
     let same = match (args.bundle.canonicalize(), args.out.canonicalize()) {
         (Ok(bundle), Ok(out)) => bundle == out,
         _ => false,
@@ -335,6 +330,19 @@ fn check_folders(args: &RunArgs) -> Result<(), Stop> {
         return Err(Stop::BadInput(format!(
             "--out {} is the bundle folder; give another folder so that the bundle's outcomes.csv is not replaced",
             args.out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that the output folder `out` is a folder or does not exist yet.
+/// An `out` that is a file is bad input, reported before the folder is
+/// locked, because locking would fail to create the folder.
+pub(crate) fn check_out_folder(out: &Path) -> Result<(), Stop> {
+    if out.exists() && !out.is_dir() {
+        return Err(Stop::BadInput(format!(
+            "--out {} is a file; give a folder for the outputs",
+            out.display()
         )));
     }
     Ok(())

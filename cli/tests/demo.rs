@@ -93,3 +93,22 @@ fn demo_into_a_locked_folder_is_busy() {
     assert!(message.contains(&expected), "{message}");
     assert_eq!(listing(&out), [LOCK_FILE], "the busy demo wrote its bundle");
 }
+
+#[test]
+fn demo_into_a_file_is_bad_input() {
+    let dir = Scratch::new("file");
+    let out = dir.join("demo.txt");
+    std::fs::write(&out, "kept").unwrap();
+
+    let output = demo_of_3000(&out);
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "error: --out {} is a file; give a folder for the outputs",
+        out.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    let kept = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(kept, "kept", "the demo changed the file");
+}

@@ -55,6 +55,7 @@ use thiserror::Error;
 
 use super::codes;
 use super::weekday::Weekday;
+use crate::credit::xapi::check_iri;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader};
 
@@ -81,7 +82,8 @@ pub struct NoticeSource {
     /// The day the notice was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<NaiveDate>,
-    /// Where the notice can be read.
+    /// The address of the notice: an absolute http or https URL without
+    /// user info, query or fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -176,9 +178,24 @@ struct CalendarDocument {
 struct YearDocument {
     year: i32,
     #[serde(default)]
-    source: Option<NoticeSource>,
+    source: Option<SourceDocument>,
     #[serde(default)]
     holidays: Vec<PeriodDocument>,
+}
+
+/// The JSON form of a year's notice source. Its text fields are read from
+/// the document as a record's text fields, in `read_source`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceDocument {
+    #[serde(default, rename = "title")]
+    _title: serde::de::IgnoredAny,
+    #[serde(default, rename = "document")]
+    _document: serde::de::IgnoredAny,
+    #[serde(default)]
+    issued: Option<NaiveDate>,
+    #[serde(default, rename = "url")]
+    _url: serde::de::IgnoredAny,
 }
 
 /// The JSON form of one holiday period. Its text fields are read from the
@@ -465,10 +482,10 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 }
 
 /// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en` and `note` of each period as a record's text fields,
-/// as the calendar's own name is read. A `name` that is missing or empty
-/// once trimmed is `required`. The periods are JSON objects, as
-/// [`check_objects`] checked.
+/// `name`, `name_en` and `note` of each period and the text fields of the
+/// source as a record's text fields, as the calendar's own name is read. A
+/// `name` that is missing or empty once trimmed is `required`. The source
+/// and the periods are JSON objects, as [`check_objects`] checked.
 fn read_year(
     document: YearDocument,
     item: &Value,
@@ -496,10 +513,46 @@ fn read_year(
             note: texts.note,
         });
     }
+    let source_object = item.get("source").and_then(Value::as_object);
+    let source = match (document.source, source_object) {
+        (Some(source), Some(object)) => Some(NoticeSource {
+            issued: source.issued,
+            ..read_source(object, path.join("source"), problems)
+        }),
+        _ => None,
+    };
     HolidayYear {
         year: document.year,
-        source: document.source,
+        source,
         holidays,
+    }
+}
+
+/// Reads the `title`, `document` and `url` of the notice source `object` as
+/// a record's text fields, leaving `issued` out. A missing `title` is
+/// `required`, and a `url` that is not an absolute http or https URL is
+/// `invalid_iri`, as the platform's home page is.
+fn read_source(
+    object: &serde_json::Map<String, Value>,
+    path: Path,
+    problems: &mut Problems,
+) -> NoticeSource {
+    let url_path = path.join("url");
+    let mut reader = FieldReader::new(Cells::Json(object), path, problems);
+    let title = reader.required::<String>("title").unwrap_or_default();
+    let document = reader.optional::<String>("document");
+    let url = reader.optional::<String>("url");
+    if let Some(problem) = url
+        .as_deref()
+        .and_then(|url| check_iri(url, "url", url_path))
+    {
+        reader.report(problem);
+    }
+    NoticeSource {
+        title,
+        document,
+        issued: None,
+        url,
     }
 }
 
@@ -529,8 +582,8 @@ fn read_period_texts(
 /// not: the year itself, its `source` and its periods. serde also reads a
 /// struct from a JSON list, by field order, which would skip the checks of
 /// the text fields that are read by name. Returns whether every part is an
-/// object. When one is not, the text fields of the periods that are objects
-/// are still checked, because the year is not read further.
+/// object. When one is not, the text fields of the source and the periods
+/// that are objects are still checked, because the year is not read further.
 fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     let Some(year) = item.as_object() else {
         problems.push(not_an_object(path.clone(), "a year"));
@@ -553,6 +606,9 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
         }
     }
     if !objects {
+        if let Some(source) = year.get("source").and_then(Value::as_object) {
+            read_source(source, path.join("source"), problems);
+        }
         for (index, period) in periods.into_iter().flatten().enumerate() {
             if let Some(object) = period.as_object() {
                 let holiday_path = path.join("holidays").join(index);
