@@ -55,7 +55,7 @@ use thiserror::Error;
 
 use super::codes;
 use super::weekday::Weekday;
-use crate::credit::xapi::check_iri;
+use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader};
 
@@ -82,8 +82,8 @@ pub struct NoticeSource {
     /// The day the notice was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<NaiveDate>,
-    /// The address of the notice: an absolute http or https URL without
-    /// user info, query or fragment.
+    /// The address of the notice: an absolute http or https URL with a host
+    /// and without user info. A query and a fragment are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -530,8 +530,10 @@ fn read_year(
 
 /// Reads the `title`, `document` and `url` of the notice source `object` as
 /// a record's text fields, leaving `issued` out. A missing `title` is
-/// `required`, and a `url` that is not an absolute http or https URL is
-/// `invalid_iri`, as the platform's home page is.
+/// `required`, and a `url` that is not an absolute http or https URL with a
+/// host is `invalid_url`. Unlike the platform's home page, which is
+/// `invalid_iri` with a query or a fragment, the `url` may carry both,
+/// because it is only read and never a base for ids.
 fn read_source(
     object: &serde_json::Map<String, Value>,
     path: Path,
@@ -542,11 +544,12 @@ fn read_source(
     let title = reader.required::<String>("title").unwrap_or_default();
     let document = reader.optional::<String>("document");
     let url = reader.optional::<String>("url");
-    if let Some(problem) = url
-        .as_deref()
-        .and_then(|url| check_iri(url, "url", url_path))
-    {
-        reader.report(problem);
+    if let Some(url) = url.as_deref().filter(|url| !is_http_url(url, true)) {
+        reader.report(
+            Problem::new(codes::INVALID_URL, url_path)
+                .with("field", "url")
+                .with("value", url),
+        );
     }
     NoticeSource {
         title,
