@@ -303,8 +303,20 @@ pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
         c.is_whitespace()
             || c.is_control()
             || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+            || is_bidi_format(c)
     });
     host_ok && clean
+}
+
+/// Returns whether `c` is a bidirectional formatting character: the marks
+/// ALM, LRM and RLM, the embeddings and overrides U+202A to U+202E and the
+/// isolates U+2066 to U+2069. An address that contains one can display as
+/// a different address.
+fn is_bidi_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn verb(id: &str, en: &str, zh: &str) -> Value {
