@@ -45,6 +45,7 @@ export type ProblemCode =
   | "unknown_holiday_calendar"
   | "holiday_year_unknown"
   | "invalid_holiday_calendar"
+  | "invalid_url"
   | "duplicate_holiday_year"
   | "holiday_days_mismatch"
   | "holiday_outside_year"
@@ -228,6 +229,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "unknown_holiday_calendar",
   "holiday_year_unknown",
   "invalid_holiday_calendar",
+  "invalid_url",
   "duplicate_holiday_year",
   "holiday_days_mismatch",
   "holiday_outside_year",

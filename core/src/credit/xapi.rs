@@ -281,23 +281,42 @@ impl XapiOptions {
 /// problem names `field`. A base URL with a query or fragment would make
 /// every id built under it wrong, and user info could carry a password.
 pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> {
+    (!is_http_url(text, false)).then(|| {
+        Problem::new(codes::INVALID_IRI, path)
+            .with("field", field)
+            .with("value", text)
+    })
+}
+
+/// Returns whether `text` is an absolute http or https URL with a host and
+/// no user info, spaces or characters that IRIs exclude. A query or a
+/// fragment is accepted only when `query_allowed` is true.
+pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|rest| {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
         !authority.is_empty() && !authority.contains('@')
-    }) && !text.contains(['?', '#']);
+    }) && (query_allowed || !text.contains(['?', '#']));
     let clean = !text.chars().any(|c| {
         c.is_whitespace()
             || c.is_control()
             || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+            || is_bidi_format(c)
     });
-    (!(host_ok && clean)).then(|| {
-        Problem::new(codes::INVALID_IRI, path)
-            .with("field", field)
-            .with("value", text)
-    })
+    host_ok && clean
+}
+
+/// Returns whether `c` is a bidirectional formatting character: the marks
+/// ALM, LRM and RLM, the embeddings and overrides U+202A to U+202E and the
+/// isolates U+2066 to U+2069. An address that contains one can display as
+/// a different address.
+fn is_bidi_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn verb(id: &str, en: &str, zh: &str) -> Value {

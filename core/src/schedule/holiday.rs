@@ -55,7 +55,7 @@ use thiserror::Error;
 
 use super::codes;
 use super::weekday::Weekday;
-use crate::credit::xapi::check_iri;
+use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
 use crate::record::{Cells, FieldReader};
 
@@ -82,8 +82,8 @@ pub struct NoticeSource {
     /// The day the notice was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<NaiveDate>,
-    /// The address of the notice: an absolute http or https URL without
-    /// user info, query or fragment.
+    /// The address of the notice: an absolute http or https URL with a host
+    /// and without user info. A query and a fragment are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -183,8 +183,9 @@ struct YearDocument {
     holidays: Vec<PeriodDocument>,
 }
 
-/// The JSON form of a year's notice source. Its text fields are read from
-/// the document as a record's text fields, in `read_source`.
+/// The JSON form of a year's notice source. Its fields are read from the
+/// document as a record's fields, in `read_source`, so that a wrong value
+/// is reported on its field and not on the whole year.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceDocument {
@@ -192,8 +193,8 @@ struct SourceDocument {
     _title: serde::de::IgnoredAny,
     #[serde(default, rename = "document")]
     _document: serde::de::IgnoredAny,
-    #[serde(default)]
-    issued: Option<NaiveDate>,
+    #[serde(default, rename = "issued")]
+    _issued: serde::de::IgnoredAny,
     #[serde(default, rename = "url")]
     _url: serde::de::IgnoredAny,
 }
@@ -482,8 +483,8 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 }
 
 /// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en` and `note` of each period and the text fields of the
-/// source as a record's text fields, as the calendar's own name is read. A
+/// `name`, `name_en` and `note` of each period and the fields of the source
+/// as a record's fields, as the calendar's own name is read. A
 /// `name` that is missing or empty once trimmed is `required`. The source
 /// and the periods are JSON objects, as [`check_objects`] checked.
 fn read_year(
@@ -515,10 +516,7 @@ fn read_year(
     }
     let source_object = item.get("source").and_then(Value::as_object);
     let source = match (document.source, source_object) {
-        (Some(source), Some(object)) => Some(NoticeSource {
-            issued: source.issued,
-            ..read_source(object, path.join("source"), problems)
-        }),
+        (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
         _ => None,
     };
     HolidayYear {
@@ -528,10 +526,12 @@ fn read_year(
     }
 }
 
-/// Reads the `title`, `document` and `url` of the notice source `object` as
-/// a record's text fields, leaving `issued` out. A missing `title` is
-/// `required`, and a `url` that is not an absolute http or https URL is
-/// `invalid_iri`, as the platform's home page is.
+/// Reads the notice source `object` as a record: `title`, `document` and
+/// `url` as text fields and `issued` as a date. A missing `title` is
+/// `required`, and a `url` that is not an absolute http or https URL with a
+/// host is `invalid_url`. Unlike the platform's home page, which is
+/// `invalid_iri` with a query or a fragment, the `url` may carry both,
+/// because it is only read and never a base for ids.
 fn read_source(
     object: &serde_json::Map<String, Value>,
     path: Path,
@@ -541,17 +541,19 @@ fn read_source(
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
     let title = reader.required::<String>("title").unwrap_or_default();
     let document = reader.optional::<String>("document");
+    let issued = reader.optional::<NaiveDate>("issued");
     let url = reader.optional::<String>("url");
-    if let Some(problem) = url
-        .as_deref()
-        .and_then(|url| check_iri(url, "url", url_path))
-    {
-        reader.report(problem);
+    if let Some(url) = url.as_deref().filter(|url| !is_http_url(url, true)) {
+        reader.report(
+            Problem::new(codes::INVALID_URL, url_path)
+                .with("field", "url")
+                .with("value", url),
+        );
     }
     NoticeSource {
         title,
         document,
-        issued: None,
+        issued,
         url,
     }
 }
