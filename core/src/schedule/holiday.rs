@@ -199,9 +199,10 @@ struct SourceDocument {
     _url: serde::de::IgnoredAny,
 }
 
-/// The JSON form of one holiday period. Its text fields are read from the
-/// document as a record's text fields, in `read_year`, so that a value of
-/// the wrong type is reported on its field and not on the whole year.
+/// The JSON form of one holiday period. Its text fields and its `first` and
+/// `last` dates are read from the document as a record's fields, in
+/// `read_year`, so that a wrong value is reported on its field and not on
+/// the whole year. A missing `first` or `last` still fails here.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PeriodDocument {
@@ -209,8 +210,10 @@ struct PeriodDocument {
     _name: serde::de::IgnoredAny,
     #[serde(default, rename = "name_en")]
     _name_en: serde::de::IgnoredAny,
-    first: NaiveDate,
-    last: NaiveDate,
+    #[serde(rename = "first")]
+    _first: serde::de::IgnoredAny,
+    #[serde(rename = "last")]
+    _last: serde::de::IgnoredAny,
     #[serde(default)]
     days: Option<u32>,
     #[serde(default)]
@@ -483,8 +486,9 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 }
 
 /// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en` and `note` of each period and the fields of the source
-/// as a record's fields, as the calendar's own name is read. A
+/// `name`, `name_en`, `note`, `first` and `last` of each period and the
+/// fields of the source as a record's fields, as the calendar's own name is
+/// read. A period with an invalid `first` or `last` is left out. A
 /// `name` that is missing or empty once trimmed is `required`. The source
 /// and the periods are JSON objects, as [`check_objects`] checked.
 fn read_year(
@@ -503,15 +507,18 @@ fn read_year(
         let Some(object) = value.as_object() else {
             continue;
         };
-        let texts = read_period_texts(object, path.join("holidays").join(index), problems);
+        let fields = read_period_fields(object, path.join("holidays").join(index), problems);
+        let (Some(first), Some(last)) = (fields.first, fields.last) else {
+            continue;
+        };
         holidays.push(Holiday {
-            name: texts.name,
-            name_en: texts.name_en,
-            first: period.first,
-            last: period.last,
+            name: fields.name,
+            name_en: fields.name_en,
+            first,
+            last,
             days: period.days,
             working_days: period.working_days,
-            note: texts.note,
+            note: fields.note,
         });
     }
     let source_object = item.get("source").and_then(Value::as_object);
@@ -558,24 +565,29 @@ fn read_source(
     }
 }
 
-/// The text fields of one holiday period.
-struct PeriodTexts {
+/// The fields of one holiday period that are read as a record's fields. A
+/// date is `None` when it is invalid, and the problem is reported.
+struct PeriodFields {
     name: String,
     name_en: Option<String>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
     note: Option<String>,
 }
 
 /// Reads the `name`, `name_en` and `note` of the period `object` as a
-/// record's text fields.
-fn read_period_texts(
+/// record's text fields, and its `first` and `last` as dates.
+fn read_period_fields(
     object: &serde_json::Map<String, Value>,
     path: Path,
     problems: &mut Problems,
-) -> PeriodTexts {
+) -> PeriodFields {
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
-    PeriodTexts {
+    PeriodFields {
         name: reader.required::<String>("name").unwrap_or_default(),
         name_en: reader.optional::<String>("name_en"),
+        first: reader.required::<NaiveDate>("first"),
+        last: reader.required::<NaiveDate>("last"),
         note: reader.optional::<String>("note"),
     }
 }
@@ -614,7 +626,7 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
         for (index, period) in periods.into_iter().flatten().enumerate() {
             if let Some(object) = period.as_object() {
                 let holiday_path = path.join("holidays").join(index);
-                read_period_texts(object, holiday_path, problems);
+                read_period_fields(object, holiday_path, problems);
             }
         }
     }
