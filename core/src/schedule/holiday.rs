@@ -57,7 +57,7 @@ use super::codes;
 use super::weekday::Weekday;
 use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Cells, FieldReader};
+use crate::record::{Cells, FieldReader, check_known_fields};
 
 /// The `format` of a holiday calendar document.
 pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
@@ -171,6 +171,20 @@ struct CalendarDocument {
     years: Vec<Value>,
 }
 
+/// The fields of a notice source.
+const SOURCE_FIELDS: &[&str] = &["title", "document", "issued", "url"];
+
+/// The fields of a holiday period.
+const PERIOD_FIELDS: &[&str] = &[
+    "name",
+    "name_en",
+    "first",
+    "last",
+    "days",
+    "working_days",
+    "note",
+];
+
 /// The JSON form of one year, before the text fields of its periods are
 /// read.
 #[derive(Deserialize)]
@@ -185,9 +199,8 @@ struct YearDocument {
 
 /// The JSON form of a year's notice source. Its fields are read from the
 /// document as a record's fields, in `read_source`, so that a wrong value
-/// is reported on its field and not on the whole year.
+/// or an unknown field is reported on its field and not on the whole year.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SourceDocument {
     #[serde(default, rename = "title")]
     _title: serde::de::IgnoredAny,
@@ -202,9 +215,9 @@ struct SourceDocument {
 /// The JSON form of one holiday period. Its text fields and its `first` and
 /// `last` dates are read from the document as a record's fields, in
 /// `read_year`, so that a wrong value is reported on its field and not on
-/// the whole year. A missing `first` or `last` still fails here.
+/// the whole year. A missing `first` or `last` still fails here. Unknown
+/// fields are reported by `read_period_fields`.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PeriodDocument {
     #[serde(default, rename = "name")]
     _name: serde::de::IgnoredAny,
@@ -534,7 +547,9 @@ fn read_year(
 }
 
 /// Reads the notice source `object` as a record: `title`, `document` and
-/// `url` as text fields and `issued` as a date. A missing `title` is
+/// `url` as text fields and `issued` as a date. A field not in
+/// [`SOURCE_FIELDS`] is `unknown_field`, or `personal_data_field` for a
+/// name such as `email`. A missing `title` is
 /// `required`, and a `url` that is not an absolute http or https URL with a
 /// host is `invalid_url`. Unlike the platform's home page, which is
 /// `invalid_iri` with a query or a fragment, the `url` may carry both,
@@ -544,6 +559,7 @@ fn read_source(
     path: Path,
     problems: &mut Problems,
 ) -> NoticeSource {
+    check_known_fields(object, SOURCE_FIELDS, &path, problems);
     let url_path = path.join("url");
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
     let title = reader.required::<String>("title").unwrap_or_default();
@@ -576,12 +592,15 @@ struct PeriodFields {
 }
 
 /// Reads the `name`, `name_en` and `note` of the period `object` as a
-/// record's text fields, and its `first` and `last` as dates.
+/// record's text fields, and its `first` and `last` as dates. A field not in
+/// [`PERIOD_FIELDS`] is `unknown_field`, or `personal_data_field` for a
+/// name such as `email`.
 fn read_period_fields(
     object: &serde_json::Map<String, Value>,
     path: Path,
     problems: &mut Problems,
 ) -> PeriodFields {
+    check_known_fields(object, PERIOD_FIELDS, &path, problems);
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
     PeriodFields {
         name: reader.required::<String>("name").unwrap_or_default(),
