@@ -345,8 +345,8 @@ impl HolidayCalendar {
                     continue;
                 }
             };
-            let year = read_year(document, item, &year_path, &mut problems);
-            check_year(&year, &year_path, &mut problems);
+            let (year, indexes) = read_year(document, item, &year_path, &mut problems);
+            check_year(&year, &indexes, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
                     Problem::new(codes::DUPLICATE_HOLIDAY_YEAR, year_path.join("year"))
@@ -501,7 +501,8 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 /// Builds the year of `document` from its JSON form `item`, reading the
 /// `name`, `name_en`, `note`, `first` and `last` of each period and the
 /// fields of the source as a record's fields, as the calendar's own name is
-/// read. A period with an invalid `first` or `last` is left out. A
+/// read. A period with an invalid `first` or `last` is left out, so the
+/// year is returned with the index in `holidays` of each period it kept. A
 /// `name` that is missing or empty once trimmed is `required`. The source
 /// and the periods are JSON objects, as [`check_objects`] checked.
 fn read_year(
@@ -509,13 +510,14 @@ fn read_year(
     item: &Value,
     path: &Path,
     problems: &mut Problems,
-) -> HolidayYear {
+) -> (HolidayYear, Vec<usize>) {
     let periods = item
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
     let mut holidays = Vec::with_capacity(document.holidays.len());
+    let mut indexes = Vec::with_capacity(document.holidays.len());
     for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
         let Some(object) = value.as_object() else {
             continue;
@@ -524,6 +526,7 @@ fn read_year(
         let (Some(first), Some(last)) = (fields.first, fields.last) else {
             continue;
         };
+        indexes.push(index);
         holidays.push(Holiday {
             name: fields.name,
             name_en: fields.name_en,
@@ -539,11 +542,12 @@ fn read_year(
         (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
         _ => None,
     };
-    HolidayYear {
+    let year = HolidayYear {
         year: document.year,
         source,
         holidays,
-    }
+    };
+    (year, indexes)
 }
 
 /// Reads the notice source `object` as a record: `title`, `document` and
@@ -659,9 +663,11 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement.
-fn check_year(year: &HolidayYear, path: &Path, problems: &mut Problems) {
-    for (index, holiday) in year.holidays.iter().enumerate() {
+/// Checks the rules of one year's arrangement. `indexes` gives, for each
+/// period of `year`, its index in the document's `holidays`, so that a
+/// problem names that period even when one before it was left out.
+fn check_year(year: &HolidayYear, indexes: &[usize], path: &Path, problems: &mut Problems) {
+    for (holiday, &index) in year.holidays.iter().zip(indexes) {
         let holiday_path = path.join("holidays").join(index);
         if holiday.last < holiday.first {
             problems.push(
