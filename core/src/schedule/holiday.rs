@@ -215,17 +215,16 @@ struct SourceDocument {
 /// The JSON form of one holiday period. Its text fields and its `first` and
 /// `last` dates are read from the document as a record's fields, in
 /// `read_year`, so that a wrong value is reported on its field and not on
-/// the whole year. A missing `first` or `last` still fails here. Unknown
-/// fields are reported by `read_period_fields`.
+/// the whole year. Unknown fields are reported by `read_period_fields`.
 #[derive(Deserialize)]
 struct PeriodDocument {
     #[serde(default, rename = "name")]
     _name: serde::de::IgnoredAny,
     #[serde(default, rename = "name_en")]
     _name_en: serde::de::IgnoredAny,
-    #[serde(rename = "first")]
+    #[serde(default, rename = "first")]
     _first: serde::de::IgnoredAny,
-    #[serde(rename = "last")]
+    #[serde(default, rename = "last")]
     _last: serde::de::IgnoredAny,
     #[serde(default)]
     days: Option<u32>,
