@@ -57,7 +57,7 @@ use super::codes;
 use super::weekday::Weekday;
 use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Cells, FieldReader};
+use crate::record::{Cells, FieldReader, check_known_fields};
 
 /// The `format` of a holiday calendar document.
 pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
@@ -171,6 +171,20 @@ struct CalendarDocument {
     years: Vec<Value>,
 }
 
+/// The fields of a notice source.
+const SOURCE_FIELDS: &[&str] = &["title", "document", "issued", "url"];
+
+/// The fields of a holiday period.
+const PERIOD_FIELDS: &[&str] = &[
+    "name",
+    "name_en",
+    "first",
+    "last",
+    "days",
+    "working_days",
+    "note",
+];
+
 /// The JSON form of one year, before the text fields of its periods are
 /// read.
 #[derive(Deserialize)]
@@ -185,9 +199,8 @@ struct YearDocument {
 
 /// The JSON form of a year's notice source. Its fields are read from the
 /// document as a record's fields, in `read_source`, so that a wrong value
-/// is reported on its field and not on the whole year.
+/// or an unknown field is reported on its field and not on the whole year.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SourceDocument {
     #[serde(default, rename = "title")]
     _title: serde::de::IgnoredAny,
@@ -199,18 +212,20 @@ struct SourceDocument {
     _url: serde::de::IgnoredAny,
 }
 
-/// The JSON form of one holiday period. Its text fields are read from the
-/// document as a record's text fields, in `read_year`, so that a value of
-/// the wrong type is reported on its field and not on the whole year.
+/// The JSON form of one holiday period. Its text fields and its `first` and
+/// `last` dates are read from the document as a record's fields, in
+/// `read_year`, so that a wrong value is reported on its field and not on
+/// the whole year. Unknown fields are reported by `read_period_fields`.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PeriodDocument {
     #[serde(default, rename = "name")]
     _name: serde::de::IgnoredAny,
     #[serde(default, rename = "name_en")]
     _name_en: serde::de::IgnoredAny,
-    first: NaiveDate,
-    last: NaiveDate,
+    #[serde(default, rename = "first")]
+    _first: serde::de::IgnoredAny,
+    #[serde(default, rename = "last")]
+    _last: serde::de::IgnoredAny,
     #[serde(default)]
     days: Option<u32>,
     #[serde(default)]
@@ -329,8 +344,8 @@ impl HolidayCalendar {
                     continue;
                 }
             };
-            let year = read_year(document, item, &year_path, &mut problems);
-            check_year(&year, &year_path, &mut problems);
+            let (year, indexes) = read_year(document, item, &year_path, &mut problems);
+            check_year(&year, &indexes, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
                     Problem::new(codes::DUPLICATE_HOLIDAY_YEAR, year_path.join("year"))
@@ -483,8 +498,10 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
 }
 
 /// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en` and `note` of each period and the fields of the source
-/// as a record's fields, as the calendar's own name is read. A
+/// `name`, `name_en`, `note`, `first` and `last` of each period and the
+/// fields of the source as a record's fields, as the calendar's own name is
+/// read. A period with an invalid `first` or `last` is left out, so the
+/// year is returned with the index in `holidays` of each period it kept. A
 /// `name` that is missing or empty once trimmed is `required`. The source
 /// and the periods are JSON objects, as [`check_objects`] checked.
 fn read_year(
@@ -492,26 +509,31 @@ fn read_year(
     item: &Value,
     path: &Path,
     problems: &mut Problems,
-) -> HolidayYear {
+) -> (HolidayYear, Vec<usize>) {
     let periods = item
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
     let mut holidays = Vec::with_capacity(document.holidays.len());
+    let mut indexes = Vec::with_capacity(document.holidays.len());
     for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
         let Some(object) = value.as_object() else {
             continue;
         };
-        let texts = read_period_texts(object, path.join("holidays").join(index), problems);
+        let fields = read_period_fields(object, path.join("holidays").join(index), problems);
+        let (Some(first), Some(last)) = (fields.first, fields.last) else {
+            continue;
+        };
+        indexes.push(index);
         holidays.push(Holiday {
-            name: texts.name,
-            name_en: texts.name_en,
-            first: period.first,
-            last: period.last,
+            name: fields.name,
+            name_en: fields.name_en,
+            first,
+            last,
             days: period.days,
             working_days: period.working_days,
-            note: texts.note,
+            note: fields.note,
         });
     }
     let source_object = item.get("source").and_then(Value::as_object);
@@ -519,15 +541,18 @@ fn read_year(
         (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
         _ => None,
     };
-    HolidayYear {
+    let year = HolidayYear {
         year: document.year,
         source,
         holidays,
-    }
+    };
+    (year, indexes)
 }
 
 /// Reads the notice source `object` as a record: `title`, `document` and
-/// `url` as text fields and `issued` as a date. A missing `title` is
+/// `url` as text fields and `issued` as a date. A field not in
+/// [`SOURCE_FIELDS`] is `unknown_field`, or `personal_data_field` for a
+/// name such as `email`. A missing `title` is
 /// `required`, and a `url` that is not an absolute http or https URL with a
 /// host is `invalid_url`. Unlike the platform's home page, which is
 /// `invalid_iri` with a query or a fragment, the `url` may carry both,
@@ -537,6 +562,7 @@ fn read_source(
     path: Path,
     problems: &mut Problems,
 ) -> NoticeSource {
+    check_known_fields(object, SOURCE_FIELDS, &path, problems);
     let url_path = path.join("url");
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
     let title = reader.required::<String>("title").unwrap_or_default();
@@ -558,24 +584,32 @@ fn read_source(
     }
 }
 
-/// The text fields of one holiday period.
-struct PeriodTexts {
+/// The fields of one holiday period that are read as a record's fields. A
+/// date is `None` when it is invalid, and the problem is reported.
+struct PeriodFields {
     name: String,
     name_en: Option<String>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
     note: Option<String>,
 }
 
 /// Reads the `name`, `name_en` and `note` of the period `object` as a
-/// record's text fields.
-fn read_period_texts(
+/// record's text fields, and its `first` and `last` as dates. A field not in
+/// [`PERIOD_FIELDS`] is `unknown_field`, or `personal_data_field` for a
+/// name such as `email`.
+fn read_period_fields(
     object: &serde_json::Map<String, Value>,
     path: Path,
     problems: &mut Problems,
-) -> PeriodTexts {
+) -> PeriodFields {
+    check_known_fields(object, PERIOD_FIELDS, &path, problems);
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
-    PeriodTexts {
+    PeriodFields {
         name: reader.required::<String>("name").unwrap_or_default(),
         name_en: reader.optional::<String>("name_en"),
+        first: reader.required::<NaiveDate>("first"),
+        last: reader.required::<NaiveDate>("last"),
         note: reader.optional::<String>("note"),
     }
 }
@@ -614,7 +648,7 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
         for (index, period) in periods.into_iter().flatten().enumerate() {
             if let Some(object) = period.as_object() {
                 let holiday_path = path.join("holidays").join(index);
-                read_period_texts(object, holiday_path, problems);
+                read_period_fields(object, holiday_path, problems);
             }
         }
     }
@@ -628,9 +662,11 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement.
-fn check_year(year: &HolidayYear, path: &Path, problems: &mut Problems) {
-    for (index, holiday) in year.holidays.iter().enumerate() {
+/// Checks the rules of one year's arrangement. `indexes` gives, for each
+/// period of `year`, its index in the document's `holidays`, so that a
+/// problem names that period even when one before it was left out.
+fn check_year(year: &HolidayYear, indexes: &[usize], path: &Path, problems: &mut Problems) {
+    for (holiday, &index) in year.holidays.iter().zip(indexes) {
         let holiday_path = path.join("holidays").join(index);
         if holiday.last < holiday.first {
             problems.push(
