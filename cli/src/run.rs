@@ -193,20 +193,13 @@ pub(crate) enum Stop {
 impl Stop {
     /// Prints the message and returns the exit code.
     pub(crate) fn report(self) -> u8 {
-        match self {
-            Stop::BadInput(message) => {
-                complain!("error: {message}");
-                EXIT_BAD_INPUT
-            }
-            Stop::Busy(message) => {
-                complain!("error: {message}");
-                EXIT_BUSY
-            }
-            Stop::Failure(message) => {
-                complain!("error: {message}");
-                EXIT_FAILURE
-            }
-        }
+        let (message, code) = match self {
+            Stop::BadInput(message) => (message, EXIT_BAD_INPUT),
+            Stop::Busy(message) => (message, EXIT_BUSY),
+            Stop::Failure(message) => (message, EXIT_FAILURE),
+        };
+        complain!("error: {message}");
+        code
     }
 }
 
