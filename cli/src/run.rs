@@ -30,7 +30,7 @@ use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
-use crate::lock::{LockError, OutputLock};
+use crate::lock::{LOCK_FILE, LockError, OutputLock};
 use crate::{EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILURE, EXIT_OK};
 
 /// The home page used when `--home-page` is not given. The `.invalid` top
@@ -47,10 +47,11 @@ pub(crate) struct RunArgs {
     /// The bundle folder to run.
     bundle: PathBuf,
     /// The folder to write the outputs and report.html to (created when
-    /// missing). Files of the same names are replaced, and hidden tables
-    /// that a killed run left, such as .attendance_records.csv.partial,
-    /// are removed. The run locks the folder with the file .xuetong.lock,
-    /// and a run into a folder that another run has locked stops at once.
+    /// missing). A symbolic link to a folder is followed. Files of the same
+    /// names are replaced, and hidden tables that a killed run left, such
+    /// as .attendance_records.csv.partial, are removed. The run locks the
+    /// folder with the file .xuetong.lock, and a run into a folder that
+    /// another run has locked stops at once.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// A credit rule set document (JSON) [default: the bundle's rules.json,
@@ -237,6 +238,10 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
             "another run is writing into {}; wait for it to end or give another --out folder",
             out.display()
         )),
+        LockError::CreateFolder(error) if is_not_writable(&error) => Stop::BadInput(format!(
+            "failed to create the folder {}: {error}; give a folder that you may write to",
+            out.display()
+        )),
         LockError::CreateFolder(error) => Stop::Failure(format!(
             "failed to create the folder {}: {error}",
             out.display()
@@ -245,11 +250,27 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
             "{} is not a regular file, so it cannot lock the folder for this run; remove it or give another --out folder",
             lock_file.display()
         )),
+        LockError::Failed(error) if is_not_writable(&error) => Stop::BadInput(format!(
+            "failed to create the lock file {}: {error}; give a folder that you may write to",
+            out.join(LOCK_FILE).display()
+        )),
         LockError::Failed(error) => Stop::Failure(format!(
             "failed to lock the folder {} for this run: {error}; check that the folder is writable",
             out.display()
         )),
     })
+}
+
+/// Tells whether `error` means that this user may not write into a folder,
+/// which is the choice of `--out` and so bad input.
+// NOTE: a folder that the user may not write into but that holds a lock
+// file the user may read is locked all the same. The run then fails with
+// exit code 3 when it writes its first output, after reading the bundle.
+fn is_not_writable(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+    )
 }
 
 fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
@@ -328,17 +349,79 @@ fn check_folders(args: &RunArgs) -> Result<(), Stop> {
     Ok(())
 }
 
-/// Checks that the output folder `out` is a folder or does not exist yet.
-/// An `out` that is a file is bad input, reported before the folder is
-/// locked, because locking would fail to create the folder.
+/// Checks that the output folder `out` is a folder, or does not exist yet
+/// and can be made: no part of its path is a file, a symbolic link to
+/// nothing or a loop of links. A symbolic link to a folder is followed.
+/// These are bad input, reported before the folder is locked, because
+/// locking would fail to create the folder.
 pub(crate) fn check_out_folder(out: &Path) -> Result<(), Stop> {
-    if out.exists() && !out.is_dir() {
-        return Err(Stop::BadInput(format!(
-            "--out {} is a file; give a folder for the outputs",
-            out.display()
-        )));
+    // The deepest part of the path that exists as an entry, link or not.
+    // The empty path above a relative `out` is the working folder.
+    let Some(entry) = out
+        .ancestors()
+        .take_while(|path| !path.as_os_str().is_empty())
+        .find(|path| std::fs::symlink_metadata(path).is_ok())
+    else {
+        return Ok(());
+    };
+    let subject = if entry == out {
+        format!("--out {}", out.display())
+    } else {
+        format!(
+            "--out {} cannot be made because {}",
+            out.display(),
+            entry.display()
+        )
+    };
+    match std::fs::metadata(entry) {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) if entry == out => Err(Stop::BadInput(format!(
+            "{subject} is a file; give a folder for the outputs"
+        ))),
+        Ok(_) => Err(Stop::BadInput(format!(
+            "{subject} is a file, not a folder; give another --out folder"
+        ))),
+        Err(error) => Err(Stop::BadInput(broken_link(entry, &subject, &error))),
     }
-    Ok(())
+}
+
+/// Describes the symbolic link `link` that `metadata` failed to follow
+/// with `error`, for the message that starts with `subject`.
+fn broken_link(link: &Path, subject: &str, error: &io::Error) -> String {
+    if error.kind() == io::ErrorKind::NotFound
+        && let Some(target) = missing_target(link)
+    {
+        return format!(
+            "{subject} is a symbolic link to {}, which does not exist; create that folder or give another --out folder",
+            target.display()
+        );
+    }
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(libc::ELOOP) {
+        return format!(
+            "{subject} is a symbolic link in a loop of links (too many levels of symbolic links); fix the link or give another --out folder"
+        );
+    }
+    format!(
+        "{subject} is a symbolic link that cannot be followed: {error}; fix the link or give another --out folder"
+    )
+}
+
+/// Follows the chain of symbolic links that starts at `link` and returns
+/// the path at its end when nothing is there, or `None` when something is.
+fn missing_target(link: &Path) -> Option<PathBuf> {
+    let mut link = link.to_path_buf();
+    // Linux follows at most 40 links in a row.
+    for _ in 0..40 {
+        // A relative target is relative to the folder of the link.
+        let target = link.parent()?.join(std::fs::read_link(&link).ok()?);
+        match std::fs::symlink_metadata(&target) {
+            Ok(entry) if entry.is_symlink() => link = target,
+            Ok(_) => return None,
+            Err(_) => return Some(target),
+        }
+    }
+    None
 }
 
 /// Reads a file named on the command line: a missing file is bad input, any

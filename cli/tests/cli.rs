@@ -526,14 +526,16 @@ fn run_output_folder_checks() {
     let as_file = run_example(&file, &[]);
     assert_eq!(code(&as_file), 1);
 
-    // A folder cannot be made inside a file: the outputs cannot be written.
+    // A folder cannot be made inside a file.
     let inside = run_example(&file.join("out"), &[]);
-    assert_eq!(code(&inside), 3, "{}", stderr(&inside));
-    assert!(
-        stderr(&inside).contains("failed to create"),
-        "{}",
-        stderr(&inside)
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("out").display(),
+        file.display()
     );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
+    assert_eq!(text(&file), "not a folder");
 
     let missing = xuetong(&[
         "run",
@@ -542,6 +544,130 @@ fn run_output_folder_checks() {
         dir.join("out").to_str().unwrap(),
     ]);
     assert_eq!(code(&missing), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_broken_links_is_bad_input() {
+    use std::os::unix::fs::symlink;
+    let scratch = Scratch::new("run-out-links");
+    let missing = scratch.join("missing");
+    let dangling = scratch.join("dangling");
+    symlink(&missing, &dangling).unwrap();
+    // A link to the dangling link: the message names the end of the chain.
+    let chained = scratch.join("chained");
+    symlink(&dangling, &chained).unwrap();
+    let looped = scratch.join("loop-a");
+    symlink(scratch.join("loop-b"), &looped).unwrap();
+    symlink(&looped, scratch.join("loop-b")).unwrap();
+
+    let dangling_message = format!(
+        "is a symbolic link to {}, which does not exist; create that folder",
+        missing.display()
+    );
+    let cases = [
+        (
+            dangling.clone(),
+            format!("--out {} {dangling_message}", dangling.display()),
+        ),
+        (
+            chained.clone(),
+            format!("--out {} {dangling_message}", chained.display()),
+        ),
+        (
+            dangling.join("out"),
+            format!(
+                "--out {} cannot be made because {} {dangling_message}",
+                dangling.join("out").display(),
+                dangling.display()
+            ),
+        ),
+        (
+            looped.clone(),
+            format!(
+                "--out {} is a symbolic link in a loop of links",
+                looped.display()
+            ),
+        ),
+        (
+            looped.join("out"),
+            format!(
+                "--out {} cannot be made because {} is a symbolic link in a loop",
+                looped.join("out").display(),
+                looped.display()
+            ),
+        ),
+    ];
+    for (out, expected) in cases {
+        let output = run_example(&out, &[]);
+
+        assert_eq!(code(&output), 1, "{}: {}", out.display(), stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("error: {expected}")),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "", "the run read the bundle");
+    }
+    assert!(!missing.exists(), "the run created the target of the link");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_linked_folder() {
+    let scratch = Scratch::new("run-out-linked");
+    let target = scratch.join("target");
+    std::fs::create_dir(&target).unwrap();
+    let link = scratch.join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+
+    let output = run_example(&link, &[]);
+
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(target.join("report.html").is_file());
+    assert!(target.join(LOCK_FILE).is_file());
+    assert!(link.symlink_metadata().unwrap().is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_read_only_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("run-out-read-only");
+    let folder = scratch.join("read-only");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Permissions do not apply to root, who may write anyway.
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        eprintln!("skipped: this user may write into a read-only folder, as root may");
+        return;
+    }
+
+    let inside = run_example(&folder.join("out"), &[]);
+    let lock_file = run_example(&folder, &[]);
+
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: failed to create the folder {}: ",
+        folder.join("out").display()
+    );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
+    assert_eq!(code(&lock_file), 1, "{}", stderr(&lock_file));
+    let expected = format!(
+        "error: failed to create the lock file {}: ",
+        folder.join(LOCK_FILE).display()
+    );
+    assert!(
+        stderr(&lock_file).contains(&expected),
+        "{}",
+        stderr(&lock_file)
+    );
+    assert!(
+        stderr(&lock_file).contains("; give a folder that you may write to"),
+        "{}",
+        stderr(&lock_file)
+    );
+    assert!(listing(&folder).is_empty(), "the run wrote into the folder");
 }
 
 #[test]
