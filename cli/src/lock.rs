@@ -23,6 +23,9 @@ pub(crate) struct OutputLock {
     /// The outermost folder of the output folder's path that did not exist
     /// before the lock was taken.
     created: Option<PathBuf>,
+    /// Whether the file is locked: false when the file system cannot lock
+    /// files and the run goes on without the lock.
+    locked: bool,
 }
 
 /// The reason the lock could not be taken.
@@ -41,6 +44,8 @@ pub(crate) enum LockError {
 
 impl OutputLock {
     /// Creates the folder `out` when it is missing and locks its lock file.
+    /// On a file system that cannot lock files, it returns a value whose
+    /// [`OutputLock::is_locked`] is false.
     ///
     /// # Errors
     ///
@@ -65,15 +70,20 @@ impl OutputLock {
                 return Err(error);
             }
         };
-        let lock = OutputLock {
+        let mut lock = OutputLock {
             file,
             out: out.to_path_buf(),
             created,
+            locked: true,
         };
-        match lock.file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(LockError::Busy),
-            Err(TryLockError::Error(error)) => {
+        match decide(lock.file.try_lock()) {
+            Decision::Locked => {}
+            Decision::Unlocked => {
+                lock.locked = false;
+                return Ok(lock);
+            }
+            Decision::Busy => return Err(LockError::Busy),
+            Decision::Failed(error) => {
                 lock.release_after_failure();
                 return Err(LockError::Failed(error));
             }
@@ -85,6 +95,12 @@ impl OutputLock {
             return Err(LockError::Busy);
         }
         Ok(lock)
+    }
+
+    /// Tells whether the folder is locked. It is not when the file system
+    /// cannot lock files.
+    pub(crate) fn is_locked(&self) -> bool {
+        self.locked
     }
 
     /// Releases the lock after a run that failed, removing the folders that
@@ -117,6 +133,34 @@ impl OutputLock {
     #[cfg(not(unix))]
     fn is_still_named(&self) -> bool {
         true
+    }
+}
+
+/// The next step of [`OutputLock::acquire`] after it tried to lock the
+/// lock file.
+#[derive(Debug)]
+enum Decision {
+    /// Keep the lock.
+    Locked,
+    /// Go on without a lock, because the file system cannot lock files.
+    Unlocked,
+    /// Report that another process holds the lock.
+    Busy,
+    /// Report the error.
+    Failed(io::Error),
+}
+
+/// Maps the result of [`File::try_lock`] to the next step. A file system or
+/// platform on which locks are unsupported lets the run go on unlocked,
+/// rather than stop every run into the folder.
+fn decide(result: Result<(), TryLockError>) -> Decision {
+    match result {
+        Ok(()) => Decision::Locked,
+        Err(TryLockError::WouldBlock) => Decision::Busy,
+        Err(TryLockError::Error(error)) if error.kind() == io::ErrorKind::Unsupported => {
+            Decision::Unlocked
+        }
+        Err(TryLockError::Error(error)) => Decision::Failed(error),
     }
 }
 
@@ -176,4 +220,28 @@ fn lock_file_options(write: bool) -> OpenOptions {
         options.custom_flags(libc::O_NOFOLLOW);
     }
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decide_maps_lock_results() {
+        assert!(matches!(decide(Ok(())), Decision::Locked));
+        assert!(matches!(
+            decide(Err(TryLockError::WouldBlock)),
+            Decision::Busy
+        ));
+        let unsupported = io::Error::from(io::ErrorKind::Unsupported);
+        assert!(matches!(
+            decide(Err(TryLockError::Error(unsupported))),
+            Decision::Unlocked
+        ));
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert!(matches!(
+            decide(Err(TryLockError::Error(denied))),
+            Decision::Failed(error) if error.kind() == io::ErrorKind::PermissionDenied
+        ));
+    }
 }

@@ -232,8 +232,10 @@ pub(crate) fn run_locked(args: &RunArgs, locale: Locale, lock: OutputLock) -> u8
 }
 
 /// Locks the output folder `out` for this run, creating it when missing.
+/// On a file system that cannot lock files, it prints a warning and
+/// returns an unlocked [`OutputLock`].
 pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
-    OutputLock::acquire(out).map_err(|error| match error {
+    let lock = OutputLock::acquire(out).map_err(|error| match error {
         LockError::Busy => Stop::Busy(format!(
             "another run is writing into {}; wait for it to end or give another --out folder",
             out.display()
@@ -258,7 +260,14 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
             "failed to lock the folder {} for this run: {error}; check that the folder is writable",
             out.display()
         )),
-    })
+    })?;
+    if !lock.is_locked() {
+        complain!(
+            "warning: the file system of {} does not support file locks, so the folder is not locked; make sure that no other run writes into it at the same time",
+            out.display()
+        );
+    }
+    Ok(lock)
 }
 
 /// Tells whether `error` means that this user may not write into a folder,
