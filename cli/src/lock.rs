@@ -31,7 +31,8 @@ pub(crate) struct OutputLock {
 /// The reason the lock could not be taken.
 #[derive(Debug)]
 pub(crate) enum LockError {
-    /// Another process holds the lock.
+    /// Another process holds the lock, or other processes removed the lock
+    /// file each time it was opened.
     Busy,
     /// The output folder could not be created.
     CreateFolder(io::Error),
@@ -49,7 +50,8 @@ impl OutputLock {
     ///
     /// # Errors
     ///
-    /// Returns [`LockError::Busy`] when another process holds the lock,
+    /// Returns [`LockError::Busy`] when another process holds the lock or
+    /// the lock file is removed on each of [`LOCK_ATTEMPTS`] attempts,
     /// [`LockError::CreateFolder`] when the folder cannot be made,
     /// [`LockError::NotAFile`] when the lock file's name is taken by
     /// something else, and [`LockError::Failed`] when the lock file cannot
@@ -60,6 +62,30 @@ impl OutputLock {
             .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
             .last()
             .map(Path::to_path_buf);
+        let mut attempt = 1;
+        loop {
+            let mut lock = Self::open(out, created.clone())?;
+            let result = lock.file.try_lock();
+            match decide(result, attempt, || lock.is_still_named()) {
+                Decision::Locked => return Ok(lock),
+                Decision::Unlocked => {
+                    lock.locked = false;
+                    return Ok(lock);
+                }
+                Decision::Retry => attempt += 1,
+                Decision::Busy => return Err(LockError::Busy),
+                Decision::Failed(error) => {
+                    lock.release_after_failure();
+                    return Err(LockError::Failed(error));
+                }
+            }
+        }
+    }
+
+    /// Creates the folder `out` when it is missing and opens its lock file,
+    /// without locking it. On failure, it removes the folders from `out` up
+    /// to `created`, the outermost one that did not exist before.
+    fn open(out: &Path, created: Option<PathBuf>) -> Result<Self, LockError> {
         std::fs::create_dir_all(out).map_err(LockError::CreateFolder)?;
         let file = match open_lock_file(&out.join(LOCK_FILE)) {
             Ok(file) => file,
@@ -70,31 +96,12 @@ impl OutputLock {
                 return Err(error);
             }
         };
-        let mut lock = OutputLock {
+        Ok(OutputLock {
             file,
             out: out.to_path_buf(),
             created,
             locked: true,
-        };
-        match decide(lock.file.try_lock()) {
-            Decision::Locked => {}
-            Decision::Unlocked => {
-                lock.locked = false;
-                return Ok(lock);
-            }
-            Decision::Busy => return Err(LockError::Busy),
-            Decision::Failed(error) => {
-                lock.release_after_failure();
-                return Err(LockError::Failed(error));
-            }
-        }
-        // A run that ended in failure may have removed the lock file after
-        // this process opened it, in which case the lock is on a file that
-        // the next run cannot see.
-        if !lock.is_still_named() {
-            return Err(LockError::Busy);
-        }
-        Ok(lock)
+        })
     }
 
     /// Tells whether the folder is locked. It is not when the file system
@@ -144,23 +151,51 @@ enum Decision {
     Locked,
     /// Go on without a lock, because the file system cannot lock files.
     Unlocked,
+    /// Open the lock file and lock it again, because the file that was
+    /// locked is no longer the one named [`LOCK_FILE`].
+    Retry,
     /// Report that another process holds the lock.
     Busy,
     /// Report the error.
     Failed(io::Error),
 }
 
-/// Maps the result of [`File::try_lock`] to the next step. A file system or
-/// platform on which locks are unsupported lets the run go on unlocked,
-/// rather than stop every run into the folder.
-fn decide(result: Result<(), TryLockError>) -> Decision {
-    match result {
-        Ok(()) => Decision::Locked,
-        Err(TryLockError::WouldBlock) => Decision::Busy,
+/// How many times [`OutputLock::acquire`] opens and locks the lock file
+/// while other processes keep removing it.
+const LOCK_ATTEMPTS: u32 = 3;
+
+/// Maps the result of [`File::try_lock`] on the `attempt`-th opened lock
+/// file to the next step. A file system or platform on which locks are
+/// unsupported lets the run go on unlocked, rather than stop every run into
+/// the folder. `is_still_named` checks that the file still has its name.
+fn decide(
+    result: Result<(), TryLockError>,
+    attempt: u32,
+    is_still_named: impl FnOnce() -> bool,
+) -> Decision {
+    let held_elsewhere = match result {
+        Ok(()) => false,
+        Err(TryLockError::WouldBlock) => true,
         Err(TryLockError::Error(error)) if error.kind() == io::ErrorKind::Unsupported => {
-            Decision::Unlocked
+            return Decision::Unlocked;
         }
-        Err(TryLockError::Error(error)) => Decision::Failed(error),
+        Err(TryLockError::Error(error)) => return Decision::Failed(error),
+    };
+    // A run that failed in a folder it created removes the lock file before
+    // it releases the lock. A process that opened the file just before then
+    // finds the lock held, or takes it, on a file that the next run cannot
+    // see. The file now at that name, if any, may be free.
+    if !is_still_named() {
+        return if attempt < LOCK_ATTEMPTS {
+            Decision::Retry
+        } else {
+            Decision::Busy
+        };
+    }
+    if held_elsewhere {
+        Decision::Busy
+    } else {
+        Decision::Locked
     }
 }
 
@@ -226,22 +261,56 @@ fn lock_file_options(write: bool) -> OpenOptions {
 mod tests {
     use super::*;
 
+    /// Returns a check of the file's name that finds `named`.
+    fn named(named: bool) -> impl FnOnce() -> bool {
+        move || named
+    }
+
     #[test]
     fn decide_maps_lock_results() {
-        assert!(matches!(decide(Ok(())), Decision::Locked));
+        assert!(matches!(decide(Ok(()), 1, named(true)), Decision::Locked));
         assert!(matches!(
-            decide(Err(TryLockError::WouldBlock)),
+            decide(Err(TryLockError::WouldBlock), 1, named(true)),
             Decision::Busy
         ));
         let unsupported = io::Error::from(io::ErrorKind::Unsupported);
         assert!(matches!(
-            decide(Err(TryLockError::Error(unsupported))),
+            decide(Err(TryLockError::Error(unsupported)), 1, named(true)),
             Decision::Unlocked
         ));
         let denied = io::Error::from(io::ErrorKind::PermissionDenied);
         assert!(matches!(
-            decide(Err(TryLockError::Error(denied))),
+            decide(Err(TryLockError::Error(denied)), 1, named(true)),
             Decision::Failed(error) if error.kind() == io::ErrorKind::PermissionDenied
+        ));
+    }
+
+    #[test]
+    fn decide_retries_a_removed_lock_file() {
+        for attempt in 1..LOCK_ATTEMPTS {
+            assert!(
+                matches!(decide(Ok(()), attempt, named(false)), Decision::Retry),
+                "locked, attempt {attempt}"
+            );
+            assert!(
+                matches!(
+                    decide(Err(TryLockError::WouldBlock), attempt, named(false)),
+                    Decision::Retry
+                ),
+                "held elsewhere, attempt {attempt}"
+            );
+        }
+        assert!(matches!(
+            decide(Ok(()), LOCK_ATTEMPTS, named(false)),
+            Decision::Busy
+        ));
+        assert!(matches!(
+            decide(Err(TryLockError::WouldBlock), LOCK_ATTEMPTS, named(false)),
+            Decision::Busy
+        ));
+        assert!(matches!(
+            decide(Ok(()), LOCK_ATTEMPTS, named(true)),
+            Decision::Locked
         ));
     }
 }
