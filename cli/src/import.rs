@@ -13,6 +13,7 @@ use xuetong_cli::folder::Folder;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::{complain, say};
 
+use crate::out_folder::out_folder_problem;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 
 /// How many rejected rows are shown for each problem code.
@@ -128,11 +129,8 @@ fn check_folders(args: &ImportArgs) -> Result<(), String> {
             args.source.display()
         ));
     }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(format!(
-            "--out {} is a file; give a folder for the bundle",
-            args.out.display()
-        ));
+    if let Some(message) = out_folder_problem(&args.out, "the bundle") {
+        return Err(message);
     }
     let same = match (args.source.canonicalize(), args.out.canonicalize()) {
         (Ok(source), Ok(out)) => source == out,

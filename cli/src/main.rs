@@ -4,6 +4,7 @@ mod demo;
 mod generate;
 mod import;
 mod lock;
+mod out_folder;
 mod run;
 
 use std::io::Read;

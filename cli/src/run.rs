@@ -31,6 +31,7 @@ use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
 use crate::lock::{LOCK_FILE, LockError, OutputLock};
+use crate::out_folder::out_folder_problem;
 use crate::{EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILURE, EXIT_OK};
 
 /// The home page used when `--home-page` is not given. The `.invalid` top
@@ -359,78 +360,13 @@ fn check_folders(args: &RunArgs) -> Result<(), Stop> {
 }
 
 /// Checks that the output folder `out` is a folder, or does not exist yet
-/// and can be made: no part of its path is a file, a symbolic link to
-/// nothing or a loop of links. A symbolic link to a folder is followed.
-/// These are bad input, reported before the folder is locked, because
-/// locking would fail to create the folder.
+/// and can be made. A problem is bad input, reported before the folder is
+/// locked, because locking would fail to create the folder.
 pub(crate) fn check_out_folder(out: &Path) -> Result<(), Stop> {
-    // The deepest part of the path that exists as an entry, link or not.
-    // The empty path above a relative `out` is the working folder.
-    let Some(entry) = out
-        .ancestors()
-        .take_while(|path| !path.as_os_str().is_empty())
-        .find(|path| std::fs::symlink_metadata(path).is_ok())
-    else {
-        return Ok(());
-    };
-    let subject = if entry == out {
-        format!("--out {}", out.display())
-    } else {
-        format!(
-            "--out {} cannot be made because {}",
-            out.display(),
-            entry.display()
-        )
-    };
-    match std::fs::metadata(entry) {
-        Ok(metadata) if metadata.is_dir() => Ok(()),
-        Ok(_) if entry == out => Err(Stop::BadInput(format!(
-            "{subject} is a file; give a folder for the outputs"
-        ))),
-        Ok(_) => Err(Stop::BadInput(format!(
-            "{subject} is a file, not a folder; give another --out folder"
-        ))),
-        Err(error) => Err(Stop::BadInput(broken_link(entry, &subject, &error))),
+    match out_folder_problem(out, "the outputs") {
+        Some(message) => Err(Stop::BadInput(message)),
+        None => Ok(()),
     }
-}
-
-/// Describes the symbolic link `link` that `metadata` failed to follow
-/// with `error`, for the message that starts with `subject`.
-fn broken_link(link: &Path, subject: &str, error: &io::Error) -> String {
-    if error.kind() == io::ErrorKind::NotFound
-        && let Some(target) = missing_target(link)
-    {
-        return format!(
-            "{subject} is a symbolic link to {}, which does not exist; create that folder or give another --out folder",
-            target.display()
-        );
-    }
-    #[cfg(unix)]
-    if error.raw_os_error() == Some(libc::ELOOP) {
-        return format!(
-            "{subject} is a symbolic link in a loop of links (too many levels of symbolic links); fix the link or give another --out folder"
-        );
-    }
-    format!(
-        "{subject} is a symbolic link that cannot be followed: {error}; fix the link or give another --out folder"
-    )
-}
-
-/// Follows the chain of symbolic links that starts at `link` and returns
-/// the path at its end when nothing is there, or `None` when something is.
-fn missing_target(link: &Path) -> Option<PathBuf> {
-    let mut link = link.to_path_buf();
-    // Linux follows at most 40 links in a row.
-    for _ in 0..40 {
-        // A relative target is relative to the folder of the link.
-        let target = link.parent()?.join(std::fs::read_link(&link).ok()?);
-        match std::fs::symlink_metadata(&target) {
-            Ok(entry) if entry.is_symlink() => link = target,
-            Ok(_) => return None,
-            Err(_) => return Some(target),
-        }
-    }
-    None
 }
 
 /// Reads a file named on the command line: a missing file is bad input, any

@@ -232,6 +232,24 @@ fn import_exit_codes() {
         empty.to_str().unwrap(),
     ]);
     assert_eq!(code(&same), 1);
+
+    // A bundle folder cannot be made inside a file.
+    let file = empty.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+    let inside = xuetong(&[
+        "import",
+        "toronto-dropin",
+        empty.to_str().unwrap(),
+        "--out",
+        file.join("bundle").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("bundle").display(),
+        file.display()
+    );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
 }
 
 fn run_example(out: &Path, extra: &[&str]) -> Output {

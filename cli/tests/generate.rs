@@ -91,3 +91,35 @@ fn learners_out_of_range_is_bad_input() {
         "{message}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn out_that_cannot_be_made_is_bad_input() {
+    let dir = Scratch::new("out-broken");
+    let missing = dir.join("missing");
+    let dangling = dir.join("dangling");
+    std::os::unix::fs::symlink(&missing, &dangling).unwrap();
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+
+    let linked = generate(&dangling, "50", "1");
+    let inside = generate(&file.join("bundle"), "50", "1");
+
+    assert_eq!(linked.status.code(), Some(1), "{linked:?}");
+    let message = String::from_utf8_lossy(&linked.stderr);
+    let expected = format!(
+        "error: --out {} is a symbolic link to {}, which does not exist;",
+        dangling.display(),
+        missing.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(!missing.exists(), "generate created the target of the link");
+    assert_eq!(inside.status.code(), Some(1), "{inside:?}");
+    let message = String::from_utf8_lossy(&inside.stderr);
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("bundle").display(),
+        file.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+}
