@@ -2,7 +2,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The name of the lock file inside the output folder. It is hidden and is
 /// not an output. A run leaves it in the folder, because a run that opened
@@ -21,7 +21,9 @@ pub(crate) struct OutputLock {
     /// The output folder.
     out: PathBuf,
     /// The outermost folder of the output folder's path that did not exist
-    /// before the lock was taken.
+    /// before the lock was taken. It is `None` when the path goes through
+    /// `..` below that folder.
+    // NOTE: so a failed run into `new/../old` leaves the empty folder `new`.
     created: Option<PathBuf>,
     /// Whether the file is locked: false when the file system cannot lock
     /// files and the run goes on without the lock.
@@ -61,6 +63,7 @@ impl OutputLock {
             .ancestors()
             .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
             .last()
+            .filter(|created| is_below(out, created))
             .map(Path::to_path_buf);
         let mut attempt = 1;
         loop {
@@ -199,6 +202,17 @@ fn decide(
     }
 }
 
+/// Tells whether `out` names a folder inside `folder`, or `folder` itself,
+/// by names alone. A `..` in the part of `out` below `folder` leads out of
+/// it: in `new/../old`, only `new` is missing, yet `old` may be a folder
+/// that existed before and must not be removed.
+fn is_below(out: &Path, folder: &Path) -> bool {
+    out.strip_prefix(folder).is_ok_and(|rest| {
+        rest.components()
+            .all(|part| matches!(part, Component::Normal(_)))
+    })
+}
+
 /// Removes the folders from `out` up to `created`, the outermost one that a
 /// run made, while they are empty.
 fn remove_created(out: &Path, created: &Path) {
@@ -283,6 +297,25 @@ mod tests {
             decide(Err(TryLockError::Error(denied)), 1, named(true)),
             Decision::Failed(error) if error.kind() == io::ErrorKind::PermissionDenied
         ));
+    }
+
+    #[test]
+    fn failed_run_keeps_a_folder_reached_by_dot_dot() {
+        let scratch =
+            std::env::temp_dir().join(format!("xuetong-lock-dotdot-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        let existing = scratch.join("existing");
+        std::fs::create_dir_all(&existing).unwrap();
+        let out = scratch.join("new").join("..").join("existing");
+
+        let lock = OutputLock::acquire(&out).unwrap();
+        lock.release_after_failure();
+
+        assert!(
+            existing.is_dir(),
+            "the failed run removed a folder it did not make"
+        );
+        std::fs::remove_dir_all(&scratch).unwrap();
     }
 
     #[test]
