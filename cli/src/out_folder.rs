@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 /// of links is a problem, and a symbolic link to a folder is followed.
 /// `contents` names what the folder is for, such as "the outputs".
 pub(crate) fn out_folder_problem(out: &Path, contents: &str) -> Option<String> {
+    // A trailing slash makes lstat follow a final symbolic link and fail on
+    // a file, so the lookups use the path rebuilt without it.
+    let path: PathBuf = out.components().collect();
     // The deepest part of the path that exists as an entry, link or not.
     // The empty path above a relative `out` is the working folder.
-    let entry = out
+    let entry = path
         .ancestors()
         .take_while(|path| !path.as_os_str().is_empty())
         .find(|path| std::fs::symlink_metadata(path).is_ok())?;

@@ -632,6 +632,43 @@ fn run_into_broken_links_is_bad_input() {
 
 #[cfg(unix)]
 #[test]
+fn run_out_with_trailing_slash() {
+    let scratch = Scratch::new("run-out-slash");
+    let dangling = scratch.join("dangling");
+    std::os::unix::fs::symlink(scratch.join("missing"), &dangling).unwrap();
+    let file = scratch.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+    let folder = scratch.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let linked = scratch.join("linked");
+    std::os::unix::fs::symlink(&folder, &linked).unwrap();
+    let slashed = |path: &Path| PathBuf::from(format!("{}/", path.display()));
+
+    let to_dangling = run_example(&slashed(&dangling), &[]);
+    let to_file = run_example(&slashed(&file), &[]);
+    let to_linked = run_example(&slashed(&linked), &[]);
+
+    assert_eq!(code(&to_dangling), 1, "{}", stderr(&to_dangling));
+    let expected = format!(
+        "error: --out {}/ is a symbolic link to {}, which does not exist;",
+        dangling.display(),
+        scratch.join("missing").display()
+    );
+    assert!(
+        stderr(&to_dangling).contains(&expected),
+        "{}",
+        stderr(&to_dangling)
+    );
+    assert_eq!(code(&to_file), 1, "{}", stderr(&to_file));
+    let expected = format!("error: --out {}/ is a file;", file.display());
+    assert!(stderr(&to_file).contains(&expected), "{}", stderr(&to_file));
+    assert_eq!(text(&file), "kept");
+    assert_eq!(code(&to_linked), 0, "{}", stderr(&to_linked));
+    assert!(folder.join("report.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
 fn run_into_a_linked_folder() {
     let scratch = Scratch::new("run-out-linked");
     let target = scratch.join("target");
