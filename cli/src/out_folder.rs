@@ -37,6 +37,19 @@ pub(crate) fn out_folder_problem(out: &Path, contents: &str) -> Option<String> {
     }
 }
 
+/// Returns what to do about `error`, from making or writing the `--out`
+/// folder, when its cause is the choice of folder, which makes it bad
+/// input: a folder that this user may not write into, or a path too long.
+pub(crate) fn out_error_fix(error: &io::Error) -> Option<&'static str> {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            Some("give a folder that you may write to")
+        }
+        io::ErrorKind::InvalidFilename => Some("give a shorter --out path"),
+        _ => None,
+    }
+}
+
 /// Describes the symbolic link `link` that `metadata` failed to follow
 /// with `error`, for the message that starts with `subject`.
 fn broken_link(link: &Path, subject: &str, error: &io::Error) -> String {

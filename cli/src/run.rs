@@ -31,7 +31,7 @@ use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
 use crate::lock::{LOCK_FILE, LockError, OutputLock};
-use crate::out_folder::out_folder_problem;
+use crate::out_folder::{out_error_fix, out_folder_problem};
 use crate::{EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILURE, EXIT_OK};
 
 /// The home page used when `--home-page` is not given. The `.invalid` top
@@ -236,31 +236,38 @@ pub(crate) fn run_locked(args: &RunArgs, locale: Locale, lock: OutputLock) -> u8
 /// On a file system that cannot lock files, it prints a warning and
 /// returns an unlocked [`OutputLock`].
 pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
+    // NOTE: a folder that the user may not write into but that holds a lock
+    // file the user may read is locked all the same. The run then fails with
+    // exit code 3 when it writes its first output, after reading the bundle.
     let lock = OutputLock::acquire(out).map_err(|error| match error {
         LockError::Busy => Stop::Busy(format!(
             "another run is writing into {}; wait for it to end or give another --out folder",
             out.display()
         )),
-        LockError::CreateFolder(error) if is_not_writable(&error) => Stop::BadInput(format!(
-            "failed to create the folder {}: {error}; give a folder that you may write to",
-            out.display()
-        )),
-        LockError::CreateFolder(error) => Stop::Failure(format!(
-            "failed to create the folder {}: {error}",
-            out.display()
-        )),
+        LockError::CreateFolder(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to create the folder {}: {error}; {fix}",
+                out.display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to create the folder {}: {error}",
+                out.display()
+            )),
+        },
         LockError::NotAFile(lock_file) => Stop::BadInput(format!(
             "{} is not a regular file, so it cannot lock the folder for this run; remove it or give another --out folder",
             lock_file.display()
         )),
-        LockError::Failed(error) if is_not_writable(&error) => Stop::BadInput(format!(
-            "failed to create the lock file {}: {error}; give a folder that you may write to",
-            out.join(LOCK_FILE).display()
-        )),
-        LockError::Failed(error) => Stop::Failure(format!(
-            "failed to lock the folder {} for this run: {error}; check that the folder is writable",
-            out.display()
-        )),
+        LockError::Failed(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to create the lock file {}: {error}; {fix}",
+                out.join(LOCK_FILE).display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to lock the folder {} for this run: {error}; check that the folder is writable",
+                out.display()
+            )),
+        },
     })?;
     if !lock.is_locked() {
         complain!(
@@ -269,18 +276,6 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
         );
     }
     Ok(lock)
-}
-
-/// Tells whether `error` means that this user may not write into a folder,
-/// which is the choice of `--out` and so bad input.
-// NOTE: a folder that the user may not write into but that holds a lock
-// file the user may read is locked all the same. The run then fails with
-// exit code 3 when it writes its first output, after reading the bundle.
-fn is_not_writable(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
-    )
 }
 
 fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {

@@ -667,6 +667,25 @@ fn run_out_with_trailing_slash() {
     assert!(folder.join("report.html").is_file());
 }
 
+#[test]
+fn run_out_name_too_long() {
+    let scratch = Scratch::new("run-out-long");
+    // Longer than the 255 bytes that common file systems allow in a name.
+    let out = scratch.join("b".repeat(300));
+
+    let output = run_example(&out, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!("error: failed to create the folder {}: ", out.display());
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("; give a shorter --out path"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "", "the run read the bundle");
+}
+
 #[cfg(unix)]
 #[test]
 fn run_into_a_linked_folder() {
