@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::Args;
+use xuetong::bundle::BundleError;
 use xuetong::sample::{DISTRICT_LEARNERS, SAMPLE_TOKEN_KEY_HEX, Sample, SampleParams, generate};
 
 use xuetong_cli::folder::Folder;
@@ -14,7 +15,7 @@ use xuetong_cli::output::grouped;
 use xuetong_cli::progress::Progress;
 use xuetong_cli::{complain, say};
 
-use crate::out_folder::out_folder_problem;
+use crate::out_folder::{out_error_fix, out_folder_problem};
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 
 /// The arguments of `xuetong generate`.
@@ -64,8 +65,9 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
 /// Generates the sample that `params` describe and writes it to the folder
 /// `out`, with a progress bar on a terminal. On an error it prints the
 /// error and returns the exit code: bad input for parameters out of range
-/// or an `out` that is not a folder and cannot be made one, failure when
-/// the folder cannot be written.
+/// or an `out` that is not a folder and cannot be made one or that this
+/// user may not write into, failure when the folder cannot be written for
+/// another reason.
 pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, u8> {
     if let Some(message) = out_folder_problem(out, "the bundle") {
         complain!("error: {message}");
@@ -97,12 +99,24 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
     let mut sink = Folder::new(out);
     let result = sample.write(&mut sink, &mut |done, _| bar.set_position(done));
     bar.finish_and_clear();
-    if let Err(error) = result {
+    if let Err(BundleError::Io {
+        action,
+        file,
+        source,
+    }) = result
+    {
+        let (fix, code) = match out_error_fix(&source) {
+            Some(fix) => (fix, EXIT_BAD_INPUT),
+            None => (
+                "check that the folder is writable and the disk has room",
+                EXIT_FAILURE,
+            ),
+        };
         complain!(
-            "error: failed to write the bundle to {}: {error}",
+            "error: failed to write the bundle to {}: failed to {action} {file}: {source}; {fix}",
             out.display()
         );
-        return Err(EXIT_FAILURE);
+        return Err(code);
     }
     Ok(sample)
 }

@@ -123,3 +123,46 @@ fn out_that_cannot_be_made_is_bad_input() {
     );
     assert!(message.contains(&expected), "{message}");
 }
+
+#[test]
+fn out_name_too_long_is_bad_input() {
+    let dir = Scratch::new("out-long");
+    // Longer than the 255 bytes that common file systems allow in a name.
+    let out = dir.join("b".repeat(300));
+
+    let output = generate(&out, "50", "1");
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("; give a shorter --out path"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_not_writable_is_bad_input() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("out-read-only");
+    let folder = dir.join("read-only");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Permissions do not apply to root, who may write anyway.
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        eprintln!("skipped: this user may write into a read-only folder, as root may");
+        return;
+    }
+
+    let output = generate(&folder, "50", "1");
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "error: failed to write the bundle to {}: failed to write categories.csv: ",
+        folder.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(
+        message.contains("; give a folder that you may write to"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
