@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::Args;
-use xuetong::bundle::BundleError;
 use xuetong::sample::{DISTRICT_LEARNERS, SAMPLE_TOKEN_KEY_HEX, Sample, SampleParams, generate};
 
 use xuetong_cli::folder::Folder;
@@ -15,8 +14,8 @@ use xuetong_cli::output::grouped;
 use xuetong_cli::progress::Progress;
 use xuetong_cli::{complain, say};
 
-use crate::out_folder::{out_error_fix, out_folder_problem};
-use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
+use crate::out_folder::{out_folder_problem, report_bundle_write_error};
+use crate::{EXIT_BAD_INPUT, EXIT_OK};
 
 /// The arguments of `xuetong generate`.
 #[derive(Debug, Args)]
@@ -99,24 +98,8 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
     let mut sink = Folder::new(out);
     let result = sample.write(&mut sink, &mut |done, _| bar.set_position(done));
     bar.finish_and_clear();
-    if let Err(BundleError::Io {
-        action,
-        file,
-        source,
-    }) = result
-    {
-        let (fix, code) = match out_error_fix(&source) {
-            Some(fix) => (fix, EXIT_BAD_INPUT),
-            None => (
-                "check that the folder is writable and the disk has room",
-                EXIT_FAILURE,
-            ),
-        };
-        complain!(
-            "error: failed to write the bundle to {}: failed to {action} {file}: {source}; {fix}",
-            out.display()
-        );
-        return Err(code);
+    if let Err(error) = result {
+        return Err(report_bundle_write_error(out, error));
     }
     Ok(sample)
 }

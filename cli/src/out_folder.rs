@@ -1,7 +1,12 @@
-//! The check of an `--out` folder before anything is written into it.
+//! The checks of an `--out` folder, and the reports of failures to write into it.
 
 use std::io;
 use std::path::{Path, PathBuf};
+
+use xuetong::bundle::BundleError;
+use xuetong_cli::complain;
+
+use crate::{EXIT_BAD_INPUT, EXIT_FAILURE};
 
 /// Returns why `out` is neither a folder nor a path where a folder can be
 /// made, as a message that ends in what to do, or `None` when it is fine.
@@ -48,6 +53,29 @@ pub(crate) fn out_error_fix(error: &io::Error) -> Option<&'static str> {
         io::ErrorKind::InvalidFilename => Some("give a shorter --out path"),
         _ => None,
     }
+}
+
+/// Prints `error`, from writing a bundle into the `--out` folder `out`,
+/// with what to do, and returns the exit code: bad input when
+/// [`out_error_fix`] finds the cause in the choice of folder, else failure.
+pub(crate) fn report_bundle_write_error(out: &Path, error: BundleError) -> u8 {
+    let BundleError::Io {
+        action,
+        file,
+        source,
+    } = error;
+    let (fix, code) = match out_error_fix(&source) {
+        Some(fix) => (fix, EXIT_BAD_INPUT),
+        None => (
+            "check that the folder is writable and the disk has room",
+            EXIT_FAILURE,
+        ),
+    };
+    complain!(
+        "error: failed to write the bundle to {}: failed to {action} {file}: {source}; {fix}",
+        out.display()
+    );
+    code
 }
 
 /// Describes the symbolic link `link` that `metadata` failed to follow

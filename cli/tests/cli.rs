@@ -252,6 +252,55 @@ fn import_exit_codes() {
     assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
 }
 
+#[cfg(unix)]
+#[test]
+fn import_into_a_read_only_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("import-read-only");
+    let source = scratch.join("source");
+    std::fs::create_dir(&source).unwrap();
+    std::fs::write(
+        source.join("drop-in.csv"),
+        "_id,Location ID,Course_ID,Course Title,Section,Age Min,Age Max,Date Range,\
+         Start Hour,Start Minute,End Hour,End Min,First Date,Last Date,DayOftheWeek\n\
+         1,1063,100157,Chair Yoga,FitnessTO - Drop-In,60,None,2026-01-05 to 2026-01-05,\
+         10,0,11,0,2026-01-05,2026-01-05,Monday\n",
+    )
+    .unwrap();
+    let folder = scratch.join("read-only");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Permissions do not apply to root, who may write anyway.
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        eprintln!("skipped: this user may write into a read-only folder, as root may");
+        return;
+    }
+
+    let output = xuetong(&[
+        "import",
+        "toronto-dropin",
+        source.to_str().unwrap(),
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!(
+        "error: failed to write the bundle to {}: failed to write categories.csv: ",
+        folder.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("; give a folder that you may write to"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        listing(&folder).is_empty(),
+        "the import wrote into the folder"
+    );
+}
+
 fn run_example(out: &Path, extra: &[&str]) -> Output {
     run_bundle(&example(), out, extra)
 }
