@@ -260,7 +260,7 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
         )),
         LockError::Failed(error) => match out_error_fix(&error) {
             Some(fix) => Stop::BadInput(format!(
-                "failed to create the lock file {}: {error}; {fix}",
+                "failed to open the lock file {}: {error}; {fix}",
                 out.join(LOCK_FILE).display()
             )),
             None => Stop::Failure(format!(

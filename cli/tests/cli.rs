@@ -777,7 +777,7 @@ fn run_into_a_read_only_folder() {
     assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
     assert_eq!(code(&lock_file), 1, "{}", stderr(&lock_file));
     let expected = format!(
-        "error: failed to create the lock file {}: ",
+        "error: failed to open the lock file {}: ",
         folder.join(LOCK_FILE).display()
     );
     assert!(
@@ -791,6 +791,35 @@ fn run_into_a_read_only_folder() {
         stderr(&lock_file)
     );
     assert!(listing(&folder).is_empty(), "the run wrote into the folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_with_an_unreadable_lock_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = Scratch::new("run-lock-unreadable");
+    let lock_file = folder.join(LOCK_FILE);
+    std::fs::write(&lock_file, "").unwrap();
+    std::fs::set_permissions(&lock_file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Permissions do not apply to root, who may read anyway.
+    if std::fs::File::open(&lock_file).is_ok() {
+        eprintln!("skipped: this user may read an unreadable file, as root may");
+        return;
+    }
+
+    let output = run_example(&folder, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!(
+        "error: failed to open the lock file {}: ",
+        lock_file.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert_eq!(
+        listing(&folder),
+        [LOCK_FILE],
+        "the run wrote into the folder"
+    );
 }
 
 #[test]
