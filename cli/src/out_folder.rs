@@ -43,8 +43,9 @@ pub(crate) fn out_folder_problem(out: &Path, contents: &str) -> Option<String> {
 }
 
 /// Returns what to do about `error`, from making or writing the `--out`
-/// folder, when its cause is the choice of folder, which makes it bad
-/// input: a folder that this user may not write into, or a path too long.
+/// folder, when the choice of folder caused it and so it is bad input. The
+/// causes are a folder that this user may not write into and a path too
+/// long.
 pub(crate) fn out_error_fix(error: &io::Error) -> Option<&'static str> {
     match error.kind() {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
