@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
+#[cfg(unix)]
+use common::read_only_folder;
 use common::{BIN, LOCK_FILE, Scratch, hold_lock, listing, repo, xuetong};
 
 const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -255,7 +257,6 @@ fn import_exit_codes() {
 #[cfg(unix)]
 #[test]
 fn import_into_a_read_only_folder() {
-    use std::os::unix::fs::PermissionsExt;
     let scratch = Scratch::new("import-read-only");
     let source = scratch.join("source");
     std::fs::create_dir(&source).unwrap();
@@ -267,14 +268,9 @@ fn import_into_a_read_only_folder() {
          10,0,11,0,2026-01-05,2026-01-05,Monday\n",
     )
     .unwrap();
-    let folder = scratch.join("read-only");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Permissions do not apply to root, who may write anyway.
-    if std::fs::write(folder.join("probe"), "").is_ok() {
-        eprintln!("skipped: this user may write into a read-only folder, as root may");
+    let Some(folder) = read_only_folder(&scratch) else {
         return;
-    }
+    };
 
     let output = xuetong(&[
         "import",
@@ -755,16 +751,10 @@ fn run_into_a_linked_folder() {
 #[cfg(unix)]
 #[test]
 fn run_into_a_read_only_folder() {
-    use std::os::unix::fs::PermissionsExt;
     let scratch = Scratch::new("run-out-read-only");
-    let folder = scratch.join("read-only");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Permissions do not apply to root, who may write anyway.
-    if std::fs::write(folder.join("probe"), "").is_ok() {
-        eprintln!("skipped: this user may write into a read-only folder, as root may");
+    let Some(folder) = read_only_folder(&scratch) else {
         return;
-    }
+    };
 
     let inside = run_example(&folder.join("out"), &[]);
     let lock_file = run_example(&folder, &[]);

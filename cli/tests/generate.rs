@@ -7,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
+#[cfg(unix)]
+use common::read_only_folder;
 use common::{BIN, Scratch};
 
 fn xuetong(args: &[&str]) -> Output {
@@ -140,16 +142,10 @@ fn out_name_too_long_is_bad_input() {
 #[cfg(unix)]
 #[test]
 fn out_not_writable_is_bad_input() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = Scratch::new("out-read-only");
-    let folder = dir.join("read-only");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Permissions do not apply to root, who may write anyway.
-    if std::fs::write(folder.join("probe"), "").is_ok() {
-        eprintln!("skipped: this user may write into a read-only folder, as root may");
+    let Some(folder) = read_only_folder(&dir) else {
         return;
-    }
+    };
 
     let output = generate(&folder, "50", "1");
 

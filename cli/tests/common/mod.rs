@@ -94,3 +94,20 @@ pub fn listing(folder: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Creates the folder `read-only` in `parent` without write permission and
+/// returns it, or `None` when this user may write into it anyway, as root
+/// may, so that the test has nothing to check.
+#[cfg(unix)]
+pub fn read_only_folder(parent: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = parent.join("read-only");
+    std::fs::create_dir(&folder).expect("the folder can be made");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555))
+        .expect("the folder's permissions can be set");
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        eprintln!("skipped: this user may write into a read-only folder, as root may");
+        return None;
+    }
+    Some(folder)
+}
