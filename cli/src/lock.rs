@@ -59,6 +59,15 @@ impl OutputLock {
     /// something else, and [`LockError::Failed`] when the lock file cannot
     /// be made or locked.
     pub(crate) fn acquire(out: &Path) -> Result<Self, LockError> {
+        Self::acquire_checking(out, OutputLock::is_still_named)
+    }
+
+    /// Runs [`OutputLock::acquire`] with `is_still_named` as the check that
+    /// the locked file still has its name, which a test can make fail.
+    fn acquire_checking(
+        out: &Path,
+        mut is_still_named: impl FnMut(&OutputLock) -> bool,
+    ) -> Result<Self, LockError> {
         let created = out
             .ancestors()
             .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
@@ -69,7 +78,7 @@ impl OutputLock {
         loop {
             let mut lock = Self::open(out, created.clone())?;
             let result = lock.file.try_lock();
-            match decide(result, attempt, || lock.is_still_named()) {
+            match decide(result, attempt, || is_still_named(&lock)) {
                 Decision::Locked => return Ok(lock),
                 Decision::Unlocked => {
                     lock.locked = false;
@@ -316,6 +325,39 @@ mod tests {
             "the failed run removed a folder it did not make"
         );
         std::fs::remove_dir_all(&scratch).unwrap();
+    }
+
+    #[test]
+    fn acquire_retries_a_renamed_lock_file() {
+        let out = std::env::temp_dir().join(format!("xuetong-lock-retry-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let mut checks = 0;
+
+        let renamed_each_time = OutputLock::acquire_checking(&out, |_| {
+            checks += 1;
+            assert!(
+                checks <= LOCK_ATTEMPTS,
+                "check {checks} after the last attempt"
+            );
+            false
+        });
+
+        assert!(matches!(renamed_each_time, Err(LockError::Busy)));
+        assert_eq!(checks, LOCK_ATTEMPTS);
+
+        let mut checks = 0;
+        let renamed_once = OutputLock::acquire_checking(&out, |_| {
+            checks += 1;
+            checks > 1
+        });
+
+        let lock = renamed_once.expect("the second attempt takes the lock");
+        assert_eq!(checks, 2);
+        assert!(lock.is_locked());
+        let other = File::open(out.join(LOCK_FILE)).unwrap();
+        assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
+        drop(lock);
+        std::fs::remove_dir_all(&out).unwrap();
     }
 
     #[test]
