@@ -43,6 +43,8 @@ pub(crate) enum LockError {
     NotAFile(PathBuf),
     /// The lock file could not be created or locked.
     Failed(io::Error),
+    /// The folder is locked, but a file cannot be created in it.
+    NotWritable(io::Error),
 }
 
 impl OutputLock {
@@ -56,10 +58,19 @@ impl OutputLock {
     /// the lock file is removed on each of [`LOCK_ATTEMPTS`] attempts,
     /// [`LockError::CreateFolder`] when the folder cannot be made,
     /// [`LockError::NotAFile`] when the lock file's name is taken by
-    /// something else, and [`LockError::Failed`] when the lock file cannot
-    /// be made or locked.
+    /// something else, [`LockError::Failed`] when the lock file cannot be
+    /// made or locked, and [`LockError::NotWritable`] when no file can be
+    /// created in the folder.
     pub(crate) fn acquire(out: &Path) -> Result<Self, LockError> {
-        Self::acquire_checking(out, OutputLock::is_still_named)
+        let lock = Self::acquire_checking(out, OutputLock::is_still_named)?;
+        // A lock file that this user may read is locked even in a folder
+        // that the user may not write into, where the run would fail only
+        // at its first output, after reading the whole bundle.
+        if let Err(error) = check_writable(out) {
+            lock.release_after_failure();
+            return Err(LockError::NotWritable(error));
+        }
+        Ok(lock)
     }
 
     /// Runs [`OutputLock::acquire`] with `is_still_named` as the check that
@@ -220,6 +231,32 @@ fn is_below(out: &Path, folder: &Path) -> bool {
         rest.components()
             .all(|part| matches!(part, Component::Normal(_)))
     })
+}
+
+/// The name of the empty file that [`OutputLock::acquire`] creates and
+/// removes at once, in the locked folder, to check that it is writable.
+const PROBE_FILE: &str = ".xuetong.probe";
+
+/// Creates the file [`PROBE_FILE`] in the folder `out` and removes it,
+/// which fails when this user may not create files there.
+fn check_writable(out: &Path) -> io::Result<()> {
+    let probe = out.join(PROBE_FILE);
+    // `create_new` never follows a symbolic link. A file of that name is
+    // left only by a run killed between making and removing it.
+    let created = OpenOptions::new().write(true).create_new(true).open(&probe);
+    if created
+        .as_ref()
+        .is_err_and(|error| error.kind() == io::ErrorKind::AlreadyExists)
+    {
+        std::fs::remove_file(&probe)?;
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)?;
+    } else {
+        created?;
+    }
+    std::fs::remove_file(&probe)
 }
 
 /// Removes the folders from `out` up to `created`, the outermost one that a

@@ -236,9 +236,6 @@ pub(crate) fn run_locked(args: &RunArgs, locale: Locale, lock: OutputLock) -> u8
 /// On a file system that cannot lock files, it prints a warning and
 /// returns an unlocked [`OutputLock`].
 pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
-    // NOTE: a folder that the user may not write into but that holds a lock
-    // file the user may read is locked all the same. The run then fails with
-    // exit code 3 when it writes its first output, after reading the bundle.
     let lock = OutputLock::acquire(out).map_err(|error| match error {
         LockError::Busy => Stop::Busy(format!(
             "another run is writing into {}; wait for it to end or give another --out folder",
@@ -265,6 +262,16 @@ pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
             )),
             None => Stop::Failure(format!(
                 "failed to lock the folder {} for this run: {error}; check that the folder is writable",
+                out.display()
+            )),
+        },
+        LockError::NotWritable(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to create a file in the folder {}: {error}; {fix}",
+                out.display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to create a file in the folder {}: {error}; check that the folder is writable and the disk has room",
                 out.display()
             )),
         },

@@ -268,7 +268,7 @@ fn import_into_a_read_only_folder() {
          10,0,11,0,2026-01-05,2026-01-05,Monday\n",
     )
     .unwrap();
-    let Some(folder) = read_only_folder(&scratch) else {
+    let Some(folder) = read_only_folder(&scratch, &[]) else {
         return;
     };
 
@@ -752,7 +752,7 @@ fn run_into_a_linked_folder() {
 #[test]
 fn run_into_a_read_only_folder() {
     let scratch = Scratch::new("run-out-read-only");
-    let Some(folder) = read_only_folder(&scratch) else {
+    let Some(folder) = read_only_folder(&scratch, &[]) else {
         return;
     };
 
@@ -781,6 +781,47 @@ fn run_into_a_read_only_folder() {
         stderr(&lock_file)
     );
     assert!(listing(&folder).is_empty(), "the run wrote into the folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_read_only_locked_folder() {
+    let scratch = Scratch::new("run-out-read-only-locked");
+    let Some(folder) = read_only_folder(&scratch, &[LOCK_FILE]) else {
+        return;
+    };
+
+    let output = run_example(&folder, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!(
+        "error: failed to create a file in the folder {}: ",
+        folder.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("; give a folder that you may write to"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "", "the run read the bundle");
+    assert_eq!(listing(&folder), [LOCK_FILE]);
+}
+
+#[cfg(unix)]
+#[test]
+fn run_removes_a_stale_probe_link() {
+    let scratch = Scratch::new("run-probe-link");
+    let out = scratch.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let target = scratch.join("target");
+    std::os::unix::fs::symlink(&target, out.join(".xuetong.probe")).unwrap();
+
+    let output = run_example(&out, &[]);
+
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!target.exists(), "the run followed the link");
+    assert!(!listing(&out).contains(&".xuetong.probe".to_string()));
 }
 
 #[cfg(unix)]

@@ -143,7 +143,7 @@ fn out_name_too_long_is_bad_input() {
 #[test]
 fn out_not_writable_is_bad_input() {
     let dir = Scratch::new("out-read-only");
-    let Some(folder) = read_only_folder(&dir) else {
+    let Some(folder) = read_only_folder(&dir, &[]) else {
         return;
     };
 
