@@ -48,6 +48,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Checks that a command stopped with exit code 1 and a message on
+/// standard error that contains each of `parts`.
+fn assert_bad_input(output: &Output, parts: &[&str]) {
+    assert_eq!(code(output), 1, "{}", stderr(output));
+    for part in parts {
+        assert!(stderr(output).contains(part), "{}", stderr(output));
+    }
+}
+
 fn text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
@@ -280,16 +289,13 @@ fn import_into_a_read_only_folder() {
         folder.to_str().unwrap(),
     ]);
 
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
     let expected = format!(
         "error: failed to write the bundle to {}: failed to write categories.csv: ",
         folder.display()
     );
-    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("; give a folder that you may write to"),
-        "{}",
-        stderr(&output)
+    assert_bad_input(
+        &output,
+        &[&expected, "; give a folder that you may write to"],
     );
     assert!(
         listing(&folder).is_empty(),
@@ -720,14 +726,8 @@ fn run_out_name_too_long() {
 
     let output = run_example(&out, &[]);
 
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
     let expected = format!("error: failed to create the folder {}: ", out.display());
-    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("; give a shorter --out path"),
-        "{}",
-        stderr(&output)
-    );
+    assert_bad_input(&output, &[&expected, "; give a shorter --out path"]);
     assert_eq!(stdout(&output), "", "the run read the bundle");
 }
 
@@ -793,16 +793,13 @@ fn run_into_a_read_only_locked_folder() {
 
     let output = run_example(&folder, &[]);
 
-    assert_eq!(code(&output), 1, "{}", stderr(&output));
     let expected = format!(
         "error: failed to create a file in the folder {}: ",
         folder.display()
     );
-    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("; give a folder that you may write to"),
-        "{}",
-        stderr(&output)
+    assert_bad_input(
+        &output,
+        &[&expected, "; give a folder that you may write to"],
     );
     assert_eq!(stdout(&output), "", "the run read the bundle");
     assert_eq!(listing(&folder), [LOCK_FILE]);
