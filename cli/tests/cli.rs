@@ -786,6 +786,7 @@ fn run_into_a_read_only_folder() {
 #[cfg(unix)]
 #[test]
 fn run_into_a_read_only_locked_folder() {
+    use std::os::unix::fs::PermissionsExt;
     let scratch = Scratch::new("run-out-read-only-locked");
     let Some(folder) = read_only_folder(&scratch, &[LOCK_FILE]) else {
         return;
@@ -803,6 +804,8 @@ fn run_into_a_read_only_locked_folder() {
     );
     assert_eq!(stdout(&output), "", "the run read the bundle");
     assert_eq!(listing(&folder), [LOCK_FILE]);
+    // A folder without write permission keeps its files from being removed.
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 #[cfg(unix)]
