@@ -57,7 +57,7 @@ use super::codes;
 use super::weekday::Weekday;
 use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Cells, FieldReader, check_known_fields};
+use crate::record::{Cells, FieldReader, check_known_fields, read_items, shown_value};
 
 /// The `format` of a holiday calendar document.
 pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
@@ -185,16 +185,16 @@ const PERIOD_FIELDS: &[&str] = &[
     "note",
 ];
 
-/// The JSON form of one year, before the text fields of its periods are
-/// read.
+/// The JSON form of one year, before its source and its periods are read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct YearDocument {
     year: i32,
     #[serde(default)]
     source: Option<SourceDocument>,
-    #[serde(default)]
-    holidays: Vec<PeriodDocument>,
+    /// Read from the document period by period, in `read_year`.
+    #[serde(default, rename = "holidays")]
+    _holidays: serde::de::IgnoredAny,
 }
 
 /// The JSON form of a year's notice source. Its fields are read from the
@@ -210,28 +210,6 @@ struct SourceDocument {
     _issued: serde::de::IgnoredAny,
     #[serde(default, rename = "url")]
     _url: serde::de::IgnoredAny,
-}
-
-/// The JSON form of one holiday period. Its text fields and its `first` and
-/// `last` dates are read from the document as a record's fields, in
-/// `read_year`, so that a wrong value is reported on its field and not on
-/// the whole year. Unknown fields are reported by `read_period_fields`.
-#[derive(Deserialize)]
-struct PeriodDocument {
-    #[serde(default, rename = "name")]
-    _name: serde::de::IgnoredAny,
-    #[serde(default, rename = "name_en")]
-    _name_en: serde::de::IgnoredAny,
-    #[serde(default, rename = "first")]
-    _first: serde::de::IgnoredAny,
-    #[serde(default, rename = "last")]
-    _last: serde::de::IgnoredAny,
-    #[serde(default)]
-    days: Option<u32>,
-    #[serde(default)]
-    working_days: Vec<NaiveDate>,
-    #[serde(default, rename = "note")]
-    _note: serde::de::IgnoredAny,
 }
 
 /// What kind of day a date is in a calendar.
@@ -344,8 +322,8 @@ impl HolidayCalendar {
                     continue;
                 }
             };
-            let (year, indexes) = read_year(document, item, &year_path, &mut problems);
-            check_year(&year, &indexes, &year_path, &mut problems);
+            let (year, places) = read_year(document, item, &year_path, &mut problems);
+            check_year(&year, &places, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
                     Problem::new(codes::DUPLICATE_HOLIDAY_YEAR, year_path.join("year"))
@@ -497,27 +475,35 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
     Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path).with("detail", error.to_string())
 }
 
-/// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en`, `note`, `first` and `last` of each period and the
-/// fields of the source as a record's fields, as the calendar's own name is
-/// read. A period with an invalid `first` or `last` is left out, so the
-/// year is returned with the index in `holidays` of each period it kept. A
-/// `name` that is missing or empty once trimmed is `required`. The source
-/// and the periods are JSON objects, as [`check_objects`] checked.
+/// The position of a period that was read in its document: its index in
+/// the year's `holidays`, and the index in its `working_days` of each
+/// make-up day it kept. A problem found later then names the item as
+/// written, even when an item before it was left out.
+struct PeriodPlace {
+    index: usize,
+    working_days: Vec<usize>,
+}
+
+/// Builds the year of `document` from its JSON form `item`, reading each
+/// period and the source field by field, as a record's fields are read. A
+/// period with an invalid `first` or `last` is left out, and so is a make-up
+/// day that is not a date, so the year is returned with the place of each
+/// period it kept. The source and the periods are JSON objects, as
+/// [`check_objects`] checked.
 fn read_year(
     document: YearDocument,
     item: &Value,
     path: &Path,
     problems: &mut Problems,
-) -> (HolidayYear, Vec<usize>) {
+) -> (HolidayYear, Vec<PeriodPlace>) {
     let periods = item
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let mut holidays = Vec::with_capacity(document.holidays.len());
-    let mut indexes = Vec::with_capacity(document.holidays.len());
-    for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
+    let mut holidays = Vec::with_capacity(periods.len());
+    let mut places = Vec::with_capacity(periods.len());
+    for (index, value) in periods.iter().enumerate() {
         let Some(object) = value.as_object() else {
             continue;
         };
@@ -525,14 +511,18 @@ fn read_year(
         let (Some(first), Some(last)) = (fields.first, fields.last) else {
             continue;
         };
-        indexes.push(index);
+        let (working_day_indexes, working_days) = fields.working_days.into_iter().unzip();
+        places.push(PeriodPlace {
+            index,
+            working_days: working_day_indexes,
+        });
         holidays.push(Holiday {
             name: fields.name,
             name_en: fields.name_en,
             first,
             last,
-            days: period.days,
-            working_days: period.working_days,
+            days: fields.days,
+            working_days,
             note: fields.note,
         });
     }
@@ -546,7 +536,7 @@ fn read_year(
         source,
         holidays,
     };
-    (year, indexes)
+    (year, places)
 }
 
 /// Reads the notice source `object` as a record: `title`, `document` and
@@ -584,33 +574,51 @@ fn read_source(
     }
 }
 
-/// The fields of one holiday period that are read as a record's fields. A
-/// date is `None` when it is invalid, and the problem is reported.
+/// The fields of one holiday period, read as a record's fields. A date is
+/// `None` when it is invalid, and the problem is reported.
 struct PeriodFields {
     name: String,
     name_en: Option<String>,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    days: Option<u32>,
+    /// The make-up days that are dates, each with its index in the list.
+    working_days: Vec<(usize, NaiveDate)>,
     note: Option<String>,
 }
 
-/// Reads the `name`, `name_en` and `note` of the period `object` as a
-/// record's text fields, and its `first` and `last` as dates. A field not in
-/// [`PERIOD_FIELDS`] is `unknown_field`, or `personal_data_field` for a
-/// name such as `email`.
+/// Reads the fields of the period `object`: `name`, `name_en` and `note` as
+/// a record's text fields, `first` and `last` as dates, `days` as a whole
+/// number and `working_days` as a list of dates, each item on its own path.
+/// A field not in [`PERIOD_FIELDS`] is `unknown_field`, or
+/// `personal_data_field` for a name such as `email`.
 fn read_period_fields(
     object: &serde_json::Map<String, Value>,
     path: Path,
     problems: &mut Problems,
 ) -> PeriodFields {
     check_known_fields(object, PERIOD_FIELDS, &path, problems);
+    let working_days_path = path.join("working_days");
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
+    let name = reader.required::<String>("name").unwrap_or_default();
+    let name_en = reader.optional::<String>("name_en");
+    let first = reader.required::<NaiveDate>("first");
+    let last = reader.required::<NaiveDate>("last");
+    let days = reader.optional::<u32>("days");
+    let note = reader.optional::<String>("note");
+    // Null means no make-up days, as it means an absent field elsewhere.
+    let working_days = match object.get("working_days") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(list) => read_items(list, "working_days", &working_days_path, problems),
+    };
     PeriodFields {
-        name: reader.required::<String>("name").unwrap_or_default(),
-        name_en: reader.optional::<String>("name_en"),
-        first: reader.required::<NaiveDate>("first"),
-        last: reader.required::<NaiveDate>("last"),
-        note: reader.optional::<String>("note"),
+        name,
+        name_en,
+        first,
+        last,
+        days,
+        working_days,
+        note,
     }
 }
 
@@ -620,6 +628,8 @@ fn read_period_fields(
 /// the text fields that are read by name. Returns whether every part is an
 /// object. When one is not, the text fields of the source and the periods
 /// that are objects are still checked, because the year is not read further.
+/// A `holidays` that is neither a list nor null is `invalid_type`, and the
+/// year is read without periods.
 fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     let Some(year) = item.as_object() else {
         problems.push(not_an_object(path.clone(), "a year"));
@@ -632,6 +642,17 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     {
         problems.push(not_an_object(path.join("source"), "a notice source"));
         objects = false;
+    }
+    if let Some(holidays) = year.get("holidays")
+        && !holidays.is_null()
+        && !holidays.is_array()
+    {
+        problems.push(
+            Problem::new(crate::problem::codes::INVALID_TYPE, path.join("holidays"))
+                .with("field", "holidays")
+                .with("expected", "a list")
+                .with("value", shown_value(holidays)),
+        );
     }
     let periods = year.get("holidays").and_then(Value::as_array);
     for (index, period) in periods.into_iter().flatten().enumerate() {
@@ -662,12 +683,12 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement. `indexes` gives, for each
-/// period of `year`, its index in the document's `holidays`, so that a
-/// problem names that period even when one before it was left out.
-fn check_year(year: &HolidayYear, indexes: &[usize], path: &Path, problems: &mut Problems) {
-    for (holiday, &index) in year.holidays.iter().zip(indexes) {
-        let holiday_path = path.join("holidays").join(index);
+/// Checks the rules of one year's arrangement. `places` gives, for each
+/// period of `year`, where it sits in the document, so that a problem names
+/// the item as written.
+fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems: &mut Problems) {
+    for (holiday, place) in year.holidays.iter().zip(places) {
+        let holiday_path = path.join("holidays").join(place.index);
         if holiday.last < holiday.first {
             problems.push(
                 Problem::new(
@@ -701,7 +722,7 @@ fn check_year(year: &HolidayYear, indexes: &[usize], path: &Path, problems: &mut
                     .with("first", holiday.first.to_string()),
             );
         }
-        for (position, day) in holiday.working_days.iter().enumerate() {
+        for (day, &position) in holiday.working_days.iter().zip(&place.working_days) {
             let listed_off = year.holidays.iter().any(|other| other.contains(*day));
             if listed_off || !near(*day) {
                 problems.push(
