@@ -276,9 +276,9 @@ impl XapiOptions {
     }
 }
 
-/// Checks that `text` is an absolute http or https URL with a host and no
-/// user info, query, fragment, spaces or characters that IRIs exclude; the
-/// problem names `field`. A base URL with a query or fragment would make
+/// Checks that `text` is an absolute http or https URL with a host, a port
+/// from 0 to 65535 when it gives one, and no user info, query, fragment,
+/// spaces or characters that IRIs exclude. The problem names `field`. A base URL with a query or fragment would make
 /// every id built under it wrong, and user info could carry a password.
 pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> {
     (!is_http_url(text, false)).then(|| {
@@ -288,16 +288,17 @@ pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> 
     })
 }
 
-/// Returns whether `text` is an absolute http or https URL with a host and
-/// no user info, spaces or characters that IRIs exclude. A query or a
-/// fragment is accepted only when `query_allowed` is true.
+/// Returns whether `text` is an absolute http or https URL with a host, a
+/// port from 0 to 65535 when it gives one, and no user info, spaces or
+/// characters that IRIs exclude. A query or a fragment is accepted only
+/// when `query_allowed` is true.
 pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|rest| {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !authority.is_empty() && !authority.contains('@')
+        is_host_and_port(authority)
     }) && (query_allowed || !text.contains(['?', '#']));
     let clean = !text.chars().any(|c| {
         c.is_whitespace()
@@ -306,6 +307,41 @@ pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
             || is_bidi_format(c)
     });
     host_ok && clean
+}
+
+/// Returns whether `authority` is a host that is not empty, without user
+/// info, and with an optional port. An IPv6 host is written in brackets, as
+/// in `[2001:db8::1]:8080`. A port is one or more digits from 0 to 65535.
+/// RFC 3986 (section 3.2.3) also allows an empty port after the colon, as in
+/// `http://example.org:/`, but it is rejected here. The same address would
+/// then have a second spelling, so ids built under a base written with the
+/// colon would not match those built under the usual one.
+fn is_host_and_port(authority: &str) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let Some(end) = authority.find(']') else {
+            return false;
+        };
+        let (host, rest) = authority.split_at(end + 1);
+        match rest.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if rest.is_empty() => (host, None),
+            None => return false,
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port_ok = port.is_none_or(|port| {
+        !port.is_empty()
+            && port.bytes().all(|byte| byte.is_ascii_digit())
+            && port.parse::<u16>().is_ok()
+    });
+    !host.is_empty() && port_ok
 }
 
 /// Returns whether `c` is a bidirectional formatting character: the marks
@@ -624,4 +660,48 @@ pub fn events_from_ledger(ledger: &Ledger, zone: Tz) -> Vec<LearningEvent> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_http_url;
+
+    #[test]
+    fn url_ports_are_numbers_to_65535() {
+        for accepted in [
+            "http://learn.example.org",
+            "https://learn.example.org:8443/xapi",
+            "http://learn.example.org:0/",
+            "http://learn.example.org:65535/",
+            "http://learn.example.org:0080/",
+            "http://[2001:db8::1]:8080/",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(is_http_url(accepted, false), "{accepted}");
+        }
+        for rejected in [
+            "http://learn.example.org:65536/",
+            "http://learn.example.org:99999/",
+            "http://learn.example.org:12ab/",
+            "http://learn.example.org:+80/",
+            "http://learn.example.org:-1/",
+            "http://learn.example.org:/",
+            "http://learn.example.org:",
+            "http://learn.example.org:80:90/",
+            "http://:8080/",
+            "http://2001:db8::1/",
+            "http://[2001:db8::1/",
+            "http://[2001:db8::1]8080/",
+        ] {
+            assert!(!is_http_url(rejected, false), "{rejected}");
+            assert!(!is_http_url(rejected, true), "{rejected}");
+        }
+    }
+
+    #[test]
+    fn url_port_checked_before_a_query() {
+        assert!(is_http_url("https://learn.example.org:8443?id=3", true));
+        assert!(!is_http_url("https://learn.example.org:99999?id=3", true));
+        assert!(!is_http_url("https://learn.example.org:#top", true));
+    }
 }

@@ -84,8 +84,9 @@ pub struct NoticeSource {
     /// The day the notice was issued.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issued: Option<NaiveDate>,
-    /// The address of the notice: an absolute http or https URL with a host
-    /// and without user info. A query and a fragment are allowed.
+    /// The address of the notice: an absolute http or https URL with a host,
+    /// a port from 0 to 65535 when it gives one, and without user info. A
+    /// query and a fragment are allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
