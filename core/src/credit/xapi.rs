@@ -21,6 +21,8 @@
 //! - a revocation never edits a statement: it voids the `earned` statement
 //!   of the revoked entry with an ADL `voided` statement.
 
+use std::net::Ipv6Addr;
+
 use chrono::{DateTime, Datelike, NaiveDate, Offset, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -278,8 +280,9 @@ impl XapiOptions {
 
 /// Checks that `text` is an absolute http or https URL with a host, a port
 /// from 0 to 65535 when it gives one, and no user info, query, fragment,
-/// spaces or characters that IRIs exclude. The problem names `field`. A base URL with a query or fragment would make
-/// every id built under it wrong, and user info could carry a password.
+/// spaces or characters that IRIs exclude. The problem names `field`. A
+/// base URL with a query or fragment would make every id built under it
+/// wrong, and user info could carry a password.
 pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> {
     (!is_http_url(text, false)).then(|| {
         Problem::new(codes::INVALID_IRI, path)
@@ -310,12 +313,16 @@ pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
 }
 
 /// Returns whether `authority` is a host that is not empty, without user
-/// info, and with an optional port. An IPv6 host is written in brackets, as
-/// in `[2001:db8::1]:8080`. A port is one or more digits from 0 to 65535.
+/// info, and with an optional port. An IPv6 host is an IPv6 address in
+/// brackets, as in `[2001:db8::1]:8080`, without a zone such as `%25eth0`.
+/// A host without brackets contains neither `[` nor `]`. A port is one or
+/// more digits from 0 to 65535.
 /// RFC 3986 (section 3.2.3) also allows an empty port after the colon, as in
 /// `http://example.org:/`, but it is rejected here. The same address would
 /// then have a second spelling, so ids built under a base written with the
 /// colon would not match those built under the usual one.
+// NOTE: other second spellings still pass: a port with leading zeros
+// (`:0080`) and the scheme's default port (`:443` for https).
 fn is_host_and_port(authority: &str) -> bool {
     if authority.contains('@') {
         return false;
@@ -325,11 +332,16 @@ fn is_host_and_port(authority: &str) -> bool {
             return false;
         };
         let (host, rest) = authority.split_at(end + 1);
+        if host[1..end].parse::<Ipv6Addr>().is_err() {
+            return false;
+        }
         match rest.strip_prefix(':') {
             Some(port) => (host, Some(port)),
             None if rest.is_empty() => (host, None),
             None => return false,
         }
+    } else if authority.contains(['[', ']']) {
+        return false;
     } else {
         match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
@@ -692,6 +704,23 @@ mod tests {
             "http://2001:db8::1/",
             "http://[2001:db8::1/",
             "http://[2001:db8::1]8080/",
+        ] {
+            assert!(!is_http_url(rejected, false), "{rejected}");
+            assert!(!is_http_url(rejected, true), "{rejected}");
+        }
+    }
+
+    #[test]
+    fn url_brackets_hold_an_ipv6_address() {
+        assert!(is_http_url("http://[::ffff:192.0.2.1]:8080/", false));
+        for rejected in [
+            "http://[]/",
+            "http://[]:8080/",
+            "http://[learn.example.org]/",
+            "http://[fe80::1%25eth0]/",
+            "http://[v1.fe80::1]/",
+            "http://learn]example.org/",
+            "http://learn[example.org/",
         ] {
             assert!(!is_http_url(rejected, false), "{rejected}");
             assert!(!is_http_url(rejected, true), "{rejected}");
