@@ -241,7 +241,9 @@ impl<'de> Deserialize<'de> for HolidayYear {
 
 /// Deserializes a part of a calendar as a JSON value and reads it with
 /// `read`. The error lists every problem found, each with its path and
-/// code, as [`Problems`] displays them.
+/// code, as [`Problems`] displays them. Reading a [`Value`] calls
+/// `deserialize_any`, so only a self-describing format such as JSON can
+/// read these parts.
 fn deserialize_checked<'de, D, T>(
     deserializer: D,
     read: impl FnOnce(&Value, &Path) -> Result<T, Problems>,
