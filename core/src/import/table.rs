@@ -159,6 +159,26 @@ impl<'s> Table<'s> {
             .iter()
             .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
             .collect();
+        // Spreadsheets often leave several unnamed columns at the end, and
+        // those hold nothing the importer reads.
+        for (position, name) in names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !name.is_empty())
+        {
+            if let Some(first) = names[..position]
+                .iter()
+                .position(|earlier| earlier.eq_ignore_ascii_case(name))
+            {
+                return Err(ImportError::DuplicateColumn {
+                    format,
+                    file,
+                    column: name.clone(),
+                    first_position: first + 1,
+                    position: position + 1,
+                });
+            }
+        }
         let find = |column: &str| {
             names
                 .iter()
