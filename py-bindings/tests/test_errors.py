@@ -71,6 +71,34 @@ def test_naive_datetime_in_a_request() -> None:
     ]
 
 
+def test_request_that_contains_itself() -> None:
+    # Converting a dict that contains itself, or lists nested 100,000 deep,
+    # overflowed the stack and killed the interpreter.
+    looped: dict[str, object] = {"display_name": "A"}
+    looped["note"] = looped
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    for value in (looped, deep):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {"note": value}})
+        problems = caught.value.errors()
+        assert [p["code"] for p in problems] == ["invalid_request"]
+        assert len(problems[0]["path"]) == 128
+        assert "more than 128 levels" in problems[0]["message"]
+    # A value nested as deep as JSON text may nest reaches the core, which
+    # reports the field.
+    shallow: list[object] = []
+    for _ in range(126):
+        shallow = [shallow]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"display_name": shallow}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("required", ("id",)),
+        ("invalid_type", ("display_name",)),
+    ]
+
+
 def test_request_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
         xuetong.call("validate_learner", 42)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ use pyo3::types::{
     PyType,
 };
 use serde_json::{Map, Number, Value};
+use xuetong::api::codes::INVALID_REQUEST;
 use xuetong::problem::{Path, PathSegment, Problem, Problems, codes};
 
 use crate::tables::{Column, ColumnKind};
@@ -29,6 +30,11 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// The column used for values whose name no record field has: its value is
 /// passed as it is, and the core reports the field as unknown.
 const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
+
+/// The maximum nesting of dicts and lists in a value given to the core, the
+/// same as the core's JSON parser accepts in text. Converting a deeper value,
+/// or one that contains itself, would otherwise overflow the stack.
+const MAX_NESTING: usize = 128;
 
 /// Converts the Python value of field `column` to JSON, reporting a value
 /// that cannot be converted under `path`. `Ok(None)` means no value.
@@ -104,6 +110,19 @@ pub(crate) fn to_json(
     if value.is_instance(ZONE_INFO.import(py, "zoneinfo", "ZoneInfo")?)? {
         let key: String = value.getattr("key")?.extract()?;
         return Ok(Some(Value::String(key)));
+    }
+    let nests = value.is_instance_of::<PyDict>()
+        || value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>();
+    if nests && path.segments().len() >= MAX_NESTING {
+        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+            "detail",
+            format!(
+                "dicts and lists nest more than {MAX_NESTING} levels deep here, or contain \
+                 themselves; JSON may nest at most {MAX_NESTING} levels"
+            ),
+        ));
+        return Ok(None);
     }
     if let Ok(mapping) = value.cast::<PyDict>() {
         let mut object = Map::new();
