@@ -1,7 +1,8 @@
 //! Conversions between Python values and the JSON forms of the core.
 //!
 //! Python to JSON follows the records' field kinds. Aware `datetime`s become
-//! RFC 3339 text, and naive ones are reported as `invalid_instant`. `date`,
+//! RFC 3339 text, and naive ones are reported as `invalid_instant`, except
+//! that a date field takes a naive midnight as its date. `date`,
 //! `time`, `Decimal`, `UUID` and `ZoneInfo` become their text forms, and a
 //! `timedelta` becomes whole minutes. Everything else passes as its natural JSON
 //! value, and the core's field readers decide.
@@ -79,7 +80,18 @@ pub(crate) fn to_json(
     }
     if value.is_instance_of::<PyDateTime>() {
         let text: String = value.call_method0("isoformat")?.extract()?;
-        if value.call_method0("utcoffset")?.is_none() {
+        let naive = value.call_method0("utcoffset")?.is_none();
+        if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
+            // A date field takes a naive midnight as its date, as a table's
+            // date column does, because pandas stores dates that way. The
+            // core reports any other datetime as not a date.
+            let date = match text.strip_suffix("T00:00:00") {
+                Some(date) if naive => date.to_owned(),
+                _ => text,
+            };
+            return Ok(Some(Value::String(date)));
+        }
+        if naive {
             problems.push(
                 invalid(codes::INVALID_INSTANT, format!("{text} (a naive datetime)")).with(
                     "hint",
