@@ -151,6 +151,24 @@ fn call_exit_codes() {
 }
 
 #[test]
+fn call_request_not_utf8() {
+    // A name saved as Latin-1 by an old editor. The file is readable, but
+    // the request in it is not text, so it is bad input.
+    let folder = Scratch::new("call-latin1");
+    let request = folder.join("request.json");
+    std::fs::write(&request, b"{\"input\": {\"display_name\": \"Se\xe1n\"}}").unwrap();
+    let output = xuetong(&["call", "validate_learner", request.to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let response: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("the response is JSON");
+    assert_eq!(response["problems"][0]["code"], "malformed_json");
+    assert_eq!(
+        response["problems"][0]["message"],
+        "the text is not valid JSON: byte 30 is not UTF-8; save the request as UTF-8 text"
+    );
+}
+
+#[test]
 fn closed_pipe_ends_quietly() {
     // A bundle with thousands of rejected rows prints far more than a pipe
     // holds, so the writes after the reader has gone fail.
