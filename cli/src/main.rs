@@ -198,15 +198,7 @@ fn call(operation: &str, file: Option<&std::path::Path>, locale: Option<Locale>)
 /// Returns the response to a request that is not UTF-8 text, whose first
 /// invalid byte is at `offset`, with the exit code.
 fn not_utf8(offset: usize, locale: Option<Locale>) -> (String, u8) {
-    let problem = xuetong::problem::Problem::new(
-        xuetong::problem::codes::MALFORMED_JSON,
-        xuetong::problem::Path::root(),
-    )
-    .with(
-        "detail",
-        format!("byte {offset} is not UTF-8; save the request as UTF-8 text"),
-    );
-    let mut problems = xuetong::problem::Problems::from(problem);
+    let mut problems = xuetong::problem::Problems::from(xuetong::api::not_utf8_problem(offset));
     problems.localize(locale.unwrap_or_default());
     let response = xuetong::api::Response::Problems(problems);
     (response.to_json().to_string(), EXIT_BAD_INPUT)

@@ -71,6 +71,16 @@ def test_naive_datetime_in_a_request() -> None:
     ]
 
 
+def test_request_bytes_not_utf8() -> None:
+    # A name saved as Latin-1. Decoding with replacement accepted it as "Se\ufffdn".
+    request = b'{"input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\xe1n"}}'
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", request)
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["malformed_json"]
+    assert problems[0]["params"]["detail"].startswith("byte 76 is not UTF-8")
+
+
 def test_request_that_contains_itself() -> None:
     # Converting a dict that contains itself, or lists nested 100,000 deep,
     # overflowed the stack and killed the interpreter.

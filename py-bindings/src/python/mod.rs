@@ -78,7 +78,13 @@ fn call<'py>(
                 if request.is_instance_of::<PyString>() || request.is_instance_of::<PyBytes>() =>
             {
                 let text: String = match request.cast::<PyBytes>() {
-                    Ok(bytes) => String::from_utf8_lossy(bytes.as_bytes()).into_owned(),
+                    Ok(bytes) => match std::str::from_utf8(bytes.as_bytes()) {
+                        Ok(text) => text.to_owned(),
+                        Err(error) => {
+                            let problem = xuetong::api::not_utf8_problem(error.valid_up_to());
+                            return Err(errors::validation_error(py, &problem.into(), &title));
+                        }
+                    },
                     Err(_) => request.extract()?,
                 };
                 let response = detach_on_pool(py, || xuetong::api::call(operation, &text))?;
