@@ -81,6 +81,23 @@ def test_request_bytes_not_utf8() -> None:
     assert problems[0]["params"]["detail"].startswith("byte 76 is not UTF-8")
 
 
+def test_text_with_surrogates() -> None:
+    # Text read with errors="surrogateescape" keeps undecodable bytes as
+    # surrogates, which raised UnicodeEncodeError with no field named.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\udce1n"}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": learner})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("display_name",))]
+    assert problems[0]["params"]["value"] == "Se\\udce1n"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.Learner(**learner)
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_type"]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", json.dumps({"input": learner}, ensure_ascii=False))
+    assert [p["code"] for p in caught.value.errors()] == ["malformed_json"]
+
+
 def test_request_that_contains_itself() -> None:
     # Converting a dict that contains itself, or lists nested 100,000 deep,
     # overflowed the stack and killed the interpreter.

@@ -76,7 +76,21 @@ pub(crate) fn to_json(
         });
     }
     if let Ok(text) = value.cast::<PyString>() {
-        return Ok(Some(Value::String(text.to_str()?.to_owned())));
+        return Ok(match text.to_str() {
+            Ok(text) => Some(Value::String(text.to_owned())),
+            // A surrogate code point has no UTF-8 form, so the text cannot
+            // reach the core as it is.
+            Err(_) => {
+                // The surrogate is shown as an escape such as \udce1.
+                let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
+                let shown = String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned();
+                problems.push(invalid(codes::INVALID_TYPE, shown).with(
+                    "expected",
+                    "text without surrogate code points (U+D800 to U+DFFF)",
+                ));
+                None
+            }
+        });
     }
     if value.is_instance_of::<PyDateTime>() {
         let text: String = value.call_method0("isoformat")?.extract()?;
