@@ -900,13 +900,21 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
         season.period.last_day
     );
     let first = season.index.as_ref().and_then(|index| index.units.first());
+    // Units without a score are listed last, so a first one without a score
+    // means that no district was ranked.
     match first {
-        Some(unit) => say!(
-            "learning index: {}, first {} with {}",
-            counted(summary.index_units, "district", "districts"),
-            unit.unit,
-            unit.score.as_deref().unwrap_or("no score")
-        ),
+        Some(unit) => match &unit.score {
+            Some(score) => say!(
+                "learning index: {}, first {} with {score}",
+                counted(summary.index_units, "district", "districts"),
+                unit.unit
+            ),
+            None => say!(
+                "learning index: {}, none ranked because each has data for too few indicators \
+                 (learning_index.csv lists what is missing)",
+                counted(summary.index_units, "district", "districts")
+            ),
+        },
         None => say!("learning index: the bundle has no district-tier venue, so none was computed"),
     }
 

@@ -637,6 +637,41 @@ fn run_ranks_districts_in_the_report() {
 }
 
 #[test]
+fn run_with_no_district_ranked() {
+    // Without populations most indicators have no denominator, so the one
+    // district has too few of them for a score, and no rank.
+    let bundle = Scratch::new("run-unranked-bundle");
+    for entry in std::fs::read_dir(example()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, bundle.join(path.file_name().unwrap())).unwrap();
+    }
+    let venues = text(&bundle.join("venues.csv"));
+    let mut lines = venues.lines();
+    let mut blanked = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        // population and older_population are the last two columns.
+        let cells: Vec<&str> = line.rsplitn(3, ',').collect();
+        blanked.push_str(&format!("{},,\n", cells[2]));
+    }
+    std::fs::write(bundle.join("venues.csv"), blanked).unwrap();
+
+    let out = Scratch::new("run-unranked");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed
+            .contains("learning index: 1 district, none ranked because each has data for too few"),
+        "{printed}"
+    );
+    let index = text(&out.join("learning_index.csv"));
+    assert!(
+        index.contains("\nQiantang District Community College,,,3,"),
+        "{index}"
+    );
+}
+
+#[test]
 fn run_period_trims_like_a_date_cell() {
     let out = Scratch::new("run-period-trim");
     let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
