@@ -669,6 +669,11 @@ fn run_with_no_district_ranked() {
         index.contains("\nQiantang District Community College,,,3,"),
         "{index}"
     );
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("No district has a score, because each has data for too few"),
+        "{report}"
+    );
 }
 
 #[test]

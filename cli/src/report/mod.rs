@@ -274,6 +274,10 @@ fn ranking(page: &mut String, season: &Season<'_>, words: &Words) {
         empty(page, words.index_missing);
         return;
     }
+    if ranked.is_empty() {
+        empty(page, words.index_unranked);
+        return;
+    }
     let bars: Vec<Bar> = ranked
         .iter()
         .map(|(rank, unit, score)| Bar {
