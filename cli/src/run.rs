@@ -267,6 +267,19 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
     timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
+    // The reader leaves out a rules.json it cannot read, and the season
+    // would then credit with the built-in rules in place of the bundle's.
+    let rules_unread = report
+        .problems
+        .iter()
+        .any(|problem| problem.path.segments().first() == Some(&PathSegment::from(RULES_FILE)));
+    if args.rules.is_none() && rules_unread {
+        return Err(Stop::BadInput(format!(
+            "{} could not be read, so the season would credit with the built-in rules \
+             in place of the bundle's own; fix it, or give --rules FILE",
+            args.bundle.join(RULES_FILE).display()
+        )));
+    }
 
     options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
         Some(as_of) => as_of,

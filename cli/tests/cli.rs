@@ -636,15 +636,43 @@ fn run_ranks_districts_in_the_report() {
     );
 }
 
-#[test]
-fn run_with_no_district_ranked() {
-    // Without populations most indicators have no denominator, so the one
-    // district has too few of them for a score, and no rank.
-    let bundle = Scratch::new("run-unranked-bundle");
+/// Copies the example bundle into a new scratch folder, to be edited.
+fn example_copy(name: &str) -> Scratch {
+    let bundle = Scratch::new(name);
     for entry in std::fs::read_dir(example()).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, bundle.join(path.file_name().unwrap())).unwrap();
     }
+    bundle
+}
+
+#[test]
+fn run_with_unreadable_bundle_rules() {
+    // Run on the built-in rules, the season would write a ledger and a
+    // credit-bank batch that the bundle's rules never produced.
+    let bundle = example_copy("run-broken-rules-bundle");
+    std::fs::write(
+        bundle.join("rules.json"),
+        "{\"format\": \"xuetong.credit-rules/1\",",
+    )
+    .unwrap();
+    let out = Scratch::new("run-broken-rules");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rules.json could not be read, so the season would credit"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.join("credit_ledger.json").exists());
+    assert!(!out.join("credit_bank_deposits.jsonl").exists());
+}
+
+#[test]
+fn run_with_no_district_ranked() {
+    // Without populations most indicators have no denominator, so the one
+    // district has too few of them for a score, and no rank.
+    let bundle = example_copy("run-unranked-bundle");
     let venues = text(&bundle.join("venues.csv"));
     let mut lines = venues.lines();
     let mut blanked = format!("{}\n", lines.next().unwrap());
