@@ -107,6 +107,11 @@ fn convert(
     }
     if value.is_instance_of::<PyDateTime>() {
         let text: String = value.call_method0("isoformat")?.extract()?;
+        // pandas writes a missing time as NaT, a datetime whose `utcoffset`
+        // raises ValueError, and a table's column takes it as no value.
+        if text == "NaT" {
+            return Ok(None);
+        }
         let naive = value.call_method0("utcoffset")?.is_none();
         if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
             // A date field takes a naive midnight as its date, as a table's
