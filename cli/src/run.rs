@@ -917,11 +917,27 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
     // means that no district was ranked.
     match first {
         Some(unit) => match &unit.score {
-            Some(score) => say!(
-                "learning index: {}, first {} with {score}",
-                counted(summary.index_units, "district", "districts"),
-                unit.unit
-            ),
+            Some(score) => {
+                let unranked = season.index.as_ref().map_or(0, |index| {
+                    index
+                        .units
+                        .iter()
+                        .filter(|unit| unit.score.is_none())
+                        .count()
+                });
+                let unranked = match unranked {
+                    0 => String::new(),
+                    count => format!(
+                        "; {} without a score (learning_index.csv lists what is missing)",
+                        counted(count as u64, "district", "districts")
+                    ),
+                };
+                say!(
+                    "learning index: {}, first {} with {score}{unranked}",
+                    counted(summary.index_units, "district", "districts"),
+                    unit.unit
+                );
+            }
             None => say!(
                 "learning index: {}, none ranked because each has data for too few indicators \
                  (learning_index.csv lists what is missing)",

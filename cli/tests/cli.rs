@@ -705,6 +705,48 @@ fn run_with_no_district_ranked() {
 }
 
 #[test]
+fn run_with_one_district_of_two_ranked() {
+    // The report drew a bar for each ranked district only, so a district
+    // without a score was left out without a word.
+    let bundle = example_copy("run-partly-ranked-bundle");
+    let mut venues = text(&bundle.join("venues.csv"));
+    venues.push_str(
+        "10000000-0000-4000-8000-000000000099,Binjiang District College,district,,\
+         Asia/Shanghai,30.2000,120.2100,300,,\n",
+    );
+    std::fs::write(bundle.join("venues.csv"), venues).unwrap();
+
+    let out = Scratch::new("run-partly-ranked");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains(
+            "learning index: 2 districts, first Qiantang District Community College with \
+             50.000; 1 district without a score"
+        ),
+        "{printed}"
+    );
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains(
+            "Not ranked, because each has data for too few of the indicators \
+             (learning_index.csv lists what is missing): Binjiang District College"
+        ),
+        "{report}"
+    );
+
+    let out = Scratch::new("run-partly-ranked-zh");
+    let output = run_bundle(&bundle, &out, &["--locale", "zh-CN"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("缺少的指标）：Binjiang District College"),
+        "{report}"
+    );
+}
+
+#[test]
 fn run_period_trims_like_a_date_cell() {
     let out = Scratch::new("run-period-trim");
     let bundle = repo().join("tests").join("fixtures").join("stats-bundle");
