@@ -33,9 +33,9 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 
 /// The maximum nesting of dicts and lists in a value given to the core,
-/// counted from the part of the request it sits in. The core's JSON parser
-/// allows 128 levels in text, counted from the whole request. Converting a
-/// deeper value would otherwise overflow the stack.
+/// counted from the part of the request it sits in. The core's JSON parser,
+/// serde_json, rejects text nested 128 levels deep counted from the whole
+/// request. Converting a deeper value would otherwise overflow the stack.
 const MAX_NESTING: usize = 128;
 
 /// Converts the Python value of field `column` to JSON, reporting a value
@@ -49,7 +49,7 @@ pub(crate) fn to_json(
     convert(value, column, path, problems, &mut Vec::new())
 }
 
-/// Converts as [`to_json`] does. `open` holds the addresses of the dicts
+/// Converts as [`to_json`] does. `open` contains the addresses of the dicts
 /// and lists that contain `value`, to find one that contains itself.
 fn convert(
     value: &Bound<'_, PyAny>,
@@ -159,7 +159,7 @@ fn convert(
         || value.is_instance_of::<PyList>()
         || value.is_instance_of::<PyTuple>();
     if nests {
-        // Found by depth alone, a list that holds itself twice would be
+        // Found by depth alone, a list that contains itself twice would be
         // walked 2^128 times.
         let address = value.as_ptr() as usize;
         if open.contains(&address) {
