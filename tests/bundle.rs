@@ -378,6 +378,28 @@ fn missing_and_unknown_files() {
 }
 
 #[test]
+fn bundle_file_in_another_format() {
+    // Saved from a spreadsheet as a workbook, the scans were left out and
+    // the bundle read as clean.
+    let mut files = minimal();
+    files.insert("Scans.xlsx", "PK");
+    files.insert("outcomes", "id\n");
+    files.insert("rules.yaml", "rules: []");
+    // Beside the file it stands for, another format is only a copy.
+    files.insert("venues.xlsx", "PK");
+    files.insert("README.md", "ignored: not named like a bundle file");
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            ("unknown_file".to_owned(), json!(["Scans.xlsx"])),
+            ("unknown_file".to_owned(), json!(["outcomes"])),
+            ("unknown_file".to_owned(), json!(["rules.yaml"])),
+        ]
+    );
+}
+
+#[test]
 fn header_problems_reject_the_file() {
     let mut files = minimal();
     files.insert("learners.csv", "id,display_name,Display_Name,nickname\n");

@@ -401,6 +401,39 @@ fn oulad_missing_column_is_an_error() {
 }
 
 #[test]
+fn a_column_named_twice_is_an_error() {
+    let mut source = oulad_source();
+    source.insert(
+        "courses.csv",
+        "code_module,code_presentation,module_presentation_length,Code_Presentation\n\
+         AAA,2013J,268,2014B\n",
+    );
+    let error = import(Format::Oulad, &source).unwrap_err();
+    assert!(matches!(
+        error,
+        ImportError::DuplicateColumn {
+            file: "courses.csv",
+            first_position: 2,
+            position: 4,
+            ..
+        }
+    ));
+    assert!(error.is_bad_input());
+    assert_eq!(
+        error.to_string(),
+        "courses.csv names column \"Code_Presentation\" twice, at positions 2 and 4; \
+         remove or rename one of them"
+    );
+
+    // Unnamed columns at the end of a spreadsheet's export are no duplicates.
+    let mut source = toronto_source();
+    let text = source.files["drop-in.csv"].clone();
+    let text = String::from_utf8(text).unwrap().replace('\n', ",,\n");
+    source.insert("drop-in.csv", text);
+    assert!(import(Format::TorontoDropin, &source).is_ok());
+}
+
+#[test]
 fn utf16_and_empty_files_are_errors() {
     let mut source = oulad_source();
     source.insert("courses.csv", vec![0xFF, 0xFE, b'c', 0]);

@@ -176,10 +176,10 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
 }
 
 fn call(operation: &str, file: Option<&std::path::Path>, locale: Option<Locale>) -> u8 {
-    let mut request = String::new();
+    let mut request = Vec::new();
     let read = match file {
-        Some(file) => std::fs::read_to_string(file).map(|text| request = text),
-        None => std::io::stdin().read_to_string(&mut request).map(|_| ()),
+        Some(file) => std::fs::read(file).map(|bytes| request = bytes),
+        None => std::io::stdin().read_to_end(&mut request).map(|_| ()),
     };
     if let Err(error) = read {
         let source = file.map_or("standard input".into(), |file| file.display().to_string());
@@ -190,9 +190,21 @@ fn call(operation: &str, file: Option<&std::path::Path>, locale: Option<Locale>)
         complain!("error: failed to read the request from {source}: {error}");
         return EXIT_FAILURE;
     }
-    let (response, code) = respond(operation, &request, locale);
+    let (response, code) = match std::str::from_utf8(&request) {
+        Ok(request) => respond(operation, request, locale),
+        Err(error) => not_utf8(error.valid_up_to(), locale),
+    };
     say!("{response}");
     code
+}
+
+/// Returns the response to a request that is not UTF-8 text, whose first
+/// invalid byte is at `offset`, with the exit code.
+fn not_utf8(offset: usize, locale: Option<Locale>) -> (String, u8) {
+    let mut problems = xuetong::problem::Problems::from(xuetong::api::not_utf8_problem(offset));
+    problems.localize(locale.unwrap_or_default());
+    let response = xuetong::api::Response::Problems(problems);
+    (response.to_json().to_string(), EXIT_BAD_INPUT)
 }
 
 /// Runs `operation` on the request text and returns the response with the

@@ -300,6 +300,19 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
     timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
+    // The reader leaves out a rules.json it cannot read, and the season
+    // would then credit with the built-in rules in place of the bundle's.
+    let rules_unread = report
+        .problems
+        .iter()
+        .any(|problem| problem.path.segments().first() == Some(&PathSegment::from(RULES_FILE)));
+    if args.rules.is_none() && rules_unread {
+        return Err(Stop::BadInput(format!(
+            "{} could not be read, so the season would credit with the built-in rules \
+             in place of the bundle's own; fix it, or give --rules FILE",
+            args.bundle.join(RULES_FILE).display()
+        )));
+    }
 
     options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
         Some(as_of) => as_of,
@@ -930,13 +943,37 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
         season.period.last_day
     );
     let first = season.index.as_ref().and_then(|index| index.units.first());
+    // Units without a score are listed last, so a first one without a score
+    // means that no district was ranked.
     match first {
-        Some(unit) => say!(
-            "learning index: {}, first {} with {}",
-            counted(summary.index_units, "district", "districts"),
-            unit.unit,
-            unit.score.as_deref().unwrap_or("no score")
-        ),
+        Some(unit) => match &unit.score {
+            Some(score) => {
+                let unranked = season.index.as_ref().map_or(0, |index| {
+                    index
+                        .units
+                        .iter()
+                        .filter(|unit| unit.score.is_none())
+                        .count()
+                });
+                let unranked = match unranked {
+                    0 => String::new(),
+                    count => format!(
+                        "; {} without a score (learning_index.csv lists what is missing)",
+                        counted(count as u64, "district", "districts")
+                    ),
+                };
+                say!(
+                    "learning index: {}, first {} with {score}{unranked}",
+                    counted(summary.index_units, "district", "districts"),
+                    unit.unit
+                );
+            }
+            None => say!(
+                "learning index: {}, none ranked because each has data for too few indicators \
+                 (learning_index.csv lists what is missing)",
+                counted(summary.index_units, "district", "districts")
+            ),
+        },
         None => say!("learning index: the bundle has no district-tier venue, so none was computed"),
     }
 

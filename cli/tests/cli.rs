@@ -162,6 +162,24 @@ fn call_exit_codes() {
 }
 
 #[test]
+fn call_request_not_utf8() {
+    // A name saved as Latin-1 by an old editor. The file is readable, but
+    // the request in it is not text, so it is bad input.
+    let folder = Scratch::new("call-latin1");
+    let request = folder.join("request.json");
+    std::fs::write(&request, b"{\"input\": {\"display_name\": \"Se\xe1n\"}}").unwrap();
+    let output = xuetong(&["call", "validate_learner", request.to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let response: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("the response is JSON");
+    assert_eq!(response["problems"][0]["code"], "malformed_json");
+    assert_eq!(
+        response["problems"][0]["message"],
+        "the text is not valid JSON: byte 30 is not UTF-8; save the request as UTF-8 text"
+    );
+}
+
+#[test]
 fn closed_pipe_ends_quietly() {
     // A bundle with thousands of rejected rows prints far more than a pipe
     // holds, so the writes after the reader has gone fail.
@@ -924,6 +942,116 @@ fn run_ranks_districts_in_the_report() {
         stderr(&loose).contains("2026-03-01..2026-03-31"),
         "{}",
         stderr(&loose)
+    );
+}
+
+/// Copies the example bundle into a new scratch folder, to be edited.
+fn example_copy(name: &str) -> Scratch {
+    let bundle = Scratch::new(name);
+    for entry in std::fs::read_dir(example()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, bundle.join(path.file_name().unwrap())).unwrap();
+    }
+    bundle
+}
+
+#[test]
+fn run_with_unreadable_bundle_rules() {
+    // Run on the built-in rules, the season would write a ledger and a
+    // credit-bank batch that the bundle's rules never produced.
+    let bundle = example_copy("run-broken-rules-bundle");
+    std::fs::write(
+        bundle.join("rules.json"),
+        "{\"format\": \"xuetong.credit-rules/1\",",
+    )
+    .unwrap();
+    let out = Scratch::new("run-broken-rules");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rules.json could not be read, so the season would credit"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.join("credit_ledger.json").exists());
+    assert!(!out.join("credit_bank_deposits.jsonl").exists());
+}
+
+#[test]
+fn run_with_no_district_ranked() {
+    // Without populations most indicators have no denominator, so the one
+    // district has too few of them for a score, and no rank.
+    let bundle = example_copy("run-unranked-bundle");
+    let venues = text(&bundle.join("venues.csv"));
+    let mut lines = venues.lines();
+    let mut blanked = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        // population and older_population are the last two columns.
+        let cells: Vec<&str> = line.rsplitn(3, ',').collect();
+        blanked.push_str(&format!("{},,\n", cells[2]));
+    }
+    std::fs::write(bundle.join("venues.csv"), blanked).unwrap();
+
+    let out = Scratch::new("run-unranked");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed
+            .contains("learning index: 1 district, none ranked because each has data for too few"),
+        "{printed}"
+    );
+    let index = text(&out.join("learning_index.csv"));
+    assert!(
+        index.contains("\nQiantang District Community College,,,3,"),
+        "{index}"
+    );
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("No district has a score, because each has data for too few"),
+        "{report}"
+    );
+}
+
+#[test]
+fn run_with_one_district_of_two_ranked() {
+    // The report drew a bar for each ranked district only, so a district
+    // without a score was left out without a word.
+    let bundle = example_copy("run-partly-ranked-bundle");
+    let mut venues = text(&bundle.join("venues.csv"));
+    venues.push_str(
+        "10000000-0000-4000-8000-000000000099,Binjiang District College,district,,\
+         Asia/Shanghai,30.2000,120.2100,300,,\n",
+    );
+    std::fs::write(bundle.join("venues.csv"), venues).unwrap();
+
+    let out = Scratch::new("run-partly-ranked");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains(
+            "learning index: 2 districts, first Qiantang District Community College with \
+             50.000; 1 district without a score"
+        ),
+        "{printed}"
+    );
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains(
+            "Not ranked, because each has data for too few of the indicators \
+             (learning_index.csv lists what is missing): Binjiang District College"
+        ),
+        "{report}"
+    );
+
+    let out = Scratch::new("run-partly-ranked-zh");
+    let output = run_bundle(&bundle, &out, &["--locale", "zh-CN"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("缺少的指标）：Binjiang District College"),
+        "{report}"
     );
 }
 

@@ -382,6 +382,22 @@ def test_recorded_on_must_be_a_date() -> None:
         xuetong.compute_credits(
             pa.table(OUTCOMES), rule_set="community", recorded_on=AS_OF  # type: ignore[arg-type]
         )
+    with pytest.raises(TypeError) as caught:
+        xuetong.compute_credits(
+            pa.table(OUTCOMES), rule_set="community", recorded_on="2026-03-31"  # type: ignore[arg-type]
+        )
+    assert str(caught.value) == "recorded_on must be a date, got str"
+
+
+def test_rule_set_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError) as caught:
+        xuetong.compute_credits(
+            pa.table(OUTCOMES), rule_set=5, recorded_on=dt.date(2026, 3, 31)  # type: ignore[arg-type]
+        )
+    assert str(caught.value) == (
+        "rule_set must be the name of a built-in rule set or a rule set document "
+        "(a mapping), got int"
+    )
 
 
 def test_credits_from_a_bundle() -> None:

@@ -71,6 +71,75 @@ def test_naive_datetime_in_a_request() -> None:
     ]
 
 
+def test_request_bytes_not_utf8() -> None:
+    # A name saved as Latin-1. Decoding with replacement accepted it as "Se\ufffdn".
+    request = b'{"input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\xe1n"}}'
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", request)
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["malformed_json"]
+    assert problems[0]["params"]["detail"].startswith("byte 76 is not UTF-8")
+
+
+def test_text_with_surrogates() -> None:
+    # Text read with errors="surrogateescape" keeps undecodable bytes as
+    # surrogates, which raised UnicodeEncodeError with no field named.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\udce1n"}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": learner})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("display_name",))]
+    assert problems[0]["params"]["value"] == "Se\\udce1n"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.Learner(**learner)
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_type"]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", json.dumps({"input": learner}, ensure_ascii=False))
+    assert [p["code"] for p in caught.value.errors()] == ["malformed_json"]
+
+
+def test_request_that_contains_itself() -> None:
+    # Converting a dict that contains itself, or lists nested 100,000 deep,
+    # overflowed the stack and killed the interpreter.
+    looped: dict[str, object] = {"display_name": "A"}
+    looped["note"] = looped
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": looped}})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_request", ("note", "note"))]
+    assert "contains itself" in problems[0]["message"]
+    # Stopped only at 128 levels, a list that holds itself twice was
+    # walked 2^128 times.
+    twice: list[object] = []
+    twice += [twice, twice]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": twice}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_request", ("note", 0)),
+        ("invalid_request", ("note", 1)),
+    ]
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": deep}})
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["invalid_request"]
+    assert len(problems[0]["path"]) == 128
+    assert "more than 128 levels" in problems[0]["message"]
+    # A value nested as deep as JSON text may nest reaches the core, which
+    # reports the field.
+    shallow: list[object] = []
+    for _ in range(126):
+        shallow = [shallow]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"display_name": shallow}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("required", ("id",)),
+        ("invalid_type", ("display_name",)),
+    ]
+
+
 def test_request_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
         xuetong.call("validate_learner", 42)  # type: ignore[arg-type]

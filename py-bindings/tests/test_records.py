@@ -120,6 +120,39 @@ def test_naive_datetime_is_rejected_clearly() -> None:
     assert isinstance(caught.value, ValueError)
 
 
+def test_date_field_given_a_datetime() -> None:
+    # pandas gives a date column's cell as a naive Timestamp at midnight.
+    learner = Learner(
+        id=LEARNER_ID,
+        display_name="A",
+        birth_date=datetime.datetime(1957, 2, 28),
+        registered_on=datetime.datetime(2025, 9, 1),
+    )
+    assert learner.birth_date == datetime.date(1957, 2, 28)
+    assert learner.registered_on == datetime.date(2025, 9, 1)
+    noon = datetime.datetime(1957, 2, 28, 12)
+    midnight_utc = datetime.datetime(2025, 9, 1, tzinfo=datetime.timezone.utc)
+    with pytest.raises(ValidationError) as caught:
+        Learner(id=LEARNER_ID, display_name="A", birth_date=noon, registered_on=midnight_utc)
+    problems = caught.value.errors()
+    assert [(problem["code"], problem["path"]) for problem in problems] == [
+        ("invalid_date", ("birth_date",)),
+        ("invalid_date", ("registered_on",)),
+    ]
+    assert problems[0]["params"]["value"] == "1957-02-28T12:00:00"
+    assert problems[1]["params"]["value"] == "2025-09-01T00:00:00+00:00"
+
+
+def test_date_field_given_pandas_nat() -> None:
+    pd = pytest.importorskip("pandas")
+    # A DataFrame's missing date is NaT, whose utcoffset raised ValueError
+    # out of the constructor with no field named.
+    learner = Learner(id=LEARNER_ID, display_name="A", birth_date=pd.NaT)
+    assert learner.birth_date is None
+    learner = Learner(id=LEARNER_ID, display_name="A", birth_date=pd.Timestamp("1957-02-28"))
+    assert learner.birth_date == datetime.date(1957, 2, 28)
+
+
 def test_aware_datetimes_come_back_in_utc() -> None:
     made = scan()
     assert made.scanned_at == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)

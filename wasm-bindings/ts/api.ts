@@ -191,12 +191,31 @@ export async function callAsync(operation: string, request: unknown): Promise<Re
 /**
  * Runs an operation on a request written as JSON text and returns the
  * response document as JSON text, exactly as the Rust `xuetong::api::call`
- * does, for callers that forward documents unchanged. It needs the same
- * modules loaded as `call`.
+ * does, for callers that forward documents unchanged. Text with an
+ * unpaired UTF-16 surrogate gets a `malformed_json` response, because the
+ * module reads UTF-8. It needs the same modules loaded as `call`.
  */
 export function callJson(operation: string, request: string): string {
   const name = String(operation);
-  return moduleFor(name).call(name, String(request));
+  const text = String(request);
+  // The module receives the text as UTF-8, which cannot encode an unpaired
+  // surrogate, so the conversion would put U+FFFD in its place unseen.
+  const surrogate = LONE_SURROGATE.exec(text);
+  if (surrogate !== null) {
+    let locale = "en";
+    try {
+      locale = requestLocale(JSON.parse(text));
+    } catch {
+      // Text that is not JSON gets its message in English.
+    }
+    const detail =
+      `the text has an unpaired UTF-16 surrogate at index ${surrogate.index}, ` +
+      "which UTF-8 cannot encode; remove it or pair it";
+    const { code, message, params } = localIssue("malformed_json", locale, { detail });
+    const problem = { code, message, params, path: [] };
+    return JSON.stringify({ format: "xuetong.response/1", ok: false, problems: [problem] });
+  }
+  return moduleFor(name).call(name, text);
 }
 
 /** The version of the library the WebAssembly module was built from. */

@@ -170,6 +170,17 @@ pub fn call(operation: &str, request: &str) -> String {
     serde_json::to_string(&json).unwrap_or_else(|_| json.to_string())
 }
 
+/// Returns the `malformed_json` problem of a request that is not UTF-8
+/// text, whose first invalid byte is at `offset`. [`call`] takes text, so a
+/// caller that reads bytes reports them with this instead of replacing
+/// them with U+FFFD.
+pub fn not_utf8_problem(offset: usize) -> Problem {
+    Problem::new(crate::problem::codes::MALFORMED_JSON, Path::root()).with(
+        "detail",
+        format!("byte {offset} is not UTF-8; save the request as UTF-8 text"),
+    )
+}
+
 /// Runs `operation` on a request given as a JSON value.
 pub fn call_value(operation: &str, request: &Value) -> Response {
     let locale = request_locale(request);

@@ -298,7 +298,14 @@ fn read_bundle_with(
         // `Scans.CSV` is a data file too: it must be reported, not skipped.
         let lower = name.to_lowercase();
         let data_file = lower.ends_with(".csv") || lower.ends_with(".json");
-        if data_file && !known {
+        // `scans.xlsx` without a `scans.csv` contains scans saved in
+        // another format, which would otherwise be lost without a word.
+        let stem = lower
+            .rsplit_once('.')
+            .map_or(lower.as_str(), |(stem, _)| stem);
+        let stands_in =
+            bundle_file_named(stem).is_some_and(|file| !names.iter().any(|name| name == file));
+        if (data_file || stands_in) && !known {
             report.problems.push(
                 Problem::new(codes::UNKNOWN_FILE, read::file_path(name))
                     .with("file", name.as_str())
@@ -338,6 +345,16 @@ fn read_bundle_with(
     };
     link::link(rows, &mut bundle, &mut report, in_parallel);
     Ok((bundle, report))
+}
+
+/// Returns the bundle file whose name without its extension is `stem`,
+/// such as `scans.csv` for `scans`.
+fn bundle_file_named(stem: &str) -> Option<&'static str> {
+    CSV_FILES
+        .iter()
+        .map(|&(file, _)| file)
+        .chain([RULES_FILE])
+        .find(|file| file.rsplit_once('.').is_some_and(|(name, _)| name == stem))
 }
 
 fn known_files() -> String {
@@ -617,7 +634,7 @@ pub mod codes {
         MISSING_FILE = "missing_file",
             en: "the bundle has no {file}, which is required",
             zh: "数据包缺少必需的文件 {file}";
-        /// A CSV or JSON file that is not part of the bundle format.
+        /// A CSV or JSON file not in the bundle format, or a missing bundle file's name with another extension.
         UNKNOWN_FILE = "unknown_file",
             en: "{file} is not a bundle file; the files are {allowed}; rename or remove it",
             zh: "{file} 不是数据包文件；数据包文件为 {allowed}；请重命名或删除";

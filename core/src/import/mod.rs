@@ -120,6 +120,23 @@ pub enum ImportError {
         /// Every column the importer reads from this file, separated by commas.
         expected: String,
     },
+    /// A column named twice in a file's header, so that the importer could
+    /// not tell which of the two holds the value.
+    #[error(
+        "{file} names column \"{column}\" twice, at positions {first_position} and {position}; remove or rename one of them"
+    )]
+    DuplicateColumn {
+        /// The format being imported.
+        format: Format,
+        /// The file.
+        file: &'static str,
+        /// The column as the header spells it the second time.
+        column: String,
+        /// The position of its first occurrence, counting from 1.
+        first_position: usize,
+        /// The position of its second occurrence, counting from 1.
+        position: usize,
+    },
     /// A file that is neither UTF-8 nor GB18030 text.
     #[error(
         "{file} is not UTF-8 or GB18030 text (first bad byte at offset {offset}); save it as CSV UTF-8"

@@ -159,6 +159,25 @@ impl<'s> Table<'s> {
             .iter()
             .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
             .collect();
+        // Spreadsheets often leave several unnamed columns at the end, and
+        // those hold nothing the importer reads. A map keeps the check linear
+        // in a header of many thousands of columns.
+        let mut seen = std::collections::HashMap::with_capacity(names.len());
+        for (position, name) in names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !name.is_empty())
+        {
+            if let Some(first) = seen.insert(name.to_ascii_lowercase(), position) {
+                return Err(ImportError::DuplicateColumn {
+                    format,
+                    file,
+                    column: name.clone(),
+                    first_position: first + 1,
+                    position: position + 1,
+                });
+            }
+        }
         let find = |column: &str| {
             names
                 .iter()

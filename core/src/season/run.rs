@@ -497,6 +497,11 @@ fn later_steps(
 /// Picks the rule set: the one given, else the bundle's `rules.json`, else
 /// the built-in `community`. Reports the problems of the rules chosen,
 /// including categories that the bundle's taxonomy lacks.
+///
+/// NOTE: the reader leaves `bundle.rules` empty when `rules.json` is not
+/// UTF-8 JSON, so such a bundle gets `community` here. `xuetong run` stops
+/// before this on that read problem, but other callers, such as Python's
+/// `run_season`, do not.
 fn choose_rules(
     bundle: &Bundle,
     given: Option<RuleSet>,

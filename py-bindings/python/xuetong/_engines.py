@@ -265,10 +265,16 @@ def compute_credits(
     >>> result.entries.to_pyarrow().column("amount").to_pylist()
     [Decimal('0.20')]
     """
-    if isinstance(recorded_on, _dt.datetime) or not isinstance(recorded_on, _dt.date):
+    if isinstance(recorded_on, _dt.datetime):
         raise TypeError(
-            f"recorded_on must be a date, got {type(recorded_on).__name__}; "
-            "use datetime.date, not datetime.datetime"
+            "recorded_on must be a date, got datetime; use datetime.date, not datetime.datetime"
+        )
+    if not isinstance(recorded_on, _dt.date):
+        raise TypeError(f"recorded_on must be a date, got {type(recorded_on).__name__}")
+    if not isinstance(rule_set, (str, Mapping)):
+        raise TypeError(
+            "rule_set must be the name of a built-in rule set or a rule set document "
+            f"(a mapping), got {type(rule_set).__name__}"
         )
     document = not isinstance(rule_set, str)
     text = rule_set if isinstance(rule_set, str) else json.dumps(dict(rule_set))

@@ -1,7 +1,8 @@
 //! Conversions between Python values and the JSON forms of the core.
 //!
 //! Python to JSON follows the records' field kinds. Aware `datetime`s become
-//! RFC 3339 text, and naive ones are reported as `invalid_instant`. `date`,
+//! RFC 3339 text, and naive ones are reported as `invalid_instant`, except
+//! that a date field takes a naive midnight as its date. `date`,
 //! `time`, `Decimal`, `UUID` and `ZoneInfo` become their text forms, and a
 //! `timedelta` becomes whole minutes. Everything else passes as its natural JSON
 //! value, and the core's field readers decide.
@@ -18,6 +19,7 @@ use pyo3::types::{
     PyType,
 };
 use serde_json::{Map, Number, Value};
+use xuetong::api::codes::INVALID_REQUEST;
 use xuetong::problem::{Path, PathSegment, Problem, Problems, codes};
 
 use crate::tables::{Column, ColumnKind};
@@ -30,6 +32,12 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// passed as it is, and the core reports the field as unknown.
 const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 
+/// The maximum nesting of dicts and lists in a value given to the core,
+/// counted from the part of the request it sits in. The core's JSON parser,
+/// serde_json, rejects text nested 128 levels deep counted from the whole
+/// request. Converting a deeper value would otherwise overflow the stack.
+const MAX_NESTING: usize = 128;
+
 /// Converts the Python value of field `column` to JSON, reporting a value
 /// that cannot be converted under `path`. `Ok(None)` means no value.
 pub(crate) fn to_json(
@@ -37,6 +45,18 @@ pub(crate) fn to_json(
     column: Option<&Column>,
     path: &Path,
     problems: &mut Problems,
+) -> PyResult<Option<Value>> {
+    convert(value, column, path, problems, &mut Vec::new())
+}
+
+/// Converts as [`to_json`] does. `open` contains the addresses of the dicts
+/// and lists that contain `value`, to find one that contains itself.
+fn convert(
+    value: &Bound<'_, PyAny>,
+    column: Option<&Column>,
+    path: &Path,
+    problems: &mut Problems,
+    open: &mut Vec<usize>,
 ) -> PyResult<Option<Value>> {
     let column = column.unwrap_or(&UNKNOWN);
     let py = value.py();
@@ -69,11 +89,41 @@ pub(crate) fn to_json(
         });
     }
     if let Ok(text) = value.cast::<PyString>() {
-        return Ok(Some(Value::String(text.to_str()?.to_owned())));
+        return Ok(match text.to_str() {
+            Ok(text) => Some(Value::String(text.to_owned())),
+            // A surrogate code point has no UTF-8 form, so the text cannot
+            // reach the core as it is.
+            Err(_) => {
+                // The surrogate is shown as an escape such as \udce1.
+                let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
+                let shown = String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned();
+                problems.push(invalid(codes::INVALID_TYPE, shown).with(
+                    "expected",
+                    "text without surrogate code points (U+D800 to U+DFFF)",
+                ));
+                None
+            }
+        });
     }
     if value.is_instance_of::<PyDateTime>() {
         let text: String = value.call_method0("isoformat")?.extract()?;
-        if value.call_method0("utcoffset")?.is_none() {
+        // pandas writes a missing time as NaT, a datetime whose `utcoffset`
+        // raises ValueError, and a table's column takes it as no value.
+        if text == "NaT" {
+            return Ok(None);
+        }
+        let naive = value.call_method0("utcoffset")?.is_none();
+        if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
+            // A date field takes a naive midnight as its date, as a table's
+            // date column does, because pandas stores dates that way. The
+            // core reports any other datetime as not a date.
+            let date = match text.strip_suffix("T00:00:00") {
+                Some(date) if naive => date.to_owned(),
+                _ => text,
+            };
+            return Ok(Some(Value::String(date)));
+        }
+        if naive {
             problems.push(
                 invalid(codes::INVALID_INSTANT, format!("{text} (a naive datetime)")).with(
                     "hint",
@@ -105,27 +155,37 @@ pub(crate) fn to_json(
         let key: String = value.getattr("key")?.extract()?;
         return Ok(Some(Value::String(key)));
     }
-    if let Ok(mapping) = value.cast::<PyDict>() {
-        let mut object = Map::new();
-        for (key, item) in mapping.iter() {
-            let key: String = key.str()?.extract()?;
-            let item_path = path.join(key.clone());
-            let item = to_json(&item, None, &item_path, problems)?;
-            object.insert(key, item.unwrap_or(Value::Null));
+    let nests = value.is_instance_of::<PyDict>()
+        || value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>();
+    if nests {
+        // Found by depth alone, a list that contains itself twice would be
+        // walked 2^128 times.
+        let address = value.as_ptr() as usize;
+        if open.contains(&address) {
+            problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+                "detail",
+                "this dict or list contains itself, which JSON cannot write; break the loop",
+            ));
+            return Ok(None);
         }
-        return Ok(Some(Value::Object(object)));
+        if path.segments().len() >= MAX_NESTING {
+            problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+                "detail",
+                format!(
+                    "dicts and lists nest more than {MAX_NESTING} levels deep here; JSON may \
+                     nest at most {MAX_NESTING} levels"
+                ),
+            ));
+            return Ok(None);
+        }
+        open.push(address);
+        let converted = nested_json(value, column, path, problems, open);
+        open.pop();
+        return converted;
     }
     if let Some(json) = record_json(value)? {
         return Ok(Some(json));
-    }
-    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (index, item) in value.try_iter()?.enumerate() {
-            let item_path = path.join(index);
-            let item = to_json(&item?, Some(column), &item_path, problems)?;
-            items.push(item.unwrap_or(Value::Null));
-        }
-        return Ok(Some(Value::Array(items)));
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
@@ -137,6 +197,33 @@ pub(crate) fn to_json(
             .with("expected", column.kind.expected()),
     );
     Ok(None)
+}
+
+/// Converts a dict, a list or a tuple, whose address is the last in `open`.
+fn nested_json(
+    value: &Bound<'_, PyAny>,
+    column: &Column,
+    path: &Path,
+    problems: &mut Problems,
+    open: &mut Vec<usize>,
+) -> PyResult<Option<Value>> {
+    if let Ok(mapping) = value.cast::<PyDict>() {
+        let mut object = Map::new();
+        for (key, item) in mapping.iter() {
+            let key: String = key.str()?.extract()?;
+            let item_path = path.join(key.clone());
+            let item = convert(&item, None, &item_path, problems, open)?;
+            object.insert(key, item.unwrap_or(Value::Null));
+        }
+        return Ok(Some(Value::Object(object)));
+    }
+    let mut items = Vec::new();
+    for (index, item) in value.try_iter()?.enumerate() {
+        let item_path = path.join(index);
+        let item = convert(&item?, Some(column), &item_path, problems, open)?;
+        items.push(item.unwrap_or(Value::Null));
+    }
+    Ok(Some(Value::Array(items)))
 }
 
 /// Returns the JSON form of a record object of this package, such as a `Learner`

@@ -13,7 +13,8 @@ mod table;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use xuetong::problem::{Path, Problems};
+use xuetong::problem::codes::MALFORMED_JSON;
+use xuetong::problem::{Path, Problem, Problems};
 
 use errors::{guarded, internal_error, xuetong_error};
 
@@ -78,8 +79,24 @@ fn call<'py>(
                 if request.is_instance_of::<PyString>() || request.is_instance_of::<PyBytes>() =>
             {
                 let text: String = match request.cast::<PyBytes>() {
-                    Ok(bytes) => String::from_utf8_lossy(bytes.as_bytes()).into_owned(),
-                    Err(_) => request.extract()?,
+                    Ok(bytes) => match std::str::from_utf8(bytes.as_bytes()) {
+                        Ok(text) => text.to_owned(),
+                        Err(error) => {
+                            let problem = xuetong::api::not_utf8_problem(error.valid_up_to());
+                            return Err(errors::validation_error(py, &problem.into(), &title));
+                        }
+                    },
+                    Err(_) => match request.cast::<PyString>()?.to_str() {
+                        Ok(text) => text.to_owned(),
+                        Err(_) => {
+                            let problem = Problem::new(MALFORMED_JSON, Path::root()).with(
+                                "detail",
+                                "the text has a surrogate code point (U+D800 to U+DFFF), \
+                                 which UTF-8 cannot encode; remove it",
+                            );
+                            return Err(errors::validation_error(py, &problem.into(), &title));
+                        }
+                    },
                 };
                 let response = detach_on_pool(py, || xuetong::api::call(operation, &text))?;
                 serde_json::from_str(&response)

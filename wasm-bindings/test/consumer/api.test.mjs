@@ -539,6 +539,21 @@ describe("hostile input", () => {
     assert.equal(validateCourse({ ...course, title: "Tai chi \ud83d\ude00" }).ok, true);
   });
 
+  test("callJson rejects unpaired surrogates", () => {
+    // Converted to UTF-8 for the module, the surrogate became U+FFFD and
+    // the course passed with a title the caller never sent.
+    const text = JSON.stringify({ locale: "zh-CN", input: { ...course, title: "Tai chi X" } });
+    const response = JSON.parse(callJson("validate_course", text.replace("Tai chi X", "Tai chi \ud83d")));
+    assert.equal(response.ok, false);
+    assert.deepEqual(response.problems.map((problem) => problem.code), ["malformed_json"]);
+    assert.match(response.problems[0].params.detail, /surrogate at index \d+/);
+    assert.match(response.problems[0].message, /^文本不是合法的 JSON/);
+    const index = text.indexOf("Tai chi X") + "Tai chi ".length;
+    assert.match(response.problems[0].params.detail, new RegExp(`index ${index},`));
+    const paired = text.replace("Tai chi X", "Tai chi \ud83d\ude00");
+    assert.equal(JSON.parse(callJson("validate_course", paired)).ok, true);
+  });
+
   test("localizeIssue does not throw on params JSON cannot write", () => {
     const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
     assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
