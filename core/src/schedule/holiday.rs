@@ -194,32 +194,8 @@ const PERIOD_FIELDS: &[&str] = &[
     "note",
 ];
 
-/// The JSON form of one year, before its source and its periods are read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YearDocument {
-    year: i32,
-    #[serde(default)]
-    source: Option<SourceDocument>,
-    /// Read from the document period by period, in `read_year`.
-    #[serde(default, rename = "holidays")]
-    _holidays: serde::de::IgnoredAny,
-}
-
-/// The JSON form of a year's notice source. Its fields are read from the
-/// document as a record's fields, in `read_source`, so that a wrong value
-/// or an unknown field is reported on its field and not on the whole year.
-#[derive(Deserialize)]
-struct SourceDocument {
-    #[serde(default, rename = "title")]
-    _title: serde::de::IgnoredAny,
-    #[serde(default, rename = "document")]
-    _document: serde::de::IgnoredAny,
-    #[serde(default, rename = "issued")]
-    _issued: serde::de::IgnoredAny,
-    #[serde(default, rename = "url")]
-    _url: serde::de::IgnoredAny,
-}
+/// The fields of a year.
+const YEAR_FIELDS: &[&str] = &["year", "source", "holidays"];
 
 impl<'de> Deserialize<'de> for NoticeSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -519,39 +495,47 @@ struct PeriodPlace {
 }
 
 /// Reads the year `item` of a calendar and checks its rules, reporting
-/// problems under `path`. Returns `None` when the year or a part of it is
-/// not a JSON object. It also returns `None` when `year` is missing or not
-/// a number, or when the year has an unknown field, which is
-/// `invalid_holiday_calendar` on the whole year.
+/// problems under `path`. `year` is read as a whole-number field, and a
+/// field not in [`YEAR_FIELDS`] is `unknown_field`. Returns `None` when the
+/// year or a part of it is not a JSON object, or when `year` is missing or
+/// invalid. Without a `year` the source and the periods are still read, and
+/// each period is checked alone, because only the rules that need the year
+/// cannot run.
 fn read_year(item: &Value, path: &Path, problems: &mut Problems) -> Option<HolidayYear> {
+    if let Some(object) = item.as_object() {
+        check_known_fields(object, YEAR_FIELDS, path, problems);
+    }
     if !check_objects(item, path, problems) {
         return None;
     }
-    let document: YearDocument = match serde_json::from_value(item.clone()) {
-        Ok(document) => document,
-        Err(error) => {
-            problems.push(invalid_calendar(path.clone(), &error));
-            return None;
+    let object = item.as_object()?;
+    let number = FieldReader::new(Cells::Json(object), path.clone(), problems)
+        .required::<u16>("year")
+        .map(i32::from);
+    let (year, places) = build_year(number.unwrap_or_default(), object, path, problems);
+    if number.is_none() {
+        for (holiday, place) in year.holidays.iter().zip(&places) {
+            check_period(holiday, &path.join("holidays").join(place.index), problems);
         }
-    };
-    let (year, places) = build_year(document, item, path, problems);
+        return None;
+    }
     check_year(&year, &places, path, problems);
     Some(year)
 }
 
-/// Builds the year of `document` from its JSON form `item`, reading each
+/// Builds the year `number` from its JSON form `object`, reading each
 /// period and the source field by field, as a record's fields are read. A
 /// period with an invalid `first` or `last` is left out, and so is a make-up
 /// day that is not a date, so the year is returned with the place of each
 /// period it kept. The source and the periods are JSON objects, as
 /// [`check_objects`] checked.
 fn build_year(
-    document: YearDocument,
-    item: &Value,
+    number: i32,
+    object: &serde_json::Map<String, Value>,
     path: &Path,
     problems: &mut Problems,
 ) -> (HolidayYear, Vec<PeriodPlace>) {
-    let periods = item
+    let periods = object
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
@@ -572,13 +556,12 @@ fn build_year(
         });
         holidays.push(holiday);
     }
-    let source_object = item.get("source").and_then(Value::as_object);
-    let source = match (document.source, source_object) {
-        (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
-        _ => None,
-    };
+    let source = object
+        .get("source")
+        .and_then(Value::as_object)
+        .map(|source| read_source(source, path.join("source"), problems));
     let year = HolidayYear {
-        year: document.year,
+        year: number,
         source,
         holidays,
     };
@@ -1121,6 +1104,36 @@ mod tests {
                     "years[0].holidays[1].working_days[0]".into()
                 ),
                 ("duplicate_holiday_year".into(), "years[1].year".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn year_reads_like_a_whole_number_field() {
+        let text_year = json!({"id": "own", "years": [{"year": " 2026 "}]});
+        let calendar = HolidayCalendar::from_json(&text_year, &Path::root()).unwrap();
+        assert!(calendar.covers(2026));
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "colour": "red", "email": "a@example.org", "holidays": [
+                {"name": "break", "first": "2026-07-20", "last": "2026-07-19"}
+            ]},
+            {"holidays": []},
+            {"year": -1}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        let found: Vec<String> = problems
+            .iter()
+            .map(|problem| format!("{} at {}", problem.code, problem.path))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "unknown_field at years[0].colour",
+                "personal_data_field at years[0].email",
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[0].last",
+                "required at years[1].year",
+                "out_of_range at years[2].year",
             ]
         );
     }
