@@ -45,7 +45,7 @@
 //! issue date for the same reason, and 2027 is not yet published. Add a year
 //! to `calendars/cn.json` only from its notice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -778,14 +778,16 @@ fn not_an_object(path: Path, part: &str) -> Problem {
 
 /// Checks the rules of one year's arrangement. `places` gives, for each
 /// period of `year`, where it sits in the document, so that a problem names
-/// the item as written.
+/// the item as written. A make-up day listed earlier in the year, under the
+/// same period or another, is `duplicate_entry`.
 fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems: &mut Problems) {
+    let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
+    let mut make_up_days = HashSet::new();
     for (holiday, place) in year.holidays.iter().zip(places) {
         let holiday_path = path.join("holidays").join(place.index);
         if !check_period(holiday, &holiday_path, problems) {
             continue;
         }
-        let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
         if !near(holiday.first) || !near(holiday.last) {
             problems.push(
                 Problem::new(codes::HOLIDAY_OUTSIDE_YEAR, holiday_path.join("first"))
@@ -794,15 +796,21 @@ fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems:
             );
         }
         for (day, &position) in holiday.working_days.iter().zip(&place.working_days) {
+            let day_path = holiday_path.join("working_days").join(position);
+            if !make_up_days.insert(*day) {
+                problems.push(
+                    Problem::new(crate::club::codes::DUPLICATE_ENTRY, day_path)
+                        .with("field", "make-up working day")
+                        .with("value", day.to_string()),
+                );
+                continue;
+            }
             let listed_off = year.holidays.iter().any(|other| other.contains(*day));
             if listed_off || !near(*day) {
                 problems.push(
-                    Problem::new(
-                        codes::INVALID_MAKE_UP_DAY,
-                        holiday_path.join("working_days").join(position),
-                    )
-                    .with("value", day.to_string())
-                    .with("year", year.year),
+                    Problem::new(codes::INVALID_MAKE_UP_DAY, day_path)
+                        .with("value", day.to_string())
+                        .with("year", year.year),
                 );
             }
         }
@@ -1135,6 +1143,39 @@ mod tests {
                 "required at years[1].year",
                 "out_of_range at years[2].year",
             ]
+        );
+    }
+
+    #[test]
+    fn repeated_make_up_days_are_duplicates() {
+        let input = json!({"id": "own", "years": [
+            {"year": 2026, "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11", "2026-04-11"]},
+                {"name": "summer", "first": "2026-07-20", "last": "2026-07-24",
+                 "working_days": ["2026-07-25", "2026-04-11"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "spring", "first": "2027-04-05", "last": "2027-04-09",
+                 "working_days": ["2026-04-11"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        let found: Vec<String> = problems
+            .iter()
+            .map(|problem| format!("{} at {}", problem.code, problem.path))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "duplicate_entry at years[0].holidays[0].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+            ]
+        );
+        let message = &problems.iter().next().unwrap().message;
+        assert_eq!(
+            message,
+            "make-up working day 2026-04-11 is given more than once; give each once"
         );
     }
 
