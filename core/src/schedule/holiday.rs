@@ -780,8 +780,13 @@ fn not_an_object(path: Path, part: &str) -> Problem {
 /// period of `year`, where it sits in the document, so that a problem names
 /// the item as written. A make-up day listed earlier in the year, under the
 /// same period or another, is `duplicate_entry`.
+///
+/// For p periods and d make-up days the checks take O((p + d) log p) time:
+/// each make-up day is looked up in the periods sorted by first day, and in
+/// a hash set of the make-up days before it.
 fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems: &mut Problems) {
     let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
+    let days_off = DaysOff::new(&year.holidays);
     let mut make_up_days = HashSet::new();
     for (holiday, place) in year.holidays.iter().zip(places) {
         let holiday_path = path.join("holidays").join(place.index);
@@ -805,8 +810,7 @@ fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems:
                 );
                 continue;
             }
-            let listed_off = year.holidays.iter().any(|other| other.contains(*day));
-            if listed_off || !near(*day) {
+            if days_off.contains(*day) || !near(*day) {
                 problems.push(
                     Problem::new(codes::INVALID_MAKE_UP_DAY, day_path)
                         .with("value", day.to_string())
@@ -814,6 +818,47 @@ fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems:
                 );
             }
         }
+    }
+}
+
+/// The days off of a year's periods, indexed to tell in O(log p) time for
+/// p periods whether a date is one of them. Periods may overlap.
+struct DaysOff {
+    /// The first day of each period, in order.
+    firsts: Vec<NaiveDate>,
+    /// For each entry of `firsts`, the latest last day among its period and
+    /// the periods before it.
+    reach: Vec<NaiveDate>,
+}
+
+impl DaysOff {
+    /// Indexes `holidays`, leaving out a period that ends before it starts,
+    /// because it holds no day.
+    fn new(holidays: &[Holiday]) -> Self {
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = holidays
+            .iter()
+            .filter(|holiday| holiday.first <= holiday.last)
+            .map(|holiday| (holiday.first, holiday.last))
+            .collect();
+        spans.sort_unstable();
+        let mut latest = NaiveDate::MIN;
+        let reach = spans
+            .iter()
+            .map(|&(_, last)| {
+                latest = latest.max(last);
+                latest
+            })
+            .collect();
+        let firsts = spans.into_iter().map(|(first, _)| first).collect();
+        Self { firsts, reach }
+    }
+
+    /// Whether `date` lies in one of the periods. Of the periods that start
+    /// on or before `date`, one holds it exactly when the latest of their
+    /// last days is not before it.
+    fn contains(&self, date: NaiveDate) -> bool {
+        let started = self.firsts.partition_point(|first| *first <= date);
+        started > 0 && self.reach[started - 1] >= date
     }
 }
 
@@ -1177,6 +1222,33 @@ mod tests {
             message,
             "make-up working day 2026-04-11 is given more than once; give each once"
         );
+    }
+
+    #[test]
+    fn days_off_index_matches_a_scan() {
+        let period = |first: &str, last: &str| Holiday {
+            name: "break".into(),
+            name_en: None,
+            first: date(first),
+            last: date(last),
+            days: None,
+            working_days: Vec::new(),
+            note: None,
+        };
+        // Overlapping, nested, reversed and one-day periods, out of order.
+        let holidays = [
+            period("2026-03-12", "2026-03-12"),
+            period("2026-03-01", "2026-03-10"),
+            period("2026-03-03", "2026-03-04"),
+            period("2026-03-20", "2026-03-15"),
+            period("2026-03-09", "2026-03-11"),
+        ];
+        let index = DaysOff::new(&holidays);
+        for day in date("2026-02-27").iter_days().take(25) {
+            let scanned = holidays.iter().any(|holiday| holiday.contains(day));
+            assert_eq!(index.contains(day), scanned, "{day}");
+        }
+        assert!(!DaysOff::new(&[]).contains(date("2026-03-01")));
     }
 
     /// Reads `value` with serde as a `T`, checks that it fails with the
