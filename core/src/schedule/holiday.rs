@@ -409,6 +409,10 @@ impl HolidayCalendar {
     /// # Ok::<(), xuetong::schedule::HolidayError>(())
     /// ```
     pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, HolidayError> {
+        // NOTE: each call scans the periods and make-up days of three
+        // years, which is short for official calendars (under ten periods
+        // a year) but linear in a supplied calendar's size. An index would
+        // need a new field, and every field of this struct is public.
         let year = date.year();
         let neighbours = [year - 1, year, year + 1];
         let listed = neighbours
