@@ -1178,12 +1178,8 @@ mod tests {
             {"year": -1}
         ]});
         let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
-        let found: Vec<String> = problems
-            .iter()
-            .map(|problem| format!("{} at {}", problem.code, problem.path))
-            .collect();
         assert_eq!(
-            found,
+            places(&problems),
             [
                 "unknown_field at years[0].colour",
                 "personal_data_field at years[0].email",
@@ -1210,12 +1206,8 @@ mod tests {
             ]}
         ]});
         let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
-        let found: Vec<String> = problems
-            .iter()
-            .map(|problem| format!("{} at {}", problem.code, problem.path))
-            .collect();
         assert_eq!(
-            found,
+            places(&problems),
             [
                 "duplicate_entry at years[0].holidays[0].working_days[1]",
                 "duplicate_entry at years[0].holidays[1].working_days[1]",
@@ -1255,6 +1247,14 @@ mod tests {
         assert!(!DaysOff::new(&[]).contains(date("2026-03-01")));
     }
 
+    /// The code and path of each of `problems`, as "code at path".
+    fn places(problems: &Problems) -> Vec<String> {
+        problems
+            .iter()
+            .map(|problem| format!("{} at {}", problem.code, problem.path))
+            .collect()
+    }
+
     /// Reads `value` with serde as a `T`, checks that it fails with the
     /// problems that `read` finds, and returns the code and path of each.
     fn serde_problems<T: serde::de::DeserializeOwned + std::fmt::Debug>(
@@ -1264,10 +1264,7 @@ mod tests {
         let expected = read(&value, &Path::root()).unwrap_err();
         let error = serde_json::from_value::<T>(value).unwrap_err();
         assert_eq!(error.to_string(), expected.to_string());
-        expected
-            .iter()
-            .map(|problem| format!("{} at {}", problem.code, problem.path))
-            .collect()
+        places(&expected)
     }
 
     #[test]
