@@ -504,18 +504,20 @@ struct PeriodPlace {
 /// year or a part of it is not a JSON object, or when `year` is missing or
 /// invalid. Without a `year` the source and the periods are still read, and
 /// each period is checked alone, because only the rules that need the year
-/// cannot run.
+/// cannot run. `year` is read before the other parts, so that a problem with
+/// it is reported even when a period is not a JSON object.
 fn read_year(item: &Value, path: &Path, problems: &mut Problems) -> Option<HolidayYear> {
-    if let Some(object) = item.as_object() {
+    let object = item.as_object();
+    let number = object.and_then(|object| {
         check_known_fields(object, YEAR_FIELDS, path, problems);
-    }
+        FieldReader::new(Cells::Json(object), path.clone(), problems)
+            .required::<u16>("year")
+            .map(i32::from)
+    });
     if !check_objects(item, path, problems) {
         return None;
     }
-    let object = item.as_object()?;
-    let number = FieldReader::new(Cells::Json(object), path.clone(), problems)
-        .required::<u16>("year")
-        .map(i32::from);
+    let object = object?;
     let (year, places) = build_year(number.unwrap_or_default(), object, path, problems);
     if number.is_none() {
         for (holiday, place) in year.holidays.iter().zip(&places) {
@@ -1187,6 +1189,24 @@ mod tests {
                 "ends_before_start at years[0].holidays[0].last",
                 "required at years[1].year",
                 "out_of_range at years[2].year",
+            ]
+        );
+    }
+
+    #[test]
+    fn year_is_read_when_a_period_is_not_an_object() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [5]},
+            {"holidays": [{"name": "break", "first": "2026-07-20", "last": "2026-07-24"}, []]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "invalid_holiday_calendar at years[0].holidays[0]",
+                "required at years[1].year",
+                "invalid_holiday_calendar at years[1].holidays[1]",
             ]
         );
     }
