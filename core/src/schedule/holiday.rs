@@ -519,14 +519,8 @@ fn read_year(item: &Value, path: &Path, problems: &mut Problems) -> Option<Holid
     }
     let object = object?;
     let (year, places) = build_year(number.unwrap_or_default(), object, path, problems);
-    if number.is_none() {
-        for (holiday, place) in year.holidays.iter().zip(&places) {
-            check_period(holiday, &path.join("holidays").join(place.index), problems);
-        }
-        return None;
-    }
-    check_year(&year, &places, path, problems);
-    Some(year)
+    check_year(number, &year.holidays, &places, path, problems);
+    number.map(|_| year)
 }
 
 /// Builds the year `number` from its JSON form `object`, reading each
@@ -782,27 +776,37 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement. `places` gives, for each
-/// period of `year`, where it sits in the document, so that a problem names
-/// the item as written. A make-up day listed earlier in the year, under the
-/// same period or another, is `duplicate_entry`.
+/// Checks the rules of the periods `holidays` of the year `number`. `places`
+/// gives, for each period, where it sits in the document, so that a problem
+/// names the item as written. A make-up day listed earlier in the year,
+/// under the same period or another, is `duplicate_entry`. That rule holds
+/// without a valid `number` and in a period that ends before it starts; the
+/// rules that compare dates with the year or with the periods do not.
 ///
 /// For p periods and d make-up days the checks take O((p + d) log p) time:
 /// each make-up day is looked up in the periods sorted by first day, and in
 /// a hash set of the make-up days before it.
-fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems: &mut Problems) {
-    let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
-    let days_off = DaysOff::new(&year.holidays);
+fn check_year(
+    number: Option<i32>,
+    holidays: &[Holiday],
+    places: &[PeriodPlace],
+    path: &Path,
+    problems: &mut Problems,
+) {
+    let days_off = DaysOff::new(holidays);
     let mut make_up_days = HashSet::new();
-    for (holiday, place) in year.holidays.iter().zip(places) {
+    for (holiday, place) in holidays.iter().zip(places) {
         let holiday_path = path.join("holidays").join(place.index);
-        if !check_period(holiday, &holiday_path, problems) {
-            continue;
-        }
-        if !near(holiday.first) || !near(holiday.last) {
+        // The year, when the period's dates can be compared with it.
+        let valid = check_period(holiday, &holiday_path, problems);
+        let year = number.filter(|_| valid);
+        let near = |year: i32, date: NaiveDate| (year - 1..=year + 1).contains(&date.year());
+        if let Some(year) = year
+            && (!near(year, holiday.first) || !near(year, holiday.last))
+        {
             problems.push(
                 Problem::new(codes::HOLIDAY_OUTSIDE_YEAR, holiday_path.join("first"))
-                    .with("year", year.year)
+                    .with("year", year)
                     .with("first", holiday.first.to_string()),
             );
         }
@@ -816,11 +820,13 @@ fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems:
                 );
                 continue;
             }
-            if days_off.contains(*day) || !near(*day) {
+            if let Some(year) = year
+                && (days_off.contains(*day) || !near(year, *day))
+            {
                 problems.push(
                     Problem::new(codes::INVALID_MAKE_UP_DAY, day_path)
                         .with("value", day.to_string())
-                        .with("year", year.year),
+                        .with("year", year),
                 );
             }
         }
@@ -1237,6 +1243,34 @@ mod tests {
         assert_eq!(
             message,
             "make-up working day 2026-04-11 is given more than once; give each once"
+        );
+    }
+
+    #[test]
+    fn make_up_days_are_duplicates_without_a_year() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11"]},
+                {"name": "summer", "first": "2026-07-24", "last": "2026-07-20",
+                 "working_days": ["2026-07-25", "2026-04-11", "2026-07-25"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "summer", "first": "2027-07-24", "last": "2027-07-20",
+                 "working_days": ["2027-07-25", "2027-07-25"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[1].last",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[2]",
+                "ends_before_start at years[1].holidays[0].last",
+                "duplicate_entry at years[1].holidays[0].working_days[1]",
+            ]
         );
     }
 
