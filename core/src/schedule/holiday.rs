@@ -779,9 +779,9 @@ fn not_an_object(path: Path, part: &str) -> Problem {
 /// Checks the rules of the periods `holidays` of the year `number`. `places`
 /// gives, for each period, where it sits in the document, so that a problem
 /// names the item as written. A make-up day listed earlier in the year,
-/// under the same period or another, is `duplicate_entry`. That rule holds
-/// without a valid `number` and in a period that ends before it starts; the
-/// rules that compare dates with the year or with the periods do not.
+/// under the same period or another, is `duplicate_entry`, also without a
+/// valid `number` and in a period that ends before it starts. The rules that
+/// compare dates with the year or with the periods need both.
 ///
 /// For p periods and d make-up days the checks take O((p + d) log p) time:
 /// each make-up day is looked up in the periods sorted by first day, and in
@@ -845,7 +845,7 @@ struct DaysOff {
 
 impl DaysOff {
     /// Indexes `holidays`, leaving out a period that ends before it starts,
-    /// because it holds no day.
+    /// because it contains no day.
     fn new(holidays: &[Holiday]) -> Self {
         let mut spans: Vec<(NaiveDate, NaiveDate)> = holidays
             .iter()
@@ -865,9 +865,9 @@ impl DaysOff {
         Self { firsts, reach }
     }
 
-    /// Whether `date` lies in one of the periods. Of the periods that start
-    /// on or before `date`, one holds it exactly when the latest of their
-    /// last days is not before it.
+    /// Returns whether `date` lies in one of the periods. Of the periods that
+    /// start on or before `date`, one contains it exactly when the latest of
+    /// their last days is not before it.
     fn contains(&self, date: NaiveDate) -> bool {
         let started = self.firsts.partition_point(|first| *first <= date);
         started > 0 && self.reach[started - 1] >= date
@@ -1200,7 +1200,7 @@ mod tests {
     }
 
     #[test]
-    fn year_is_read_when_a_period_is_not_an_object() {
+    fn year_problem_beside_non_object_period() {
         let input = json!({"id": "own", "years": [
             {"year": "20x6", "holidays": [5]},
             {"holidays": [{"name": "break", "first": "2026-07-20", "last": "2026-07-24"}, []]}
@@ -1301,7 +1301,7 @@ mod tests {
         assert!(!DaysOff::new(&[]).contains(date("2026-03-01")));
     }
 
-    /// The code and path of each of `problems`, as "code at path".
+    /// Formats the code and path of each of `problems` as "code at path".
     fn places(problems: &Problems) -> Vec<String> {
         problems
             .iter()
