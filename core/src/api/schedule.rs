@@ -11,7 +11,7 @@ use crate::field::{FieldValue, format_instant, trim_spaces};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes};
-use crate::record::{Record, list_from_json, read_items};
+use crate::record::{Cells, FieldReader, Record, list_from_json, read_items};
 use crate::schedule::ical::{ExportContext, ImportOptions, export_calendar, import_calendar};
 use crate::schedule::{
     CHINA, CalendarSet, HolidayCalendar, HolidayError, Series, SessionTimes, expand_series,
@@ -174,13 +174,15 @@ fn list_holidays(request: &Request<'_>) -> Result<Value, Problems> {
     let object = input_object(request)?;
     check_fields(object, &["calendar", "year"])?;
     let calendar = chosen_calendar(object, &calendars)?;
-    let year: i32 = field(object, "year", "a year such as 2026")?.ok_or_else(|| {
-        Problems::from(
-            Problem::new(codes::REQUIRED, Path::root().join("year")).with("field", "year"),
-        )
-    })?;
+    // The year is a whole-number field, so text of digits is accepted.
+    let mut problems = Problems::new();
+    let year =
+        FieldReader::new(Cells::Json(object), Path::root(), &mut problems).required::<u16>("year");
+    let Some(year) = year else {
+        return Err(problems);
+    };
     let arrangement = calendar
-        .year(year)
+        .year(i32::from(year))
         .map_err(|error| Problems::from(error.to_problem(Path::root().join("year"))))?;
     Ok(json!({
         "calendar": calendar.id,

@@ -45,7 +45,7 @@
 //! issue date for the same reason, and 2027 is not yet published. Add a year
 //! to `calendars/cn.json` only from its notice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -194,32 +194,8 @@ const PERIOD_FIELDS: &[&str] = &[
     "note",
 ];
 
-/// The JSON form of one year, before its source and its periods are read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YearDocument {
-    year: i32,
-    #[serde(default)]
-    source: Option<SourceDocument>,
-    /// Read from the document period by period, in `read_year`.
-    #[serde(default, rename = "holidays")]
-    _holidays: serde::de::IgnoredAny,
-}
-
-/// The JSON form of a year's notice source. Its fields are read from the
-/// document as a record's fields, in `read_source`, so that a wrong value
-/// or an unknown field is reported on its field and not on the whole year.
-#[derive(Deserialize)]
-struct SourceDocument {
-    #[serde(default, rename = "title")]
-    _title: serde::de::IgnoredAny,
-    #[serde(default, rename = "document")]
-    _document: serde::de::IgnoredAny,
-    #[serde(default, rename = "issued")]
-    _issued: serde::de::IgnoredAny,
-    #[serde(default, rename = "url")]
-    _url: serde::de::IgnoredAny,
-}
+/// The fields of a year.
+const YEAR_FIELDS: &[&str] = &["year", "source", "holidays"];
 
 impl<'de> Deserialize<'de> for NoticeSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -433,6 +409,10 @@ impl HolidayCalendar {
     /// # Ok::<(), xuetong::schedule::HolidayError>(())
     /// ```
     pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, HolidayError> {
+        // NOTE: each call scans the periods and make-up days of three
+        // years, which is short for official calendars (under ten periods
+        // a year) but linear in a supplied calendar's size. An index would
+        // need a new field, and every field of this struct is public.
         let year = date.year();
         let neighbours = [year - 1, year, year + 1];
         let listed = neighbours
@@ -519,39 +499,43 @@ struct PeriodPlace {
 }
 
 /// Reads the year `item` of a calendar and checks its rules, reporting
-/// problems under `path`. Returns `None` when the year or a part of it is
-/// not a JSON object. It also returns `None` when `year` is missing or not
-/// a number, or when the year has an unknown field, which is
-/// `invalid_holiday_calendar` on the whole year.
+/// problems under `path`. `year` is read as a whole-number field, and a
+/// field not in [`YEAR_FIELDS`] is `unknown_field`. Returns `None` when the
+/// year or a part of it is not a JSON object, or when `year` is missing or
+/// invalid. Without a `year` the source and the periods are still read, and
+/// each period is checked alone, because only the rules that need the year
+/// cannot run. `year` is read before the other parts, so that a problem with
+/// it is reported even when a period is not a JSON object.
 fn read_year(item: &Value, path: &Path, problems: &mut Problems) -> Option<HolidayYear> {
+    let object = item.as_object();
+    let number = object.and_then(|object| {
+        check_known_fields(object, YEAR_FIELDS, path, problems);
+        FieldReader::new(Cells::Json(object), path.clone(), problems)
+            .required::<u16>("year")
+            .map(i32::from)
+    });
     if !check_objects(item, path, problems) {
         return None;
     }
-    let document: YearDocument = match serde_json::from_value(item.clone()) {
-        Ok(document) => document,
-        Err(error) => {
-            problems.push(invalid_calendar(path.clone(), &error));
-            return None;
-        }
-    };
-    let (year, places) = build_year(document, item, path, problems);
-    check_year(&year, &places, path, problems);
-    Some(year)
+    let object = object?;
+    let (year, places) = build_year(number.unwrap_or_default(), object, path, problems);
+    check_year(number, &year.holidays, &places, path, problems);
+    number.map(|_| year)
 }
 
-/// Builds the year of `document` from its JSON form `item`, reading each
+/// Builds the year `number` from its JSON form `object`, reading each
 /// period and the source field by field, as a record's fields are read. A
 /// period with an invalid `first` or `last` is left out, and so is a make-up
 /// day that is not a date, so the year is returned with the place of each
 /// period it kept. The source and the periods are JSON objects, as
 /// [`check_objects`] checked.
 fn build_year(
-    document: YearDocument,
-    item: &Value,
+    number: i32,
+    object: &serde_json::Map<String, Value>,
     path: &Path,
     problems: &mut Problems,
 ) -> (HolidayYear, Vec<PeriodPlace>) {
-    let periods = item
+    let periods = object
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
@@ -572,13 +556,12 @@ fn build_year(
         });
         holidays.push(holiday);
     }
-    let source_object = item.get("source").and_then(Value::as_object);
-    let source = match (document.source, source_object) {
-        (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
-        _ => None,
-    };
+    let source = object
+        .get("source")
+        .and_then(Value::as_object)
+        .map(|source| read_source(source, path.join("source"), problems));
     let year = HolidayYear {
-        year: document.year,
+        year: number,
         source,
         holidays,
     };
@@ -793,36 +776,101 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement. `places` gives, for each
-/// period of `year`, where it sits in the document, so that a problem names
-/// the item as written.
-fn check_year(year: &HolidayYear, places: &[PeriodPlace], path: &Path, problems: &mut Problems) {
-    for (holiday, place) in year.holidays.iter().zip(places) {
+/// Checks the rules of the periods `holidays` of the year `number`. `places`
+/// gives, for each period, where it sits in the document, so that a problem
+/// names the item as written. A make-up day listed earlier in the year,
+/// under the same period or another, is `duplicate_entry`, also without a
+/// valid `number` and in a period that ends before it starts. The rules that
+/// compare dates with the year or with the periods need both.
+///
+/// For p periods and d make-up days the checks take O((p + d) log p) time:
+/// each make-up day is looked up in the periods sorted by first day, and in
+/// a hash set of the make-up days before it.
+fn check_year(
+    number: Option<i32>,
+    holidays: &[Holiday],
+    places: &[PeriodPlace],
+    path: &Path,
+    problems: &mut Problems,
+) {
+    let days_off = DaysOff::new(holidays);
+    let mut make_up_days = HashSet::new();
+    for (holiday, place) in holidays.iter().zip(places) {
         let holiday_path = path.join("holidays").join(place.index);
-        if !check_period(holiday, &holiday_path, problems) {
-            continue;
-        }
-        let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
-        if !near(holiday.first) || !near(holiday.last) {
+        // The year, when the period's dates can be compared with it.
+        let valid = check_period(holiday, &holiday_path, problems);
+        let year = number.filter(|_| valid);
+        let near = |year: i32, date: NaiveDate| (year - 1..=year + 1).contains(&date.year());
+        if let Some(year) = year
+            && (!near(year, holiday.first) || !near(year, holiday.last))
+        {
             problems.push(
                 Problem::new(codes::HOLIDAY_OUTSIDE_YEAR, holiday_path.join("first"))
-                    .with("year", year.year)
+                    .with("year", year)
                     .with("first", holiday.first.to_string()),
             );
         }
         for (day, &position) in holiday.working_days.iter().zip(&place.working_days) {
-            let listed_off = year.holidays.iter().any(|other| other.contains(*day));
-            if listed_off || !near(*day) {
+            let day_path = holiday_path.join("working_days").join(position);
+            if !make_up_days.insert(*day) {
                 problems.push(
-                    Problem::new(
-                        codes::INVALID_MAKE_UP_DAY,
-                        holiday_path.join("working_days").join(position),
-                    )
-                    .with("value", day.to_string())
-                    .with("year", year.year),
+                    Problem::new(crate::club::codes::DUPLICATE_ENTRY, day_path)
+                        .with("field", "make-up working day")
+                        .with("value", day.to_string()),
+                );
+                continue;
+            }
+            if let Some(year) = year
+                && (days_off.contains(*day) || !near(year, *day))
+            {
+                problems.push(
+                    Problem::new(codes::INVALID_MAKE_UP_DAY, day_path)
+                        .with("value", day.to_string())
+                        .with("year", year),
                 );
             }
         }
+    }
+}
+
+/// The days off of a year's periods, indexed to tell in O(log p) time for
+/// p periods whether a date is one of them. Periods may overlap.
+struct DaysOff {
+    /// The first day of each period, in order.
+    firsts: Vec<NaiveDate>,
+    /// For each entry of `firsts`, the latest last day among its period and
+    /// the periods before it.
+    reach: Vec<NaiveDate>,
+}
+
+impl DaysOff {
+    /// Indexes `holidays`, leaving out a period that ends before it starts,
+    /// because it contains no day.
+    fn new(holidays: &[Holiday]) -> Self {
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = holidays
+            .iter()
+            .filter(|holiday| holiday.first <= holiday.last)
+            .map(|holiday| (holiday.first, holiday.last))
+            .collect();
+        spans.sort_unstable();
+        let mut latest = NaiveDate::MIN;
+        let reach = spans
+            .iter()
+            .map(|&(_, last)| {
+                latest = latest.max(last);
+                latest
+            })
+            .collect();
+        let firsts = spans.into_iter().map(|(first, _)| first).collect();
+        Self { firsts, reach }
+    }
+
+    /// Returns whether `date` lies in one of the periods. Of the periods that
+    /// start on or before `date`, one contains it exactly when the latest of
+    /// their last days is not before it.
+    fn contains(&self, date: NaiveDate) -> bool {
+        let started = self.firsts.partition_point(|first| *first <= date);
+        started > 0 && self.reach[started - 1] >= date
     }
 }
 
@@ -1125,6 +1173,142 @@ mod tests {
         );
     }
 
+    #[test]
+    fn year_reads_like_a_whole_number_field() {
+        let text_year = json!({"id": "own", "years": [{"year": " 2026 "}]});
+        let calendar = HolidayCalendar::from_json(&text_year, &Path::root()).unwrap();
+        assert!(calendar.covers(2026));
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "colour": "red", "email": "a@example.org", "holidays": [
+                {"name": "break", "first": "2026-07-20", "last": "2026-07-19"}
+            ]},
+            {"holidays": []},
+            {"year": -1}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "unknown_field at years[0].colour",
+                "personal_data_field at years[0].email",
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[0].last",
+                "required at years[1].year",
+                "out_of_range at years[2].year",
+            ]
+        );
+    }
+
+    #[test]
+    fn year_problem_beside_non_object_period() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [5]},
+            {"holidays": [{"name": "break", "first": "2026-07-20", "last": "2026-07-24"}, []]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "invalid_holiday_calendar at years[0].holidays[0]",
+                "required at years[1].year",
+                "invalid_holiday_calendar at years[1].holidays[1]",
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_make_up_days_are_duplicates() {
+        let input = json!({"id": "own", "years": [
+            {"year": 2026, "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11", "2026-04-11"]},
+                {"name": "summer", "first": "2026-07-20", "last": "2026-07-24",
+                 "working_days": ["2026-07-25", "2026-04-11"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "spring", "first": "2027-04-05", "last": "2027-04-09",
+                 "working_days": ["2026-04-11"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "duplicate_entry at years[0].holidays[0].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+            ]
+        );
+        let message = &problems.iter().next().unwrap().message;
+        assert_eq!(
+            message,
+            "make-up working day 2026-04-11 is given more than once; give each once"
+        );
+    }
+
+    #[test]
+    fn make_up_days_are_duplicates_without_a_year() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11"]},
+                {"name": "summer", "first": "2026-07-24", "last": "2026-07-20",
+                 "working_days": ["2026-07-25", "2026-04-11", "2026-07-25"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "summer", "first": "2027-07-24", "last": "2027-07-20",
+                 "working_days": ["2027-07-25", "2027-07-25"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[1].last",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[2]",
+                "ends_before_start at years[1].holidays[0].last",
+                "duplicate_entry at years[1].holidays[0].working_days[1]",
+            ]
+        );
+    }
+
+    #[test]
+    fn days_off_index_matches_a_scan() {
+        let period = |first: &str, last: &str| Holiday {
+            name: "break".into(),
+            name_en: None,
+            first: date(first),
+            last: date(last),
+            days: None,
+            working_days: Vec::new(),
+            note: None,
+        };
+        // Overlapping, nested, reversed and one-day periods, out of order.
+        let holidays = [
+            period("2026-03-12", "2026-03-12"),
+            period("2026-03-01", "2026-03-10"),
+            period("2026-03-03", "2026-03-04"),
+            period("2026-03-20", "2026-03-15"),
+            period("2026-03-09", "2026-03-11"),
+        ];
+        let index = DaysOff::new(&holidays);
+        for day in date("2026-02-27").iter_days().take(25) {
+            let scanned = holidays.iter().any(|holiday| holiday.contains(day));
+            assert_eq!(index.contains(day), scanned, "{day}");
+        }
+        assert!(!DaysOff::new(&[]).contains(date("2026-03-01")));
+    }
+
+    /// Formats the code and path of each of `problems` as "code at path".
+    fn places(problems: &Problems) -> Vec<String> {
+        problems
+            .iter()
+            .map(|problem| format!("{} at {}", problem.code, problem.path))
+            .collect()
+    }
+
     /// Reads `value` with serde as a `T`, checks that it fails with the
     /// problems that `read` finds, and returns the code and path of each.
     fn serde_problems<T: serde::de::DeserializeOwned + std::fmt::Debug>(
@@ -1134,10 +1318,7 @@ mod tests {
         let expected = read(&value, &Path::root()).unwrap_err();
         let error = serde_json::from_value::<T>(value).unwrap_err();
         assert_eq!(error.to_string(), expected.to_string());
-        expected
-            .iter()
-            .map(|problem| format!("{} at {}", problem.code, problem.path))
-            .collect()
+        places(&expected)
     }
 
     #[test]
