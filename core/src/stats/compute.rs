@@ -1406,6 +1406,68 @@ mod tests {
         }
     }
 
+    /// A sample bundle and records of its sessions and learners, with one
+    /// record of a learner the bundle does not list.
+    fn sample_with_records() -> (Bundle, AttendanceReport) {
+        let params = crate::sample::SampleParams {
+            learners: 3000,
+            ..Default::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().bundle;
+        let mut records = Vec::new();
+        for (n, timed) in bundle.sessions.iter().enumerate().take(500) {
+            let learner = &bundle.learners[(n * 7) % bundle.learners.len()];
+            records.push(AttendanceRecord {
+                session_id: timed.session.id,
+                learner_id: learner.id,
+                ..record(0, 0)
+            });
+        }
+        records.push(AttendanceRecord {
+            session_id: bundle.sessions[3].session.id,
+            ..record(0, 999_999)
+        });
+        (bundle, report(records))
+    }
+
+    #[test]
+    fn record_groups_list_each_record() {
+        let (bundle, report) = sample_with_records();
+        let venue_at = |id: VenueId| bundle.venues.iter().position(|venue| venue.id == id);
+        let mut by_home = vec![Vec::new(); bundle.venues.len()];
+        let mut by_session = vec![Vec::new(); bundle.sessions.len()];
+        for (position, record) in report.records.iter().enumerate() {
+            let home = bundle
+                .learners
+                .iter()
+                .find(|learner| learner.id == record.learner_id)
+                .and_then(|learner| learner.home_venue_id)
+                .and_then(venue_at);
+            if let Some(home) = home {
+                by_home[home].push(position as u32);
+            }
+            let session = bundle
+                .sessions
+                .iter()
+                .position(|timed| timed.session.id == record.session_id)
+                .unwrap();
+            by_session[session].push(position as u32);
+        }
+        let listed: usize = by_home.iter().map(Vec::len).sum();
+        assert!(listed > 400, "{listed} records with a home");
+        assert!(listed < report.records.len());
+
+        let tables = Tables::new(&bundle, &report);
+        for (venue, expected) in by_home.iter().enumerate() {
+            let found = tables.home_records.get(venue as u32);
+            assert_eq!(found, expected.as_slice(), "venue {venue}");
+        }
+        for (session, expected) in by_session.iter().enumerate() {
+            let found = tables.session_records.get(session as u32);
+            assert_eq!(found, expected.as_slice(), "session {session}");
+        }
+    }
+
     #[test]
     fn learners_out_of_order_found() {
         let records = vec![record(1, 2), record(1, 1)];
