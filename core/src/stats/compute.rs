@@ -294,7 +294,8 @@ struct OutcomeFact {
     kind: OutcomeKind,
 }
 
-/// The outcomes and credits of scopes other than areas.
+/// The attendance records, outcomes and credits of scopes other than
+/// areas, grouped by what puts them in a scope.
 ///
 /// Outcome positions count the counted outcomes first, then the engine's
 /// per-course outcomes, which only a ledger may refer to.
@@ -302,6 +303,9 @@ struct OutcomeFact {
 struct Scoped {
     keys: OutcomeKeys,
     entries: Option<EntryOutcomes>,
+    /// The positions of the attendance records of each session. Records of
+    /// sessions the bundle lacks are in no group.
+    session_records: Groups,
 }
 
 impl<'a> Prepared<'a> {
@@ -479,7 +483,13 @@ impl<'a> Prepared<'a> {
                 let count = self.counted_outcomes() + per_course_outcomes.len();
                 EntryOutcomes::new(ledger, &self.earning_positions, &outcome_at, count)
             });
-            Scoped { keys, entries }
+            let session_records =
+                Groups::by_key(self.bundle.sessions.len(), &self.tables.record_session);
+            Scoped {
+                keys,
+                entries,
+                session_records,
+            }
         })
     }
 
@@ -769,9 +779,9 @@ impl<'a> Counter<'_, 'a> {
                     add_if_in_period(position as usize);
                 }
             }
-        } else {
+        } else if let Some(scoped) = self.scoped {
             for session in sessions {
-                for position in tables.session_records.get(*session) {
+                for position in scoped.session_records.get(*session) {
                     let position = *position as usize;
                     counted.add(&records[position], tables.record_learner[position]);
                 }
@@ -1457,15 +1467,49 @@ mod tests {
         assert!(listed > 400, "{listed} records with a home");
         assert!(listed < report.records.len());
 
-        let tables = Tables::new(&bundle, &report);
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
         for (venue, expected) in by_home.iter().enumerate() {
-            let found = tables.home_records.get(venue as u32);
+            let found = prepared.tables.home_records.get(venue as u32);
             assert_eq!(found, expected.as_slice(), "venue {venue}");
         }
+        let session_records = &prepared.scoped().session_records;
         for (session, expected) in by_session.iter().enumerate() {
-            let found = tables.session_records.get(session as u32);
+            let found = session_records.get(session as u32);
             assert_eq!(found, expected.as_slice(), "session {session}");
         }
+    }
+
+    #[test]
+    fn areas_leave_scoped_index_unbuilt() {
+        let (bundle, report) = sample_with_records();
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
+        let district = bundle
+            .venues
+            .iter()
+            .find(|venue| venue.tier == crate::model::VenueTier::District)
+            .unwrap();
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let areas = [
+            Scope::Platform,
+            Scope::District {
+                venue_id: district.id,
+            },
+        ];
+        for scope in areas {
+            let statistics = prepared.statistics(&StatisticsRequest::new(scope, period));
+            assert!(statistics.unwrap().check_ins > 0);
+        }
+        assert!(prepared.scoped.get().is_none());
+
+        let venue = Scope::Venue {
+            venue_id: bundle.sessions[3].session.venue_id,
+        };
+        let statistics = prepared.statistics(&StatisticsRequest::new(venue, period));
+        assert!(statistics.unwrap().check_ins > 0);
+        assert!(prepared.scoped.get().is_some());
     }
 
     #[test]

@@ -127,8 +127,6 @@ pub(super) struct Tables {
     pub record_session: Vec<u32>,
     /// The learner index of each attendance record.
     pub record_learner: Vec<u32>,
-    /// The positions of the records of each session.
-    pub session_records: Groups,
     /// The positions in the bundle of the learners living at each venue
     /// (by dense index). Learners without a home are in no group.
     pub venue_residents: Groups,
@@ -150,7 +148,7 @@ pub(super) struct Tables {
 
 impl Tables {
     /// Builds the tables. Every record's session must be in the bundle:
-    /// a record of another session is left out of `session_records`.
+    /// a record of another session gets `u32::MAX` in `record_session`.
     pub fn new(bundle: &Bundle, report: &AttendanceReport) -> Self {
         let mut venue_index =
             FxHashMap::with_capacity_and_hasher(bundle.venues.len(), Default::default());
@@ -230,6 +228,8 @@ impl Tables {
 
         // The records of a season are the most numerous rows here, so their
         // groups are built from the record tables without a list of pairs.
+        // The records of each session are grouped by `Prepared` only for
+        // scopes that read them, which the default scopes do not.
         let rows = &learners.rows;
         let record_homes = record_learner
             .iter()
@@ -238,7 +238,6 @@ impl Tables {
             venue_sessions: Groups::new(bundle.venues.len(), &venue_pairs),
             course_sessions: Groups::new(course_index.len(), &course_pairs),
             course_enrolments: Groups::new(course_index.len(), &enrolment_pairs),
-            session_records: Groups::by_key(bundle.sessions.len(), &record_session),
             venue_residents: Groups::new(bundle.venues.len(), &resident_pairs),
             home_records: Groups::by_keys(bundle.venues.len(), record_homes),
             home_enrolments: Groups::by_key(bundle.venues.len(), &enrolment_homes),
