@@ -356,17 +356,19 @@ impl<'a> Prepared<'a> {
 
         let (recorded, derived) = counted_outcomes(bundle, report, season);
         let count = recorded.len() + derived.len();
-        let mut facts = Vec::with_capacity(count);
+        let counted = || recorded.iter().copied().chain(derived.iter());
+        // The homes are grouped and freed before the facts are made, so
+        // that the two lists of one entry per outcome are never held at
+        // once beside the groups.
         let mut fact_homes = Vec::with_capacity(count);
-        for outcome in recorded.iter().copied().chain(derived.iter()) {
-            facts.push(OutcomeFact {
-                occurred_on: outcome.occurred_on,
-                kind: outcome.kind,
-            });
-            fact_homes.push(tables.home_of(&outcome.learner_id));
-        }
+        fact_homes.extend(counted().map(|outcome| tables.home_of(&outcome.learner_id)));
         let home_facts = Groups::by_key(tables.venue_count, &fact_homes);
         drop(fact_homes);
+        let mut facts = Vec::with_capacity(count);
+        facts.extend(counted().map(|outcome| OutcomeFact {
+            occurred_on: outcome.occurred_on,
+            kind: outcome.kind,
+        }));
 
         let venue_of = |id: Option<VenueId>| {
             id.and_then(|id| tables.venue_index.get(&id).copied())
@@ -1317,6 +1319,7 @@ mod tests {
 
     use super::*;
     use crate::attendance::AttendanceStatus;
+    use crate::model::VenueTier;
 
     fn record(session: u32, learner: u32) -> AttendanceRecord {
         AttendanceRecord {
@@ -1486,7 +1489,7 @@ mod tests {
         let district = bundle
             .venues
             .iter()
-            .find(|venue| venue.tier == crate::model::VenueTier::District)
+            .find(|venue| venue.tier == VenueTier::District)
             .unwrap();
         let period = Period {
             first_day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
@@ -1510,6 +1513,72 @@ mod tests {
         let statistics = prepared.statistics(&StatisticsRequest::new(venue, period));
         assert!(statistics.unwrap().check_ins > 0);
         assert!(prepared.scoped.get().is_some());
+    }
+
+    #[test]
+    fn area_outcomes_follow_homes() {
+        let params = crate::sample::SampleParams {
+            learners: 3000,
+            ..Default::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().bundle;
+        let report = report(Vec::new());
+        let parents: HashMap<VenueId, Option<VenueId>> = bundle
+            .venues
+            .iter()
+            .map(|venue| (venue.id, venue.parent_id))
+            .collect();
+        let homes: HashMap<_, _> = bundle
+            .learners
+            .iter()
+            .map(|learner| (learner.id, learner.home_venue_id))
+            .collect();
+        let lives_in = |outcome: &Outcome, district: VenueId| {
+            let mut venue = homes.get(&outcome.learner_id).copied().flatten();
+            while let Some(at) = venue {
+                if at == district {
+                    return true;
+                }
+                venue = parents.get(&at).copied().flatten();
+            }
+            false
+        };
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+        };
+        let mut ids = HashSet::new();
+        let counted: Vec<&Outcome> = bundle
+            .outcomes
+            .iter()
+            .filter(|outcome| !is_from_engine(outcome.source.as_ref()))
+            .filter(|outcome| ids.insert(outcome.id))
+            .filter(|outcome| period.contains(outcome.occurred_on))
+            .collect();
+
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
+        let mut areas = 0;
+        let mut total = 0;
+        for venue in &bundle.venues {
+            let scope = match venue.tier {
+                VenueTier::District => Scope::District { venue_id: venue.id },
+                VenueTier::Street => Scope::Street { venue_id: venue.id },
+                _ => continue,
+            };
+            let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+            for outcome in counted.iter().filter(|outcome| lives_in(outcome, venue.id)) {
+                *expected
+                    .entry(outcome.kind.as_str().to_owned())
+                    .or_default() += 1;
+            }
+            let request = StatisticsRequest::new(scope, period);
+            let statistics = prepared.statistics(&request).unwrap();
+            assert_eq!(statistics.outcomes_by_kind, expected, "{}", venue.name);
+            areas += 1;
+            total += statistics.learning_outcomes;
+        }
+        assert!(areas > 2, "{areas} districts and streets");
+        assert!(total > 100, "{total} outcomes in districts");
     }
 
     #[test]
