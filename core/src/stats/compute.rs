@@ -1180,7 +1180,7 @@ fn counted_outcomes<'a>(
     });
     // Which of two engine outcomes with one id comes first depends on the
     // order they were made in, so only outcomes made here decide it.
-    if repeated && matches!(derived, EngineOutcomes::Taken(_)) {
+    if repeated && derived.is_taken() {
         derived = made(None);
         seen.clear();
         derived.retain(|outcome| !recorded_ids.contains(&outcome.id) && seen.insert(outcome.id));
@@ -1433,6 +1433,8 @@ mod tests {
             records.push(AttendanceRecord {
                 session_id: timed.session.id,
                 learner_id: learner.id,
+                course_id: timed.session.course_id(),
+                club_id: timed.session.club_id(),
                 ..record(0, 0)
             });
         }
@@ -1579,6 +1581,62 @@ mod tests {
         }
         assert!(areas > 2, "{areas} districts and streets");
         assert!(total > 100, "{total} outcomes in districts");
+    }
+
+    #[test]
+    fn season_outcomes_give_same_statistics() {
+        let (bundle, with_repeat) = sample_with_records();
+        // The last record repeats a session after others, so the engine's
+        // ids are checked for repeats and the outcomes taken are listed.
+        let mut report = report(with_repeat.records.clone());
+        report.records.pop();
+        same_statistics_from_season(&bundle, &report, true);
+        same_statistics_from_season(&bundle, &with_repeat, false);
+    }
+
+    fn same_statistics_from_season(bundle: &Bundle, report: &AttendanceReport, unlisted: bool) {
+        let grouping = OutcomeGrouping::PerSession;
+        let outcomes = crate::attendance::with_given_outcomes(
+            report,
+            &bundle.sessions,
+            grouping,
+            &bundle.outcomes,
+        );
+        let season = SeasonOutcomes {
+            outcomes: &outcomes,
+            grouping,
+        };
+        let taken = Prepared::new(bundle, report, None, Some(season)).unwrap();
+        let made = Prepared::new(bundle, report, None, None).unwrap();
+        let in_season = matches!(taken.derived, EngineOutcomes::InSeason(_));
+        assert_eq!(in_season, unlisted);
+        assert!(taken.derived.is_taken());
+        assert!(matches!(made.derived, EngineOutcomes::Made(_)));
+        assert!(made.derived.len() > 400, "{} made", made.derived.len());
+
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let mut scopes = vec![Scope::Platform];
+        for venue in &bundle.venues {
+            scopes.push(Scope::Venue { venue_id: venue.id });
+            match venue.tier {
+                VenueTier::District => scopes.push(Scope::District { venue_id: venue.id }),
+                VenueTier::Street => scopes.push(Scope::Street { venue_id: venue.id }),
+                _ => {}
+            }
+        }
+        let mut total = 0;
+        for scope in scopes {
+            let request = StatisticsRequest::new(scope, period);
+            let expected = made.statistics(&request).unwrap();
+            assert_eq!(taken.statistics(&request).unwrap(), expected);
+            if let Scope::Venue { .. } = expected.scope {
+                total += expected.learning_outcomes;
+            }
+        }
+        assert!(total > 400, "{total} outcomes in venues");
     }
 
     #[test]

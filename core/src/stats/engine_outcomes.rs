@@ -23,8 +23,30 @@ pub(crate) struct SeasonOutcomes<'a> {
 pub(super) enum EngineOutcomes<'a> {
     /// Made from the report.
     Made(Vec<Outcome>),
-    /// Taken from a season run's outcomes.
+    /// Taken from a season run's outcomes and listed.
     Taken(Vec<&'a Outcome>),
+    /// Taken from a season run's outcomes without a list: each one is read
+    /// from the season when the outcomes are iterated, which saves a
+    /// reference per outcome while they are kept.
+    InSeason(InSeason<'a>),
+}
+
+/// The outcomes of a season run that its engine made: those with the
+/// engine's source system whose id no outcome of the bundle has.
+#[derive(Debug)]
+pub(super) struct InSeason<'a> {
+    season: &'a [Outcome],
+    /// The ids of the bundle's outcomes with the engine's source system.
+    given: FxHashMap<OutcomeId, usize>,
+    len: usize,
+}
+
+impl<'a> InSeason<'a> {
+    fn iter(&self) -> impl Iterator<Item = &'a Outcome> + '_ {
+        self.season.iter().filter(|outcome| {
+            is_from_engine(outcome.source.as_ref()) && !self.given.contains_key(&outcome.id)
+        })
+    }
 }
 
 impl<'a> EngineOutcomes<'a> {
@@ -43,14 +65,20 @@ impl<'a> EngineOutcomes<'a> {
             .and_then(|season| made_by_engine(season.outcomes, bundle_outcomes))
             .map_or_else(
                 || Self::Made(attendance_outcomes(report, sessions, grouping)),
-                Self::Taken,
+                Self::InSeason,
             )
+    }
+
+    /// Checks whether the outcomes are taken from a season run.
+    pub fn is_taken(&self) -> bool {
+        !matches!(self, Self::Made(_))
     }
 
     pub fn len(&self) -> usize {
         match self {
             Self::Made(outcomes) => outcomes.len(),
             Self::Taken(outcomes) => outcomes.len(),
+            Self::InSeason(taken) => taken.len,
         }
     }
 
@@ -58,14 +86,21 @@ impl<'a> EngineOutcomes<'a> {
         match self {
             Self::Made(outcomes) => Box::new(outcomes.iter()),
             Self::Taken(outcomes) => Box::new(outcomes.iter().copied()),
+            Self::InSeason(taken) => Box::new(taken.iter()),
         }
     }
 
     /// Keeps the outcomes for which `keep` returns true, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&Outcome) -> bool) {
+        if let Self::InSeason(taken) = self {
+            let kept = taken.iter().filter(|outcome| keep(outcome)).collect();
+            *self = Self::Taken(kept);
+            return;
+        }
         match self {
             Self::Made(outcomes) => outcomes.retain(|outcome| keep(outcome)),
             Self::Taken(outcomes) => outcomes.retain(|outcome| keep(outcome)),
+            Self::InSeason(_) => {}
         }
     }
 }
@@ -77,17 +112,16 @@ pub(super) fn is_from_engine(source: Option<&OutcomeSource>) -> bool {
 }
 
 /// Returns the outcomes of `season` that the engine made in this run, given
-/// that `season` contains them and a copy of each of `bundle_outcomes`.
+/// that `season` contains them and a copy of each of `bundle_outcomes`:
+/// those with the engine's source system whose id no outcome of the bundle
+/// has, each read from `season` as they are iterated.
 ///
 /// The engine's outcomes are those with its source system. An outcome of
 /// the bundle may have that source too, made by an earlier run. Returns
 /// `None`, so that the caller makes the outcomes anew, when such an outcome
 /// shares its id with one of this run (the two cannot be distinguished),
 /// or when the counts show that `season` contains other outcomes.
-fn made_by_engine<'a>(
-    season: &'a [Outcome],
-    bundle_outcomes: &[Outcome],
-) -> Option<Vec<&'a Outcome>> {
+fn made_by_engine<'a>(season: &'a [Outcome], bundle_outcomes: &[Outcome]) -> Option<InSeason<'a>> {
     let expected = season.len().checked_sub(bundle_outcomes.len())?;
     let mut earlier: FxHashMap<OutcomeId, usize> = FxHashMap::default();
     for outcome in bundle_outcomes {
@@ -95,7 +129,7 @@ fn made_by_engine<'a>(
             *earlier.entry(outcome.id).or_default() += 1;
         }
     }
-    let mut made = Vec::with_capacity(expected);
+    let mut made = 0;
     for outcome in season {
         if !is_from_engine(outcome.source.as_ref()) {
             continue;
@@ -103,10 +137,19 @@ fn made_by_engine<'a>(
         match earlier.get_mut(&outcome.id) {
             Some(0) => return None,
             Some(count) => *count -= 1,
-            None => made.push(outcome),
+            None => made += 1,
         }
     }
-    (made.len() == expected).then_some(made)
+    // The outcomes counted as made are the engine's whose id is not in
+    // `earlier`, which is what `InSeason::iter` reads.
+    (made == expected).then(|| {
+        earlier.shrink_to_fit();
+        InSeason {
+            season,
+            given: earlier,
+            len: made,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -149,7 +192,9 @@ mod tests {
             bundle[0].clone(),
         ];
         let made = made_by_engine(&season, &bundle).unwrap();
-        assert_eq!(ids(&made), vec![season[0].id, season[2].id]);
+        let listed: Vec<&Outcome> = made.iter().collect();
+        assert_eq!(ids(&listed), vec![season[0].id, season[2].id]);
+        assert_eq!(made.len, 2);
     }
 
     #[test]
