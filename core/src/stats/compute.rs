@@ -1419,8 +1419,8 @@ mod tests {
         }
     }
 
-    /// A sample bundle and records of its sessions and learners, with one
-    /// record of a learner the bundle does not list.
+    /// Returns a sample bundle and records of its sessions and learners,
+    /// with one record of a learner the bundle does not list.
     fn sample_with_records() -> (Bundle, AttendanceReport) {
         let params = crate::sample::SampleParams {
             learners: 3000,
