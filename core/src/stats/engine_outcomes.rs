@@ -36,16 +36,19 @@ pub(super) enum EngineOutcomes<'a> {
 #[derive(Debug)]
 pub(super) struct InSeason<'a> {
     season: &'a [Outcome],
-    /// The ids of the bundle's outcomes with the engine's source system.
-    given: FxHashMap<OutcomeId, usize>,
+    /// One bit per outcome of `season`, set for those the engine made, so
+    /// that iterating reads no source (one bit where a reference took 64).
+    made: Vec<u64>,
     len: usize,
 }
 
 impl<'a> InSeason<'a> {
     fn iter(&self) -> impl Iterator<Item = &'a Outcome> + '_ {
-        self.season.iter().filter(|outcome| {
-            is_from_engine(outcome.source.as_ref()) && !self.given.contains_key(&outcome.id)
-        })
+        self.season
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| self.made[index / 64] & (1 << (index % 64)) != 0)
+            .map(|(_, outcome)| outcome)
     }
 }
 
@@ -129,26 +132,25 @@ fn made_by_engine<'a>(season: &'a [Outcome], bundle_outcomes: &[Outcome]) -> Opt
             *earlier.entry(outcome.id).or_default() += 1;
         }
     }
-    let mut made = 0;
-    for outcome in season {
+    let mut made = vec![0u64; season.len().div_ceil(64)];
+    let mut made_count = 0;
+    for (index, outcome) in season.iter().enumerate() {
         if !is_from_engine(outcome.source.as_ref()) {
             continue;
         }
         match earlier.get_mut(&outcome.id) {
             Some(0) => return None,
             Some(count) => *count -= 1,
-            None => made += 1,
+            None => {
+                made[index / 64] |= 1 << (index % 64);
+                made_count += 1;
+            }
         }
     }
-    // The outcomes counted as made are the engine's whose id is not in
-    // `earlier`, which is what `InSeason::iter` reads.
-    (made == expected).then(|| {
-        earlier.shrink_to_fit();
-        InSeason {
-            season,
-            given: earlier,
-            len: made,
-        }
+    (made_count == expected).then_some(InSeason {
+        season,
+        made,
+        len: made_count,
     })
 }
 
