@@ -1571,41 +1571,6 @@ mod tests {
     }
 
     #[test]
-    fn parts_keep_date_order_per_learner() {
-        // Three outcomes of each learner, on days that interleave the
-        // learners, so that the split moves nearly every item.
-        let learners = ids_differing_at_both_ends();
-        let mut outcomes = Vec::new();
-        for (index, &learner) in learners.iter().enumerate() {
-            for day in 0..3 {
-                let id = Uuid::from_u128((index * 3 + day) as u128 + 1);
-                let mut outcome = service_with(id, learner);
-                let offset = ((day * 7 + index) % 20) as u64;
-                outcome.occurred_on = outcome.occurred_on + chrono::Days::new(offset);
-                outcomes.push(outcome);
-            }
-        }
-        let sorted = sort_outcomes(&outcomes);
-        let (_, mut items) = split_copies(&sorted);
-        let mut expected: Vec<(LearnerId, usize)> = items
-            .iter()
-            .map(|item| (item.outcome.learner_id, item.position))
-            .collect();
-        expected.sort();
-
-        let ranges = parts::split_by_learner(&mut items, 3);
-
-        let found: Vec<(LearnerId, usize)> = items
-            .iter()
-            .map(|item| (item.outcome.learner_id, item.position))
-            .collect();
-        assert_eq!(found, expected);
-        // 24 items in parts of at least 8 that end between learners: three
-        // learners (9 items), three more, then the last two.
-        assert_eq!(ranges, vec![0..9, 9..18, 18..24]);
-    }
-
-    #[test]
     fn source_order_is_text_order() {
         let low = Uuid::from_u128(0x09);
         let high = Uuid::from_u128(0x0a);

@@ -100,15 +100,25 @@ fn credit_in_parts<'a>(
 
 /// Orders `items` by learner and then by position, and returns about
 /// `count` ranges of about equal size that each hold every item of
-/// consecutive learners. `items` must be in position order, as
-/// [`split_copies`](super::split_copies) returns them.
+/// consecutive learners.
 pub(super) fn split_by_learner(items: &mut [Item<'_>], count: usize) -> Vec<Range<usize>> {
-    // Every index fits in a `u32` unless there are more than 4 billion
-    // items, which still sort, with larger keys.
-    if u32::try_from(items.len()).is_ok() {
-        order_by_learner::<u32>(items);
-    } else {
-        order_by_learner::<usize>(items);
+    // Each item's learner is copied beside it, so that comparing two items
+    // reads no outcome. The outcomes lie in another order, and reading them
+    // took most of the sort's time. Positions are unique, so the order is
+    // complete and an unstable sort gives the same order every time.
+    // The learner is kept as a number, which orders ids as their bytes do
+    // and compares without a call to `memcmp`.
+    let mut keyed: Vec<(u128, Item<'_>)> = items
+        .iter()
+        .map(|item| (item.outcome.learner_id.uuid().as_u128(), *item))
+        .collect();
+    let key = |&(learner, item): &(u128, Item<'_>)| (learner, item.position);
+    #[cfg(feature = "parallel")]
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut keyed[..], key);
+    #[cfg(not(feature = "parallel"))]
+    keyed.sort_unstable_by_key(key);
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
     }
     let size = items.len().div_ceil(count.max(1)).max(1);
     let mut ranges = Vec::with_capacity(count);
@@ -125,58 +135,6 @@ pub(super) fn split_by_learner(items: &mut [Item<'_>], count: usize) -> Vec<Rang
         ranges.push(start..items.len());
     }
     ranges
-}
-
-/// Orders `items`, which are in position order, by learner and then by
-/// position, keying each by its index as an `I`, which must hold every
-/// index of `items`.
-fn order_by_learner<I>(items: &mut [Item<'_>])
-where
-    I: Copy + Ord + Send + TryFrom<usize> + TryInto<usize>,
-{
-    // Each item's learner is copied beside its index, so that comparing two
-    // items reads no outcome. The outcomes lie in another order, and
-    // reading them took most of the sort's time. Indices are unique, so the
-    // order is complete and an unstable sort gives the same order every
-    // time. The learner is kept as two numbers, which order ids as their
-    // bytes do and compare without a call to `memcmp`. With a `u32` index
-    // the key takes 24 bytes, where a `u128` learner beside the item took 32.
-    let mut keyed: Vec<((u64, u64), I)> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(index, item)| {
-            let index = I::try_from(index).ok()?;
-            Some((item.outcome.learner_id.uuid().as_u64_pair(), index))
-        })
-        .collect();
-    #[cfg(feature = "parallel")]
-    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut keyed[..]);
-    #[cfg(not(feature = "parallel"))]
-    keyed.sort_unstable();
-
-    // Slot `slot` takes the item at index `keyed[slot].1`. Each cycle of
-    // that permutation is followed once, and a filled slot's index is set
-    // to the slot itself, so that the cycle is not followed again.
-    let index = |index: I| index.try_into().ok().unwrap_or(usize::MAX);
-    for start in 0..keyed.len() {
-        if index(keyed[start].1) == start {
-            continue;
-        }
-        let first = items[start];
-        let mut slot = start;
-        loop {
-            let from = index(keyed[slot].1);
-            if let Ok(filled) = I::try_from(slot) {
-                keyed[slot].1 = filled;
-            }
-            if from == start {
-                items[slot] = first;
-                break;
-            }
-            items[slot] = items[from];
-            slot = from;
-        }
-    }
 }
 
 /// Joins the skipped copies of repeated outcome ids (with their positions
