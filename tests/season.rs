@@ -704,7 +704,16 @@ fn transcripts_sum_ledger_in_any_order() {
             .collect()
     };
     let bundle = example();
+    let learners_of = |season: &Season<'_>| -> Vec<LearnerId> {
+        let entries = season.ledger.entries();
+        entries.iter().map(|entry| entry.learner_id).collect()
+    };
+    // A first run appends its entries grouped by learner, so its rows are
+    // summed one learner at a time.
     let first = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let learners = learners_of(&first);
+    assert!(learners.is_sorted(), "{learners:?}");
+    assert!(learners.first() != learners.last(), "{learners:?}");
     let ledger_rows = output(&first, OutputFile::CreditLedger, Locale::En);
     assert_eq!(transcript_rows(&first), transcripts_of_ledger(&ledger_rows));
 
@@ -714,12 +723,7 @@ fn transcripts_sum_ledger_in_any_order() {
     second.previous_ledger = Some(first.ledger.clone());
     second.rules = Some(xuetong::credit::presets::iacet_ceu());
     let second = run_season(&bundle, second).expect("the season runs again");
-    let learners: Vec<LearnerId> = second
-        .ledger
-        .entries()
-        .iter()
-        .map(|entry| entry.learner_id)
-        .collect();
+    let learners = learners_of(&second);
     assert!(!learners.is_sorted(), "{learners:?}");
     let ledger_rows = output(&second, OutputFile::CreditLedger, Locale::En);
     let expected = transcripts_of_ledger(&ledger_rows);
