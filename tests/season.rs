@@ -659,6 +659,78 @@ fn previous_ledger_makes_a_rerun_append_nothing() {
     );
 }
 
+/// Sums the rows of `credit_ledger.csv` into transcript rows, ordered by
+/// learner, rule set, year, outcome kind and category.
+fn transcripts_of_ledger(ledger_table: &str) -> Vec<Vec<String>> {
+    let mut totals: BTreeMap<Vec<String>, (Credits, u64)> = BTreeMap::new();
+    for row in rows(ledger_table) {
+        let kind = match row["outcome_kind"].as_str() {
+            "" => "adjustment".to_owned(),
+            kind => kind.to_owned(),
+        };
+        let key = vec![
+            row["learner_id"].clone(),
+            row["rule_set_id"].clone(),
+            row["occurred_on"][..4].to_owned(),
+            kind,
+            row["category"].clone(),
+        ];
+        let total = totals.entry(key).or_insert((Credits::ZERO, 0));
+        total.0 += credits(&row["amount"]);
+        total.1 += 1;
+    }
+    totals
+        .into_iter()
+        .map(|(mut row, (amount, entries))| {
+            row.push(amount.to_string());
+            row.push(entries.to_string());
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn transcripts_sum_ledger_in_any_order() {
+    // The cells of each row, in the order of the columns, which
+    // `written_headers_match_the_documentation` checks.
+    let transcript_rows = |season: &Season<'_>| -> Vec<Vec<String>> {
+        let text = output(season, OutputFile::Transcripts, Locale::En);
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|record| {
+                let record = record.expect("a CSV row");
+                record.iter().map(str::to_owned).collect()
+            })
+            .collect()
+    };
+    let bundle = example();
+    let learners_of = |season: &Season<'_>| -> Vec<LearnerId> {
+        let entries = season.ledger.entries();
+        entries.iter().map(|entry| entry.learner_id).collect()
+    };
+    // A first run appends its entries grouped by learner, so its rows are
+    // summed one learner at a time.
+    let first = run_season(&bundle, options(&bundle)).expect("the season runs");
+    let learners = learners_of(&first);
+    assert!(learners.is_sorted(), "{learners:?}");
+    assert!(learners.first() != learners.last(), "{learners:?}");
+    let ledger_rows = output(&first, OutputFile::CreditLedger, Locale::En);
+    assert_eq!(transcript_rows(&first), transcripts_of_ledger(&ledger_rows));
+
+    // A second rule set appends its entries after the first one's, so the
+    // ledger is no longer grouped by learner.
+    let mut second = options(&bundle);
+    second.previous_ledger = Some(first.ledger.clone());
+    second.rules = Some(xuetong::credit::presets::iacet_ceu());
+    let second = run_season(&bundle, second).expect("the season runs again");
+    let learners = learners_of(&second);
+    assert!(!learners.is_sorted(), "{learners:?}");
+    let ledger_rows = output(&second, OutputFile::CreditLedger, Locale::En);
+    let expected = transcripts_of_ledger(&ledger_rows);
+    assert!(expected.iter().any(|row| row[1] == "iacet_ceu"));
+    assert_eq!(transcript_rows(&second), expected);
+}
+
 #[test]
 fn rejected_scans_are_listed_with_reasons() {
     let mut files = example_files();

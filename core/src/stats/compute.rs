@@ -294,7 +294,8 @@ struct OutcomeFact {
     kind: OutcomeKind,
 }
 
-/// The outcomes and credits of scopes other than areas.
+/// The attendance records, outcomes and credits of scopes other than
+/// areas, grouped by what puts them in a scope.
 ///
 /// Outcome positions count the counted outcomes first, then the engine's
 /// per-course outcomes, which only a ledger may refer to.
@@ -302,6 +303,9 @@ struct OutcomeFact {
 struct Scoped {
     keys: OutcomeKeys,
     entries: Option<EntryOutcomes>,
+    /// The positions of the attendance records of each session. Records of
+    /// sessions the bundle lacks are in no group.
+    session_records: Groups,
 }
 
 impl<'a> Prepared<'a> {
@@ -352,17 +356,19 @@ impl<'a> Prepared<'a> {
 
         let (recorded, derived) = counted_outcomes(bundle, report, season);
         let count = recorded.len() + derived.len();
-        let mut facts = Vec::with_capacity(count);
+        let counted = || recorded.iter().copied().chain(derived.iter());
+        // The homes are grouped and freed before the facts are made, so
+        // that the two lists of one entry per outcome are never held at
+        // once beside the groups.
         let mut fact_homes = Vec::with_capacity(count);
-        for outcome in recorded.iter().copied().chain(derived.iter()) {
-            facts.push(OutcomeFact {
-                occurred_on: outcome.occurred_on,
-                kind: outcome.kind,
-            });
-            fact_homes.push(tables.home_of(&outcome.learner_id));
-        }
+        fact_homes.extend(counted().map(|outcome| tables.home_of(&outcome.learner_id)));
         let home_facts = Groups::by_key(tables.venue_count, &fact_homes);
         drop(fact_homes);
+        let mut facts = Vec::with_capacity(count);
+        facts.extend(counted().map(|outcome| OutcomeFact {
+            occurred_on: outcome.occurred_on,
+            kind: outcome.kind,
+        }));
 
         let venue_of = |id: Option<VenueId>| {
             id.and_then(|id| tables.venue_index.get(&id).copied())
@@ -479,7 +485,13 @@ impl<'a> Prepared<'a> {
                 let count = self.counted_outcomes() + per_course_outcomes.len();
                 EntryOutcomes::new(ledger, &self.earning_positions, &outcome_at, count)
             });
-            Scoped { keys, entries }
+            let session_records =
+                Groups::by_key(self.bundle.sessions.len(), &self.tables.record_session);
+            Scoped {
+                keys,
+                entries,
+                session_records,
+            }
         })
     }
 
@@ -769,9 +781,9 @@ impl<'a> Counter<'_, 'a> {
                     add_if_in_period(position as usize);
                 }
             }
-        } else {
+        } else if let Some(scoped) = self.scoped {
             for session in sessions {
-                for position in tables.session_records.get(*session) {
+                for position in scoped.session_records.get(*session) {
                     let position = *position as usize;
                     counted.add(&records[position], tables.record_learner[position]);
                 }
@@ -1168,7 +1180,7 @@ fn counted_outcomes<'a>(
     });
     // Which of two engine outcomes with one id comes first depends on the
     // order they were made in, so only outcomes made here decide it.
-    if repeated && matches!(derived, EngineOutcomes::Taken(_)) {
+    if repeated && derived.is_taken() {
         derived = made(None);
         seen.clear();
         derived.retain(|outcome| !recorded_ids.contains(&outcome.id) && seen.insert(outcome.id));
@@ -1307,6 +1319,7 @@ mod tests {
 
     use super::*;
     use crate::attendance::AttendanceStatus;
+    use crate::model::VenueTier;
 
     fn record(session: u32, learner: u32) -> AttendanceRecord {
         AttendanceRecord {
@@ -1404,6 +1417,226 @@ mod tests {
             };
             assert_eq!(held_in(&prepared, period), expected, "{period:?}");
         }
+    }
+
+    /// Returns a sample bundle and records of its sessions and learners,
+    /// with one record of a learner the bundle does not list.
+    fn sample_with_records() -> (Bundle, AttendanceReport) {
+        let params = crate::sample::SampleParams {
+            learners: 3000,
+            ..Default::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().bundle;
+        let mut records = Vec::new();
+        for (n, timed) in bundle.sessions.iter().enumerate().take(500) {
+            let learner = &bundle.learners[(n * 7) % bundle.learners.len()];
+            records.push(AttendanceRecord {
+                session_id: timed.session.id,
+                learner_id: learner.id,
+                course_id: timed.session.course_id(),
+                club_id: timed.session.club_id(),
+                ..record(0, 0)
+            });
+        }
+        records.push(AttendanceRecord {
+            session_id: bundle.sessions[3].session.id,
+            ..record(0, 999_999)
+        });
+        (bundle, report(records))
+    }
+
+    #[test]
+    fn record_groups_list_each_record() {
+        let (bundle, report) = sample_with_records();
+        let venue_at = |id: VenueId| bundle.venues.iter().position(|venue| venue.id == id);
+        let mut by_home = vec![Vec::new(); bundle.venues.len()];
+        let mut by_session = vec![Vec::new(); bundle.sessions.len()];
+        for (position, record) in report.records.iter().enumerate() {
+            let home = bundle
+                .learners
+                .iter()
+                .find(|learner| learner.id == record.learner_id)
+                .and_then(|learner| learner.home_venue_id)
+                .and_then(venue_at);
+            if let Some(home) = home {
+                by_home[home].push(position as u32);
+            }
+            let session = bundle
+                .sessions
+                .iter()
+                .position(|timed| timed.session.id == record.session_id)
+                .unwrap();
+            by_session[session].push(position as u32);
+        }
+        let listed: usize = by_home.iter().map(Vec::len).sum();
+        assert!(listed > 400, "{listed} records with a home");
+        assert!(listed < report.records.len());
+
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
+        for (venue, expected) in by_home.iter().enumerate() {
+            let found = prepared.tables.home_records.get(venue as u32);
+            assert_eq!(found, expected.as_slice(), "venue {venue}");
+        }
+        let session_records = &prepared.scoped().session_records;
+        for (session, expected) in by_session.iter().enumerate() {
+            let found = session_records.get(session as u32);
+            assert_eq!(found, expected.as_slice(), "session {session}");
+        }
+    }
+
+    #[test]
+    fn areas_leave_scoped_index_unbuilt() {
+        let (bundle, report) = sample_with_records();
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
+        let district = bundle
+            .venues
+            .iter()
+            .find(|venue| venue.tier == VenueTier::District)
+            .unwrap();
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let areas = [
+            Scope::Platform,
+            Scope::District {
+                venue_id: district.id,
+            },
+        ];
+        for scope in areas {
+            let statistics = prepared.statistics(&StatisticsRequest::new(scope, period));
+            assert!(statistics.unwrap().check_ins > 0);
+        }
+        assert!(prepared.scoped.get().is_none());
+
+        let venue = Scope::Venue {
+            venue_id: bundle.sessions[3].session.venue_id,
+        };
+        let statistics = prepared.statistics(&StatisticsRequest::new(venue, period));
+        assert!(statistics.unwrap().check_ins > 0);
+        assert!(prepared.scoped.get().is_some());
+    }
+
+    #[test]
+    fn area_outcomes_follow_homes() {
+        let params = crate::sample::SampleParams {
+            learners: 3000,
+            ..Default::default()
+        };
+        let bundle = crate::sample::generate(&params).unwrap().bundle;
+        let report = report(Vec::new());
+        let parents: HashMap<VenueId, Option<VenueId>> = bundle
+            .venues
+            .iter()
+            .map(|venue| (venue.id, venue.parent_id))
+            .collect();
+        let homes: HashMap<_, _> = bundle
+            .learners
+            .iter()
+            .map(|learner| (learner.id, learner.home_venue_id))
+            .collect();
+        let lives_in = |outcome: &Outcome, district: VenueId| {
+            let mut venue = homes.get(&outcome.learner_id).copied().flatten();
+            while let Some(at) = venue {
+                if at == district {
+                    return true;
+                }
+                venue = parents.get(&at).copied().flatten();
+            }
+            false
+        };
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+        };
+        let mut ids = HashSet::new();
+        let counted: Vec<&Outcome> = bundle
+            .outcomes
+            .iter()
+            .filter(|outcome| !is_from_engine(outcome.source.as_ref()))
+            .filter(|outcome| ids.insert(outcome.id))
+            .filter(|outcome| period.contains(outcome.occurred_on))
+            .collect();
+
+        let prepared = Prepared::new(&bundle, &report, None, None).unwrap();
+        let mut areas = 0;
+        let mut total = 0;
+        for venue in &bundle.venues {
+            let scope = match venue.tier {
+                VenueTier::District => Scope::District { venue_id: venue.id },
+                VenueTier::Street => Scope::Street { venue_id: venue.id },
+                _ => continue,
+            };
+            let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+            for outcome in counted.iter().filter(|outcome| lives_in(outcome, venue.id)) {
+                *expected
+                    .entry(outcome.kind.as_str().to_owned())
+                    .or_default() += 1;
+            }
+            let request = StatisticsRequest::new(scope, period);
+            let statistics = prepared.statistics(&request).unwrap();
+            assert_eq!(statistics.outcomes_by_kind, expected, "{}", venue.name);
+            areas += 1;
+            total += statistics.learning_outcomes;
+        }
+        assert!(areas > 2, "{areas} districts and streets");
+        assert!(total > 100, "{total} outcomes in districts");
+    }
+
+    #[test]
+    fn season_outcomes_give_same_statistics() {
+        let (bundle, with_repeat) = sample_with_records();
+        // The last record repeats a session after others, so the engine's
+        // ids are checked for repeats and the outcomes taken are listed.
+        let mut report = report(with_repeat.records.clone());
+        report.records.pop();
+        same_statistics_from_season(&bundle, &report, true);
+        same_statistics_from_season(&bundle, &with_repeat, false);
+    }
+
+    fn same_statistics_from_season(bundle: &Bundle, report: &AttendanceReport, unlisted: bool) {
+        let grouping = OutcomeGrouping::PerSession;
+        let outcomes = crate::attendance::with_given_outcomes(
+            report,
+            &bundle.sessions,
+            grouping,
+            &bundle.outcomes,
+        );
+        let season = SeasonOutcomes {
+            outcomes: &outcomes,
+            grouping,
+        };
+        let taken = Prepared::new(bundle, report, None, Some(season)).unwrap();
+        let made = Prepared::new(bundle, report, None, None).unwrap();
+        let in_season = matches!(taken.derived, EngineOutcomes::InSeason(_));
+        assert_eq!(in_season, unlisted);
+        assert!(taken.derived.is_taken());
+        assert!(matches!(made.derived, EngineOutcomes::Made(_)));
+        assert!(made.derived.len() > 400, "{} made", made.derived.len());
+
+        let period = Period {
+            first_day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            last_day: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let mut scopes = vec![Scope::Platform];
+        for venue in &bundle.venues {
+            scopes.push(Scope::Venue { venue_id: venue.id });
+            match venue.tier {
+                VenueTier::District => scopes.push(Scope::District { venue_id: venue.id }),
+                VenueTier::Street => scopes.push(Scope::Street { venue_id: venue.id }),
+                _ => {}
+            }
+        }
+        let mut total = 0;
+        for scope in scopes {
+            let request = StatisticsRequest::new(scope, period);
+            let expected = made.statistics(&request).unwrap();
+            assert_eq!(taken.statistics(&request).unwrap(), expected);
+            if let Scope::Venue { .. } = expected.scope {
+                total += expected.learning_outcomes;
+            }
+        }
+        assert!(total > 400, "{total} outcomes in venues");
     }
 
     #[test]

@@ -23,8 +23,33 @@ pub(crate) struct SeasonOutcomes<'a> {
 pub(super) enum EngineOutcomes<'a> {
     /// Made from the report.
     Made(Vec<Outcome>),
-    /// Taken from a season run's outcomes.
+    /// Taken from a season run's outcomes and listed.
     Taken(Vec<&'a Outcome>),
+    /// Taken from a season run's outcomes without a list: each one is read
+    /// from the season when the outcomes are iterated, which saves a
+    /// reference per outcome while they are kept.
+    InSeason(InSeason<'a>),
+}
+
+/// The outcomes of a season run that its engine made: those with the
+/// engine's source system whose id no outcome of the bundle has.
+#[derive(Debug)]
+pub(super) struct InSeason<'a> {
+    season: &'a [Outcome],
+    /// One bit per outcome of `season`, set for those the engine made, so
+    /// that iterating reads no source (one bit where a reference took 64).
+    made: Vec<u64>,
+    len: usize,
+}
+
+impl<'a> InSeason<'a> {
+    fn iter(&self) -> impl Iterator<Item = &'a Outcome> + '_ {
+        self.season
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| self.made[index / 64] & (1 << (index % 64)) != 0)
+            .map(|(_, outcome)| outcome)
+    }
 }
 
 impl<'a> EngineOutcomes<'a> {
@@ -43,14 +68,20 @@ impl<'a> EngineOutcomes<'a> {
             .and_then(|season| made_by_engine(season.outcomes, bundle_outcomes))
             .map_or_else(
                 || Self::Made(attendance_outcomes(report, sessions, grouping)),
-                Self::Taken,
+                Self::InSeason,
             )
+    }
+
+    /// Checks whether the outcomes are taken from a season run.
+    pub fn is_taken(&self) -> bool {
+        !matches!(self, Self::Made(_))
     }
 
     pub fn len(&self) -> usize {
         match self {
             Self::Made(outcomes) => outcomes.len(),
             Self::Taken(outcomes) => outcomes.len(),
+            Self::InSeason(taken) => taken.len,
         }
     }
 
@@ -58,14 +89,21 @@ impl<'a> EngineOutcomes<'a> {
         match self {
             Self::Made(outcomes) => Box::new(outcomes.iter()),
             Self::Taken(outcomes) => Box::new(outcomes.iter().copied()),
+            Self::InSeason(taken) => Box::new(taken.iter()),
         }
     }
 
     /// Keeps the outcomes for which `keep` returns true, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&Outcome) -> bool) {
+        if let Self::InSeason(taken) = self {
+            let kept = taken.iter().filter(|outcome| keep(outcome)).collect();
+            *self = Self::Taken(kept);
+            return;
+        }
         match self {
             Self::Made(outcomes) => outcomes.retain(|outcome| keep(outcome)),
             Self::Taken(outcomes) => outcomes.retain(|outcome| keep(outcome)),
+            Self::InSeason(_) => {}
         }
     }
 }
@@ -77,17 +115,16 @@ pub(super) fn is_from_engine(source: Option<&OutcomeSource>) -> bool {
 }
 
 /// Returns the outcomes of `season` that the engine made in this run, given
-/// that `season` contains them and a copy of each of `bundle_outcomes`.
+/// that `season` contains them and a copy of each of `bundle_outcomes`:
+/// those with the engine's source system whose id no outcome of the bundle
+/// has, each read from `season` as they are iterated.
 ///
 /// The engine's outcomes are those with its source system. An outcome of
 /// the bundle may have that source too, made by an earlier run. Returns
 /// `None`, so that the caller makes the outcomes anew, when such an outcome
 /// shares its id with one of this run (the two cannot be distinguished),
 /// or when the counts show that `season` contains other outcomes.
-fn made_by_engine<'a>(
-    season: &'a [Outcome],
-    bundle_outcomes: &[Outcome],
-) -> Option<Vec<&'a Outcome>> {
+fn made_by_engine<'a>(season: &'a [Outcome], bundle_outcomes: &[Outcome]) -> Option<InSeason<'a>> {
     let expected = season.len().checked_sub(bundle_outcomes.len())?;
     let mut earlier: FxHashMap<OutcomeId, usize> = FxHashMap::default();
     for outcome in bundle_outcomes {
@@ -95,18 +132,26 @@ fn made_by_engine<'a>(
             *earlier.entry(outcome.id).or_default() += 1;
         }
     }
-    let mut made = Vec::with_capacity(expected);
-    for outcome in season {
+    let mut made = vec![0u64; season.len().div_ceil(64)];
+    let mut made_count = 0;
+    for (index, outcome) in season.iter().enumerate() {
         if !is_from_engine(outcome.source.as_ref()) {
             continue;
         }
         match earlier.get_mut(&outcome.id) {
             Some(0) => return None,
             Some(count) => *count -= 1,
-            None => made.push(outcome),
+            None => {
+                made[index / 64] |= 1 << (index % 64);
+                made_count += 1;
+            }
         }
     }
-    (made.len() == expected).then_some(made)
+    (made_count == expected).then_some(InSeason {
+        season,
+        made,
+        len: made_count,
+    })
 }
 
 #[cfg(test)]
@@ -149,7 +194,9 @@ mod tests {
             bundle[0].clone(),
         ];
         let made = made_by_engine(&season, &bundle).unwrap();
-        assert_eq!(ids(&made), vec![season[0].id, season[2].id]);
+        let listed: Vec<&Outcome> = made.iter().collect();
+        assert_eq!(ids(&listed), vec![season[0].id, season[2].id]);
+        assert_eq!(made.len, 2);
     }
 
     #[test]

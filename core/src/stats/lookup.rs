@@ -48,11 +48,17 @@ impl Groups {
     /// each in increasing order. A position whose key is `group_count` or
     /// more, such as [`NO_VENUE`], is in no group.
     pub fn by_key(group_count: usize, keys: &[u32]) -> Self {
+        Self::by_keys(group_count, keys.iter().copied())
+    }
+
+    /// Groups positions as [`Groups::by_key`] does, with the keys from an
+    /// iterator that is run twice, so that no list of keys or pairs is
+    /// held beside the groups.
+    pub fn by_keys(group_count: usize, keys: impl Iterator<Item = u32> + Clone) -> Self {
         let pairs = keys
-            .iter()
             .enumerate()
-            .filter(move |(_, key)| (**key as usize) < group_count)
-            .map(|(position, key)| (*key, position as u32));
+            .filter(move |(_, key)| (*key as usize) < group_count)
+            .map(|(position, key)| (key, position as u32));
         Self::from_pairs(group_count, pairs)
     }
 
@@ -121,8 +127,6 @@ pub(super) struct Tables {
     pub record_session: Vec<u32>,
     /// The learner index of each attendance record.
     pub record_learner: Vec<u32>,
-    /// The positions of the records of each session.
-    pub session_records: Groups,
     /// The positions in the bundle of the learners living at each venue
     /// (by dense index). Learners without a home are in no group.
     pub venue_residents: Groups,
@@ -144,7 +148,7 @@ pub(super) struct Tables {
 
 impl Tables {
     /// Builds the tables. Every record's session must be in the bundle:
-    /// a record of another session is left out of `session_records`.
+    /// a record of another session gets `u32::MAX` in `record_session`.
     pub fn new(bundle: &Bundle, report: &AttendanceReport) -> Self {
         let mut venue_index =
             FxHashMap::with_capacity_and_hasher(bundle.venues.len(), Default::default());
@@ -193,9 +197,7 @@ impl Tables {
 
         let mut record_session = Vec::with_capacity(report.records.len());
         let mut record_learner = Vec::with_capacity(report.records.len());
-        let mut record_pairs = Vec::with_capacity(report.records.len());
-        let mut home_pairs = Vec::with_capacity(report.records.len());
-        for (position, record) in report.records.iter().enumerate() {
+        for record in &report.records {
             let session = session_index
                 .get(&record.session_id)
                 .copied()
@@ -203,13 +205,6 @@ impl Tables {
             record_session.push(session);
             let learner = learners.index_or_insert(record.learner_id);
             record_learner.push(learner);
-            if session != u32::MAX {
-                record_pairs.push((session, position as u32));
-            }
-            let home = learners.rows[learner as usize].home;
-            if home != NO_VENUE {
-                home_pairs.push((home, position as u32));
-            }
         }
 
         let mut enrolment_learner = Vec::with_capacity(bundle.enrolments.len());
@@ -231,13 +226,20 @@ impl Tables {
             learners.index_or_insert(member.learner_id);
         }
 
+        // The records of a season are the most numerous rows here, so their
+        // groups are built from the record tables without a list of pairs.
+        // The records of each session are grouped by `Prepared` only for
+        // scopes that read them, which the default scopes do not.
+        let rows = &learners.rows;
+        let record_homes = record_learner
+            .iter()
+            .map(|learner| rows[*learner as usize].home);
         Self {
             venue_sessions: Groups::new(bundle.venues.len(), &venue_pairs),
             course_sessions: Groups::new(course_index.len(), &course_pairs),
             course_enrolments: Groups::new(course_index.len(), &enrolment_pairs),
-            session_records: Groups::new(bundle.sessions.len(), &record_pairs),
             venue_residents: Groups::new(bundle.venues.len(), &resident_pairs),
-            home_records: Groups::new(bundle.venues.len(), &home_pairs),
+            home_records: Groups::by_keys(bundle.venues.len(), record_homes),
             home_enrolments: Groups::by_key(bundle.venues.len(), &enrolment_homes),
             venue_count: bundle.venues.len(),
             venue_index,

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use chrono::Datelike;
 
-use crate::credit::{DepositOptions, LEDGER_FORMAT, batch_deposits};
+use crate::credit::{DepositOptions, Entry, LEDGER_FORMAT, batch_deposits};
 use crate::decimal::Credits;
 use crate::id::LearnerId;
 use crate::model::Category;
@@ -147,8 +147,26 @@ type TranscriptKey<'l> = (LearnerId, &'l str, i32, &'static str, Option<&'l Cate
 /// of `xuetong::credit::transcript`, one row per learner, rule set, year,
 /// kind and category, reversals counted where their entry is.
 pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Result<u64> {
+    let entries = season.ledger.entries();
+    let mut table = DirectTable::new(writer, TRANSCRIPT_COLUMNS)?;
+    // The rows are ordered by learner first. A run without a previous
+    // ledger appends its entries grouped by learner, so each learner's
+    // rows are summed and written in turn, and only one learner's totals
+    // are held at a time.
+    if entries.is_sorted_by_key(|entry| entry.learner_id) {
+        for learner_entries in entries.chunk_by(|a, b| a.learner_id == b.learner_id) {
+            write_transcript_rows(&mut table, learner_entries)?;
+        }
+    } else {
+        write_transcript_rows(&mut table, entries)?;
+    }
+    table.finish()
+}
+
+/// Writes the transcript rows of `entries`, ordered by [`TranscriptKey`].
+fn write_transcript_rows(table: &mut DirectTable<'_>, entries: &[Entry]) -> io::Result<()> {
     let mut totals: BTreeMap<TranscriptKey<'_>, (Credits, u64)> = BTreeMap::new();
-    for entry in season.ledger.entries() {
+    for entry in entries {
         let kind = entry
             .outcome_kind
             .map_or("adjustment", |kind| kind.as_str());
@@ -163,7 +181,6 @@ pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Re
         total.0 += entry.amount;
         total.1 += 1;
     }
-    let mut table = DirectTable::new(writer, TRANSCRIPT_COLUMNS)?;
     for ((learner, rule_set, year, kind, category), (credits, entries)) in totals {
         table.value(&learner)?;
         table.cell(rule_set)?;
@@ -174,7 +191,7 @@ pub(super) fn transcripts(season: &Season<'_>, writer: &mut dyn Write) -> io::Re
         table.value(&entries)?;
         table.end_row()?;
     }
-    table.finish()
+    Ok(())
 }
 
 impl Season<'_> {
