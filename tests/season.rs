@@ -55,7 +55,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
-use xuetong::attendance::TokenKey;
+use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, MemoryBundle, read_bundle};
 use xuetong::credit::Ledger;
 use xuetong::decimal::Credits;
@@ -96,7 +96,8 @@ fn example() -> Bundle {
 }
 
 fn options(bundle: &Bundle) -> SeasonOptions {
-    let as_of = default_as_of(bundle).expect("the example has sessions");
+    let as_of =
+        default_as_of(bundle, &AttendancePolicy::default()).expect("the example has sessions");
     SeasonOptions::new(as_of, HOME_PAGE)
 }
 
@@ -140,8 +141,45 @@ fn default_evaluation_time_is_the_last_session_end() {
     // The tai chi session of 23 March ends at 10:30 in Shanghai; no scan,
     // enrolment, excusal or outcome day is later.
     assert_eq!(
-        default_as_of(&bundle),
+        default_as_of(&bundle, &AttendancePolicy::default()),
         Some(Utc.with_ymd_and_hms(2026, 3, 23, 2, 30, 0).unwrap())
+    );
+}
+
+#[test]
+fn default_evaluation_time_skips_unacceptable_scans() {
+    let mut bundle = example();
+    let policy = AttendancePolicy::default();
+    let last_end = Utc.with_ymd_and_hms(2026, 3, 23, 2, 30, 0).unwrap();
+    let template = bundle.scans[0].clone();
+    let session = bundle
+        .sessions
+        .iter()
+        .find(|timed| timed.times.ends_at == last_end)
+        .expect("the example has a session ending at 10:30 on 23 March")
+        .session
+        .id;
+
+    // A scan received years after every session window closed.
+    let mut far = template.clone();
+    far.scanned_at = Utc.with_ymd_and_hms(9999, 12, 31, 15, 59, 59).unwrap();
+    bundle.scans.push(far);
+    // A scan that names no session of the bundle.
+    let mut orphan = template.clone();
+    orphan.session_id = "5fffffff-0000-4000-8000-000000000001".parse().unwrap();
+    orphan.scanned_at = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+    bundle.scans.push(orphan);
+    assert_eq!(default_as_of(&bundle, &policy), Some(last_end));
+
+    // A check-out at the last session 30 minutes after its end, the default
+    // check-out window, can still be accepted, so it counts.
+    let mut check_out = template;
+    check_out.session_id = session;
+    check_out.scanned_at = last_end + chrono::Duration::minutes(30);
+    bundle.scans.push(check_out);
+    assert_eq!(
+        default_as_of(&bundle, &policy),
+        Some(last_end + chrono::Duration::minutes(30))
     );
 }
 

@@ -59,7 +59,8 @@ pub(crate) struct RunArgs {
     rules: Option<PathBuf>,
     /// The evaluation time, RFC 3339 with an offset, such as
     /// 2026-04-01T00:00:00+08:00 [default: the latest time the bundle
-    /// mentions].
+    /// mentions, counting only scans received before their session's
+    /// windows closed].
     #[arg(long, value_name = "TIME", value_parser = parse_instant)]
     as_of: Option<DateTime<Utc>>,
     /// Also write xAPI statements (xapi_statements.jsonl), which are large.
@@ -281,7 +282,10 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         )));
     }
 
-    options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
+    options.as_of = match args
+        .as_of
+        .or_else(|| default_as_of(&bundle, &options.policy))
+    {
         Some(as_of) => as_of,
         None => {
             return Err(Stop::BadInput(format!(

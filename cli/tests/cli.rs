@@ -669,6 +669,28 @@ fn run_with_unreadable_bundle_rules() {
 }
 
 #[test]
+fn run_default_time_ignores_far_future_scan() {
+    // The scan is rejected as too late for its session, so it must not
+    // move the evaluation time, and with it the recording date, to 9999.
+    let bundle = example_copy("run-far-scan-bundle");
+    let scans = text(&bundle.join("scans.csv"));
+    let edited = scans.replacen("2026-03-02T08:52:10+08:00", "9999-12-31T23:59:59+08:00", 1);
+    assert_ne!(edited, scans, "the example's first scan time changed");
+    std::fs::write(bundle.join("scans.csv"), edited).unwrap();
+
+    let out = Scratch::new("run-far-scan");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("2026-03-23"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("9999"), "{}", stdout(&output));
+    assert!(!text(&out.join("credit_ledger.json")).contains("9999-12-31"));
+}
+
+#[test]
 fn run_with_no_district_ranked() {
     // Without populations most indicators have no denominator, so the one
     // district has too few of them for a score, and no rank.

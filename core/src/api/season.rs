@@ -8,7 +8,7 @@
 //! | option | meaning |
 //! |---|---|
 //! | `home_page` | required: the platform's home page, for xAPI actors and deposit keys |
-//! | `as_of` | the evaluation time; the latest instant the bundle mentions when absent |
+//! | `as_of` | the evaluation time; when absent, the latest instant the bundle mentions, counting only scans received before their session's windows closed under `policy` |
 //! | `rules` | a built-in rule set name (`community`, `community@1`) or a rule set document; the bundle's `rules.json`, else `community`, when absent |
 //! | `policy` | an attendance policy document |
 //! | `token_key` | the platform key in hexadecimal, to verify check-in tokens |
@@ -95,7 +95,7 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
                 .with("detail", error.to_string()),
         )
     })?;
-    let Some(as_of) = as_of.or_else(|| default_as_of(&bundle)) else {
+    let Some(as_of) = as_of.or_else(|| default_as_of(&bundle, &policy)) else {
         return Err(
             Problem::new(crate::problem::codes::REQUIRED, option_path("as_of"))
                 .with("field", "as_of")
