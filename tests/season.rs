@@ -847,6 +847,25 @@ fn bundle_rules_with_unknown_category_are_rejected() {
 }
 
 #[test]
+fn unreadable_bundle_rules_stop_the_season() {
+    let mut files = example_files();
+    files.insert("rules.json", "{");
+    let (bundle, report) = read_bundle(&files).expect("the bundle is readable");
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(report.problems[0].code.as_str(), "malformed_json");
+
+    // Without a rule set of its own the run would credit with community.
+    let problems = run_season(&bundle, options(&bundle)).expect_err("rules.json is not JSON");
+    assert_eq!(problems.0.len(), 1, "{problems:?}");
+    assert_eq!(problems.0[0], report.problems[0]);
+
+    let mut given = options(&bundle);
+    given.rules = Some(xuetong::credit::presets::community());
+    let season = run_season(&bundle, given).expect("given rules replace rules.json");
+    assert_eq!(season.rule_set.id, "community");
+}
+
+#[test]
 fn bundle_rules_apply_when_none_are_given() {
     let mut files = example_files();
     let mut rules = xuetong::credit::presets::cixi_points().to_json();

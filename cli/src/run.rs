@@ -268,13 +268,9 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
     timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
-    // The reader leaves out a rules.json it cannot read, and the season
-    // would then credit with the built-in rules in place of the bundle's.
-    let rules_unread = report
-        .problems
-        .iter()
-        .any(|problem| problem.path.segments().first() == Some(&PathSegment::from(RULES_FILE)));
-    if args.rules.is_none() && rules_unread {
+    // The season would report this too, but only after the as-of check
+    // and without naming --rules.
+    if args.rules.is_none() && bundle.rules_problem.is_some() {
         return Err(Stop::BadInput(format!(
             "{} could not be read, so the season would credit with the built-in rules \
              in place of the bundle's own; fix it, or give --rules FILE",
