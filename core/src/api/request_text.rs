@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::problem::{Path, PathSegment, Problem, codes};
@@ -129,20 +130,24 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = entries.next_key::<String>()? {
-            if object.contains_key(&key) {
-                let message = format!("key \"{key}\" is given twice in one object; keep one");
-                *self.repeated.borrow_mut() = Some(vec![PathSegment::from(key)]);
-                return Err(de::Error::custom(message));
-            }
+            let slot = match object.entry(key) {
+                Entry::Vacant(slot) => slot,
+                Entry::Occupied(taken) => {
+                    let key = taken.key().clone();
+                    let message = format!("key \"{key}\" is given twice in one object; keep one");
+                    *self.repeated.borrow_mut() = Some(vec![PathSegment::from(key)]);
+                    return Err(de::Error::custom(message));
+                }
+            };
             let seed = StrictValue {
                 repeated: self.repeated,
             };
             match entries.next_value_seed(seed) {
                 Ok(value) => {
-                    object.insert(key, value);
+                    slot.insert(value);
                 }
                 Err(error) => {
-                    self.enclose(PathSegment::from(key));
+                    self.enclose(PathSegment::from(slot.key().clone()));
                     return Err(error);
                 }
             }
