@@ -26,6 +26,7 @@ pub use holiday::{
     CALENDAR_FORMAT, CHINA, CalendarSet, Day, DayKind, Holiday, HolidayCalendar, HolidayError,
     HolidayYear, NoticeSource,
 };
+pub(crate) use local::in_supported_years;
 pub use local::{
     FIRST_DATE, LAST_DATE, LocalTimeError, MAX_SESSION_MINUTES, SessionTimes, TimedSession,
     resolve_local, session_times,
