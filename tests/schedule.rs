@@ -985,3 +985,26 @@ fn null_calendars_option_is_left_out() {
     let null = call_value("list_holidays", &request).into_json();
     assert_eq!(null, left_out);
 }
+
+#[test]
+fn list_holidays_reads_year_as_whole_number() {
+    let number = call_value("list_holidays", &json!({"input": {"year": 2026}})).into_json();
+    assert_eq!(number["value"]["year"], 2026, "{number}");
+    for text in ["2026", " 2026\t"] {
+        let response = call_value("list_holidays", &json!({"input": {"year": text}})).into_json();
+        assert_eq!(response, number, "year {text:?}");
+    }
+    let bad = call_value("list_holidays", &json!({"input": {"year": "20x6"}})).into_json();
+    let problem = &bad["problems"][0];
+    assert_eq!(problem["code"], "invalid_integer", "{bad}");
+    assert_eq!(problem["path"], json!(["year"]));
+    assert_eq!(
+        problem["message"],
+        "year must be a whole number, got \"20x6\""
+    );
+    let negative = call_value("list_holidays", &json!({"input": {"year": -1}})).into_json();
+    assert_eq!(
+        negative["problems"][0]["code"], "out_of_range",
+        "{negative}"
+    );
+}

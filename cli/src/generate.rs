@@ -19,7 +19,8 @@ use xuetong_cli::output::grouped;
 use xuetong_cli::progress::Progress;
 use xuetong_cli::{complain, say};
 
-use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::out_folder::{out_folder_problem, report_bundle_write_error};
+use crate::{EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 
 /// The arguments of `xuetong generate`.
 #[derive(Debug, Args)]
@@ -78,14 +79,12 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
 /// Generates the sample that `params` describe and writes it to the folder
 /// `out`, with a progress bar on a terminal. On an error it prints the
 /// error and returns the exit code: usage for parameters out of range, bad
-/// input for an `out` that is a file, failure when the folder cannot be
-/// written.
+/// input for an `out` that is not a folder and cannot be made one or that
+/// this user may not write into, failure when the folder cannot be written
+/// for another reason.
 pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, u8> {
-    if out.exists() && !out.is_dir() {
-        complain!(
-            "error: --out {} is a file; give a folder for the bundle",
-            out.display()
-        );
+    if let Some(message) = out_folder_problem(out, "the bundle") {
+        complain!("error: {message}");
         return Err(EXIT_BAD_INPUT);
     }
     let terminal = std::io::stderr().is_terminal();
@@ -120,11 +119,7 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
     let result = sample.write(&mut sink, &mut |done, _| bar.set_position(done));
     bar.finish_and_clear();
     if let Err(error) = result {
-        complain!(
-            "error: failed to write the bundle to {}: {error}",
-            out.display()
-        );
-        return Err(EXIT_FAILURE);
+        return Err(report_bundle_write_error(out, error));
     }
     Ok(sample)
 }

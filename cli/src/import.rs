@@ -13,6 +13,7 @@ use xuetong_cli::folder::Folder;
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::{complain, say};
 
+use crate::out_folder::{out_folder_problem, report_bundle_write_error};
 use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 
 /// How many rejected rows are shown for each problem code.
@@ -55,8 +56,9 @@ impl From<FormatArg> for Format {
 
 /// Runs `xuetong import` and returns the exit code. It is success when every
 /// row was imported, and failure when a file cannot be read or written. It
-/// is bad input when rows were rejected (the bundle is still written) or
-/// when the source is not a dataset of the format (nothing is written).
+/// is bad input when rows were rejected (the bundle is still written), when
+/// the source is not a dataset of the format, or when `--out` is a folder
+/// that this user may not write into (nothing is written).
 pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
     if let Err(message) = check_folders(args) {
         complain!("error: {message}");
@@ -80,8 +82,7 @@ pub(crate) fn run(args: &ImportArgs, locale: Locale) -> u8 {
 
     let mut sink = Folder::new(&args.out);
     if let Err(error) = write_bundle(&bundle, &mut sink) {
-        complain!("error: {error}");
-        return EXIT_FAILURE;
+        return report_bundle_write_error(&args.out, error);
     }
     if let Some(path) = &args.report {
         let written = serde_json::to_string_pretty(&report)
@@ -128,11 +129,8 @@ fn check_folders(args: &ImportArgs) -> Result<(), String> {
             args.source.display()
         ));
     }
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(format!(
-            "--out {} is a file; give a folder for the bundle",
-            args.out.display()
-        ));
+    if let Some(message) = out_folder_problem(&args.out, "the bundle") {
+        return Err(message);
     }
     let same = match (args.source.canonicalize(), args.out.canonicalize()) {
         (Ok(source), Ok(out)) => source == out,

@@ -4,6 +4,7 @@ mod demo;
 mod generate;
 mod import;
 mod lock;
+mod out_folder;
 mod run;
 
 use std::io::Read;
@@ -28,7 +29,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Exit code when the command did its work and every input was valid.
 const EXIT_OK: u8 = 0;
 /// Exit code when the input had problems: rejected rows, an invalid request
-/// or document, a missing file.
+/// or document, a missing file, an output folder that cannot be made or
+/// written.
 const EXIT_BAD_INPUT: u8 = 1;
 /// Exit code when the command line itself is wrong (clap's usage errors).
 const EXIT_USAGE: u8 = 2;
@@ -43,7 +45,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  bad input: rows were rejected (outputs are still written), or a request,
-     document or file named on the command line is invalid or missing
+     document or file named on the command line is invalid or missing, or
+     the --out folder cannot be made or written (nothing was written)
   2  usage: unknown command or option, or an invalid option value
   3  failure: a file could not be read or written
   4  busy: another run or demo is writing into the --out folder (nothing

@@ -30,7 +30,8 @@ use xuetong_cli::progress::{CountedFolder, Progress};
 use xuetong_cli::report::{BatchSummary, REPORT_FILE, batch_summary, render};
 use xuetong_cli::{complain, say};
 
-use crate::lock::{LockError, OutputLock};
+use crate::lock::{LOCK_FILE, LockError, OutputLock};
+use crate::out_folder::{out_error_fix, out_folder_problem};
 use crate::{EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILURE, EXIT_OK};
 
 /// The home page used when `--home-page` is not given. The `.invalid` top
@@ -47,10 +48,11 @@ pub(crate) struct RunArgs {
     /// The bundle folder to run.
     bundle: PathBuf,
     /// The folder to write the outputs and report.html to (created when
-    /// missing). Files of the same names are replaced, and hidden tables
-    /// that a killed run left, such as .attendance_records.csv.partial,
-    /// are removed. The run locks the folder with the file .xuetong.lock,
-    /// and a run into a folder that another run has locked stops at once.
+    /// missing). A symbolic link to a folder is followed. Files of the same
+    /// names are replaced, and hidden tables that a killed run left, such
+    /// as .attendance_records.csv.partial, are removed. The run locks the
+    /// folder with the file .xuetong.lock, and a run into a folder that
+    /// another run has locked stops at once.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// A credit rule set document (JSON) [default: the bundle's rules.json,
@@ -232,25 +234,56 @@ pub(crate) fn run_locked(args: &RunArgs, locale: Locale, lock: OutputLock) -> u8
 }
 
 /// Locks the output folder `out` for this run, creating it when missing.
+/// On a file system that cannot lock files, it prints a warning and
+/// returns an unlocked [`OutputLock`].
 pub(crate) fn lock_output(out: &Path) -> Result<OutputLock, Stop> {
-    OutputLock::acquire(out).map_err(|error| match error {
+    let lock = OutputLock::acquire(out).map_err(|error| match error {
         LockError::Busy => Stop::Busy(format!(
             "another run is writing into {}; wait for it to end or give another --out folder",
             out.display()
         )),
-        LockError::CreateFolder(error) => Stop::Failure(format!(
-            "failed to create the folder {}: {error}",
-            out.display()
-        )),
+        LockError::CreateFolder(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to create the folder {}: {error}; {fix}",
+                out.display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to create the folder {}: {error}",
+                out.display()
+            )),
+        },
         LockError::NotAFile(lock_file) => Stop::BadInput(format!(
             "{} is not a regular file, so it cannot lock the folder for this run; remove it or give another --out folder",
             lock_file.display()
         )),
-        LockError::Failed(error) => Stop::Failure(format!(
-            "failed to lock the folder {} for this run: {error}; check that the folder is writable",
+        LockError::Failed(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to open the lock file {}: {error}; {fix}",
+                out.join(LOCK_FILE).display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to lock the folder {} for this run: {error}; check that the folder is writable",
+                out.display()
+            )),
+        },
+        LockError::NotWritable(error) => match out_error_fix(&error) {
+            Some(fix) => Stop::BadInput(format!(
+                "failed to create a file in the folder {}: {error}; {fix}",
+                out.display()
+            )),
+            None => Stop::Failure(format!(
+                "failed to create a file in the folder {}: {error}; check that the folder is writable and the disk has room",
+                out.display()
+            )),
+        },
+    })?;
+    if !lock.is_locked() {
+        complain!(
+            "warning: the file system of {} does not support file locks, so the folder is not locked; make sure that no other run writes into it at the same time",
             out.display()
-        )),
-    })
+        );
+    }
+    Ok(lock)
 }
 
 fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
@@ -341,17 +374,14 @@ fn check_folders(args: &RunArgs) -> Result<(), Stop> {
     Ok(())
 }
 
-/// Checks that the output folder `out` is a folder or does not exist yet.
-/// An `out` that is a file is bad input, reported before the folder is
+/// Checks that the output folder `out` is a folder, or does not exist yet
+/// and can be made. A problem is bad input, reported before the folder is
 /// locked, because locking would fail to create the folder.
 pub(crate) fn check_out_folder(out: &Path) -> Result<(), Stop> {
-    if out.exists() && !out.is_dir() {
-        return Err(Stop::BadInput(format!(
-            "--out {} is a file; give a folder for the outputs",
-            out.display()
-        )));
+    match out_folder_problem(out, "the outputs") {
+        Some(message) => Err(Stop::BadInput(message)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Reads a file named on the command line: a missing file is bad input, any
@@ -917,11 +947,27 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
     // means that no district was ranked.
     match first {
         Some(unit) => match &unit.score {
-            Some(score) => say!(
-                "learning index: {}, first {} with {score}",
-                counted(summary.index_units, "district", "districts"),
-                unit.unit
-            ),
+            Some(score) => {
+                let unranked = season.index.as_ref().map_or(0, |index| {
+                    index
+                        .units
+                        .iter()
+                        .filter(|unit| unit.score.is_none())
+                        .count()
+                });
+                let unranked = match unranked {
+                    0 => String::new(),
+                    count => format!(
+                        "; {} without a score (learning_index.csv lists what is missing)",
+                        counted(count as u64, "district", "districts")
+                    ),
+                };
+                say!(
+                    "learning index: {}, first {} with {score}{unranked}",
+                    counted(summary.index_units, "district", "districts"),
+                    unit.unit
+                );
+            }
             None => say!(
                 "learning index: {}, none ranked because each has data for too few indicators \
                  (learning_index.csv lists what is missing)",

@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
+#[cfg(unix)]
+use common::read_only_folder;
 use common::{BIN, LOCK_FILE, Scratch, hold_lock, listing, repo, xuetong};
 
 const EXAMPLE_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -44,6 +46,15 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Checks that a command stopped with exit code 1 and a message on
+/// standard error that contains each of `parts`.
+fn assert_bad_input(output: &Output, parts: &[&str]) {
+    assert_eq!(code(output), 1, "{}", stderr(output));
+    for part in parts {
+        assert!(stderr(output).contains(part), "{}", stderr(output));
+    }
 }
 
 fn text(path: &Path) -> String {
@@ -250,6 +261,64 @@ fn import_exit_codes() {
         empty.to_str().unwrap(),
     ]);
     assert_eq!(code(&same), 1);
+
+    // A bundle folder cannot be made inside a file.
+    let file = empty.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+    let inside = xuetong(&[
+        "import",
+        "toronto-dropin",
+        empty.to_str().unwrap(),
+        "--out",
+        file.join("bundle").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("bundle").display(),
+        file.display()
+    );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
+}
+
+#[cfg(unix)]
+#[test]
+fn import_into_a_read_only_folder() {
+    let scratch = Scratch::new("import-read-only");
+    let source = scratch.join("source");
+    std::fs::create_dir(&source).unwrap();
+    std::fs::write(
+        source.join("drop-in.csv"),
+        "_id,Location ID,Course_ID,Course Title,Section,Age Min,Age Max,Date Range,\
+         Start Hour,Start Minute,End Hour,End Min,First Date,Last Date,DayOftheWeek\n\
+         1,1063,100157,Chair Yoga,FitnessTO - Drop-In,60,None,2026-01-05 to 2026-01-05,\
+         10,0,11,0,2026-01-05,2026-01-05,Monday\n",
+    )
+    .unwrap();
+    let Some(folder) = read_only_folder(&scratch, &[]) else {
+        return;
+    };
+
+    let output = xuetong(&[
+        "import",
+        "toronto-dropin",
+        source.to_str().unwrap(),
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+
+    let expected = format!(
+        "error: failed to write the bundle to {}: failed to write categories.csv: ",
+        folder.display()
+    );
+    assert_bad_input(
+        &output,
+        &[&expected, "; give a folder that you may write to"],
+    );
+    assert!(
+        listing(&folder).is_empty(),
+        "the import wrote into the folder"
+    );
 }
 
 fn run_example(out: &Path, extra: &[&str]) -> Output {
@@ -544,14 +613,16 @@ fn run_output_folder_checks() {
     let as_file = run_example(&file, &[]);
     assert_eq!(code(&as_file), 1);
 
-    // A folder cannot be made inside a file: the outputs cannot be written.
+    // A folder cannot be made inside a file.
     let inside = run_example(&file.join("out"), &[]);
-    assert_eq!(code(&inside), 3, "{}", stderr(&inside));
-    assert!(
-        stderr(&inside).contains("failed to create"),
-        "{}",
-        stderr(&inside)
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("out").display(),
+        file.display()
     );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
+    assert_eq!(text(&file), "not a folder");
 
     let missing = xuetong(&[
         "run",
@@ -560,6 +631,244 @@ fn run_output_folder_checks() {
         dir.join("out").to_str().unwrap(),
     ]);
     assert_eq!(code(&missing), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_broken_links_is_bad_input() {
+    use std::os::unix::fs::symlink;
+    let scratch = Scratch::new("run-out-links");
+    let missing = scratch.join("missing");
+    let dangling = scratch.join("dangling");
+    symlink(&missing, &dangling).unwrap();
+    // A link to the dangling link: the message names the end of the chain.
+    let chained = scratch.join("chained");
+    symlink(&dangling, &chained).unwrap();
+    let looped = scratch.join("loop-a");
+    symlink(scratch.join("loop-b"), &looped).unwrap();
+    symlink(&looped, scratch.join("loop-b")).unwrap();
+
+    let dangling_message = format!(
+        "is a symbolic link to {}, which does not exist; create that folder",
+        missing.display()
+    );
+    let cases = [
+        (
+            dangling.clone(),
+            format!("--out {} {dangling_message}", dangling.display()),
+        ),
+        (
+            chained.clone(),
+            format!("--out {} {dangling_message}", chained.display()),
+        ),
+        (
+            dangling.join("out"),
+            format!(
+                "--out {} cannot be made because {} {dangling_message}",
+                dangling.join("out").display(),
+                dangling.display()
+            ),
+        ),
+        (
+            looped.clone(),
+            format!(
+                "--out {} is a symbolic link in a loop of links",
+                looped.display()
+            ),
+        ),
+        (
+            looped.join("out"),
+            format!(
+                "--out {} cannot be made because {} is a symbolic link in a loop",
+                looped.join("out").display(),
+                looped.display()
+            ),
+        ),
+    ];
+    for (out, expected) in cases {
+        let output = run_example(&out, &[]);
+
+        assert_eq!(code(&output), 1, "{}: {}", out.display(), stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("error: {expected}")),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "", "the run read the bundle");
+    }
+    assert!(!missing.exists(), "the run created the target of the link");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_out_with_trailing_slash() {
+    let scratch = Scratch::new("run-out-slash");
+    let dangling = scratch.join("dangling");
+    std::os::unix::fs::symlink(scratch.join("missing"), &dangling).unwrap();
+    let file = scratch.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+    let folder = scratch.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let linked = scratch.join("linked");
+    std::os::unix::fs::symlink(&folder, &linked).unwrap();
+    let slashed = |path: &Path| PathBuf::from(format!("{}/", path.display()));
+
+    let to_dangling = run_example(&slashed(&dangling), &[]);
+    let to_file = run_example(&slashed(&file), &[]);
+    let to_linked = run_example(&slashed(&linked), &[]);
+
+    assert_eq!(code(&to_dangling), 1, "{}", stderr(&to_dangling));
+    let expected = format!(
+        "error: --out {}/ is a symbolic link to {}, which does not exist;",
+        dangling.display(),
+        scratch.join("missing").display()
+    );
+    assert!(
+        stderr(&to_dangling).contains(&expected),
+        "{}",
+        stderr(&to_dangling)
+    );
+    assert_eq!(code(&to_file), 1, "{}", stderr(&to_file));
+    let expected = format!("error: --out {}/ is a file;", file.display());
+    assert!(stderr(&to_file).contains(&expected), "{}", stderr(&to_file));
+    assert_eq!(text(&file), "kept");
+    assert_eq!(code(&to_linked), 0, "{}", stderr(&to_linked));
+    assert!(folder.join("report.html").is_file());
+}
+
+#[test]
+fn run_out_name_too_long() {
+    let scratch = Scratch::new("run-out-long");
+    // Longer than the 255 bytes that common file systems allow in a name.
+    let out = scratch.join("b".repeat(300));
+
+    let output = run_example(&out, &[]);
+
+    let expected = format!("error: failed to create the folder {}: ", out.display());
+    assert_bad_input(&output, &[&expected, "; give a shorter --out path"]);
+    assert_eq!(stdout(&output), "", "the run read the bundle");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_linked_folder() {
+    let scratch = Scratch::new("run-out-linked");
+    let target = scratch.join("target");
+    std::fs::create_dir(&target).unwrap();
+    let link = scratch.join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+
+    let output = run_example(&link, &[]);
+
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(target.join("report.html").is_file());
+    assert!(target.join(LOCK_FILE).is_file());
+    assert!(link.symlink_metadata().unwrap().is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_read_only_folder() {
+    let scratch = Scratch::new("run-out-read-only");
+    let Some(folder) = read_only_folder(&scratch, &[]) else {
+        return;
+    };
+
+    let inside = run_example(&folder.join("out"), &[]);
+    let lock_file = run_example(&folder, &[]);
+
+    assert_eq!(code(&inside), 1, "{}", stderr(&inside));
+    let expected = format!(
+        "error: failed to create the folder {}: ",
+        folder.join("out").display()
+    );
+    assert!(stderr(&inside).contains(&expected), "{}", stderr(&inside));
+    assert_eq!(code(&lock_file), 1, "{}", stderr(&lock_file));
+    let expected = format!(
+        "error: failed to open the lock file {}: ",
+        folder.join(LOCK_FILE).display()
+    );
+    assert!(
+        stderr(&lock_file).contains(&expected),
+        "{}",
+        stderr(&lock_file)
+    );
+    assert!(
+        stderr(&lock_file).contains("; give a folder that you may write to"),
+        "{}",
+        stderr(&lock_file)
+    );
+    assert!(listing(&folder).is_empty(), "the run wrote into the folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn run_into_a_read_only_locked_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("run-out-read-only-locked");
+    let Some(folder) = read_only_folder(&scratch, &[LOCK_FILE]) else {
+        return;
+    };
+
+    let output = run_example(&folder, &[]);
+
+    let expected = format!(
+        "error: failed to create a file in the folder {}: ",
+        folder.display()
+    );
+    assert_bad_input(
+        &output,
+        &[&expected, "; give a folder that you may write to"],
+    );
+    assert_eq!(stdout(&output), "", "the run read the bundle");
+    assert_eq!(listing(&folder), [LOCK_FILE]);
+    // A folder without write permission keeps its files from being removed.
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn run_removes_a_stale_probe_link() {
+    let scratch = Scratch::new("run-probe-link");
+    let out = scratch.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let target = scratch.join("target");
+    std::os::unix::fs::symlink(&target, out.join(".xuetong.probe")).unwrap();
+
+    let output = run_example(&out, &[]);
+
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!target.exists(), "the run followed the link");
+    assert!(!listing(&out).contains(&".xuetong.probe".to_string()));
+}
+
+#[cfg(unix)]
+#[test]
+fn run_with_an_unreadable_lock_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = Scratch::new("run-lock-unreadable");
+    let lock_file = folder.join(LOCK_FILE);
+    std::fs::write(&lock_file, "").unwrap();
+    std::fs::set_permissions(&lock_file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Permissions do not apply to root, who may read anyway.
+    if std::fs::File::open(&lock_file).is_ok() {
+        eprintln!("skipped: this user may read an unreadable file, as root may");
+        return;
+    }
+
+    let output = run_example(&folder, &[]);
+
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let expected = format!(
+        "error: failed to open the lock file {}: ",
+        lock_file.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert_eq!(
+        listing(&folder),
+        [LOCK_FILE],
+        "the run wrote into the folder"
+    );
 }
 
 #[test]
@@ -722,6 +1031,48 @@ fn run_with_no_district_ranked() {
     let report = text(&out.join("report.html"));
     assert!(
         report.contains("No district has a score, because each has data for too few"),
+        "{report}"
+    );
+}
+
+#[test]
+fn run_with_one_district_of_two_ranked() {
+    // The report drew a bar for each ranked district only, so a district
+    // without a score was left out without a word.
+    let bundle = example_copy("run-partly-ranked-bundle");
+    let mut venues = text(&bundle.join("venues.csv"));
+    venues.push_str(
+        "10000000-0000-4000-8000-000000000099,Binjiang District College,district,,\
+         Asia/Shanghai,30.2000,120.2100,300,,\n",
+    );
+    std::fs::write(bundle.join("venues.csv"), venues).unwrap();
+
+    let out = Scratch::new("run-partly-ranked");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains(
+            "learning index: 2 districts, first Qiantang District Community College with \
+             50.000; 1 district without a score"
+        ),
+        "{printed}"
+    );
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains(
+            "Not ranked, because each has data for too few of the indicators \
+             (learning_index.csv lists what is missing): Binjiang District College"
+        ),
+        "{report}"
+    );
+
+    let out = Scratch::new("run-partly-ranked-zh");
+    let output = run_bundle(&bundle, &out, &["--locale", "zh-CN"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = text(&out.join("report.html"));
+    assert!(
+        report.contains("缺少的指标）：Binjiang District College"),
         "{report}"
     );
 }

@@ -112,3 +112,24 @@ fn demo_into_a_file_is_bad_input() {
     let kept = std::fs::read_to_string(&out).unwrap();
     assert_eq!(kept, "kept", "the demo changed the file");
 }
+
+#[cfg(unix)]
+#[test]
+fn demo_into_a_dangling_link_is_bad_input() {
+    let dir = Scratch::new("dangling");
+    let missing = dir.join("missing");
+    let out = dir.join("demo");
+    std::os::unix::fs::symlink(&missing, &out).unwrap();
+
+    let output = demo_of_3000(&out);
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "error: --out {} is a symbolic link to {}, which does not exist;",
+        out.display(),
+        missing.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(!missing.exists(), "the demo created the target of the link");
+}

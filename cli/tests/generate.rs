@@ -7,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
+#[cfg(unix)]
+use common::read_only_folder;
 use common::{BIN, Scratch};
 
 fn xuetong(args: &[&str]) -> Output {
@@ -133,4 +135,73 @@ fn season_start_without_holidays_is_usage_error() {
         message.contains("the semester from 1990-03-05 reaches 1990"),
         "{message}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn out_that_cannot_be_made_is_bad_input() {
+    let dir = Scratch::new("out-broken");
+    let missing = dir.join("missing");
+    let dangling = dir.join("dangling");
+    std::os::unix::fs::symlink(&missing, &dangling).unwrap();
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, "kept").unwrap();
+
+    let linked = generate(&dangling, "50", "1");
+    let inside = generate(&file.join("bundle"), "50", "1");
+
+    assert_eq!(linked.status.code(), Some(1), "{linked:?}");
+    let message = String::from_utf8_lossy(&linked.stderr);
+    let expected = format!(
+        "error: --out {} is a symbolic link to {}, which does not exist;",
+        dangling.display(),
+        missing.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(!missing.exists(), "generate created the target of the link");
+    assert_eq!(inside.status.code(), Some(1), "{inside:?}");
+    let message = String::from_utf8_lossy(&inside.stderr);
+    let expected = format!(
+        "error: --out {} cannot be made because {} is a file, not a folder;",
+        file.join("bundle").display(),
+        file.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+}
+
+#[test]
+fn out_name_too_long_is_bad_input() {
+    let dir = Scratch::new("out-long");
+    // Longer than the 255 bytes that common file systems allow in a name.
+    let out = dir.join("b".repeat(300));
+
+    let output = generate(&out, "50", "1");
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("; give a shorter --out path"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_not_writable_is_bad_input() {
+    let dir = Scratch::new("out-read-only");
+    let Some(folder) = read_only_folder(&dir, &[]) else {
+        return;
+    };
+
+    let output = generate(&folder, "50", "1");
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let message = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "error: failed to write the bundle to {}: failed to write categories.csv: ",
+        folder.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(
+        message.contains("; give a folder that you may write to"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::field::{FieldValue, trim_spaces};
+use crate::field::{FieldValue, Invalid, trim_spaces};
 use crate::problem::{Code, Path, PathSegment, Problem, Problems, codes};
 
 /// The description of one field, for documentation and for checking CSV
@@ -348,7 +348,7 @@ fn same_name(field: &str, name: &str) -> bool {
 }
 
 /// The value shown in a message: strings as written, anything else as JSON.
-fn shown_value(value: &Value) -> Value {
+pub(crate) fn shown_value(value: &Value) -> Value {
     match value {
         Value::String(text) => Value::String(text.clone()),
         other => Value::String(other.to_string()),
@@ -493,6 +493,41 @@ pub fn list_from_json<T: Record>(value: &Value, path: &Path) -> Result<Vec<T>, P
         }
     }
     problems.into_result(records)
+}
+
+/// Reads every item of the JSON list `value` as a `T` and returns each item
+/// read with its index in the list. An item that is not a `T` is reported
+/// at its index under `path`, and a value that is not a list at `path`, each
+/// naming `field`. Unlike a list field, which skips empty items, every item
+/// must be a `T`.
+pub(crate) fn read_items<T: FieldValue>(
+    value: &Value,
+    field: &str,
+    path: &Path,
+    problems: &mut Problems,
+) -> Vec<(usize, T)> {
+    let invalid_at = |invalid: Invalid, path: Path, value: &Value| {
+        let mut problem = Problem::new(invalid.code, path)
+            .with("field", field)
+            .with("value", shown_value(value));
+        for (name, value) in invalid.params {
+            problem = problem.with(name, value);
+        }
+        problem
+    };
+    let Value::Array(items) = value else {
+        let invalid = Invalid::wrong_type(Vec::<T>::EXPECTED);
+        problems.push(invalid_at(invalid, path.clone(), value));
+        return Vec::new();
+    };
+    let mut read = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match T::from_json(item) {
+            Ok(item) => read.push((index, item)),
+            Err(invalid) => problems.push(invalid_at(invalid, path.join(index), item)),
+        }
+    }
+    read
 }
 
 /// The last key of a path, for the `field` parameter of messages.

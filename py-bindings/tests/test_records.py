@@ -143,6 +143,16 @@ def test_date_field_given_a_datetime() -> None:
     assert problems[1]["params"]["value"] == "2025-09-01T00:00:00+00:00"
 
 
+def test_date_field_given_pandas_nat() -> None:
+    pd = pytest.importorskip("pandas")
+    # A DataFrame's missing date is NaT, whose utcoffset raised ValueError
+    # out of the constructor with no field named.
+    learner = Learner(id=LEARNER_ID, display_name="A", birth_date=pd.NaT)
+    assert learner.birth_date is None
+    learner = Learner(id=LEARNER_ID, display_name="A", birth_date=pd.Timestamp("1957-02-28"))
+    assert learner.birth_date == datetime.date(1957, 2, 28)
+
+
 def test_aware_datetimes_come_back_in_utc() -> None:
     made = scan()
     assert made.scanned_at == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)

@@ -288,6 +288,18 @@ fn ranking(page: &mut String, season: &Season<'_>, words: &Words) {
         .collect();
     page.push_str(&svg::rows(words.index_heading, &bars));
     page.push('\n');
+    // A district without a score has no bar, so it is named here.
+    let unranked: Vec<&str> = season
+        .index
+        .iter()
+        .flat_map(|index| &index.units)
+        .filter(|unit| unit.score.is_none())
+        .map(|unit| unit.unit.as_str())
+        .collect();
+    if !unranked.is_empty() {
+        let names = unranked.join(words.list_separator);
+        empty(page, &format!("{}{names}", words.index_some_unranked));
+    }
 }
 
 fn scans(page: &mut String, season: &Season<'_>, words: &Words, locale: Locale) {

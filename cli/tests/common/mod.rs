@@ -94,3 +94,24 @@ pub fn listing(folder: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Creates the folder `read-only` in `parent`, with the empty files named
+/// `files` in it, without write permission and returns it, or `None` when
+/// this user may write into it anyway, as root may, so that the test has
+/// nothing to check.
+#[cfg(unix)]
+pub fn read_only_folder(parent: &Path, files: &[&str]) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = parent.join("read-only");
+    std::fs::create_dir(&folder).expect("the folder can be made");
+    for file in files {
+        std::fs::write(folder.join(file), "").expect("the file can be written");
+    }
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555))
+        .expect("the folder's permissions can be set");
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        eprintln!("skipped: this user may write into a read-only folder, as root may");
+        return None;
+    }
+    Some(folder)
+}

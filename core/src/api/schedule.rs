@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Operation, Request, field_option, to_value};
-use crate::field::{FieldValue, Invalid, format_instant, trim_spaces};
+use crate::field::{FieldValue, format_instant, trim_spaces};
 use crate::id::{ClubId, CourseId, LearnerId, VenueId};
 use crate::model::{Club, Course, Enrolment, EnrolmentStatus, Session, SessionOwner, Venue};
 use crate::problem::{Path, PathSegment, Problem, Problems, codes};
-use crate::record::{Record, list_from_json};
+use crate::record::{Cells, FieldReader, Record, list_from_json, read_items};
 use crate::schedule::ical::{ExportContext, ImportOptions, export_calendar, import_calendar};
 use crate::schedule::{
     CHINA, CalendarSet, HolidayCalendar, HolidayError, Series, SessionTimes, expand_series,
@@ -174,13 +174,15 @@ fn list_holidays(request: &Request<'_>) -> Result<Value, Problems> {
     let object = input_object(request)?;
     check_fields(object, &["calendar", "year"])?;
     let calendar = chosen_calendar(object, &calendars)?;
-    let year: i32 = field(object, "year", "a year such as 2026")?.ok_or_else(|| {
-        Problems::from(
-            Problem::new(codes::REQUIRED, Path::root().join("year")).with("field", "year"),
-        )
-    })?;
+    // The year is a whole-number field, so text of digits is accepted.
+    let mut problems = Problems::new();
+    let year =
+        FieldReader::new(Cells::Json(object), Path::root(), &mut problems).required::<u16>("year");
+    let Some(year) = year else {
+        return Err(problems);
+    };
     let arrangement = calendar
-        .year(year)
+        .year(i32::from(year))
         .map_err(|error| Problems::from(error.to_problem(Path::root().join("year"))))?;
     Ok(json!({
         "calendar": calendar.id,
@@ -408,27 +410,11 @@ fn select_sessions(
 /// items, every item here must be a date, because each gets its own entry
 /// in the result.
 fn read_dates(value: &Value, path: &Path) -> Result<Vec<NaiveDate>, Problems> {
-    let invalid_at = |invalid: Invalid, path: Path, value: &Value| {
-        let mut problem = Problem::new(invalid.code, path)
-            .with("field", "dates")
-            .with("value", shown(value));
-        for (name, value) in invalid.params {
-            problem = problem.with(name, value);
-        }
-        problem
-    };
-    let Value::Array(items) = value else {
-        let invalid = Invalid::wrong_type(Vec::<NaiveDate>::EXPECTED);
-        return Err(invalid_at(invalid, path.clone(), value).into());
-    };
     let mut problems = Problems::new();
-    let mut dates = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        match NaiveDate::from_json(item) {
-            Ok(date) => dates.push(date),
-            Err(invalid) => problems.push(invalid_at(invalid, path.join(index), item)),
-        }
-    }
+    let dates = read_items::<NaiveDate>(value, "dates", path, &mut problems)
+        .into_iter()
+        .map(|(_, date)| date)
+        .collect();
     problems.into_result(dates)
 }
 

@@ -165,9 +165,9 @@ pub mod codes {
         LEDGER_TAMPERED = "ledger_tampered",
             en: "entry {index} ({entry_id}) does not match its digest, so the ledger was edited at this entry or just before it (an entry changed, inserted, removed or moved); restore the ledger from a trusted copy",
             zh: "第 {index} 个条目（{entry_id}）与其摘要不符，说明账本在该条目处或紧邻其前被改动（条目被修改、插入、删除或移动）；请从可信副本恢复账本";
-        /// A home page, activity base or platform that is not an absolute http or https URL without user info, query or fragment.
+        /// A home page, activity base or platform that is not an absolute http or https URL without user info, query or fragment, or that has a port other than a number from 0 to 65535.
         INVALID_IRI = "invalid_iri",
-            en: "{field} must be an absolute http or https URL without spaces, user info, query or fragment, such as https://learn.example.org, got \"{value}\"",
-            zh: "{field} 应为不含空格、用户信息、查询串和片段的绝对 http 或 https 网址（例如 https://learn.example.org），实际为“{value}”";
+            en: "{field} must be an absolute http or https URL with a port from 0 to 65535 if it has one, and no spaces, user info, query or fragment, such as https://learn.example.org, got \"{value}\"",
+            zh: "{field} 应为端口（如有）在 0 到 65535 之间、不含空格、用户信息、查询串和片段的绝对 http 或 https 网址（例如 https://learn.example.org），实际为“{value}”";
     }
 }

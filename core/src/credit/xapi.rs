@@ -21,6 +21,8 @@
 //! - a revocation never edits a statement: it voids the `earned` statement
 //!   of the revoked entry with an ADL `voided` statement.
 
+use std::net::Ipv6Addr;
+
 use chrono::{DateTime, Datelike, NaiveDate, Offset, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -276,10 +278,11 @@ impl XapiOptions {
     }
 }
 
-/// Checks that `text` is an absolute http or https URL with a host and no
-/// user info, query, fragment, spaces or characters that IRIs exclude; the
-/// problem names `field`. A base URL with a query or fragment would make
-/// every id built under it wrong, and user info could carry a password.
+/// Checks that `text` is an absolute http or https URL with a host, a port
+/// from 0 to 65535 when it gives one, and no user info, query, fragment,
+/// spaces or characters that IRIs exclude. The problem names `field`. A
+/// base URL with a query or fragment would make every id built under it
+/// wrong, and user info could carry a password.
 pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> {
     (!is_http_url(text, false)).then(|| {
         Problem::new(codes::INVALID_IRI, path)
@@ -288,16 +291,17 @@ pub(crate) fn check_iri(text: &str, field: &str, path: Path) -> Option<Problem> 
     })
 }
 
-/// Returns whether `text` is an absolute http or https URL with a host and
-/// no user info, spaces or characters that IRIs exclude. A query or a
-/// fragment is accepted only when `query_allowed` is true.
+/// Returns whether `text` is an absolute http or https URL with a host, a
+/// port from 0 to 65535 when it gives one, and no user info, spaces or
+/// characters that IRIs exclude. A query or a fragment is accepted only
+/// when `query_allowed` is true.
 pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|rest| {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !authority.is_empty() && !authority.contains('@')
+        is_host_and_port(authority)
     }) && (query_allowed || !text.contains(['?', '#']));
     let clean = !text.chars().any(|c| {
         c.is_whitespace()
@@ -306,6 +310,50 @@ pub(crate) fn is_http_url(text: &str, query_allowed: bool) -> bool {
             || is_bidi_format(c)
     });
     host_ok && clean
+}
+
+/// Returns whether `authority` is a host that is not empty, without user
+/// info, and with an optional port. An IPv6 host is an IPv6 address in
+/// brackets, as in `[2001:db8::1]:8080`, without a zone such as `%25eth0`.
+/// A host without brackets contains neither `[` nor `]`. A port is one or
+/// more digits from 0 to 65535.
+/// RFC 3986 (section 3.2.3) also allows an empty port after the colon, as in
+/// `http://example.org:/`, but it is rejected here. The same address would
+/// then have a second spelling, so ids built under a base written with the
+/// colon would not match those built under the usual one.
+// NOTE: other second spellings still pass: a port with leading zeros
+// (`:0080`) and the scheme's default port (`:443` for https).
+fn is_host_and_port(authority: &str) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let Some(end) = authority.find(']') else {
+            return false;
+        };
+        let (host, rest) = authority.split_at(end + 1);
+        if host[1..end].parse::<Ipv6Addr>().is_err() {
+            return false;
+        }
+        match rest.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if rest.is_empty() => (host, None),
+            None => return false,
+        }
+    } else if authority.contains(['[', ']']) {
+        return false;
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port_ok = port.is_none_or(|port| {
+        !port.is_empty()
+            && port.bytes().all(|byte| byte.is_ascii_digit())
+            && port.parse::<u16>().is_ok()
+    });
+    !host.is_empty() && port_ok
 }
 
 /// Returns whether `c` is a bidirectional formatting character: the marks
@@ -624,4 +672,68 @@ pub fn events_from_ledger(ledger: &Ledger, zone: Tz) -> Vec<LearningEvent> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_http_url;
+
+    /// Asserts that every URL of `urls` is rejected, with a query allowed or
+    /// not.
+    fn assert_rejected(urls: &[&str]) {
+        for url in urls {
+            assert!(!is_http_url(url, false), "{url}");
+            assert!(!is_http_url(url, true), "{url}");
+        }
+    }
+
+    #[test]
+    fn url_ports_are_numbers_to_65535() {
+        for accepted in [
+            "http://learn.example.org",
+            "https://learn.example.org:8443/xapi",
+            "http://learn.example.org:0/",
+            "http://learn.example.org:65535/",
+            "http://learn.example.org:0080/",
+            "http://[2001:db8::1]:8080/",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(is_http_url(accepted, false), "{accepted}");
+        }
+        assert_rejected(&[
+            "http://learn.example.org:65536/",
+            "http://learn.example.org:99999/",
+            "http://learn.example.org:12ab/",
+            "http://learn.example.org:+80/",
+            "http://learn.example.org:-1/",
+            "http://learn.example.org:/",
+            "http://learn.example.org:",
+            "http://learn.example.org:80:90/",
+            "http://:8080/",
+            "http://2001:db8::1/",
+            "http://[2001:db8::1/",
+            "http://[2001:db8::1]8080/",
+        ]);
+    }
+
+    #[test]
+    fn url_brackets_hold_an_ipv6_address() {
+        assert!(is_http_url("http://[::ffff:192.0.2.1]:8080/", false));
+        assert_rejected(&[
+            "http://[]/",
+            "http://[]:8080/",
+            "http://[learn.example.org]/",
+            "http://[fe80::1%25eth0]/",
+            "http://[v1.fe80::1]/",
+            "http://learn]example.org/",
+            "http://learn[example.org/",
+        ]);
+    }
+
+    #[test]
+    fn url_port_checked_before_a_query() {
+        assert!(is_http_url("https://learn.example.org:8443?id=3", true));
+        assert!(!is_http_url("https://learn.example.org:99999?id=3", true));
+        assert!(!is_http_url("https://learn.example.org:#top", true));
+    }
 }

@@ -160,16 +160,15 @@ impl<'s> Table<'s> {
             .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
             .collect();
         // Spreadsheets often leave several unnamed columns at the end, and
-        // those hold nothing the importer reads.
+        // those hold nothing the importer reads. A map keeps the check linear
+        // in a header of many thousands of columns.
+        let mut seen = std::collections::HashMap::with_capacity(names.len());
         for (position, name) in names
             .iter()
             .enumerate()
             .filter(|(_, name)| !name.is_empty())
         {
-            if let Some(first) = names[..position]
-                .iter()
-                .position(|earlier| earlier.eq_ignore_ascii_case(name))
-            {
+            if let Some(first) = seen.insert(name.to_ascii_lowercase(), position) {
                 return Err(ImportError::DuplicateColumn {
                     format,
                     file,

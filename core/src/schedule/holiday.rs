@@ -45,11 +45,11 @@
 //! issue date for the same reason, and 2027 is not yet published. Add a year
 //! to `calendars/cn.json` only from its notice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -57,7 +57,7 @@ use super::codes;
 use super::weekday::Weekday;
 use crate::credit::xapi::is_http_url;
 use crate::problem::{Path, Problem, Problems};
-use crate::record::{Cells, FieldReader, check_known_fields};
+use crate::record::{Cells, FieldReader, check_known_fields, read_items, shown_value};
 
 /// The `format` of a holiday calendar document.
 pub const CALENDAR_FORMAT: &str = "xuetong.holidays/1";
@@ -71,31 +71,39 @@ pub const CHINA: &str = "cn";
 const LAST_DAYS_FROM: u32 = 29;
 
 /// The notice a year's arrangement was taken from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Its serde form is its JSON form in a calendar, and reading it with serde
+/// runs the checks that [`HolidayCalendar::from_json`] runs on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NoticeSource {
     /// The notice's title.
     pub title: String,
     /// The document number, such as 国办发明电〔2024〕12号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     /// The day the notice was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued: Option<NaiveDate>,
-    /// The address of the notice: an absolute http or https URL with a host
-    /// and without user info. A query and a fragment are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The address of the notice: an absolute http or https URL with a host,
+    /// a port from 0 to 65535 when it gives one, and without user info. A
+    /// query and a fragment are allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 /// One holiday period with the weekend days worked to make up for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Its serde form is its JSON form in a calendar. Reading it with serde runs
+/// the checks of its fields that [`HolidayCalendar::from_json`] runs, and
+/// the rules of the period alone: `last` is not before `first`, and `days`
+/// matches them. The rules that need the period's year are checked only
+/// when a year or a calendar is read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Holiday {
     /// The holiday's name as the notice gives it, such as 春节.
     pub name: String,
     /// The holiday's English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// The first day off.
     pub first: NaiveDate,
@@ -103,13 +111,13 @@ pub struct Holiday {
     pub last: NaiveDate,
     /// The number of days off the notice states, checked against `first`
     /// and `last` when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
     /// Weekend days that are working days because of this holiday.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub working_days: Vec<NaiveDate>,
     /// A remark, such as the notice's own wording for the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -126,17 +134,18 @@ impl Holiday {
 }
 
 /// The arrangement of one year.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Its serde form is its JSON form in a calendar, and reading it with serde
+/// runs the checks that [`HolidayCalendar::from_json`] runs on a year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HolidayYear {
     /// The year the arrangement is for.
     pub year: i32,
     /// The notice it was taken from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<NoticeSource>,
     /// The holiday periods. A period may start in the previous year, as the
     /// New Year's Day break from 31 December 2022 did.
-    #[serde(default)]
     pub holidays: Vec<Holiday>,
 }
 
@@ -185,53 +194,41 @@ const PERIOD_FIELDS: &[&str] = &[
     "note",
 ];
 
-/// The JSON form of one year, before the text fields of its periods are
-/// read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YearDocument {
-    year: i32,
-    #[serde(default)]
-    source: Option<SourceDocument>,
-    #[serde(default)]
-    holidays: Vec<PeriodDocument>,
+/// The fields of a year.
+const YEAR_FIELDS: &[&str] = &["year", "source", "holidays"];
+
+impl<'de> Deserialize<'de> for NoticeSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_checked(deserializer, read_source_value)
+    }
 }
 
-/// The JSON form of a year's notice source. Its fields are read from the
-/// document as a record's fields, in `read_source`, so that a wrong value
-/// or an unknown field is reported on its field and not on the whole year.
-#[derive(Deserialize)]
-struct SourceDocument {
-    #[serde(default, rename = "title")]
-    _title: serde::de::IgnoredAny,
-    #[serde(default, rename = "document")]
-    _document: serde::de::IgnoredAny,
-    #[serde(default, rename = "issued")]
-    _issued: serde::de::IgnoredAny,
-    #[serde(default, rename = "url")]
-    _url: serde::de::IgnoredAny,
+impl<'de> Deserialize<'de> for Holiday {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_checked(deserializer, read_holiday_value)
+    }
 }
 
-/// The JSON form of one holiday period. Its text fields and its `first` and
-/// `last` dates are read from the document as a record's fields, in
-/// `read_year`, so that a wrong value is reported on its field and not on
-/// the whole year. Unknown fields are reported by `read_period_fields`.
-#[derive(Deserialize)]
-struct PeriodDocument {
-    #[serde(default, rename = "name")]
-    _name: serde::de::IgnoredAny,
-    #[serde(default, rename = "name_en")]
-    _name_en: serde::de::IgnoredAny,
-    #[serde(default, rename = "first")]
-    _first: serde::de::IgnoredAny,
-    #[serde(default, rename = "last")]
-    _last: serde::de::IgnoredAny,
-    #[serde(default)]
-    days: Option<u32>,
-    #[serde(default)]
-    working_days: Vec<NaiveDate>,
-    #[serde(default, rename = "note")]
-    _note: serde::de::IgnoredAny,
+impl<'de> Deserialize<'de> for HolidayYear {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_checked(deserializer, read_year_value)
+    }
+}
+
+/// Deserializes a part of a calendar as a JSON value and reads it with
+/// `read`. The error lists every problem found, each with its path and
+/// code, as [`Problems`] displays them. Reading a [`Value`] calls
+/// `deserialize_any`, so only a self-describing format such as JSON can
+/// read these parts.
+fn deserialize_checked<'de, D, T>(
+    deserializer: D,
+    read: impl FnOnce(&Value, &Path) -> Result<T, Problems>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Value::deserialize(deserializer)?;
+    read(&value, &Path::root()).map_err(serde::de::Error::custom)
 }
 
 /// What kind of day a date is in a calendar.
@@ -334,18 +331,9 @@ impl HolidayCalendar {
         let mut years = BTreeMap::new();
         for (index, item) in document.years.iter().enumerate() {
             let year_path = path.join("years").join(index);
-            if !check_objects(item, &year_path, &mut problems) {
+            let Some(year) = read_year(item, &year_path, &mut problems) else {
                 continue;
-            }
-            let document: YearDocument = match serde_json::from_value(item.clone()) {
-                Ok(document) => document,
-                Err(error) => {
-                    problems.push(invalid_calendar(year_path, &error));
-                    continue;
-                }
             };
-            let (year, indexes) = read_year(document, item, &year_path, &mut problems);
-            check_year(&year, &indexes, &year_path, &mut problems);
             if years.contains_key(&year.year) {
                 problems.push(
                     Problem::new(codes::DUPLICATE_HOLIDAY_YEAR, year_path.join("year"))
@@ -421,6 +409,10 @@ impl HolidayCalendar {
     /// # Ok::<(), xuetong::schedule::HolidayError>(())
     /// ```
     pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, HolidayError> {
+        // NOTE: each call scans the periods and make-up days of three
+        // years, which is short for official calendars (under ten periods
+        // a year) but linear in a supplied calendar's size. An index would
+        // need a new field, and every field of this struct is public.
         let year = date.year();
         let neighbours = [year - 1, year, year + 1];
         let listed = neighbours
@@ -497,56 +489,83 @@ fn invalid_calendar(path: Path, error: &serde_json::Error) -> Problem {
     Problem::new(codes::INVALID_HOLIDAY_CALENDAR, path).with("detail", error.to_string())
 }
 
-/// Builds the year of `document` from its JSON form `item`, reading the
-/// `name`, `name_en`, `note`, `first` and `last` of each period and the
-/// fields of the source as a record's fields, as the calendar's own name is
-/// read. A period with an invalid `first` or `last` is left out, so the
-/// year is returned with the index in `holidays` of each period it kept. A
-/// `name` that is missing or empty once trimmed is `required`. The source
-/// and the periods are JSON objects, as [`check_objects`] checked.
-fn read_year(
-    document: YearDocument,
-    item: &Value,
+/// The position of a period that was read in its document: its index in
+/// the year's `holidays`, and the index in its `working_days` of each
+/// make-up day it kept. A problem found later then names the item as
+/// written, even when an item before it was left out.
+struct PeriodPlace {
+    index: usize,
+    working_days: Vec<usize>,
+}
+
+/// Reads the year `item` of a calendar and checks its rules, reporting
+/// problems under `path`. `year` is read as a whole-number field, and a
+/// field not in [`YEAR_FIELDS`] is `unknown_field`. Returns `None` when the
+/// year or a part of it is not a JSON object, or when `year` is missing or
+/// invalid. Without a `year` the source and the periods are still read, and
+/// each period is checked alone, because only the rules that need the year
+/// cannot run. `year` is read before the other parts, so that a problem with
+/// it is reported even when a period is not a JSON object.
+fn read_year(item: &Value, path: &Path, problems: &mut Problems) -> Option<HolidayYear> {
+    let object = item.as_object();
+    let number = object.and_then(|object| {
+        check_known_fields(object, YEAR_FIELDS, path, problems);
+        FieldReader::new(Cells::Json(object), path.clone(), problems)
+            .required::<u16>("year")
+            .map(i32::from)
+    });
+    if !check_objects(item, path, problems) {
+        return None;
+    }
+    let object = object?;
+    let (year, places) = build_year(number.unwrap_or_default(), object, path, problems);
+    check_year(number, &year.holidays, &places, path, problems);
+    number.map(|_| year)
+}
+
+/// Builds the year `number` from its JSON form `object`, reading each
+/// period and the source field by field, as a record's fields are read. A
+/// period with an invalid `first` or `last` is left out, and so is a make-up
+/// day that is not a date, so the year is returned with the place of each
+/// period it kept. The source and the periods are JSON objects, as
+/// [`check_objects`] checked.
+fn build_year(
+    number: i32,
+    object: &serde_json::Map<String, Value>,
     path: &Path,
     problems: &mut Problems,
-) -> (HolidayYear, Vec<usize>) {
-    let periods = item
+) -> (HolidayYear, Vec<PeriodPlace>) {
+    let periods = object
         .get("holidays")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let mut holidays = Vec::with_capacity(document.holidays.len());
-    let mut indexes = Vec::with_capacity(document.holidays.len());
-    for (index, (period, value)) in document.holidays.into_iter().zip(periods).enumerate() {
+    let mut holidays = Vec::with_capacity(periods.len());
+    let mut places = Vec::with_capacity(periods.len());
+    for (index, value) in periods.iter().enumerate() {
         let Some(object) = value.as_object() else {
             continue;
         };
         let fields = read_period_fields(object, path.join("holidays").join(index), problems);
-        let (Some(first), Some(last)) = (fields.first, fields.last) else {
+        let Some((holiday, working_days)) = fields.into_holiday() else {
             continue;
         };
-        indexes.push(index);
-        holidays.push(Holiday {
-            name: fields.name,
-            name_en: fields.name_en,
-            first,
-            last,
-            days: period.days,
-            working_days: period.working_days,
-            note: fields.note,
+        places.push(PeriodPlace {
+            index,
+            working_days,
         });
+        holidays.push(holiday);
     }
-    let source_object = item.get("source").and_then(Value::as_object);
-    let source = match (document.source, source_object) {
-        (Some(_), Some(object)) => Some(read_source(object, path.join("source"), problems)),
-        _ => None,
-    };
+    let source = object
+        .get("source")
+        .and_then(Value::as_object)
+        .map(|source| read_source(source, path.join("source"), problems));
     let year = HolidayYear {
-        year: document.year,
+        year: number,
         source,
         holidays,
     };
-    (year, indexes)
+    (year, places)
 }
 
 /// Reads the notice source `object` as a record: `title`, `document` and
@@ -584,33 +603,103 @@ fn read_source(
     }
 }
 
-/// The fields of one holiday period that are read as a record's fields. A
-/// date is `None` when it is invalid, and the problem is reported.
+/// The fields of one holiday period, read as a record's fields. A date is
+/// `None` when it is invalid, and the problem is reported.
 struct PeriodFields {
     name: String,
     name_en: Option<String>,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    days: Option<u32>,
+    /// The make-up days that are dates, each with its index in the list.
+    working_days: Vec<(usize, NaiveDate)>,
     note: Option<String>,
 }
 
-/// Reads the `name`, `name_en` and `note` of the period `object` as a
-/// record's text fields, and its `first` and `last` as dates. A field not in
-/// [`PERIOD_FIELDS`] is `unknown_field`, or `personal_data_field` for a
-/// name such as `email`.
+impl PeriodFields {
+    /// Returns the period, with the index in `working_days` of each make-up
+    /// day it kept, or `None` when `first` or `last` is invalid.
+    fn into_holiday(self) -> Option<(Holiday, Vec<usize>)> {
+        let (Some(first), Some(last)) = (self.first, self.last) else {
+            return None;
+        };
+        let (indexes, working_days) = self.working_days.into_iter().unzip();
+        let holiday = Holiday {
+            name: self.name,
+            name_en: self.name_en,
+            first,
+            last,
+            days: self.days,
+            working_days,
+            note: self.note,
+        };
+        Some((holiday, indexes))
+    }
+}
+
+/// Reads one period outside a year, as serde reads a [`Holiday`]: its fields
+/// as a calendar's period, and the rules of [`check_period`].
+fn read_holiday_value(value: &Value, path: &Path) -> Result<Holiday, Problems> {
+    let object = object_of(value, path, "a holiday period")?;
+    let mut problems = Problems::new();
+    let fields = read_period_fields(object, path.clone(), &mut problems);
+    let Some((holiday, _)) = fields.into_holiday() else {
+        return Err(problems);
+    };
+    check_period(&holiday, path, &mut problems);
+    problems.into_result(holiday)
+}
+
+/// Reads one year outside a calendar, as serde reads a [`HolidayYear`].
+fn read_year_value(value: &Value, path: &Path) -> Result<HolidayYear, Problems> {
+    let mut problems = Problems::new();
+    match read_year(value, path, &mut problems) {
+        Some(year) => problems.into_result(year),
+        None => Err(problems),
+    }
+}
+
+/// Reads one notice source outside a year, as serde reads a
+/// [`NoticeSource`].
+fn read_source_value(value: &Value, path: &Path) -> Result<NoticeSource, Problems> {
+    let object = object_of(value, path, "a notice source")?;
+    let mut problems = Problems::new();
+    let source = read_source(object, path.clone(), &mut problems);
+    problems.into_result(source)
+}
+
+/// Reads the fields of the period `object`: `name`, `name_en` and `note` as
+/// a record's text fields, `first` and `last` as dates, `days` as a whole
+/// number and `working_days` as a list of dates, each item on its own path.
+/// A field not in [`PERIOD_FIELDS`] is `unknown_field`, or
+/// `personal_data_field` for a name such as `email`.
 fn read_period_fields(
     object: &serde_json::Map<String, Value>,
     path: Path,
     problems: &mut Problems,
 ) -> PeriodFields {
     check_known_fields(object, PERIOD_FIELDS, &path, problems);
+    let working_days_path = path.join("working_days");
     let mut reader = FieldReader::new(Cells::Json(object), path, problems);
+    let name = reader.required::<String>("name").unwrap_or_default();
+    let name_en = reader.optional::<String>("name_en");
+    let first = reader.required::<NaiveDate>("first");
+    let last = reader.required::<NaiveDate>("last");
+    let days = reader.optional::<u32>("days");
+    let note = reader.optional::<String>("note");
+    // Null means no make-up days, as it means an absent field elsewhere.
+    let working_days = match object.get("working_days") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(list) => read_items(list, "working_days", &working_days_path, problems),
+    };
     PeriodFields {
-        name: reader.required::<String>("name").unwrap_or_default(),
-        name_en: reader.optional::<String>("name_en"),
-        first: reader.required::<NaiveDate>("first"),
-        last: reader.required::<NaiveDate>("last"),
-        note: reader.optional::<String>("note"),
+        name,
+        name_en,
+        first,
+        last,
+        days,
+        working_days,
+        note,
     }
 }
 
@@ -620,6 +709,8 @@ fn read_period_fields(
 /// the text fields that are read by name. Returns whether every part is an
 /// object. When one is not, the text fields of the source and the periods
 /// that are objects are still checked, because the year is not read further.
+/// A `holidays` that is neither a list nor null is `invalid_type`, and the
+/// year is read without periods.
 fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     let Some(year) = item.as_object() else {
         problems.push(not_an_object(path.clone(), "a year"));
@@ -632,6 +723,17 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     {
         problems.push(not_an_object(path.join("source"), "a notice source"));
         objects = false;
+    }
+    if let Some(holidays) = year.get("holidays")
+        && !holidays.is_null()
+        && !holidays.is_array()
+    {
+        problems.push(
+            Problem::new(crate::problem::codes::INVALID_TYPE, path.join("holidays"))
+                .with("field", "holidays")
+                .with("expected", "a list")
+                .with("value", shown_value(holidays)),
+        );
     }
     let periods = year.get("holidays").and_then(Value::as_array);
     for (index, period) in periods.into_iter().flatten().enumerate() {
@@ -655,6 +757,18 @@ fn check_objects(item: &Value, path: &Path, problems: &mut Problems) -> bool {
     objects
 }
 
+/// Returns `value` as a JSON object, or the problem of `part`, a part of a
+/// calendar, when it is not one.
+fn object_of<'v>(
+    value: &'v Value,
+    path: &Path,
+    part: &str,
+) -> Result<&'v serde_json::Map<String, Value>, Problems> {
+    value
+        .as_object()
+        .ok_or_else(|| not_an_object(path.clone(), part).into())
+}
+
 /// Returns the problem of `part`, a part of a calendar such as "a year",
 /// that is not a JSON object.
 fn not_an_object(path: Path, part: &str) -> Problem {
@@ -662,59 +776,132 @@ fn not_an_object(path: Path, part: &str) -> Problem {
         .with("detail", format!("{part} must be a JSON object"))
 }
 
-/// Checks the rules of one year's arrangement. `indexes` gives, for each
-/// period of `year`, its index in the document's `holidays`, so that a
-/// problem names that period even when one before it was left out.
-fn check_year(year: &HolidayYear, indexes: &[usize], path: &Path, problems: &mut Problems) {
-    for (holiday, &index) in year.holidays.iter().zip(indexes) {
-        let holiday_path = path.join("holidays").join(index);
-        if holiday.last < holiday.first {
-            problems.push(
-                Problem::new(
-                    crate::model::codes::ENDS_BEFORE_START,
-                    holiday_path.join("last"),
-                )
-                .with("field", "last")
-                .with("value", holiday.last.to_string())
-                .with("other_field", "first")
-                .with("other_value", holiday.first.to_string()),
-            );
-            continue;
-        }
-        let span = (holiday.last - holiday.first).num_days() + 1;
-        if let Some(days) = holiday.days
-            && i64::from(days) != span
+/// Checks the rules of the periods `holidays` of the year `number`. `places`
+/// gives, for each period, where it sits in the document, so that a problem
+/// names the item as written. A make-up day listed earlier in the year,
+/// under the same period or another, is `duplicate_entry`, also without a
+/// valid `number` and in a period that ends before it starts. The rules that
+/// compare dates with the year or with the periods need both.
+///
+/// For p periods and d make-up days the checks take O((p + d) log p) time:
+/// each make-up day is looked up in the periods sorted by first day, and in
+/// a hash set of the make-up days before it.
+fn check_year(
+    number: Option<i32>,
+    holidays: &[Holiday],
+    places: &[PeriodPlace],
+    path: &Path,
+    problems: &mut Problems,
+) {
+    let days_off = DaysOff::new(holidays);
+    let mut make_up_days = HashSet::new();
+    for (holiday, place) in holidays.iter().zip(places) {
+        let holiday_path = path.join("holidays").join(place.index);
+        // The year, when the period's dates can be compared with it.
+        let valid = check_period(holiday, &holiday_path, problems);
+        let year = number.filter(|_| valid);
+        let near = |year: i32, date: NaiveDate| (year - 1..=year + 1).contains(&date.year());
+        if let Some(year) = year
+            && (!near(year, holiday.first) || !near(year, holiday.last))
         {
             problems.push(
-                Problem::new(codes::HOLIDAY_DAYS_MISMATCH, holiday_path.join("days"))
-                    .with("days", days)
-                    .with("first", holiday.first.to_string())
-                    .with("last", holiday.last.to_string())
-                    .with("span", span),
-            );
-        }
-        let near = |date: NaiveDate| (year.year - 1..=year.year + 1).contains(&date.year());
-        if !near(holiday.first) || !near(holiday.last) {
-            problems.push(
                 Problem::new(codes::HOLIDAY_OUTSIDE_YEAR, holiday_path.join("first"))
-                    .with("year", year.year)
+                    .with("year", year)
                     .with("first", holiday.first.to_string()),
             );
         }
-        for (position, day) in holiday.working_days.iter().enumerate() {
-            let listed_off = year.holidays.iter().any(|other| other.contains(*day));
-            if listed_off || !near(*day) {
+        for (day, &position) in holiday.working_days.iter().zip(&place.working_days) {
+            let day_path = holiday_path.join("working_days").join(position);
+            if !make_up_days.insert(*day) {
                 problems.push(
-                    Problem::new(
-                        codes::INVALID_MAKE_UP_DAY,
-                        holiday_path.join("working_days").join(position),
-                    )
-                    .with("value", day.to_string())
-                    .with("year", year.year),
+                    Problem::new(crate::club::codes::DUPLICATE_ENTRY, day_path)
+                        .with("field", "make-up working day")
+                        .with("value", day.to_string()),
+                );
+                continue;
+            }
+            if let Some(year) = year
+                && (days_off.contains(*day) || !near(year, *day))
+            {
+                problems.push(
+                    Problem::new(codes::INVALID_MAKE_UP_DAY, day_path)
+                        .with("value", day.to_string())
+                        .with("year", year),
                 );
             }
         }
     }
+}
+
+/// The days off of a year's periods, indexed to tell in O(log p) time for
+/// p periods whether a date is one of them. Periods may overlap.
+struct DaysOff {
+    /// The first day of each period, in order.
+    firsts: Vec<NaiveDate>,
+    /// For each entry of `firsts`, the latest last day among its period and
+    /// the periods before it.
+    reach: Vec<NaiveDate>,
+}
+
+impl DaysOff {
+    /// Indexes `holidays`, leaving out a period that ends before it starts,
+    /// because it contains no day.
+    fn new(holidays: &[Holiday]) -> Self {
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = holidays
+            .iter()
+            .filter(|holiday| holiday.first <= holiday.last)
+            .map(|holiday| (holiday.first, holiday.last))
+            .collect();
+        spans.sort_unstable();
+        let mut latest = NaiveDate::MIN;
+        let reach = spans
+            .iter()
+            .map(|&(_, last)| {
+                latest = latest.max(last);
+                latest
+            })
+            .collect();
+        let firsts = spans.into_iter().map(|(first, _)| first).collect();
+        Self { firsts, reach }
+    }
+
+    /// Returns whether `date` lies in one of the periods. Of the periods that
+    /// start on or before `date`, one contains it exactly when the latest of
+    /// their last days is not before it.
+    fn contains(&self, date: NaiveDate) -> bool {
+        let started = self.firsts.partition_point(|first| *first <= date);
+        started > 0 && self.reach[started - 1] >= date
+    }
+}
+
+/// Checks the rules of the period `holiday` alone, at `path`: `last` is not
+/// before `first`, and `days`, when given, matches them. Returns false when
+/// the period ends before it starts, because its other rules then mean
+/// nothing.
+fn check_period(holiday: &Holiday, path: &Path, problems: &mut Problems) -> bool {
+    if holiday.last < holiday.first {
+        problems.push(
+            Problem::new(crate::model::codes::ENDS_BEFORE_START, path.join("last"))
+                .with("field", "last")
+                .with("value", holiday.last.to_string())
+                .with("other_field", "first")
+                .with("other_value", holiday.first.to_string()),
+        );
+        return false;
+    }
+    let span = (holiday.last - holiday.first).num_days() + 1;
+    if let Some(days) = holiday.days
+        && i64::from(days) != span
+    {
+        problems.push(
+            Problem::new(codes::HOLIDAY_DAYS_MISMATCH, path.join("days"))
+                .with("days", days)
+                .with("first", holiday.first.to_string())
+                .with("last", holiday.last.to_string())
+                .with("span", span),
+        );
+    }
+    true
 }
 
 /// Calendars by id: the built-in ones and those a caller supplies.
@@ -984,6 +1171,255 @@ mod tests {
                 ("duplicate_holiday_year".into(), "years[1].year".into()),
             ]
         );
+    }
+
+    #[test]
+    fn year_reads_like_a_whole_number_field() {
+        let text_year = json!({"id": "own", "years": [{"year": " 2026 "}]});
+        let calendar = HolidayCalendar::from_json(&text_year, &Path::root()).unwrap();
+        assert!(calendar.covers(2026));
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "colour": "red", "email": "a@example.org", "holidays": [
+                {"name": "break", "first": "2026-07-20", "last": "2026-07-19"}
+            ]},
+            {"holidays": []},
+            {"year": -1}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "unknown_field at years[0].colour",
+                "personal_data_field at years[0].email",
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[0].last",
+                "required at years[1].year",
+                "out_of_range at years[2].year",
+            ]
+        );
+    }
+
+    #[test]
+    fn year_problem_beside_non_object_period() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [5]},
+            {"holidays": [{"name": "break", "first": "2026-07-20", "last": "2026-07-24"}, []]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "invalid_holiday_calendar at years[0].holidays[0]",
+                "required at years[1].year",
+                "invalid_holiday_calendar at years[1].holidays[1]",
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_make_up_days_are_duplicates() {
+        let input = json!({"id": "own", "years": [
+            {"year": 2026, "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11", "2026-04-11"]},
+                {"name": "summer", "first": "2026-07-20", "last": "2026-07-24",
+                 "working_days": ["2026-07-25", "2026-04-11"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "spring", "first": "2027-04-05", "last": "2027-04-09",
+                 "working_days": ["2026-04-11"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "duplicate_entry at years[0].holidays[0].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+            ]
+        );
+        let message = &problems.iter().next().unwrap().message;
+        assert_eq!(
+            message,
+            "make-up working day 2026-04-11 is given more than once; give each once"
+        );
+    }
+
+    #[test]
+    fn make_up_days_are_duplicates_without_a_year() {
+        let input = json!({"id": "own", "years": [
+            {"year": "20x6", "holidays": [
+                {"name": "spring", "first": "2026-04-06", "last": "2026-04-10",
+                 "working_days": ["2026-04-11"]},
+                {"name": "summer", "first": "2026-07-24", "last": "2026-07-20",
+                 "working_days": ["2026-07-25", "2026-04-11", "2026-07-25"]}
+            ]},
+            {"year": 2027, "holidays": [
+                {"name": "summer", "first": "2027-07-24", "last": "2027-07-20",
+                 "working_days": ["2027-07-25", "2027-07-25"]}
+            ]}
+        ]});
+        let problems = HolidayCalendar::from_json(&input, &Path::root()).unwrap_err();
+        assert_eq!(
+            places(&problems),
+            [
+                "invalid_integer at years[0].year",
+                "ends_before_start at years[0].holidays[1].last",
+                "duplicate_entry at years[0].holidays[1].working_days[1]",
+                "duplicate_entry at years[0].holidays[1].working_days[2]",
+                "ends_before_start at years[1].holidays[0].last",
+                "duplicate_entry at years[1].holidays[0].working_days[1]",
+            ]
+        );
+    }
+
+    #[test]
+    fn days_off_index_matches_a_scan() {
+        let period = |first: &str, last: &str| Holiday {
+            name: "break".into(),
+            name_en: None,
+            first: date(first),
+            last: date(last),
+            days: None,
+            working_days: Vec::new(),
+            note: None,
+        };
+        // Overlapping, nested, reversed and one-day periods, out of order.
+        let holidays = [
+            period("2026-03-12", "2026-03-12"),
+            period("2026-03-01", "2026-03-10"),
+            period("2026-03-03", "2026-03-04"),
+            period("2026-03-20", "2026-03-15"),
+            period("2026-03-09", "2026-03-11"),
+        ];
+        let index = DaysOff::new(&holidays);
+        for day in date("2026-02-27").iter_days().take(25) {
+            let scanned = holidays.iter().any(|holiday| holiday.contains(day));
+            assert_eq!(index.contains(day), scanned, "{day}");
+        }
+        assert!(!DaysOff::new(&[]).contains(date("2026-03-01")));
+    }
+
+    /// Formats the code and path of each of `problems` as "code at path".
+    fn places(problems: &Problems) -> Vec<String> {
+        problems
+            .iter()
+            .map(|problem| format!("{} at {}", problem.code, problem.path))
+            .collect()
+    }
+
+    /// Reads `value` with serde as a `T`, checks that it fails with the
+    /// problems that `read` finds, and returns the code and path of each.
+    fn serde_problems<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        value: Value,
+        read: fn(&Value, &Path) -> Result<T, Problems>,
+    ) -> Vec<String> {
+        let expected = read(&value, &Path::root()).unwrap_err();
+        let error = serde_json::from_value::<T>(value).unwrap_err();
+        assert_eq!(error.to_string(), expected.to_string());
+        places(&expected)
+    }
+
+    #[test]
+    fn serde_period_checks_text_fields() {
+        let bad_text = json!({
+            "name": "Summer\u{7}break", "name_en": "  ", "first": "2026-07-20",
+            "last": "2026-08-02", "note": "x".repeat(501), "colour": "red"
+        });
+        assert_eq!(
+            serde_problems(bad_text, read_holiday_value),
+            [
+                "unknown_field at colour",
+                "control_character at name",
+                "too_long at note"
+            ]
+        );
+        let blank = json!({"name": " ", "first": "2026-07-20", "last": "2026-08-02"});
+        assert_eq!(
+            serde_problems(blank, read_holiday_value),
+            ["required at name"]
+        );
+    }
+
+    #[test]
+    fn serde_period_trims_like_the_reader() {
+        let holiday: Holiday = serde_json::from_value(json!({
+            "name": " Summer break\u{3000}", "name_en": "", "first": " 2026-07-20",
+            "last": "2026-08-02", "days": "14", "working_days": ["2026-08-08"]
+        }))
+        .unwrap();
+        assert_eq!(holiday.name, "Summer break");
+        assert_eq!(holiday.name_en, None);
+        assert_eq!(holiday.first, date("2026-07-20"));
+        assert_eq!(holiday.days, Some(14));
+        assert_eq!(holiday.working_days, [date("2026-08-08")]);
+    }
+
+    #[test]
+    fn serde_period_checks_its_rules() {
+        let reversed = json!({"name": "break", "first": "2026-07-20", "last": "2026-07-19"});
+        assert_eq!(
+            serde_problems(reversed, read_holiday_value),
+            ["ends_before_start at last"]
+        );
+        let mismatch = json!({
+            "name": "break", "first": "2026-07-20", "last": "2026-07-22", "days": 2
+        });
+        assert_eq!(
+            serde_problems(mismatch, read_holiday_value),
+            ["holiday_days_mismatch at days"]
+        );
+        let list = json!(["break", "2026-07-20", "2026-07-22"]);
+        assert_eq!(
+            serde_problems(list, read_holiday_value),
+            ["invalid_holiday_calendar at (input)"]
+        );
+    }
+
+    #[test]
+    fn serde_source_checks_fields() {
+        let bad = json!({"title": "notice\u{2028}", "url": "ftp://notices.example.org/3"});
+        assert_eq!(
+            serde_problems(bad, read_source_value),
+            ["control_character at title", "invalid_url at url"]
+        );
+        let list = json!(["notice"]);
+        assert_eq!(
+            serde_problems(list, read_source_value),
+            ["invalid_holiday_calendar at (input)"]
+        );
+    }
+
+    #[test]
+    fn serde_year_checks_like_a_calendar() {
+        let year = json!({
+            "year": 2026,
+            "source": {"title": " "},
+            "holidays": [
+                {"name": "break", "first": "2026-07-20", "last": "2026-07-24",
+                 "working_days": ["2026-07-21", "2026-07-32"]},
+                {"name": "far", "first": "2030-01-01", "last": "2030-01-01"}
+            ]
+        });
+        assert_eq!(
+            serde_problems(year, read_year_value),
+            [
+                "invalid_date at holidays[0].working_days[1]",
+                "required at source.title",
+                "invalid_make_up_day at holidays[0].working_days[0]",
+                "holiday_outside_year at holidays[1].first",
+            ]
+        );
+    }
+
+    #[test]
+    fn serde_round_trips_built_in_years() {
+        for year in HolidayCalendar::china().years.values() {
+            let value = serde_json::to_value(year).unwrap();
+            let read: HolidayYear = serde_json::from_value(value).unwrap();
+            assert_eq!(&read, year);
+        }
     }
 
     #[test]

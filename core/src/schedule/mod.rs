@@ -86,10 +86,10 @@ pub mod codes {
         INVALID_HOLIDAY_CALENDAR = "invalid_holiday_calendar",
             en: "invalid holiday calendar: {detail}",
             zh: "节假日日历无效：{detail}";
-        /// A notice address that is not an absolute http or https URL with a host, or that has spaces or user info.
+        /// A notice address that is not an absolute http or https URL with a host, that has a port other than a number from 0 to 65535, or that has spaces or user info.
         INVALID_URL = "invalid_url",
-            en: "{field} must be an absolute http or https URL with a host and without spaces or user info, such as https://notices.example.org/view?id=3, got \"{value}\"",
-            zh: "{field} 应为含主机名、不含空格和用户信息的绝对 http 或 https 网址（例如 https://notices.example.org/view?id=3），实际为“{value}”";
+            en: "{field} must be an absolute http or https URL with a host, a port from 0 to 65535 if it has one, and no spaces or user info, such as https://notices.example.org/view?id=3, got \"{value}\"",
+            zh: "{field} 应为含主机名、端口（如有）在 0 到 65535 之间、不含空格和用户信息的绝对 http 或 https 网址（例如 https://notices.example.org/view?id=3），实际为“{value}”";
         /// A year listed twice in one holiday calendar.
         DUPLICATE_HOLIDAY_YEAR = "duplicate_holiday_year",
             en: "year {year} is listed twice; list each year once",

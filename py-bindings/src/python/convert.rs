@@ -32,9 +32,10 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// passed as it is, and the core reports the field as unknown.
 const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 
-/// The maximum nesting of dicts and lists in a value given to the core, the
-/// same as the core's JSON parser accepts in text. Converting a deeper value,
-/// or one that contains itself, would otherwise overflow the stack.
+/// The maximum nesting of dicts and lists in a value given to the core,
+/// counted from the part of the request it sits in. The core's JSON parser,
+/// serde_json, rejects text nested 128 levels deep counted from the whole
+/// request. Converting a deeper value would otherwise overflow the stack.
 const MAX_NESTING: usize = 128;
 
 /// Converts the Python value of field `column` to JSON, reporting a value
@@ -44,6 +45,18 @@ pub(crate) fn to_json(
     column: Option<&Column>,
     path: &Path,
     problems: &mut Problems,
+) -> PyResult<Option<Value>> {
+    convert(value, column, path, problems, &mut Vec::new())
+}
+
+/// Converts as [`to_json`] does. `open` contains the addresses of the dicts
+/// and lists that contain `value`, to find one that contains itself.
+fn convert(
+    value: &Bound<'_, PyAny>,
+    column: Option<&Column>,
+    path: &Path,
+    problems: &mut Problems,
+    open: &mut Vec<usize>,
 ) -> PyResult<Option<Value>> {
     let column = column.unwrap_or(&UNKNOWN);
     let py = value.py();
@@ -94,6 +107,11 @@ pub(crate) fn to_json(
     }
     if value.is_instance_of::<PyDateTime>() {
         let text: String = value.call_method0("isoformat")?.extract()?;
+        // pandas writes a missing time as NaT, a datetime whose `utcoffset`
+        // raises ValueError, and a table's column takes it as no value.
+        if text == "NaT" {
+            return Ok(None);
+        }
         let naive = value.call_method0("utcoffset")?.is_none();
         if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
             // A date field takes a naive midnight as its date, as a table's
@@ -140,37 +158,34 @@ pub(crate) fn to_json(
     let nests = value.is_instance_of::<PyDict>()
         || value.is_instance_of::<PyList>()
         || value.is_instance_of::<PyTuple>();
-    if nests && path.segments().len() >= MAX_NESTING {
-        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
-            "detail",
-            format!(
-                "dicts and lists nest more than {MAX_NESTING} levels deep here, or contain \
-                 themselves; JSON may nest at most {MAX_NESTING} levels"
-            ),
-        ));
-        return Ok(None);
-    }
-    if let Ok(mapping) = value.cast::<PyDict>() {
-        let mut object = Map::new();
-        for (key, item) in mapping.iter() {
-            let key: String = key.str()?.extract()?;
-            let item_path = path.join(key.clone());
-            let item = to_json(&item, None, &item_path, problems)?;
-            object.insert(key, item.unwrap_or(Value::Null));
+    if nests {
+        // Found by depth alone, a list that contains itself twice would be
+        // walked 2^128 times.
+        let address = value.as_ptr() as usize;
+        if open.contains(&address) {
+            problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+                "detail",
+                "this dict or list contains itself, which JSON cannot write; break the loop",
+            ));
+            return Ok(None);
         }
-        return Ok(Some(Value::Object(object)));
+        if path.segments().len() >= MAX_NESTING {
+            problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+                "detail",
+                format!(
+                    "dicts and lists nest more than {MAX_NESTING} levels deep here; JSON may \
+                     nest at most {MAX_NESTING} levels"
+                ),
+            ));
+            return Ok(None);
+        }
+        open.push(address);
+        let converted = nested_json(value, column, path, problems, open);
+        open.pop();
+        return converted;
     }
     if let Some(json) = record_json(value)? {
         return Ok(Some(json));
-    }
-    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (index, item) in value.try_iter()?.enumerate() {
-            let item_path = path.join(index);
-            let item = to_json(&item?, Some(column), &item_path, problems)?;
-            items.push(item.unwrap_or(Value::Null));
-        }
-        return Ok(Some(Value::Array(items)));
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
@@ -182,6 +197,33 @@ pub(crate) fn to_json(
             .with("expected", column.kind.expected()),
     );
     Ok(None)
+}
+
+/// Converts a dict, a list or a tuple, whose address is the last in `open`.
+fn nested_json(
+    value: &Bound<'_, PyAny>,
+    column: &Column,
+    path: &Path,
+    problems: &mut Problems,
+    open: &mut Vec<usize>,
+) -> PyResult<Option<Value>> {
+    if let Ok(mapping) = value.cast::<PyDict>() {
+        let mut object = Map::new();
+        for (key, item) in mapping.iter() {
+            let key: String = key.str()?.extract()?;
+            let item_path = path.join(key.clone());
+            let item = convert(&item, None, &item_path, problems, open)?;
+            object.insert(key, item.unwrap_or(Value::Null));
+        }
+        return Ok(Some(Value::Object(object)));
+    }
+    let mut items = Vec::new();
+    for (index, item) in value.try_iter()?.enumerate() {
+        let item_path = path.join(index);
+        let item = convert(&item?, Some(column), &item_path, problems, open)?;
+        items.push(item.unwrap_or(Value::Null));
+    }
+    Ok(Some(Value::Array(items)))
 }
 
 /// Returns the JSON form of a record object of this package, such as a `Learner`
