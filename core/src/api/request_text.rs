@@ -26,11 +26,22 @@ pub fn parse_request(text: &str) -> Result<Value, Problem> {
     .deserialize(&mut deserializer)
     .and_then(|value| deserializer.end().map(|()| value));
     parsed.map_err(|error| {
-        let path = match repeated.into_inner() {
-            Some(mut segments) => problem_path(&mut segments),
-            None => Path::root(),
+        let Some(mut segments) = repeated.into_inner() else {
+            return Problem::new(codes::MALFORMED_JSON, Path::root())
+                .with("detail", error.to_string());
         };
-        Problem::new(codes::MALFORMED_JSON, path).with("detail", error.to_string())
+        // serde_json ends its message with the position, so the detail is
+        // written here to put the position before the advice.
+        let key = match segments.first() {
+            Some(PathSegment::Key(key)) => Value::String(key.to_string()).to_string(),
+            _ => String::new(),
+        };
+        let detail = format!(
+            "key {key} is given twice in one object, the second time at line {} column {}; keep one",
+            error.line(),
+            error.column()
+        );
+        Problem::new(codes::MALFORMED_JSON, problem_path(&mut segments)).with("detail", detail)
     })
 }
 
@@ -134,9 +145,9 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 Entry::Vacant(slot) => slot,
                 Entry::Occupied(taken) => {
                     let key = taken.key().clone();
-                    let message = format!("key \"{key}\" is given twice in one object; keep one");
                     *self.repeated.borrow_mut() = Some(vec![PathSegment::from(key)]);
-                    return Err(de::Error::custom(message));
+                    // parse_request writes the detail from the key.
+                    return Err(de::Error::custom("repeated key"));
                 }
             };
             let seed = StrictValue {
@@ -192,6 +203,19 @@ mod tests {
         assert_eq!(
             repeated_at(r#"{"options": {"as_of": "x", "as_of": "y"}}"#),
             path!["options", "as_of"]
+        );
+    }
+
+    #[test]
+    fn repeated_key_detail_ends_with_the_advice() {
+        let problem = parse_request("{\"input\": {\"a\": 1,\n \"\\u0061\\\"\": 2, \"a\\\"\": 3}}")
+            .expect_err("a repeated key");
+        assert_eq!(problem.path, path!["a\""]);
+        assert_eq!(
+            problem.params.get("detail"),
+            Some(&json!(
+                "key \"a\\\"\" is given twice in one object, the second time at line 2 column 21; keep one"
+            ))
         );
     }
 
