@@ -1057,6 +1057,22 @@ mod tests {
     }
 
     #[test]
+    fn instant_out_of_range_names_utc() {
+        // 23:30 one hour west of Greenwich is 00:30 UTC in year 10000, so
+        // the message has to say that the UTC year is the one checked.
+        let text = "9999-12-31T23:30:00-01:00";
+        let invalid = DateTime::<Utc>::from_text(text).unwrap_err();
+        assert_eq!(invalid.code, crate::schedule::codes::DATE_OUT_OF_RANGE);
+        let problem = crate::problem::Problem::new(invalid.code, crate::problem::Path::root())
+            .with("field", "scanned_at")
+            .with("value", text);
+        let english = problem.message_in(crate::problem::Locale::En);
+        assert!(english.contains("in UTC"), "{english}");
+        let chinese = problem.message_in(crate::problem::Locale::ZhCn);
+        assert!(chinese.contains("UTC"), "{chinese}");
+    }
+
+    #[test]
     fn integers_from_numbers_and_digit_text() {
         assert_eq!(u32::from_json(&json!(12)).unwrap(), 12);
         assert_eq!(u32::from_json(&json!("12")).unwrap(), 12);
