@@ -318,7 +318,9 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         Some(as_of) => as_of,
         None => {
             return Err(Stop::BadInput(format!(
-                "{} mentions no date or time to evaluate the season at; give --as-of",
+                "{} mentions no date or time to evaluate the season at (scans count only when \
+                 they name a session of the bundle and arrived before its windows closed); \
+                 give --as-of",
                 args.bundle.display()
             )));
         }

@@ -1000,6 +1000,27 @@ fn run_default_time_ignores_far_future_scan() {
 }
 
 #[test]
+fn run_without_countable_time_says_why() {
+    // The scans name sessions of another bundle, so none of their times
+    // counts toward the default evaluation time, and nothing else has one.
+    let bundle = Scratch::new("run-only-scans-bundle");
+    std::fs::copy(example().join("scans.csv"), bundle.join("scans.csv")).unwrap();
+    let out = Scratch::new("run-only-scans");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("scans count only when they name a session of the bundle"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("give --as-of"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn run_with_no_district_ranked() {
     // Without populations most indicators have no denominator, so the one
     // district has too few of them for a score, and no rank.
