@@ -1040,6 +1040,26 @@ fn run_season_operation_returns_every_file() {
     assert_eq!(response["problems"][0]["code"], "unknown_rule_set");
     assert_eq!(response["problems"][0]["path"], json!(["options", "rules"]));
 
+    // A problem of the bundle's own rules.json is in input.files, not in
+    // options.
+    let mut broken = text.clone();
+    broken.insert("rules.json".into(), Value::String(String::new()));
+    let request = json!({"input": {"files": broken}, "options": {"home_page": HOME_PAGE}});
+    let response = xuetong::api::call_value("run_season", &request).into_json();
+    assert_eq!(response["problems"][0]["code"], "malformed_json");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["files", "rules.json"])
+    );
+    broken.insert("rules.json".into(), Value::String("{}".into()));
+    let request = json!({"input": {"files": broken}, "options": {"home_page": HOME_PAGE}});
+    let response = xuetong::api::call_value("run_season", &request).into_json();
+    assert_eq!(response["problems"][0]["code"], "required");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["files", "rules.json", "format"])
+    );
+
     // A rule set name is trimmed as a CSV cell is.
     let spaced_rules = json!({
         "input": {"files": text},

@@ -34,9 +34,9 @@ use serde_json::{Map, Value, json};
 
 use super::{Operation, Request, read_option, to_value};
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
-use crate::bundle::{MemoryBundle, read_bundle};
+use crate::bundle::{MemoryBundle, RULES_FILE, read_bundle};
 use crate::credit::{Ledger, RuleSet};
-use crate::problem::{Path, Problem, Problems};
+use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::json_kind;
 use crate::season::{
     REJECTED_ROWS_FILE, ScopeKind, SeasonOptions, default_as_of, run_season, write_output,
@@ -154,12 +154,19 @@ fn option_path(name: &'static str) -> Path {
     Path::root().join("options").join(name)
 }
 
-/// Moves the problems of the season's options under `options`.
+/// Moves the problems of the season's options under `options`, and those of
+/// the bundle's `rules.json` under `files`, where the request gave it.
 fn under_options(problems: Problems) -> Problems {
+    let rules_file = PathSegment::from(RULES_FILE);
     let moved = problems
         .into_iter()
         .map(|mut problem| {
-            problem.path.0.insert(0, "options".into());
+            let parent = if problem.path.segments().first() == Some(&rules_file) {
+                "files"
+            } else {
+                "options"
+            };
+            problem.path.0.insert(0, parent.into());
             problem
         })
         .collect();
