@@ -55,7 +55,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
-use xuetong::attendance::TokenKey;
+use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, MemoryBundle, read_bundle};
 use xuetong::credit::Ledger;
 use xuetong::decimal::Credits;
@@ -96,7 +96,8 @@ fn example() -> Bundle {
 }
 
 fn options(bundle: &Bundle) -> SeasonOptions {
-    let as_of = default_as_of(bundle).expect("the example has sessions");
+    let as_of =
+        default_as_of(bundle, &AttendancePolicy::default()).expect("the example has sessions");
     SeasonOptions::new(as_of, HOME_PAGE)
 }
 
@@ -140,8 +141,45 @@ fn default_evaluation_time_is_the_last_session_end() {
     // The tai chi session of 23 March ends at 10:30 in Shanghai; no scan,
     // enrolment, excusal or outcome day is later.
     assert_eq!(
-        default_as_of(&bundle),
+        default_as_of(&bundle, &AttendancePolicy::default()),
         Some(Utc.with_ymd_and_hms(2026, 3, 23, 2, 30, 0).unwrap())
+    );
+}
+
+#[test]
+fn default_evaluation_time_skips_unacceptable_scans() {
+    let mut bundle = example();
+    let policy = AttendancePolicy::default();
+    let last_end = Utc.with_ymd_and_hms(2026, 3, 23, 2, 30, 0).unwrap();
+    let template = bundle.scans[0].clone();
+    let session = bundle
+        .sessions
+        .iter()
+        .find(|timed| timed.times.ends_at == last_end)
+        .expect("the example has a session ending at 10:30 on 23 March")
+        .session
+        .id;
+
+    // A scan received years after every session window closed.
+    let mut far = template.clone();
+    far.scanned_at = Utc.with_ymd_and_hms(9999, 12, 31, 15, 59, 59).unwrap();
+    bundle.scans.push(far);
+    // A scan that names no session of the bundle.
+    let mut orphan = template.clone();
+    orphan.session_id = "5fffffff-0000-4000-8000-000000000001".parse().unwrap();
+    orphan.scanned_at = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+    bundle.scans.push(orphan);
+    assert_eq!(default_as_of(&bundle, &policy), Some(last_end));
+
+    // A check-out at the last session 30 minutes after its end, the default
+    // check-out window, can still be accepted, so it counts.
+    let mut check_out = template;
+    check_out.session_id = session;
+    check_out.scanned_at = last_end + chrono::Duration::minutes(30);
+    bundle.scans.push(check_out);
+    assert_eq!(
+        default_as_of(&bundle, &policy),
+        Some(last_end + chrono::Duration::minutes(30))
     );
 }
 
@@ -881,6 +919,25 @@ fn bundle_rules_with_unknown_category_are_rejected() {
 }
 
 #[test]
+fn unreadable_bundle_rules_stop_the_season() {
+    let mut files = example_files();
+    files.insert("rules.json", "{");
+    let (bundle, report) = read_bundle(&files).expect("the bundle is readable");
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(report.problems[0].code.as_str(), "malformed_json");
+
+    // Without a rule set of its own the run would credit with community.
+    let problems = run_season(&bundle, options(&bundle)).expect_err("rules.json is not JSON");
+    assert_eq!(problems.0.len(), 1, "{problems:?}");
+    assert_eq!(problems.0[0], report.problems[0]);
+
+    let mut given = options(&bundle);
+    given.rules = Some(xuetong::credit::presets::community());
+    let season = run_season(&bundle, given).expect("given rules replace rules.json");
+    assert_eq!(season.rule_set.id, "community");
+}
+
+#[test]
 fn bundle_rules_apply_when_none_are_given() {
     let mut files = example_files();
     let mut rules = xuetong::credit::presets::cixi_points().to_json();
@@ -1054,6 +1111,26 @@ fn run_season_operation_returns_every_file() {
     let response = xuetong::api::call_value("run_season", &bad_rules).into_json();
     assert_eq!(response["problems"][0]["code"], "unknown_rule_set");
     assert_eq!(response["problems"][0]["path"], json!(["options", "rules"]));
+
+    // A problem of the bundle's own rules.json is in input.files, not in
+    // options.
+    let mut broken = text.clone();
+    broken.insert("rules.json".into(), Value::String(String::new()));
+    let request = json!({"input": {"files": broken}, "options": {"home_page": HOME_PAGE}});
+    let response = xuetong::api::call_value("run_season", &request).into_json();
+    assert_eq!(response["problems"][0]["code"], "malformed_json");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["files", "rules.json"])
+    );
+    broken.insert("rules.json".into(), Value::String("{}".into()));
+    let request = json!({"input": {"files": broken}, "options": {"home_page": HOME_PAGE}});
+    let response = xuetong::api::call_value("run_season", &request).into_json();
+    assert_eq!(response["problems"][0]["code"], "required");
+    assert_eq!(
+        response["problems"][0]["path"],
+        json!(["files", "rules.json", "format"])
+    );
 
     // A rule set name is trimmed as a CSV cell is.
     let spaced_rules = json!({

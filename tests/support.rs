@@ -64,8 +64,11 @@ pub struct VectorCase {
     pub name: String,
     /// The operation to call.
     pub operation: String,
-    /// The request to send.
+    /// The request to send, or null when the case gives `request_text`.
     pub request: Value,
+    /// The request as JSON text, sent through the text entry points, for
+    /// what a JSON value cannot hold, such as a key given twice.
+    pub request_text: Option<String>,
     /// The expected response (see `tests/vectors/README.md`).
     pub expect: Value,
 }
@@ -103,6 +106,7 @@ pub fn vector_cases() -> Vec<VectorCase> {
                 name: name.to_owned(),
                 operation: operation.to_owned(),
                 request: item["request"].clone(),
+                request_text: item["request_text"].as_str().map(str::to_owned),
                 expect: item["expect"].clone(),
             });
         }

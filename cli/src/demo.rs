@@ -9,7 +9,7 @@ use xuetong::sample::{DISTRICT_LEARNERS, SampleParams, sample_token_key};
 use xuetong_cli::output::{counted, grouped};
 use xuetong_cli::say;
 
-use crate::generate::write_sample;
+use crate::generate::{learner_count, write_sample};
 use crate::run::{RunArgs, check_out_folder, lock_output, run_locked};
 
 /// The folder the demo writes to when `--out` is not given.
@@ -27,8 +27,9 @@ pub(crate) struct DemoArgs {
     /// locks its output folder.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
     out: PathBuf,
-    /// Registered learners of the sample; the default is the district's.
-    #[arg(long, default_value_t = DISTRICT_LEARNERS)]
+    /// Registered learners of the sample, 1 to 5000000; the default is the
+    /// district's.
+    #[arg(long, default_value_t = DISTRICT_LEARNERS, value_parser = learner_count())]
     learners: u32,
     /// The seed of the sample.
     #[arg(long, default_value_t = SampleParams::default().seed)]

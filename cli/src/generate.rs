@@ -7,7 +7,12 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::Args;
-use xuetong::sample::{DISTRICT_LEARNERS, SAMPLE_TOKEN_KEY_HEX, Sample, SampleParams, generate};
+use clap::builder::RangedI64ValueParser;
+use clap::value_parser;
+use xuetong::sample::{
+    DISTRICT_LEARNERS, MAX_LEARNERS, MAX_WEEKS, MIN_WEEKS, SAMPLE_TOKEN_KEY_HEX, Sample,
+    SampleError, SampleParams, generate,
+};
 
 use xuetong_cli::folder::Folder;
 use xuetong_cli::output::grouped;
@@ -15,14 +20,14 @@ use xuetong_cli::progress::Progress;
 use xuetong_cli::{complain, say};
 
 use crate::out_folder::{out_folder_problem, report_bundle_write_error};
-use crate::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::{EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 
 /// The arguments of `xuetong generate`.
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {
-    /// Registered learners; venues, courses and clubs scale with them (one
-    /// district per 54,611 learners).
-    #[arg(long, default_value_t = DISTRICT_LEARNERS)]
+    /// Registered learners, 1 to 5000000; venues, courses and clubs scale
+    /// with them (one district per 54,611 learners).
+    #[arg(long, default_value_t = DISTRICT_LEARNERS, value_parser = learner_count())]
     learners: u32,
     /// The seed: the same seed and options give the same bundle, byte for
     /// byte.
@@ -36,12 +41,22 @@ pub(crate) struct GenerateArgs {
     #[arg(long)]
     season_start: Option<NaiveDate>,
     /// The length of the semester in weeks, 4 to 26.
-    #[arg(long, default_value_t = SampleParams::default().weeks)]
+    #[arg(
+        long,
+        default_value_t = SampleParams::default().weeks,
+        value_parser = value_parser!(u32).range(i64::from(MIN_WEEKS)..=i64::from(MAX_WEEKS)),
+    )]
     weeks: u32,
 }
 
-/// Runs `xuetong generate` and returns the exit code: bad input for
-/// parameters out of range, failure when the bundle cannot be written.
+/// Builds the parser of a `--learners` value, which rejects a count outside
+/// 1 to [`MAX_LEARNERS`] as an invalid option value.
+pub(crate) fn learner_count() -> RangedI64ValueParser<u32> {
+    value_parser!(u32).range(1..=i64::from(MAX_LEARNERS))
+}
+
+/// Runs `xuetong generate` and returns the exit code: usage for parameters
+/// out of range, failure when the bundle cannot be written.
 pub(crate) fn run(args: &GenerateArgs) -> u8 {
     let params = SampleParams {
         learners: args.learners,
@@ -63,10 +78,10 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
 
 /// Generates the sample that `params` describe and writes it to the folder
 /// `out`, with a progress bar on a terminal. On an error it prints the
-/// error and returns the exit code: bad input for parameters out of range
-/// or an `out` that is not a folder and cannot be made one or that this
-/// user may not write into, failure when the folder cannot be written for
-/// another reason.
+/// error and returns the exit code: usage for parameters out of range, bad
+/// input for an `out` that is not a folder and cannot be made one or that
+/// this user may not write into, failure when the folder cannot be written
+/// for another reason.
 pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, u8> {
     if let Some(message) = out_folder_problem(out, "the bundle") {
         complain!("error: {message}");
@@ -87,7 +102,12 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
                 eprintln!();
             }
             complain!("error: {error}");
-            return Err(EXIT_BAD_INPUT);
+            // The holiday calendar's years bound --season-start as the
+            // option parsers bound --learners and --weeks.
+            return Err(match error {
+                SampleError::Internal { .. } => EXIT_BAD_INPUT,
+                _ => EXIT_USAGE,
+            });
         }
     };
     if terminal {

@@ -210,7 +210,7 @@ fn not_utf8(offset: usize, locale: Option<Locale>) -> (String, u8) {
 /// Runs `operation` on the request text and returns the response with the
 /// exit code. `locale` is used when the request names none.
 fn respond(operation: &str, request: &str, locale: Option<Locale>) -> (String, u8) {
-    let response = match serde_json::from_str::<serde_json::Value>(request) {
+    let response = match xuetong::api::parse_request(request) {
         Ok(mut request) => {
             if let (Some(locale), serde_json::Value::Object(fields)) = (locale, &mut request) {
                 let tag = match locale {
@@ -257,5 +257,18 @@ mod tests {
         assert_eq!(respond("validate_learner", valid, None).1, EXIT_OK);
         assert_eq!(respond("validate_learner", NO_NAME, None).1, EXIT_BAD_INPUT);
         assert_eq!(respond("validate_learner", "{", None).1, EXIT_BAD_INPUT);
+    }
+
+    #[test]
+    fn repeated_input_is_malformed() {
+        // Keeping the last input would report display_name as required.
+        let twice = r#"{"input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "display_name": "A"}, "input": {}}"#;
+        let (response, code) = respond("validate_learner", twice, None);
+        assert_eq!(code, EXIT_BAD_INPUT);
+        let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+        assert_eq!(response["problems"][0]["code"], "malformed_json");
+        assert_eq!(response["problems"][0]["path"], serde_json::json!([]));
+        assert_eq!(response["problems"].as_array().map(Vec::len), Some(1));
     }
 }

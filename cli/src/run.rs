@@ -61,7 +61,8 @@ pub(crate) struct RunArgs {
     rules: Option<PathBuf>,
     /// The evaluation time, RFC 3339 with an offset, such as
     /// 2026-04-01T00:00:00+08:00 [default: the latest time the bundle
-    /// mentions].
+    /// mentions, counting only scans received before their session's
+    /// windows closed].
     #[arg(long, value_name = "TIME", value_parser = parse_instant)]
     as_of: Option<DateTime<Utc>>,
     /// Also write xAPI statements (xapi_statements.jsonl), which are large.
@@ -300,13 +301,9 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         read.map_err(|error| Stop::Failure(format!("{}: {error}", args.bundle.display())))?;
     timings.add("reading", started.elapsed());
     print_rejected(&report, locale);
-    // The reader leaves out a rules.json it cannot read, and the season
-    // would then credit with the built-in rules in place of the bundle's.
-    let rules_unread = report
-        .problems
-        .iter()
-        .any(|problem| problem.path.segments().first() == Some(&PathSegment::from(RULES_FILE)));
-    if args.rules.is_none() && rules_unread {
+    // The season would report this too, but only after the as-of check
+    // and without naming --rules.
+    if args.rules.is_none() && bundle.rules_problem.is_some() {
         return Err(Stop::BadInput(format!(
             "{} could not be read, so the season would credit with the built-in rules \
              in place of the bundle's own; fix it, or give --rules FILE",
@@ -314,11 +311,16 @@ fn run_steps(args: &RunArgs, locale: Locale) -> Result<u8, Stop> {
         )));
     }
 
-    options.as_of = match args.as_of.or_else(|| default_as_of(&bundle)) {
+    options.as_of = match args
+        .as_of
+        .or_else(|| default_as_of(&bundle, &options.policy))
+    {
         Some(as_of) => as_of,
         None => {
             return Err(Stop::BadInput(format!(
-                "{} mentions no date or time to evaluate the season at; give --as-of",
+                "{} mentions no date or time to evaluate the season at (scans count only when \
+                 they name a session of the bundle and arrived before its windows closed); \
+                 give --as-of",
                 args.bundle.display()
             )));
         }

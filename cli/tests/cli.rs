@@ -978,6 +978,49 @@ fn run_with_unreadable_bundle_rules() {
 }
 
 #[test]
+fn run_default_time_ignores_far_future_scan() {
+    // The scan is rejected as too late for its session, so it must not
+    // move the evaluation time, and with it the recording date, to 9999.
+    let bundle = example_copy("run-far-scan-bundle");
+    let scans = text(&bundle.join("scans.csv"));
+    let edited = scans.replacen("2026-03-02T08:52:10+08:00", "9999-12-31T23:59:59+08:00", 1);
+    assert_ne!(edited, scans, "the example's first scan time changed");
+    std::fs::write(bundle.join("scans.csv"), edited).unwrap();
+
+    let out = Scratch::new("run-far-scan");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("2026-03-23"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("9999"), "{}", stdout(&output));
+    assert!(!text(&out.join("credit_ledger.json")).contains("9999-12-31"));
+}
+
+#[test]
+fn run_without_countable_time_says_why() {
+    // The scans name sessions of another bundle, so none of their times
+    // counts toward the default evaluation time, and nothing else has one.
+    let bundle = Scratch::new("run-only-scans-bundle");
+    std::fs::copy(example().join("scans.csv"), bundle.join("scans.csv")).unwrap();
+    let out = Scratch::new("run-only-scans");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("scans count only when they name a session of the bundle"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("give --as-of"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn run_with_no_district_ranked() {
     // Without populations most indicators have no denominator, so the one
     // district has too few of them for a score, and no rank.

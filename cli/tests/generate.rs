@@ -83,13 +83,56 @@ fn same_seed_writes_same_bytes() {
 }
 
 #[test]
-fn learners_out_of_range_is_bad_input() {
+fn learners_out_of_range_is_usage_error() {
     let dir = Scratch::new("range");
-    let output = generate(&dir.join("none"), "0", "1");
-    assert_eq!(output.status.code(), Some(1));
+    for learners in ["0", "5000001"] {
+        let output = generate(&dir.join("none"), learners, "1");
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            message.contains(&format!("invalid value '{learners}' for '--learners")),
+            "{message}"
+        );
+        assert!(message.contains("1..=5000000"), "{message}");
+    }
+    assert!(!dir.join("none").exists());
+}
+
+#[test]
+fn weeks_out_of_range_is_usage_error() {
+    let dir = Scratch::new("weeks");
+    for weeks in ["3", "27"] {
+        let output = xuetong(&[
+            "generate",
+            "--learners",
+            "100",
+            "--weeks",
+            weeks,
+            "--out",
+            dir.join("none").to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(message.contains("4..=26"), "{message}");
+    }
+}
+
+#[test]
+fn season_start_without_holidays_is_usage_error() {
+    let dir = Scratch::new("start");
+    let output = xuetong(&[
+        "generate",
+        "--learners",
+        "100",
+        "--season-start",
+        "1990-03-05",
+        "--out",
+        dir.join("none").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(
-        message.contains("the number of learners must be 1 to 5000000, got 0"),
+        message.contains("the semester from 1990-03-05 reaches 1990"),
         "{message}"
     );
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::decimal::{Credits, DecimalError, Percent};
 use crate::problem::{Code, codes};
+use crate::schedule::in_supported_years;
 
 /// Why a field value could not be read: a code and the parameters its message
 /// needs besides `field` and `value`, which the reader adds.
@@ -307,7 +308,11 @@ impl FieldValue for NaiveDate {
     const EXPECTED: &'static str = "a date written YYYY-MM-DD";
 
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        parse_date(text).ok_or_else(|| Invalid::new(codes::INVALID_DATE))
+        let date = parse_date(text).ok_or_else(|| Invalid::new(codes::INVALID_DATE))?;
+        if !in_supported_years(date) {
+            return Err(Invalid::new(crate::schedule::codes::DATE_OUT_OF_RANGE));
+        }
+        Ok(date)
     }
 
     fn to_text(&self) -> String {
@@ -389,12 +394,15 @@ impl FieldValue for DateTime<Utc> {
     const EXPECTED: &'static str = "a date and time with a UTC offset";
 
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        parse_instant(text)
+        let instant = parse_instant(text)
             .map(|instant| instant.with_timezone(&Utc))
-            // An offset can push 9999-12-31 into year 10000, which RFC 3339
-            // cannot write, so the instant could not be read back.
-            .filter(|instant| (0..=9999).contains(&instant.year()))
-            .ok_or_else(|| Invalid::new(codes::INVALID_INSTANT))
+            .ok_or_else(|| Invalid::new(codes::INVALID_INSTANT))?;
+        // An offset can also push 9999-12-31 into year 10000, which RFC 3339
+        // cannot write, so the instant could not be read back.
+        if !in_supported_years(instant.date_naive()) {
+            return Err(Invalid::new(crate::schedule::codes::DATE_OUT_OF_RANGE));
+        }
+        Ok(instant)
     }
 
     fn to_text(&self) -> String {
@@ -1046,6 +1054,22 @@ mod tests {
         assert!(DateTime::<Utc>::from_text("9999-12-31T23:59:59-23:59").is_err());
         let last = DateTime::<Utc>::from_text("9999-12-31T23:59:59Z").unwrap();
         assert_eq!(DateTime::<Utc>::from_text(&last.to_text()), Ok(last));
+    }
+
+    #[test]
+    fn instant_out_of_range_names_utc() {
+        // 23:30 one hour west of Greenwich is 00:30 UTC in year 10000, so
+        // the message has to say that the UTC year is the one checked.
+        let text = "9999-12-31T23:30:00-01:00";
+        let invalid = DateTime::<Utc>::from_text(text).unwrap_err();
+        assert_eq!(invalid.code, crate::schedule::codes::DATE_OUT_OF_RANGE);
+        let problem = crate::problem::Problem::new(invalid.code, crate::problem::Path::root())
+            .with("field", "scanned_at")
+            .with("value", text);
+        let english = problem.message_in(crate::problem::Locale::En);
+        assert!(english.contains("in UTC"), "{english}");
+        let chinese = problem.message_in(crate::problem::Locale::ZhCn);
+        assert!(chinese.contains("UTC"), "{chinese}");
     }
 
     #[test]

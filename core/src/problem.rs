@@ -698,7 +698,7 @@ pub mod codes {
         UNSUPPORTED_FORMAT = "unsupported_format",
             en: "format must be \"{expected}\", got \"{value}\"",
             zh: "format 应为“{expected}”，实际为“{value}”";
-        /// Text that is not valid JSON: a request, or a file such as `rules.json`.
+        /// Text that is not valid JSON: a request, or a file such as `rules.json`. A request that repeats a key in one object is reported at that key.
         MALFORMED_JSON = "malformed_json",
             en: "the text is not valid JSON: {detail}",
             zh: "文本不是合法的 JSON：{detail}";

@@ -5,7 +5,9 @@ with the default attendance policy and the built-in ``community`` rules."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -138,6 +140,21 @@ def test_unknown_rules_are_refused(bundle: xuetong.Bundle) -> None:
         xuetong.run_season(bundle, as_of=AFTER_SEASON, rules="village@2")
     errors = caught.value.errors()
     assert [(error["code"], error["path"]) for error in errors] == [("unknown_rule_set", ("rules",))]
+
+
+def test_unreadable_bundle_rules_raise(tmp_path: Path) -> None:
+    for source in STATS_BUNDLE.iterdir():
+        shutil.copy(source, tmp_path / source.name)
+    (tmp_path / "rules.json").write_text("{", encoding="utf-8")
+    bundle = xuetong.read_bundle(tmp_path)
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.run_season(bundle, as_of=AFTER_SEASON)
+    errors = caught.value.errors()
+    assert [(error["code"], error["path"]) for error in errors] == [
+        ("malformed_json", ("rules.json",))
+    ]
+    season = xuetong.run_season(bundle, as_of=AFTER_SEASON, rules="community")
+    assert season.summary["attendance_records"] == 16
 
 
 def test_messages_follow_the_locale(bundle: xuetong.Bundle) -> None:

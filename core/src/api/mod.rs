@@ -47,6 +47,7 @@ mod credit;
 mod enrolment;
 #[cfg(feature = "full-api")]
 mod index;
+mod request_text;
 #[cfg(feature = "full-api")]
 mod schedule;
 #[cfg(feature = "full-api")]
@@ -54,6 +55,8 @@ mod season;
 #[cfg(feature = "full-api")]
 mod stats;
 mod validate;
+
+pub use request_text::parse_request;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -158,13 +161,9 @@ impl Response {
 /// response as JSON text. Never panics on any input: every failure is a
 /// response with problems.
 pub fn call(operation: &str, request: &str) -> String {
-    let response = match serde_json::from_str::<Value>(request) {
+    let response = match parse_request(request) {
         Ok(request) => call_value(operation, &request),
-        Err(error) => Response::Problems(
-            Problem::new(crate::problem::codes::MALFORMED_JSON, Path::root())
-                .with("detail", error.to_string())
-                .into(),
-        ),
+        Err(problem) => Response::Problems(problem.into()),
     };
     let json = response.into_json();
     serde_json::to_string(&json).unwrap_or_else(|_| json.to_string())

@@ -8,7 +8,7 @@
 //! | option | meaning |
 //! |---|---|
 //! | `home_page` | required: the platform's home page, for xAPI actors and deposit keys |
-//! | `as_of` | the evaluation time; the latest instant the bundle mentions when absent |
+//! | `as_of` | the evaluation time; when absent, the latest instant the bundle mentions, counting only scans received before their session's windows closed under `policy` |
 //! | `rules` | a built-in rule set name (`community`, `community@1`) or a rule set document; the bundle's `rules.json`, else `community`, when absent |
 //! | `policy` | an attendance policy document |
 //! | `token_key` | the platform key in hexadecimal, to verify check-in tokens |
@@ -34,9 +34,9 @@ use serde_json::{Map, Value, json};
 
 use super::{Operation, Request, read_option, to_value};
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
-use crate::bundle::{MemoryBundle, read_bundle};
+use crate::bundle::{MemoryBundle, RULES_FILE, read_bundle};
 use crate::credit::{Ledger, RuleSet};
-use crate::problem::{Path, Problem, Problems};
+use crate::problem::{Path, PathSegment, Problem, Problems};
 use crate::record::json_kind;
 use crate::season::{
     REJECTED_ROWS_FILE, ScopeKind, SeasonOptions, default_as_of, run_season, write_output,
@@ -95,7 +95,7 @@ fn run(request: &Request<'_>) -> Result<Value, Problems> {
                 .with("detail", error.to_string()),
         )
     })?;
-    let Some(as_of) = as_of.or_else(|| default_as_of(&bundle)) else {
+    let Some(as_of) = as_of.or_else(|| default_as_of(&bundle, &policy)) else {
         return Err(
             Problem::new(crate::problem::codes::REQUIRED, option_path("as_of"))
                 .with("field", "as_of")
@@ -154,12 +154,19 @@ fn option_path(name: &'static str) -> Path {
     Path::root().join("options").join(name)
 }
 
-/// Moves the problems of the season's options under `options`.
+/// Moves the problems of the season's options under `options`, and those of
+/// the bundle's `rules.json` under `files`, where the request gave it.
 fn under_options(problems: Problems) -> Problems {
+    let rules_file = PathSegment::from(RULES_FILE);
     let moved = problems
         .into_iter()
         .map(|mut problem| {
-            problem.path.0.insert(0, "options".into());
+            let parent = if problem.path.segments().first() == Some(&rules_file) {
+                "files"
+            } else {
+                "options"
+            };
+            problem.path.0.insert(0, parent.into());
             problem
         })
         .collect();

@@ -95,6 +95,7 @@ fn read_bundle_lists(
         outcomes: read_list(object, "outcomes", problems),
         scans: read_list(object, "scans", problems),
         rules: None,
+        rules_problem: None,
     }
 }
 

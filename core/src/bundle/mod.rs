@@ -114,6 +114,10 @@ pub struct Bundle {
     pub scans: Vec<Scan>,
     /// The text of `rules.json`, when the bundle has one.
     pub rules: Option<String>,
+    /// The problem that kept a `rules.json` that is not UTF-8 JSON out of
+    /// `rules`. A season run without a rule set of its own reports it rather
+    /// than credit with the built-in rules in place of the bundle's.
+    pub rules_problem: Option<Problem>,
 }
 
 impl Bundle {
@@ -169,6 +173,7 @@ impl PartialEq for Bundle {
             outcomes,
             scans,
             rules,
+            rules_problem,
         } = self;
         self.restricts_learners() == other.restricts_learners()
             && *categories == other.categories
@@ -184,6 +189,7 @@ impl PartialEq for Bundle {
             && *outcomes == other.outcomes
             && *scans == other.scans
             && *rules == other.rules
+            && *rules_problem == other.rules_problem
     }
 }
 
@@ -336,7 +342,13 @@ fn read_bundle_with(
         }
     }
     if names.iter().any(|name| name == RULES_FILE) {
-        bundle.rules = read_rules(source, &mut report)?;
+        match read_rules(source)? {
+            Ok(text) => bundle.rules = text,
+            Err(problem) => {
+                report.problems.push(problem.clone());
+                bundle.rules_problem = Some(problem);
+            }
+        }
     }
     let in_parallel = match parsing {
         Parsing::InOneGo => false,
@@ -363,17 +375,16 @@ fn known_files() -> String {
     names.join(", ")
 }
 
-fn read_rules(
-    source: &dyn BundleSource,
-    report: &mut ReadReport,
-) -> Result<Option<String>, BundleError> {
+/// Reads the text of `rules.json`: `None` without the file, and the problem
+/// when it is not UTF-8 JSON.
+fn read_rules(source: &dyn BundleSource) -> Result<Result<Option<String>, Problem>, BundleError> {
     let io_error = |source| BundleError::Io {
         action: "read",
         file: RULES_FILE.into(),
         source,
     };
     let Some(mut reader) = source.open(RULES_FILE).map_err(io_error)? else {
-        return Ok(None);
+        return Ok(Ok(None));
     };
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(io_error)?;
@@ -381,26 +392,23 @@ fn read_rules(
     let text = match text {
         Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
         Err(error) => {
-            report.problems.push(
-                Problem::new(codes::INVALID_ENCODING, read::file_path(RULES_FILE))
-                    .with("file", RULES_FILE)
-                    .with("offset", error.valid_up_to()),
-            );
-            return Ok(None);
-        }
-    };
-    if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
-        report.problems.push(
-            Problem::new(
-                crate::problem::codes::MALFORMED_JSON,
+            return Ok(Err(Problem::new(
+                codes::INVALID_ENCODING,
                 read::file_path(RULES_FILE),
             )
             .with("file", RULES_FILE)
-            .with("detail", error.to_string()),
-        );
-        return Ok(None);
+            .with("offset", error.valid_up_to())));
+        }
+    };
+    if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
+        return Ok(Err(Problem::new(
+            crate::problem::codes::MALFORMED_JSON,
+            read::file_path(RULES_FILE),
+        )
+        .with("file", RULES_FILE)
+        .with("detail", error.to_string())));
     }
-    Ok(Some(text))
+    Ok(Ok(Some(text)))
 }
 
 /// The rows of every file, read but not yet linked.

@@ -90,6 +90,12 @@ pub const DISTRICT_LEARNERS: u32 = 54_611;
 /// The most learners a sample may have.
 pub const MAX_LEARNERS: u32 = 5_000_000;
 
+/// The minimum length of a sample's semester, in weeks.
+pub const MIN_WEEKS: u32 = 4;
+
+/// The maximum length of a sample's semester, in weeks.
+pub const MAX_WEEKS: u32 = 26;
+
 /// The time zone of every venue.
 pub const TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
 
@@ -141,8 +147,8 @@ pub enum SampleError {
         /// The number given.
         learners: u32,
     },
-    /// The number of weeks is outside 4 to 26.
-    #[error("the semester must last 4 to 26 weeks, got {weeks}")]
+    /// The number of weeks is outside [`MIN_WEEKS`] to [`MAX_WEEKS`].
+    #[error("the semester must last {MIN_WEEKS} to {MAX_WEEKS} weeks, got {weeks}")]
     Weeks {
         /// The number given.
         weeks: u32,
@@ -347,7 +353,7 @@ fn check_params(params: &SampleParams) -> Result<Season, SampleError> {
             learners: params.learners,
         });
     }
-    if !(4..=26).contains(&params.weeks) {
+    if !(MIN_WEEKS..=MAX_WEEKS).contains(&params.weeks) {
         return Err(SampleError::Weeks {
             weeks: params.weeks,
         });

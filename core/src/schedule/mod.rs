@@ -26,6 +26,7 @@ pub use holiday::{
     CALENDAR_FORMAT, CHINA, CalendarSet, Day, DayKind, Holiday, HolidayCalendar, HolidayError,
     HolidayYear, NoticeSource,
 };
+pub(crate) use local::in_supported_years;
 pub use local::{
     FIRST_DATE, LAST_DATE, LocalTimeError, MAX_SESSION_MINUTES, SessionTimes, TimedSession,
     resolve_local, session_times,
@@ -59,8 +60,8 @@ pub mod codes {
             zh: "{date} 的课次结束于 {value}，该本地时间在 {time_zone} 出现两次，且与开始时间分处时钟回拨两侧；请调整开始时间或时长";
         /// A date or instant outside the years 0001 to 9999.
         DATE_OUT_OF_RANGE = "date_out_of_range",
-            en: "{field} {value} is outside the years 0001 to 9999, which are the only years dates are written in; use a date within them",
-            zh: "{field} {value} 超出 0001 至 9999 年，日期只能写在这些年份内；请使用此范围内的日期";
+            en: "{field} {value} is outside the years 0001 to 9999 (a time with an offset is checked in UTC), which are the only years dates are written in; use a date within them",
+            zh: "{field} {value} 超出 0001 至 9999 年（带时差的时间按 UTC 检查），日期只能写在这些年份内；请使用此范围内的日期";
         /// A series with both or neither of `until` and `count`.
         SERIES_END = "series_end",
             en: "a series ends either on a date or after a number of sessions: give until or count, not both",

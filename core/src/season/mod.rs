@@ -33,11 +33,12 @@
 //! Everything is deterministic: the same bundle and options give the same
 //! bytes, whatever the order of the bundle's rows. The crate has no clock:
 //! the evaluation time is an option, and [`default_as_of`] offers the latest
-//! instant the bundle mentions.
+//! instant the bundle mentions that could be accepted.
 //!
 //! # Example
 //!
 //! ```
+//! use xuetong::attendance::AttendancePolicy;
 //! use xuetong::bundle::{MemoryBundle, read_bundle};
 //! use xuetong::problem::Locale;
 //! use xuetong::season::{OutputFile, SeasonOptions, default_as_of, run_season, write_output};
@@ -53,7 +54,7 @@
 //! let (bundle, report) = read_bundle(&files)?;
 //! assert!(report.is_clean());
 //!
-//! let as_of = default_as_of(&bundle).expect("the bundle has a session");
+//! let as_of = default_as_of(&bundle, &AttendancePolicy::default()).expect("the bundle has a session");
 //! let season = run_season(&bundle, SeasonOptions::new(as_of, "https://learn.example.org"))
 //!     .expect("the options are valid");
 //! assert_eq!(season.summary.sessions_held, 1);

@@ -1,14 +1,15 @@
 //! The settings of a season run, and the defaults a caller can derive from
 //! the bundle itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::attendance::{AttendancePolicy, OutcomeGrouping, TokenKey};
 use crate::bundle::Bundle;
 use crate::credit::{Ledger, RuleSet};
+use crate::id::SessionId;
 use crate::stats::{CoverageSettings, Period};
 
 use super::statistics::ScopeKind;
@@ -109,18 +110,43 @@ pub fn default_time_zone(bundle: &Bundle) -> Tz {
 /// and the end of the last day an outcome occurred or was recorded on (in
 /// [`default_time_zone`]). `None` when the bundle mentions no time at all.
 ///
+/// A scan counts only if it names a session of the bundle and was received
+/// by the time that session's check-in and check-out windows under `policy`
+/// have both closed. A later scan is rejected at any evaluation time, so a
+/// mistyped far-future scan time cannot move the default.
+///
 /// # Example
 ///
 /// ```
+/// use xuetong::attendance::AttendancePolicy;
 /// use xuetong::bundle::Bundle;
 /// use xuetong::season::default_as_of;
 ///
-/// assert_eq!(default_as_of(&Bundle::default()), None);
+/// assert_eq!(default_as_of(&Bundle::default(), &AttendancePolicy::default()), None);
 /// ```
-pub fn default_as_of(bundle: &Bundle) -> Option<DateTime<Utc>> {
+pub fn default_as_of(bundle: &Bundle, policy: &AttendancePolicy) -> Option<DateTime<Utc>> {
     let zone = default_time_zone(bundle);
     let sessions = bundle.sessions.iter().map(|timed| timed.times.ends_at);
-    let scans = bundle.scans.iter().map(|scan| scan.scanned_at);
+    let closing_minutes = policy
+        .check_in
+        .closes_after_end_minutes
+        .max(policy.check_out.closes_after_end_minutes);
+    let last_accepted: HashMap<SessionId, DateTime<Utc>> = bundle
+        .sessions
+        .iter()
+        .map(|timed| {
+            let closes = timed
+                .times
+                .ends_at
+                .checked_add_signed(Duration::minutes(i64::from(closing_minutes)))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            (timed.session.id, closes)
+        })
+        .collect();
+    let scans = bundle.scans.iter().filter_map(|scan| {
+        let closes = *last_accepted.get(&scan.session_id)?;
+        (scan.scanned_at <= closes).then_some(scan.scanned_at)
+    });
     let enrolments = bundle.enrolments.iter().flat_map(|enrolment| {
         [
             Some(enrolment.requested_at),

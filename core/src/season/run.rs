@@ -498,10 +498,8 @@ fn later_steps(
 /// the built-in `community`. Reports the problems of the rules chosen,
 /// including categories that the bundle's taxonomy lacks.
 ///
-/// NOTE: the reader leaves `bundle.rules` empty when `rules.json` is not
-/// UTF-8 JSON, so such a bundle gets `community` here. `xuetong run` stops
-/// before this on that read problem, but other callers, such as Python's
-/// `run_season`, do not.
+/// A bundle whose `rules.json` could not be read has no rule set here, so
+/// without `given` the reader's problem is reported again.
 fn choose_rules(
     bundle: &Bundle,
     given: Option<RuleSet>,
@@ -516,7 +514,13 @@ fn choose_rules(
                 return None;
             }
         },
-        (None, None) => (presets::community(), "rules"),
+        (None, None) => {
+            if let Some(problem) = &bundle.rules_problem {
+                problems.push(problem.clone());
+                return None;
+            }
+            (presets::community(), "rules")
+        }
     };
     let path = Path::root().join(root);
     let unknown = rule_set.check_categories(&bundle.taxonomy(), &path);

@@ -111,10 +111,15 @@ for (const file of files) {
     assert.equal(document.format, "xuetong.vectors/1");
     for (const vector of document.cases) {
       test(vector.name, async () => {
-        checkResult(call(vector.operation, vector.request), vector.expect);
-        checkResult(await callAsync(vector.operation, vector.request), vector.expect);
+        // call and callAsync take a request value, so a case given as text
+        // runs through callJson only.
+        if (vector.request_text === undefined) {
+          checkResult(call(vector.operation, vector.request), vector.expect);
+          checkResult(await callAsync(vector.operation, vector.request), vector.expect);
+        }
 
-        const response = JSON.parse(callJson(vector.operation, JSON.stringify(vector.request)));
+        const text = vector.request_text ?? JSON.stringify(vector.request);
+        const response = JSON.parse(callJson(vector.operation, text));
         assert.equal(response.format, "xuetong.response/1");
         const issues = response.ok ? undefined : response.problems;
         checkResult({ ok: response.ok, value: response.value, issues }, vector.expect);
