@@ -419,10 +419,11 @@ fn later_steps(
     let options = settings.options;
     let recorded_on = settings.recorded_on;
     observe(SeasonStep::Outcomes);
-    // NOTE: a province season (20 districts) peaked at 9.18 million KiB of
-    // resident memory (BENCHMARKS.md, "Statistics and writing step
-    // memory"), against a bar of 6 GB. The statistics and credits steps
-    // held the most, 9.13 and 9.10 million KiB.
+    // NOTE: a province season (20 districts) peaked at 9.15 million KiB of
+    // resident memory on an idle machine (BENCHMARKS.md, "After the
+    // thirteenth round"), against a bar of 6 GB. The statistics and
+    // credits steps held the most, 9.13 and 9.10 million KiB, in a run
+    // that sampled each step ("Statistics and writing step memory").
     // These outcomes (one per attended record with the default grouping, plus a
     // copy of the bundle's own, 152 bytes each) live to the end of the run,
     // beside the attendance records and the bundle. Per district of 54,611
