@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use xuetong::bundle::read_bundle_parallel;
 use xuetong::problem::Locale;
+use xuetong::season::season_rules;
 
 use xuetong_cli::folder::Folder;
 use xuetong_cli::output::{counted, grouped};
@@ -133,13 +134,19 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         return EXIT_BAD_INPUT;
     }
     let folder = Folder::new(path);
-    let (_, report) = match read_bundle_parallel(&folder) {
+    let (bundle, mut report) = match read_bundle_parallel(&folder) {
         Ok(read) => read,
         Err(error) => {
             complain!("error: {}: {error}", path.display());
             return EXIT_FAILURE;
         }
     };
+    // The reader has already reported a `rules.json` it could not read.
+    if bundle.rules_problem.is_none()
+        && let Err(found) = season_rules(&bundle, None)
+    {
+        report.problems.extend(found);
+    }
     for notice in &report.notices {
         say!("notice: {}: {}", notice.path, notice.message_in(locale));
     }

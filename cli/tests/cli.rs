@@ -978,6 +978,44 @@ fn run_with_unreadable_bundle_rules() {
 }
 
 #[test]
+fn validate_rejects_unknown_rule_category() {
+    let bundle = example_copy("validate-unknown-category");
+    let rules = text(
+        &repo()
+            .join("examples")
+            .join("rules")
+            .join("oulad-modules.json"),
+    );
+    let edited = rules.replacen(
+        r#"{"kinds": ["course_completion"]}"#,
+        r#"{"kinds": ["course_completion"], "categories": ["no_such_category"]}"#,
+        1,
+    );
+    assert_ne!(edited, rules, "the example's first rule changed");
+    std::fs::write(bundle.join("rules.json"), edited).unwrap();
+
+    let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+    assert_eq!(code(&validated), 1, "{}", stdout(&validated));
+    let found = stdout(&validated);
+    let line = found
+        .lines()
+        .find(|line| line.ends_with("[unknown_category]"))
+        .unwrap_or_else(|| panic!("no unknown_category in {found}"));
+    let (path, message) = line.split_once(": ").unwrap();
+    assert_eq!(path, "rules.json.rules[0].match.categories[0]");
+    assert!(message.contains("\"no_such_category\""), "{message}");
+    assert!(found.trim_end().ends_with("1 problem"), "{found}");
+
+    // A run names the file by its place in the folder, then the same path
+    // inside it, message and code.
+    let out = Scratch::new("run-unknown-category");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let inside = format!("rules.json: rules[0].match.categories[0]: {message}");
+    assert!(stderr(&output).contains(&inside), "{}", stderr(&output));
+}
+
+#[test]
 fn run_default_time_ignores_far_future_scan() {
     // The scan is rejected as too late for its session, so it must not
     // move the evaluation time, and with it the recording date, to 9999.

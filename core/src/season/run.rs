@@ -496,29 +496,36 @@ fn later_steps(
 }
 
 /// Picks the rule set: the one given, else the bundle's `rules.json`, else
-/// the built-in `community`. Reports the problems of the rules chosen,
-/// including categories that the bundle's taxonomy lacks.
-///
-/// A bundle whose `rules.json` could not be read has no rule set here, so
-/// without `given` the reader's problem is reported again.
+/// the built-in `community`, and adds the problems of the rules chosen to
+/// `problems`.
 fn choose_rules(
     bundle: &Bundle,
     given: Option<RuleSet>,
     problems: &mut Problems,
 ) -> Option<RuleSet> {
+    season_rules(bundle, given)
+        .map_err(|found| problems.extend(found))
+        .ok()
+}
+
+/// Chooses the rule set a season of `bundle` credits with: `given`, else
+/// the bundle's `rules.json`, else the built-in `community`.
+///
+/// Fails with the problems of the rules chosen, including categories that
+/// the bundle's taxonomy lacks (`unknown_category`). Checking a bundle
+/// before a run calls this too, so that it finds what the run would stop
+/// on. A bundle whose `rules.json` could not be read has no rule set here,
+/// so without `given` the reader's problem is reported again.
+pub fn season_rules(bundle: &Bundle, given: Option<RuleSet>) -> Result<RuleSet, Problems> {
     let (rule_set, root) = match (given, &bundle.rules) {
         (Some(rule_set), _) => (rule_set, "rules"),
         (None, Some(text)) => match parse_rule_set(text) {
             Ok(rule_set) => (rule_set, RULES_FILE),
-            Err(found) => {
-                problems.extend(under(RULES_FILE, found));
-                return None;
-            }
+            Err(found) => return Err(under(RULES_FILE, found)),
         },
         (None, None) => {
             if let Some(problem) = &bundle.rules_problem {
-                problems.push(problem.clone());
-                return None;
+                return Err(Problems(vec![problem.clone()]));
             }
             (presets::community(), "rules")
         }
@@ -526,10 +533,9 @@ fn choose_rules(
     let path = Path::root().join(root);
     let unknown = rule_set.check_categories(&bundle.taxonomy(), &path);
     if !unknown.is_empty() {
-        problems.extend(unknown);
-        return None;
+        return Err(unknown);
     }
-    Some(rule_set)
+    Ok(rule_set)
 }
 
 /// Moves problems under the path segment `root`.
