@@ -1016,6 +1016,33 @@ fn validate_rejects_unknown_rule_category() {
 }
 
 #[test]
+fn folder_named_like_bundle_file_stops() {
+    // Left out, the folder would let a run credit with the built-in rules
+    // or without excusals. It stops both commands as an unreadable file of
+    // that name does.
+    for name in ["rules.json", "excusals.csv"] {
+        let bundle = example_copy(&format!("folder-file-{name}"));
+        let _ = std::fs::remove_file(bundle.join(name));
+        std::fs::create_dir(bundle.join(name)).unwrap();
+        let failed = format!("failed to read {name}");
+
+        let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+        assert_eq!(code(&validated), 3, "{name}: {}", stdout(&validated));
+        assert!(
+            stderr(&validated).contains(&failed),
+            "{}",
+            stderr(&validated)
+        );
+
+        let out = Scratch::new(&format!("folder-file-out-{name}"));
+        let output = run_bundle(&bundle, &out, &[]);
+        assert_eq!(code(&output), 3, "{name}: {}", stderr(&output));
+        assert!(stderr(&output).contains(&failed), "{}", stderr(&output));
+        assert!(!out.join("credit_ledger.json").exists(), "{name}");
+    }
+}
+
+#[test]
 fn run_default_time_ignores_far_future_scan() {
     // The scan is rejected as too late for its session, so it must not
     // move the evaluation time, and with it the recording date, to 9999.
