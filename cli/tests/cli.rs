@@ -1025,6 +1025,7 @@ fn folder_named_like_bundle_file_stops() {
         let _ = std::fs::remove_file(bundle.join(name));
         std::fs::create_dir(bundle.join(name)).unwrap();
         let failed = format!("failed to read {name}");
+        let advice = "a file of this name is needed, not a folder: move the folder away";
 
         let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
         assert_eq!(code(&validated), 3, "{name}: {}", stdout(&validated));
@@ -1033,11 +1034,17 @@ fn folder_named_like_bundle_file_stops() {
             "{}",
             stderr(&validated)
         );
+        assert!(
+            stderr(&validated).trim_end().ends_with(advice),
+            "{}",
+            stderr(&validated)
+        );
 
         let out = Scratch::new(&format!("folder-file-out-{name}"));
         let output = run_bundle(&bundle, &out, &[]);
         assert_eq!(code(&output), 3, "{name}: {}", stderr(&output));
         assert!(stderr(&output).contains(&failed), "{}", stderr(&output));
+        assert!(stderr(&output).contains(advice), "{}", stderr(&output));
         assert!(!out.join("credit_ledger.json").exists(), "{name}");
     }
 }
