@@ -1016,6 +1016,35 @@ fn validate_rejects_unknown_rule_category() {
 }
 
 #[test]
+fn draft_bundle_rules_named_in_place() {
+    let bundle = example_copy("validate-draft-rules");
+    let scratch = Scratch::new("draft-bundle-rules");
+    std::fs::copy(draft_rules(&scratch), bundle.join("rules.json")).unwrap();
+
+    let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+    assert_eq!(code(&validated), 1, "{}", stdout(&validated));
+    let found = stdout(&validated);
+    let line = found
+        .lines()
+        .find(|line| line.ends_with("[rule_set_not_published]"))
+        .unwrap_or_else(|| panic!("no rule_set_not_published in {found}"));
+    assert!(line.starts_with("rules.json: "), "{line}");
+    assert!(found.trim_end().ends_with("1 problem"), "{found}");
+
+    // The run names the bundle's file, not the built-in rules.
+    let out = Scratch::new("run-draft-bundle-rules");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let named = format!("{}: ", bundle.join("rules.json").display());
+    let problem = stderr(&output)
+        .lines()
+        .find(|line| line.ends_with("[rule_set_not_published]"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no rule_set_not_published in {}", stderr(&output)));
+    assert!(problem.starts_with(&named), "{problem}");
+}
+
+#[test]
 fn folder_named_like_bundle_file_stops() {
     // Left out, the folder would let a run credit with the built-in rules
     // or without excusals. It stops both commands as an unreadable file of
