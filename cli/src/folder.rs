@@ -19,9 +19,14 @@ impl Folder {
     }
 }
 
-/// Returns whether `name` is the name of a file of the bundle format.
-fn is_bundle_file(name: &str) -> bool {
-    name == RULES_FILE || CSV_FILES.iter().any(|&(file, _)| file == name)
+/// Returns whether a folder called `name` is listed: one named like a
+/// bundle file or like a data file, such as `Rules.json`.
+fn folder_listed(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name == RULES_FILE
+        || CSV_FILES.iter().any(|&(file, _)| file == name)
+        || lower.ends_with(".csv")
+        || lower.ends_with(".json")
 }
 
 impl BundleSource for Folder {
@@ -32,12 +37,12 @@ impl BundleSource for Folder {
             let name = entry.file_name().to_string_lossy().into_owned();
             // A link to a file is a file of the bundle. A broken link is
             // listed too, so that opening it fails. A folder is left out
-            // unless it is named like a bundle file. Such a folder is listed
-            // so that reading it fails, because leaving it out would run
-            // without, say, the bundle's rules.
+            // unless it is named like a bundle file, so that reading it
+            // fails rather than run without, say, the bundle's rules, or
+            // like a data file, so that it is reported as unknown.
             let kind = entry.file_type()?;
             let folder = entry.path().is_dir();
-            if kind.is_file() || kind.is_symlink() && !folder || folder && is_bundle_file(&name) {
+            if kind.is_file() || kind.is_symlink() && !folder || folder && folder_listed(&name) {
                 names.push(name);
             }
         }
@@ -100,13 +105,14 @@ mod tests {
         let bundle = dir.join("bundle");
         std::fs::create_dir_all(bundle.join("old")).unwrap();
         std::fs::create_dir_all(bundle.join("rules.json")).unwrap();
+        std::fs::create_dir_all(bundle.join("Scans.CSV")).unwrap();
         std::os::unix::fs::symlink(&shared, bundle.join("venues.csv")).unwrap();
         std::os::unix::fs::symlink(dir.join("gone.csv"), bundle.join("scans.csv")).unwrap();
         let folder = Folder::new(&bundle);
         assert_eq!(
             folder.file_names().unwrap(),
-            ["rules.json", "scans.csv", "venues.csv"],
-            "a folder is listed only when named like a bundle file"
+            ["Scans.CSV", "rules.json", "scans.csv", "venues.csv"],
+            "a folder is listed only when named like a bundle or data file"
         );
         assert!(folder.open("venues.csv").unwrap().is_some());
         assert!(
