@@ -1,8 +1,12 @@
 //! Reading and writing season bundles: the example bundle, a bundle with
 //! deliberately broken files, and the byte-for-byte round trip of names.
 
+use std::io;
+
 use serde_json::{Value, json};
-use xuetong::bundle::{Bundle, Encoding, MemoryBundle, ReadReport, read_bundle, write_bundle};
+use xuetong::bundle::{
+    Bundle, BundleSink, BundleSource, Encoding, MemoryBundle, ReadReport, read_bundle, write_bundle,
+};
 use xuetong::problem::Problem;
 use xuetong_tests::{load_folder, repo_root};
 
@@ -293,6 +297,57 @@ fn bundle_without_rules_removes_rules_file() {
     assert!(!files.files.contains_key("rules.json"));
     let (again, _) = read(&files);
     assert_eq!(again.rules, None);
+}
+
+/// A bundle store whose files can be listed but neither read nor
+/// created, as on a full disk or a folder without permissions.
+struct FailingStore;
+
+impl BundleSource for FailingStore {
+    fn file_names(&self) -> io::Result<Vec<String>> {
+        Ok(vec!["venues.csv".to_owned()])
+    }
+
+    fn open(&self, _name: &str) -> io::Result<Option<Box<dyn io::Read + '_>>> {
+        Err(io::Error::other("permission denied"))
+    }
+}
+
+impl BundleSink for FailingStore {
+    fn create(&mut self, _name: &str) -> io::Result<Box<dyn io::Write + '_>> {
+        Err(io::Error::other("no space left on device"))
+    }
+
+    fn remove(&mut self, _name: &str) -> io::Result<()> {
+        Err(io::Error::other("permission denied"))
+    }
+}
+
+#[test]
+fn io_errors_advise_by_action() {
+    let read_error = read_bundle(&FailingStore).unwrap_err().to_string();
+    assert!(
+        read_error.starts_with("failed to read venues.csv"),
+        "{read_error}"
+    );
+    assert!(
+        read_error.ends_with("check that it exists and is readable"),
+        "{read_error}"
+    );
+
+    let write_error = write_bundle(&Bundle::default(), &mut FailingStore)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        write_error.starts_with("failed to write categories.csv"),
+        "{write_error}"
+    );
+    assert!(
+        write_error.contains("folder exists and is writable"),
+        "{write_error}"
+    );
+    assert!(write_error.contains("the disk has room"), "{write_error}");
+    assert!(!write_error.contains("readable"), "{write_error}");
 }
 
 #[test]

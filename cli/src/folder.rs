@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
-use xuetong::bundle::{BundleSink, BundleSource};
+use xuetong::bundle::{BundleSink, BundleSource, CSV_FILES, RULES_FILE};
 
 /// A bundle folder on disk.
 #[derive(Debug)]
@@ -19,16 +19,31 @@ impl Folder {
     }
 }
 
+/// Returns whether a folder called `name` is listed: one named like a
+/// bundle file or like a data file, such as `Rules.json`.
+fn folder_listed(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name == RULES_FILE
+        || CSV_FILES.iter().any(|&(file, _)| file == name)
+        || lower.ends_with(".csv")
+        || lower.ends_with(".json")
+}
+
 impl BundleSource for Folder {
     fn file_names(&self) -> io::Result<Vec<String>> {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
-            // A link to a file is a file of the bundle, and only folders are
-            // left out. A broken link is listed too, so that opening it fails.
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // A link to a file is a file of the bundle. A broken link is
+            // listed too, so that opening it fails. A folder is left out
+            // unless it is named like a bundle file, so that reading it
+            // fails rather than run without, say, the bundle's rules, or
+            // like a data file, so that it is reported as unknown.
             let kind = entry.file_type()?;
-            if kind.is_file() || kind.is_symlink() && !entry.path().is_dir() {
-                names.push(entry.file_name().to_string_lossy().into_owned());
+            let folder = entry.path().is_dir();
+            if kind.is_file() || kind.is_symlink() && !folder || folder && folder_listed(&name) {
+                names.push(name);
             }
         }
         names.sort();
@@ -89,10 +104,16 @@ mod tests {
         std::fs::write(&shared, "id\n").unwrap();
         let bundle = dir.join("bundle");
         std::fs::create_dir_all(bundle.join("old")).unwrap();
+        std::fs::create_dir_all(bundle.join("rules.json")).unwrap();
+        std::fs::create_dir_all(bundle.join("Scans.CSV")).unwrap();
         std::os::unix::fs::symlink(&shared, bundle.join("venues.csv")).unwrap();
         std::os::unix::fs::symlink(dir.join("gone.csv"), bundle.join("scans.csv")).unwrap();
         let folder = Folder::new(&bundle);
-        assert_eq!(folder.file_names().unwrap(), ["scans.csv", "venues.csv"]);
+        assert_eq!(
+            folder.file_names().unwrap(),
+            ["Scans.CSV", "rules.json", "scans.csv", "venues.csv"],
+            "a folder is listed only when named like a bundle or data file"
+        );
         assert!(folder.open("venues.csv").unwrap().is_some());
         assert!(
             folder.open("scans.csv").is_err(),

@@ -12,8 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xuetong::bundle::read_bundle_parallel;
-use xuetong::problem::Locale;
+use xuetong::bundle::{RULES_FILE, read_bundle_parallel};
+use xuetong::credit::{RuleSetStatus, codes};
+use xuetong::problem::{Locale, Path, Problem};
+use xuetong::season::season_rules;
 
 use xuetong_cli::folder::Folder;
 use xuetong_cli::output::{counted, grouped};
@@ -133,13 +135,29 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         return EXIT_BAD_INPUT;
     }
     let folder = Folder::new(path);
-    let (_, report) = match read_bundle_parallel(&folder) {
+    let (bundle, mut report) = match read_bundle_parallel(&folder) {
         Ok(read) => read,
         Err(error) => {
             complain!("error: {}: {error}", path.display());
             return EXIT_FAILURE;
         }
     };
+    // The reader has already reported a `rules.json` it could not read.
+    if bundle.rules_problem.is_none() {
+        match season_rules(&bundle, None) {
+            Err(found) => report.problems.extend(found),
+            // A run records credits, so it stops on a draft, but only after
+            // evaluating attendance.
+            Ok(rules) if bundle.rules.is_some() && rules.status != RuleSetStatus::Published => {
+                report.problems.push(
+                    Problem::new(codes::RULE_SET_NOT_PUBLISHED, Path::root().join(RULES_FILE))
+                        .with("id", rules.id.as_str())
+                        .with("version", rules.version),
+                );
+            }
+            Ok(_) => {}
+        }
+    }
     for notice in &report.notices {
         say!("notice: {}: {}", notice.path, notice.message_in(locale));
     }

@@ -978,6 +978,107 @@ fn run_with_unreadable_bundle_rules() {
 }
 
 #[test]
+fn validate_rejects_unknown_rule_category() {
+    let bundle = example_copy("validate-unknown-category");
+    let rules = text(
+        &repo()
+            .join("examples")
+            .join("rules")
+            .join("oulad-modules.json"),
+    );
+    let edited = rules.replacen(
+        r#"{"kinds": ["course_completion"]}"#,
+        r#"{"kinds": ["course_completion"], "categories": ["no_such_category"]}"#,
+        1,
+    );
+    assert_ne!(edited, rules, "the example's first rule changed");
+    std::fs::write(bundle.join("rules.json"), edited).unwrap();
+
+    let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+    assert_eq!(code(&validated), 1, "{}", stdout(&validated));
+    let found = stdout(&validated);
+    let line = found
+        .lines()
+        .find(|line| line.ends_with("[unknown_category]"))
+        .unwrap_or_else(|| panic!("no unknown_category in {found}"));
+    let (path, message) = line.split_once(": ").unwrap();
+    assert_eq!(path, "rules.json.rules[0].match.categories[0]");
+    assert!(message.contains("\"no_such_category\""), "{message}");
+    assert!(found.trim_end().ends_with("1 problem"), "{found}");
+
+    // A run names the file by its place in the folder, then the same path
+    // inside it, message and code.
+    let out = Scratch::new("run-unknown-category");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let inside = format!("rules.json: rules[0].match.categories[0]: {message}");
+    assert!(stderr(&output).contains(&inside), "{}", stderr(&output));
+}
+
+#[test]
+fn draft_bundle_rules_named_in_place() {
+    let bundle = example_copy("validate-draft-rules");
+    let scratch = Scratch::new("draft-bundle-rules");
+    std::fs::copy(draft_rules(&scratch), bundle.join("rules.json")).unwrap();
+
+    let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+    assert_eq!(code(&validated), 1, "{}", stdout(&validated));
+    let found = stdout(&validated);
+    let line = found
+        .lines()
+        .find(|line| line.ends_with("[rule_set_not_published]"))
+        .unwrap_or_else(|| panic!("no rule_set_not_published in {found}"));
+    assert!(line.starts_with("rules.json: "), "{line}");
+    assert!(found.trim_end().ends_with("1 problem"), "{found}");
+
+    // The run names the bundle's file, not the built-in rules.
+    let out = Scratch::new("run-draft-bundle-rules");
+    let output = run_bundle(&bundle, &out, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let named = format!("{}: ", bundle.join("rules.json").display());
+    let problem = stderr(&output)
+        .lines()
+        .find(|line| line.ends_with("[rule_set_not_published]"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no rule_set_not_published in {}", stderr(&output)));
+    assert!(problem.starts_with(&named), "{problem}");
+}
+
+#[test]
+fn folder_named_like_bundle_file_stops() {
+    // Left out, the folder would let a run credit with the built-in rules
+    // or without excusals. It stops both commands as an unreadable file of
+    // that name does.
+    for name in ["rules.json", "excusals.csv"] {
+        let bundle = example_copy(&format!("folder-file-{name}"));
+        let _ = std::fs::remove_file(bundle.join(name));
+        std::fs::create_dir(bundle.join(name)).unwrap();
+        let failed = format!("failed to read {name}");
+        let advice = "a file of this name is needed, not a folder: move the folder away";
+
+        let validated = xuetong(&["validate", bundle.to_str().unwrap()]);
+        assert_eq!(code(&validated), 3, "{name}: {}", stdout(&validated));
+        assert!(
+            stderr(&validated).contains(&failed),
+            "{}",
+            stderr(&validated)
+        );
+        assert!(
+            stderr(&validated).trim_end().ends_with(advice),
+            "{}",
+            stderr(&validated)
+        );
+
+        let out = Scratch::new(&format!("folder-file-out-{name}"));
+        let output = run_bundle(&bundle, &out, &[]);
+        assert_eq!(code(&output), 3, "{name}: {}", stderr(&output));
+        assert!(stderr(&output).contains(&failed), "{}", stderr(&output));
+        assert!(stderr(&output).contains(advice), "{}", stderr(&output));
+        assert!(!out.join("credit_ledger.json").exists(), "{name}");
+    }
+}
+
+#[test]
 fn run_default_time_ignores_far_future_scan() {
     // The scan is rejected as too late for its session, so it must not
     // move the evaluation time, and with it the recording date, to 9999.

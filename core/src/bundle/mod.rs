@@ -198,7 +198,7 @@ impl PartialEq for Bundle {
 #[derive(Debug, Error)]
 pub enum BundleError {
     /// A file could not be listed, opened, read, written or removed.
-    #[error("failed to {action} {file}: {source}; check that it exists and is readable")]
+    #[error("failed to {action} {file}: {source}; {}", io_advice(.action, .source))]
     Io {
         /// The failed action: `list`, `read`, `write` or `remove`.
         action: &'static str,
@@ -208,6 +208,19 @@ pub enum BundleError {
         #[source]
         source: io::Error,
     },
+}
+
+/// Returns what to check after `error`, met while doing `action` (`list`,
+/// `read`, `write` or `remove`) on a file.
+pub(crate) fn io_advice(action: &str, error: &std::io::Error) -> &'static str {
+    if error.kind() == std::io::ErrorKind::IsADirectory {
+        return "a file of this name is needed, not a folder: move the folder away";
+    }
+    match action {
+        "write" => "check that its folder exists and is writable and that the disk has room",
+        "remove" => "check that its folder is writable",
+        _ => "check that it exists and is readable",
+    }
 }
 
 /// Reads a bundle and reports every problem of every file and row.

@@ -76,7 +76,7 @@ pub struct Import {
 #[derive(Debug, Error)]
 pub enum ImportError {
     /// A file could not be listed, opened or read.
-    #[error("failed to {action} {file}: {source}; check that it exists and is readable")]
+    #[error("failed to {action} {file}: {source}; {}", crate::bundle::io_advice(.action, .source))]
     Io {
         /// The action that failed: `list` or `read`.
         action: &'static str,

@@ -80,6 +80,6 @@ pub use output::{
 };
 pub use run::{
     Season, SeasonStep, SeasonSummary, run_season, run_season_alongside, run_season_observed,
-    run_season_with_scans,
+    run_season_with_scans, season_rules,
 };
 pub use statistics::{ScopeKind, ScopeStatistics};

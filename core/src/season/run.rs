@@ -163,8 +163,9 @@ pub struct SeasonSummary {
 /// - `home_page`: not an absolute http or https URL (`invalid_iri`);
 /// - `rules` (or `rules.json` for the bundle's own rules): rules that do not
 ///   parse or that name categories the bundle's taxonomy lacks;
-/// - `rules`: a draft (`rule_set_not_published`), or a version the previous
-///   ledger recorded with other rules (`rule_set_changed`);
+/// - `rules` (or `rules.json`): a draft (`rule_set_not_published`), or a
+///   version the previous ledger recorded with other rules
+///   (`rule_set_changed`);
 /// - `period.last_day`: a period that ends before it starts
 ///   (`ends_before_start`);
 /// - `coverage`: learning-circle settings out of range (`out_of_range`),
@@ -299,6 +300,8 @@ struct LaterSteps {
 /// The settings of a run that the steps after attendance read.
 struct LaterSettings<'r> {
     rule_set: &'r RuleSet,
+    /// The path segment that problems of `rule_set` go under.
+    rules_root: &'static str,
     recorded_on: NaiveDate,
     previous_ledger: Option<Ledger>,
     options: &'r SeasonOptions,
@@ -321,6 +324,11 @@ fn run_steps_alongside<'b>(
     let xapi_options = XapiOptions::new(&options.home_page, time_zone)
         .map_err(|found| problems.extend(found))
         .ok();
+    let rules_root = if options.rules.is_none() && bundle.rules.is_some() {
+        RULES_FILE
+    } else {
+        "rules"
+    };
     let rule_set = choose_rules(bundle, options.rules.take(), &mut problems);
     let (Some(xapi_options), Some(rule_set), true) = (xapi_options, rule_set, problems.is_empty())
     else {
@@ -344,6 +352,7 @@ fn run_steps_alongside<'b>(
 
     let mut settings = LaterSettings {
         rule_set: &rule_set,
+        rules_root,
         recorded_on,
         previous_ledger: options.previous_ledger.take(),
         options: &options,
@@ -459,7 +468,7 @@ fn later_steps(
     // statistics allocate. Only the skipped outcomes are kept.
     let skipped = ledger
         .record_owned(computation, recorded_on)
-        .map_err(|found| under("rules", found))?;
+        .map_err(|found| under(settings.rules_root, found))?;
 
     observe(SeasonStep::Clubs);
     let years = season_years(bundle, recorded_on);
@@ -496,29 +505,36 @@ fn later_steps(
 }
 
 /// Picks the rule set: the one given, else the bundle's `rules.json`, else
-/// the built-in `community`. Reports the problems of the rules chosen,
-/// including categories that the bundle's taxonomy lacks.
-///
-/// A bundle whose `rules.json` could not be read has no rule set here, so
-/// without `given` the reader's problem is reported again.
+/// the built-in `community`, and adds the problems of the rules chosen to
+/// `problems`.
 fn choose_rules(
     bundle: &Bundle,
     given: Option<RuleSet>,
     problems: &mut Problems,
 ) -> Option<RuleSet> {
+    season_rules(bundle, given)
+        .map_err(|found| problems.extend(found))
+        .ok()
+}
+
+/// Chooses the rule set a season of `bundle` credits with: `given`, else
+/// the bundle's `rules.json`, else the built-in `community`.
+///
+/// Fails with the problems of the rules chosen, including categories that
+/// the bundle's taxonomy lacks (`unknown_category`). A draft is returned
+/// like any rule set, because the run stops on it only when it records
+/// credits. A bundle whose `rules.json` could not be read has no rule set
+/// here, so without `given` the reader's problem is reported again.
+pub fn season_rules(bundle: &Bundle, given: Option<RuleSet>) -> Result<RuleSet, Problems> {
     let (rule_set, root) = match (given, &bundle.rules) {
         (Some(rule_set), _) => (rule_set, "rules"),
         (None, Some(text)) => match parse_rule_set(text) {
             Ok(rule_set) => (rule_set, RULES_FILE),
-            Err(found) => {
-                problems.extend(under(RULES_FILE, found));
-                return None;
-            }
+            Err(found) => return Err(under(RULES_FILE, found)),
         },
         (None, None) => {
             if let Some(problem) = &bundle.rules_problem {
-                problems.push(problem.clone());
-                return None;
+                return Err(Problems(vec![problem.clone()]));
             }
             (presets::community(), "rules")
         }
@@ -526,10 +542,9 @@ fn choose_rules(
     let path = Path::root().join(root);
     let unknown = rule_set.check_categories(&bundle.taxonomy(), &path);
     if !unknown.is_empty() {
-        problems.extend(unknown);
-        return None;
+        return Err(unknown);
     }
-    Some(rule_set)
+    Ok(rule_set)
 }
 
 /// Moves problems under the path segment `root`.
