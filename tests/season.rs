@@ -171,8 +171,8 @@ fn default_evaluation_time_skips_unacceptable_scans() {
     bundle.scans.push(orphan);
     assert_eq!(default_as_of(&bundle, &policy), Some(last_end));
 
-    // A check-out at the last session 30 minutes after its end, the default
-    // check-out window, can still be accepted, so it counts.
+    // The default check-out window closes 30 minutes after a session ends.
+    // A check-out at that moment can still be accepted, so it counts.
     let mut check_out = template;
     check_out.session_id = session;
     check_out.scanned_at = last_end + chrono::Duration::minutes(30);

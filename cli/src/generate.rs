@@ -78,10 +78,9 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
 
 /// Generates the sample that `params` describe and writes it to the folder
 /// `out`, with a progress bar on a terminal. On an error it prints the
-/// error and returns the exit code: usage for parameters out of range, bad
-/// input for an `out` that is not a folder and cannot be made one or that
-/// this user may not write into, failure when the folder cannot be written
-/// for another reason.
+/// error and returns the exit code. Parameters out of range are a usage
+/// error. An `out` that cannot be made a folder, or that this user may not
+/// write into, is bad input. Any other failure to write is a failure.
 pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, u8> {
     if let Some(message) = out_folder_problem(out, "the bundle") {
         complain!("error: {message}");

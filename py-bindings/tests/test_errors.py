@@ -108,8 +108,8 @@ def test_request_that_contains_itself() -> None:
     problems = caught.value.errors()
     assert [(p["code"], p["path"]) for p in problems] == [("invalid_request", ("note", "note"))]
     assert "contains itself" in problems[0]["message"]
-    # Stopped only at 128 levels, a list that holds itself twice was
-    # walked 2^128 times.
+    # A list that contains itself twice would be walked 2^128 times if
+    # only the depth limit of 128 levels stopped it.
     twice: list[object] = []
     twice += [twice, twice]
     with pytest.raises(ValidationError) as caught:

@@ -95,9 +95,9 @@ pub fn listing(folder: &Path) -> Vec<String> {
     names
 }
 
-/// Creates the folder `read-only` in `parent`, with the empty files named
-/// `files` in it, without write permission and returns it, or `None` when
-/// this user may write into it anyway, as root may, so that the test has
+/// Creates the folder `read-only` in `parent`, with empty files named
+/// `files` in it, and removes its write permission. Returns `None` when this
+/// user may write into it anyway, as root may, because the test then has
 /// nothing to check.
 #[cfg(unix)]
 pub fn read_only_folder(parent: &Path, files: &[&str]) -> Option<PathBuf> {

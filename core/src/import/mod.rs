@@ -120,8 +120,8 @@ pub enum ImportError {
         /// Every column the importer reads from this file, separated by commas.
         expected: String,
     },
-    /// A column named twice in a file's header, so that the importer could
-    /// not tell which of the two holds the value.
+    /// A column named twice in a file's header, so that the importer cannot
+    /// tell which of the two contains the value.
     #[error(
         "{file} names column \"{column}\" twice, at positions {first_position} and {position}; remove or rename one of them"
     )]
