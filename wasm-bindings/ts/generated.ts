@@ -10,6 +10,7 @@ export type ProblemCode =
   | "invalid_date"
   | "invalid_time"
   | "invalid_instant"
+  | "invalid_leap_second"
   | "invalid_time_zone"
   | "invalid_integer"
   | "out_of_range"
@@ -194,6 +195,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "invalid_date",
   "invalid_time",
   "invalid_instant",
+  "invalid_leap_second",
   "invalid_time_zone",
   "invalid_integer",
   "out_of_range",
