@@ -477,6 +477,47 @@ fn header_problems_reject_the_file() {
 }
 
 #[test]
+fn semicolons_and_tabs_are_named() {
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id;display_name\n20000000-0000-4000-8000-000000000001;Zhou\n",
+    );
+    files.insert(
+        "instructors.csv",
+        "id\tdisplay_name\n30000000-0000-4000-8000-000000000001\tLi\n",
+    );
+    // One column whose name has a semicolon but no known part stays unknown.
+    files.insert("excusals.csv", "comment;note\n");
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "missing_column".to_owned(),
+                json!(["excusals.csv", 1, "learner_id"])
+            ),
+            (
+                "missing_column".to_owned(),
+                json!(["excusals.csv", 1, "session_id"])
+            ),
+            (
+                "unknown_column".to_owned(),
+                json!(["excusals.csv", 1, "comment;note"])
+            ),
+            ("wrong_separator".to_owned(), json!(["instructors.csv", 1])),
+            ("wrong_separator".to_owned(), json!(["learners.csv", 1])),
+        ]
+    );
+    let tab = report
+        .problems
+        .iter()
+        .find(|problem| problem.params.get("file") == Some(&json!("instructors.csv")))
+        .unwrap();
+    assert!(tab.message.contains(r#""\t""#), "{}", tab.message);
+}
+
+#[test]
 fn unreadable_encodings() {
     let mut files = minimal();
     // "Zoë" in Latin-1: neither UTF-8 nor GB18030.
