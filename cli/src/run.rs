@@ -715,6 +715,7 @@ fn source_of(problem: &Problem, args: &RunArgs) -> (String, Problem) {
         ),
         RULES_FILE => args.bundle.join(RULES_FILE).display().to_string(),
         "home_page" => "--home-page".to_owned(),
+        "as_of" => "--as-of".to_owned(),
         _ => return (args.bundle.display().to_string(), rest),
     };
     rest.path.0.remove(0);

@@ -575,6 +575,18 @@ fn run_bad_input_names_file() {
     let home = run_example(&dir.join("out"), &["--home-page", "learn.example.org"]);
     assert_eq!(code(&home), 1);
     assert!(stderr(&home).contains("--home-page"), "{}", stderr(&home));
+
+    // The example's venues are in Shanghai, where this instant is already
+    // 1 January 10000, the date the ledger would record credits on.
+    let late = run_example(&dir.join("out"), &["--as-of", "9999-12-31T23:59:59Z"]);
+    assert_eq!(code(&late), 1);
+    let messages = stderr(&late);
+    assert!(messages.contains("--as-of: "), "{messages}");
+    assert!(messages.contains("[as_of_out_of_range]"), "{messages}");
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written for a late as_of"
+    );
 }
 
 #[test]

@@ -148,6 +148,7 @@ export type ProblemCode =
   | "duplicate_input_id"
   | "unknown_operation"
   | "invalid_request"
+  | "as_of_out_of_range"
   | "invalid_rule_id"
   | "duplicate_rule_id"
   | "empty_rule_set"
@@ -334,6 +335,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "duplicate_input_id",
   "unknown_operation",
   "invalid_request",
+  "as_of_out_of_range",
   "invalid_rule_id",
   "duplicate_rule_id",
   "empty_rule_set",
