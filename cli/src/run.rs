@@ -170,13 +170,19 @@ fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
         .collect()
 }
 
+/// Reads `--as-of` as the bundle reader reads a scan's time, so that the
+/// option rejects the same misplaced seconds of 60 and UTC years past 9999.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(trim_spaces(text))
-        .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| {
+    DateTime::<Utc>::from_text(trim_spaces(text)).map_err(|invalid| {
+        let message = if invalid.code == xuetong::problem::codes::INVALID_LEAP_SECOND {
+            "a second of 60 is a leap second only at 23:59:60 UTC on the last day of a month; write the second as 59"
+        } else if invalid.code == xuetong::schedule::codes::DATE_OUT_OF_RANGE {
+            "the time falls outside the years 0001 to 9999 in UTC; give a time within them"
+        } else {
             "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
-                .to_owned()
-        })
+        };
+        message.to_owned()
+    })
 }
 
 fn parse_zone(text: &str) -> Result<Tz, String> {

@@ -1262,6 +1262,23 @@ fn run_period_trims_like_a_date_cell() {
     );
 }
 
+#[test]
+fn run_as_of_reads_like_a_scan_time() {
+    let out = Scratch::new("run-as-of-instant");
+    let run = |extra: &[&str]| run_example(&out, extra);
+    // A second of 60 outside a leap second, and a UTC year past 9999, are
+    // invalid values of --as-of as they are of a scan's time.
+    let instants = [
+        ("2026-03-02T08:59:60+08:00", "leap second"),
+        ("9999-12-31T23:30:00-01:00", "0001 to 9999"),
+    ];
+    for (value, reason) in instants {
+        let output = run(&["--as-of", value]);
+        assert_eq!(code(&output), 2, "{value}: {}", stderr(&output));
+        assert!(stderr(&output).contains(reason), "{}", stderr(&output));
+    }
+}
+
 /// A credit rule set that the season refuses after attendance: a draft
 /// cannot record credits.
 fn draft_rules(folder: &Path) -> PathBuf {
