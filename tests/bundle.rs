@@ -489,10 +489,20 @@ fn semicolons_and_tabs_are_named() {
     );
     // One column whose name has a semicolon but no known part stays unknown.
     files.insert("excusals.csv", "comment;note\n");
+    // One known column and no separator lacks the other columns.
+    files.insert("categories.csv", "key\n");
     let (_, report) = read(&files);
     assert_eq!(
         code_paths(&report.problems),
         vec![
+            (
+                "missing_column".to_owned(),
+                json!(["categories.csv", 1, "name_en"])
+            ),
+            (
+                "missing_column".to_owned(),
+                json!(["categories.csv", 1, "name_zh"])
+            ),
             (
                 "missing_column".to_owned(),
                 json!(["excusals.csv", 1, "learner_id"])

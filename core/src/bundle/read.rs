@@ -473,10 +473,12 @@ fn non_comma_separator<T: Record>(header: &csv::ByteRecord) -> Option<&'static s
     [(';', ";"), ('\t', "\\t")]
         .into_iter()
         .find(|(separator, _)| {
-            text.split(*separator).any(|name| {
-                let name = name.trim().to_ascii_lowercase();
-                T::FIELDS.iter().any(|spec| spec.name == name)
-            })
+            // A header of one column name has no separator at all.
+            text.contains(*separator)
+                && text.split(*separator).any(|name| {
+                    let name = name.trim().to_ascii_lowercase();
+                    T::FIELDS.iter().any(|spec| spec.name == name)
+                })
         })
         .map(|(_, written)| written)
 }
