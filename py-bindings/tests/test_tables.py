@@ -116,6 +116,56 @@ def test_naive_timestamps_reject_the_table() -> None:
         result.raise_for_problems()
 
 
+def test_pandas_columns_of_mixed_types() -> None:
+    # pyarrow cannot convert these columns, and its ArrowTypeError and
+    # ArrowInvalid named neither the table nor what to do.
+    frame = pd.DataFrame(
+        {
+            "source_system": ["gate", "gate"],
+            "source_key": ["1", "2"],
+            "session_id": [SESSION, SESSION],
+            "learner_id": [LEARNER, 7],
+            "scanned_at": [
+                "2026-03-02T08:52:10+08:00",
+                datetime.datetime(2026, 3, 2, 0, 53, tzinfo=datetime.timezone.utc),
+            ],
+        }
+    )
+
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("invalid_type", ("scans", "learner_id")),
+        ("invalid_type", ("scans", "scanned_at")),
+    ]
+    assert problems[0]["params"]["value"] == "a column of the types int, str"
+    assert problems[1]["params"]["value"] == "a column of the types datetime, str"
+    assert "astype(str)" in problems[1]["message"]
+    assert "to_datetime(frame['scanned_at'], utc=True)" in problems[1]["message"]
+
+    # Each column converted to one type reads as usual.
+    frame["learner_id"] = frame["learner_id"].astype(str)
+    frame["scanned_at"] = pd.to_datetime(frame["scanned_at"], utc=True)
+    report = xuetong.validate_table("scans", frame).report
+    assert report.rows_accepted == 1
+    assert [(p["code"], p["path"]) for p in report.problems] == [
+        ("invalid_uuid", ("scans", 1, "learner_id"))
+    ]
+
+
+def test_mixed_column_of_an_engine_table() -> None:
+    scans = pd.DataFrame(
+        {"session_id": [SESSION, SESSION], "learner_id": [LEARNER, 7], "scanned_at": [None, None]}
+    )
+    as_of = datetime.datetime(2026, 3, 31, tzinfo=datetime.timezone.utc)
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.evaluate_attendance(scans, as_of=as_of)
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_type", ("scans", "learner_id"))
+    ]
+
+
 def test_credits_stay_decimal_end_to_end() -> None:
     courses = pa.table(
         {

@@ -20,8 +20,8 @@ from ._reports import TableReport
 from ._tables import as_arrow
 
 
-def _optional(data: Any) -> Any:
-    return None if data is None else as_arrow(data)
+def _optional(data: Any, table: str) -> Any:
+    return None if data is None else as_arrow(data, table)
 
 
 def _aware(value: Any, name: str) -> _dt.datetime:
@@ -195,15 +195,15 @@ def evaluate_attendance(
     ['session_id', 'learner_id', 'course_id', 'club_id', 'status']
     """
     records, rejected, duplicates, course_results, summary, report = _core.attendance_tables(
-        as_arrow(scans),
+        as_arrow(scans, "scans"),
         as_of=_aware(as_of, "as_of"),
-        sessions=_optional(sessions),
-        courses=_optional(courses),
-        venues=_optional(venues),
-        learners=_optional(learners),
-        enrolments=_optional(enrolments),
-        excusals=_optional(excusals),
-        outcomes=_optional(outcomes),
+        sessions=_optional(sessions, "sessions"),
+        courses=_optional(courses, "courses"),
+        venues=_optional(venues, "venues"),
+        learners=_optional(learners, "learners"),
+        enrolments=_optional(enrolments, "enrolments"),
+        excusals=_optional(excusals, "excusals"),
+        outcomes=_optional(outcomes, "outcomes"),
         bundle=bundle,
         policy=_policy_text(policy),
         token_key=token_key,
@@ -279,14 +279,14 @@ def compute_credits(
     document = not isinstance(rule_set, str)
     text = rule_set if isinstance(rule_set, str) else json.dumps(dict(rule_set))
     entries, skipped, pin, report = _core.credit_tables(
-        as_arrow(outcomes),
+        as_arrow(outcomes, "outcomes"),
         rule_set=text,
         recorded_on=recorded_on,
         rule_set_is_document=document,
-        courses=_optional(courses),
-        venues=_optional(venues),
-        categories=_optional(categories),
-        learners=_optional(learners),
+        courses=_optional(courses, "courses"),
+        venues=_optional(venues, "venues"),
+        categories=_optional(categories, "categories"),
+        learners=_optional(learners, "learners"),
         bundle=bundle,
     )
     return CreditResult(
