@@ -140,6 +140,21 @@ def test_request_that_contains_itself() -> None:
     ]
 
 
+def test_keys_with_surrogates() -> None:
+    # Converting the key raised UnicodeEncodeError with no path.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A", "n\udce1me": 1}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": learner})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("n\\udce1me",))]
+    assert problems[0]["params"]["value"] == "n\\udce1me"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x"}, "\udce1": 1})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_type", ("\\udce1",))
+    ]
+
+
 def test_request_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
         xuetong.call("validate_learner", 42)  # type: ignore[arg-type]

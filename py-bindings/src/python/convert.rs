@@ -94,13 +94,10 @@ fn convert(
             // A surrogate code point has no UTF-8 form, so the text cannot
             // reach the core as it is.
             Err(_) => {
-                // The surrogate is shown as an escape such as \udce1.
-                let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
-                let shown = String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned();
-                problems.push(invalid(codes::INVALID_TYPE, shown).with(
-                    "expected",
-                    "text without surrogate code points (U+D800 to U+DFFF)",
-                ));
+                problems.push(
+                    invalid(codes::INVALID_TYPE, escape_surrogates(text)?)
+                        .with("expected", NO_SURROGATES),
+                );
                 None
             }
         });
@@ -210,7 +207,9 @@ fn nested_json(
     if let Ok(mapping) = value.cast::<PyDict>() {
         let mut object = Map::new();
         for (key, item) in mapping.iter() {
-            let key: String = key.str()?.extract()?;
+            let Some(key) = key_text(&key, path, problems)? else {
+                continue;
+            };
             let item_path = path.join(key.clone());
             let item = convert(&item, None, &item_path, problems, open)?;
             object.insert(key, item.unwrap_or(Value::Null));
@@ -224,6 +223,39 @@ fn nested_json(
         items.push(item.unwrap_or(Value::Null));
     }
     Ok(Some(Value::Array(items)))
+}
+
+/// The text the core can receive, for the `expected` of a problem.
+const NO_SURROGATES: &str = "text without surrogate code points (U+D800 to U+DFFF)";
+
+/// Returns the key of a dict item as JSON writes it: its `str()`, as
+/// `json.dumps` writes a number key. A key with a surrogate code point is
+/// reported as `invalid_type` at its own path, shown escaped, and gives
+/// `None`.
+pub(crate) fn key_text(
+    key: &Bound<'_, PyAny>,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<String>> {
+    let key = key.str()?;
+    if let Ok(text) = key.to_str() {
+        return Ok(Some(text.to_owned()));
+    }
+    let shown = escape_surrogates(&key)?;
+    problems.push(
+        Problem::new(codes::INVALID_TYPE, path.join(shown.clone()))
+            .with("field", shown.as_str())
+            .with("expected", format!("a key of {NO_SURROGATES}"))
+            .with("value", shown),
+    );
+    Ok(None)
+}
+
+/// Returns `text` with each surrogate code point written as an escape such
+/// as `\udce1`, which UTF-8 can encode.
+fn escape_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
+    let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
+    Ok(String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned())
 }
 
 /// Returns the JSON form of a record object of this package, such as a `Learner`

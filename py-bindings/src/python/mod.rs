@@ -145,9 +145,14 @@ fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, Request
             )))
         })?;
     for item in items {
-        let (key, value): (String, Bound<'_, PyAny>) = item
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
             .and_then(|item| item.extract())
             .map_err(RequestError::Python)?;
+        let key =
+            convert::key_text(&key, &Path::root(), &mut problems).map_err(RequestError::Python)?;
+        let Some(key) = key else {
+            continue;
+        };
         let path = if key == "input" {
             Path::root()
         } else {
