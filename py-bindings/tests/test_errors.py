@@ -155,6 +155,27 @@ def test_keys_with_surrogates() -> None:
     ]
 
 
+def test_shared_lists_that_grow_without_bound() -> None:
+    # Each level shares the list below twice, so JSON would write 2^40
+    # strings. Converting them all ran out of memory.
+    shared: object = "x"
+    for _ in range(40):
+        shared = [shared, shared]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": shared}})
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["invalid_request"]
+    assert problems[0]["path"][0] == "note"
+    assert "more than once" in problems[0]["message"]
+    # One dict shared by many rows adds 1,200,000 values, more than the
+    # limit, but no more than eight for each row, so the request reaches the
+    # core, which reports the unknown field.
+    tags = {"a": 1, "b": 2, "c": 3, "d": 4}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [tags] * 300_000}})
+    assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
+
+
 def test_request_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
         xuetong.call("validate_learner", 42)  # type: ignore[arg-type]

@@ -11,6 +11,8 @@
 //! aware `datetime.datetime` in UTC, and `decimal.Decimal` for credits and
 //! percentages, never `float`.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -38,6 +40,35 @@ const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 /// request. Converting a deeper value would otherwise overflow the stack.
 const MAX_NESTING: usize = 128;
 
+/// The maximum number of values that dicts and lists met again in one
+/// conversion may add, beyond eight for each value met for the first time.
+/// JSON writes a list shared by two fields twice, as `json.dumps` does, so
+/// a structure that shares lists level by level doubles in size with each
+/// level: 40 levels of `[shared, shared]` would be 2^40 values. A dict or
+/// list of up to eight values may appear any number of times, such as one
+/// dict of tags in every row of a list.
+const MAX_REPEATED_VALUES: usize = 1 << 20;
+
+/// The state of one conversion, across the values it walks.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    /// The addresses of the dicts and lists that contain the current value,
+    /// to find one that contains itself.
+    open: Vec<usize>,
+    /// The addresses of the dicts and lists converted so far. Every one of
+    /// them is alive until the conversion ends, because the value being
+    /// converted contains it, so no address is reused.
+    seen: HashSet<usize>,
+    /// How many dicts and lists met again contain the current value.
+    repeats_open: usize,
+    /// Values converted outside any dict or list met again.
+    first_values: usize,
+    /// Values converted inside a dict or list met again.
+    repeated_values: usize,
+    /// Set when the repeated values ran over their limit, which ends the walk.
+    stopped: bool,
+}
+
 /// Converts the Python value of field `column` to JSON, reporting a value
 /// that cannot be converted under `path`. `Ok(None)` means no value.
 pub(crate) fn to_json(
@@ -46,18 +77,38 @@ pub(crate) fn to_json(
     path: &Path,
     problems: &mut Problems,
 ) -> PyResult<Option<Value>> {
-    convert(value, column, path, problems, &mut Vec::new())
+    convert(value, column, path, problems, &mut Walk::default())
 }
 
-/// Converts as [`to_json`] does. `open` contains the addresses of the dicts
-/// and lists that contain `value`, to find one that contains itself.
-fn convert(
+/// Converts as [`to_json`] does, with the state of a walk that may span
+/// several values.
+pub(crate) fn convert(
     value: &Bound<'_, PyAny>,
     column: Option<&Column>,
     path: &Path,
     problems: &mut Problems,
-    open: &mut Vec<usize>,
+    walk: &mut Walk,
 ) -> PyResult<Option<Value>> {
+    if walk.stopped {
+        return Ok(None);
+    }
+    if walk.repeats_open > 0 {
+        walk.repeated_values += 1;
+    } else {
+        walk.first_values += 1;
+    }
+    if walk.repeated_values > MAX_REPEATED_VALUES.saturating_add(walk.first_values * 8) {
+        walk.stopped = true;
+        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+            "detail",
+            format!(
+                "dicts and lists that appear more than once in the request add more than \
+                 {MAX_REPEATED_VALUES} values when written as JSON, which writes each \
+                 appearance in full; pass each shared dict or list fewer times"
+            ),
+        ));
+        return Ok(None);
+    }
     let column = column.unwrap_or(&UNKNOWN);
     let py = value.py();
     let field = path_tail(path);
@@ -159,7 +210,7 @@ fn convert(
         // Found by depth alone, a list that contains itself twice would be
         // walked 2^128 times.
         let address = value.as_ptr() as usize;
-        if open.contains(&address) {
+        if walk.open.contains(&address) {
             problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
                 "detail",
                 "this dict or list contains itself, which JSON cannot write; break the loop",
@@ -176,9 +227,12 @@ fn convert(
             ));
             return Ok(None);
         }
-        open.push(address);
-        let converted = nested_json(value, column, path, problems, open);
-        open.pop();
+        let repeat = !walk.seen.insert(address);
+        walk.repeats_open += usize::from(repeat);
+        walk.open.push(address);
+        let converted = nested_json(value, column, path, problems, walk);
+        walk.open.pop();
+        walk.repeats_open -= usize::from(repeat);
         return converted;
     }
     if let Some(json) = record_json(value)? {
@@ -196,13 +250,14 @@ fn convert(
     Ok(None)
 }
 
-/// Converts a dict, a list or a tuple, whose address is the last in `open`.
+/// Converts a dict, a list or a tuple, whose address is the last in
+/// `walk.open`.
 fn nested_json(
     value: &Bound<'_, PyAny>,
     column: &Column,
     path: &Path,
     problems: &mut Problems,
-    open: &mut Vec<usize>,
+    walk: &mut Walk,
 ) -> PyResult<Option<Value>> {
     if let Ok(mapping) = value.cast::<PyDict>() {
         let mut object = Map::new();
@@ -211,7 +266,7 @@ fn nested_json(
                 continue;
             };
             let item_path = path.join(key.clone());
-            let item = convert(&item, None, &item_path, problems, open)?;
+            let item = convert(&item, None, &item_path, problems, walk)?;
             object.insert(key, item.unwrap_or(Value::Null));
         }
         return Ok(Some(Value::Object(object)));
@@ -219,7 +274,7 @@ fn nested_json(
     let mut items = Vec::new();
     for (index, item) in value.try_iter()?.enumerate() {
         let item_path = path.join(index);
-        let item = convert(&item?, Some(column), &item_path, problems, open)?;
+        let item = convert(&item?, Some(column), &item_path, problems, walk)?;
         items.push(item.unwrap_or(Value::Null));
     }
     Ok(Some(Value::Array(items)))

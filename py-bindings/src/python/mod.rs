@@ -130,6 +130,7 @@ enum RequestError {
 /// `input`; the other parts of the envelope keep their names.
 fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, RequestError> {
     let mut problems = Problems::new();
+    let mut walk = convert::Walk::default();
     let mut envelope = serde_json::Map::new();
     let items = request
         .call_method0("items")
@@ -158,8 +159,8 @@ fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, Request
         } else {
             Path::root().join(key.clone())
         };
-        let json =
-            convert::to_json(&value, None, &path, &mut problems).map_err(RequestError::Python)?;
+        let json = convert::convert(&value, None, &path, &mut problems, &mut walk)
+            .map_err(RequestError::Python)?;
         envelope.insert(key, json.unwrap_or(serde_json::Value::Null));
     }
     if problems.is_empty() {
