@@ -71,6 +71,43 @@ def test_naive_datetime_in_a_request() -> None:
     ]
 
 
+def test_naive_midnight_in_a_request() -> None:
+    import datetime
+
+    outcome = {
+        "source_system": "club",
+        "source_key": "1",
+        "learner_id": "20000000-0000-4000-8000-000000000001",
+        "kind": "volunteer_service",
+        "occurred_on": datetime.datetime(2026, 3, 1),
+        "minutes": 150,
+    }
+    # A date field reads a naive midnight as its date, as records and
+    # tables do, because pandas gives dates in that form.
+    assert xuetong.call("validate_outcome", {"input": outcome})["occurred_on"] == "2026-03-01"
+    later = {**outcome, "occurred_on": datetime.datetime(2026, 3, 1, 0, 0, 1)}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_outcome", {"input": later})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_instant", ("occurred_on",))
+    ]
+    # An instant field reports the naive datetime the caller gave, in the
+    # request's locale.
+    scan = {
+        "id": "60000000-0000-4000-8000-000000000001",
+        "session_id": "50000000-0000-4000-8000-000000000001",
+        "learner_id": "20000000-0000-4000-8000-000000000001",
+        "scanned_at": datetime.datetime(2026, 3, 2),
+    }
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_scan", {"locale": "zh-CN", "input": scan})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_instant", ("scanned_at",))]
+    assert problems[0]["params"]["value"] == "2026-03-02T00:00:00 (a naive datetime)"
+    assert "tzinfo" in problems[0]["params"]["hint"]
+    assert problems[0]["message"].startswith("scanned_at 应为带时区偏移的日期时间")
+
+
 def test_request_bytes_not_utf8() -> None:
     # A name saved as Latin-1. Decoding with replacement accepted it as "Se\ufffdn".
     request = b'{"input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\xe1n"}}'

@@ -47,6 +47,16 @@ def _aware(value: Any, name: str) -> _dt.datetime:
     return value.astimezone(_dt.timezone.utc)
 
 
+def _midnight_date(value: _dt.datetime, name: str) -> _dt.date:
+    """Read a naive midnight ``datetime``, as pandas stores a date, as its date."""
+    if value.tzinfo is None and value.time() == _dt.time():
+        return value.date()
+    raise TypeError(
+        f"{name} must be a date, got the datetime {value.isoformat()}; pass a "
+        "datetime.date, or a naive datetime at midnight"
+    )
+
+
 def _policy_text(policy: Mapping[str, Any] | str | None) -> str | None:
     if policy is None or isinstance(policy, str):
         return policy
@@ -239,8 +249,10 @@ def compute_credits(
     ``outcomes`` and the other tables are anything with
     ``__arrow_c_stream__`` or a pandas data frame. The courses, venues,
     category definitions and learners come either as tables or from a
-    ``bundle``. Outcomes dated after ``recorded_on`` earn nothing yet. The
-    GIL is released while the core computes. Amounts are exact
+    ``bundle``. Outcomes dated after ``recorded_on`` earn nothing yet.
+    ``recorded_on`` is a ``date``, or a naive ``datetime`` at midnight, the
+    form pandas gives a date in, which is read as its date. The GIL is
+    released while the core computes. Amounts are exact
     (``decimal128(18, 2)``, ``Decimal`` in pandas).
 
     Raises ``ValidationError`` for an unknown or invalid rule set, a rule
@@ -266,9 +278,7 @@ def compute_credits(
     [Decimal('0.20')]
     """
     if isinstance(recorded_on, _dt.datetime):
-        raise TypeError(
-            "recorded_on must be a date, got datetime; use datetime.date, not datetime.datetime"
-        )
+        recorded_on = _midnight_date(recorded_on, "recorded_on")
     if not isinstance(recorded_on, _dt.date):
         raise TypeError(f"recorded_on must be a date, got {type(recorded_on).__name__}")
     if not isinstance(rule_set, (str, Mapping)):

@@ -32,7 +32,7 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// The column used for values whose name no record field has: its value is
 /// passed as it is, and the core reports the field as unknown.
-const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
+static UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 
 /// The maximum nesting of dicts and lists in a value given to the core,
 /// counted from the part of the request it sits in. The core's JSON parser,
@@ -67,6 +67,10 @@ pub(crate) struct Walk {
     repeated_values: usize,
     /// Set when the repeated values ran over their limit, which ends the walk.
     stopped: bool,
+    /// The paths at which a date field may have received a naive midnight
+    /// `datetime` as its date, with the datetime's ISO text. Only a field
+    /// whose kind is unknown (a request to `call`) is listed.
+    pub(crate) naive_midnights: Vec<(Path, String)>,
 }
 
 /// Converts the Python value of field `column` to JSON, reporting a value
@@ -109,6 +113,7 @@ pub(crate) fn convert(
         ));
         return Ok(None);
     }
+    let known_column = column.is_some_and(|column| !std::ptr::eq(column, &UNKNOWN));
     let column = column.unwrap_or(&UNKNOWN);
     let py = value.py();
     let field = path_tail(path);
@@ -161,6 +166,17 @@ pub(crate) fn convert(
             return Ok(None);
         }
         let naive = value.call_method0("utcoffset")?.is_none();
+        if !known_column && naive {
+            // A request to `call` has no field kinds here, so a naive
+            // midnight goes as its date and the core decides. A date field
+            // takes it, a text field takes it as text (as it takes an aware
+            // datetime's ISO text), and `call` restates any problem at its
+            // path.
+            if let Some(date) = text.strip_suffix("T00:00:00") {
+                walk.naive_midnights.push((path.clone(), text.clone()));
+                return Ok(Some(Value::String(date.to_owned())));
+            }
+        }
         if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
             // A date field takes a naive midnight as its date, as a table's
             // date column does, because pandas stores dates that way. The
@@ -172,12 +188,7 @@ pub(crate) fn convert(
             return Ok(Some(Value::String(date)));
         }
         if naive {
-            problems.push(
-                invalid(codes::INVALID_INSTANT, format!("{text} (a naive datetime)")).with(
-                    "hint",
-                    "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
-                ),
-            );
+            problems.push(naive_instant(path, &text));
             return Ok(None);
         }
         return Ok(Some(Value::String(text)));
@@ -311,6 +322,17 @@ pub(crate) fn key_text(
 fn escape_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
     let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
     Ok(String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned())
+}
+
+/// Makes the problem of a naive `datetime` where an instant is expected.
+pub(crate) fn naive_instant(path: &Path, text: &str) -> Problem {
+    Problem::new(codes::INVALID_INSTANT, path.clone())
+        .with("field", path_tail(path))
+        .with("value", format!("{text} (a naive datetime)"))
+        .with(
+            "hint",
+            "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
+        )
 }
 
 /// Returns the JSON form of a record object of this package, such as a `Learner`
