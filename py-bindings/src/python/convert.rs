@@ -319,7 +319,7 @@ pub(crate) fn key_text(
 
 /// Returns `text` with each surrogate code point written as an escape such
 /// as `\udce1`, which UTF-8 can encode.
-fn escape_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
+pub(crate) fn escape_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
     let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
     Ok(String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned())
 }
