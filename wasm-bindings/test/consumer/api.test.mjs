@@ -554,6 +554,32 @@ describe("hostile input", () => {
     assert.equal(JSON.parse(callJson("validate_course", paired)).ok, true);
   });
 
+  test("functions and symbols are issues at their field", () => {
+    // JSON.stringify leaves such a field out, so a function title was
+    // reported as missing and a symbol credit value passed unseen.
+    const result = validateCourse({ ...course, title: () => "Tai chi", credit_value: Symbol("c") });
+    assert.deepEqual(codesOf(result), ["invalid_type", "invalid_type"]);
+    assert.deepEqual(result.issues.map((issue) => issue.path), [["title"], ["credit_value"]]);
+    assert.equal(result.issues[0].params.value, "a function named title");
+    assert.equal(result.issues[1].params.value, "a symbol, Symbol(c)");
+    // In an array JSON.stringify writes null in their place.
+    const listed = call("validate_course", { input: { ...course, instructor_ids: [LEARNER, () => 1] } });
+    assert.deepEqual(listed.issues.map((issue) => issue.path), [["instructor_ids", 1]]);
+    const options = call("validate_course", { input: course, options: { categories: Symbol.iterator } });
+    assert.deepEqual(options.issues.map((issue) => issue.path), [["options", "categories"]]);
+    // A method of a class instance is on its prototype, which JSON never
+    // writes, so it is not an issue.
+    class Form {
+      constructor() {
+        Object.assign(this, course);
+      }
+      title2() {
+        return "unused";
+      }
+    }
+    assert.equal(validateCourse(new Form()).ok, true);
+  });
+
   test("localizeIssue does not throw on params JSON cannot write", () => {
     const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
     assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
