@@ -4,7 +4,7 @@
 
 import { XuetongValidationError } from "./errors.js";
 import { glue, loadFullModule, moduleFor, needsFullModule } from "./glue.js";
-import { type Failure, describe, isDropped, localIssue } from "./issues.js";
+import { type Failure, describe, isDropped, localIssue, settingsFailure } from "./issues.js";
 import type {
   Issue,
   Locale,
@@ -325,10 +325,14 @@ export function validator<Name extends ValidationOperation>(
     input: unknown,
     override: ValidateSettings<OptionsOf<Name>> = {},
   ): Result<ValueOf<Name>> => {
+    const failure = settingsFailure(settings) ?? settingsFailure(override, settings?.locale);
+    if (failure !== undefined) {
+      return failure;
+    }
     const request = {
-      locale: override.locale ?? settings.locale,
+      locale: override?.locale ?? settings?.locale,
       input: input === undefined ? null : input,
-      options: override.options ?? settings.options,
+      options: override?.options ?? settings?.options,
     };
     return call(operation as string, request) as Result<ValueOf<Name>>;
   };
@@ -344,7 +348,10 @@ export function validator<Name extends ValidationOperation>(
     settings,
     validate,
     parse,
-    with: (other) => validator(operation, { ...settings, ...other }),
+    // Settings that are not an object go in whole, so that `validate`
+    // reports them instead of the spread dropping them.
+    with: (other) =>
+      validator(operation, settingsFailure(other) === undefined ? { ...settings, ...other } : other),
     "~standard": {
       version: 1,
       vendor: "xuetong",

@@ -35,3 +35,23 @@ export function describe(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Returns the failure for settings that are not an object, which the
+ * package would otherwise ignore, or `undefined` for an object. `undefined`
+ * and `null` are no settings. `locale` is the locale of other settings, for
+ * the message.
+ */
+export function settingsFailure(settings: unknown, locale?: unknown): Failure | undefined {
+  if (settings === undefined || settings === null) {
+    return undefined;
+  }
+  if (typeof settings === "object" && !Array.isArray(settings)) {
+    return undefined;
+  }
+  const detail =
+    'settings must be an object such as { locale: "zh-CN", options: {} }, ' +
+    `got ${describe(settings)}`;
+  const issue = localIssue("invalid_request", typeof locale === "string" ? locale : "en", { detail });
+  return { ok: false, issues: [issue] };
+}

@@ -580,6 +580,26 @@ describe("hostile input", () => {
     assert.equal(validateCourse(new Form()).ok, true);
   });
 
+  test("settings that are not an object are issues", async () => {
+    // validateLearner(input, 5) ran as if the settings were left out.
+    for (const settings of [5, "zh-CN", true, [], () => {}]) {
+      const result = validateLearner({}, settings);
+      assert.deepEqual(codesOf(result), ["invalid_request"], String(settings));
+      assert.match(result.issues[0].params.detail, /^settings must be an object/);
+    }
+    assert.equal(validateLearner({}, 5).issues[0].params.detail.endsWith("got 5"), true);
+    assert.deepEqual(codesOf(validator("validate_course", 5).validate(course)), ["invalid_request"]);
+    assert.deepEqual(codesOf(validators.course.with(5).validate(course)), ["invalid_request"]);
+    assert.deepEqual(codesOf(previewScan({}, 5)), ["invalid_request"]);
+    assert.deepEqual(codesOf(await previewCredits({}, "en")), ["invalid_request"]);
+    // The message follows the locale of the validator's own settings.
+    const chinese = validator("validate_course", { locale: "zh-CN" }).validate(course, 5);
+    assert.match(chinese.issues[0].message, /^请求无效/);
+    // undefined and null are no settings, as options: null is to the core.
+    assert.equal(validateCourse(course, undefined).ok, true);
+    assert.equal(validateCourse(course, null).ok, true);
+  });
+
   test("localizeIssue does not throw on params JSON cannot write", () => {
     const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
     assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
