@@ -252,6 +252,11 @@ export function listProblemCodes(): ProblemCodeInfo[] {
  * params, without validating again: for a form that switches language.
  */
 export function localizeIssue(issue: Issue, locale: Locale): Issue {
+  if (typeof issue !== "object" || issue === null) {
+    // A missing issue gets the issue a missing request gets from `call`.
+    const detail = `localizeIssue needs an issue with a code and params, got ${describe(issue)}`;
+    return localIssue("invalid_request", String(locale), { detail });
+  }
   let params: string;
   try {
     params = JSON.stringify(issue.params) ?? "{}";

@@ -600,6 +600,17 @@ describe("hostile input", () => {
     assert.equal(validateCourse(course, null).ok, true);
   });
 
+  test("localizeIssue of a missing issue is an invalid_request issue", () => {
+    for (const missing of [null, undefined, 5]) {
+      const issue = localizeIssue(missing, "zh-CN");
+      assert.equal(issue.code, "invalid_request");
+      assert.deepEqual(issue.path, []);
+      assert.match(issue.params.detail, /^localizeIssue needs an issue/);
+      assert.match(issue.message, /^请求无效/);
+    }
+    assert.equal(localizeIssue(null, "en").params.detail.endsWith("got null"), true);
+  });
+
   test("localizeIssue does not throw on params JSON cannot write", () => {
     const issue = { code: "required", path: ["title"], message: "", params: { field: 1n } };
     assert.equal(localizeIssue(issue, "zh-CN").message, "缺少必填字段 {field}");
