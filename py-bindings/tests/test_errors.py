@@ -193,10 +193,11 @@ def test_keys_with_surrogates() -> None:
 
 
 def test_shared_lists_that_grow_without_bound() -> None:
-    # Each level shares the list below twice, so JSON would write 2^40
-    # strings. Converting them all ran out of memory.
+    # Each level shares the list below twice, so JSON would write 2^22
+    # strings, four times the limit. At 40 levels, converting them all ran
+    # out of memory. 22 levels keep a failure of this test within memory.
     shared: object = "x"
-    for _ in range(40):
+    for _ in range(22):
         shared = [shared, shared]
     with pytest.raises(ValidationError) as caught:
         xuetong.call("validate_learner", {"input": {"note": shared}})
@@ -210,6 +211,44 @@ def test_shared_lists_that_grow_without_bound() -> None:
     tags = {"a": 1, "b": 2, "c": 3, "d": 4}
     with pytest.raises(ValidationError) as caught:
         xuetong.call("validate_learner", {"input": {"note": [tags] * 300_000}})
+    assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
+
+
+def test_shared_long_text_counts_its_length() -> None:
+    import datetime
+
+    # A list of one text of 100 kB, 2,000 times, writes 200 MB of JSON from
+    # 116 kB of Python. Counted as 2,000 values, it passed the limit.
+    text = "x" * 100_000
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [text] * 2_000}})
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["invalid_request"]
+    assert problems[0]["path"][0] == "note"
+    assert problems[0]["message"].endswith(
+        "(each 64 bytes of text count as one value); pass each of them fewer times"
+    )
+    # A record counts the length of its JSON: 2,000 instructor ids make a
+    # session of about 78 kB.
+    session = xuetong.Session(
+        id="50000000-0000-4000-8000-000000000001",
+        venue_id="30000000-0000-4000-8000-000000000001",
+        course_id="40000000-0000-4000-8000-000000000001",
+        instructor_ids=[f"10000000-0000-4000-8000-{n:012}" for n in range(2_000)],
+        date=datetime.date(2026, 3, 2),
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+        time_zone="Asia/Shanghai",
+    )
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"sessions": [session] * 2_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
+    # One text of 500 bytes in each of 20,000 rows adds seven values for
+    # each row, within the eight for each of the row's own three values.
+    note = "y" * 500
+    rows = [{"n": n, "note": note} for n in range(20_000)]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"rows": rows}})
     assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
 
 

@@ -40,14 +40,24 @@ static UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 /// request. Converting a deeper value would otherwise overflow the stack.
 const MAX_NESTING: usize = 128;
 
-/// The maximum number of values that dicts and lists met again in one
-/// conversion may add, beyond eight for each value met for the first time.
-/// JSON writes a list shared by two fields twice, as `json.dumps` does, so
-/// a structure that shares lists level by level doubles in size with each
-/// level: 40 levels of `[shared, shared]` would be 2^40 values. A dict or
-/// list of up to eight values may appear any number of times, such as one
-/// dict of tags in every row of a list.
+/// The maximum number of values that dicts, lists, long texts and records
+/// met again in one conversion may add, beyond eight for each value met for
+/// the first time. JSON writes a list shared by two fields twice, as
+/// `json.dumps` does, so a structure that shares lists level by level
+/// doubles in size with each level: 40 levels of `[shared, shared]` would be
+/// 2^40 values. A dict or list of up to eight values may appear any number
+/// of times, such as one dict of tags in every row of a list.
 const MAX_REPEATED_VALUES: usize = 1 << 20;
+
+/// The bytes of text, or of a record's JSON, that count as one value toward
+/// [`MAX_REPEATED_VALUES`]. One text of a megabyte in a list 100,000 times
+/// would otherwise write 100 GB while it counts as 100,000 values.
+const TEXT_BYTES_PER_VALUE: usize = 64;
+
+/// The length in bytes from which a text counts by its length, and is
+/// looked up by address to find it met again. Shorter text counts as one
+/// value, so that the many short texts of a request cost no lookup.
+const LONG_TEXT_BYTES: usize = 128;
 
 /// The state of one conversion, across the values it walks.
 #[derive(Debug, Default)]
@@ -55,15 +65,16 @@ pub(crate) struct Walk {
     /// The addresses of the dicts and lists that contain the current value,
     /// to find one that contains itself.
     open: Vec<usize>,
-    /// The addresses of the dicts and lists converted so far. Every one of
-    /// them is alive until the conversion ends, because the value being
-    /// converted contains it, so no address is reused.
+    /// The addresses of the dicts, lists, long texts and records converted
+    /// so far. Every one of them is alive until the conversion ends, because
+    /// the value being converted contains it, so no address is reused.
     seen: HashSet<usize>,
     /// How many dicts and lists met again contain the current value.
     repeats_open: usize,
-    /// Values converted outside any dict or list met again.
+    /// Values converted for the first time, counted as [`Walk::count`]
+    /// counts them.
     first_values: usize,
-    /// Values converted inside a dict or list met again.
+    /// Values converted again, counted as [`Walk::count`] counts them.
     repeated_values: usize,
     /// Set when the repeated values ran over their limit, which ends the walk.
     stopped: bool,
@@ -71,6 +82,44 @@ pub(crate) struct Walk {
     /// `datetime` as its date, with the datetime's ISO text. Only a field
     /// whose kind is unknown (a request to `call`) is listed.
     pub(crate) naive_midnights: Vec<(Path, String)>,
+}
+
+impl Walk {
+    /// Counts `values` more values. They count as met again when `repeated`
+    /// is true or a dict or list met again contains them. Returns `false`,
+    /// and reports the request as invalid at `path`, once the values met
+    /// again run over their limit, which ends the walk.
+    fn count(
+        &mut self,
+        values: usize,
+        repeated: bool,
+        path: &Path,
+        problems: &mut Problems,
+    ) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if repeated || self.repeats_open > 0 {
+            self.repeated_values = self.repeated_values.saturating_add(values);
+        } else {
+            self.first_values = self.first_values.saturating_add(values);
+        }
+        let limit = MAX_REPEATED_VALUES.saturating_add(self.first_values.saturating_mul(8));
+        if self.repeated_values <= limit {
+            return true;
+        }
+        self.stopped = true;
+        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+            "detail",
+            format!(
+                "dicts, lists, texts and records that appear more than once add more than \
+                 {MAX_REPEATED_VALUES} values to the JSON of the request (each \
+                 {TEXT_BYTES_PER_VALUE} bytes of text count as one value); pass each of them \
+                 fewer times"
+            ),
+        ));
+        false
+    }
 }
 
 /// Converts the Python value of field `column` to JSON, reporting a value
@@ -93,24 +142,7 @@ pub(crate) fn convert(
     problems: &mut Problems,
     walk: &mut Walk,
 ) -> PyResult<Option<Value>> {
-    if walk.stopped {
-        return Ok(None);
-    }
-    if walk.repeats_open > 0 {
-        walk.repeated_values += 1;
-    } else {
-        walk.first_values += 1;
-    }
-    if walk.repeated_values > MAX_REPEATED_VALUES.saturating_add(walk.first_values * 8) {
-        walk.stopped = true;
-        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
-            "detail",
-            format!(
-                "dicts and lists that appear more than once in the request add more than \
-                 {MAX_REPEATED_VALUES} values when written as JSON, which writes each \
-                 appearance in full; pass each shared dict or list fewer times"
-            ),
-        ));
+    if !walk.count(1, false, path, problems) {
         return Ok(None);
     }
     let known_column = column.is_some_and(|column| !std::ptr::eq(column, &UNKNOWN));
@@ -146,6 +178,12 @@ pub(crate) fn convert(
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(match text.to_str() {
+            Ok(text) if text.len() >= LONG_TEXT_BYTES => {
+                let repeat = !walk.seen.insert(value.as_ptr() as usize);
+                let size = text.len() / TEXT_BYTES_PER_VALUE;
+                walk.count(size, repeat, path, problems)
+                    .then(|| Value::String(text.to_owned()))
+            }
             Ok(text) => Some(Value::String(text.to_owned())),
             // A surrogate code point has no UTF-8 form, so the text cannot
             // reach the core as it is.
@@ -246,8 +284,13 @@ pub(crate) fn convert(
         walk.repeats_open -= usize::from(repeat);
         return converted;
     }
-    if let Some(json) = record_json(value)? {
-        return Ok(Some(json));
+    if let Some(text) = record_text(value)? {
+        let repeat = !walk.seen.insert(value.as_ptr() as usize);
+        let size = text.len() / TEXT_BYTES_PER_VALUE;
+        if !walk.count(size, repeat, path, problems) {
+            return Ok(None);
+        }
+        return Ok(serde_json::from_str(&text).ok());
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
@@ -335,16 +378,15 @@ pub(crate) fn naive_instant(path: &Path, text: &str) -> Problem {
         )
 }
 
-/// Returns the JSON form of a record object of this package, such as a `Learner`
-/// inside a request.
-fn record_json(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
+/// Returns the JSON text of a record object of this package, such as a
+/// `Learner` inside a request.
+fn record_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     let class = value.get_type();
     let module: String = class.getattr("__module__")?.extract().unwrap_or_default();
     if module != "xuetong" || !value.hasattr("to_json")? || value.hasattr("__arrow_c_stream__")? {
         return Ok(None);
     }
-    let text: String = value.call_method0("to_json")?.extract()?;
-    Ok(serde_json::from_str(&text).ok())
+    Ok(Some(value.call_method0("to_json")?.extract()?))
 }
 
 /// Converts an integer to JSON: a number, or text for the fields written as text
