@@ -252,6 +252,29 @@ def test_shared_long_text_counts_its_length() -> None:
     assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
 
 
+def test_decimal_of_a_huge_exponent() -> None:
+    from decimal import Decimal
+
+    # Written in fixed point, this Decimal of 13 bytes took 300 MB.
+    course = {
+        "id": "40000000-0000-4000-8000-000000000001",
+        "title": "Tai chi",
+        "category": "tai_chi",
+        "provider_venue_id": "30000000-0000-4000-8000-000000000001",
+        "credit_value": Decimal("1e300000000"),
+    }
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_course", {"input": course})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_decimal", ("credit_value",))]
+    assert problems[0]["params"]["value"] == "1E+300000000"
+    # A Decimal of 1,000 digits counts by its length when it appears again.
+    long = Decimal("9" * 1_000)
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [long] * 200_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
+
+
 def test_request_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
         xuetong.call("validate_learner", 42)  # type: ignore[arg-type]

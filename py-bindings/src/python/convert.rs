@@ -49,9 +49,10 @@ const MAX_NESTING: usize = 128;
 /// of times, such as one dict of tags in every row of a list.
 const MAX_REPEATED_VALUES: usize = 1 << 20;
 
-/// The bytes of text, or of a record's JSON, that count as one value toward
-/// [`MAX_REPEATED_VALUES`]. One text of a megabyte in a list 100,000 times
-/// would otherwise write 100 GB while it counts as 100,000 values.
+/// The bytes of text (of a `str`, a `Decimal`'s text or a record's JSON)
+/// that count as one value toward [`MAX_REPEATED_VALUES`]. One text of a
+/// megabyte in a list 100,000 times would otherwise write 100 GB while it
+/// counts as 100,000 values.
 const TEXT_BYTES_PER_VALUE: usize = 64;
 
 /// The length in bytes from which a text counts by its length, and is
@@ -239,10 +240,14 @@ pub(crate) fn convert(
         return duration_json(value, column, path, problems);
     }
     if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        let text: String = py
-            .import("builtins")?
-            .call_method1("format", (value, "f"))?
-            .extract()?;
+        let text = decimal_text(value)?;
+        if text.len() >= LONG_TEXT_BYTES {
+            let repeat = !walk.seen.insert(value.as_ptr() as usize);
+            let size = text.len() / TEXT_BYTES_PER_VALUE;
+            if !walk.count(size, repeat, path, problems) {
+                return Ok(None);
+            }
+        }
         return Ok(Some(Value::String(text)));
     }
     if value.is_instance(UUID.import(py, "uuid", "UUID")?)? {
@@ -376,6 +381,34 @@ pub(crate) fn naive_instant(path: &Path, text: &str) -> Problem {
             "hint",
             "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
         )
+}
+
+/// The maximum length of the fixed-point text, such as `1000.00`, that a
+/// `Decimal` is written as. `Decimal("1e300000000")` is 300 MB in fixed
+/// point, so a longer one is written in scientific form, such as
+/// `1E+300000000`, which the core rejects as a decimal.
+const MAX_FIXED_POINT_CHARS: usize = 1000;
+
+/// Writes a `Decimal` in fixed point, or in scientific form when fixed point
+/// would take more than [`MAX_FIXED_POINT_CHARS`] characters.
+fn decimal_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let (_sign, digits, exponent): (Bound<'_, PyAny>, Bound<'_, PyTuple>, Bound<'_, PyAny>) =
+        value.call_method0("as_tuple")?.extract()?;
+    // The exponent of NaN and infinity is a letter, and their text is short.
+    let fixed_chars = match exponent.extract::<i64>() {
+        Ok(exponent) => (digits.len() as u64).saturating_add(exponent.unsigned_abs()),
+        Err(_) => 0,
+    };
+    let text = if fixed_chars > MAX_FIXED_POINT_CHARS as u64 {
+        value.str()?
+    } else {
+        value
+            .py()
+            .import("builtins")?
+            .call_method1("format", (value, "f"))?
+            .cast_into::<PyString>()?
+    };
+    Ok(text.to_str()?.to_owned())
 }
 
 /// Returns the JSON text of a record object of this package, such as a
