@@ -58,8 +58,10 @@ fn call_json(py: Python<'_>, operation: &str, request: &str) -> PyResult<String>
 /// JSON text or bytes, or `None` for an operation without input. In a dict,
 /// dates, aware datetimes, decimals, UUIDs and record objects are written
 /// in their JSON forms. A naive datetime is a problem at its path (paths
-/// start inside `input`, as the core's do), except that a naive midnight is
-/// read as its date where the operation expects a date.
+/// start inside `input`, as the core's do), except a naive midnight. `call`
+/// does not know the field kinds, so it sends a naive midnight as its date.
+/// A date field reads it as that date, and a free-text field keeps the date
+/// text. Any other field reports it, showing the datetime given.
 #[pyfunction]
 #[pyo3(signature = (operation, request=None))]
 fn call<'py>(
