@@ -141,8 +141,13 @@ def test_pandas_columns_of_mixed_types() -> None:
     ]
     assert problems[0]["params"]["value"] == "a column of the types int, str"
     assert problems[1]["params"]["value"] == "a column of the types datetime, str"
-    assert "astype(str)" in problems[1]["message"]
-    assert "to_datetime(frame['scanned_at'], utc=True)" in problems[1]["message"]
+    # Each hint converts to the column's type in the table's schema.
+    assert problems[0]["message"].endswith(
+        """convert it with frame['learner_id'].astype("string")"""
+    )
+    assert problems[1]["message"].endswith(
+        "convert it with pandas.to_datetime(frame['scanned_at'], utc=True)"
+    )
 
     # Each column converted to one type reads as usual.
     frame["learner_id"] = frame["learner_id"].astype(str)
@@ -152,6 +157,44 @@ def test_pandas_columns_of_mixed_types() -> None:
     assert [(p["code"], p["path"]) for p in report.problems] == [
         ("invalid_uuid", ("scans", 1, "learner_id"))
     ]
+
+
+def test_pandas_columns_arrow_cannot_convert() -> None:
+    # An int beyond 64 bits raised OverflowError, and a column of one type
+    # that Arrow does not convert was reported as mixing types.
+    class Badge:
+        pass
+
+    frame = pd.DataFrame(
+        {
+            "session_id": [SESSION],
+            "learner_id": [2**70],
+            "scanned_at": [datetime.datetime(2026, 3, 2, tzinfo=datetime.timezone.utc)],
+            "nonce": [Badge()],
+        }
+    )
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("invalid_type", ("scans", "learner_id")),
+        ("invalid_type", ("scans", "nonce")),
+    ]
+    assert problems[0]["params"]["value"] == "a column of the type int"
+    assert "Python int too large" in problems[0]["message"]
+    assert problems[1]["params"]["value"] == "a column of the type Badge"
+    assert "mixes" not in problems[1]["message"]
+
+
+def test_mixed_column_with_a_number_name() -> None:
+    frame = pd.DataFrame({"session_id": [SESSION, SESSION], 7: [1, "a"]})
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("scans", "7"))]
+    # The hint names the column as pandas does, by the number.
+    assert "frame[7]" in problems[0]["message"]
+    assert "frame['7']" not in problems[0]["message"]
 
 
 def test_mixed_column_of_an_engine_table() -> None:

@@ -18,6 +18,18 @@ class ArrowStreamExportable(Protocol):
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
 
 
+def _arrow_conversion_errors() -> tuple[type[Exception], ...]:
+    import pyarrow
+
+    # pyarrow raises OverflowError itself for an int beyond 64 bits.
+    return (
+        pyarrow.ArrowInvalid,
+        pyarrow.ArrowTypeError,
+        pyarrow.ArrowNotImplementedError,
+        OverflowError,
+    )
+
+
 def as_arrow(data: Any, table: str) -> Any:
     """Return ``data``, the record table ``table``, as an object with
     ``__arrow_c_stream__``.
@@ -25,7 +37,8 @@ def as_arrow(data: Any, table: str) -> Any:
     A ``pandas.DataFrame`` goes through ``pyarrow.Table.from_pandas`` without
     its index, so a filtered or shuffled frame does not bring an index
     column along. A pandas column that pyarrow cannot convert, such as one
-    that mixes text and datetimes, raises ``ValidationError``. A
+    that mixes text and datetimes or contains an int beyond 64 bits, raises
+    ``ValidationError``. A
     ``polars.DataFrame`` column of polars' ``Null`` type
     (every value ``None``) becomes a text column of nulls, which reads the
     same, because polars exports ``Null`` columns with a buffer that the
@@ -38,7 +51,7 @@ def as_arrow(data: Any, table: str) -> Any:
 
         try:
             return pyarrow.Table.from_pandas(data, preserve_index=False)
-        except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, pyarrow.ArrowNotImplementedError):
+        except _arrow_conversion_errors():
             error = _unconvertible_columns(data, table)
             if error is None:
                 raise
@@ -62,45 +75,72 @@ def _unconvertible_columns(frame: Any, table: str) -> ValidationError | None:
     ``None`` when each column converts on its own."""
     import pyarrow
 
+    # An unknown table raises ValueError here, as it does for a frame that converts.
+    types = _core.schema(table).types
     problems = []
     for name in frame.columns:
         column = frame[name]
         try:
             pyarrow.Array.from_pandas(column)
-        except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, pyarrow.ArrowNotImplementedError):
-            pass
+        except _arrow_conversion_errors() as error:
+            failure = str(error)
         else:
             continue
         # None and NaN are how pandas marks a missing value in any column.
-        types = sorted(
+        found = sorted(
             {
                 type(value).__name__
                 for value in column
                 if value is not None and not (isinstance(value, float) and value != value)
             }
         )
-        found = ", ".join(types)
+        if len(found) > 1:
+            expected = "values of one type"
+            shown = f"a column of the types {', '.join(found)}"
+            fault = (
+                f"mixes values of the types {', '.join(found)}, "
+                "which one Arrow column cannot hold"
+            )
+        else:
+            expected = "values that Arrow can convert"
+            shown = f"a column of the type {', '.join(found)}"
+            fault = f"has values that Arrow cannot convert: {failure}"
         problems.append(
             {
                 "code": "invalid_type",
                 "path": (table, str(name)),
-                "message": (
-                    f"column {name} must contain values of one type, got values of the "
-                    f"types {found}; convert it to one type, such as text with "
-                    f"frame[{str(name)!r}].astype(str) or instants with "
-                    f"pandas.to_datetime(frame[{str(name)!r}], utc=True)"
-                ),
+                "message": f"column {name} {fault}; convert it with {_conversion(name, types)}",
                 "params": {
                     "field": str(name),
-                    "expected": "values of one type",
-                    "value": f"a column of the types {found}",
+                    "expected": expected,
+                    "value": shown,
                     "table": table,
                 },
             }
         )
     if not problems:
         return None
-    return ValidationError(problems, f"the {table} table has columns of mixed types")
+    return ValidationError(problems, f"the {table} table has columns that Arrow cannot convert")
+
+
+def _conversion(name: Any, types: dict[str, str]) -> str:
+    """Return the pandas code that converts column ``name`` to the Arrow
+    type the table's schema gives it, or to text or instants when the
+    schema has no such column."""
+    column = f"frame[{name!r}]"
+    arrow_type = types.get(str(name), "")
+    if arrow_type.startswith("Timestamp"):
+        return f"pandas.to_datetime({column}, utc=True)"
+    if arrow_type == "Date32":
+        return f"pandas.to_datetime({column}).dt.date"
+    if arrow_type.startswith("Decimal"):
+        # Through str, so that a float such as 0.1 keeps its shortest form.
+        return f"{column}.map(lambda value: decimal.Decimal(str(value)))"
+    if arrow_type.startswith(("UInt", "Int", "Float")):
+        return f"pandas.to_numeric({column})"
+    if arrow_type == "Utf8":
+        return f'{column}.astype("string")'
+    return f'{column}.astype("string") or pandas.to_datetime({column}, utc=True)'
 
 
 def validate_table(table: str, data: Any, *, strict: bool = False) -> ValidatedTable:
@@ -115,9 +155,10 @@ def validate_table(table: str, data: Any, *, strict: bool = False) -> ValidatedT
 
     Returns the accepted rows in the schema ``xuetong.schemas.SCHEMAS[table]``
     and the report of the rejected ones. With ``strict=True`` a rejected row
-    raises ``ValidationError`` instead. A pandas column whose values are of
-    several types, which Arrow cannot hold, raises ``ValidationError`` with
-    one problem for each such column, whatever ``strict`` is.
+    raises ``ValidationError`` instead. A pandas column that Arrow cannot
+    hold, because its values are of several types or of a type Arrow does
+    not convert, raises ``ValidationError`` with one problem for each such
+    column, whatever ``strict`` is.
 
     Each row is checked on its own, as ``read_bundle`` checks each file
     before linking: references to other tables are not checked here.
