@@ -252,9 +252,14 @@ export function listProblemCodes(): ProblemCodeInfo[] {
  * params, without validating again: for a form that switches language.
  */
 export function localizeIssue(issue: Issue, locale: Locale): Issue {
-  if (typeof issue !== "object" || issue === null) {
-    // A missing issue gets the issue a missing request gets from `call`.
-    const detail = `localizeIssue needs an issue with a code and params, got ${describe(issue)}`;
+  if (typeof issue !== "object" || issue === null || typeof issue.code !== "string") {
+    // A missing issue gets the issue a missing request gets from `call`. An
+    // object without a code would otherwise get the message "undefined".
+    const shown =
+      typeof issue === "object" && issue !== null && !Array.isArray(issue)
+        ? "an object without a text code"
+        : describe(issue);
+    const detail = `localizeIssue needs an issue with a code and params, got ${shown}`;
     return localIssue("invalid_request", String(locale), { detail });
   }
   let params: string;

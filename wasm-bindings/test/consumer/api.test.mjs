@@ -601,7 +601,8 @@ describe("hostile input", () => {
   });
 
   test("localizeIssue of a missing issue is an invalid_request issue", () => {
-    for (const missing of [null, undefined, 5]) {
+    // An object or array without a code got the message "undefined".
+    for (const missing of [null, undefined, 5, {}, [], { code: 5, params: {} }]) {
       const issue = localizeIssue(missing, "zh-CN");
       assert.equal(issue.code, "invalid_request");
       assert.deepEqual(issue.path, []);
@@ -609,6 +610,8 @@ describe("hostile input", () => {
       assert.match(issue.message, /^请求无效/);
     }
     assert.equal(localizeIssue(null, "en").params.detail.endsWith("got null"), true);
+    assert.equal(localizeIssue({}, "en").params.detail.endsWith("got an object without a text code"), true);
+    assert.equal(localizeIssue([], "en").params.detail.endsWith("got an array"), true);
   });
 
   test("localizeIssue does not throw on params JSON cannot write", () => {
