@@ -358,10 +358,15 @@ export function validator<Name extends ValidationOperation>(
     settings,
     validate,
     parse,
-    // Settings that are not an object go in whole, so that `validate`
-    // reports them instead of the spread dropping them.
-    with: (other) =>
-      validator(operation, settingsFailure(other) === undefined ? { ...settings, ...other } : other),
+    // Settings that are not an object, these or the other, are kept whole,
+    // so that `validate` reports them instead of the spread dropping them.
+    with: (other) => {
+      if (settingsFailure(settings) !== undefined) {
+        return validator(operation, settings);
+      }
+      const merged = settingsFailure(other) === undefined ? { ...settings, ...other } : other;
+      return validator(operation, merged);
+    },
     "~standard": {
       version: 1,
       vendor: "xuetong",

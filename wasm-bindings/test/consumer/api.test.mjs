@@ -590,6 +590,10 @@ describe("hostile input", () => {
     assert.equal(validateLearner({}, 5).issues[0].params.detail.endsWith("got 5"), true);
     assert.deepEqual(codesOf(validator("validate_course", 5).validate(course)), ["invalid_request"]);
     assert.deepEqual(codesOf(validators.course.with(5).validate(course)), ["invalid_request"]);
+    // Settings added later do not replace the settings that are not an object.
+    assert.deepEqual(codesOf(validators.course.with(5).with({ locale: "en" }).validate(course)), [
+      "invalid_request",
+    ]);
     assert.deepEqual(codesOf(previewScan({}, 5)), ["invalid_request"]);
     assert.deepEqual(codesOf(await previewCredits({}, "en")), ["invalid_request"]);
     // The message follows the locale of the validator's own settings.
