@@ -407,6 +407,10 @@ def test_recorded_on_may_be_a_naive_midnight() -> None:
         )
     assert "2026-03-31T09:00:00" in str(caught.value)
     assert "naive datetime at midnight" in str(caught.value)
+    # NaT raised pandas' ValueError "NaTType does not support time".
+    with pytest.raises(TypeError) as caught:
+        xuetong.compute_credits(pa.table(OUTCOMES), rule_set="community", recorded_on=pd.NaT)
+    assert str(caught.value) == "recorded_on must be a date, got NaT (no date); pass a datetime.date"
 
 
 def test_rule_set_of_the_wrong_type() -> None:

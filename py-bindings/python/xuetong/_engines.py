@@ -49,6 +49,9 @@ def _aware(value: Any, name: str) -> _dt.datetime:
 
 def _midnight_date(value: _dt.datetime, name: str) -> _dt.date:
     """Read a naive midnight ``datetime``, as pandas stores a date, as its date."""
+    # pandas' NaT, a missing time, equals nothing and raises ValueError from time().
+    if value != value:
+        raise TypeError(f"{name} must be a date, got NaT (no date); pass a datetime.date")
     if value.tzinfo is None and value.time() == _dt.time():
         return value.date()
     raise TypeError(
