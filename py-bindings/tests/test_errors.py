@@ -228,6 +228,12 @@ def test_shared_long_text_counts_its_length() -> None:
     assert problems[0]["message"].endswith(
         "(each 64 bytes of text count as one value); pass each of them fewer times"
     )
+    # A long key counts by its length too, in one dict that appears again
+    # and in many dicts that share the key.
+    for dicts in ([{text: 1}] * 2_000, [{text: n} for n in range(2_000)]):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {"note": dicts}})
+        assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
     # A record counts the length of its JSON: 2,000 instructor ids make a
     # session of about 78 kB.
     session = xuetong.Session(

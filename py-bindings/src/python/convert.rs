@@ -66,9 +66,10 @@ pub(crate) struct Walk {
     /// The addresses of the dicts and lists that contain the current value,
     /// to find one that contains itself.
     open: Vec<usize>,
-    /// The addresses of the dicts, lists, long texts and records converted
-    /// so far. Every one of them is alive until the conversion ends, because
-    /// the value being converted contains it, so no address is reused.
+    /// The addresses of the dicts, lists, records, long texts and long keys
+    /// converted so far. Every one of them is alive until the conversion
+    /// ends, because the value being converted contains it, so no address
+    /// is reused.
     seen: HashSet<usize>,
     /// How many dicts and lists met again contain the current value.
     repeats_open: usize,
@@ -321,9 +322,19 @@ fn nested_json(
     if let Ok(mapping) = value.cast::<PyDict>() {
         let mut object = Map::new();
         for (key, item) in mapping.iter() {
+            let address = key.as_ptr() as usize;
             let Some(key) = key_text(&key, path, problems)? else {
                 continue;
             };
+            // A long key counts as a long text does, because JSON writes it
+            // again in each dict that has it.
+            if key.len() >= LONG_TEXT_BYTES {
+                let repeat = !walk.seen.insert(address);
+                let size = key.len() / TEXT_BYTES_PER_VALUE;
+                if !walk.count(size, repeat, path, problems) {
+                    return Ok(None);
+                }
+            }
             let item_path = path.join(key.clone());
             let item = convert(&item, None, &item_path, problems, walk)?;
             object.insert(key, item.unwrap_or(Value::Null));
