@@ -228,6 +228,10 @@ def test_shared_long_text_counts_its_length() -> None:
     assert problems[0]["message"].endswith(
         "(each 64 bytes of text count as one value); pass each of them fewer times"
     )
+    # An int of 4,000 digits, which JSON writes in full, counts by its length.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [10**4_000] * 50_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
     # A long key counts by its length too, in one dict that appears again
     # and in many dicts that share the key.
     for dicts in ([{text: 1}] * 2_000, [{text: n} for n in range(2_000)]):

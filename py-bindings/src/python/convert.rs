@@ -49,10 +49,10 @@ const MAX_NESTING: usize = 128;
 /// of times, such as one dict of tags in every row of a list.
 const MAX_REPEATED_VALUES: usize = 1 << 20;
 
-/// The bytes of text (of a `str`, a `Decimal`'s text or a record's JSON)
-/// that count as one value toward [`MAX_REPEATED_VALUES`]. One text of a
-/// megabyte in a list 100,000 times would otherwise write 100 GB while it
-/// counts as 100,000 values.
+/// The bytes of text (of a `str`, a dict key, the text of an int or a
+/// `Decimal`, or a record's JSON) that count as one value toward
+/// [`MAX_REPEATED_VALUES`]. One text of a megabyte in a list 100,000 times
+/// would otherwise write 100 GB while it counts as 100,000 values.
 const TEXT_BYTES_PER_VALUE: usize = 64;
 
 /// The length in bytes from which a text counts by its length, and is
@@ -122,6 +122,25 @@ impl Walk {
         ));
         false
     }
+
+    /// Counts a text of `bytes` bytes written for the Python object at
+    /// `address`, as [`Walk::count`] does. A long text counts one value for
+    /// each [`TEXT_BYTES_PER_VALUE`] bytes, and as met again when the same
+    /// object was converted before. A shorter text adds nothing, because the
+    /// value it is part of was counted already.
+    fn count_text(
+        &mut self,
+        address: usize,
+        bytes: usize,
+        path: &Path,
+        problems: &mut Problems,
+    ) -> bool {
+        if bytes < LONG_TEXT_BYTES {
+            return !self.stopped;
+        }
+        let repeat = !self.seen.insert(address);
+        self.count(bytes / TEXT_BYTES_PER_VALUE, repeat, path, problems)
+    }
 }
 
 /// Converts the Python value of field `column` to JSON, reporting a value
@@ -163,7 +182,10 @@ pub(crate) fn convert(
         return Ok(Some(Value::Bool(value.extract()?)));
     }
     if value.is_instance_of::<PyInt>() {
-        return Ok(Some(int_json(value, column.kind)?));
+        // An int may have up to 4,300 digits, the default limit of Python's
+        // int-to-text conversion.
+        let json = int_json(value, column.kind)?;
+        return Ok(count_json_text(walk, value, json, path, problems));
     }
     if value.is_instance_of::<PyFloat>() {
         let number: f64 = value.extract()?;
@@ -180,13 +202,9 @@ pub(crate) fn convert(
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(match text.to_str() {
-            Ok(text) if text.len() >= LONG_TEXT_BYTES => {
-                let repeat = !walk.seen.insert(value.as_ptr() as usize);
-                let size = text.len() / TEXT_BYTES_PER_VALUE;
-                walk.count(size, repeat, path, problems)
-                    .then(|| Value::String(text.to_owned()))
-            }
-            Ok(text) => Some(Value::String(text.to_owned())),
+            Ok(text) => walk
+                .count_text(value.as_ptr() as usize, text.len(), path, problems)
+                .then(|| Value::String(text.to_owned())),
             // A surrogate code point has no UTF-8 form, so the text cannot
             // reach the core as it is.
             Err(_) => {
@@ -242,14 +260,9 @@ pub(crate) fn convert(
     }
     if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
         let text = decimal_text(value)?;
-        if text.len() >= LONG_TEXT_BYTES {
-            let repeat = !walk.seen.insert(value.as_ptr() as usize);
-            let size = text.len() / TEXT_BYTES_PER_VALUE;
-            if !walk.count(size, repeat, path, problems) {
-                return Ok(None);
-            }
-        }
-        return Ok(Some(Value::String(text)));
+        return Ok(walk
+            .count_text(value.as_ptr() as usize, text.len(), path, problems)
+            .then_some(Value::String(text)));
     }
     if value.is_instance(UUID.import(py, "uuid", "UUID")?)? {
         return Ok(Some(Value::String(value.str()?.to_str()?.to_owned())));
@@ -291,16 +304,15 @@ pub(crate) fn convert(
         return converted;
     }
     if let Some(text) = record_text(value)? {
-        let repeat = !walk.seen.insert(value.as_ptr() as usize);
-        let size = text.len() / TEXT_BYTES_PER_VALUE;
-        if !walk.count(size, repeat, path, problems) {
+        if !walk.count_text(value.as_ptr() as usize, text.len(), path, problems) {
             return Ok(None);
         }
         return Ok(serde_json::from_str(&text).ok());
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
-        return Ok(Some(int_json(&index, column.kind)?));
+        let json = int_json(&index, column.kind)?;
+        return Ok(count_json_text(walk, value, json, path, problems));
     }
     let type_name = value.get_type().name()?.to_string();
     problems.push(
@@ -326,14 +338,9 @@ fn nested_json(
             let Some(key) = key_text(&key, path, problems)? else {
                 continue;
             };
-            // A long key counts as a long text does, because JSON writes it
-            // again in each dict that has it.
-            if key.len() >= LONG_TEXT_BYTES {
-                let repeat = !walk.seen.insert(address);
-                let size = key.len() / TEXT_BYTES_PER_VALUE;
-                if !walk.count(size, repeat, path, problems) {
-                    return Ok(None);
-                }
+            // JSON writes a key again in each dict that has it.
+            if !walk.count_text(address, key.len(), path, problems) {
+                return Ok(None);
             }
             let item_path = path.join(key.clone());
             let item = convert(&item, None, &item_path, problems, walk)?;
@@ -431,6 +438,20 @@ fn record_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
         return Ok(None);
     }
     Ok(Some(value.call_method0("to_json")?.extract()?))
+}
+
+/// Returns `json`, the JSON of `value`, once [`Walk::count_text`] has
+/// counted it when it is text.
+fn count_json_text(
+    walk: &mut Walk,
+    value: &Bound<'_, PyAny>,
+    json: Value,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Value> {
+    let bytes = json.as_str().map_or(0, str::len);
+    walk.count_text(value.as_ptr() as usize, bytes, path, problems)
+        .then_some(json)
 }
 
 /// Converts an integer to JSON: a number, or text for the fields written as text
