@@ -197,6 +197,23 @@ def test_mixed_column_with_a_number_name() -> None:
     assert "frame['7']" not in problems[0]["message"]
 
 
+def test_pandas_column_named_twice() -> None:
+    # pyarrow raised ValueError "Duplicate column names found".
+    names = ["session_id", "learner_id", "learner_id"]
+    frame = pd.DataFrame([[SESSION, LEARNER, LEARNER]], columns=names)
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("duplicate_column", ("scans", "learner_id"))
+    ]
+    # The same problem as the core gives for an Arrow table.
+    table = pa.table([pa.array([SESSION]), pa.array([LEARNER]), pa.array([LEARNER])], names=names)
+    report = xuetong.validate_table("scans", table).report
+    core = [p for p in report.problems if p["code"] == "duplicate_column"]
+    assert problems == core
+
+
 def test_mixed_column_of_an_engine_table() -> None:
     scans = pd.DataFrame(
         {"session_id": [SESSION, SESSION], "learner_id": [LEARNER, 7], "scanned_at": [None, None]}

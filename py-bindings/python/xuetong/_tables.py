@@ -38,7 +38,7 @@ def as_arrow(data: Any, table: str) -> Any:
     its index, so a filtered or shuffled frame does not bring an index
     column along. A pandas column that pyarrow cannot convert, such as one
     that mixes text and datetimes or contains an int beyond 64 bits, raises
-    ``ValidationError``. A
+    ``ValidationError``, as does a column name used twice. A
     ``polars.DataFrame`` column of polars' ``Null`` type
     (every value ``None``) becomes a text column of nulls, which reads the
     same, because polars exports ``Null`` columns with a buffer that the
@@ -49,6 +49,9 @@ def as_arrow(data: Any, table: str) -> Any:
     if pandas is not None and isinstance(data, pandas.DataFrame):
         import pyarrow
 
+        duplicates = _duplicate_columns(data, table)
+        if duplicates is not None:
+            raise duplicates
         try:
             return pyarrow.Table.from_pandas(data, preserve_index=False)
         except _arrow_conversion_errors():
@@ -67,6 +70,39 @@ def as_arrow(data: Any, table: str) -> Any:
         "a table must have the Arrow PyCapsule interface (__arrow_c_stream__), such as "
         f"a pyarrow.Table, a polars.DataFrame or a pandas.DataFrame; got {type(data).__name__}"
     )
+
+
+def _duplicate_columns(frame: Any, table: str) -> ValidationError | None:
+    """Return the error for the column names a pandas frame uses twice, in
+    the form the core reports them for an Arrow table, or ``None``. pyarrow
+    raises a bare ValueError for them."""
+    first_positions: dict[str, int] = {}
+    problems = []
+    for position, name in enumerate(frame.columns, start=1):
+        column = str(name)
+        first = first_positions.setdefault(column, position)
+        if first == position:
+            continue
+        problems.append(
+            {
+                "code": "duplicate_column",
+                "path": (table, column),
+                "message": (
+                    f"the {table} table names column {column} twice, "
+                    f"at positions {first} and {position}"
+                ),
+                "params": {
+                    "column": column,
+                    "file": f"the {table} table",
+                    "first_position": first,
+                    "position": position,
+                    "table": table,
+                },
+            }
+        )
+    if not problems:
+        return None
+    return ValidationError(problems, f"the {table} table names a column twice")
 
 
 def _unconvertible_columns(frame: Any, table: str) -> ValidationError | None:
