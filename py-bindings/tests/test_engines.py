@@ -116,6 +116,8 @@ def test_attendance_from_each_library(library: str) -> None:
         (SECOND, BO): ("absent", None, 0),
     }
     assert records[0]["first_check_in"] == dt.datetime(2026, 3, 2, 0, 52, tzinfo=dt.timezone.utc)
+    assert [row["course_id"] for row in records] == [COURSE] * 4
+    assert [row["club_id"] for row in records] == [None] * 4
 
     rejected = result.rejected.to_pyarrow()
     assert rejected.column("code").to_pylist() == ["check_in_not_enrolled"]
