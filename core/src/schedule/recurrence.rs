@@ -201,14 +201,14 @@ impl Record for Series {
         let instructor_ids = reader.defaulted("instructor_ids", Vec::new());
         let time_zone = reader.optional("time_zone");
         let frequency = reader.defaulted("frequency", Frequency::Weekly);
-        let interval = reader.defaulted("interval", 1u32);
+        let interval = reader.defaulted_in("interval", 1u32, 1..=MAX_INTERVAL);
         let weekdays = reader.defaulted("weekdays", Vec::new());
         let week_start = reader.defaulted("week_start", Weekday::Monday);
         let start_date = reader.required("start_date");
         let until = reader.optional("until");
-        let count = reader.optional("count");
+        let count = reader.optional_in("count", 1..=MAX_SERIES_SESSIONS);
         let start_time = reader.required("start_time");
-        let duration_minutes = reader.required("duration_minutes");
+        let duration_minutes = reader.required_in("duration_minutes", 1..=MAX_DURATION_MINUTES);
         let exclude_dates = reader.defaulted("exclude_dates", Vec::new());
         let holiday_calendar = reader.optional("holiday_calendar");
         let ambiguous_time = reader.defaulted("ambiguous_time", AmbiguousTime::Earlier);
