@@ -749,6 +749,28 @@ fn broken_rules_file_is_named_as_a_file() {
 }
 
 #[test]
+fn rules_file_with_repeated_key_is_malformed() {
+    let mut files = minimal();
+    files.insert(
+        "rules.json",
+        "{\"format\": \"xuetong.credit-rules/1\", \"rules\": [{\"id\": \"a\", \"id\": \"b\"}]}",
+    );
+    let (bundle, report) = read(&files);
+    assert!(bundle.rules.is_none());
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("malformed_json".to_owned(), json!(["rules.json"]))]
+    );
+    let detail = &report.problems[0].params["detail"];
+    assert_eq!(
+        detail,
+        &json!(
+            "key \"id\" is given twice in one object, the second time at line 1 column 63; keep one"
+        )
+    );
+}
+
+#[test]
 fn lines_ending_in_cr_alone_are_counted() {
     let mut files = minimal();
     // Carriage returns alone end the lines, as older Mac spreadsheets save.

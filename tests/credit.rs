@@ -494,6 +494,18 @@ fn broken_rules_file_reports_malformed_json() {
 }
 
 #[test]
+fn repeated_key_in_rules_is_malformed_json() {
+    let text =
+        r#"{"format": "xuetong.credit-rules/1", "rules": [{"id": "a"}, {"id": "a", "id": "b"}]}"#;
+    let problems = parse_rule_set(text).unwrap_err();
+    let found: Vec<(&str, String)> = problems
+        .iter()
+        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+        .collect();
+    assert_eq!(found, [("malformed_json", "rules[1].id".to_owned())]);
+}
+
+#[test]
 fn expiry_and_revocation_of_expiry() {
     let rules = capped_rules();
     let certificate = outcomes(&[(0, 5, 10, 2, false)]);

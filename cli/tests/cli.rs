@@ -568,6 +568,21 @@ fn run_bad_input_names_file() {
         "nothing is written for invalid rules"
     );
 
+    // serde_json alone would keep the second id and run on it.
+    std::fs::write(
+        &rules,
+        "{\"format\": \"xuetong.credit-rules/1\",\n \"id\": \"a\", \"id\": \"b\"}",
+    )
+    .unwrap();
+    let output = run_example(&dir.join("out"), &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    let messages = stderr(&output);
+    assert!(messages.contains("[malformed_json]"), "{messages}");
+    assert!(
+        messages.contains("key \"id\" is given twice in one object, the second time at line 2"),
+        "{messages}"
+    );
+
     let missing = run_example(&dir.join("out"), &["--rules", "no/such/rules.json"]);
     assert_eq!(code(&missing), 1);
     assert!(stderr(&missing).contains("no/such/rules.json"));

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::api::parse_json_document;
 use crate::decimal::Credits;
 use crate::field::FieldValue;
 use crate::model::{AwardRank, AwardScope, Category, OutcomeKind, Role, Taxonomy, VenueTier};
@@ -22,8 +23,9 @@ use super::rule::{
 ///
 /// # Errors
 ///
-/// `malformed_json` when the text is not JSON, otherwise every problem of
-/// the document (see [`rule_set_from_json`]).
+/// `malformed_json` when the text is not JSON or gives a key twice in one
+/// object (at that key), otherwise every problem of the document (see
+/// [`rule_set_from_json`]).
 ///
 /// # Example
 ///
@@ -37,13 +39,7 @@ use super::rule::{
 /// assert!(codes.contains(&"required"));
 /// ```
 pub fn parse_rule_set(text: &str) -> Result<RuleSet, Problems> {
-    let value: Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
-            Problems::from(
-                Problem::new(field_codes::MALFORMED_JSON, Path::root())
-                    .with("detail", error.to_string()),
-            )
-        })?;
+    let value = parse_json_document(text.trim_start_matches('\u{feff}'))?;
     rule_set_from_json(&value, &Path::root())
 }
 
