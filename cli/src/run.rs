@@ -20,6 +20,7 @@ use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::field::{FieldValue, trim_spaces};
 use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
+use xuetong::schedule::codes::DATE_OUT_OF_RANGE;
 use xuetong::season::{
     OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
     run_season_alongside, write_attendance_output, write_output, write_rejected_rows,
@@ -170,13 +171,18 @@ fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
         .collect()
 }
 
+/// Reads an instant as a bundle's instant cells are read, so that it lies
+/// in the years 0001 to 9999 once moved to UTC.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(trim_spaces(text))
-        .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| {
+    DateTime::<Utc>::from_text(trim_spaces(text)).map_err(|invalid| {
+        if invalid.code == DATE_OUT_OF_RANGE {
+            "the time is outside the years 0001 to 9999 once moved to UTC; give a time within them"
+                .to_owned()
+        } else {
             "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
                 .to_owned()
-        })
+        }
+    })
 }
 
 fn parse_zone(text: &str) -> Result<Tz, String> {
@@ -990,4 +996,30 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
         counted(written.files.len() as u64, "file", "files"),
         counted(rows, "row", "rows")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_with_offset_reads_as_utc() {
+        let instant = parse_instant(" 2026-04-01T00:00:00+08:00 ").unwrap();
+        assert_eq!(instant.to_rfc3339(), "2026-03-31T16:00:00+00:00");
+    }
+
+    #[test]
+    fn instant_outside_four_digit_years() {
+        for text in ["0000-06-01T00:00:00Z", "9999-12-31T23:00:00-05:00"] {
+            let message = parse_instant(text).unwrap_err();
+            assert!(message.contains("0001 to 9999"), "{text}: {message}");
+        }
+        assert!(parse_instant("9999-12-31T23:00:00+08:00").is_ok());
+    }
+
+    #[test]
+    fn instant_without_offset_is_rejected() {
+        let message = parse_instant("2026-04-01T00:00:00").unwrap_err();
+        assert!(message.starts_with("expected a date and time"), "{message}");
+    }
 }
