@@ -91,6 +91,7 @@ export type ProblemCode =
   | "empty_file"
   | "wrong_field_count"
   | "missing_column"
+  | "wrong_separator"
   | "unknown_column"
   | "unclosed_quote"
   | "duplicate_column"
@@ -276,6 +277,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "empty_file",
   "wrong_field_count",
   "missing_column",
+  "wrong_separator",
   "unknown_column",
   "unclosed_quote",
   "duplicate_column",
