@@ -410,16 +410,33 @@ fn read_text(path: &Path, what: &str) -> Result<String, Stop> {
     })
 }
 
-/// Reads a JSON document, reporting where it is malformed.
+/// Reads a JSON document, reporting where it is malformed. A key given
+/// twice in one object is malformed too, as in a rules file, rather than
+/// read as its last value.
 fn read_json(path: &Path, what: &str) -> Result<Value, Stop> {
     let text = read_text(path, what)?;
-    serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
-        Stop::BadInput(format!(
-            "{} line {} column {}: the {what} file is not valid JSON: {error}",
-            path.display(),
-            error.line(),
-            error.column()
-        ))
+    let text = text.trim_start_matches('\u{feff}');
+    xuetong::api::parse_json_document(text).map_err(|problem| {
+        match serde_json::from_str::<Value>(text) {
+            Err(error) => Stop::BadInput(format!(
+                "{} line {} column {}: the {what} file is not valid JSON: {error}",
+                path.display(),
+                error.line(),
+                error.column()
+            )),
+            // The text is JSON, so the problem is a repeated key, whose
+            // detail gives its position.
+            Ok(_) => Stop::BadInput(format!(
+                "{}: the {what} file is not valid JSON at {}: {}",
+                path.display(),
+                problem.path,
+                problem
+                    .params
+                    .get("detail")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            )),
+        }
     })
 }
 
