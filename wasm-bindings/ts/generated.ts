@@ -40,6 +40,7 @@ export type ProblemCode =
   | "time_zone_unknown"
   | "ambiguous_end_time"
   | "date_out_of_range"
+  | "count_past_year_9999"
   | "series_end"
   | "series_too_long"
   | "weekdays_unreachable"
@@ -227,6 +228,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "time_zone_unknown",
   "ambiguous_end_time",
   "date_out_of_range",
+  "count_past_year_9999",
   "series_end",
   "series_too_long",
   "weekdays_unreachable",

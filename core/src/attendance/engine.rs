@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::bundle::Bundle;
-use crate::id::{ClubId, CourseId, LearnerId, SessionId};
-use crate::model::{Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, Venue};
+use crate::id::{CourseId, LearnerId, SessionId};
+use crate::model::{
+    Course, Enrolment, EnrolmentStatus, Excusal, GeoPoint, Scan, SessionOwner, Venue,
+};
 use crate::problem::{Path, Problem, Problems};
 use crate::schedule::TimedSession;
 
@@ -268,12 +270,11 @@ impl<'i> PlaceCursor<'i> {
 /// One session with what the engine needs to judge its scans.
 #[derive(Debug)]
 pub(super) struct SessionEntry {
-    /// The session's id, course and club, copied from the [`TimedSession`]
+    /// The session's id and owner, copied from the [`TimedSession`]
     /// because every record and rejected scan needs them. The session lies
     /// elsewhere in memory, so reading them there would cost a cache miss.
     pub id: SessionId,
-    pub course_id: Option<CourseId>,
-    pub club_id: Option<ClubId>,
+    pub owner: SessionOwner,
     pub windows: SessionWindows,
     /// The position of the session's course in [`Index::courses`].
     pub course: Option<usize>,
@@ -407,8 +408,7 @@ impl<'a> Index<'a> {
                 let windows = SessionWindows::new(&timed.times, settings.policy);
                 SessionEntry {
                     id: timed.session.id,
-                    course_id: timed.session.course_id(),
-                    club_id: timed.session.club_id(),
+                    owner: timed.session.owner,
                     windows,
                     course,
                     venue_location,

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use uuid::Uuid;
 
 use crate::id::{CourseId, HYPHENATED_LENGTH, LearnerId, OutcomeId, SessionId, push_hyphenated};
-use crate::model::{Outcome, OutcomeKind, OutcomeSource, Role};
+use crate::model::{Outcome, OutcomeKind, OutcomeSource, Role, SessionOwner};
 use crate::record::Record;
 use crate::schedule::TimedSession;
 
@@ -326,10 +326,9 @@ fn per_session<'r>(
     let mut pending = Vec::with_capacity(records.len());
     for (record, timed) in creditable(records, by_id) {
         let date = timed.session.date;
-        let (kind, owner) = match (record.course_id, record.club_id) {
-            (Some(course), _) => (OutcomeKind::Attendance, Owner::Course(course)),
-            (None, Some(club)) => (OutcomeKind::ClubActivity, Owner::Club(club)),
-            (None, None) => continue,
+        let (kind, owner) = match record.owner {
+            SessionOwner::Course(course) => (OutcomeKind::Attendance, Owner::Course(course)),
+            SessionOwner::Club(club) => (OutcomeKind::ClubActivity, Owner::Club(club)),
         };
         let origin = Origin::Session(record.session_id, owner, record.credited_minutes);
         pending.push(Pending::new(record.learner_id, kind, date, origin));
@@ -350,10 +349,9 @@ fn per_course<'r>(
 ) -> Vec<Pending<'r>> {
     let mut sums: BTreeMap<(LearnerId, Owner), (u32, NaiveDate)> = BTreeMap::new();
     for (record, timed) in creditable(records, by_id) {
-        let owner = match (record.course_id, record.club_id) {
-            (Some(course), _) => Owner::Course(course),
-            (None, Some(club)) => Owner::Club(club),
-            (None, None) => continue,
+        let owner = match record.owner {
+            SessionOwner::Course(course) => Owner::Course(course),
+            SessionOwner::Club(club) => Owner::Club(club),
         };
         let date = timed.session.date;
         let sum = sums.entry((record.learner_id, owner)).or_insert((0, date));

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::field::format_instant;
 use crate::id::{ClubId, CourseId, LearnerId, ScanId, SessionId};
-use crate::model::ScanDirection;
+use crate::model::{ScanDirection, SessionOwner};
 use crate::problem::{Code, Locale, Params, Path, Problem};
 
 use super::rate::CourseResult;
@@ -39,16 +40,15 @@ fn serialize_optional_instant<S: Serializer>(
 /// There is at most one record per learner and session. A learner gets one
 /// when a check-in was accepted, or, once the session has ended, when they
 /// held a place in the course at its start or had an excusal for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttendanceRecord {
     /// The session.
     pub session_id: SessionId,
     /// The learner.
     pub learner_id: LearnerId,
-    /// The session's course, when it is a course meeting.
-    pub course_id: Option<CourseId>,
-    /// The session's club, when it is a club activity.
-    pub club_id: Option<ClubId>,
+    /// The course or club the session belongs to. The serialized record
+    /// writes it as `course_id` and `club_id`, one of them `null`.
+    pub owner: SessionOwner,
     /// The status.
     pub status: AttendanceStatus,
     /// Whether the first check-in was on time; `None` without a check-in.
@@ -58,10 +58,8 @@ pub struct AttendanceRecord {
     /// The session's scheduled length in whole minutes.
     pub scheduled_minutes: u32,
     /// When the first accepted check-in was received.
-    #[serde(serialize_with = "serialize_optional_instant")]
     pub first_check_in: Option<DateTime<Utc>>,
     /// When the last accepted check-out was received.
-    #[serde(serialize_with = "serialize_optional_instant")]
     pub last_check_out: Option<DateTime<Utc>>,
     /// The scan of the first accepted check-in.
     pub check_in_scan_id: Option<ScanId>,
@@ -79,6 +77,58 @@ pub struct AttendanceRecord {
     pub provisional: bool,
     /// How many further scans of this learner and session changed nothing.
     pub duplicate_scans: u32,
+}
+
+impl AttendanceRecord {
+    /// Returns the session's course, when it is a course meeting.
+    pub fn course_id(&self) -> Option<CourseId> {
+        match self.owner {
+            SessionOwner::Course(course) => Some(course),
+            SessionOwner::Club(_) => None,
+        }
+    }
+
+    /// Returns the session's club, when it is a club activity.
+    pub fn club_id(&self) -> Option<ClubId> {
+        match self.owner {
+            SessionOwner::Club(club) => Some(club),
+            SessionOwner::Course(_) => None,
+        }
+    }
+}
+
+/// An optional instant written as [`format_instant`] does, or `null`.
+struct OptionalInstant(Option<DateTime<Utc>>);
+
+impl Serialize for OptionalInstant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_optional_instant(&self.0, serializer)
+    }
+}
+
+/// Writes the record as a flat struct in the order of its fields, with the
+/// owner as `course_id` and `club_id` in its place, one of them `null`.
+impl Serialize for AttendanceRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct("AttendanceRecord", 16)?;
+        record.serialize_field("session_id", &self.session_id)?;
+        record.serialize_field("learner_id", &self.learner_id)?;
+        record.serialize_field("course_id", &self.course_id())?;
+        record.serialize_field("club_id", &self.club_id())?;
+        record.serialize_field("status", &self.status)?;
+        record.serialize_field("punctuality", &self.punctuality)?;
+        record.serialize_field("credited_minutes", &self.credited_minutes)?;
+        record.serialize_field("scheduled_minutes", &self.scheduled_minutes)?;
+        record.serialize_field("first_check_in", &OptionalInstant(self.first_check_in))?;
+        record.serialize_field("last_check_out", &OptionalInstant(self.last_check_out))?;
+        record.serialize_field("check_in_scan_id", &self.check_in_scan_id)?;
+        record.serialize_field("check_out_scan_id", &self.check_out_scan_id)?;
+        record.serialize_field("walk_in", &self.walk_in)?;
+        record.serialize_field("excused", &self.excused)?;
+        record.serialize_field("provisional", &self.provisional)?;
+        record.serialize_field("duplicate_scans", &self.duplicate_scans)?;
+        record.end()
+    }
 }
 
 /// A scan that was not accepted, with the reason as a catalogue code.
@@ -209,5 +259,73 @@ impl AttendanceReport {
             }
         }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn club_record() -> AttendanceRecord {
+        AttendanceRecord {
+            session_id: "50000000-0000-4000-8000-000000000001".parse().unwrap(),
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            owner: SessionOwner::Club("c0000000-0000-4000-8000-000000000001".parse().unwrap()),
+            status: AttendanceStatus::Present,
+            punctuality: Some(Punctuality::OnTime),
+            credited_minutes: 90,
+            scheduled_minutes: 90,
+            first_check_in: Some("2026-03-07T11:00:00Z".parse().unwrap()),
+            last_check_out: None,
+            check_in_scan_id: Some("60000000-0000-4000-8000-000000000001".parse().unwrap()),
+            check_out_scan_id: None,
+            walk_in: false,
+            excused: false,
+            provisional: false,
+            duplicate_scans: 0,
+        }
+    }
+
+    #[test]
+    fn record_size_on_64_bit_targets() {
+        // Two ids (16 bytes each), the owner (17), two optional instants (12
+        // each), two optional scan ids (17 each), three counts (4 each) and
+        // five one-byte fields make 124 bytes. The largest alignment is 4,
+        // so there is no padding.
+        assert_eq!(std::mem::size_of::<AttendanceRecord>(), 124);
+    }
+
+    #[test]
+    fn record_json_writes_owner_as_two_fields() {
+        let json = serde_json::to_string(&club_record()).unwrap();
+        let expected = concat!(
+            r#"{"session_id":"50000000-0000-4000-8000-000000000001","#,
+            r#""learner_id":"20000000-0000-4000-8000-000000000001","#,
+            r#""course_id":null,"#,
+            r#""club_id":"c0000000-0000-4000-8000-000000000001","#,
+            r#""status":"present","punctuality":"on_time","#,
+            r#""credited_minutes":90,"scheduled_minutes":90,"#,
+            r#""first_check_in":"2026-03-07T11:00:00Z","last_check_out":null,"#,
+            r#""check_in_scan_id":"60000000-0000-4000-8000-000000000001","#,
+            r#""check_out_scan_id":null,"#,
+            r#""walk_in":false,"excused":false,"provisional":false,"#,
+            r#""duplicate_scans":0}"#,
+        );
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn record_owner_accessors() {
+        let club = club_record();
+        let course_id: CourseId = "40000000-0000-4000-8000-000000000001".parse().unwrap();
+        let course = AttendanceRecord {
+            owner: SessionOwner::Course(course_id),
+            ..club_record()
+        };
+        let club_id: ClubId = "c0000000-0000-4000-8000-000000000001".parse().unwrap();
+        assert_eq!(club.course_id(), None);
+        assert_eq!(club.club_id(), Some(club_id));
+        assert_eq!(course.course_id(), Some(course_id));
+        assert_eq!(course.club_id(), None);
     }
 }

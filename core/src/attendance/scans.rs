@@ -1004,8 +1004,7 @@ fn judge_group<'s>(
     Some(AttendanceRecord {
         session_id: session,
         learner_id: learner,
-        course_id: entry.course_id,
-        club_id: entry.club_id,
+        owner: entry.owner,
         status: decision.status,
         punctuality: decision.punctuality,
         credited_minutes: decision.credited_minutes,
@@ -1099,8 +1098,7 @@ fn push_unattended(
     judge.push_record(AttendanceRecord {
         session_id: entry.id,
         learner_id: learner,
-        course_id: entry.course_id,
-        club_id: entry.club_id,
+        owner: entry.owner,
         status: decision.status,
         punctuality: None,
         credited_minutes: 0,

@@ -389,7 +389,7 @@ fn known_files() -> String {
 }
 
 /// Reads the text of `rules.json`: `None` without the file, and the problem
-/// when it is not UTF-8 JSON.
+/// when it is not UTF-8 JSON or gives a key twice in one object.
 fn read_rules(source: &dyn BundleSource) -> Result<Result<Option<String>, Problem>, BundleError> {
     let io_error = |source| BundleError::Io {
         action: "read",
@@ -413,13 +413,16 @@ fn read_rules(source: &dyn BundleSource) -> Result<Result<Option<String>, Proble
             .with("offset", error.valid_up_to())));
         }
     };
-    if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
+    if let Err(problem) = crate::api::parse_json_document(&text) {
+        // The problem is reported at the file, as every problem of a
+        // bundle file is, and its detail names the key and position.
+        let detail = problem.params.get("detail").cloned().unwrap_or_default();
         return Ok(Err(Problem::new(
             crate::problem::codes::MALFORMED_JSON,
             read::file_path(RULES_FILE),
         )
         .with("file", RULES_FILE)
-        .with("detail", error.to_string())));
+        .with("detail", detail)));
     }
     Ok(Ok(Some(text)))
 }

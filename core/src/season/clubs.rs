@@ -96,7 +96,7 @@ pub(super) fn evaluate_clubs(
     }
     let mut check_ins: HashMap<SessionId, u32> = HashMap::new();
     for record in &attendance.records {
-        if record.club_id.is_some() && !record.provisional && record.status.is_attended() {
+        if record.club_id().is_some() && !record.provisional && record.status.is_attended() {
             let count = check_ins.entry(record.session_id).or_default();
             *count = count.saturating_add(1);
         }

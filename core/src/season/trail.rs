@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::credit::EntryKind;
 use crate::credit::xapi::{LearningEvent, statement};
 use crate::id::{ClubId, CourseId, LearnerId, SessionId};
-use crate::model::ClubMember;
+use crate::model::{ClubMember, SessionOwner};
 use crate::problem::Problem;
 use crate::schedule::TimedSession;
 
@@ -102,16 +102,15 @@ impl<'s, 'b> Trail<'s, 'b> {
             .filter(|record| record.status.is_attended() && !record.provisional)
             .filter_map(|record| {
                 let timed = self.sessions.get(&record.session_id)?;
-                let title = match (record.course_id, record.club_id) {
-                    (Some(course), _) => self.course_titles.get(&course),
-                    (None, Some(club)) => self.club_names.get(&club),
-                    (None, None) => None,
+                let title = match record.owner {
+                    SessionOwner::Course(course) => self.course_titles.get(&course),
+                    SessionOwner::Club(club) => self.club_names.get(&club),
                 };
                 Some(LearningEvent::AttendedSession {
                     learner_id: record.learner_id,
                     session_id: record.session_id,
-                    course_id: record.course_id,
-                    club_id: record.club_id,
+                    course_id: record.course_id(),
+                    club_id: record.club_id(),
                     at: timed.times.starts_at,
                     minutes: record.credited_minutes,
                     title: title.map(|title| (*title).to_owned()),

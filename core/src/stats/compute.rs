@@ -1319,7 +1319,7 @@ mod tests {
 
     use super::*;
     use crate::attendance::AttendanceStatus;
-    use crate::model::VenueTier;
+    use crate::model::{SessionOwner, VenueTier};
 
     fn record(session: u32, learner: u32) -> AttendanceRecord {
         AttendanceRecord {
@@ -1329,8 +1329,11 @@ mod tests {
             learner_id: format!("20000000-0000-4000-8000-{learner:012}")
                 .parse()
                 .unwrap(),
-            course_id: None,
-            club_id: None,
+            owner: SessionOwner::Course(
+                format!("30000000-0000-4000-8000-{session:012}")
+                    .parse()
+                    .unwrap(),
+            ),
             status: AttendanceStatus::Present,
             punctuality: None,
             credited_minutes: 60,
@@ -1433,8 +1436,7 @@ mod tests {
             records.push(AttendanceRecord {
                 session_id: timed.session.id,
                 learner_id: learner.id,
-                course_id: timed.session.course_id(),
-                club_id: timed.session.club_id(),
+                owner: timed.session.owner,
                 ..record(0, 0)
             });
         }

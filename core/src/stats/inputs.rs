@@ -178,7 +178,7 @@ pub fn club_activity_check_ins(
 ) -> Vec<ActivityCheckIns> {
     let mut counts: HashMap<SessionId, u32> = HashMap::new();
     for record in &attendance.records {
-        if record.club_id == Some(club) && !record.provisional && record.status.is_attended() {
+        if record.club_id() == Some(club) && !record.provisional && record.status.is_attended() {
             let count = counts.entry(record.session_id).or_default();
             *count = count.saturating_add(1);
         }

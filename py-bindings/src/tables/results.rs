@@ -120,8 +120,8 @@ type RecordId = fn(&AttendanceRecord) -> Option<Uuid>;
 const RECORD_IDS: [RecordId; 6] = [
     |record| Some(record.session_id.uuid()),
     |record| Some(record.learner_id.uuid()),
-    |record| record.course_id.map(|id| id.uuid()),
-    |record| record.club_id.map(|id| id.uuid()),
+    |record| record.course_id().map(|id| id.uuid()),
+    |record| record.club_id().map(|id| id.uuid()),
     |record| record.check_in_scan_id.map(|id| id.uuid()),
     |record| record.check_out_scan_id.map(|id| id.uuid()),
 ];

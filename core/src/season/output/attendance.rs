@@ -51,8 +51,8 @@ pub(super) fn records(
         table.value(&record.session_id)?;
         table.cell(date)?;
         table.value(&record.learner_id)?;
-        table.optional_value(record.course_id.as_ref())?;
-        table.optional_value(record.club_id.as_ref())?;
+        table.optional_value(record.course_id().as_ref())?;
+        table.optional_value(record.club_id().as_ref())?;
         table.cell(record.status.as_str())?;
         table.cell(record.punctuality.map_or("", |p| p.as_str()))?;
         table.value(&record.credited_minutes)?;
