@@ -477,25 +477,54 @@ fn header_problems_reject_the_file() {
 }
 
 #[test]
-fn other_separator_gets_a_hint() {
-    for (separator, shown) in [(";", ";"), ("\t", "\\t")] {
-        let mut files = minimal();
-        let header = ["id", "display_name", "birth_date"].join(separator);
-        files.insert("learners.csv", format!("{header}\n"));
-        let (_, report) = read(&files);
-        let hint = report
-            .problems
-            .iter()
-            .find(|problem| problem.code.as_str() == "wrong_separator")
-            .unwrap_or_else(|| panic!("no wrong_separator for {shown}"));
-        assert_eq!(hint.path.to_string(), "learners.csv[1]");
-        assert_eq!(hint.params["separator"], json!(shown));
-        assert!(hint.message.contains("comma-separated"), "{}", hint.message);
-        // The column problems stay, so that the file is still rejected.
-        let codes: Vec<&str> = report.problems.iter().map(|p| p.code.as_str()).collect();
-        assert!(codes.contains(&"missing_column"), "{codes:?}");
-        assert!(codes.contains(&"unknown_column"), "{codes:?}");
-    }
+fn semicolons_and_tabs_are_named() {
+    let mut files = minimal();
+    files.insert(
+        "learners.csv",
+        "id;display_name\n20000000-0000-4000-8000-000000000001;Zhou\n",
+    );
+    files.insert(
+        "instructors.csv",
+        "id\tdisplay_name\n30000000-0000-4000-8000-000000000001\tLi\n",
+    );
+    // One column whose name has a semicolon but no known part stays unknown.
+    files.insert("excusals.csv", "comment;note\n");
+    // One known column and no separator lacks the other columns.
+    files.insert("categories.csv", "key\n");
+    let (_, report) = read(&files);
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![
+            (
+                "missing_column".to_owned(),
+                json!(["categories.csv", 1, "name_en"])
+            ),
+            (
+                "missing_column".to_owned(),
+                json!(["categories.csv", 1, "name_zh"])
+            ),
+            (
+                "missing_column".to_owned(),
+                json!(["excusals.csv", 1, "learner_id"])
+            ),
+            (
+                "missing_column".to_owned(),
+                json!(["excusals.csv", 1, "session_id"])
+            ),
+            (
+                "unknown_column".to_owned(),
+                json!(["excusals.csv", 1, "comment;note"])
+            ),
+            ("wrong_separator".to_owned(), json!(["instructors.csv", 1])),
+            ("wrong_separator".to_owned(), json!(["learners.csv", 1])),
+        ]
+    );
+    let tab = report
+        .problems
+        .iter()
+        .find(|problem| problem.params.get("file") == Some(&json!("instructors.csv")))
+        .unwrap();
+    assert!(tab.message.contains(r#""\t""#), "{}", tab.message);
 }
 
 #[test]

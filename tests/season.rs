@@ -885,6 +885,33 @@ fn club_with_invalid_history_is_reported_not_fatal() {
 }
 
 #[test]
+fn as_of_past_year_9999_locally_is_rejected() {
+    let bundle = example();
+    // 23:59:59 UTC on 31 December 9999 is already 1 January 10000 in
+    // Shanghai, the date the ledger would record the credits on.
+    let mut late = options(&bundle);
+    late.as_of = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+    let problems = run_season(&bundle, late).expect_err("a recorded date in year 10000");
+    assert_eq!(problems.0.len(), 1);
+    assert_eq!(problems.0[0].code.as_str(), "as_of_out_of_range");
+    assert_eq!(problems.0[0].path, xuetong::path!["as_of"]);
+    assert_eq!(problems.0[0].params["date"], "+10000-01-01");
+
+    // Midnight of 1 January 0001 in UTC is still 31 December of year 0 in
+    // Toronto.
+    let mut early = options(&bundle);
+    early.as_of = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+    early.time_zone = Some(chrono_tz::America::Toronto);
+    let problems = run_season(&bundle, early).expect_err("a recorded date in year 0");
+    assert_eq!(problems.0[0].code.as_str(), "as_of_out_of_range");
+
+    let mut last = options(&bundle);
+    last.as_of = Utc.with_ymd_and_hms(9999, 12, 31, 15, 59, 59).unwrap();
+    let season = run_season(&bundle, last).expect("31 December 9999 in Shanghai");
+    assert_eq!(season.recorded_on.to_string(), "9999-12-31");
+}
+
+#[test]
 fn invalid_options_are_problems_under_their_name() {
     let bundle = example();
     let mut bad_home = options(&bundle);

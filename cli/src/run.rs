@@ -171,17 +171,18 @@ fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
         .collect()
 }
 
-/// Reads an instant as a bundle's instant cells are read, so that it lies
-/// in the years 0001 to 9999 once moved to UTC.
+/// Reads `--as-of` as the bundle reader reads a scan's time, so that the
+/// option rejects the same misplaced seconds of 60 and UTC years past 9999.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::<Utc>::from_text(trim_spaces(text)).map_err(|invalid| {
-        if invalid.code == DATE_OUT_OF_RANGE {
-            "the time is outside the years 0001 to 9999 once moved to UTC; give a time within them"
-                .to_owned()
+        let message = if invalid.code == xuetong::problem::codes::INVALID_LEAP_SECOND {
+            "a second of 60 is a leap second only at 23:59:60 UTC on the last day of a month; write the second as 59"
+        } else if invalid.code == DATE_OUT_OF_RANGE {
+            "the time falls outside the years 0001 to 9999 in UTC; give a time within them"
         } else {
             "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
-                .to_owned()
-        }
+        };
+        message.to_owned()
     })
 }
 
@@ -738,6 +739,7 @@ fn source_of(problem: &Problem, args: &RunArgs) -> (String, Problem) {
         ),
         RULES_FILE => args.bundle.join(RULES_FILE).display().to_string(),
         "home_page" => "--home-page".to_owned(),
+        "as_of" => "--as-of".to_owned(),
         _ => return (args.bundle.display().to_string(), rest),
     };
     rest.path.0.remove(0);

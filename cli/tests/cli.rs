@@ -604,6 +604,18 @@ fn run_bad_input_names_file() {
     let home = run_example(&dir.join("out"), &["--home-page", "learn.example.org"]);
     assert_eq!(code(&home), 1);
     assert!(stderr(&home).contains("--home-page"), "{}", stderr(&home));
+
+    // The example's venues are in Shanghai, where this instant is already
+    // 1 January 10000, the date the ledger would record credits on.
+    let late = run_example(&dir.join("out"), &["--as-of", "9999-12-31T23:59:59Z"]);
+    assert_eq!(code(&late), 1);
+    let messages = stderr(&late);
+    assert!(messages.contains("--as-of: "), "{messages}");
+    assert!(messages.contains("[as_of_out_of_range]"), "{messages}");
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written for a late as_of"
+    );
 }
 
 #[test]
@@ -1277,6 +1289,23 @@ fn run_period_trims_like_a_date_cell() {
         "{}",
         stdout(&spaced)
     );
+}
+
+#[test]
+fn run_as_of_reads_like_a_scan_time() {
+    let out = Scratch::new("run-as-of-instant");
+    let run = |extra: &[&str]| run_example(&out, extra);
+    // A second of 60 outside a leap second, and a UTC year past 9999, are
+    // invalid values of --as-of as they are of a scan's time.
+    let instants = [
+        ("2026-03-02T08:59:60+08:00", "leap second"),
+        ("9999-12-31T23:30:00-01:00", "0001 to 9999"),
+    ];
+    for (value, reason) in instants {
+        let output = run(&["--as-of", value]);
+        assert_eq!(code(&output), 2, "{value}: {}", stderr(&output));
+        assert!(stderr(&output).contains(reason), "{}", stderr(&output));
+    }
 }
 
 /// A credit rule set that the season refuses after attendance: a draft

@@ -582,6 +582,12 @@ impl FieldValue for DateTime<Utc> {
         let instant = parse_instant(text)
             .map(|instant| instant.with_timezone(&Utc))
             .ok_or_else(|| Invalid::new(codes::INVALID_INSTANT))?;
+        // chrono reads a second of 60 in any minute, but a leap second is
+        // only ever 23:59:60 UTC on the last day of a month, so any other
+        // second of 60 names no instant at all.
+        if instant.nanosecond() >= 1_000_000_000 && !is_leap_second_slot(&instant) {
+            return Err(Invalid::new(codes::INVALID_LEAP_SECOND));
+        }
         // An offset can also push 9999-12-31 into year 10000, which RFC 3339
         // cannot write, so the instant could not be read back.
         if !in_supported_years(instant.date_naive()) {
@@ -597,6 +603,13 @@ impl FieldValue for DateTime<Utc> {
     fn write_text(&self, out: &mut String) {
         push_instant(out, self);
     }
+}
+
+/// Checks whether `instant` falls in 23:59 UTC on the last day of a month,
+/// the only minute that can end with a leap second.
+fn is_leap_second_slot(instant: &DateTime<Utc>) -> bool {
+    let next_day = instant.date_naive().succ_opt();
+    instant.hour() == 23 && instant.minute() == 59 && next_day.is_none_or(|day| day.day() == 1)
 }
 
 /// Reads an RFC 3339 instant. The offset (`Z` or `+08:00`) is required,
@@ -1239,6 +1252,24 @@ mod tests {
         assert!(DateTime::<Utc>::from_text("9999-12-31T23:59:59-23:59").is_err());
         let last = DateTime::<Utc>::from_text("9999-12-31T23:59:59Z").unwrap();
         assert_eq!(DateTime::<Utc>::from_text(&last.to_text()), Ok(last));
+    }
+
+    #[test]
+    fn leap_second_only_at_end_of_month() {
+        let leap = DateTime::<Utc>::from_text("2016-12-31T23:59:60Z").unwrap();
+        assert_eq!(leap.nanosecond(), 1_000_000_000);
+        let eastern = DateTime::<Utc>::from_text("2017-01-01T07:59:60+08:00").unwrap();
+        assert_eq!(eastern, leap);
+        let rejected = [
+            "2026-03-02T08:59:60+08:00",
+            "2026-03-02T00:59:60Z",
+            "2026-03-07T23:59:60Z",
+            "2016-12-31T23:58:60Z",
+        ];
+        for text in rejected {
+            let invalid = DateTime::<Utc>::from_text(text).unwrap_err();
+            assert_eq!(invalid.code, codes::INVALID_LEAP_SECOND, "{text}");
+        }
     }
 
     #[test]

@@ -674,6 +674,10 @@ pub mod codes {
         INVALID_INSTANT = "invalid_instant",
             en: "{field} must be a date and time with a UTC offset, such as 2026-03-02T09:30:00+08:00, got \"{value}\"",
             zh: "{field} 应为带时区偏移的日期时间（例如 2026-03-02T09:30:00+08:00），实际为“{value}”";
+        /// A second of 60 anywhere but at 23:59:60 UTC on the last day of a month.
+        INVALID_LEAP_SECOND = "invalid_leap_second",
+            en: "{field} has a second of 60, which is a leap second only at 23:59:60 UTC on the last day of a month, got \"{value}\"; write the second as 59",
+            zh: "{field} 的秒数为 60，但闰秒只在某月最后一天的 UTC 23:59:60 出现，实际为“{value}”；请将秒数写为 59";
         /// A time-zone name that is not in the IANA time-zone database.
         INVALID_TIME_ZONE = "invalid_time_zone",
             en: "{field} must be an IANA time-zone name such as Asia/Shanghai, got \"{value}\"",

@@ -10,6 +10,7 @@ export type ProblemCode =
   | "invalid_date"
   | "invalid_time"
   | "invalid_instant"
+  | "invalid_leap_second"
   | "invalid_time_zone"
   | "invalid_integer"
   | "out_of_range"
@@ -148,6 +149,7 @@ export type ProblemCode =
   | "duplicate_input_id"
   | "unknown_operation"
   | "invalid_request"
+  | "as_of_out_of_range"
   | "invalid_rule_id"
   | "duplicate_rule_id"
   | "empty_rule_set"
@@ -196,6 +198,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "invalid_date",
   "invalid_time",
   "invalid_instant",
+  "invalid_leap_second",
   "invalid_time_zone",
   "invalid_integer",
   "out_of_range",
@@ -334,6 +337,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "duplicate_input_id",
   "unknown_operation",
   "invalid_request",
+  "as_of_out_of_range",
   "invalid_rule_id",
   "duplicate_rule_id",
   "empty_rule_set",

@@ -16,6 +16,7 @@ use crate::id::LearnerId;
 use crate::model::{Course, Enrolment, GroupMode, Learner, Session, Venue};
 use crate::problem::{Locale, Path, Problem, Problems, codes};
 use crate::record::{Record, check_known_fields, json_kind, list_from_json};
+use crate::stats::report_duplicates;
 
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
@@ -117,6 +118,22 @@ fn measuring_date_unknown() -> Problems {
     .into()
 }
 
+/// Reports a learner, venue or session id given to more than one record,
+/// because a verdict or a roster entry could then describe either of them.
+fn report_repeated_ids(
+    learners: &[Learner],
+    venues: &[Venue],
+    sessions: &[Session],
+    problems: &mut Problems,
+) {
+    let learner_ids = learners.iter().map(|learner| learner.id);
+    report_duplicates("learners", "learner", learner_ids, problems);
+    let venue_ids = venues.iter().map(|venue| venue.id);
+    report_duplicates("venues", "venue", venue_ids, problems);
+    let session_ids = sessions.iter().map(|session| session.id);
+    report_duplicates("sessions", "session", session_ids, problems);
+}
+
 /// Prefixes every problem's path with `prefix` and renders it in `locale`.
 fn placed(prefix: &Path, problems: &Problems, locale: Locale) -> Problems {
     Problems(
@@ -145,6 +162,7 @@ fn check_eligibility_operation(request: &Request<'_>) -> Result<Value, Problems>
     let sessions: Vec<Session> = collector.take(records(object, "sessions"));
     let rules = collector.take(rules(request));
     let stated = collector.take(field_option::<NaiveDate>(request, "on"));
+    report_repeated_ids(&learners, &venues, &sessions, &mut collector.problems);
     if !collector.problems.is_empty() {
         return Err(collector.problems);
     }
@@ -385,6 +403,7 @@ fn enrolment_apply(request: &Request<'_>) -> Result<Value, Problems> {
             Vec::new()
         }
     };
+    report_repeated_ids(&learners, &venues, &sessions, &mut collector.problems);
     if !collector.problems.is_empty() {
         return Err(collector.problems);
     }

@@ -674,10 +674,10 @@ pub mod codes {
         MISSING_COLUMN = "missing_column",
             en: "{file} has no column {column}, which is required",
             zh: "{file} 缺少必需的列 {column}";
-        /// A header that lacks required columns and contains semicolons or tabs, so the file seems to use another separator.
+        /// A header written with semicolons or tabs between its column names.
         WRONG_SEPARATOR = "wrong_separator",
-            en: "{file} seems to separate its columns with \"{separator}\" instead of commas; bundle files are comma-separated, so save it as CSV with commas",
-            zh: "{file} 似乎用“{separator}”而非逗号分隔各列；数据包文件以逗号分隔，请另存为逗号分隔的 CSV";
+            en: "{file} separates its columns with \"{separator}\", not commas; save it as comma-separated CSV",
+            zh: "{file} 的列以“{separator}”分隔，而不是逗号；请另存为以逗号分隔的 CSV";
         /// A header column that the file's records do not have.
         UNKNOWN_COLUMN = "unknown_column",
             en: "{file} has an unknown column \"{column}\"; the columns are {allowed}",

@@ -403,6 +403,12 @@ pub(super) fn read_header<T: Record>(
     header: &csv::ByteRecord,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<Option<usize>>> {
+    if let Some(separator) = non_comma_separator::<T>(header) {
+        let problem =
+            Problem::new(codes::WRONG_SEPARATOR, line_path(file, 1)).with("separator", separator);
+        problems.push(locate(problem, file, 1));
+        return None;
+    }
     let mut columns = vec![None; T::FIELDS.len()];
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut ok = true;
@@ -445,7 +451,6 @@ pub(super) fn read_header<T: Record>(
             }
         }
     }
-    let first_missing = problems.len();
     for (field, spec) in T::FIELDS.iter().enumerate() {
         if spec.required && columns[field].is_none() {
             let problem = Problem::new(codes::MISSING_COLUMN, line_path(file, 1).join(spec.name))
@@ -454,29 +459,28 @@ pub(super) fn read_header<T: Record>(
             ok = false;
         }
     }
-    if problems.len() > first_missing
-        && let Some(separator) = other_separator(header)
-    {
-        let problem =
-            Problem::new(codes::WRONG_SEPARATOR, line_path(file, 1)).with("separator", separator);
-        problems.push(locate(problem, file, 1));
-    }
     ok.then_some(columns)
 }
 
-/// Returns the semicolon or tab that a header cell contains, written as the
-/// message shows it. A spreadsheet that separates columns with either
-/// saves a header that a comma-separated reader takes as one cell.
-fn other_separator(header: &csv::ByteRecord) -> Option<&'static str> {
-    header.iter().find_map(|cell| {
-        if cell.contains(&b';') {
-            Some(";")
-        } else if cell.contains(&b'\t') {
-            Some("\\t")
-        } else {
-            None
-        }
-    })
+/// Finds the separator of a header read as one cell because it uses `;` or
+/// a tab, as spreadsheets in some European locales save CSV. Returns it as
+/// the message writes it (`\t` for a tab) when a part names a column of `T`.
+fn non_comma_separator<T: Record>(header: &csv::ByteRecord) -> Option<&'static str> {
+    let [cell] = header.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let text = std::str::from_utf8(cell).ok()?;
+    [(';', ";"), ('\t', "\\t")]
+        .into_iter()
+        .find(|(separator, _)| {
+            // A header of one column name has no separator at all.
+            text.contains(*separator)
+                && text.split(*separator).any(|name| {
+                    let name = name.trim().to_ascii_lowercase();
+                    T::FIELDS.iter().any(|spec| spec.name == name)
+                })
+        })
+        .map(|(_, written)| written)
 }
 
 fn allowed_columns<T: Record>() -> String {

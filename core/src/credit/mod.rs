@@ -57,6 +57,10 @@ pub use transcript::{
 /// Codes for rule files, ledgers and exports.
 pub mod codes {
     crate::define_codes! {
+        /// An evaluation time whose local date, the date credits are recorded on, falls outside the years 0001 to 9999.
+        AS_OF_OUT_OF_RANGE = "as_of_out_of_range",
+            en: "as_of {value} falls on {date} in {time_zone}, and credits recorded on that date would carry a year outside 0001 to 9999; use an as_of whose date in {time_zone} lies within those years",
+            zh: "as_of {value} 在 {time_zone} 为 {date}，学分记入日期的年份将超出 0001 至 9999；请改用在 {time_zone} 的日期位于这些年份之内的 as_of";
         /// A rule set, rule or cap id that is not a lowercase identifier.
         INVALID_RULE_ID = "invalid_rule_id",
             en: "{field} must be an identifier of lowercase letters, digits and underscores that starts with a letter, such as course_hours, got \"{value}\"",

@@ -11,6 +11,7 @@ use crate::attendance::{
     with_given_outcomes,
 };
 use crate::bundle::{Bundle, RULES_FILE};
+use crate::credit::codes as credit_codes;
 use crate::credit::xapi::XapiOptions;
 use crate::credit::{
     CreditContext, Ledger, RuleSet, Skipped, compute_credits, parse_rule_set, presets,
@@ -20,6 +21,7 @@ use crate::id::LearnerId;
 use crate::index::IndexResult;
 use crate::model::{Outcome, Scan};
 use crate::problem::{Path, PathSegment, Problem, Problems};
+use crate::schedule::in_supported_years;
 use crate::stats::{Period, SeasonOutcomes};
 
 use super::clubs::{ClubEvaluation, evaluate_clubs, season_years};
@@ -321,6 +323,16 @@ fn run_steps_alongside<'b>(
         .unwrap_or_else(|| default_time_zone(bundle));
     let recorded_on = options.as_of.with_timezone(&time_zone).date_naive();
     let mut problems = Problems::new();
+    // The ledger, the deposit batch and the report write the recorded date,
+    // which must stay within the years that dates are written in.
+    if !in_supported_years(recorded_on) {
+        problems.push(
+            Problem::new(credit_codes::AS_OF_OUT_OF_RANGE, Path::root().join("as_of"))
+                .with("value", crate::field::format_instant(&options.as_of))
+                .with("date", recorded_on.to_string())
+                .with("time_zone", time_zone.name()),
+        );
+    }
     let xapi_options = XapiOptions::new(&options.home_page, time_zone)
         .map_err(|found| problems.extend(found))
         .ok();

@@ -1222,7 +1222,7 @@ fn engine_ids_are_unique(report: &AttendanceReport) -> bool {
 /// Reports each id of `list` that an earlier item has already used. A
 /// bundle read from files has none, but one built in code or given as JSON
 /// lists may, and then each copy would be counted or only one of them read.
-fn report_duplicates<Id: Eq + Hash + fmt::Display>(
+pub(crate) fn report_duplicates<Id: Eq + Hash + fmt::Display>(
     list: &'static str,
     kind: &'static str,
     ids: impl Iterator<Item = Id>,

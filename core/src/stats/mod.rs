@@ -27,6 +27,8 @@
 
 mod age;
 mod compute;
+#[cfg(feature = "full-api")]
+pub(crate) use compute::report_duplicates;
 mod coverage;
 mod credits;
 mod engine_outcomes;
