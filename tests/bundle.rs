@@ -477,6 +477,38 @@ fn header_problems_reject_the_file() {
 }
 
 #[test]
+fn other_separator_gets_a_hint() {
+    for (separator, shown) in [(";", ";"), ("\t", "\\t")] {
+        let mut files = minimal();
+        let header = ["id", "display_name", "birth_date"].join(separator);
+        files.insert("learners.csv", format!("{header}\n"));
+        let (_, report) = read(&files);
+        let hint = report
+            .problems
+            .iter()
+            .find(|problem| problem.code.as_str() == "wrong_separator")
+            .unwrap_or_else(|| panic!("no wrong_separator for {shown}"));
+        assert_eq!(hint.path.to_string(), "learners.csv[1]");
+        assert_eq!(hint.params["separator"], json!(shown));
+        assert!(hint.message.contains("comma-separated"), "{}", hint.message);
+        // The column problems stay, so that the file is still rejected.
+        let codes: Vec<&str> = report.problems.iter().map(|p| p.code.as_str()).collect();
+        assert!(codes.contains(&"missing_column"), "{codes:?}");
+        assert!(codes.contains(&"unknown_column"), "{codes:?}");
+    }
+}
+
+#[test]
+fn separator_in_known_header_is_not_hinted() {
+    let mut files = minimal();
+    // Every required column is there; the odd column is only unknown.
+    files.insert("learners.csv", "id,display_name,\"a;b\"\n");
+    let (_, report) = read(&files);
+    let codes: Vec<&str> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["unknown_column"]);
+}
+
+#[test]
 fn unreadable_encodings() {
     let mut files = minimal();
     // "Zoë" in Latin-1: neither UTF-8 nor GB18030.
@@ -745,6 +777,28 @@ fn broken_rules_file_is_named_as_a_file() {
     assert!(
         message.starts_with("the text is not valid JSON: "),
         "a rules file is not a request: {message}"
+    );
+}
+
+#[test]
+fn rules_file_with_repeated_key_is_malformed() {
+    let mut files = minimal();
+    files.insert(
+        "rules.json",
+        "{\"format\": \"xuetong.credit-rules/1\", \"rules\": [{\"id\": \"a\", \"id\": \"b\"}]}",
+    );
+    let (bundle, report) = read(&files);
+    assert!(bundle.rules.is_none());
+    assert_eq!(
+        code_paths(&report.problems),
+        vec![("malformed_json".to_owned(), json!(["rules.json"]))]
+    );
+    let detail = &report.problems[0].params["detail"];
+    assert_eq!(
+        detail,
+        &json!(
+            "key \"id\" is given twice in one object, the second time at line 1 column 63; keep one"
+        )
     );
 }
 

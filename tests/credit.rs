@@ -494,6 +494,33 @@ fn broken_rules_file_reports_malformed_json() {
 }
 
 #[test]
+fn repeated_key_in_rules_is_malformed_json() {
+    let text =
+        r#"{"format": "xuetong.credit-rules/1", "rules": [{"id": "a"}, {"id": "a", "id": "b"}]}"#;
+    let problems = parse_rule_set(text).unwrap_err();
+    let found: Vec<(&str, String)> = problems
+        .iter()
+        .map(|problem| (problem.code.as_str(), problem.path.to_string()))
+        .collect();
+    assert_eq!(found, [("malformed_json", "rules[1].id".to_owned())]);
+}
+
+#[test]
+fn rule_counts_name_their_own_range() {
+    for version in [json!(-1), json!(0), json!(1e30), json!("-3")] {
+        let text = json!({"format": "xuetong.credit-rules/1", "version": version}).to_string();
+        let problems = parse_rule_set(&text).unwrap_err();
+        let problem = problems
+            .iter()
+            .find(|problem| problem.path.to_string() == "version")
+            .unwrap_or_else(|| panic!("no problem at version for {version}"));
+        assert_eq!(problem.code.as_str(), "out_of_range", "{version}");
+        assert_eq!(problem.params["min"], json!(1), "{version}");
+        assert_eq!(problem.params["max"], json!(u32::MAX), "{version}");
+    }
+}
+
+#[test]
 fn expiry_and_revocation_of_expiry() {
     let rules = capped_rules();
     let certificate = outcomes(&[(0, 5, 10, 2, false)]);

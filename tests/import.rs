@@ -719,3 +719,73 @@ fn bad_byte_offset_in_later_cell() {
         }
     }
 }
+
+#[test]
+fn toronto_dates_outside_four_digit_years() {
+    let row = "1,1063,100157,Chair Yoga,FitnessTO - Drop-In,60,None,0000-01-03 to 0000-01-03,10,0,11,0,0000-01-03,0000-01-03,Monday";
+    let mut source = MemoryBundle::new();
+    source.insert("drop-in.csv", format!("{TORONTO_HEADER}\n{row}\n"));
+    let Import { report, .. } = import(Format::TorontoDropin, &source).unwrap();
+    assert_eq!(
+        code_paths(&report.problems),
+        expected(&[
+            ("date_out_of_range", json!(["drop-in.csv", 2, "First Date"])),
+            ("date_out_of_range", json!(["drop-in.csv", 2, "Last Date"])),
+        ])
+    );
+}
+
+#[test]
+fn oulad_dates_outside_four_digit_years() {
+    let mut source = MemoryBundle::new();
+    source.insert(
+        "courses.csv",
+        "code_module,code_presentation,module_presentation_length\n\
+         AAA,9999J,268\n\
+         BBB,0000B,100\n",
+    );
+    source.insert(
+        "assessments.csv",
+        "code_module,code_presentation,id_assessment,assessment_type,date,weight\n",
+    );
+    let header = STUDENT_INFO.lines().next().unwrap();
+    source.insert(
+        "studentInfo.csv",
+        format!("{header}\nAAA,9999J,11391,M,Wales,HE Qualification,90-100%,55<=,0,60,N,Fail\n"),
+    );
+    source.insert(
+        "studentRegistration.csv",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration\n\
+         AAA,9999J,11391,300,\n",
+    );
+    source.insert(
+        "studentAssessment.csv",
+        "id_assessment,id_student,date_submitted,is_banked,score\n",
+    );
+    source.insert(
+        "vle.csv",
+        "id_site,code_module,code_presentation,activity_type\n",
+    );
+    let Import { report, .. } = import(Format::Oulad, &source).unwrap();
+    assert_eq!(
+        code_paths(&report.problems),
+        expected(&[
+            // February 0000 is before the year 0001.
+            (
+                "date_out_of_range",
+                json!(["courses.csv", 3, "code_presentation"])
+            ),
+            // 300 days after 1 October 9999 is 27 July 10000.
+            (
+                "date_out_of_range",
+                json!(["studentRegistration.csv", 2, "date_registration"])
+            ),
+        ])
+    );
+    let registration = report
+        .problems
+        .iter()
+        .find(|problem| problem.path.to_string().contains("date_registration"))
+        .unwrap();
+    assert_eq!(registration.params["value"], json!("10000-07-27"));
+}

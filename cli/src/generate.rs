@@ -20,7 +20,7 @@ use xuetong_cli::progress::Progress;
 use xuetong_cli::{complain, say};
 
 use crate::out_folder::{out_folder_problem, report_bundle_write_error};
-use crate::{EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 
 /// The arguments of `xuetong generate`.
 #[derive(Debug, Args)]
@@ -101,12 +101,7 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
                 eprintln!();
             }
             complain!("error: {error}");
-            // The holiday calendar's years bound --season-start as the
-            // option parsers bound --learners and --weeks.
-            return Err(match error {
-                SampleError::Internal { .. } => EXIT_BAD_INPUT,
-                _ => EXIT_USAGE,
-            });
+            return Err(sample_error_exit_code(&error));
         }
     };
     if terminal {
@@ -121,6 +116,19 @@ pub(crate) fn write_sample(params: &SampleParams, out: &Path) -> Result<Sample, 
         return Err(report_bundle_write_error(out, error));
     }
     Ok(sample)
+}
+
+/// Returns the exit code for a sample that could not be generated. The
+/// holiday calendar's years bound --season-start as the option parsers
+/// bound --learners and --weeks, so those are usage errors. An internal
+/// error is a bug of the generator, not a problem of the options.
+fn sample_error_exit_code(error: &SampleError) -> u8 {
+    match error {
+        SampleError::Internal { .. } => EXIT_FAILURE,
+        SampleError::Learners { .. }
+        | SampleError::Weeks { .. }
+        | SampleError::HolidaysUnknown { .. } => EXIT_USAGE,
+    }
 }
 
 fn print_summary(out: &Path, sample: &Sample, seconds: f64) {
@@ -192,4 +200,27 @@ fn print_summary(out: &Path, sample: &Sample, seconds: f64) {
             .as_of
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_exits_as_failure() {
+        let error = SampleError::Internal {
+            what: "course",
+            detail: "category key \"nope\"".to_owned(),
+        };
+        assert_eq!(sample_error_exit_code(&error), 3);
+    }
+
+    #[test]
+    fn option_errors_exit_as_usage() {
+        assert_eq!(
+            sample_error_exit_code(&SampleError::Learners { learners: 0 }),
+            2
+        );
+        assert_eq!(sample_error_exit_code(&SampleError::Weeks { weeks: 99 }), 2);
+    }
 }

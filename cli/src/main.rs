@@ -37,7 +37,8 @@ const EXIT_BAD_INPUT: u8 = 1;
 /// Exit code when the command line itself is wrong (clap's usage errors).
 const EXIT_USAGE: u8 = 2;
 /// Exit code when the command could not do its work: a file that exists
-/// could not be read, or an output could not be written.
+/// could not be read, an output could not be written, or an internal
+/// error (a bug, not a problem of the input) stopped it.
 const EXIT_FAILURE: u8 = 3;
 /// Exit code when another run is writing into the output folder.
 const EXIT_BUSY: u8 = 4;
@@ -50,7 +51,7 @@ Exit codes:
      document or file named on the command line is invalid or missing, or
      the --out folder cannot be made or written (nothing was written)
   2  usage: unknown command or option, or an invalid option value
-  3  failure: a file could not be read or written
+  3  failure: a file could not be read or written, or an internal error
   4  busy: another run or demo is writing into the --out folder (nothing
      was written)";
 

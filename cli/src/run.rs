@@ -20,6 +20,7 @@ use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::field::{FieldValue, trim_spaces};
 use xuetong::model::Scan;
 use xuetong::problem::{Code, Locale, Path as ProblemPath, PathSegment, Problem};
+use xuetong::schedule::codes::DATE_OUT_OF_RANGE;
 use xuetong::season::{
     OutputFile, REJECTED_ROWS_FILE, ScopeKind, Season, SeasonOptions, SeasonStep, default_as_of,
     run_season_alongside, write_attendance_output, write_output, write_rejected_rows,
@@ -170,13 +171,18 @@ fn parse_kinds(text: &str) -> Result<BTreeSet<ScopeKind>, String> {
         .collect()
 }
 
+/// Reads an instant as a bundle's instant cells are read, so that it lies
+/// in the years 0001 to 9999 once moved to UTC.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(trim_spaces(text))
-        .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| {
+    DateTime::<Utc>::from_text(trim_spaces(text)).map_err(|invalid| {
+        if invalid.code == DATE_OUT_OF_RANGE {
+            "the time is outside the years 0001 to 9999 once moved to UTC; give a time within them"
+                .to_owned()
+        } else {
             "expected a date and time with a UTC offset, such as 2026-04-01T00:00:00+08:00"
                 .to_owned()
-        })
+        }
+    })
 }
 
 fn parse_zone(text: &str) -> Result<Tz, String> {
@@ -404,16 +410,33 @@ fn read_text(path: &Path, what: &str) -> Result<String, Stop> {
     })
 }
 
-/// Reads a JSON document, reporting where it is malformed.
+/// Reads a JSON document, reporting where it is malformed. A key given
+/// twice in one object is malformed too, as in a rules file, rather than
+/// read as its last value.
 fn read_json(path: &Path, what: &str) -> Result<Value, Stop> {
     let text = read_text(path, what)?;
-    serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
-        Stop::BadInput(format!(
-            "{} line {} column {}: the {what} file is not valid JSON: {error}",
-            path.display(),
-            error.line(),
-            error.column()
-        ))
+    let text = text.trim_start_matches('\u{feff}');
+    xuetong::api::parse_json_document(text).map_err(|problem| {
+        match serde_json::from_str::<Value>(text) {
+            Err(error) => Stop::BadInput(format!(
+                "{} line {} column {}: the {what} file is not valid JSON: {error}",
+                path.display(),
+                error.line(),
+                error.column()
+            )),
+            // The text is JSON, so the problem is a repeated key, whose
+            // detail gives its position.
+            Ok(_) => Stop::BadInput(format!(
+                "{}: the {what} file is not valid JSON at {}: {}",
+                path.display(),
+                problem.path,
+                problem
+                    .params
+                    .get("detail")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            )),
+        }
     })
 }
 
@@ -990,4 +1013,30 @@ fn print_summary(season: &Season<'_>, report: &ReadReport, written: &Written, ar
         counted(written.files.len() as u64, "file", "files"),
         counted(rows, "row", "rows")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_with_offset_reads_as_utc() {
+        let instant = parse_instant(" 2026-04-01T00:00:00+08:00 ").unwrap();
+        assert_eq!(instant.to_rfc3339(), "2026-03-31T16:00:00+00:00");
+    }
+
+    #[test]
+    fn instant_outside_four_digit_years() {
+        for text in ["0000-06-01T00:00:00Z", "9999-12-31T23:00:00-05:00"] {
+            let message = parse_instant(text).unwrap_err();
+            assert!(message.contains("0001 to 9999"), "{text}: {message}");
+        }
+        assert!(parse_instant("9999-12-31T23:00:00+08:00").is_ok());
+    }
+
+    #[test]
+    fn instant_without_offset_is_rejected() {
+        let message = parse_instant("2026-04-01T00:00:00").unwrap_err();
+        assert!(message.starts_with("expected a date and time"), "{message}");
+    }
 }

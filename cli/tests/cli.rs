@@ -568,6 +568,35 @@ fn run_bad_input_names_file() {
         "nothing is written for invalid rules"
     );
 
+    // serde_json alone would keep the second id and run on it.
+    std::fs::write(
+        &rules,
+        "{\"format\": \"xuetong.credit-rules/1\",\n \"id\": \"a\", \"id\": \"b\"}",
+    )
+    .unwrap();
+    let output = run_example(&dir.join("out"), &["--rules", rules.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    let messages = stderr(&output);
+    assert!(messages.contains("[malformed_json]"), "{messages}");
+    assert!(
+        messages.contains("key \"id\" is given twice in one object, the second time at line 2"),
+        "{messages}"
+    );
+
+    // A policy file is read as strictly as a rules file.
+    let policy = dir.join("policy.json");
+    std::fs::write(&policy, "{\"warning\": {},\n \"warning\": {}}").unwrap();
+    let output = run_example(&dir.join("out"), &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(code(&output), 1);
+    let messages = stderr(&output);
+    assert!(messages.contains("not valid JSON at warning"), "{messages}");
+    assert!(
+        messages
+            .contains("key \"warning\" is given twice in one object, the second time at line 2"),
+        "{messages}"
+    );
+    assert!(!dir.join("out").exists(), "nothing is written");
+
     let missing = run_example(&dir.join("out"), &["--rules", "no/such/rules.json"]);
     assert_eq!(code(&missing), 1);
     assert!(stderr(&missing).contains("no/such/rules.json"));

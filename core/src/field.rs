@@ -236,36 +236,214 @@ impl FieldValue for bool {
     }
 }
 
-/// Implements [`FieldValue`] for unsigned integers: JSON numbers, or text of
-/// digits (form inputs arrive as text).
+/// 2^53, the first whole number a JSON float may not hold exactly: a
+/// float of 2^53 or more may be a rounded form of the number written, as
+/// 9007199254740993.0 reads as 2^53.
+const EXACT_FLOAT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+/// Builds an `out_of_range` problem that names the accepted range.
+fn whole_out_of_range(min: u64, max: u64) -> Invalid {
+    Invalid::new(codes::OUT_OF_RANGE)
+        .with("min", min)
+        .with("max", max)
+}
+
+/// Returns `whole` when it lies in `min..=max`.
+fn whole_within(whole: u64, min: u64, max: u64) -> Result<u64, Invalid> {
+    if (min..=max).contains(&whole) {
+        Ok(whole)
+    } else {
+        Err(whole_out_of_range(min, max))
+    }
+}
+
+/// Reads a whole number in `min..=max` from CSV text, already trimmed and
+/// not empty. Text in the form of a JSON number, such as `-1`, `1e30` or
+/// `2.0`, is read exactly from its digits, not through a float, so
+/// `2.0000000000000001` has a fraction.
+///
+/// # Errors
+///
+/// `invalid_integer` for text that is not a number or a number with a
+/// fraction, and `out_of_range` with `min` and `max` for a whole number
+/// outside the range.
+pub fn whole_from_text(text: &str, min: u64, max: u64) -> Result<u64, Invalid> {
+    let Some(decimal) = DecimalText::parse(text) else {
+        return Err(Invalid::new(codes::INVALID_INTEGER));
+    };
+    decimal.whole(min, max)
+}
+
+/// A number written in JSON's form, as its significant digits and the
+/// power of ten they are multiplied by.
+struct DecimalText<'a> {
+    negative: bool,
+    /// The digits before and after the decimal point, in order.
+    integer: &'a str,
+    fraction: &'a str,
+    /// The exponent written after `e`, saturated far beyond any whole
+    /// number that fits in u64.
+    exponent: i64,
+}
+
+impl<'a> DecimalText<'a> {
+    /// Splits `text` into its parts, or returns `None` when it is not a
+    /// number in JSON's form (leading zeros allowed).
+    fn parse(text: &'a str) -> Option<Self> {
+        let is_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+            None => (unsigned, None),
+        };
+        let (integer, fraction) = match mantissa.split_once('.') {
+            Some((integer, fraction)) => (integer, Some(fraction)),
+            None => (mantissa, None),
+        };
+        if !is_digits(integer) || fraction.is_some_and(|fraction| !is_digits(fraction)) {
+            return None;
+        }
+        let exponent = match exponent {
+            None => 0,
+            Some(written) => {
+                let (sign, digits) = match written.as_bytes().first() {
+                    Some(b'-') => (-1, &written[1..]),
+                    Some(b'+') => (1, &written[1..]),
+                    _ => (1, written),
+                };
+                if !is_digits(digits) {
+                    return None;
+                }
+                // Past 10^6 every nonzero number is either above u64::MAX
+                // or has a fraction, so larger exponents need no exact value.
+                sign * digits.parse::<i64>().unwrap_or(i64::MAX).min(1_000_000)
+            }
+        };
+        Some(Self {
+            negative,
+            integer,
+            fraction: fraction.unwrap_or(""),
+            exponent,
+        })
+    }
+
+    /// Returns the number when it is whole and lies in `min..=max`.
+    fn whole(&self, min: u64, max: u64) -> Result<u64, Invalid> {
+        let digits = format!("{}{}", self.integer, self.fraction);
+        let significant = digits.trim_start_matches('0');
+        if significant.is_empty() {
+            // Zero, however it is written, -0 and 0.0e5 included.
+            return whole_within(0, min, max);
+        }
+
+        // The value is `significant` times ten to `scale`. The fraction's
+        // length is at most the text's, so the subtraction cannot overflow.
+        let mut scale = self.exponent - self.fraction.len() as i64;
+        let trimmed = significant.trim_end_matches('0');
+        scale += (significant.len() - trimmed.len()) as i64;
+        if scale < 0 {
+            return Err(Invalid::new(codes::INVALID_INTEGER));
+        }
+        if self.negative {
+            return Err(whole_out_of_range(min, max));
+        }
+
+        // u64::MAX has 20 digits, so a longer number is out of range.
+        if trimmed.len() as i64 + scale > 20 {
+            return Err(whole_out_of_range(min, max));
+        }
+        let value = trimmed
+            .parse::<u128>()
+            .ok()
+            .and_then(|value| value.checked_mul(10u128.checked_pow(scale as u32)?))
+            .and_then(|value| u64::try_from(value).ok());
+        match value {
+            Some(whole) => whole_within(whole, min, max),
+            None => Err(whole_out_of_range(min, max)),
+        }
+    }
+}
+
+/// Reads a whole number in `min..=max` from a JSON number, or from a JSON
+/// string as [`whole_from_text`] does (form inputs arrive as text). A
+/// number written with a fraction of zero or an exponent, such as `2.0` or
+/// `1e3`, is whole.
+///
+/// # Errors
+///
+/// `invalid_type` for JSON that is neither a number nor a string,
+/// `invalid_integer` for a number with a fraction, and `out_of_range`
+/// with `min` and `max` for a whole number outside the range.
+///
+/// # Example
+///
+/// ```
+/// use serde_json::json;
+/// use xuetong::field::whole_from_json;
+///
+/// assert_eq!(whole_from_json(&json!(1e3), 0, 5000).unwrap(), 1000);
+/// let invalid = whole_from_json(&json!(1e30), 1, 1000).unwrap_err();
+/// assert_eq!(invalid.code.as_str(), "out_of_range");
+/// ```
+pub fn whole_from_json(value: &Value, min: u64, max: u64) -> Result<u64, Invalid> {
+    match value {
+        Value::Number(number) => whole_from_number(number, min, max),
+        Value::String(text) => whole_from_text(trim_spaces(text), min, max),
+        _ => Err(Invalid::wrong_type("a whole number")),
+    }
+}
+
+fn whole_from_number(number: &serde_json::Number, min: u64, max: u64) -> Result<u64, Invalid> {
+    if let Some(whole) = number.as_u64() {
+        return whole_within(whole, min, max);
+    }
+    if number.is_i64() {
+        // A negative whole number, below every range.
+        return Err(whole_out_of_range(min, max));
+    }
+    let Some(float) = number.as_f64() else {
+        return Err(Invalid::new(codes::INVALID_INTEGER));
+    };
+    // NOTE: serde_json has already rounded the number to a float, so a
+    // fraction beyond its precision, as in 2.0000000000000001, is lost.
+    if !float.is_finite() || float.fract() != 0.0 {
+        return Err(Invalid::new(codes::INVALID_INTEGER));
+    }
+    // The bounds are compared as floats. A bound above 2^53 may round, but
+    // a float of 2^53 or more is rejected below anyway.
+    if float < min as f64 || float > max as f64 {
+        return Err(whole_out_of_range(min, max));
+    }
+    if float >= EXACT_FLOAT_LIMIT {
+        // NOTE: a float this large may be a rounded form of the number
+        // written, so it is not taken as that number: digits are.
+        return Err(Invalid::new(codes::INVALID_INTEGER));
+    }
+    // The float is whole, at least `min` (so not negative) and below
+    // 2^53, so the cast keeps its value.
+    Ok(float as u64)
+}
+
+/// Implements [`FieldValue`] for unsigned integers with the type's own
+/// range. A field with a narrower range is read with
+/// [`FieldReader::required_in`](crate::record::FieldReader::required_in)
+/// and its kin, which name that range in their problems.
 macro_rules! unsigned_field {
     ($($ty:ty),*) => {$(
         impl FieldValue for $ty {
             const EXPECTED: &'static str = "a whole number";
 
             fn from_text(text: &str) -> Result<Self, Invalid> {
-                if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
-                    return Err(Invalid::new(codes::INVALID_INTEGER));
-                }
-                text.parse::<$ty>().map_err(|_| {
-                    Invalid::new(codes::OUT_OF_RANGE).with("min", 0).with("max", <$ty>::MAX)
-                })
+                let whole = whole_from_text(text, 0, u64::from(<$ty>::MAX))?;
+                <$ty>::try_from(whole).map_err(|_| whole_out_of_range(0, u64::from(<$ty>::MAX)))
             }
 
             fn from_json(value: &Value) -> Result<Self, Invalid> {
-                match value {
-                    Value::Number(number) => match number.as_u64() {
-                        Some(whole) => <$ty>::try_from(whole).map_err(|_| {
-                            Invalid::new(codes::OUT_OF_RANGE).with("min", 0).with("max", <$ty>::MAX)
-                        }),
-                        None if number.is_i64() => Err(Invalid::new(codes::OUT_OF_RANGE)
-                            .with("min", 0)
-                            .with("max", <$ty>::MAX)),
-                        None => Err(Invalid::new(codes::INVALID_INTEGER)),
-                    },
-                    Value::String(text) => Self::from_text(trim_spaces(text)),
-                    _ => Err(Invalid::wrong_type(Self::EXPECTED)),
-                }
+                let whole = whole_from_json(value, 0, u64::from(<$ty>::MAX))?;
+                <$ty>::try_from(whole).map_err(|_| whole_out_of_range(0, u64::from(<$ty>::MAX)))
             }
 
             fn to_text(&self) -> String {
@@ -280,8 +458,15 @@ macro_rules! unsigned_field {
                 Value::from(*self)
             }
         }
+
+        impl WholeNumber for $ty {}
     )*};
 }
+
+/// An unsigned integer type that a record field holds, whose own range
+/// [`FieldReader::required_in`](crate::record::FieldReader::required_in)
+/// names in its problems.
+pub trait WholeNumber: FieldValue + Copy + Into<u64> {}
 
 unsigned_field!(u8, u16, u32, u64);
 
@@ -1085,14 +1270,89 @@ mod tests {
             codes::INVALID_INTEGER
         );
         assert_eq!(u8::from_text("300").unwrap_err().code, codes::OUT_OF_RANGE);
+        assert_eq!(u32::from_text("1e3").unwrap(), 1000);
         assert_eq!(
-            u32::from_text("1e3").unwrap_err().code,
+            u32::from_text("1.5e0").unwrap_err().code,
+            codes::INVALID_INTEGER
+        );
+        assert_eq!(
+            u32::from_text("twelve").unwrap_err().code,
             codes::INVALID_INTEGER
         );
         assert_eq!(
             u32::from_json(&json!(true)).unwrap_err().code,
             codes::INVALID_TYPE
         );
+    }
+
+    #[test]
+    fn whole_numbers_outside_range_name_it() {
+        let cases = [
+            (json!(-1), 1, 1000),
+            (json!(0), 1, 1000),
+            (json!(1001), 1, 1000),
+            (json!(1e30), 1, 1000),
+            (json!(-2.0), 0, 150),
+            (json!("-1"), 1, 1000),
+            (json!("1e30"), 1, 1000),
+            (json!("99999999999999999999999"), 0, 150),
+        ];
+        for (value, min, max) in cases {
+            let invalid = whole_from_json(&value, min, max).unwrap_err();
+            assert_eq!(invalid.code, codes::OUT_OF_RANGE, "{value}");
+            assert!(invalid.params.contains(&("min", min.into())), "{value}");
+            assert!(invalid.params.contains(&("max", max.into())), "{value}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_in_any_json_form() {
+        assert_eq!(whole_from_json(&json!(2.0), 0, 10).unwrap(), 2);
+        assert_eq!(whole_from_json(&json!(1e3), 0, 1000).unwrap(), 1000);
+        assert_eq!(whole_from_json(&json!(" 7 "), 0, 10).unwrap(), 7);
+        assert_eq!(whole_from_text("0010", 0, 10).unwrap(), 10);
+        let fraction = whole_from_json(&json!(2.5), 0, 10).unwrap_err();
+        assert_eq!(fraction.code, codes::INVALID_INTEGER);
+        // From 2^53 on, a float may be a rounded form of the number written
+        // (9007199254740993.0 reads as 2^53), so none is trusted.
+        let rounded = whole_from_json(&json!(9_007_199_254_740_994.0), 0, u64::MAX).unwrap_err();
+        assert_eq!(rounded.code, codes::INVALID_INTEGER);
+        let two_to_53 = whole_from_json(&json!(9_007_199_254_740_992.0), 0, u64::MAX).unwrap_err();
+        assert_eq!(two_to_53.code, codes::INVALID_INTEGER);
+        let below = whole_from_json(&json!(9_007_199_254_740_991.0), 0, u64::MAX).unwrap();
+        assert_eq!(below, 9_007_199_254_740_991);
+        let digits = whole_from_text("9007199254740993", 0, u64::MAX).unwrap();
+        assert_eq!(digits, 9_007_199_254_740_993);
+    }
+
+    #[test]
+    fn whole_text_read_exactly() {
+        let read = |text: &str| whole_from_text(text, 0, u64::MAX);
+        assert_eq!(read("2.50e1").unwrap(), 25);
+        assert_eq!(read("-0.0").unwrap(), 0);
+        assert_eq!(read("0e999999999999999999999").unwrap(), 0);
+        // A float would round this to 2^53, text keeps the last digit.
+        assert_eq!(read("9007199254740993.0").unwrap(), 9_007_199_254_740_993);
+        assert_eq!(read("1.8446744073709551615e19").unwrap(), u64::MAX);
+        // A float would round these fractions to 2 and to 1.
+        for fraction in ["2.0000000000000001", "0.99999999999999999", "1e-400"] {
+            let invalid = read(fraction).unwrap_err();
+            assert_eq!(invalid.code, codes::INVALID_INTEGER, "{fraction}");
+        }
+        for huge in [
+            "1.8446744073709551616e19",
+            "1e400",
+            "1e99999999999999999999",
+        ] {
+            let invalid = read(huge).unwrap_err();
+            assert_eq!(invalid.code, codes::OUT_OF_RANGE, "{huge}");
+        }
+        for text in [
+            "", "-", ".5", "5.", "1e", "e5", "1e+", "--1", "+1", "0x10", "1_000",
+        ] {
+            let invalid = read(text).unwrap_err();
+            assert_eq!(invalid.code, codes::INVALID_INTEGER, "{text:?}");
+        }
     }
 
     #[test]

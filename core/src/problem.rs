@@ -302,6 +302,17 @@ impl Problem {
             Locale::En => (info.en, false),
             Locale::ZhCn => (info.zh, self.code == codes::INVALID_TYPE),
         };
+        // The `field` of `duplicate_entry` names a kind of item in English
+        // words, not a field path, so the Chinese message translates it.
+        if matches!(locale, Locale::ZhCn)
+            && self.code == crate::club::codes::DUPLICATE_ENTRY
+            && let Some(item) = self.params.get("field").and_then(Value::as_str)
+            && let Some(chinese) = duplicate_item_in_chinese(item)
+        {
+            let mut params = self.params.clone();
+            params.insert("field".to_owned(), Value::from(chinese));
+            return render(template, &params, expected_in_chinese);
+        }
         render(template, &self.params, expected_in_chinese)
     }
 
@@ -518,6 +529,19 @@ fn expected_in_chinese(english: &str) -> Option<&'static str> {
         .map(|(_, chinese)| *chinese)
 }
 
+/// Looks up the Chinese of the kinds of item that `duplicate_entry` names
+/// in its `field` parameter.
+fn duplicate_item_in_chinese(english: &str) -> Option<&'static str> {
+    let chinese = match english {
+        "session" => "课次",
+        "outcome" => "学习成果",
+        "travel time" => "路程时间",
+        "make-up working day" => "调休上班日",
+        _ => return None,
+    };
+    Some(chinese)
+}
+
 /// Looks up the Chinese of a JSON value's kind, as
 /// [`crate::record::json_kind`] names it for the `value` of `invalid_type`.
 fn value_kind_in_chinese(english: &str) -> Option<&'static str> {
@@ -708,6 +732,27 @@ pub mod codes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_entry_item_in_chinese() {
+        let cases = [
+            ("session", "课次 s1 重复出现；每项只能出现一次"),
+            ("outcome", "学习成果 s1 重复出现；每项只能出现一次"),
+            ("travel time", "路程时间 s1 重复出现；每项只能出现一次"),
+            (
+                "make-up working day",
+                "调休上班日 s1 重复出现；每项只能出现一次",
+            ),
+        ];
+        for (item, chinese) in cases {
+            let problem = Problem::new(crate::club::codes::DUPLICATE_ENTRY, Path::root())
+                .with("field", item)
+                .with("value", "s1");
+            assert_eq!(problem.message_in(Locale::ZhCn), chinese);
+            // The parameter keeps the English item for programs.
+            assert_eq!(problem.params["field"], Value::from(item));
+        }
+    }
 
     #[test]
     fn render_fills_known_and_keeps_unknown() {

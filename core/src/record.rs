@@ -7,9 +7,11 @@
 //! [`Record::check`]. Reading reports every problem of a record, not only the
 //! first.
 
+use std::ops::RangeInclusive;
+
 use serde_json::{Map, Value};
 
-use crate::field::{FieldValue, Invalid, trim_spaces};
+use crate::field::{FieldValue, Invalid, WholeNumber, trim_spaces};
 use crate::problem::{Code, Path, PathSegment, Problem, Problems, codes};
 
 /// The description of one field, for documentation and for checking CSV
@@ -275,6 +277,77 @@ impl<'a> FieldReader<'a> {
         self.read_raw(name, raw)
     }
 
+    /// Reads a required whole-number field whose valid values are `range`.
+    /// A number the type cannot hold, such as `-1` or `1e30`, is reported
+    /// as `out_of_range` with the field's own `min` and `max`, not the
+    /// type's. A number the type can store is returned even outside `range`,
+    /// and [`Record::check`] reports it with the same range: the record is
+    /// then built, so the checks that span several fields run too.
+    pub fn required_in<T: WholeNumber>(
+        &mut self,
+        name: &'static str,
+        range: RangeInclusive<T>,
+    ) -> Option<T> {
+        let raw = self.raw(name);
+        if let Raw::Absent = raw {
+            self.report(Problem::new(codes::REQUIRED, self.path.join(name)).with("field", name));
+            return None;
+        }
+        self.read_raw_in(name, raw, range)
+    }
+
+    /// Reads an optional whole-number field whose valid values are `range`,
+    /// as [`FieldReader::required_in`] does.
+    pub fn optional_in<T: WholeNumber>(
+        &mut self,
+        name: &'static str,
+        range: RangeInclusive<T>,
+    ) -> Option<T> {
+        let raw = self.raw(name);
+        self.read_raw_in(name, raw, range)
+    }
+
+    /// Reads a whole-number field whose valid values are `range`, as
+    /// [`FieldReader::required_in`] does, with a default for when it is
+    /// absent.
+    pub fn defaulted_in<T: WholeNumber>(
+        &mut self,
+        name: &'static str,
+        default: T,
+        range: RangeInclusive<T>,
+    ) -> Option<T> {
+        match self.raw(name) {
+            Raw::Absent => Some(default),
+            raw => self.read_raw_in(name, raw, range),
+        }
+    }
+
+    /// Reads the whole-number field `name` found as `raw`, naming `range`
+    /// in an `out_of_range` problem.
+    fn read_raw_in<T: WholeNumber>(
+        &mut self,
+        name: &'static str,
+        raw: Raw<'a>,
+        range: RangeInclusive<T>,
+    ) -> Option<T> {
+        let result = match raw {
+            Raw::Absent => return None,
+            Raw::Text(text) => T::from_text(text),
+            Raw::Json(value) => T::from_json(value),
+        };
+        let result = result.map_err(|invalid| {
+            if invalid.code == codes::OUT_OF_RANGE {
+                let (min, max): (u64, u64) = ((*range.start()).into(), (*range.end()).into());
+                Invalid::new(codes::OUT_OF_RANGE)
+                    .with("min", min)
+                    .with("max", max)
+            } else {
+                invalid
+            }
+        });
+        self.settle(name, raw, result)
+    }
+
     /// Reads the field `name` found as `raw`. Looking a field up once per
     /// read keeps the lookup on the fast path of fields read in order.
     fn read_raw<T: FieldValue>(&mut self, name: &'static str, raw: Raw<'a>) -> Option<T> {
@@ -283,6 +356,17 @@ impl<'a> FieldReader<'a> {
             Raw::Text(text) => T::from_text(text),
             Raw::Json(value) => T::from_json(value),
         };
+        self.settle(name, raw, result)
+    }
+
+    /// Returns the value read from `raw`, or reports why it could not be
+    /// read and returns `None`.
+    fn settle<T>(
+        &mut self,
+        name: &'static str,
+        raw: Raw<'a>,
+        result: Result<T, Invalid>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(invalid) => {

@@ -391,6 +391,30 @@ def test_recorded_on_must_be_a_date() -> None:
     assert str(caught.value) == "recorded_on must be a date, got str"
 
 
+def test_recorded_on_may_be_a_naive_midnight() -> None:
+    # pandas gives a date as a naive Timestamp at midnight, which raised
+    # TypeError here although a date column reads it as its date.
+    for midnight in (dt.datetime(2026, 3, 31), pd.Timestamp("2026-03-31")):
+        result = xuetong.compute_credits(
+            pa.table(OUTCOMES), rule_set="community", recorded_on=midnight
+        )
+        entries = result.entries.to_pyarrow()
+        assert entries.column("recorded_on").to_pylist() == [dt.date(2026, 3, 31)]
+        # Bo's service on 2 April is after 31 March, so the date was read.
+        reasons = sorted(result.skipped.to_pyarrow().column("reason").to_pylist())
+        assert reasons == ["after_recording_date", "rounded_to_zero"]
+    with pytest.raises(TypeError) as caught:
+        xuetong.compute_credits(
+            pa.table(OUTCOMES), rule_set="community", recorded_on=dt.datetime(2026, 3, 31, 9)
+        )
+    assert "2026-03-31T09:00:00" in str(caught.value)
+    assert "naive datetime at midnight" in str(caught.value)
+    # NaT raised pandas' ValueError "NaTType does not support time".
+    with pytest.raises(TypeError) as caught:
+        xuetong.compute_credits(pa.table(OUTCOMES), rule_set="community", recorded_on=pd.NaT)
+    assert str(caught.value) == "recorded_on must be a date, got NaT (no date); pass a datetime.date"
+
+
 def test_rule_set_of_the_wrong_type() -> None:
     with pytest.raises(TypeError) as caught:
         xuetong.compute_credits(

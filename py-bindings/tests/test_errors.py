@@ -71,6 +71,43 @@ def test_naive_datetime_in_a_request() -> None:
     ]
 
 
+def test_naive_midnight_in_a_request() -> None:
+    import datetime
+
+    outcome = {
+        "source_system": "club",
+        "source_key": "1",
+        "learner_id": "20000000-0000-4000-8000-000000000001",
+        "kind": "volunteer_service",
+        "occurred_on": datetime.datetime(2026, 3, 1),
+        "minutes": 150,
+    }
+    # A date field reads a naive midnight as its date, as records and
+    # tables do, because pandas gives dates in that form.
+    assert xuetong.call("validate_outcome", {"input": outcome})["occurred_on"] == "2026-03-01"
+    later = {**outcome, "occurred_on": datetime.datetime(2026, 3, 1, 0, 0, 1)}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_outcome", {"input": later})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_instant", ("occurred_on",))
+    ]
+    # An instant field reports the naive datetime the caller gave, in the
+    # request's locale.
+    scan = {
+        "id": "60000000-0000-4000-8000-000000000001",
+        "session_id": "50000000-0000-4000-8000-000000000001",
+        "learner_id": "20000000-0000-4000-8000-000000000001",
+        "scanned_at": datetime.datetime(2026, 3, 2),
+    }
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_scan", {"locale": "zh-CN", "input": scan})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_instant", ("scanned_at",))]
+    assert problems[0]["params"]["value"] == "2026-03-02T00:00:00 (a naive datetime)"
+    assert "tzinfo" in problems[0]["params"]["hint"]
+    assert problems[0]["message"].startswith("scanned_at 应为带时区偏移的日期时间")
+
+
 def test_request_bytes_not_utf8() -> None:
     # A name saved as Latin-1. Decoding with replacement accepted it as "Se\ufffdn".
     request = b'{"input": {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "Se\xe1n"}}'
@@ -138,6 +175,114 @@ def test_request_that_contains_itself() -> None:
         ("required", ("id",)),
         ("invalid_type", ("display_name",)),
     ]
+
+
+def test_keys_with_surrogates() -> None:
+    # Converting the key raised UnicodeEncodeError with no path.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A", "n\udce1me": 1}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": learner})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("n\\udce1me",))]
+    assert problems[0]["params"]["value"] == "n\\udce1me"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x"}, "\udce1": 1})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_type", ("\\udce1",))
+    ]
+
+
+def test_shared_lists_that_grow_without_bound() -> None:
+    # Each level shares the list below twice, so JSON would write 2^22
+    # strings, four times the limit. At 40 levels, converting them all ran
+    # out of memory. 22 levels keep a failure of this test within memory.
+    shared: object = "x"
+    for _ in range(22):
+        shared = [shared, shared]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": shared}})
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["invalid_request"]
+    assert problems[0]["path"][0] == "note"
+    assert "more than once" in problems[0]["message"]
+    # One dict shared by many rows adds 1,200,000 values, more than the
+    # limit, but no more than eight for each row, so the request reaches the
+    # core, which reports the unknown field.
+    tags = {"a": 1, "b": 2, "c": 3, "d": 4}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [tags] * 300_000}})
+    assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
+
+
+def test_shared_long_text_counts_its_length() -> None:
+    import datetime
+
+    # A list of one text of 100 kB, 2,000 times, writes 200 MB of JSON from
+    # 116 kB of Python. Counted as 2,000 values, it passed the limit.
+    text = "x" * 100_000
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [text] * 2_000}})
+    problems = caught.value.errors()
+    assert [p["code"] for p in problems] == ["invalid_request"]
+    assert problems[0]["path"][0] == "note"
+    assert problems[0]["message"].endswith(
+        "(each 64 bytes of text count as one value); pass each of them fewer times"
+    )
+    # An int of 4,000 digits, which JSON writes in full, counts by its length.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [10**4_000] * 50_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
+    # A long key counts by its length too, in one dict that appears again
+    # and in many dicts that share the key.
+    for dicts in ([{text: 1}] * 2_000, [{text: n} for n in range(2_000)]):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {"note": dicts}})
+        assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
+    # A record counts the length of its JSON: 2,000 instructor ids make a
+    # session of about 78 kB.
+    session = xuetong.Session(
+        id="50000000-0000-4000-8000-000000000001",
+        venue_id="30000000-0000-4000-8000-000000000001",
+        course_id="40000000-0000-4000-8000-000000000001",
+        instructor_ids=[f"10000000-0000-4000-8000-{n:012}" for n in range(2_000)],
+        date=datetime.date(2026, 3, 2),
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+        time_zone="Asia/Shanghai",
+    )
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"sessions": [session] * 2_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
+    # One text of 500 bytes in each of 20,000 rows adds seven values for
+    # each row, within the eight for each of the row's own three values.
+    note = "y" * 500
+    rows = [{"n": n, "note": note} for n in range(20_000)]
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"rows": rows}})
+    assert "invalid_request" not in [p["code"] for p in caught.value.errors()]
+
+
+def test_decimal_of_a_huge_exponent() -> None:
+    from decimal import Decimal
+
+    # Written in fixed point, this Decimal of 13 bytes took 300 MB.
+    course = {
+        "id": "40000000-0000-4000-8000-000000000001",
+        "title": "Tai chi",
+        "category": "tai_chi",
+        "provider_venue_id": "30000000-0000-4000-8000-000000000001",
+        "credit_value": Decimal("1e300000000"),
+    }
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_course", {"input": course})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_decimal", ("credit_value",))]
+    assert problems[0]["params"]["value"] == "1E+300000000"
+    # A Decimal of 1,000 digits counts by its length when it appears again.
+    long = Decimal("9" * 1_000)
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"note": [long] * 200_000}})
+    assert [p["code"] for p in caught.value.errors()] == ["invalid_request"]
 
 
 def test_request_of_the_wrong_type() -> None:

@@ -103,6 +103,13 @@ def test_unknown_and_personal_fields_from_dict() -> None:
     ]
 
 
+def test_key_with_surrogates_from_dict() -> None:
+    # Encoding the key as UTF-8 raised UnicodeEncodeError with no field.
+    with pytest.raises(ValidationError) as caught:
+        Learner.from_dict({"display_name": "A", "id": LEARNER_ID, "nick\udce1": "x"})
+    assert codes_and_paths(caught.value) == [("unknown_field", ("nick\\udce1",))]
+
+
 def test_unknown_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Learner(display_name="A", phone="13800000000")  # type: ignore[call-arg]

@@ -116,6 +116,116 @@ def test_naive_timestamps_reject_the_table() -> None:
         result.raise_for_problems()
 
 
+def test_pandas_columns_of_mixed_types() -> None:
+    # pyarrow cannot convert these columns, and its ArrowTypeError and
+    # ArrowInvalid named neither the table nor what to do.
+    frame = pd.DataFrame(
+        {
+            "source_system": ["gate", "gate"],
+            "source_key": ["1", "2"],
+            "session_id": [SESSION, SESSION],
+            "learner_id": [LEARNER, 7],
+            "scanned_at": [
+                "2026-03-02T08:52:10+08:00",
+                datetime.datetime(2026, 3, 2, 0, 53, tzinfo=datetime.timezone.utc),
+            ],
+        }
+    )
+
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("invalid_type", ("scans", "learner_id")),
+        ("invalid_type", ("scans", "scanned_at")),
+    ]
+    assert problems[0]["params"]["value"] == "a column of the types int, str"
+    assert problems[1]["params"]["value"] == "a column of the types datetime, str"
+    # Each hint converts to the column's type in the table's schema.
+    assert problems[0]["message"].endswith(
+        """convert it with frame['learner_id'].astype("string")"""
+    )
+    assert problems[1]["message"].endswith(
+        "convert it with pandas.to_datetime(frame['scanned_at'], utc=True)"
+    )
+
+    # Each column converted to one type reads as usual.
+    frame["learner_id"] = frame["learner_id"].astype(str)
+    frame["scanned_at"] = pd.to_datetime(frame["scanned_at"], utc=True)
+    report = xuetong.validate_table("scans", frame).report
+    assert report.rows_accepted == 1
+    assert [(p["code"], p["path"]) for p in report.problems] == [
+        ("invalid_uuid", ("scans", 1, "learner_id"))
+    ]
+
+
+def test_pandas_columns_arrow_cannot_convert() -> None:
+    # An int beyond 64 bits raised OverflowError, and a column of one type
+    # that Arrow does not convert was reported as mixing types.
+    class Badge:
+        pass
+
+    frame = pd.DataFrame(
+        {
+            "session_id": [SESSION],
+            "learner_id": [2**70],
+            "scanned_at": [datetime.datetime(2026, 3, 2, tzinfo=datetime.timezone.utc)],
+            "nonce": [Badge()],
+        }
+    )
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("invalid_type", ("scans", "learner_id")),
+        ("invalid_type", ("scans", "nonce")),
+    ]
+    assert problems[0]["params"]["value"] == "a column of the type int"
+    assert "Python int too large" in problems[0]["message"]
+    assert problems[1]["params"]["value"] == "a column of the type Badge"
+    assert "mixes" not in problems[1]["message"]
+
+
+def test_mixed_column_with_a_number_name() -> None:
+    frame = pd.DataFrame({"session_id": [SESSION, SESSION], 7: [1, "a"]})
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("scans", "7"))]
+    # The hint names the column as pandas does, by the number.
+    assert "frame[7]" in problems[0]["message"]
+    assert "frame['7']" not in problems[0]["message"]
+
+
+def test_pandas_column_named_twice() -> None:
+    # pyarrow raised ValueError "Duplicate column names found".
+    names = ["session_id", "learner_id", "learner_id"]
+    frame = pd.DataFrame([[SESSION, LEARNER, LEARNER]], columns=names)
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.validate_table("scans", frame)
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("duplicate_column", ("scans", "learner_id"))
+    ]
+    # The same problem as the core gives for an Arrow table.
+    table = pa.table([pa.array([SESSION]), pa.array([LEARNER]), pa.array([LEARNER])], names=names)
+    report = xuetong.validate_table("scans", table).report
+    core = [p for p in report.problems if p["code"] == "duplicate_column"]
+    assert problems == core
+
+
+def test_mixed_column_of_an_engine_table() -> None:
+    scans = pd.DataFrame(
+        {"session_id": [SESSION, SESSION], "learner_id": [LEARNER, 7], "scanned_at": [None, None]}
+    )
+    as_of = datetime.datetime(2026, 3, 31, tzinfo=datetime.timezone.utc)
+    with pytest.raises(xuetong.ValidationError) as caught:
+        xuetong.evaluate_attendance(scans, as_of=as_of)
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [
+        ("invalid_type", ("scans", "learner_id"))
+    ]
+
+
 def test_credits_stay_decimal_end_to_end() -> None:
     courses = pa.table(
         {

@@ -4,13 +4,13 @@
 
 import { XuetongValidationError } from "./errors.js";
 import { glue, loadFullModule, moduleFor, needsFullModule } from "./glue.js";
+import { type Failure, describe, isDropped, localIssue, settingsFailure } from "./issues.js";
 import type {
   Issue,
   Locale,
   OperationInfo,
   Operations,
   PathSegment,
-  ProblemCode,
   ProblemCodeInfo,
   Request,
   Result,
@@ -30,8 +30,6 @@ type Response =
   | { ok: true; value: unknown }
   | { ok: false; problems: Issue[] };
 
-type Failure = { readonly ok: false; readonly issues: readonly Issue[] };
-
 /** Reads the message locale of a request without trusting its shape. */
 function requestLocale(request: unknown): string {
   try {
@@ -40,12 +38,6 @@ function requestLocale(request: unknown): string {
   } catch {
     return "en";
   }
-}
-
-/** Makes the issue for a problem found before the request reached the core. */
-function localIssue(code: ProblemCode, locale: string, params: Record<string, unknown>): Issue {
-  const message = glue().renderMessage(code, locale, JSON.stringify(params));
-  return { code, path: [], message, params };
 }
 
 /** A UTF-16 surrogate without its other half, which JSON text cannot carry. */
@@ -57,13 +49,17 @@ const SURROGATE_ESCAPE = /\\ud[89a-f]/;
 /**
  * The issue for a value JSON would change on the way to the core: a number
  * that is not finite (JSON.stringify writes it as null, so the field would
- * look empty) or text with an unpaired surrogate (the core rejects the whole
- * request). `path` starts at the request; issue paths start inside `input`.
+ * look empty), text with an unpaired surrogate (the core rejects the whole
+ * request), or a function or symbol (JSON.stringify leaves the field out).
+ * `path` starts at the request; issue paths start inside `input`.
  */
 function unwritableIssue(path: readonly PathSegment[], value: unknown, locale: string): Issue | undefined {
   let expected: string;
   let shown: string;
-  if (typeof value === "number" && !Number.isFinite(value)) {
+  if (isDropped(value)) {
+    expected = "a JSON value (text, a number, a boolean, null, an array or an object)";
+    shown = describe(value);
+  } else if (typeof value === "number" && !Number.isFinite(value)) {
     expected = "a finite number";
     shown = String(value);
   } else if (typeof value === "string" && LONE_SURROGATE.test(value)) {
@@ -83,7 +79,8 @@ function unwritableIssue(path: readonly PathSegment[], value: unknown, locale: s
 /**
  * Writes a request as JSON text, or returns the failure when it cannot be
  * written (a BigInt, a cycle, or a `toJSON` that throws) or JSON would
- * change a value in it (NaN, Infinity, unpaired surrogates).
+ * change a value in it (NaN, Infinity, unpaired surrogates, functions and
+ * symbols).
  */
 function requestText(request: unknown): string | Failure {
   const locale = requestLocale(request);
@@ -97,6 +94,7 @@ function requestText(request: unknown): string | Failure {
     if (typeof value === "object" && value !== null) {
       paths.set(value, pathOf(this, key));
     } else if (
+      isDropped(value) ||
       (typeof value === "number" && !Number.isFinite(value)) ||
       (typeof value === "string" && LONE_SURROGATE.test(value))
     ) {
@@ -107,12 +105,22 @@ function requestText(request: unknown): string | Failure {
     }
     return value;
   }
+  let dropped = false;
+  const spotDropped = (_key: string, value: unknown): unknown => {
+    if (isDropped(value)) {
+      dropped = true;
+    }
+    return value;
+  };
   try {
-    const text = JSON.stringify(request) ?? "null";
-    // Both faults leave a trace in the text (null, or a surrogate written as
-    // an escape such as \ud800); only then is the request written again
-    // with the replacer, which costs about a microsecond per form.
-    if (!text.includes("null") && !SURROGATE_ESCAPE.test(text)) {
+    const text = JSON.stringify(request, spotDropped) ?? "null";
+    // A function or a symbol leaves no trace in the text, so the first
+    // writing spots them with a replacer, which costs about 0.5 µs per
+    // course form (BENCHMARKS.md). The other faults leave a trace (null, or
+    // a surrogate written as an escape such as \ud800). Only when either
+    // is found is the request written again with the replacer that finds
+    // the paths, which costs about a microsecond per form.
+    if (!dropped && !text.includes("null") && !SURROGATE_ESCAPE.test(text)) {
       return text;
     }
     JSON.stringify(request, replacer);
@@ -244,6 +252,16 @@ export function listProblemCodes(): ProblemCodeInfo[] {
  * params, without validating again: for a form that switches language.
  */
 export function localizeIssue(issue: Issue, locale: Locale): Issue {
+  if (typeof issue !== "object" || issue === null || typeof issue.code !== "string") {
+    // A missing issue gets the issue a missing request gets from `call`. An
+    // object without a code would otherwise get the message "undefined".
+    const shown =
+      typeof issue === "object" && issue !== null && !Array.isArray(issue)
+        ? "an object without a text code"
+        : describe(issue);
+    const detail = `localizeIssue needs an issue with a code and params, got ${shown}`;
+    return localIssue("invalid_request", String(locale), { detail });
+  }
   let params: string;
   try {
     params = JSON.stringify(issue.params) ?? "{}";
@@ -317,10 +335,14 @@ export function validator<Name extends ValidationOperation>(
     input: unknown,
     override: ValidateSettings<OptionsOf<Name>> = {},
   ): Result<ValueOf<Name>> => {
+    const failure = settingsFailure(settings) ?? settingsFailure(override, settings?.locale);
+    if (failure !== undefined) {
+      return failure;
+    }
     const request = {
-      locale: override.locale ?? settings.locale,
+      locale: override?.locale ?? settings?.locale,
       input: input === undefined ? null : input,
-      options: override.options ?? settings.options,
+      options: override?.options ?? settings?.options,
     };
     return call(operation as string, request) as Result<ValueOf<Name>>;
   };
@@ -336,7 +358,15 @@ export function validator<Name extends ValidationOperation>(
     settings,
     validate,
     parse,
-    with: (other) => validator(operation, { ...settings, ...other }),
+    // Settings that are not an object, these or the other, are kept whole,
+    // so that `validate` reports them instead of the spread dropping them.
+    with: (other) => {
+      if (settingsFailure(settings) !== undefined) {
+        return validator(operation, settings);
+      }
+      const merged = settingsFailure(other) === undefined ? { ...settings, ...other } : other;
+      return validator(operation, merged);
+    },
     "~standard": {
       version: 1,
       vendor: "xuetong",

@@ -39,6 +39,7 @@ export type ProblemCode =
   | "time_zone_unknown"
   | "ambiguous_end_time"
   | "date_out_of_range"
+  | "count_past_year_9999"
   | "series_end"
   | "series_too_long"
   | "weekdays_unreachable"
@@ -90,6 +91,7 @@ export type ProblemCode =
   | "empty_file"
   | "wrong_field_count"
   | "missing_column"
+  | "wrong_separator"
   | "unknown_column"
   | "unclosed_quote"
   | "duplicate_column"
@@ -223,6 +225,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "time_zone_unknown",
   "ambiguous_end_time",
   "date_out_of_range",
+  "count_past_year_9999",
   "series_end",
   "series_too_long",
   "weekdays_unreachable",
@@ -274,6 +277,7 @@ export const PROBLEM_CODES: readonly ProblemCode[] = [
   "empty_file",
   "wrong_field_count",
   "missing_column",
+  "wrong_separator",
   "unknown_column",
   "unclosed_quote",
   "duplicate_column",

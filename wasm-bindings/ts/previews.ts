@@ -8,6 +8,7 @@
 // module the first time it is called.
 
 import { call, callAsync } from "./api.js";
+import { settingsFailure } from "./issues.js";
 import type {
   CreditsPreview,
   CreditsPreviewInput,
@@ -36,7 +37,11 @@ export function previewScan(
   input: ScanPreviewInput,
   settings: PreviewSettings<ScanPreviewOptions> = {},
 ): Result<ScanPreview> {
-  return call("preview_scan", { locale: settings.locale, input, options: settings.options });
+  const failure = settingsFailure(settings);
+  if (failure !== undefined) {
+    return failure;
+  }
+  return call("preview_scan", { locale: settings?.locale, input, options: settings?.options });
 }
 
 /**
@@ -47,9 +52,13 @@ export function previewCredits(
   input: CreditsPreviewInput,
   settings: PreviewSettings<Record<string, never>> = {},
 ): Promise<Result<CreditsPreview>> {
+  const failure = settingsFailure(settings);
+  if (failure !== undefined) {
+    return Promise.resolve(failure);
+  }
   return callAsync("preview_credits", {
-    locale: settings.locale,
+    locale: settings?.locale,
     input,
-    options: settings.options,
+    options: settings?.options,
   });
 }

@@ -339,7 +339,7 @@ fn club_evaluate(request: &Request<'_>) -> Result<Value, Problems> {
     let outcomes: Vec<Outcome> = fields.records("outcomes");
     let (year, recorded) = fields.scalars(|reader| {
         (
-            reader.required::<u16>("year"),
+            reader.required_in::<u16>("year", 1..=9999),
             reader.defaulted::<Vec<SessionId>>("recorded_session_ids", Vec::new()),
         )
     });

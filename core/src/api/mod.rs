@@ -56,7 +56,7 @@ mod season;
 mod stats;
 mod validate;
 
-pub use request_text::parse_request;
+pub use request_text::{parse_json_document, parse_request};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

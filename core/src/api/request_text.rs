@@ -1,7 +1,8 @@
-//! Parsing of request text. RFC 8259 leaves the meaning of an object with a
-//! repeated key to each parser, and `serde_json` 1.0 keeps the last value, so a
-//! request that gives `input` twice would run silently on the second one.
-//! This parser rejects a repeated key at its path instead.
+//! Parsing of request text and JSON documents. RFC 8259 leaves the meaning
+//! of an object with a repeated key to each parser, and `serde_json` 1.0
+//! keeps the last value, so a request that gives `input` twice would run
+//! silently on the second one. This parser rejects a repeated key at its
+//! path instead.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -18,6 +19,35 @@ use crate::problem::{Path, PathSegment, Problem, codes};
 /// problem path of a request does, and at the root for a repeated key of the
 /// request object itself.
 pub fn parse_request(text: &str) -> Result<Value, Problem> {
+    parse_strict(text, request_path)
+}
+
+/// Parses the text of a JSON document, such as a rule file, into a JSON
+/// value. Text that is not JSON, or that gives a key twice in one object,
+/// is a `malformed_json` problem. A repeated key is reported at its path
+/// from the document's root, and a syntax error at the root.
+///
+/// # Errors
+///
+/// A `malformed_json` problem whose `detail` gives the line and column.
+///
+/// # Example
+///
+/// ```
+/// use xuetong::api::parse_json_document;
+/// use xuetong::path;
+///
+/// let problem = parse_json_document(r#"{"rules": [{"id": "a", "id": "b"}]}"#).unwrap_err();
+/// assert_eq!(problem.code.as_str(), "malformed_json");
+/// assert_eq!(problem.path, path!["rules", 0_usize, "id"]);
+/// ```
+pub fn parse_json_document(text: &str) -> Result<Value, Problem> {
+    parse_strict(text, Path)
+}
+
+/// Parses `text`, turning the path of a repeated key (its segments from
+/// the root) into a problem path with `to_path`.
+fn parse_strict(text: &str, to_path: fn(Vec<PathSegment>) -> Path) -> Result<Value, Problem> {
     let repeated = RefCell::new(None);
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = StrictValue {
@@ -41,21 +71,21 @@ pub fn parse_request(text: &str) -> Result<Value, Problem> {
             error.line(),
             error.column()
         );
-        Problem::new(codes::MALFORMED_JSON, problem_path(&mut segments)).with("detail", detail)
+        segments.reverse();
+        Problem::new(codes::MALFORMED_JSON, to_path(segments)).with("detail", detail)
     })
 }
 
-/// Turns the segments of a repeated key, collected innermost first, into
-/// the problem path of a request: the `input` prefix is dropped, and a key
-/// of the request object itself points at the root.
-fn problem_path(segments: &mut Vec<PathSegment>) -> Path {
-    segments.reverse();
+/// Turns the segments of a repeated key, from the root, into the problem
+/// path of a request: the `input` prefix is dropped, and a key of the
+/// request object itself points at the root.
+fn request_path(mut segments: Vec<PathSegment>) -> Path {
     match segments.first() {
         Some(PathSegment::Key(key)) if segments.len() > 1 && key == "input" => {
             Path(segments.split_off(1))
         }
         _ if segments.len() == 1 => Path::root(),
-        _ => Path(std::mem::take(segments)),
+        _ => Path(segments),
     }
 }
 
@@ -217,6 +247,22 @@ mod tests {
                 "key \"a\\\"\" is given twice in one object, the second time at line 2 column 21; keep one"
             ))
         );
+    }
+
+    #[test]
+    fn document_keys_keep_full_path() {
+        let repeated = |text: &str| parse_json_document(text).unwrap_err().path;
+        assert_eq!(repeated(r#"{"id": 1, "id": 2}"#), path!["id"]);
+        assert_eq!(
+            repeated(r#"{"input": {"id": 1, "id": 2}}"#),
+            path!["input", "id"]
+        );
+        assert_eq!(
+            repeated(r#"{"rules": [{}, {"caps": {"a": 1, "a": 2}}]}"#),
+            path!["rules", 1_usize, "caps", "a"]
+        );
+        let syntax = parse_json_document(r#"{"id": }"#).unwrap_err();
+        assert_eq!(syntax.path, Path::root());
     }
 
     #[test]

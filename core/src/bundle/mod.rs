@@ -389,7 +389,7 @@ fn known_files() -> String {
 }
 
 /// Reads the text of `rules.json`: `None` without the file, and the problem
-/// when it is not UTF-8 JSON.
+/// when it is not UTF-8 JSON or gives a key twice in one object.
 fn read_rules(source: &dyn BundleSource) -> Result<Result<Option<String>, Problem>, BundleError> {
     let io_error = |source| BundleError::Io {
         action: "read",
@@ -413,13 +413,16 @@ fn read_rules(source: &dyn BundleSource) -> Result<Result<Option<String>, Proble
             .with("offset", error.valid_up_to())));
         }
     };
-    if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
+    if let Err(problem) = crate::api::parse_json_document(&text) {
+        // The problem is reported at the file, as every problem of a
+        // bundle file is, and its detail names the key and position.
+        let detail = problem.params.get("detail").cloned().unwrap_or_default();
         return Ok(Err(Problem::new(
             crate::problem::codes::MALFORMED_JSON,
             read::file_path(RULES_FILE),
         )
         .with("file", RULES_FILE)
-        .with("detail", error.to_string())));
+        .with("detail", detail)));
     }
     Ok(Ok(Some(text)))
 }
@@ -671,6 +674,10 @@ pub mod codes {
         MISSING_COLUMN = "missing_column",
             en: "{file} has no column {column}, which is required",
             zh: "{file} 缺少必需的列 {column}";
+        /// A header that lacks required columns and contains semicolons or tabs, so the file seems to use another separator.
+        WRONG_SEPARATOR = "wrong_separator",
+            en: "{file} seems to separate its columns with \"{separator}\" instead of commas; bundle files are comma-separated, so save it as CSV with commas",
+            zh: "{file} 似乎用“{separator}”而非逗号分隔各列；数据包文件以逗号分隔，请另存为逗号分隔的 CSV";
         /// A header column that the file's records do not have.
         UNKNOWN_COLUMN = "unknown_column",
             en: "{file} has an unknown column \"{column}\"; the columns are {allowed}",

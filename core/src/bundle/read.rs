@@ -445,6 +445,7 @@ pub(super) fn read_header<T: Record>(
             }
         }
     }
+    let first_missing = problems.len();
     for (field, spec) in T::FIELDS.iter().enumerate() {
         if spec.required && columns[field].is_none() {
             let problem = Problem::new(codes::MISSING_COLUMN, line_path(file, 1).join(spec.name))
@@ -453,7 +454,29 @@ pub(super) fn read_header<T: Record>(
             ok = false;
         }
     }
+    if problems.len() > first_missing
+        && let Some(separator) = other_separator(header)
+    {
+        let problem =
+            Problem::new(codes::WRONG_SEPARATOR, line_path(file, 1)).with("separator", separator);
+        problems.push(locate(problem, file, 1));
+    }
     ok.then_some(columns)
+}
+
+/// Returns the semicolon or tab that a header cell contains, written as the
+/// message shows it. A spreadsheet that separates columns with either
+/// saves a header that a comma-separated reader takes as one cell.
+fn other_separator(header: &csv::ByteRecord) -> Option<&'static str> {
+    header.iter().find_map(|cell| {
+        if cell.contains(&b';') {
+            Some(";")
+        } else if cell.contains(&b'\t') {
+            Some("\\t")
+        } else {
+            None
+        }
+    })
 }
 
 fn allowed_columns<T: Record>() -> String {

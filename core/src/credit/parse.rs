@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::api::parse_json_document;
 use crate::decimal::Credits;
-use crate::field::FieldValue;
+use crate::field::{FieldValue, Invalid, whole_from_json};
 use crate::model::{AwardRank, AwardScope, Category, OutcomeKind, Role, Taxonomy, VenueTier};
 use crate::problem::{Path, Problem, Problems, codes as field_codes};
 use crate::record::{check_known_fields, json_kind};
@@ -22,8 +23,9 @@ use super::rule::{
 ///
 /// # Errors
 ///
-/// `malformed_json` when the text is not JSON, otherwise every problem of
-/// the document (see [`rule_set_from_json`]).
+/// `malformed_json` when the text is not JSON or gives a key twice in one
+/// object (at that key), otherwise every problem of the document (see
+/// [`rule_set_from_json`]).
 ///
 /// # Example
 ///
@@ -37,13 +39,7 @@ use super::rule::{
 /// assert!(codes.contains(&"required"));
 /// ```
 pub fn parse_rule_set(text: &str) -> Result<RuleSet, Problems> {
-    let value: Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
-            Problems::from(
-                Problem::new(field_codes::MALFORMED_JSON, Path::root())
-                    .with("detail", error.to_string()),
-            )
-        })?;
+    let value = parse_json_document(text.trim_start_matches('\u{feff}'))?;
     rule_set_from_json(&value, &Path::root())
 }
 
@@ -123,20 +119,25 @@ impl<'a> Reader<'a> {
         match T::from_json(value) {
             Ok(read) => Some(read),
             Err(invalid) => {
-                let shown = match value {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                let mut problem = Problem::new(invalid.code, path)
-                    .with("field", field)
-                    .with("value", shown);
-                for (name, param) in invalid.params {
-                    problem = problem.with(name, param);
-                }
-                self.report(problem);
+                self.report_invalid(invalid, value, path, field);
                 None
             }
         }
+    }
+
+    /// Reports why `value` of `field` could not be read.
+    fn report_invalid(&mut self, invalid: Invalid, value: &Value, path: Path, field: &str) {
+        let shown = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let mut problem = Problem::new(invalid.code, path)
+            .with("field", field)
+            .with("value", shown);
+        for (name, param) in invalid.params {
+            problem = problem.with(name, param);
+        }
+        self.report(problem);
     }
 
     fn optional<T: FieldValue>(&mut self, key: &'static str) -> Option<T> {
@@ -177,23 +178,23 @@ impl<'a> Reader<'a> {
         self.optional(key).unwrap_or(default)
     }
 
-    /// Reads a whole number that must be at least `min`.
+    /// Reads a whole number from `min` to `u32::MAX`. A number outside that
+    /// range, negative and huge ones included, is reported with it.
     fn count(&mut self, key: &'static str, min: u32, required: bool) -> Option<u32> {
-        let number: u32 = if required {
-            self.required(key)?
-        } else {
-            self.optional(key)?
-        };
-        if number < min {
-            let problem = Problem::new(field_codes::OUT_OF_RANGE, self.at(key))
-                .with("field", key)
-                .with("value", number)
-                .with("min", min)
-                .with("max", u32::MAX);
-            self.report(problem);
+        let Some(value) = self.raw(key) else {
+            if required {
+                self.required_missing(key);
+            }
             return None;
+        };
+        match whole_from_json(value, u64::from(min), u64::from(u32::MAX)) {
+            // The range ends at u32::MAX, so the number fits.
+            Ok(number) => u32::try_from(number).ok(),
+            Err(invalid) => {
+                self.report_invalid(invalid, value, self.at(key), key);
+                None
+            }
         }
-        Some(number)
     }
 
     /// Reads an amount of credits that must be at least zero, or above zero

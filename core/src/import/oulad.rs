@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::bundle::codes as bundle_codes;
@@ -35,7 +35,7 @@ use crate::model::{
     Venue, VenueTier,
 };
 use crate::problem::codes;
-use crate::schedule::{AmbiguousTime, resolve_local};
+use crate::schedule::{AmbiguousTime, in_supported_years, resolve_local};
 
 use super::codes as import_codes;
 use super::table::{Domain, Layout, Row, Table};
@@ -896,30 +896,51 @@ fn outcome(key: &str, student: i64, kind: OutcomeKind, occurred_on: NaiveDate) -
 }
 
 fn run_start_or_reject(row: &mut Row<'_>, code: &str) -> Option<NaiveDate> {
-    let start = run_start(code);
-    if start.is_none() {
+    let Some(start) = run_start(code) else {
         let problem = row.cell_problem(import_codes::INVALID_RUN_CODE, "code_presentation", code);
         row.reject(problem);
+        return None;
+    };
+    // A four-digit year of 0000 starts a run before the year 0001.
+    if !in_supported_years(start) {
+        let problem = row.cell_problem(
+            crate::schedule::codes::DATE_OUT_OF_RANGE,
+            "code_presentation",
+            code,
+        );
+        row.reject(problem);
+        return None;
     }
-    start
+    Some(start)
 }
 
-/// Returns the date `offset` days after `start`.
+/// Returns the date `offset` days after `start`, rejecting the row when
+/// that date falls outside the years 0001 to 9999.
 fn day(
     row: &mut Row<'_>,
     start: NaiveDate,
     offset: i64,
     column: &'static str,
 ) -> Option<NaiveDate> {
-    let date = start.checked_add_signed(TimeDelta::days(offset));
-    if date.is_none() {
+    let Some(date) = start.checked_add_signed(TimeDelta::days(offset)) else {
         let problem = row
             .cell_problem(codes::OUT_OF_RANGE, column, &offset.to_string())
             .with("min", -MAX_DAY_OFFSET)
             .with("max", MAX_DAY_OFFSET);
         row.reject(problem);
+        return None;
+    };
+    if !in_supported_years(date) {
+        // The value shown is the date the offset reaches, written without
+        // the sign chrono puts on a year past 9999.
+        let reached = format!("{}-{:02}-{:02}", date.year(), date.month(), date.day());
+        let problem = row
+            .cell_problem(crate::schedule::codes::DATE_OUT_OF_RANGE, column, &reached)
+            .with("offset", offset);
+        row.reject(problem);
+        return None;
     }
-    date
+    Some(date)
 }
 
 /// Returns the start of `date` in [`TIME_ZONE`] as an instant.

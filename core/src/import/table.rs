@@ -479,11 +479,18 @@ impl<'r> Row<'r> {
         }
     }
 
-    /// Reads the date written `YYYY-MM-DD` in `column`.
+    /// Reads the date written `YYYY-MM-DD` in `column`, in the years 0001
+    /// to 9999 (a four-digit year may still be 0000).
     pub(crate) fn date(&mut self, column: &'static str) -> Option<NaiveDate> {
         let text = self.required(column)?;
         match crate::field::parse_date(text) {
-            Some(date) => Some(date),
+            Some(date) if crate::schedule::in_supported_years(date) => Some(date),
+            Some(_) => {
+                let problem =
+                    self.cell_problem(crate::schedule::codes::DATE_OUT_OF_RANGE, column, text);
+                self.reject(problem);
+                None
+            }
             None => {
                 let problem = self.cell_problem(codes::INVALID_DATE, column, text);
                 self.reject(problem);

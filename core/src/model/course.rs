@@ -36,6 +36,11 @@ crate::text_enum! {
 /// The default completion threshold: 80 % attendance.
 pub const DEFAULT_COMPLETION_THRESHOLD: Percent = Percent::whole(80);
 
+/// The oldest age that `min_age` and `max_age` accept, in whole years. It
+/// lies above any human lifespan, so a real age limit always fits, while a
+/// typing slip such as 200 is rejected.
+pub const MAX_AGE: u8 = 150;
+
 /// A course or activity offered to learners and held as sessions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Course {
@@ -63,9 +68,9 @@ pub struct Course {
     /// Whether learners who are not enrolled may check in (and are then
     /// recorded as walk-ins).
     pub walk_in: bool,
-    /// The minimum age in whole years.
+    /// The minimum age in whole years, 0 to [`MAX_AGE`].
     pub min_age: Option<u8>,
-    /// The maximum age in whole years.
+    /// The maximum age in whole years, 0 to [`MAX_AGE`].
     pub max_age: Option<u8>,
     /// Who the course is meant for.
     pub audience: Audience,
@@ -114,8 +119,8 @@ impl Record for Course {
         let enrolment_opens_at = reader.optional("enrolment_opens_at");
         let enrolment_closes_at = reader.optional("enrolment_closes_at");
         let walk_in = reader.defaulted("walk_in", false);
-        let min_age = reader.optional("min_age");
-        let max_age = reader.optional("max_age");
+        let min_age = reader.optional_in("min_age", 0..=MAX_AGE);
+        let max_age = reader.optional_in("max_age", 0..=MAX_AGE);
         let audience = reader.defaulted("audience", Audience::AllAges);
         let residents_only = reader.defaulted("residents_only", false);
         let credit_value = reader.optional("credit_value");
@@ -169,6 +174,19 @@ impl Record for Course {
     }
 
     fn check(&self, path: &Path, problems: &mut Problems) {
+        for (field, age) in [("min_age", self.min_age), ("max_age", self.max_age)] {
+            if let Some(age) = age
+                && age > MAX_AGE
+            {
+                problems.push(
+                    Problem::new(crate::problem::codes::OUT_OF_RANGE, path.join(field))
+                        .with("field", field)
+                        .with("value", age)
+                        .with("min", 0)
+                        .with("max", MAX_AGE),
+                );
+            }
+        }
         if let (Some(min), Some(max)) = (self.min_age, self.max_age)
             && min > max
         {

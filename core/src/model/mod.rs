@@ -22,7 +22,7 @@ mod venue;
 pub use category::{Category, CategoryDef, Taxonomy};
 pub use club::{Club, ClubMember, ClubStatus, CoreDuty, MemberRole};
 pub use common::{BirthDate, GeoPoint, SourceRef};
-pub use course::{Audience, Course, DEFAULT_COMPLETION_THRESHOLD, NetworkLevel};
+pub use course::{Audience, Course, DEFAULT_COMPLETION_THRESHOLD, MAX_AGE, NetworkLevel};
 pub use enrolment::{Enrolment, EnrolmentStatus, GroupBooking, GroupMode};
 pub use excusal::Excusal;
 pub use instructor::Instructor;

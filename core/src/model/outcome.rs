@@ -79,6 +79,9 @@ crate::text_enum! {
 /// the most advanced.
 pub const LOWEST_CERTIFICATE_LEVEL: u8 = 5;
 
+/// The highest assessment score.
+pub const MAX_SCORE: u8 = 100;
+
 /// A recorded learning outcome: what a learner did or achieved, which credit
 /// rules turn into credits.
 ///
@@ -430,14 +433,15 @@ impl Record for Outcome {
         let category = reader.optional("category");
         let title = reader.optional("title");
         let certificate_code = reader.optional("certificate_code");
-        let certificate_level = reader.optional("certificate_level");
+        let certificate_level =
+            reader.optional_in("certificate_level", 1..=LOWEST_CERTIFICATE_LEVEL);
         let award_scope = reader.optional("award_scope");
         let award_rank = reader.optional("award_rank");
         let team = reader.defaulted("team", false);
         let resource_id = reader.optional("resource_id");
         let evidence = reader.optional("evidence");
         let banked = reader.defaulted("banked", false);
-        let score = reader.optional("score");
+        let score = reader.optional_in("score", 0..=MAX_SCORE);
         let passed = reader.optional("passed");
         if reader.failed() {
             return None;
@@ -537,14 +541,14 @@ impl Record for Outcome {
             );
         }
         if let Some(score) = self.details().score
-            && score > 100
+            && score > MAX_SCORE
         {
             problems.push(
                 Problem::new(crate::problem::codes::OUT_OF_RANGE, path.join("score"))
                     .with("field", "score")
                     .with("value", score)
                     .with("min", 0)
-                    .with("max", 100),
+                    .with("max", MAX_SCORE),
             );
         }
         if let Some(recorded_on) = self.recorded_on

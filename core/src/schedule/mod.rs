@@ -62,6 +62,10 @@ pub mod codes {
         DATE_OUT_OF_RANGE = "date_out_of_range",
             en: "{field} {value} is outside the years 0001 to 9999 (a time with an offset is checked in UTC), which are the only years dates are written in; use a date within them",
             zh: "{field} {value} 超出 0001 至 9999 年（带时差的时间按 UTC 检查），日期只能写在这些年份内；请使用此范围内的日期";
+        /// A series whose `count` would carry its sessions past the year 9999.
+        COUNT_PAST_YEAR_9999 = "count_past_year_9999",
+            en: "count {value} would carry the series to {date}, past 9999, the last year a date can be written in; lower count or start the series earlier",
+            zh: "count {value} 会使系列延续到 {date}，超过日期可写的最后一年 9999 年；请减小 count 或提前开始日期";
         /// A series with both or neither of `until` and `count`.
         SERIES_END = "series_end",
             en: "a series ends either on a date or after a number of sessions: give until or count, not both",

@@ -201,14 +201,14 @@ impl Record for Series {
         let instructor_ids = reader.defaulted("instructor_ids", Vec::new());
         let time_zone = reader.optional("time_zone");
         let frequency = reader.defaulted("frequency", Frequency::Weekly);
-        let interval = reader.defaulted("interval", 1u32);
+        let interval = reader.defaulted_in("interval", 1u32, 1..=MAX_INTERVAL);
         let weekdays = reader.defaulted("weekdays", Vec::new());
         let week_start = reader.defaulted("week_start", Weekday::Monday);
         let start_date = reader.required("start_date");
         let until = reader.optional("until");
-        let count = reader.optional("count");
+        let count = reader.optional_in("count", 1..=MAX_SERIES_SESSIONS);
         let start_time = reader.required("start_time");
-        let duration_minutes = reader.required("duration_minutes");
+        let duration_minutes = reader.required_in("duration_minutes", 1..=MAX_DURATION_MINUTES);
         let exclude_dates = reader.defaulted("exclude_dates", Vec::new());
         let holiday_calendar = reader.optional("holiday_calendar");
         let ambiguous_time = reader.defaulted("ambiguous_time", AmbiguousTime::Earlier);
@@ -516,6 +516,22 @@ fn daily_dates(series: &Series) -> impl Iterator<Item = NaiveDate> + '_ {
 /// the work a count-based series can cause.
 const MAX_PATTERN_DATES: usize = 20_000;
 
+/// Builds the problem of a count that carries a series past 9999, naming
+/// `last`, the date its last session would fall on.
+fn count_past_year_9999(root: &Path, series: &Series, last: NaiveDate) -> Problem {
+    let count = match series.end {
+        SeriesEnd::Count(count) => Value::from(count),
+        SeriesEnd::Until(_) => Value::Null,
+    };
+    // chrono writes a year past 9999 with a plus sign, as ISO 8601's
+    // expanded years do; the message writes the plain number.
+    let date = format!("{}-{:02}-{:02}", last.year(), last.month(), last.day());
+    Problem::new(codes::COUNT_PAST_YEAR_9999, root.join("count"))
+        .with("field", "count")
+        .with("value", count)
+        .with("date", date)
+}
+
 /// Expands `series` into its held sessions.
 ///
 /// Local times are read in the series' zone, or else `venue_zone`; a
@@ -527,7 +543,7 @@ const MAX_PATTERN_DATES: usize = 20_000;
 /// Returns problems with paths into the series: `time_zone_unknown` without
 /// a zone, `unknown_holiday_calendar` for a calendar id not in `calendars`,
 /// `holiday_year_unknown` when a date of the pattern lies in a year the
-/// calendar does not know, `date_out_of_range` when a count carries the
+/// calendar does not know, `count_past_year_9999` when a count carries the
 /// series past 31 December 9999, `series_too_long` past [`MAX_SERIES_SESSIONS`],
 /// `nonexistent_local_time` for every date whose start time falls in a
 /// clock gap, and `ambiguous_end_time` when a session's end cannot be
@@ -592,7 +608,8 @@ pub fn expand_series(
         SeriesEnd::Count(count) => Some(count as usize),
         SeriesEnd::Until(_) => None,
     };
-    for (looked_at, date) in pattern_dates(series).enumerate() {
+    let mut dates = pattern_dates(series).enumerate();
+    while let Some((looked_at, date)) = dates.next() {
         if wanted.is_some_and(|wanted| held.len() >= wanted) {
             break;
         }
@@ -600,9 +617,16 @@ pub fn expand_series(
             return Err(too_long());
         }
         // Only a count can carry a series past 9999: `until` and the start
-        // date are checked with the series.
+        // date are checked with the series. The message names the date of
+        // the count's last session, counting every later pattern date as
+        // held because no holiday calendar covers years past 9999.
         if !in_supported_years(date) {
-            return Err(date_out_of_range(root.join("count"), "count", date.to_string()).into());
+            let remaining = wanted.map_or(1, |wanted| wanted - held.len());
+            let last = std::iter::once(date)
+                .chain(dates.map(|(_, later)| later))
+                .nth(remaining - 1)
+                .unwrap_or(date);
+            return Err(count_past_year_9999(&root, series, last).into());
         }
         if excluded.contains(&date) {
             matched_exclusions.insert(date);
@@ -800,8 +824,16 @@ mod tests {
         // Mondays from 20 December 9999: the third would be 3 January 10000.
         let late = series(json!({"start_date": "9999-12-20", "count": 3}));
         let problems = expand_series(&late, None, &CalendarSet::builtin()).unwrap_err();
-        assert_eq!(problems.0[0].code, codes::DATE_OUT_OF_RANGE);
+        assert_eq!(problems.0[0].code, codes::COUNT_PAST_YEAR_9999);
         assert_eq!(problems.0[0].path.to_string(), "count");
+        assert_eq!(
+            problems.0[0].message,
+            "count 3 would carry the series to 10000-01-03, past 9999, the last year a date can be written in; lower count or start the series earlier"
+        );
+        // Ten Mondays from 20 December 9999 run to 21 February 10000.
+        let ten = series(json!({"start_date": "9999-12-20", "count": 10}));
+        let problems = expand_series(&ten, None, &CalendarSet::builtin()).unwrap_err();
+        assert_eq!(problems.0[0].params["date"], json!("10000-02-21"));
         let two = series(json!({"start_date": "9999-12-20", "count": 2}));
         assert!(expand_series(&two, None, &CalendarSet::builtin()).is_ok());
     }

@@ -115,6 +115,12 @@ pub fn default_time_zone(bundle: &Bundle) -> Tz {
 /// have both closed. A later scan is rejected at any evaluation time, so a
 /// mistyped far-future scan time cannot move the default.
 ///
+/// NOTE: enrolment, excusal and outcome times are not limited that way,
+/// so a mistyped far-future one does move the default. No rule rejects
+/// them at every evaluation time: an excusal granted or an outcome
+/// recorded after the last session is valid, and a bundle imported from
+/// OULAD has outcomes and enrolments but no sessions to bound them by.
+///
 /// # Example
 ///
 /// ```

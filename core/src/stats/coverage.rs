@@ -143,8 +143,16 @@ impl CoverageSettings {
         let known = ["within_minutes", "metres_per_minute", "travel_times"];
         check_known_fields(object, &known, path, &mut problems);
         let mut reader = FieldReader::new(Cells::Json(object), path.clone(), &mut problems);
-        let within_minutes = reader.defaulted("within_minutes", DEFAULT_WITHIN_MINUTES);
-        let metres_per_minute = reader.defaulted("metres_per_minute", DEFAULT_METRES_PER_MINUTE);
+        let within_minutes = reader.defaulted_in(
+            "within_minutes",
+            DEFAULT_WITHIN_MINUTES,
+            0..=MAX_WITHIN_MINUTES,
+        );
+        let metres_per_minute = reader.defaulted_in(
+            "metres_per_minute",
+            DEFAULT_METRES_PER_MINUTE,
+            1..=MAX_METRES_PER_MINUTE,
+        );
         let travel_times = match object.get("travel_times") {
             None | Some(Value::Null) => Some(Vec::new()),
             Some(list) => list_from_json(list, &path.join("travel_times"))
@@ -407,6 +415,7 @@ fn travel_minutes(
 mod tests {
     use super::*;
     use crate::model::GeoPoint;
+    use serde_json::json;
 
     fn venue(n: u32, tier: VenueTier, location: Option<(f64, f64)>) -> Venue {
         Venue {
@@ -445,6 +454,29 @@ mod tests {
         );
         let defaults = serde_json::from_str::<CoverageSettings>("{}").unwrap();
         assert_eq!(defaults, CoverageSettings::default());
+    }
+
+    #[test]
+    fn negative_settings_name_their_own_range() {
+        let read = |field: &str, value: Value| {
+            let problems =
+                CoverageSettings::from_json(&json!({ field: value }), &Path::root()).unwrap_err();
+            let params = &problems.0[0].params;
+            (
+                problems.0[0].code,
+                params["min"].clone(),
+                params["max"].clone(),
+            )
+        };
+        // Both are u32 fields: the type's range would be 0 to 4294967295.
+        assert_eq!(
+            read("within_minutes", json!(-1)),
+            (codes::OUT_OF_RANGE, json!(0), json!(1440))
+        );
+        assert_eq!(
+            read("metres_per_minute", json!("1e30")),
+            (codes::OUT_OF_RANGE, json!(1), json!(10_000))
+        );
     }
 
     #[test]

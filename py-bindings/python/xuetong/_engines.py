@@ -20,8 +20,8 @@ from ._reports import TableReport
 from ._tables import as_arrow
 
 
-def _optional(data: Any) -> Any:
-    return None if data is None else as_arrow(data)
+def _optional(data: Any, table: str) -> Any:
+    return None if data is None else as_arrow(data, table)
 
 
 def _aware(value: Any, name: str) -> _dt.datetime:
@@ -45,6 +45,19 @@ def _aware(value: Any, name: str) -> _dt.datetime:
         )
     # The core reads instants in UTC; any aware datetime names one.
     return value.astimezone(_dt.timezone.utc)
+
+
+def _midnight_date(value: _dt.datetime, name: str) -> _dt.date:
+    """Read a naive midnight ``datetime``, as pandas stores a date, as its date."""
+    # pandas' NaT, a missing time, equals nothing and raises ValueError from time().
+    if value != value:
+        raise TypeError(f"{name} must be a date, got NaT (no date); pass a datetime.date")
+    if value.tzinfo is None and value.time() == _dt.time():
+        return value.date()
+    raise TypeError(
+        f"{name} must be a date, got the datetime {value.isoformat()}; pass a "
+        "datetime.date, or a naive datetime at midnight"
+    )
 
 
 def _policy_text(policy: Mapping[str, Any] | str | None) -> str | None:
@@ -195,15 +208,15 @@ def evaluate_attendance(
     ['session_id', 'learner_id', 'course_id', 'club_id', 'status']
     """
     records, rejected, duplicates, course_results, summary, report = _core.attendance_tables(
-        as_arrow(scans),
+        as_arrow(scans, "scans"),
         as_of=_aware(as_of, "as_of"),
-        sessions=_optional(sessions),
-        courses=_optional(courses),
-        venues=_optional(venues),
-        learners=_optional(learners),
-        enrolments=_optional(enrolments),
-        excusals=_optional(excusals),
-        outcomes=_optional(outcomes),
+        sessions=_optional(sessions, "sessions"),
+        courses=_optional(courses, "courses"),
+        venues=_optional(venues, "venues"),
+        learners=_optional(learners, "learners"),
+        enrolments=_optional(enrolments, "enrolments"),
+        excusals=_optional(excusals, "excusals"),
+        outcomes=_optional(outcomes, "outcomes"),
         bundle=bundle,
         policy=_policy_text(policy),
         token_key=token_key,
@@ -239,8 +252,10 @@ def compute_credits(
     ``outcomes`` and the other tables are anything with
     ``__arrow_c_stream__`` or a pandas data frame. The courses, venues,
     category definitions and learners come either as tables or from a
-    ``bundle``. Outcomes dated after ``recorded_on`` earn nothing yet. The
-    GIL is released while the core computes. Amounts are exact
+    ``bundle``. Outcomes dated after ``recorded_on`` earn nothing yet.
+    ``recorded_on`` is a ``date``, or a naive ``datetime`` at midnight, the
+    form pandas gives a date in, which is read as its date. The GIL is
+    released while the core computes. Amounts are exact
     (``decimal128(18, 2)``, ``Decimal`` in pandas).
 
     Raises ``ValidationError`` for an unknown or invalid rule set, a rule
@@ -266,9 +281,7 @@ def compute_credits(
     [Decimal('0.20')]
     """
     if isinstance(recorded_on, _dt.datetime):
-        raise TypeError(
-            "recorded_on must be a date, got datetime; use datetime.date, not datetime.datetime"
-        )
+        recorded_on = _midnight_date(recorded_on, "recorded_on")
     if not isinstance(recorded_on, _dt.date):
         raise TypeError(f"recorded_on must be a date, got {type(recorded_on).__name__}")
     if not isinstance(rule_set, (str, Mapping)):
@@ -279,14 +292,14 @@ def compute_credits(
     document = not isinstance(rule_set, str)
     text = rule_set if isinstance(rule_set, str) else json.dumps(dict(rule_set))
     entries, skipped, pin, report = _core.credit_tables(
-        as_arrow(outcomes),
+        as_arrow(outcomes, "outcomes"),
         rule_set=text,
         recorded_on=recorded_on,
         rule_set_is_document=document,
-        courses=_optional(courses),
-        venues=_optional(venues),
-        categories=_optional(categories),
-        learners=_optional(learners),
+        courses=_optional(courses, "courses"),
+        venues=_optional(venues, "venues"),
+        categories=_optional(categories, "categories"),
+        learners=_optional(learners, "learners"),
         bundle=bundle,
     )
     return CreditResult(

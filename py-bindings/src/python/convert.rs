@@ -11,6 +11,8 @@
 //! aware `datetime.datetime` in UTC, and `decimal.Decimal` for credits and
 //! percentages, never `float`.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -30,13 +32,116 @@ static ZONE_INFO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// The column used for values whose name no record field has: its value is
 /// passed as it is, and the core reports the field as unknown.
-const UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
+static UNKNOWN: Column = Column::optional("unknown", ColumnKind::Text);
 
 /// The maximum nesting of dicts and lists in a value given to the core,
 /// counted from the part of the request it sits in. The core's JSON parser,
 /// serde_json, rejects text nested 128 levels deep counted from the whole
 /// request. Converting a deeper value would otherwise overflow the stack.
 const MAX_NESTING: usize = 128;
+
+/// The maximum number of values that dicts, lists, long texts and records
+/// met again in one conversion may add, beyond eight for each value met for
+/// the first time. JSON writes a list shared by two fields twice, as
+/// `json.dumps` does, so a structure that shares lists level by level
+/// doubles in size with each level: 40 levels of `[shared, shared]` would be
+/// 2^40 values. A dict or list of up to eight values may appear any number
+/// of times, such as one dict of tags in every row of a list.
+const MAX_REPEATED_VALUES: usize = 1 << 20;
+
+/// The bytes of text (of a `str`, a dict key, the text of an int or a
+/// `Decimal`, or a record's JSON) that count as one value toward
+/// [`MAX_REPEATED_VALUES`]. One text of a megabyte in a list 100,000 times
+/// would otherwise write 100 GB while it counts as 100,000 values.
+const TEXT_BYTES_PER_VALUE: usize = 64;
+
+/// The length in bytes from which a text counts by its length, and is
+/// looked up by address to find it met again. Shorter text counts as one
+/// value, so that the many short texts of a request cost no lookup.
+const LONG_TEXT_BYTES: usize = 128;
+
+/// The state of one conversion, across the values it walks.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    /// The addresses of the dicts and lists that contain the current value,
+    /// to find one that contains itself.
+    open: Vec<usize>,
+    /// The addresses of the dicts, lists, records, long texts and long keys
+    /// converted so far. Every one of them is alive until the conversion
+    /// ends, because the value being converted contains it, so no address
+    /// is reused.
+    seen: HashSet<usize>,
+    /// How many dicts and lists met again contain the current value.
+    repeats_open: usize,
+    /// Values converted for the first time, counted as [`Walk::count`]
+    /// counts them.
+    first_values: usize,
+    /// Values converted again, counted as [`Walk::count`] counts them.
+    repeated_values: usize,
+    /// Set when the repeated values ran over their limit, which ends the walk.
+    stopped: bool,
+    /// The paths at which a date field may have received a naive midnight
+    /// `datetime` as its date, with the datetime's ISO text. Only a field
+    /// whose kind is unknown (a request to `call`) is listed.
+    pub(crate) naive_midnights: Vec<(Path, String)>,
+}
+
+impl Walk {
+    /// Counts `values` more values. They count as met again when `repeated`
+    /// is true or a dict or list met again contains them. Returns `false`,
+    /// and reports the request as invalid at `path`, once the values met
+    /// again run over their limit, which ends the walk.
+    fn count(
+        &mut self,
+        values: usize,
+        repeated: bool,
+        path: &Path,
+        problems: &mut Problems,
+    ) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if repeated || self.repeats_open > 0 {
+            self.repeated_values = self.repeated_values.saturating_add(values);
+        } else {
+            self.first_values = self.first_values.saturating_add(values);
+        }
+        let limit = MAX_REPEATED_VALUES.saturating_add(self.first_values.saturating_mul(8));
+        if self.repeated_values <= limit {
+            return true;
+        }
+        self.stopped = true;
+        problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
+            "detail",
+            format!(
+                "dicts, lists, texts and records that appear more than once add more than \
+                 {MAX_REPEATED_VALUES} values to the JSON of the request (each \
+                 {TEXT_BYTES_PER_VALUE} bytes of text count as one value); pass each of them \
+                 fewer times"
+            ),
+        ));
+        false
+    }
+
+    /// Counts a text of `bytes` bytes written for the Python object at
+    /// `address`, as [`Walk::count`] does. A long text counts one value for
+    /// each [`TEXT_BYTES_PER_VALUE`] bytes, and as met again when the same
+    /// object was converted before. A shorter text adds nothing, because the
+    /// value it is part of was counted already.
+    fn count_text(
+        &mut self,
+        address: usize,
+        bytes: usize,
+        path: &Path,
+        problems: &mut Problems,
+    ) -> bool {
+        if bytes < LONG_TEXT_BYTES {
+            return !self.stopped;
+        }
+        let repeat = !self.seen.insert(address);
+        self.count(bytes / TEXT_BYTES_PER_VALUE, repeat, path, problems)
+    }
+}
 
 /// Converts the Python value of field `column` to JSON, reporting a value
 /// that cannot be converted under `path`. `Ok(None)` means no value.
@@ -46,18 +151,22 @@ pub(crate) fn to_json(
     path: &Path,
     problems: &mut Problems,
 ) -> PyResult<Option<Value>> {
-    convert(value, column, path, problems, &mut Vec::new())
+    convert(value, column, path, problems, &mut Walk::default())
 }
 
-/// Converts as [`to_json`] does. `open` contains the addresses of the dicts
-/// and lists that contain `value`, to find one that contains itself.
-fn convert(
+/// Converts as [`to_json`] does, with the state of a walk that may span
+/// several values.
+pub(crate) fn convert(
     value: &Bound<'_, PyAny>,
     column: Option<&Column>,
     path: &Path,
     problems: &mut Problems,
-    open: &mut Vec<usize>,
+    walk: &mut Walk,
 ) -> PyResult<Option<Value>> {
+    if !walk.count(1, false, path, problems) {
+        return Ok(None);
+    }
+    let known_column = column.is_some_and(|column| !std::ptr::eq(column, &UNKNOWN));
     let column = column.unwrap_or(&UNKNOWN);
     let py = value.py();
     let field = path_tail(path);
@@ -73,7 +182,10 @@ fn convert(
         return Ok(Some(Value::Bool(value.extract()?)));
     }
     if value.is_instance_of::<PyInt>() {
-        return Ok(Some(int_json(value, column.kind)?));
+        // An int may have up to 4,300 digits, the default limit of Python's
+        // int-to-text conversion.
+        let json = int_json(value, column.kind)?;
+        return Ok(count_json_text(walk, value, json, path, problems));
     }
     if value.is_instance_of::<PyFloat>() {
         let number: f64 = value.extract()?;
@@ -90,17 +202,16 @@ fn convert(
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(match text.to_str() {
-            Ok(text) => Some(Value::String(text.to_owned())),
+            Ok(text) => walk
+                .count_text(value.as_ptr() as usize, text.len(), path, problems)
+                .then(|| Value::String(text.to_owned())),
             // A surrogate code point has no UTF-8 form, so the text cannot
             // reach the core as it is.
             Err(_) => {
-                // The surrogate is shown as an escape such as \udce1.
-                let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
-                let shown = String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned();
-                problems.push(invalid(codes::INVALID_TYPE, shown).with(
-                    "expected",
-                    "text without surrogate code points (U+D800 to U+DFFF)",
-                ));
+                problems.push(
+                    invalid(codes::INVALID_TYPE, escape_surrogates(text)?)
+                        .with("expected", NO_SURROGATES),
+                );
                 None
             }
         });
@@ -113,6 +224,17 @@ fn convert(
             return Ok(None);
         }
         let naive = value.call_method0("utcoffset")?.is_none();
+        if !known_column && naive {
+            // A request to `call` has no field kinds here, so a naive
+            // midnight goes as its date and the core decides. A date field
+            // takes it, a text field takes it as text (as it takes an aware
+            // datetime's ISO text), and `call` restates any problem at its
+            // path.
+            if let Some(date) = text.strip_suffix("T00:00:00") {
+                walk.naive_midnights.push((path.clone(), text.clone()));
+                return Ok(Some(Value::String(date.to_owned())));
+            }
+        }
         if matches!(column.kind, ColumnKind::Date | ColumnKind::BirthDate) {
             // A date field takes a naive midnight as its date, as a table's
             // date column does, because pandas stores dates that way. The
@@ -124,12 +246,7 @@ fn convert(
             return Ok(Some(Value::String(date)));
         }
         if naive {
-            problems.push(
-                invalid(codes::INVALID_INSTANT, format!("{text} (a naive datetime)")).with(
-                    "hint",
-                    "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
-                ),
-            );
+            problems.push(naive_instant(path, &text));
             return Ok(None);
         }
         return Ok(Some(Value::String(text)));
@@ -142,11 +259,10 @@ fn convert(
         return duration_json(value, column, path, problems);
     }
     if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        let text: String = py
-            .import("builtins")?
-            .call_method1("format", (value, "f"))?
-            .extract()?;
-        return Ok(Some(Value::String(text)));
+        let text = decimal_text(value)?;
+        return Ok(walk
+            .count_text(value.as_ptr() as usize, text.len(), path, problems)
+            .then_some(Value::String(text)));
     }
     if value.is_instance(UUID.import(py, "uuid", "UUID")?)? {
         return Ok(Some(Value::String(value.str()?.to_str()?.to_owned())));
@@ -162,7 +278,7 @@ fn convert(
         // Found by depth alone, a list that contains itself twice would be
         // walked 2^128 times.
         let address = value.as_ptr() as usize;
-        if open.contains(&address) {
+        if walk.open.contains(&address) {
             problems.push(Problem::new(INVALID_REQUEST, path.clone()).with(
                 "detail",
                 "this dict or list contains itself, which JSON cannot write; break the loop",
@@ -179,17 +295,24 @@ fn convert(
             ));
             return Ok(None);
         }
-        open.push(address);
-        let converted = nested_json(value, column, path, problems, open);
-        open.pop();
+        let repeat = !walk.seen.insert(address);
+        walk.repeats_open += usize::from(repeat);
+        walk.open.push(address);
+        let converted = nested_json(value, column, path, problems, walk);
+        walk.open.pop();
+        walk.repeats_open -= usize::from(repeat);
         return converted;
     }
-    if let Some(json) = record_json(value)? {
-        return Ok(Some(json));
+    if let Some(text) = record_text(value)? {
+        if !walk.count_text(value.as_ptr() as usize, text.len(), path, problems) {
+            return Ok(None);
+        }
+        return Ok(serde_json::from_str(&text).ok());
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
-        return Ok(Some(int_json(&index, column.kind)?));
+        let json = int_json(&index, column.kind)?;
+        return Ok(count_json_text(walk, value, json, path, problems));
     }
     let type_name = value.get_type().name()?.to_string();
     problems.push(
@@ -199,20 +322,28 @@ fn convert(
     Ok(None)
 }
 
-/// Converts a dict, a list or a tuple, whose address is the last in `open`.
+/// Converts a dict, a list or a tuple, whose address is the last in
+/// `walk.open`.
 fn nested_json(
     value: &Bound<'_, PyAny>,
     column: &Column,
     path: &Path,
     problems: &mut Problems,
-    open: &mut Vec<usize>,
+    walk: &mut Walk,
 ) -> PyResult<Option<Value>> {
     if let Ok(mapping) = value.cast::<PyDict>() {
         let mut object = Map::new();
         for (key, item) in mapping.iter() {
-            let key: String = key.str()?.extract()?;
+            let address = key.as_ptr() as usize;
+            let Some(key) = key_text(&key, path, problems)? else {
+                continue;
+            };
+            // JSON writes a key again in each dict that has it.
+            if !walk.count_text(address, key.len(), path, problems) {
+                return Ok(None);
+            }
             let item_path = path.join(key.clone());
-            let item = convert(&item, None, &item_path, problems, open)?;
+            let item = convert(&item, None, &item_path, problems, walk)?;
             object.insert(key, item.unwrap_or(Value::Null));
         }
         return Ok(Some(Value::Object(object)));
@@ -220,22 +351,107 @@ fn nested_json(
     let mut items = Vec::new();
     for (index, item) in value.try_iter()?.enumerate() {
         let item_path = path.join(index);
-        let item = convert(&item?, Some(column), &item_path, problems, open)?;
+        let item = convert(&item?, Some(column), &item_path, problems, walk)?;
         items.push(item.unwrap_or(Value::Null));
     }
     Ok(Some(Value::Array(items)))
 }
 
-/// Returns the JSON form of a record object of this package, such as a `Learner`
-/// inside a request.
-fn record_json(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
+/// The text the core can receive, for the `expected` of a problem.
+const NO_SURROGATES: &str = "text without surrogate code points (U+D800 to U+DFFF)";
+
+/// Returns the key of a dict item as JSON writes it: its `str()`, as
+/// `json.dumps` writes a number key. A key with a surrogate code point is
+/// reported as `invalid_type` at its own path, shown escaped, and gives
+/// `None`.
+pub(crate) fn key_text(
+    key: &Bound<'_, PyAny>,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<String>> {
+    let key = key.str()?;
+    if let Ok(text) = key.to_str() {
+        return Ok(Some(text.to_owned()));
+    }
+    let shown = escape_surrogates(&key)?;
+    problems.push(
+        Problem::new(codes::INVALID_TYPE, path.join(shown.clone()))
+            .with("field", shown.as_str())
+            .with("expected", format!("a key of {NO_SURROGATES}"))
+            .with("value", shown),
+    );
+    Ok(None)
+}
+
+/// Returns `text` with each surrogate code point written as an escape such
+/// as `\udce1`, which UTF-8 can encode.
+pub(crate) fn escape_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
+    let escaped = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
+    Ok(String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned())
+}
+
+/// Makes the problem of a naive `datetime` where an instant is expected.
+pub(crate) fn naive_instant(path: &Path, text: &str) -> Problem {
+    Problem::new(codes::INVALID_INSTANT, path.clone())
+        .with("field", path_tail(path))
+        .with("value", format!("{text} (a naive datetime)"))
+        .with(
+            "hint",
+            "attach a time zone, such as dt.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\"))",
+        )
+}
+
+/// The maximum length of the fixed-point text, such as `1000.00`, that a
+/// `Decimal` is written as. `Decimal("1e300000000")` is 300 MB in fixed
+/// point, so a longer one is written in scientific form, such as
+/// `1E+300000000`, which the core rejects as a decimal.
+const MAX_FIXED_POINT_CHARS: usize = 1000;
+
+/// Writes a `Decimal` in fixed point, or in scientific form when fixed point
+/// would take more than [`MAX_FIXED_POINT_CHARS`] characters.
+fn decimal_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let (_sign, digits, exponent): (Bound<'_, PyAny>, Bound<'_, PyTuple>, Bound<'_, PyAny>) =
+        value.call_method0("as_tuple")?.extract()?;
+    // The exponent of NaN and infinity is a letter, and their text is short.
+    let fixed_chars = match exponent.extract::<i64>() {
+        Ok(exponent) => (digits.len() as u64).saturating_add(exponent.unsigned_abs()),
+        Err(_) => 0,
+    };
+    let text = if fixed_chars > MAX_FIXED_POINT_CHARS as u64 {
+        value.str()?
+    } else {
+        value
+            .py()
+            .import("builtins")?
+            .call_method1("format", (value, "f"))?
+            .cast_into::<PyString>()?
+    };
+    Ok(text.to_str()?.to_owned())
+}
+
+/// Returns the JSON text of a record object of this package, such as a
+/// `Learner` inside a request.
+fn record_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     let class = value.get_type();
     let module: String = class.getattr("__module__")?.extract().unwrap_or_default();
     if module != "xuetong" || !value.hasattr("to_json")? || value.hasattr("__arrow_c_stream__")? {
         return Ok(None);
     }
-    let text: String = value.call_method0("to_json")?.extract()?;
-    Ok(serde_json::from_str(&text).ok())
+    Ok(Some(value.call_method0("to_json")?.extract()?))
+}
+
+/// Returns `json`, the JSON of `value`, once [`Walk::count_text`] has
+/// counted it when it is text.
+fn count_json_text(
+    walk: &mut Walk,
+    value: &Bound<'_, PyAny>,
+    json: Value,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<Value> {
+    let bytes = json.as_str().map_or(0, str::len);
+    walk.count_text(value.as_ptr() as usize, bytes, path, problems)
+        .then_some(json)
 }
 
 /// Converts an integer to JSON: a number, or text for the fields written as text

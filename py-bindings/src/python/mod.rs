@@ -13,8 +13,8 @@ mod table;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use xuetong::problem::codes::MALFORMED_JSON;
-use xuetong::problem::{Path, Problem, Problems};
+use xuetong::problem::codes::{self, MALFORMED_JSON};
+use xuetong::problem::{Locale, Path, Problem, Problems};
 
 use errors::{guarded, internal_error, xuetong_error};
 
@@ -57,8 +57,11 @@ fn call_json(py: Python<'_>, operation: &str, request: &str) -> PyResult<String>
 /// `request` is a dict (`{"input": ..., "options": ..., "locale": ...}`),
 /// JSON text or bytes, or `None` for an operation without input. In a dict,
 /// dates, aware datetimes, decimals, UUIDs and record objects are written
-/// in their JSON forms; a naive datetime is a problem at its path (paths
-/// start inside `input`, as the core's do).
+/// in their JSON forms. A naive datetime is a problem at its path (paths
+/// start inside `input`, as the core's do), except a naive midnight. `call`
+/// does not know the field kinds, so it sends a naive midnight as its date.
+/// A date field reads it as that date, and a free-text field keeps the date
+/// text. Any other field reports it, showing the datetime given.
 #[pyfunction]
 #[pyo3(signature = (operation, request=None))]
 fn call<'py>(
@@ -103,22 +106,65 @@ fn call<'py>(
                     .map_err(|error| PyValueError::new_err(format!("invalid response: {error}")))?
             }
             Some(request) => {
-                let value = request_json(&request).map_err(|problems| match problems {
-                    RequestError::Python(error) => error,
-                    RequestError::Problems(problems) => {
-                        errors::validation_error(py, &problems, &title)
-                    }
-                })?;
-                detach_on_pool(py, || xuetong::api::call_value(operation, &value).to_json())?
+                let (value, naive_midnights) =
+                    request_json(&request).map_err(|problems| match problems {
+                        RequestError::Python(error) => error,
+                        RequestError::Problems(problems) => {
+                            errors::validation_error(py, &problems, &title)
+                        }
+                    })?;
+                let response =
+                    detach_on_pool(py, || xuetong::api::call_value(operation, &value).to_json())?;
+                if response["ok"] != serde_json::Value::Bool(true) {
+                    let mut problems = response_problems(&response)?;
+                    let locale = value
+                        .get("locale")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(Locale::parse)
+                        .unwrap_or_default();
+                    restate_naive_midnights(&mut problems, &naive_midnights, locale);
+                    return Err(errors::validation_error(py, &problems, &title));
+                }
+                response
             }
         };
         if response["ok"] == serde_json::Value::Bool(true) {
             return convert::json_to_py(py, &response["value"]);
         }
-        let problems: Problems = serde_json::from_value(response["problems"].clone())
-            .map_err(|error| PyValueError::new_err(format!("invalid response: {error}")))?;
+        let problems = response_problems(&response)?;
         Err(errors::validation_error(py, &problems, &title))
     })
+}
+
+fn response_problems(response: &serde_json::Value) -> PyResult<Problems> {
+    serde_json::from_value(response["problems"].clone())
+        .map_err(|error| PyValueError::new_err(format!("invalid response: {error}")))
+}
+
+/// Restates the problems the core found in the dates that naive midnight
+/// `datetime`s were sent as, so that they show the datetime the caller gave.
+/// A field that is an instant gets the problem of any naive `datetime`.
+fn restate_naive_midnights(
+    problems: &mut Problems,
+    naive_midnights: &[(Path, String)],
+    locale: Locale,
+) {
+    for problem in &mut problems.0 {
+        let Some((path, text)) = naive_midnights
+            .iter()
+            .find(|(path, _)| *path == problem.path)
+        else {
+            continue;
+        };
+        if problem.code == codes::INVALID_INSTANT {
+            *problem = convert::naive_instant(path, text);
+        } else if problem.params.contains_key("value") {
+            *problem = problem
+                .clone()
+                .with("value", format!("{text} (a naive datetime)"));
+        }
+        problem.localize(locale);
+    }
 }
 
 enum RequestError {
@@ -126,10 +172,14 @@ enum RequestError {
     Problems(Problems),
 }
 
-/// The JSON of a request given as Python values. Problem paths start inside
-/// `input`; the other parts of the envelope keep their names.
-fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, RequestError> {
+/// The JSON of a request given as Python values, and the paths at which it
+/// has naive midnight `datetime`s written as dates. Problem paths start
+/// inside `input`; the other parts of the envelope keep their names.
+fn request_json(
+    request: &Bound<'_, PyAny>,
+) -> Result<(serde_json::Value, Vec<(Path, String)>), RequestError> {
     let mut problems = Problems::new();
+    let mut walk = convert::Walk::default();
     let mut envelope = serde_json::Map::new();
     let items = request
         .call_method0("items")
@@ -145,20 +195,25 @@ fn request_json(request: &Bound<'_, PyAny>) -> Result<serde_json::Value, Request
             )))
         })?;
     for item in items {
-        let (key, value): (String, Bound<'_, PyAny>) = item
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
             .and_then(|item| item.extract())
             .map_err(RequestError::Python)?;
+        let key =
+            convert::key_text(&key, &Path::root(), &mut problems).map_err(RequestError::Python)?;
+        let Some(key) = key else {
+            continue;
+        };
         let path = if key == "input" {
             Path::root()
         } else {
             Path::root().join(key.clone())
         };
-        let json =
-            convert::to_json(&value, None, &path, &mut problems).map_err(RequestError::Python)?;
+        let json = convert::convert(&value, None, &path, &mut problems, &mut walk)
+            .map_err(RequestError::Python)?;
         envelope.insert(key, json.unwrap_or(serde_json::Value::Null));
     }
     if problems.is_empty() {
-        Ok(serde_json::Value::Object(envelope))
+        Ok((serde_json::Value::Object(envelope), walk.naive_midnights))
     } else {
         Err(RequestError::Problems(problems))
     }

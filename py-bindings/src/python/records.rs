@@ -17,7 +17,7 @@ use xuetong::problem::{Path, Problem, Problems, codes};
 use xuetong::record::Record;
 use xuetong::schedule::{SessionTimes, session_times};
 
-use super::convert::{from_json, instant_to_py, to_json};
+use super::convert::{escape_surrogates, from_json, instant_to_py, to_json};
 use super::errors::{guarded, validation_error};
 use crate::tables::schemas::{
     CATEGORIES, CLUB_MEMBERS, CLUBS, COURSES, ENROLMENTS, EXCUSALS, INSTRUCTORS, LEARNERS,
@@ -225,12 +225,18 @@ fn title<V: RecordValue>() -> String {
 }
 
 /// Returns the `(field, value)` pairs of a mapping, for `from_dict` and `replace`.
+/// A key with a surrogate code point, which no field name has, is returned
+/// escaped (such as `\udce1`), so that it is reported as an unknown field.
 pub(crate) fn mapping_fields<'py>(
     mapping: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let mut fields = Vec::new();
     for item in mapping.call_method0("items")?.try_iter()? {
-        let (key, value): (String, Bound<'py, PyAny>) = item?.extract()?;
+        let (key, value): (Bound<'py, PyString>, Bound<'py, PyAny>) = item?.extract()?;
+        let key = match key.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) => escape_surrogates(&key)?,
+        };
         fields.push((key, value));
     }
     Ok(fields)

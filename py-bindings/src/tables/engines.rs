@@ -666,4 +666,45 @@ mod tests {
         .unwrap();
         assert!(crate::tables::read_scans_typed(&bad.schema(), &[bad]).is_none());
     }
+
+    #[test]
+    fn club_record_writers_agree() {
+        use arrow_array::{Array, StringArray};
+        use xuetong::attendance::{AttendanceRecord, AttendanceStatus};
+        use xuetong::model::SessionOwner;
+
+        let club = "c0000000-0000-4000-8000-000000000001";
+        let record = AttendanceRecord {
+            session_id: "50000000-0000-4000-8000-000000000002".parse().unwrap(),
+            learner_id: "20000000-0000-4000-8000-000000000001".parse().unwrap(),
+            owner: SessionOwner::Club(club.parse().unwrap()),
+            status: AttendanceStatus::Present,
+            punctuality: None,
+            credited_minutes: 90,
+            scheduled_minutes: 90,
+            first_check_in: None,
+            last_check_out: None,
+            check_in_scan_id: None,
+            check_out_scan_id: None,
+            walk_in: false,
+            excused: false,
+            provisional: false,
+            duplicate_scans: 0,
+        };
+        let records = [record];
+        let typed = write_records(&records).unwrap();
+        let through_json = write_rows(&ATTENDANCE_RECORDS, records.iter().map(row)).unwrap();
+        assert_eq!(typed, through_json);
+
+        let column = |name: &str| {
+            let array = typed.column_by_name(name).unwrap();
+            array
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone()
+        };
+        assert!(column("course_id").is_null(0));
+        assert_eq!(column("club_id").value(0), club);
+    }
 }

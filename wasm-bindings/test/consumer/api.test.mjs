@@ -171,7 +171,7 @@ describe("parse", () => {
     assert.equal(caught.name, "XuetongValidationError");
     assert.equal(caught.code, "validation_failed");
     assert.equal(caught.operation, "validate_course");
-    assert.deepEqual(caught.issues.map((issue) => issue.code).sort(), ["invalid_integer", "required"]);
+    assert.deepEqual(caught.issues.map((issue) => issue.code).sort(), ["out_of_range", "required"]);
     assert.match(caught.message, /^validate_course found 2 problems: /);
     assert.match(caught.message, /title: title is required/);
     assert.ok(typeof caught.stack === "string");
@@ -552,6 +552,70 @@ describe("hostile input", () => {
     assert.match(response.problems[0].params.detail, new RegExp(`index ${index},`));
     const paired = text.replace("Tai chi X", "Tai chi \ud83d\ude00");
     assert.equal(JSON.parse(callJson("validate_course", paired)).ok, true);
+  });
+
+  test("functions and symbols are issues at their field", () => {
+    // JSON.stringify leaves such a field out, so a function title was
+    // reported as missing and a symbol credit value passed unseen.
+    const result = validateCourse({ ...course, title: () => "Tai chi", credit_value: Symbol("c") });
+    assert.deepEqual(codesOf(result), ["invalid_type", "invalid_type"]);
+    assert.deepEqual(result.issues.map((issue) => issue.path), [["title"], ["credit_value"]]);
+    assert.equal(result.issues[0].params.value, "a function named title");
+    assert.equal(result.issues[1].params.value, "a symbol, Symbol(c)");
+    // In an array JSON.stringify writes null in their place.
+    const listed = call("validate_course", { input: { ...course, instructor_ids: [LEARNER, () => 1] } });
+    assert.deepEqual(listed.issues.map((issue) => issue.path), [["instructor_ids", 1]]);
+    const options = call("validate_course", { input: course, options: { categories: Symbol.iterator } });
+    assert.deepEqual(options.issues.map((issue) => issue.path), [["options", "categories"]]);
+    // A method of a class instance is on its prototype, which JSON never
+    // writes, so it is not an issue.
+    class Form {
+      constructor() {
+        Object.assign(this, course);
+      }
+      title2() {
+        return "unused";
+      }
+    }
+    assert.equal(validateCourse(new Form()).ok, true);
+  });
+
+  test("settings that are not an object are issues", async () => {
+    // validateLearner(input, 5) ran as if the settings were left out.
+    for (const settings of [5, "zh-CN", true, [], () => {}]) {
+      const result = validateLearner({}, settings);
+      assert.deepEqual(codesOf(result), ["invalid_request"], String(settings));
+      assert.match(result.issues[0].params.detail, /^settings must be an object/);
+    }
+    assert.equal(validateLearner({}, 5).issues[0].params.detail.endsWith("got 5"), true);
+    assert.deepEqual(codesOf(validator("validate_course", 5).validate(course)), ["invalid_request"]);
+    assert.deepEqual(codesOf(validators.course.with(5).validate(course)), ["invalid_request"]);
+    // Settings added later do not replace the settings that are not an object.
+    assert.deepEqual(codesOf(validators.course.with(5).with({ locale: "en" }).validate(course)), [
+      "invalid_request",
+    ]);
+    assert.deepEqual(codesOf(previewScan({}, 5)), ["invalid_request"]);
+    assert.deepEqual(codesOf(await previewCredits({}, "en")), ["invalid_request"]);
+    // The message follows the locale of the validator's own settings.
+    const chinese = validator("validate_course", { locale: "zh-CN" }).validate(course, 5);
+    assert.match(chinese.issues[0].message, /^请求无效/);
+    // undefined and null are no settings, as options: null is to the core.
+    assert.equal(validateCourse(course, undefined).ok, true);
+    assert.equal(validateCourse(course, null).ok, true);
+  });
+
+  test("localizeIssue of a missing issue is an invalid_request issue", () => {
+    // An object or array without a code got the message "undefined".
+    for (const missing of [null, undefined, 5, {}, [], { code: 5, params: {} }]) {
+      const issue = localizeIssue(missing, "zh-CN");
+      assert.equal(issue.code, "invalid_request");
+      assert.deepEqual(issue.path, []);
+      assert.match(issue.params.detail, /^localizeIssue needs an issue/);
+      assert.match(issue.message, /^请求无效/);
+    }
+    assert.equal(localizeIssue(null, "en").params.detail.endsWith("got null"), true);
+    assert.equal(localizeIssue({}, "en").params.detail.endsWith("got an object without a text code"), true);
+    assert.equal(localizeIssue([], "en").params.detail.endsWith("got an array"), true);
   });
 
   test("localizeIssue does not throw on params JSON cannot write", () => {
