@@ -94,8 +94,9 @@ pub const MAX_SCORE: u8 = 100;
 pub struct Outcome {
     /// The outcome's id.
     pub id: OutcomeId,
-    /// The system and key the record was imported from, or the parts of
-    /// the key of an outcome made from attendance.
+    /// The system and key the record was imported from, or, for an outcome
+    /// made from attendance, the subject of a key written with this
+    /// outcome's `kind` and `learner_id` (see [`Outcome::source_ref`]).
     pub source: Option<OutcomeSource>,
     /// Who earned the outcome.
     pub learner_id: LearnerId,
