@@ -385,7 +385,7 @@ fn course_end_dates(sessions: &[TimedSession]) -> FxHashMap<CourseId, (DateTime<
     ends
 }
 
-/// Makes an outcome with the id `id` derived from the key of `source`, and
+/// Makes an outcome with the id `id`, derived from its source key, and
 /// every optional field empty.
 fn outcome(
     id: OutcomeId,
