@@ -141,6 +141,10 @@ pub struct Outcome {
 /// not hold them a second time. A given source is boxed, because few
 /// outcomes have one. Read an outcome's source as text with
 /// [`Outcome::source_ref`], which is what every serialized form writes.
+///
+/// The type has no equality and no serde form of its own, because the key
+/// of an `Attendance` source needs the outcome's kind and learner. Compare
+/// outcomes, or the [`SourceRef`]s that [`Outcome::source_ref`] returns.
 #[derive(Clone, Debug)]
 pub enum OutcomeSource {
     /// A source given with the record, or set by the caller.
@@ -149,7 +153,8 @@ pub enum OutcomeSource {
     /// [`OUTCOME_SOURCE_SYSTEM`] and the key is
     /// `{kind}:{learner_id}:{subject}`, with the outcome's kind and learner
     /// and the UUIDs in lowercase hyphenated form. Changing the outcome's
-    /// `kind` or `learner_id` changes its key too.
+    /// `kind` or `learner_id` changes its key too, but not its `id`, which
+    /// was derived from the key when the outcome was made.
     Attendance {
         /// The session of an outcome of one attendance record, the course
         /// or club of a sum over several, or the completed course.
