@@ -254,13 +254,9 @@ impl<'r> Pending<'r> {
             Origin::Sum(Owner::Club(club), _) => club.uuid(),
             Origin::Given(outcome) => return outcome.clone(),
         };
-        let source = OutcomeSource::Attendance {
-            kind: self.kind,
-            learner_id: self.learner,
-            subject,
-        };
+        let source = OutcomeSource::Attendance { subject };
         let mut key = String::with_capacity(KEY_CAPACITY);
-        source.push_key(&mut key);
+        push_source_key(&mut key, self.kind, self.learner, subject);
         let id = OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key);
         let mut made = outcome(id, source, self.learner, self.kind, self.occurred_on);
         match self.origin {
@@ -389,7 +385,7 @@ fn course_end_dates(sessions: &[TimedSession]) -> FxHashMap<CourseId, (DateTime<
     ends
 }
 
-/// Makes an outcome with the id `id` derived from the key of `source`, and
+/// Makes an outcome with the id `id`, derived from its source key, and
 /// every optional field empty.
 fn outcome(
     id: OutcomeId,
@@ -468,7 +464,7 @@ mod tests {
 
         let keys: Vec<String> = outcomes
             .iter()
-            .map(|outcome| outcome.source.as_ref().unwrap().key().into_owned())
+            .map(|outcome| outcome.source_key().unwrap().into_owned())
             .collect();
         assert_eq!(keys[0], format!("attendance:{learner}:{course}"));
         assert_eq!(keys[1], format!("club_activity:{learner}:{club}"));
@@ -615,7 +611,7 @@ mod tests {
         assert_eq!((in_course.minutes, in_club.minutes), (Some(75), Some(40)));
         assert_eq!(in_course.session_id, Some(session));
         assert_eq!(in_club.session_id, Some(session));
-        let key = in_club.source.as_ref().unwrap().key().into_owned();
+        let key = in_club.source_key().unwrap().into_owned();
         assert_eq!(key, format!("club_activity:{learner}:{session}"));
     }
 

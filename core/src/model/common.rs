@@ -18,7 +18,7 @@ use super::codes as model_codes;
 ///
 /// The system is a [`Cow`] so that records the crate makes can borrow a
 /// fixed system name. The OULAD importer's records borrow `oulad`, and
-/// [`OutcomeSource::to_source_ref`] borrows [`OUTCOME_SOURCE_SYSTEM`] for
+/// [`Outcome::source_ref`] borrows [`OUTCOME_SOURCE_SYSTEM`] for
 /// an outcome made from attendance. A `String` or a `&'static str`
 /// converts to it with `into()`. Equality and hashing compare the text
 /// only, so a borrowed and an owned system are equal.
@@ -27,11 +27,10 @@ use super::codes as model_codes;
 /// read from CSV, JSON or Arrow get (at most [`MAX_TEXT_CHARS`] characters,
 /// no control characters other than tab, line feed and carriage return),
 /// and they accept an empty system or key, which no record read from a
-/// file holds. [`OutcomeSource`] reads a source through them.
+/// file holds.
 ///
 /// [`OUTCOME_SOURCE_SYSTEM`]: crate::attendance::OUTCOME_SOURCE_SYSTEM
-/// [`OutcomeSource`]: super::OutcomeSource
-/// [`OutcomeSource::to_source_ref`]: super::OutcomeSource::to_source_ref
+/// [`Outcome::source_ref`]: super::Outcome::source_ref
 /// [`MAX_TEXT_CHARS`]: crate::field::MAX_TEXT_CHARS
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

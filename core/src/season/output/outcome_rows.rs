@@ -49,7 +49,7 @@ fn push_row(out: &mut String, outcome: &Outcome) {
     if let Some(source) = &outcome.source {
         push_cell(out, source.system());
         out.push(',');
-        push_key_cell(out, source);
+        push_key_cell(out, outcome, source);
     } else {
         out.push(',');
     }
@@ -115,13 +115,13 @@ fn push_optional_text(out: &mut String, text: Option<&str>) {
     out.push(',');
 }
 
-/// Appends the key of `source` as one CSV cell. A key made from attendance
-/// is a snake_case kind and two UUIDs, which never need quotes, so it is
-/// written straight into `out`.
-fn push_key_cell(out: &mut String, source: &OutcomeSource) {
+/// Appends the key of `outcome`'s `source` as one CSV cell. A key made
+/// from attendance is a snake_case kind and two UUIDs, which never need
+/// quotes, so it is written straight into `out`.
+fn push_key_cell(out: &mut String, outcome: &Outcome, source: &OutcomeSource) {
     match source {
         OutcomeSource::Given(source) => push_cell(out, &source.key),
-        OutcomeSource::Attendance { .. } => source.push_key(out),
+        OutcomeSource::Attendance { .. } => outcome.push_source_key(out),
     }
 }
 
@@ -165,7 +165,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::attendance::OUTCOME_SOURCE_SYSTEM;
+    use crate::attendance::{OUTCOME_SOURCE_SYSTEM, push_source_key};
     use crate::bundle::write_records;
     use crate::id::{ClubId, CourseId, LearnerId, OutcomeId, SessionId};
     use crate::model::{
@@ -181,14 +181,12 @@ mod tests {
     fn attended(learner: &str, session: &str, minutes: u32) -> Outcome {
         let learner_id = LearnerId::derive("test", learner);
         let session_id = SessionId::derive("test", session);
-        let source = OutcomeSource::Attendance {
-            kind: OutcomeKind::Attendance,
-            learner_id,
-            subject: session_id.uuid(),
-        };
+        let subject = session_id.uuid();
+        let mut key = String::new();
+        push_source_key(&mut key, OutcomeKind::Attendance, learner_id, subject);
         Outcome {
-            id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &source.key()),
-            source: Some(source),
+            id: OutcomeId::derive(OUTCOME_SOURCE_SYSTEM, &key),
+            source: Some(OutcomeSource::Attendance { subject }),
             learner_id,
             kind: OutcomeKind::Attendance,
             occurred_on: date(2026, 3, 7),
