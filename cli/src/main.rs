@@ -171,26 +171,45 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         );
     }
     for file in &report.files {
-        say!(
-            "{}: {} read, {} accepted, {} rejected",
-            file.file,
-            counted(file.rows_read, "row", "rows"),
-            grouped(file.rows_accepted),
-            grouped(file.rows_rejected)
-        );
+        let counts = [file.rows_read, file.rows_accepted, file.rows_rejected];
+        say!("{}", count_line(locale, &file.file, counts));
     }
-    say!(
-        "{}: {} read, {} accepted, {} rejected, {}",
-        path.display(),
-        counted(report.rows_read(), "row", "rows"),
-        grouped(report.rows_accepted()),
-        grouped(report.rows_rejected()),
-        counted(report.problems.len() as u64, "problem", "problems")
-    );
+    let counts = [
+        report.rows_read(),
+        report.rows_accepted(),
+        report.rows_rejected(),
+    ];
+    let problem_count = report.problems.len() as u64;
+    let problems = match locale {
+        Locale::En => format!(", {}", counted(problem_count, "problem", "problems")),
+        Locale::ZhCn => format!("，{} 个问题", grouped(problem_count)),
+    };
+    let subject = path.display().to_string();
+    say!("{}{problems}", count_line(locale, &subject, counts));
     if report.is_clean() {
         EXIT_OK
     } else {
         EXIT_BAD_INPUT
+    }
+}
+
+/// Formats the rows read, accepted and rejected (`counts`, in that order)
+/// of `subject`, a file or the whole bundle, in `locale`.
+fn count_line(locale: Locale, subject: &str, counts: [u64; 3]) -> String {
+    let [read, accepted, rejected] = counts;
+    match locale {
+        Locale::En => format!(
+            "{subject}: {} read, {} accepted, {} rejected",
+            counted(read, "row", "rows"),
+            grouped(accepted),
+            grouped(rejected)
+        ),
+        Locale::ZhCn => format!(
+            "{subject}: 读取 {} 行，接受 {} 行，拒绝 {} 行",
+            grouped(read),
+            grouped(accepted),
+            grouped(rejected)
+        ),
     }
 }
 

@@ -109,6 +109,26 @@ fn usage_errors_exit_with_two() {
 }
 
 #[test]
+fn validate_counts_in_chinese() {
+    let output = xuetong(&["--locale", "zh-CN", "validate", example().to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("clubs.csv: 读取 1 行，接受 1 行，拒绝 0 行\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("sessions.csv: 读取 8 行，接受 8 行，拒绝 0 行\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.trim_end().ends_with("拒绝 0 行，0 个问题"),
+        "{printed}"
+    );
+    assert!(!printed.contains(" read, "), "{printed}");
+}
+
+#[test]
 fn validate_exit_codes() {
     let clean = xuetong(&["validate", example().to_str().unwrap()]);
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
