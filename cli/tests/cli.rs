@@ -862,6 +862,42 @@ fn run_into_a_read_only_folder() {
     assert!(listing(&folder).is_empty(), "the run wrote into the folder");
 }
 
+#[test]
+fn out_folder_under_proc() {
+    // Linux's /proc is a folder in which nobody, root included, may make a
+    // folder, and mkdir there fails with "not found".
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        eprintln!("skipped: this system has no /proc file system");
+        return;
+    }
+    let out = proc.join("xuetong-test").join("out");
+
+    let run = run_example(&out, &[]);
+    let generate = xuetong(&[
+        "generate",
+        "--learners",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+
+    assert_eq!(code(&run), 1, "{}", stderr(&run));
+    let expected = format!("error: failed to create the folder {}: ", out.display());
+    assert!(stderr(&run).contains(&expected), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("; the system does not let a folder be made there"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(code(&generate), 1, "{}", stderr(&generate));
+    assert!(
+        stderr(&generate).contains("give another --out folder"),
+        "{}",
+        stderr(&generate)
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn run_into_a_read_only_locked_folder() {
