@@ -48,9 +48,13 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  bad input: rows were rejected (outputs are still written), or a request,
-     document or file named on the command line is invalid or missing, or
-     the --out folder cannot be made or written (nothing was written)
-  2  usage: unknown command or option, or an invalid option value
+     document or file named on the command line (such as the file of
+     --policy, --rules, --token-key or --previous-ledger) is invalid or
+     missing, or the --out folder cannot be made or written (nothing was
+     written)
+  2  usage: unknown command or option, or an invalid value written on the
+     command line itself, such as that of --locale, --as-of, --time-zone or
+     --home-page (nothing was read)
   3  failure: a file could not be read or written, or an internal error
   4  busy: another run or demo is writing into the --out folder (nothing
      was written)";
