@@ -50,11 +50,13 @@ Exit codes:
   1  bad input: rows were rejected (outputs are still written), or a request,
      document or file named on the command line (such as the file of
      --policy, --rules, --token-key or --previous-ledger) is invalid or
-     missing, or the --out folder cannot be made or written (nothing was
-     written)
-  2  usage: unknown command or option, or an invalid value written on the
-     command line itself, such as that of --locale, --as-of, --time-zone or
-     --home-page (nothing was read)
+     missing, or a command-line value does not fit the bundle (an --as-of
+     time already past the year 9999 where the bundle's venues are), or
+     the --out folder cannot be made or written (nothing was written)
+  2  usage: unknown command or option, or a value written on the command
+     line that is invalid on its own, such as a --locale, --as-of,
+     --time-zone or --home-page that is not a known locale, a time, an IANA
+     zone or an http or https URL (nothing was read)
   3  failure: a file could not be read or written, or an internal error
   4  busy: another run or demo is writing into the --out folder (nothing
      was written)";
