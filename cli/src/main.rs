@@ -48,9 +48,15 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  bad input: rows were rejected (outputs are still written), or a request,
-     document or file named on the command line is invalid or missing, or
+     document or file named on the command line (such as the file of
+     --policy, --rules, --token-key or --previous-ledger) is invalid or
+     missing, or a command-line value does not fit the bundle (an --as-of
+     time already past the year 9999 where the bundle's venues are), or
      the --out folder cannot be made or written (nothing was written)
-  2  usage: unknown command or option, or an invalid option value
+  2  usage: unknown command or option, or a value written on the command
+     line that is invalid on its own, such as a --locale, --as-of,
+     --time-zone or --home-page that is not a known locale, a time, an IANA
+     zone or an http or https URL (nothing was read)
   3  failure: a file could not be read or written, or an internal error
   4  busy: another run or demo is writing into the --out folder (nothing
      was written)";
@@ -171,26 +177,45 @@ fn validate(path: &std::path::Path, locale: Locale) -> u8 {
         );
     }
     for file in &report.files {
-        say!(
-            "{}: {} read, {} accepted, {} rejected",
-            file.file,
-            counted(file.rows_read, "row", "rows"),
-            grouped(file.rows_accepted),
-            grouped(file.rows_rejected)
-        );
+        let counts = [file.rows_read, file.rows_accepted, file.rows_rejected];
+        say!("{}", count_line(locale, &file.file, counts));
     }
-    say!(
-        "{}: {} read, {} accepted, {} rejected, {}",
-        path.display(),
-        counted(report.rows_read(), "row", "rows"),
-        grouped(report.rows_accepted()),
-        grouped(report.rows_rejected()),
-        counted(report.problems.len() as u64, "problem", "problems")
-    );
+    let counts = [
+        report.rows_read(),
+        report.rows_accepted(),
+        report.rows_rejected(),
+    ];
+    let problem_count = report.problems.len() as u64;
+    let problems = match locale {
+        Locale::En => format!(", {}", counted(problem_count, "problem", "problems")),
+        Locale::ZhCn => format!("，{} 个问题", grouped(problem_count)),
+    };
+    let subject = path.display().to_string();
+    say!("{}{problems}", count_line(locale, &subject, counts));
     if report.is_clean() {
         EXIT_OK
     } else {
         EXIT_BAD_INPUT
+    }
+}
+
+/// Formats the rows read, accepted and rejected (`counts`, in that order)
+/// of `subject`, a file or the whole bundle, in `locale`.
+fn count_line(locale: Locale, subject: &str, counts: [u64; 3]) -> String {
+    let [read, accepted, rejected] = counts;
+    match locale {
+        Locale::En => format!(
+            "{subject}: {} read, {} accepted, {} rejected",
+            counted(read, "row", "rows"),
+            grouped(accepted),
+            grouped(rejected)
+        ),
+        Locale::ZhCn => format!(
+            "{subject}: 读取 {} 行，接受 {} 行，拒绝 {} 行",
+            grouped(read),
+            grouped(accepted),
+            grouped(rejected)
+        ),
     }
 }
 

@@ -44,14 +44,21 @@ pub(crate) fn out_folder_problem(out: &Path, contents: &str) -> Option<String> {
 
 /// Returns what to do about `error`, from making or writing the `--out`
 /// folder, when the choice of folder caused it and so it is bad input. The
-/// causes are a folder that this user may not write into and a path too
-/// long.
+/// causes are a folder that this user may not write into, a path too long
+/// and a folder where the system makes no new entries.
 pub(crate) fn out_error_fix(error: &io::Error) -> Option<&'static str> {
     match error.kind() {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
             Some("give a folder that you may write to")
         }
         io::ErrorKind::InvalidFilename => Some("give a shorter --out path"),
+        // `out_folder_problem` has found that the deepest existing part of
+        // the path is a folder, so "not found" means that the system makes
+        // no entries there, as Linux's /proc does. A folder removed by
+        // another program during the run gets this fix message too.
+        io::ErrorKind::NotFound => {
+            Some("the system does not let a folder be made there, so give another --out folder")
+        }
         _ => None,
     }
 }

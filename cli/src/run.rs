@@ -16,6 +16,7 @@ use serde_json::Value;
 use xuetong::attendance::AttendanceReport;
 use xuetong::attendance::{AttendancePolicy, TokenKey};
 use xuetong::bundle::{Bundle, RULES_FILE, ReadReport, read_bundle_parallel};
+use xuetong::credit::xapi::XapiOptions;
 use xuetong::credit::{Ledger, RuleSet, parse_rule_set};
 use xuetong::field::{FieldValue, trim_spaces};
 use xuetong::model::Scan;
@@ -82,7 +83,7 @@ pub(crate) struct RunArgs {
     policy: Option<PathBuf>,
     /// The platform's home page, for xAPI actors and credit-bank deposit
     /// keys.
-    #[arg(long, value_name = "URL", default_value = DEFAULT_HOME_PAGE)]
+    #[arg(long, value_name = "URL", default_value = DEFAULT_HOME_PAGE, value_parser = parse_home_page)]
     home_page: String,
     /// The IANA time zone of the recording date and xAPI timestamps, such as
     /// Asia/Shanghai [default: the zone of the bundle's venues, or UTC].
@@ -184,6 +185,20 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
         };
         message.to_owned()
     })
+}
+
+/// Checks a `--home-page` value as the season run checks it, so that a bad
+/// URL is a usage error found before the bundle is read. The value is
+/// returned as written, since the season run trims it itself.
+fn parse_home_page(text: &str) -> Result<String, String> {
+    match XapiOptions::new(text, Tz::UTC) {
+        Ok(_) => Ok(text.to_owned()),
+        Err(problems) => Err(problems
+            .iter()
+            .map(|problem| format!("{} [{}]", problem.message, problem.code))
+            .collect::<Vec<_>>()
+            .join("; ")),
+    }
 }
 
 fn parse_zone(text: &str) -> Result<Tz, String> {

@@ -98,6 +98,22 @@ fn usage_errors_exit_with_two() {
             "Mars/Olympus",
         ][..],
         &["import", "csv", "x", "--out", "y"][..],
+        &[
+            "run",
+            "examples/bundle",
+            "--out",
+            "x",
+            "--home-page",
+            "learn.example.org",
+        ][..],
+        &[
+            "run",
+            "examples/bundle",
+            "--out",
+            "x",
+            "--home-page",
+            "javascript:x",
+        ][..],
     ] {
         let output = xuetong(args);
         assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
@@ -106,6 +122,26 @@ fn usage_errors_exit_with_two() {
             "{args:?} explains the usage error"
         );
     }
+}
+
+#[test]
+fn validate_counts_in_chinese() {
+    let output = xuetong(&["--locale", "zh-CN", "validate", example().to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("clubs.csv: 读取 1 行，接受 1 行，拒绝 0 行\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("sessions.csv: 读取 8 行，接受 8 行，拒绝 0 行\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.trim_end().ends_with("拒绝 0 行，0 个问题"),
+        "{printed}"
+    );
+    assert!(!printed.contains(" read, "), "{printed}");
 }
 
 #[test]
@@ -601,10 +637,6 @@ fn run_bad_input_names_file() {
     assert_eq!(code(&missing), 1);
     assert!(stderr(&missing).contains("no/such/rules.json"));
 
-    let home = run_example(&dir.join("out"), &["--home-page", "learn.example.org"]);
-    assert_eq!(code(&home), 1);
-    assert!(stderr(&home).contains("--home-page"), "{}", stderr(&home));
-
     // The example's venues are in Shanghai, where this instant is already
     // 1 January 10000, the date the ledger would record credits on.
     let late = run_example(&dir.join("out"), &["--as-of", "9999-12-31T23:59:59Z"]);
@@ -840,6 +872,42 @@ fn run_into_a_read_only_folder() {
         stderr(&lock_file)
     );
     assert!(listing(&folder).is_empty(), "the run wrote into the folder");
+}
+
+#[test]
+fn out_folder_under_proc() {
+    // Linux's /proc is a folder in which nobody, root included, may make a
+    // folder, and mkdir there fails with "not found".
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        eprintln!("skipped: this system has no /proc file system");
+        return;
+    }
+    let out = proc.join("xuetong-test").join("out");
+
+    let run = run_example(&out, &[]);
+    let generate = xuetong(&[
+        "generate",
+        "--learners",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+
+    assert_eq!(code(&run), 1, "{}", stderr(&run));
+    let expected = format!("error: failed to create the folder {}: ", out.display());
+    assert!(stderr(&run).contains(&expected), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("; the system does not let a folder be made there"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(code(&generate), 1, "{}", stderr(&generate));
+    assert!(
+        stderr(&generate).contains("give another --out folder"),
+        "{}",
+        stderr(&generate)
+    );
 }
 
 #[cfg(unix)]
