@@ -82,18 +82,12 @@ pub struct AttendanceRecord {
 impl AttendanceRecord {
     /// Returns the session's course, when it is a course meeting.
     pub fn course_id(&self) -> Option<CourseId> {
-        match self.owner {
-            SessionOwner::Course(course) => Some(course),
-            SessionOwner::Club(_) => None,
-        }
+        self.owner.course_id()
     }
 
     /// Returns the session's club, when it is a club activity.
     pub fn club_id(&self) -> Option<ClubId> {
-        match self.owner {
-            SessionOwner::Club(club) => Some(club),
-            SessionOwner::Course(_) => None,
-        }
+        self.owner.club_id()
     }
 }
 

@@ -54,6 +54,24 @@ pub enum SessionOwner {
     Club(ClubId),
 }
 
+impl SessionOwner {
+    /// Returns the course, when the owner is one.
+    pub fn course_id(self) -> Option<CourseId> {
+        match self {
+            SessionOwner::Course(course) => Some(course),
+            SessionOwner::Club(_) => None,
+        }
+    }
+
+    /// Returns the club, when the owner is one.
+    pub fn club_id(self) -> Option<ClubId> {
+        match self {
+            SessionOwner::Club(club) => Some(club),
+            SessionOwner::Course(_) => None,
+        }
+    }
+}
+
 /// One scheduled meeting of a course or activity of a club (课次), given in
 /// local time.
 ///
@@ -95,18 +113,12 @@ pub struct Session {
 impl Session {
     /// The course of the session, when it is a course meeting.
     pub fn course_id(&self) -> Option<CourseId> {
-        match self.owner {
-            SessionOwner::Course(course) => Some(course),
-            SessionOwner::Club(_) => None,
-        }
+        self.owner.course_id()
     }
 
     /// The club of the session, when it is a club activity.
     pub fn club_id(&self) -> Option<ClubId> {
-        match self.owner {
-            SessionOwner::Club(club) => Some(club),
-            SessionOwner::Course(_) => None,
-        }
+        self.owner.club_id()
     }
 
     /// The local date the session ends on: `end_date` when given, otherwise
