@@ -308,9 +308,10 @@ impl Problem {
         let Some(info) = self.code.info() else {
             return self.code.as_str().to_owned();
         };
+        let (en, zh) = self.narrower_templates().unwrap_or((info.en, info.zh));
         let (template, expected_in_chinese) = match locale {
-            Locale::En => (info.en, false),
-            Locale::ZhCn => (info.zh, self.code == codes::INVALID_TYPE),
+            Locale::En => (en, false),
+            Locale::ZhCn => (zh, self.code == codes::INVALID_TYPE),
         };
         // The `field` of `duplicate_entry` names a kind of item in English
         // words, not a field path, so the Chinese message translates it.
@@ -326,6 +327,22 @@ impl Problem {
         render(template, &self.params, expected_in_chinese)
     }
 
+    /// Returns the English and Chinese templates of a message narrower than
+    /// the code's own, for parameters that the catalogue message describes
+    /// badly, or `None`. The code stays the same, so callers that match on
+    /// codes see no change.
+    fn narrower_templates(&self) -> Option<(&'static str, &'static str)> {
+        let param = |name: &str| self.params.get(name);
+        if self.code == codes::INVALID_DATE
+            && param("value")
+                .and_then(Value::as_str)
+                .is_some_and(has_date_shape)
+        {
+            return Some(NO_SUCH_DAY);
+        }
+        None
+    }
+
     /// Replaces the message with the one for `locale`.
     pub fn localize(&mut self, locale: Locale) {
         self.message = self.message_in(locale);
@@ -336,6 +353,24 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} [{}]", self.path, self.message, self.code)
     }
+}
+
+/// The `invalid_date` message for text written `YYYY-MM-DD` that names no
+/// calendar day, such as 2026-02-29 or 2026-13-01.
+const NO_SUCH_DAY: (&str, &str) = (
+    "{field} must be a calendar date, but \"{value}\" names a day that does not exist; check the month and day",
+    "{field} 应为日历上存在的日期，但“{value}”这一天不存在；请检查月份和日期",
+);
+
+/// Returns whether `text` has the shape `YYYY-MM-DD`: ten characters,
+/// ASCII digits apart from the two hyphens.
+fn has_date_shape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, &byte)| match index {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
 }
 
 /// How many characters of a parameter a message shows. A longer value, such
@@ -981,6 +1016,39 @@ mod tests {
             format!("minutes must be between 0 and 18446744073709551615, got {cut}")
         );
         assert_eq!(problem.params["value"], list);
+    }
+
+    #[test]
+    fn date_with_no_such_day() {
+        let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+            .with("field", "date")
+            .with("value", "2026-02-29");
+        assert_eq!(problem.code, codes::INVALID_DATE);
+        assert_eq!(
+            problem.message,
+            "date must be a calendar date, but \"2026-02-29\" names a day that does not exist; check the month and day"
+        );
+        assert_eq!(
+            problem.message_in(Locale::ZhCn),
+            "date 应为日历上存在的日期，但“2026-02-29”这一天不存在；请检查月份和日期"
+        );
+    }
+
+    #[test]
+    fn date_with_wrong_shape() {
+        for value in ["2026-2-28", "2026/02/28", "2026-02-2x", "二〇二六-02-28"] {
+            let problem = Problem::new(codes::INVALID_DATE, path!["date"])
+                .with("field", "date")
+                .with("value", value);
+            assert_eq!(
+                problem.message,
+                format!("date must be a calendar date written YYYY-MM-DD, got \"{value}\""),
+            );
+            assert_eq!(
+                problem.message_in(Locale::ZhCn),
+                format!("date 应为 YYYY-MM-DD 格式的日期，实际为“{value}”"),
+            );
+        }
     }
 
     #[test]
