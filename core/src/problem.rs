@@ -340,6 +340,12 @@ impl Problem {
         {
             return Some(NO_SUCH_DAY);
         }
+        if self.code == crate::bundle::codes::UNCLOSED_QUOTE
+            && param("quote_line").is_some()
+            && param("quote_line") == param("last_line")
+        {
+            return Some(ONE_LINE_CELL);
+        }
         None
     }
 
@@ -360,6 +366,13 @@ impl fmt::Display for Problem {
 const NO_SUCH_DAY: (&str, &str) = (
     "{field} must be a calendar date, but \"{value}\" names a day that does not exist; check the month and day",
     "{field} 应为日历上存在的日期，但“{value}”这一天不存在；请检查月份和日期",
+);
+
+/// The `unclosed_quote` message when the unclosed cell starts on the last
+/// line of the file.
+const ONE_LINE_CELL: (&str, &str) = (
+    "{file} line {line}: the quote opened on line {quote_line} is never closed, so the rest of line {quote_line} was read as one cell; add the closing quote",
+    "{file} 第 {line} 行：第 {quote_line} 行开始的引号没有闭合，该行其余部分被读成了一个单元格；请补上闭合的引号",
 );
 
 /// Returns whether `text` has the shape `YYYY-MM-DD`: ten characters,
@@ -1049,6 +1062,34 @@ mod tests {
                 format!("date 应为 YYYY-MM-DD 格式的日期，实际为“{value}”"),
             );
         }
+    }
+
+    #[test]
+    fn unclosed_quote_line_span() {
+        let quote = |quote_line: u64, last_line: u64| {
+            Problem::new(crate::bundle::codes::UNCLOSED_QUOTE, Path::root())
+                .with("file", "learners.csv")
+                .with("line", quote_line)
+                .with("quote_line", quote_line)
+                .with("last_line", last_line)
+        };
+        let one = quote(8, 8);
+        assert_eq!(
+            one.message,
+            "learners.csv line 8: the quote opened on line 8 is never closed, so the rest of line 8 was read as one cell; add the closing quote"
+        );
+        assert_eq!(
+            one.message_in(Locale::ZhCn),
+            "learners.csv 第 8 行：第 8 行开始的引号没有闭合，该行其余部分被读成了一个单元格；请补上闭合的引号"
+        );
+        let several = quote(6, 8);
+        assert!(
+            several
+                .message
+                .contains("so lines 6 to 8 were read as one cell"),
+            "{}",
+            several.message
+        );
     }
 
     #[test]
