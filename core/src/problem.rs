@@ -336,7 +336,7 @@ impl Problem {
         if self.code == codes::INVALID_DATE
             && param("value")
                 .and_then(Value::as_str)
-                .is_some_and(has_date_shape)
+                .is_some_and(names_no_day)
         {
             return Some(NO_SUCH_DAY);
         }
@@ -375,15 +375,17 @@ const ONE_LINE_CELL: (&str, &str) = (
     "{file} 第 {line} 行：第 {quote_line} 行开始的引号没有闭合，该行其余部分被读成了一个单元格；请补上闭合的引号",
 );
 
-/// Returns whether `text` has the shape `YYYY-MM-DD`: ten characters,
-/// ASCII digits apart from the two hyphens.
-fn has_date_shape(text: &str) -> bool {
+/// Returns whether `text` has the shape `YYYY-MM-DD` (ten characters, ASCII
+/// digits apart from the two hyphens) but names no calendar day. A day that
+/// exists is never said not to, whatever problem it was reported for.
+fn names_no_day(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
         && bytes.iter().enumerate().all(|(index, &byte)| match index {
             4 | 7 => byte == b'-',
             _ => byte.is_ascii_digit(),
         })
+        && crate::field::parse_date(text).is_none()
 }
 
 /// How many characters of a parameter a message shows. A longer value, such
@@ -1048,8 +1050,15 @@ mod tests {
     }
 
     #[test]
-    fn date_with_wrong_shape() {
-        for value in ["2026-2-28", "2026/02/28", "2026-02-2x", "二〇二六-02-28"] {
+    fn other_dates_keep_the_format_message() {
+        // 2026-02-28 exists, so the message must not say that it does not.
+        for value in [
+            "2026-2-28",
+            "2026/02/28",
+            "2026-02-2x",
+            "二〇二六-02-28",
+            "2026-02-28",
+        ] {
             let problem = Problem::new(codes::INVALID_DATE, path!["date"])
                 .with("field", "date")
                 .with("value", value);
