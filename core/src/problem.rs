@@ -128,13 +128,17 @@ pub fn catalogue_groups() -> impl Iterator<Item = (&'static str, &'static [CodeI
 
 /// Finds the catalogue entry of `text` by a linear scan.
 ///
-/// The scan reads the catalogue through `black_box`, because at opt-level 3
-/// the optimizer otherwise unrolls it over the constant catalogue into one
-/// inlined string comparison per code. Unrolled, it was 59 KB of code
-/// (8 KB gzipped) in the main module of the npm package. The scan runs
-/// only when a message is rendered or a problem code is read.
+/// On WebAssembly the scan reads the catalogue through `black_box`, because
+/// at opt-level 3 the optimizer otherwise unrolls it over the constant
+/// catalogue into one inlined string comparison per code: 59 KB of code (8
+/// KB gzipped) in the main module of the npm package. Native builds keep
+/// the unrolled scan, which finds a code about six times faster.
 fn lookup(text: &str) -> Option<&'static CodeInfo> {
-    std::hint::black_box(crate::codes::ALL)
+    #[cfg(target_family = "wasm")]
+    let groups = std::hint::black_box(crate::codes::ALL);
+    #[cfg(not(target_family = "wasm"))]
+    let groups = crate::codes::ALL;
+    groups
         .iter()
         .flat_map(|(_, codes)| codes.iter())
         .find(|info| info.code.0 == text)
