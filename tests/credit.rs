@@ -592,7 +592,7 @@ fn rule_set_of_another_type_names_both_forms() {
 }
 
 #[test]
-fn invalid_date_option_names_the_form() {
+fn invalid_date_option_names_missing_day() {
     let ledger = json!({"format": "xuetong.credit-ledger/1", "entries": []});
     let request = json!({"input": {"ledger": ledger}, "options": {"recorded_on": "2026-02-30"}});
     let response = xuetong::api::call_value("expire_credits", &request).to_json();
@@ -602,7 +602,10 @@ fn invalid_date_option_names_the_form() {
     assert_eq!(problem["params"]["field"], "recorded_on");
     assert_eq!(problem["params"]["value"], "2026-02-30");
     let message = problem["message"].as_str().unwrap();
-    assert!(message.contains("YYYY-MM-DD"), "{message}");
+    assert!(
+        message.contains("names a day that does not exist"),
+        "{message}"
+    );
     assert!(!message.contains("out of range"), "{message}");
 }
 

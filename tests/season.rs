@@ -895,7 +895,14 @@ fn as_of_past_year_9999_locally_is_rejected() {
     assert_eq!(problems.0.len(), 1);
     assert_eq!(problems.0[0].code.as_str(), "as_of_out_of_range");
     assert_eq!(problems.0[0].path, xuetong::path!["as_of"]);
-    assert_eq!(problems.0[0].params["date"], "+10000-01-01");
+    // The date is written as the user reads it, without the sign that
+    // ISO 8601 puts before a year of five digits.
+    assert_eq!(problems.0[0].params["date"], "10000-01-01");
+    let message = problems.0[0].message_in(Locale::En);
+    assert!(
+        message.contains("falls on 10000-01-01 in Asia/Shanghai"),
+        "{message}"
+    );
 
     // Midnight of 1 January 0001 in UTC is still 31 December of year 0 in
     // Toronto.
@@ -904,6 +911,7 @@ fn as_of_past_year_9999_locally_is_rejected() {
     early.time_zone = Some(chrono_tz::America::Toronto);
     let problems = run_season(&bundle, early).expect_err("a recorded date in year 0");
     assert_eq!(problems.0[0].code.as_str(), "as_of_out_of_range");
+    assert_eq!(problems.0[0].params["date"], "0000-12-31");
 
     let mut last = options(&bundle);
     last.as_of = Utc.with_ymd_and_hms(9999, 12, 31, 15, 59, 59).unwrap();

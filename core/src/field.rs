@@ -116,7 +116,7 @@ pub fn trim_spaces(text: &str) -> &str {
 }
 
 /// Returns whether `value` is a JSON string that is empty once trimmed.
-fn is_empty_text(value: &Value) -> bool {
+pub(crate) fn is_empty_text(value: &Value) -> bool {
     value
         .as_str()
         .is_some_and(|text| trim_spaces(text).is_empty())

@@ -181,7 +181,7 @@ test("birth date message follows each keystroke", async () => {
   await page.type("#birth_date", "1957-02-29");
   await expectIssue(
     "birth_date",
-    "birth_date 应为 YYYY-MM-DD 格式的日期，实际为“1957-02-29”",
+    "birth_date 应为日历上存在的日期，但“1957-02-29”这一天不存在；请检查月份和日期",
   );
   await page.press("#birth_date", "Backspace");
   await page.type("#birth_date", "8");
@@ -194,13 +194,13 @@ test("switching to English translates shown messages", async () => {
   await page.fill("#birth_date", "1957-13-01");
   await expectIssue(
     "birth_date",
-    "birth_date 应为 YYYY-MM-DD 格式的日期，实际为“1957-13-01”",
+    "birth_date 应为日历上存在的日期，但“1957-13-01”这一天不存在；请检查月份和日期",
   );
   await page.click("button[data-locale=en]");
   assert.equal(await page.textContent("h1"), "Course sign-up");
   await expectIssue(
     "birth_date",
-    'birth_date must be a calendar date written YYYY-MM-DD, got "1957-13-01"',
+    'birth_date must be a calendar date, but "1957-13-01" names a day that does not exist; check the month and day',
   );
   await page.fill("#birth_date", "1957-03-01");
   await expectNoIssue("birth_date");
@@ -284,7 +284,7 @@ test("previews follow the language", async () => {
 test("screenshot with a message shown", async () => {
   await page.click("button[data-locale=zh-CN]");
   await page.fill("#birth_date", "1957-02-30");
-  await expectIssue("birth_date", "birth_date 应为 YYYY-MM-DD 格式的日期，实际为“1957-02-30”");
+  await expectIssue("birth_date", "birth_date 应为日历上存在的日期，但“1957-02-30”这一天不存在；请检查月份和日期");
   await page.fill("#arrival", "09:25");
   await expectText("#arrival-preview", "准时签到，计 120 分钟");
   mkdirSync(dirname(screenshot), { recursive: true });

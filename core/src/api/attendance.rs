@@ -23,7 +23,9 @@ mod batch;
 
 // The statistics operations read their inputs as the batch evaluation does.
 #[cfg(feature = "full-api")]
-pub(super) use batch::{read_list, read_token_key, required_option, timed_sessions};
+pub(super) use batch::{
+    read_list, read_token_key, required_option, required_whole_option, timed_sessions,
+};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

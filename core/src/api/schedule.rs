@@ -18,6 +18,9 @@ use crate::schedule::{
     session_times,
 };
 
+/// The years `list_holidays` accepts: those of the library's four-digit dates.
+const CALENDAR_YEARS: std::ops::RangeInclusive<u16> = 1..=9999;
+
 pub(super) static OPERATIONS: &[Operation] = &[
     Operation {
         name: "resolve_session",
@@ -176,11 +179,19 @@ fn list_holidays(request: &Request<'_>) -> Result<Value, Problems> {
     let calendar = chosen_calendar(object, &calendars)?;
     // The year is a whole-number field, so text of digits is accepted.
     let mut problems = Problems::new();
-    let year =
-        FieldReader::new(Cells::Json(object), Path::root(), &mut problems).required::<u16>("year");
+    let year = FieldReader::new(Cells::Json(object), Path::root(), &mut problems)
+        .required_in::<u16>("year", CALENDAR_YEARS);
     let Some(year) = year else {
         return Err(problems);
     };
+    if !CALENDAR_YEARS.contains(&year) {
+        return Err(Problem::new(codes::OUT_OF_RANGE, Path::root().join("year"))
+            .with("field", "year")
+            .with("value", year.to_string())
+            .with("min", *CALENDAR_YEARS.start())
+            .with("max", *CALENDAR_YEARS.end())
+            .into());
+    }
     let arrangement = calendar
         .year(i32::from(year))
         .map_err(|error| Problems::from(error.to_problem(Path::root().join("year"))))?;

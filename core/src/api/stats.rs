@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::attendance::{
     check_fields, input_object, read_list, read_policy, read_token_key, required_option,
-    timed_sessions,
+    required_whole_option, timed_sessions,
 };
 use super::{Operation, Request, record_option, to_value};
 use crate::attendance::{
@@ -258,7 +258,10 @@ fn club_input(request: &Request<'_>) -> Result<Value, Problems> {
     let mut problems = Problems::new();
     let object = input_object(request.input, &mut problems);
     let club = required_option::<ClubId>(request, "club_id", &mut problems);
-    let year = required_option::<u16>(request, "year", &mut problems);
+    // Years are evaluated from 1 to 9999, with four digits like every date
+    // of the library.
+    let year = required_whole_option(request, "year", 1, 9999, &mut problems)
+        .and_then(|year| i32::try_from(year).ok());
     let Some(object) = object else {
         return Err(problems);
     };
@@ -267,8 +270,8 @@ fn club_input(request: &Request<'_>) -> Result<Value, Problems> {
         return Err(problems);
     };
 
-    let input = club_evaluation_input(&evaluated.bundle, &evaluated.report, club, i32::from(year))
-        .map_err(|problems| {
+    let input = club_evaluation_input(&evaluated.bundle, &evaluated.report, club, year).map_err(
+        |problems| {
             let moved = problems
                 .into_iter()
                 .map(|mut problem| {
@@ -277,7 +280,8 @@ fn club_input(request: &Request<'_>) -> Result<Value, Problems> {
                 })
                 .collect();
             Problems(moved)
-        })?;
+        },
+    )?;
     let records = |items: Vec<Value>| Value::Array(items);
     Ok(json!({
         "club": input.club.to_json(),

@@ -363,7 +363,7 @@ impl<'a> GroupReader<'a> {
             return;
         };
         let problems = &mut *self.problems;
-        if read_value(group, &path, fields[0], &mut target.required_for, problems) {
+        if read_list(group, &path, fields[0], &mut target.required_for, problems) {
             target.required_for.sort();
             target.required_for.dedup();
         }
@@ -514,6 +514,48 @@ fn read_value<T: FieldValue>(
     }
 }
 
+/// Reads a list like [`read_value`], but reports each bad item at its own
+/// index, such as `token.required_for[1]`, with the item as the value.
+/// Returns whether it read the list, which it does only when every item is
+/// valid.
+fn read_list<T: FieldValue>(
+    object: &Map<String, Value>,
+    path: &Path,
+    name: &'static str,
+    target: &mut Vec<T>,
+    problems: &mut Problems,
+) -> bool {
+    let Some(Value::Array(items)) = object.get(name) else {
+        return read_value(object, path, name, target, problems);
+    };
+    let list_path = path.join(name);
+    let mut read = Vec::with_capacity(items.len());
+    let mut all_valid = true;
+    for (index, item) in items.iter().enumerate() {
+        // Empty text items are skipped, as `Vec::from_json` skips them.
+        if crate::field::is_empty_text(item) {
+            continue;
+        }
+        match T::from_json(item) {
+            Ok(value) => read.push(value),
+            Err(invalid) => {
+                all_valid = false;
+                let mut problem = Problem::new(invalid.code, list_path.join(index))
+                    .with("field", format!("{name}[{index}]"))
+                    .with("value", shown(item));
+                for (param, value) in invalid.params {
+                    problem = problem.with(param, value);
+                }
+                problems.push(problem);
+            }
+        }
+    }
+    if all_valid {
+        *target = read;
+    }
+    all_valid
+}
+
 /// Reads a whole number within `bounds`; returns whether it did.
 fn read_number(
     object: &Map<String, Value>,
@@ -622,6 +664,27 @@ mod tests {
     }
 
     #[test]
+    fn bad_list_item_has_own_path() {
+        let input = json!({
+            "format": "xuetong.attendance-policy/1",
+            "token": {"required_for": ["qr", "carrier_pigeon"]},
+        });
+        let problems = AttendancePolicy::from_json(&input, &crate::path!["policy"]).unwrap_err();
+        let problem = problems.iter().next().unwrap();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problem.code.as_str(), "invalid_choice");
+        assert_eq!(problem.path.to_string(), "policy.token.required_for[1]");
+        assert_eq!(problem.params["value"], json!("carrier_pigeon"));
+        assert!(
+            problem
+                .message
+                .starts_with("required_for[1] must be one of "),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
     fn every_problem_is_reported() {
         let input = json!({
             "format": "xuetong.attendance-policy/2",
@@ -637,7 +700,10 @@ mod tests {
             codes_and_paths(&problems),
             vec![
                 ("invalid_boolean".into(), "policy.check_out.required".into()),
-                ("invalid_choice".into(), "policy.token.required_for".into()),
+                (
+                    "invalid_choice".into(),
+                    "policy.token.required_for[1]".into()
+                ),
                 (
                     "invalid_integer".into(),
                     "policy.warning.min_counted_sessions".into()

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -309,6 +309,19 @@ struct LaterSettings<'r> {
     options: &'r SeasonOptions,
 }
 
+/// Writes `date` as YYYY-MM-DD with every digit of its year, such as
+/// `10000-01-01`, where chrono's ISO 8601 form puts a sign before a year of
+/// more than four digits (`+10000-01-01`).
+fn plain_date(date: NaiveDate) -> String {
+    let sign = if date.year() < 0 { "-" } else { "" };
+    format!(
+        "{sign}{:04}-{:02}-{:02}",
+        date.year().unsigned_abs(),
+        date.month(),
+        date.day()
+    )
+}
+
 /// Runs every step of a season as [`run_steps`] does, calling `alongside`
 /// once attendance is evaluated, as [`run_season_alongside`] describes.
 fn run_steps_alongside<'b>(
@@ -329,7 +342,7 @@ fn run_steps_alongside<'b>(
         problems.push(
             Problem::new(credit_codes::AS_OF_OUT_OF_RANGE, Path::root().join("as_of"))
                 .with("value", crate::field::format_instant(&options.as_of))
-                .with("date", recorded_on.to_string())
+                .with("date", plain_date(recorded_on))
                 .with("time_zone", time_zone.name()),
         );
     }
@@ -617,5 +630,24 @@ fn summarise(
         club_evaluations: clubs.iter().filter(|club| club.result.is_ok()).count() as u64,
         club_evaluations_failed: clubs.iter().filter(|club| club.result.is_err()).count() as u64,
         ..SeasonSummary::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_date_writes_every_year_digit() {
+        let cases = [
+            ((10000, 1, 1), "10000-01-01"),
+            ((9999, 12, 31), "9999-12-31"),
+            ((0, 12, 31), "0000-12-31"),
+            ((-1, 3, 5), "-0001-03-05"),
+        ];
+        for ((year, month, day), expected) in cases {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            assert_eq!(plain_date(date), expected, "{year}-{month}-{day}");
+        }
     }
 }

@@ -176,6 +176,34 @@ pub(in crate::api) fn required_option<T: FieldValue>(
     value
 }
 
+/// Reads a whole-number option that must be present, from `min` to `max`.
+/// A number outside that range, including one that no integer type of the
+/// library holds, is `out_of_range` with `min` and `max`.
+pub(in crate::api) fn required_whole_option(
+    request: &Request<'_>,
+    name: &'static str,
+    min: u64,
+    max: u64,
+    problems: &mut Problems,
+) -> Option<u64> {
+    let Some(value) = crate::api::option_value(request, name) else {
+        problems.push(required_problem(path_of_option(name), name));
+        return None;
+    };
+    match crate::field::whole_from_json(value, min, max) {
+        Ok(whole) => Some(whole),
+        Err(invalid) => {
+            problems.push(crate::api::field_problem(
+                path_of_option(name),
+                name,
+                value,
+                invalid,
+            ));
+            None
+        }
+    }
+}
+
 /// Returns whether option `name` is given with a value. A `null` or empty
 /// option counts as absent, so a required one is reported.
 fn has_option(request: &Request<'_>, name: &str) -> bool {
