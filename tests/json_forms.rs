@@ -8,7 +8,7 @@ use xuetong::decimal::{Credits, Percent};
 use xuetong::id::{CourseId, LearnerId, ScanId, SessionId, VenueId};
 use xuetong::model::{
     Audience, BirthDate, Category, Course, GeoPoint, Learner, Scan, ScanDirection, ScanMethod,
-    ScanOrigin, SourceRef,
+    ScanOrigin, ShortText, SourceRef,
 };
 use xuetong::problem::Path;
 use xuetong::record::Record;
@@ -133,8 +133,8 @@ fn scan() -> impl Strategy<Value = Scan> {
                         ScanDirection::CheckIn
                     },
                     method: ScanMethod::Card,
-                    token: token.map(String::into_boxed_str),
-                    nonce: nonce.map(String::into_boxed_str),
+                    token: token.map(ShortText::from),
+                    nonce: nonce.map(ShortText::from),
                     origin: ScanOrigin::boxed(source, location),
                 }
             },
