@@ -144,8 +144,8 @@ impl FieldValue for String {
 }
 
 /// Checks that `text` is free text as [`String`] reads it: at most
-/// [`MAX_TEXT_CHARS`] characters, and no control characters other than tab,
-/// line feed and carriage return.
+/// [`MAX_TEXT_CHARS`] characters, no control characters other than tab,
+/// line feed and carriage return, and neither U+2028 nor U+2029.
 pub(crate) fn check_free_text(text: &str) -> Result<(), Invalid> {
     if let Some(control) = find_control(text) {
         return Err(Invalid::new(codes::CONTROL_CHARACTER)

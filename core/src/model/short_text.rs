@@ -14,10 +14,10 @@ const MAX_PACKED_CHARS: usize = 29;
 /// Free text that is stored inside its record when it is short, without a
 /// heap allocation, and in a box otherwise.
 ///
-/// `N` is the number of bytes kept inline, at most 22. The value takes `N`
-/// plus 2 bytes, rounded up to 8, and 16 bytes at least: 24 bytes for
-/// `ShortText<22>` and 16 bytes for `ShortText<14>`, with or without an
-/// `Option` around it. It stores
+/// `N` is the number of bytes kept inline, at most 22. On 64-bit targets
+/// the value takes `N` plus 2 bytes, rounded up to 8, and 16 bytes at
+/// least: 24 bytes for `ShortText<22>` and 16 bytes for `ShortText<14>`,
+/// with or without an `Option` around it. It stores
 ///
 /// - text of at most `N` bytes as it is;
 /// - text of at most `N * 4 / 3` characters taken only from the base64url
@@ -37,7 +37,8 @@ const MAX_PACKED_CHARS: usize = 29;
 /// use xuetong::model::ShortText;
 ///
 /// let token = ShortText::<22>::new("AAADhZUnlM-Y4MGycScsKQFW");
-/// assert_eq!(&*token.text(), "AAADhZUnlM-Y4MGycScsKQFW");
+/// assert_eq!(token.text(), "AAADhZUnlM-Y4MGycScsKQFW");
+/// assert_eq!(token.text().len(), 24);
 /// assert!(!token.is_boxed());
 /// assert!(ShortText::<22>::new("a text of more than 29 characters").is_boxed());
 /// ```
@@ -53,7 +54,7 @@ enum Form<const N: usize> {
     /// `chars` base64url characters at 6 bits each, the first character in
     /// the high bits of the first byte.
     Packed { chars: u8, bits: [u8; N] },
-    /// Text too long for the other two. The inner box keeps the pointer
+    /// Text that fits neither of the other two forms. The inner box keeps the pointer
     /// thin (8 bytes), which keeps `ShortText<14>` at 16 bytes.
     Boxed(Box<Box<str>>),
 }
@@ -208,8 +209,9 @@ impl<const N: usize> fmt::Display for ShortText<N> {
 }
 
 /// Free text as [`String`] reads it: at most
-/// [`MAX_TEXT_CHARS`](crate::field::MAX_TEXT_CHARS) characters and no
-/// control characters but tab, line feed and carriage return.
+/// [`MAX_TEXT_CHARS`](crate::field::MAX_TEXT_CHARS) characters, no control
+/// characters but tab, line feed and carriage return, and neither U+2028
+/// nor U+2029.
 impl<const N: usize> FieldValue for ShortText<N> {
     fn from_text(text: &str) -> Result<Self, Invalid> {
         check_free_text(text)?;
@@ -226,8 +228,8 @@ impl<const N: usize> FieldValue for ShortText<N> {
 }
 
 /// The text of a [`ShortText`]: borrowed from it, or unpacked into this
-/// value. It dereferences to `str`.
-#[derive(Clone, Copy, Debug)]
+/// value. It dereferences to `str`, and compares and prints as that text.
+#[derive(Clone, Copy)]
 pub struct ShortStr<'a>(View<'a>);
 
 #[derive(Clone, Copy, Debug)]
@@ -254,6 +256,33 @@ impl Deref for ShortStr<'_> {
 impl fmt::Display for ShortStr<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self)
+    }
+}
+
+/// Shows the text as a quoted string, as `str` does.
+impl fmt::Debug for ShortStr<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, formatter)
+    }
+}
+
+impl PartialEq for ShortStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for ShortStr<'_> {}
+
+impl PartialEq<str> for ShortStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<&str> for ShortStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
     }
 }
 
@@ -362,9 +391,232 @@ mod tests {
     }
 
     #[test]
+    fn field_value_errors_as_string() {
+        let long_packable = "x".repeat(501);
+        let long_chinese = "签".repeat(501);
+        let bad = [
+            "bad\u{0}token",
+            "AAADhZUnlM-Y4MGy\u{1b}[0m",
+            "token\u{2028}",
+            "\u{2029}",
+            "\u{85}",
+            &long_packable,
+            &long_chinese,
+        ];
+        for text in bad {
+            let expected = String::from_text(text).unwrap_err();
+            assert_eq!(ShortText::<22>::from_text(text).unwrap_err(), expected);
+            assert_eq!(ShortText::<14>::from_text(text).unwrap_err(), expected);
+        }
+        let longest = "签".repeat(500);
+        assert_eq!(ShortText::<22>::from_text(&longest).unwrap(), *longest);
+    }
+
+    /// The form `ShortText<N>` should choose for `text`, worked out from
+    /// the rules of the type's documentation.
+    fn expected_form(text: &str, n: usize) -> &'static str {
+        let base64url = text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        if text.len() <= n {
+            "inline"
+        } else if base64url && text.len() <= n * 4 / 3 {
+            "packed"
+        } else {
+            "boxed"
+        }
+    }
+
+    fn form_name<const N: usize>(stored: &ShortText<N>) -> &'static str {
+        match stored.0 {
+            Form::Inline { .. } => "inline",
+            Form::Packed { .. } => "packed",
+            Form::Boxed(_) => "boxed",
+        }
+    }
+
+    /// Checks the form and the text of `text` stored in `ShortText<N>`.
+    fn check_stored<const N: usize>(text: &str) {
+        let stored = ShortText::<N>::new(text);
+        assert_eq!(
+            form_name(&stored),
+            expected_form(text, N),
+            "{text:?} in {N}"
+        );
+        assert_eq!(&*stored.text(), text, "{text:?} in {N}");
+        assert_eq!(stored.to_string(), text);
+        assert_eq!(format!("{stored:?}"), format!("{text:?}"));
+    }
+
+    #[test]
+    fn forms_at_length_boundaries() {
+        for n in [14, 22] {
+            let packed_max = n * 4 / 3;
+            let mut texts = vec![
+                String::new(),
+                "A".repeat(n),
+                "A".repeat(n + 1),
+                "_".repeat(packed_max),
+                "_".repeat(packed_max + 1),
+                // A character of two bytes ending at byte N, and at N + 1.
+                format!("{}é", "a".repeat(n - 2)),
+                format!("{}é", "a".repeat(n - 1)),
+                format!("é{}", "a".repeat(n - 1)),
+                // Three bytes at the end of exactly N bytes.
+                format!("{}签", "a".repeat(n - 3)),
+                // Spaces, which base64url lacks, are kept as they are.
+                format!("{} ", "a".repeat(n - 1)),
+            ];
+            // Characters just outside the alphabet, at each end of a text
+            // that would otherwise be packed.
+            for outside in ['=', '+', '/', '.', '@', '[', '`', '{', '~', ' '] {
+                texts.push(format!("{outside}{}", "a".repeat(n)));
+                texts.push(format!("{}{outside}", "a".repeat(n)));
+                texts.push(format!("{}{outside}", "a".repeat(packed_max - 1)));
+            }
+            for text in &texts {
+                match n {
+                    14 => check_stored::<14>(text),
+                    _ => check_stored::<22>(text),
+                }
+            }
+        }
+        // Spot checks of the rule above, counted by hand.
+        assert_eq!(expected_form(&"A".repeat(18), 14), "packed");
+        assert_eq!(expected_form(&"A".repeat(19), 14), "boxed");
+        assert_eq!(expected_form(&"A".repeat(29), 22), "packed");
+        assert_eq!(expected_form(&"A".repeat(30), 22), "boxed");
+        assert_eq!(expected_form("AAAAAAAAAAAAAA=", 14), "boxed");
+    }
+
+    /// Packs `text` one bit at a time, the first character's high bit
+    /// first, as base64url decoding lays out its bytes.
+    fn pack_bit_by_bit(text: &str, n: usize) -> Vec<u8> {
+        let mut bits = Vec::new();
+        for byte in text.bytes() {
+            let value = ALPHABET.iter().position(|&c| c == byte).unwrap();
+            bits.extend((0..6).rev().map(|bit| (value >> bit) & 1 == 1));
+        }
+        bits.resize(n * 8, false);
+        bits.chunks(8)
+            .map(|byte| byte.iter().fold(0, |acc, &bit| acc << 1 | u8::from(bit)))
+            .collect()
+    }
+
+    #[test]
+    fn packed_bits_as_base64url_decodes() {
+        // "QUJD" is base64 for the bytes "ABC".
+        let stored = ShortText::<14>::new("QUJDQUJDQUJDQUJD");
+        let Form::Packed { bits, .. } = stored.0 else {
+            panic!("not packed: {stored:?}");
+        };
+        assert_eq!(&bits[..12], b"ABCABCABCABC");
+        assert_eq!(bits[12..], [0, 0]);
+    }
+
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        let characters = vec![
+            'A', 'Z', 'a', 'z', '0', '9', '-', '_', '=', '+', '/', '.', ' ', 'é', '签', '\u{0}',
+            '\u{7f}',
+        ];
+        proptest::collection::vec(proptest::sample::select(characters), 0..34)
+            .prop_map(|characters| characters.into_iter().collect())
+    }
+
+    fn any_base64url() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(ALPHABET.to_vec()), 0..34)
+            .prop_map(|bytes| String::from_utf8(bytes).unwrap())
+    }
+
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![any_text(), any_base64url()]
+    }
+
+    fn hash_of<T: Hash>(value: &T) -> u64 {
+        use std::hash::{BuildHasher, RandomState};
+        thread_local!(static STATE: RandomState = RandomState::new());
+        STATE.with(|state| state.hash_one(value))
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_stored_and_returned(text in any_text()) {
+            check_stored::<14>(&text);
+            check_stored::<22>(&text);
+        }
+
+        #[test]
+        fn any_base64url_packed_bit_by_bit(text in any_base64url()) {
+            check_stored::<14>(&text);
+            check_stored::<22>(&text);
+            if let Form::Packed { bits, .. } = ShortText::<22>::new(&text).0 {
+                proptest::prop_assert_eq!(bits.to_vec(), pack_bit_by_bit(&text, 22));
+            }
+            if let Form::Packed { bits, .. } = ShortText::<14>::new(&text).0 {
+                proptest::prop_assert_eq!(bits.to_vec(), pack_bit_by_bit(&text, 14));
+            }
+        }
+
+        #[test]
+        fn any_pair_compares_as_str(
+            a in mixed_text(),
+            b in mixed_text(),
+        ) {
+            let (a14, b14) = (ShortText::<14>::new(&a), ShortText::<14>::new(&b));
+            let (a22, b22) = (ShortText::<22>::new(&a), ShortText::<22>::new(&b));
+            proptest::prop_assert_eq!(a14.cmp(&b14), a.cmp(&b));
+            proptest::prop_assert_eq!(a22.cmp(&b22), a.cmp(&b));
+            proptest::prop_assert_eq!(a14.partial_cmp(&b14), a.partial_cmp(&b));
+            proptest::prop_assert_eq!(a14 == b14, a == b);
+            proptest::prop_assert_eq!(a22 == b22, a == b);
+            proptest::prop_assert_eq!(a22 == *b.as_str(), a == b);
+            if a == b {
+                proptest::prop_assert_eq!(hash_of(&a14), hash_of(&b14));
+                proptest::prop_assert_eq!(hash_of(&a22), hash_of(&b22));
+            }
+        }
+
+        #[test]
+        fn any_texts_sort_and_dedup_as_str(
+            texts in proptest::collection::vec(mixed_text(), 0..40),
+        ) {
+            let mut expected: Vec<&str> = texts.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            let mut stored: Vec<ShortText<14>> =
+                texts.iter().map(|text| ShortText::new(text)).collect();
+            stored.sort_unstable();
+            stored.dedup();
+            let found: Vec<String> = stored.iter().map(ToString::to_string).collect();
+            proptest::prop_assert_eq!(&found, &expected);
+            let distinct: std::collections::HashSet<ShortText<22>> =
+                texts.iter().map(|text| ShortText::new(text)).collect();
+            proptest::prop_assert_eq!(distinct.len(), expected.len());
+        }
+    }
+
+    #[test]
     fn debug_and_display_show_text() {
         let nonce = ShortText::<14>::new("e6f6e8cbefc9f66e");
         assert_eq!(format!("{nonce:?}"), "\"e6f6e8cbefc9f66e\"");
         assert_eq!(nonce.to_string(), "e6f6e8cbefc9f66e");
+        assert_eq!(format!("{:?}", nonce.text()), "\"e6f6e8cbefc9f66e\"");
+        assert_eq!(nonce.text().to_string(), "e6f6e8cbefc9f66e");
+    }
+
+    #[test]
+    fn short_str_compares_as_text() {
+        let packed = ShortText::<14>::new("e6f6e8cbefc9f66e");
+        let boxed = ShortText::<14>::new("e6f6e8cbefc9f66e.");
+        assert_eq!(packed.text(), "e6f6e8cbefc9f66e");
+        assert_eq!(packed.text(), *"e6f6e8cbefc9f66e");
+        assert_ne!(packed.text(), boxed.text());
+        assert_eq!(boxed.text(), "e6f6e8cbefc9f66e.");
+        assert_eq!(
+            packed.text(),
+            ShortText::<22>::new("e6f6e8cbefc9f66e").text()
+        );
     }
 }
