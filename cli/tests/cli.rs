@@ -876,8 +876,8 @@ fn run_into_a_read_only_folder() {
 
 #[test]
 fn out_folder_under_proc() {
-    // Linux's /proc is a folder in which nobody, root included, may make a
-    // folder, and mkdir there fails with "not found".
+    // Linux makes no folder under /proc, even for root: mkdir there fails
+    // with "not found".
     let proc = Path::new("/proc");
     if !proc.join("self").exists() {
         eprintln!("skipped: this system has no /proc file system");
