@@ -192,6 +192,18 @@ def test_keys_with_surrogates() -> None:
     ]
 
 
+def test_int_too_long_for_text() -> None:
+    # Python writes an int of more than 4,300 digits as text only when
+    # sys.set_int_max_str_digits allows it, and its own ValueError came out.
+    huge = 10**5_000
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x", "note": [1, huge]}})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("note", 1))]
+    assert problems[0]["params"]["value"] == "an int of about 5001 digits"
+    assert "at most 4300 digits" in problems[0]["params"]["expected"]
+
+
 def test_shared_lists_that_grow_without_bound() -> None:
     # Each level shares the list below twice, so JSON would write 2^22
     # strings, four times the limit. At 40 levels, converting them all ran

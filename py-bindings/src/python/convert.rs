@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -182,9 +183,9 @@ pub(crate) fn convert(
         return Ok(Some(Value::Bool(value.extract()?)));
     }
     if value.is_instance_of::<PyInt>() {
-        // An int may have up to 4,300 digits, the default limit of Python's
-        // int-to-text conversion.
-        let json = int_json(value, column.kind)?;
+        let Some(json) = int_json(value, column.kind, path, problems)? else {
+            return Ok(None);
+        };
         return Ok(count_json_text(walk, value, json, path, problems));
     }
     if value.is_instance_of::<PyFloat>() {
@@ -311,7 +312,9 @@ pub(crate) fn convert(
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
-        let json = int_json(&index, column.kind)?;
+        let Some(json) = int_json(&index, column.kind, path, problems)? else {
+            return Ok(None);
+        };
         return Ok(count_json_text(walk, value, json, path, problems));
     }
     let type_name = value.get_type().name()?.to_string();
@@ -455,21 +458,69 @@ fn count_json_text(
 }
 
 /// Converts an integer to JSON: a number, or text for the fields written as text
-/// (credits, percentages, a birth year) and for numbers beyond 64 bits.
-fn int_json(value: &Bound<'_, PyAny>, kind: ColumnKind) -> PyResult<Value> {
+/// (credits, percentages, a birth year) and for numbers beyond 64 bits. An
+/// int too long for Python to write as text is reported as `invalid_type` at
+/// `path` and gives `None`.
+fn int_json(
+    value: &Bound<'_, PyAny>,
+    kind: ColumnKind,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<Value>> {
     let text_kinds = matches!(
         kind,
         ColumnKind::Credits | ColumnKind::Percent | ColumnKind::BirthDate
     );
     if !text_kinds {
         if let Ok(number) = value.extract::<i64>() {
-            return Ok(Value::from(number));
+            return Ok(Some(Value::from(number)));
         }
         if let Ok(number) = value.extract::<u64>() {
-            return Ok(Value::from(number));
+            return Ok(Some(Value::from(number)));
         }
     }
-    Ok(Value::String(value.str()?.to_str()?.to_owned()))
+    if let Some(text) = int_text(value)? {
+        return Ok(Some(Value::String(text)));
+    }
+    let limit: i64 = value
+        .py()
+        .import("sys")?
+        .call_method0("get_int_max_str_digits")?
+        .extract()?;
+    problems.push(
+        Problem::new(codes::INVALID_TYPE, path.clone())
+            .with("field", path_tail(path))
+            .with(
+                "expected",
+                format!(
+                    "an int of at most {limit} digits, the limit of Python's int-to-text \
+                     conversion (set by sys.set_int_max_str_digits)"
+                ),
+            )
+            .with("value", long_int_shown(value)?),
+    );
+    Ok(None)
+}
+
+/// Returns the digits of an int, or `None` when it has more digits than
+/// Python writes as text: 4,300 unless `sys.set_int_max_str_digits` changed
+/// the limit. `str()` raises `ValueError` for such an int.
+fn int_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    match value.str() {
+        Ok(text) => Ok(Some(text.to_str()?.to_owned())),
+        Err(error) if error.is_instance_of::<PyValueError>(value.py()) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Describes an int by its number of digits, estimated from its bits
+/// because Python cannot write it as text.
+fn long_int_shown(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let bits: u64 = value.call_method0("bit_length")?.extract()?;
+    // log10(2) is 0.30103 to five places, so this is within one of the
+    // number of decimal digits.
+    let digits = bits.saturating_mul(30_103) / 100_000 + 1;
+    Ok(format!("an int of about {digits} digits"))
 }
 
 /// Converts a `timedelta` to whole minutes, for the `minutes` field.
