@@ -192,6 +192,31 @@ def test_keys_with_surrogates() -> None:
     ]
 
 
+def test_keys_not_text_or_int() -> None:
+    # None, True and tuple keys were sent as the text "None", "True" and
+    # "('a', 1)", which no JSON key could have given.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A"}
+    for key, key_repr in ((None, "None"), (True, "True"), (("a", 1), "('a', 1)"), (1.5, "1.5")):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {**learner, key: 1}})
+        problems = caught.value.errors()
+        assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", (key_repr,))]
+        assert problems[0]["params"]["value"] == f"a key of type {type(key).__name__}"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x"}, None: 1})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("invalid_type", ("None",))]
+    # An int key is written as its digits, as json.dumps writes it.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, 7: 1}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("unknown_field", ("7",))]
+    # An int key too long to write as text is reported at its dict.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, 10**5_000: 1}})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ())]
+    assert problems[0]["params"]["value"] == "a key that is an int of about 5001 digits"
+
+
 def test_int_too_long_for_text() -> None:
     # Python writes an int of more than 4,300 digits as text only when
     # sys.set_int_max_str_digits allows it, and its own ValueError came out.

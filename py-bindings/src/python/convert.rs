@@ -363,20 +363,41 @@ fn nested_json(
 /// The text the core can receive, for the `expected` of a problem.
 const NO_SURROGATES: &str = "text without surrogate code points (U+D800 to U+DFFF)";
 
-/// Returns the key of a dict item as JSON writes it: its `str()`, as
-/// `json.dumps` writes a number key. A key with a surrogate code point is
-/// reported as `invalid_type` at its own path, shown escaped, and gives
-/// `None`.
+/// Returns the key of a dict item as JSON writes it: a `str` as it is, and
+/// an `int` (not a `bool`) as its digits, as `json.dumps` writes it. Any
+/// other key is reported as `invalid_type` at its own path, named by its
+/// `repr()`, and gives `None`. So is a key with a surrogate code point,
+/// shown escaped. An int key too long for Python to write as text is
+/// reported at the dict's path.
 pub(crate) fn key_text(
     key: &Bound<'_, PyAny>,
     path: &Path,
     problems: &mut Problems,
 ) -> PyResult<Option<String>> {
-    let key = key.str()?;
+    if key.is_instance_of::<PyInt>() && !key.is_instance_of::<PyBool>() {
+        // An int subclass, such as an IntEnum member, is written as its
+        // number, because its own `str()` may be its name.
+        let number = key.py().get_type::<PyInt>().call1((key,))?;
+        if let Some(text) = int_text(&number)? {
+            return Ok(Some(text));
+        }
+        let shown = long_int_shown(&number)?;
+        problems.push(
+            Problem::new(codes::INVALID_TYPE, path.clone())
+                .with("field", path_tail(path))
+                .with("expected", TEXT_KEY)
+                .with("value", format!("a key that is {shown}")),
+        );
+        return Ok(None);
+    }
+    let Ok(key) = key.cast::<PyString>() else {
+        problems.push(key_not_text(key, path)?);
+        return Ok(None);
+    };
     if let Ok(text) = key.to_str() {
         return Ok(Some(text.to_owned()));
     }
-    let shown = escape_surrogates(&key)?;
+    let shown = escape_surrogates(key)?;
     problems.push(
         Problem::new(codes::INVALID_TYPE, path.join(shown.clone()))
             .with("field", shown.as_str())
@@ -384,6 +405,25 @@ pub(crate) fn key_text(
             .with("value", shown),
     );
     Ok(None)
+}
+
+/// The only key type of a JSON object, for the `expected` of a problem.
+const TEXT_KEY: &str = "a text key";
+
+/// Makes the problem of a dict key that is not a `str`, at the path of the
+/// key named by its `repr()`.
+pub(crate) fn key_not_text(key: &Bound<'_, PyAny>, path: &Path) -> PyResult<Problem> {
+    let key_repr = key.repr()?;
+    let key_repr = match key_repr.to_str() {
+        Ok(text) => text.to_owned(),
+        Err(_) => escape_surrogates(&key_repr)?,
+    };
+    let type_name = key.get_type().name()?.to_string();
+    let problem = Problem::new(codes::INVALID_TYPE, path.join(key_repr.clone()))
+        .with("field", key_repr)
+        .with("expected", TEXT_KEY)
+        .with("value", format!("a key of type {type_name}"));
+    Ok(problem)
 }
 
 /// Returns `text` with each surrogate code point written as an escape such
