@@ -110,6 +110,17 @@ def test_key_with_surrogates_from_dict() -> None:
     assert codes_and_paths(caught.value) == [("unknown_field", ("nick\\udce1",))]
 
 
+def test_key_not_text_from_dict() -> None:
+    # A key of another type raised a TypeError that named no key.
+    for key, key_repr in ((1, "1"), (None, "None"), (("a", 1), "('a', 1)")):
+        with pytest.raises(ValidationError) as caught:
+            Learner.from_dict({"display_name": "A", "id": LEARNER_ID, key: "x"})  # type: ignore[dict-item]
+        problems = caught.value.errors()
+        assert codes_and_paths(caught.value) == [("invalid_type", (key_repr,))]
+        assert problems[0]["params"]["field"] == key_repr
+        assert problems[0]["params"]["value"] == f"a key of type {type(key).__name__}"
+
+
 def test_unknown_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Learner(display_name="A", phone="13800000000")  # type: ignore[call-arg]
