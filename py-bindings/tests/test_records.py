@@ -7,6 +7,7 @@ import datetime
 import inspect
 import json
 import uuid
+import warnings
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -175,6 +176,21 @@ def test_aware_datetimes_come_back_in_utc() -> None:
     made = scan()
     assert made.scanned_at == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)
     assert made.scanned_at.utcoffset() == datetime.timedelta(0)
+
+
+def test_leap_second_comes_back_as_text() -> None:
+    # datetime cannot hold a second of 60, and the getter gave 23:59:59
+    # with a warning, one second off.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ("2016-12-31T23:59:60Z", "2017-01-01T07:59:60+08:00"):
+            made = scan(scanned_at=text)
+            assert made.scanned_at == "2016-12-31T23:59:60Z"
+            assert made.to_dict()["scanned_at"] == "2016-12-31T23:59:60Z"
+            assert "scanned_at='2016-12-31T23:59:60Z'" in repr(made)
+        made = scan(scanned_at="2016-12-31T23:59:60.25Z")
+        assert made.scanned_at == "2016-12-31T23:59:60.250Z"
+    assert Scan.from_dict(made.to_dict()) == made
 
 
 def test_credits_are_decimals_never_floats() -> None:

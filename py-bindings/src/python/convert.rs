@@ -9,11 +9,12 @@
 //!
 //! JSON to Python gives `uuid.UUID`, `datetime.date`, `datetime.time`,
 //! aware `datetime.datetime` in UTC, and `decimal.Decimal` for credits and
-//! percentages, never `float`.
+//! percentages, never `float`. A leap second, which `datetime` cannot hold,
+//! stays its RFC 3339 text.
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -646,6 +647,12 @@ pub(crate) fn from_json<'py>(
             Err(_) => json_to_py(py, value)?,
         },
         (ColumnKind::Instant, Some(text)) => match DateTime::parse_from_rfc3339(text) {
+            // `datetime` has no second 60, so a leap second stays its
+            // RFC 3339 text, such as 2016-12-31T23:59:60Z, rather than
+            // move by a second.
+            Ok(instant) if instant.nanosecond() >= 1_000_000_000 => {
+                PyString::new(py, text).into_any()
+            }
             Ok(instant) => instant_to_py(py, instant.with_timezone(&Utc))?,
             Err(_) => json_to_py(py, value)?,
         },

@@ -745,7 +745,10 @@ record_class! {
     /// One check-in or check-out, as received by the server.
     ///
     /// ``scanned_at`` is the server's receipt time and must be
-    /// timezone-aware.
+    /// timezone-aware. A leap second (23:59:60 UTC on the last day of a
+    /// month) comes back as its RFC 3339 text, such as
+    /// ``'2016-12-31T23:59:60Z'``, because ``datetime`` cannot hold a
+    /// second of 60.
     ///
     /// >>> import datetime
     /// >>> from xuetong import Scan, ValidationError
