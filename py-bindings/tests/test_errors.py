@@ -217,6 +217,22 @@ def test_keys_not_text_or_int() -> None:
     assert problems[0]["params"]["value"] == "a key that is an int of about 5001 digits"
 
 
+def test_key_whose_repr_fails() -> None:
+    # The key's repr() names it in the path, and its exception came out
+    # as it was, such as ValueError for a tuple holding a huge int.
+    class BadRepr:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A"}
+    for key, type_name in ((BadRepr(), "BadRepr"), ((10**5_000,), "tuple")):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {**learner, key: 1}})
+        problems = caught.value.errors()
+        name = f"<{type_name} key whose repr() failed>"
+        assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", (name,))]
+
+
 def test_int_too_long_for_text() -> None:
     # Python writes an int of more than 4,300 digits as text only when
     # sys.set_int_max_str_digits allows it, and its own ValueError came out.

@@ -122,6 +122,14 @@ def test_key_not_text_from_dict() -> None:
         assert problems[0]["params"]["value"] == f"a key of type {type(key).__name__}"
 
 
+def test_key_with_failing_repr_from_dict() -> None:
+    # repr() of an int too long for text raises ValueError, which came out.
+    with pytest.raises(ValidationError) as caught:
+        Learner.from_dict({"display_name": "A", "id": LEARNER_ID, 10**5_000: "x"})  # type: ignore[dict-item]
+    name = "<int key whose repr() failed>"
+    assert codes_and_paths(caught.value) == [("invalid_type", (name,))]
+
+
 def test_unknown_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Learner(display_name="A", phone="13800000000")  # type: ignore[call-arg]

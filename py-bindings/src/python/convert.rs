@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -412,14 +412,20 @@ pub(crate) fn key_text(
 const TEXT_KEY: &str = "a text key";
 
 /// Makes the problem of a dict key that is not a `str`, at the path of the
-/// key named by its `repr()`.
+/// key named by its `repr()`. A key whose `repr()` raises an exception, such
+/// as a tuple holding an int too long for text, is named by its type.
 pub(crate) fn key_not_text(key: &Bound<'_, PyAny>, path: &Path) -> PyResult<Problem> {
-    let key_repr = key.repr()?;
-    let key_repr = match key_repr.to_str() {
-        Ok(text) => text.to_owned(),
-        Err(_) => escape_surrogates(&key_repr)?,
-    };
     let type_name = key.get_type().name()?.to_string();
+    let key_repr = match key.repr() {
+        Ok(key_repr) => match key_repr.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) => escape_surrogates(&key_repr)?,
+        },
+        Err(error) if error.is_instance_of::<PyException>(key.py()) => {
+            format!("<{type_name} key whose repr() failed>")
+        }
+        Err(error) => return Err(error),
+    };
     let problem = Problem::new(codes::INVALID_TYPE, path.join(key_repr.clone()))
         .with("field", key_repr)
         .with("expected", TEXT_KEY)
