@@ -233,6 +233,23 @@ def test_key_whose_repr_fails() -> None:
         assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", (name,))]
 
 
+def test_int_subclass_written_as_its_number() -> None:
+    # An int subclass's own str() was written in place of its digits.
+    class NamedInt(int):
+        def __str__(self) -> str:
+            return "Bob"
+
+        def __int__(self) -> int:
+            raise RuntimeError("no int")
+
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": NamedInt(10**20)}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, NamedInt(7): 1}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("unknown_field", ("7",))]
+    echoed = xuetong.call("validate_learner", {"input": learner})
+    assert echoed["display_name"] == "100000000000000000000"
+
+
 def test_int_too_long_for_text() -> None:
     # Python writes an int of more than 4,300 digits as text only when
     # sys.set_int_max_str_digits allows it, and its own ValueError came out.

@@ -376,13 +376,10 @@ pub(crate) fn key_text(
     problems: &mut Problems,
 ) -> PyResult<Option<String>> {
     if key.is_instance_of::<PyInt>() && !key.is_instance_of::<PyBool>() {
-        // An int subclass, such as an IntEnum member, is written as its
-        // number, because its own `str()` may be its name.
-        let number = key.py().get_type::<PyInt>().call1((key,))?;
-        if let Some(text) = int_text(&number)? {
+        if let Some(text) = int_text(key)? {
             return Ok(Some(text));
         }
-        let shown = long_int_shown(&number)?;
+        let shown = long_int_shown(key)?;
         problems.push(
             Problem::new(codes::INVALID_TYPE, path.clone())
                 .with("field", path_tail(path))
@@ -551,19 +548,24 @@ fn int_json(
 
 /// Returns the digits of an int, or `None` when it has more digits than
 /// Python writes as text: 4,300 unless `sys.set_int_max_str_digits` changed
-/// the limit. `str()` raises `ValueError` for such an int.
+/// the limit, when `int.__repr__` raises `ValueError`. The digits come from
+/// `int.__repr__` itself, because a subclass's own `str()` may be anything,
+/// such as an IntEnum member's name.
 fn int_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    match value.str() {
-        Ok(text) => Ok(Some(text.to_str()?.to_owned())),
-        Err(error) if error.is_instance_of::<PyValueError>(value.py()) => Ok(None),
-        Err(error) => Err(error),
-    }
+    let int_repr = value.py().get_type::<PyInt>().getattr("__repr__")?;
+    let text = match int_repr.call1((value,)) {
+        Ok(text) => text,
+        Err(error) if error.is_instance_of::<PyValueError>(value.py()) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    Ok(Some(text.cast_into::<PyString>()?.to_str()?.to_owned()))
 }
 
 /// Describes an int by its number of digits, estimated from its bits
 /// because Python cannot write it as text.
 fn long_int_shown(value: &Bound<'_, PyAny>) -> PyResult<String> {
-    let bits: u64 = value.call_method0("bit_length")?.extract()?;
+    let bit_length = value.py().get_type::<PyInt>().getattr("bit_length")?;
+    let bits: u64 = bit_length.call1((value,))?.extract()?;
     // log10(2) is 0.30103 to five places, so this is within one of the
     // number of decimal digits.
     let digits = bits.saturating_mul(30_103) / 100_000 + 1;
