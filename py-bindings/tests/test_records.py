@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import xuetong
-from xuetong import Course, Enrolment, Learner, Outcome, Scan, Session, ValidationError
+from xuetong import Course, Enrolment, Excusal, Learner, Outcome, Scan, Session, ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEARNER_ID = "20000000-0000-4000-8000-000000000001"
@@ -199,6 +199,28 @@ def test_leap_second_comes_back_as_text() -> None:
         made = scan(scanned_at="2016-12-31T23:59:60.25Z")
         assert made.scanned_at == "2016-12-31T23:59:60.250Z"
     assert Scan.from_dict(made.to_dict()) == made
+
+
+def test_leap_second_of_other_records() -> None:
+    # Every instant field reads a leap second the same way as scanned_at.
+    leap = "2016-12-31T23:59:60Z"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        enrolment = Enrolment(
+            id="60000000-0000-4000-8000-000000000001",
+            learner_id=LEARNER_ID,
+            course_id=COURSE_ID,
+            requested_at=leap,
+        )
+        excusal = Excusal(
+            id="80000000-0000-4000-8000-000000000001",
+            learner_id=LEARNER_ID,
+            session_id=SESSION_ID,
+            granted_at=leap,
+        )
+    assert enrolment.requested_at == leap
+    assert enrolment.confirmed_at == leap
+    assert excusal.granted_at == leap
 
 
 def test_credits_are_decimals_never_floats() -> None:
