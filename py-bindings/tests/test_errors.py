@@ -215,6 +215,7 @@ def test_keys_not_text_or_int() -> None:
     problems = caught.value.errors()
     assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ())]
     assert problems[0]["params"]["value"] == "a key that is an int of about 5001 digits"
+    assert problems[0]["message"].startswith("input must be a dict with text keys, got a key")
 
 
 def test_key_whose_repr_fails() -> None:

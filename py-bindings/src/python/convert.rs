@@ -383,7 +383,7 @@ pub(crate) fn key_text(
         problems.push(
             Problem::new(codes::INVALID_TYPE, path.clone())
                 .with("field", path_tail(path))
-                .with("expected", TEXT_KEY)
+                .with("expected", "a dict with text keys")
                 .with("value", format!("a key that is {shown}")),
         );
         return Ok(None);
