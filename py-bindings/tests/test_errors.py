@@ -192,6 +192,77 @@ def test_keys_with_surrogates() -> None:
     ]
 
 
+def test_keys_not_text_or_int() -> None:
+    # None, True and tuple keys were sent as the text "None", "True" and
+    # "('a', 1)", which no JSON key could have given.
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A"}
+    for key, key_repr in ((None, "None"), (True, "True"), (("a", 1), "('a', 1)"), (1.5, "1.5")):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {**learner, key: 1}})
+        problems = caught.value.errors()
+        assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", (key_repr,))]
+        assert problems[0]["params"]["value"] == f"a key of type {type(key).__name__}"
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x"}, None: 1})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("invalid_type", ("None",))]
+    # An int key is written as its digits, as json.dumps writes it.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, 7: 1}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("unknown_field", ("7",))]
+    # An int key too long to write as text is reported at its dict.
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, 10**5_000: 1}})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ())]
+    assert problems[0]["params"]["value"] == "a key that is an int of about 5001 digits"
+    assert problems[0]["message"].startswith("input must be a dict with text keys, got a key")
+
+
+def test_key_whose_repr_fails() -> None:
+    # The key's repr() names it in the path, and its exception came out
+    # as it was, such as ValueError for a tuple holding a huge int.
+    class BadRepr:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A"}
+    for key, type_name in ((BadRepr(), "BadRepr"), ((10**5_000,), "tuple")):
+        with pytest.raises(ValidationError) as caught:
+            xuetong.call("validate_learner", {"input": {**learner, key: 1}})
+        problems = caught.value.errors()
+        name = f"<{type_name} key whose repr() failed>"
+        assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", (name,))]
+
+
+def test_int_subclass_written_as_its_number() -> None:
+    # An int subclass's own str() was written in place of its digits.
+    class NamedInt(int):
+        def __str__(self) -> str:
+            return "Bob"
+
+        def __int__(self) -> int:
+            raise RuntimeError("no int")
+
+    learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": NamedInt(10**20)}
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {**learner, NamedInt(7): 1}})
+    assert [(p["code"], p["path"]) for p in caught.value.errors()] == [("unknown_field", ("7",))]
+    echoed = xuetong.call("validate_learner", {"input": learner})
+    assert echoed["display_name"] == "100000000000000000000"
+
+
+def test_int_too_long_for_text() -> None:
+    # Python writes an int of more than 4,300 digits as text only when
+    # sys.set_int_max_str_digits allows it, and its own ValueError came out.
+    huge = 10**5_000
+    with pytest.raises(ValidationError) as caught:
+        xuetong.call("validate_learner", {"input": {"id": "x", "note": [1, huge]}})
+    problems = caught.value.errors()
+    assert [(p["code"], p["path"]) for p in problems] == [("invalid_type", ("note", 1))]
+    assert problems[0]["params"]["value"] == "an int of about 5001 digits"
+    assert "at most 4300 digits" in problems[0]["params"]["expected"]
+
+
 def test_shared_lists_that_grow_without_bound() -> None:
     # Each level shares the list below twice, so JSON would write 2^22
     # strings, four times the limit. At 40 levels, converting them all ran

@@ -8,13 +8,14 @@ import inspect
 import json
 import pickle
 import uuid
+import warnings
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import xuetong
-from xuetong import Course, Enrolment, Learner, Outcome, Scan, Session, ValidationError
+from xuetong import Course, Enrolment, Excusal, Learner, Outcome, Scan, Session, ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEARNER_ID = "20000000-0000-4000-8000-000000000001"
@@ -111,6 +112,25 @@ def test_key_with_surrogates_from_dict() -> None:
     assert codes_and_paths(caught.value) == [("unknown_field", ("nick\\udce1",))]
 
 
+def test_key_not_text_from_dict() -> None:
+    # A key of another type raised a TypeError that named no key.
+    for key, key_repr in ((1, "1"), (None, "None"), (("a", 1), "('a', 1)")):
+        with pytest.raises(ValidationError) as caught:
+            Learner.from_dict({"display_name": "A", "id": LEARNER_ID, key: "x"})  # type: ignore[dict-item]
+        problems = caught.value.errors()
+        assert codes_and_paths(caught.value) == [("invalid_type", (key_repr,))]
+        assert problems[0]["params"]["field"] == key_repr
+        assert problems[0]["params"]["value"] == f"a key of type {type(key).__name__}"
+
+
+def test_key_with_failing_repr_from_dict() -> None:
+    # repr() of an int too long for text raises ValueError, which came out.
+    with pytest.raises(ValidationError) as caught:
+        Learner.from_dict({"display_name": "A", "id": LEARNER_ID, 10**5_000: "x"})  # type: ignore[dict-item]
+    name = "<int key whose repr() failed>"
+    assert codes_and_paths(caught.value) == [("invalid_type", (name,))]
+
+
 def test_unknown_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Learner(display_name="A", phone="13800000000")  # type: ignore[call-arg]
@@ -165,6 +185,43 @@ def test_aware_datetimes_come_back_in_utc() -> None:
     made = scan()
     assert made.scanned_at == datetime.datetime(2026, 3, 2, 0, 52, 10, tzinfo=datetime.timezone.utc)
     assert made.scanned_at.utcoffset() == datetime.timedelta(0)
+
+
+def test_leap_second_comes_back_as_text() -> None:
+    # datetime cannot hold a second of 60, and the getter gave 23:59:59
+    # with a warning, one second off.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ("2016-12-31T23:59:60Z", "2017-01-01T07:59:60+08:00"):
+            made = scan(scanned_at=text)
+            assert made.scanned_at == "2016-12-31T23:59:60Z"
+            assert made.to_dict()["scanned_at"] == "2016-12-31T23:59:60Z"
+            assert "scanned_at='2016-12-31T23:59:60Z'" in repr(made)
+        made = scan(scanned_at="2016-12-31T23:59:60.25Z")
+        assert made.scanned_at == "2016-12-31T23:59:60.250Z"
+    assert Scan.from_dict(made.to_dict()) == made
+
+
+def test_leap_second_of_other_records() -> None:
+    # Every instant field reads a leap second the same way as scanned_at.
+    leap = "2016-12-31T23:59:60Z"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        enrolment = Enrolment(
+            id="60000000-0000-4000-8000-000000000001",
+            learner_id=LEARNER_ID,
+            course_id=COURSE_ID,
+            requested_at=leap,
+        )
+        excusal = Excusal(
+            id="80000000-0000-4000-8000-000000000001",
+            learner_id=LEARNER_ID,
+            session_id=SESSION_ID,
+            granted_at=leap,
+        )
+    assert enrolment.requested_at == leap
+    assert enrolment.confirmed_at == leap
+    assert excusal.granted_at == leap
 
 
 def test_credits_are_decimals_never_floats() -> None:

@@ -9,11 +9,13 @@
 //!
 //! JSON to Python gives `uuid.UUID`, `datetime.date`, `datetime.time`,
 //! aware `datetime.datetime` in UTC, and `decimal.Decimal` for credits and
-//! percentages, never `float`.
+//! percentages, never `float`. A leap second, which `datetime` cannot hold,
+//! stays its RFC 3339 text.
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -182,9 +184,9 @@ pub(crate) fn convert(
         return Ok(Some(Value::Bool(value.extract()?)));
     }
     if value.is_instance_of::<PyInt>() {
-        // An int may have up to 4,300 digits, the default limit of Python's
-        // int-to-text conversion.
-        let json = int_json(value, column.kind)?;
+        let Some(json) = int_json(value, column.kind, path, problems)? else {
+            return Ok(None);
+        };
         return Ok(count_json_text(walk, value, json, path, problems));
     }
     if value.is_instance_of::<PyFloat>() {
@@ -311,7 +313,9 @@ pub(crate) fn convert(
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
-        let json = int_json(&index, column.kind)?;
+        let Some(json) = int_json(&index, column.kind, path, problems)? else {
+            return Ok(None);
+        };
         return Ok(count_json_text(walk, value, json, path, problems));
     }
     let type_name = value.get_type().name()?.to_string();
@@ -360,20 +364,38 @@ fn nested_json(
 /// The text the core can receive, for the `expected` of a problem.
 const NO_SURROGATES: &str = "text without surrogate code points (U+D800 to U+DFFF)";
 
-/// Returns the key of a dict item as JSON writes it: its `str()`, as
-/// `json.dumps` writes a number key. A key with a surrogate code point is
-/// reported as `invalid_type` at its own path, shown escaped, and gives
-/// `None`.
+/// Returns the key of a dict item as JSON writes it: a `str` as it is, and
+/// an `int` (not a `bool`) as its digits, as `json.dumps` writes it. Any
+/// other key is reported as `invalid_type` at its own path, named by its
+/// `repr()`, and gives `None`. So is a key with a surrogate code point,
+/// shown escaped. An int key too long for Python to write as text is
+/// reported at the dict's path.
 pub(crate) fn key_text(
     key: &Bound<'_, PyAny>,
     path: &Path,
     problems: &mut Problems,
 ) -> PyResult<Option<String>> {
-    let key = key.str()?;
+    if key.is_instance_of::<PyInt>() && !key.is_instance_of::<PyBool>() {
+        if let Some(text) = int_text(key)? {
+            return Ok(Some(text));
+        }
+        let shown = long_int_shown(key)?;
+        problems.push(
+            Problem::new(codes::INVALID_TYPE, path.clone())
+                .with("field", path_tail(path))
+                .with("expected", "a dict with text keys")
+                .with("value", format!("a key that is {shown}")),
+        );
+        return Ok(None);
+    }
+    let Ok(key) = key.cast::<PyString>() else {
+        problems.push(key_not_text(key, path)?);
+        return Ok(None);
+    };
     if let Ok(text) = key.to_str() {
         return Ok(Some(text.to_owned()));
     }
-    let shown = escape_surrogates(&key)?;
+    let shown = escape_surrogates(key)?;
     problems.push(
         Problem::new(codes::INVALID_TYPE, path.join(shown.clone()))
             .with("field", shown.as_str())
@@ -381,6 +403,31 @@ pub(crate) fn key_text(
             .with("value", shown),
     );
     Ok(None)
+}
+
+/// The only key type of a JSON object, for the `expected` of a problem.
+const TEXT_KEY: &str = "a text key";
+
+/// Makes the problem of a dict key that is not a `str`, at the path of the
+/// key named by its `repr()`. A key whose `repr()` raises an exception, such
+/// as a tuple holding an int too long for text, is named by its type.
+pub(crate) fn key_not_text(key: &Bound<'_, PyAny>, path: &Path) -> PyResult<Problem> {
+    let type_name = key.get_type().name()?.to_string();
+    let key_repr = match key.repr() {
+        Ok(key_repr) => match key_repr.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) => escape_surrogates(&key_repr)?,
+        },
+        Err(error) if error.is_instance_of::<PyException>(key.py()) => {
+            format!("<{type_name} key whose repr() failed>")
+        }
+        Err(error) => return Err(error),
+    };
+    let problem = Problem::new(codes::INVALID_TYPE, path.join(key_repr.clone()))
+        .with("field", key_repr)
+        .with("expected", TEXT_KEY)
+        .with("value", format!("a key of type {type_name}"));
+    Ok(problem)
 }
 
 /// Returns `text` with each surrogate code point written as an escape such
@@ -455,21 +502,74 @@ fn count_json_text(
 }
 
 /// Converts an integer to JSON: a number, or text for the fields written as text
-/// (credits, percentages, a birth year) and for numbers beyond 64 bits.
-fn int_json(value: &Bound<'_, PyAny>, kind: ColumnKind) -> PyResult<Value> {
+/// (credits, percentages, a birth year) and for numbers beyond 64 bits. An
+/// int too long for Python to write as text is reported as `invalid_type` at
+/// `path` and gives `None`.
+fn int_json(
+    value: &Bound<'_, PyAny>,
+    kind: ColumnKind,
+    path: &Path,
+    problems: &mut Problems,
+) -> PyResult<Option<Value>> {
     let text_kinds = matches!(
         kind,
         ColumnKind::Credits | ColumnKind::Percent | ColumnKind::BirthDate
     );
     if !text_kinds {
         if let Ok(number) = value.extract::<i64>() {
-            return Ok(Value::from(number));
+            return Ok(Some(Value::from(number)));
         }
         if let Ok(number) = value.extract::<u64>() {
-            return Ok(Value::from(number));
+            return Ok(Some(Value::from(number)));
         }
     }
-    Ok(Value::String(value.str()?.to_str()?.to_owned()))
+    if let Some(text) = int_text(value)? {
+        return Ok(Some(Value::String(text)));
+    }
+    let limit: i64 = value
+        .py()
+        .import("sys")?
+        .call_method0("get_int_max_str_digits")?
+        .extract()?;
+    problems.push(
+        Problem::new(codes::INVALID_TYPE, path.clone())
+            .with("field", path_tail(path))
+            .with(
+                "expected",
+                format!(
+                    "an int of at most {limit} digits, the limit of Python's int-to-text \
+                     conversion (set by sys.set_int_max_str_digits)"
+                ),
+            )
+            .with("value", long_int_shown(value)?),
+    );
+    Ok(None)
+}
+
+/// Returns the digits of an int, or `None` when it has more digits than
+/// Python writes as text: 4,300 unless `sys.set_int_max_str_digits` changed
+/// the limit, when `int.__repr__` raises `ValueError`. The digits come from
+/// `int.__repr__` itself, because a subclass's own `str()` may be anything,
+/// such as an IntEnum member's name.
+fn int_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let int_repr = value.py().get_type::<PyInt>().getattr("__repr__")?;
+    let text = match int_repr.call1((value,)) {
+        Ok(text) => text,
+        Err(error) if error.is_instance_of::<PyValueError>(value.py()) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    Ok(Some(text.cast_into::<PyString>()?.to_str()?.to_owned()))
+}
+
+/// Describes an int by its number of digits, estimated from its bits
+/// because Python cannot write it as text.
+fn long_int_shown(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let bit_length = value.py().get_type::<PyInt>().getattr("bit_length")?;
+    let bits: u64 = bit_length.call1((value,))?.extract()?;
+    // log10(2) is 0.30103 to five places, so this is within one of the
+    // number of decimal digits.
+    let digits = bits.saturating_mul(30_103) / 100_000 + 1;
+    Ok(format!("an int of about {digits} digits"))
 }
 
 /// Converts a `timedelta` to whole minutes, for the `minutes` field.
@@ -555,6 +655,12 @@ pub(crate) fn from_json<'py>(
             Err(_) => json_to_py(py, value)?,
         },
         (ColumnKind::Instant, Some(text)) => match DateTime::parse_from_rfc3339(text) {
+            // `datetime` has no second 60, so a leap second stays its
+            // RFC 3339 text, such as 2016-12-31T23:59:60Z, rather than
+            // move by a second.
+            Ok(instant) if instant.nanosecond() >= 1_000_000_000 => {
+                PyString::new(py, text).into_any()
+            }
             Ok(instant) => instant_to_py(py, instant.with_timezone(&Utc))?,
             Err(_) => json_to_py(py, value)?,
         },

@@ -61,7 +61,9 @@ fn call_json(py: Python<'_>, operation: &str, request: &str) -> PyResult<String>
 /// start inside `input`, as the core's do), except a naive midnight. `call`
 /// does not know the field kinds, so it sends a naive midnight as its date.
 /// A date field reads it as that date, and a free-text field keeps the date
-/// text. Any other field reports it, showing the datetime given.
+/// text. Any other field reports it, showing the datetime given. Dict keys
+/// are `str`, or `int` written as its digits. A key of another type, or an
+/// int too long for Python to write as text, is `invalid_type` at its path.
 #[pyfunction]
 #[pyo3(signature = (operation, request=None))]
 fn call<'py>(

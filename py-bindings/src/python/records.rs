@@ -17,7 +17,7 @@ use xuetong::problem::{Path, Problem, Problems, codes};
 use xuetong::record::Record;
 use xuetong::schedule::{SessionTimes, session_times};
 
-use super::convert::{escape_surrogates, from_json, instant_to_py, to_json};
+use super::convert::{escape_surrogates, from_json, instant_to_py, key_not_text, to_json};
 use super::errors::{guarded, validation_error};
 use crate::tables::schemas::{
     CATEGORIES, CLUB_MEMBERS, CLUBS, COURSES, ENROLMENTS, EXCUSALS, INSTRUCTORS, LEARNERS,
@@ -183,12 +183,13 @@ impl RecordValue for SessionValue {
 }
 
 /// Builds a record from `(field, value)` pairs, raising `ValidationError`
-/// with every problem found.
+/// with every problem found, after the `problems` already found in the
+/// fields given.
 pub(crate) fn construct<V: RecordValue>(
     py: Python<'_>,
     fields: Vec<(String, Bound<'_, PyAny>)>,
+    mut problems: Problems,
 ) -> PyResult<V> {
-    let mut problems = Problems::new();
     let mut object = Map::new();
     let mut unconverted = Vec::new();
     for (name, value) in fields {
@@ -227,15 +228,22 @@ fn title<V: RecordValue>() -> String {
 /// Returns the `(field, value)` pairs of a mapping, for `from_dict` and `replace`.
 /// A key with a surrogate code point, which no field name has, is returned
 /// escaped (such as `\udce1`), so that it is reported as an unknown field.
+/// A key that is not a `str` is reported in `problems` as `invalid_type` and
+/// left out.
 pub(crate) fn mapping_fields<'py>(
     mapping: &Bound<'py, PyAny>,
+    problems: &mut Problems,
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let mut fields = Vec::new();
     for item in mapping.call_method0("items")?.try_iter()? {
-        let (key, value): (Bound<'py, PyString>, Bound<'py, PyAny>) = item?.extract()?;
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
+        let Ok(key) = key.cast::<PyString>() else {
+            problems.push(key_not_text(&key, &Path::root())?);
+            continue;
+        };
         let key = match key.to_str() {
             Ok(text) => text.to_owned(),
-            Err(_) => escape_surrogates(&key)?,
+            Err(_) => escape_surrogates(key)?,
         };
         fields.push((key, value));
     }
@@ -373,7 +381,7 @@ macro_rules! record_class {
                             fields.push((stringify!($field).to_owned(), value));
                         }
                     )*
-                    Ok(Self { value: construct::<$value>(py, fields)? })
+                    Ok(Self { value: construct::<$value>(py, fields, Problems::new())? })
                 })
             }
 
@@ -385,7 +393,11 @@ macro_rules! record_class {
                 py: Python<'py>,
                 data: &Bound<'py, PyAny>,
             ) -> PyResult<Self> {
-                guarded(py, || Ok(Self { value: construct::<$value>(py, mapping_fields(data)?)? }))
+                guarded(py, || {
+                    let mut problems = Problems::new();
+                    let fields = mapping_fields(data, &mut problems)?;
+                    Ok(Self { value: construct::<$value>(py, fields, problems)? })
+                })
             }
 
             /// Reads the record from its JSON form, given as text or bytes.
@@ -422,7 +434,9 @@ macro_rules! record_class {
                     if let Some(changes) = changes {
                         fields.update(changes.as_mapping())?;
                     }
-                    Ok(Self { value: construct::<$value>(py, mapping_fields(fields.as_any())?)? })
+                    let mut problems = Problems::new();
+                    let fields = mapping_fields(fields.as_any(), &mut problems)?;
+                    Ok(Self { value: construct::<$value>(py, fields, problems)? })
                 })
             }
 
@@ -731,7 +745,10 @@ record_class! {
     /// One check-in or check-out, as received by the server.
     ///
     /// ``scanned_at`` is the server's receipt time and must be
-    /// timezone-aware.
+    /// timezone-aware. A leap second (23:59:60 UTC on the last day of a
+    /// month) comes back as its RFC 3339 text, such as
+    /// ``'2016-12-31T23:59:60Z'``, because ``datetime`` cannot hold a
+    /// second of 60.
     ///
     /// >>> import datetime
     /// >>> from xuetong import Scan, ValidationError
