@@ -193,8 +193,8 @@ def test_keys_with_surrogates() -> None:
 
 
 def test_keys_not_text_or_int() -> None:
-    # None, True and tuple keys were sent as the text "None", "True" and
-    # "('a', 1)", which no JSON key could have given.
+    # JSON keys are text, so None, True, tuple and float keys are rejected
+    # rather than sent as their repr().
     learner = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "display_name": "A"}
     for key, key_repr in ((None, "None"), (True, "True"), (("a", 1), "('a', 1)"), (1.5, "1.5")):
         with pytest.raises(ValidationError) as caught:
@@ -219,8 +219,8 @@ def test_keys_not_text_or_int() -> None:
 
 
 def test_key_whose_repr_fails() -> None:
-    # The key's repr() names it in the path, and its exception came out
-    # as it was, such as ValueError for a tuple holding a huge int.
+    # A key whose repr() raises, such as a tuple holding a huge int, is
+    # named by its type, and the exception does not escape.
     class BadRepr:
         def __repr__(self) -> str:
             raise RuntimeError("no repr")
@@ -235,7 +235,7 @@ def test_key_whose_repr_fails() -> None:
 
 
 def test_int_subclass_written_as_its_number() -> None:
-    # An int subclass's own str() was written in place of its digits.
+    # An int subclass is written as its digits, whatever its own str() says.
     class NamedInt(int):
         def __str__(self) -> str:
             return "Bob"
@@ -253,7 +253,7 @@ def test_int_subclass_written_as_its_number() -> None:
 
 def test_int_too_long_for_text() -> None:
     # Python writes an int of more than 4,300 digits as text only when
-    # sys.set_int_max_str_digits allows it, and its own ValueError came out.
+    # sys.set_int_max_str_digits allows it, so its ValueError must not escape.
     huge = 10**5_000
     with pytest.raises(ValidationError) as caught:
         xuetong.call("validate_learner", {"input": {"id": "x", "note": [1, huge]}})

@@ -112,7 +112,7 @@ def test_key_with_surrogates_from_dict() -> None:
 
 
 def test_key_not_text_from_dict() -> None:
-    # A key of another type raised a TypeError that named no key.
+    # A key that is not text is a problem at the key, not a bare TypeError.
     for key, key_repr in ((1, "1"), (None, "None"), (("a", 1), "('a', 1)")):
         with pytest.raises(ValidationError) as caught:
             Learner.from_dict({"display_name": "A", "id": LEARNER_ID, key: "x"})  # type: ignore[dict-item]
@@ -123,7 +123,8 @@ def test_key_not_text_from_dict() -> None:
 
 
 def test_key_with_failing_repr_from_dict() -> None:
-    # repr() of an int too long for text raises ValueError, which came out.
+    # repr() of an int too long for text raises ValueError, which must not
+    # escape from_dict.
     with pytest.raises(ValidationError) as caught:
         Learner.from_dict({"display_name": "A", "id": LEARNER_ID, 10**5_000: "x"})  # type: ignore[dict-item]
     name = "<int key whose repr() failed>"
@@ -187,8 +188,8 @@ def test_aware_datetimes_come_back_in_utc() -> None:
 
 
 def test_leap_second_comes_back_as_text() -> None:
-    # datetime cannot hold a second of 60, and the getter gave 23:59:59
-    # with a warning, one second off.
+    # datetime cannot hold a second of 60, so the getter returns the text
+    # instead of a datetime one second off.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for text in ("2016-12-31T23:59:60Z", "2017-01-01T07:59:60+08:00"):

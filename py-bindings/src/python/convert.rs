@@ -379,12 +379,12 @@ pub(crate) fn key_text(
         if let Some(text) = int_text(key)? {
             return Ok(Some(text));
         }
-        let shown = long_int_shown(key)?;
+        let description = long_int_description(key)?;
         problems.push(
             Problem::new(codes::INVALID_TYPE, path.clone())
                 .with("field", path_tail(path))
                 .with("expected", "a dict with text keys")
-                .with("value", format!("a key that is {shown}")),
+                .with("value", format!("a key that is {description}")),
         );
         return Ok(None);
     }
@@ -541,7 +541,7 @@ fn int_json(
                      conversion (set by sys.set_int_max_str_digits)"
                 ),
             )
-            .with("value", long_int_shown(value)?),
+            .with("value", long_int_description(value)?),
     );
     Ok(None)
 }
@@ -550,7 +550,7 @@ fn int_json(
 /// Python writes as text: 4,300 unless `sys.set_int_max_str_digits` changed
 /// the limit, when `int.__repr__` raises `ValueError`. The digits come from
 /// `int.__repr__` itself, because a subclass's own `str()` may be anything,
-/// such as an IntEnum member's name.
+/// such as an IntEnum member's name before Python 3.11.
 fn int_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     let int_repr = value.py().get_type::<PyInt>().getattr("__repr__")?;
     let text = match int_repr.call1((value,)) {
@@ -563,7 +563,7 @@ fn int_text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
 
 /// Describes an int by its number of digits, estimated from its bits
 /// because Python cannot write it as text.
-fn long_int_shown(value: &Bound<'_, PyAny>) -> PyResult<String> {
+fn long_int_description(value: &Bound<'_, PyAny>) -> PyResult<String> {
     let bit_length = value.py().get_type::<PyInt>().getattr("bit_length")?;
     let bits: u64 = bit_length.call1((value,))?.extract()?;
     // log10(2) is 0.30103 to five places, so this is within one of the
