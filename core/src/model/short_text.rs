@@ -86,17 +86,10 @@ impl<const N: usize> ShortText<N> {
             Form::Inline { len, bytes } => {
                 ShortStr(View::Borrowed(inline_str(&bytes[..usize::from(*len)])))
             }
-            Form::Packed { chars, bits } => {
-                let mut bytes = [0; MAX_PACKED_CHARS];
-                let chars = usize::from(*chars);
-                for (index, byte) in bytes[..chars].iter_mut().enumerate() {
-                    *byte = ALPHABET[usize::from(sextet(bits, index))];
-                }
-                ShortStr(View::Unpacked {
-                    len: chars as u8,
-                    bytes,
-                })
-            }
+            Form::Packed { chars, bits } => ShortStr(View::Unpacked {
+                len: *chars,
+                bytes: unpack(bits, usize::from(*chars)),
+            }),
             Form::Boxed(text) => ShortStr(View::Borrowed(text)),
         }
     }
@@ -117,46 +110,88 @@ fn inline_str(bytes: &[u8]) -> &str {
 /// The base64url alphabet, in the order of the 6-bit values.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Returns the 6-bit value of a base64url character.
-fn sextet_of(byte: u8) -> Option<u8> {
-    match byte {
-        b'A'..=b'Z' => Some(byte - b'A'),
-        b'a'..=b'z' => Some(byte - b'a' + 26),
-        b'0'..=b'9' => Some(byte - b'0' + 52),
-        b'-' => Some(62),
-        b'_' => Some(63),
-        _ => None,
+/// The 6-bit value of each byte in the base64url alphabet, and
+/// [`NOT_BASE64URL`] for every other byte.
+const SEXTETS: [u8; 256] = {
+    let mut table = [NOT_BASE64URL; 256];
+    let mut value = 0;
+    while value < ALPHABET.len() {
+        table[ALPHABET[value] as usize] = value as u8;
+        value += 1;
     }
-}
+    table
+};
+
+/// The [`SEXTETS`] entry of a byte outside the base64url alphabet. Its
+/// high bit is set, and no 6-bit value has it.
+const NOT_BASE64URL: u8 = 0x80;
 
 /// Packs `text` at 6 bits a character, or returns `None` when it has a
 /// character outside the base64url alphabet or more than `N * 4 / 3`.
 fn pack<const N: usize>(text: &str) -> Option<[u8; N]> {
+    pack_bytes(text.as_bytes())
+}
+
+/// Packs the bytes four at a time into three bytes, the first one's 6-bit
+/// value in the high bits. Bytes past the text's bits stay zero.
+fn pack_bytes<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
     if text.len() * 6 > N * 8 {
         return None;
     }
     let mut bits = [0; N];
-    for (index, &byte) in text.as_bytes().iter().enumerate() {
-        let value = u16::from(sextet_of(byte)?);
-        // The sextet starts at bit `index * 6` and spans one or two bytes.
-        let start = index * 6;
-        let (at, shift) = (start / 8, start % 8);
-        let spread = (value << 10) >> shift;
-        bits[at] |= (spread >> 8) as u8;
-        if shift > 2 {
-            bits[at + 1] |= spread as u8;
+    // The OR of every looked-up value: its high bit is set when some byte
+    // is outside the alphabet, so one check at the end covers them all.
+    let mut seen = 0;
+    let groups = text.chunks_exact(4);
+    let rest = groups.remainder();
+    for (group, out) in groups.zip(bits.chunks_exact_mut(3)) {
+        let values =
+            [group[0], group[1], group[2], group[3]].map(|byte| SEXTETS[usize::from(byte)]);
+        seen |= values[0] | values[1] | values[2] | values[3];
+        let joined = u32::from(values[0]) << 18
+            | u32::from(values[1]) << 12
+            | u32::from(values[2]) << 6
+            | u32::from(values[3]);
+        out.copy_from_slice(&joined.to_be_bytes()[1..]);
+    }
+    if !rest.is_empty() {
+        // One to three characters left, in the first 6, 12 or 18 of 24
+        // bits. Only the bytes their bits reach are written, and they fit
+        // within `N` because the length check above counted every bit.
+        let mut joined = 0;
+        for (index, &byte) in rest.iter().enumerate() {
+            let value = SEXTETS[usize::from(byte)];
+            seen |= value;
+            joined |= u32::from(value) << (18 - 6 * index);
         }
+        let start = text.len() / 4 * 3;
+        let used = (rest.len() * 6).div_ceil(8);
+        bits[start..start + used].copy_from_slice(&joined.to_be_bytes()[1..=used]);
+    }
+    if seen & NOT_BASE64URL != 0 {
+        return None;
     }
     Some(bits)
 }
 
-/// Returns the 6-bit value of character `index` of a packed text.
-fn sextet<const N: usize>(bits: &[u8; N], index: usize) -> u8 {
-    let start = index * 6;
-    let (at, shift) = (start / 8, start % 8);
-    let high = u16::from(bits[at]) << 8;
-    let low = bits.get(at + 1).map_or(0, |&byte| u16::from(byte));
-    (((high | low) << shift) >> 10) as u8
+/// Unpacks the first `chars` characters of packed bits, three bytes into
+/// four characters at a time. Bytes past `chars` in the result are zero.
+fn unpack<const N: usize>(bits: &[u8; N], chars: usize) -> [u8; MAX_PACKED_CHARS] {
+    // Eight groups of three bytes cover the 22 bytes of the largest `N`,
+    // with zeros after the bits, and unpack to 32 characters.
+    let mut padded = [0; 24];
+    padded[..N].copy_from_slice(bits);
+    let mut unpacked = [0; 32];
+    let groups = padded.chunks_exact(3).zip(unpacked.chunks_exact_mut(4));
+    for (group, out) in groups.take(chars.div_ceil(4)) {
+        let joined = u32::from(group[0]) << 16 | u32::from(group[1]) << 8 | u32::from(group[2]);
+        for (index, character) in out.iter_mut().enumerate() {
+            *character = ALPHABET[(joined >> (18 - 6 * index)) as usize & 63];
+        }
+    }
+    let mut bytes = [0; MAX_PACKED_CHARS];
+    bytes[..chars].copy_from_slice(&unpacked[..chars]);
+    bytes
 }
 
 impl<const N: usize> From<&str> for ShortText<N> {
@@ -595,6 +630,113 @@ mod tests {
                 texts.iter().map(|text| ShortText::new(text)).collect();
             proptest::prop_assert_eq!(distinct.len(), expected.len());
         }
+    }
+
+    /// Returns the 6-bit value of a base64url character, from the ranges
+    /// of the alphabet rather than from the table.
+    fn sextet_of(byte: u8) -> Option<u8> {
+        match byte {
+            b'A'..=b'Z' => Some(byte - b'A'),
+            b'a'..=b'z' => Some(byte - b'a' + 26),
+            b'0'..=b'9' => Some(byte - b'0' + 52),
+            b'-' => Some(62),
+            b'_' => Some(63),
+            _ => None,
+        }
+    }
+
+    /// Packs one character at a time, each 6-bit value shifted into the
+    /// one or two bytes it spans.
+    fn pack_one_by_one<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
+        if text.len() * 6 > N * 8 {
+            return None;
+        }
+        let mut bits = [0; N];
+        for (index, &byte) in text.iter().enumerate() {
+            let value = u16::from(sextet_of(byte)?);
+            let start = index * 6;
+            let (at, shift) = (start / 8, start % 8);
+            let spread = (value << 10) >> shift;
+            bits[at] |= (spread >> 8) as u8;
+            if shift > 2 {
+                bits[at + 1] |= spread as u8;
+            }
+        }
+        Some(bits)
+    }
+
+    /// Unpacks one character at a time from the one or two bytes it spans.
+    fn unpack_one_by_one<const N: usize>(bits: &[u8; N], chars: usize) -> Vec<u8> {
+        (0..chars)
+            .map(|index| {
+                let start = index * 6;
+                let (at, shift) = (start / 8, start % 8);
+                let high = u16::from(bits[at]) << 8;
+                let low = bits.get(at + 1).map_or(0, |&byte| u16::from(byte));
+                ALPHABET[usize::from(((high | low) << shift) >> 10)]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sextet_table_matches_alphabet() {
+        for byte in 0..=u8::MAX {
+            let expected = sextet_of(byte).unwrap_or(NOT_BASE64URL);
+            assert_eq!(SEXTETS[usize::from(byte)], expected, "byte {byte}");
+        }
+    }
+
+    /// Checks the table-driven packer and unpacker against the ones above
+    /// on base64url text of every length up to one past the packed
+    /// maximum, and on that text with each byte outside the alphabet at
+    /// each position.
+    fn check_packers_agree<const N: usize>() {
+        for len in 0..=N * 4 / 3 + 1 {
+            // Start at a different place in the alphabet for each length,
+            // so every character shows up at many positions.
+            let text: Vec<u8> = (0..len)
+                .map(|index| ALPHABET[(index * 7 + len) % 64])
+                .collect();
+            let packed = pack_bytes::<N>(&text);
+            assert_eq!(packed, pack_one_by_one::<N>(&text), "length {len} in {N}");
+            assert_eq!(packed.is_some(), len * 6 <= N * 8, "length {len} in {N}");
+            if let Some(bits) = packed {
+                let unpacked = unpack(&bits, len);
+                assert_eq!(
+                    unpacked[..len],
+                    unpack_one_by_one(&bits, len),
+                    "length {len} in {N}"
+                );
+                assert!(
+                    unpacked[len..].iter().all(|&byte| byte == 0),
+                    "length {len} in {N}"
+                );
+            }
+            for position in 0..len {
+                for outside in (0..=u8::MAX).filter(|&byte| sextet_of(byte).is_none()) {
+                    let mut spoiled = text.clone();
+                    spoiled[position] = outside;
+                    assert_eq!(
+                        pack_bytes::<N>(&spoiled),
+                        None,
+                        "byte {outside} at {position} of {len} in {N}"
+                    );
+                    assert_eq!(pack_one_by_one::<N>(&spoiled), None);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn table_packer_matches_one_by_one() {
+        check_packers_agree::<14>();
+        check_packers_agree::<22>();
+        // Small sizes, whose longest packed texts have 1, 2, 4 and 6
+        // characters: part of a group, one group, and a group and a part.
+        check_packers_agree::<1>();
+        check_packers_agree::<2>();
+        check_packers_agree::<3>();
+        check_packers_agree::<5>();
     }
 
     #[test]
