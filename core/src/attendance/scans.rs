@@ -30,6 +30,7 @@ use super::courses::{CourseTallies, RecordCount};
 use super::engine::{EvaluationSettings, Index, Place, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::{AttendanceStatus, decide_status};
+use super::token::SessionSecret;
 
 /// The output of judging the scans.
 #[derive(Debug, Default, PartialEq)]
@@ -443,6 +444,9 @@ struct Judge<'a, 'i> {
     /// The fields the course results take from each record written since
     /// this was last cleared, in the same order.
     counts: Vec<RecordCount>,
+    /// The secret that checks the tokens of the session being judged, when
+    /// a token key was supplied and the session has scans.
+    secret: Option<SessionSecret>,
 }
 
 impl Judge<'_, '_> {
@@ -590,6 +594,7 @@ fn evaluate_with(
         as_of,
         out: ScanResults::default(),
         counts: Vec::new(),
+        secret: None,
     };
     judge_known(&mut judge, &buckets, tallies);
 
@@ -784,6 +789,7 @@ fn judge_in_runs(
                     as_of,
                     out,
                     counts: Vec::new(),
+                    secret: None,
                 };
                 let mut buffers = Buffers::default();
                 let mut lengths = Vec::with_capacity(run.len());
@@ -884,6 +890,10 @@ fn judge_session<'s>(
         buckets.scans_of(position),
         false,
     );
+    judge.secret = index
+        .token_key
+        .filter(|_| !buffers.keys.is_empty())
+        .map(|key| key.session_secret(entry.id));
     for group in buffers.keys.chunk_by(|a, b| a.learner == b.learner) {
         let Some(learner) = group.first().map(|key| key.learner) else {
             continue;
@@ -1041,7 +1051,7 @@ fn check_scan(
             Rejection::new(codes::SESSION_CANCELLED).with("session_id", session.to_string())
         );
     }
-    let secret = entry
+    let secret = judge
         .secret
         .as_ref()
         .filter(|_| policy.token.is_required_for(key.method()));
