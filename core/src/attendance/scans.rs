@@ -1449,6 +1449,59 @@ mod tests {
             }
         }
 
+        /// Moves tokens between sessions: a scan that needs a token gets the
+        /// token of the scan 1,000 places later among those with one, when
+        /// that scan is of another session. A token's HMAC covers its own
+        /// session, so every moved check-in must be rejected, and a session
+        /// judged with another session's secret would accept some of them.
+        #[test]
+        fn tokens_of_other_sessions_are_invalid() {
+            use std::collections::HashSet;
+
+            let key = crate::sample::sample_token_key();
+            let policy = AttendancePolicy::default();
+            let (bundle, as_of) = district(300);
+            let (own, _) = assert_runs_agree(&bundle, &bundle.scans, as_of, Some(&key));
+
+            let mut scans = bundle.scans.clone();
+            let with_token: Vec<usize> = (0..scans.len())
+                .filter(|&at| scans[at].token.is_some())
+                .collect();
+            let mut moved = HashSet::new();
+            for (from, &to) in with_token.iter().enumerate() {
+                let other = &bundle.scans[with_token[(from + 1000) % with_token.len()]];
+                let scan = &mut scans[to];
+                if other.session_id != scan.session_id && policy.token.is_required_for(scan.method)
+                {
+                    scan.token.clone_from(&other.token);
+                    moved.insert(scan.id);
+                }
+            }
+            let accepted_before = own
+                .records
+                .iter()
+                .filter_map(|record| record.check_in_scan_id)
+                .filter(|id| moved.contains(id))
+                .count();
+            assert!(accepted_before > 100, "{accepted_before} check-ins");
+
+            let (swapped, _) = assert_runs_agree(&bundle, &scans, as_of, Some(&key));
+            let accepted_after = swapped
+                .records
+                .iter()
+                .filter_map(|record| record.check_in_scan_id)
+                .filter(|id| moved.contains(id))
+                .count();
+            assert_eq!(accepted_after, 0);
+            let invalid = swapped
+                .rejected
+                .iter()
+                .filter(|rejected| rejected.code.as_str() == "invalid_token")
+                .filter(|rejected| moved.contains(&rejected.scan_id))
+                .count();
+            assert!(invalid >= accepted_before, "{invalid} invalid tokens");
+        }
+
         /// Cuts a district's records into runs of uneven lengths, empty ones
         /// among them, and appends them in groups of one run, of a few runs,
         /// and of all runs at once.
