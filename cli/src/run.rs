@@ -891,9 +891,8 @@ fn write_all(
             })
             .collect::<Vec<_>>()
     };
-    // The figures read every attendance record and ledger entry. When
-    // they were computed after the files were written, report.html took
-    // 0.86 s of a quiet 20x district run, on one thread.
+    // With these figures made after the files, report.html took 0.86 s of
+    // a quiet 20x province run on one core while the other core idled.
     let summarize = || {
         let started = Instant::now();
         let batch = batch_summary(season);
