@@ -436,6 +436,11 @@ fn run_writes_every_output_and_the_report() {
         report.contains("1. Qiantang District Community College"),
         "the report ranks the district"
     );
+    // The example's 16 attendance records less 1 absent and 1 excused.
+    assert!(
+        report.contains("<b>14</b><span>Check-ins accepted</span>"),
+        "the report counts 14 check-ins"
+    );
 
     let deposits = text(&out.join("credit_bank_deposits.jsonl"));
     assert_eq!(deposits.lines().count(), 9);

@@ -7,6 +7,41 @@ use xuetong::decimal::Credits;
 use xuetong::model::{Category, OutcomeKind};
 use xuetong::season::Season;
 
+/// The figures of the report that read every attendance record, course
+/// result or ledger entry. They depend on the season alone, so a run
+/// computes them while it writes the output files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    /// Attendance records with a first check-in.
+    pub(crate) check_ins: u64,
+    /// [`check_ins_by_week`].
+    pub(crate) weeks: Vec<(NaiveDate, u64)>,
+    /// [`rate_distribution`].
+    pub(crate) rates: ([u64; 11], u64),
+    /// [`credits_by_kind`].
+    pub(crate) credits: Vec<(Option<OutcomeKind>, Option<Category>, Credits)>,
+    /// [`overall_rate`].
+    pub(crate) overall_rate: (u64, u64),
+}
+
+impl Figures {
+    /// Computes the figures of `season`.
+    pub fn of(season: &Season<'_>) -> Self {
+        Self {
+            check_ins: season
+                .attendance
+                .records
+                .iter()
+                .filter(|record| record.first_check_in.is_some())
+                .count() as u64,
+            weeks: check_ins_by_week(season),
+            rates: rate_distribution(season),
+            credits: credits_by_kind(season),
+            overall_rate: overall_rate(season),
+        }
+    }
+}
+
 /// Accepted check-ins per week, by the Monday that starts the week (in the
 /// season's time zone), with every week between the first and the last,
 /// empty weeks included.

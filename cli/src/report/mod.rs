@@ -17,6 +17,7 @@ use xuetong::problem::Locale;
 use xuetong::season::Season;
 
 use crate::output::grouped;
+pub use figures::Figures;
 use svg::Bar;
 use text::{Words, kind_name, rating_name, rejection_name, words};
 
@@ -53,7 +54,8 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// Renders the report of `season`, read from a bundle with `read`, that
-/// wrote the files `written` (names with row counts), in `locale`.
+/// wrote the files `written` (names with row counts), in `locale`, with the
+/// `figures` that [`Figures::of`] computed from the same season.
 ///
 /// The page depends only on its arguments, so the same season gives the
 /// same page.
@@ -62,6 +64,7 @@ pub fn render(
     read: &ReadReport,
     written: &[(String, u64)],
     batch: Option<&BatchSummary>,
+    figures: &Figures,
     locale: Locale,
 ) -> String {
     let words = words(locale);
@@ -73,10 +76,10 @@ pub fn render(
         escape(words.title)
     );
     header(&mut page, season, batch, words);
-    cards(&mut page, season, words);
-    weeks(&mut page, season, words);
-    rates(&mut page, season, words);
-    credits(&mut page, season, words, locale);
+    cards(&mut page, season, figures, words);
+    weeks(&mut page, figures, words);
+    rates(&mut page, figures, words);
+    credits(&mut page, season, figures, words, locale);
     ranking(&mut page, season, words);
     scans(&mut page, season, words, locale);
     clubs(&mut page, season, words, locale);
@@ -129,19 +132,14 @@ fn card(page: &mut String, value: &str, label: &str) {
     );
 }
 
-fn cards(page: &mut String, season: &Season<'_>, words: &Words) {
+fn cards(page: &mut String, season: &Season<'_>, figures: &Figures, words: &Words) {
     let summary = &season.summary;
-    let (attended, counted) = figures::overall_rate(season);
+    let (attended, counted) = figures.overall_rate;
     let rate = (attended * 1000).checked_div(counted).map_or_else(
         || "–".to_owned(),
         |tenths| format!("{}.{} %", tenths / 10, tenths % 10),
     );
-    let check_ins = season
-        .attendance
-        .records
-        .iter()
-        .filter(|record| record.first_check_in.is_some())
-        .count() as u64;
+    let check_ins = figures.check_ins;
 
     page.push_str("<div class=\"cards\">");
     card(page, &grouped(summary.learners), words.learners);
@@ -180,9 +178,9 @@ fn empty(page: &mut String, text: &str) {
     let _ = writeln!(page, "<p><em>{}</em></p>", escape(text));
 }
 
-fn weeks(page: &mut String, season: &Season<'_>, words: &Words) {
+fn weeks(page: &mut String, figures: &Figures, words: &Words) {
     section(page, words.weeks_heading, words.weeks_note);
-    let weeks = figures::check_ins_by_week(season);
+    let weeks = &figures.weeks;
     if weeks.is_empty() {
         empty(page, words.no_check_ins);
         return;
@@ -199,9 +197,9 @@ fn weeks(page: &mut String, season: &Season<'_>, words: &Words) {
     page.push('\n');
 }
 
-fn rates(page: &mut String, season: &Season<'_>, words: &Words) {
+fn rates(page: &mut String, figures: &Figures, words: &Words) {
     section(page, words.rates_heading, words.rates_note);
-    let (bands, without) = figures::rate_distribution(season);
+    let (bands, without) = figures.rates;
     if bands.iter().all(|count| *count == 0) {
         empty(page, words.no_rates);
     } else {
@@ -241,9 +239,15 @@ fn category_name(taxonomy: &Taxonomy, key: &xuetong::model::Category, locale: Lo
     }
 }
 
-fn credits(page: &mut String, season: &Season<'_>, words: &Words, locale: Locale) {
+fn credits(
+    page: &mut String,
+    season: &Season<'_>,
+    figures: &Figures,
+    words: &Words,
+    locale: Locale,
+) {
     section(page, words.credits_heading, words.credits_note);
-    let rows = figures::credits_by_kind(season);
+    let rows = &figures.credits;
     if rows.is_empty() {
         empty(page, words.no_credits);
         return;

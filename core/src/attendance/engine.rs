@@ -23,7 +23,7 @@ use super::report::{AttendanceReport, AttendanceSummary, DuplicateKind};
 use super::scans::evaluate_scans;
 use super::status::AttendanceStatus;
 use super::status::SessionWindows;
-use super::token::{SessionSecret, TokenKey};
+use super::token::TokenKey;
 
 /// The most scans one evaluation takes: 2^28, about 268 million. The batch
 /// path keeps a scan's position in 28 bits of its sort key; split larger
@@ -282,8 +282,6 @@ pub(super) struct SessionEntry {
     pub cancelled: bool,
     /// Whether the session ended by the evaluation time.
     pub ended: bool,
-    /// The secret that checks its tokens, when a token key was supplied.
-    pub secret: Option<SessionSecret>,
 }
 
 impl SessionEntry {
@@ -298,6 +296,10 @@ impl SessionEntry {
 #[derive(Debug)]
 pub(super) struct Index<'a> {
     pub policy: &'a AttendancePolicy,
+    /// The key that session secrets derive from, when tokens are checked.
+    /// A session's secret, an HMAC state of 160 bytes on 64-bit targets, is
+    /// derived while its scans are judged rather than kept for every session.
+    pub token_key: Option<&'a TokenKey>,
     /// Sessions ordered by start, then id.
     pub sessions: Vec<SessionEntry>,
     pub session_by_id: FxHashMap<SessionId, usize>,
@@ -414,9 +416,6 @@ impl<'a> Index<'a> {
                     venue_location,
                     cancelled: timed.session.is_cancelled(),
                     ended: timed.times.ends_at <= settings.as_of,
-                    secret: settings
-                        .token_key
-                        .map(|key| key.session_secret(timed.session.id)),
                 }
             })
             .collect();
@@ -489,6 +488,7 @@ impl<'a> Index<'a> {
 
         problems.into_result(Self {
             policy: settings.policy,
+            token_key: settings.token_key,
             sessions,
             session_by_id,
             courses,

@@ -30,6 +30,7 @@ use super::courses::{CourseTallies, RecordCount};
 use super::engine::{EvaluationSettings, Index, Place, SessionEntry};
 use super::report::{AttendanceRecord, DuplicateKind, DuplicateScan, RejectedScan};
 use super::status::{AttendanceStatus, decide_status};
+use super::token::SessionSecret;
 
 /// The output of judging the scans.
 #[derive(Debug, Default, PartialEq)]
@@ -443,6 +444,9 @@ struct Judge<'a, 'i> {
     /// The fields the course results take from each record written since
     /// this was last cleared, in the same order.
     counts: Vec<RecordCount>,
+    /// The secret that checks the tokens of the session being judged, when
+    /// a token key was supplied and the session has scans.
+    secret: Option<SessionSecret>,
 }
 
 impl Judge<'_, '_> {
@@ -590,6 +594,7 @@ fn evaluate_with(
         as_of,
         out: ScanResults::default(),
         counts: Vec::new(),
+        secret: None,
     };
     judge_known(&mut judge, &buckets, tallies);
 
@@ -784,6 +789,7 @@ fn judge_in_runs(
                     as_of,
                     out,
                     counts: Vec::new(),
+                    secret: None,
                 };
                 let mut buffers = Buffers::default();
                 let mut lengths = Vec::with_capacity(run.len());
@@ -884,6 +890,10 @@ fn judge_session<'s>(
         buckets.scans_of(position),
         false,
     );
+    judge.secret = index
+        .token_key
+        .filter(|_| !buffers.keys.is_empty())
+        .map(|key| key.session_secret(entry.id));
     for group in buffers.keys.chunk_by(|a, b| a.learner == b.learner) {
         let Some(learner) = group.first().map(|key| key.learner) else {
             continue;
@@ -1041,7 +1051,7 @@ fn check_scan(
             Rejection::new(codes::SESSION_CANCELLED).with("session_id", session.to_string())
         );
     }
-    let secret = entry
+    let secret = judge
         .secret
         .as_ref()
         .filter(|_| policy.token.is_required_for(key.method()));
@@ -1437,6 +1447,59 @@ mod tests {
                     }
                 }
             }
+        }
+
+        /// Moves tokens between sessions: a scan that needs a token gets the
+        /// token of the scan 1,000 places later among those with one, when
+        /// that scan is of another session. A token's HMAC covers its own
+        /// session, so every moved check-in must be rejected, and a session
+        /// judged with another session's secret would accept some of them.
+        #[test]
+        fn tokens_of_other_sessions_are_invalid() {
+            use std::collections::HashSet;
+
+            let key = crate::sample::sample_token_key();
+            let policy = AttendancePolicy::default();
+            let (bundle, as_of) = district(300);
+            let (own, _) = assert_runs_agree(&bundle, &bundle.scans, as_of, Some(&key));
+
+            let mut scans = bundle.scans.clone();
+            let with_token: Vec<usize> = (0..scans.len())
+                .filter(|&at| scans[at].token.is_some())
+                .collect();
+            let mut moved = HashSet::new();
+            for (from, &to) in with_token.iter().enumerate() {
+                let other = &bundle.scans[with_token[(from + 1000) % with_token.len()]];
+                let scan = &mut scans[to];
+                if other.session_id != scan.session_id && policy.token.is_required_for(scan.method)
+                {
+                    scan.token.clone_from(&other.token);
+                    moved.insert(scan.id);
+                }
+            }
+            let accepted_before = own
+                .records
+                .iter()
+                .filter_map(|record| record.check_in_scan_id)
+                .filter(|id| moved.contains(id))
+                .count();
+            assert!(accepted_before > 100, "{accepted_before} check-ins");
+
+            let (swapped, _) = assert_runs_agree(&bundle, &scans, as_of, Some(&key));
+            let accepted_after = swapped
+                .records
+                .iter()
+                .filter_map(|record| record.check_in_scan_id)
+                .filter(|id| moved.contains(id))
+                .count();
+            assert_eq!(accepted_after, 0);
+            let invalid = swapped
+                .rejected
+                .iter()
+                .filter(|rejected| rejected.code.as_str() == "invalid_token")
+                .filter(|rejected| moved.contains(&rejected.scan_id))
+                .count();
+            assert!(invalid >= accepted_before, "{invalid} invalid tokens");
         }
 
         /// Cuts a district's records into runs of uneven lengths, empty ones

@@ -46,8 +46,18 @@ pub(super) fn records(
     // The largest table of a season: its cells are written one by one
     // into one buffer, without a string per cell.
     let mut table = DirectTable::new(writer, RECORD_COLUMNS)?;
+    // The records of one session come one after another, so the date of
+    // the record before is looked up again only when the session changes.
+    let mut last: Option<(SessionId, &str)> = None;
     for record in &attendance.records {
-        let date = dates.get(&record.session_id).map_or("", String::as_str);
+        let date = match last {
+            Some((session_id, date)) if session_id == record.session_id => date,
+            _ => {
+                let date = dates.get(&record.session_id).map_or("", String::as_str);
+                last = Some((record.session_id, date));
+                date
+            }
+        };
         table.value(&record.session_id)?;
         table.cell(date)?;
         table.value(&record.learner_id)?;

@@ -534,13 +534,13 @@ mod tests {
     #[test]
     fn failed_write_returned() {
         let mut full = Vec::new();
-        write_rows(&mut full, 20_000).unwrap();
+        write_rows(&mut full, 200_000).unwrap();
         assert!(full.len() > 2 * CHUNK_BYTES);
 
         for limit in [0, 3, CHUNK_BYTES - 1, CHUNK_BYTES + 10, full.len() - 1] {
             let mut writer = FailingWriter { limit, written: 0 };
 
-            let result = write_rows(&mut writer, 20_000);
+            let result = write_rows(&mut writer, 200_000);
 
             assert!(result.is_err(), "a limit of {limit} bytes was not reported");
         }
@@ -553,7 +553,7 @@ mod tests {
         let mut expected_out = Vec::new();
         let mut direct = DirectTable::new(&mut direct_out, &columns).unwrap();
         let mut expected = Table::new(&mut expected_out, &columns).unwrap();
-        for index in 0..50_000u32 {
+        for index in 0..400_000u32 {
             let text = if index % 7 == 0 { "a,\"b\"" } else { "plain" };
             direct.value(&index).unwrap();
             direct.cell(text).unwrap();

@@ -270,8 +270,11 @@ fn list<T: ToString>(items: impl IntoIterator<Item = T>) -> Cow<'static, str> {
 /// is only dropped cannot report a failed write.
 type JsonBuffer<'w> = io::BufWriter<&'w mut dyn Write>;
 
-/// The size of a [`JsonBuffer`].
-const JSON_BUFFER_BYTES: usize = 1 << 16;
+/// The size of a [`JsonBuffer`]: 2 MiB. The buffer passes on a block when
+/// the next piece does not fit, so each block is nearly 2 MiB. A
+/// `BufWriter` of up to 1 MiB behind it, such as the command line's file
+/// buffer, then passes the block straight on without copying it.
+const JSON_BUFFER_BYTES: usize = 2 << 20;
 
 /// Returns a [`JsonBuffer`] in front of `writer`.
 fn json_buffer(writer: &mut dyn Write) -> JsonBuffer<'_> {
