@@ -33,7 +33,7 @@ use xuetong::decimal::Percent;
 use xuetong::id::{CourseId, EnrolmentId, LearnerId, ScanId, SessionId, VenueId};
 use xuetong::model::{
     AmbiguousTime, Audience, Category, Course, Enrolment, EnrolmentStatus, Scan, ScanDirection,
-    ScanMethod, Session, SessionOwner, SessionStatus,
+    ScanMethod, Session, SessionOwner, SessionStatus, ShortText,
 };
 use xuetong::schedule::{SessionTimes, TimedSession};
 
@@ -176,22 +176,23 @@ fn add_scans(
     if !random.chance(90) {
         return;
     }
-    let make = |random: &mut Random, at: DateTime<Utc>, direction, nonce: Option<Box<str>>| Scan {
-        id: ScanId(uuid(random)),
-        session_id: session.id,
-        learner_id: learner,
-        scanned_at: at,
-        direction,
-        method: ScanMethod::Qr,
-        token: secret
-            .and_then(|secret| secret.issue_at(at, &policy.token))
-            .map(|(token, _)| token.into_boxed_str()),
-        nonce,
-        origin: None,
-    };
+    let make =
+        |random: &mut Random, at: DateTime<Utc>, direction, nonce: Option<ShortText<14>>| Scan {
+            id: ScanId(uuid(random)),
+            session_id: session.id,
+            learner_id: learner,
+            scanned_at: at,
+            direction,
+            method: ScanMethod::Qr,
+            token: secret
+                .and_then(|secret| secret.issue_at(at, &policy.token))
+                .map(|(token, _)| ShortText::from(token)),
+            nonce,
+            origin: None,
+        };
     let arrival =
         starts_at + Duration::seconds((random.next() % 3000) as i64) - Duration::minutes(30);
-    let nonce: Box<str> = format!("n{}", random.next() % 1_000_000).into();
+    let nonce = ShortText::new(&format!("n{}", random.next() % 1_000_000));
     scans.push(make(
         random,
         arrival,

@@ -12,7 +12,7 @@ use xuetong::attendance::{
 use xuetong::bundle::{Bundle, MemoryBundle, read_bundle};
 use xuetong::decimal::Percent;
 use xuetong::id::{CourseId, LearnerId, OutcomeId, ScanId, SessionId};
-use xuetong::model::{Course, Enrolment, OutcomeKind, Scan, Session, Venue};
+use xuetong::model::{Course, Enrolment, OutcomeKind, Scan, Session, ShortText, Venue};
 use xuetong::problem::Path;
 use xuetong::record::Record;
 use xuetong::schedule::{TimedSession, session_times};
@@ -606,7 +606,7 @@ fn every_rejection_code() {
         scan
     };
     let tokened = |mut scan: Scan, token: Option<String>| {
-        scan.token = token.map(String::into_boxed_str);
+        scan.token = token.map(ShortText::from);
         scan
     };
     let fresh = |at: DateTime<Utc>| secret.issue_at(at, &policy.token).unwrap().0;

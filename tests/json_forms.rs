@@ -8,7 +8,7 @@ use xuetong::decimal::{Credits, Percent};
 use xuetong::id::{CourseId, LearnerId, ScanId, SessionId, VenueId};
 use xuetong::model::{
     Audience, BirthDate, Category, Course, GeoPoint, Learner, Scan, ScanDirection, ScanMethod,
-    ScanOrigin, SourceRef,
+    ScanOrigin, ShortText, SourceRef,
 };
 use xuetong::problem::Path;
 use xuetong::record::Record;
@@ -133,8 +133,8 @@ fn scan() -> impl Strategy<Value = Scan> {
                         ScanDirection::CheckIn
                     },
                     method: ScanMethod::Card,
-                    token: token.map(String::into_boxed_str),
-                    nonce: nonce.map(String::into_boxed_str),
+                    token: token.map(ShortText::from),
+                    nonce: nonce.map(ShortText::from),
                     origin: ScanOrigin::boxed(source, location),
                 }
             },
@@ -200,6 +200,50 @@ fn session_text_times_round_trip() {
     );
     let again = xuetong::model::Session::from_json(&session.to_json(), &Path::root()).unwrap();
     assert_eq!(again, session);
+}
+
+/// Scan JSON written by hand, with a token and a nonce in each form that
+/// `ShortText` keeps: inline, packed at 6 bits and boxed.
+#[test]
+fn scan_tokens_in_json_by_hand() {
+    let cases = [
+        // A rotating token (24 base64url characters) and a generated nonce.
+        ("AAADhZUnlM-Y4MGycScsKQFW", "e6f6e8cbefc9f66e"),
+        // Short texts, kept inline.
+        ("t-1", "retry-1"),
+        // The longest packed texts, 29 and 18 characters.
+        ("_____________________________", "abcdefghijklmnopqr"),
+        // One character more each, and characters outside base64url.
+        ("______________________________", "abcdefghijklmnopqrs"),
+        ("AAADhZUnlM+Y4MGycScsKQF=", "abcdefghijklmnop/."),
+        // Chinese text, 24 bytes and 12 bytes.
+        ("签到令牌签到令牌", "签到令牌"),
+    ];
+    for (token, nonce) in cases {
+        let json = format!(
+            concat!(
+                r#"{{"id":"70000000-0000-4000-8000-000000000001","#,
+                r#""session_id":"50000000-0000-4000-8000-000000000001","#,
+                r#""learner_id":"20000000-0000-4000-8000-000000000001","#,
+                r#""scanned_at":"2026-03-02T00:50:00Z","direction":"check_out","#,
+                r#""method":"card","token":"{}","nonce":"{}"}}"#,
+            ),
+            token, nonce
+        );
+        let scan: Scan = serde_json::from_str(&json).unwrap();
+        assert_eq!(scan.token.as_ref().unwrap().to_string(), token);
+        assert_eq!(scan.nonce.as_ref().unwrap().to_string(), nonce);
+        assert_eq!(
+            serde_json::to_value(&scan).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            "{json}"
+        );
+
+        let cells = scan.to_csv_cells();
+        assert_eq!(cells.iter().filter(|cell| *cell == token).count(), 1);
+        assert_eq!(cells.iter().filter(|cell| *cell == nonce).count(), 1);
+        assert_eq!(csv_round_trip(&scan), cells);
+    }
 }
 
 /// Candidate JSON values for a field, chosen by the field's name: valid

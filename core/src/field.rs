@@ -130,21 +130,7 @@ impl FieldValue for String {
     /// control characters too, because editors and JavaScript before
     /// ES2019 take them as line breaks.
     fn from_text(text: &str) -> Result<Self, Invalid> {
-        if let Some(control) = find_control(text) {
-            return Err(Invalid::new(codes::CONTROL_CHARACTER)
-                .with("codepoint", format!("U+{:04X}", u32::from(control))));
-        }
-        // A character takes at least one byte, so text of at most
-        // MAX_TEXT_CHARS bytes needs no count.
-        if text.len() <= MAX_TEXT_CHARS {
-            return Ok(text.to_owned());
-        }
-        let length = text.chars().count();
-        if length > MAX_TEXT_CHARS {
-            return Err(Invalid::new(codes::TOO_LONG)
-                .with("max", MAX_TEXT_CHARS)
-                .with("length", length));
-        }
+        check_free_text(text)?;
         Ok(text.to_owned())
     }
 
@@ -155,6 +141,28 @@ impl FieldValue for String {
     fn write_text(&self, out: &mut String) {
         out.push_str(self);
     }
+}
+
+/// Checks that `text` is free text as [`String`] reads it: at most
+/// [`MAX_TEXT_CHARS`] characters, no control characters other than tab,
+/// line feed and carriage return, and neither U+2028 nor U+2029.
+pub(crate) fn check_free_text(text: &str) -> Result<(), Invalid> {
+    if let Some(control) = find_control(text) {
+        return Err(Invalid::new(codes::CONTROL_CHARACTER)
+            .with("codepoint", format!("U+{:04X}", u32::from(control))));
+    }
+    // A character takes at least one byte, so text of at most
+    // MAX_TEXT_CHARS bytes needs no count.
+    if text.len() <= MAX_TEXT_CHARS {
+        return Ok(());
+    }
+    let length = text.chars().count();
+    if length > MAX_TEXT_CHARS {
+        return Err(Invalid::new(codes::TOO_LONG)
+            .with("max", MAX_TEXT_CHARS)
+            .with("length", length));
+    }
+    Ok(())
 }
 
 /// Returns the first control character of `text` that free text rejects:

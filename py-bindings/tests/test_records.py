@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import json
+import pickle
 import uuid
 import warnings
 from decimal import Decimal
@@ -343,6 +344,34 @@ def test_equality_and_hash() -> None:
     assert first != other
     assert first != "not a scan"
     assert len({first, same, other}) == 2
+
+
+# Tokens and nonces of every length the library stores differently: short
+# text, base64url text up to 29 (token) or 18 (nonce) characters, and any
+# other text.
+TOKENS_AND_NONCES = [
+    ("AAADhZUnlM-Y4MGycScsKQFW", "e6f6e8cbefc9f66e"),
+    ("t-1", "retry-1"),
+    ("_" * 29, "abcdefghijklmnopqr"),
+    ("_" * 30, "abcdefghijklmnopqrs"),
+    ("AAADhZUnlM+Y4MGycScsKQF=", "abcdefghijklmnop/."),
+    ("签到令牌签到令牌", "签到令牌"),
+]
+
+
+@pytest.mark.parametrize(("token", "nonce"), TOKENS_AND_NONCES)
+def test_scan_keeps_token_and_nonce(token: str, nonce: str) -> None:
+    made = scan(token=token, nonce=nonce)
+    assert made.token == token
+    assert made.nonce == nonce
+    assert made.to_dict()["token"] == token
+    assert json.loads(made.to_json())["nonce"] == nonce
+    restored = pickle.loads(pickle.dumps(made))
+    assert restored == made
+    assert hash(restored) == hash(made)
+    assert restored.token == token
+    assert restored.nonce == nonce
+    assert made != scan(token=token, nonce=nonce + "x")
 
 
 def test_json_round_trip() -> None:

@@ -103,6 +103,47 @@ def test_column_of_nulls_reads_as_absent(library: str) -> None:
     assert row["learner_id"] == LEARNER
 
 
+def test_scans_table_keeps_tokens_and_nonces() -> None:
+    # Tokens and nonces of every length the library stores differently:
+    # short text, base64url text up to 29 (token) or 18 (nonce) characters,
+    # and any other text.
+    tokens = [
+        "AAADhZUnlM-Y4MGycScsKQFW",
+        "t-1",
+        "_" * 29,
+        "_" * 30,
+        "AAADhZUnlM+Y4MGycScsKQF=",
+        "签到令牌签到令牌",
+        None,
+    ]
+    nonces = [
+        "e6f6e8cbefc9f66e",
+        "retry-1",
+        "abcdefghijklmnopqr",
+        "abcdefghijklmnopqrs",
+        "abcdefghijklmnop/.",
+        "签到令牌",
+        None,
+    ]
+    count = len(tokens)
+    table = pa.table(
+        {
+            "id": [f"70000000-0000-4000-8000-00000000000{index}" for index in range(count)],
+            "session_id": [SESSION] * count,
+            "learner_id": [LEARNER] * count,
+            "scanned_at": ["2026-03-02T08:52:10+08:00"] * count,
+            "token": tokens,
+            "nonce": nonces,
+        }
+    )
+
+    result = xuetong.validate_table("scans", table, strict=True)
+    written = result.table.to_pyarrow()
+    assert written.column("token").to_pylist() == tokens
+    assert written.column("nonce").to_pylist() == nonces
+    assert pickle.loads(pickle.dumps(result.table)).to_pyarrow().column("token").to_pylist() == tokens
+
+
 def test_naive_timestamps_reject_the_table() -> None:
     frame = pd.DataFrame(
         {"session_id": [SESSION], "learner_id": [LEARNER], "scanned_at": [pd.Timestamp("2026-03-02 08:52")]}

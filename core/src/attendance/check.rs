@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::field::format_instant;
-use crate::model::{GeoPoint, Scan, ScanDirection};
+use crate::model::{GeoPoint, Scan, ScanDirection, ShortText};
 use crate::problem::{Code, Params};
 
 use super::codes;
@@ -47,10 +47,10 @@ pub(super) fn check_token(
     if !policy.token.is_required_for(scan.method) {
         return Ok(());
     }
-    let Some(token) = scan.token.as_deref() else {
+    let Some(token) = scan.token.as_ref().map(ShortText::text) else {
         return Err(Rejection::new(codes::MISSING_TOKEN).with("method", scan.method.as_str()));
     };
-    match secret.verify(token, scan.scanned_at, &policy.token) {
+    match secret.verify(&token, scan.scanned_at, &policy.token) {
         Ok(_) => Ok(()),
         Err(TokenRejection::Invalid) => Err(Rejection::new(codes::INVALID_TOKEN)),
         Err(TokenRejection::StaticNotAllowed) => {

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 
 use crate::field::format_instant;
 use crate::id::{LearnerId, ScanId, SessionId};
-use crate::model::{Scan, ScanDirection, ScanMethod};
+use crate::model::{Scan, ScanDirection, ScanMethod, ShortText};
 
 use super::check::{Rejection, check_geofence, check_token, check_window};
 use super::codes;
@@ -466,7 +466,7 @@ impl Judge<'_, '_> {
 struct Nonces<'s> {
     /// (position of the first scan with a nonce in the input, its id).
     few: Vec<(u32, ScanId)>,
-    many: HashMap<&'s str, ScanId>,
+    many: HashMap<Option<&'s ShortText<14>>, ScanId>,
 }
 
 impl<'s> Nonces<'s> {
@@ -480,7 +480,7 @@ impl<'s> Nonces<'s> {
     /// Returns the scan that first carried the nonce of `key`, or `None`
     /// after remembering `key` as the first.
     fn first_or_insert(&mut self, key: &ScanKey, scans: &'s [Scan]) -> Option<ScanId> {
-        let nonce_of = |index: u32| scans[index as usize].nonce.as_deref().unwrap_or_default();
+        let nonce_of = |index: u32| scans[index as usize].nonce.as_ref();
         if self.many.is_empty() {
             if !self.few.is_empty() {
                 let nonce = nonce_of(key.index());

@@ -17,6 +17,7 @@ mod learner;
 mod outcome;
 mod scan;
 mod session;
+mod short_text;
 mod venue;
 
 pub use category::{Category, CategoryDef, Taxonomy};
@@ -32,6 +33,7 @@ pub use outcome::{
 };
 pub use scan::{Scan, ScanDirection, ScanMethod, ScanOrigin};
 pub use session::{AmbiguousTime, ClubActivityKind, Session, SessionOwner, SessionStatus};
+pub use short_text::{ShortStr, ShortText};
 pub use venue::{Venue, VenueTier};
 
 crate::record_serde!(

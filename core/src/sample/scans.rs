@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::attendance::{AttendancePolicy, SessionSecret, TokenKey, TokenPolicy, TokenWindow};
 use crate::bundle::Bundle;
 use crate::id::{ScanId, SessionId};
-use crate::model::{Scan, ScanDirection, ScanMethod};
+use crate::model::{Scan, ScanDirection, ScanMethod, ShortText};
 
 use super::clubs::Period;
 use super::enrol::{excused, holds_place, roll};
@@ -670,10 +670,10 @@ impl Builder<'_> {
             scanned_at: spec.at,
             direction: spec.direction,
             method: spec.method,
-            token: token.map(String::into_boxed_str),
+            token: token.map(ShortText::from),
             nonce: spec
                 .nonce
-                .map(|nonce| format!("{nonce:016x}").into_boxed_str()),
+                .map(|nonce| ShortText::new(&format!("{nonce:016x}"))),
             origin: None,
         }
     }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, Timelike};
 
 use crate::bundle::{BundleError, BundleSink, write_records};
-use crate::model::Scan;
+use crate::model::{Scan, ShortStr, ShortText};
 use crate::record::Record;
 
 use super::Sample;
@@ -109,8 +109,8 @@ fn write_csv_row(rows: &mut Vec<u8>, scan: &Scan) -> io::Result<()> {
 /// nothing) for any other scan. The generator's scans all take this path,
 /// which is several times faster than building a cell list per scan.
 fn append_plain_scan(rows: &mut Vec<u8>, scan: &Scan) -> bool {
-    let plain_text = |text: &Option<Box<str>>| {
-        text.as_deref().is_none_or(|text| {
+    let plain_text = |text: Option<ShortStr<'_>>| {
+        text.is_none_or(|text| {
             text.bytes()
                 .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
         })
@@ -119,8 +119,8 @@ fn append_plain_scan(rows: &mut Vec<u8>, scan: &Scan) -> bool {
     let plain = scan.origin.is_none()
         && scan.scanned_at.nanosecond() == 0
         && (1000..=9999).contains(&year)
-        && plain_text(&scan.token)
-        && plain_text(&scan.nonce);
+        && plain_text(scan.token.as_ref().map(ShortText::text))
+        && plain_text(scan.nonce.as_ref().map(ShortText::text));
     if !plain {
         return false;
     }
@@ -166,9 +166,13 @@ fn append_plain_scan(rows: &mut Vec<u8>, scan: &Scan) -> bool {
     rows.push(b',');
     rows.extend_from_slice(scan.method.as_str().as_bytes());
     rows.push(b',');
-    rows.extend_from_slice(scan.token.as_deref().unwrap_or_default().as_bytes());
+    if let Some(token) = &scan.token {
+        rows.extend_from_slice(token.text().as_bytes());
+    }
     rows.extend_from_slice(b",,,");
-    rows.extend_from_slice(scan.nonce.as_deref().unwrap_or_default().as_bytes());
+    if let Some(nonce) = &scan.nonce {
+        rows.extend_from_slice(nonce.text().as_bytes());
+    }
     rows.push(b'\n');
     true
 }

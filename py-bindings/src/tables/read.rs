@@ -18,7 +18,9 @@ use serde::Serialize;
 use xuetong::bundle::codes as bundle_codes;
 use xuetong::field::FieldValue;
 use xuetong::id::{LearnerId, ScanId, SessionId};
-use xuetong::model::{GeoPoint, Scan, ScanDirection, ScanMethod, ScanOrigin, Session, SourceRef};
+use xuetong::model::{
+    GeoPoint, Scan, ScanDirection, ScanMethod, ScanOrigin, Session, ShortText, SourceRef,
+};
 use xuetong::problem::{Path, Problem, Problems, codes};
 use xuetong::record::{Cells, FieldReader, PERSONAL_DATA_FIELDS, Record};
 use xuetong::schedule::{SessionTimes, session_times};
@@ -285,8 +287,8 @@ impl ScanFields {
             scanned_at,
             direction,
             method,
-            token: free_text(self.token)?.map(String::into_boxed_str),
-            nonce: free_text(self.nonce)?.map(String::into_boxed_str),
+            token: free_text(self.token)?.map(ShortText::from),
+            nonce: free_text(self.nonce)?.map(ShortText::from),
             origin: ScanOrigin::boxed(source, location),
         };
         let mut problems = Problems::new();
@@ -1174,7 +1176,7 @@ mod tests {
             ]
         );
         assert_eq!(fast.records[1].nonce, None);
-        assert_eq!(fast.records[2].nonce.as_deref(), Some("retry-3"));
+        assert_eq!(fast.records[2].nonce, Some("retry-3".into()));
     }
 
     #[test]
