@@ -12,6 +12,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::id::SessionId;
+use crate::model::short_text::{NOT_BASE64URL, SEXTETS};
 
 use super::policy::TokenPolicy;
 
@@ -452,7 +453,7 @@ fn decode_base64url(text: &[u8], out: &mut [u8]) -> Option<()> {
     for (group, bytes) in text.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
         let mut bits = 0u32;
         for &character in group {
-            let value = BASE64URL_VALUES[usize::from(character)];
+            let value = SEXTETS[usize::from(character)];
             seen |= value;
             bits = bits << 6 | u32::from(value & 0x3f);
         }
@@ -460,23 +461,6 @@ fn decode_base64url(text: &[u8], out: &mut [u8]) -> Option<()> {
     }
     (seen & NOT_BASE64URL == 0).then_some(())
 }
-
-/// The value in [`BASE64URL_VALUES`] of a byte outside the alphabet: its
-/// high bit is never set in the 6-bit value of a character.
-const NOT_BASE64URL: u8 = 0x80;
-
-/// The 6-bit value of each byte in the base64url alphabet, and
-/// [`NOT_BASE64URL`] for every other byte.
-const BASE64URL_VALUES: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut values = [NOT_BASE64URL; 256];
-    let mut value = 0;
-    while value < alphabet.len() {
-        values[alphabet[value] as usize] = value as u8;
-        value += 1;
-    }
-    values
-};
 
 impl fmt::Debug for SessionSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

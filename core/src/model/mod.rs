@@ -17,7 +17,7 @@ mod learner;
 mod outcome;
 mod scan;
 mod session;
-mod short_text;
+pub(crate) mod short_text;
 mod venue;
 
 pub use category::{Category, CategoryDef, Taxonomy};

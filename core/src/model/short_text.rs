@@ -111,8 +111,9 @@ fn inline_str(bytes: &[u8]) -> &str {
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The 6-bit value of each byte in the base64url alphabet, and
-/// [`NOT_BASE64URL`] for every other byte.
-const SEXTETS: [u8; 256] = {
+/// [`NOT_BASE64URL`] for every other byte. Check-in tokens are decoded
+/// with it too.
+pub(crate) const SEXTETS: [u8; 256] = {
     let mut table = [NOT_BASE64URL; 256];
     let mut value = 0;
     while value < ALPHABET.len() {
@@ -124,7 +125,7 @@ const SEXTETS: [u8; 256] = {
 
 /// The [`SEXTETS`] entry of a byte outside the base64url alphabet. Its
 /// high bit is set, and no 6-bit value has it.
-const NOT_BASE64URL: u8 = 0x80;
+pub(crate) const NOT_BASE64URL: u8 = 0x80;
 
 /// Packs `text` at 6 bits a character, or returns `None` when it has a
 /// character outside the base64url alphabet or more than `N * 4 / 3`.
