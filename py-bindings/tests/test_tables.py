@@ -517,3 +517,28 @@ def test_forked_child_frees_dropped_tables(tmp_path: Path) -> None:
     # Kept, the 50 tables would take about 450 MiB. Freed, the growth was
     # 0 to 1 MiB in five runs on Linux with glibc's allocator.
     assert int(done.stdout) < 150
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "polars", "pandas"])
+def test_cells_trimmed_as_csv_cells(library: str) -> None:
+    # A CSV cell keeps a line separator U+2028 or a NEL U+0085 at its ends.
+    # So a token of either is rejected, not read as absent. An ideographic
+    # space U+3000 is trimmed.
+    count = 4
+    columns = {
+        "id": [f"70000000-0000-4000-8000-00000000000{index}" for index in range(count)],
+        "session_id": [SESSION] * count,
+        "learner_id": [LEARNER, LEARNER, LEARNER + "\u2028", "\u3000" + LEARNER],
+        "scanned_at": ["2026-03-02T08:52:10+08:00"] * count,
+        "token": ["\u2028", "t-1\u0085", "t-2", "\u3000t-3\u3000"],
+    }
+    result = xuetong.validate_table("scans", make_input(library, columns))
+    assert result.report.rejected_rows == (0, 1, 2)
+    assert [(p["code"], p["path"]) for p in result.report.problems] == [
+        ("control_character", ("scans", 0, "token")),
+        ("control_character", ("scans", 1, "token")),
+        ("invalid_uuid", ("scans", 2, "learner_id")),
+    ]
+    (row,) = result.table.to_pyarrow().to_pylist()
+    assert row["token"] == "t-3"
+    assert row["learner_id"] == LEARNER

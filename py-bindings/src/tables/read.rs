@@ -16,7 +16,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::{DateTime, Timelike, Utc};
 use serde::Serialize;
 use xuetong::bundle::codes as bundle_codes;
-use xuetong::field::FieldValue;
+use xuetong::field::{FieldValue, trim_spaces};
 use xuetong::id::{LearnerId, ScanId, SessionId};
 use xuetong::model::{
     GeoPoint, Scan, ScanDirection, ScanMethod, ScanOrigin, Session, ShortText, SourceRef,
@@ -297,16 +297,18 @@ impl ScanFields {
     }
 }
 
-/// Returns the trimmed text of a cell as the cell-by-cell reader sees it:
+/// Returns the text of a cell as the cell-by-cell reader sees it:
 /// `Some(None)` when the column is missing or the cell null or empty, and
-/// `None` for a column that is not text.
+/// `None` for a column that is not text. Cells are trimmed as a bundle's
+/// CSV cells are, so a line separator U+2028 at an end stays and is
+/// rejected.
 fn plain_text(reader: Option<&CellReader>, row: usize) -> Option<Option<&str>> {
     match reader {
         None | Some(CellReader::Null) => Some(None),
         Some(CellReader::Text(array)) => Some(
             array
                 .is_valid(row)
-                .then(|| array.value(row).trim())
+                .then(|| trim_spaces(array.value(row)))
                 .filter(|text| !text.is_empty()),
         ),
         Some(_) => None,
@@ -543,9 +545,9 @@ impl<T: Record, U, F: Fn(T, &Path, &mut Problems) -> Option<U>> RowReader<'_, T,
             .enumerate()
             .map(|(field, reader)| match reader {
                 Some(CellReader::Text(array)) if array.is_valid(row) => {
-                    Some(array.value(row).trim())
+                    Some(trim_spaces(array.value(row)))
                 }
-                Some(_) if present[field] => Some(buffers[field].trim()),
+                Some(_) if present[field] => Some(trim_spaces(&buffers[field])),
                 _ => None,
             })
             .collect();
