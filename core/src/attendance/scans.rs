@@ -1477,22 +1477,20 @@ mod tests {
                     moved.insert(scan.id);
                 }
             }
-            let accepted_before = own
-                .records
-                .iter()
-                .filter_map(|record| record.check_in_scan_id)
-                .filter(|id| moved.contains(id))
-                .count();
+            // Counts the check-ins made by one of the moved scans.
+            let moved_check_ins = |results: &ScanResults| {
+                results
+                    .records
+                    .iter()
+                    .filter_map(|record| record.check_in_scan_id)
+                    .filter(|id| moved.contains(id))
+                    .count()
+            };
+            let accepted_before = moved_check_ins(&own);
             assert!(accepted_before > 100, "{accepted_before} check-ins");
 
             let (swapped, _) = assert_runs_agree(&bundle, &scans, as_of, Some(&key));
-            let accepted_after = swapped
-                .records
-                .iter()
-                .filter_map(|record| record.check_in_scan_id)
-                .filter(|id| moved.contains(id))
-                .count();
-            assert_eq!(accepted_after, 0);
+            assert_eq!(moved_check_ins(&swapped), 0);
             let invalid = swapped
                 .rejected
                 .iter()
