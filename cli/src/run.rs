@@ -891,8 +891,8 @@ fn write_all(
             })
             .collect::<Vec<_>>()
     };
-    // With these figures made after the files, report.html took 0.86 s of
-    // a quiet 20x province run on one core while the other core idled.
+    // The report's figures are made here, beside the files, because made
+    // after them they kept one core idle (0.86 s of a quiet 20x run).
     let summarize = || {
         let started = Instant::now();
         let batch = batch_summary(season);
